@@ -1,0 +1,39 @@
+/**
+ * Builds the express app from its parts. Tests import this (never main.ts) and talk to it
+ * through supertest, over real HTTP handling and the real database.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import type { Store } from './db/connect.js';
+import type { Limits } from './config.js';
+import { errorHandler, notFound } from './errors.js';
+import { healthRouter } from './routes/health.js';
+import { regionsRouter } from './routes/regions.js';
+import { gridsRouter } from './routes/grids.js';
+
+const clientDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'client');
+
+export function createApp(store: Store, limits: Limits): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(
+    express.json({
+      limit: limits.bodyBytes,
+      type: ['application/json', 'application/geo+json', 'application/*+json'],
+      // Accept any JSON value at the top level so that the routes can say what they expected.
+      strict: false,
+    }),
+  );
+
+  app.use('/api/health', healthRouter(store));
+  app.use('/api/regions', regionsRouter(store, limits));
+  app.use('/api/grids', gridsRouter(store, limits));
+  app.use('/api', (req) => {
+    throw notFound('no_such_endpoint', `No endpoint ${req.method} ${req.originalUrl}`);
+  });
+
+  app.use(express.static(clientDir));
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,104 @@
+/**
+ * Reading grid versions back: the columns every read selects and the row → GeoJSON Feature
+ * mapping, shared by the current, asOf and history reads.
+ */
+import { sql, type Expression, type SqlBool } from 'kysely';
+import type { MultiPolygon } from 'geojson';
+
+/** The columns of grid_versions (aliased `v`) that every read returns, geometry as GeoJSON text. */
+export const versionColumns = [
+  'v.code',
+  'v.version',
+  'v.op',
+  'v.valid_from',
+  'v.valid_to',
+  'v.region_code',
+  'v.name',
+  'v.kind',
+  'v.special_type',
+  'v.households',
+  'v.population',
+  'v.actor',
+  'v.reason',
+  sql<string>`ST_AsGeoJSON(v.geom, 7)`.as('geojson'),
+] as const;
+
+export interface VersionRow {
+  code: string;
+  version: number;
+  op: string;
+  valid_from: Date;
+  valid_to: Date | null;
+  region_code: string;
+  name: string;
+  kind: string;
+  special_type: string | null;
+  households: number | null;
+  population: number | null;
+  actor: string;
+  reason: string | null;
+  geojson: string;
+}
+
+export interface GridProperties {
+  code: string;
+  regionCode: string;
+  name: string;
+  kind: string;
+  specialType: string | null;
+  households: number | null;
+  population: number | null;
+  version: number;
+  validFrom: string;
+  updatedBy: string;
+}
+
+export interface GridFeature {
+  type: 'Feature';
+  id: string;
+  geometry: MultiPolygon;
+  properties: GridProperties;
+}
+
+export interface GridVersionFeature extends GridFeature {
+  properties: GridProperties & { op: string; validTo: string | null; reason: string | null };
+}
+
+export function toFeature(row: VersionRow): GridFeature {
+  return {
+    type: 'Feature',
+    id: row.code,
+    geometry: JSON.parse(row.geojson) as MultiPolygon,
+    properties: {
+      code: row.code,
+      regionCode: row.region_code,
+      name: row.name,
+      kind: row.kind,
+      specialType: row.special_type,
+      households: row.households,
+      population: row.population,
+      version: row.version,
+      validFrom: row.valid_from.toISOString(),
+      updatedBy: row.actor,
+    },
+  };
+}
+
+export function toVersionFeature(row: VersionRow): GridVersionFeature {
+  const feature = toFeature(row);
+  return {
+    ...feature,
+    id: `${row.code}@${row.version}`,
+    properties: { ...feature.properties, op: row.op, validTo: row.valid_to?.toISOString() ?? null, reason: row.reason },
+  };
+}
+
+/**
+ * The versions of grid_versions `v` in force: the live ones (no asOf), or those valid at `asOf`.
+ * A retire version closes a grid's life, so it is never "in force".
+ */
+export function inForce(asOf?: Date): Expression<SqlBool> {
+  return asOf
+    ? sql<SqlBool>`v.valid_from <= ${asOf} AND (v.valid_to IS NULL OR v.valid_to > ${asOf}) AND v.op <> 'retire'`
+    : sql<SqlBool>`v.valid_to IS NULL AND v.op <> 'retire'`;
+}

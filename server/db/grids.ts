@@ -1,0 +1,336 @@
+/**
+ * Grids: create (one or a batch, all or nothing), update and retire under optimistic
+ * concurrency, and reads of the live map, of any past moment (asOf) and of the history.
+ */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from './schema.js';
+import { ApiError, conflict, notFound } from '../errors.js';
+import { GRID_NUMBER_RANGES, formatGridCode, numberClassOfKind, type GridKind, type GridNumberClass } from '../geo/codes.js';
+import { readingOrder } from '../geo/order.js';
+import type { Polygonal, Problem } from '../geo/validate.js';
+import { checkStaged, ProblemList, stage, type StagingDb } from './grid-checks.js';
+export { ProblemList };
+import { inForce, toFeature, toVersionFeature, versionColumns, type GridFeature, type GridVersionFeature, type VersionRow } from './grid-rows.js';
+
+export interface GridAttributes {
+  name: string;
+  kind: GridKind;
+  specialType: string | null;
+  households: number | null;
+  population: number | null;
+}
+
+export interface NewGrid extends GridAttributes {
+  regionCode: string;
+  geometry: Polygonal;
+}
+
+export interface ChangeMeta {
+  actor: string;
+  reason: string | null;
+}
+
+/** A write refused by its checks: 422 with the problems of each feature. */
+export function rejectWrite(problems: ProblemList, single: boolean): ApiError {
+  const list = problems.toJSON();
+  if (single && list.length === 1) {
+    const [first] = list[0].problems;
+    return new ApiError(422, first.code, first.message, { problems: list[0].problems });
+  }
+  const count = list.length;
+  return new ApiError(422, 'batch_rejected', `${count} feature${count === 1 ? '' : 's'} refused; nothing was written`, {
+    errors: list,
+  });
+}
+
+/** The database clock, to the millisecond, so that versions order by time the way they commit. */
+async function now(trx: Transaction<Database>): Promise<Date> {
+  const { rows } = await sql<{ at: Date }>`SELECT date_trunc('milliseconds', clock_timestamp()) AS at`.execute(trx);
+  return rows[0].at;
+}
+
+async function lockRegions(trx: Transaction<Database>, codes: string[]): Promise<Map<string, { level: string }>> {
+  const unique = [...new Set(codes)];
+  const rows = unique.length
+    ? await trx.selectFrom('regions').select(['code', 'level']).where('code', 'in', unique).orderBy('code').forUpdate().execute()
+    : [];
+  return new Map(rows.map((row) => [row.code, { level: row.level }]));
+}
+
+/**
+ * Numbers new grids per village and class (basic 001–899, special 900–999), continuing after
+ * the highest number ever issued there so that a retired code is never reused, in reading
+ * order (west→east, north→south) of the batch.
+ */
+async function assignCodes(db: StagingDb, problems: ProblemList): Promise<void> {
+  const staged = await sql<{ idx: number; region_code: string; kind: string; x: number; y: number; height: number }>`
+    SELECT idx, region_code, kind, ST_X(ST_Centroid(geom)) AS x, ST_Y(ST_Centroid(geom)) AS y,
+           ST_YMax(geom) - ST_YMin(geom) AS height
+    FROM grid_staging`.execute(db);
+  const groups = new Map<string, typeof staged.rows>();
+  for (const row of staged.rows) {
+    const key = `${row.region_code}/${numberClassOfKind(row.kind as GridKind)}`;
+    groups.set(key, [...(groups.get(key) ?? []), row]);
+  }
+  const assigned: { idx: number; code: string; number: number }[] = [];
+  for (const [key, rows] of groups) {
+    const [regionCode, numberClass] = key.split('/') as [string, GridNumberClass];
+    const range = GRID_NUMBER_RANGES[numberClass];
+    const { max } = await db
+      .selectFrom('grids')
+      .select((eb) => eb.fn.max<number | null>('number').as('max'))
+      .where('region_code', '=', regionCode)
+      .where('number', '>=', range.first)
+      .where('number', '<=', range.last)
+      .executeTakeFirstOrThrow();
+    let next = (max ?? range.first - 1) + 1;
+    for (const position of readingOrder(rows)) {
+      const row = rows[position];
+      if (next > range.last) {
+        problems.add(row.idx, {
+          code: 'codes_exhausted',
+          message: `Village ${regionCode} has no ${numberClass} grid numbers left (${range.first}–${range.last}; retired numbers are never reused)`,
+        });
+        continue;
+      }
+      assigned.push({ idx: row.idx, code: formatGridCode(regionCode, next), number: next });
+      next++;
+    }
+  }
+  await sql`
+    UPDATE grid_staging s SET code = m.code, number = m.number
+    FROM json_to_recordset(${JSON.stringify(assigned)}::json) AS m(idx integer, code text, number integer)
+    WHERE s.idx = m.idx`.execute(db);
+}
+
+export interface CreateOptions {
+  /** Request positions of `grids` (default 0, 1, 2…), for problem reports. */
+  indices?: number[];
+  /** Problems the caller already found in features it could not pass on; reported together. */
+  problems?: ProblemList;
+  /** A single-feature request reports its first problem as the error itself. */
+  single?: boolean;
+}
+
+/**
+ * Creates grids, all or nothing. Every check runs over the whole batch so that the caller gets
+ * every problem at once; if any feature fails, nothing is written and a 422 lists them.
+ * Returns the stored features in input order.
+ */
+export async function createGrids(
+  db: Kysely<Database>,
+  grids: NewGrid[],
+  meta: ChangeMeta,
+  options: CreateOptions = {},
+): Promise<GridFeature[]> {
+  const indices = options.indices ?? grids.map((_, index) => index);
+  const problems = options.problems ?? new ProblemList();
+  return db.transaction().execute(async (trx) => {
+    const regions = await lockRegions(trx, grids.map((grid) => grid.regionCode));
+    const staging = await stage(
+      trx,
+      grids.map((grid, i) => ({ ...grid, index: indices[i], code: null })),
+    );
+    await checkStaged(staging, regions, problems);
+    if (problems.size === 0) await assignCodes(staging, problems);
+    if (problems.size > 0) throw rejectWrite(problems, options.single ?? grids.length === 1);
+
+    const at = await now(trx);
+    await sql`
+      INSERT INTO grids (code, region_code, number, version, created_at)
+      SELECT code, region_code, number, 1, ${at} FROM grid_staging`.execute(trx);
+    await sql`
+      INSERT INTO grid_versions (code, version, op, valid_from, region_code, name, kind, special_type,
+                                 households, population, geom, actor, reason)
+      SELECT code, 1, 'create', ${at}, region_code, name, kind, special_type, households, population, geom,
+             ${meta.actor}, ${meta.reason}
+      FROM grid_staging`.execute(trx);
+    const rows = (await trx
+      .selectFrom('grid_versions as v')
+      .innerJoin(sql<{ idx: number; code: string }>`grid_staging`.as('s'), 's.code', 'v.code')
+      .select(versionColumns)
+      .where('v.version', '=', 1)
+      .orderBy('s.idx')
+      .execute()) as VersionRow[];
+    return rows.map(toFeature);
+  });
+}
+
+interface LockedGrid {
+  code: string;
+  version: number;
+  retired_at: Date | null;
+  region_code: string;
+  kind: string;
+}
+
+async function lockGrid(trx: Transaction<Database>, code: string): Promise<LockedGrid> {
+  const row = await trx
+    .selectFrom('grids as g')
+    .innerJoin('grid_versions as v', (join) => join.onRef('v.code', '=', 'g.code').onRef('v.version', '=', 'g.version'))
+    .select(['g.code', 'g.version', 'g.retired_at', 'v.region_code', 'v.kind'])
+    .where('g.code', '=', code)
+    .forUpdate('g')
+    .executeTakeFirst();
+  if (!row) throw notFound('unknown_grid', `No grid with code ${code}`);
+  return row;
+}
+
+/** The versions a conditional write (If-Match) accepts as current; 'any' for `If-Match: *`. */
+export type VersionCondition = { versions: number[] } | 'any';
+
+function checkCondition(grid: LockedGrid, condition: VersionCondition): void {
+  if (grid.retired_at) {
+    throw new ApiError(410, 'grid_retired', `Grid ${grid.code} was retired at ${grid.retired_at.toISOString()}`, {
+      retiredAt: grid.retired_at.toISOString(),
+      version: grid.version,
+    });
+  }
+  if (condition !== 'any' && !condition.versions.includes(grid.version)) {
+    throw new ApiError(
+      412,
+      'stale_version',
+      `Grid ${grid.code} is at version ${grid.version}, not ${condition.versions.join(', ') || '(none given)'}: reload it and retry`,
+      { currentVersion: grid.version, expectedVersions: condition.versions },
+    );
+  }
+}
+
+export interface GridUpdate extends GridAttributes {
+  geometry: Polygonal;
+  /** When given, must be the grid's own village: a grid cannot move to another village. */
+  regionCode?: string;
+}
+
+/** Writes the next version of a grid, if `condition` still holds and the new shape passes every check. */
+export async function updateGrid(
+  db: Kysely<Database>,
+  code: string,
+  update: GridUpdate,
+  condition: VersionCondition,
+  meta: ChangeMeta,
+): Promise<GridFeature> {
+  return db.transaction().execute(async (trx) => {
+    const current = await lockGrid(trx, code);
+    checkCondition(current, condition);
+    if (update.regionCode !== undefined && update.regionCode !== current.region_code) {
+      throw conflict(
+        'region_change',
+        `Grid ${code} belongs to ${current.region_code}; a grid cannot move to ${update.regionCode} — retire it and create one there`,
+      );
+    }
+    if (numberClassOfKind(update.kind) !== numberClassOfKind(current.kind as GridKind)) {
+      throw conflict(
+        'kind_class_change',
+        `Grid ${code} is a ${numberClassOfKind(current.kind as GridKind)} grid; its number cannot hold a ${update.kind} grid — retire it and create a new one`,
+      );
+    }
+    const regions = await lockRegions(trx, [current.region_code]);
+    const staging = await stage(trx, [{ ...update, index: 0, code, regionCode: current.region_code }]);
+    const problems = new ProblemList();
+    await checkStaged(staging, regions, problems);
+    if (problems.size > 0) throw rejectWrite(problems, true);
+
+    const at = await now(trx);
+    const version = current.version + 1;
+    await trx.updateTable('grid_versions').set({ valid_to: at }).where('code', '=', code).where('valid_to', 'is', null).execute();
+    await sql`
+      INSERT INTO grid_versions (code, version, op, valid_from, region_code, name, kind, special_type,
+                                 households, population, geom, actor, reason)
+      SELECT code, ${version}, 'update', ${at}, region_code, name, kind, special_type, households, population, geom,
+             ${meta.actor}, ${meta.reason}
+      FROM grid_staging`.execute(trx);
+    await trx.updateTable('grids').set({ version }).where('code', '=', code).execute();
+    return toFeature(await versionRow(trx, code, version));
+  });
+}
+
+/** Retires a grid: its last version is closed by a `retire` version; the code is never issued again. */
+export async function retireGrid(
+  db: Kysely<Database>,
+  code: string,
+  condition: VersionCondition,
+  meta: ChangeMeta,
+): Promise<GridVersionFeature> {
+  return db.transaction().execute(async (trx) => {
+    const current = await lockGrid(trx, code);
+    checkCondition(current, condition);
+    const at = await now(trx);
+    const version = current.version + 1;
+    await trx.updateTable('grid_versions').set({ valid_to: at }).where('code', '=', code).where('valid_to', 'is', null).execute();
+    await sql`
+      INSERT INTO grid_versions (code, version, op, valid_from, region_code, name, kind, special_type,
+                                 households, population, geom, actor, reason)
+      SELECT code, ${version}, 'retire', ${at}, region_code, name, kind, special_type, households, population, geom,
+             ${meta.actor}, ${meta.reason}
+      FROM grid_versions WHERE code = ${code} AND version = ${current.version}`.execute(trx);
+    await trx.updateTable('grids').set({ version, retired_at: at }).where('code', '=', code).execute();
+    return toVersionFeature(await versionRow(trx, code, version));
+  });
+}
+
+async function versionRow(db: Kysely<Database>, code: string, version: number): Promise<VersionRow> {
+  return (await db
+    .selectFrom('grid_versions as v')
+    .select(versionColumns)
+    .where('v.code', '=', code)
+    .where('v.version', '=', version)
+    .executeTakeFirstOrThrow()) as VersionRow;
+}
+
+/**
+ * A grid as it is now, or as it was at `asOf`. A code never issued is 404; a grid retired
+ * (or not yet created) at that moment is 410 / 404 with the reason.
+ */
+export async function getGrid(db: Kysely<Database>, code: string, asOf?: Date): Promise<GridFeature> {
+  const row = (await db
+    .selectFrom('grid_versions as v')
+    .select(versionColumns)
+    .where('v.code', '=', code)
+    .where(inForce(asOf))
+    .executeTakeFirst()) as VersionRow | undefined;
+  if (row) return toFeature(row);
+  const identity = await db.selectFrom('grids').select(['created_at', 'retired_at']).where('code', '=', code).executeTakeFirst();
+  if (!identity) throw notFound('unknown_grid', `No grid with code ${code}`);
+  const at = asOf ?? new Date();
+  if (identity.retired_at && identity.retired_at <= at) {
+    throw new ApiError(410, 'grid_retired', `Grid ${code} was retired at ${identity.retired_at.toISOString()}`, {
+      retiredAt: identity.retired_at.toISOString(),
+    });
+  }
+  throw notFound('grid_not_yet_created', `Grid ${code} was created at ${identity.created_at.toISOString()}, after ${at.toISOString()}`, {
+    createdAt: identity.created_at.toISOString(),
+  });
+}
+
+export interface GridQuery {
+  /** Prefix of a region code: the region's whole subtree. */
+  regionPrefix?: string;
+  bbox?: [number, number, number, number];
+  asOf?: Date;
+}
+
+export async function listGrids(db: Kysely<Database>, query: GridQuery): Promise<GridFeature[]> {
+  let select = db.selectFrom('grid_versions as v').select(versionColumns).where(inForce(query.asOf));
+  if (query.regionPrefix) select = select.where('v.code', 'like', `${query.regionPrefix}%`);
+  if (query.bbox) {
+    const [minLon, minLat, maxLon, maxLat] = query.bbox;
+    select = select.where(sql<boolean>`v.geom && ST_MakeEnvelope(${minLon}, ${minLat}, ${maxLon}, ${maxLat}, 4326)`);
+  }
+  const rows = (await select.orderBy('v.code').execute()) as VersionRow[];
+  return rows.map(toFeature);
+}
+
+/** Every version of a grid, newest first. */
+export async function gridHistory(db: Kysely<Database>, code: string): Promise<GridVersionFeature[]> {
+  const rows = (await db
+    .selectFrom('grid_versions as v')
+    .select(versionColumns)
+    .where('v.code', '=', code)
+    .orderBy('v.version', 'desc')
+    .execute()) as VersionRow[];
+  if (rows.length === 0) throw notFound('unknown_grid', `No grid with code ${code}`);
+  return rows.map(toVersionFeature);
+}
+
+export type { Problem };

@@ -1,0 +1,14 @@
+/**
+ * Migrations, in order. Listed here rather than read from the folder so that they work the
+ * same under tsx, vitest and a bundler.
+ */
+import type { Migration, MigrationProvider } from 'kysely/migration';
+import * as initial from './001_initial.js';
+
+const migrations: Record<string, Migration> = {
+  '001_initial': initial,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

@@ -1,0 +1,201 @@
+/**
+ * Regions: the administrative tree (province → city → county → township → village/community),
+ * and the coverage of a region by its live grids.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { MultiPolygon, Polygon } from 'geojson';
+import type { Database } from './schema.js';
+import { conflict, notFound, unprocessable } from '../errors.js';
+import { regionCodeProblem, regionPrefix, type RegionLevel } from '../geo/codes.js';
+import type { Polygonal } from '../geo/validate.js';
+import { inForce } from './grid-rows.js';
+
+export interface NewRegion {
+  code: string;
+  name: string;
+  level: RegionLevel;
+  parentCode: string | null;
+  boundary: Polygonal;
+}
+
+export interface RegionSummary {
+  code: string;
+  name: string;
+  level: RegionLevel;
+  parentCode: string | null;
+}
+
+export interface RegionFeature {
+  type: 'Feature';
+  id: string;
+  geometry: MultiPolygon;
+  properties: RegionSummary & { children?: RegionSummary[] };
+}
+
+interface RegionRow {
+  code: string;
+  name: string;
+  level: string;
+  parent_code: string | null;
+  geojson: string;
+}
+
+const regionColumns = ['code', 'name', 'level', 'parent_code', sql<string>`ST_AsGeoJSON(boundary, 7)`.as('geojson')] as const;
+
+function summary(row: Omit<RegionRow, 'geojson'>): RegionSummary {
+  return { code: row.code, name: row.name, level: row.level as RegionLevel, parentCode: row.parent_code };
+}
+
+function toFeature(row: RegionRow): RegionFeature {
+  return { type: 'Feature', id: row.code, geometry: JSON.parse(row.geojson) as MultiPolygon, properties: summary(row) };
+}
+
+export async function createRegion(db: Kysely<Database>, region: NewRegion): Promise<RegionFeature> {
+  return db.transaction().execute(async (trx) => {
+    let parent: { code: string; level: RegionLevel } | undefined;
+    if (region.parentCode !== null) {
+      const row = await trx.selectFrom('regions').select(['code', 'level']).where('code', '=', region.parentCode).executeTakeFirst();
+      if (!row) throw unprocessable('unknown_region', `No parent region with code ${region.parentCode}`, { parentCode: region.parentCode });
+      parent = { code: row.code, level: row.level as RegionLevel };
+    }
+    const problem = regionCodeProblem(region.code, region.level, parent);
+    if (problem) throw unprocessable('invalid_code', problem, { code: region.code, level: region.level });
+
+    const existing = await trx.selectFrom('regions').select('code').where('code', '=', region.code).executeTakeFirst();
+    if (existing) throw conflict('region_exists', `Region ${region.code} already exists`, { code: region.code });
+
+    const geometry = JSON.stringify(region.boundary);
+    const { rows } = await sql<{ valid: boolean; reason: string; location: string | null }>`
+      WITH g AS (SELECT ST_Force2D(ST_SetSRID(ST_GeomFromGeoJSON(${geometry}), 4326)) AS geom)
+      SELECT ST_IsValid(geom) AS valid, ST_IsValidReason(geom) AS reason,
+             ST_AsGeoJSON((ST_IsValidDetail(geom)).location, 7) AS location
+      FROM g`.execute(trx);
+    if (!rows[0].valid) {
+      throw unprocessable('invalid_geometry', `Invalid boundary: ${rows[0].reason}`, {
+        reason: rows[0].reason,
+        location: rows[0].location ? JSON.parse(rows[0].location) : null,
+      });
+    }
+    await trx
+      .insertInto('regions')
+      .values({
+        code: region.code,
+        name: region.name,
+        level: region.level,
+        parent_code: region.parentCode,
+        boundary: sql<string>`ST_Multi(ST_Force2D(ST_SetSRID(ST_GeomFromGeoJSON(${geometry}), 4326)))`,
+      })
+      .execute();
+    return getRegion(trx, region.code);
+  });
+}
+
+export async function getRegion(db: Kysely<Database>, code: string): Promise<RegionFeature> {
+  const row = await db.selectFrom('regions').select(regionColumns).where('code', '=', code).executeTakeFirst();
+  if (!row) throw notFound('unknown_region', `No region with code ${code}`);
+  const children = await db
+    .selectFrom('regions')
+    .select(['code', 'name', 'level', 'parent_code'])
+    .where('parent_code', '=', code)
+    .orderBy('code')
+    .execute();
+  const feature = toFeature(row);
+  feature.properties.children = children.map(summary);
+  return feature;
+}
+
+/** The children of `parentCode`, or the roots of the tree when it is null. */
+export async function listRegions(db: Kysely<Database>, parentCode: string | null): Promise<RegionFeature[]> {
+  let query = db.selectFrom('regions').select(regionColumns).orderBy('code');
+  query = parentCode === null ? query.where('parent_code', 'is', null) : query.where('parent_code', '=', parentCode);
+  const rows = await query.execute();
+  if (rows.length === 0 && parentCode !== null) {
+    const parent = await db.selectFrom('regions').select('code').where('code', '=', parentCode).executeTakeFirst();
+    if (!parent) throw notFound('unknown_region', `No region with code ${parentCode}`);
+  }
+  return rows.map(toFeature);
+}
+
+export async function regionLevel(db: Kysely<Database>, code: string): Promise<RegionLevel> {
+  const row = await db.selectFrom('regions').select('level').where('code', '=', code).executeTakeFirst();
+  if (!row) throw notFound('unknown_region', `No region with code ${code}`);
+  return row.level as RegionLevel;
+}
+
+export async function countRegions(db: Kysely<Database>): Promise<number> {
+  const { n } = await db.selectFrom('regions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(n);
+}
+
+export interface Coverage {
+  regionCode: string;
+  grids: number;
+  coveredRatio: number;
+  gaps: PieceCollection;
+  overlaps: PieceCollection;
+}
+
+interface PieceCollection {
+  type: 'FeatureCollection';
+  features: { type: 'Feature'; geometry: Polygon | MultiPolygon; properties: Record<string, unknown> }[];
+}
+
+/** Pieces smaller than this are digitising noise, not gaps or overlaps worth showing. */
+const PIECE_MIN_M2 = 1;
+
+/**
+ * How well the live grids (or those at `asOf`) of a region's subtree cover it: the covered
+ * share of its area, the uncovered pieces, and every pairwise overlap.
+ */
+export async function regionCoverage(db: Kysely<Database>, code: string, asOf?: Date): Promise<Coverage> {
+  const level = await regionLevel(db, code);
+  const prefix = regionPrefix(code, level);
+  const grids = sql`SELECT v.code, v.geom FROM grid_versions v WHERE ${inForce(asOf)} AND v.code LIKE ${`${prefix}%`}`;
+
+  const { rows: summaryRows } = await sql<{ grids: number; ratio: number | null }>`
+    WITH g AS (${grids}), r AS (SELECT boundary FROM regions WHERE code = ${code})
+    SELECT (SELECT count(*) FROM g) AS grids,
+           ST_Area(ST_Intersection((SELECT ST_Union(geom) FROM g), r.boundary)::geography)
+             / NULLIF(ST_Area(r.boundary::geography), 0) AS ratio
+    FROM r`.execute(db);
+
+  const { rows: gapRows } = await sql<{ geojson: string; area: number }>`
+    WITH g AS (${grids}), r AS (SELECT boundary FROM regions WHERE code = ${code}),
+    gap AS (
+      SELECT (ST_Dump(ST_CollectionExtract(
+        COALESCE(ST_Difference(r.boundary, (SELECT ST_Union(geom) FROM g)), r.boundary), 3))).geom AS geom
+      FROM r
+    )
+    SELECT ST_AsGeoJSON(geom, 7) AS geojson, ST_Area(geom::geography) AS area
+    FROM gap WHERE ST_Area(geom::geography) > ${PIECE_MIN_M2}
+    ORDER BY area DESC`.execute(db);
+
+  const { rows: overlapRows } = await sql<{ a: string; b: string; geojson: string; area: number }>`
+    WITH g AS (${grids}),
+    pairs AS (
+      SELECT a.code AS a, b.code AS b, ST_CollectionExtract(ST_Intersection(a.geom, b.geom), 3) AS geom
+      FROM g a JOIN g b ON a.code < b.code AND ST_Intersects(a.geom, b.geom)
+    )
+    SELECT a, b, ST_AsGeoJSON(geom, 7) AS geojson, ST_Area(geom::geography) AS area
+    FROM pairs WHERE ST_Area(geom::geography) > 0
+    ORDER BY area DESC`.execute(db);
+
+  return {
+    regionCode: code,
+    grids: Number(summaryRows[0].grids),
+    coveredRatio: summaryRows[0].ratio ?? 0,
+    gaps: {
+      type: 'FeatureCollection',
+      features: gapRows.map((row) => ({ type: 'Feature', geometry: JSON.parse(row.geojson), properties: { areaM2: row.area } })),
+    },
+    overlaps: {
+      type: 'FeatureCollection',
+      features: overlapRows.map((row) => ({
+        type: 'Feature',
+        geometry: JSON.parse(row.geojson),
+        properties: { codes: [row.a, row.b], areaM2: row.area },
+      })),
+    },
+  };
+}
+

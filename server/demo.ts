@@ -1,0 +1,37 @@
+/**
+ * The demo area (data/demo, see data/README.md), loaded on a first start so that a new user
+ * sees real boundaries and grids at once. It goes through the same parsing and checks as the API.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Kysely } from 'kysely';
+import type { Database } from './db/schema.js';
+import type { Limits } from './config.js';
+import { parseGridFeature, parseRegionFeature } from './geo/features.js';
+import { createRegion } from './db/regions.js';
+import { createGrids, type NewGrid } from './db/grids.js';
+
+export const demoDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'data', 'demo');
+
+function readFeatures(file: string): unknown[] {
+  return (JSON.parse(fs.readFileSync(path.join(demoDir, file), 'utf8')) as { features: unknown[] }).features;
+}
+
+export async function loadDemo(db: Kysely<Database>, limits: Limits, log: (message: string) => void): Promise<void> {
+  const meta = { actor: 'gridgov-demo', reason: '演示数据 demo data' };
+  const regions = readFeatures('regions.geojson');
+  for (const [index, feature] of regions.entries()) {
+    const parsed = parseRegionFeature(feature, { maxVertices: limits.regionVertices });
+    if (parsed.problems) throw new Error(`demo region ${index}: ${parsed.problems.map((p) => p.message).join('; ')}`);
+    await createRegion(db, parsed.value);
+  }
+  log(`demo: ${regions.length} regions loaded`);
+  const grids: NewGrid[] = readFeatures('grids.geojson').map((feature, index) => {
+    const parsed = parseGridFeature(feature, { maxVertices: limits.featureVertices, requireRegion: true });
+    if (parsed.problems) throw new Error(`demo grid ${index}: ${parsed.problems.map((p) => p.message).join('; ')}`);
+    return { ...parsed.value, regionCode: parsed.value.regionCode! };
+  });
+  await createGrids(db, grids, meta);
+  log(`demo: ${grids.length} grids loaded`);
+}

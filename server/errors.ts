@@ -1,0 +1,63 @@
+/**
+ * One error type, one JSON shape: `{ "error": { "code", "message", "details"? } }`.
+ * Anything thrown that is not an ApiError is our fault and becomes a 500 without internals.
+ */
+import type { ErrorRequestHandler } from 'express';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export const badRequest = (code: string, message: string, details?: unknown) =>
+  new ApiError(400, code, message, details);
+export const unprocessable = (code: string, message: string, details?: unknown) =>
+  new ApiError(422, code, message, details);
+export const notFound = (code: string, message: string, details?: unknown) =>
+  new ApiError(404, code, message, details);
+export const conflict = (code: string, message: string, details?: unknown) =>
+  new ApiError(409, code, message, details);
+
+/** Errors raised by express' own body parser carry a `type` and a `status`. */
+function fromBodyParser(err: unknown): ApiError | undefined {
+  if (!(err instanceof Error) || !('type' in err)) return undefined;
+  const type = (err as { type: unknown }).type;
+  if (type === 'entity.too.large') {
+    const limit = (err as { limit?: number }).limit;
+    return new ApiError(413, 'payload_too_large', `Request body exceeds the limit of ${limit} bytes`, { limit });
+  }
+  if (type === 'entity.parse.failed') {
+    return badRequest('invalid_json', `Request body is not valid JSON: ${err.message}`);
+  }
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
+    return new ApiError(415, 'unsupported_encoding', err.message);
+  }
+  if (type === 'request.aborted') return badRequest('request_aborted', 'The request was aborted by the client');
+  const status = (err as { status?: number }).status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new ApiError(status, 'bad_request', err.message);
+  }
+  return undefined;
+}
+
+export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
+  const apiError = err instanceof ApiError ? err : fromBodyParser(err);
+  if (apiError) {
+    const body: { code: string; message: string; details?: unknown } = {
+      code: apiError.code,
+      message: apiError.message,
+    };
+    if (apiError.details !== undefined) body.details = apiError.details;
+    res.status(apiError.status).json({ error: body });
+    return;
+  }
+  console.error('[gridgov] internal error:', err);
+  res.status(500).json({ error: { code: 'internal', message: 'Internal server error' } });
+};

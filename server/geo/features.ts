@@ -1,0 +1,130 @@
+/**
+ * Incoming region and grid Features → typed values, or the problems that keep them out.
+ * Pure: the same parsing serves the HTTP routes, the importers and the demo loader.
+ */
+import { GRID_KINDS, REGION_LEVELS, SPECIAL_TYPES, isRegionLevel, type GridKind, type RegionLevel } from './codes.js';
+import { checkPolygonal, featureShapeProblem, type Polygonal, type Problem } from './validate.js';
+
+export const MAX_NAME_LENGTH = 100;
+export const MAX_HOUSEHOLDS = 100_000;
+export const MAX_POPULATION = 1_000_000;
+
+type Parsed<T> = { value: T; problems?: undefined } | { value?: undefined; problems: Problem[] };
+
+function propertyProblem(name: string, message: string): Problem {
+  return { code: 'invalid_property', message: `properties.${name} ${message}`, details: { property: name } };
+}
+
+function parseName(value: unknown, problems: Problem[]): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    problems.push(propertyProblem('name', 'must be a non-empty string'));
+    return '';
+  }
+  if (value.length > MAX_NAME_LENGTH) {
+    problems.push(propertyProblem('name', `must be at most ${MAX_NAME_LENGTH} characters`));
+  }
+  return value.trim();
+}
+
+function parseCount(name: string, value: unknown, max: number, problems: Problem[]): number | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
+    problems.push(propertyProblem(name, `must be a whole number from 0 to ${max}, got ${JSON.stringify(value)}`));
+    return null;
+  }
+  return value;
+}
+
+function parseCode(name: string, value: unknown, digits: number, problems: Problem[]): string {
+  if (typeof value !== 'string' || !new RegExp(`^\\d{${digits}}$`).test(value)) {
+    problems.push(propertyProblem(name, `must be a string of ${digits} digits, got ${JSON.stringify(value)}`));
+    return '';
+  }
+  return value;
+}
+
+function propertiesOf(feature: unknown): Record<string, unknown> {
+  return ((feature as { properties?: Record<string, unknown> | null }).properties ?? {}) as Record<string, unknown>;
+}
+
+export interface GridInput {
+  regionCode?: string;
+  name: string;
+  kind: GridKind;
+  specialType: string | null;
+  households: number | null;
+  population: number | null;
+  geometry: Polygonal;
+}
+
+/**
+ * A grid Feature. `regionCode` is required when creating (`requireRegion`) and optional when
+ * updating. Server-assigned members a client echoes back (code, version…) are ignored.
+ */
+export function parseGridFeature(
+  feature: unknown,
+  options: { maxVertices: number; requireRegion: boolean },
+): Parsed<GridInput> {
+  const shape = featureShapeProblem(feature);
+  if (shape) return { problems: [shape] };
+  const properties = propertiesOf(feature);
+  const problems: Problem[] = [];
+
+  let regionCode: string | undefined;
+  if (options.requireRegion || properties.regionCode !== undefined) {
+    regionCode = parseCode('regionCode', properties.regionCode, 12, problems);
+  }
+  const name = parseName(properties.name, problems);
+  const kind = properties.kind as GridKind;
+  if (!(GRID_KINDS as readonly unknown[]).includes(kind)) {
+    problems.push(propertyProblem('kind', `must be one of ${GRID_KINDS.join(', ')}, got ${JSON.stringify(properties.kind)}`));
+  }
+  let specialType: string | null = null;
+  if (kind === 'special') {
+    if (!(SPECIAL_TYPES as readonly unknown[]).includes(properties.specialType)) {
+      problems.push(
+        propertyProblem('specialType', `must be one of ${SPECIAL_TYPES.join(', ')} for a special grid, got ${JSON.stringify(properties.specialType)}`),
+      );
+    } else {
+      specialType = properties.specialType as string;
+    }
+  } else if (properties.specialType !== undefined && properties.specialType !== null) {
+    problems.push(propertyProblem('specialType', `is only for kind "special" (this grid is "${String(kind)}")`));
+  }
+  const households = parseCount('households', properties.households, MAX_HOUSEHOLDS, problems);
+  const population = parseCount('population', properties.population, MAX_POPULATION, problems);
+
+  const geometry = checkPolygonal((feature as { geometry?: unknown }).geometry, { maxVertices: options.maxVertices });
+  if (geometry.problems) problems.push(...geometry.problems);
+  if (problems.length > 0 || !geometry.geometry) return { problems };
+  return { value: { regionCode, name, kind, specialType, households, population, geometry: geometry.geometry } };
+}
+
+export interface RegionInput {
+  code: string;
+  name: string;
+  level: RegionLevel;
+  parentCode: string | null;
+  boundary: Polygonal;
+}
+
+export function parseRegionFeature(feature: unknown, options: { maxVertices: number }): Parsed<RegionInput> {
+  const shape = featureShapeProblem(feature);
+  if (shape) return { problems: [shape] };
+  const properties = propertiesOf(feature);
+  const problems: Problem[] = [];
+  const code = parseCode('code', properties.code, 12, problems);
+  const name = parseName(properties.name, problems);
+  const level = properties.level;
+  if (!isRegionLevel(level)) {
+    problems.push(propertyProblem('level', `must be one of ${REGION_LEVELS.join(', ')}, got ${JSON.stringify(level)}`));
+  }
+  let parentCode: string | null = null;
+  if (properties.parentCode !== undefined && properties.parentCode !== null) {
+    parentCode = parseCode('parentCode', properties.parentCode, 12, problems);
+  }
+  const boundary = checkPolygonal((feature as { geometry?: unknown }).geometry, options);
+  if (boundary.problems) problems.push(...boundary.problems);
+  if (problems.length > 0 || !boundary.geometry) return { problems };
+  return { value: { code, name, level: level as RegionLevel, parentCode, boundary: boundary.geometry } };
+}

@@ -1,0 +1,50 @@
+/**
+ * Start-up: configuration → database (+ migrations) → demo data on a first start → HTTP.
+ * Prints each step, since a cold embedded start takes a while.
+ */
+import { loadConfig } from './config.js';
+import { openStore } from './db/connect.js';
+import { countRegions } from './db/regions.js';
+import { loadDemo } from './demo.js';
+import { createApp } from './app.js';
+
+const started = performance.now();
+const seconds = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
+const log = (message: string) => console.log(`[gridgov ${seconds()}] ${message}`);
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log });
+  log(`database ready (${store.backend})`);
+
+  if (config.demo && (await countRegions(store.db)) === 0) {
+    log('empty database: loading the demo area (Fuzhou, 鼓楼区); set GRIDGOV_DEMO=0 to start empty');
+    await loadDemo(store.db, config.limits, log);
+  }
+
+  const app = createApp(store, config.limits);
+  const server = app.listen(config.port, () => {
+    log(`listening on http://localhost:${config.port} (memory ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB)`);
+  });
+  server.on('error', (error) => {
+    console.error(`[gridgov] cannot listen on port ${config.port}: ${error.message}`);
+    process.exit(1);
+  });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: closing`);
+    server.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error) => {
+  console.error('[gridgov] start-up failed:', error);
+  process.exit(1);
+});

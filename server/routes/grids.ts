@@ -1,0 +1,117 @@
+import { Router, type Request } from 'express';
+import type { Store } from '../db/connect.js';
+import type { Limits } from '../config.js';
+import { ApiError, badRequest } from '../errors.js';
+import { parseGridFeature, type GridInput } from '../geo/features.js';
+import { countVertices } from '../geo/validate.js';
+import { createGrids, getGrid, gridHistory, listGrids, retireGrid, updateGrid, ProblemList, type NewGrid } from '../db/grids.js';
+import { regionLevel } from '../db/regions.js';
+import { regionPrefix } from '../geo/codes.js';
+import { actorOf, asOfParam, bboxParam, codeParam, etag, ifMatchCondition, jsonBody, reasonOf, stringParam } from './params.js';
+
+function meta(req: Request) {
+  return { actor: actorOf(req), reason: reasonOf(req) };
+}
+
+function asNewGrid(input: GridInput): NewGrid {
+  return { ...input, regionCode: input.regionCode! };
+}
+
+export function gridsRouter(store: Store, limits: Limits): Router {
+  const router = Router();
+
+  router.post('/', async (req, res) => {
+    const parsed = parseGridFeature(jsonBody(req), { maxVertices: limits.featureVertices, requireRegion: true });
+    if (parsed.problems) {
+      const [first] = parsed.problems;
+      throw badRequest(first.code, first.message, { problems: parsed.problems });
+    }
+    const [grid] = await createGrids(store.db, [asNewGrid(parsed.value)], meta(req), { single: true });
+    res.status(201).location(`/api/grids/${grid.properties.code}`).set('ETag', etag(grid.properties.version)).json(grid);
+  });
+
+  router.post('/import', async (req, res) => {
+    const body = jsonBody(req) as { type?: unknown; features?: unknown };
+    if (body === null || typeof body !== 'object' || body.type !== 'FeatureCollection' || !Array.isArray(body.features)) {
+      throw badRequest('invalid_geojson', 'Expected a GeoJSON FeatureCollection with a "features" array');
+    }
+    const features = body.features as unknown[];
+    if (features.length === 0) throw badRequest('empty_batch', 'The FeatureCollection has no features');
+    if (features.length > limits.batchFeatures) {
+      throw new ApiError(413, 'batch_too_large', `${features.length} features; one import takes at most ${limits.batchFeatures}`, {
+        features: features.length,
+        limit: limits.batchFeatures,
+      });
+    }
+    const problems = new ProblemList();
+    const grids: NewGrid[] = [];
+    const indices: number[] = [];
+    let vertices = 0;
+    features.forEach((feature, index) => {
+      const parsed = parseGridFeature(feature, { maxVertices: limits.featureVertices, requireRegion: true });
+      if (parsed.problems) {
+        for (const problem of parsed.problems) problems.add(index, problem);
+        return;
+      }
+      vertices += countVertices(parsed.value.geometry);
+      grids.push(asNewGrid(parsed.value));
+      indices.push(index);
+    });
+    if (vertices > limits.batchVertices) {
+      throw new ApiError(413, 'batch_too_large', `${vertices} vertices; one import takes at most ${limits.batchVertices}`, {
+        vertices,
+        limit: limits.batchVertices,
+      });
+    }
+    const created = await createGrids(store.db, grids, meta(req), { indices, problems, single: false });
+    res.status(201).json({ type: 'FeatureCollection', features: created });
+  });
+
+  router.get('/', async (req, res) => {
+    const region = stringParam(req, 'region');
+    let prefix: string | undefined;
+    if (region !== undefined) {
+      const code = codeParam(region, 12);
+      prefix = regionPrefix(code, await regionLevel(store.db, code));
+    }
+    const features = await listGrids(store.db, { regionPrefix: prefix, bbox: bboxParam(req), asOf: asOfParam(req) });
+    res.json({ type: 'FeatureCollection', features });
+  });
+
+  router.get('/:code', async (req, res) => {
+    const asOf = asOfParam(req);
+    const grid = await getGrid(store.db, codeParam(req.params.code, 15), asOf);
+    if (!asOf) res.set('ETag', etag(grid.properties.version));
+    res.json(grid);
+  });
+
+  router.put('/:code', async (req, res) => {
+    const code = codeParam(req.params.code, 15);
+    const condition = ifMatchCondition(req);
+    const body = jsonBody(req);
+    const parsed = parseGridFeature(body, { maxVertices: limits.featureVertices, requireRegion: false });
+    if (parsed.problems) {
+      const [first] = parsed.problems;
+      throw badRequest(first.code, first.message, { problems: parsed.problems });
+    }
+    const claimed = (body as { properties?: { code?: unknown } }).properties?.code;
+    if (claimed !== undefined && claimed !== code) {
+      throw badRequest('code_mismatch', `properties.code ${JSON.stringify(claimed)} does not match the URL's ${code}`);
+    }
+    const grid = await updateGrid(store.db, code, parsed.value, condition, meta(req));
+    res.set('ETag', etag(grid.properties.version)).json(grid);
+  });
+
+  router.delete('/:code', async (req, res) => {
+    const code = codeParam(req.params.code, 15);
+    const retired = await retireGrid(store.db, code, ifMatchCondition(req), meta(req));
+    res.json(retired);
+  });
+
+  router.get('/:code/history', async (req, res) => {
+    const versions = await gridHistory(store.db, codeParam(req.params.code, 15));
+    res.json({ type: 'FeatureCollection', features: versions });
+  });
+
+  return router;
+}

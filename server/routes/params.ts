@@ -1,0 +1,124 @@
+/**
+ * Request parts shared by the routers: query parameters, conditional-request headers, the
+ * actor and reason recorded with every change. Each throws a 4xx ApiError on bad input.
+ */
+import type { Request } from 'express';
+import { ApiError, badRequest } from '../errors.js';
+import type { VersionCondition } from '../db/grids.js';
+import { CHINA_EXTENT } from '../geo/validate.js';
+
+function single(req: Request, name: string): string | undefined {
+  const value = req.query[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw badRequest('invalid_parameter', `Query parameter "${name}" must be given once, as a string`);
+  return value;
+}
+
+/** `asOf=<ISO 8601 time>`: a date (2024-05-01) or a date-time with optional zone. */
+export function asOfParam(req: Request): Date | undefined {
+  const raw = single(req, 'asOf');
+  if (raw === undefined) return undefined;
+  const iso = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$/;
+  const time = Date.parse(raw);
+  if (!iso.test(raw) || Number.isNaN(time)) {
+    throw badRequest('invalid_parameter', `asOf must be an ISO 8601 time such as 2024-05-01T08:00:00+08:00, got "${raw}"`);
+  }
+  return new Date(time);
+}
+
+/** `bbox=minLon,minLat,maxLon,maxLat` in WGS84 degrees. */
+export function bboxParam(req: Request): [number, number, number, number] | undefined {
+  const raw = single(req, 'bbox');
+  if (raw === undefined) return undefined;
+  const parts = raw.split(',').map((part) => (part.trim() === '' ? NaN : Number(part)));
+  if (parts.length !== 4 || !parts.every(Number.isFinite)) {
+    throw badRequest('invalid_parameter', `bbox must be four numbers minLon,minLat,maxLon,maxLat, got "${raw}"`);
+  }
+  const [minLon, minLat, maxLon, maxLat] = parts;
+  if (minLon > maxLon || minLat > maxLat) {
+    throw badRequest('invalid_parameter', `bbox must be minLon,minLat,maxLon,maxLat with min ≤ max, got "${raw}"`);
+  }
+  if (Math.abs(minLat) > 90 || Math.abs(maxLat) > 90 || Math.abs(minLon) > 180 || Math.abs(maxLon) > 180) {
+    const swapped = minLat >= CHINA_EXTENT.minLon && maxLat <= CHINA_EXTENT.maxLon;
+    throw badRequest(
+      swapped ? 'swapped_coordinates' : 'invalid_parameter',
+      swapped ? `bbox "${raw}" looks like minLat,minLon,…; give minLon,minLat,maxLon,maxLat` : `bbox "${raw}" is outside lon −180…180, lat −90…90`,
+    );
+  }
+  return [minLon, minLat, maxLon, maxLat];
+}
+
+export function stringParam(req: Request, name: string): string | undefined {
+  return single(req, name);
+}
+
+export function codeParam(value: unknown, digits: 12 | 15): string {
+  if (typeof value !== 'string' || !new RegExp(`^\\d{${digits}}$`).test(value)) {
+    const what = digits === 12 ? 'region code' : 'grid code';
+    throw badRequest('invalid_code', `A ${what} has ${digits} digits, got "${String(value)}"`);
+  }
+  return value;
+}
+
+/** A version's strong ETag. */
+export function etag(version: number): string {
+  return `"${version}"`;
+}
+
+/**
+ * The versions an If-Match header accepts. Missing → 428 (no blind overwrites); `*` → any.
+ * Tags are compared by their version number; a weak prefix is tolerated because proxies
+ * that compress responses weaken ETags.
+ */
+export function ifMatchCondition(req: Request): VersionCondition {
+  const header = req.get('If-Match');
+  if (header === undefined || header.trim() === '') {
+    throw new ApiError(428, 'precondition_required', 'Send If-Match with the ETag of the version you edited (GET the grid to read it)');
+  }
+  if (header.trim() === '*') return 'any';
+  const versions = header
+    .split(',')
+    .map((tag) => tag.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1'))
+    .filter((tag) => /^\d+$/.test(tag))
+    .map(Number);
+  return { versions };
+}
+
+const MAX_ACTOR_LENGTH = 100;
+const MAX_REASON_LENGTH = 1000;
+
+/**
+ * Who makes a change: the `X-Actor` header (percent-encoded UTF-8, so Chinese names fit in a
+ * header). Access control (API keys) will take this from the key instead.
+ */
+export function actorOf(req: Request): string {
+  const raw = req.get('X-Actor');
+  if (raw === undefined || raw.trim() === '') return 'anonymous';
+  let actor: string;
+  try {
+    actor = decodeURIComponent(raw).trim();
+  } catch {
+    throw badRequest('invalid_header', 'X-Actor must be percent-encoded UTF-8');
+  }
+  if (actor.length > MAX_ACTOR_LENGTH) throw badRequest('invalid_header', `X-Actor must be at most ${MAX_ACTOR_LENGTH} characters`);
+  return actor;
+}
+
+/** Why a change is made: a `reason` member of the JSON body, or `?reason=`. */
+export function reasonOf(req: Request): string | null {
+  const fromBody = typeof req.body === 'object' && req.body !== null ? (req.body as { reason?: unknown }).reason : undefined;
+  const raw = fromBody ?? single(req, 'reason');
+  if (raw === undefined || raw === null) return null;
+  if (typeof raw !== 'string') throw badRequest('invalid_parameter', 'reason must be a string');
+  if (raw.length > MAX_REASON_LENGTH) throw badRequest('invalid_parameter', `reason must be at most ${MAX_REASON_LENGTH} characters`);
+  return raw.trim() || null;
+}
+
+/** The parsed JSON body, or 400/415 when there is none. */
+export function jsonBody(req: Request): unknown {
+  if (!req.is(['application/json', 'application/geo+json', 'application/*+json'])) {
+    throw new ApiError(415, 'unsupported_media_type', 'Send the body as JSON (Content-Type: application/json or application/geo+json)');
+  }
+  if (req.body === undefined) throw badRequest('invalid_json', 'A JSON body is required');
+  return req.body;
+}
