@@ -29,6 +29,8 @@ export interface OpenOptions {
   dataDir?: string;
   /** Embedded only: start from a dumped data folder (PGlite `dumpDataDir`), e.g. a test template. */
   loadDataDir?: Blob | File;
+  /** Embedded only: an already open PGlite (with the postgis extension) to use. */
+  pglite?: PGlite;
   /** Progress messages (start-up prints them). */
   log?: (message: string) => void;
 }
@@ -77,7 +79,7 @@ export async function openStore(options: OpenOptions): Promise<Store> {
           : `opening the embedded database in ${options.dataDir}`
         : 'opening an in-memory embedded database',
     );
-    const pglite = await openPGlite(options);
+    const pglite = options.pglite ?? (await openPGlite(options));
     dialect = new SerializedPGliteDialect({ pglite });
   }
   const db = new Kysely<Database>({ dialect });

@@ -1,0 +1,59 @@
+/**
+ * Small synthetic places for tests: rectangles in degrees near Wuhan (114.3°E, 30.5°N), where
+ * 0.001° of latitude is ≈ 111 m and 0.001° of longitude ≈ 96 m.
+ */
+import type { Polygon } from 'geojson';
+import type { TestContext } from './context.js';
+import { expect } from 'vitest';
+
+export function box(minLon: number, minLat: number, maxLon: number, maxLat: number): Polygon {
+  return {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [minLon, minLat],
+        [maxLon, minLat],
+        [maxLon, maxLat],
+        [minLon, maxLat],
+        [minLon, minLat],
+      ],
+    ],
+  };
+}
+
+export function regionFeature(code: string, name: string, level: string, parentCode: string | null, geometry: Polygon) {
+  return { type: 'Feature', geometry, properties: { code, name, level, parentCode } };
+}
+
+export function gridFeature(regionCode: string, name: string, geometry: Polygon, extra: Record<string, unknown> = {}) {
+  return { type: 'Feature', geometry, properties: { regionCode, name, kind: 'urban', ...extra } };
+}
+
+/** County → street → two villages side by side: A = [114.30, 114.31] × [30.50, 30.51], B east of it. */
+export const tree = {
+  county: { code: '420111000000', geometry: box(114.2, 30.4, 114.5, 30.6) },
+  street: { code: '420111002000', geometry: box(114.25, 30.45, 114.4, 30.55) },
+  villageA: { code: '420111002003', geometry: box(114.3, 30.5, 114.31, 30.51) },
+  villageB: { code: '420111002004', geometry: box(114.31, 30.5, 114.32, 30.51) },
+};
+
+export async function seedTree(context: TestContext): Promise<void> {
+  const features = [
+    regionFeature(tree.county.code, '洪山区', 'county', null, tree.county.geometry),
+    regionFeature(tree.street.code, '关山街道', 'township', tree.county.code, tree.street.geometry),
+    regionFeature(tree.villageA.code, '光谷社区', 'village', tree.street.code, tree.villageA.geometry),
+    regionFeature(tree.villageB.code, '关南社区', 'village', tree.street.code, tree.villageB.geometry),
+  ];
+  for (const feature of features) {
+    const response = await context.api.post('/api/regions').send(feature);
+    expect(response.status, JSON.stringify(response.body)).toBe(201);
+  }
+}
+
+/** Counts rows of every table that a write touches, to show that a refused write changed nothing. */
+export async function tableCounts(context: TestContext): Promise<Record<string, number>> {
+  const db = context.store.db;
+  const count = async (table: 'regions' | 'grids' | 'grid_versions') =>
+    Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  return { regions: await count('regions'), grids: await count('grids'), grid_versions: await count('grid_versions') };
+}
