@@ -17,6 +17,8 @@ const clientDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 
 export function createApp(store: Store, limits: Limits): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // The only ETags are grid versions (for If-Match); express' content hashes would be mistaken for them.
+  app.set('etag', false);
   app.use(
     express.json({
       limit: limits.bodyBytes,
