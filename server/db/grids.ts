@@ -164,16 +164,26 @@ interface LockedGrid {
   kind: string;
 }
 
+/**
+ * Locks a grid's identity row, then reads its current version. The two are separate statements
+ * on purpose: under READ COMMITTED, a joined `FOR UPDATE` that waited for a concurrent writer
+ * re-checks the join against the old version row and silently drops the grid.
+ */
 async function lockGrid(trx: Transaction<Database>, code: string): Promise<LockedGrid> {
-  const row = await trx
-    .selectFrom('grids as g')
-    .innerJoin('grid_versions as v', (join) => join.onRef('v.code', '=', 'g.code').onRef('v.version', '=', 'g.version'))
-    .select(['g.code', 'g.version', 'g.retired_at', 'v.region_code', 'v.kind'])
-    .where('g.code', '=', code)
-    .forUpdate('g')
+  const identity = await trx
+    .selectFrom('grids')
+    .select(['code', 'version', 'retired_at'])
+    .where('code', '=', code)
+    .forUpdate()
     .executeTakeFirst();
-  if (!row) throw notFound('unknown_grid', `No grid with code ${code}`);
-  return row;
+  if (!identity) throw notFound('unknown_grid', `No grid with code ${code}`);
+  const current = await trx
+    .selectFrom('grid_versions')
+    .select(['region_code', 'kind'])
+    .where('code', '=', code)
+    .where('version', '=', identity.version)
+    .executeTakeFirstOrThrow();
+  return { ...identity, ...current };
 }
 
 /** The versions a conditional write (If-Match) accepts as current; 'any' for `If-Match: *`. */
