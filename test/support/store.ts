@@ -30,16 +30,26 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
+/** A new empty database on the test server: its URL, and how to drop it. */
+export async function createServerDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  if (!serverUrl) throw new Error('createServerDatabase needs DATABASE_URL');
+  const name = `gridgov_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  await admin((client) => client.query(`CREATE DATABASE ${name}`));
+  return {
+    url: withDatabase(serverUrl, name),
+    drop: () => admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => {}),
+  };
+}
+
 export async function openTestStore(): Promise<Store> {
   if (serverUrl) {
-    const name = `gridgov_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-    await admin((client) => client.query(`CREATE DATABASE ${name}`));
-    const store = await openStore({ databaseUrl: withDatabase(serverUrl, name) });
+    const database = await createServerDatabase();
+    const store = await openStore({ databaseUrl: database.url });
     return {
       ...store,
       close: async () => {
         await store.close();
-        await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+        await database.drop();
       },
     };
   }

@@ -1,0 +1,106 @@
+/**
+ * `npm start` as a user runs it: the real entry point in a child process, on a fresh data folder
+ * (or a fresh server database), loads the demo once, answers over HTTP, keeps data across a
+ * restart. (Start-up time is measured in scripts/bench/store.ts, not asserted here.)
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createServerDatabase, serverUrl } from './support/store.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const cleanup of cleanups) await cleanup();
+});
+
+/** A fresh place for the service's data: a server database, or an embedded data folder. */
+async function freshDatabase(): Promise<Record<string, string>> {
+  if (serverUrl) {
+    const database = await createServerDatabase();
+    cleanups.push(database.drop);
+    return { DATABASE_URL: database.url };
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridgov-start-'));
+  cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
+  return { GRIDGOV_DATA: path.join(dir, 'db') };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+interface Running {
+  child: ChildProcess;
+  output: () => string;
+  url: string;
+}
+
+async function start(env: Record<string, string>): Promise<Running> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    env: { ...process.env, DATABASE_URL: '', PORT: String(port), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "listening" within 90 s:\n${output}`)), 90_000);
+    const poll = setInterval(() => {
+      if (output.includes('listening on')) {
+        clearInterval(poll);
+        clearTimeout(timer);
+        resolve();
+      }
+      if (child.exitCode !== null) {
+        clearInterval(poll);
+        clearTimeout(timer);
+        reject(new Error(`exited with ${child.exitCode}:\n${output}`));
+      }
+    }, 50);
+  });
+  return { child, output: () => output, url: `http://127.0.0.1:${port}` };
+}
+
+async function stop(running: Running): Promise<number | null> {
+  running.child.kill('SIGTERM');
+  return new Promise((resolve) => running.child.once('exit', (code) => resolve(code)));
+}
+
+describe('npm start', () => {
+  it('creates the database, loads the demo once, and serves it across a restart', async () => {
+    const env = await freshDatabase();
+    const first = await start(env);
+    expect(first.output()).toMatch(/loading the demo area/);
+    const health = await (await fetch(`${first.url}/api/health`)).json();
+    expect(health.status).toBe('ok');
+    const grids = await (await fetch(`${first.url}/api/grids`)).json();
+    expect(grids.features).toHaveLength(24);
+    const page = await fetch(`${first.url}/`);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await page.text()).toMatch(/gridgov/);
+    expect(await stop(first)).toBe(0);
+
+    const second = await start(env);
+    expect(second.output()).not.toMatch(/loading the demo area/);
+    expect((await (await fetch(`${second.url}/api/grids`)).json()).features).toHaveLength(24);
+    expect(await stop(second)).toBe(0);
+  });
+
+  it('starts empty with GRIDGOV_DEMO=0 and refuses a bad PORT', async () => {
+    const env = await freshDatabase();
+    const empty = await start({ ...env, GRIDGOV_DEMO: '0' });
+    expect((await (await fetch(`${empty.url}/api/regions`)).json()).features).toHaveLength(0);
+    expect(await stop(empty)).toBe(0);
+
+    await expect(start({ ...env, PORT: 'abc' })).rejects.toThrow(/PORT must be a positive integer/);
+  });
+});
