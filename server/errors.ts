@@ -47,8 +47,18 @@ function fromBodyParser(err: unknown): ApiError | undefined {
   return undefined;
 }
 
+/**
+ * GEOS can still refuse a geometry that passed ST_IsValid (a topology exception in an overlay
+ * of near-degenerate shapes). That is the caller's geometry, so it is a 422, not our 500.
+ */
+function fromGeometryEngine(err: unknown): ApiError | undefined {
+  if (!(err instanceof Error)) return undefined;
+  if (!/GEOS|TopologyException|invalid GeoJSON|parse error - invalid geometry/i.test(err.message)) return undefined;
+  return unprocessable('geometry_error', `The geometry engine could not process this geometry: ${err.message}`);
+}
+
 export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
-  const apiError = err instanceof ApiError ? err : fromBodyParser(err);
+  const apiError = err instanceof ApiError ? err : (fromBodyParser(err) ?? fromGeometryEngine(err));
   if (apiError) {
     const body: { code: string; message: string; details?: unknown } = {
       code: apiError.code,

@@ -112,6 +112,10 @@ export function checkPolygonal(
     return { problems: [{ code: 'invalid_geojson', message: `Invalid ${type}: ${trace.join('; ')}`, details: { trace } }] };
   }
   const typed = geometry as Polygonal;
+  const polygons = typed.type === 'Polygon' ? [typed.coordinates] : typed.coordinates;
+  if (polygons.length === 0 || polygons.some((rings) => rings.length === 0)) {
+    return { problems: [{ code: 'invalid_geojson', message: `Empty ${type}: every polygon needs an outer ring` }] };
+  }
   const bad = nonFinitePosition(typed);
   if (bad) {
     return { problems: [{ code: 'invalid_geojson', message: `Position ${JSON.stringify(bad)} has a non-finite number` }] };

@@ -20,6 +20,13 @@ describe('checkPolygonal', () => {
     expect(checkPolygonal(text, limits).problems?.[0].code).toBe('invalid_geojson');
     const infinite = { type: 'Polygon', coordinates: [[[114.3, 30.5], [114.31, 30.5], [Infinity, 30.51], [114.3, 30.5]]] };
     expect(checkPolygonal(infinite, limits).problems?.[0].message).toMatch(/non-finite/);
+    for (const empty of [
+      { type: 'Polygon', coordinates: [] },
+      { type: 'MultiPolygon', coordinates: [] },
+      { type: 'MultiPolygon', coordinates: [[]] },
+    ]) {
+      expect(checkPolygonal(empty, limits).problems?.[0].message, JSON.stringify(empty)).toMatch(/Empty/);
+    }
     const ring = Array.from({ length: 200 }, (_, i) => [114.3 + 0.01 * Math.cos(i / 30), 30.5 + 0.01 * Math.sin(i / 30)]);
     ring.push(ring[0]);
     expect(checkPolygonal({ type: 'Polygon', coordinates: [ring] }, limits).problems?.[0].code).toBe('too_many_vertices');
