@@ -103,6 +103,8 @@ async function assignCodes(db: StagingDb, problems: ProblemList): Promise<void> 
     WHERE s.idx = m.idx`.execute(db);
 }
 
+const ANALYZE_AFTER = 500;
+
 export interface CreateOptions {
   /** Request positions of `grids` (default 0, 1, 2…), for problem reports. */
   indices?: number[];
@@ -145,6 +147,9 @@ export async function createGrids(
       SELECT code, 1, 'create', ${at}, region_code, name, kind, special_type, households, population, geom,
              ${meta.actor}, ${meta.reason}
       FROM grid_staging`.execute(trx);
+    // PGlite has no autovacuum: after a large import, refresh the planner's statistics so
+    // that the next batch's overlap check looks up neighbours by index instead of scanning.
+    if (grids.length >= ANALYZE_AFTER) await sql`ANALYZE grids, grid_versions`.execute(trx);
     const rows = (await trx
       .selectFrom('grid_versions as v')
       .innerJoin(sql<{ idx: number; code: string }>`grid_staging`.as('s'), 's.code', 'v.code')

@@ -174,7 +174,7 @@ export async function regionCoverage(db: Kysely<Database>, code: string, asOf?: 
     WITH g AS (${grids}),
     pairs AS (
       SELECT a.code AS a, b.code AS b, ST_CollectionExtract(ST_Intersection(a.geom, b.geom), 3) AS geom
-      FROM g a JOIN g b ON a.code < b.code AND ST_Intersects(a.geom, b.geom)
+      FROM g a JOIN g b ON a.code < b.code AND ST_Intersects(a.geom, b.geom) AND NOT ST_Touches(a.geom, b.geom)
     )
     SELECT a, b, ST_AsGeoJSON(geom, 7) AS geojson, ST_Area(geom::geography) AS area
     FROM pairs WHERE ST_Area(geom::geography) > 0
