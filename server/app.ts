@@ -11,10 +11,12 @@ import { errorHandler, notFound } from './errors.js';
 import { healthRouter } from './routes/health.js';
 import { regionsRouter } from './routes/regions.js';
 import { gridsRouter } from './routes/grids.js';
+import { divisionsRouter } from './routes/divisions.js';
+import { DivisionRunner } from './jobs/division-runner.js';
 
 const clientDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'client');
 
-export function createApp(store: Store, limits: Limits): express.Express {
+export function createApp(store: Store, limits: Limits, runner = new DivisionRunner(store.db)): express.Express {
   const app = express();
   app.disable('x-powered-by');
   // The only ETags are grid versions (for If-Match); express' content hashes would be mistaken for them.
@@ -31,6 +33,7 @@ export function createApp(store: Store, limits: Limits): express.Express {
   app.use('/api/health', healthRouter(store));
   app.use('/api/regions', regionsRouter(store, limits));
   app.use('/api/grids', gridsRouter(store, limits));
+  app.use('/api/divisions', divisionsRouter(store, runner));
   app.use('/api', (req) => {
     throw notFound('no_such_endpoint', `No endpoint ${req.method} ${req.originalUrl}`);
   });

@@ -7,6 +7,7 @@ import { openStore } from './db/connect.js';
 import { countRegions } from './db/regions.js';
 import { loadDemo } from './demo.js';
 import { createApp } from './app.js';
+import { DivisionRunner } from './jobs/division-runner.js';
 
 const started = performance.now();
 const seconds = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
@@ -22,7 +23,9 @@ async function main(): Promise<void> {
     await loadDemo(store.db, config.limits, log);
   }
 
-  const app = createApp(store, config.limits);
+  const runner = new DivisionRunner(store.db, log);
+  await runner.resumeOrphans(store.backend === 'embedded' ? 0 : undefined);
+  const app = createApp(store, config.limits, runner);
   const server = app.listen(config.port, () => {
     log(`listening on http://localhost:${config.port} (memory ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB)`);
   });

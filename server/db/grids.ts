@@ -125,40 +125,90 @@ export async function createGrids(
   meta: ChangeMeta,
   options: CreateOptions = {},
 ): Promise<GridFeature[]> {
+  return db.transaction().execute((trx) => createGridsIn(trx, grids, meta, options));
+}
+
+/** createGrids inside a transaction the caller holds (e.g. to retire and replace in one go). */
+export async function createGridsIn(
+  trx: Transaction<Database>,
+  grids: NewGrid[],
+  meta: ChangeMeta,
+  options: CreateOptions = {},
+): Promise<GridFeature[]> {
   const indices = options.indices ?? grids.map((_, index) => index);
   const problems = options.problems ?? new ProblemList();
-  return db.transaction().execute(async (trx) => {
-    const regions = await lockRegions(trx, grids.map((grid) => grid.regionCode));
-    const staging = await stage(
-      trx,
-      grids.map((grid, i) => ({ ...grid, index: indices[i], code: null })),
-    );
-    await checkStaged(staging, regions, problems);
-    if (problems.size === 0) await assignCodes(staging, problems);
-    if (problems.size > 0) throw rejectWrite(problems, options.single ?? grids.length === 1);
+  const regions = await lockRegions(trx, grids.map((grid) => grid.regionCode));
+  const staging = await stage(
+    trx,
+    grids.map((grid, i) => ({ ...grid, index: indices[i], code: null })),
+  );
+  await checkStaged(staging, regions, problems);
+  if (problems.size === 0) await assignCodes(staging, problems);
+  if (problems.size > 0) throw rejectWrite(problems, options.single ?? grids.length === 1);
 
-    const at = await now(trx);
-    await sql`
-      INSERT INTO grids (code, region_code, number, version, created_at)
-      SELECT code, region_code, number, 1, ${at} FROM grid_staging`.execute(trx);
-    await sql`
-      INSERT INTO grid_versions (code, version, op, valid_from, region_code, name, kind, special_type,
-                                 households, population, geom, actor, reason)
-      SELECT code, 1, 'create', ${at}, region_code, name, kind, special_type, households, population, geom,
-             ${meta.actor}, ${meta.reason}
-      FROM grid_staging`.execute(trx);
-    // PGlite has no autovacuum: after a large import, refresh the planner's statistics so
-    // that the next batch's overlap check looks up neighbours by index instead of scanning.
-    if (grids.length >= ANALYZE_AFTER) await sql`ANALYZE grids, grid_versions`.execute(trx);
-    const rows = (await trx
-      .selectFrom('grid_versions as v')
-      .innerJoin(sql<{ idx: number; code: string }>`grid_staging`.as('s'), 's.code', 'v.code')
-      .select(versionColumns)
-      .where('v.version', '=', 1)
-      .orderBy('s.idx')
-      .execute()) as VersionRow[];
-    return rows.map(toFeature);
-  });
+  const at = await now(trx);
+  await sql`
+    INSERT INTO grids (code, region_code, number, version, created_at)
+    SELECT code, region_code, number, 1, ${at} FROM grid_staging`.execute(trx);
+  await sql`
+    INSERT INTO grid_versions (code, version, op, valid_from, region_code, name, kind, special_type,
+                               households, population, geom, actor, reason)
+    SELECT code, 1, 'create', ${at}, region_code, name, kind, special_type, households, population, geom,
+           ${meta.actor}, ${meta.reason}
+    FROM grid_staging`.execute(trx);
+  // PGlite has no autovacuum: after a large import, refresh the planner's statistics so
+  // that the next batch's overlap check looks up neighbours by index instead of scanning.
+  if (grids.length >= ANALYZE_AFTER) await sql`ANALYZE grids, grid_versions`.execute(trx);
+  const rows = (await trx
+    .selectFrom('grid_versions as v')
+    .innerJoin(sql<{ idx: number; code: string }>`grid_staging`.as('s'), 's.code', 'v.code')
+    .select(versionColumns)
+    .where('v.version', '=', 1)
+    .orderBy('s.idx')
+    .execute()) as VersionRow[];
+  return rows.map(toFeature);
+}
+
+/**
+ * Retires every live grid of a village in one statement set (the caller's transaction), for a
+ * re-division; returns the retired codes.
+ */
+export async function retireRegionGrids(trx: Transaction<Database>, regionCode: string, meta: ChangeMeta): Promise<string[]> {
+  const live = await trx
+    .selectFrom('grids')
+    .select(['code', 'version'])
+    .where('region_code', '=', regionCode)
+    .where('retired_at', 'is', null)
+    .orderBy('code')
+    .forUpdate()
+    .execute();
+  if (live.length === 0) return [];
+  const codes = live.map((grid) => grid.code);
+  const at = await now(trx);
+  await sql`
+    INSERT INTO grid_versions (code, version, op, valid_from, region_code, name, kind, special_type,
+                               households, population, geom, actor, reason)
+    SELECT v.code, v.version + 1, 'retire', ${at}, v.region_code, v.name, v.kind, v.special_type,
+           v.households, v.population, v.geom, ${meta.actor}, ${meta.reason}
+    FROM grid_versions v WHERE v.code = ANY (${codes}::text[]) AND v.valid_to IS NULL`.execute(trx);
+  await sql`
+    UPDATE grid_versions SET valid_to = ${at}
+    WHERE code = ANY (${codes}::text[]) AND valid_to IS NULL AND op <> 'retire'`.execute(trx);
+  await sql`
+    UPDATE grids SET version = version + 1, retired_at = ${at} WHERE code = ANY (${codes}::text[])`.execute(trx);
+  return codes;
+}
+
+/** The live grids of a village and their versions: what a proposal was made against. */
+export async function liveVersions(db: Kysely<Database>, regionCode: string): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom('grids')
+    .select(['code', 'version'])
+    .where('region_code', '=', regionCode)
+    .where('retired_at', 'is', null)
+    .orderBy('code')
+    .execute();
+  return Object.fromEntries(rows.map((row) => [row.code, row.version]));
 }
 
 interface LockedGrid {

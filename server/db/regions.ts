@@ -116,6 +116,16 @@ export async function listRegions(db: Kysely<Database>, parentCode: string | nul
   return rows.map(toFeature);
 }
 
+/**
+ * A region's boundary at full precision (the API rounds to 7 decimals, ≈1 cm): a division must
+ * share the stored outline exactly, or its grids leave centimetre slivers along the edge.
+ */
+export async function exactBoundary(db: Kysely<Database>, code: string): Promise<MultiPolygon> {
+  const row = await db.selectFrom('regions').select(sql<string>`ST_AsGeoJSON(boundary, 15)`.as('geojson')).where('code', '=', code).executeTakeFirst();
+  if (!row) throw notFound('unknown_region', `No region with code ${code}`);
+  return JSON.parse(row.geojson) as MultiPolygon;
+}
+
 export async function regionLevel(db: Kysely<Database>, code: string): Promise<RegionLevel> {
   const row = await db.selectFrom('regions').select('level').where('code', '=', code).executeTakeFirst();
   if (!row) throw notFound('unknown_region', `No region with code ${code}`);

@@ -45,8 +45,38 @@ export interface GridVersionsTable {
   reason: string | null;
 }
 
+export type DivisionStatus = 'queued' | 'running' | 'done' | 'failed';
+
+/** An auto-division job; JSON columns are text (the same on both backends). */
+export interface DivisionsTable {
+  id: string;
+  status: DivisionStatus;
+  progress: Generated<number>;
+  stage: string | null;
+  region_code: string | null;
+  request: string;
+  base_versions: string | null;
+  proposal: string | null;
+  metrics: string | null;
+  error: string | null;
+  owner: string | null;
+  heartbeat_at: Date | null;
+  created_at: Generated<Date>;
+  finished_at: Date | null;
+  applied_at: Date | null;
+}
+
+export interface GridLineageTable {
+  new_code: string;
+  old_code: string;
+  area_m2: number;
+  division_id: string | null;
+}
+
 export interface Database {
   regions: RegionsTable;
   grids: GridsTable;
   grid_versions: GridVersionsTable;
+  divisions: DivisionsTable;
+  grid_lineage: GridLineageTable;
 }

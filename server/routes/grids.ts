@@ -6,6 +6,7 @@ import { parseGridFeature, type GridInput } from '../geo/features.js';
 import { countVertices } from '../geo/validate.js';
 import { createGrids, getGrid, gridHistory, listGrids, retireGrid, updateGrid, ProblemList, type NewGrid } from '../db/grids.js';
 import { regionLevel } from '../db/regions.js';
+import { lineageOf } from '../db/divisions.js';
 import { regionPrefix } from '../geo/codes.js';
 import { actorOf, asOfParam, bboxParam, codeParam, etag, ifMatchCondition, jsonBody, reasonOf, stringParam } from './params.js';
 
@@ -106,6 +107,12 @@ export function gridsRouter(store: Store, limits: Limits): Router {
     const code = codeParam(req.params.code, 15);
     const retired = await retireGrid(store.db, code, ifMatchCondition(req), meta(req));
     res.json(retired);
+  });
+
+  router.get('/:code/lineage', async (req, res) => {
+    const code = codeParam(req.params.code, 15);
+    await gridHistory(store.db, code); // 404 for an unknown code
+    res.json({ code, ...(await lineageOf(store.db, code)) });
   });
 
   router.get('/:code/history', async (req, res) => {

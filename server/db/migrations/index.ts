@@ -4,9 +4,11 @@
  */
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import * as initial from './001_initial.js';
+import * as divisions from './002_divisions.js';
 
 const migrations: Record<string, Migration> = {
   '001_initial': initial,
+  '002_divisions': divisions,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,85 @@
+/**
+ * npm run divide -- --boundary area.geojson --buildings buildings.geojson [--barriers roads.geojson …]
+ *                   [--specials specials.geojson] [--min 300] [--max 500] [--out proposal.geojson]
+ *
+ * Proposes grids for an area from files, with a progress bar on stderr; writes the proposal
+ * GeoJSON and prints the metrics table. (A stored village is divided through the API:
+ * POST /api/divisions with its regionCode.)
+ */
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { Feature, FeatureCollection } from 'geojson';
+import { parseDivisionInput } from '../server/geo/divide/input.js';
+import { runDivision } from '../server/geo/divide/run.js';
+import { prepareDivision } from '../server/geo/divide/prepare.js';
+
+const { values } = parseArgs({
+  options: {
+    boundary: { type: 'string' },
+    buildings: { type: 'string' },
+    barriers: { type: 'string', multiple: true },
+    specials: { type: 'string' },
+    min: { type: 'string', default: '300' },
+    max: { type: 'string', default: '500' },
+    out: { type: 'string', default: 'proposal.geojson' },
+  },
+});
+
+function read(file: string): FeatureCollection | Feature {
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+function fail(message: string): never {
+  console.error(`divide: ${message}`);
+  process.exit(2);
+}
+
+if (!values.boundary || !values.buildings) fail('--boundary and --buildings are required (see the header of scripts/divide.ts)');
+const boundaryFile = read(values.boundary);
+const boundary =
+  boundaryFile.type === 'FeatureCollection' ? boundaryFile.features[0]?.geometry : boundaryFile.type === 'Feature' ? boundaryFile.geometry : boundaryFile;
+const barriers: FeatureCollection = {
+  type: 'FeatureCollection',
+  features: (values.barriers ?? []).flatMap((file) => (read(file) as FeatureCollection).features),
+};
+const parsed = parseDivisionInput(
+  {
+    buildings: read(values.buildings),
+    barriers,
+    specials: values.specials ? read(values.specials) : undefined,
+    minHouseholds: Number(values.min),
+    maxHouseholds: Number(values.max),
+  },
+  boundary,
+);
+if (parsed.problems) fail(parsed.problems.map((p) => p.message).join('\n'));
+const outside = prepareDivision(parsed.value).problems;
+if (outside.length > 0) fail(outside.map((p) => p.message).join('\n'));
+
+const bar = (fraction: number, stage: string) => {
+  const width = 30;
+  const filled = Math.round(fraction * width);
+  process.stderr.write(`\r[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% ${stage.padEnd(12)}`);
+};
+const result = await runDivision(parsed.value, bar);
+process.stderr.write('\n');
+fs.writeFileSync(values.out!, JSON.stringify(result.proposal));
+
+const m = result.metrics;
+const rows: [string, string][] = [
+  ['grids', String(m.grids)],
+  ['households', String(m.households)],
+  [`within [${values.min}, ${values.max}]`, `${(m.withinRangeShare * 100).toFixed(1)} %`],
+  ['households CV', m.householdsCV.toFixed(3)],
+  ['boundary alignment (≤ 10 m of a barrier)', `${(m.boundaryAlignment * 100).toFixed(1)} %`],
+  ['border cut through blocks without a mapped line', `${(m.cutBorderShare * 100).toFixed(1)} %`],
+  ['major road / river inside grids', `${m.barrierCrossingM.toFixed(0)} m`],
+  ['Polsby–Popper median (min)', `${m.polsbyPopperMedian.toFixed(2)} (${m.polsbyPopperMin.toFixed(2)})`],
+  ['compounds split', String(m.compoundsSplit)],
+  ['buildings split', String(m.buildingsSplit)],
+  ['grids flagged', String(m.flagged)],
+  ['runtime', `${m.runtimeMs.toFixed(0)} ms`],
+];
+const width = Math.max(...rows.map(([k]) => k.length));
+for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+console.log(`proposal written to ${values.out}`);

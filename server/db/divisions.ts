@@ -1,0 +1,176 @@
+/**
+ * Division jobs and their application: the job rows (status, progress, the proposal), the
+ * before/after diff of buildings, and the apply step that replaces a village's grids.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { Database, DivisionStatus } from './schema.js';
+import { conflict, notFound } from '../errors.js';
+import { createGridsIn, liveVersions, retireRegionGrids, type ChangeMeta, type NewGrid } from './grids.js';
+import type { GridFeature } from './grid-rows.js';
+
+export interface DivisionRow {
+  id: string;
+  status: DivisionStatus;
+  progress: number;
+  stage: string | null;
+  region_code: string | null;
+  request: string;
+  base_versions: string | null;
+  proposal: string | null;
+  metrics: string | null;
+  error: string | null;
+  created_at: Date;
+  finished_at: Date | null;
+  applied_at: Date | null;
+}
+
+export async function insertDivision(
+  db: Kysely<Database>,
+  job: { id: string; regionCode: string | null; request: string; owner: string },
+): Promise<void> {
+  const base = job.regionCode ? JSON.stringify(await liveVersions(db, job.regionCode)) : null;
+  await db
+    .insertInto('divisions')
+    .values({
+      id: job.id,
+      status: 'queued',
+      region_code: job.regionCode,
+      request: job.request,
+      base_versions: base,
+      owner: job.owner,
+      heartbeat_at: sql<Date>`now()`,
+    })
+    .execute();
+}
+
+export async function getDivision(db: Kysely<Database>, id: string): Promise<DivisionRow> {
+  const row = await db
+    .selectFrom('divisions')
+    .select(['id', 'status', 'progress', 'stage', 'region_code', 'request', 'base_versions', 'proposal', 'metrics', 'error', 'created_at', 'finished_at', 'applied_at'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) throw notFound('unknown_division', `No division with id ${id}`);
+  return row;
+}
+
+export async function updateDivision(
+  db: Kysely<Database>,
+  id: string,
+  change: { status?: DivisionStatus; progress?: number; stage?: string; proposal?: string; metrics?: string; error?: string; finished?: boolean },
+): Promise<void> {
+  await db
+    .updateTable('divisions')
+    .set({
+      ...(change.status ? { status: change.status } : {}),
+      ...(change.progress !== undefined ? { progress: change.progress } : {}),
+      ...(change.stage ? { stage: change.stage } : {}),
+      ...(change.proposal ? { proposal: change.proposal } : {}),
+      ...(change.metrics ? { metrics: change.metrics } : {}),
+      ...(change.error ? { error: change.error } : {}),
+      ...(change.finished ? { finished_at: sql<Date>`now()` } : {}),
+      heartbeat_at: sql<Date>`now()`,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+/**
+ * Jobs left queued or running by a process that stopped (no heartbeat for `staleSeconds`):
+ * this process takes them over, so that an acknowledged job is not lost.
+ */
+export async function claimOrphanedDivisions(db: Kysely<Database>, owner: string, staleSeconds: number): Promise<string[]> {
+  const rows = await db
+    .updateTable('divisions')
+    .set({ owner, status: 'queued', heartbeat_at: sql<Date>`now()` })
+    .where('status', 'in', ['queued', 'running'])
+    .where('owner', 'is distinct from', owner)
+    .where(sql<boolean>`heartbeat_at <= now() - make_interval(secs => ${staleSeconds})`)
+    .returning('id')
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+export interface BuildingMove {
+  building: number;
+  households: number;
+  from: string | null;
+  to: string | null;
+}
+
+/** The live grid of each point (WGS84 lon/lat), by the same rule as everywhere: ST_Intersects, lowest code on a shared edge. */
+export async function liveGridOfPoints(db: Kysely<Database>, regionCode: string, points: [number, number][]): Promise<(string | null)[]> {
+  if (points.length === 0) return [];
+  const { rows } = await sql<{ i: number; code: string | null }>`
+    WITH p AS (
+      SELECT ordinality - 1 AS i, ST_SetSRID(ST_MakePoint((value->>0)::float8, (value->>1)::float8), 4326) AS geom
+      FROM json_array_elements(${JSON.stringify(points)}::json) WITH ORDINALITY
+    )
+    SELECT p.i, (
+      SELECT min(v.code) FROM grid_versions v
+      WHERE v.valid_to IS NULL AND v.op <> 'retire' AND v.region_code = ${regionCode} AND ST_Intersects(v.geom, p.geom)
+    ) AS code
+    FROM p ORDER BY p.i`.execute(db);
+  return rows.map((row) => row.code);
+}
+
+export interface ApplyResult {
+  retired: string[];
+  created: GridFeature[];
+  lineage: { newCode: string; oldCode: string; areaM2: number }[];
+}
+
+/**
+ * Replaces a village's live grids with a proposal, in one transaction: the old grids are
+ * retired, the new ones created (new codes, every check), and each new grid's lineage — the
+ * retired grids it overlaps and by how much — recorded. Refused with 409 when the village's
+ * grids changed since the proposal was made.
+ */
+export async function applyDivision(
+  db: Kysely<Database>,
+  division: DivisionRow,
+  grids: NewGrid[],
+  meta: ChangeMeta,
+): Promise<ApplyResult> {
+  const regionCode = division.region_code!;
+  return db.transaction().execute(async (trx) => {
+    await trx.selectFrom('regions').select('code').where('code', '=', regionCode).forUpdate().execute();
+    const applied = await trx.selectFrom('divisions').select('applied_at').where('id', '=', division.id).forUpdate().executeTakeFirstOrThrow();
+    if (applied.applied_at) throw conflict('already_applied', `Division ${division.id} was applied at ${applied.applied_at.toISOString()}`);
+    const current = JSON.stringify(await liveVersions(trx, regionCode));
+    if (current !== division.base_versions) {
+      throw conflict('stale_proposal', `The grids of ${regionCode} changed after this proposal was made; run the division again`, {
+        proposedAgainst: JSON.parse(division.base_versions ?? '{}'),
+        current: JSON.parse(current),
+      });
+    }
+    const retired = await retireRegionGrids(trx, regionCode, meta);
+    const created = await createGridsIn(trx, grids, meta, { single: false });
+    const { rows } = await sql<{ new_code: string; old_code: string; area: number }>`
+      SELECT n.code AS new_code, o.code AS old_code, ST_Area(ST_Intersection(n.geom, o.geom)::geography) AS area
+      FROM grid_versions n
+      JOIN grid_versions o ON o.code = ANY (${retired.length ? retired : ['']}::text[]) AND o.op = 'retire'
+        AND ST_Intersects(n.geom, o.geom) AND NOT ST_Touches(n.geom, o.geom)
+      WHERE n.code = ANY (${created.map((g) => g.properties.code)}::text[]) AND n.version = 1
+      ORDER BY n.code, o.code`.execute(trx);
+    const lineage = rows.filter((row) => row.area > 1).map((row) => ({ newCode: row.new_code, oldCode: row.old_code, areaM2: row.area }));
+    if (lineage.length > 0) {
+      await trx
+        .insertInto('grid_lineage')
+        .values(lineage.map((l) => ({ new_code: l.newCode, old_code: l.oldCode, area_m2: l.areaM2, division_id: division.id })))
+        .execute();
+    }
+    await trx.updateTable('divisions').set({ applied_at: sql<Date>`now()` }).where('id', '=', division.id).execute();
+    return { retired, created, lineage };
+  });
+}
+
+export async function lineageOf(db: Kysely<Database>, code: string) {
+  const [replaced, replacedBy] = await Promise.all([
+    db.selectFrom('grid_lineage').select(['old_code', 'area_m2', 'division_id']).where('new_code', '=', code).orderBy('old_code').execute(),
+    db.selectFrom('grid_lineage').select(['new_code', 'area_m2', 'division_id']).where('old_code', '=', code).orderBy('new_code').execute(),
+  ]);
+  return {
+    replaced: replaced.map((r) => ({ code: r.old_code, areaM2: r.area_m2, divisionId: r.division_id })),
+    replacedBy: replacedBy.map((r) => ({ code: r.new_code, areaM2: r.area_m2, divisionId: r.division_id })),
+  };
+}

@@ -1,0 +1,153 @@
+/**
+ * A division request's GeoJSON → checked, typed input. Every problem is reported (the route
+ * turns them into one 4xx); nothing is guessed.
+ */
+import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon, Position } from 'geojson';
+import gjv from 'geojson-validation';
+import { SPECIAL_TYPES } from '../codes.js';
+import { checkPolygonal, type Polygonal, type Problem } from '../validate.js';
+import { BARRIER_KINDS, type BarrierKind } from './types.js';
+
+export interface BuildingInput {
+  geometry: Polygon | MultiPolygon | { type: 'Point'; coordinates: Position };
+  households: number;
+  compound: string | null;
+  /** Position in the request, to report and to trace a building through the division. */
+  index: number;
+}
+
+export interface BarrierInput {
+  geometry: Geometry;
+  kind: BarrierKind;
+}
+
+export interface SpecialInput {
+  geometry: Polygonal;
+  specialType: string;
+  name: string | null;
+}
+
+export interface DivisionInput {
+  area: Polygonal;
+  buildings: BuildingInput[];
+  barriers: BarrierInput[];
+  specials: SpecialInput[];
+  minHouseholds: number;
+  maxHouseholds: number;
+}
+
+export const DIVISION_LIMITS = { buildings: 100_000, barriers: 50_000, specials: 1_000, vertices: 5_000_000 } as const;
+
+function collection(value: unknown, name: string, problems: Problem[]): Feature[] {
+  if (value === undefined || value === null) return [];
+  const fc = value as FeatureCollection;
+  if (typeof value !== 'object' || fc.type !== 'FeatureCollection' || !Array.isArray(fc.features)) {
+    problems.push({ code: 'invalid_geojson', message: `${name} must be a GeoJSON FeatureCollection` });
+    return [];
+  }
+  return fc.features;
+}
+
+function featureTrace(feature: unknown): string[] {
+  return gjv.isFeature(feature, true);
+}
+
+/** Positive integer option with a default. */
+function householdOption(value: unknown, name: string, fallback: number, problems: Problem[]): number {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 100_000) {
+    problems.push({ code: 'invalid_parameter', message: `${name} must be a whole number from 1 to 100000, got ${JSON.stringify(value)}` });
+    return fallback;
+  }
+  return value;
+}
+
+/**
+ * Checks a division request. `area` is the boundary to divide (a stored region's boundary is
+ * passed in by the caller when the request names a regionCode).
+ */
+export function parseDivisionInput(
+  body: Record<string, unknown>,
+  area: unknown,
+): { value: DivisionInput; problems?: undefined } | { value?: undefined; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const checkedArea = checkPolygonal(area, { maxVertices: 500_000 });
+  if (checkedArea.problems) problems.push(...checkedArea.problems.map((p) => ({ ...p, message: `boundary: ${p.message}` })));
+
+  const minHouseholds = householdOption(body.minHouseholds, 'minHouseholds', 300, problems);
+  const maxHouseholds = householdOption(body.maxHouseholds, 'maxHouseholds', 500, problems);
+  if (minHouseholds > maxHouseholds) {
+    problems.push({ code: 'invalid_parameter', message: `minHouseholds (${minHouseholds}) is greater than maxHouseholds (${maxHouseholds})` });
+  }
+
+  const buildings: BuildingInput[] = [];
+  const buildingFeatures = collection(body.buildings, 'buildings', problems);
+  if (buildingFeatures.length > DIVISION_LIMITS.buildings) {
+    problems.push({ code: 'batch_too_large', message: `${buildingFeatures.length} buildings; at most ${DIVISION_LIMITS.buildings}` });
+  } else {
+    buildingFeatures.forEach((feature, index) => {
+      const where = `buildings[${index}]`;
+      const trace = featureTrace(feature);
+      if (trace.length > 0) return void problems.push({ code: 'invalid_geojson', message: `${where}: ${trace.join('; ')}` });
+      const geometry = feature.geometry;
+      if (!geometry || !['Point', 'Polygon', 'MultiPolygon'].includes(geometry.type)) {
+        return void problems.push({ code: 'wrong_geometry_type', message: `${where}: a building is a Polygon, MultiPolygon or Point` });
+      }
+      if (geometry.type !== 'Point') {
+        const checked = checkPolygonal(geometry, { maxVertices: 10_000 });
+        if (checked.problems) return void problems.push(...checked.problems.map((p) => ({ ...p, message: `${where}: ${p.message}` })));
+      } else if (!geometry.coordinates.every(Number.isFinite)) {
+        return void problems.push({ code: 'invalid_geojson', message: `${where}: non-finite coordinates` });
+      }
+      const households = feature.properties?.households;
+      if (typeof households !== 'number' || !Number.isInteger(households) || households < 0 || households > 100_000) {
+        return void problems.push({
+          code: 'invalid_property',
+          message: `${where}: properties.households must be a whole number ≥ 0, got ${JSON.stringify(households)}`,
+        });
+      }
+      const compound = feature.properties?.compound;
+      if (compound !== undefined && compound !== null && typeof compound !== 'string') {
+        return void problems.push({ code: 'invalid_property', message: `${where}: properties.compound must be a string` });
+      }
+      buildings.push({ geometry: geometry as BuildingInput['geometry'], households, compound: compound || null, index });
+    });
+  }
+
+  const barriers: BarrierInput[] = [];
+  const barrierFeatures = collection(body.barriers, 'barriers', problems);
+  if (barrierFeatures.length > DIVISION_LIMITS.barriers) {
+    problems.push({ code: 'batch_too_large', message: `${barrierFeatures.length} barriers; at most ${DIVISION_LIMITS.barriers}` });
+  } else {
+    barrierFeatures.forEach((feature, index) => {
+      const where = `barriers[${index}]`;
+      const trace = featureTrace(feature);
+      if (trace.length > 0) return void problems.push({ code: 'invalid_geojson', message: `${where}: ${trace.join('; ')}` });
+      const kind = feature.properties?.kind;
+      if (!(BARRIER_KINDS as readonly unknown[]).includes(kind)) {
+        return void problems.push({ code: 'invalid_property', message: `${where}: properties.kind must be one of ${BARRIER_KINDS.join(', ')}` });
+      }
+      const type = feature.geometry?.type;
+      if (!type || !['LineString', 'MultiLineString', 'Polygon', 'MultiPolygon'].includes(type)) {
+        return void problems.push({ code: 'wrong_geometry_type', message: `${where}: a barrier is a line or a polygon` });
+      }
+      barriers.push({ geometry: feature.geometry as Geometry, kind: kind as BarrierKind });
+    });
+  }
+
+  const specials: SpecialInput[] = [];
+  collection(body.specials, 'specials', problems).forEach((feature, index) => {
+    const where = `specials[${index}]`;
+    const checked = checkPolygonal(feature?.geometry, { maxVertices: 50_000 });
+    if (checked.problems) return void problems.push(...checked.problems.map((p) => ({ ...p, message: `${where}: ${p.message}` })));
+    const specialType = feature.properties?.specialType;
+    if (!(SPECIAL_TYPES as readonly unknown[]).includes(specialType)) {
+      return void problems.push({ code: 'invalid_property', message: `${where}: properties.specialType must be one of ${SPECIAL_TYPES.join(', ')}` });
+    }
+    const name = typeof feature.properties?.name === 'string' ? (feature.properties.name as string) : null;
+    specials.push({ geometry: checked.geometry, specialType: specialType as string, name });
+  });
+
+  if (problems.length > 0 || !checkedArea.geometry) return { problems };
+  return { value: { area: checkedArea.geometry, buildings, barriers, specials, minHouseholds, maxHouseholds } };
+}

@@ -1,0 +1,721 @@
+/**
+ * Measures of a division: how well a set of proposed grids meets the rules of grid-based
+ * governance (300–500 households per basic grid, edges along roads, rivers and ridges, compact
+ * shapes, compounds and buildings kept whole). Every division — the auto-division and the
+ * baselines it is compared against (baselines.ts) — is scored by the same function.
+ *
+ * All lengths, areas and distances are planar metres in the local projection of project.ts,
+ * centred on the area's bounding box. Pure: no I/O.
+ *
+ * Definitions (constants below):
+ * - A building belongs to the grid containing its representative point: the centroid of its
+ *   footprint, or a point on its surface when the centroid falls outside it (an L- or U-shaped
+ *   block); a Point building is its own representative point. A point on a shared edge goes to
+ *   the first such grid in input order. Households are the building's `households` (missing or
+ *   not a finite number → 0). Grid households are recomputed this way; a grid's own
+ *   `properties.households` is not read, so a division cannot misreport them.
+ * - Basic grids are those whose `kind` is not 'special'. `withinRangeShare` and `householdsCV`
+ *   are over basic grids only; all other figures are over all grids.
+ * - `householdsCV` = population standard deviation ÷ mean of households per basic grid
+ *   (0 when there is no basic grid or the mean is 0).
+ * - Boundaries and barrier lines are sampled every ≈ SAMPLE_STEP_M: each segment is cut into
+ *   ceil(length / step) equal pieces and each piece is represented by its midpoint, weighted by
+ *   its length. Nearest-distance questions go to flatbush indexes of segments.
+ * - `boundaryAlignment`: among samples of grid boundaries that are INTERNAL — farther than
+ *   EDGE_TOLERANCE_M from the area's boundary (all its rings) and within EDGE_TOLERANCE_M of
+ *   the boundary of another grid — the length share lying within ALIGN_DISTANCE_M of a barrier
+ *   (any kind; lines, and the outlines of polygon barriers such as water). Every shared edge is
+ *   sampled from both sides, which leaves the share unchanged. 1 when there is no internal
+ *   boundary (a single grid: nothing is misaligned).
+ * - `barrierCrossingM`: length of major_road and river LINE barriers (LineString,
+ *   MultiLineString) whose samples lie inside a grid and farther than ALIGN_DISTANCE_M from
+ *   every grid boundary: a road or river running through a grid rather than along its edge.
+ *   Per grid in `perGrid[i].barrierCrossingM`; the total also in `barrierCrossingM`.
+ * - Polsby–Popper = 4πA / P², A the grid's area and P its perimeter, all rings (holes
+ *   included) of all parts: 1 for a disc, π/4 for a square, → 0 for long or ragged shapes.
+ *   `polsbyPopperMedian` (mean of the two middle values for an even count) and
+ *   `polsbyPopperMin` are over all grids (0 when there is none).
+ * - `compoundsSplit`: compounds (same `compound` property, a non-empty string or a number)
+ *   whose total households ≤ maxHouseholds — those a grid could hold whole — and whose
+ *   assigned buildings fall in more than one grid (unassigned buildings are ignored here).
+ * - `buildingsSplit`: footprints whose area is divided between two or more grids, counting
+ *   only parts larger than SPLIT_MIN_PART_M2 and SPLIT_MIN_PART_SHARE of the footprint.
+ * - `unassignedHouseholds`: households of buildings whose representative point is in no grid.
+ */
+import Flatbush from 'flatbush';
+import { tesselate } from '@turf/turf';
+import type {
+  Feature,
+  FeatureCollection,
+  LineString,
+  MultiLineString,
+  MultiPolygon,
+  Point,
+  Polygon,
+  Position,
+} from 'geojson';
+import { localProjection, type LocalProjection } from './project.js';
+import type { PlanarPolygon, Ring, XY } from './types.js';
+
+export interface MetricsInput {
+  /** GeoJSON lon/lat: the area divided. */
+  area: Polygon | MultiPolygon;
+  /** lon/lat. */
+  grids: Feature<Polygon | MultiPolygon, { households?: number; kind?: string }>[];
+  buildings: FeatureCollection<Polygon | MultiPolygon | Point, { households?: number; compound?: string }>;
+  barriers: FeatureCollection<LineString | MultiLineString | Polygon | MultiPolygon, { kind: string }>;
+  minHouseholds: number;
+  maxHouseholds: number;
+}
+
+export interface GridMetrics {
+  /** Position of the grid in `input.grids`. */
+  index: number;
+  households: number;
+  withinRange: boolean;
+  polsbyPopper: number;
+  areaM2: number;
+  perimeterM: number;
+  /** Polygons making up the grid (1 for a Polygon). */
+  parts: number;
+  barrierCrossingM: number;
+}
+
+export interface DivisionMetrics {
+  grids: number;
+  /** Total households assigned to grids. */
+  households: number;
+  /** Share of basic grids (kind !== 'special') with households in [min, max]. */
+  withinRangeShare: number;
+  /** Coefficient of variation (population stdev / mean) of households over basic grids. */
+  householdsCV: number;
+  /** Share of internal grid boundary length lying within 10 m of a barrier. */
+  boundaryAlignment: number;
+  /** Length of major_road and river lines running through grid interiors (> 10 m from every grid boundary). */
+  barrierCrossingM: number;
+  polsbyPopperMedian: number;
+  polsbyPopperMin: number;
+  /** Compounds with total households ≤ maxHouseholds whose buildings fall in more than one grid. */
+  compoundsSplit: number;
+  /** Footprints divided between two or more grids (parts > 1 m² and > 1% of the footprint). */
+  buildingsSplit: number;
+  /** Households of buildings whose representative point is in no grid. */
+  unassignedHouseholds: number;
+  perGrid: GridMetrics[];
+}
+
+/** Spacing of the samples taken along boundaries and barrier lines. */
+export const SAMPLE_STEP_M = 2;
+/** A boundary within this distance of a barrier follows it; a barrier farther than this from every grid boundary crosses a grid. */
+export const ALIGN_DISTANCE_M = 10;
+/** Two boundaries closer than this are the same line (shared edge, or edge on the area's boundary). */
+export const EDGE_TOLERANCE_M = 1;
+export const SPLIT_MIN_PART_M2 = 1;
+export const SPLIT_MIN_PART_SHARE = 0.01;
+/** Barrier kinds whose lines should not run through a grid. */
+export const CROSSING_KINDS: ReadonlySet<string> = new Set(['major_road', 'river']);
+
+// ---------------------------------------------------------------------------------------------
+// Planar geometry helpers (shared with baselines.ts)
+// ---------------------------------------------------------------------------------------------
+
+/** The local projection used for an area: origin at the centre of its bounding box. */
+export function areaProjection(area: Polygon | MultiPolygon): LocalProjection {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  const rings = area.type === 'Polygon' ? area.coordinates : area.coordinates.flat();
+  for (const ring of rings) {
+    for (const p of ring) {
+      if (p[0] < minX) minX = p[0];
+      if (p[0] > maxX) maxX = p[0];
+      if (p[1] < minY) minY = p[1];
+      if (p[1] > maxY) maxY = p[1];
+    }
+  }
+  if (!Number.isFinite(minX)) throw new Error('divisionMetrics: the area has no coordinates');
+  return localProjection((minX + maxX) / 2, (minY + maxY) / 2);
+}
+
+/** Signed shoelace area of a ring (counter-clockwise > 0); closed or not. */
+export function ringSignedArea(ring: ArrayLike<ArrayLike<number>>): number {
+  let s = 0;
+  const n = ring.length;
+  for (let i = 0, j = n - 1; i < n; j = i++) {
+    s += (ring[j][0] - ring[i][0]) * (ring[j][1] + ring[i][1]);
+  }
+  return s / 2;
+}
+
+export function ringLength(ring: ArrayLike<ArrayLike<number>>): number {
+  let s = 0;
+  for (let i = 1; i < ring.length; i++) s += Math.hypot(ring[i][0] - ring[i - 1][0], ring[i][1] - ring[i - 1][1]);
+  return s;
+}
+
+function closeRing(ring: XY[]): Ring {
+  if (ring.length === 0) return ring;
+  const a = ring[0];
+  const b = ring[ring.length - 1];
+  if (a[0] !== b[0] || a[1] !== b[1]) ring.push([a[0], a[1]]);
+  return ring;
+}
+
+function orient(ring: Ring, ccw: boolean): Ring {
+  return ringSignedArea(ring) > 0 === ccw ? ring : ring.slice().reverse();
+}
+
+/** Projects a lon/lat (Multi)Polygon to planar polygons: closed rings, outer CCW, holes CW. */
+export function projectPolygonal(geom: Polygon | MultiPolygon, proj: LocalProjection): PlanarPolygon[] {
+  const polys = geom.type === 'Polygon' ? [geom.coordinates] : geom.coordinates;
+  const out: PlanarPolygon[] = [];
+  for (const rings of polys) {
+    if (rings.length === 0 || rings[0].length < 3) continue;
+    const [outer, ...holes] = rings.map((r) => closeRing(r.map((p) => proj.forward(p))));
+    out.push({ outer: orient(outer, true), holes: holes.filter((h) => h.length >= 4).map((h) => orient(h, false)) });
+  }
+  return out;
+}
+
+/** Back to lon/lat GeoJSON: a Polygon for one part, a MultiPolygon for more. */
+export function unprojectPolygonal(polys: PlanarPolygon[], proj: LocalProjection): Polygon | MultiPolygon {
+  const rings = polys.map((p) => [p.outer, ...p.holes].map((r) => r.map((xy) => proj.inverse(xy) as Position)));
+  return rings.length === 1 ? { type: 'Polygon', coordinates: rings[0] } : { type: 'MultiPolygon', coordinates: rings };
+}
+
+export function polygonsArea(polys: PlanarPolygon[]): number {
+  let a = 0;
+  for (const p of polys) {
+    a += Math.abs(ringSignedArea(p.outer));
+    for (const h of p.holes) a -= Math.abs(ringSignedArea(h));
+  }
+  return a;
+}
+
+export function polygonsPerimeter(polys: PlanarPolygon[]): number {
+  let s = 0;
+  for (const p of polys) {
+    s += ringLength(p.outer);
+    for (const h of p.holes) s += ringLength(h);
+  }
+  return s;
+}
+
+function ringContains(ring: Ring, x: number, y: number): boolean {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const xi = ring[i][0];
+    const yi = ring[i][1];
+    const xj = ring[j][0];
+    const yj = ring[j][1];
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+/** Even–odd point-in-polygon over planar polygons with holes. */
+export function polygonsContain(polys: PlanarPolygon[], x: number, y: number): boolean {
+  for (const p of polys) {
+    if (!ringContains(p.outer, x, y)) continue;
+    if (!p.holes.some((h) => ringContains(h, x, y))) return true;
+  }
+  return false;
+}
+
+type BBox = [number, number, number, number];
+
+function polygonsBBox(polys: PlanarPolygon[]): BBox {
+  const b: BBox = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const p of polys) {
+    for (const [x, y] of p.outer) {
+      if (x < b[0]) b[0] = x;
+      if (y < b[1]) b[1] = y;
+      if (x > b[2]) b[2] = x;
+      if (y > b[3]) b[3] = y;
+    }
+  }
+  return b;
+}
+
+/** Area-weighted centroid of planar polygons (holes subtracted); null when the area is 0. */
+function polygonsCentroid(polys: PlanarPolygon[]): XY | null {
+  let a = 0;
+  let cx = 0;
+  let cy = 0;
+  // Offset by the first vertex to keep the products small.
+  const ox = polys[0].outer[0][0];
+  const oy = polys[0].outer[0][1];
+  for (const p of polys) {
+    for (const ring of [p.outer, ...p.holes]) {
+      for (let i = 0; i + 1 < ring.length; i++) {
+        const x0 = ring[i][0] - ox;
+        const y0 = ring[i][1] - oy;
+        const x1 = ring[i + 1][0] - ox;
+        const y1 = ring[i + 1][1] - oy;
+        const c = x0 * y1 - x1 * y0;
+        a += c;
+        cx += (x0 + x1) * c;
+        cy += (y0 + y1) * c;
+      }
+    }
+  }
+  if (Math.abs(a) < 1e-12) return null;
+  return [cx / (3 * a) + ox, cy / (3 * a) + oy];
+}
+
+/**
+ * A point inside a polygon (JTS's interior point): the middle of the widest stretch of a
+ * horizontal line through the middle of its bounding box.
+ */
+function pointOnSurface(p: PlanarPolygon): XY {
+  const b = polygonsBBox([p]);
+  // Nudge the scan line off vertex heights so every crossing is a clean one.
+  let y = (b[1] + b[3]) / 2;
+  const heights = new Set<number>();
+  for (const ring of [p.outer, ...p.holes]) for (const v of ring) heights.add(v[1]);
+  for (let k = 1; heights.has(y) && k < 20; k++) y += ((b[3] - b[1]) * 1e-7 * k) || 1e-9;
+  const xs: number[] = [];
+  for (const ring of [p.outer, ...p.holes]) {
+    for (let i = 0; i + 1 < ring.length; i++) {
+      const [x0, y0] = ring[i];
+      const [x1, y1] = ring[i + 1];
+      if (y0 > y !== y1 > y) xs.push(x0 + ((y - y0) * (x1 - x0)) / (y1 - y0));
+    }
+  }
+  xs.sort((u, v) => u - v);
+  let best: XY = [(b[0] + b[2]) / 2, y];
+  let width = -1;
+  for (let i = 0; i + 1 < xs.length; i += 2) {
+    if (xs[i + 1] - xs[i] > width) {
+      width = xs[i + 1] - xs[i];
+      best = [(xs[i] + xs[i + 1]) / 2, y];
+    }
+  }
+  return best;
+}
+
+/** Representative point of planar polygons: their centroid, or a point on the surface of the largest part if the centroid is outside. */
+export function representativePoint(polys: PlanarPolygon[]): XY | null {
+  if (polys.length === 0) return null;
+  const c = polygonsCentroid(polys);
+  if (c && polygonsContain(polys, c[0], c[1])) return c;
+  let largest = polys[0];
+  let largestArea = -1;
+  for (const p of polys) {
+    const a = polygonsArea([p]);
+    if (a > largestArea) {
+      largestArea = a;
+      largest = p;
+    }
+  }
+  return pointOnSurface(largest);
+}
+
+/** A building as the metrics and baselines see it. */
+export interface PlanarBuilding {
+  /** Position in the input collection. */
+  index: number;
+  households: number;
+  compound: string | null;
+  point: XY;
+  /** Footprint (empty for a Point building). */
+  footprint: PlanarPolygon[];
+}
+
+function householdsOf(props: { households?: unknown } | null | undefined): number {
+  const h = Number(props?.households);
+  return Number.isFinite(h) ? h : 0;
+}
+
+function compoundOf(props: { compound?: unknown } | null | undefined): string | null {
+  const c = props?.compound;
+  if (typeof c === 'string' && c !== '') return c;
+  if (typeof c === 'number' && Number.isFinite(c)) return String(c);
+  return null;
+}
+
+/** Projects buildings and finds their representative points; buildings without geometry are left out. */
+export function planarBuildings(buildings: MetricsInput['buildings'], proj: LocalProjection): PlanarBuilding[] {
+  const out: PlanarBuilding[] = [];
+  buildings.features.forEach((f, index) => {
+    const g = f.geometry;
+    if (!g) return;
+    const households = householdsOf(f.properties);
+    const compound = compoundOf(f.properties);
+    if (g.type === 'Point') {
+      out.push({ index, households, compound, point: proj.forward(g.coordinates), footprint: [] });
+      return;
+    }
+    if (g.type !== 'Polygon' && g.type !== 'MultiPolygon') return;
+    const footprint = projectPolygonal(g, proj);
+    const point = representativePoint(footprint);
+    if (point) out.push({ index, households, compound, point, footprint });
+  });
+  return out;
+}
+
+/** Finds which of a list of planar (multi)polygons contains a point: the first in list order, -1 for none. */
+export class PolygonLocator {
+  private readonly index: Flatbush | null;
+  constructor(private readonly shapes: PlanarPolygon[][]) {
+    const usable = shapes.filter((s) => s.length > 0).length;
+    if (usable === 0) {
+      this.index = null;
+      return;
+    }
+    this.index = new Flatbush(shapes.length);
+    for (const s of shapes) {
+      // An empty shape gets a dummy box: it never contains anything anyway.
+      const b = s.length > 0 ? polygonsBBox(s) : ([0, 0, 0, 0] as BBox);
+      this.index.add(b[0], b[1], b[2], b[3]);
+    }
+    this.index.finish();
+  }
+  locate(x: number, y: number): number {
+    if (!this.index) return -1;
+    let best = -1;
+    for (const i of this.index.search(x, y, x, y)) {
+      if ((best < 0 || i < best) && polygonsContain(this.shapes[i], x, y)) best = i;
+    }
+    return best;
+  }
+  /** Shapes whose bounding box meets a box. */
+  candidates(minX: number, minY: number, maxX: number, maxY: number): number[] {
+    return this.index ? this.index.search(minX, minY, maxX, maxY).sort((a, b) => a - b) : [];
+  }
+}
+
+function pointSegmentDistance2(px: number, py: number, x0: number, y0: number, x1: number, y1: number): number {
+  const dx = x1 - x0;
+  const dy = y1 - y0;
+  const l2 = dx * dx + dy * dy;
+  let t = l2 > 0 ? ((px - x0) * dx + (py - y0) * dy) / l2 : 0;
+  t = t < 0 ? 0 : t > 1 ? 1 : t;
+  const ex = x0 + t * dx - px;
+  const ey = y0 + t * dy - py;
+  return ex * ex + ey * ey;
+}
+
+/** Planar segments in a flatbush index, each with an integer tag, for "is there a segment within d of p?". */
+export class SegmentIndex {
+  private readonly coords: Float64Array;
+  private readonly tags: Int32Array;
+  private readonly index: Flatbush | null;
+  readonly size: number;
+
+  constructor(lines: { coords: ArrayLike<ArrayLike<number>>; tag: number }[]) {
+    let n = 0;
+    for (const l of lines) n += Math.max(0, l.coords.length - 1);
+    this.size = n;
+    this.coords = new Float64Array(n * 4);
+    this.tags = new Int32Array(n);
+    this.index = n > 0 ? new Flatbush(n) : null;
+    let k = 0;
+    for (const l of lines) {
+      for (let i = 1; i < l.coords.length; i++) {
+        const x0 = l.coords[i - 1][0];
+        const y0 = l.coords[i - 1][1];
+        const x1 = l.coords[i][0];
+        const y1 = l.coords[i][1];
+        this.coords.set([x0, y0, x1, y1], k * 4);
+        this.tags[k] = l.tag;
+        this.index!.add(Math.min(x0, x1), Math.min(y0, y1), Math.max(x0, x1), Math.max(y0, y1));
+        k++;
+      }
+    }
+    this.index?.finish();
+  }
+
+  // The query in fields and one filter made once: no closure per query on the hot path.
+  private qx = 0;
+  private qy = 0;
+  private qd2 = 0;
+  private qAccept: ((tag: number) => boolean) | undefined = undefined;
+  private readonly near = (i: number): boolean => {
+    if (this.qAccept && !this.qAccept(this.tags[i])) return false;
+    const c = this.coords;
+    const k = i * 4;
+    return pointSegmentDistance2(this.qx, this.qy, c[k], c[k + 1], c[k + 2], c[k + 3]) <= this.qd2;
+  };
+
+  /** Whether some segment (whose tag passes `accept`, if given) lies within `d` of (x, y). */
+  anyWithin(x: number, y: number, d: number, accept?: (tag: number) => boolean): boolean {
+    if (!this.index) return false;
+    this.qx = x;
+    this.qy = y;
+    this.qd2 = d * d;
+    this.qAccept = accept;
+    return this.index.collides(x - d, y - d, x + d, y + d, this.near);
+  }
+
+  /** Whether some segment's bounding box meets a box. */
+  anyInBox(minX: number, minY: number, maxX: number, maxY: number): boolean {
+    return this.index ? this.index.collides(minX, minY, maxX, maxY) : false;
+  }
+}
+
+/** Calls `visit` with the midpoint and length of each ≈step piece of a polyline. */
+export function forEachSample(coords: ArrayLike<ArrayLike<number>>, step: number, visit: (x: number, y: number, w: number) => void): void {
+  for (let i = 1; i < coords.length; i++) {
+    const x0 = coords[i - 1][0];
+    const y0 = coords[i - 1][1];
+    const dx = coords[i][0] - x0;
+    const dy = coords[i][1] - y0;
+    const len = Math.hypot(dx, dy);
+    if (len === 0) continue;
+    // (less a hair, so that a 200 m edge that comes back from lon/lat as 200.0000001 m still gives 100 pieces)
+    const n = Math.max(1, Math.ceil(len / step - 1e-6));
+    const w = len / n;
+    for (let k = 0; k < n; k++) {
+      const t = (k + 0.5) / n;
+      visit(x0 + t * dx, y0 + t * dy, w);
+    }
+  }
+}
+
+function rings(polys: PlanarPolygon[]): Ring[] {
+  const out: Ring[] = [];
+  for (const p of polys) out.push(p.outer, ...p.holes);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Intersection area of a footprint and a grid (for buildingsSplit)
+// ---------------------------------------------------------------------------------------------
+
+/** Sutherland–Hodgman: clips any ring by a convex CCW polygon; the result's |area| is the area of their intersection. */
+function clipByConvex(subject: ArrayLike<ArrayLike<number>>, clip: XY[]): XY[] {
+  let out: XY[] = [];
+  const n = subject.length;
+  for (let i = 0; i < n; i++) out.push([subject[i][0], subject[i][1]]);
+  for (let e = 0; e < clip.length && out.length > 0; e++) {
+    const [ax, ay] = clip[e];
+    const [bx, by] = clip[(e + 1) % clip.length];
+    const side = (p: XY) => (bx - ax) * (p[1] - ay) - (by - ay) * (p[0] - ax);
+    const input = out;
+    out = [];
+    for (let i = 0; i < input.length; i++) {
+      const cur = input[i];
+      const prev = input[(i + input.length - 1) % input.length];
+      const sc = side(cur);
+      const sp = side(prev);
+      if (sc >= 0) {
+        if (sp < 0) out.push(cut(prev, cur, sp, sc));
+        out.push(cur);
+      } else if (sp >= 0) {
+        out.push(cut(prev, cur, sp, sc));
+      }
+    }
+  }
+  return out;
+}
+
+function cut(p: XY, q: XY, sp: number, sq: number): XY {
+  const t = sp / (sp - sq);
+  return [p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1])];
+}
+
+/** Area of (grid ∩ convex CCW polygon). */
+function intersectionAreaConvex(grid: PlanarPolygon[], convex: XY[]): number {
+  let a = 0;
+  for (const p of grid) {
+    a += Math.abs(ringSignedArea(clipByConvex(p.outer, convex)));
+    for (const h of p.holes) a -= Math.abs(ringSignedArea(clipByConvex(h, convex)));
+  }
+  return Math.max(0, a);
+}
+
+function isConvexCCW(ring: Ring): boolean {
+  // ring is closed and CCW
+  const n = ring.length - 1;
+  if (n < 3) return false;
+  for (let i = 0; i < n; i++) {
+    const a = ring[i];
+    const b = ring[(i + 1) % n];
+    const c = ring[(i + 2) % n];
+    if ((b[0] - a[0]) * (c[1] - b[1]) - (b[1] - a[1]) * (c[0] - b[0]) < -1e-9) return false;
+  }
+  return true;
+}
+
+/** A footprint as convex CCW pieces (itself if convex, else its triangulation). */
+function convexPieces(footprint: PlanarPolygon[]): XY[][] {
+  const pieces: XY[][] = [];
+  for (const p of footprint) {
+    if (p.holes.length === 0 && isConvexCCW(p.outer)) {
+      pieces.push(p.outer.slice(0, -1));
+      continue;
+    }
+    const tris = tesselate({ type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [p.outer, ...p.holes] } });
+    for (const t of tris.features) {
+      const ring = t.geometry.coordinates[0].slice(0, 3).map((q) => [q[0], q[1]] as XY);
+      pieces.push(ringSignedArea(ring) >= 0 ? ring : ring.reverse());
+    }
+  }
+  return pieces;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The metrics
+// ---------------------------------------------------------------------------------------------
+
+function median(values: number[]): number {
+  if (values.length === 0) return 0;
+  const s = values.slice().sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function lineCoords(g: LineString | MultiLineString | Polygon | MultiPolygon): Position[][] {
+  switch (g.type) {
+    case 'LineString':
+      return [g.coordinates];
+    case 'MultiLineString':
+    case 'Polygon':
+      return g.coordinates;
+    case 'MultiPolygon':
+      return g.coordinates.flat();
+    default:
+      return [];
+  }
+}
+
+export function divisionMetrics(input: MetricsInput): DivisionMetrics {
+  const { minHouseholds: min, maxHouseholds: max } = input;
+  const proj = areaProjection(input.area);
+  const areaPolys = projectPolygonal(input.area, proj);
+  const gridPolys = input.grids.map((g) => (g.geometry ? projectPolygonal(g.geometry, proj) : []));
+  const locator = new PolygonLocator(gridPolys);
+
+  const perGrid: GridMetrics[] = gridPolys.map((polys, index) => {
+    const areaM2 = polygonsArea(polys);
+    const perimeterM = polygonsPerimeter(polys);
+    return {
+      index,
+      households: 0,
+      withinRange: false,
+      polsbyPopper: perimeterM > 0 ? (4 * Math.PI * areaM2) / (perimeterM * perimeterM) : 0,
+      areaM2,
+      perimeterM,
+      parts: polys.length,
+      barrierCrossingM: 0,
+    };
+  });
+
+  // Buildings → grids.
+  const buildings = planarBuildings(input.buildings, proj);
+  const gridOf = new Int32Array(buildings.length);
+  let households = 0;
+  let unassignedHouseholds = 0;
+  buildings.forEach((b, i) => {
+    const g = locator.locate(b.point[0], b.point[1]);
+    gridOf[i] = g;
+    if (g < 0) unassignedHouseholds += b.households;
+    else {
+      perGrid[g].households += b.households;
+      households += b.households;
+    }
+  });
+
+  // Basic grids: range and spread.
+  const basic = perGrid.filter((_, i) => input.grids[i].properties?.kind !== 'special');
+  for (const g of perGrid) g.withinRange = g.households >= min && g.households <= max;
+  const withinRangeShare = basic.length ? basic.filter((g) => g.withinRange).length / basic.length : 0;
+  let householdsCV = 0;
+  if (basic.length) {
+    const mean = basic.reduce((s, g) => s + g.households, 0) / basic.length;
+    const variance = basic.reduce((s, g) => s + (g.households - mean) ** 2, 0) / basic.length;
+    householdsCV = mean > 0 ? Math.sqrt(variance) / mean : 0;
+  }
+
+  // Segment indexes.
+  const gridSegments = new SegmentIndex(gridPolys.flatMap((polys, tag) => rings(polys).map((coords) => ({ coords, tag }))));
+  const areaSegments = new SegmentIndex(rings(areaPolys).map((coords) => ({ coords, tag: 0 })));
+  const barrierLines: { coords: XY[]; tag: number }[] = [];
+  const crossingLines: XY[][] = [];
+  for (const f of input.barriers.features) {
+    if (!f.geometry) continue;
+    const isLine = f.geometry.type === 'LineString' || f.geometry.type === 'MultiLineString';
+    for (const line of lineCoords(f.geometry)) {
+      const coords = line.map((p) => proj.forward(p));
+      barrierLines.push({ coords, tag: 0 });
+      if (isLine && CROSSING_KINDS.has(f.properties?.kind)) crossingLines.push(coords);
+    }
+  }
+  const barrierSegments = new SegmentIndex(barrierLines);
+
+  // Alignment of internal boundaries.
+  let internal = 0;
+  let aligned = 0;
+  gridPolys.forEach((polys, g) => {
+    const other = (tag: number) => tag !== g;
+    for (const ring of rings(polys)) {
+      forEachSample(ring, SAMPLE_STEP_M, (x, y, w) => {
+        if (areaSegments.anyWithin(x, y, EDGE_TOLERANCE_M)) return;
+        if (!gridSegments.anyWithin(x, y, EDGE_TOLERANCE_M, other)) return;
+        internal += w;
+        if (barrierSegments.anyWithin(x, y, ALIGN_DISTANCE_M)) aligned += w;
+      });
+    }
+  });
+
+  // Major roads and rivers through grid interiors.
+  let barrierCrossingM = 0;
+  for (const line of crossingLines) {
+    forEachSample(line, SAMPLE_STEP_M, (x, y, w) => {
+      const g = locator.locate(x, y);
+      if (g < 0 || gridSegments.anyWithin(x, y, ALIGN_DISTANCE_M)) return;
+      perGrid[g].barrierCrossingM += w;
+      barrierCrossingM += w;
+    });
+  }
+
+  // Compounds split.
+  const compounds = new Map<string, { households: number; grids: Set<number> }>();
+  buildings.forEach((b, i) => {
+    if (b.compound === null) return;
+    let c = compounds.get(b.compound);
+    if (!c) compounds.set(b.compound, (c = { households: 0, grids: new Set() }));
+    c.households += b.households;
+    if (gridOf[i] >= 0) c.grids.add(gridOf[i]);
+  });
+  let compoundsSplit = 0;
+  for (const c of compounds.values()) if (c.households <= max && c.grids.size > 1) compoundsSplit++;
+
+  // Footprints split.
+  let buildingsSplit = 0;
+  for (const b of buildings) {
+    if (b.footprint.length === 0) continue;
+    const [x0, y0, x1, y1] = polygonsBBox(b.footprint);
+    // No grid boundary near the footprint: it lies whole in one grid (or in none).
+    if (!gridSegments.anyInBox(x0, y0, x1, y1)) continue;
+    const candidates = locator.candidates(x0, y0, x1, y1);
+    if (candidates.length < 2) continue;
+    const total = polygonsArea(b.footprint);
+    const pieces = convexPieces(b.footprint);
+    let parts = 0;
+    for (const g of candidates) {
+      let a = 0;
+      for (const piece of pieces) a += intersectionAreaConvex(gridPolys[g], piece);
+      if (a > SPLIT_MIN_PART_M2 && a > SPLIT_MIN_PART_SHARE * total && ++parts >= 2) break;
+    }
+    if (parts >= 2) buildingsSplit++;
+  }
+
+  const pps = perGrid.map((g) => g.polsbyPopper);
+  return {
+    grids: perGrid.length,
+    households,
+    withinRangeShare,
+    householdsCV,
+    boundaryAlignment: internal > 0 ? aligned / internal : 1,
+    barrierCrossingM,
+    polsbyPopperMedian: median(pps),
+    polsbyPopperMin: pps.length ? Math.min(...pps) : 0,
+    compoundsSplit,
+    buildingsSplit,
+    unassignedHouseholds,
+    perGrid,
+  };
+}

@@ -1,0 +1,240 @@
+/**
+ * From checked GeoJSON input to the planar world the division works in: everything projected
+ * to local metres, polygons as rings with a fixed orientation, barrier lines clipped to the
+ * neighbourhood of the area, each building reduced to what the division needs of it.
+ */
+import type { Geometry, Position } from 'geojson';
+import { pointInPolygon, ringArea } from './planar.js';
+import { localProjection, type LocalProjection } from './project.js';
+import type { DivisionInput } from './input.js';
+import type { BarrierKind, EdgeKind, PlanarPolygon, Ring, TaggedLine, XY } from './types.js';
+import type { Problem } from '../validate.js';
+
+export interface PreparedBuilding {
+  /** Position in the request. */
+  index: number;
+  households: number;
+  compound: string | null;
+  /** A point inside the footprint (or the address point). */
+  point: XY;
+  /** Footprint outline vertices (just `point` for an address point): used to keep it whole. */
+  vertices: XY[];
+}
+
+export interface PreparedSpecial {
+  polygons: PlanarPolygon[];
+  specialType: string;
+  name: string | null;
+}
+
+export interface PreparedDivision {
+  projection: LocalProjection;
+  area: PlanarPolygon[];
+  /** Areas grids need not cover (water). */
+  water: PlanarPolygon[];
+  specials: PreparedSpecial[];
+  buildings: PreparedBuilding[];
+  /** Every line the subdivision is built from: area outline, barriers, water and special outlines. */
+  lines: TaggedLine[];
+  minHouseholds: number;
+  maxHouseholds: number;
+  /**
+   * The exact lon/lat of every vertex of the area, water and special outlines, by anchorKey of
+   * its projected point: output vertices that fall on one get it back unchanged, so a proposal
+   * shares its outline with the stored boundary to the last digit (no slivers).
+   */
+  anchors: Map<string, Position>;
+}
+
+/** Centimetre key of a projected point. */
+export function anchorKey([x, y]: XY): string {
+  return `${Math.round(x * 100)},${Math.round(y * 100)}`;
+}
+
+/** Barrier lines further than this from the area cannot bound any of its blocks. */
+const LINE_MARGIN_M = 50;
+
+function toRing(positions: Position[], projection: LocalProjection, ccw: boolean, anchors?: Map<string, Position>): Ring {
+  const ring = positions.map((p) => {
+    const xy = projection.forward(p);
+    anchors?.set(anchorKey(xy), [p[0], p[1]]);
+    return xy;
+  });
+  const [fx, fy] = ring[0];
+  const [lx, ly] = ring[ring.length - 1];
+  if (fx !== lx || fy !== ly) ring.push([fx, fy]);
+  if (ringArea(ring) > 0 !== ccw) ring.reverse();
+  return ring;
+}
+
+function polygonsOf(geometry: Geometry, projection: LocalProjection, anchors?: Map<string, Position>): PlanarPolygon[] {
+  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.type === 'MultiPolygon' ? geometry.coordinates : [];
+  return polygons.map(([outer, ...holes]) => ({
+    outer: toRing(outer, projection, true, anchors),
+    holes: holes.map((hole) => toRing(hole, projection, false, anchors)),
+  }));
+}
+
+function linesOf(geometry: Geometry, projection: LocalProjection): XY[][] {
+  switch (geometry.type) {
+    case 'LineString':
+      return [geometry.coordinates.map((p) => projection.forward(p))];
+    case 'MultiLineString':
+      return geometry.coordinates.map((line) => line.map((p) => projection.forward(p)));
+    case 'Polygon':
+    case 'MultiPolygon':
+      return polygonsOf(geometry, projection).flatMap((polygon) => [polygon.outer, ...polygon.holes]);
+    default:
+      return [];
+  }
+}
+
+export function insideAny(point: XY, polygons: PlanarPolygon[]): boolean {
+  return polygons.some((polygon) => pointInPolygon(point, polygon));
+}
+
+type Box = [number, number, number, number];
+
+function boxOf(polygons: PlanarPolygon[]): Box {
+  const box: Box = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const polygon of polygons) {
+    for (const [x, y] of polygon.outer) {
+      box[0] = Math.min(box[0], x);
+      box[1] = Math.min(box[1], y);
+      box[2] = Math.max(box[2], x);
+      box[3] = Math.max(box[3], y);
+    }
+  }
+  return box;
+}
+
+/** The runs of a polyline whose segments come near `box`; the rest cannot matter. */
+function clipToBox(line: XY[], box: Box): XY[][] {
+  const runs: XY[][] = [];
+  let run: XY[] = [];
+  for (let i = 1; i < line.length; i++) {
+    const [ax, ay] = line[i - 1];
+    const [bx, by] = line[i];
+    const near = Math.max(ax, bx) >= box[0] && Math.min(ax, bx) <= box[2] && Math.max(ay, by) >= box[1] && Math.min(ay, by) <= box[3];
+    if (near) {
+      if (run.length === 0) run.push(line[i - 1]);
+      run.push(line[i]);
+    } else if (run.length > 0) {
+      runs.push(run);
+      run = [];
+    }
+  }
+  if (run.length > 1) runs.push(run);
+  return runs;
+}
+
+/** A point inside a ring: its centroid when that is inside, else the middle of the widest horizontal chord. */
+export function pointInside(polygon: PlanarPolygon): XY {
+  const ring = polygon.outer;
+  let a = 0;
+  let cx = 0;
+  let cy = 0;
+  for (let i = 1; i < ring.length; i++) {
+    const [x0, y0] = ring[i - 1];
+    const [x1, y1] = ring[i];
+    const cross = x0 * y1 - x1 * y0;
+    a += cross;
+    cx += (x0 + x1) * cross;
+    cy += (y0 + y1) * cross;
+  }
+  if (a !== 0) {
+    const centroid: XY = [cx / (3 * a), cy / (3 * a)];
+    if (pointInPolygon(centroid, polygon)) return centroid;
+  }
+  // Scan line through the middle of the bounding box: the widest inside interval's midpoint.
+  const [minX, minY, maxX, maxY] = boxOf([polygon]);
+  for (const f of [0.5, 0.25, 0.75, 0.1, 0.9]) {
+    const y = minY + (maxY - minY) * f;
+    const xs: number[] = [];
+    for (const r of [polygon.outer, ...polygon.holes]) {
+      for (let i = 1; i < r.length; i++) {
+        const [x0, y0] = r[i - 1];
+        const [x1, y1] = r[i];
+        if (y0 > y !== y1 > y) xs.push(x0 + ((y - y0) * (x1 - x0)) / (y1 - y0));
+      }
+    }
+    xs.sort((p, q) => p - q);
+    let best: XY | undefined;
+    let width = 0;
+    for (let i = 0; i + 1 < xs.length; i += 2) {
+      if (xs[i + 1] - xs[i] > width) {
+        width = xs[i + 1] - xs[i];
+        best = [(xs[i] + xs[i + 1]) / 2, y];
+      }
+    }
+    if (best) return best;
+  }
+  return [(minX + maxX) / 2, (minY + maxY) / 2];
+}
+
+export function prepareDivision(input: DivisionInput): { value: PreparedDivision; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const lonLats = input.area.type === 'Polygon' ? input.area.coordinates[0] : input.area.coordinates.flatMap((p) => p[0]);
+  const lons = lonLats.map((p) => p[0]);
+  const lats = lonLats.map((p) => p[1]);
+  const projection = localProjection((Math.min(...lons) + Math.max(...lons)) / 2, (Math.min(...lats) + Math.max(...lats)) / 2);
+
+  const anchors = new Map<string, Position>();
+  const area = polygonsOf(input.area, projection, anchors);
+  const [minX, minY, maxX, maxY] = boxOf(area);
+  const near: Box = [minX - LINE_MARGIN_M, minY - LINE_MARGIN_M, maxX + LINE_MARGIN_M, maxY + LINE_MARGIN_M];
+
+  const lines: TaggedLine[] = area.flatMap((polygon) => [polygon.outer, ...polygon.holes].map((coords) => ({ coords, kind: 'boundary' as EdgeKind })));
+  const water: PlanarPolygon[] = [];
+  for (const barrier of input.barriers) {
+    if (barrier.kind === 'water' && (barrier.geometry.type === 'Polygon' || barrier.geometry.type === 'MultiPolygon')) {
+      water.push(...polygonsOf(barrier.geometry, projection, anchors));
+    }
+    for (const line of linesOf(barrier.geometry, projection)) {
+      for (const coords of clipToBox(line, near)) lines.push({ coords, kind: barrier.kind as BarrierKind });
+    }
+  }
+
+  const specials = input.specials.map((special) => ({
+    polygons: polygonsOf(special.geometry, projection, anchors),
+    specialType: special.specialType,
+    name: special.name,
+  }));
+  for (const special of specials) {
+    for (const polygon of special.polygons) {
+      for (const coords of [polygon.outer, ...polygon.holes]) lines.push({ coords, kind: 'boundary' });
+    }
+  }
+
+  const buildings: PreparedBuilding[] = [];
+  const outside: number[] = [];
+  for (const building of input.buildings) {
+    let point: XY;
+    let vertices: XY[];
+    if (building.geometry.type === 'Point') {
+      point = projection.forward(building.geometry.coordinates);
+      vertices = [point];
+    } else {
+      const polygons = polygonsOf(building.geometry, projection);
+      const largest = polygons.reduce((best, p) => (Math.abs(ringArea(p.outer)) > Math.abs(ringArea(best.outer)) ? p : best));
+      point = pointInside(largest);
+      vertices = polygons.flatMap((p) => p.outer.slice(1));
+    }
+    if (!insideAny(point, area)) {
+      outside.push(building.index);
+      continue;
+    }
+    buildings.push({ index: building.index, households: building.households, compound: building.compound, point, vertices });
+  }
+  if (outside.length > 0) {
+    problems.push({
+      code: 'building_outside_area',
+      message: `${outside.length} building${outside.length === 1 ? ' lies' : 's lie'} outside the area: buildings[${outside.slice(0, 10).join('], [')}]${outside.length > 10 ? ', …' : ''}`,
+      details: { buildings: outside },
+    });
+  }
+  return {
+    value: { projection, area, water, specials, buildings, lines, minHouseholds: input.minHouseholds, maxHouseholds: input.maxHouseholds, anchors },
+    problems,
+  };
+}

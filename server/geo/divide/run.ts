@@ -1,0 +1,71 @@
+/**
+ * One call from a checked request to a finished proposal with its metrics: what the job
+ * runner, the CLI and the benchmark all run.
+ */
+import type { Feature, FeatureCollection, Geometry } from 'geojson';
+import { divide, type Progress, type Proposal } from './index.js';
+import { prepareDivision } from './prepare.js';
+import { divisionMetrics, type DivisionMetrics } from './metrics.js';
+import type { DivisionInput } from './input.js';
+
+export interface ProposalDocument {
+  type: 'FeatureCollection';
+  features: Proposal['grids'];
+  crossings: FeatureCollection;
+  /** The proposed grid number of each input building (by request index), or null. */
+  buildingGrid: (string | null)[];
+}
+
+export interface RunResult {
+  proposal: ProposalDocument;
+  metrics: DivisionMetrics & {
+    runtimeMs: number;
+    cutBorderShare: number;
+    cutsThroughBuildings: number;
+    flagged: number;
+  };
+}
+
+export async function runDivision(input: DivisionInput, onProgress: Progress = () => {}): Promise<RunResult> {
+  const started = performance.now();
+  const prepared = prepareDivision(input);
+  if (prepared.problems.length > 0) throw new Error(prepared.problems.map((p) => p.message).join('; '));
+  const proposal = await divide(prepared.value, (fraction, stage) => onProgress(fraction * 0.9, stage));
+  const runtimeMs = performance.now() - started;
+  onProgress(0.92, 'metrics');
+  const measured = divisionMetrics({
+    area: input.area,
+    grids: proposal.grids,
+    buildings: {
+      type: 'FeatureCollection',
+      features: input.buildings.map((b) => ({ type: 'Feature', geometry: b.geometry, properties: { households: b.households, compound: b.compound ?? undefined } })),
+    },
+    barriers: {
+      type: 'FeatureCollection',
+      features: input.barriers.map((b) => ({ type: 'Feature', geometry: b.geometry, properties: { kind: b.kind } }) as Feature<never, { kind: string }>),
+    } as FeatureCollection<never, { kind: string }>,
+    minHouseholds: input.minHouseholds,
+    maxHouseholds: input.maxHouseholds,
+  });
+  const buildingGrid: (string | null)[] = new Array(input.buildings.length).fill(null);
+  input.buildings.forEach((building, i) => {
+    const grid = proposal.gridOfBuilding.get(building.index);
+    buildingGrid[i] = grid !== undefined && grid >= 0 ? proposal.grids[grid].properties.number : null;
+  });
+  onProgress(1, 'done');
+  return {
+    proposal: {
+      type: 'FeatureCollection',
+      features: proposal.grids,
+      crossings: { type: 'FeatureCollection', features: proposal.crossings as Feature<Geometry>[] },
+      buildingGrid,
+    },
+    metrics: {
+      ...measured,
+      runtimeMs,
+      cutBorderShare: proposal.internalBorderM > 0 ? proposal.cutBorderM / proposal.internalBorderM : 0,
+      cutsThroughBuildings: proposal.cutsThroughBuildings,
+      flagged: proposal.grids.filter((g) => g.properties.flags.length > 0).length,
+    },
+  };
+}

@@ -1,0 +1,151 @@
+/**
+ * Cuts for blocks that hold more households than one grid may have and have no mapped line
+ * inside to follow. The block's buildings (a residential compound counts as one piece) are
+ * split by recursive bisection: at each step, a straight cut that separates them into two
+ * sides whose households are in proportion to the number of grids each side will become.
+ * Of the directions tried, a cut through a gap between buildings wins over one through a
+ * building, then the better balance, then the shorter cut.
+ */
+import { ringArea } from './planar.js';
+import type { PlanarPolygon, TaggedLine, XY } from './types.js';
+
+export interface SplitItem {
+  households: number;
+  /** A representative point. */
+  point: XY;
+  /** Outline vertices: a cut must pass beside all of them. */
+  vertices: XY[];
+}
+
+interface HalfPlane {
+  /** Keeps points p with n·p ≤ d. */
+  n: XY;
+  d: number;
+}
+
+const DIRECTIONS = 12;
+const MIN_SEGMENT_M = 0.5;
+
+const dot = (a: XY, b: XY) => a[0] * b[0] + a[1] * b[1];
+
+/**
+ * The parts of the line {p : u·p = c} inside `polygon` and inside every half-plane, as segments.
+ * Even–odd crossing of the polygon's rings gives the inside intervals along the line.
+ */
+export function clipLine(polygon: PlanarPolygon, u: XY, c: number, halfPlanes: HalfPlane[]): [XY, XY][] {
+  const v: XY = [-u[1], u[0]];
+  const base: XY = [u[0] * c, u[1] * c];
+  const ts: number[] = [];
+  for (const ring of [polygon.outer, ...polygon.holes]) {
+    for (let i = 1; i < ring.length; i++) {
+      const sa = dot(u, ring[i - 1]) - c;
+      const sb = dot(u, ring[i]) - c;
+      // Half-open rule: a vertex exactly on the line counts on one side only.
+      if (sa >= 0 !== sb >= 0) {
+        const f = sa / (sa - sb);
+        const x = ring[i - 1][0] + f * (ring[i][0] - ring[i - 1][0]);
+        const y = ring[i - 1][1] + f * (ring[i][1] - ring[i - 1][1]);
+        ts.push(dot(v, [x, y]) - dot(v, base));
+      }
+    }
+  }
+  ts.sort((a, b) => a - b);
+  let lo = -Infinity;
+  let hi = Infinity;
+  for (const { n, d } of halfPlanes) {
+    const nv = dot(n, v);
+    const rest = d - dot(n, base);
+    if (Math.abs(nv) < 1e-12) {
+      if (rest < 0) return [];
+    } else if (nv > 0) hi = Math.min(hi, rest / nv);
+    else lo = Math.max(lo, rest / nv);
+  }
+  const segments: [XY, XY][] = [];
+  for (let i = 0; i + 1 < ts.length; i += 2) {
+    const t0 = Math.max(ts[i], lo);
+    const t1 = Math.min(ts[i + 1], hi);
+    if (t1 - t0 >= MIN_SEGMENT_M) {
+      segments.push([
+        [base[0] + v[0] * t0, base[1] + v[1] * t0],
+        [base[0] + v[0] * t1, base[1] + v[1] * t1],
+      ]);
+    }
+  }
+  return segments;
+}
+
+interface Candidate {
+  u: XY;
+  c: number;
+  left: SplitItem[];
+  right: SplitItem[];
+  clean: boolean;
+  imbalance: number;
+  length: number;
+}
+
+function bestCut(polygon: PlanarPolygon, halfPlanes: HalfPlane[], items: SplitItem[], leftShare: number): Candidate | undefined {
+  const total = items.reduce((sum, item) => sum + item.households, 0);
+  let best: Candidate | undefined;
+  for (let k = 0; k < DIRECTIONS; k++) {
+    const angle = (Math.PI * k) / DIRECTIONS;
+    const u: XY = [Math.cos(angle), Math.sin(angle)];
+    const sorted = [...items].sort((a, b) => dot(u, a.point) - dot(u, b.point));
+    // Prefix maxima / suffix minima of the items' extents along u, to find gaps.
+    const maxLeft: number[] = [];
+    let running = -Infinity;
+    for (const item of sorted) {
+      for (const p of item.vertices) running = Math.max(running, dot(u, p));
+      maxLeft.push(running);
+    }
+    const minRight: number[] = new Array(sorted.length);
+    running = Infinity;
+    for (let i = sorted.length - 1; i >= 0; i--) {
+      for (const p of sorted[i].vertices) running = Math.min(running, dot(u, p));
+      minRight[i] = running;
+    }
+    let cumulative = 0;
+    for (let i = 0; i + 1 < sorted.length; i++) {
+      cumulative += sorted[i].households;
+      const imbalance = Math.abs(cumulative - leftShare * total) / Math.max(total, 1);
+      const gap = minRight[i + 1] - maxLeft[i];
+      const clean = gap > 0;
+      const c = clean ? (maxLeft[i] + minRight[i + 1]) / 2 : (dot(u, sorted[i].point) + dot(u, sorted[i + 1].point)) / 2;
+      // Clean cuts first, then balance (within 2 % counts as equal), then the shorter cut.
+      const better = !best || (clean && !best.clean) || (clean === best.clean && imbalance < best.imbalance - 0.02);
+      const tie = best && clean === best.clean && Math.abs(imbalance - best.imbalance) <= 0.02;
+      if (!better && !tie) continue;
+      const length = clipLine(polygon, u, c, halfPlanes).reduce((sum, [a, b]) => sum + Math.hypot(b[0] - a[0], b[1] - a[1]), 0);
+      if (length === 0) continue;
+      if (better || length < best!.length) {
+        best = { u, c, left: sorted.slice(0, i + 1), right: sorted.slice(i + 1), clean, imbalance, length };
+      }
+    }
+  }
+  return best;
+}
+
+/**
+ * Cut lines that divide `polygon`'s items into `parts` groups. Returns kind "cut" lines, and
+ * how many of the cuts had to pass through a building (no gap existed).
+ */
+export function splitBlock(polygon: PlanarPolygon, items: SplitItem[], parts: number): { lines: TaggedLine[]; throughBuildings: number } {
+  const lines: TaggedLine[] = [];
+  let throughBuildings = 0;
+  const recurse = (subset: SplitItem[], halfPlanes: HalfPlane[], k: number) => {
+    if (k <= 1 || subset.length <= 1) return;
+    const kLeft = Math.floor(k / 2);
+    const cut = bestCut(polygon, halfPlanes, subset, kLeft / k);
+    if (!cut) return;
+    if (!cut.clean) throughBuildings++;
+    for (const [a, b] of clipLine(polygon, cut.u, cut.c, halfPlanes)) lines.push({ coords: [a, b], kind: 'cut' });
+    recurse(cut.left, [...halfPlanes, { n: cut.u, d: cut.c }], kLeft);
+    recurse(cut.right, [...halfPlanes, { n: [-cut.u[0], -cut.u[1]], d: -cut.c }], k - kLeft);
+  };
+  recurse(items, [], parts);
+  return { lines, throughBuildings };
+}
+
+export function polygonArea(polygon: PlanarPolygon): number {
+  return Math.abs(ringArea(polygon.outer)) - polygon.holes.reduce((sum, hole) => sum + Math.abs(ringArea(hole)), 0);
+}

@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import { Router } from 'express';
+import type { Store } from '../db/connect.js';
+import { ApiError, badRequest, conflict, unprocessable } from '../errors.js';
+import { exactBoundary, getRegion } from '../db/regions.js';
+import { applyDivision, getDivision, insertDivision, liveGridOfPoints, type DivisionRow } from '../db/divisions.js';
+import type { NewGrid } from '../db/grids.js';
+import { parseDivisionInput } from '../geo/divide/input.js';
+import { prepareDivision } from '../geo/divide/prepare.js';
+import type { ProposalDocument } from '../geo/divide/run.js';
+import type { DivisionRunner } from '../jobs/division-runner.js';
+import { actorOf, jsonBody, reasonOf } from './params.js';
+
+const SPECIAL_NAMES: Record<string, string> = {
+  school: '学校',
+  hospital: '医院',
+  market: '市场',
+  park: '公园',
+  scenic: '景区',
+  industrial: '园区',
+  other: '专属',
+};
+
+function present(row: DivisionRow) {
+  return {
+    id: row.id,
+    status: row.status,
+    progress: row.progress,
+    stage: row.stage,
+    regionCode: row.region_code,
+    createdAt: row.created_at.toISOString(),
+    finishedAt: row.finished_at?.toISOString() ?? null,
+    appliedAt: row.applied_at?.toISOString() ?? null,
+    ...(row.proposal ? { proposal: JSON.parse(row.proposal) as ProposalDocument } : {}),
+    ...(row.metrics ? { metrics: JSON.parse(row.metrics) as unknown } : {}),
+    ...(row.error ? { error: row.error } : {}),
+  };
+}
+
+export function divisionsRouter(store: Store, runner: DivisionRunner): Router {
+  const router = Router();
+
+  router.post('/', async (req, res) => {
+    const body = jsonBody(req) as Record<string, unknown>;
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('invalid_json', 'Expected a JSON object');
+    let boundary = body.boundary;
+    let regionCode: string | null = null;
+    if (body.regionCode !== undefined) {
+      if (typeof body.regionCode !== 'string' || !/^\d{12}$/.test(body.regionCode)) {
+        throw badRequest('invalid_parameter', 'regionCode must be a 12-digit region code');
+      }
+      if (boundary !== undefined) throw badRequest('invalid_parameter', 'Give either regionCode or boundary, not both');
+      const region = await getRegion(store.db, body.regionCode).catch((error: unknown) => {
+        throw error instanceof ApiError && error.status === 404 ? unprocessable('unknown_region', error.message) : error;
+      });
+      if (region.properties.level !== 'village') {
+        throw unprocessable('not_a_village', `Grids divide a village/community; ${body.regionCode} is a ${region.properties.level}`);
+      }
+      regionCode = body.regionCode;
+      boundary = await exactBoundary(store.db, body.regionCode);
+    } else if (boundary === undefined) {
+      throw badRequest('invalid_parameter', 'Give the area: regionCode (a stored village/community) or boundary (a Polygon/MultiPolygon)');
+    }
+    if (boundary !== null && typeof boundary === 'object' && (boundary as { type?: string }).type === 'Feature') {
+      boundary = (boundary as { geometry?: unknown }).geometry;
+    }
+    const parsed = parseDivisionInput(body, boundary);
+    const problems = parsed.problems ?? prepareDivision(parsed.value).problems;
+    if (problems.length > 0) {
+      const structural = problems.every((p) => p.code !== 'building_outside_area');
+      throw new ApiError(structural ? 400 : 422, problems[0].code, problems[0].message, { problems });
+    }
+    const id = randomUUID();
+    await insertDivision(store.db, { id, regionCode, request: JSON.stringify({ ...body, boundary }), owner: runner.owner });
+    runner.enqueue(id);
+    res.status(202).location(`/api/divisions/${id}`).json({ id, status: 'queued' });
+  });
+
+  router.get('/:id', async (req, res) => {
+    res.json(present(await getDivision(store.db, req.params.id)));
+  });
+
+  /**
+   * Applies a finished proposal to its village: `?dryRun=true` answers the diff only (which
+   * buildings and households change grid); otherwise the grids are replaced in one transaction.
+   */
+  router.post('/:id/apply', async (req, res) => {
+    const division = await getDivision(store.db, req.params.id);
+    if (division.status !== 'done' || !division.proposal) {
+      throw conflict('not_done', `Division ${division.id} is ${division.status}; only a finished proposal can be applied`);
+    }
+    if (!division.region_code) throw conflict('no_region', 'This division was made for an inline boundary; only a stored village can be applied');
+    const region = await getRegion(store.db, division.region_code);
+    const proposal = JSON.parse(division.proposal) as ProposalDocument;
+    const request = JSON.parse(division.request) as Record<string, unknown>;
+    const kind = req.query.gridKind === 'rural' ? 'rural' : 'urban';
+
+    // The diff: each building's live grid now, and its proposed grid number.
+    const parsed = parseDivisionInput(request, request.boundary);
+    if (parsed.problems) throw new Error('stored division request no longer parses');
+    const prepared = prepareDivision(parsed.value).value;
+    const points = prepared.buildings.map((b) => prepared.projection.inverse(b.point) as [number, number]);
+    const before = await liveGridOfPoints(store.db, division.region_code, points);
+    const moves = new Map<string, { from: string | null; to: string | null; buildings: number; households: number }>();
+    prepared.buildings.forEach((building, i) => {
+      const to = proposal.buildingGrid[building.index];
+      const key = `${before[i]}→${to}`;
+      const move = moves.get(key) ?? { from: before[i], to, buildings: 0, households: 0 };
+      move.buildings++;
+      move.households += building.households;
+      moves.set(key, move);
+    });
+    const diff = [...moves.values()].sort((a, b) => b.households - a.households);
+
+    if (req.query.dryRun === 'true' || req.query.dryRun === '1') {
+      res.json({ dryRun: true, diff });
+      return;
+    }
+    const grids: NewGrid[] = proposal.features.map((feature) => {
+      const special = feature.properties.kind === 'special';
+      const type = feature.properties.specialType ?? 'other';
+      return {
+        regionCode: division.region_code!,
+        name: special
+          ? (feature.properties.name ?? `${region.properties.name}${SPECIAL_NAMES[type] ?? '专属'}网格`)
+          : `${region.properties.name}第${Number(feature.properties.number)}网格`,
+        kind: special ? 'special' : kind,
+        specialType: special ? type : null,
+        households: feature.properties.households,
+        population: null,
+        geometry: feature.geometry,
+      };
+    });
+    const result = await applyDivision(store.db, division, grids, {
+      actor: actorOf(req),
+      reason: reasonOf(req) ?? `自动划分 auto-division ${division.id}`,
+    });
+    res.json({
+      retired: result.retired,
+      created: result.created.map((g) => ({ code: g.properties.code, name: g.properties.name, households: g.properties.households })),
+      lineage: result.lineage,
+      diff,
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import * as turf from '@turf/turf';
+import type { Feature, MultiPolygon, Polygon } from 'geojson';
+import { parseDivisionInput } from '../../../server/geo/divide/input.js';
+import { runDivision } from '../../../server/geo/divide/run.js';
+import { smallTown } from '../../support/town.js';
+
+async function divideTown(options: Record<string, unknown> = {}) {
+  const town = smallTown();
+  const parsed = parseDivisionInput({ buildings: town.buildings, barriers: town.barriers, specials: town.specials, ...options }, town.boundary);
+  if (parsed.problems) throw new Error(JSON.stringify(parsed.problems));
+  return { town, ...(await runDivision(parsed.value)) };
+}
+
+describe('divide', () => {
+  it('covers the area exactly with contiguous grids, keeping every household', async () => {
+    const { town, proposal, metrics } = await divideTown();
+    const grids = proposal.features as Feature<Polygon | MultiPolygon>[];
+    const total = grids.reduce((sum, g) => sum + turf.area(g), 0);
+    expect(total / turf.area(town.boundary)).toBeCloseTo(1, 4);
+    for (let i = 0; i < grids.length; i++) {
+      for (let j = i + 1; j < grids.length; j++) {
+        const overlap = turf.intersect(turf.featureCollection([grids[i], grids[j]]));
+        expect(overlap ? turf.area(overlap) : 0, `${i}/${j}`).toBeLessThan(0.01);
+      }
+    }
+    for (const grid of proposal.features) {
+      if (!grid.properties.flags.some((f) => f.code === 'not_contiguous')) expect(grid.geometry.type).toBe('Polygon');
+    }
+    const households = town.buildings.features.reduce((sum, b) => sum + (b.properties!.households as number), 0);
+    expect(proposal.features.reduce((sum, g) => sum + g.properties.households, 0)).toBe(households);
+    expect(metrics.households).toBe(households);
+    expect(metrics.buildingsSplit).toBe(0);
+    expect(metrics.compoundsSplit).toBe(0);
+  });
+
+  it('pairs the 180-household blocks west of the road into grids within [300, 500] along roads', async () => {
+    const { proposal, metrics } = await divideTown();
+    const west = proposal.features.filter((g) => turf.centroid(g).geometry.coordinates[0] < 114.3 + 300 / 96_000);
+    expect(west.map((g) => g.properties.households).sort()).toEqual([360, 360, 360]);
+    expect(metrics.barrierCrossingM).toBeLessThan(1);
+  });
+
+  it('flags the tower above the cap and the island below the floor instead of hiding them', async () => {
+    const { proposal } = await divideTown();
+    const tower = proposal.features.find((g) => g.properties.households >= 1800);
+    expect(tower?.properties.flags.map((f) => f.code)).toContain('above_max');
+    const island = proposal.features.find((g) => g.properties.households === 120);
+    expect(island?.properties.flags.map((f) => f.code)).toContain('below_min');
+  });
+
+  it('makes the school its own special grid numbered from 900, basic grids 001… in reading order', async () => {
+    const { proposal } = await divideTown();
+    const school = proposal.features.find((g) => g.properties.kind === 'special');
+    expect(school?.properties).toMatchObject({ number: '900', specialType: 'school', name: '光谷小学' });
+    const numbers = proposal.features.filter((g) => g.properties.kind === 'basic').map((g) => g.properties.number);
+    expect(numbers).toEqual(numbers.map((_, i) => String(i + 1).padStart(3, '0')));
+    // The first grid is in the north-west: its centroid is west of and north of the last one.
+    const first = turf.centroid(proposal.features[0]).geometry.coordinates;
+    const last = turf.centroid(proposal.features[numbers.length - 1]).geometry.coordinates;
+    expect(first[1]).toBeGreaterThan(last[1]);
+  });
+
+  it('refuses bad input with the reasons', () => {
+    const town = smallTown();
+    const bad = (body: Record<string, unknown>, area: unknown = town.boundary) => parseDivisionInput({ buildings: town.buildings, ...body }, area).problems ?? [];
+    expect(bad({ minHouseholds: 600, maxHouseholds: 500 })[0].message).toMatch(/greater than maxHouseholds/);
+    const open = { type: 'Polygon', coordinates: [town.boundary.coordinates[0].slice(0, 4)] };
+    expect(bad({}, open)[0].message).toMatch(/first and last positions/);
+    const negative = structuredClone(town.buildings);
+    negative.features[0].properties!.households = -3;
+    expect(bad({ buildings: negative })[0].message).toMatch(/households must be a whole number/);
+    expect(bad({ barriers: { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { kind: 'canal' }, geometry: { type: 'LineString', coordinates: [[114.3, 30.5], [114.301, 30.5]] } }] } })[0].message).toMatch(/kind must be one of/);
+  });
+});

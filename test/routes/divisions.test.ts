@@ -1,0 +1,141 @@
+/**
+ * Auto-division over HTTP: a job is accepted (202), runs with progress, and its proposal can be
+ * applied to the stored village — old grids retired with lineage, new codes, in one transaction.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Polygon } from 'geojson';
+import { useTestService, type TestContext } from '../support/context.js';
+import { gridFeature, regionFeature, seedTree, tableCounts, tree } from '../support/fixtures.js';
+import { lonLat, rect, smallTown } from '../support/town.js';
+
+const context = useTestService();
+/** A village of its own whose boundary is the small town (600 m × 400 m at 114.3°E 30.5°N). */
+const TOWN = '420111002005';
+
+beforeAll(async () => {
+  await seedTree(context);
+  const town = smallTown();
+  const created = await context.api.post('/api/regions').send(regionFeature(TOWN, '示范社区', 'village', tree.street.code, town.boundary));
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+});
+
+async function finished(context: TestContext, location: string) {
+  for (let i = 0; i < 200; i++) {
+    const job = await context.api.get(location);
+    expect(job.status).toBe(200);
+    if (job.body.status === 'done' || job.body.status === 'failed') return job.body;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('division did not finish');
+}
+
+function request(extra: Record<string, unknown> = {}) {
+  const town = smallTown();
+  return { regionCode: TOWN, buildings: town.buildings, barriers: town.barriers, specials: town.specials, ...extra };
+}
+
+describe('divisions', () => {
+  it('runs a job and applies its proposal with lineage and a diff', async () => {
+    // Today: two hand-drawn grids, west and east of the major road.
+    const west = await context.api.post('/api/grids').send(gridFeature(TOWN, '旧西网格', rect(0, 0, 300, 400)));
+    const east = await context.api.post('/api/grids').send(gridFeature(TOWN, '旧东网格', rect(300, 0, 600, 400)));
+    expect([west.status, east.status]).toEqual([201, 201]);
+
+    const accepted = await context.api.post('/api/divisions').send(request());
+    expect(accepted.status, JSON.stringify(accepted.body).slice(0, 300)).toBe(202);
+    expect(accepted.headers.location).toBe(`/api/divisions/${accepted.body.id}`);
+    const job = await finished(context, accepted.headers.location);
+    expect(job.status).toBe('done');
+    expect(job.progress).toBe(1);
+    expect(job.proposal.type).toBe('FeatureCollection');
+    expect(job.metrics.unassignedHouseholds, JSON.stringify(job.metrics.perGrid)).toBe(0);
+    expect(job.metrics.households).toBe(3400);
+    expect(job.metrics.withinRangeShare).toBeGreaterThan(0);
+
+    const dry = await context.api.post(`${accepted.headers.location}/apply?dryRun=true`);
+    expect(dry.status).toBe(200);
+    expect(dry.body.dryRun).toBe(true);
+    const moved = dry.body.diff.reduce((sum: number, d: { households: number }) => sum + d.households, 0);
+    expect(moved).toBe(3400);
+    expect(dry.body.diff.every((d: { from: string }) => [west.body.properties.code, east.body.properties.code].includes(d.from))).toBe(true);
+    expect((await context.api.get(`/api/grids?region=${TOWN}`)).body.features).toHaveLength(2);
+
+    const applied = await context.api.post(`${accepted.headers.location}/apply`).set('X-Actor', 'planner');
+    expect(applied.status, JSON.stringify(applied.body).slice(0, 500)).toBe(200);
+    expect(applied.body.retired.sort()).toEqual([west.body.properties.code, east.body.properties.code].sort());
+    expect(applied.body.created).toHaveLength(job.proposal.features.length);
+    // New codes continue after the retired ones: 003…, and the school is 900.
+    const codes = applied.body.created.map((g: { code: string }) => g.code);
+    expect(codes).toContain(`${TOWN}003`);
+    expect(codes).toContain(`${TOWN}900`);
+    expect(codes).not.toContain(`${TOWN}001`);
+    expect(applied.body.lineage.length).toBeGreaterThanOrEqual(codes.length);
+
+    const live = (await context.api.get(`/api/grids?region=${TOWN}`)).body.features;
+    expect(live.map((g: { id: string }) => g.id).sort()).toEqual([...codes].sort());
+    const coverage = (await context.api.get(`/api/regions/${TOWN}/coverage`)).body;
+    expect(coverage.coveredRatio).toBeGreaterThan(0.9999);
+    expect(coverage.gaps.features, JSON.stringify(coverage.gaps)).toHaveLength(0);
+
+    const lineage = (await context.api.get(`/api/grids/${west.body.properties.code}/lineage`)).body;
+    expect(lineage.replacedBy.length).toBeGreaterThan(0);
+    expect((await context.api.get(`/api/grids/${west.body.properties.code}`)).status).toBe(410);
+
+    const again = await context.api.post(`${accepted.headers.location}/apply`);
+    expect(again.status).toBe(409);
+  });
+
+  it('refuses to apply a proposal made before the village changed', async () => {
+    const accepted = await context.api.post('/api/divisions').send(request({ maxHouseholds: 450 }));
+    expect(accepted.status).toBe(202);
+    await finished(context, accepted.headers.location);
+    // Someone edits a grid meanwhile.
+    const [first] = (await context.api.get(`/api/grids?region=${TOWN}`)).body.features;
+    const edited = await context.api
+      .put(`/api/grids/${first.id}`)
+      .set('If-Match', `"${first.properties.version}"`)
+      .send({ ...first, properties: { ...first.properties, name: '改名' } });
+    expect(edited.status).toBe(200);
+    const before = await tableCounts(context);
+    const stale = await context.api.post(`${accepted.headers.location}/apply`);
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.code).toBe('stale_proposal');
+    expect(await tableCounts(context)).toEqual(before);
+  });
+
+  it('divides an inline boundary, which cannot be applied', async () => {
+    const town = smallTown();
+    const accepted = await context.api.post('/api/divisions').send({ boundary: town.boundary, buildings: town.buildings });
+    expect(accepted.status).toBe(202);
+    const job = await finished(context, accepted.headers.location);
+    expect(job.status).toBe('done');
+    expect((await context.api.post(`${accepted.headers.location}/apply`)).status).toBe(409);
+  });
+
+  it('refuses bad input with a 4xx and creates no job', async () => {
+    const town = smallTown();
+    const open: Polygon = { type: 'Polygon', coordinates: [town.boundary.coordinates[0].slice(0, 4)] };
+    const negative = structuredClone(town.buildings);
+    negative.features[0].properties!.households = -1;
+    const outside = structuredClone(town.buildings);
+    outside.features.push({ type: 'Feature', properties: { households: 10 }, geometry: rect(700, 10, 720, 30) });
+    const cases: [Record<string, unknown>, number, string][] = [
+      [{ boundary: open, buildings: town.buildings }, 400, 'invalid_geojson'],
+      [request({ buildings: negative }), 400, 'invalid_property'],
+      [request({ buildings: outside }), 422, 'building_outside_area'],
+      [request({ minHouseholds: 600, maxHouseholds: 500 }), 400, 'invalid_parameter'],
+      [request({ regionCode: '420111002099' }), 422, 'unknown_region'],
+      [request({ regionCode: tree.street.code }), 422, 'not_a_village'],
+      [{ buildings: town.buildings }, 400, 'invalid_parameter'],
+      [request({ buildings: 'many' }), 400, 'invalid_geojson'],
+      [request({ boundary: town.boundary }), 400, 'invalid_parameter'],
+    ];
+    for (const [body, status, code] of cases) {
+      const response = await context.api.post('/api/divisions').send(body);
+      expect(response.status, `${code}: ${JSON.stringify(response.body).slice(0, 300)}`).toBe(status);
+      expect(response.body.error.code).toBe(code);
+    }
+    expect((await context.api.get('/api/divisions/no-such-job')).status).toBe(404);
+    expect(lonLat(0, 0)).toEqual([114.3, 30.5]);
+  });
+});
