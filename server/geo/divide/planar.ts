@@ -96,7 +96,8 @@ function nodeNetwork(lines: TaggedLine[], snap: number): Network {
     const result = nodePass(current, dirty, snap);
     current = result.net;
     dirty = result.dirty;
-    if (!result.changed) break;
+    if (!result.changed) { (globalThis as any).__passes = ((globalThis as any).__passes ?? []).concat(pass + 1); break; }
+    if (pass === MAX_PASSES - 1) (globalThis as any).__passes = ((globalThis as any).__passes ?? []).concat(99);
   }
   return current;
 }

@@ -5,7 +5,7 @@
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import { divide, type Progress, type Proposal } from './index.js';
 import { prepareDivision } from './prepare.js';
-import { divisionMetrics, type DivisionMetrics } from './metrics.js';
+import { divisionMetrics, type DivisionMetrics, type MetricsInput } from './metrics.js';
 import type { DivisionInput } from './input.js';
 
 export interface ProposalDocument {
@@ -26,6 +26,24 @@ export interface RunResult {
   };
 }
 
+/** The checked input as the metrics and baselines read it (GeoJSON collections). */
+export function metricsInputOf(input: DivisionInput, grids: MetricsInput['grids'] = []): MetricsInput {
+  return {
+    area: input.area,
+    grids,
+    buildings: {
+      type: 'FeatureCollection',
+      features: input.buildings.map((b) => ({ type: 'Feature', geometry: b.geometry, properties: { households: b.households, compound: b.compound ?? undefined } })),
+    },
+    barriers: {
+      type: 'FeatureCollection',
+      features: input.barriers.map((b) => ({ type: 'Feature', geometry: b.geometry, properties: { kind: b.kind } })),
+    } as MetricsInput['barriers'],
+    minHouseholds: input.minHouseholds,
+    maxHouseholds: input.maxHouseholds,
+  };
+}
+
 export async function runDivision(input: DivisionInput, onProgress: Progress = () => {}): Promise<RunResult> {
   const started = performance.now();
   const prepared = prepareDivision(input);
@@ -33,20 +51,7 @@ export async function runDivision(input: DivisionInput, onProgress: Progress = (
   const proposal = await divide(prepared.value, (fraction, stage) => onProgress(fraction * 0.9, stage));
   const runtimeMs = performance.now() - started;
   onProgress(0.92, 'metrics');
-  const measured = divisionMetrics({
-    area: input.area,
-    grids: proposal.grids,
-    buildings: {
-      type: 'FeatureCollection',
-      features: input.buildings.map((b) => ({ type: 'Feature', geometry: b.geometry, properties: { households: b.households, compound: b.compound ?? undefined } })),
-    },
-    barriers: {
-      type: 'FeatureCollection',
-      features: input.barriers.map((b) => ({ type: 'Feature', geometry: b.geometry, properties: { kind: b.kind } }) as Feature<never, { kind: string }>),
-    } as FeatureCollection<never, { kind: string }>,
-    minHouseholds: input.minHouseholds,
-    maxHouseholds: input.maxHouseholds,
-  });
+  const measured = divisionMetrics(metricsInputOf(input, proposal.grids));
   const buildingGrid: (string | null)[] = new Array(input.buildings.length).fill(null);
   input.buildings.forEach((building, i) => {
     const grid = proposal.gridOfBuilding.get(building.index);
