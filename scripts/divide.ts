@@ -1,10 +1,13 @@
 /**
- * npm run divide -- --boundary area.geojson --buildings buildings.geojson [--barriers roads.geojson …]
- *                   [--specials specials.geojson] [--min 300] [--max 500] [--out proposal.geojson]
+ * npm run divide -- (--boundary area.geojson | --region CODE) --buildings buildings.geojson
+ *                   [--barriers roads.geojson …] [--specials specials.geojson] [--min 300] [--max 500]
+ *                   [--out proposal.geojson]
  *
- * Proposes grids for an area from files, with a progress bar on stderr; writes the proposal
- * GeoJSON and prints the metrics table. (A stored village is divided through the API:
- * POST /api/divisions with its regionCode.)
+ * Proposes grids for an area, with a progress bar on stderr; writes the proposal GeoJSON and
+ * prints the metrics table. `--region` reads a stored village's boundary from the configured
+ * database (DATABASE_URL, or the embedded one in GRIDGOV_DATA / ./data/db) — stop the service
+ * first when it uses the embedded database. Applying a proposal goes through the API
+ * (POST /api/divisions with the regionCode, then /apply).
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -12,10 +15,14 @@ import type { Feature, FeatureCollection } from 'geojson';
 import { parseDivisionInput } from '../server/geo/divide/input.js';
 import { runDivision } from '../server/geo/divide/run.js';
 import { prepareDivision } from '../server/geo/divide/prepare.js';
+import { loadConfig } from '../server/config.js';
+import { openStore } from '../server/db/connect.js';
+import { exactBoundary } from '../server/db/regions.js';
 
 const { values } = parseArgs({
   options: {
     boundary: { type: 'string' },
+    region: { type: 'string' },
     buildings: { type: 'string' },
     barriers: { type: 'string', multiple: true },
     specials: { type: 'string' },
@@ -34,10 +41,29 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-if (!values.boundary || !values.buildings) fail('--boundary and --buildings are required (see the header of scripts/divide.ts)');
-const boundaryFile = read(values.boundary);
-const boundary =
-  boundaryFile.type === 'FeatureCollection' ? boundaryFile.features[0]?.geometry : boundaryFile.type === 'Feature' ? boundaryFile.geometry : boundaryFile;
+if ((!values.boundary && !values.region) || !values.buildings) {
+  fail('--boundary (or --region) and --buildings are required (see the header of scripts/divide.ts)');
+}
+
+async function storedBoundary(code: string) {
+  const config = loadConfig();
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    return await exactBoundary(store.db, code);
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+  } finally {
+    await store.close();
+  }
+}
+
+let boundary: unknown;
+if (values.region) {
+  boundary = await storedBoundary(values.region);
+} else {
+  const boundaryFile = read(values.boundary!);
+  boundary = boundaryFile.type === 'FeatureCollection' ? boundaryFile.features[0]?.geometry : boundaryFile.type === 'Feature' ? boundaryFile.geometry : boundaryFile;
+}
 const barriers: FeatureCollection = {
   type: 'FeatureCollection',
   features: (values.barriers ?? []).flatMap((file) => (read(file) as FeatureCollection).features),

@@ -71,7 +71,7 @@ function places() {
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 const rows: string[] = [];
-console.log('## Auto-division benchmark (300–500 households; ratio = gridgov ÷ baseline runtime)\n');
+console.log('## Auto-division benchmark (300–500 households; runtime × = relative to gridgov on the same input in this process)\n');
 for (const { name, input } of places()) {
   const households = input.buildings.reduce((s, b) => s + b.households, 0);
   console.log(`### ${name}: ${input.buildings.length} buildings, ${households} households, ${input.barriers.length} barriers\n`);

@@ -146,9 +146,10 @@ export async function divide(prepared: PreparedDivision, onProgress: Progress = 
   for (const [face, items] of itemsByFace) {
     const households = items.reduce((sum, item) => sum + item.households, 0);
     if (households <= max || items.length < 2) continue;
-    // Pieces of at most half the cap give the grouping room to combine them with neighbours
-    // (a block of 516 is better as 344 + 172-joined-elsewhere than as 258 + 258).
-    const parts = Math.ceil(households / (max / 2));
+    // Pieces of half the target size (at most half the cap) give the grouping room to pair
+    // them and to combine them with neighbours: a block of 516 is better as 344 + 172 joined
+    // elsewhere than as 258 + 258, and a large block without roads pairs into ≈ target grids.
+    const parts = Math.ceil(households / ((min + max) / 4));
     const split = splitBlock(sub.faces[face].polygon, items, parts);
     cuts.push(...split.lines);
     cutsThroughBuildings += split.throughBuildings;
