@@ -73,10 +73,22 @@ export interface GridLineageTable {
   division_id: string | null;
 }
 
+export interface BuildingsTable {
+  id: Generated<number>;
+  region_code: string;
+  households: number;
+  compound: string | null;
+  /** The feature's other properties, as JSON text. */
+  properties: string | null;
+  geom: Geometry;
+  imported_at: Generated<Date>;
+}
+
 export interface Database {
   regions: RegionsTable;
   grids: GridsTable;
   grid_versions: GridVersionsTable;
   divisions: DivisionsTable;
   grid_lineage: GridLineageTable;
+  buildings: BuildingsTable;
 }

@@ -3,6 +3,7 @@ import { Router } from 'express';
 import type { Store } from '../db/connect.js';
 import { ApiError, badRequest, conflict, unprocessable } from '../errors.js';
 import { exactBoundary, getRegion } from '../db/regions.js';
+import { regionBuildings } from '../db/buildings.js';
 import { applyDivision, getDivision, insertDivision, liveGridOfPoints, type DivisionRow } from '../db/divisions.js';
 import type { NewGrid } from '../db/grids.js';
 import { parseDivisionInput } from '../geo/divide/input.js';
@@ -58,6 +59,14 @@ export function divisionsRouter(store: Store, runner: DivisionRunner): Router {
       }
       regionCode = body.regionCode;
       boundary = await exactBoundary(store.db, body.regionCode);
+      // Without buildings in the request, the village's stored buildings layer is used.
+      if (body.buildings === undefined) {
+        const stored = await regionBuildings(store.db, body.regionCode);
+        if (stored.length === 0) {
+          throw unprocessable('no_buildings', `Send buildings, or store the buildings of ${body.regionCode} first (PUT /api/regions/${body.regionCode}/buildings)`);
+        }
+        body.buildings = { type: 'FeatureCollection', features: stored };
+      }
     } else if (boundary === undefined) {
       throw badRequest('invalid_parameter', 'Give the area: regionCode (a stored village/community) or boundary (a Polygon/MultiPolygon)');
     }

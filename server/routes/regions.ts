@@ -1,9 +1,12 @@
 import { Router } from 'express';
 import type { Store } from '../db/connect.js';
 import type { Limits } from '../config.js';
-import { badRequest } from '../errors.js';
+import { badRequest, unprocessable } from '../errors.js';
+import type { Problem } from '../geo/validate.js';
+import { parseBuildings } from '../geo/divide/input.js';
+import { regionBuildings, replaceBuildings } from '../db/buildings.js';
 import { parseRegionFeature } from '../geo/features.js';
-import { createRegion, getRegion, listRegions, regionCoverage } from '../db/regions.js';
+import { createRegion, getRegion, listRegions, regionCoverage, regionLevel } from '../db/regions.js';
 import { asOfParam, codeParam, jsonBody, stringParam } from './params.js';
 
 export function regionsRouter(store: Store, limits: Limits): Router {
@@ -27,6 +30,33 @@ export function regionsRouter(store: Store, limits: Limits): Router {
 
   router.get('/:code', async (req, res) => {
     res.json(await getRegion(store.db, codeParam(req.params.code, 12)));
+  });
+
+  /**
+   * Replaces a village's buildings layer (households for divisions). `?households=footprint`
+   * estimates households from each footprint by the frozen rule instead of reading them.
+   */
+  router.put('/:code/buildings', async (req, res) => {
+    const code = codeParam(req.params.code, 12);
+    const level = await regionLevel(store.db, code);
+    if (level !== 'village') throw unprocessable('not_a_village', `A buildings layer belongs to a village/community; ${code} is a ${level}`);
+    const rule = stringParam(req, 'households');
+    if (rule !== undefined && rule !== 'footprint') throw badRequest('invalid_parameter', 'households must be "footprint" when given');
+    const problems: Problem[] = [];
+    const buildings = parseBuildings(jsonBody(req), problems, { householdsRule: rule });
+    if (problems.length > 0) throw badRequest(problems[0].code, problems[0].message, { problems });
+    const count = await replaceBuildings(
+      store.db,
+      code,
+      buildings.map((b) => ({ geometry: b.geometry, households: b.households, compound: b.compound, properties: b.properties })),
+    );
+    res.json({ regionCode: code, buildings: count, households: buildings.reduce((sum, b) => sum + b.households, 0) });
+  });
+
+  router.get('/:code/buildings', async (req, res) => {
+    const code = codeParam(req.params.code, 12);
+    await regionLevel(store.db, code); // 404 for an unknown region
+    res.json({ type: 'FeatureCollection', features: await regionBuildings(store.db, code) });
   });
 
   router.get('/:code/coverage', async (req, res) => {

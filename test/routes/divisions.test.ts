@@ -139,3 +139,38 @@ describe('divisions', () => {
     expect(lonLat(0, 0)).toEqual([114.3, 30.5]);
   });
 });
+
+describe('a stored buildings layer', () => {
+  it('stores a village’s buildings with households by the footprint rule and divides from it', async () => {
+    const fs = await import('node:fs');
+    const buildings = JSON.parse(fs.readFileSync(new URL('../fixtures/buildings/kunming_jinjianglu_buildings.geojson', import.meta.url), 'utf8'));
+    for (const feature of buildings.features) {
+      feature.properties.compound = feature.properties.community || undefined;
+      delete feature.properties.households;
+    }
+    const boundary = { type: 'Polygon', coordinates: [[[102.712, 25.067], [102.727, 25.067], [102.727, 25.079], [102.712, 25.079], [102.712, 25.067]]] };
+    // Kunming is outside the test county's box, so a root village of its own.
+    expect((await context.api.post('/api/regions').send(regionFeature('530102001001', '金江路示范社区', 'village', null, boundary as never))).status).toBe(201);
+
+    const missing = await context.api.put('/api/regions/530102001001/buildings').send(buildings);
+    expect(missing.status).toBe(400); // households neither given nor asked to be estimated
+    const stored = await context.api.put('/api/regions/530102001001/buildings?households=footprint').send(buildings);
+    expect(stored.status, JSON.stringify(stored.body).slice(0, 300)).toBe(200);
+    expect(stored.body).toMatchObject({ buildings: 140, households: 9837 });
+    const listed = await context.api.get('/api/regions/530102001001/buildings');
+    expect(listed.body.features).toHaveLength(140);
+
+    const accepted = await context.api.post('/api/divisions').send({ regionCode: '530102001001' });
+    expect(accepted.status, JSON.stringify(accepted.body).slice(0, 300)).toBe(202);
+    const job = await finished(context, accepted.headers.location);
+    expect(job.status).toBe('done');
+    expect(job.metrics.households).toBe(9837);
+    expect(job.metrics.compoundsSplit).toBe(0);
+
+    // Buildings outside the village, or on a street: refused, nothing replaced.
+    const far = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { households: 5 }, geometry: { type: 'Point', coordinates: [114.3, 30.5] } }] };
+    expect((await context.api.put('/api/regions/530102001001/buildings').send(far)).status).toBe(422);
+    expect((await context.api.get('/api/regions/530102001001/buildings')).body.features).toHaveLength(140);
+    expect((await context.api.put(`/api/regions/${tree.street.code}/buildings`).send(far)).status).toBe(422);
+  });
+});

@@ -5,7 +5,9 @@
 import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon, Position } from 'geojson';
 import gjv from 'geojson-validation';
 import { SPECIAL_TYPES } from '../codes.js';
-import { checkPolygonal, type Polygonal, type Problem } from '../validate.js';
+import * as turf from '@turf/turf';
+import { checkPolygonal, chinaExtentProblem, type Polygonal, type Problem } from '../validate.js';
+import { householdsByFootprint } from '../households.js';
 import { BARRIER_KINDS, type BarrierKind } from './types.js';
 
 export interface BuildingInput {
@@ -14,6 +16,7 @@ export interface BuildingInput {
   compound: string | null;
   /** Position in the request, to report and to trace a building through the division. */
   index: number;
+  properties: Record<string, unknown>;
 }
 
 export interface BarrierInput {
@@ -62,6 +65,59 @@ function householdOption(value: unknown, name: string, fallback: number, problem
   return value;
 }
 
+export interface BuildingOptions {
+  /** 'footprint': households from the frozen footprint rule (server/geo/households.ts). */
+  householdsRule?: 'footprint';
+}
+
+/**
+ * A FeatureCollection of buildings (footprints or address points) with `properties.households`
+ * (or computed by `householdsRule`) and optional `properties.compound`.
+ */
+export function parseBuildings(value: unknown, problems: Problem[], options: BuildingOptions = {}): BuildingInput[] {
+  const buildings: BuildingInput[] = [];
+  const features = collection(value, 'buildings', problems);
+  if (features.length > DIVISION_LIMITS.buildings) {
+    problems.push({ code: 'batch_too_large', message: `${features.length} buildings; at most ${DIVISION_LIMITS.buildings}` });
+    return buildings;
+  }
+  features.forEach((feature, index) => {
+    const where = `buildings[${index}]`;
+    const trace = featureTrace(feature);
+    if (trace.length > 0) return void problems.push({ code: 'invalid_geojson', message: `${where}: ${trace.join('; ')}` });
+    const geometry = feature.geometry;
+    if (!geometry || !['Point', 'Polygon', 'MultiPolygon'].includes(geometry.type)) {
+      return void problems.push({ code: 'wrong_geometry_type', message: `${where}: a building is a Polygon, MultiPolygon or Point` });
+    }
+    if (geometry.type !== 'Point') {
+      const checked = checkPolygonal(geometry, { maxVertices: 10_000 });
+      if (checked.problems) return void problems.push(...checked.problems.map((p) => ({ ...p, message: `${where}: ${p.message}` })));
+    } else {
+      const outside = geometry.coordinates.every(Number.isFinite) ? chinaExtentProblem(geometry) : { code: 'invalid_geojson', message: 'non-finite coordinates' };
+      if (outside) return void problems.push({ ...outside, message: `${where}: ${outside.message}` });
+    }
+    const properties = (feature.properties ?? {}) as Record<string, unknown>;
+    const households =
+      options.householdsRule === 'footprint'
+        ? geometry.type === 'Point'
+          ? 0
+          : householdsByFootprint(properties, turf.area(geometry))
+        : properties.households;
+    if (typeof households !== 'number' || !Number.isInteger(households) || households < 0 || households > 100_000) {
+      return void problems.push({
+        code: 'invalid_property',
+        message: `${where}: properties.households must be a whole number ≥ 0, got ${JSON.stringify(households)}`,
+      });
+    }
+    const compound = properties.compound;
+    if (compound !== undefined && compound !== null && typeof compound !== 'string') {
+      return void problems.push({ code: 'invalid_property', message: `${where}: properties.compound must be a string` });
+    }
+    buildings.push({ geometry: geometry as BuildingInput['geometry'], households, compound: compound || null, index, properties });
+  });
+  return buildings;
+}
+
 /**
  * Checks a division request. `area` is the boundary to divide (a stored region's boundary is
  * passed in by the caller when the request names a regionCode).
@@ -80,39 +136,7 @@ export function parseDivisionInput(
     problems.push({ code: 'invalid_parameter', message: `minHouseholds (${minHouseholds}) is greater than maxHouseholds (${maxHouseholds})` });
   }
 
-  const buildings: BuildingInput[] = [];
-  const buildingFeatures = collection(body.buildings, 'buildings', problems);
-  if (buildingFeatures.length > DIVISION_LIMITS.buildings) {
-    problems.push({ code: 'batch_too_large', message: `${buildingFeatures.length} buildings; at most ${DIVISION_LIMITS.buildings}` });
-  } else {
-    buildingFeatures.forEach((feature, index) => {
-      const where = `buildings[${index}]`;
-      const trace = featureTrace(feature);
-      if (trace.length > 0) return void problems.push({ code: 'invalid_geojson', message: `${where}: ${trace.join('; ')}` });
-      const geometry = feature.geometry;
-      if (!geometry || !['Point', 'Polygon', 'MultiPolygon'].includes(geometry.type)) {
-        return void problems.push({ code: 'wrong_geometry_type', message: `${where}: a building is a Polygon, MultiPolygon or Point` });
-      }
-      if (geometry.type !== 'Point') {
-        const checked = checkPolygonal(geometry, { maxVertices: 10_000 });
-        if (checked.problems) return void problems.push(...checked.problems.map((p) => ({ ...p, message: `${where}: ${p.message}` })));
-      } else if (!geometry.coordinates.every(Number.isFinite)) {
-        return void problems.push({ code: 'invalid_geojson', message: `${where}: non-finite coordinates` });
-      }
-      const households = feature.properties?.households;
-      if (typeof households !== 'number' || !Number.isInteger(households) || households < 0 || households > 100_000) {
-        return void problems.push({
-          code: 'invalid_property',
-          message: `${where}: properties.households must be a whole number ≥ 0, got ${JSON.stringify(households)}`,
-        });
-      }
-      const compound = feature.properties?.compound;
-      if (compound !== undefined && compound !== null && typeof compound !== 'string') {
-        return void problems.push({ code: 'invalid_property', message: `${where}: properties.compound must be a string` });
-      }
-      buildings.push({ geometry: geometry as BuildingInput['geometry'], households, compound: compound || null, index });
-    });
-  }
+  const buildings = parseBuildings(body.buildings, problems);
 
   const barriers: BarrierInput[] = [];
   const barrierFeatures = collection(body.barriers, 'barriers', problems);

@@ -1,0 +1,68 @@
+/**
+ * A village's buildings layer: replaced as a whole by an import, read by divisions.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { Feature, Geometry } from 'geojson';
+import type { Database } from './schema.js';
+import { unprocessable } from '../errors.js';
+
+export interface StoredBuilding {
+  geometry: Geometry;
+  households: number;
+  compound: string | null;
+  properties: Record<string, unknown>;
+}
+
+const CHUNK = 1000;
+
+/**
+ * Replaces the village's buildings in one transaction. Every building's point on surface must
+ * lie in the village (1 m tolerance), or nothing is written and the offenders are listed.
+ */
+export async function replaceBuildings(db: Kysely<Database>, regionCode: string, buildings: StoredBuilding[]): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('buildings').where('region_code', '=', regionCode).execute();
+    for (let start = 0; start < buildings.length; start += CHUNK) {
+      const rows = buildings.slice(start, start + CHUNK).map((b, i) => ({
+        i: start + i,
+        households: b.households,
+        compound: b.compound,
+        properties: JSON.stringify(b.properties),
+        geometry: JSON.stringify(b.geometry),
+      }));
+      await sql`
+        INSERT INTO buildings (region_code, households, compound, properties, geom)
+        SELECT ${regionCode}, r.households, r.compound, r.properties, ST_Force2D(ST_SetSRID(ST_GeomFromGeoJSON(r.geometry), 4326))
+        FROM json_to_recordset(${JSON.stringify(rows)}::json) AS r(i integer, households integer, compound text, properties text, geometry text)
+        ORDER BY r.i`.execute(trx);
+    }
+    const { rows: outside } = await sql<{ n: number }>`
+      SELECT n FROM (
+        SELECT row_number() OVER (ORDER BY b.id) - 1 AS n, b.geom, r.boundary
+        FROM buildings b JOIN regions r ON r.code = b.region_code
+        WHERE b.region_code = ${regionCode}
+      ) x
+      WHERE NOT ST_DWithin(ST_PointOnSurface(x.geom)::geography, x.boundary::geography, 1)`.execute(trx);
+    if (outside.length > 0) {
+      throw unprocessable('building_outside_area', `${outside.length} building(s) lie outside ${regionCode}`, {
+        buildings: outside.map((row) => Number(row.n)),
+      });
+    }
+    return buildings.length;
+  });
+}
+
+export async function regionBuildings(db: Kysely<Database>, regionCode: string): Promise<Feature[]> {
+  const rows = await db
+    .selectFrom('buildings')
+    .select(['id', 'households', 'compound', 'properties', sql<string>`ST_AsGeoJSON(geom, 9)`.as('geojson')])
+    .where('region_code', '=', regionCode)
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => ({
+    type: 'Feature',
+    id: row.id,
+    geometry: JSON.parse(row.geojson) as Geometry,
+    properties: { ...(row.properties ? JSON.parse(row.properties) : {}), households: row.households, compound: row.compound ?? undefined },
+  }));
+}
