@@ -20,6 +20,7 @@ import * as turf from '@turf/turf';
 import type { Feature, FeatureCollection, MultiPolygon, Point, Polygon, Position } from 'geojson';
 import type { GridKind, RegionLevel, SpecialType } from '../server/geo/codes.js';
 import { readingOrder } from '../server/geo/order.js';
+import { seededRandom } from '../server/geo/random.js';
 
 // ---------------------------------------------------------------------------------------------
 // Configuration
@@ -111,17 +112,7 @@ type Grid = Feature<Polygonal, GridProps>;
 // Deterministic randomness
 // ---------------------------------------------------------------------------------------------
 
-/** mulberry32: tiny, fast, and identical on every platform — all we need for seed points. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const mulberry32 = seededRandom;
 
 /** FNV-1a, so each region gets its own random stream: changing one region leaves the others as they were. */
 function hashString(text: string): number {

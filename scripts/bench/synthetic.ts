@@ -14,6 +14,7 @@
  * (corners by exactly `insetM`), leaving thin gaps between neighbours.
  */
 import type { Feature, Polygon, Position } from 'geojson';
+import { seededRandom } from '../../server/geo/random.js';
 
 export interface TownOptions {
   /** Grids in all. Default 20,000. */
@@ -62,17 +63,8 @@ const COUNTY_CODE = '420111000000';
 const TOWNSHIP_CODE = '420111002000';
 const METRES_PER_DEGREE_LAT = 111_320;
 
-/** mulberry32: a small, fast, seedable PRNG giving floats in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The shared seeded PRNG, under the name the benchmarks use. */
+export const prng = seededRandom;
 
 const round7 = (value: number) => Math.round(value * 1e7) / 1e7;
 

@@ -2,27 +2,13 @@
  * Division jobs and their application: the job rows (status, progress, the proposal), the
  * before/after diff of buildings, and the apply step that replaces a village's grids.
  */
-import { sql, type Kysely } from 'kysely';
-import type { Database, DivisionStatus } from './schema.js';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Database, DivisionStatus, DivisionsTable } from './schema.js';
 import { conflict, notFound } from '../errors.js';
 import { createGridsIn, liveVersions, retireRegionGrids, type ChangeMeta, type NewGrid } from './grids.js';
 import type { GridFeature } from './grid-rows.js';
 
-export interface DivisionRow {
-  id: string;
-  status: DivisionStatus;
-  progress: number;
-  stage: string | null;
-  region_code: string | null;
-  request: string;
-  base_versions: string | null;
-  proposal: string | null;
-  metrics: string | null;
-  error: string | null;
-  created_at: Date;
-  finished_at: Date | null;
-  applied_at: Date | null;
-}
+export type DivisionRow = Omit<Selectable<DivisionsTable>, 'owner' | 'heartbeat_at'>;
 
 export async function insertDivision(
   db: Kysely<Database>,

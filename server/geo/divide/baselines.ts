@@ -19,6 +19,7 @@ import { cellToBoundary, getHexagonAreaAvg, latLngToCell, polygonToCellsExperime
 import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
 import type { LocalProjection } from './project.js';
 import type { PlanarPolygon, XY } from './types.js';
+import { seededRandom } from '../random.js';
 import {
   areaProjection,
   planarBuildings,
@@ -43,17 +44,7 @@ export function targetGridCount(households: number, minHouseholds: number, maxHo
   return Math.max(1, Math.round(mid > 0 ? households / mid : 1));
 }
 
-/** mulberry32: a small, fast, seedable PRNG returning [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 interface Prepared {
   proj: LocalProjection;
