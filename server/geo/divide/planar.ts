@@ -39,6 +39,7 @@ export interface Subdivision {
 /** All kinds in a fixed order, so an edge's `kinds` do not depend on the order of the input. */
 const KINDS: readonly EdgeKind[] = [...BARRIER_KINDS, 'boundary', 'cut'];
 const KIND_BIT = new Map<EdgeKind, number>(KINDS.map((k, i) => [k, 1 << i]));
+const BOUNDARY = KIND_BIT.get('boundary')!;
 
 /** Nodes all lines (splitting at every crossing, touching and overlapping segment, with points closer than `snap` metres merged), and returns the bounded faces of the arrangement and every edge with the faces on its two sides. Dangling edges (same face on both sides) are kept in `edges` with left === right. */
 export function polygonize(lines: TaggedLine[], options: { snap?: number } = {}): Subdivision {
@@ -50,10 +51,14 @@ export function polygonize(lines: TaggedLine[], options: { snap?: number } = {})
 // ---------------------------------------------------------------------------------------------
 // Noding
 
-/** A noded network: nodes by coordinates, edges as pairs of node ids with a bit set of kinds. */
+/**
+ * A noded network: nodes by coordinates, edges as pairs of node ids with a bit set of kinds.
+ * A pinned node lies on a boundary line; see `rank` in nodePass.
+ */
 interface Network {
   nx: number[];
   ny: number[];
+  pinned: number[];
   eu: number[];
   ev: number[];
   ekinds: number[];
@@ -72,7 +77,7 @@ const MAX_PASSES = 8;
 function nodeNetwork(lines: TaggedLine[], snap: number): Network {
   // Points are every input vertex; segments refer to them by id. Consecutive segments of a line
   // share their point, so a line stays connected.
-  const net: Network = { nx: [], ny: [], eu: [], ev: [], ekinds: [] };
+  const net: Network = { nx: [], ny: [], pinned: [], eu: [], ev: [], ekinds: [] };
   for (const line of lines) {
     const bit = KIND_BIT.get(line.kind) ?? 0;
     let prev = -1;
@@ -83,6 +88,7 @@ function nodeNetwork(lines: TaggedLine[], snap: number): Network {
       if (prev >= 0 && net.nx[prev] === x && net.ny[prev] === y) continue; // zero-length segment
       const id = net.nx.push(x) - 1;
       net.ny.push(y);
+      net.pinned.push(bit === BOUNDARY ? 1 : 0);
       if (prev >= 0) {
         net.eu.push(prev);
         net.ev.push(id);
@@ -126,11 +132,14 @@ function nodePass(input: Network, dirty: Uint8Array, snap: number): { net: Netwo
   };
   const snap2 = snap * snap;
 
-  // Which point of a cluster gives it its coordinates: a crossing (on two lines), then a point
-  // projected onto a line (below), then an input point; lowest id among equals.
-  const rank: number[] = new Array(px.length).fill(2);
-  const newPoint = (x: number, y: number, r: number) => {
-    rank.push(r);
+  // Which point of a cluster gives it its coordinates, lowest rank first (then lowest id). The
+  // area's boundary and the outlines cut out of it must not move, so points on a boundary line
+  // come first (0: its own vertices, 1: crossings and projections on it). Then a crossing
+  // (2: on two lines), a point projected onto a line (3: that line stays straight), and last
+  // any other input point (4).
+  const rank: number[] = input.pinned.map((p) => (p ? 0 : 4));
+  const newPoint = (x: number, y: number, r: number, kinds: number) => {
+    rank.push(kinds & BOUNDARY ? 1 : r);
     py.push(y);
     return px.push(x) - 1;
   };
@@ -154,7 +163,9 @@ function nodePass(input: Network, dirty: Uint8Array, snap: number): { net: Netwo
     if (t <= 0 || t >= 1) return; // nearest to an end of s: clustering merges them if close
     const cross = qx * dy - qy * dx;
     if (cross * cross > snap2 * len2) return;
-    addSplit(s, t, cross === 0 ? p : newPoint(ax + t * dx, ay + t * dy, 1));
+    if (cross !== 0) return addSplit(s, t, newPoint(ax + t * dx, ay + t * dy, 3, sk[s]));
+    if (sk[s] & BOUNDARY) rank[p] = Math.min(rank[p], 1); // exactly on the boundary
+    addSplit(s, t, p);
   };
 
   const crossing = (i: number, j: number) => {
@@ -173,7 +184,7 @@ function nodePass(input: Network, dirty: Uint8Array, snap: number): { net: Netwo
     const d4 = orient(ax, ay, bx, by, dx, dy);
     if (!((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) return;
     const t = d1 / (d1 - d2);
-    const p = newPoint(ax + t * (bx - ax), ay + t * (by - ay), 0);
+    const p = newPoint(ax + t * (bx - ax), ay + t * (by - ay), 2, sk[i] | sk[j]);
     addSplit(i, t, p);
     addSplit(j, d3 / (d3 - d4), p);
   };
@@ -248,12 +259,13 @@ function nodePass(input: Network, dirty: Uint8Array, snap: number): { net: Netwo
   // Compact to the nodes that are used, drop pieces that collapsed to a point, and merge pieces
   // with the same two nodes (overlapping lines) into one edge carrying all their kinds.
   const nodeOf = new Int32Array(n).fill(-1);
-  const net: Network = { nx: [], ny: [], eu: [], ev: [], ekinds: [] };
+  const net: Network = { nx: [], ny: [], pinned: [], eu: [], ev: [], ekinds: [] };
   const nodeId = (p: number) => {
     const r = find(p);
     if (nodeOf[r] < 0) {
       nodeOf[r] = net.nx.push(px[r]) - 1;
       net.ny.push(py[r]);
+      net.pinned.push(rank[r] <= 1 ? 1 : 0);
     }
     return nodeOf[r];
   };
@@ -459,7 +471,7 @@ function trace(net: Network): Subdivision {
       left: faceOfCycle[cycleOf[2 * e]],
       right: faceOfCycle[cycleOf[2 * e + 1]],
       kinds: KINDS.filter((_, i) => ekinds[e] & (1 << i)),
-      length: Math.hypot(b[0] - a[0], b[1] - a[1]),
+      length: Math.sqrt((b[0] - a[0]) ** 2 + (b[1] - a[1]) ** 2),
     });
   }
   return { faces, edges };
@@ -579,14 +591,15 @@ export function dissolve(sub: Subdivision, groupOf: ArrayLike<number>): PlanarPo
 
   // Boundary edges, directed so that their group is on the left. Nodes are matched by exact
   // coordinates: edges of one subdivision share their end points exactly.
-  const nodeOf = new Map<string, number>();
+  const nodeOf = new Map<number, Map<number, number>>(); // x → y → node (number keys are fast)
   const nx: number[] = [];
   const ny: number[] = [];
   const node = (p: XY) => {
-    const key = `${p[0]},${p[1]}`;
-    let id = nodeOf.get(key);
+    let column = nodeOf.get(p[0]);
+    if (!column) nodeOf.set(p[0], (column = new Map()));
+    let id = column.get(p[1]);
     if (id === undefined) {
-      nodeOf.set(key, (id = nx.push(p[0]) - 1));
+      column.set(p[1], (id = nx.push(p[0]) - 1));
       ny.push(p[1]);
     }
     return id;
@@ -674,7 +687,7 @@ function pointInNodes(x: number, y: number, ids: number[], nx: number[], ny: num
 function dropCollinear(ids: number[], nx: number[], ny: number[]): number[] {
   const straight = (a: number, b: number, c: number) => {
     const ux = nx[b] - nx[a], uy = ny[b] - ny[a], vx = nx[c] - nx[b], vy = ny[c] - ny[b];
-    return Math.abs(ux * vy - uy * vx) <= 1e-9 * Math.hypot(ux, uy) * Math.hypot(vx, vy) && ux * vx + uy * vy > 0;
+    return Math.abs(ux * vy - uy * vx) <= 1e-9 * Math.sqrt((ux * ux + uy * uy) * (vx * vx + vy * vy)) && ux * vx + uy * vy > 0;
   };
   const s: number[] = [];
   for (const v of ids) {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { adjacency, dissolve, pointInPolygon, polygonize, ringArea, type Subdivision } from '../../../server/geo/divide/planar.js';
 import type { EdgeKind, PlanarPolygon, TaggedLine, XY } from '../../../server/geo/divide/types.js';
@@ -34,12 +35,21 @@ function checkInvariants(sub: Subdivision) {
     const around = sub.edges.filter((e) => (e.left === f.id) !== (e.right === f.id)).reduce((s, e) => s + e.length, 0);
     expect(around).toBeCloseTo(perimeter(f.polygon), 6);
   }
-  // Interior points lie in exactly one face.
-  for (const f of sub.faces) expect(sub.faces.filter((g) => pointInPolygon(f.interiorPoint, g.polygon)).map((g) => g.id)).toEqual([f.id]);
+  // Interior points lie in exactly one face, and on no edge (dangles included).
+  for (const f of sub.faces) {
+    expect(sub.faces.filter((g) => pointInPolygon(f.interiorPoint, g.polygon)).map((g) => g.id)).toEqual([f.id]);
+    expect(Math.min(...sub.edges.map((e) => distanceToSegment(f.interiorPoint, e.a, e.b)))).toBeGreaterThan(1e-6);
+  }
   for (const e of sub.edges) {
     expect(e.length).toBeGreaterThan(0);
     expect(e.kinds.length).toBeGreaterThan(0);
   }
+}
+
+function distanceToSegment(p: XY, a: XY, b: XY): number {
+  const [dx, dy] = [b[0] - a[0], b[1] - a[1]];
+  const t = Math.max(0, Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / (dx * dx + dy * dy)));
+  return Math.hypot(p[0] - a[0] - t * dx, p[1] - a[1] - t * dy);
 }
 
 /** mulberry32: a seeded PRNG so property tests are reproducible. */
@@ -184,6 +194,32 @@ describe('polygonize', () => {
     expect(polygonize([box(0, 0, 100, 100), line('path', [0, 50], [99.996, 50])], { snap: 0 }).faces).toHaveLength(1);
   });
 
+  it('never moves the boundary to meet a road, however close', () => {
+    const sub = polygonize([
+      box(0, 0, 100, 100),
+      line('minor_road', [0.004, 50], [50, 50], [100.006, 50.003]), // ends 4 mm inside, 6 mm outside
+      line('path', [50, 50], [50, 0.003], [50.002, -0.004]), // a vertex 3 mm in, ending 4 mm out
+      line('path', [0.005, 99.996], [30, 70]), // 5 mm from the corner
+    ]);
+    checkInvariants(sub);
+    expect(sub.faces).toHaveLength(3);
+    expect(sub.faces.reduce((s, f) => s + f.area, 0)).toBe(10_000);
+    for (const e of sub.edges.filter((e) => e.kinds.includes('boundary'))) {
+      for (const [x, y] of [e.a, e.b]) expect(x === 0 || x === 100 || y === 0 || y === 100).toBe(true);
+    }
+    expect(sub.edges.some((e) => e.a.join() === '0,100' || e.b.join() === '0,100')).toBe(true);
+  });
+
+  it('keeps every invariant on networks whose near-misses once broke the noding', () => {
+    const fixture = JSON.parse(readFileSync(new URL('../../fixtures/divide/near-misses.json', import.meta.url), 'utf8')) as { cases: { name: string; lines: TaggedLine[] }[] };
+    for (const { name, lines } of fixture.cases) {
+      const sub = polygonize(lines);
+      checkInvariants(sub);
+      expect(sub.faces.reduce((s, f) => s + f.area, 0), name).toBeCloseTo(1e6, 6);
+      for (const f of sub.faces) expect(f.area, name).toBeGreaterThan(1e-4);
+    }
+  });
+
   it('handles empty and degenerate input', () => {
     expect(polygonize([])).toEqual({ faces: [], edges: [] });
     expect(polygonize([line('path', [1, 1], [1, 1]), line('path', [2, 2])])).toEqual({ faces: [], edges: [] });
@@ -310,6 +346,12 @@ describe('dissolve', () => {
     expect(ringArea(poly.outer) + poly.holes.reduce((s, h) => s + ringArea(h), 0)).toBeCloseTo(70_000, 6);
     expect(poly.holes).toHaveLength(1);
     expect(poly.outer).toHaveLength(7);
+  });
+
+  it('works on a subdivision that went through JSON (no shared point arrays)', () => {
+    const sub = polygonize([box(0, 0, 300, 300), line('path', [100, 0], [100, 300]), line('path', [0, 100], [300, 100]), box(20, 20, 40, 40, 'water')]);
+    const groupOf = sub.faces.map((f) => (f.area < 1000 ? -1 : f.id % 2));
+    expect(dissolve(JSON.parse(JSON.stringify(sub)) as Subdivision, groupOf)).toEqual(dissolve(sub, groupOf));
   });
 
   it('returns one list per group number, empty for unused numbers', () => {
