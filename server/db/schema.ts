@@ -91,4 +91,5 @@ export interface Database {
   divisions: DivisionsTable;
   grid_lineage: GridLineageTable;
   buildings: BuildingsTable;
+  grid_epoch: { id: number; epoch: number };
 }

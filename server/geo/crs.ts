@@ -1,0 +1,41 @@
+/**
+ * Chinese coordinate systems → WGS84 (CGCS2000 is taken as equal to WGS84: they differ by
+ * centimetres). GCJ-02 (Amap, Tencent) and BD-09 (Baidu) are inverted with gcoord's iterative
+ * method (to 1e-6°, ≈ 0.1 m), not the 1–2 m single-step approximation.
+ */
+import gcoordModule from 'gcoord';
+
+// gcoord is CommonJS whose types declare an ES default export: at run time (Node ESM) the
+// default import is that object itself; under the types it sits one `.default` further.
+const gcoord = ((gcoordModule as unknown as { default?: typeof gcoordModule.default }).default ?? gcoordModule) as unknown as typeof gcoordModule.default;
+
+export const CRS_NAMES = ['wgs84', 'cgcs2000', 'gcj02', 'bd09'] as const;
+export type CrsName = (typeof CRS_NAMES)[number];
+
+export function isCrsName(value: unknown): value is CrsName {
+  return typeof value === 'string' && (CRS_NAMES as readonly string[]).includes(value);
+}
+
+export function toWgs84(lon: number, lat: number, crs: CrsName): [number, number] {
+  switch (crs) {
+    case 'wgs84':
+    case 'cgcs2000':
+      return [lon, lat];
+    case 'gcj02':
+      return gcoord.transform([lon, lat], gcoord.GCJ02, gcoord.WGS84) as [number, number];
+    case 'bd09':
+      return gcoord.transform([lon, lat], gcoord.BD09, gcoord.WGS84) as [number, number];
+  }
+}
+
+export function fromWgs84(lon: number, lat: number, crs: CrsName): [number, number] {
+  switch (crs) {
+    case 'wgs84':
+    case 'cgcs2000':
+      return [lon, lat];
+    case 'gcj02':
+      return gcoord.transform([lon, lat], gcoord.WGS84, gcoord.GCJ02) as [number, number];
+    case 'bd09':
+      return gcoord.transform([lon, lat], gcoord.WGS84, gcoord.BD09) as [number, number];
+  }
+}
