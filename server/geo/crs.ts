@@ -16,26 +16,15 @@ export function isCrsName(value: unknown): value is CrsName {
   return typeof value === 'string' && (CRS_NAMES as readonly string[]).includes(value);
 }
 
+/** The gcoord system of each name; WGS84 and CGCS2000 need no conversion. */
+const GCOORD_SYSTEM = { gcj02: gcoord.GCJ02, bd09: gcoord.BD09 } as const;
+
 export function toWgs84(lon: number, lat: number, crs: CrsName): [number, number] {
-  switch (crs) {
-    case 'wgs84':
-    case 'cgcs2000':
-      return [lon, lat];
-    case 'gcj02':
-      return gcoord.transform([lon, lat], gcoord.GCJ02, gcoord.WGS84) as [number, number];
-    case 'bd09':
-      return gcoord.transform([lon, lat], gcoord.BD09, gcoord.WGS84) as [number, number];
-  }
+  if (crs === 'wgs84' || crs === 'cgcs2000') return [lon, lat];
+  return gcoord.transform([lon, lat], GCOORD_SYSTEM[crs], gcoord.WGS84) as [number, number];
 }
 
 export function fromWgs84(lon: number, lat: number, crs: CrsName): [number, number] {
-  switch (crs) {
-    case 'wgs84':
-    case 'cgcs2000':
-      return [lon, lat];
-    case 'gcj02':
-      return gcoord.transform([lon, lat], gcoord.WGS84, gcoord.GCJ02) as [number, number];
-    case 'bd09':
-      return gcoord.transform([lon, lat], gcoord.WGS84, gcoord.BD09) as [number, number];
-  }
+  if (crs === 'wgs84' || crs === 'cgcs2000') return [lon, lat];
+  return gcoord.transform([lon, lat], gcoord.WGS84, GCOORD_SYSTEM[crs]) as [number, number];
 }
