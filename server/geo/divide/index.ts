@@ -14,9 +14,11 @@
 import Flatbush from 'flatbush';
 import type { Feature, LineString, MultiPolygon, Polygon, Position } from 'geojson';
 import { readingOrder } from '../order.js';
-import { adjacency, dissolve, pointInPolygon, polygonize, type Subdivision } from './planar.js';
-import { anchorKey, insideAny, pointInside, type PreparedDivision } from './prepare.js';
-import { polygonArea, splitBlock, type SplitItem } from './split.js';
+import { adjacency, dissolve, polygonize, type Subdivision } from './planar.js';
+import { insideAny, type PreparedDivision } from './prepare.js';
+import { anchorKey, pointInPolygon, representativePoint } from './polygon.js';
+import { splitBlock, type SplitItem } from './split.js';
+import { polygonsArea } from './polygon.js';
 import { aggregate, STRONG_KINDS, type Unit, type UnitLink } from './aggregate.js';
 import type { EdgeKind, PlanarPolygon, XY } from './types.js';
 
@@ -274,8 +276,8 @@ export async function divide(prepared: PreparedDivision, onProgress: Progress = 
   const present = Array.from({ length: groupCount }, (_, g) => g).filter((g) => (outlines[g] ?? []).length > 0);
   const placed = present.map((g) => {
     const polygons = outlines[g];
-    const largest = polygons.reduce((a, b) => (polygonArea(b) > polygonArea(a) ? b : a));
-    const [x, y] = pointInside(largest);
+    const largest = polygons.reduce((a, b) => (polygonsArea([b]) > polygonsArea([a]) ? b : a));
+    const [x, y] = representativePoint([largest])!;
     const ys = polygons.flatMap((p) => p.outer.map((q) => q[1]));
     return { g, x, y, height: Math.max(...ys) - Math.min(...ys) };
   });

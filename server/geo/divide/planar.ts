@@ -705,24 +705,4 @@ function dropCollinear(ids: number[], nx: number[], ny: number[]): number[] {
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 
-/** Point-in-polygon (even–odd over outer + holes). */
-export function pointInPolygon(p: XY, polygon: PlanarPolygon): boolean {
-  let inside = false;
-  for (const ring of [polygon.outer, ...polygon.holes]) {
-    for (let k = 0, j = ring.length - 1; k < ring.length; j = k++) {
-      const [xa, ya] = ring[j];
-      const [xb, yb] = ring[k];
-      if (ya > p[1] !== yb > p[1] && p[0] < xa + ((p[1] - ya) / (yb - ya)) * (xb - xa)) inside = !inside;
-    }
-  }
-  return inside;
-}
-
-/** Signed area of a ring, closed or not: counter-clockwise positive. */
-export function ringArea(ring: XY[]): number {
-  if (ring.length < 3) return 0;
-  const [x0, y0] = ring[0];
-  let a2 = 0;
-  for (let k = 1; k + 1 < ring.length; k++) a2 += (ring[k][0] - x0) * (ring[k + 1][1] - y0) - (ring[k + 1][0] - x0) * (ring[k][1] - y0);
-  return a2 / 2;
-}
+export { pointInPolygon, ringArea } from './polygon.js';

@@ -4,10 +4,11 @@
  * neighbourhood of the area, each building reduced to what the division needs of it.
  */
 import type { Geometry, Position } from 'geojson';
-import { pointInPolygon, ringArea } from './planar.js';
+import { anchorKey, pointInPolygon, polygonsBBox, projectPolygonal, representativePoint, ringArea, type BBox } from './polygon.js';
+export { anchorKey };
 import { localProjection, type LocalProjection } from './project.js';
 import type { DivisionInput } from './input.js';
-import type { BarrierKind, EdgeKind, PlanarPolygon, Ring, TaggedLine, XY } from './types.js';
+import type { BarrierKind, EdgeKind, PlanarPolygon, TaggedLine, XY } from './types.js';
 import type { Problem } from '../validate.js';
 
 export interface PreparedBuilding {
@@ -46,33 +47,13 @@ export interface PreparedDivision {
   anchors: Map<string, Position>;
 }
 
-/** Centimetre key of a projected point. */
-export function anchorKey([x, y]: XY): string {
-  return `${Math.round(x * 100)},${Math.round(y * 100)}`;
-}
 
 /** Barrier lines further than this from the area cannot bound any of its blocks. */
 const LINE_MARGIN_M = 50;
 
-function toRing(positions: Position[], projection: LocalProjection, ccw: boolean, anchors?: Map<string, Position>): Ring {
-  const ring = positions.map((p) => {
-    const xy = projection.forward(p);
-    anchors?.set(anchorKey(xy), [p[0], p[1]]);
-    return xy;
-  });
-  const [fx, fy] = ring[0];
-  const [lx, ly] = ring[ring.length - 1];
-  if (fx !== lx || fy !== ly) ring.push([fx, fy]);
-  if (ringArea(ring) > 0 !== ccw) ring.reverse();
-  return ring;
-}
 
 function polygonsOf(geometry: Geometry, projection: LocalProjection, anchors?: Map<string, Position>): PlanarPolygon[] {
-  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.type === 'MultiPolygon' ? geometry.coordinates : [];
-  return polygons.map(([outer, ...holes]) => ({
-    outer: toRing(outer, projection, true, anchors),
-    holes: holes.map((hole) => toRing(hole, projection, false, anchors)),
-  }));
+  return geometry.type === 'Polygon' || geometry.type === 'MultiPolygon' ? projectPolygonal(geometry, projection, anchors) : [];
 }
 
 function linesOf(geometry: Geometry, projection: LocalProjection): XY[][] {
@@ -93,20 +74,7 @@ export function insideAny(point: XY, polygons: PlanarPolygon[]): boolean {
   return polygons.some((polygon) => pointInPolygon(point, polygon));
 }
 
-type Box = [number, number, number, number];
-
-function boxOf(polygons: PlanarPolygon[]): Box {
-  const box: Box = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const polygon of polygons) {
-    for (const [x, y] of polygon.outer) {
-      box[0] = Math.min(box[0], x);
-      box[1] = Math.min(box[1], y);
-      box[2] = Math.max(box[2], x);
-      box[3] = Math.max(box[3], y);
-    }
-  }
-  return box;
-}
+type Box = BBox; // minX, minY, maxX, maxY
 
 /** The runs of a polyline whose segments come near `box`; the rest cannot matter. */
 function clipToBox(line: XY[], box: Box): XY[][] {
@@ -128,49 +96,6 @@ function clipToBox(line: XY[], box: Box): XY[][] {
   return runs;
 }
 
-/** A point inside a ring: its centroid when that is inside, else the middle of the widest horizontal chord. */
-export function pointInside(polygon: PlanarPolygon): XY {
-  const ring = polygon.outer;
-  let a = 0;
-  let cx = 0;
-  let cy = 0;
-  for (let i = 1; i < ring.length; i++) {
-    const [x0, y0] = ring[i - 1];
-    const [x1, y1] = ring[i];
-    const cross = x0 * y1 - x1 * y0;
-    a += cross;
-    cx += (x0 + x1) * cross;
-    cy += (y0 + y1) * cross;
-  }
-  if (a !== 0) {
-    const centroid: XY = [cx / (3 * a), cy / (3 * a)];
-    if (pointInPolygon(centroid, polygon)) return centroid;
-  }
-  // Scan line through the middle of the bounding box: the widest inside interval's midpoint.
-  const [minX, minY, maxX, maxY] = boxOf([polygon]);
-  for (const f of [0.5, 0.25, 0.75, 0.1, 0.9]) {
-    const y = minY + (maxY - minY) * f;
-    const xs: number[] = [];
-    for (const r of [polygon.outer, ...polygon.holes]) {
-      for (let i = 1; i < r.length; i++) {
-        const [x0, y0] = r[i - 1];
-        const [x1, y1] = r[i];
-        if (y0 > y !== y1 > y) xs.push(x0 + ((y - y0) * (x1 - x0)) / (y1 - y0));
-      }
-    }
-    xs.sort((p, q) => p - q);
-    let best: XY | undefined;
-    let width = 0;
-    for (let i = 0; i + 1 < xs.length; i += 2) {
-      if (xs[i + 1] - xs[i] > width) {
-        width = xs[i + 1] - xs[i];
-        best = [(xs[i] + xs[i + 1]) / 2, y];
-      }
-    }
-    if (best) return best;
-  }
-  return [(minX + maxX) / 2, (minY + maxY) / 2];
-}
 
 export function prepareDivision(input: DivisionInput): { value: PreparedDivision; problems: Problem[] } {
   const problems: Problem[] = [];
@@ -181,7 +106,7 @@ export function prepareDivision(input: DivisionInput): { value: PreparedDivision
 
   const anchors = new Map<string, Position>();
   const area = polygonsOf(input.area, projection, anchors);
-  const [minX, minY, maxX, maxY] = boxOf(area);
+  const [minX, minY, maxX, maxY] = polygonsBBox(area);
   const near: Box = [minX - LINE_MARGIN_M, minY - LINE_MARGIN_M, maxX + LINE_MARGIN_M, maxY + LINE_MARGIN_M];
 
   const lines: TaggedLine[] = area.flatMap((polygon) => [polygon.outer, ...polygon.holes].map((coords) => ({ coords, kind: 'boundary' as EdgeKind })));
@@ -217,7 +142,7 @@ export function prepareDivision(input: DivisionInput): { value: PreparedDivision
     } else {
       const polygons = polygonsOf(building.geometry, projection);
       const largest = polygons.reduce((best, p) => (Math.abs(ringArea(p.outer)) > Math.abs(ringArea(best.outer)) ? p : best));
-      point = pointInside(largest);
+      point = representativePoint([largest])!;
       vertices = polygons.flatMap((p) => p.outer.slice(1));
     }
     if (!insideAny(point, area)) {

@@ -6,7 +6,6 @@
  * Of the directions tried, a cut through a gap between buildings wins over one through a
  * building, then the better balance, then the shorter cut.
  */
-import { ringArea } from './planar.js';
 import type { PlanarPolygon, TaggedLine, XY } from './types.js';
 
 export interface SplitItem {
@@ -144,8 +143,4 @@ export function splitBlock(polygon: PlanarPolygon, items: SplitItem[], parts: nu
   };
   recurse(items, [], parts);
   return { lines, throughBuildings };
-}
-
-export function polygonArea(polygon: PlanarPolygon): number {
-  return Math.abs(ringArea(polygon.outer)) - polygon.holes.reduce((sum, hole) => sum + Math.abs(ringArea(hole)), 0);
 }
