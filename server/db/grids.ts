@@ -7,7 +7,7 @@ import type { Database } from './schema.js';
 import { ApiError, conflict, notFound } from '../errors.js';
 import { GRID_NUMBER_RANGES, formatGridCode, numberClassOfKind, type GridKind, type GridNumberClass } from '../geo/codes.js';
 import { readingOrder } from '../geo/order.js';
-import type { Polygonal, Problem } from '../geo/validate.js';
+import type { Polygonal } from '../geo/validate.js';
 import { checkStaged, ProblemList, stage, type StagingDb } from './grid-checks.js';
 export { ProblemList };
 import { inForce, toFeature, toVersionFeature, versionColumns, type GridFeature, type GridVersionFeature, type VersionRow } from './grid-rows.js';
@@ -398,4 +398,3 @@ export async function gridHistory(db: Kysely<Database>, code: string): Promise<G
   return rows.map(toVersionFeature);
 }
 
-export type { Problem };
