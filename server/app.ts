@@ -13,6 +13,8 @@ import { regionsRouter } from './routes/regions.js';
 import { gridsRouter } from './routes/grids.js';
 import { divisionsRouter } from './routes/divisions.js';
 import { DivisionRunner } from './jobs/division-runner.js';
+import { locateRouter } from './routes/locate.js';
+import { GridLocator } from './services/grid-locator.js';
 
 const clientDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'client');
 
@@ -34,6 +36,7 @@ export function createApp(store: Store, limits: Limits, runner = new DivisionRun
   app.use('/api/regions', regionsRouter(store, limits));
   app.use('/api/grids', gridsRouter(store, limits));
   app.use('/api/divisions', divisionsRouter(store, runner));
+  app.use('/api/locate', locateRouter(new GridLocator(store.db)));
   app.use('/api', (req) => {
     throw notFound('no_such_endpoint', `No endpoint ${req.method} ${req.originalUrl}`);
   });

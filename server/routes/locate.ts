@@ -1,0 +1,149 @@
+/**
+ * Coordinates → grid code, one point (GET) or up to 100,000 (POST), in WGS84/CGCS2000, GCJ-02
+ * or BD-09. A point on a shared edge or vertex belongs to the grid with the lowest code, in both
+ * forms (the rule of GridIndex, the same as PostGIS ST_Intersects + min(code)).
+ */
+import { Router, type Request } from 'express';
+import { ApiError, badRequest, notFound } from '../errors.js';
+import { isCrsName, toWgs84, CRS_NAMES, type CrsName } from '../geo/crs.js';
+import { CHINA_EXTENT, insideChinaExtent } from '../geo/validate.js';
+import type { GridLocator, LocatorSnapshot } from '../services/grid-locator.js';
+import { asOfParam, jsonBody, stringParam } from './params.js';
+
+/** Another grid this close makes the answer "ambiguous" (a GPS fix is rarely better). */
+export const AMBIGUOUS_WITHIN_M = 5;
+export const MAX_BATCH_POINTS = 100_000;
+
+function crsOf(value: unknown): CrsName {
+  if (value === undefined) return 'wgs84';
+  if (!isCrsName(value)) throw badRequest('invalid_crs', `crs must be one of ${CRS_NAMES.join(', ')}, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** Why a coordinate pair cannot be located, or undefined. */
+function coordinateProblem(lon: unknown, lat: unknown): { code: string; message: string } | undefined {
+  if (typeof lon !== 'number' || typeof lat !== 'number' || !Number.isFinite(lon) || !Number.isFinite(lat)) {
+    return { code: 'invalid_coordinates', message: `lon and lat must be finite numbers, got ${JSON.stringify([lon, lat])}` };
+  }
+  if (insideChinaExtent([lon, lat])) return undefined;
+  if (insideChinaExtent([lat, lon])) {
+    return { code: 'swapped_coordinates', message: `[${lon}, ${lat}] is outside China; it looks like [lat, lon] — give lon first` };
+  }
+  return {
+    code: 'outside_china',
+    message: `[${lon}, ${lat}] is outside China's extent (lon ${CHINA_EXTENT.minLon}–${CHINA_EXTENT.maxLon}, lat ${CHINA_EXTENT.minLat}–${CHINA_EXTENT.maxLat})`,
+  };
+}
+
+function numberParam(req: Request, name: string): number {
+  const raw = stringParam(req, name);
+  if (raw === undefined || raw.trim() === '') throw badRequest('invalid_coordinates', `${name} is required`);
+  const value = Number(raw);
+  if (!Number.isFinite(value)) throw badRequest('invalid_coordinates', `${name} must be a number, got "${raw}"`);
+  return value;
+}
+
+function regionsOf(snapshot: LocatorSnapshot, villageCode: string) {
+  const chain: { level: string; code: string; name: string }[] = [];
+  for (let code: string | null = villageCode; code; ) {
+    const region = snapshot.regions.get(code);
+    if (!region) break;
+    chain.unshift({ level: region.level, code, name: region.name });
+    code = region.parentCode;
+  }
+  return chain;
+}
+
+function describe(snapshot: LocatorSnapshot, index: number, lon: number, lat: number) {
+  const grid = snapshot.grids[index];
+  const neighbours = snapshot.index.near(lon, lat, AMBIGUOUS_WITHIN_M, index).map((n) => ({
+    code: n.code,
+    name: snapshot.grids[n.index].name,
+    distanceM: round(n.distanceM),
+  }));
+  return {
+    code: grid.code,
+    name: grid.name,
+    kind: grid.kind,
+    regions: regionsOf(snapshot, grid.regionCode),
+    distanceToEdgeM: round(snapshot.index.distanceToEdge(index, lon, lat)),
+    ambiguous: neighbours.length > 0,
+    neighbours,
+  };
+}
+
+const round = (m: number) => Math.round(m * 100) / 100;
+
+export function locateRouter(locator: GridLocator): Router {
+  const router = Router();
+  const snapshotFor = (req: Request) => {
+    const asOf = asOfParam(req);
+    return asOf ? locator.at(asOf) : locator.live();
+  };
+
+  router.get('/', async (req, res) => {
+    const crs = crsOf(stringParam(req, 'crs'));
+    const [lon, lat] = [numberParam(req, 'lon'), numberParam(req, 'lat')];
+    const problem = coordinateProblem(lon, lat);
+    if (problem) throw badRequest(problem.code, problem.message);
+    const [x, y] = toWgs84(lon, lat, crs);
+    const snapshot = await snapshotFor(req);
+    const index = snapshot.index.locate(x, y);
+    if (index < 0) {
+      const nearest = snapshot.index.nearest(x, y);
+      throw notFound('not_in_any_grid', `No grid contains [${lon}, ${lat}] (${crs})`, {
+        wgs84: [x, y],
+        nearest: nearest ? { code: nearest.code, name: snapshot.grids[nearest.index].name, distanceM: round(nearest.distanceM) } : null,
+      });
+    }
+    res.json({ ...describe(snapshot, index, x, y), wgs84: [x, y] });
+  });
+
+  router.post('/', async (req, res) => {
+    const body = jsonBody(req) as { crs?: unknown; points?: unknown; fields?: unknown };
+    if (body === null || typeof body !== 'object' || !Array.isArray(body.points)) {
+      throw badRequest('invalid_json', 'Expected { "crs"?, "points": [[lon, lat], …], "fields"? }');
+    }
+    const crs = crsOf(body.crs);
+    const compact = body.fields === 'code';
+    if (body.fields !== undefined && !compact) throw badRequest('invalid_parameter', 'fields must be "code" when given');
+    const points = body.points as unknown[];
+    if (points.length > MAX_BATCH_POINTS) {
+      throw new ApiError(413, 'batch_too_large', `${points.length} points; one request takes at most ${MAX_BATCH_POINTS}`);
+    }
+    const coords = new Float64Array(points.length * 2);
+    const errors: { index: number; code: string; message: string }[] = [];
+    const { minLon, maxLon, minLat, maxLat } = CHINA_EXTENT;
+    for (let i = 0; i < points.length; i++) {
+      const point = points[i];
+      // The common case, checked without allocating; anything else gets the full diagnosis.
+      if (Array.isArray(point) && point.length === 2) {
+        const [lon, lat] = point;
+        if (typeof lon === 'number' && typeof lat === 'number' && lon >= minLon && lon <= maxLon && lat >= minLat && lat <= maxLat) {
+          if (crs === 'wgs84' || crs === 'cgcs2000') {
+            coords[2 * i] = lon;
+            coords[2 * i + 1] = lat;
+          } else {
+            const [x, y] = toWgs84(lon, lat, crs);
+            coords[2 * i] = x;
+            coords[2 * i + 1] = y;
+          }
+          continue;
+        }
+      }
+      const [lon, lat] = Array.isArray(point) && point.length === 2 ? point : [undefined, undefined];
+      const problem = coordinateProblem(lon, lat) ?? { code: 'invalid_coordinates', message: 'expected [lon, lat]' };
+      if (errors.length < 100) errors.push({ index: i, ...problem });
+    }
+    if (errors.length > 0) throw badRequest(errors[0].code, `points[${errors[0].index}]: ${errors[0].message}`, { errors });
+    const snapshot = await snapshotFor(req);
+    const found = snapshot.index.locateMany(coords);
+    if (compact) {
+      res.json({ results: Array.from(found, (index) => (index < 0 ? null : snapshot.grids[index].code)) });
+      return;
+    }
+    res.json({ results: Array.from(found, (index, i) => (index < 0 ? null : describe(snapshot, index, coords[2 * i], coords[2 * i + 1]))) });
+  });
+
+  return router;
+}
