@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { adjacency, dissolve, pointInPolygon, polygonize, ringArea, type Subdivision } from '../../../server/geo/divide/planar.js';
 import type { EdgeKind, PlanarPolygon, TaggedLine, XY } from '../../../server/geo/divide/types.js';
+import { seededRandom } from '../../../server/geo/random.js';
+import { wigglyGrid } from '../../support/road-networks.js';
 
 const box = (x0: number, y0: number, x1: number, y1: number, kind: EdgeKind = 'boundary'): TaggedLine => ({
   coords: [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]],
@@ -52,15 +54,8 @@ function distanceToSegment(p: XY, a: XY, b: XY): number {
   return Math.hypot(p[0] - a[0] - t * dx, p[1] - a[1] - t * dy);
 }
 
-/** mulberry32: a seeded PRNG so property tests are reproducible. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG so property tests are reproducible. */
+const rng = seededRandom;
 
 describe('polygonize', () => {
   const cross = [box(0, 0, 100, 100), line('minor_road', [0, 50], [100, 50]), line('path', [50, 0], [50, 100])];
@@ -377,24 +372,3 @@ describe('helpers', () => {
   });
 });
 
-/**
- * n×n roads across a square, each a polyline of `perRoad` segments wiggling ±3 m, so roads
- * cross between vertices at arbitrary angles as OSM roads do: 2·n·perRoad segments.
- */
-export function wigglyGrid(n: number, perRoad: number, seed: number): TaggedLine[] {
-  const rand = rng(seed);
-  const size = 100 * (n + 1);
-  const lines: TaggedLine[] = [];
-  for (let axis = 0; axis < 2; axis++) {
-    for (let r = 1; r <= n; r++) {
-      const coords: XY[] = [];
-      for (let k = 0; k <= perRoad; k++) {
-        const along = (size * k) / perRoad;
-        const across = 100 * r + (k === 0 || k === perRoad ? 0 : (rand() - 0.5) * 6);
-        coords.push(axis === 0 ? [along, across] : [across, along]);
-      }
-      lines.push({ coords, kind: axis === 0 ? 'minor_road' : 'path' });
-    }
-  }
-  return lines;
-}
