@@ -169,19 +169,17 @@ export async function createGridsIn(
   return rows.map(toFeature);
 }
 
+/** The codes and versions of a village's live grids, in code order. */
+function liveGridsOf(db: Kysely<Database>, regionCode: string) {
+  return db.selectFrom('grids').select(['code', 'version']).where('region_code', '=', regionCode).where('retired_at', 'is', null).orderBy('code');
+}
+
 /**
  * Retires every live grid of a village in one statement set (the caller's transaction), for a
  * re-division; returns the retired codes.
  */
 export async function retireRegionGrids(trx: Transaction<Database>, regionCode: string, meta: ChangeMeta): Promise<string[]> {
-  const live = await trx
-    .selectFrom('grids')
-    .select(['code', 'version'])
-    .where('region_code', '=', regionCode)
-    .where('retired_at', 'is', null)
-    .orderBy('code')
-    .forUpdate()
-    .execute();
+  const live = await liveGridsOf(trx, regionCode).forUpdate().execute();
   if (live.length === 0) return [];
   const codes = live.map((grid) => grid.code);
   const at = await now(trx);
@@ -201,13 +199,7 @@ export async function retireRegionGrids(trx: Transaction<Database>, regionCode: 
 
 /** The live grids of a village and their versions: what a proposal was made against. */
 export async function liveVersions(db: Kysely<Database>, regionCode: string): Promise<Record<string, number>> {
-  const rows = await db
-    .selectFrom('grids')
-    .select(['code', 'version'])
-    .where('region_code', '=', regionCode)
-    .where('retired_at', 'is', null)
-    .orderBy('code')
-    .execute();
+  const rows = await liveGridsOf(db, regionCode).execute();
   return Object.fromEntries(rows.map((row) => [row.code, row.version]));
 }
 

@@ -158,40 +158,31 @@ function onFlatEdge(ax: number, ay: number, bx: number, by: number, px: number, 
 // ---------------------------------------------------------------------------------------------
 // Growable typed arrays (build time only)
 
-class IntList {
-  data: Int32Array;
+/** A typed array that grows by doubling: one class for the Int32 and Float64 lists. */
+class GrowableList<T extends Int32Array | Float64Array> {
+  data: T;
   length = 0;
-  constructor(capacity = 1024) {
-    this.data = new Int32Array(Math.max(16, capacity));
+  constructor(
+    private readonly allocate: (size: number) => T,
+    capacity = 256,
+  ) {
+    this.data = allocate(Math.max(16, Math.ceil(capacity)));
   }
   push(value: number): void {
     if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
+      const next = this.allocate(this.data.length * 2);
       next.set(this.data);
       this.data = next;
     }
     this.data[this.length++] = value;
+  }
+  toArray(): T {
+    return this.data.slice(0, this.length) as T;
   }
 }
 
-class FloatList {
-  data: Float64Array;
-  length = 0;
-  constructor(capacity = 256) {
-    this.data = new Float64Array(Math.max(16, capacity));
-  }
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const next = new Float64Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = value;
-  }
-  toArray(): Float64Array {
-    return this.data.slice(0, this.length);
-  }
-}
+const intList = (capacity?: number) => new GrowableList((size) => new Int32Array(size), capacity);
+const floatList = (capacity?: number) => new GrowableList((size) => new Float64Array(size), capacity);
 
 function polygonsOf(grid: IndexedGrid): Position[][][] {
   const g = grid.geometry;
@@ -402,11 +393,11 @@ export class GridIndex {
     );
     const cellCount = columns * rows;
     const touchedBy = new Int32Array(cellCount); // last grid (index + 1) with an edge in the cell
-    const incCell = new IntList(vertexCount * 1.5); // incidences: (cell, edge), edge e joining vertices e and e + 1
-    const incEdge = new IntList(vertexCount * 1.5);
-    const contained = new IntList(); // pairs: cell, grid
+    const incCell = intList(vertexCount * 1.5); // incidences: (cell, edge), edge e joining vertices e and e + 1
+    const incEdge = intList(vertexCount * 1.5);
+    const contained = intList(); // pairs: cell, grid
     // Per grid, its edges that straddle a row's reference height y0(j): pairs edge, row.
-    const straddle = new IntList(vertexCount / 2);
+    const straddle = intList(vertexCount / 2);
     const straddleStart = new Int32Array(n);
     const straddleEnd = new Int32Array(n);
     for (const g of order) {
@@ -501,8 +492,8 @@ export class GridIndex {
     // A block per mixed cell, in one Float64Array so that a lookup reads one stretch of memory:
     // [candidates, then per candidate: grid, parity | runs << 1, flips, then per run: its vertex
     // count and the vertices (x, y …) copied, then the flip heights].
-    const block = new FloatList(4 * incCell.length);
-    const flips = new FloatList();
+    const block = floatList(4 * incCell.length);
+    const flips = floatList();
     let mixedCells = 0;
     let candidates = 0;
     let runs = 0;
