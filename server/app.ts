@@ -18,7 +18,14 @@ import { GridLocator } from './services/grid-locator.js';
 
 const clientDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'client');
 
-export function createApp(store: Store, limits: Limits, runner = new DivisionRunner(store.db)): express.Express {
+export interface AppServices {
+  runner?: DivisionRunner;
+  locator?: GridLocator;
+}
+
+export function createApp(store: Store, limits: Limits, services: AppServices = {}): express.Express {
+  const runner = services.runner ?? new DivisionRunner(store.db);
+  const locator = services.locator ?? new GridLocator(store.db);
   const app = express();
   app.disable('x-powered-by');
   // The only ETags are grid versions (for If-Match); express' content hashes would be mistaken for them.
@@ -36,7 +43,7 @@ export function createApp(store: Store, limits: Limits, runner = new DivisionRun
   app.use('/api/regions', regionsRouter(store, limits));
   app.use('/api/grids', gridsRouter(store, limits));
   app.use('/api/divisions', divisionsRouter(store, runner));
-  app.use('/api/locate', locateRouter(new GridLocator(store.db)));
+  app.use('/api/locate', locateRouter(locator));
   app.use('/api', (req) => {
     throw notFound('no_such_endpoint', `No endpoint ${req.method} ${req.originalUrl}`);
   });

@@ -8,6 +8,7 @@ import { countRegions } from './db/regions.js';
 import { loadDemo } from './demo.js';
 import { createApp } from './app.js';
 import { DivisionRunner } from './jobs/division-runner.js';
+import { GridLocator } from './services/grid-locator.js';
 
 const started = performance.now();
 const seconds = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
@@ -25,7 +26,13 @@ async function main(): Promise<void> {
 
   const runner = new DivisionRunner(store.db, log);
   await runner.resumeOrphans(store.backend === 'embedded' ? 0 : undefined);
-  const app = createApp(store, config.limits, runner);
+  // The locate index is built in the background now, not by the first caller.
+  const locator = new GridLocator(store.db);
+  void locator
+    .live()
+    .then((snapshot) => log(`locate index ready: ${snapshot.index.size} grids`))
+    .catch((error: unknown) => log(`locate index not built yet: ${error instanceof Error ? error.message : String(error)}`));
+  const app = createApp(store, config.limits, { runner, locator });
   const server = app.listen(config.port, () => {
     log(`listening on http://localhost:${config.port} (memory ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB)`);
   });
