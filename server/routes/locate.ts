@@ -117,7 +117,8 @@ export function locateRouter(locator: GridLocator): Router {
     for (let i = 0; i < points.length; i++) {
       const point = points[i];
       // The common case, checked without allocating; anything else gets the full diagnosis.
-      if (Array.isArray(point) && point.length === 2) {
+      // [lon, lat] or a GeoJSON position with a height: [lon, lat, z].
+      if (Array.isArray(point) && point.length >= 2 && point.length <= 3) {
         const [lon, lat] = point;
         if (typeof lon === 'number' && typeof lat === 'number' && lon >= minLon && lon <= maxLon && lat >= minLat && lat <= maxLat) {
           if (crs === 'wgs84' || crs === 'cgcs2000') {
@@ -131,8 +132,10 @@ export function locateRouter(locator: GridLocator): Router {
           continue;
         }
       }
-      const [lon, lat] = Array.isArray(point) && point.length === 2 ? point : [undefined, undefined];
-      const problem = coordinateProblem(lon, lat) ?? { code: 'invalid_coordinates', message: 'expected [lon, lat]' };
+      const problem = (Array.isArray(point) && point.length >= 2 && point.length <= 3 ? coordinateProblem(point[0], point[1]) : undefined) ?? {
+        code: 'invalid_coordinates',
+        message: `expected [lon, lat], got ${JSON.stringify(point)?.slice(0, 80)}`,
+      };
       if (errors.length < 100) errors.push({ index: i, ...problem });
     }
     if (errors.length > 0) throw badRequest(errors[0].code, `points[${errors[0].index}]: ${errors[0].message}`, { errors });

@@ -115,6 +115,9 @@ describe('POST /api/locate', () => {
     expect(full.body.results.map((r: { code: string } | null) => r?.code ?? null)).toEqual([code(1), null, code(6), code(5)]);
     const compact = await context.api.post('/api/locate').send({ points, fields: 'code', crs: 'wgs84' });
     expect(compact.body.results).toEqual([code(1), null, code(6), code(5)]);
+    // GeoJSON positions may carry a height.
+    const withHeight = await context.api.post('/api/locate').send({ points: [[114.301, 30.5075, 12.5]], fields: 'code' });
+    expect(withHeight.body.results).toEqual([code(1)]);
   });
 
   it('refuses bad points (with their index), unknown crs and oversized batches', async () => {

@@ -6,7 +6,7 @@ import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon, Posit
 import gjv from 'geojson-validation';
 import { SPECIAL_TYPES } from '../codes.js';
 import * as turf from '@turf/turf';
-import { checkPolygonal, chinaExtentProblem, type Polygonal, type Problem } from '../validate.js';
+import { checkPolygonal, chinaExtentProblem, countVertices, type Polygonal, type Problem } from '../validate.js';
 import { householdsByFootprint } from '../households.js';
 import { BARRIER_KINDS, type BarrierKind } from './types.js';
 
@@ -53,6 +53,24 @@ function collection(value: unknown, name: string, problems: Problem[]): Feature[
 
 function featureTrace(feature: unknown): string[] {
   return gjv.isFeature(feature, true);
+}
+
+/** Self-intersections are checked up to this many vertices (the test is quadratic). */
+const KINK_CHECK_VERTICES = 20_000;
+
+/**
+ * Where a polygon crosses itself, or undefined. (The stored grids are judged by PostGIS; the
+ * division runs without the database, so its own inputs are checked here.)
+ */
+function selfIntersection(geometry: Polygonal): Problem | undefined {
+  if (countVertices(geometry) > KINK_CHECK_VERTICES) return undefined;
+  const [kink] = turf.kinks(geometry).features;
+  if (!kink) return undefined;
+  return {
+    code: 'invalid_geometry',
+    message: `self-intersection at [${kink.geometry.coordinates.join(', ')}]`,
+    details: { location: kink.geometry },
+  };
 }
 
 /** Positive integer option with a default. */
@@ -129,6 +147,8 @@ export function parseDivisionInput(
   const problems: Problem[] = [];
   const checkedArea = checkPolygonal(area, { maxVertices: 500_000 });
   if (checkedArea.problems) problems.push(...checkedArea.problems.map((p) => ({ ...p, message: `boundary: ${p.message}` })));
+  const areaKink = checkedArea.geometry && selfIntersection(checkedArea.geometry);
+  if (areaKink) problems.push({ ...areaKink, message: `boundary: ${areaKink.message}` });
 
   const minHouseholds = householdOption(body.minHouseholds, 'minHouseholds', 300, problems);
   const maxHouseholds = householdOption(body.maxHouseholds, 'maxHouseholds', 500, problems);
@@ -164,6 +184,8 @@ export function parseDivisionInput(
     const where = `specials[${index}]`;
     const checked = checkPolygonal(feature?.geometry, { maxVertices: 50_000 });
     if (checked.problems) return void problems.push(...checked.problems.map((p) => ({ ...p, message: `${where}: ${p.message}` })));
+    const kink = selfIntersection(checked.geometry);
+    if (kink) return void problems.push({ ...kink, message: `${where}: ${kink.message}` });
     const specialType = feature.properties?.specialType;
     if (!(SPECIAL_TYPES as readonly unknown[]).includes(specialType)) {
       return void problems.push({ code: 'invalid_property', message: `${where}: properties.specialType must be one of ${SPECIAL_TYPES.join(', ')}` });

@@ -70,6 +70,9 @@ describe('divide', () => {
     const negative = structuredClone(town.buildings);
     negative.features[0].properties!.households = -3;
     expect(bad({ buildings: negative })[0].message).toMatch(/households must be a whole number/);
+    const bowtie = { type: 'Polygon', coordinates: [[[114.3, 30.5], [114.301, 30.501], [114.301, 30.5], [114.3, 30.501], [114.3, 30.5]]] };
+    expect(bad({}, bowtie)[0].message).toMatch(/boundary: self-intersection at \[114\.3005\d*, 30\.5005\d*\]/);
+    expect(bad({ specials: { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { specialType: 'park' }, geometry: bowtie }] } })[0].message).toMatch(/specials\[0\]: self-intersection/);
     expect(bad({ barriers: { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { kind: 'canal' }, geometry: { type: 'LineString', coordinates: [[114.3, 30.5], [114.301, 30.5]] } }] } })[0].message).toMatch(/kind must be one of/);
   });
 });
