@@ -174,3 +174,25 @@ describe('a stored buildings layer', () => {
     expect((await context.api.put(`/api/regions/${tree.street.code}/buildings`).send(far)).status).toBe(422);
   });
 });
+
+describe('jobs left behind', () => {
+  it('are taken over and finished by the next process', async () => {
+    const { DivisionRunner } = await import('../../server/jobs/division-runner.js');
+    const { insertDivision, getDivision } = await import('../../server/db/divisions.js');
+    const town = smallTown();
+    // A job acknowledged by a process that then died: queued, owned by someone else, silent.
+    await insertDivision(context.store.db, {
+      id: 'orphan-1',
+      regionCode: null,
+      request: JSON.stringify({ boundary: town.boundary, buildings: town.buildings, barriers: town.barriers }),
+      owner: 'a-process-that-died',
+    });
+    await context.store.db.updateTable('divisions').set({ status: 'running', progress: 0.3 }).where('id', '=', 'orphan-1').execute();
+    const runner = new DivisionRunner(context.store.db);
+    await runner.resumeOrphans(0);
+    await runner.idle();
+    const job = await getDivision(context.store.db, 'orphan-1');
+    expect(job.status).toBe('done');
+    expect(JSON.parse(job.metrics!).households).toBe(3400);
+  });
+});
