@@ -150,7 +150,10 @@ export async function applyDivision(
   });
 }
 
+/** Which retired grids a grid replaced, and which grids replaced it; 404 for a code never issued. */
 export async function lineageOf(db: Kysely<Database>, code: string) {
+  const known = await db.selectFrom('grids').select('code').where('code', '=', code).executeTakeFirst();
+  if (!known) throw notFound('unknown_grid', `No grid with code ${code}`);
   const [replaced, replacedBy] = await Promise.all([
     db.selectFrom('grid_lineage').select(['old_code', 'area_m2', 'division_id']).where('new_code', '=', code).orderBy('old_code').execute(),
     db.selectFrom('grid_lineage').select(['new_code', 'area_m2', 'division_id']).where('old_code', '=', code).orderBy('new_code').execute(),

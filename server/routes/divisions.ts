@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import type { Store } from '../db/connect.js';
 import { ApiError, badRequest, conflict, unprocessable } from '../errors.js';
-import { exactBoundary, getRegion } from '../db/regions.js';
+import { exactBoundary, getRegion, regionLevel } from '../db/regions.js';
 import { regionBuildings } from '../db/buildings.js';
 import { applyDivision, getDivision, insertDivision, liveGridOfPoints, type DivisionRow } from '../db/divisions.js';
 import type { NewGrid } from '../db/grids.js';
@@ -51,11 +51,12 @@ export function divisionsRouter(store: Store, runner: DivisionRunner): Router {
         throw badRequest('invalid_parameter', 'regionCode must be a 12-digit region code');
       }
       if (boundary !== undefined) throw badRequest('invalid_parameter', 'Give either regionCode or boundary, not both');
-      const region = await getRegion(store.db, body.regionCode).catch((error: unknown) => {
+      // A region named in the body that does not exist is a 422, not a 404 of this URL.
+      const level = await regionLevel(store.db, body.regionCode).catch((error: unknown) => {
         throw error instanceof ApiError && error.status === 404 ? unprocessable('unknown_region', error.message) : error;
       });
-      if (region.properties.level !== 'village') {
-        throw unprocessable('not_a_village', `Grids divide a village/community; ${body.regionCode} is a ${region.properties.level}`);
+      if (level !== 'village') {
+        throw unprocessable('not_a_village', `Grids divide a village/community; ${body.regionCode} is a ${level}`);
       }
       regionCode = body.regionCode;
       boundary = await exactBoundary(store.db, body.regionCode);

@@ -79,6 +79,7 @@ describe('divisions', () => {
 
     const lineage = (await context.api.get(`/api/grids/${west.body.properties.code}/lineage`)).body;
     expect(lineage.replacedBy.length).toBeGreaterThan(0);
+    expect((await context.api.get(`/api/grids/${TOWN}899/lineage`)).status).toBe(404);
     expect((await context.api.get(`/api/grids/${west.body.properties.code}`)).status).toBe(410);
 
     const again = await context.api.post(`${accepted.headers.location}/apply`);

@@ -128,11 +128,6 @@ function across(road: Road, t: number): number {
   return c[c.length - 1][b];
 }
 
-/** A point on a road at `t` along its axis. */
-function pointOn(road: Road, t: number): XY {
-  return road.axis === 'v' ? [across(road, t), t] : [t, across(road, t)];
-}
-
 function rectangle(cx: number, cy: number, w: number, h: number, angle: number): XY[] {
   const c = Math.cos(angle);
   const s = Math.sin(angle);
