@@ -129,11 +129,14 @@ export async function divide(prepared: PreparedDivision, onProgress: Progress = 
   for (const building of prepared.buildings) {
     if (building.compound) compoundTotals.set(building.compound, (compoundTotals.get(building.compound) ?? 0) + building.households);
   }
+  /** The compound a building belongs to, when that compound fits in one grid and is kept whole. */
+  const wholeCompound = (building: PreparedDivision['buildings'][number]) =>
+    building.compound && (compoundTotals.get(building.compound) ?? 0) <= max ? building.compound : undefined;
   prepared.buildings.forEach((building, i) => {
     const face = faceOf[i];
     if (face < 0 || roles[face].kind !== 'block') return;
     const list = itemsByFace.get(face) ?? [];
-    const compound = building.compound && (compoundTotals.get(building.compound) ?? 0) <= max ? `${face}/${building.compound}` : undefined;
+    const compound = wholeCompound(building) && `${face}/${building.compound}`;
     if (compound && compoundItems.has(compound)) {
       const item = compoundItems.get(compound)!;
       item.households += building.households;
@@ -172,9 +175,10 @@ export async function divide(prepared: PreparedDivision, onProgress: Progress = 
   prepared.buildings.forEach((building, i) => {
     const face = faceOf[i];
     if (face < 0 || roles[face].kind !== 'block') return;
-    if (building.compound && (compoundTotals.get(building.compound) ?? 0) <= max) {
-      const first = compoundFace.get(building.compound);
-      if (first === undefined) compoundFace.set(building.compound, face);
+    const compound = wholeCompound(building);
+    if (compound) {
+      const first = compoundFace.get(compound);
+      if (first === undefined) compoundFace.set(compound, face);
       else links.union(first, face);
     }
     // A footprint vertex outside its own block means the footprint crosses into another. Only
