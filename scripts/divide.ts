@@ -18,6 +18,7 @@ import { prepareDivision } from '../server/geo/divide/prepare.js';
 import { loadConfig } from '../server/config.js';
 import { openStore } from '../server/db/connect.js';
 import { exactBoundary } from '../server/db/regions.js';
+import { progressBar } from './progress-bar.js';
 
 const { values } = parseArgs({
   options: {
@@ -82,12 +83,7 @@ if (parsed.problems) fail(parsed.problems.map((p) => p.message).join('\n'));
 const outside = prepareDivision(parsed.value).problems;
 if (outside.length > 0) fail(outside.map((p) => p.message).join('\n'));
 
-const bar = (fraction: number, stage: string) => {
-  const width = 30;
-  const filled = Math.round(fraction * width);
-  process.stderr.write(`\r[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% ${stage.padEnd(12)}`);
-};
-const result = await runDivision(parsed.value, bar);
+const result = await runDivision(parsed.value, progressBar());
 process.stderr.write('\n');
 fs.writeFileSync(values.out!, JSON.stringify(result.proposal));
 

@@ -15,17 +15,22 @@ import { divisionsRouter } from './routes/divisions.js';
 import { DivisionRunner } from './jobs/division-runner.js';
 import { locateRouter } from './routes/locate.js';
 import { GridLocator } from './services/grid-locator.js';
+import { AddressGeocoder } from './services/address-geocoder.js';
+import { addressesRouter } from './routes/addresses.js';
+import { geocodeRouter } from './routes/geocode.js';
 
 const clientDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'client');
 
 export interface AppServices {
   runner?: DivisionRunner;
   locator?: GridLocator;
+  geocoder?: AddressGeocoder;
 }
 
 export function createApp(store: Store, limits: Limits, services: AppServices = {}): express.Express {
   const runner = services.runner ?? new DivisionRunner(store.db);
   const locator = services.locator ?? new GridLocator(store.db);
+  const geocoder = services.geocoder ?? new AddressGeocoder(store.db);
   const app = express();
   app.disable('x-powered-by');
   // The only ETags are grid versions (for If-Match); express' content hashes would be mistaken for them.
@@ -41,9 +46,11 @@ export function createApp(store: Store, limits: Limits, services: AppServices = 
 
   app.use('/api/health', healthRouter(store));
   app.use('/api/regions', regionsRouter(store, limits));
-  app.use('/api/grids', gridsRouter(store, limits));
+  app.use('/api/grids', gridsRouter(store, limits, locator));
   app.use('/api/divisions', divisionsRouter(store, runner));
   app.use('/api/locate', locateRouter(locator));
+  app.use('/api/addresses', addressesRouter(store, limits, locator));
+  app.use('/api/geocode', geocodeRouter(geocoder, locator));
   app.use('/api', (req) => {
     throw notFound('no_such_endpoint', `No endpoint ${req.method} ${req.originalUrl}`);
   });

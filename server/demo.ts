@@ -11,6 +11,9 @@ import type { Limits } from './config.js';
 import { parseGridFeature, parseRegionFeature } from './geo/features.js';
 import { createRegion } from './db/regions.js';
 import { createGrids, type NewGrid } from './db/grids.js';
+import { importAddresses } from './db/addresses.js';
+import { addressRowsFromCsv } from './formats/address-rows.js';
+import { registryEntries } from './geo/address/prepare.js';
 
 export const demoDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'data', 'demo');
 
@@ -34,4 +37,9 @@ export async function loadDemo(db: Kysely<Database>, limits: Limits, log: (messa
   });
   await createGrids(db, grids, meta);
   log(`demo: ${grids.length} grids loaded`);
+  const { rows, problems } = addressRowsFromCsv(fs.readFileSync(path.join(demoDir, 'addresses.csv'), 'utf8'), 'wgs84');
+  if (problems.length > 0) throw new Error(`demo address row ${problems[0].row}: ${problems[0].message}`);
+  const { entries } = registryEntries(rows);
+  await importAddresses(db, entries, { source: 'demo' });
+  log(`demo: ${entries.length} addresses loaded`);
 }

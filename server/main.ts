@@ -9,6 +9,7 @@ import { loadDemo } from './demo.js';
 import { createApp } from './app.js';
 import { DivisionRunner } from './jobs/division-runner.js';
 import { GridLocator } from './services/grid-locator.js';
+import { AddressGeocoder } from './services/address-geocoder.js';
 
 const started = performance.now();
 const seconds = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
@@ -32,7 +33,13 @@ async function main(): Promise<void> {
     .live()
     .then((snapshot) => log(`locate index ready: ${snapshot.index.size} grids`))
     .catch((error: unknown) => log(`locate index not built yet: ${error instanceof Error ? error.message : String(error)}`));
-  const app = createApp(store, config.limits, { runner, locator });
+  // The geocoder loads the address registry in the background too.
+  const geocoder = new AddressGeocoder(store.db, log);
+  void geocoder
+    .current()
+    .then((index) => log(`geocoder ready: ${index.size} addresses`))
+    .catch((error: unknown) => log(`geocoder not loaded yet: ${error instanceof Error ? error.message : String(error)}`));
+  const app = createApp(store, config.limits, { runner, locator, geocoder });
   const server = app.listen(config.port, () => {
     log(`listening on http://localhost:${config.port} (memory ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB)`);
   });

@@ -9,9 +9,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pg from 'pg';
 import { sql } from 'kysely';
-import { openStore, type Store } from '../../server/db/connect.js';
 import { createApp } from '../../server/app.js';
 import { defaultLimits } from '../../server/config.js';
 import { parseGridFeature, parseRegionFeature } from '../../server/geo/features.js';
@@ -21,33 +19,11 @@ import { locatableGrids } from '../../server/db/locate.js';
 import { GridIndex } from '../../server/geo/locate/grid-index.js';
 import { seededRandom } from '../../server/geo/random.js';
 import { syntheticTown } from './synthetic.js';
+import { throwawayStore } from './throwaway-store.js';
 
 const POINTS = Number(process.env.BENCH_POINTS ?? 1_000_000);
 const SAMPLE = Number(process.env.BENCH_SAMPLE ?? 100_000);
 const log = (message: string) => process.stderr.write(`${message}\n`);
-
-async function throwawayStore(): Promise<{ store: Store; drop: () => Promise<void> }> {
-  const url = process.env.DATABASE_URL;
-  if (!url) return { store: await openStore({}), drop: async () => {} };
-  const name = `gridgov_bench_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  const store = await openStore({ databaseUrl: target.toString() });
-  return {
-    store,
-    drop: async () => {
-      await store.close();
-      const again = new pg.Client({ connectionString: url });
-      await again.connect();
-      await again.query(`DROP DATABASE ${name} WITH (FORCE)`);
-      await again.end();
-    },
-  };
-}
 
 const { store, drop } = await throwawayStore();
 log(`backend: ${store.backend}; loading 20,000 synthetic grids…`);
@@ -153,4 +129,3 @@ console.log(`| HTTP, POST /api/locate (compact, 100,000 a request) | ${httpMs.to
 console.log(`| PostGIS batched ST_Intersects (${sample.toLocaleString('en')} points) | ${postgisMs.toFixed(0)} ms | ${rate(sample, postgisMs)} | 1× |`);
 console.log(`\nAgreement with PostGIS on ${sample.toLocaleString('en')} points: index ${sample - disagreeIndex}/${sample}, HTTP ${sample - disagreeHttp}/${sample}.`);
 await drop();
-if (!process.env.DATABASE_URL) await store.close();

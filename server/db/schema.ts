@@ -84,6 +84,19 @@ export interface BuildingsTable {
   imported_at: Generated<Date>;
 }
 
+export interface AddressesTable {
+  id: Generated<number>;
+  address: string;
+  normalized: string;
+  /** ParsedAddress as JSON. */
+  levels: unknown;
+  region_code: string | null;
+  geom: Geometry;
+  source: string | null;
+  seq: Generated<number>;
+  imported_at: Generated<Date>;
+}
+
 export interface Database {
   regions: RegionsTable;
   grids: GridsTable;
@@ -92,4 +105,6 @@ export interface Database {
   grid_lineage: GridLineageTable;
   buildings: BuildingsTable;
   grid_epoch: { id: number; epoch: number };
+  addresses: AddressesTable;
+  address_epoch: { id: number; epoch: number };
 }

@@ -22,6 +22,24 @@ export function insideChinaExtent([lon, lat]: Position): boolean {
   return lon >= CHINA_EXTENT.minLon && lon <= CHINA_EXTENT.maxLon && lat >= CHINA_EXTENT.minLat && lat <= CHINA_EXTENT.maxLat;
 }
 
+/**
+ * Why a coordinate pair given as [lon, lat] cannot be a place in China, or undefined when it
+ * can. A pair that only fits the other way round is named as swapped, to say what went wrong.
+ */
+export function coordinateProblem(lon: unknown, lat: unknown): Problem | undefined {
+  if (typeof lon !== 'number' || typeof lat !== 'number' || !Number.isFinite(lon) || !Number.isFinite(lat)) {
+    return { code: 'invalid_coordinates', message: `lon and lat must be finite numbers, got ${JSON.stringify([lon, lat])}` };
+  }
+  if (insideChinaExtent([lon, lat])) return undefined;
+  if (insideChinaExtent([lat, lon])) {
+    return { code: 'swapped_coordinates', message: `[${lon}, ${lat}] is outside China; it looks like [lat, lon] — give lon first` };
+  }
+  return {
+    code: 'outside_china',
+    message: `[${lon}, ${lat}] is outside China's extent (lon ${CHINA_EXTENT.minLon}–${CHINA_EXTENT.maxLon}, lat ${CHINA_EXTENT.minLat}–${CHINA_EXTENT.maxLat})`,
+  };
+}
+
 /** Every position of a geometry, in order (rings and parts flattened). */
 export function* positionsOf(geometry: Geometry): Generator<Position> {
   switch (geometry.type) {

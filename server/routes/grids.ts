@@ -8,7 +8,10 @@ import { createGrids, getGrid, gridHistory, listGrids, retireGrid, updateGrid, P
 import { regionLevel } from '../db/regions.js';
 import { lineageOf } from '../db/divisions.js';
 import { regionPrefix } from '../geo/codes.js';
-import { actorOf, asOfParam, bboxParam, codeParam, etag, ifMatchCondition, jsonBody, reasonOf, stringParam } from './params.js';
+import { actorOf, asOfParam, bboxParam, codeParam, etag, ifMatchCondition, integerParam, jsonBody, reasonOf, stringParam } from './params.js';
+import { addressesTouchingGrid } from '../db/addresses.js';
+import { householdFlags } from '../geo/address/households.js';
+import type { GridLocator } from '../services/grid-locator.js';
 
 function meta(req: Request) {
   return { actor: actorOf(req), reason: reasonOf(req) };
@@ -18,7 +21,7 @@ function asNewGrid(input: GridInput): NewGrid {
   return { ...input, regionCode: input.regionCode! };
 }
 
-export function gridsRouter(store: Store, limits: Limits): Router {
+export function gridsRouter(store: Store, limits: Limits, locator: GridLocator): Router {
   const router = Router();
 
   router.post('/', async (req, res) => {
@@ -112,6 +115,34 @@ export function gridsRouter(store: Store, limits: Limits): Router {
   router.get('/:code/lineage', async (req, res) => {
     const code = codeParam(req.params.code, 15);
     res.json({ code, ...(await lineageOf(store.db, code)) });
+  });
+
+  // The grid's registry addresses: those its live geometry (or the one at asOf) contains, by the
+  // locate rule (a point on a shared edge belongs to the lowest code), and which are households.
+  router.get('/:code/addresses', async (req, res) => {
+    const code = codeParam(req.params.code, 15);
+    const asOf = asOfParam(req);
+    const limit = integerParam(req, 'limit', 1000, 1, 10_000);
+    const offset = integerParam(req, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
+    await getGrid(store.db, code, asOf); // 404 unknown, 410 retired
+    const [touching, snapshot] = await Promise.all([addressesTouchingGrid(store.db, code, asOf), asOf ? locator.at(asOf) : locator.live()]);
+    const own = snapshot.grids.findIndex((grid) => grid.code === code);
+    const inside = touching.filter((a) => snapshot.index.locate(a.lon, a.lat) === own);
+    const households = householdFlags(inside.map((a) => a.levels));
+    res.json({
+      code,
+      ...(asOf ? { asOf: asOf.toISOString() } : {}),
+      total: inside.length,
+      households: households.filter(Boolean).length,
+      addresses: inside.slice(offset, offset + limit).map((a, i) => ({
+        id: a.id,
+        address: a.address,
+        lon: a.lon,
+        lat: a.lat,
+        levels: a.levels,
+        household: households[offset + i],
+      })),
+    });
   });
 
   router.get('/:code/history', async (req, res) => {

@@ -5,35 +5,14 @@
  */
 import { Router, type Request } from 'express';
 import { ApiError, badRequest, notFound } from '../errors.js';
-import { isCrsName, toWgs84, CRS_NAMES, type CrsName } from '../geo/crs.js';
-import { CHINA_EXTENT, insideChinaExtent } from '../geo/validate.js';
+import { toWgs84 } from '../geo/crs.js';
+import { CHINA_EXTENT, coordinateProblem } from '../geo/validate.js';
 import type { GridLocator, LocatorSnapshot } from '../services/grid-locator.js';
-import { asOfParam, jsonBody, stringParam } from './params.js';
+import { asOfParam, crsParam, jsonBody, stringParam } from './params.js';
 
 /** Another grid this close makes the answer "ambiguous" (a GPS fix is rarely better). */
 export const AMBIGUOUS_WITHIN_M = 5;
 export const MAX_BATCH_POINTS = 100_000;
-
-function crsOf(value: unknown): CrsName {
-  if (value === undefined) return 'wgs84';
-  if (!isCrsName(value)) throw badRequest('invalid_crs', `crs must be one of ${CRS_NAMES.join(', ')}, got ${JSON.stringify(value)}`);
-  return value;
-}
-
-/** Why a coordinate pair cannot be located, or undefined. */
-function coordinateProblem(lon: unknown, lat: unknown): { code: string; message: string } | undefined {
-  if (typeof lon !== 'number' || typeof lat !== 'number' || !Number.isFinite(lon) || !Number.isFinite(lat)) {
-    return { code: 'invalid_coordinates', message: `lon and lat must be finite numbers, got ${JSON.stringify([lon, lat])}` };
-  }
-  if (insideChinaExtent([lon, lat])) return undefined;
-  if (insideChinaExtent([lat, lon])) {
-    return { code: 'swapped_coordinates', message: `[${lon}, ${lat}] is outside China; it looks like [lat, lon] — give lon first` };
-  }
-  return {
-    code: 'outside_china',
-    message: `[${lon}, ${lat}] is outside China's extent (lon ${CHINA_EXTENT.minLon}–${CHINA_EXTENT.maxLon}, lat ${CHINA_EXTENT.minLat}–${CHINA_EXTENT.maxLat})`,
-  };
-}
 
 function numberParam(req: Request, name: string): number {
   const raw = stringParam(req, name);
@@ -82,7 +61,7 @@ export function locateRouter(locator: GridLocator): Router {
   };
 
   router.get('/', async (req, res) => {
-    const crs = crsOf(stringParam(req, 'crs'));
+    const crs = crsParam(stringParam(req, 'crs'));
     const [lon, lat] = [numberParam(req, 'lon'), numberParam(req, 'lat')];
     const problem = coordinateProblem(lon, lat);
     if (problem) throw badRequest(problem.code, problem.message);
@@ -104,7 +83,7 @@ export function locateRouter(locator: GridLocator): Router {
     if (body === null || typeof body !== 'object' || !Array.isArray(body.points)) {
       throw badRequest('invalid_json', 'Expected { "crs"?, "points": [[lon, lat], …], "fields"? }');
     }
-    const crs = crsOf(body.crs);
+    const crs = crsParam(body.crs);
     const compact = body.fields === 'code';
     if (body.fields !== undefined && !compact) throw badRequest('invalid_parameter', 'fields must be "code" when given');
     const points = body.points as unknown[];

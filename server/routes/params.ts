@@ -6,6 +6,7 @@ import type { Request } from 'express';
 import { ApiError, badRequest } from '../errors.js';
 import type { VersionCondition } from '../db/grids.js';
 import { CHINA_EXTENT } from '../geo/validate.js';
+import { CRS_NAMES, isCrsName, type CrsName } from '../geo/crs.js';
 
 function single(req: Request, name: string): string | undefined {
   const value = req.query[name];
@@ -46,6 +47,33 @@ export function bboxParam(req: Request): [number, number, number, number] | unde
     );
   }
   return [minLon, minLat, maxLon, maxLat];
+}
+
+/** A coordinate system name (query parameter or body field); WGS84 when absent. */
+export function crsParam(value: unknown): CrsName {
+  if (value === undefined) return 'wgs84';
+  if (!isCrsName(value)) throw badRequest('invalid_crs', `crs must be one of ${CRS_NAMES.join(', ')}, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** `name=true|false` (also 1/0); `fallback` when absent. */
+export function booleanParam(req: Request, name: string, fallback: boolean): boolean {
+  const raw = single(req, name);
+  if (raw === undefined) return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw badRequest('invalid_parameter', `${name} must be true or false, got "${raw}"`);
+}
+
+/** `name=<integer>` within [min, max]; `fallback` when absent. */
+export function integerParam(req: Request, name: string, fallback: number, min: number, max: number): number {
+  const raw = single(req, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^-?\d+$/.test(raw) || value < min || value > max) {
+    throw badRequest('invalid_parameter', `${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
 }
 
 export function stringParam(req: Request, name: string): string | undefined {

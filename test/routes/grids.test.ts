@@ -188,6 +188,6 @@ describe('grids: create, read, update, retire', () => {
   it('leaves the tables untouched after the refused writes above', async () => {
     const counts = await tableCounts(context);
     // 6 imported + 1 replacement + 2 in village B; versions: 9 creates + 2 updates + 1 retire.
-    expect(counts).toEqual({ regions: 4, grids: 9, grid_versions: 12 });
+    expect(counts).toEqual({ regions: 4, grids: 9, grid_versions: 12, addresses: 0 });
   });
 });

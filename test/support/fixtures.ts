@@ -53,7 +53,7 @@ export async function seedTree(context: TestContext): Promise<void> {
 /** Counts rows of every table that a write touches, to show that a refused write changed nothing. */
 export async function tableCounts(context: TestContext): Promise<Record<string, number>> {
   const db = context.store.db;
-  const count = async (table: 'regions' | 'grids' | 'grid_versions') =>
+  const count = async (table: 'regions' | 'grids' | 'grid_versions' | 'addresses') =>
     Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-  return { regions: await count('regions'), grids: await count('grids'), grid_versions: await count('grid_versions') };
+  return { regions: await count('regions'), grids: await count('grids'), grid_versions: await count('grid_versions'), addresses: await count('addresses') };
 }

@@ -7,12 +7,14 @@ import * as initial from './001_initial.js';
 import * as divisions from './002_divisions.js';
 import * as buildings from './003_buildings.js';
 import * as gridEpoch from './004_grid_epoch.js';
+import * as addresses from './005_addresses.js';
 
 const migrations: Record<string, Migration> = {
   '001_initial': initial,
   '002_divisions': divisions,
   '003_buildings': buildings,
   '004_grid_epoch': gridEpoch,
+  '005_addresses': addresses,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,776 @@
+/**
+ * AddressIndex: an in-memory geocoder for standard addresses (标准地址), built for a registry
+ * of a million entries answering tens of thousands of queries a second on one core.
+ *
+ * Storage. Every record is parsed once (parse.ts) and its levels are interned into one
+ * dictionary of names; a record is then a row of 11 name ids in one Int32Array (0 = the level
+ * is absent), plus its id, position and region in typed columns. Records live in slots that
+ * removed records free for reuse.
+ *
+ * Places. A road place is one road in one district: (province, city, district, road name).
+ * It holds its record slots, the running sum of their positions (for road-level answers) and
+ * a map house number → slots. A compound place is the same for a compound name. Places are
+ * filed under a key — roadKey (中山东一路, 中山东1路 and 中山东一街 share 中山东一) or the
+ * compound name without 小区 — and the keys of each family are in an index of their
+ * characters and character bigrams, for typo tolerance.
+ *
+ * Search. The query is parsed the same way and looked up by its road key (then by its compound
+ * key): in each matching place the records at the query's number are compared with it level by
+ * level. When no record answers exactly, the answer is the deepest level the registry does
+ * hold: a record or the mean position of the records at that number, that building, that
+ * compound, or the road (id null). Only when nothing good enough is found are keys within one
+ * or two edits (Damerau–Levenshtein) tried.
+ *
+ * Scoring (assess). Each level the query gives has a weight; the score is the share of the
+ * weight the candidate satisfies, times penalties: a conflicting region level (台江区 vs 鼓楼区)
+ * ×0.5, a road suffix alias (路 for 街) ×0.95, a typo ×0.85 per edit, each level the candidate
+ * has beyond the query's ×0.97. Levels absent from a record are neutral: registries leave out
+ * the province, and the query's compound may simply not be recorded. Building, unit and room
+ * count only inside a matched number or compound, and only in order (the right room in the
+ * wrong unit is no match).
+ */
+import { roadKey, roadSuffix } from './normalize.js';
+import { formatAddress, parseAddress } from './parse.js';
+import {
+  ADDRESS_LEVELS,
+  type AddressRecord,
+  type GeocodeCandidate,
+  type GeocodeOptions,
+  type ParsedAddress,
+} from './types.js';
+
+const LEVELS = ADDRESS_LEVELS.length;
+const [PROVINCE, CITY, DISTRICT, TOWNSHIP, COMMUNITY, ROAD, NUMBER, COMPOUND, BUILDING, UNIT, ROOM] = ADDRESS_LEVELS.map((_, i) => i);
+/** The levels under a number or compound, which only count in this order. */
+const CHAIN = [BUILDING, UNIT, ROOM];
+
+/** In a query row: a value the registry has never seen, so it matches nothing. */
+const UNKNOWN = -1;
+/** In an answer row: a level the query asks for that the registry does not have here. */
+const MISSING = -2;
+/** nameMatch results besides a match's quality (> 0). */
+const OTHER_NAME = 0;
+const UNNAMED = -1;
+
+const WEIGHT = [0.5, 0.5, 0.5, 0.5, 0.5, 4, 3, 1.5, 1.5, 1, 1];
+/** Without a road the compound is what the query hangs on. */
+const ANCHOR_COMPOUND_WEIGHT = 4;
+const CONFLICT = 0.5;
+const MISPLACED_REGION = 0.98; // 福清市 given as the city of a record that has it as the district
+/** The name is right but written with another suffix: 街 for 路, 金域华府小区 for 金域华府. */
+const SUFFIX_ALIAS = 0.95;
+const UNRECORDED = 0.97; // the record leaves out the road, number or compound the query gives
+const OTHER_COMPOUND = 0.8;
+const EXTRA_LEVEL = 0.97;
+const TYPO = 0.15; // per edit
+/** Fuzzy keys are tried only when the best exact answer scores below what a one-edit answer could. */
+const FUZZY_CEILING = 1 - TYPO;
+/** The compound is looked up too unless the road already gave an answer this good. */
+const COMPOUND_SKIP = 0.9;
+const MIN_SCORE = 0.2;
+
+interface Place {
+  /** A LEVELS-long row with the place's province, city, district and road or compound name. */
+  levels: Int32Array;
+  slots: number[];
+  sumLon: number;
+  sumLat: number;
+  /** Roads only: number name id (0: records without a number) → the slot, or the slots, at that number. */
+  numbers: Map<number, number | number[]> | null;
+}
+
+interface Query {
+  parsed: ParsedAddress;
+  /** Per level: 0 absent, UNKNOWN, or the name id. */
+  ids: Int32Array;
+  totalWeight: number;
+  compoundWeight: number;
+  /** The building/unit/room levels the query gives, in order, and each level's position in it (-1: not given). */
+  chain: number[];
+  chainPos: Int8Array;
+  /** Key id → quality (1 exact, less for typos) of the road and compound keys being looked up. */
+  roadKeys: Map<number, number>;
+  compoundKeys: Map<number, number>;
+  /** Suffix ids (see NameFamily) of the query's road and compound. */
+  roadSuffix: number;
+  compoundSuffix: number;
+  regionPrefix: string;
+}
+
+interface Aggregate {
+  levels: Int32Array;
+  lon: number;
+  lat: number;
+}
+
+interface Hit {
+  score: number;
+  /** The record, or -1 for an aggregate answer. */
+  slot: number;
+  aggregate: Aggregate | null;
+}
+
+/** Which levels a candidate satisfies, as bit masks over level indices (filled by assess). */
+interface Verdict {
+  matched: number;
+  unmatched: number;
+}
+
+class Interner {
+  private readonly ids = new Map<string, number>();
+  /** Id 0 stands for "absent". */
+  readonly values: string[] = [''];
+
+  intern(value: string): number {
+    let id = this.ids.get(value);
+    if (id === undefined) {
+      id = this.values.length;
+      this.ids.set(value, id);
+      this.values.push(value);
+    }
+    return id;
+  }
+
+  find(value: string): number {
+    return this.ids.get(value) ?? UNKNOWN;
+  }
+}
+
+function grow<T extends Int32Array | Float64Array>(a: T, size: number, make: (n: number) => T): T {
+  if (size <= a.length) return a;
+  const b = make(Math.max(size, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+/** Three rows of the edit-distance table, reused (names are short; they grow if not). */
+let distanceRows = [new Int32Array(32), new Int32Array(32), new Int32Array(32)];
+
+/** Optimal-string-alignment distance (Damerau–Levenshtein with adjacent swaps), or max + 1 once it exceeds max. */
+function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const n = b.length;
+  if (distanceRows[0].length <= n) distanceRows = distanceRows.map(() => new Int32Array(2 * n + 2));
+  let [prev2, prev, row] = distanceRows;
+  for (let j = 0; j <= n; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    row[0] = i;
+    let best = i;
+    for (let j = 1; j <= n; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2] + 1);
+      row[j] = d;
+      if (d < best) best = d;
+    }
+    if (best > max) return max + 1;
+    [prev2, prev, row] = [prev, row, prev2];
+  }
+  return Math.min(prev[n], max + 1);
+}
+
+/** Edits tolerated in a name core: none for one character, two from five characters on. */
+const maxEdits = (key: string) => (key.length < 2 ? 0 : key.length < 5 ? 1 : 2);
+
+/**
+ * The distinct grams of a key: its characters, and its bigrams padded so that the first and
+ * last characters count too. Short keys are matched on characters (a swap in 黄礼 leaves no
+ * bigram in common), longer ones on the more selective bigrams.
+ */
+function grams(key: string, kind: 'unigram' | 'bigram'): Set<string> {
+  const out = new Set<string>();
+  if (kind === 'unigram') {
+    for (const c of key) out.add(c);
+  } else {
+    const padded = `\u0001${key}\u0002`;
+    for (let i = 0; i + 1 < padded.length; i++) out.add(padded.slice(i, i + 2));
+  }
+  return out;
+}
+
+/** Keys of up to this length are looked up by characters, longer ones by bigrams. */
+const SHORT_KEY = 3;
+
+/**
+ * The keys of one family of names (roads or compounds): interned, with the places filed
+ * under each, and a bigram index to find the keys a typo away. A name is its key plus a
+ * suffix the key leaves out (路, 大道, 小区 …); a different suffix is an alias.
+ */
+class NameFamily {
+  readonly keys = new Interner();
+  readonly suffixes = new Interner();
+  readonly placesOfKey: number[][] = [[]];
+  /** Name id → key id and suffix id, for the names of this family. */
+  keyOfName = new Int32Array(1024);
+  suffixOfName = new Int32Array(1024);
+  private readonly postings = new Map<string, number[]>();
+  private counts = new Int32Array(1024);
+
+  constructor(
+    readonly keyOf: (name: string) => string,
+    readonly suffixOf: (name: string) => string,
+  ) {}
+
+  /** The key id of a name, registering the key (and its bigrams) the first time. */
+  register(nameId: number, name: string): number {
+    const key = this.keyOf(name);
+    const before = this.keys.values.length;
+    const keyId = this.keys.intern(key);
+    if (keyId === before) {
+      this.placesOfKey.push([]);
+      for (const gram of [...grams(key, 'unigram'), ...grams(key, 'bigram')]) {
+        const list = this.postings.get(gram);
+        if (list) list.push(keyId);
+        else this.postings.set(gram, [keyId]);
+      }
+    }
+    this.keyOfName = grow(this.keyOfName, nameId + 1, (n) => new Int32Array(n));
+    this.suffixOfName = grow(this.suffixOfName, nameId + 1, (n) => new Int32Array(n));
+    this.keyOfName[nameId] = keyId;
+    this.suffixOfName[nameId] = this.suffixes.intern(this.suffixOf(name));
+    return keyId;
+  }
+
+  /**
+   * Keys within the tolerated edits of `key` (itself excluded), with their quality. Candidates
+   * must share enough grams (q-gram lemma): an edit removes at most one character, or at
+   * most three bigrams (a swap).
+   */
+  similar(key: string): Array<[keyId: number, quality: number]> {
+    const max = maxEdits(key);
+    if (max === 0) return [];
+    this.counts = grow(this.counts, this.keys.values.length, (n) => new Int32Array(n));
+    const counts = this.counts;
+    const touched: number[] = [];
+    const short = key.length <= SHORT_KEY;
+    const queryGrams = grams(key, short ? 'unigram' : 'bigram');
+    for (const gram of queryGrams) {
+      for (const id of this.postings.get(gram) ?? []) {
+        if (counts[id]++ === 0) touched.push(id);
+      }
+    }
+    const needed = Math.max(1, short ? queryGrams.size - max : key.length + 1 - 3 * max);
+    const out: Array<[number, number]> = [];
+    for (const id of touched) {
+      if (counts[id] >= needed) {
+        const other = this.keys.values[id];
+        const d = other === key ? 0 : editDistance(key, other, max);
+        if (d > 0 && d <= max) out.push([id, 1 - TYPO * d]);
+      }
+      counts[id] = 0;
+    }
+    return out;
+  }
+}
+
+/** 金域华府小区 and 金域华府 are one compound; a bare 小区 stays what it is. */
+const compoundSuffix = (name: string) => (name.length > 3 && name.endsWith('小区') ? '小区' : '');
+const compoundKey = (name: string) => name.slice(0, name.length - compoundSuffix(name).length);
+
+/** The best `limit` answers so far, best first; equal scores keep their arrival order. */
+class TopHits {
+  readonly hits: Hit[] = [];
+  constructor(private readonly limit: number) {}
+
+  get best(): number {
+    return this.hits.length === 0 ? 0 : this.hits[0].score;
+  }
+
+  /** The score a newcomer must beat. */
+  get floor(): number {
+    return this.hits.length < this.limit ? MIN_SCORE : this.hits[this.hits.length - 1].score;
+  }
+
+  /** Adds an answer, or raises the score of the same answer offered before. */
+  offer(score: number, slot: number, aggregate: Aggregate | null): void {
+    if (score <= this.floor) return;
+    const same = this.hits.findIndex((h) => sameAnswer(h, slot, aggregate));
+    if (same >= 0) {
+      if (this.hits[same].score >= score) return;
+      this.hits.splice(same, 1);
+    }
+    let i = this.hits.length;
+    while (i > 0 && this.hits[i - 1].score < score) i--;
+    this.hits.splice(i, 0, { score, slot, aggregate });
+    if (this.hits.length > this.limit) this.hits.pop();
+  }
+}
+
+function sameAnswer(hit: Hit, slot: number, aggregate: Aggregate | null): boolean {
+  if (aggregate && hit.aggregate) return hit.aggregate.levels.every((v, i) => v === aggregate.levels[i]);
+  return slot >= 0 && hit.slot === slot;
+}
+
+const highestBit = (mask: number) => 31 - Math.clz32(mask);
+
+export class AddressIndex {
+  private readonly names = new Interner();
+  private readonly regions = new Interner();
+  private readonly roads = new NameFamily(roadKey, roadSuffix);
+  private readonly compounds = new NameFamily(compoundKey, compoundSuffix);
+  private readonly places: Place[] = [];
+  private readonly placeIds = new Map<string, number>();
+  private readonly slotOfId = new Map<number, number>();
+  private readonly freeSlots: number[] = [];
+  private slotCount = 0;
+  private levelIds = new Int32Array(0);
+  private ids = new Float64Array(0);
+  private lons = new Float64Array(0);
+  private lats = new Float64Array(0);
+  private regionIds = new Int32Array(0);
+  /** Slot → its road place and compound place, -1 for none. */
+  private roadPlace = new Int32Array(0);
+  private compoundPlace = new Int32Array(0);
+  private readonly addresses: string[] = [];
+  private readonly verdict: Verdict = { matched: 0, unmatched: 0 };
+  /** A row to build aggregate answers in without allocating. */
+  private readonly scratch = new Int32Array(LEVELS);
+
+  /** Live records. */
+  get size(): number {
+    return this.slotOfId.size;
+  }
+
+  /** Adds records; a record whose id is already indexed replaces the old one. */
+  upsert(records: AddressRecord[]): void {
+    for (const record of records) {
+      const old = this.slotOfId.get(record.id);
+      if (old !== undefined) this.release(old);
+      this.insert(record);
+    }
+  }
+
+  remove(ids: number[]): void {
+    for (const id of ids) {
+      const slot = this.slotOfId.get(id);
+      if (slot !== undefined) this.release(slot);
+    }
+  }
+
+  /** Ranked candidates for an address as people write it, best first. */
+  search(query: string, options: GeocodeOptions = {}): GeocodeCandidate[] {
+    const limit = options.limit ?? 5;
+    const q = this.prepare(parseAddress(query), options.regionPrefix ?? '');
+    if (!q || limit <= 0) return [];
+    const top = new TopHits(limit);
+    const { road, compound } = q.parsed;
+    const roadKeyText = road === undefined ? '' : roadKey(road);
+    const compoundKeyText = compound === undefined ? '' : compoundKey(compound);
+    const compoundKeyId = this.compounds.keys.find(compoundKeyText);
+    if (road !== undefined) this.lookUp(q, this.roads, q.roadKeys, [[this.roads.keys.find(roadKeyText), 1]], top);
+    if (compound !== undefined && top.best < COMPOUND_SKIP) this.lookUp(q, this.compounds, q.compoundKeys, [[compoundKeyId, 1]], top);
+    if (top.best < FUZZY_CEILING) {
+      if (road !== undefined) this.lookUp(q, this.roads, q.roadKeys, this.similarRoads(road, roadKeyText), top);
+      // A compound the registry knows by this name is not also sought a typo away: that would
+      // scan whole compounds, mostly for nothing.
+      if (compound !== undefined && compoundKeyId === UNKNOWN) {
+        this.lookUp(q, this.compounds, q.compoundKeys, this.compounds.similar(compoundKeyText), top);
+      }
+    }
+    // Keys found later (typos) may raise an earlier answer: score everything against them all.
+    return top.hits.map((hit) => this.candidate(q, hit)).sort((a, b) => b.score - a.score);
+  }
+
+  // ── Records ────────────────────────────────────────────────────────────────────────────
+
+  private insert(record: AddressRecord): void {
+    const slot = this.freeSlots.pop() ?? this.newSlot();
+    const parsed = parseAddress(record.address);
+    const row = slot * LEVELS;
+    for (let l = 0; l < LEVELS; l++) {
+      const value = parsed[ADDRESS_LEVELS[l]];
+      this.levelIds[row + l] = value === undefined ? 0 : this.names.intern(value);
+    }
+    this.ids[slot] = record.id;
+    this.lons[slot] = record.lon;
+    this.lats[slot] = record.lat;
+    this.regionIds[slot] = record.regionCode ? this.regions.intern(record.regionCode) : 0;
+    this.addresses[slot] = record.address;
+    this.slotOfId.set(record.id, slot);
+    this.roadPlace[slot] = this.join(slot, ROAD, this.roads);
+    this.compoundPlace[slot] = this.join(slot, COMPOUND, this.compounds);
+  }
+
+  private newSlot(): number {
+    const slot = this.slotCount++;
+    const size = this.slotCount;
+    this.levelIds = grow(this.levelIds, size * LEVELS, (n) => new Int32Array(n));
+    this.ids = grow(this.ids, size, (n) => new Float64Array(n));
+    this.lons = grow(this.lons, size, (n) => new Float64Array(n));
+    this.lats = grow(this.lats, size, (n) => new Float64Array(n));
+    this.regionIds = grow(this.regionIds, size, (n) => new Int32Array(n));
+    this.roadPlace = grow(this.roadPlace, size, (n) => new Int32Array(n));
+    this.compoundPlace = grow(this.compoundPlace, size, (n) => new Int32Array(n));
+    return slot;
+  }
+
+  /** Files the slot in the place of its road (or compound) name; the place id, or -1 without that name. */
+  private join(slot: number, level: number, family: NameFamily): number {
+    const row = slot * LEVELS;
+    const nameId = this.levelIds[row + level];
+    if (nameId === 0) return -1;
+    const [p, c, d] = [this.levelIds[row + PROVINCE], this.levelIds[row + CITY], this.levelIds[row + DISTRICT]];
+    const key = `${level},${p},${c},${d},${nameId}`;
+    let placeId = this.placeIds.get(key);
+    if (placeId === undefined) {
+      placeId = this.places.length;
+      const levels = new Int32Array(LEVELS);
+      [levels[PROVINCE], levels[CITY], levels[DISTRICT], levels[level]] = [p, c, d, nameId];
+      this.places.push({ levels, slots: [], sumLon: 0, sumLat: 0, numbers: level === ROAD ? new Map() : null });
+      this.placeIds.set(key, placeId);
+      family.placesOfKey[family.register(nameId, this.names.values[nameId])].push(placeId);
+    }
+    const place = this.places[placeId];
+    place.slots.push(slot);
+    place.sumLon += this.lons[slot];
+    place.sumLat += this.lats[slot];
+    if (place.numbers) {
+      const number = this.levelIds[row + NUMBER];
+      const at = place.numbers.get(number);
+      if (at === undefined) place.numbers.set(number, slot);
+      else if (typeof at === 'number') place.numbers.set(number, [at, slot]);
+      else at.push(slot);
+    }
+    return placeId;
+  }
+
+  /** Takes a record out of every place it is filed in and frees its slot. */
+  private release(slot: number): void {
+    for (const placeId of [this.roadPlace[slot], this.compoundPlace[slot]]) {
+      if (placeId < 0) continue;
+      const place = this.places[placeId];
+      removeFrom(place.slots, slot);
+      place.sumLon -= this.lons[slot];
+      place.sumLat -= this.lats[slot];
+      if (place.numbers) {
+        const number = this.levelIds[slot * LEVELS + NUMBER];
+        const at = place.numbers.get(number);
+        if (typeof at === 'number') place.numbers.delete(number);
+        else if (at) {
+          removeFrom(at, slot);
+          if (at.length === 1) place.numbers.set(number, at[0]);
+        }
+      }
+    }
+    this.slotOfId.delete(this.ids[slot]);
+    this.addresses[slot] = '';
+    this.freeSlots.push(slot);
+  }
+
+  // ── Search ─────────────────────────────────────────────────────────────────────────────
+
+  /** The query as name ids, or null when it names neither a road nor a compound to look up. */
+  private prepare(parsed: ParsedAddress, regionPrefix: string): Query | null {
+    if (parsed.road === undefined && parsed.compound === undefined) return null;
+    const ids = new Int32Array(LEVELS);
+    const compoundWeight = parsed.road === undefined ? ANCHOR_COMPOUND_WEIGHT : WEIGHT[COMPOUND];
+    let totalWeight = 0;
+    for (let l = 0; l < LEVELS; l++) {
+      const value = parsed[ADDRESS_LEVELS[l]];
+      if (value === undefined) continue;
+      ids[l] = this.names.find(value);
+      totalWeight += l === COMPOUND ? compoundWeight : WEIGHT[l];
+    }
+    const chain = CHAIN.filter((l) => ids[l] !== 0);
+    const chainPos = new Int8Array(LEVELS).fill(-1);
+    chain.forEach((l, i) => (chainPos[l] = i));
+    const [roadKeys, compoundKeys] = [new Map<number, number>(), new Map<number, number>()];
+    const roadSuffixId = parsed.road === undefined ? 0 : this.roads.suffixes.find(roadSuffix(parsed.road));
+    const compoundSuffixId = parsed.compound === undefined ? 0 : this.compounds.suffixes.find(compoundSuffix(parsed.compound));
+    return {
+      parsed,
+      ids,
+      totalWeight,
+      compoundWeight,
+      chain,
+      chainPos,
+      roadKeys,
+      compoundKeys,
+      roadSuffix: roadSuffixId,
+      compoundSuffix: compoundSuffixId,
+      regionPrefix,
+    };
+  }
+
+  /**
+   * Road keys a typo away. A road the parser found no suffix for (五四洛88号, read as a road
+   * because a house number follows) may end in a mistyped suffix: its name less the last
+   * character is tried as a key too, at the cost of one edit.
+   */
+  private similarRoads(road: string, key: string): Array<[number, number]> {
+    const keys = this.roads.similar(key);
+    if (roadSuffix(road) === '' && road.length >= 3) keys.push([this.roads.keys.find(roadKey(road.slice(0, -1))), 1 - TYPO]);
+    return keys;
+  }
+
+  /** Visits the places filed under the given keys (those not visited yet). */
+  private lookUp(q: Query, family: NameFamily, seen: Map<number, number>, keys: Array<[number, number]>, top: TopHits): void {
+    for (const [keyId, quality] of keys) {
+      if (keyId <= 0 || seen.has(keyId)) continue;
+      seen.set(keyId, quality);
+      for (const placeId of family.placesOfKey[keyId]) {
+        const place = this.places[placeId];
+        if (place.slots.length === 0 || this.bound(q, place, quality) <= top.floor) continue;
+        if (place.numbers) this.visitRoad(q, place, place.numbers, top);
+        else this.offerGroup(q, place.slots, place, top);
+      }
+    }
+  }
+
+  /**
+   * The most any answer from this place can score: the key's quality and the conflicts of
+   * the place's province, city and district with the query's (all other levels at their best).
+   */
+  private bound(q: Query, place: Place, quality: number): number {
+    let bound = quality;
+    for (let l = PROVINCE; l <= DISTRICT; l++) {
+      const want = q.ids[l];
+      const have = place.levels[l];
+      if (want !== 0 && have !== 0 && have !== want && !(want > 0 && this.hasRegionName(place.levels, 0, want))) bound *= CONFLICT;
+    }
+    return bound;
+  }
+
+  /** The records at the query's number on this road, else the road itself. */
+  private visitRoad(q: Query, place: Place, numbers: Map<number, number | number[]>, top: TopHits): void {
+    const number = q.ids[NUMBER];
+    if (number !== 0) {
+      const group = number > 0 ? numbers.get(number) : undefined;
+      if (group !== undefined && this.offerGroup(q, group, place, top)) return;
+    } else if (q.chain.length > 0 || q.ids[COMPOUND] !== 0) {
+      const group = numbers.get(0); // 中山路金域华府3栋: records on the road without a number
+      if (group !== undefined) this.offerGroup(q, group, place, top);
+    }
+    this.offerRoad(q, place, top);
+  }
+
+  /**
+   * Offers the records of a group (those at one number, or in one compound) that answer the
+   * query exactly; when none does, the deepest answer the group holds: its record there (the
+   * one without further levels) or the mean position of its records there. False when no
+   * record of the group is in the queried region.
+   */
+  private offerGroup(q: Query, group: number | number[], place: Place, top: TopHits): boolean {
+    const count = typeof group === 'number' ? 1 : group.length;
+    const shared = this.scratch;
+    let mixed = 0; // bit mask of levels on which the group's records (at the deepest depth) differ
+    let exact = 0;
+    let depth = -1; // the deepest chain depth reached by a record that is not exact
+    let n = 0; // records at that depth, their position sums, and one without further levels
+    let sumLon = 0;
+    let sumLat = 0;
+    let bare = -1;
+    for (let i = 0; i < count; i++) {
+      const slot = typeof group === 'number' ? group : group[i];
+      if (!this.inRegion(q, slot)) continue;
+      const row = slot * LEVELS;
+      const d = this.chainDepth(q, row);
+      const extra = this.hasExtraChain(q, row, d);
+      if (d === q.chain.length && !extra) {
+        exact++;
+        this.offerRecord(q, slot, top);
+        continue;
+      }
+      if (d < depth) continue;
+      if (d > depth) {
+        depth = d;
+        n = sumLon = sumLat = mixed = 0;
+        bare = -1;
+      }
+      for (let l = TOWNSHIP; l <= COMPOUND; l++) {
+        if (n === 0) shared[l] = this.levelIds[row + l];
+        else if (shared[l] !== this.levelIds[row + l]) mixed |= 1 << l;
+      }
+      n++;
+      sumLon += this.lons[slot];
+      sumLat += this.lats[slot];
+      if (!extra && bare < 0) bare = slot;
+    }
+    if (exact > 0 || n === 0) return exact > 0;
+    if (bare >= 0) {
+      this.offerRecord(q, bare, top);
+      return true;
+    }
+    const levels = shared; // rewritten in place: each level is read before it is written
+    for (let l = PROVINCE; l < TOWNSHIP; l++) levels[l] = place.levels[l];
+    for (let l = TOWNSHIP; l <= COMPOUND; l++) {
+      // A road or number that differs inside the group is not known for the whole group.
+      if ((mixed & (1 << l)) !== 0) levels[l] = l === ROAD || l === NUMBER ? MISSING : 0;
+    }
+    for (const l of CHAIN) levels[l] = MISSING;
+    for (let i = 0; i < depth; i++) levels[q.chain[i]] = q.ids[q.chain[i]];
+    this.offerAggregate(q, levels, sumLon / n, sumLat / n, top);
+    return true;
+  }
+
+  /** The road as a whole: its place's mean position (over the queried region's records). */
+  private offerRoad(q: Query, place: Place, top: TopHits): void {
+    let lon = place.sumLon;
+    let lat = place.sumLat;
+    let n = place.slots.length;
+    if (q.regionPrefix) {
+      lon = lat = n = 0;
+      for (const slot of place.slots) {
+        if (!this.inRegion(q, slot)) continue;
+        lon += this.lons[slot];
+        lat += this.lats[slot];
+        n++;
+      }
+      if (n === 0) return;
+    }
+    const levels = this.scratch;
+    levels.fill(0);
+    for (let l = PROVINCE; l < NUMBER; l++) levels[l] = place.levels[l];
+    if (q.ids[NUMBER] !== 0) levels[NUMBER] = MISSING;
+    for (const l of CHAIN) levels[l] = MISSING;
+    this.offerAggregate(q, levels, lon / n, lat / n, top);
+  }
+
+  private offerRecord(q: Query, slot: number, top: TopHits): void {
+    top.offer(this.assess(q, this.levelIds, slot * LEVELS), slot, null);
+  }
+
+  /** Offers an aggregate answer; `levels` may be scratch space, copied only if the answer is kept. */
+  private offerAggregate(q: Query, levels: Int32Array, lon: number, lat: number, top: TopHits): void {
+    const score = this.assess(q, levels, 0);
+    if (score > top.floor) top.offer(score, -1, { levels: levels.slice(), lon, lat });
+  }
+
+  private inRegion(q: Query, slot: number): boolean {
+    return q.regionPrefix === '' || (this.regionIds[slot] !== 0 && this.regions.values[this.regionIds[slot]].startsWith(q.regionPrefix));
+  }
+
+  /** How many of the query's building/unit/room levels, in order, the row matches. */
+  private chainDepth(q: Query, row: number): number {
+    let d = 0;
+    while (d < q.chain.length && this.levelIds[row + q.chain[d]] === q.ids[q.chain[d]]) d++;
+    return d;
+  }
+
+  /** Whether the row has a building/unit/room level besides the first `depth` of the query's. */
+  private hasExtraChain(q: Query, row: number, depth: number): boolean {
+    for (const l of CHAIN) {
+      if (this.levelIds[row + l] !== 0 && !(q.chainPos[l] >= 0 && q.chainPos[l] < depth)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * The score (0–1) of a candidate row (a record's, or an aggregate's) against the query; see
+   * the header. Leaves the matched and unmatched levels in this.verdict. 0 when the candidate
+   * matches neither the query's road nor its compound.
+   */
+  private assess(q: Query, rows: Int32Array, off: number): number {
+    const ids = q.ids;
+    let satisfied = 0; // weight of the query's levels the row satisfies (absent region levels are neutral)
+    let factor = 1;
+    let matched = 0;
+    let unmatched = 0;
+    for (let l = PROVINCE; l <= COMMUNITY; l++) {
+      const want = ids[l];
+      if (want === 0) continue;
+      const have = rows[off + l];
+      if (have === want) {
+        matched |= 1 << l;
+      } else if (have !== 0 && want > 0 && this.hasRegionName(rows, off, want)) {
+        matched |= 1 << l;
+        factor *= MISPLACED_REGION;
+      } else if (have !== 0) {
+        unmatched |= 1 << l;
+        factor *= CONFLICT;
+      }
+      if ((unmatched & (1 << l)) === 0) satisfied += WEIGHT[l];
+    }
+    let roadOk = false;
+    if (ids[ROAD] !== 0) {
+      const road = this.nameMatch(q.roadKeys, this.roads, q.roadSuffix, rows[off + ROAD]);
+      roadOk = road > 0;
+      if (road === OTHER_NAME) unmatched |= 1 << ROAD;
+      else satisfied += WEIGHT[ROAD];
+      if (roadOk) matched |= 1 << ROAD;
+      factor *= road === UNNAMED ? UNRECORDED : road === OTHER_NAME ? 1 : road;
+    }
+    let numberOk = false;
+    if (ids[NUMBER] !== 0) {
+      const have = rows[off + NUMBER];
+      if (have === ids[NUMBER] && (roadOk || ids[ROAD] === 0)) {
+        numberOk = true;
+        matched |= 1 << NUMBER;
+        satisfied += WEIGHT[NUMBER];
+      } else if (have === 0) {
+        satisfied += WEIGHT[NUMBER];
+        factor *= UNRECORDED;
+      } else unmatched |= 1 << NUMBER;
+    }
+    let compoundOk = false;
+    if (ids[COMPOUND] !== 0) {
+      const compound = this.nameMatch(q.compoundKeys, this.compounds, q.compoundSuffix, rows[off + COMPOUND]);
+      compoundOk = compound > 0;
+      if (compound === OTHER_NAME) unmatched |= 1 << COMPOUND;
+      else satisfied += q.compoundWeight;
+      if (compoundOk) matched |= 1 << COMPOUND;
+      factor *= compound === UNNAMED ? UNRECORDED : compound === OTHER_NAME ? OTHER_COMPOUND : compound;
+    }
+    // Building, unit and room count inside a matched house number or compound, in order.
+    let inside = (ids[NUMBER] !== 0 ? numberOk : roadOk) || compoundOk;
+    for (const l of CHAIN) {
+      if (ids[l] === 0) continue;
+      inside &&= rows[off + l] === ids[l];
+      if (inside) {
+        matched |= 1 << l;
+        satisfied += WEIGHT[l];
+      } else unmatched |= 1 << l;
+    }
+    for (let l = NUMBER; l < LEVELS; l++) {
+      if (rows[off + l] > 0 && (matched & (1 << l)) === 0) factor *= EXTRA_LEVEL;
+    }
+    this.verdict.matched = matched;
+    this.verdict.unmatched = unmatched;
+    return roadOk || compoundOk ? (satisfied / q.totalWeight) * factor : 0;
+  }
+
+  /**
+   * How a row's road or compound name (name id `have`) answers the query's: the quality of
+   * the match (1 exact; less for a typo, less again for another suffix) when its key is one
+   * being looked up, else OTHER_NAME, or UNNAMED when the row has no such name (neutral).
+   */
+  private nameMatch(keys: Map<number, number>, family: NameFamily, suffix: number, have: number): number {
+    if (have === 0) return UNNAMED;
+    const quality = have > 0 ? keys.get(family.keyOfName[have]) : undefined;
+    if (quality === undefined) return OTHER_NAME;
+    return quality * (family.suffixOfName[have] === suffix ? 1 : SUFFIX_ALIAS);
+  }
+
+  /** Whether the row names this region at any region level (a county-level city given as the city, …). */
+  private hasRegionName(rows: Int32Array, off: number, nameId: number): boolean {
+    for (let l = PROVINCE; l <= COMMUNITY; l++) if (rows[off + l] === nameId) return true;
+    return false;
+  }
+
+  private candidate(q: Query, hit: Hit): GeocodeCandidate {
+    const aggregate = hit.aggregate;
+    const [rows, off] = aggregate ? [aggregate.levels, 0] : [this.levelIds, hit.slot * LEVELS];
+    const score = this.assess(q, rows, off);
+    const { matched, unmatched } = this.verdict;
+    const levels: ParsedAddress = {};
+    for (let l = 0; l < LEVELS; l++) if (rows[off + l] > 0) levels[ADDRESS_LEVELS[l]] = this.names.values[rows[off + l]];
+    return {
+      id: aggregate ? null : this.ids[hit.slot],
+      address: aggregate ? formatAddress(levels) : this.addresses[hit.slot],
+      score,
+      lon: aggregate ? aggregate.lon : this.lons[hit.slot],
+      lat: aggregate ? aggregate.lat : this.lats[hit.slot],
+      matchedLevel: ADDRESS_LEVELS[highestBit(matched)],
+      unmatched: ADDRESS_LEVELS.filter((_, l) => (unmatched & (1 << l)) !== 0),
+      levels,
+    };
+  }
+}
+
+/** Removes one occurrence of a value from an unordered list (swap with the last). */
+function removeFrom(list: number[], value: number): void {
+  const i = list.indexOf(value);
+  if (i < 0) return;
+  list[i] = list[list.length - 1];
+  list.pop();
+}

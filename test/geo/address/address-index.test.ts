@@ -1,0 +1,339 @@
+import { describe, expect, it } from 'vitest';
+import { AddressIndex } from '../../../server/geo/address/address-index.js';
+import type { AddressRecord, GeocodeCandidate } from '../../../server/geo/address/types.js';
+
+const REAL: AddressRecord[] = [
+  { id: 1, address: '上海市黄浦区中山东一路3号', lon: 121.4905, lat: 31.2403, regionCode: '310101002000' },
+  { id: 2, address: '上海市静安区长乐路100弄5号501室', lon: 121.451, lat: 31.2205, regionCode: '310106012000' },
+  { id: 3, address: '福建省福州市鼓楼区五四路88号', lon: 119.306, lat: 26.086, regionCode: '350102001000' },
+  // The same road name and number in the next district: the district decides.
+  { id: 4, address: '福建省福州市台江区五四路88号', lon: 119.312, lat: 26.064, regionCode: '350103003000' },
+  { id: 5, address: '福州市鼓楼区东街街道三坊七巷社区南后街12号', lon: 119.296, lat: 26.084, regionCode: '350102002000' },
+  { id: 6, address: '北京市朝阳区建国路88号SOHO现代城A座1201室', lon: 116.47, lat: 39.908, regionCode: '110105001000' },
+  { id: 7, address: '湖北省武汉市洪山区关山大道355号光谷天地3栋2单元1501室', lon: 114.409, lat: 30.478, regionCode: '420111005000' },
+  { id: 8, address: '云南省昆明市盘龙区金江路12号', lon: 102.723, lat: 25.059, regionCode: '530103004000' },
+  { id: 9, address: '广东省深圳市南山区粤海街道科技园社区深南大道9988号', lon: 113.941, lat: 22.54, regionCode: '440305001000' },
+  { id: 10, address: '浙江省湖州市安吉县天荒坪镇余村村3组12号', lon: 119.61, lat: 30.524, regionCode: '330523106000' },
+  { id: 11, address: '北京市东城区东直门南小街1号', lon: 116.43, lat: 39.938, regionCode: '110101001000' },
+  { id: 12, address: '福建省福州市鼓楼区八一七北路68号', lon: 119.298, lat: 26.09, regionCode: '350102001000' },
+];
+
+const DISTRICTS: Array<[prefix: string, code: string, lon: number, lat: number, roads: string[]]> = [
+  ['福建省福州市鼓楼区', '350102', 119.3, 26.08, ['杨桥东路', '湖东路', '北大路']],
+  ['福建省福州市台江区', '350103', 119.31, 26.06, ['工业路', '八一七中路', '五一中路']],
+  ['湖北省武汉市洪山区', '420111', 114.4, 30.5, ['珞喻路', '雄楚大道', '民族大道']],
+  ['湖北省武汉市武昌区', '420106', 114.32, 30.55, ['中南路', '中北路', '武珞路']],
+  ['云南省昆明市盘龙区', '530103', 102.72, 25.06, ['北京路', '白塔路', '东风东路']],
+];
+
+/** The real-looking records plus synthetic roads, numbers and compounds around them. */
+function registry(): AddressRecord[] {
+  const records = [...REAL];
+  const add = (address: string, lon: number, lat: number, regionCode: string) =>
+    records.push({ id: 100 + records.length, address, lon, lat, regionCode });
+  DISTRICTS.forEach(([prefix, code, lon, lat, roads]) =>
+    roads.forEach((road, r) => {
+      for (let n = 1; n <= 20; n++) add(`${prefix}${road}${n}号`, lon + r * 0.01 + n * 1e-4, lat + r * 0.005, `${code}00${r + 1}000`);
+    }),
+  );
+  // More of 鼓楼区五四路 (88 is id 3), and an odd number only on 杨桥东路.
+  for (let n = 80; n <= 100; n += 2) if (n !== 88) add(`福建省福州市鼓楼区五四路${n}号`, 119.3 + n * 1e-4, 26.086, '350102001000');
+  add('福建省福州市鼓楼区杨桥东路37号', 119.3037, 26.08, '350102001000');
+  // 光谷天地 at 关山大道355号: buildings 1–4, units 1–2, rooms 101–502; no record for the bare number.
+  for (let b = 1; b <= 4; b++) {
+    for (let u = 1; u <= 2; u++) {
+      for (const room of [101, 102, 201, 202, 301, 302, 401, 402, 501, 502]) {
+        add(`湖北省武汉市洪山区关山大道355号光谷天地${b}栋${u}单元${room}室`, 114.409 + b * 1e-4, 30.478 + u * 1e-5, '420111005000');
+      }
+    }
+  }
+  // 金域华府 at 科苑路15号, building 2 written with 幢 in the registry.
+  for (let b = 1; b <= 3; b++) {
+    for (let u = 1; u <= 2; u++) {
+      for (const room of [101, 102, 201, 202, 501]) {
+        add(`广东省深圳市南山区科苑路15号金域华府${b}${b === 2 ? '幢' : '栋'}${u}单元${room}室`, 113.95 + b * 1e-4, 22.53, '440305002000');
+      }
+    }
+  }
+  return records;
+}
+
+const RECORDS = registry();
+const idOf = (address: string) => {
+  const record = RECORDS.find((r) => r.address === address);
+  if (!record) throw new Error(`no record ${address}`);
+  return record.id;
+};
+const JINYU_3_2_501 = idOf('广东省深圳市南山区科苑路15号金域华府3栋2单元501室');
+const JINYU_2_1_101 = idOf('广东省深圳市南山区科苑路15号金域华府2幢1单元101室');
+const YANGQIAO_12 = idOf('福建省福州市鼓楼区杨桥东路12号');
+
+function built(records = RECORDS): AddressIndex {
+  const index = new AddressIndex();
+  index.upsert(records);
+  return index;
+}
+const INDEX = built();
+const first = (query: string, index = INDEX): GeocodeCandidate => {
+  const [top] = index.search(query);
+  if (!top) throw new Error(`no candidate for ${query}`);
+  return top;
+};
+const mean = (records: AddressRecord[]) => ({
+  lon: records.reduce((s, r) => s + r.lon, 0) / records.length,
+  lat: records.reduce((s, r) => s + r.lat, 0) / records.length,
+});
+
+describe('AddressIndex: exact and near-exact text', () => {
+  it('holds every record', () => {
+    expect(INDEX.size).toBe(RECORDS.length);
+    expect(RECORDS.length).toBeGreaterThan(400);
+  });
+
+  it('ranks the record itself first for its exact text, with a score of 1 and its deepest level', () => {
+    for (const record of REAL) {
+      const top = first(record.address);
+      expect(top.id, record.address).toBe(record.id);
+      expect(top.score, record.address).toBeCloseTo(1, 6);
+      expect(top.unmatched, record.address).toEqual([]);
+      expect([top.lon, top.lat]).toEqual([record.lon, record.lat]);
+    }
+    expect(first('湖北省武汉市洪山区关山大道355号光谷天地3栋2单元1501室').matchedLevel).toBe('room');
+    expect(first('福建省福州市鼓楼区五四路88号').matchedLevel).toBe('number');
+    expect(first('福建省福州市鼓楼区五四路88号').levels).toEqual({
+      province: '福建省',
+      city: '福州市',
+      district: '鼓楼区',
+      road: '五四路',
+      number: '88',
+    });
+  });
+
+  it('scores a record a little lower for levels the query does not give', () => {
+    const top = first('关山大道355号3栋2单元1501室'); // the record also names its compound
+    expect(top.id).toBe(7);
+    expect(top.score).toBeLessThan(1);
+    expect(top.score).toBeGreaterThan(0.95);
+  });
+
+  it('finds records without their province, city, district and township', () => {
+    expect(first('长乐路100弄5号501室').id).toBe(2);
+    expect(first('关山大道355号光谷天地3栋2单元1501室').id).toBe(7);
+    expect(first('南后街12号').id).toBe(5);
+    expect(first('深南大道9988号').id).toBe(9);
+    expect(first('余村村3组12号').id).toBe(10);
+    expect(first('鼓楼区八一七北路68号').id).toBe(12);
+    expect(first('杨桥东路12号').score).toBeCloseTo(1, 6); // a missing level is neutral
+  });
+
+  it('reads full-width digits and letters', () => {
+    expect(first('杨桥东路１２号').id).toBe(YANGQIAO_12);
+    expect(first('建国路８８号ＳＯＨＯ现代城Ａ座１２０１室').id).toBe(6);
+    expect(first('建国路88号soho现代城a座1201室').id).toBe(6);
+  });
+
+  it('reads Chinese numerals, positional and digit by digit', () => {
+    expect(first('南后街十二号').id).toBe(5);
+    expect(first('金域华府三栋二单元五零一室').id).toBe(JINYU_3_2_501);
+    expect(first('关山大道三百五十五号光谷天地三栋二单元一五零一室').id).toBe(7);
+    expect(first('长乐路一百弄五号五零一室').id).toBe(2);
+  });
+
+  it('treats 栋, 幢, 座 and 号楼 as one marker, whichever the registry used', () => {
+    for (const marker of ['栋', '幢', '座', '号楼', '#']) {
+      expect(first(`关山大道355号光谷天地3${marker}2单元1501室`).id, marker).toBe(7);
+      expect(first(`金域华府2${marker}1单元101室`).id, marker).toBe(JINYU_2_1_101);
+    }
+  });
+
+  it('treats 室, 房 and 户 alike and finds the room without its marker', () => {
+    expect(first('关山大道355号光谷天地3栋2单元1501房').id).toBe(7);
+    expect(first('关山大道355号光谷天地3栋2单元1501户').id).toBe(7);
+    expect(first('金域华府3栋2单元501').id).toBe(JINYU_3_2_501);
+    expect(first('光谷天地3栋2单元1501').id).toBe(7);
+  });
+
+  it('accepts another road suffix (路 as 街, 大道 as 路) for a slightly lower score', () => {
+    const alias = first('杨桥东街12号');
+    expect(alias.id).toBe(YANGQIAO_12);
+    expect(alias.score).toBeLessThan(first('杨桥东路12号').score);
+    expect(alias.score).toBeGreaterThan(0.9);
+    expect(first('关山路355号光谷天地3栋2单元1501室').id).toBe(7);
+    expect(first('中山东1路3号').id).toBe(1);
+    expect(first('中山东1路3号').score).toBeCloseTo(1, 6); // the same name, written with a digit
+  });
+});
+
+describe('AddressIndex: typos', () => {
+  it('finds a road with one character wrong, swapped, missing or extra', () => {
+    for (const query of ['杨乔东路12号', '桥杨东路12号', '杨桥桥东路12号', '福建省福州市鼓楼区杨东路37号']) {
+      const top = first(query);
+      expect(top.id, query).toBe(query.includes('37') ? idOf('福建省福州市鼓楼区杨桥东路37号') : YANGQIAO_12);
+      expect(top.score, query).toBeLessThan(0.9);
+      expect(top.score, query).toBeGreaterThan(0.7);
+    }
+    expect(first('中山东路3号').id).toBe(1);
+  });
+
+  it('tolerates two typos only in names of five characters or more', () => {
+    expect(first('东直门难晓街1号').id).toBe(11);
+    expect(INDEX.search('杨乔冬路12号').map((c) => c.id)).not.toContain(YANGQIAO_12);
+  });
+
+  it('finds a compound with a typo', () => {
+    expect(first('光谷天第3栋2单元1501室').id).toBe(7);
+    expect(first('关山大道355号光谷天第3栋2单元1501室').id).toBe(7);
+    expect(first('SOHO现带成A座1201室').id).toBe(6);
+  });
+
+  it('ranks the exact name above a typo of it', () => {
+    const [exact, typo] = [first('杨桥东路12号'), first('杨乔东路12号')];
+    expect(exact.score).toBeGreaterThan(typo.score);
+  });
+});
+
+describe('AddressIndex: conflicting and missing levels', () => {
+  it('penalises a conflicting district strongly', () => {
+    const [top, next] = INDEX.search('福建省福州市台江区五四路88号');
+    expect(top.id).toBe(4);
+    expect(next.id).toBe(3);
+    expect(next.score).toBeLessThanOrEqual(0.5);
+    expect(next.unmatched).toContain('district');
+    expect(first('鼓楼区五四路88号').id).toBe(3);
+  });
+
+  it('still answers when the only match is in another district, with a low score', () => {
+    const top = first('福建省福州市台江区南后街12号');
+    expect(top.id).toBe(5);
+    expect(top.score).toBeLessThanOrEqual(0.5);
+    expect(top.unmatched).toEqual(['district']);
+  });
+
+  it('answers with the road when its number is not in the registry', () => {
+    const top = first('福建省福州市鼓楼区五四路999号');
+    const road = RECORDS.filter((r) => r.address.includes('鼓楼区五四路'));
+    expect(top).toMatchObject({ id: null, address: '福建省福州市鼓楼区五四路', matchedLevel: 'road' });
+    expect(top.unmatched).toContain('number');
+    expect(top.lon).toBeCloseTo(mean(road).lon, 9);
+    expect(top.lat).toBeCloseTo(mean(road).lat, 9);
+    expect(top.score).toBeGreaterThan(0.3);
+    expect(top.score).toBeLessThan(0.8);
+    expect(top.levels).toEqual({ province: '福建省', city: '福州市', district: '鼓楼区', road: '五四路' });
+  });
+
+  it('answers with the road as a whole when the query names only the road', () => {
+    const top = first('鼓楼区五四路');
+    expect(top).toMatchObject({ id: null, address: '福建省福州市鼓楼区五四路', matchedLevel: 'road', unmatched: [] });
+    expect(top.score).toBeCloseTo(1, 6);
+  });
+
+  it('answers with the number when its building is not in the registry', () => {
+    // A record for the bare number exists: it is the answer.
+    const bare = first('福建省福州市鼓楼区五四路88号3栋');
+    expect(bare).toMatchObject({ id: 3, matchedLevel: 'number', unmatched: ['building'] });
+    // None does: the mean of the number's records.
+    const mean355 = mean(RECORDS.filter((r) => r.address.includes('关山大道355号')));
+    const top = first('关山大道355号9栋1单元');
+    expect(top).toMatchObject({ id: null, address: '湖北省武汉市洪山区关山大道355号光谷天地', matchedLevel: 'number' });
+    expect(top.unmatched).toEqual(['building', 'unit']);
+    expect(top.lon).toBeCloseTo(mean355.lon, 9);
+    expect(top.lat).toBeCloseTo(mean355.lat, 9);
+  });
+
+  it('answers with the building when the query stops there', () => {
+    const top = first('关山大道355号光谷天地3栋');
+    expect(top).toMatchObject({ id: null, address: '湖北省武汉市洪山区关山大道355号光谷天地3栋', matchedLevel: 'building', unmatched: [] });
+  });
+
+  it('answers a compound-only query with the compound or its record', () => {
+    expect(first('金域华府1栋1单元102').id).toBe(idOf('广东省深圳市南山区科苑路15号金域华府1栋1单元102室'));
+    expect(first('光谷天地')).toMatchObject({ id: null, address: '湖北省武汉市洪山区关山大道355号光谷天地', matchedLevel: 'compound' });
+  });
+
+  it('prefers the right room to the right room number in the wrong unit', () => {
+    const top = first('关山大道355号光谷天地3栋1单元1501室'); // 1501 exists only in unit 2
+    expect(top.id).toBeNull();
+    expect(top.matchedLevel).toBe('unit');
+    expect(top.unmatched).toEqual(['room']);
+  });
+});
+
+describe('AddressIndex: results', () => {
+  it('returns candidates sorted by score, within 0–1, at most `limit`', () => {
+    for (const query of ['五四路88号', '杨乔东路12号', '关山大道355号9栋', '金域华府', '福建省福州市台江区五四路88号']) {
+      const candidates = INDEX.search(query, { limit: 3 });
+      expect(candidates.length, query).toBeGreaterThan(0);
+      expect(candidates.length, query).toBeLessThanOrEqual(3);
+      candidates.forEach((c, k) => {
+        expect(c.score, query).toBeGreaterThan(0);
+        expect(c.score, query).toBeLessThanOrEqual(1);
+        if (k > 0) expect(c.score, query).toBeLessThanOrEqual(candidates[k - 1].score);
+      });
+    }
+    expect(INDEX.search('五四路88号', { limit: 1 })).toHaveLength(1);
+    expect(INDEX.search('五四路88号').length).toBeLessThanOrEqual(5);
+  });
+
+  it('returns nothing for an address that matches nothing', () => {
+    expect(INDEX.search('火星市奥林匹斯山路1号')).toEqual([]);
+    expect(INDEX.search('福州市鼓楼区')).toEqual([]); // no road or compound to look up
+    expect(INDEX.search('')).toEqual([]);
+    expect(new AddressIndex().search('五四路88号')).toEqual([]);
+  });
+
+  it('filters by region prefix', () => {
+    const taijiang = INDEX.search('五四路88号', { regionPrefix: '350103' });
+    expect(taijiang[0].id).toBe(4);
+    expect(taijiang.every((c) => c.id === 4 || c.address.includes('台江区'))).toBe(true);
+    expect(first('五四路88号', INDEX).id).not.toBeNull();
+    expect(INDEX.search('五四路88号', { regionPrefix: '350102' })[0].id).toBe(3);
+    expect(INDEX.search('五四路88号', { regionPrefix: '44' })).toEqual([]);
+    // A road-level answer averages only the region's records.
+    const [road] = INDEX.search('五四路999号', { regionPrefix: '350103' });
+    expect(road).toMatchObject({ id: null, address: '福建省福州市台江区五四路', lon: 119.312, lat: 26.064 });
+  });
+});
+
+describe('AddressIndex: updates', () => {
+  it('replaces a record on upsert: new coordinates are returned', () => {
+    const index = built();
+    index.upsert([{ id: 8, address: '云南省昆明市盘龙区金江路12号', lon: 102.8, lat: 25.1, regionCode: '530103004000' }]);
+    expect(index.size).toBe(RECORDS.length);
+    expect(first('金江路12号', index)).toMatchObject({ id: 8, lon: 102.8, lat: 25.1 });
+  });
+
+  it('replaces a record on upsert: its old address no longer finds it', () => {
+    const index = built();
+    index.upsert([{ id: 8, address: '云南省昆明市盘龙区金江路14号', lon: 102.724, lat: 25.059, regionCode: '530103004000' }]);
+    expect(first('金江路14号', index).id).toBe(8);
+    const old = index.search('金江路12号');
+    expect(old.map((c) => c.id)).not.toContain(8);
+    expect(old[0]).toMatchObject({ id: null, matchedLevel: 'road', lon: 102.724 });
+  });
+
+  it('never returns a removed record, and leaves it out of road-level answers', () => {
+    const index = built();
+    index.remove([5, 3, 999_999]);
+    expect(index.size).toBe(RECORDS.length - 2);
+    expect(index.search('南后街12号')).toEqual([]);
+    expect(index.search('福建省福州市鼓楼区五四路88号').map((c) => c.id)).not.toContain(3);
+    const rest = RECORDS.filter((r) => r.address.includes('鼓楼区五四路') && r.id !== 3);
+    const [road] = index.search('鼓楼区五四路');
+    expect(road.lon).toBeCloseTo(mean(rest).lon, 9);
+    // Removing again is harmless, and the id can come back.
+    index.remove([5]);
+    index.upsert([REAL[4]]);
+    expect(first('南后街12号', index).id).toBe(5);
+  });
+
+  it('keeps the last of two records with one id in a batch', () => {
+    const index = new AddressIndex();
+    index.upsert([
+      { id: 1, address: '五四路88号', lon: 1, lat: 1 },
+      { id: 1, address: '五四路90号', lon: 2, lat: 2 },
+    ]);
+    expect(index.size).toBe(1);
+    expect(index.search('五四路88号').map((c) => c.id)).not.toContain(1);
+    expect(first('五四路90号', index)).toMatchObject({ id: 1, lon: 2 });
+  });
+});
