@@ -75,6 +75,45 @@ async function stop(running: Running): Promise<number | null> {
   return new Promise((resolve) => running.child.once('exit', (code) => resolve(code)));
 }
 
+/** `npm run import:addresses -- …args` in a child process: its exit code and output. */
+function importAddresses(env: Record<string, string>, args: string[]): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/import-addresses.ts', ...args], {
+    env: { ...process.env, DATABASE_URL: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
+}
+
+describe('npm run import:addresses', () => {
+  it('imports a file with a progress bar, refuses bad rows unless asked, and the service geocodes the result', async () => {
+    const env = await freshDatabase();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridgov-addresses-'));
+    cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'addresses.csv');
+    fs.writeFileSync(file, '地址,经度,纬度\n福建省福州市鼓楼区五四路88号,119.3051,26.0922\n福建省福州市鼓楼区五四路90号,26.0925,119.3053\n');
+
+    const refused = await importAddresses({ ...env, GRIDGOV_DEMO: '0' }, [file]);
+    expect(refused.code).toBe(2);
+    expect(refused.output).toMatch(/row 3: .*looks like \[lat, lon\]/);
+    expect(refused.output).toMatch(/nothing imported/);
+
+    const imported = await importAddresses(env, [file, '--skip-invalid', '--crs', 'gcj02']);
+    expect(imported.code, imported.output).toBe(0);
+    expect(imported.output).toMatch(/100%/);
+    expect(imported.output).toMatch(/1 addresses imported \(1 new/);
+
+    const service = await start({ ...env, GRIDGOV_DEMO: '0' });
+    const geocoded = await (await fetch(`${service.url}/api/geocode?q=${encodeURIComponent('五四路八十八号')}`)).json();
+    expect(geocoded.candidates[0].address).toBe('福建省福州市鼓楼区五四路88号');
+    // Stored in WGS84: the GCJ-02 input moved by the datum shift (a few hundred metres here).
+    expect(Math.abs(geocoded.candidates[0].lon - 119.3051)).toBeGreaterThan(0.001);
+    expect(await stop(service)).toBe(0);
+  });
+});
+
 describe('npm start', () => {
   it('creates the database, loads the demo once, and serves it across a restart', async () => {
     const env = await freshDatabase();
@@ -87,6 +126,9 @@ describe('npm start', () => {
     const page = await fetch(`${first.url}/`);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
     expect(await page.text()).toMatch(/gridgov/);
+    // The demo address registry is loaded and geocodes to the demo grids.
+    const geocoded = await (await fetch(`${first.url}/api/geocode?q=${encodeURIComponent('东街示范一路3号')}`)).json();
+    expect(geocoded.candidates[0]).toMatchObject({ matchedLevel: 'number', gridCode: expect.stringMatching(/^350102004001\d{3}$/) });
     expect(await stop(first)).toBe(0);
 
     const second = await start(env);
