@@ -18,6 +18,14 @@ import { GridLocator } from './services/grid-locator.js';
 import { AddressGeocoder } from './services/address-geocoder.js';
 import { addressesRouter } from './routes/addresses.js';
 import { geocodeRouter } from './routes/geocode.js';
+import { devicesRouter, gridCamerasRouter } from './routes/devices.js';
+import { incidentsRouter } from './routes/incidents.js';
+import { open311Router } from './routes/open311.js';
+import { IncidentService } from './services/incidents.js';
+import { FeedIngest } from './services/feed-ingest.js';
+import { feedsRouter, mediaRouter } from './routes/feeds.js';
+import { defaultIncidentRules, type IncidentRules } from './incidents/rules.js';
+import { systemClock, type Clock } from './clock.js';
 
 const clientDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'client');
 
@@ -25,12 +33,19 @@ export interface AppServices {
   runner?: DivisionRunner;
   locator?: GridLocator;
   geocoder?: AddressGeocoder;
+  /** Where "now" comes from (deadlines, lights); tests pass one they can move. */
+  clock?: Clock;
+  rules?: IncidentRules;
 }
 
 export function createApp(store: Store, limits: Limits, services: AppServices = {}): express.Express {
   const runner = services.runner ?? new DivisionRunner(store.db);
   const locator = services.locator ?? new GridLocator(store.db);
   const geocoder = services.geocoder ?? new AddressGeocoder(store.db);
+  const clock = services.clock ?? systemClock;
+  const rules = services.rules ?? defaultIncidentRules;
+  const incidents = new IncidentService(store.db, rules, clock, locator, geocoder);
+  const ingest = new FeedIngest(store.db, rules, clock, locator);
   const app = express();
   app.disable('x-powered-by');
   // The only ETags are grid versions (for If-Match); express' content hashes would be mistaken for them.
@@ -47,10 +62,16 @@ export function createApp(store: Store, limits: Limits, services: AppServices = 
   app.use('/api/health', healthRouter(store));
   app.use('/api/regions', regionsRouter(store, limits));
   app.use('/api/grids', gridsRouter(store, limits, locator));
+  app.use('/api/grids', gridCamerasRouter(store, locator));
   app.use('/api/divisions', divisionsRouter(store, runner));
   app.use('/api/locate', locateRouter(locator));
   app.use('/api/addresses', addressesRouter(store, limits, locator));
   app.use('/api/geocode', geocodeRouter(geocoder, locator));
+  app.use('/api/devices', devicesRouter(store, locator, clock));
+  app.use('/api/incidents', incidentsRouter(store, incidents));
+  app.use('/api/feeds', feedsRouter(ingest));
+  app.use('/api/media', mediaRouter(store));
+  app.use('/open311/v2', open311Router(store, incidents));
   app.use('/api', (req) => {
     throw notFound('no_such_endpoint', `No endpoint ${req.method} ${req.originalUrl}`);
   });

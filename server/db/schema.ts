@@ -97,6 +97,86 @@ export interface AddressesTable {
   imported_at: Generated<Date>;
 }
 
+export interface DevicesTable {
+  id: string;
+  kind: 'camera' | 'sensor';
+  name: string;
+  id_scheme: 'gb28181' | null;
+  center_region: string | null;
+  geom: Geometry;
+  height_m: number | null;
+  heading: number | null;
+  fov: number | null;
+  range_m: number | null;
+  ptz: boolean;
+  sensor_type: string | null;
+  sector: Geometry | null;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+  deleted_at: Date | null;
+}
+
+export interface MediaTable {
+  id: Generated<number>;
+  content_type: string;
+  bytes: Buffer | Uint8Array;
+  thumb: Buffer | Uint8Array;
+  width: number;
+  height: number;
+  sha256: string;
+  created_at: Generated<Date>;
+}
+
+export interface IncidentsTable {
+  id: Generated<number>;
+  category: string;
+  description: string | null;
+  source: 'worker' | 'resident' | 'camera' | 'sensor' | 'hotline';
+  reporter: string | null;
+  address: string | null;
+  status: string;
+  handling_level: 'grid' | 'village' | 'township' | 'county';
+  handling_region: string | null;
+  grid_code: string | null;
+  geom: Geometry;
+  reported_at: Date;
+  deadline_at: Date;
+  resolved_at: Date | null;
+  closed_at: Date | null;
+  updated_at: Date;
+  event_count: Generated<number>;
+  last_event_at: Date | null;
+  media_id: number | null;
+  version: Generated<number>;
+  change_seq: Generated<number>;
+}
+
+export interface IncidentTransitionsTable {
+  id: Generated<number>;
+  incident_id: number;
+  from_status: string | null;
+  to_status: string;
+  from_level: string | null;
+  to_level: string | null;
+  actor: string;
+  note: string | null;
+  at: Date;
+}
+
+export interface DeviceEventsTable {
+  device_id: string;
+  event_id: string;
+  type: string;
+  severity: number;
+  occurred_at: Date;
+  received_at: Date;
+  geom: Geometry;
+  grid_code: string | null;
+  incident_id: number | null;
+  media_id: number | null;
+}
+
 export interface Database {
   regions: RegionsTable;
   grids: GridsTable;
@@ -107,4 +187,9 @@ export interface Database {
   grid_epoch: { id: number; epoch: number };
   addresses: AddressesTable;
   address_epoch: { id: number; epoch: number };
+  devices: DevicesTable;
+  media: MediaTable;
+  incidents: IncidentsTable;
+  incident_transitions: IncidentTransitionsTable;
+  device_events: DeviceEventsTable;
 }

@@ -15,16 +15,21 @@ function single(req: Request, name: string): string | undefined {
   return value;
 }
 
-/** `asOf=<ISO 8601 time>`: a date (2024-05-01) or a date-time with optional zone. */
-export function asOfParam(req: Request): Date | undefined {
-  const raw = single(req, 'asOf');
+/** `name=<ISO 8601 time>`: a date (2024-05-01) or a date-time with optional zone. */
+export function timeParam(req: Request, name: string): Date | undefined {
+  const raw = single(req, name);
   if (raw === undefined) return undefined;
   const iso = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$/;
   const time = Date.parse(raw);
   if (!iso.test(raw) || Number.isNaN(time)) {
-    throw badRequest('invalid_parameter', `asOf must be an ISO 8601 time such as 2024-05-01T08:00:00+08:00, got "${raw}"`);
+    throw badRequest('invalid_parameter', `${name} must be an ISO 8601 time such as 2024-05-01T08:00:00+08:00, got "${raw}"`);
   }
   return new Date(time);
+}
+
+/** `asOf=<ISO 8601 time>`: the moment a read looks at. */
+export function asOfParam(req: Request): Date | undefined {
+  return timeParam(req, 'asOf');
 }
 
 /** `bbox=minLon,minLat,maxLon,maxLat` in WGS84 degrees. */

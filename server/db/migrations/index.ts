@@ -8,6 +8,7 @@ import * as divisions from './002_divisions.js';
 import * as buildings from './003_buildings.js';
 import * as gridEpoch from './004_grid_epoch.js';
 import * as addresses from './005_addresses.js';
+import * as devicesIncidents from './006_devices_incidents.js';
 
 const migrations: Record<string, Migration> = {
   '001_initial': initial,
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '003_buildings': buildings,
   '004_grid_epoch': gridEpoch,
   '005_addresses': addresses,
+  '006_devices_incidents': devicesIncidents,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,14 @@
+/** Stored snapshots: the original bytes or the WebP thumbnail. */
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+import { notFound } from '../errors.js';
+
+export async function mediaBytes(db: Kysely<Database>, id: number, size: 'original' | 'thumb'): Promise<{ contentType: string; bytes: Buffer; sha256: string }> {
+  const row = await db
+    .selectFrom('media')
+    .select(['content_type', 'sha256', size === 'thumb' ? 'thumb as bytes' : 'bytes as bytes'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) throw notFound('unknown_media', `No media ${id}`);
+  return { contentType: size === 'thumb' ? 'image/webp' : row.content_type, bytes: Buffer.from(row.bytes), sha256: row.sha256 };
+}

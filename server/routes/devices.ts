@@ -1,0 +1,219 @@
+/**
+ * Cameras and sensors. A device comes back with the grid it stands in (looked up in the live
+ * grids when read) and, for a camera, its field-of-view sector and how that sector is shared
+ * among grids. A 20-digit numeric id is a GB/T 28181 id and must parse; other ids are free-form.
+ */
+import { Router, type Request } from 'express';
+import type { Polygon } from 'geojson';
+import { badRequest } from '../errors.js';
+import type { Store } from '../db/connect.js';
+import type { Clock } from '../clock.js';
+import {
+  camerasTouchingGrid,
+  createDevice,
+  deleteDevice,
+  getDevice,
+  listDevices,
+  liveGridsTouching,
+  updateDevice,
+  type DeviceFields,
+  type StoredDevice,
+} from '../db/devices.js';
+import { getGrid } from '../db/grids.js';
+import { parseGb28181Id, isGb28181Shaped } from '../geo/gb28181.js';
+import { cameraSector } from '../geo/sector.js';
+import { gridCameraCoverage, sectorCoverage } from '../geo/coverage.js';
+import { toWgs84 } from '../geo/crs.js';
+import { levelOfRegionCode, regionPrefix } from '../geo/codes.js';
+import { coordinateProblem } from '../geo/validate.js';
+import type { GridLocator, LocatorSnapshot } from '../services/grid-locator.js';
+import { bboxParam, codeParam, crsParam, etag, ifMatchCondition, jsonBody, stringParam } from './params.js';
+
+const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
+export const SENSOR_TYPES = ['smoke', 'water_level', 'manhole_cover', 'gas', 'air', 'door', 'temperature', 'other'] as const;
+
+function finiteOrNull(b: Record<string, unknown>, name: string, min: number, max: number): number | null {
+  const value = b[name];
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw badRequest('invalid_property', `${name} must be a number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** A device id, checked as a GB/T 28181 id when it has that shape or claims that scheme. */
+export function deviceIdProblem(id: unknown, scheme: unknown): string | undefined {
+  if (typeof id !== 'string' || !ID.test(id)) return `id must be 1–64 letters, digits, _ . : or -, starting with a letter or digit; got ${JSON.stringify(id)?.slice(0, 80)}`;
+  if (scheme !== undefined && scheme !== null && scheme !== 'gb28181') return `idScheme must be "gb28181" when given, got ${JSON.stringify(scheme)}`;
+  if (scheme === 'gb28181' || isGb28181Shaped(id)) {
+    const parsed = parseGb28181Id(id);
+    if (!parsed.ok) return `${id} is not a valid GB/T 28181 id: ${parsed.reason}`;
+  }
+  return undefined;
+}
+
+/** The body of POST/PUT /api/devices → the stored fields, or a 400 naming what is wrong. */
+export function deviceFields(body: unknown, id: string): DeviceFields {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('invalid_json', 'Expected a device object { id, kind, name, lon, lat, … }');
+  const b = body as Record<string, unknown>;
+  const idProblem = deviceIdProblem(id, b.idScheme);
+  if (idProblem) throw badRequest('invalid_device_id', idProblem);
+  if (b.kind !== 'camera' && b.kind !== 'sensor') throw badRequest('invalid_property', 'kind must be "camera" or "sensor"');
+  if (typeof b.name !== 'string' || b.name.trim() === '' || b.name.length > 100) throw badRequest('invalid_property', 'name must be a non-empty string of at most 100 characters');
+  const problem = coordinateProblem(b.lon, b.lat);
+  if (problem) throw badRequest(problem.code, problem.message);
+  const [lon, lat] = toWgs84(b.lon as number, b.lat as number, crsParam(b.crs));
+  const gb = isGb28181Shaped(id) || b.idScheme === 'gb28181' ? parseGb28181Id(id) : undefined;
+  const center = gb?.ok ? gb.value : undefined;
+  if (center && b.kind === 'camera' && !center.isCamera) {
+    throw badRequest('invalid_device_id', `${id} has GB/T 28181 type ${center.typeCode} (${center.typeKind}), not a camera (131 or 132)`);
+  }
+  const fields: DeviceFields = {
+    kind: b.kind,
+    name: b.name.trim(),
+    idScheme: gb ? 'gb28181' : null,
+    centerRegion: center?.regionCode ?? null,
+    lon,
+    lat,
+    heightM: finiteOrNull(b, 'heightM', 0, 500),
+    heading: null,
+    fov: null,
+    rangeM: null,
+    ptz: false,
+    sensorType: null,
+    sector: null,
+  };
+  if (b.kind === 'sensor') {
+    if (b.sensorType !== undefined && !(SENSOR_TYPES as readonly unknown[]).includes(b.sensorType)) {
+      throw badRequest('invalid_property', `sensorType must be one of ${SENSOR_TYPES.join(', ')}`);
+    }
+    fields.sensorType = (b.sensorType as string | undefined) ?? 'other';
+    return fields;
+  }
+  if (b.ptz !== undefined && typeof b.ptz !== 'boolean') throw badRequest('invalid_property', 'ptz must be true or false');
+  fields.ptz = b.ptz === true;
+  fields.heading = finiteOrNull(b, 'heading', -360, 720);
+  if (fields.heading === null && !fields.ptz) throw badRequest('invalid_property', 'A fixed camera needs its heading (degrees clockwise from north); a PTZ camera sets "ptz": true');
+  fields.fov = finiteOrNull(b, 'fov', 1, 360) ?? (fields.ptz ? 360 : 60);
+  fields.rangeM = finiteOrNull(b, 'rangeM', 1, 5000) ?? 50;
+  fields.sector = cameraSector({ lon, lat, heading: fields.heading ?? 0, fov: fields.fov, rangeM: fields.rangeM, ptz: fields.ptz });
+  return fields;
+}
+
+export class DevicePresenter {
+  constructor(
+    private readonly store: Store,
+    private readonly locator: GridLocator,
+  ) {}
+
+  /** The device as the API shows it; `coverage` (a query per camera) only when asked. */
+  async present(device: StoredDevice, snapshot: LocatorSnapshot, withCoverage: boolean) {
+    const at = snapshot.index.locate(device.lon, device.lat);
+    const gb = device.idScheme === 'gb28181' ? parseGb28181Id(device.id) : undefined;
+    const { sector, centerRegion, ...rest } = device;
+    return {
+      ...rest,
+      gridCode: at < 0 ? null : snapshot.grids[at].code,
+      gb28181: gb?.ok ? gb.value : undefined,
+      sector: sector ?? undefined,
+      coverage: withCoverage && sector ? sectorCoverage(sector, await liveGridsTouching(this.store.db, sector)) : undefined,
+    };
+  }
+
+  async one(device: StoredDevice) {
+    return this.present(device, await this.locator.live(), true);
+  }
+}
+
+function deviceIdParam(value: unknown): string {
+  if (typeof value !== 'string' || !ID.test(value)) throw badRequest('invalid_device_id', `Not a device id: ${JSON.stringify(value)}`);
+  return value;
+}
+
+function versionCondition(req: Request): number | 'any' {
+  const condition = ifMatchCondition(req);
+  if (condition === 'any') return 'any';
+  if (condition.versions.length !== 1) throw badRequest('invalid_header', 'If-Match must name one version');
+  return condition.versions[0];
+}
+
+export function devicesRouter(store: Store, locator: GridLocator, clock: Clock): Router {
+  const router = Router();
+  const presenter = new DevicePresenter(store, locator);
+
+  router.post('/', async (req, res) => {
+    const body = jsonBody(req) as Record<string, unknown>;
+    const id = body && typeof body === 'object' ? body.id : undefined;
+    const idProblem = deviceIdProblem(id, body?.idScheme);
+    if (idProblem) throw badRequest('invalid_device_id', idProblem);
+    const device = await createDevice(store.db, id as string, deviceFields(body, id as string), clock.now());
+    res.status(201).location(`/api/devices/${device.id}`).set('ETag', etag(device.version)).json(await presenter.one(device));
+  });
+
+  router.get('/', async (req, res) => {
+    const kind = stringParam(req, 'kind');
+    if (kind !== undefined && kind !== 'camera' && kind !== 'sensor') throw badRequest('invalid_parameter', 'kind must be camera or sensor');
+    const grid = stringParam(req, 'grid');
+    const gridCode = grid === undefined ? undefined : codeParam(grid, 15);
+    const region = stringParam(req, 'region');
+    let prefix: string | undefined;
+    if (region !== undefined) {
+      const code = codeParam(region, 12);
+      const level = levelOfRegionCode(code);
+      if (!level) throw badRequest('invalid_code', `"${code}" is not a region code`);
+      prefix = regionPrefix(code, level);
+    }
+    const coverage = stringParam(req, 'coverage') === 'true';
+    const [devices, snapshot] = await Promise.all([listDevices(store.db, { kind, bbox: bboxParam(req) }), locator.live()]);
+    const shown = [];
+    for (const device of devices) {
+      const view = await presenter.present(device, snapshot, coverage);
+      if (gridCode && view.gridCode !== gridCode) continue;
+      if (prefix && !(view.gridCode ?? device.centerRegion ?? '').startsWith(prefix)) continue;
+      shown.push(view);
+    }
+    res.json({ total: shown.length, devices: shown });
+  });
+
+  router.get('/:id', async (req, res) => {
+    const device = await getDevice(store.db, deviceIdParam(req.params.id));
+    res.set('ETag', etag(device.version)).json(await presenter.one(device));
+  });
+
+  router.put('/:id', async (req, res) => {
+    const id = deviceIdParam(req.params.id);
+    const body = jsonBody(req) as Record<string, unknown>;
+    if (body && typeof body === 'object' && body.id !== undefined && body.id !== id) throw badRequest('invalid_device_id', `The body's id ${JSON.stringify(body.id)} is not ${id}; ids do not change`);
+    const fields = deviceFields(body, id);
+    const device = await updateDevice(store.db, id, fields, versionCondition(req), clock.now());
+    res.set('ETag', etag(device.version)).json(await presenter.one(device));
+  });
+
+  router.delete('/:id', async (req, res) => {
+    await deleteDevice(store.db, deviceIdParam(req.params.id), versionCondition(req), clock.now());
+    res.status(204).end();
+  });
+
+  return router;
+}
+
+/** GET /api/grids/:code/cameras: the cameras that see into a grid, its covered share and blind spots. */
+export function gridCamerasRouter(store: Store, locator: GridLocator): Router {
+  const router = Router();
+  const presenter = new DevicePresenter(store, locator);
+  router.get('/:code/cameras', async (req, res) => {
+    const code = codeParam(req.params.code, 15);
+    const grid = await getGrid(store.db, code);
+    const cameras = await camerasTouchingGrid(store.db, code);
+    const snapshot = await locator.live();
+    const { coveredShare, blindSpots } = gridCameraCoverage(grid.geometry, cameras.map((c) => c.sector as Polygon));
+    res.json({
+      code,
+      coveredShare,
+      blindSpots: stringParam(req, 'blindSpots') === 'false' ? undefined : blindSpots,
+      cameras: await Promise.all(cameras.map((c) => presenter.present(c, snapshot, false))),
+    });
+  });
+  return router;
+}
+

@@ -1,0 +1,38 @@
+/**
+ * POST /api/feeds/events — up to 1,000 camera and sensor events a request; GET /api/media/:id —
+ * their snapshots (`?size=thumb` for the 320 px WebP).
+ */
+import { Router } from 'express';
+import { ApiError, badRequest } from '../errors.js';
+import type { Store } from '../db/connect.js';
+import { mediaBytes } from '../db/media.js';
+import { MAX_FEED_BATCH, type FeedIngest } from '../services/feed-ingest.js';
+import { crsParam, jsonBody, stringParam } from './params.js';
+
+export function feedsRouter(ingest: FeedIngest): Router {
+  const router = Router();
+  router.post('/events', async (req, res) => {
+    const body = jsonBody(req) as { crs?: unknown; events?: unknown } | unknown[];
+    const events = Array.isArray(body) ? body : body && typeof body === 'object' ? body.events : undefined;
+    if (!Array.isArray(events)) throw badRequest('invalid_json', 'Expected { "crs"?, "events": [{ deviceId, eventId, type, occurredAt, severity, lon?, lat?, snapshot? }, …] }');
+    if (events.length > MAX_FEED_BATCH) throw new ApiError(413, 'batch_too_large', `${events.length} events; one request takes at most ${MAX_FEED_BATCH}`);
+    const crs = crsParam(Array.isArray(body) ? undefined : (body as { crs?: unknown }).crs);
+    res.json(await ingest.ingest(events, crs));
+  });
+  return router;
+}
+
+export function mediaRouter(store: Store): Router {
+  const router = Router();
+  router.get('/:id', async (req, res) => {
+    const raw = req.params.id;
+    if (!/^\d{1,15}$/.test(raw)) throw badRequest('invalid_id', `A media id is a positive integer, got "${raw}"`);
+    const size = stringParam(req, 'size') ?? 'original';
+    if (size !== 'original' && size !== 'thumb') throw badRequest('invalid_parameter', 'size must be original or thumb');
+    const media = await mediaBytes(store.db, Number(raw), size);
+    // Media never change: cache them for good.
+    res.set({ 'Content-Type': media.contentType, 'Cache-Control': 'private, max-age=31536000, immutable', ETag: `"${media.sha256}${size === 'thumb' ? '-t' : ''}"` });
+    res.send(media.bytes);
+  });
+  return router;
+}

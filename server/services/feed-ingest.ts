@@ -1,0 +1,188 @@
+/**
+ * Camera and sensor events → stored events → incidents. Each event of a batch is checked on its
+ * own: a bad one (unknown device, bad time, corrupt image…) is refused with its reason and the
+ * rest still count. A re-sent event (same device and event id) is acknowledged as a duplicate
+ * and creates nothing. Everything accepted is committed before the answer.
+ *
+ * Where an event happened: its own lon/lat when given (the target a camera saw), else the
+ * sensor's position, else — for a camera — the grid that holds the largest share of its view.
+ */
+import type { Kysely } from 'kysely';
+import type { Polygon } from 'geojson';
+import type { Database } from '../db/schema.js';
+import type { Clock } from '../clock.js';
+import { feedDevices, ingestEvents, storedEventKeys, type FeedDevice, type NewEvent } from '../db/feeds.js';
+import { liveGridsTouching } from '../db/devices.js';
+import { categoryOf, type IncidentRules } from '../incidents/rules.js';
+import { sectorCoverage } from '../geo/coverage.js';
+import { toWgs84, type CrsName } from '../geo/crs.js';
+import { coordinateProblem, type Problem } from '../geo/validate.js';
+import { prepareSnapshot, defaultSnapshotLimits, type Snapshot, type SnapshotLimits } from '../media/snapshot.js';
+import type { GridLocator, LocatorSnapshot } from './grid-locator.js';
+
+export const MAX_FEED_BATCH = 1000;
+/** An event dated this far in the future is a device clock gone wrong. */
+const MAX_FUTURE_MS = 10 * 60_000;
+const EVENT_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
+const EVENT_TYPE = /^[a-z][a-z0-9_]{0,39}$/;
+/** Snapshots decoded at once (sharp uses its own threads; more would only queue). */
+const SNAPSHOT_CONCURRENCY = 4;
+
+export type EventResult =
+  | { index: number; status: 'accepted'; incidentId: number; gridCode: string | null; mediaStored: boolean }
+  | { index: number; status: 'duplicate' }
+  | { index: number; status: 'rejected'; code: string; reason: string };
+
+export interface IngestReport {
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  incidents: { created: number; updated: number };
+  results: EventResult[];
+}
+
+interface ParsedEvent {
+  index: number;
+  deviceId: string;
+  eventId: string;
+  type: string;
+  severity: number;
+  occurredAt: Date;
+  point?: [number, number];
+  snapshot?: unknown;
+}
+
+function parseEvent(value: unknown, index: number, crs: CrsName, now: number): ParsedEvent | Problem {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { code: 'invalid_event', message: 'an event is an object { deviceId, eventId, type, occurredAt, severity, … }' };
+  const e = value as Record<string, unknown>;
+  if (typeof e.deviceId !== 'string' || e.deviceId === '') return { code: 'invalid_event', message: 'deviceId must be a string' };
+  if (typeof e.eventId !== 'string' || !EVENT_ID.test(e.eventId)) return { code: 'invalid_event', message: 'eventId must be 1–128 letters, digits, _ . : or -' };
+  if (typeof e.type !== 'string' || !EVENT_TYPE.test(e.type)) return { code: 'invalid_event', message: 'type must be a lower-case code such as intrusion or smoke_alarm' };
+  const severity = e.severity ?? 3;
+  if (typeof severity !== 'number' || !Number.isInteger(severity) || severity < 1 || severity > 5) return { code: 'invalid_event', message: 'severity must be an integer from 1 (lowest) to 5' };
+  const occurredAt = typeof e.occurredAt === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(e.occurredAt) ? new Date(e.occurredAt) : new Date(NaN);
+  if (Number.isNaN(occurredAt.getTime())) return { code: 'invalid_event', message: 'occurredAt must be an ISO 8601 date-time' };
+  if (occurredAt.getTime() > now + MAX_FUTURE_MS) return { code: 'invalid_event', message: `occurredAt ${e.occurredAt} is in the future; check the device clock` };
+  const parsed: ParsedEvent = { index, deviceId: e.deviceId, eventId: e.eventId, type: e.type, severity, occurredAt, snapshot: e.snapshot };
+  if (e.lon !== undefined || e.lat !== undefined) {
+    const problem = coordinateProblem(e.lon, e.lat);
+    if (problem) return problem;
+    parsed.point = toWgs84(e.lon as number, e.lat as number, crs);
+  }
+  return parsed;
+}
+
+async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+export class FeedIngest {
+  /** A camera's main grid, per locator snapshot (grids changed → computed again). */
+  private cameraGrids = new WeakMap<LocatorSnapshot, Map<string, string | null>>();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly rules: IncidentRules,
+    private readonly clock: Clock,
+    private readonly locator: GridLocator,
+    private readonly snapshotLimits: SnapshotLimits = defaultSnapshotLimits,
+  ) {}
+
+  async ingest(values: unknown[], crs: CrsName): Promise<IngestReport> {
+    const receivedAt = this.clock.now();
+    const results: EventResult[] = new Array(values.length);
+    const reject = (index: number, code: string, reason: string) => (results[index] = { index, status: 'rejected', code, reason });
+
+    const candidates: ParsedEvent[] = [];
+    const seen = new Set<string>();
+    values.forEach((value, index) => {
+      const parsed = parseEvent(value, index, crs, receivedAt.getTime());
+      if ('code' in parsed) return reject(index, parsed.code, parsed.message);
+      const key = `${parsed.deviceId}\u0000${parsed.eventId}`;
+      if (seen.has(key)) return (results[index] = { index, status: 'duplicate' });
+      seen.add(key);
+      candidates.push(parsed);
+    });
+
+    const devices = await feedDevices(this.db, [...new Set(candidates.map((c) => c.deviceId))]);
+    const stored = await storedEventKeys(this.db, candidates.map((c) => ({ deviceId: c.deviceId, eventId: c.eventId })));
+    const fresh = candidates.filter((c) => {
+      if (!devices.has(c.deviceId)) return void reject(c.index, 'unknown_device', `No device ${c.deviceId} (register it with POST /api/devices)`);
+      if (stored.has(`${c.deviceId}\u0000${c.eventId}`)) return void (results[c.index] = { index: c.index, status: 'duplicate' });
+      return true;
+    });
+
+    // Images only for events not stored yet: a re-sent batch costs no decoding.
+    const snapshots = await mapLimited(fresh, SNAPSHOT_CONCURRENCY, (c) => (c.snapshot === undefined ? Promise.resolve(undefined) : prepareSnapshot(c.snapshot, this.snapshotLimits)));
+    const snapshot = await this.locator.live();
+    const events: NewEvent[] = [];
+    const indexes: number[] = [];
+    for (const [k, c] of fresh.entries()) {
+      const image = snapshots[k];
+      if (image && !image.ok) {
+        reject(c.index, image.code, image.reason);
+        continue;
+      }
+      events.push(await this.placed(c, devices.get(c.deviceId)!, snapshot, image?.ok ? image.value : undefined));
+      indexes.push(c.index);
+    }
+
+    const outcome = await ingestEvents(this.db, events, { mergeWindowMs: this.rules.mergeWindowMinutes * 60_000, receivedAt });
+    events.forEach((event, k) => {
+      const index = indexes[k];
+      results[index] = outcome.stored[k]
+        ? { index, status: 'accepted', incidentId: outcome.incidentOf[k]!, gridCode: event.gridCode, mediaStored: event.snapshot !== undefined }
+        : { index, status: 'duplicate' }; // stored by a concurrent re-send meanwhile
+    });
+    const count = (status: EventResult['status']) => results.filter((r) => r.status === status).length;
+    return { accepted: count('accepted'), duplicates: count('duplicate'), rejected: count('rejected'), incidents: { created: outcome.created, updated: outcome.updated }, results };
+  }
+
+  private async placed(c: ParsedEvent, device: FeedDevice, snapshot: LocatorSnapshot, image: Snapshot | undefined): Promise<NewEvent> {
+    const [lon, lat] = c.point ?? [device.lon, device.lat];
+    let gridIndex = snapshot.index.locate(lon, lat);
+    if (!c.point && device.kind === 'camera' && device.sector) {
+      const code = await this.cameraGrid(device, snapshot);
+      gridIndex = code === null ? -1 : snapshot.grids.findIndex((g) => g.code === code);
+    }
+    const grid = gridIndex < 0 ? undefined : snapshot.grids[gridIndex];
+    const category = categoryOf(this.rules, this.rules.eventCategories[c.type] ?? this.rules.fallbackCategory)!;
+    return {
+      deviceId: c.deviceId,
+      eventId: c.eventId,
+      type: c.type,
+      severity: c.severity,
+      occurredAt: c.occurredAt,
+      lon,
+      lat,
+      gridCode: grid?.code ?? null,
+      regionCode: grid?.regionCode ?? device.centerRegion,
+      category: category.code,
+      deadlineHours: category.deadlineHours,
+      source: device.kind,
+      description: `${c.type} · ${device.name}`,
+      snapshot: image,
+    };
+  }
+
+  private async cameraGrid(device: FeedDevice, snapshot: LocatorSnapshot): Promise<string | null> {
+    let cache = this.cameraGrids.get(snapshot);
+    if (!cache) this.cameraGrids.set(snapshot, (cache = new Map()));
+    const key = `${device.id}\u0000${device.version}`;
+    if (!cache.has(key)) {
+      const sector = JSON.parse(device.sector!) as Polygon;
+      const [top] = sectorCoverage(sector, await liveGridsTouching(this.db, sector));
+      cache.set(key, top?.gridCode ?? null);
+    }
+    return cache.get(key)!;
+  }
+}
