@@ -20,7 +20,7 @@ import { addressesRouter } from './routes/addresses.js';
 import { geocodeRouter } from './routes/geocode.js';
 import { devicesRouter, gridCamerasRouter } from './routes/devices.js';
 import { incidentsRouter } from './routes/incidents.js';
-import { open311Router } from './routes/open311.js';
+import { open311Errors, open311Router } from './routes/open311.js';
 import { IncidentService } from './services/incidents.js';
 import { FeedIngest } from './services/feed-ingest.js';
 import { feedsRouter, mediaRouter } from './routes/feeds.js';
@@ -72,6 +72,8 @@ export function createApp(store: Store, limits: Limits, services: AppServices = 
   app.use('/api/feeds', feedsRouter(ingest));
   app.use('/api/media', mediaRouter(store));
   app.use('/open311/v2', open311Router(store, incidents));
+  // The app-wide JSON parser fails before the Open311 router runs: answer in Open311's shape too.
+  app.use('/open311/v2', open311Errors);
   app.use('/api', (req) => {
     throw notFound('no_such_endpoint', `No endpoint ${req.method} ${req.originalUrl}`);
   });

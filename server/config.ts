@@ -2,7 +2,9 @@
  * Environment → one typed configuration object. Every knob the service has is read here,
  * once, so the rest of the code never touches process.env.
  */
+import fs from 'node:fs';
 import path from 'node:path';
+import { defaultIncidentRules, rulesProblem, type IncidentRules } from './incidents/rules.js';
 
 export interface Limits {
   /** Largest JSON body accepted, in bytes (express `limit`). */
@@ -26,6 +28,21 @@ export interface Config {
   /** Load the demo area when the database holds no regions yet. */
   demo: boolean;
   limits: Limits;
+  /** Incident categories, deadlines and event rules (GRIDGOV_INCIDENT_RULES: a JSON file replacing the defaults). */
+  incidentRules: IncidentRules;
+}
+
+function incidentRulesFrom(file: string | undefined): IncidentRules {
+  if (!file) return defaultIncidentRules;
+  let rules: IncidentRules;
+  try {
+    rules = JSON.parse(fs.readFileSync(file, 'utf8')) as IncidentRules;
+  } catch (error) {
+    throw new Error(`GRIDGOV_INCIDENT_RULES: cannot read ${file}: ${(error as Error).message}`);
+  }
+  const problem = Array.isArray(rules?.categories) && rules.eventCategories && typeof rules.eventCategories === 'object' ? rulesProblem(rules) : 'expected { categories, eventCategories, fallbackCategory, mergeWindowMinutes }';
+  if (problem) throw new Error(`GRIDGOV_INCIDENT_RULES (${file}): ${problem}`);
+  return rules;
 }
 
 export const defaultLimits: Limits = {
@@ -52,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: path.resolve(env.GRIDGOV_DATA || path.join('data', 'db')),
     demo: env.GRIDGOV_DEMO !== '0',
+    incidentRules: incidentRulesFrom(env.GRIDGOV_INCIDENT_RULES || undefined),
     limits: {
       bodyBytes: intFromEnv(env, 'GRIDGOV_MAX_BODY_BYTES', defaultLimits.bodyBytes),
       batchFeatures: intFromEnv(env, 'GRIDGOV_MAX_BATCH', defaultLimits.batchFeatures),

@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     .current()
     .then((index) => log(`geocoder ready: ${index.size} addresses`))
     .catch((error: unknown) => log(`geocoder not loaded yet: ${error instanceof Error ? error.message : String(error)}`));
-  const app = createApp(store, config.limits, { runner, locator, geocoder });
+  const app = createApp(store, config.limits, { runner, locator, geocoder, rules: config.incidentRules });
   const server = app.listen(config.port, () => {
     log(`listening on http://localhost:${config.port} (memory ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB)`);
   });

@@ -115,8 +115,10 @@ async function storeSnapshots(trx: Transaction<Database>, events: NewEvent[], fr
 
 async function assignIncidents(trx: Transaction<Database>, events: NewEvent[], fresh: number[], options: { mergeWindowMs: number; receivedAt: Date }, outcome: IngestOutcome): Promise<void> {
   const pairs = [...new Set(fresh.filter((i) => events[i].gridCode).map((i) => `${events[i].gridCode}|${events[i].category}`))].sort();
-  // In a fixed order, so that two batches never wait for each other's locks crosswise.
-  for (const pair of pairs) await sql`SELECT pg_advisory_xact_lock(hashtext(${pair}))`.execute(trx);
+  // All in one statement, in a fixed order, so that two batches never wait for each other's locks crosswise.
+  if (pairs.length) {
+    await sql`SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT DISTINCT hashtext(p) AS k FROM unnest(${pairs}::text[]) AS p ORDER BY 1) s`.execute(trx);
+  }
   const earliest = Math.min(...fresh.map((i) => events[i].occurredAt.getTime()));
   const open: OpenIncident[] = pairs.length
     ? (

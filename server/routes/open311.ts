@@ -241,7 +241,7 @@ function parserStatus(err: unknown): number | undefined {
   return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
 }
 
-const open311Errors: ErrorRequestHandler = (err, _req, res, _next) => {
+export const open311Errors: ErrorRequestHandler = (err, _req, res, _next) => {
   let status: number;
   let description: string;
   if (err instanceof ApiError && err.status < 500) {

@@ -305,3 +305,11 @@ describe('bad requests', () => {
     expect(await incidentCount()).toBe(before);
   });
 });
+
+describe('Open311 errors from the body parser', () => {
+  it('answers malformed JSON in Open311 error format', async () => {
+    const response = await context.api.post('/open311/v2/requests.json').type('json').send('{"api_key": ');
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual([{ code: 400, description: expect.stringMatching(/JSON/) }]);
+  });
+});

@@ -1,0 +1,30 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../server/config.js';
+import { defaultIncidentRules, rulesProblem } from '../../server/incidents/rules.js';
+
+describe('incident rules', () => {
+  it('are valid by default', () => {
+    expect(rulesProblem(defaultIncidentRules)).toBeUndefined();
+  });
+
+  it('can be replaced by a JSON file, and a bad file stops the start', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridgov-rules-'));
+    const file = path.join(dir, 'rules.json');
+    const custom = {
+      categories: [{ code: 'noise', name: '噪音扰民', nameEn: 'Noise', deadlineHours: 6 }],
+      eventCategories: { loud_noise: 'noise' },
+      fallbackCategory: 'noise',
+      mergeWindowMinutes: 10,
+    };
+    fs.writeFileSync(file, JSON.stringify(custom));
+    expect(loadConfig({ GRIDGOV_INCIDENT_RULES: file }).incidentRules).toEqual(custom);
+    fs.writeFileSync(file, JSON.stringify({ ...custom, eventCategories: { loud_noise: 'music' } }));
+    expect(() => loadConfig({ GRIDGOV_INCIDENT_RULES: file })).toThrow(/unknown category music/);
+    fs.writeFileSync(file, '{');
+    expect(() => loadConfig({ GRIDGOV_INCIDENT_RULES: file })).toThrow(/cannot read/);
+    fs.rmSync(dir, { recursive: true });
+  });
+});
