@@ -66,9 +66,11 @@ export async function openStore(options: OpenOptions): Promise<Store> {
   if (options.databaseUrl) {
     backend = 'postgres';
     log(`connecting to PostgreSQL at ${redact(options.databaseUrl)}`);
-    dialect = new PostgresDialect({
-      pool: new pg.Pool({ connectionString: options.databaseUrl, types: pgTypes, max: 10 }),
-    });
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, types: pgTypes, max: 10 });
+    // An idle connection that the server drops (restart, failover, admin) must not take the
+    // service down: pg reports it on the pool, and the next query opens a new connection.
+    pool.on('error', (error) => console.error(`[gridgov] an idle database connection was lost: ${error.message}`));
+    dialect = new PostgresDialect({ pool });
   } else {
     backend = 'embedded';
     const fresh = options.dataDir !== undefined && !fs.existsSync(`${options.dataDir}/PG_VERSION`);

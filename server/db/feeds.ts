@@ -101,16 +101,22 @@ export async function ingestEvents(db: Kysely<Database>, events: NewEvent[], opt
 }
 
 async function storeSnapshots(trx: Transaction<Database>, events: NewEvent[], fresh: number[]): Promise<void> {
-  for (const i of fresh) {
-    const snapshot = events[i].snapshot;
-    if (!snapshot) continue;
-    const media = await trx
-      .insertInto('media')
-      .values({ content_type: snapshot.contentType, bytes: snapshot.bytes, thumb: snapshot.thumb, width: snapshot.width, height: snapshot.height, sha256: snapshot.sha256 })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await trx.updateTable('device_events').set({ media_id: media.id }).where('device_id', '=', events[i].deviceId).where('event_id', '=', events[i].eventId).execute();
-  }
+  const withImage = fresh.filter((i) => events[i].snapshot);
+  if (withImage.length === 0) return;
+  // One multi-row insert; ids come back in the order of the rows.
+  const media = await trx
+    .insertInto('media')
+    .values(withImage.map((i) => {
+      const s = events[i].snapshot!;
+      return { content_type: s.contentType, bytes: s.bytes, thumb: s.thumb, width: s.width, height: s.height, sha256: s.sha256 };
+    }))
+    .returning('id')
+    .execute();
+  const links = withImage.map((i, k) => ({ d: events[i].deviceId, e: events[i].eventId, m: Number(media[k].id) }));
+  await sql`
+    UPDATE device_events e SET media_id = l.m
+    FROM json_to_recordset(${JSON.stringify(links)}::json) AS l(d text, e text, m bigint)
+    WHERE e.device_id = l.d AND e.event_id = l.e`.execute(trx);
 }
 
 async function assignIncidents(trx: Transaction<Database>, events: NewEvent[], fresh: number[], options: { mergeWindowMs: number; receivedAt: Date }, outcome: IngestOutcome): Promise<void> {

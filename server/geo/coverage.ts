@@ -2,7 +2,7 @@
  * How camera fields of view (see sector.ts) cover grids. Areas are turf's spherical areas;
  * shares are ratios of them, so the choice of Earth model cancels out.
  */
-import { area, bbox, difference, feature, featureCollection, intersect } from '@turf/turf';
+import { area, bbox, booleanPointInPolygon, difference, feature, featureCollection, intersect } from '@turf/turf';
 import type { BBox, MultiPolygon, Polygon, Position } from 'geojson';
 
 export interface GridShape {
@@ -88,4 +88,21 @@ export function gridCameraCoverage(grid: Polygon | MultiPolygon, sectors: readon
     coveredShare: gridArea > 0 ? round4(Math.max(0, 1 - blindArea / gridArea)) : 0,
     blindSpots: blind ? withoutSlivers(blind, MIN_BLIND_SPOT_M2) : null,
   };
+}
+
+/**
+ * Points spread evenly over a polygon: the centres of an n × n lattice over its bounding box
+ * that fall inside it. Locating them in the grid index estimates how the polygon is shared
+ * among grids without clipping (each sample stands for the same area, to within the lattice).
+ */
+export function samplePolygon(polygon: Polygon, n: number): Position[] {
+  const [minX, minY, maxX, maxY] = bbox(polygon);
+  const samples: Position[] = [];
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const point = [minX + ((i + 0.5) / n) * (maxX - minX), minY + ((j + 0.5) / n) * (maxY - minY)];
+      if (booleanPointInPolygon(point, polygon)) samples.push(point);
+    }
+  }
+  return samples;
 }

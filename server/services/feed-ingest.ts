@@ -12,9 +12,8 @@ import type { Polygon } from 'geojson';
 import type { Database } from '../db/schema.js';
 import type { Clock } from '../clock.js';
 import { feedDevices, ingestEvents, storedEventKeys, type FeedDevice, type NewEvent } from '../db/feeds.js';
-import { liveGridsTouching } from '../db/devices.js';
 import { categoryOf, type IncidentRules } from '../incidents/rules.js';
-import { sectorCoverage } from '../geo/coverage.js';
+import { samplePolygon } from '../geo/coverage.js';
 import { toWgs84, type CrsName } from '../geo/crs.js';
 import { coordinateProblem, type Problem } from '../geo/validate.js';
 import { prepareSnapshot, defaultSnapshotLimits, type Snapshot, type SnapshotLimits } from '../media/snapshot.js';
@@ -85,6 +84,17 @@ async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Prom
   return results;
 }
 
+function dominantGrid(sector: Polygon, snapshot: LocatorSnapshot): string | null {
+  const votes = new Map<number, number>();
+  for (const [x, y] of samplePolygon(sector, 12)) {
+    const grid = snapshot.index.locate(x, y);
+    if (grid >= 0) votes.set(grid, (votes.get(grid) ?? 0) + 1);
+  }
+  let best = -1;
+  for (const [grid, count] of votes) if (best < 0 || count > votes.get(best)! || (count === votes.get(best)! && grid < best)) best = grid;
+  return best < 0 ? null : snapshot.grids[best].code;
+}
+
 export class FeedIngest {
   /** A camera's main grid, per locator snapshot (grids changed → computed again). */
   private cameraGrids = new WeakMap<LocatorSnapshot, Map<string, string | null>>();
@@ -151,7 +161,7 @@ export class FeedIngest {
     const [lon, lat] = c.point ?? [device.lon, device.lat];
     let gridIndex = snapshot.index.locate(lon, lat);
     if (!c.point && device.kind === 'camera' && device.sector) {
-      const code = await this.cameraGrid(device, snapshot);
+      const code = this.cameraGrid(device, snapshot);
       gridIndex = code === null ? -1 : snapshot.grids.findIndex((g) => g.code === code);
     }
     const grid = gridIndex < 0 ? undefined : snapshot.grids[gridIndex];
@@ -174,15 +184,16 @@ export class FeedIngest {
     };
   }
 
-  private async cameraGrid(device: FeedDevice, snapshot: LocatorSnapshot): Promise<string | null> {
+  /**
+   * The grid that holds most of a camera's view, by sampling its sector on a lattice and
+   * locating each sample in memory (microseconds, no query): a share estimate good to a few
+   * per cent, which is all "the grid it mostly sees" needs. Exact shares are in GET /api/devices.
+   */
+  private cameraGrid(device: FeedDevice, snapshot: LocatorSnapshot): string | null {
     let cache = this.cameraGrids.get(snapshot);
     if (!cache) this.cameraGrids.set(snapshot, (cache = new Map()));
     const key = `${device.id}\u0000${device.version}`;
-    if (!cache.has(key)) {
-      const sector = JSON.parse(device.sector!) as Polygon;
-      const [top] = sectorCoverage(sector, await liveGridsTouching(this.db, sector));
-      cache.set(key, top?.gridCode ?? null);
-    }
+    if (!cache.has(key)) cache.set(key, dominantGrid(JSON.parse(device.sector!) as Polygon, snapshot));
     return cache.get(key)!;
   }
 }

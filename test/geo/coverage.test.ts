@@ -178,3 +178,15 @@ describe('gridCameraCoverage', () => {
     expect(Math.abs(1 - areaOf(blindSpots!) / areaOf(grid) - coveredShare)).toBeLessThan(0.001);
   });
 });
+
+describe('samplePolygon', () => {
+  it('spreads points inside the polygon only, about in proportion to its area', async () => {
+    const { samplePolygon } = await import('../../server/geo/coverage.js');
+    const triangle: import('geojson').Polygon = { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [0, 1], [0, 0]]] };
+    const points = samplePolygon(triangle, 20);
+    expect(points.every(([x, y]) => x + y <= 1)).toBe(true);
+    // Half the box: about 200 of the 400 lattice points (those on the diagonal excluded).
+    expect(points.length).toBeGreaterThan(180);
+    expect(points.length).toBeLessThan(220);
+  });
+});
