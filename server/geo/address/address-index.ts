@@ -9,25 +9,44 @@
  *
  * Places. A road place is one road in one district: (province, city, district, road name).
  * It holds its record slots, the running sum of their positions (for road-level answers) and
- * a map house number → slots. A compound place is the same for a compound name. Places are
- * filed under a key — roadKey (中山东一路, 中山东1路 and 中山东一街 share 中山东一) or the
- * compound name without 小区 — and the keys of each family are in an index of their
+ * a map house number → slots. A compound place is the same for a compound name. A community
+ * place is one village or community (村 / 社区 / 居委会) in one township and district: it holds
+ * the records that have no road — rural addresses (余村村12号, 余村村3组12号) and urban ones
+ * hung on a community alone (三坊七巷社区12号) — with their number map, like a road. Places are
+ * filed under a key — roadKey (中山东一路, 中山东1路 and 中山东一街 share 中山东一), the compound
+ * name without 小区, or the community name without 社区 / 村 (余村村 and 余村 share 余: the
+ * village and its committee) — and the keys of each family are in an index of their
  * characters and character bigrams, for typo tolerance.
  *
+ * Village groups. A 村民小组 (3组) is parsed into the road level. Inside a village it is no
+ * road: such a record is filed under its village, and the group is a minor level below it
+ * (weight GROUP_WEIGHT). A query's group that the record does not record counts as an
+ * unrecorded level (×0.97, like a road the registry leaves out), so 余村村3组12号 finds
+ * 余村村12号 when the registry has no groups; a record's group the query does not give counts
+ * as an extra level (×0.97); another group is a mismatch, and the number then does not count
+ * (numbers belong to their group as to their road). A group in an address without a village
+ * is still taken for a road.
+ *
  * Search. The query is parsed the same way and looked up by its road key (then by its compound
- * key): in each matching place the records at the query's number are compared with it level by
- * level. When no record answers exactly, the answer is the deepest level the registry does
- * hold: a record or the mean position of the records at that number, that building, that
- * compound, or the road (id null). Only when nothing good enough is found are keys within one
- * or two edits (Damerau–Levenshtein) tried.
+ * key, then — when it has no road, or its road gave nothing good — by its community key): in
+ * each matching place the records at the query's number are compared with it level by level.
+ * When no record answers exactly, the answer is the deepest level the registry does hold: a
+ * record or the mean position of the records at that number, that building, that compound,
+ * the road or the village group and the village (id null). Only when nothing good enough is
+ * found are keys within one or two edits (Damerau–Levenshtein) tried; for communities, whose
+ * names are short and dense, only when the exact name has no place or conflicts with the
+ * query's region, so that an existing village is not traded for its neighbour a typo away.
+ * When nothing at all is found, a natural village is tried the other way round (下村45号 as
+ * the road of 甸尾村委会下村45号, and back).
  *
  * Scoring (assess). Each level the query gives has a weight; the score is the share of the
- * weight the candidate satisfies, times penalties: a conflicting region level (台江区 vs 鼓楼区)
- * ×0.5, a road suffix alias (路 for 街) ×0.95, a typo ×0.85 per edit, each level the candidate
- * has beyond the query's ×0.97. Levels absent from a record are neutral: registries leave out
- * the province, and the query's compound may simply not be recorded. Building, unit and room
- * count only inside a matched number or compound, and only in order (the right room in the
- * wrong unit is no match).
+ * weight the candidate satisfies, times penalties: a conflicting region level (台江区 vs 鼓楼区,
+ * or 孝丰镇 vs 梅溪镇 for two villages of one name) ×0.5, a road or community suffix alias (路
+ * for 街, 村 for 社区) ×0.95, a typo ×0.85 per edit, each level the candidate has beyond the
+ * query's ×0.97. Levels absent from a record are neutral: registries leave out the province,
+ * and the query's compound may simply not be recorded. The anchor (the road; else the compound;
+ * else the community) weighs most. Building, unit and room count only inside a matched number
+ * or compound, and only in order (the right room in the wrong unit is no match).
  */
 import { roadKey, roadSuffix } from './normalize.js';
 import { formatAddress, parseAddress } from './parse.js';
@@ -53,8 +72,12 @@ const OTHER_NAME = 0;
 const UNNAMED = -1;
 
 const WEIGHT = [0.5, 0.5, 0.5, 0.5, 0.5, 4, 3, 1.5, 1.5, 1, 1];
-/** Without a road the compound is what the query hangs on. */
+/** Without a road the compound is what the query hangs on; without either, the community. */
 const ANCHOR_COMPOUND_WEIGHT = 4;
+const ANCHOR_COMMUNITY_WEIGHT = 4;
+/** A village group (3组) below its village, in the road level. */
+const GROUP_WEIGHT = 1;
+const GROUP = /^\d+组$/;
 const CONFLICT = 0.5;
 const MISPLACED_REGION = 0.98; // 福清市 given as the city of a record that has it as the district
 /** The name is right but written with another suffix: 街 for 路, 金域华府小区 for 金域华府. */
@@ -70,12 +93,14 @@ const COMPOUND_SKIP = 0.9;
 const MIN_SCORE = 0.2;
 
 interface Place {
-  /** A LEVELS-long row with the place's province, city, district and road or compound name. */
+  /** ROAD, COMPOUND or COMMUNITY. */
+  level: number;
+  /** A LEVELS-long row with the place's province, city, district (and township, for a community) and name. */
   levels: Int32Array;
   slots: number[];
   sumLon: number;
   sumLat: number;
-  /** Roads only: number name id (0: records without a number) → the slot, or the slots, at that number. */
+  /** Roads and communities: number name id (0: records without a number) → the slot, or the slots, at that number. */
   numbers: Map<number, number | number[]> | null;
 }
 
@@ -84,16 +109,26 @@ interface Query {
   /** Per level: 0 absent, UNKNOWN, or the name id. */
   ids: Int32Array;
   totalWeight: number;
+  roadWeight: number;
   compoundWeight: number;
+  communityWeight: number;
+  /** The query's road is a real road, looked up as such (not a village group, see the header). */
+  realRoad: boolean;
+  /** The query's road level holds the group of its village. */
+  group: boolean;
   /** The building/unit/room levels the query gives, in order, and each level's position in it (-1: not given). */
   chain: number[];
   chainPos: Int8Array;
-  /** Key id → quality (1 exact, less for typos) of the road and compound keys being looked up. */
+  /** Key id → quality (1 exact, less for typos) of the road, compound and community keys being looked up. */
   roadKeys: Map<number, number>;
   compoundKeys: Map<number, number>;
-  /** Suffix ids (see NameFamily) of the query's road and compound. */
+  communityKeys: Map<number, number>;
+  /** The key id of the query's community (UNKNOWN when the registry has none such, 0 without one). */
+  communityKey: number;
+  /** Suffix ids (see NameFamily) of the query's road, compound and community. */
   roadSuffix: number;
   compoundSuffix: number;
+  communitySuffix: number;
   regionPrefix: string;
 }
 
@@ -136,7 +171,7 @@ class Interner {
   }
 }
 
-function grow<T extends Int32Array | Float64Array>(a: T, size: number, make: (n: number) => T): T {
+function grow<T extends Uint8Array | Int32Array | Float64Array>(a: T, size: number, make: (n: number) => T): T {
   if (size <= a.length) return a;
   const b = make(Math.max(size, a.length * 2));
   b.set(a);
@@ -267,6 +302,20 @@ class NameFamily {
 const compoundSuffix = (name: string) => (name.length > 3 && name.endsWith('小区') ? '小区' : '');
 const compoundKey = (name: string) => name.slice(0, name.length - compoundSuffix(name).length);
 
+/** 三坊七巷社区 → 社区; 余村村 → 村 (the parser writes 居委会 and 村委会 as 社区 and 村). */
+const communitySuffix = (name: string) => (name.length > 2 && name.endsWith('社区') ? '社区' : name.length > 1 && name.endsWith('村') ? '村' : '');
+/**
+ * The community name without its suffix; for a village without every trailing 村, as 余村村 is
+ * the committee of the village 余村 and people write either: both give 余.
+ */
+function communityKey(name: string): string {
+  const suffix = communitySuffix(name);
+  if (suffix !== '村') return name.slice(0, name.length - suffix.length);
+  let end = name.length - 1;
+  while (end > 1 && name[end - 1] === '村') end--;
+  return name.slice(0, end);
+}
+
 /** The best `limit` answers so far, best first; equal scores keep their arrival order. */
 class TopHits {
   readonly hits: Hit[] = [];
@@ -308,6 +357,9 @@ export class AddressIndex {
   private readonly regions = new Interner();
   private readonly roads = new NameFamily(roadKey, roadSuffix);
   private readonly compounds = new NameFamily(compoundKey, compoundSuffix);
+  private readonly communities = new NameFamily(communityKey, communitySuffix);
+  /** Name id → 1 for a village group name (3组). */
+  private groupNames = new Uint8Array(1024);
   private readonly places: Place[] = [];
   private readonly placeIds = new Map<string, number>();
   private readonly slotOfId = new Map<number, number>();
@@ -318,9 +370,10 @@ export class AddressIndex {
   private lons = new Float64Array(0);
   private lats = new Float64Array(0);
   private regionIds = new Int32Array(0);
-  /** Slot → its road place and compound place, -1 for none. */
+  /** Slot → its road, compound and community place, -1 for none. */
   private roadPlace = new Int32Array(0);
   private compoundPlace = new Int32Array(0);
+  private communityPlace = new Int32Array(0);
   private readonly addresses: string[] = [];
   private readonly verdict: Verdict = { matched: 0, unmatched: 0 };
   /** A row to build aggregate answers in without allocating. */
@@ -350,25 +403,56 @@ export class AddressIndex {
   /** Ranked candidates for an address as people write it, best first. */
   search(query: string, options: GeocodeOptions = {}): GeocodeCandidate[] {
     const limit = options.limit ?? 5;
-    const q = this.prepare(parseAddress(query), options.regionPrefix ?? '');
-    if (!q || limit <= 0) return [];
+    if (limit <= 0) return [];
+    return this.searchParsed(parseAddress(query), options.regionPrefix ?? '', limit, true);
+  }
+
+  private searchParsed(parsed: ParsedAddress, regionPrefix: string, limit: number, retry: boolean): GeocodeCandidate[] {
+    const q = this.prepare(parsed, regionPrefix);
+    if (!q) return [];
     const top = new TopHits(limit);
-    const { road, compound } = q.parsed;
-    const roadKeyText = road === undefined ? '' : roadKey(road);
+    const { road, compound, community } = parsed;
+    const roadKeyText = road === undefined || !q.realRoad ? '' : roadKey(road);
     const compoundKeyText = compound === undefined ? '' : compoundKey(compound);
     const compoundKeyId = this.compounds.keys.find(compoundKeyText);
-    if (road !== undefined) this.lookUp(q, this.roads, q.roadKeys, [[this.roads.keys.find(roadKeyText), 1]], top);
+    if (q.realRoad) this.lookUp(q, this.roads, q.roadKeys, [[this.roads.keys.find(roadKeyText), 1]], top);
     if (compound !== undefined && top.best < COMPOUND_SKIP) this.lookUp(q, this.compounds, q.compoundKeys, [[compoundKeyId, 1]], top);
+    // The community anchors a query without a road, or one whose road gave nothing good.
+    if (community !== undefined && top.best < COMPOUND_SKIP) this.lookUp(q, this.communities, q.communityKeys, [[q.communityKey, 1]], top);
     if (top.best < FUZZY_CEILING) {
-      if (road !== undefined) this.lookUp(q, this.roads, q.roadKeys, this.similarRoads(road, roadKeyText), top);
+      if (road !== undefined && q.realRoad) this.lookUp(q, this.roads, q.roadKeys, this.similarRoads(road, roadKeyText), top);
       // A compound the registry knows by this name is not also sought a typo away: that would
       // scan whole compounds, mostly for nothing.
       if (compound !== undefined && compoundKeyId === UNKNOWN) {
         this.lookUp(q, this.compounds, q.compoundKeys, this.compounds.similar(compoundKeyText), top);
       }
+      // Nor is a village the registry has, unless the query's region rules it out (see the header).
+      if (community !== undefined && (!this.hasPlaces(this.communities, q.communityKey) || top.best <= CONFLICT)) {
+        this.similarCommunities(q, communityKey(community), top);
+      }
+    }
+    if (top.hits.length === 0 && retry) {
+      const other = otherVillageReading(parsed);
+      if (other) return this.searchParsed(other, regionPrefix, limit, false);
     }
     // Keys found later (typos) may raise an earlier answer: score everything against them all.
     return top.hits.map((hit) => this.candidate(q, hit)).sort((a, b) => b.score - a.score);
+  }
+
+  /**
+   * Visits the villages a typo away. Short names a typo apart are many (every county has a
+   * 红星村 and a 红新村): those in the query's region are visited first, the others only when
+   * they gave nothing better than a conflict would.
+   */
+  private similarCommunities(q: Query, key: string, top: TopHits): void {
+    const keys = this.communities.similar(key);
+    this.lookUp(q, this.communities, q.communityKeys, keys, top, true);
+    if (top.best <= CONFLICT) this.lookUp(q, this.communities, q.communityKeys, keys, top, false);
+  }
+
+  /** Whether any live record is filed under the key. */
+  private hasPlaces(family: NameFamily, keyId: number): boolean {
+    return keyId > 0 && family.placesOfKey[keyId].some((placeId) => this.places[placeId].slots.length > 0);
   }
 
   // ── Records ────────────────────────────────────────────────────────────────────────────
@@ -387,8 +471,24 @@ export class AddressIndex {
     this.regionIds[slot] = record.regionCode ? this.regions.intern(record.regionCode) : 0;
     this.addresses[slot] = record.address;
     this.slotOfId.set(record.id, slot);
-    this.roadPlace[slot] = this.join(slot, ROAD, this.roads);
+    const road = this.levelIds[row + ROAD];
+    if (parsed.road !== undefined && GROUP.test(parsed.road)) {
+      this.groupNames = grow(this.groupNames, road + 1, (n) => new Uint8Array(n));
+      this.groupNames[road] = 1;
+    }
+    // A record without a road (a village group is none) is filed under its community.
+    this.roadPlace[slot] = this.isVillageGroup(this.levelIds, row) ? -1 : this.join(slot, ROAD, this.roads);
     this.compoundPlace[slot] = this.join(slot, COMPOUND, this.compounds);
+    this.communityPlace[slot] = this.roadPlace[slot] >= 0 ? -1 : this.join(slot, COMMUNITY, this.communities);
+    const community = this.levelIds[row + COMMUNITY];
+    // The communities of road records are registered too, so that their typos and aliases score alike.
+    if (community !== 0 && !(this.communities.keyOfName[community] > 0)) this.communities.register(community, parsed.community as string);
+  }
+
+  /** Whether the row's road level holds a village group inside its village (see the header). */
+  private isVillageGroup(rows: Int32Array, off: number): boolean {
+    const road = rows[off + ROAD];
+    return road > 0 && this.groupNames[road] === 1 && rows[off + COMMUNITY] !== 0;
   }
 
   private newSlot(): number {
@@ -401,22 +501,27 @@ export class AddressIndex {
     this.regionIds = grow(this.regionIds, size, (n) => new Int32Array(n));
     this.roadPlace = grow(this.roadPlace, size, (n) => new Int32Array(n));
     this.compoundPlace = grow(this.compoundPlace, size, (n) => new Int32Array(n));
+    this.communityPlace = grow(this.communityPlace, size, (n) => new Int32Array(n));
     return slot;
   }
 
-  /** Files the slot in the place of its road (or compound) name; the place id, or -1 without that name. */
+  /**
+   * Files the slot in the place of its road, compound or community name; the place id, or -1
+   * without that name. Villages of one name are told apart by their township too.
+   */
   private join(slot: number, level: number, family: NameFamily): number {
     const row = slot * LEVELS;
     const nameId = this.levelIds[row + level];
     if (nameId === 0) return -1;
     const [p, c, d] = [this.levelIds[row + PROVINCE], this.levelIds[row + CITY], this.levelIds[row + DISTRICT]];
-    const key = `${level},${p},${c},${d},${nameId}`;
+    const t = level === COMMUNITY ? this.levelIds[row + TOWNSHIP] : 0;
+    const key = `${level},${p},${c},${d},${t},${nameId}`;
     let placeId = this.placeIds.get(key);
     if (placeId === undefined) {
       placeId = this.places.length;
       const levels = new Int32Array(LEVELS);
-      [levels[PROVINCE], levels[CITY], levels[DISTRICT], levels[level]] = [p, c, d, nameId];
-      this.places.push({ levels, slots: [], sumLon: 0, sumLat: 0, numbers: level === ROAD ? new Map() : null });
+      [levels[PROVINCE], levels[CITY], levels[DISTRICT], levels[TOWNSHIP], levels[level]] = [p, c, d, t, nameId];
+      this.places.push({ level, levels, slots: [], sumLon: 0, sumLat: 0, numbers: level === COMPOUND ? null : new Map() });
       this.placeIds.set(key, placeId);
       family.placesOfKey[family.register(nameId, this.names.values[nameId])].push(placeId);
     }
@@ -436,7 +541,7 @@ export class AddressIndex {
 
   /** Takes a record out of every place it is filed in and frees its slot. */
   private release(slot: number): void {
-    for (const placeId of [this.roadPlace[slot], this.compoundPlace[slot]]) {
+    for (const placeId of [this.roadPlace[slot], this.compoundPlace[slot], this.communityPlace[slot]]) {
       if (placeId < 0) continue;
       const place = this.places[placeId];
       removeFrom(place.slots, slot);
@@ -459,35 +564,47 @@ export class AddressIndex {
 
   // ── Search ─────────────────────────────────────────────────────────────────────────────
 
-  /** The query as name ids, or null when it names neither a road nor a compound to look up. */
+  /** The query as name ids, or null when it names no road, compound or community to look up. */
   private prepare(parsed: ParsedAddress, regionPrefix: string): Query | null {
-    if (parsed.road === undefined && parsed.compound === undefined) return null;
+    const group = parsed.road !== undefined && parsed.community !== undefined && GROUP.test(parsed.road);
+    const realRoad = parsed.road !== undefined && !group;
+    if (!realRoad && parsed.compound === undefined && parsed.community === undefined) return null;
     const ids = new Int32Array(LEVELS);
-    const compoundWeight = parsed.road === undefined ? ANCHOR_COMPOUND_WEIGHT : WEIGHT[COMPOUND];
+    const roadWeight = group ? GROUP_WEIGHT : WEIGHT[ROAD];
+    const compoundWeight = realRoad ? WEIGHT[COMPOUND] : ANCHOR_COMPOUND_WEIGHT;
+    const communityWeight = realRoad || parsed.compound !== undefined ? WEIGHT[COMMUNITY] : ANCHOR_COMMUNITY_WEIGHT;
     let totalWeight = 0;
     for (let l = 0; l < LEVELS; l++) {
       const value = parsed[ADDRESS_LEVELS[l]];
       if (value === undefined) continue;
       ids[l] = this.names.find(value);
-      totalWeight += l === COMPOUND ? compoundWeight : WEIGHT[l];
+      totalWeight += l === ROAD ? roadWeight : l === COMPOUND ? compoundWeight : l === COMMUNITY ? communityWeight : WEIGHT[l];
     }
     const chain = CHAIN.filter((l) => ids[l] !== 0);
     const chainPos = new Int8Array(LEVELS).fill(-1);
     chain.forEach((l, i) => (chainPos[l] = i));
-    const [roadKeys, compoundKeys] = [new Map<number, number>(), new Map<number, number>()];
-    const roadSuffixId = parsed.road === undefined ? 0 : this.roads.suffixes.find(roadSuffix(parsed.road));
+    const [roadKeys, compoundKeys, communityKeys] = [new Map<number, number>(), new Map<number, number>(), new Map<number, number>()];
+    const roadSuffixId = realRoad ? this.roads.suffixes.find(roadSuffix(parsed.road as string)) : 0;
     const compoundSuffixId = parsed.compound === undefined ? 0 : this.compounds.suffixes.find(compoundSuffix(parsed.compound));
+    const community = parsed.community;
     return {
       parsed,
       ids,
       totalWeight,
+      roadWeight,
       compoundWeight,
+      communityWeight,
+      realRoad,
+      group,
       chain,
       chainPos,
       roadKeys,
       compoundKeys,
+      communityKeys,
+      communityKey: community === undefined ? 0 : this.communities.keys.find(communityKey(community)),
       roadSuffix: roadSuffixId,
       compoundSuffix: compoundSuffixId,
+      communitySuffix: community === undefined ? 0 : this.communities.suffixes.find(communitySuffix(community)),
       regionPrefix,
     };
   }
@@ -503,15 +620,28 @@ export class AddressIndex {
     return keys;
   }
 
-  /** Visits the places filed under the given keys (those not visited yet). */
-  private lookUp(q: Query, family: NameFamily, seen: Map<number, number>, keys: Array<[number, number]>, top: TopHits): void {
+  /**
+   * Visits the places filed under the given keys (those not visited yet). `region` limits the
+   * visit to the places whose region agrees with the query's (true) or to the others (false):
+   * see similarCommunities.
+   */
+  private lookUp(
+    q: Query,
+    family: NameFamily,
+    seen: Map<number, number>,
+    keys: Array<[number, number]>,
+    top: TopHits,
+    region?: boolean,
+  ): void {
     for (const [keyId, quality] of keys) {
-      if (keyId <= 0 || seen.has(keyId)) continue;
+      if (keyId <= 0 || (seen.has(keyId) && region !== false)) continue;
       seen.set(keyId, quality);
       for (const placeId of family.placesOfKey[keyId]) {
         const place = this.places[placeId];
-        if (place.slots.length === 0 || this.bound(q, place, quality) <= top.floor) continue;
-        if (place.numbers) this.visitRoad(q, place, place.numbers, top);
+        if (place.slots.length === 0) continue;
+        const bound = this.bound(q, place, quality);
+        if (bound <= top.floor || (region !== undefined && region !== (bound === quality))) continue;
+        if (place.numbers) this.visitNumbers(q, place, place.numbers, top);
         else this.offerGroup(q, place.slots, place, top);
       }
     }
@@ -519,11 +649,12 @@ export class AddressIndex {
 
   /**
    * The most any answer from this place can score: the key's quality and the conflicts of
-   * the place's province, city and district with the query's (all other levels at their best).
+   * the place's province, city, district and township with the query's (all other levels at
+   * their best; only community places have a township).
    */
   private bound(q: Query, place: Place, quality: number): number {
     let bound = quality;
-    for (let l = PROVINCE; l <= DISTRICT; l++) {
+    for (let l = PROVINCE; l <= TOWNSHIP; l++) {
       const want = q.ids[l];
       const have = place.levels[l];
       if (want !== 0 && have !== 0 && have !== want && !(want > 0 && this.hasRegionName(place.levels, 0, want))) bound *= CONFLICT;
@@ -531,17 +662,33 @@ export class AddressIndex {
     return bound;
   }
 
-  /** The records at the query's number on this road, else the road itself. */
-  private visitRoad(q: Query, place: Place, numbers: Map<number, number | number[]>, top: TopHits): void {
+  /** The records at the query's number on this road or in this village, else the road or village itself. */
+  private visitNumbers(q: Query, place: Place, numbers: Map<number, number | number[]>, top: TopHits): void {
     const number = q.ids[NUMBER];
     if (number !== 0) {
       const group = number > 0 ? numbers.get(number) : undefined;
-      if (group !== undefined && this.offerGroup(q, group, place, top)) return;
+      if (group !== undefined && this.offerGroup(q, group, place, top) && this.inQueryGroup(q, place, group)) return;
     } else if (q.chain.length > 0 || q.ids[COMPOUND] !== 0) {
       const group = numbers.get(0); // 中山路金域华府3栋: records on the road without a number
       if (group !== undefined) this.offerGroup(q, group, place, top);
     }
-    this.offerRoad(q, place, top);
+    if (place.level === ROAD) this.offerRoad(q, place, top);
+    else this.offerCommunity(q, place, top);
+  }
+
+  /**
+   * Whether some record at the number could be the query's house: in a village, one in the
+   * query's village group or in none; else the group or village is offered as well.
+   */
+  private inQueryGroup(q: Query, place: Place, group: number | number[]): boolean {
+    if (place.level !== COMMUNITY || !q.group) return true;
+    const count = typeof group === 'number' ? 1 : group.length;
+    for (let i = 0; i < count; i++) {
+      const slot = typeof group === 'number' ? group : group[i];
+      const road = this.levelIds[slot * LEVELS + ROAD];
+      if ((road === 0 || road === q.ids[ROAD]) && this.inRegion(q, slot)) return true;
+    }
+    return false;
   }
 
   /**
@@ -626,6 +773,46 @@ export class AddressIndex {
     this.offerAggregate(q, levels, lon / n, lat / n, top);
   }
 
+  /**
+   * The village as a whole (its records' mean position), and first the query's village group
+   * in it when the village has that group. The village's road level is MISSING when the query
+   * asks for a group the village records others of, or for a road: that level is not matched.
+   */
+  private offerCommunity(q: Query, place: Place, top: TopHits): void {
+    const wanted = q.group ? q.ids[ROAD] : 0;
+    let [lon, lat, n] = [place.sumLon, place.sumLat, place.slots.length];
+    let [groupLon, groupLat, groupN] = [0, 0, 0];
+    let grouped = false;
+    if (q.regionPrefix || q.group) {
+      lon = lat = n = 0;
+      for (const slot of place.slots) {
+        if (!this.inRegion(q, slot)) continue;
+        lon += this.lons[slot];
+        lat += this.lats[slot];
+        n++;
+        const road = this.levelIds[slot * LEVELS + ROAD];
+        if (road !== 0) grouped = true;
+        if (road === wanted && wanted !== 0) {
+          groupLon += this.lons[slot];
+          groupLat += this.lats[slot];
+          groupN++;
+        }
+      }
+      if (n === 0) return;
+    }
+    const levels = this.scratch;
+    levels.fill(0);
+    for (let l = PROVINCE; l <= COMMUNITY; l++) levels[l] = place.levels[l];
+    if (q.ids[NUMBER] !== 0) levels[NUMBER] = MISSING;
+    for (const l of CHAIN) levels[l] = MISSING;
+    if (groupN > 0) {
+      levels[ROAD] = wanted;
+      this.offerAggregate(q, levels, groupLon / groupN, groupLat / groupN, top);
+    }
+    levels[ROAD] = (q.group ? grouped : q.ids[ROAD] !== 0) ? MISSING : 0;
+    this.offerAggregate(q, levels, lon / n, lat / n, top);
+  }
+
   private offerRecord(q: Query, slot: number, top: TopHits): void {
     top.offer(this.assess(q, this.levelIds, slot * LEVELS), slot, null);
   }
@@ -670,8 +857,12 @@ export class AddressIndex {
       const want = ids[l];
       if (want === 0) continue;
       const have = rows[off + l];
+      let quality = 0;
       if (have === want) {
         matched |= 1 << l;
+      } else if (l === COMMUNITY && have > 0 && (quality = this.communityMatch(q, have)) > 0) {
+        matched |= 1 << l; // a typo or another suffix (村 for 社区)
+        factor *= quality;
       } else if (have !== 0 && want > 0 && this.hasRegionName(rows, off, want)) {
         matched |= 1 << l;
         factor *= MISPLACED_REGION;
@@ -679,21 +870,39 @@ export class AddressIndex {
         unmatched |= 1 << l;
         factor *= CONFLICT;
       }
-      if ((unmatched & (1 << l)) === 0) satisfied += WEIGHT[l];
+      if ((unmatched & (1 << l)) === 0) satisfied += l === COMMUNITY ? q.communityWeight : WEIGHT[l];
     }
+    const rowRoad = rows[off + ROAD];
+    const rowGroup = this.isVillageGroup(rows, off);
+    // The community anchors a row that has no road of its own: one filed under its village.
+    const communityOk = ids[COMMUNITY] !== 0 && (matched & (1 << COMMUNITY)) !== 0 && (rowRoad <= 0 || rowGroup);
     let roadOk = false;
-    if (ids[ROAD] !== 0) {
-      const road = this.nameMatch(q.roadKeys, this.roads, q.roadSuffix, rows[off + ROAD]);
+    let streetOk = true; // whether the house number can count: its road or village group is not another
+    if (q.group) {
+      if (rowRoad === ids[ROAD]) {
+        roadOk = true;
+        matched |= 1 << ROAD;
+        satisfied += q.roadWeight;
+      } else if (rowRoad === 0 || (rowRoad > 0 && !rowGroup)) {
+        satisfied += q.roadWeight; // the registry does not record groups here
+        factor *= UNRECORDED;
+      } else {
+        unmatched |= 1 << ROAD;
+        streetOk = false;
+      }
+    } else if (ids[ROAD] !== 0) {
+      const road = rowGroup ? UNNAMED : this.nameMatch(q.roadKeys, this.roads, q.roadSuffix, rowRoad);
       roadOk = road > 0;
       if (road === OTHER_NAME) unmatched |= 1 << ROAD;
-      else satisfied += WEIGHT[ROAD];
+      else satisfied += q.roadWeight;
       if (roadOk) matched |= 1 << ROAD;
       factor *= road === UNNAMED ? UNRECORDED : road === OTHER_NAME ? 1 : road;
+      streetOk = roadOk || (road === UNNAMED && communityOk);
     }
     let numberOk = false;
     if (ids[NUMBER] !== 0) {
       const have = rows[off + NUMBER];
-      if (have === ids[NUMBER] && (roadOk || ids[ROAD] === 0)) {
+      if (have === ids[NUMBER] && streetOk) {
         numberOk = true;
         matched |= 1 << NUMBER;
         satisfied += WEIGHT[NUMBER];
@@ -712,7 +921,8 @@ export class AddressIndex {
       factor *= compound === UNNAMED ? UNRECORDED : compound === OTHER_NAME ? OTHER_COMPOUND : compound;
     }
     // Building, unit and room count inside a matched house number or compound, in order.
-    let inside = (ids[NUMBER] !== 0 ? numberOk : roadOk) || compoundOk;
+    const anchored = (roadOk && !q.group) || (communityOk && streetOk);
+    let inside = (ids[NUMBER] !== 0 ? numberOk : anchored) || compoundOk;
     for (const l of CHAIN) {
       if (ids[l] === 0) continue;
       inside &&= rows[off + l] === ids[l];
@@ -724,9 +934,24 @@ export class AddressIndex {
     for (let l = NUMBER; l < LEVELS; l++) {
       if (rows[off + l] > 0 && (matched & (1 << l)) === 0) factor *= EXTRA_LEVEL;
     }
+    if (rowGroup && ids[ROAD] === 0) factor *= EXTRA_LEVEL; // a village group the query does not give
     this.verdict.matched = matched;
     this.verdict.unmatched = unmatched;
-    return roadOk || compoundOk ? (satisfied / q.totalWeight) * factor : 0;
+    // A village group alone anchors nothing: 3组 is in every village.
+    return (roadOk && !q.group) || compoundOk || communityOk ? (satisfied / q.totalWeight) * factor : 0;
+  }
+
+  /**
+   * How a row's community (name id `have`, not the query's) answers the query's: the quality
+   * of the match when it has the query's key (another suffix: ×SUFFIX_ALIAS) or one a typo
+   * away being looked up, else 0.
+   */
+  private communityMatch(q: Query, have: number): number {
+    const keyId = this.communities.keyOfName[have];
+    if (!(keyId > 0)) return 0;
+    const quality = keyId === q.communityKey ? 1 : q.communityKeys.get(keyId);
+    if (quality === undefined) return 0;
+    return quality * (this.communities.suffixOfName[have] === q.communitySuffix ? 1 : SUFFIX_ALIAS);
   }
 
   /**
@@ -765,6 +990,34 @@ export class AddressIndex {
       levels,
     };
   }
+}
+
+/**
+ * The other reading of a natural village, tried when the first finds nothing: 下村45号 parses
+ * as the village 下村, but the registry may hold it as the road of 甸尾村委会下村45号; and
+ * 甸尾村委会下村45号 parses with the road 下村, which the registry may hold as the village of
+ * 下村45号 (新村12号, without its township, is such a road too). A village named alone
+ * (天荒坪镇余村村) parses as a compound: it is tried as the village. Null when the query has
+ * no such village.
+ */
+function otherVillageReading(parsed: ParsedAddress): ParsedAddress | null {
+  const { road, community, compound } = parsed;
+  if (road === undefined && community === undefined && compound !== undefined && compound.length >= 2 && compound.endsWith('村')) {
+    const other = { ...parsed, community: compound };
+    delete other.compound;
+    return other;
+  }
+  if (road === undefined && community !== undefined && communitySuffix(community) === '村') {
+    const other = { ...parsed, road: community };
+    delete other.community;
+    return other;
+  }
+  if (road !== undefined && road.length >= 2 && road.endsWith('村') && roadSuffix(road) === '') {
+    const other = { ...parsed, community: road };
+    delete other.road;
+    return other;
+  }
+  return null;
 }
 
 /** Removes one occurrence of a value from an unordered list (swap with the last). */

@@ -48,9 +48,10 @@ const TOWNSHIP = new RegExp(`(${name('省市区县号')}{1,8}?)(街道办事处|
 /**
  * 社区 / 居委会 → …社区; 村委会 / 村 → …村. A village (…村) only when more address follows,
  * and not when a road suffix does, maybe after a direction: 中关村大街 and 中关村东路 are roads.
+ * …新村 is a compound (曹杨新村), except 新村 alone right after a 镇 or 乡: the village of that name.
  */
 const COMMUNITY = new RegExp(
-  `(${name('省市区县号镇乡')}{1,10}?)(?:(社区居民委员会|社区居委会|居民委员会|社区|居委会)|(村民委员会|村委会|(?<!新)村(?!村|$|[东西南北中]?(?:大街|大道|胡同|横街|支路|[路街道巷弄里]))))(?![路街道巷弄里])`,
+  `(${name('省市区县号镇乡')}{1,10}?)(?:(社区居民委员会|社区居委会|居民委员会|社区|居委会)|(村民委员会|村委会|(?<!(?:^|[^镇乡])新)村(?!村|$|[东西南北中]?(?:大街|大道|胡同|横街|支路|[路街道巷弄里]))))(?![路街道巷弄里])`,
   'y',
 );
 /** A road: an ideograph, then ideographs, digits or letters (中山东1路), then the suffix. 弄 after digits is a lane number. */
@@ -108,9 +109,15 @@ function parseRegions(s: Scanner, out: ParsedAddress): void {
 
 /**
  * Road segments in a row make one road (中山路三巷); a village group stands in for a road; else
- * a run of ideographs right before a house number is taken for a road.
+ * a run of ideographs right before a house number is taken for a road. A village written again
+ * after its committee (甸尾村委会甸尾村45号: the natural village of the same name) is skipped.
  */
 function parseRoad(s: Scanner, out: ParsedAddress): void {
+  const village = out.community;
+  if (village?.endsWith('村') && s.text.startsWith(village, s.pos)) {
+    const next = s.text.charAt(s.pos + village.length);
+    if (next === '' || (next >= '0' && next <= '9')) s.pos += village.length;
+  }
   let road = '';
   for (let m = s.take(ROAD); m; m = s.take(ROAD)) road += m[0];
   if (!road) road = s.take(VILLAGE_GROUP)?.[0] ?? '';

@@ -58,7 +58,37 @@ function registry(): AddressRecord[] {
   return records;
 }
 
-const RECORDS = registry();
+/**
+ * Rural addresses, hung on a village (村) and maybe a village group (组) with no road, and an
+ * urban community without a road. Ids from 10,000.
+ */
+function villages(): AddressRecord[] {
+  const records: AddressRecord[] = [];
+  const add = (address: string, lon: number, lat: number, regionCode: string) =>
+    records.push({ id: 10_000 + records.length, address, lon, lat, regionCode });
+  // 余村村 numbers its houses across its groups: 3组 has 1–15 (12 is REAL id 10), 5组 16–30.
+  for (let n = 1; n <= 30; n++) {
+    if (n !== 12) add(`浙江省湖州市安吉县天荒坪镇余村村${n <= 15 ? 3 : 5}组${n}号`, 119.6 + n * 1e-4, 30.52 + (n <= 15 ? 0 : 0.004), '330523106000');
+  }
+  // 鲁家村 records no groups.
+  for (let n = 1; n <= 20; n++) add(`浙江省湖州市安吉县递铺街道鲁家村${n}号`, 119.66 + n * 1e-4, 30.61, '330523001000');
+  // Three villages named 红星村: two townships of 安吉县, and 德清县.
+  for (let n = 1; n <= 10; n++) add(`浙江省湖州市安吉县孝丰镇红星村${n}号`, 119.55 + n * 1e-4, 30.55, '330523102000');
+  for (let n = 1; n <= 10; n++) add(`浙江省湖州市安吉县梅溪镇红星村${n}号`, 119.7 + n * 1e-4, 30.75, '330523104000');
+  for (let n = 1; n <= 5; n++) add(`浙江省湖州市德清县乾元镇红星村${n}号`, 120.0 + n * 1e-4, 30.55, '330521101000');
+  // 新村, the village, with groups.
+  for (let n = 1; n <= 6; n++) add(`浙江省湖州市安吉县孝丰镇新村${n <= 3 ? 1 : 2}组${n}号`, 119.57 + n * 1e-4, 30.56, '330523102000');
+  // A 村委会 and its natural villages: 甸尾村 (written again after the committee) and 下村.
+  for (let n = 40; n <= 50; n++) add(`云南省昆明市盘龙区滇源街道甸尾村委会甸尾村${n}号`, 102.88 + n * 1e-4, 25.3, '530103110000');
+  for (let n = 1; n <= 5; n++) add(`云南省昆明市盘龙区滇源街道甸尾村委会下村${n}号`, 102.9 + n * 1e-4, 25.31, '530103110000');
+  // Urban houses hung on a community alone, beside 南后街12号 (REAL id 5) in it.
+  for (const n of [8, 12, 20]) add(`福州市鼓楼区东街街道三坊七巷社区${n}号`, 119.295 + n * 1e-5, 26.085, '350102002000');
+  return records;
+}
+
+const VILLAGES = villages();
+const URBAN = registry();
+const RECORDS = [...URBAN, ...VILLAGES];
 const idOf = (address: string) => {
   const record = RECORDS.find((r) => r.address === address);
   if (!record) throw new Error(`no record ${address}`);
@@ -335,5 +365,167 @@ describe('AddressIndex: updates', () => {
     expect(index.size).toBe(1);
     expect(index.search('五四路88号').map((c) => c.id)).not.toContain(1);
     expect(first('五四路90号', index)).toMatchObject({ id: 1, lon: 2 });
+  });
+});
+
+describe('AddressIndex: villages and communities without a road', () => {
+  const at = (address: string) => idOf(address);
+  const village = (part: string) => RECORDS.filter((r) => r.address.includes(part));
+
+  it('ranks every village record first for its exact text, with a score of 1', () => {
+    for (const record of VILLAGES) {
+      const top = first(record.address);
+      expect(top.id, record.address).toBe(record.id);
+      expect(top.score, record.address).toBeCloseTo(1, 6);
+      expect(top.unmatched, record.address).toEqual([]);
+      expect(top.matchedLevel, record.address).toBe('number');
+    }
+    expect(first('浙江省湖州市安吉县递铺街道鲁家村7号').levels).toEqual({
+      province: '浙江省',
+      city: '湖州市',
+      district: '安吉县',
+      township: '递铺街道',
+      community: '鲁家村',
+      number: '7',
+    });
+  });
+
+  it('finds village records without their province, city, district and township', () => {
+    expect(first('鲁家村7号')).toMatchObject({ id: at('浙江省湖州市安吉县递铺街道鲁家村7号'), score: 1 });
+    expect(first('安吉县鲁家村7号').id).toBe(at('浙江省湖州市安吉县递铺街道鲁家村7号'));
+    expect(first('余村村5组20号').id).toBe(at('浙江省湖州市安吉县天荒坪镇余村村5组20号'));
+    expect(first('余村村3组12号').id).toBe(10);
+    expect(first('余村12号').id).toBe(10); // the village without its committee's 村
+    expect(first('甸尾村45号').id).toBe(at('云南省昆明市盘龙区滇源街道甸尾村委会甸尾村45号'));
+    expect(first('甸尾村委会甸尾村45号').id).toBe(at('云南省昆明市盘龙区滇源街道甸尾村委会甸尾村45号'));
+    expect(first('滇源街道甸尾村委会45号').id).toBe(at('云南省昆明市盘龙区滇源街道甸尾村委会甸尾村45号'));
+    expect(first('孝丰镇新村2组5号').id).toBe(at('浙江省湖州市安吉县孝丰镇新村2组5号'));
+    expect(first('三坊七巷社区12号').id).toBe(at('福州市鼓楼区东街街道三坊七巷社区12号'));
+    expect(first('三坊七巷居委会8号').id).toBe(at('福州市鼓楼区东街街道三坊七巷社区8号'));
+  });
+
+  it('reads Chinese numerals for the group and the number', () => {
+    expect(first('鲁家村十二号').id).toBe(at('浙江省湖州市安吉县递铺街道鲁家村12号'));
+    expect(first('余村村三组十二号').id).toBe(10);
+    expect(first('安吉县余村村五组二十三号').id).toBe(at('浙江省湖州市安吉县天荒坪镇余村村5组23号'));
+  });
+
+  it('finds a village with one character wrong in its name, for a typo score', () => {
+    for (const query of ['鲁佳村12号', '安吉县递铺街道鲁佳村12号', '家鲁村12号']) {
+      const top = first(query);
+      expect(top.id, query).toBe(at('浙江省湖州市安吉县递铺街道鲁家村12号'));
+      expect(top.score, query).toBeLessThan(0.9);
+      expect(top.score, query).toBeGreaterThan(0.7);
+    }
+    expect(first('甸伟村45号').id).toBe(at('云南省昆明市盘龙区滇源街道甸尾村委会甸尾村45号'));
+    expect(first('鲁家村12号').score).toBeGreaterThan(first('鲁佳村12号').score);
+  });
+
+  it('answers with the village when its number is not in the registry', () => {
+    const top = first('浙江省湖州市安吉县递铺街道鲁家村99号');
+    const all = village('鲁家村');
+    expect(top).toMatchObject({ id: null, address: '浙江省湖州市安吉县递铺街道鲁家村', matchedLevel: 'community' });
+    expect(top.unmatched).toContain('number');
+    expect(top.lon).toBeCloseTo(mean(all).lon, 9);
+    expect(top.lat).toBeCloseTo(mean(all).lat, 9);
+    expect(top.score).toBeGreaterThan(0.3);
+    expect(top.score).toBeLessThan(0.8);
+    expect(top.levels).toEqual({ province: '浙江省', city: '湖州市', district: '安吉县', township: '递铺街道', community: '鲁家村' });
+    expect(first('鲁家村99号')).toMatchObject({ id: null, matchedLevel: 'community', unmatched: ['number'] });
+    // Named alone, the village is the answer, whole.
+    expect(first('鲁家村')).toMatchObject({ id: null, matchedLevel: 'community', unmatched: [], score: 1 });
+    expect(first('递铺街道鲁家村')).toMatchObject({ id: null, address: '浙江省湖州市安吉县递铺街道鲁家村' });
+    // Over the queried region's records only.
+    const [prefixed] = INDEX.search('红星村99号', { regionPrefix: '330523104' });
+    expect(prefixed).toMatchObject({ id: null, address: '浙江省湖州市安吉县梅溪镇红星村', matchedLevel: 'community' });
+    expect(prefixed.lon).toBeCloseTo(mean(village('梅溪镇红星村')).lon, 9);
+  });
+
+  it('answers with the village group when the number is not in it', () => {
+    const top = first('余村村3组99号');
+    const group = village('余村村3组');
+    expect(top).toMatchObject({ id: null, address: '浙江省湖州市安吉县天荒坪镇余村村3组', matchedLevel: 'road', unmatched: ['number'] });
+    expect(top.lon).toBeCloseTo(mean(group).lon, 9);
+    expect(top.lat).toBeCloseTo(mean(group).lat, 9);
+    expect(top.score).toBeLessThan(0.8);
+    // 12 is a house of 3组, not of 5组: the number does not count in another group.
+    const other = first('余村村5组12号');
+    expect(other).toMatchObject({ id: null, address: '浙江省湖州市安吉县天荒坪镇余村村5组', unmatched: ['number'] });
+    expect(INDEX.search('余村村5组12号').find((c) => c.id === 10)?.unmatched).toEqual(['road', 'number']);
+  });
+
+  it('matches a village group as written, and without it when the registry or the query leaves it out', () => {
+    expect(first('余村村3组12号').score).toBeCloseTo(1, 6);
+    // The registry has groups, the query none: the record's group is an extra level.
+    const withoutGroup = first('余村村12号');
+    expect(withoutGroup).toMatchObject({ id: 10, unmatched: [], matchedLevel: 'number' });
+    expect(withoutGroup.score).toBeCloseTo(0.97, 6);
+    // The registry has no groups, the query one: it is a level the registry does not record.
+    const extraGroup = first('鲁家村2组12号');
+    expect(extraGroup).toMatchObject({ id: at('浙江省湖州市安吉县递铺街道鲁家村12号'), unmatched: [], matchedLevel: 'number' });
+    expect(extraGroup.score).toBeCloseTo(0.97, 6);
+    expect(first('鲁家村2组99号')).toMatchObject({ id: null, matchedLevel: 'community', unmatched: ['number'] });
+  });
+
+  it('tells villages of one name apart by the township or district in the query', () => {
+    for (const [query, address] of [
+      ['孝丰镇红星村8号', '浙江省湖州市安吉县孝丰镇红星村8号'],
+      ['安吉县梅溪镇红星村8号', '浙江省湖州市安吉县梅溪镇红星村8号'],
+      ['浙江省湖州市安吉县孝丰镇红星村3号', '浙江省湖州市安吉县孝丰镇红星村3号'],
+      ['德清县红星村3号', '浙江省湖州市德清县乾元镇红星村3号'],
+      ['乾元镇红星村3号', '浙江省湖州市德清县乾元镇红星村3号'],
+    ]) {
+      const [top, next] = INDEX.search(query);
+      expect(top.id, query).toBe(at(address));
+      expect(top.score, query).toBeGreaterThan(0.95);
+      expect(next.score, query).toBeLessThanOrEqual(0.5);
+    }
+    const [, other] = INDEX.search('孝丰镇红星村8号');
+    expect(other).toMatchObject({ id: at('浙江省湖州市安吉县梅溪镇红星村8号'), unmatched: ['township'] });
+    // Without a township, villages of one name tie.
+    const tied = INDEX.search('红星村8号');
+    expect(tied.slice(0, 2).map((c) => c.id).sort()).toEqual(
+      [at('浙江省湖州市安吉县孝丰镇红星村8号'), at('浙江省湖州市安吉县梅溪镇红星村8号')].sort(),
+    );
+    expect(tied[0].score).toBeCloseTo(tied[1].score, 9);
+  });
+
+  it('finds a natural village held as the road of its 村委会, and a village named alone', () => {
+    const xiacun3 = at('云南省昆明市盘龙区滇源街道甸尾村委会下村3号');
+    expect(first('下村3号').id).toBe(xiacun3);
+    expect(first('甸尾村委会下村3号').id).toBe(xiacun3);
+    expect(first('滇源街道下村3号').id).toBe(xiacun3);
+    expect(first('天荒坪镇余村村')).toMatchObject({ id: null, address: '浙江省湖州市安吉县天荒坪镇余村村', matchedLevel: 'community' });
+  });
+
+  it('leaves urban road and compound results as they are without the villages', () => {
+    const urban = built(URBAN);
+    const queries = [
+      ...REAL.map((r) => r.address),
+      '南后街12号',
+      '三坊七巷社区南后街12号',
+      '福建省福州市台江区南后街12号',
+      '五四路88号',
+      '福建省福州市台江区五四路88号',
+      '杨乔东路12号',
+      '关山大道355号9栋1单元',
+      '金域华府3栋2单元501',
+      '光谷天地',
+      '中关村大街27号',
+      '北京路12号',
+    ];
+    for (const query of queries) expect(INDEX.search(query), query).toEqual(urban.search(query));
+  });
+
+  it('takes removed village records out of the village', () => {
+    const index = built();
+    const removed = at('浙江省湖州市安吉县递铺街道鲁家村7号');
+    index.remove([removed]);
+    expect(index.search('鲁家村7号').map((c) => c.id)).not.toContain(removed);
+    const [top] = index.search('鲁家村7号');
+    expect(top).toMatchObject({ id: null, matchedLevel: 'community' });
+    expect(top.lon).toBeCloseTo(mean(village('鲁家村').filter((r) => r.id !== removed)).lon, 9);
+    index.upsert([VILLAGES.find((r) => r.id === removed) as AddressRecord]);
+    expect(first('鲁家村7号', index).id).toBe(removed);
   });
 });

@@ -28,6 +28,15 @@ const FULL: Array<[string, ParsedAddress]> = [
     '浙江省湖州市安吉县天荒坪镇余村村3组12号',
     { province: '浙江省', city: '湖州市', district: '安吉县', township: '天荒坪镇', community: '余村村', road: '3组', number: '12' },
   ],
+  [
+    '浙江省湖州市安吉县天荒坪镇余村村12号',
+    { province: '浙江省', city: '湖州市', district: '安吉县', township: '天荒坪镇', community: '余村村', number: '12' },
+  ],
+  [
+    '云南省昆明市盘龙区滇源街道甸尾村委会甸尾村45号',
+    { province: '云南省', city: '昆明市', district: '盘龙区', township: '滇源街道', community: '甸尾村', number: '45' },
+  ],
+  ['福州市鼓楼区东街街道三坊七巷社区12号', { city: '福州市', district: '鼓楼区', township: '东街街道', community: '三坊七巷社区', number: '12' }],
   ['广西壮族自治区南宁市青秀区民族大道100号', { province: '广西壮族自治区', city: '南宁市', district: '青秀区', road: '民族大道', number: '100' }],
   ['湖北省恩施土家族苗族自治州恩施市舞阳大街1号', { province: '湖北省', city: '恩施土家族苗族自治州', district: '恩施市', road: '舞阳大街', number: '1' }],
   ['内蒙古自治区锡林郭勒盟锡林浩特市额尔敦路8号', { province: '内蒙古自治区', city: '锡林郭勒盟', district: '锡林浩特市', road: '额尔敦路', number: '8' }],
@@ -110,6 +119,30 @@ describe('parseAddress: roads and numbers', () => {
   it('does not take a building number for a house number', () => {
     expect(parseAddress('中山路5号楼')).toEqual({ road: '中山路', building: '5' });
     expect(parseAddress('中山路3栋')).toEqual({ road: '中山路', building: '3' });
+  });
+
+  it('reads villages without a road: the number right after the village, or after its group', () => {
+    expect(parseAddress('余村村12号')).toEqual({ community: '余村村', number: '12' });
+    expect(parseAddress('余村村三组十二号')).toEqual({ community: '余村村', road: '3组', number: '12' });
+    expect(parseAddress('天荒坪镇余村村民委员会3组12号')).toEqual({ township: '天荒坪镇', community: '余村村', road: '3组', number: '12' });
+    expect(parseAddress('三坊七巷社区12号')).toEqual({ community: '三坊七巷社区', number: '12' });
+  });
+
+  it('skips a village written again after its committee, but keeps another natural village as the road', () => {
+    expect(parseAddress('甸尾村委会甸尾村45号')).toEqual({ community: '甸尾村', number: '45' });
+    expect(parseAddress('甸尾村委会甸尾村3组45号')).toEqual({ community: '甸尾村', road: '3组', number: '45' });
+    expect(parseAddress('甸尾村委会甸尾村路5号')).toEqual({ community: '甸尾村', road: '甸尾村路', number: '5' });
+    expect(parseAddress('甸尾村委会下村45号')).toEqual({ community: '甸尾村', road: '下村', number: '45' });
+  });
+
+  it('reads 新村 right after a 镇 or 乡 as the village, and …新村 elsewhere as before', () => {
+    expect(parseAddress('安吉县孝丰镇新村12号')).toEqual({ district: '安吉县', township: '孝丰镇', community: '新村', number: '12' });
+    expect(parseAddress('孝丰乡新村3组12号')).toEqual({ township: '孝丰乡', community: '新村', road: '3组', number: '12' });
+    expect(parseAddress('新村3号楼')).toEqual({ compound: '新村', building: '3' });
+    expect(parseAddress('曹杨新村3号楼')).toEqual({ compound: '曹杨新村', building: '3' });
+    expect(parseAddress('孝丰镇曹杨新村3号楼')).toEqual({ township: '孝丰镇', compound: '曹杨新村', building: '3' });
+    expect(parseAddress('普陀区新村路1号')).toEqual({ district: '普陀区', road: '新村路', number: '1' });
+    expect(parseAddress('北京市海淀区中关村大街27号')).toEqual({ province: '北京市', city: '北京市', district: '海淀区', road: '中关村大街', number: '27' });
   });
 
   it('joins road segments, and takes a village group or an unknown suffix before a number as the road', () => {
