@@ -21,6 +21,7 @@ import { geocodeRouter } from './routes/geocode.js';
 import { devicesRouter, gridCamerasRouter } from './routes/devices.js';
 import { incidentsRouter } from './routes/incidents.js';
 import { open311Errors, open311Router } from './routes/open311.js';
+import { incidentViewsRouter } from './routes/incident-views.js';
 import { IncidentService } from './services/incidents.js';
 import { FeedIngest } from './services/feed-ingest.js';
 import { feedsRouter, mediaRouter } from './routes/feeds.js';
@@ -71,6 +72,7 @@ export function createApp(store: Store, limits: Limits, services: AppServices = 
   app.use('/api/incidents', incidentsRouter(store, incidents));
   app.use('/api/feeds', feedsRouter(ingest));
   app.use('/api/media', mediaRouter(store));
+  app.use('/api', incidentViewsRouter(store, incidents));
   app.use('/open311/v2', open311Router(store, incidents));
   // The app-wide JSON parser fails before the Open311 router runs: answer in Open311's shape too.
   app.use('/open311/v2', open311Errors);

@@ -1,0 +1,126 @@
+/**
+ * Incidents for maps and screens:
+ * - GET /api/heatmap — incidents counted in square cells sized for the zoom (weighted points
+ *   for an OpenLayers Heatmap layer);
+ * - GET /api/stats — a region's incidents by child region (a village's: by grid) with
+ *   households, statuses, categories, deadline lights and on-time rate;
+ * - GET /api/events/stream — new and changed incidents as server-sent events.
+ */
+import { Router, type Request } from 'express';
+import type { Store } from '../db/connect.js';
+import type { IncidentService } from '../services/incidents.js';
+import { badRequest } from '../errors.js';
+import { incidentFilter } from './incidents.js';
+import { codeParam, integerParam, stringParam } from './params.js';
+import { cellDegrees, cellSpan, incidentHeatmap, MAX_HEATMAP_CELLS, regionStats } from '../db/incident-stats.js';
+import { IncidentFeed, type FeedSink } from '../services/incident-feed.js';
+import { levelOfRegionCode } from '../geo/codes.js';
+
+const DEFAULT_ZOOM = 12;
+const MAX_ZOOM = 22;
+/** The browser waits this long before reconnecting a dropped stream. */
+const RETRY_MS = 3000;
+/** A client this far behind (bytes not yet taken by its socket) is dropped; it reconnects and replays. */
+const MAX_BUFFERED = 1 << 20;
+
+/** Query parameters that a stream cannot honour (they depend on time, or on state that changes). */
+const NOT_ON_STREAM = ['status', 'light', 'from', 'to'];
+
+function lastEventIdOf(req: Request): number | undefined {
+  const raw = req.get('Last-Event-ID') ?? stringParam(req, 'lastEventId');
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const value = Number(raw.trim());
+  if (!/^\d{1,15}$/.test(raw.trim()) || !Number.isSafeInteger(value)) throw badRequest('invalid_parameter', `Last-Event-ID must be an event id (a non-negative integer), got "${raw}"`);
+  return value;
+}
+
+export function incidentViewsRouter(store: Store, incidents: IncidentService): Router {
+  const router = Router();
+  const categoryCodes = () => incidents.rules.categories.map((c) => c.code);
+  let feed: IncidentFeed | undefined;
+  const liveFeed = () => (feed ??= new IncidentFeed(store.db, incidents.clock));
+
+  router.get('/heatmap', async (req, res) => {
+    const filter = incidentFilter(req, categoryCodes());
+    const zoom = integerParam(req, 'zoom', DEFAULT_ZOOM, 0, MAX_ZOOM);
+    if (!filter.bbox) throw badRequest('bbox_required', 'bbox=minLon,minLat,maxLon,maxLat is required: the heatmap covers the map view');
+    const cellDeg = cellDegrees(zoom);
+    const span = cellSpan(filter.bbox, cellDeg);
+    if (span.cells > MAX_HEATMAP_CELLS) {
+      throw badRequest(
+        'bbox_too_large',
+        `bbox spans ${span.columns} × ${span.rows} = ${span.cells} cells of ${cellDeg}° at zoom ${zoom}; at most ${MAX_HEATMAP_CELLS}: give a smaller bbox or a lower zoom`,
+        { cells: span.cells, maxCells: MAX_HEATMAP_CELLS, cellDeg },
+      );
+    }
+    const heatmap = await incidentHeatmap(store.db, filter, cellDeg, incidents.clock.now());
+    res.json({ zoom, cellDeg, ...heatmap });
+  });
+
+  router.get('/stats', async (req, res) => {
+    const raw = stringParam(req, 'region');
+    if (raw === undefined) throw badRequest('region_required', 'region=<12-digit region code> is required');
+    const code = codeParam(raw, 12);
+    if (!levelOfRegionCode(code)) throw badRequest('invalid_code', `"${code}" is not a region code`);
+    const filter = incidentFilter(req, categoryCodes());
+    const now = incidents.clock.now();
+    const stats = await regionStats(store.db, code, filter, categoryCodes(), now);
+    res.json({ ...stats, from: filter.from?.toISOString() ?? null, to: filter.to?.toISOString() ?? null, asOf: now.toISOString() });
+  });
+
+  router.get('/events/stream', async (req, res) => {
+    for (const name of NOT_ON_STREAM) {
+      if (req.query[name] !== undefined) throw badRequest('invalid_parameter', `The stream cannot filter by ${name}; filters: region, grid, category, bbox`);
+    }
+    const { regionPrefix, gridCode, categories, bbox } = incidentFilter(req, categoryCodes());
+    const lastEventId = lastEventIdOf(req);
+
+    let closed = false;
+    const write = (chunk: string) => {
+      if (closed) return;
+      res.write(chunk);
+      // A client that does not keep up is dropped; it reconnects with Last-Event-ID and replays.
+      if (res.writableLength > MAX_BUFFERED) {
+        closed = true;
+        res.end();
+      }
+    };
+    const sink: FeedSink = {
+      open: () => {
+        if (closed) return;
+        res.status(200).set({
+          'Content-Type': 'text/event-stream; charset=utf-8',
+          'Cache-Control': 'no-cache',
+          Connection: 'keep-alive',
+          'X-Accel-Buffering': 'no',
+        });
+        res.flushHeaders();
+        req.socket.setNoDelay(true);
+        // The connection stays open: no idle timeout (the heartbeat keeps proxies from closing it).
+        req.socket.setTimeout(0);
+        write(`retry: ${RETRY_MS}\n\n`);
+      },
+      incident: (incident) => write(`id: ${incident.changeSeq}\nevent: incident\ndata: ${JSON.stringify(incident)}\n\n`),
+      reset: (id) =>
+        write(`id: ${id}\nevent: reset\ndata: ${JSON.stringify({ reason: 'too_many_changes', message: 'Too many changes to replay: reload the incidents, then follow this stream' })}\n\n`),
+      ping: () => write(': ping\n\n'),
+    };
+    // The response (not the request: its 'close' comes when its body has been read) closes when
+    // the client goes away.
+    const subscribing = liveFeed().subscribe(sink, { regionPrefix, gridCode, categories, bbox }, lastEventId);
+    res.on('close', () => {
+      closed = true;
+      subscribing.then((subscription) => subscription.close()).catch(() => {});
+    });
+    try {
+      await subscribing;
+    } catch (error) {
+      if (!res.headersSent) throw error;
+      // The stream has begun: all that is left is to end it (the client will reconnect).
+      console.error('[gridgov] event stream failed:', error);
+      res.end();
+    }
+  });
+
+  return router;
+}
