@@ -57,6 +57,14 @@ describe('cameraSector', () => {
     expect(bearing(CAMERA_POSITION, middle)).toBeCloseTo(90, 2);
   });
 
+  it('points just west of north at heading 359, its view straddling north', () => {
+    const arc = arcOf(cameraSector({ ...CAMERA, heading: 359, fov: 60, rangeM: 100 }));
+    expect(bearing(CAMERA_POSITION, arc[(arc.length - 1) / 2])).toBeCloseTo(-1, 2);
+    expect(bearing(CAMERA_POSITION, arc[0])).toBeCloseTo(29, 2);
+    expect(bearing(CAMERA_POSITION, arc[arc.length - 1])).toBeCloseTo(-31, 2);
+    expect(metresFromCamera(arc[(arc.length - 1) / 2])).toBeCloseTo(100, 1);
+  });
+
   it('wraps across north for heading 350 with a 40° view', () => {
     const sector = cameraSector({ ...CAMERA, heading: 350, fov: 40, rangeM: 100 });
     const arc = arcOf(sector);
