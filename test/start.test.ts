@@ -75,6 +75,9 @@ async function stop(running: Running): Promise<number | null> {
   return new Promise((resolve) => running.child.once('exit', (code) => resolve(code)));
 }
 
+// Each test starts the real service (a cold PGlite start is ~10 s, more on a loaded CI machine).
+const START_TIMEOUT = 240_000;
+
 /** `npm run import:addresses -- …args` in a child process: its exit code and output. */
 function importAddresses(env: Record<string, string>, args: string[]): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/import-addresses.ts', ...args], {
@@ -87,7 +90,7 @@ function importAddresses(env: Record<string, string>, args: string[]): Promise<{
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
 }
 
-describe('npm run import:addresses', () => {
+describe('npm run import:addresses', { timeout: START_TIMEOUT }, () => {
   it('imports a file with a progress bar, refuses bad rows unless asked, and the service geocodes the result', async () => {
     const env = await freshDatabase();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridgov-addresses-'));
@@ -114,7 +117,7 @@ describe('npm run import:addresses', () => {
   });
 });
 
-describe('npm start', () => {
+describe('npm start', { timeout: START_TIMEOUT }, () => {
   it('creates the database, loads the demo once, and serves it across a restart', async () => {
     const env = await freshDatabase();
     const first = await start(env);
