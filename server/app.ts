@@ -25,6 +25,7 @@ import { incidentViewsRouter } from './routes/incident-views.js';
 import { IncidentService } from './services/incidents.js';
 import { FeedIngest } from './services/feed-ingest.js';
 import { ogcRouter } from './routes/ogc.js';
+import { tilesRouter } from './routes/tiles.js';
 import { feedsRouter, mediaRouter } from './routes/feeds.js';
 import { defaultIncidentRules, type IncidentRules } from './incidents/rules.js';
 import { systemClock, type Clock } from './clock.js';
@@ -78,6 +79,7 @@ export function createApp(store: Store, limits: Limits, services: AppServices = 
   // The app-wide JSON parser fails before the Open311 router runs: answer in Open311's shape too.
   app.use('/open311/v2', open311Errors);
   app.use('/ogc', ogcRouter(store, locator, incidents));
+  app.use('/tiles', tilesRouter(store, incidents));
   app.use('/api', (req) => {
     throw notFound('no_such_endpoint', `No endpoint ${req.method} ${req.originalUrl}`);
   });

@@ -1,0 +1,322 @@
+/**
+ * Vector tiles (Mapbox Vector Tile 2.1) and TileJSON 3.0.0 for web maps and GIS clients:
+ *
+ *   GET /tiles                          the layers and their TileJSON URLs
+ *   GET /tiles/{layer}.json             TileJSON of a layer (tiles URL absolute from the request)
+ *   GET /tiles/{layer}/{z}/{x}/{y}.mvt  a tile (.pbf is accepted too)
+ *
+ * Layers (each tile holds one MVT layer of the same name):
+ * - grids: live grids — code, name, kind, households, regionCode; `asOf` serves the grids in force
+ *   at that moment. Feature id: the code as a number.
+ * - regions: code, name, level. Feature id: the code as a number.
+ * - devices: id, kind, name; cameras also heading, fov (degrees) and rangeM. `kind` filters.
+ * - incidents: id, category, status, light, reportedAt; `from`/`to` (report time, ISO 8601),
+ *   `category` and `status` (comma lists), `region`, `grid` filter as in /api/incidents.
+ * Parameters a layer does not define are refused (400): a misspelt filter never silently serves
+ * the unfiltered layer.
+ *
+ * Scheme: Web Mercator XYZ (y down from the north, as OSM/Google), extent 4096, buffer 64, z 0–22.
+ * Geometry is clipped, simplified and snapped in SQL (db/tiles.ts — the same path on the
+ * embedded and the server PostGIS) and encoded here by @maplibre/vt-pbf.
+ *
+ * HTTP:
+ * - gzip (`Content-Encoding: gzip`) when the request's Accept-Encoding allows it; `Vary:
+ *   Accept-Encoding`. Content-Type application/vnd.mapbox-vector-tile.
+ * - Strong ETag: a hash of the uncompressed tile, with `-gz` appended for the gzip bytes (a
+ *   different representation); If-None-Match (either form) → 304.
+ * - `Cache-Control: no-cache`: clients keep tiles but revalidate, so an edit shows on the next
+ *   request; a revalidation costs one tiny read and no tile work.
+ * - An empty tile (no feature) is 204 No Content, with the ETag; MapLibre, OpenLayers and
+ *   Leaflet.VectorGrid draw nothing for it.
+ *
+ * Cache: an in-memory LRU (64 MB) of encoded tiles keyed by layer/z/x/y/parameters, each stored
+ * with its layer's change marker (db/tiles.ts layerMarker: the grid epoch, region count,
+ * device versions, incident change_seq), read before the data on every request: a write shows in
+ * the next tile. Incident tiles also expire when one of their lights would change (on the
+ * service's clock) and after 30 s in any case (change_seq values can commit out of order).
+ * Concurrent requests for the same stale tile share one build.
+ */
+import { gzipSync } from 'node:zlib';
+import { Router, type Request, type Response } from 'express';
+import type { Store } from '../db/connect.js';
+import { ApiError, badRequest } from '../errors.js';
+import { incidentFilter } from './incidents.js';
+import { timeParam } from './params.js';
+import type { IncidentService } from '../services/incidents.js';
+import type { IncidentFilter } from '../db/incidents.js';
+import {
+  LAYERS,
+  deviceTileRows,
+  gridTileRows,
+  incidentTileRows,
+  isLayerName,
+  layerBounds,
+  layerMarker,
+  regionTileRows,
+  type LayerName,
+  type TileRow,
+} from '../db/tiles.js';
+import { MAX_LAT, MAX_ZOOM, TILE_BUFFER, TILE_EXTENT, TileCache, contentHash, encodeTile, tileProblem, type Bounds, type CachedTile, type TileAddress } from '../geo/tiles.js';
+
+export const MVT_TYPE = 'application/vnd.mapbox-vector-tile';
+/** Incident tiles are rebuilt at least this often, whatever their marker says. */
+const INCIDENT_TTL_MS = 30_000;
+
+interface LayerInfo {
+  description: string;
+  fields: Record<string, string>;
+  /** Query parameters the layer accepts. */
+  parameters: readonly string[];
+}
+
+const LAYER_INFO: Record<LayerName, LayerInfo> = {
+  grids: {
+    description: 'Live grids (网格); ?asOf= for the grids in force at a moment',
+    fields: { code: 'String', name: 'String', kind: 'String', households: 'Number', regionCode: 'String' },
+    parameters: ['asOf'],
+  },
+  regions: {
+    description: 'Administrative regions: county, township, village',
+    fields: { code: 'String', name: 'String', level: 'String' },
+    parameters: [],
+  },
+  devices: {
+    description: 'Cameras and sensors; cameras carry heading, fov and rangeM',
+    fields: { id: 'String', kind: 'String', name: 'String', heading: 'Number', fov: 'Number', rangeM: 'Number' },
+    parameters: ['kind'],
+  },
+  incidents: {
+    description: 'Incidents (事件) with their deadline light; filter by from, to, category, status, region, grid',
+    fields: { id: 'Number', category: 'String', status: 'String', light: 'String', reportedAt: 'String' },
+    parameters: ['from', 'to', 'category', 'status', 'region', 'grid'],
+  },
+};
+
+/** A layer's parsed parameters: how to read the tile, and their canonical form (cache key, URLs). */
+interface LayerQuery {
+  layer: LayerName;
+  key: string;
+  asOf?: Date;
+  kind?: 'camera' | 'sensor';
+  incidents?: IncidentFilter;
+}
+
+function layerOf(value: unknown): LayerName {
+  if (!isLayerName(value)) throw badRequest('unknown_layer', `No tile layer "${String(value)}"; layers: ${LAYERS.join(', ')}`);
+  return value;
+}
+
+function layerQuery(req: Request, layer: LayerName, categories: readonly string[]): LayerQuery {
+  const allowed = LAYER_INFO[layer].parameters;
+  const unknown = Object.keys(req.query).filter((name) => !allowed.includes(name));
+  if (unknown.length) {
+    throw badRequest(
+      'invalid_parameter',
+      `The ${layer} layer takes ${allowed.length ? allowed.join(', ') : 'no query parameters'}; unknown: ${unknown.join(', ')}`,
+    );
+  }
+  const query: LayerQuery = { layer, key: '' };
+  const parts: string[] = [];
+  if (layer === 'grids') {
+    query.asOf = timeParam(req, 'asOf');
+    if (query.asOf) parts.push(`asOf=${query.asOf.toISOString()}`);
+  } else if (layer === 'devices') {
+    const kind = req.query.kind;
+    if (kind !== undefined) {
+      if (kind !== 'camera' && kind !== 'sensor') throw badRequest('invalid_parameter', 'kind must be camera or sensor');
+      query.kind = kind;
+      parts.push(`kind=${kind}`);
+    }
+  } else if (layer === 'incidents') {
+    const filter = incidentFilter(req, categories);
+    query.incidents = filter;
+    // The canonical form, from the parsed filter: equal filters share cached tiles.
+    for (const name of allowed) {
+      const raw = req.query[name];
+      if (typeof raw !== 'string') continue;
+      if (name === 'from' || name === 'to') parts.push(`${name}=${(filter[name] as Date).toISOString()}`);
+      else if (name === 'category' || name === 'status') parts.push(`${name}=${[...new Set(raw.split(',').map((v) => v.trim()))].sort().join(',')}`);
+      else parts.push(`${name}=${raw}`);
+    }
+  }
+  query.key = parts.length ? `?${parts.join('&')}` : '';
+  return query;
+}
+
+function tileAddress(req: Request): TileAddress {
+  const match = /^(\d{1,8})\.(mvt|pbf)$/.exec(String(req.params.file));
+  if (!match) throw badRequest('invalid_tile', `A tile is addressed as {z}/{x}/{y}.mvt, got ".../${String(req.params.file)}"`);
+  const int = (raw: unknown, name: string) => {
+    if (typeof raw !== 'string' || !/^\d{1,8}$/.test(raw)) throw badRequest('invalid_tile', `${name} must be a non-negative integer, got "${String(raw)}"`);
+    return Number(raw);
+  };
+  const tile = { z: int(req.params.z, 'z'), x: int(req.params.x, 'x'), y: Number(match[1]) };
+  const problem = tileProblem(tile);
+  if (problem) throw badRequest('invalid_tile', `${problem} (tile ${tile.z}/${tile.x}/${tile.y})`, tile);
+  return tile;
+}
+
+/** The tags of If-None-Match, unquoted, weak prefix dropped; '*' matches anything. */
+function noneMatchTags(req: Request): string[] {
+  const header = req.get('If-None-Match');
+  if (!header) return [];
+  return header.split(',').map((tag) => tag.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1'));
+}
+
+export function tilesRouter(store: Store, incidents: IncidentService): Router {
+  const router = Router();
+  const cache = new TileCache();
+  const building = new Map<string, Promise<CachedTile>>();
+  const boundsCache = new Map<string, { marker: string; bounds: Bounds | null }>();
+  const categories = () => incidents.rules.categories.map((c) => c.code);
+
+  async function rowsOf(query: LayerQuery, tile: TileAddress, now: Date): Promise<{ rows: TileRow[]; lightChange?: number }> {
+    switch (query.layer) {
+      case 'grids':
+        return { rows: await gridTileRows(store.db, tile, { asOf: query.asOf }) };
+      case 'regions':
+        return { rows: await regionTileRows(store.db, tile) };
+      case 'devices':
+        return { rows: await deviceTileRows(store.db, tile, { kind: query.kind }) };
+      case 'incidents': {
+        const { rows, nextLightChange } = await incidentTileRows(store.db, tile, query.incidents ?? {}, now);
+        return { rows, lightChange: nextLightChange?.getTime() ?? Infinity };
+      }
+    }
+  }
+
+  async function build(query: LayerQuery, tile: TileAddress, marker: string, now: Date): Promise<CachedTile> {
+    const { rows, lightChange } = await rowsOf(query, tile, now);
+    const raw = encodeTile(query.layer, rows, TILE_EXTENT);
+    const entry: CachedTile = { marker, raw, gzip: raw.byteLength ? gzipSync(raw) : raw, hash: contentHash(raw) };
+    if (lightChange !== undefined) {
+      entry.expiresAt = Date.now() + INCIDENT_TTL_MS;
+      entry.validFrom = now.getTime();
+      entry.validUntil = lightChange;
+    }
+    return entry;
+  }
+
+  function fresh(entry: CachedTile, marker: string, now: Date): boolean {
+    if (entry.marker !== marker) return false;
+    if (entry.expiresAt !== undefined && Date.now() >= entry.expiresAt) return false;
+    const t = now.getTime();
+    if (entry.validFrom !== undefined && t < entry.validFrom) return false;
+    if (entry.validUntil !== undefined && t >= entry.validUntil) return false;
+    return true;
+  }
+
+  /** The tile from the cache when current, else built (once, however many ask at the same time). */
+  async function tileOf(query: LayerQuery, tile: TileAddress): Promise<{ entry: CachedTile; hit: boolean }> {
+    const key = `${query.layer}/${tile.z}/${tile.x}/${tile.y}${query.key}`;
+    // The marker first, then the data: a tile is never filed under a newer marker than it shows.
+    const marker = await layerMarker(store.db, query.layer);
+    const now = incidents.clock.now();
+    const cached = cache.get(key);
+    if (cached && fresh(cached, marker, now)) return { entry: cached, hit: true };
+    const buildKey = `${key}#${marker}#${query.layer === 'incidents' ? now.getTime() : ''}`;
+    let pending = building.get(buildKey);
+    if (!pending) {
+      pending = build(query, tile, marker, now).finally(() => building.delete(buildKey));
+      building.set(buildKey, pending);
+    }
+    const entry = await pending;
+    cache.set(key, entry);
+    return { entry, hit: false };
+  }
+
+  function send(req: Request, res: Response, entry: CachedTile, hit: boolean): void {
+    const gzip = entry.raw.byteLength > 0 && req.acceptsEncodings('gzip', 'identity') === 'gzip';
+    res.set('Vary', 'Accept-Encoding');
+    res.set('Cache-Control', 'no-cache');
+    res.set('ETag', `"${entry.hash}${gzip ? '-gz' : ''}"`);
+    res.set('X-Tile-Cache', hit ? 'hit' : 'miss');
+    const tags = noneMatchTags(req);
+    if (tags.includes('*') || tags.includes(entry.hash) || tags.includes(`${entry.hash}-gz`)) {
+      res.status(304).end();
+      return;
+    }
+    if (entry.raw.byteLength === 0) {
+      res.status(204).end();
+      return;
+    }
+    res.set('Content-Type', MVT_TYPE);
+    if (gzip) res.set('Content-Encoding', 'gzip');
+    const body = gzip ? entry.gzip : entry.raw;
+    res.set('Content-Length', String(body.byteLength));
+    res.end(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+  }
+
+  router.get('/', (req, res) => {
+    const base = `${req.protocol}://${req.get('host')}${req.baseUrl}`;
+    res.json({
+      layers: LAYERS.map((id) => ({ id, description: LAYER_INFO[id].description, tilejson: `${base}/${id}.json`, tiles: `${base}/${id}/{z}/{x}/{y}.mvt` })),
+    });
+  });
+
+  router.get('/:file', async (req, res) => {
+    const match = /^([a-z]+)\.json$/.exec(String(req.params.file));
+    if (!match) throw badRequest('unknown_layer', `Expected /tiles/{layer}.json or /tiles/{layer}/{z}/{x}/{y}.mvt; layers: ${LAYERS.join(', ')}`);
+    const layer = layerOf(match[1]);
+    const query = layerQuery(req, layer, categories());
+    const info = LAYER_INFO[layer];
+
+    const marker = await layerMarker(store.db, layer);
+    const boundsKey = `${layer}${query.key}`;
+    let known = boundsCache.get(boundsKey);
+    if (!known || known.marker !== marker) {
+      known = { marker, bounds: await layerBounds(store.db, layer, query.incidents ?? {}, incidents.clock.now()) };
+      if (boundsCache.size > 1000) boundsCache.clear();
+      boundsCache.set(boundsKey, known);
+    }
+    const bounds = clampBounds(known.bounds ?? [-180, -MAX_LAT, 180, MAX_LAT]);
+    const base = `${req.protocol}://${req.get('host')}${req.baseUrl}`;
+    res.set('Cache-Control', 'no-cache');
+    res.json({
+      tilejson: '3.0.0',
+      name: `gridgov ${layer}`,
+      description: info.description,
+      version: '1.0.0',
+      scheme: 'xyz',
+      tiles: [`${base}/${layer}/{z}/{x}/{y}.mvt${query.key}`],
+      minzoom: 0,
+      maxzoom: MAX_ZOOM,
+      bounds,
+      center: [(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2, centerZoom(bounds)],
+      vector_layers: [{ id: layer, description: info.description, minzoom: 0, maxzoom: MAX_ZOOM, fields: info.fields }],
+      // Not TileJSON fields, but what a client needs to know about these tiles.
+      extent: TILE_EXTENT,
+      buffer: TILE_BUFFER,
+    });
+  });
+
+  router.get('/:layer/:z/:x/:file', async (req, res) => {
+    const layer = layerOf(req.params.layer);
+    const tile = tileAddress(req);
+    const query = layerQuery(req, layer, categories());
+    const { entry, hit } = await tileOf(query, tile);
+    send(req, res, entry, hit);
+  });
+
+  // Anything else under /tiles: a JSON answer naming the two forms, not express' HTML 404.
+  router.use((req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.set('Allow', 'GET, HEAD');
+      throw new ApiError(405, 'method_not_allowed', `Tiles are read-only: ${req.method} is not allowed`);
+    }
+    throw badRequest('invalid_tile', `Expected /tiles/{layer}.json or /tiles/{layer}/{z}/{x}/{y}.mvt; layers: ${LAYERS.join(', ')}`);
+  });
+
+  return router;
+}
+
+function clampBounds([a, b, c, d]: Bounds): Bounds {
+  const lat = (v: number) => Math.max(-MAX_LAT, Math.min(MAX_LAT, v));
+  return [Math.max(-180, a), lat(b), Math.min(180, c), lat(d)];
+}
+
+/** A zoom at which the bounds fill a 512-pixel view (0–16). */
+function centerZoom([a, b, c, d]: Bounds): number {
+  const span = Math.max(c - a, (d - b) * 1.2, 1e-6);
+  return Math.max(0, Math.min(16, Math.floor(Math.log2((360 * 2) / span))));
+}
