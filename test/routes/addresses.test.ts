@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { useTestService } from '../support/context.js';
-import { box, gridFeature, seedTree, tableCounts, tree } from '../support/fixtures.js';
+import { box, seedHalves, tableCounts, tree } from '../support/fixtures.js';
 import { createApp } from '../../server/app.js';
 import { defaultLimits } from '../../server/config.js';
 import { fromWgs84 } from '../../server/geo/crs.js';
@@ -36,10 +36,7 @@ function csv(rows: [string, number, number][], crs: 'wgs84' | 'gcj02' = 'wgs84')
 }
 
 beforeAll(async () => {
-  await seedTree(context);
-  const grids = [gridFeature(A, '西网格', box(114.3, 30.5, 114.305, 30.51)), gridFeature(A, '东网格', box(114.305, 30.5, 114.31, 30.51))];
-  const response = await context.api.post('/api/grids/import').send({ type: 'FeatureCollection', features: grids });
-  expect(response.status, JSON.stringify(response.body).slice(0, 300)).toBe(201);
+  await seedHalves(context);
 });
 
 describe('POST /api/addresses/import', () => {

@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestService } from '../support/context.js';
-import { box, gridFeature, seedTree, tree } from '../support/fixtures.js';
+import { seedHalves, tree } from '../support/fixtures.js';
 
 const context = useTestService();
 const A = tree.villageA.code;
@@ -14,9 +14,7 @@ const EAST = `${A}002`;
 const IPC = '42011100001320000001';
 
 beforeAll(async () => {
-  await seedTree(context);
-  const grids = [gridFeature(A, '西网格', box(114.3, 30.5, 114.305, 30.51)), gridFeature(A, '东网格', box(114.305, 30.5, 114.31, 30.51))];
-  expect((await context.api.post('/api/grids/import').send({ type: 'FeatureCollection', features: grids })).status).toBe(201);
+  await seedHalves(context);
 });
 
 async function deviceCount(): Promise<number> {

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import sharp from 'sharp';
 import { useTestService } from '../support/context.js';
-import { box, gridFeature, seedTree, tree } from '../support/fixtures.js';
+import { seedHalves, tree } from '../support/fixtures.js';
 import { createApp } from '../../server/app.js';
 import { defaultLimits } from '../../server/config.js';
 
@@ -30,9 +30,7 @@ async function counts() {
 }
 
 beforeAll(async () => {
-  await seedTree(context);
-  const grids = [gridFeature(A, '西网格', box(114.3, 30.5, 114.305, 30.51)), gridFeature(A, '东网格', box(114.305, 30.5, 114.31, 30.51))];
-  expect((await context.api.post('/api/grids/import').send({ type: 'FeatureCollection', features: grids })).status).toBe(201);
+  await seedHalves(context);
   api = request(createApp(context.store, defaultLimits, { clock }));
   // A camera in the west grid looking east, into the east grid (most of its view).
   expect((await api.post('/api/devices').send({ id: CAMERA, kind: 'camera', name: '路口球机', lon: 114.3045, lat: 30.505, heading: 90, fov: 60, rangeM: 200 })).status).toBe(201);

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { useTestService } from '../support/context.js';
-import { box, gridFeature, seedTree, tree } from '../support/fixtures.js';
+import { seedHalves, tree } from '../support/fixtures.js';
 import { createApp } from '../../server/app.js';
 import { defaultLimits } from '../../server/config.js';
 import { defaultIncidentRules } from '../../server/incidents/rules.js';
@@ -33,9 +33,7 @@ async function report(body: Record<string, unknown>) {
 }
 
 beforeAll(async () => {
-  await seedTree(context);
-  const grids = [gridFeature(A, '西网格', box(114.3, 30.5, 114.305, 30.51)), gridFeature(A, '东网格', box(114.305, 30.5, 114.31, 30.51))];
-  expect((await context.api.post('/api/grids/import').send({ type: 'FeatureCollection', features: grids })).status).toBe(201);
+  await seedHalves(context);
   api = request(createApp(context.store, defaultLimits, { clock }));
 });
 

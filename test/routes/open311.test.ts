@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { useTestService } from '../support/context.js';
-import { box, gridFeature, seedTree, tree } from '../support/fixtures.js';
+import { seedHalves, tree } from '../support/fixtures.js';
 import { createApp } from '../../server/app.js';
 import { defaultLimits } from '../../server/config.js';
 import type { Clock } from '../../server/clock.js';
@@ -61,10 +61,7 @@ beforeAll(async () => {
   // The same database, behind an app whose clock the date tests can move.
   context.app = createApp(context.store, defaultLimits, { clock });
   context.api = request(context.app);
-  await seedTree(context);
-  const grids = [gridFeature(A, '西网格', box(114.3, 30.5, 114.305, 30.51)), gridFeature(A, '东网格', box(114.305, 30.5, 114.31, 30.51))];
-  const imported = await context.api.post('/api/grids/import').send({ type: 'FeatureCollection', features: grids });
-  expect(imported.status, JSON.stringify(imported.body).slice(0, 300)).toBe(201);
+  await seedHalves(context);
   const addresses = await context.api.post('/api/addresses/import').type('text/csv').send(`address,lon,lat\n"${ADDRESS}",114.307,30.503`);
   expect(addresses.status, JSON.stringify(addresses.body)).toBe(200);
 });

@@ -57,3 +57,16 @@ export async function tableCounts(context: TestContext): Promise<Record<string, 
     Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
   return { regions: await count('regions'), grids: await count('grids'), grid_versions: await count('grid_versions'), addresses: await count('addresses') };
 }
+
+/**
+ * The tree, plus village A split into two grids at 114.305°E: the west half gets code …001 and
+ * the east half …002 (reading order). Returns their codes.
+ */
+export async function seedHalves(context: TestContext): Promise<{ west: string; east: string }> {
+  await seedTree(context);
+  const A = tree.villageA.code;
+  const grids = [gridFeature(A, '西网格', box(114.3, 30.5, 114.305, 30.51)), gridFeature(A, '东网格', box(114.305, 30.5, 114.31, 30.51))];
+  const response = await context.api.post('/api/grids/import').send({ type: 'FeatureCollection', features: grids });
+  expect(response.status, JSON.stringify(response.body).slice(0, 300)).toBe(201);
+  return { west: `${A}001`, east: `${A}002` };
+}
