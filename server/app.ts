@@ -26,6 +26,7 @@ import { IncidentService } from './services/incidents.js';
 import { FeedIngest } from './services/feed-ingest.js';
 import { ogcRouter } from './routes/ogc.js';
 import { tilesRouter } from './routes/tiles.js';
+import { exportRouter, importRouter } from './routes/transfer.js';
 import { feedsRouter, mediaRouter } from './routes/feeds.js';
 import { defaultIncidentRules, type IncidentRules } from './incidents/rules.js';
 import { systemClock, type Clock } from './clock.js';
@@ -63,7 +64,9 @@ export function createApp(store: Store, limits: Limits, services: AppServices = 
   );
 
   app.use('/api/health', healthRouter(store));
+  app.use('/api/regions', exportRouter(store));
   app.use('/api/regions', regionsRouter(store, limits));
+  app.use('/api/import', importRouter(store, limits, locator));
   app.use('/api/grids', gridsRouter(store, limits, locator));
   app.use('/api/grids', gridCamerasRouter(store, locator));
   app.use('/api/divisions', divisionsRouter(store, runner));

@@ -1,0 +1,586 @@
+/**
+ * Imports of GIS files (server/formats/read.ts has turned them into WGS84 features) onto the
+ * existing create paths, with a report of what was (or, in a dry run, would be) created,
+ * updated, left unchanged and refused, and why. A dry run does the real work in a transaction
+ * and rolls it back, so its report is exactly what the real run would do, codes included.
+ *
+ * - grids: all or nothing, checked as POST /api/grids/import checks (region, validity, inside
+ *   the village, overlaps — within the file and with the live map). A row without `code`
+ *   creates a grid (gridgov assigns its code). A row whose `code` names a live grid updates it
+ *   only when its `version` is that grid's current version (the file's If-Match); without a
+ *   version, with a stale one, or for a retired grid it is refused. A row identical to the
+ *   current version (attributes, and geometry within 1e-7°) is reported unchanged and writes
+ *   nothing. A `code` this database never issued is treated as a new grid (e.g. a file
+ *   exported from another gridgov): it gets a code of its own, reported beside the old one.
+ * - regions: all or nothing, each through createRegion (codes, parent, validity); a region
+ *   that exists already is refused (regions have no update path). A missing parentCode is
+ *   inferred from the nearest ancestor code present in the file or the database.
+ * - buildings: the village's layer replaced as PUT /api/regions/:code/buildings does.
+ * - addresses: the registry rules: bad rows refuse the file unless skipInvalid; upserts by
+ *   the normalised address.
+ */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from './schema.js';
+import { ApiError, badRequest, unprocessable } from '../errors.js';
+import type { Limits } from '../config.js';
+import type { Problem } from '../geo/validate.js';
+import { coordinateProblem, countVertices } from '../geo/validate.js';
+import { parseGridFeature, parseRegionFeature, type RegionInput } from '../geo/features.js';
+import { REGION_LEVELS, levelOfRegionCode, levelRank, numberClassOfKind, regionPrefix, type GridKind } from '../geo/codes.js';
+import { parseBuildings, DIVISION_LIMITS } from '../geo/divide/input.js';
+import { registryEntries } from '../geo/address/prepare.js';
+import { addressProblem } from '../formats/address-rows.js';
+import { mapFields, mapProperties, type FieldMapping, type ImportKind } from '../formats/fields.js';
+import type { SourceData } from '../formats/read.js';
+import { createGridsIn, type NewGrid } from './grids.js';
+import { checkStaged, ProblemList, stage } from './grid-checks.js';
+import { createRegion, regionLevel } from './regions.js';
+import { replaceBuildings } from './buildings.js';
+import { importAddresses } from './addresses.js';
+
+export interface ImportOptions {
+  kind: ImportKind;
+  dryRun: boolean;
+  /** grids: the village of rows without a region column; buildings: the village (required). */
+  region?: string;
+  actor: string;
+  reason: string | null;
+  limits: Limits;
+  /** addresses: import the good rows of a file with bad ones. */
+  skipInvalid?: boolean;
+  /** buildings: 'footprint' estimates households from each footprint. */
+  householdsRule?: 'footprint';
+  onProgress?: (fraction: number, stage: string) => void;
+  /** addresses: how many of the imported points fall in a live grid (the service's locator). */
+  locate?: (points: [number, number][]) => Promise<{ inGrid: number; outsideGrids: number }>;
+}
+
+export interface RowRefusal {
+  row: number;
+  problems: Problem[];
+}
+
+export interface ImportReport {
+  kind: ImportKind;
+  dryRun: boolean;
+  /** True when the import was written (never for a dry run). */
+  committed: boolean;
+  file: {
+    format: SourceData['format'];
+    name: string;
+    /** Rows (records, features, lines) read, good and bad. */
+    rows: number;
+    crs: SourceData['crs'];
+    encoding?: SourceData['encoding'];
+    /** Each source column → the property it was read as, or null when ignored. */
+    fields: Record<string, string | null>;
+    notes: string[];
+  };
+  /**
+   * True when the import went (or, dry, would go) through: no row refused — or, for addresses
+   * with skipInvalid, the good rows were taken.
+   */
+  ok: boolean;
+  /**
+   * What the run did (or would do). When rows are refused nothing is written, so created,
+   * updated and unchanged are 0; `accepted` counts the rows that passed their own checks.
+   */
+  summary: { created: number; updated: number; unchanged: number; refused: number; accepted: number };
+  /** Listed up to LISTED rows each; the summary has the counts. */
+  created: { row: number; code?: string; name?: string; fileCode?: string }[];
+  updated: { row: number; code: string; version: number }[];
+  unchanged: { row: number; code: string }[];
+  refused: RowRefusal[];
+  /** buildings: how many the village had before. */
+  replaced?: number;
+  /** addresses: rows naming an address another row names too (the last is kept). */
+  duplicatesInFile?: number;
+  /** addresses, when written: how many of them fall in a live grid. */
+  located?: { inGrid: number; outsideGrids: number };
+}
+
+const LISTED = 1000;
+
+/** Thrown inside the transaction to roll it back (a dry run, or refusals); carries nothing. */
+class Rollback extends Error {}
+
+/**
+ * `trx` as a Kysely whose transaction() joins `trx` instead of opening a new one, so that the
+ * existing create paths (createRegion, replaceBuildings, importAddresses: each its own
+ * transaction) commit or roll back together with the rest of an import.
+ */
+function within(trx: Transaction<Database>): Kysely<Database> {
+  return new Proxy(trx, {
+    get(target, property) {
+      if (property === 'transaction') {
+        return () => ({ execute: <T>(fn: (t: Transaction<Database>) => Promise<T>) => fn(target) });
+      }
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  }) as unknown as Kysely<Database>;
+}
+
+/** Runs `work` in a transaction that commits only for a real run without refusals. */
+async function transaction(
+  db: Kysely<Database>,
+  report: ImportReport,
+  refusals: Refusals,
+  work: (trx: Transaction<Database>) => Promise<void>,
+): Promise<void> {
+  try {
+    await db.transaction().execute(async (trx) => {
+      await work(trx);
+      if (report.dryRun || refusals.size > 0) throw new Rollback();
+    });
+    report.committed = true;
+  } catch (error) {
+    if (!(error instanceof Rollback)) throw error;
+  }
+}
+
+class Refusals {
+  private readonly byRow = new Map<number, Problem[]>();
+  add(row: number, ...problems: Problem[]): void {
+    this.byRow.set(row, [...(this.byRow.get(row) ?? []), ...problems]);
+  }
+  get size(): number {
+    return this.byRow.size;
+  }
+  list(): RowRefusal[] {
+    return [...this.byRow.entries()].sort(([a], [b]) => a - b).map(([row, problems]) => ({ row, problems }));
+  }
+}
+
+/** "properties.name must…" → "name (column "名称") must…": say it in the file's terms. */
+function explain(problem: Problem, mapping: FieldMapping): Problem {
+  const property = (problem.details as { property?: unknown } | undefined)?.property;
+  if (typeof property !== 'string') return problem;
+  const column = mapping.byProperty[property];
+  const where = column ? `${property} (column "${column}")` : `${property} (no column of the file maps to it)`;
+  return { ...problem, message: problem.message.replace(`properties.${property}`, where) };
+}
+
+function missingGeometry(row: number): Problem {
+  return { code: 'missing_geometry', message: `row ${row} has no geometry` };
+}
+
+export async function runImport(db: Kysely<Database>, data: SourceData, options: ImportOptions): Promise<ImportReport> {
+  const mapping = mapFields(options.kind, data.fields);
+  const report: ImportReport = {
+    kind: options.kind,
+    dryRun: options.dryRun,
+    committed: false,
+    file: {
+      format: data.format,
+      name: data.name,
+      rows: data.features.length + data.problems.length,
+      crs: data.crs,
+      encoding: data.encoding,
+      fields: mapping.fields,
+      notes: [...data.notes, ...mapping.notes],
+    },
+    ok: false,
+    summary: { created: 0, updated: 0, unchanged: 0, refused: 0, accepted: 0 },
+    created: [],
+    updated: [],
+    unchanged: [],
+    refused: [],
+  };
+  const refusals = new Refusals();
+  for (const problem of data.problems) {
+    const { row, ...rest } = problem;
+    refusals.add(row, rest);
+  }
+  options.onProgress?.(0.05, 'checking rows');
+  switch (options.kind) {
+    case 'grids':
+      await importGrids(db, data, mapping, options, report, refusals);
+      break;
+    case 'regions':
+      await importRegions(db, data, mapping, options, report, refusals);
+      break;
+    case 'buildings':
+      await importBuildings(db, data, mapping, options, report, refusals);
+      break;
+    case 'addresses':
+      await importAddressRows(db, data, mapping, options, report, refusals);
+      break;
+  }
+  report.refused = refusals.list();
+  report.summary.refused = report.refused.length;
+  report.summary.accepted = report.file.rows - report.refused.length;
+  report.ok = report.refused.length === 0 || (options.kind === 'addresses' && options.skipInvalid === true);
+  if (!report.ok) {
+    // Nothing is (or would be) written when anything is refused.
+    report.summary.created = report.summary.updated = report.summary.unchanged = 0;
+    report.created = [];
+    report.updated = [];
+    report.unchanged = [];
+    delete report.duplicatesInFile;
+  }
+  for (const list of ['created', 'updated', 'unchanged', 'refused'] as const) {
+    if (report[list].length > LISTED) {
+      report.file.notes.push(`${report[list].length} ${list} rows: the first ${LISTED} are listed`);
+      (report[list] as unknown[]).length = LISTED;
+    }
+  }
+  options.onProgress?.(1, report.committed ? 'done' : report.dryRun ? 'dry run: nothing written' : 'refused: nothing written');
+  return report;
+}
+
+function batchLimit(count: number, vertices: number, limits: Limits): void {
+  if (count > limits.batchFeatures) {
+    throw new ApiError(413, 'batch_too_large', `${count} features; one import takes at most ${limits.batchFeatures}`, { features: count, limit: limits.batchFeatures });
+  }
+  if (vertices > limits.batchVertices) {
+    throw new ApiError(413, 'batch_too_large', `${vertices} vertices; one import takes at most ${limits.batchVertices}`, { vertices, limit: limits.batchVertices });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Grids
+
+interface GridRow {
+  row: number;
+  grid: NewGrid;
+  /** The code the file gives. */
+  code?: string;
+  version?: number;
+}
+
+function gridRows(data: SourceData, mapping: FieldMapping, options: ImportOptions, refusals: Refusals): GridRow[] {
+  const rows: GridRow[] = [];
+  for (const feature of data.features) {
+    const { row } = feature;
+    const properties = mapProperties('grids', mapping, feature.properties);
+    const problems: Problem[] = [];
+    const { code, version } = properties;
+    if (code !== undefined && (typeof code !== 'string' || !/^\d{15}$/.test(code))) {
+      problems.push(explain({ code: 'invalid_property', message: `properties.code must be a 15-digit grid code (or empty to create a grid), got ${JSON.stringify(code)}`, details: { property: 'code' } }, mapping));
+    }
+    if (version !== undefined && (typeof version !== 'number' || !Number.isInteger(version) || version < 1)) {
+      problems.push(explain({ code: 'invalid_property', message: `properties.version must be a whole number ≥ 1, got ${JSON.stringify(version)}`, details: { property: 'version' } }, mapping));
+    }
+    const regionCode = properties.regionCode ?? options.region ?? (typeof code === 'string' && /^\d{15}$/.test(code) ? code.slice(0, 12) : undefined);
+    if (feature.geometry === null) problems.push(missingGeometry(row));
+    if (regionCode === undefined) {
+      problems.push({
+        code: 'missing_region',
+        message: 'no village for this grid: give a region column (区划代码 / regionCode) or the region parameter',
+      });
+    }
+    if (feature.geometry !== null) {
+      const parsed = parseGridFeature(
+        { type: 'Feature', geometry: feature.geometry, properties: { ...properties, regionCode: regionCode ?? '000000000000' } },
+        { maxVertices: options.limits.featureVertices, requireRegion: true },
+      );
+      if (parsed.problems) problems.push(...parsed.problems.map((p) => explain(p, mapping)));
+      else if (problems.length === 0) {
+        rows.push({
+          row,
+          grid: { ...parsed.value, regionCode: parsed.value.regionCode! },
+          code: code as string | undefined,
+          version: version as number | undefined,
+        });
+      }
+    }
+    if (problems.length > 0) refusals.add(row, ...problems);
+  }
+  return rows;
+}
+
+interface CurrentGrid {
+  code: string;
+  version: number;
+  retired_at: Date | null;
+  region_code: string;
+  kind: string;
+}
+
+async function currentGrids(trx: Transaction<Database>, codes: string[]): Promise<Map<string, CurrentGrid>> {
+  if (codes.length === 0) return new Map();
+  // Identity rows locked first, current versions read after (see lockGrid in grids.ts: a
+  // joined FOR UPDATE can silently drop a row a concurrent writer just changed).
+  const identities = await trx.selectFrom('grids').select(['code', 'version', 'retired_at']).where('code', 'in', codes).orderBy('code').forUpdate().execute();
+  if (identities.length === 0) return new Map();
+  const versions = await trx
+    .selectFrom('grid_versions as v')
+    .innerJoin('grids as g', (join) => join.onRef('g.code', '=', 'v.code').onRef('g.version', '=', 'v.version'))
+    .select(['v.code', 'v.region_code', 'v.kind'])
+    .where('v.code', 'in', identities.map((identity) => identity.code))
+    .execute();
+  const byCode = new Map(versions.map((version) => [version.code, version]));
+  return new Map(identities.map((identity) => [identity.code, { ...identity, region_code: byCode.get(identity.code)!.region_code, kind: byCode.get(identity.code)!.kind }]));
+}
+
+async function importGrids(db: Kysely<Database>, data: SourceData, mapping: FieldMapping, options: ImportOptions, report: ImportReport, refusals: Refusals): Promise<void> {
+  const rows = gridRows(data, mapping, options, refusals);
+  batchLimit(data.features.length, rows.reduce((sum, row) => sum + countVertices(row.grid.geometry), 0), options.limits);
+  const meta = { actor: options.actor, reason: options.reason };
+  options.onProgress?.(0.2, 'checking topology');
+
+  await transaction(db, report, refusals, async (trx) => {
+    const named = [...new Set(rows.flatMap((row) => (row.code ? [row.code] : [])))];
+    const current = await currentGrids(trx, named);
+    const creates: GridRow[] = [];
+    const updates: GridRow[] = [];
+    const seen = new Map<string, number>();
+    for (const row of rows) {
+      if (!row.code) {
+        creates.push(row);
+        continue;
+      }
+      const earlier = seen.get(row.code);
+      if (earlier !== undefined) {
+        refusals.add(row.row, { code: 'duplicate_code', message: `code ${row.code} is also on row ${earlier}; a grid can be updated once per import` });
+        continue;
+      }
+      seen.set(row.code, row.row);
+      const grid = current.get(row.code);
+      if (!grid) {
+        creates.push(row);
+        continue;
+      }
+      const refuse = (code: string, message: string, details?: unknown) => refusals.add(row.row, { code, message, ...(details ? { details } : {}) });
+      if (grid.retired_at) refuse('grid_retired', `grid ${grid.code} was retired at ${grid.retired_at.toISOString()}; retired codes are never reused (leave code empty to create a new grid)`);
+      else if (row.version === undefined) {
+        refuse('version_required', `grid ${grid.code} exists (version ${grid.version}): give its version in a version column to update it, or leave code empty to create a new grid`, { currentVersion: grid.version });
+      } else if (row.version !== grid.version) {
+        refuse('stale_version', `grid ${grid.code} is at version ${grid.version}, not ${row.version}: export it again and redo the change`, { currentVersion: grid.version, expectedVersion: row.version });
+      } else if (row.grid.regionCode !== grid.region_code) {
+        refuse('region_change', `grid ${grid.code} belongs to ${grid.region_code}; a grid cannot move to ${row.grid.regionCode}`);
+      } else if (numberClassOfKind(row.grid.kind) !== numberClassOfKind(grid.kind as GridKind)) {
+        refuse('kind_class_change', `grid ${grid.code} is a ${numberClassOfKind(grid.kind as GridKind)} grid; its number cannot hold a ${row.grid.kind} grid`);
+      } else updates.push(row);
+    }
+    if (creates.length + updates.length === 0) return;
+
+    const regionCodes = [...new Set([...creates, ...updates].map((row) => row.grid.regionCode))];
+    const regionRows = await trx.selectFrom('regions').select(['code', 'level']).where('code', 'in', regionCodes).orderBy('code').forUpdate().execute();
+    const regions = new Map(regionRows.map((row) => [row.code, { level: row.level }]));
+    const updateCodes = updates.map((row) => row.code!);
+    const staging = await stage(trx, [
+      ...creates.map((row) => ({ ...row.grid, index: row.row, code: null })),
+      ...updates.map((row) => ({ ...row.grid, index: row.row, code: row.code! })),
+    ]);
+    const problems = new ProblemList();
+    // The updated grids' old shapes are not obstacles: their new shapes (staged) are.
+    await checkStaged(staging, regions, problems, { ignoreCodes: updateCodes });
+    for (const { index, problems: list } of problems.toJSON()) refusals.add(index, ...list);
+    if (refusals.size > 0) return;
+
+    const { rows: same } = await sql<{ idx: number }>`
+      SELECT s.idx FROM grid_staging s
+      JOIN grid_versions v ON v.code = s.code AND v.valid_to IS NULL AND v.op <> 'retire'
+      WHERE s.code IS NOT NULL AND s.name = v.name AND s.kind = v.kind
+        AND s.special_type IS NOT DISTINCT FROM v.special_type
+        AND s.households IS NOT DISTINCT FROM v.households AND s.population IS NOT DISTINCT FROM v.population
+        AND ST_HausdorffDistance(s.geom, v.geom) < 1e-7`.execute(trx);
+    const unchanged = new Set(same.map((row) => row.idx));
+    const changed = updates.filter((row) => !unchanged.has(row.row));
+    options.onProgress?.(0.5, 'writing');
+    if (changed.length > 0) {
+      const codes = changed.map((row) => row.code!);
+      const { rows: clock } = await sql<{ at: Date }>`SELECT date_trunc('milliseconds', clock_timestamp()) AS at`.execute(trx);
+      const at = clock[0].at;
+      await sql`UPDATE grid_versions SET valid_to = ${at} WHERE code = ANY (${codes}::text[]) AND valid_to IS NULL`.execute(trx);
+      await sql`
+        INSERT INTO grid_versions (code, version, op, valid_from, region_code, name, kind, special_type,
+                                   households, population, geom, actor, reason)
+        SELECT s.code, g.version + 1, 'update', ${at}, s.region_code, s.name, s.kind, s.special_type,
+               s.households, s.population, s.geom, ${meta.actor}, ${meta.reason}
+        FROM grid_staging s JOIN grids g ON g.code = s.code
+        WHERE s.code = ANY (${codes}::text[])`.execute(trx);
+      await sql`UPDATE grids SET version = version + 1 WHERE code = ANY (${codes}::text[])`.execute(trx);
+    }
+    for (const row of updates) {
+      if (unchanged.has(row.row)) report.unchanged.push({ row: row.row, code: row.code! });
+      else report.updated.push({ row: row.row, code: row.code!, version: row.version! + 1 });
+    }
+    await sql`DROP TABLE grid_staging`.execute(trx);
+
+    if (creates.length > 0) {
+      try {
+        const created = await createGridsIn(trx, creates.map((row) => row.grid), meta, { indices: creates.map((row) => row.row), single: false });
+        created.forEach((grid, i) => {
+          const row = creates[i];
+          report.created.push({ row: row.row, code: grid.properties.code, name: grid.properties.name, ...(row.code ? { fileCode: row.code } : {}) });
+        });
+      } catch (error) {
+        const errors = (error as ApiError).details as { errors?: { index: number; problems: Problem[] }[] } | undefined;
+        if (!(error instanceof ApiError) || !errors?.errors) throw error;
+        for (const { index, problems: list } of errors.errors) refusals.add(index, ...list);
+      }
+    }
+  });
+  report.summary.created = report.created.length;
+  report.summary.updated = report.updated.length;
+  report.summary.unchanged = report.unchanged.length;
+  if (report.created.some((entry) => entry.fileCode)) {
+    report.file.notes.push('Codes this database never issued were read as new grids: each got a code of its own (fileCode is the one in the file)');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Regions
+
+/** The nearest ancestor code of a region that exists in the file or the database. */
+async function inferParents(db: Kysely<Database>, regions: { row: number; region: RegionInput; inferParent: boolean }[]): Promise<void> {
+  const inFile = new Set(regions.map(({ region }) => region.code));
+  const ancestors = (region: RegionInput) =>
+    REGION_LEVELS.slice(0, levelRank(region.level))
+      .map((level) => regionPrefix(region.code, level).padEnd(12, '0'))
+      .filter((code, i) => levelOfRegionCode(code) === REGION_LEVELS[i])
+      .reverse();
+  const wanted = [...new Set(regions.filter((r) => r.inferParent).flatMap(({ region }) => ancestors(region)))];
+  const stored = new Set(
+    wanted.length ? (await db.selectFrom('regions').select('code').where('code', 'in', wanted).execute()).map((row) => row.code) : [],
+  );
+  for (const entry of regions) {
+    if (!entry.inferParent) continue;
+    entry.region.parentCode = ancestors(entry.region).find((code) => inFile.has(code) || stored.has(code)) ?? null;
+  }
+}
+
+async function importRegions(db: Kysely<Database>, data: SourceData, mapping: FieldMapping, options: ImportOptions, report: ImportReport, refusals: Refusals): Promise<void> {
+  const regions: { row: number; region: RegionInput; inferParent: boolean }[] = [];
+  const seen = new Map<string, number>();
+  for (const feature of data.features) {
+    const properties = mapProperties('regions', mapping, feature.properties);
+    if (feature.geometry === null) {
+      refusals.add(feature.row, missingGeometry(feature.row));
+      continue;
+    }
+    const parsed = parseRegionFeature({ type: 'Feature', geometry: feature.geometry, properties }, { maxVertices: options.limits.regionVertices });
+    if (parsed.problems) {
+      refusals.add(feature.row, ...parsed.problems.map((p) => explain(p, mapping)));
+      continue;
+    }
+    const earlier = seen.get(parsed.value.code);
+    if (earlier !== undefined) {
+      refusals.add(feature.row, { code: 'duplicate_code', message: `region ${parsed.value.code} is also on row ${earlier}` });
+      continue;
+    }
+    seen.set(parsed.value.code, feature.row);
+    regions.push({ row: feature.row, region: parsed.value, inferParent: properties.parentCode === undefined });
+  }
+  batchLimit(data.features.length, 0, options.limits);
+  await inferParents(db, regions);
+  // Parents before children.
+  regions.sort((a, b) => levelRank(a.region.level) - levelRank(b.region.level) || a.row - b.row);
+  const refusedCodes = new Set<string>();
+  let inferred = 0;
+  await transaction(db, report, refusals, async (trx) => {
+    const joined = within(trx);
+    for (const [i, { row, region, inferParent }] of regions.entries()) {
+      await sql`SAVEPOINT import_region`.execute(trx);
+      try {
+        const created = await createRegion(joined, region);
+        await sql`RELEASE SAVEPOINT import_region`.execute(trx);
+        report.created.push({ row, code: created.properties.code, name: created.properties.name });
+        if (inferParent && region.parentCode) inferred++;
+      } catch (error) {
+        await sql`ROLLBACK TO SAVEPOINT import_region`.execute(trx);
+        if (!(error instanceof ApiError)) throw error;
+        const because = region.parentCode && refusedCodes.has(region.parentCode) ? ` (its parent ${region.parentCode} is refused above)` : '';
+        refusals.add(row, { code: error.code, message: `${error.message}${because}`, ...(error.details !== undefined ? { details: error.details } : {}) });
+        refusedCodes.add(region.code);
+      }
+      options.onProgress?.(0.1 + (0.85 * (i + 1)) / regions.length, 'writing regions');
+    }
+  });
+  report.summary.created = report.created.length;
+  if (inferred > 0) report.file.notes.push(`No parentCode column value on ${inferred} row(s): the nearest ancestor code in the file or the database was taken`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Buildings
+
+async function importBuildings(db: Kysely<Database>, data: SourceData, mapping: FieldMapping, options: ImportOptions, report: ImportReport, refusals: Refusals): Promise<void> {
+  const region = options.region;
+  if (region === undefined) throw badRequest('missing_region', 'A buildings import replaces one village\'s buildings: give region=<the village\'s 12-digit code>');
+  if (!/^\d{12}$/.test(region)) throw badRequest('invalid_code', `A region code has 12 digits, got "${region}"`);
+  const level = await regionLevel(db, region);
+  if (level !== 'village') throw unprocessable('not_a_village', `A buildings layer belongs to a village/community; ${region} is a ${level}`);
+  if (data.features.length > DIVISION_LIMITS.buildings) {
+    throw new ApiError(413, 'batch_too_large', `${data.features.length} buildings; at most ${DIVISION_LIMITS.buildings}`, { features: data.features.length, limit: DIVISION_LIMITS.buildings });
+  }
+  const buildings: { row: number; building: ReturnType<typeof parseBuildings>[number] }[] = [];
+  for (const feature of data.features) {
+    if (feature.geometry === null) {
+      refusals.add(feature.row, missingGeometry(feature.row));
+      continue;
+    }
+    const properties = mapProperties('buildings', mapping, feature.properties);
+    const problems: Problem[] = [];
+    const [building] = parseBuildings({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: feature.geometry, properties }] }, problems, {
+      householdsRule: options.householdsRule,
+    });
+    if (problems.length > 0) {
+      refusals.add(feature.row, ...problems.map((p) => explain({ ...p, message: p.message.replace(/^buildings\[\d+\]: /, ''), details: /households/.test(p.message) ? { property: 'households' } : p.details }, mapping)));
+    } else buildings.push({ row: feature.row, building });
+  }
+  if (refusals.size > 0) return;
+  await transaction(db, report, refusals, async (trx) => {
+    const before = await trx.selectFrom('buildings').select((eb) => eb.fn.countAll<number>().as('n')).where('region_code', '=', region).executeTakeFirstOrThrow();
+    report.replaced = Number(before.n);
+    options.onProgress?.(0.5, 'writing buildings');
+    try {
+      await replaceBuildings(
+        within(trx),
+        region,
+        buildings.map(({ building: b }) => ({ geometry: b.geometry, households: b.households, compound: b.compound, properties: b.properties })),
+      );
+    } catch (error) {
+      const outside = error instanceof ApiError && (error.details as { buildings?: number[] } | undefined)?.buildings;
+      if (!outside) throw error;
+      for (const index of outside) {
+        refusals.add(buildings[index].row, { code: 'building_outside_area', message: `the building lies outside village ${region} (1 m tolerance)` });
+      }
+      return;
+    }
+    report.created = buildings.map(({ row }) => ({ row }));
+  });
+  report.summary.created = buildings.length;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Addresses
+
+async function importAddressRows(db: Kysely<Database>, data: SourceData, mapping: FieldMapping, options: ImportOptions, report: ImportReport, refusals: Refusals): Promise<void> {
+  const rows: { row: number; address: string; lon: number; lat: number }[] = [];
+  for (const feature of data.features) {
+    const properties = mapProperties('addresses', mapping, feature.properties);
+    const geometry = feature.geometry;
+    if (geometry === null || geometry.type !== 'Point') {
+      refusals.add(feature.row, geometry === null ? missingGeometry(feature.row) : { code: 'wrong_geometry_type', message: `an address is a Point, got ${geometry.type}` });
+      continue;
+    }
+    const [lon, lat] = geometry.coordinates;
+    const problem = addressProblem(properties.address) ?? coordinateProblem(lon, lat);
+    if (problem) {
+      refusals.add(feature.row, problem.code.endsWith('address') || problem.code === 'address_too_long' ? explain({ ...problem, details: { property: 'address' } }, mapping) : problem);
+      continue;
+    }
+    rows.push({ row: feature.row, address: (properties.address as string).trim(), lon, lat });
+  }
+  if (refusals.size > 0 && !options.skipInvalid) return;
+  const { entries, duplicates } = registryEntries(rows);
+  report.duplicatesInFile = duplicates;
+  let counts = { created: 0, updated: 0 };
+  const write = async (target: Kysely<Database>) => {
+    counts = await importAddresses(target, entries, {
+      source: `import:${options.actor}`,
+      onProgress: (done) => options.onProgress?.(0.1 + (0.85 * done) / Math.max(1, entries.length), 'writing addresses'),
+    });
+  };
+  if (options.dryRun) await transaction(db, report, new Refusals(), (trx) => write(within(trx)));
+  else {
+    await write(db);
+    report.committed = true;
+    if (options.locate) report.located = await options.locate(entries.map((entry) => [entry.lon, entry.lat]));
+  }
+  report.summary.created = counts.created;
+  report.summary.updated = counts.updated;
+}
