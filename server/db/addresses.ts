@@ -4,6 +4,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
+import { inTransaction } from './transaction.js';
 import type { ParsedAddress } from '../geo/address/types.js';
 import type { RegistryEntry } from '../geo/address/prepare.js';
 import { inForce } from './grid-rows.js';
@@ -38,7 +39,7 @@ export async function importAddresses(
   addresses: RegistryEntry[],
   options: { source?: string; onProgress?: (done: number) => void } = {},
 ): Promise<ImportCounts> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     // Taking this row's lock first serialises imports, so their seq numbers commit in order
     // (see migration 005): the geocoder's "rows after seq N" never skips a late commit.
     await trx.updateTable('address_epoch').set({ epoch: sql`epoch + 1` }).where('id', '=', 1).execute();

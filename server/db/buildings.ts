@@ -4,6 +4,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Feature, Geometry } from 'geojson';
 import type { Database } from './schema.js';
+import { inTransaction } from './transaction.js';
 import { unprocessable } from '../errors.js';
 
 export interface StoredBuilding {
@@ -20,7 +21,7 @@ const CHUNK = 1000;
  * lie in the village (1 m tolerance), or nothing is written and the offenders are listed.
  */
 export async function replaceBuildings(db: Kysely<Database>, regionCode: string, buildings: StoredBuilding[]): Promise<number> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     await trx.deleteFrom('buildings').where('region_code', '=', regionCode).execute();
     for (let start = 0; start < buildings.length; start += CHUNK) {
       const rows = buildings.slice(start, start + CHUNK).map((b, i) => ({

@@ -5,6 +5,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { MultiPolygon, Polygon } from 'geojson';
 import type { Database } from './schema.js';
+import { inTransaction } from './transaction.js';
 import { conflict, notFound, unprocessable } from '../errors.js';
 import { regionCodeProblem, regionPrefix, type RegionLevel } from '../geo/codes.js';
 import type { Polygonal } from '../geo/validate.js';
@@ -51,7 +52,7 @@ function toFeature(row: RegionRow): RegionFeature {
 }
 
 export async function createRegion(db: Kysely<Database>, region: NewRegion): Promise<RegionFeature> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     let parent: { code: string; level: RegionLevel } | undefined;
     if (region.parentCode !== null) {
       const row = await trx.selectFrom('regions').select(['code', 'level']).where('code', '=', region.parentCode).executeTakeFirst();

@@ -104,23 +104,6 @@ const LISTED = 1000;
 /** Thrown inside the transaction to roll it back (a dry run, or refusals); carries nothing. */
 class Rollback extends Error {}
 
-/**
- * `trx` as a Kysely whose transaction() joins `trx` instead of opening a new one, so that the
- * existing create paths (createRegion, replaceBuildings, importAddresses: each its own
- * transaction) commit or roll back together with the rest of an import.
- */
-function within(trx: Transaction<Database>): Kysely<Database> {
-  return new Proxy(trx, {
-    get(target, property) {
-      if (property === 'transaction') {
-        return () => ({ execute: <T>(fn: (t: Transaction<Database>) => Promise<T>) => fn(target) });
-      }
-      const value = Reflect.get(target, property, target) as unknown;
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  }) as unknown as Kysely<Database>;
-}
-
 /** Runs `work` in a transaction that commits only for a real run without refusals. */
 async function transaction(
   db: Kysely<Database>,
@@ -472,11 +455,10 @@ async function importRegions(db: Kysely<Database>, data: SourceData, mapping: Fi
   const refusedCodes = new Set<string>();
   let inferred = 0;
   await transaction(db, report, refusals, async (trx) => {
-    const joined = within(trx);
     for (const [i, { row, region, inferParent }] of regions.entries()) {
       await sql`SAVEPOINT import_region`.execute(trx);
       try {
-        const created = await createRegion(joined, region);
+        const created = await createRegion(trx, region);
         await sql`RELEASE SAVEPOINT import_region`.execute(trx);
         report.created.push({ row, code: created.properties.code, name: created.properties.name });
         if (inferParent && region.parentCode) inferred++;
@@ -528,7 +510,7 @@ async function importBuildings(db: Kysely<Database>, data: SourceData, mapping: 
     options.onProgress?.(0.5, 'writing buildings');
     try {
       await replaceBuildings(
-        within(trx),
+        trx,
         region,
         buildings.map(({ building: b }) => ({ geometry: b.geometry, households: b.households, compound: b.compound, properties: b.properties })),
       );
@@ -575,7 +557,7 @@ async function importAddressRows(db: Kysely<Database>, data: SourceData, mapping
       onProgress: (done) => options.onProgress?.(0.1 + (0.85 * done) / Math.max(1, entries.length), 'writing addresses'),
     });
   };
-  if (options.dryRun) await transaction(db, report, new Refusals(), (trx) => write(within(trx)));
+  if (options.dryRun) await transaction(db, report, new Refusals(), (trx) => write(trx));
   else {
     await write(db);
     report.committed = true;
