@@ -31,7 +31,8 @@ import { feedsRouter, mediaRouter } from './routes/feeds.js';
 import { defaultIncidentRules, type IncidentRules } from './incidents/rules.js';
 import { systemClock, type Clock } from './clock.js';
 
-const clientDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'client');
+// The web client as Vite builds it from client/ (npm run build:client; npm start builds it when missing or stale).
+const clientDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'client');
 
 export interface AppServices {
   runner?: DivisionRunner;

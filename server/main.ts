@@ -10,6 +10,7 @@ import { createApp } from './app.js';
 import { DivisionRunner } from './jobs/division-runner.js';
 import { GridLocator } from './services/grid-locator.js';
 import { AddressGeocoder } from './services/address-geocoder.js';
+import { ensureClientBuilt } from '../scripts/build-client.js';
 
 const started = performance.now();
 const seconds = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
@@ -17,6 +18,8 @@ const log = (message: string) => console.log(`[gridgov ${seconds()}] ${message}`
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // The web client is built (if missing or stale) while the database opens; served once both are ready.
+  const client = ensureClientBuilt(log);
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log });
   log(`database ready (${store.backend})`);
 
@@ -39,6 +42,7 @@ async function main(): Promise<void> {
     .current()
     .then((index) => log(`geocoder ready: ${index.size} addresses`))
     .catch((error: unknown) => log(`geocoder not loaded yet: ${error instanceof Error ? error.message : String(error)}`));
+  await client;
   const app = createApp(store, config.limits, { runner, locator, geocoder, rules: config.incidentRules });
   const server = app.listen(config.port, () => {
     log(`listening on http://localhost:${config.port} (memory ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB)`);

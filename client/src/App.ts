@@ -1,0 +1,672 @@
+/**
+ * The planner view: wires the map, its layers, the editor and the panels together. Each part
+ * lives in its own file (layers/, panels/, editing/); later views (auto-division, command
+ * centre) add their own layers and panels next to these and hook in here.
+ */
+import { booleanPointInPolygon, point as turfPoint } from '@turf/turf';
+import { createEmpty, extend as extendExtent, isEmpty, type Extent } from 'ol/extent';
+import Point from 'ol/geom/Point';
+import MultiPolygon from 'ol/geom/MultiPolygon';
+import Polygon from 'ol/geom/Polygon';
+import type Geometry from 'ol/geom/Geometry';
+import { Api, ApiError, type AddressesAnswer, type CamerasAnswer, type GridFeature, type GridProperties, type Polygonal, type RegionFeature } from './api';
+import { applyI18n, formatDate, lang, onLangChange, setLang, t, type Key } from './i18n';
+import { MapCrs } from './map/crs';
+import { MapView } from './map/MapView';
+import { BaseMapLayer, crsOf } from './layers/BaseMapLayer';
+import { GridLayer, gridOf } from './layers/GridLayer';
+import { RegionLayer } from './layers/RegionLayer';
+import { CheckLayer } from './layers/CheckLayer';
+import { MarkerLayer } from './layers/MarkerLayer';
+import { GridEditor, polygonsOf, type EditMode, type PendingChange } from './editing/GridEditor';
+import { Saver } from './editing/Saver';
+import { areaOf, runChecks, villageOf, type CheckGrid, type Problem } from './editing/checks';
+import { Toolbar } from './panels/Toolbar';
+import { Legend } from './panels/Legend';
+import { RegionTree } from './panels/RegionTree';
+import { SearchBox } from './panels/SearchBox';
+import { GridPanel } from './panels/GridPanel';
+import { CheckPanel } from './panels/CheckPanel';
+import { HistorySlider } from './panels/HistorySlider';
+import { Dialog } from './panels/Dialog';
+import { SettingsPanel, loadSettings, type Settings } from './panels/SettingsPanel';
+import { el } from './panels/dom';
+import type { ColourMode } from './model';
+import type { FeatureCollection } from 'geojson';
+
+const $ = (id: string) => document.getElementById(id)!;
+const COLOUR_KEY = 'gridgov.colour';
+
+export class App {
+  readonly api = new Api();
+  settings: Settings = loadSettings();
+  readonly crs = new MapCrs(crsOf(this.settings.baseMap));
+  readonly mapView = new MapView($('map'), $('mouse-position'), this.crs);
+  readonly map = this.mapView.map;
+  readonly base = new BaseMapLayer();
+  readonly regions = new RegionLayer(this.crs);
+  readonly grids = new GridLayer(this.crs, (localStorage.getItem(COLOUR_KEY) as ColourMode | null) ?? 'fullness');
+  readonly checks = new CheckLayer();
+  readonly markers = new MarkerLayer();
+  readonly editor: GridEditor;
+  readonly saver = new Saver(this.api);
+  readonly dialog = new Dialog($('dialog-root'));
+  readonly toolbar: Toolbar;
+  readonly legend: Legend;
+  readonly tree: RegionTree;
+  readonly search: SearchBox;
+  readonly gridPanel: GridPanel;
+  readonly checkPanel: CheckPanel;
+  readonly history: HistorySlider;
+  readonly settingsPanel: SettingsPanel;
+
+  selected: string | null = null;
+  asOf: string | null = null;
+  problems: Problem[] = [];
+  estimates: { code: string; before: number; after: number }[] = [];
+  private saving: string | null = null;
+  private liveData: FeatureCollection<Polygonal, GridProperties> | null = null;
+  private shownData: FeatureCollection<Polygonal, GridProperties> | null = null;
+  private checkTimer: number | undefined;
+  private readonly addressCache = new Map<string, Promise<AddressesAnswer>>();
+
+  constructor() {
+    this.base.apply(this.settings.baseMap);
+    this.api.actor = this.settings.actor;
+    for (const layer of [this.base.layer, this.base.labels, this.regions.layer, this.grids.layer, this.grids.selectionLayer, this.checks.layer, this.markers.layer]) this.map.addLayer(layer);
+
+    this.grids.regionName = (code) => this.regions.data.get(code)?.properties.name;
+    this.editor = new GridEditor(this.map, this.grids, this.regions, this.crs);
+    this.editor.onDrawn = (code) => this.drawn(code);
+    this.editor.onChange(() => this.editsChanged());
+
+    this.toolbar = new Toolbar(
+      $('toolbar'),
+      () => ({
+        mode: this.editor.editMode,
+        shared: this.editor.sharedVertices,
+        snap: this.editor.snap,
+        canUndo: this.editor.undoStack.canUndo,
+        canRedo: this.editor.undoStack.canRedo,
+        colour: this.grids.mode,
+        readOnly: this.asOf !== null,
+      }),
+      {
+        setMode: (mode) => this.setMode(mode),
+        setShared: (shared) => this.editor.setSharedVertices(shared),
+        setSnap: (snap) => this.editor.setSnap(snap),
+        undo: () => this.editor.undo(),
+        redo: () => this.editor.redo(),
+        setColour: (mode) => {
+          this.grids.setColourMode(mode);
+          localStorage.setItem(COLOUR_KEY, mode);
+          this.legend.render();
+        },
+        fitAll: () => this.fitAll(300),
+      },
+    );
+    this.legend = new Legend($('legend'), () => this.grids.mode);
+    this.tree = new RegionTree($('region-tree'), this.api, {
+      regionLoaded: (region) => this.regions.add(region),
+      regionClicked: (code) => void this.gotoRegion(code, false),
+      gridClicked: (code) => void this.gotoGrid(code, false),
+      gridsOf: (regionCode) =>
+        this.grids
+          .all()
+          .filter((f) => gridOf(f).regionCode === regionCode)
+          .map((f) => ({ code: String(f.getId()), name: gridOf(f).name, dirty: Boolean(f.get('dirty') || f.get('isNew')) }))
+          .sort((a, b) => a.code.localeCompare(b.code)),
+    });
+    this.search = new SearchBox($('search'), this.api, {
+      gotoGrid: (code) => this.gotoGrid(code, true),
+      gotoRegion: (code) => this.gotoRegion(code, true),
+      gotoPoint: (lon, lat, label, gridCode) => this.gotoPoint(lon, lat, label, gridCode),
+      status: (message, kind) => this.status(message, kind),
+    });
+    this.gridPanel = new GridPanel($('grid-panel'), this.api, {
+      subject: (code) => this.subject(code),
+      villages: () =>
+        [...this.regions.data.values()].filter((r) => r.properties.level === 'village').map((r) => ({ code: r.properties.code, name: r.properties.name })),
+      newGridChanged: (code, properties) => {
+        this.grids.feature(code)?.set('grid', properties);
+        this.editor.touched();
+      },
+      showCameras: (answer) => this.showCameras(answer),
+      showAsOf: (iso) => this.history.set(iso),
+    });
+    this.checkPanel = new CheckPanel(
+      $('check-panel'),
+      () => ({ changed: this.editor.pending().length, problems: this.problems, estimates: this.estimates, saving: this.saving, names: (code) => this.nameOf(code) }),
+      { save: () => void this.save(), discard: () => this.discard(), focusProblem: (problem) => this.focusProblem(problem) },
+    );
+    this.history = new HistorySlider($('history'), (asOf) => void this.showAsOf(asOf));
+    this.settingsPanel = new SettingsPanel($('settings-root'), () => this.settings, (settings) => this.applySettings(settings));
+
+    $('settings-button').addEventListener('click', () => this.settingsPanel.open());
+    const langButton = $('lang-switch');
+    const syncLangButton = () => {
+      langButton.textContent = lang() === 'zh-CN' ? 'EN' : '中文';
+      langButton.dataset.lang = lang() === 'zh-CN' ? 'en' : 'zh-CN';
+    };
+    langButton.addEventListener('click', () => setLang(lang() === 'zh-CN' ? 'en' : 'zh-CN'));
+    onLangChange(() => {
+      syncLangButton();
+      $('status').textContent = this.statusText();
+      this.grids.layer.changed();
+      this.updateBanner();
+    });
+    syncLangButton();
+
+    this.map.on('singleclick', (event) => {
+      if (this.editor.editMode === 'draw') return;
+      const hit = this.map.forEachFeatureAtPixel(event.pixel, (feature) => feature, { layerFilter: (layer) => layer === this.grids.layer, hitTolerance: 0 });
+      if (hit) this.select(String(hit.getId()));
+      else if (this.editor.editMode === 'select') this.select(null);
+    });
+    document.addEventListener('keydown', (event) => this.onKey(event));
+    window.addEventListener('beforeunload', (event) => {
+      if (this.editor.hasChanges) event.preventDefault();
+    });
+  }
+
+  // ── start-up ────────────────────────────────────────────────────────────
+
+  async start(): Promise<void> {
+    document.documentElement.lang = lang();
+    applyI18n(document.body);
+    this.status(() => t('app.loading'));
+    this.api
+      .health()
+      .then((health) => ($('backend').textContent = t('app.backend', { backend: health.backend, postgis: health.postgis })))
+      .catch(() => {});
+    const collection = await this.api.grids();
+    this.liveData = collection;
+    this.showGrids(collection);
+    this.editor.captureOriginals();
+    const earliest = collection.features.map((f) => f.properties.validFrom).sort()[0];
+    if (earliest) this.history.setEarliest(earliest);
+    // The villages of the grids (the live checks need their boundaries) and the tree's top.
+    const villageCodes = [...new Set(collection.features.map((f) => f.properties.regionCode))];
+    await Promise.all([
+      ...villageCodes.map((code) =>
+        this.api
+          .region(code)
+          .then((region) => this.regions.add(region))
+          .catch(() => {}),
+      ),
+      this.tree.load().catch((error: unknown) => this.status(String(error), 'error')),
+    ]);
+    const extent = this.gridExtent();
+    if (!this.mapView.restore(isEmpty(extent) ? null : extent)) this.fitAll(0);
+    this.mapView.remembering = true;
+    const counts = { grids: collection.features.length, regions: this.regions.data.size };
+    this.status(() => (counts.grids ? t('app.ready', counts) : t('app.noGrids')));
+    this.tree.render();
+    document.body.dataset.ready = 'true';
+  }
+
+  fatal(error: unknown): void {
+    this.status(t('app.failed', { message: error instanceof Error ? error.message : String(error) }), 'error');
+    document.body.dataset.ready = 'error';
+  }
+
+  private gridExtent(): Extent {
+    const extent = createEmpty();
+    for (const feature of this.grids.all()) extendExtent(extent, feature.getGeometry()!.getExtent());
+    if (isEmpty(extent)) for (const feature of this.regions.source.getFeatures()) extendExtent(extent, feature.getGeometry()!.getExtent());
+    return extent;
+  }
+
+  fitAll(duration: number): void {
+    const extent = this.gridExtent();
+    if (!isEmpty(extent)) this.mapView.fit(extent, 18, duration);
+  }
+
+  private showGrids(collection: FeatureCollection<Polygonal, GridProperties>): void {
+    this.shownData = collection;
+    this.grids.load(collection);
+  }
+
+  private statusText: () => string = () => '';
+
+  /** The status bar; a function is called again when the language changes. */
+  status(message: string | (() => string), kind: 'info' | 'error' = 'info'): void {
+    this.statusText = typeof message === 'string' ? () => message : message;
+    const status = $('status');
+    status.textContent = this.statusText();
+    status.className = `status ${kind}`;
+  }
+
+  // ── selection and navigation ────────────────────────────────────────────
+
+  select(code: string | null): void {
+    if (code && !this.grids.feature(code)) code = null;
+    this.selected = code;
+    this.grids.setSelected(code);
+    this.editor.setSelected(code);
+    this.gridPanel.show(code);
+    if (code && !code.startsWith('new')) void this.tree.reveal(code);
+    else this.tree.select(null);
+    if (code) this.regions.setHighlighted(null);
+  }
+
+  async gotoGrid(code: string, zoom: boolean): Promise<boolean> {
+    const feature = this.grids.feature(code);
+    if (!feature) return false;
+    this.select(code);
+    const extent = feature.getGeometry()!.getExtent();
+    if (zoom || !this.inView(extent)) this.mapView.fit(extent, 18, 300);
+    return true;
+  }
+
+  private inView(extent: Extent): boolean {
+    const size = this.map.getSize();
+    if (!size) return false;
+    const view = this.map.getView().calculateExtent(size);
+    return extent[0] >= view[0] && extent[1] >= view[1] && extent[2] <= view[2] && extent[3] <= view[3];
+  }
+
+  async gotoRegion(code: string, fromSearch: boolean): Promise<boolean> {
+    let feature = this.regions.feature(code);
+    if (!feature) {
+      try {
+        feature = this.regions.add(await this.api.region(code));
+      } catch {
+        return false;
+      }
+    }
+    this.select(null);
+    this.regions.setHighlighted(code);
+    this.mapView.fit(feature.getGeometry()!.getExtent(), 18, 300);
+    if (fromSearch) await this.tree.reveal(code);
+    else this.tree.select(code);
+    return true;
+  }
+
+  async gotoPoint(lon: number, lat: number, label: string, gridCode?: string | null): Promise<void> {
+    const xy = this.crs.toMap([lon, lat]);
+    this.markers.setSearchMarker(xy);
+    const view = this.map.getView();
+    view.animate({ center: xy, zoom: Math.max(view.getZoom() ?? 16, 17), duration: 300 });
+    let code = gridCode;
+    if (code === undefined) {
+      try {
+        code = await this.api.locateCode(lon, lat);
+      } catch {
+        code = null;
+      }
+    }
+    if (code && this.grids.feature(code)) {
+      this.select(code);
+      const found = code;
+      this.status(() => `${label} — ${t('search.inGrid', { name: this.nameOf(found), code: found })}`);
+    } else {
+      this.status(() => `${label} — ${t('search.notInGrid')}`);
+    }
+  }
+
+  private nameOf(code: string): string {
+    const feature = this.grids.feature(code);
+    const name = feature ? gridOf(feature).name : '';
+    return name || (code.startsWith('new') ? t('grid.unsaved') : code);
+  }
+
+  private subject(code: string) {
+    const feature = this.grids.feature(code);
+    if (!feature) return null;
+    const properties = gridOf(feature);
+    const data = this.crs.polygonsToData(polygonsOf(feature));
+    return {
+      properties,
+      isNew: Boolean(feature.get('isNew')),
+      dirty: Boolean(feature.get('dirty')),
+      areaM2: areaOf(data),
+      regionName: this.regions.data.get(properties.regionCode)?.properties.name ?? null,
+      asOf: this.asOf,
+    };
+  }
+
+  private showCameras(answer: CamerasAnswer | null): void {
+    this.markers.setCameras(
+      (answer?.cameras ?? []).map((camera) => ({
+        xy: this.crs.toMap([camera.lon, camera.lat]),
+        sector: camera.sector ? camera.sector.coordinates.map((ring) => ring.map((p) => this.crs.toMap(p))) : undefined,
+      })),
+    );
+  }
+
+  // ── editing ─────────────────────────────────────────────────────────────
+
+  setMode(mode: EditMode): void {
+    if (this.asOf !== null && mode !== 'select') return;
+    this.editor.setMode(mode);
+    $('map').dataset.mode = mode;
+  }
+
+  private drawn(code: string): void {
+    const feature = this.grids.feature(code);
+    if (!feature) return;
+    const villages = this.villageGeometries();
+    const regionCode = villageOf(this.crs.polygonsToData(polygonsOf(feature)), villages) ?? '';
+    const village = this.regions.data.get(regionCode)?.properties.name ?? '';
+    const count = this.grids.all().filter((f) => f.get('isNew')).length;
+    feature.set('grid', { ...gridOf(feature), regionCode, name: village ? `${village}新网格${count}` : '' });
+    this.setMode('edit');
+    this.select(code);
+    this.editor.touched();
+  }
+
+  private villageGeometries(): Map<string, Polygonal> {
+    const villages = new Map<string, Polygonal>();
+    for (const [code, region] of this.regions.data) if (region.properties.level === 'village') villages.set(code, region.geometry);
+    return villages;
+  }
+
+  private editsChanged(): void {
+    this.toolbar.render();
+    window.clearTimeout(this.checkTimer);
+    this.checkTimer = window.setTimeout(() => this.runChecks(), 120);
+  }
+
+  /** The live checks of every pending edit against every other grid and the villages. */
+  runChecks(): void {
+    const pending = this.editor.pending();
+    const editedCodes = new Set(pending.map((p) => p.code));
+    const edited: CheckGrid[] = pending.map((p) => ({ code: p.code, label: this.nameOf(p.code), regionCode: p.properties.regionCode || null, geometry: p.after }));
+    const around = createEmpty();
+    for (const p of pending) extendExtent(around, this.grids.feature(p.code)!.getGeometry()!.getExtent());
+    const others: CheckGrid[] = isEmpty(around)
+      ? []
+      : this.grids.source
+          .getFeaturesInExtent(around)
+          .filter((f) => !editedCodes.has(String(f.getId())))
+          .map((f) => ({ code: String(f.getId()), label: gridOf(f).name, regionCode: gridOf(f).regionCode, geometry: this.crs.polygonsToData(polygonsOf(f)) }));
+    this.problems = runChecks(edited, others, this.villageGeometries());
+    const pieces: Geometry[] = [];
+    for (const problem of this.problems) {
+      if (problem.kind === 'overlap' || problem.kind === 'outside') {
+        const polygons = this.crs.polygonalToMap(problem.piece);
+        pieces.push(polygons.length === 1 ? new Polygon(polygons[0]) : new MultiPolygon(polygons));
+      } else if (problem.kind === 'invalid') {
+        pieces.push(new Point(this.crs.toMap(problem.at)));
+      }
+    }
+    this.checks.show(pieces);
+    void this.estimateHouseholds(pending);
+    this.checkPanel.render();
+    this.tree.render();
+    this.gridPanel.render();
+  }
+
+  /** Registered households (standard addresses) inside each edited grid's new boundary. */
+  private async estimateHouseholds(pending: PendingChange[]): Promise<void> {
+    const updates = pending.filter((p) => !p.isNew);
+    if (updates.length === 0) {
+      this.estimates = [];
+      return;
+    }
+    const around = createEmpty();
+    for (const p of updates) extendExtent(around, this.grids.feature(p.code)!.getGeometry()!.getExtent());
+    const codes = this.grids.source
+      .getFeaturesInExtent(around)
+      .map((f) => String(f.getId()))
+      .filter((c) => !c.startsWith('new'));
+    try {
+      const answers = await Promise.all(codes.map((code) => this.addresses(code)));
+      const households = new Map<number, [number, number]>();
+      for (const answer of answers) for (const a of answer.addresses) if (a.household) households.set(a.id, [a.lon, a.lat]);
+      const own = new Map(codes.map((code, i) => [code, answers[i].households]));
+      const points = [...households.values()].map((p) => turfPoint(p));
+      const estimates = updates.map((p) => ({ code: p.code, before: own.get(p.code) ?? 0, after: points.filter((pt) => booleanPointInPolygon(pt, p.after)).length }));
+      if (estimates.every((e) => e.before === 0 && e.after === 0)) this.estimates = [];
+      else this.estimates = estimates;
+      this.checkPanel.render();
+    } catch {
+      this.estimates = [];
+    }
+  }
+
+  private addresses(code: string): Promise<AddressesAnswer> {
+    let promise = this.addressCache.get(code);
+    if (!promise) {
+      promise = this.api.addresses(code);
+      promise.catch(() => this.addressCache.delete(code));
+      this.addressCache.set(code, promise);
+    }
+    return promise;
+  }
+
+  private focusProblem(problem: Problem): void {
+    const feature = this.grids.feature(problem.code);
+    if (problem.kind === 'overlap' || problem.kind === 'outside') {
+      const polygons = this.crs.polygonalToMap(problem.piece);
+      this.mapView.fit(new MultiPolygon(polygons).getExtent(), 19, 300);
+    } else if (feature) {
+      this.mapView.fit(feature.getGeometry()!.getExtent(), 19, 300);
+    }
+    if (feature) this.select(problem.code);
+  }
+
+  discard(): void {
+    this.editor.discardAll();
+    if (this.selected && !this.grids.feature(this.selected)) this.select(null);
+    this.status('');
+  }
+
+  private onKey(event: KeyboardEvent): void {
+    const target = event.target as HTMLElement;
+    if (target.matches('input, textarea, select')) return;
+    const key = event.key.toLowerCase();
+    if ((event.ctrlKey || event.metaKey) && key === 'z' && !event.shiftKey) {
+      event.preventDefault();
+      this.editor.undo();
+    } else if ((event.ctrlKey || event.metaKey) && (key === 'y' || (key === 'z' && event.shiftKey))) {
+      event.preventDefault();
+      this.editor.redo();
+    } else if (key === 'escape') {
+      if (this.editor.editMode === 'draw') this.editor.abortDrawing();
+    }
+  }
+
+  // ── saving ──────────────────────────────────────────────────────────────
+
+  async save(): Promise<void> {
+    if (this.saving || this.asOf !== null) return;
+    window.clearTimeout(this.checkTimer);
+    this.runChecks();
+    const pending = this.editor.pending();
+    if (pending.length === 0) return;
+    if (this.problems.length > 0) {
+      const choice = await this.dialog.open(
+        t('save.problems.title'),
+        t('save.problems.body'),
+        [
+          { id: 'cancel', label: t('dialog.cancel') },
+          { id: 'send', label: t('save.problems.send'), primary: true, danger: true },
+        ],
+        'warning',
+      );
+      if (choice !== 'send') return;
+    }
+    this.setSaving(t('save.saving', { done: 0, total: pending.length }));
+    try {
+      // A grid changed by someone else since it was loaded stops the save before anything is written.
+      for (const change of pending.filter((p) => !p.isNew)) {
+        const current = await this.api.grid(change.code);
+        if (current.properties.version !== change.properties.version) {
+          this.setSaving(null);
+          await this.stale(change, current);
+          return;
+        }
+      }
+      const outcome = await this.saver.save(pending, this.checkPanel.reason || undefined, (done, total) => this.setSaving(t('save.saving', { done, total })));
+      this.setSaving(null);
+      if (outcome.ok) {
+        for (const { oldCode, grid } of outcome.saved) {
+          this.editor.markSaved(oldCode, grid, oldCode);
+          this.gridPanel.invalidate(grid.properties.code);
+          this.addressCache.clear();
+          if (this.selected === oldCode) this.selected = grid.properties.code;
+        }
+        this.liveData = await this.api.grids().catch(() => this.liveData);
+        this.checkPanel.clearReason();
+        this.select(this.selected);
+        const count = outcome.saved.length;
+        this.status(() => t('save.done', { count }));
+        this.runChecks();
+        return;
+      }
+      await this.refreshBase(pending);
+      if (outcome.error.status === 412) {
+        const current = await this.api.grid(outcome.code).catch(() => null);
+        if (current) {
+          await this.stale(outcome.change, current);
+          return;
+        }
+      }
+      await this.refused(outcome.error, outcome.change, outcome.rolledBack);
+    } catch (error) {
+      this.setSaving(null);
+      this.status(t('save.failed', { message: error instanceof Error ? error.message : String(error) }), 'error');
+    }
+  }
+
+  private setSaving(text: string | null): void {
+    this.saving = text;
+    this.checkPanel.render();
+  }
+
+  /** After a failed (rolled back) save the server's versions moved on: edits are kept, versions updated. */
+  private async refreshBase(pending: PendingChange[]): Promise<void> {
+    for (const change of pending.filter((p) => !p.isNew)) {
+      try {
+        const current = await this.api.grid(change.code);
+        this.editor.updateBase(change.code, current.properties, current.geometry);
+      } catch {
+        // The grid is gone or unreachable: the next save says so.
+      }
+    }
+  }
+
+  private async refused(error: ApiError, change: PendingChange, rolledBack: number): Promise<void> {
+    const details = error.details as { problems?: { code: string; message: string }[] } | undefined;
+    const body = el(
+      'div',
+      {},
+      el('p', { text: t('save.refused.body', { code: change.isNew ? this.nameOf(change.code) : change.code }) }),
+      el('p', { className: 'server-message', 'data-role': 'server-message', text: `${error.code}: ${error.message}` }),
+      details?.problems && details.problems.length > 1 ? el('ul', {}, ...details.problems.map((p) => el('li', { text: `${p.code}: ${p.message}` }))) : null,
+      rolledBack > 0 ? el('p', { className: 'muted', text: t('save.refused.rolledBack', { count: rolledBack }) }) : null,
+    );
+    this.status(`${error.code}: ${error.message}`, 'error');
+    await this.dialog.alert(t('save.refused.title'), body, 'error');
+  }
+
+  /** 412: someone else saved the grid first. Shows what changed; reload drops my edit, retry keeps it. */
+  private async stale(change: PendingChange, current: GridFeature): Promise<void> {
+    const mine = change.properties;
+    const theirs = current.properties;
+    let last: { updatedBy: string | null; validFrom: string; reason: string | null } = { updatedBy: theirs.updatedBy, validFrom: theirs.validFrom, reason: null };
+    try {
+      const history = await this.api.history(change.code);
+      const latest = history.features[0]?.properties;
+      if (latest) last = { updatedBy: latest.updatedBy, validFrom: latest.validFrom, reason: latest.reason };
+    } catch {
+      // The summary below is enough.
+    }
+    const diffs: string[] = [];
+    for (const key of ['name', 'kind', 'specialType', 'households', 'population'] as const) {
+      if (mine[key] !== theirs[key]) diffs.push(`${t(`grid.${key}` as Key)}: ${mine[key] ?? '—'} → ${theirs[key] ?? '—'}`);
+    }
+    if (change.before && JSON.stringify(normalise(change.before)) !== JSON.stringify(normalise(current.geometry))) diffs.push(t('save.stale.geometry'));
+    const body = el(
+      'div',
+      { 'data-role': 'stale' },
+      el('p', { text: t('save.stale.body', { code: change.code, mine: mine.version, theirs: theirs.version }) }),
+      el('p', { className: 'muted', text: t('save.stale.by', { actor: last.updatedBy ?? '—', at: formatDate(last.validFrom), reason: last.reason ? `：${last.reason}` : '' }) }),
+      diffs.length ? el('div', {}, el('b', { text: t('save.stale.changes') }), el('ul', {}, ...diffs.map((d) => el('li', { text: d })))) : null,
+    );
+    const choice = await this.dialog.open(
+      t('save.stale.title'),
+      body,
+      [
+        { id: 'cancel', label: t('dialog.cancel') },
+        { id: 'reload', label: t('save.stale.reload') },
+        { id: 'retry', label: t('save.stale.retry'), primary: true },
+      ],
+      'warning',
+    );
+    if (choice === 'reload') {
+      this.editor.resetGrid(change.code, { geometry: current.geometry, properties: current.properties });
+      this.gridPanel.invalidate(change.code);
+      this.select(this.selected);
+    } else if (choice === 'retry') {
+      this.editor.updateBase(change.code, current.properties, current.geometry);
+      await this.save();
+    }
+  }
+
+  // ── history and settings ────────────────────────────────────────────────
+
+  private async showAsOf(asOf: string | null): Promise<void> {
+    if (asOf !== null && this.editor.hasChanges) {
+      await this.dialog.alert(t('history.label'), `${t('checks.changed', { count: this.editor.pending().length })} — ${t('tool.save')} / ${t('tool.discard')}`, 'warning');
+      this.history.set(null);
+      return;
+    }
+    if (asOf === this.asOf) return;
+    try {
+      const collection = asOf === null ? await this.api.grids() : await this.api.grids({ asOf });
+      this.asOf = asOf;
+      this.editor.setReadOnly(asOf !== null);
+      this.showGrids(collection);
+      if (asOf === null) {
+        this.liveData = collection;
+        this.editor.captureOriginals();
+      }
+      this.select(this.selected && this.grids.feature(this.selected) ? this.selected : null);
+      this.updateBanner();
+      this.toolbar.render();
+      this.tree.render();
+    } catch (error) {
+      this.status(error instanceof Error ? error.message : String(error), 'error');
+    }
+  }
+
+  private updateBanner(): void {
+    const banner = $('mode-banner');
+    banner.hidden = this.asOf === null;
+    banner.textContent = this.asOf === null ? '' : t('history.viewing', { date: formatDate(this.asOf) });
+  }
+
+  private applySettings(settings: Settings): void {
+    const nextCrs = crsOf(settings.baseMap);
+    if (nextCrs !== this.crs.crs && this.editor.hasChanges) {
+      void this.dialog.alert(t('settings.title'), `${t('checks.changed', { count: this.editor.pending().length })} — ${t('tool.save')} / ${t('tool.discard')}`, 'warning');
+      return;
+    }
+    this.settings = settings;
+    this.api.actor = settings.actor;
+    this.base.apply(settings.baseMap);
+    if (nextCrs !== this.crs.crs) {
+      const view = this.map.getView();
+      const center = this.crs.toLonLat(view.getCenter()!);
+      this.crs.setCrs(nextCrs);
+      this.regions.reproject();
+      if (this.shownData) this.grids.load(this.shownData);
+      if (this.asOf === null) this.editor.captureOriginals();
+      view.setCenter(this.crs.toMap(center));
+      this.select(this.selected);
+    }
+  }
+
+  /** Test and console access: the loaded region of a code (for debugging). */
+  regionData(code: string): RegionFeature | undefined {
+    return this.regions.data.get(code);
+  }
+}
+
+/** Geometry compared by its coordinates, whatever the nesting (Polygon vs one-part MultiPolygon). */
+function normalise(geometry: Polygonal): number[][][][] {
+  return geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+}

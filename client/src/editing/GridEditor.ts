@@ -1,0 +1,403 @@
+/**
+ * Boundary editing of the grids: modify the selected grid (with the vertices it shares with its
+ * neighbours, when "shared vertices" is on), snap to neighbours and village boundaries, draw
+ * new grids, undo/redo; knows which grids changed since they were loaded.
+ *
+ * Shared vertices: OpenLayers' Modify moves every vertex that is *exactly* at the dragged
+ * vertex's coordinate among the features it works on (and splits coincident segments alike when
+ * a vertex is inserted on an edge). The stored grids share their borders vertex for vertex, so
+ * giving Modify the selected grid plus its neighbours moves a shared border as one. A condition
+ * keeps drags to the selected grid's own boundary; with "shared vertices" off Modify gets the
+ * selected grid alone, and a shared vertex comes apart.
+ */
+import Collection from 'ol/Collection';
+import Feature from 'ol/Feature';
+import type Map from 'ol/Map';
+import MultiPolygon from 'ol/geom/MultiPolygon';
+import Polygon from 'ol/geom/Polygon';
+import Draw from 'ol/interaction/Draw';
+import Modify from 'ol/interaction/Modify';
+import Snap from 'ol/interaction/Snap';
+import { altKeyOnly, primaryAction, singleClick } from 'ol/events/condition';
+import { buffer as bufferExtent } from 'ol/extent';
+import { Circle as CircleStyle, Fill, Stroke, Style } from 'ol/style';
+import type MapBrowserEvent from 'ol/MapBrowserEvent';
+import type { GridLayer, GridFeatureOL } from '../layers/GridLayer';
+import { gridOf } from '../layers/GridLayer';
+import type { RegionLayer } from '../layers/RegionLayer';
+import type { MapCrs } from '../map/crs';
+import type { GridProperties, Polygonal } from '../api';
+import { UndoStack, type Polygons } from './UndoStack';
+
+export type EditMode = 'select' | 'edit' | 'draw';
+
+export interface PendingChange {
+  code: string;
+  isNew: boolean;
+  properties: GridProperties;
+  /** As loaded (WGS84); null for a drawn grid. */
+  before: Polygonal | null;
+  /** As edited (WGS84). */
+  after: Polygonal;
+}
+
+export function polygonsOf(feature: Feature): Polygons {
+  const geometry = feature.getGeometry();
+  if (geometry instanceof Polygon) return [geometry.getCoordinates()];
+  if (geometry instanceof MultiPolygon) return geometry.getCoordinates();
+  return [];
+}
+
+function setPolygons(feature: GridFeatureOL, polygons: Polygons): void {
+  const geometry = feature.getGeometry();
+  if (geometry instanceof Polygon && polygons.length === 1) geometry.setCoordinates(polygons[0]);
+  else if (geometry instanceof MultiPolygon) geometry.setCoordinates(polygons);
+  else feature.setGeometry(polygons.length === 1 ? new Polygon(polygons[0]) : new MultiPolygon(polygons));
+}
+
+function samePolygons(a: Polygons, b: Polygons): boolean {
+  if (a.length !== b.length) return false;
+  for (let p = 0; p < a.length; p++) {
+    if (a[p].length !== b[p].length) return false;
+    for (let r = 0; r < a[p].length; r++) {
+      const ra = a[p][r];
+      const rb = b[p][r];
+      if (ra.length !== rb.length) return false;
+      for (let i = 0; i < ra.length; i++) if (ra[i][0] !== rb[i][0] || ra[i][1] !== rb[i][1]) return false;
+    }
+  }
+  return true;
+}
+
+const clone = (polygons: Polygons): Polygons => polygons.map((rings) => rings.map((ring) => ring.map((xy) => [xy[0], xy[1]])));
+
+export class GridEditor {
+  readonly undoStack = new UndoStack();
+  private mode: EditMode = 'select';
+  private selected: string | null = null;
+  private shared = true;
+  private snapping = true;
+  private readOnly = false;
+  private newCount = 0;
+  private readonly originals = new globalThis.Map<string, { polygons: Polygons; properties: GridProperties }>();
+  private readonly modifyFeatures = new Collection<GridFeatureOL>();
+  private readonly modify: Modify;
+  private readonly draw: Draw;
+  private readonly snaps: Snap[];
+  private beforeModify = new globalThis.Map<string, Polygons>();
+  private readonly listeners = new Set<() => void>();
+  /** Called when a new grid is drawn, so that the app selects it. */
+  onDrawn: (code: string) => void = () => {};
+
+  constructor(
+    private readonly map: Map,
+    private readonly grids: GridLayer,
+    private readonly regions: RegionLayer,
+    private readonly crs: MapCrs,
+  ) {
+    const vertexStyle = new Style({
+      image: new CircleStyle({ radius: 6, fill: new Fill({ color: '#ffffff' }), stroke: new Stroke({ color: '#d9480f', width: 2.5 }) }),
+    });
+    this.modify = new Modify({
+      features: this.modifyFeatures,
+      pixelTolerance: 10,
+      style: vertexStyle,
+      condition: (event) => primaryAction(event) && this.nearSelected(event),
+      deleteCondition: (event) => altKeyOnly(event) && singleClick(event) && this.nearSelected(event),
+    });
+    this.modify.on('modifystart', () => {
+      this.beforeModify = new globalThis.Map(this.modifyFeatures.getArray().map((f) => [String(f.getId()), clone(polygonsOf(f))]));
+    });
+    this.modify.on('modifyend', () => {
+      const changes = [];
+      for (const feature of this.modifyFeatures.getArray()) {
+        const code = String(feature.getId());
+        const before = this.beforeModify.get(code);
+        const after = polygonsOf(feature);
+        if (before && !samePolygons(before, after)) changes.push({ code, before, after: clone(after) });
+      }
+      this.undoStack.push({ label: 'modify', changes });
+      this.refreshDirty(changes.map((c) => c.code));
+    });
+    this.draw = new Draw({
+      type: 'Polygon',
+      style: [
+        new Style({ fill: new Fill({ color: 'rgba(0,150,200,0.18)' }), stroke: new Stroke({ color: '#0096c8', width: 2, lineDash: [6, 4] }) }),
+        new Style({ image: new CircleStyle({ radius: 5, fill: new Fill({ color: '#fff' }), stroke: new Stroke({ color: '#0096c8', width: 2 }) }) }),
+      ],
+    });
+    this.draw.on('drawend', (event) => {
+      const geometry = event.feature.getGeometry() as Polygon;
+      const code = `new-${++this.newCount}`;
+      const properties: GridProperties = {
+        code,
+        regionCode: '',
+        name: '',
+        kind: 'urban',
+        specialType: null,
+        households: null,
+        population: null,
+        version: 0,
+        validFrom: new Date().toISOString(),
+        updatedBy: null,
+      };
+      const feature: GridFeatureOL = new Feature(new Polygon(geometry.getCoordinates()));
+      feature.setId(code);
+      feature.set('grid', properties);
+      feature.set('isNew', true);
+      this.grids.source.addFeature(feature);
+      this.undoStack.push({ label: 'draw', changes: [{ code, before: null, after: clone(polygonsOf(feature)) }] });
+      // Back to editing the new grid, selected.
+      setTimeout(() => {
+        this.onDrawn(code);
+        this.emit();
+      });
+    });
+    this.snaps = [new Snap({ source: this.grids.source, pixelTolerance: 8 }), new Snap({ source: this.regions.source, pixelTolerance: 8 })];
+    this.modify.setActive(false);
+    this.draw.setActive(false);
+    map.addInteraction(this.modify);
+    map.addInteraction(this.draw);
+    this.placeSnaps();
+  }
+
+  onChange(listener: () => void): void {
+    this.listeners.add(listener);
+  }
+
+  private emit(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Remembers the loaded grids as the state edits are measured from. */
+  captureOriginals(): void {
+    this.originals.clear();
+    for (const feature of this.grids.all()) {
+      this.originals.set(String(feature.getId()), { polygons: clone(polygonsOf(feature)), properties: gridOf(feature) });
+      feature.unset('dirty');
+    }
+    this.undoStack.clear();
+    this.updateModifyFeatures();
+    this.emit();
+  }
+
+  get editMode(): EditMode {
+    return this.mode;
+  }
+
+  setMode(mode: EditMode): void {
+    if (this.readOnly && mode !== 'select') mode = 'select';
+    this.mode = mode;
+    this.modify.setActive(mode === 'edit');
+    this.draw.setActive(mode === 'draw');
+    if (mode !== 'draw') this.draw.abortDrawing();
+    this.placeSnaps();
+    this.grids.setShowVertices(mode === 'edit');
+    this.map.getTargetElement()?.classList.toggle('drawing', mode === 'draw');
+    this.emit();
+  }
+
+  /** History view: nothing can be edited. */
+  setReadOnly(readOnly: boolean): void {
+    this.readOnly = readOnly;
+    if (readOnly) this.setMode('select');
+  }
+
+  setSelected(code: string | null): void {
+    this.selected = code;
+    this.updateModifyFeatures();
+  }
+
+  get sharedVertices(): boolean {
+    return this.shared;
+  }
+
+  setSharedVertices(shared: boolean): void {
+    this.shared = shared;
+    this.updateModifyFeatures();
+    this.emit();
+  }
+
+  get snap(): boolean {
+    return this.snapping;
+  }
+
+  setSnap(snap: boolean): void {
+    this.snapping = snap;
+    this.placeSnaps();
+    this.emit();
+  }
+
+  /** Snap must come after Modify and Draw among the map's interactions. */
+  private placeSnaps(): void {
+    for (const snap of this.snaps) {
+      this.map.removeInteraction(snap);
+      if (this.snapping && this.mode !== 'select') this.map.addInteraction(snap);
+    }
+  }
+
+  private updateModifyFeatures(): void {
+    this.modifyFeatures.clear();
+    const selected = this.selected ? this.grids.feature(this.selected) : null;
+    if (!selected) return;
+    this.modifyFeatures.push(selected);
+    if (!this.shared) return;
+    const extent = bufferExtent(selected.getGeometry()!.getExtent(), 1);
+    for (const feature of this.grids.source.getFeaturesInExtent(extent)) {
+      if (feature !== selected) this.modifyFeatures.push(feature);
+    }
+  }
+
+  /** Whether the pointer is within Modify's tolerance of the selected grid's boundary. */
+  private nearSelected(event: MapBrowserEvent): boolean {
+    const selected = this.selected ? this.grids.feature(this.selected) : null;
+    if (!selected) return false;
+    const closest = selected.getGeometry()!.getClosestPoint(event.coordinate);
+    const resolution = this.map.getView().getResolution() ?? 1;
+    return Math.hypot(closest[0] - event.coordinate[0], closest[1] - event.coordinate[1]) / resolution <= 11;
+  }
+
+  private refreshDirty(codes: string[]): void {
+    for (const code of codes) {
+      const feature = this.grids.feature(code);
+      const original = this.originals.get(code);
+      if (feature && original) feature.set('dirty', !samePolygons(original.polygons, polygonsOf(feature)));
+    }
+    this.emit();
+  }
+
+  private applyEntry(changes: { code: string; before: Polygons | null; after: Polygons | null }[], direction: 'undo' | 'redo'): void {
+    for (const change of changes) {
+      const target = direction === 'undo' ? change.before : change.after;
+      let feature = this.grids.feature(change.code);
+      if (target === null) {
+        if (feature) {
+          this.grids.source.removeFeature(feature);
+          if (this.selected === change.code) this.selected = null;
+        }
+        continue;
+      }
+      if (!feature) {
+        // Redo of a drawn grid: it comes back with the properties it had.
+        const removed = this.removedNew.get(change.code);
+        if (!removed) continue;
+        feature = removed;
+        this.grids.source.addFeature(feature);
+      }
+      setPolygons(feature, clone(target));
+    }
+    this.updateModifyFeatures();
+    this.refreshDirty(changes.map((c) => c.code));
+  }
+
+  /** Drawn grids removed by undo, kept for redo. */
+  private readonly removedNew = new globalThis.Map<string, GridFeatureOL>();
+
+  undo(): void {
+    const entry = this.undoStack.undo();
+    if (!entry) return;
+    for (const change of entry.changes) {
+      if (change.before === null) {
+        const feature = this.grids.feature(change.code);
+        if (feature) this.removedNew.set(change.code, feature);
+      }
+    }
+    this.applyEntry(entry.changes, 'undo');
+  }
+
+  redo(): void {
+    const entry = this.undoStack.redo();
+    if (entry) this.applyEntry(entry.changes, 'redo');
+  }
+
+  /** The grids edited or drawn and not yet saved, with their geometry before and after (WGS84). */
+  pending(): PendingChange[] {
+    const changes: PendingChange[] = [];
+    for (const feature of this.grids.all()) {
+      const code = String(feature.getId());
+      if (feature.get('isNew')) {
+        changes.push({ code, isNew: true, properties: gridOf(feature), before: null, after: this.crs.polygonsToData(polygonsOf(feature)) });
+      } else if (feature.get('dirty')) {
+        const original = this.originals.get(code)!;
+        changes.push({
+          code,
+          isNew: false,
+          properties: original.properties,
+          before: this.crs.polygonsToData(original.polygons),
+          after: this.crs.polygonsToData(polygonsOf(feature)),
+        });
+      }
+    }
+    return changes;
+  }
+
+  get hasChanges(): boolean {
+    return this.grids.all().some((f) => f.get('dirty') || f.get('isNew'));
+  }
+
+  /** The data geometry of a grid as loaded (WGS84). */
+  originalData(code: string): Polygonal | null {
+    const original = this.originals.get(code);
+    return original ? this.crs.polygonsToData(original.polygons) : null;
+  }
+
+  /** Puts a grid back as loaded, or replaces it by the server's version (after a 412). */
+  resetGrid(code: string, fromServer?: { geometry: Polygonal; properties: GridProperties }): void {
+    const feature = this.grids.feature(code);
+    if (fromServer) {
+      const fresh = this.grids.toFeature(fromServer.geometry, fromServer.properties);
+      if (feature) this.grids.source.removeFeature(feature);
+      this.grids.source.addFeature(fresh);
+      this.originals.set(code, { polygons: clone(polygonsOf(fresh)), properties: fromServer.properties });
+    } else if (feature) {
+      const original = this.originals.get(code);
+      if (original) setPolygons(feature, clone(original.polygons));
+      else this.grids.source.removeFeature(feature);
+    }
+    this.undoStack.forget(new Set([code]));
+    this.updateModifyFeatures();
+    this.refreshDirty([code]);
+  }
+
+  /** The server's current state becomes the base of a grid, keeping the edit (after a refused save, or to retry over a 412). */
+  updateBase(code: string, properties: GridProperties, geometry: Polygonal): void {
+    if (!this.originals.has(code)) return;
+    this.originals.set(code, { polygons: this.crs.polygonalToMap(geometry), properties });
+    this.refreshDirty([code]);
+  }
+
+  /** A grid saved: its saved state becomes the new original. */
+  markSaved(code: string, saved: { geometry: Polygonal; properties: GridProperties }, oldCode = code): void {
+    const feature = this.grids.feature(oldCode);
+    if (feature) this.grids.source.removeFeature(feature);
+    const fresh = this.grids.toFeature(saved.geometry, saved.properties);
+    this.grids.source.addFeature(fresh);
+    this.originals.set(saved.properties.code, { polygons: clone(polygonsOf(fresh)), properties: saved.properties });
+    this.undoStack.forget(new Set([oldCode, saved.properties.code]));
+    if (this.selected === oldCode) this.selected = saved.properties.code;
+    this.updateModifyFeatures();
+    this.emit();
+  }
+
+  /** Drops every unsaved edit. */
+  discardAll(): void {
+    for (const feature of this.grids.all()) {
+      const code = String(feature.getId());
+      if (feature.get('isNew')) this.grids.source.removeFeature(feature);
+      else if (feature.get('dirty')) setPolygons(feature, clone(this.originals.get(code)!.polygons));
+      feature.unset('dirty');
+    }
+    this.undoStack.clear();
+    this.updateModifyFeatures();
+    this.emit();
+  }
+
+  /** Tells listeners that a drawn grid's properties changed (they are part of the pending save). */
+  touched(): void {
+    this.emit();
+  }
+
+  abortDrawing(): void {
+    this.draw.abortDrawing();
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * The grids: one OpenLayers feature per grid (id = grid code), filled by kind or by fullness
+ * against 300–500 households, outlined by state (selected, edited), labelled with name and
+ * code (decluttered: labels that collide or do not fit their grid are left out).
+ */
+import Feature from 'ol/Feature';
+import MultiPolygon from 'ol/geom/MultiPolygon';
+import MultiPoint from 'ol/geom/MultiPoint';
+import Polygon from 'ol/geom/Polygon';
+import VectorLayer from 'ol/layer/Vector';
+import VectorSource from 'ol/source/Vector';
+import { Fill, Stroke, Style, Text, RegularShape } from 'ol/style';
+import type { FeatureLike } from 'ol/Feature';
+import type { FeatureCollection } from 'geojson';
+import type { GridProperties, Polygonal } from '../api';
+import type { MapCrs } from '../map/crs';
+import { EDITED_COLOUR, SELECTED_COLOUR, gridColour, rgba, type ColourMode } from '../model';
+
+export type GridFeatureOL = Feature<Polygon | MultiPolygon>;
+
+export function gridOf(feature: FeatureLike): GridProperties {
+  return feature.get('grid') as GridProperties;
+}
+
+export class GridLayer {
+  readonly source = new VectorSource<GridFeatureOL>();
+  readonly layer: VectorLayer<VectorSource<GridFeatureOL>>;
+  /** The selected grid again, above the region boundaries, with its vertices while editing. */
+  readonly selectionLayer: VectorLayer<VectorSource<GridFeatureOL>>;
+  private readonly selection = new VectorSource<GridFeatureOL>();
+  private colourMode: ColourMode;
+  private selected: string | null = null;
+  private showVertices = false;
+  /** The name of a village, to shorten grid names in labels. */
+  regionName: ((code: string) => string | undefined) | null = null;
+
+  constructor(private readonly crs: MapCrs, colourMode: ColourMode) {
+    this.colourMode = colourMode;
+    this.layer = new VectorLayer({
+      source: this.source,
+      declutter: true,
+      style: (feature, resolution) => this.style(feature, resolution),
+      properties: { name: 'grids' },
+      zIndex: 20,
+      updateWhileInteracting: true,
+    });
+    this.selectionLayer = new VectorLayer({
+      source: this.selection,
+      style: () => this.selectionStyle(),
+      properties: { name: 'selection' },
+      zIndex: 30,
+      updateWhileInteracting: true,
+      updateWhileAnimating: true,
+    });
+    this.source.on(['addfeature', 'removefeature', 'clear'], () => this.syncSelection());
+  }
+
+  private syncSelection(): void {
+    const feature = this.selected ? this.feature(this.selected) : null;
+    const shown = this.selection.getFeatures();
+    if (shown.length === 1 && shown[0] === feature) return;
+    this.selection.clear(true);
+    if (feature) this.selection.addFeature(feature);
+  }
+
+  private selectionStyle(): Style[] {
+    const styles = [new Style({ stroke: new Stroke({ color: rgba(SELECTED_COLOUR, 1), width: 3.5 }) })];
+    if (this.showVertices) {
+      styles.push(
+        new Style({
+          image: new RegularShape({ points: 4, radius: 4.5, angle: Math.PI / 4, fill: new Fill({ color: '#fff' }), stroke: new Stroke({ color: '#1d4e89', width: 1.5 }) }),
+          geometry: (f) => {
+            const geometry = f.getGeometry() as Polygon | MultiPolygon;
+            const points = (geometry instanceof Polygon ? [geometry.getCoordinates()] : geometry.getCoordinates()).flat(2);
+            return new MultiPoint(points);
+          },
+        }),
+      );
+    }
+    return styles;
+  }
+
+  /** Replaces every grid with those of `collection` (data coordinates). */
+  load(collection: FeatureCollection<Polygonal, GridProperties>): void {
+    this.source.clear();
+    this.source.addFeatures(collection.features.map((f) => this.toFeature(f.geometry, f.properties)));
+  }
+
+  toFeature(geometry: Polygonal, properties: GridProperties): GridFeatureOL {
+    const coordinates = this.crs.polygonalToMap(geometry);
+    const feature: GridFeatureOL = new Feature(geometry.type === 'Polygon' ? new Polygon(coordinates[0]) : new MultiPolygon(coordinates));
+    feature.setId(properties.code);
+    feature.set('grid', properties);
+    return feature;
+  }
+
+  feature(code: string): GridFeatureOL | null {
+    return (this.source.getFeatureById(code) as GridFeatureOL | null) ?? null;
+  }
+
+  all(): GridFeatureOL[] {
+    return this.source.getFeatures();
+  }
+
+  setColourMode(mode: ColourMode): void {
+    this.colourMode = mode;
+    this.layer.changed();
+  }
+
+  get mode(): ColourMode {
+    return this.colourMode;
+  }
+
+  setSelected(code: string | null): void {
+    this.selected = code;
+    this.syncSelection();
+    this.layer.changed();
+  }
+
+  setShowVertices(show: boolean): void {
+    this.showVertices = show;
+    this.selectionLayer.changed();
+  }
+
+  private style(feature: FeatureLike, resolution: number): Style[] {
+    const grid = gridOf(feature);
+    const selected = feature.getId() === this.selected;
+    const edited = feature.get('dirty') === true || feature.get('isNew') === true;
+    const colour = gridColour(grid, this.colourMode);
+    const styles: Style[] = [
+      new Style({
+        fill: new Fill({ color: rgba(colour, selected ? 0.5 : 0.32) }),
+        stroke: new Stroke({ color: rgba(colour, 0.95), width: 1.5 }),
+        zIndex: selected ? 2 : edited ? 1 : 0,
+      }),
+    ];
+    if (edited) {
+      styles.push(new Style({ stroke: new Stroke({ color: rgba(EDITED_COLOUR, 1), width: 2.5, lineDash: [8, 5] }), zIndex: 3 }));
+    }
+    // Labels: name and code, decluttered (a label that collides with another is left out).
+    // Zoomed out, the name drops its village's part (东街示范社区一第1网格 → 第1网格).
+    if (resolution < 6) {
+      const name = resolution > 1.2 && this.regionName ? shorten(grid.name, this.regionName(grid.regionCode)) : grid.name;
+      const code = grid.code.startsWith('new') ? '' : grid.code;
+      const label = [name, code].filter(Boolean).join('\n');
+      styles.push(
+        new Style({
+          text: new Text({
+            text: label,
+            font: `${selected ? '600 ' : ''}12px "Microsoft YaHei","PingFang SC","Noto Sans CJK SC","WenQuanYi Micro Hei",system-ui,sans-serif`,
+            fill: new Fill({ color: '#1b2631' }),
+            stroke: new Stroke({ color: 'rgba(255,255,255,0.92)', width: 3 }),
+            overflow: true,
+            padding: [2, 4, 2, 4],
+          }),
+          zIndex: selected ? 10 : 6,
+        }),
+      );
+    }
+    return styles;
+  }
+}
+
+function shorten(name: string, village: string | undefined): string {
+  return village && name.startsWith(village) && name.length > village.length ? name.slice(village.length) : name;
+}

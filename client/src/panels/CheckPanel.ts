@@ -1,0 +1,88 @@
+/**
+ * Live checks of the unsaved edits (overlaps, parts outside the village, self-crossings, and the
+ * registered households inside the new boundaries), the reason for the change, Save and Discard.
+ */
+import { el, clear } from './dom';
+import { formatArea, formatNumber, onLangChange, t } from '../i18n';
+import type { Problem } from '../editing/checks';
+
+export interface CheckState {
+  changed: number;
+  problems: Problem[];
+  estimates: { code: string; before: number; after: number }[];
+  saving: string | null;
+  names: (code: string) => string;
+}
+
+export interface CheckActions {
+  save(): void;
+  discard(): void;
+  focusProblem(problem: Problem): void;
+}
+
+export class CheckPanel {
+  private readonly reasonInput: HTMLInputElement;
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly state: () => CheckState,
+    private readonly actions: CheckActions,
+  ) {
+    this.reasonInput = el('input', { type: 'text', name: 'reason', maxlength: '500' });
+    onLangChange(() => this.render());
+    this.render();
+  }
+
+  get reason(): string {
+    return this.reasonInput.value.trim();
+  }
+
+  clearReason(): void {
+    this.reasonInput.value = '';
+  }
+
+  render(): void {
+    const s = this.state();
+    clear(this.root);
+    this.root.append(el('h2', { text: t('checks.title') }));
+    if (s.changed === 0) {
+      this.root.append(el('div', { className: 'check-clean', 'data-role': 'check-status', text: t('checks.clean') }));
+      return;
+    }
+    const describe = (p: Problem): string => {
+      switch (p.kind) {
+        case 'overlap':
+          return t('checks.overlap', { code: s.names(p.code), other: s.names(p.other), area: formatArea(p.areaM2) });
+        case 'outside':
+          return t('checks.outside', { code: s.names(p.code), area: formatArea(p.areaM2), region: p.region });
+        case 'invalid':
+          return t('checks.invalid', { code: s.names(p.code) });
+        case 'noRegion':
+          return t('checks.noRegion', { code: s.names(p.code) });
+      }
+    };
+    this.root.append(
+      el('div', { className: 'check-summary', text: t('checks.changed', { count: s.changed }) }),
+      s.problems.length === 0
+        ? el('div', { className: 'check-ok', 'data-role': 'check-status', text: `✔ ${t('checks.ok')}` })
+        : el(
+            'ul',
+            { className: 'check-problems', 'data-role': 'check-status' },
+            ...s.problems.map((p) =>
+              el('li', { className: `problem problem-${p.kind}`, 'data-problem': p.kind, onclick: () => this.actions.focusProblem(p) }, el('span', { className: 'problem-icon', text: '✖' }), el('span', { text: describe(p) })),
+            ),
+          ),
+      ...s.estimates.map((e) => el('div', { className: 'estimate', text: t('checks.households', { code: s.names(e.code), before: formatNumber(e.before), after: formatNumber(e.after) }) })),
+    );
+    this.reasonInput.placeholder = t('checks.reasonPlaceholder');
+    this.root.append(
+      el('label', { className: 'field' }, el('span', { text: t('checks.reason') }), this.reasonInput),
+      el(
+        'div',
+        { className: 'check-buttons' },
+        el('button', { type: 'button', className: 'button', 'data-action': 'discard', disabled: s.saving !== null, text: t('tool.discard'), onclick: () => this.actions.discard() }),
+        el('button', { type: 'button', className: `button primary${s.problems.length ? ' warn' : ''}`, 'data-action': 'save', disabled: s.saving !== null, text: s.saving ?? t('tool.save'), onclick: () => this.actions.save() }),
+      ),
+    );
+  }
+}

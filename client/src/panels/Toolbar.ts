@@ -1,0 +1,79 @@
+/** The editing toolbar: mode (select / edit boundary / new grid), shared vertices, snap, undo/redo, colouring. */
+import { el, clear } from './dom';
+import { onLangChange, t, type Key } from '../i18n';
+import type { EditMode } from '../editing/GridEditor';
+import type { ColourMode } from '../model';
+
+export interface ToolbarState {
+  mode: EditMode;
+  shared: boolean;
+  snap: boolean;
+  canUndo: boolean;
+  canRedo: boolean;
+  colour: ColourMode;
+  readOnly: boolean;
+}
+
+export interface ToolbarActions {
+  setMode(mode: EditMode): void;
+  setShared(shared: boolean): void;
+  setSnap(snap: boolean): void;
+  undo(): void;
+  redo(): void;
+  setColour(mode: ColourMode): void;
+  fitAll(): void;
+}
+
+export class Toolbar {
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly state: () => ToolbarState,
+    private readonly actions: ToolbarActions,
+  ) {
+    onLangChange(() => this.render());
+    this.render();
+  }
+
+  render(): void {
+    const s = this.state();
+    clear(this.root);
+    const modeButton = (mode: EditMode, key: Key, icon: string) =>
+      el(
+        'button',
+        {
+          type: 'button',
+          className: `tool${s.mode === mode ? ' active' : ''}`,
+          'data-tool': mode,
+          title: t(`${key}.title` as Key),
+          disabled: s.readOnly && mode !== 'select',
+          onclick: () => this.actions.setMode(mode),
+        },
+        el('span', { className: 'tool-icon', text: icon }),
+        el('span', { text: t(key) }),
+      );
+    const toggle = (on: boolean, key: Key, name: string, change: (value: boolean) => void) =>
+      el(
+        'label',
+        { className: `toggle${on ? ' on' : ''}`, title: t(`${key}.title` as Key) },
+        el('input', { type: 'checkbox', 'data-toggle': name, checked: on, disabled: s.readOnly, onchange: (e) => change((e.target as HTMLInputElement).checked) }),
+        el('span', { text: t(key) }),
+      );
+    const colour = el(
+      'select',
+      { className: 'select', 'data-control': 'colour', title: t('tool.colour'), onchange: (e) => this.actions.setColour((e.target as HTMLSelectElement).value as ColourMode) },
+      el('option', { value: 'fullness', selected: s.colour === 'fullness', text: t('tool.colour.fullness') }),
+      el('option', { value: 'kind', selected: s.colour === 'kind', text: t('tool.colour.kind') }),
+    );
+    this.root.append(
+      el('div', { className: 'tool-group' }, modeButton('select', 'tool.select', '➚'), modeButton('edit', 'tool.edit', '✎'), modeButton('draw', 'tool.draw', '⬠')),
+      el('div', { className: 'tool-group' }, toggle(s.shared, 'tool.shared', 'shared', (v) => this.actions.setShared(v)), toggle(s.snap, 'tool.snap', 'snap', (v) => this.actions.setSnap(v))),
+      el(
+        'div',
+        { className: 'tool-group' },
+        el('button', { type: 'button', className: 'tool', 'data-tool': 'undo', title: `${t('tool.undo')} (Ctrl+Z)`, disabled: !s.canUndo, onclick: () => this.actions.undo() }, el('span', { className: 'tool-icon', text: '↶' }), el('span', { text: t('tool.undo') })),
+        el('button', { type: 'button', className: 'tool', 'data-tool': 'redo', title: `${t('tool.redo')} (Ctrl+Y)`, disabled: !s.canRedo, onclick: () => this.actions.redo() }, el('span', { className: 'tool-icon', text: '↷' }), el('span', { text: t('tool.redo') })),
+      ),
+      el('div', { className: 'tool-group' }, colour, el('button', { type: 'button', className: 'tool', 'data-tool': 'fit', title: t('tool.fit'), onclick: () => this.actions.fitAll() }, el('span', { className: 'tool-icon', text: '⤢' }))),
+    );
+  }
+}

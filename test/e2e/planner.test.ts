@@ -1,0 +1,454 @@
+/**
+ * The planner view in a real browser (Debian's Chromium through playwright-core) against a real
+ * service started as `npm start` starts it (which builds the web client), with the demo data, on
+ * the backend under test. Skipped, saying so, where /usr/bin/chromium (or $GRIDGOV_CHROMIUM) is
+ * absent (`apt-get install chromium`). Screenshots of each view go to test-output/e2e/.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { CHROMIUM, CHROMIUM_ARGS, SHOTS, blend, countPixels, haveChromium, key, ringsOf, startService, type GridJson, type Position, type Service } from './support.js';
+
+if (!haveChromium) {
+  console.warn(`[e2e] SKIPPED: ${CHROMIUM} is absent — install Debian's chromium (apt-get install chromium) to run the browser tests`);
+}
+
+const title = haveChromium ? 'planner view in Chromium' : `planner view in Chromium — SKIPPED: ${CHROMIUM} not found (apt-get install chromium)`;
+
+describe.skipIf(!haveChromium)(title, () => {
+  let service: Service;
+  let browser: Browser;
+  let page: Page;
+  const consoleErrors: string[] = [];
+  let tileRequests = 0;
+
+  const api = async <T>(pathname: string, init?: RequestInit): Promise<T> => (await fetch(`${service.url}${pathname}`, init)).json() as Promise<T>;
+  const grids = async () => (await api<{ features: GridJson[] }>('/api/grids')).features;
+  const versions = async () => Object.fromEntries((await grids()).map((g) => [g.properties.code, g.properties.version]));
+  const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+
+  beforeAll(async () => {
+    fs.mkdirSync(SHOTS, { recursive: true });
+    service = await startService();
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    page.on('pageerror', (error) => consoleErrors.push(`pageerror: ${error.message}`));
+    // Nothing leaves this machine: base map tiles are answered here with a plain tile, anything else not local is refused.
+    const tile = await sharp({ create: { width: 256, height: 256, channels: 3, background: { r: 226, g: 232, b: 222 } } }).png().toBuffer();
+    await page.route(
+      (url) => url.origin !== service.url,
+      (route) => (/autonavi\.com|tile\.openstreetmap\.org/.test(route.request().url()) ? (tileRequests++, route.fulfill({ contentType: 'image/png', body: tile })) : route.abort()),
+    );
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await service?.stop();
+  });
+
+  /** The page pixel of a WGS84 point on the map. */
+  async function pixelOf(p: Position): Promise<{ x: number; y: number }> {
+    const box = (await page.locator('#map').boundingBox())!;
+    const [x, y] = await page.evaluate((lonLat) => window.gridgov.map.getPixelFromCoordinate(window.gridgov.crs.toMap(lonLat)), p);
+    return { x: box.x + x, y: box.y + y };
+  }
+
+  /** Whether the map itself (not a panel over it) is at a page pixel. */
+  const onMap = (p: { x: number; y: number }) =>
+    page.evaluate(({ x, y }) => {
+      const hit = document.elementFromPoint(x, y);
+      return hit !== null && hit.tagName === 'CANVAS' && document.getElementById('map')!.contains(hit);
+    }, p);
+
+  /** The first candidate whose vertex, and the point it is dragged to, the pointer can reach once its grid is open. */
+  async function reachable<T extends { code: string; vertex: Position; centroid: Position }>(
+    candidates: T[],
+    distance: number,
+  ): Promise<{ chosen: T; from: { x: number; y: number }; to: { x: number; y: number } }> {
+    for (const chosen of candidates) {
+      await openGrid(chosen.code);
+      const from = await pixelOf(chosen.vertex);
+      const centre = await pixelOf(chosen.centroid);
+      const length = Math.hypot(centre.x - from.x, centre.y - from.y);
+      const to = { x: from.x + ((centre.x - from.x) / length) * distance, y: from.y + ((centre.y - from.y) / length) * distance };
+      if ((await onMap(from)) && (await onMap(to))) return { chosen, from, to };
+    }
+    throw new Error('no candidate vertex can be reached on the map');
+  }
+
+  async function drag(from: { x: number; y: number }, to: { x: number; y: number }): Promise<void> {
+    await page.mouse.move(from.x - 3, from.y - 3);
+    await page.mouse.move(from.x, from.y, { steps: 3 });
+    await page.mouse.down();
+    await page.mouse.move(to.x, to.y, { steps: 12 });
+    await page.mouse.up();
+  }
+
+  async function search(text: string): Promise<void> {
+    await page.fill('.search-input', text);
+    await page.press('.search-input', 'Enter');
+  }
+
+  /** Selects a grid through the search box and waits for the map to settle on it. */
+  async function openGrid(code: string): Promise<void> {
+    await search(code);
+    await page.waitForFunction((c) => window.gridgov.selected === c, code);
+    await page.waitForTimeout(500); // the 300 ms fit animation
+  }
+
+  const centroidOf = (ring: Position[]): Position => {
+    const points = ring.slice(0, -1);
+    return [points.reduce((s, p) => s + p[0], 0) / points.length, points.reduce((s, p) => s + p[1], 0) / points.length];
+  };
+
+  /**
+   * Vertices of the outer ring of each grid that other grids share exactly and that are not on a
+   * village boundary (moving them keeps every grid inside its village).
+   */
+  async function sharedInteriorVertices(): Promise<{ code: string; vertex: Position; sharers: string[]; centroid: Position }[]> {
+    const all = await grids();
+    const villageVertices = new Set<string>();
+    for (const code of new Set(all.map((g) => g.properties.regionCode))) {
+      const village = await api<GridJson>(`/api/regions/${code}`);
+      for (const ring of ringsOf(village.geometry)) for (const p of ring) villageVertices.add(key(p));
+    }
+    const owners = new Map<string, Set<string>>();
+    for (const g of all) for (const ring of ringsOf(g.geometry)) for (const p of ring) owners.set(key(p), (owners.get(key(p)) ?? new Set()).add(g.properties.code));
+    const found = [];
+    for (const g of all) {
+      const outer = ringsOf(g.geometry)[0];
+      for (const p of outer.slice(0, -1)) {
+        const sharers = [...owners.get(key(p))!];
+        if (sharers.length >= 2 && !villageVertices.has(key(p))) found.push({ code: g.properties.code, vertex: p, sharers, centroid: centroidOf(outer) });
+      }
+    }
+    return found;
+  }
+
+  it('opens in Chinese, fitted to the grids, and draws them', async () => {
+    await page.goto(service.url);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+    await page.waitForTimeout(500);
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+    await expect(page.locator('.side.left h2').textContent()).resolves.toBe('行政区划');
+    await expect(page.locator('[data-tool="edit"]').textContent()).resolves.toContain('修改边界');
+    await expect(page.locator('#status').textContent()).resolves.toMatch(/已加载 24 个网格/);
+    await page.waitForSelector('.tree-item[data-region="350102000000"]');
+
+    // Fitted: every grid is in view.
+    const inView = await page.evaluate(() => {
+      const app = window.gridgov;
+      const view = app.map.getView().calculateExtent(app.map.getSize());
+      return app.grids.all().every((f) => {
+        const e = f.getGeometry()!.getExtent();
+        return e[0] >= view[0] && e[1] >= view[1] && e[2] <= view[2] && e[3] <= view[3];
+      });
+    });
+    expect(inView).toBe(true);
+
+    // Drawn: the map holds many pixels of the "over 500 households" fill (the demo grids are mostly over).
+    await shot('01-overview-zh');
+    const map = await page.locator('#map').screenshot();
+    const over = await countPixels(map, blend([214, 64, 69], 0.32, [244, 241, 234]), 6);
+    expect(over.matching / over.total).toBeGreaterThan(0.1);
+    const background = await countPixels(map, [244, 241, 234], 2);
+    expect(background.matching / background.total).toBeGreaterThan(0.05); // the map is not one flat colour
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('switches to English and back', async () => {
+    await page.click('#lang-switch');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await expect(page.locator('.side.left h2').textContent()).resolves.toBe('Regions');
+    await expect(page.locator('[data-tool="edit"]').textContent()).resolves.toContain('Edit boundary');
+    await expect(page.locator('#check-panel').textContent()).resolves.toContain('No unsaved changes');
+    await expect(page.locator('#legend').textContent()).resolves.toContain('Over 500 households');
+    await openGrid('350102004001001');
+    await page.click('[data-tab="history"]');
+    await page.waitForSelector('.history-item');
+    await expect(page.locator('.history-item').first().textContent()).resolves.toContain('created');
+    await shot('02-english-grid-history');
+    await page.click('#lang-switch');
+    await expect(page.locator('.side.left h2').textContent()).resolves.toBe('行政区划');
+    await expect(page.locator('.history-item').first().textContent()).resolves.toContain('新建');
+    await page.click('[data-tab="properties"]');
+  });
+
+  it('finds grids by code, address and coordinates, and regions in the tree', async () => {
+    await openGrid('350102001002003');
+    await expect(page.locator('[data-role="grid-title"]').textContent()).resolves.toBe('鼓东示范社区二第3网格');
+    await expect(page.locator('.tree-item.grid.selected').textContent()).resolves.toContain('鼓东示范社区二第3网格');
+    await shot('03-grid-selected');
+
+    await search('东街示范一路3号');
+    await page.waitForFunction(() => window.gridgov.selected === '350102004001003');
+    await expect(page.locator('#status').textContent()).resolves.toContain('350102004001003');
+
+    await search('119.2968,26.0935');
+    await page.waitForFunction(() => window.gridgov.selected === '350102001003002');
+    await search('26.0935, 119.2968'); // [lat, lon] typed by mistake
+    await page.waitForFunction(() => window.gridgov.selected === '350102001003002');
+
+    await page.click('.tree-item[data-region="350102004000"]');
+    await page.waitForSelector('.tree-item[data-region="350102004002"]');
+    await page.click('.tree-item[data-region="350102004002"]');
+    await page.waitForFunction(() => window.gridgov.selected === null);
+    await page.waitForTimeout(500);
+    await shot('04-region-highlighted');
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('moves a vertex shared with neighbours: each grid that shares it is saved with a new version', async () => {
+    const candidates = await sharedInteriorVertices();
+    // Interior points where three grids meet first.
+    candidates.sort((a, b) => b.sharers.length - a.sharers.length);
+    const before = await versions();
+    const { chosen, from, to } = await reachable(candidates, 18);
+    await page.click('[data-tool="edit"]');
+    await drag(from, to);
+
+    await page.waitForSelector('.check-ok');
+    const pending = await page.evaluate(() => window.gridgov.editor.pending().map((p) => p.code).sort());
+    expect(pending).toEqual([...chosen.sharers].sort());
+    await shot('05-shared-vertex-moved');
+
+    // Undo and redo.
+    await page.click('[data-tool="undo"]');
+    await page.waitForSelector('[data-role="check-status"].check-clean');
+    await page.click('[data-tool="redo"]');
+    await page.waitForSelector('.check-ok');
+
+    await page.fill('input[name="reason"]', '按小区边界调整');
+    await page.click('[data-action="save"]');
+    await page.waitForSelector('[data-role="check-status"].check-clean');
+    await expect(page.locator('#status').textContent()).resolves.toMatch(/已保存/);
+    await page.waitForSelector('[data-role="check-status"].check-clean');
+    await shot('06-shared-vertex-saved');
+
+    const after = await grids();
+    const byCode = new Map(after.map((g) => [g.properties.code, g]));
+    for (const [code, version] of Object.entries(before)) {
+      expect(byCode.get(code)!.properties.version, code).toBe(chosen.sharers.includes(code) ? version + 1 : version);
+    }
+    // The old vertex is gone from every sharer, and one new vertex is common to all of them.
+    const vertexSets = chosen.sharers.map((code) => new Set(ringsOf(byCode.get(code)!.geometry).flat().map(key)));
+    for (const set of vertexSets) expect(set.has(key(chosen.vertex))).toBe(false);
+    const common = [...vertexSets[0]].filter((k) => vertexSets.every((set) => set.has(k)));
+    expect(common.length).toBeGreaterThan(0);
+    const history = await api<{ features: { properties: { reason: string | null; version: number } }[] }>(`/api/grids/${chosen.code}/history`);
+    expect(history.features[0].properties.reason).toBe('按小区边界调整');
+    // Still a tiling: no overlap inside the village.
+    const village = byCode.get(chosen.code)!.properties.regionCode;
+    const coverage = await api<{ overlaps: { features: unknown[] } }>(`/api/regions/${village}/coverage`);
+    expect(coverage.overlaps.features).toHaveLength(0);
+
+    // The history slider shows the grids as they were before the save.
+    const savedAt = (await api<{ properties: { validFrom: string } }>(`/api/grids/${chosen.code}`)).properties.validFrom;
+    await page.evaluate((iso) => window.gridgov.history.set(iso), new Date(Date.parse(savedAt) - 1).toISOString());
+    await page.waitForFunction((code) => window.gridgov.asOf !== null && window.gridgov.grids.feature(code)?.get('grid').version === 1, chosen.code);
+    await expect(page.locator('#mode-banner').isVisible()).resolves.toBe(true);
+    await expect(page.locator('[data-tool="edit"]').isDisabled()).resolves.toBe(true);
+    await shot('07-history-before-save');
+    await page.click('[data-action="history-now"]');
+    await page.waitForFunction((code) => window.gridgov.asOf === null && window.gridgov.grids.feature(code)?.get('grid').version === 2, chosen.code);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('dragging the middle of a shared edge puts the new vertex into both grids', async () => {
+    const all = await grids();
+    const touched = new Set(all.filter((g) => g.properties.version > 1).map((g) => g.properties.code));
+    const owners = new Map<string, Set<string>>();
+    for (const g of all) for (const ring of ringsOf(g.geometry)) for (const p of ring) owners.set(key(p), (owners.get(key(p)) ?? new Set()).add(g.properties.code));
+    // Edges of one grid's outer ring whose two ends belong to exactly one other grid (untouched so far).
+    const edges = [];
+    for (const g of all.filter((g) => !touched.has(g.properties.code))) {
+      const outer = ringsOf(g.geometry)[0];
+      for (let i = 0; i + 1 < outer.length; i++) {
+        const a = [...owners.get(key(outer[i]))!];
+        const b = new Set(owners.get(key(outer[i + 1]))!);
+        const others = a.filter((code) => code !== g.properties.code && b.has(code));
+        if (others.length === 1 && !touched.has(others[0])) {
+          const mid: Position = [(outer[i][0] + outer[i + 1][0]) / 2, (outer[i][1] + outer[i + 1][1]) / 2];
+          edges.push({ code: g.properties.code, other: others[0], vertex: mid, centroid: centroidOf(outer) });
+        }
+      }
+    }
+    const before = await versions();
+    const { chosen, from, to } = await reachable(edges, 12);
+    await page.click('[data-tool="edit"]');
+    await drag(from, to);
+    await page.waitForSelector('.check-ok');
+    expect(await page.evaluate(() => window.gridgov.editor.pending().map((p) => p.code).sort())).toEqual([chosen.code, chosen.other].sort());
+    await page.click('[data-action="save"]');
+    await page.waitForSelector('[data-role="check-status"].check-clean');
+    await expect(page.locator('#status').textContent()).resolves.toMatch(/已保存/);
+
+    const after = new Map((await grids()).map((g) => [g.properties.code, g]));
+    for (const [code, version] of Object.entries(before)) {
+      expect(after.get(code)!.properties.version, code).toBe(code === chosen.code || code === chosen.other ? version + 1 : version);
+    }
+    const mine = new Set(ringsOf(after.get(chosen.code)!.geometry).flat().map(key));
+    const theirs = ringsOf(after.get(chosen.other)!.geometry).flat().map(key);
+    const old = new Set(ringsOf(all.find((g) => g.properties.code === chosen.code)!.geometry).flat().map(key));
+    const added = [...mine].filter((k) => !old.has(k));
+    expect(added).toHaveLength(1);
+    expect(theirs).toContain(added[0]);
+  });
+
+  it('shows an overlap in the live check, and the server refuses it without changing anything', async () => {
+    const touched = new Set((await grids()).filter((g) => g.properties.version > 1).map((g) => g.properties.code));
+    const candidates = await sharedInteriorVertices();
+    const before = await grids();
+    // Away from the grid's centre (a negative distance), deep into its neighbours; the shared vertex comes apart.
+    const { chosen, from, to } = await reachable(
+      candidates.filter((c) => c.sharers.every((code) => !touched.has(code))),
+      -60,
+    );
+    await page.click('[data-tool="edit"]');
+    await page.uncheck('[data-toggle="shared"]');
+    await drag(from, to);
+
+    await page.waitForSelector('[data-problem="overlap"]');
+    expect(await page.evaluate(() => window.gridgov.editor.pending().map((p) => p.code))).toEqual([chosen.code]);
+    await shot('08-overlap-live-check');
+
+    await page.click('[data-action="save"]');
+    await page.waitForSelector('.dialog-warning');
+    await page.click('[data-dialog-button="send"]');
+    await page.waitForSelector('[data-role="server-message"]');
+    await expect(page.locator('[data-role="server-message"]').textContent()).resolves.toMatch(/^overlap: The grid overlaps grid \d{15}/);
+    await shot('09-overlap-refused');
+    await page.click('[data-dialog-button="ok"]');
+
+    expect(await grids()).toEqual(before);
+    // The edit is still there to fix; discard it.
+    await page.click('[data-action="discard"]');
+    await page.waitForSelector('[data-role="check-status"].check-clean');
+    await page.check('[data-toggle="shared"]');
+    const refused = consoleErrors.filter((e) => !/status of 422/.test(e));
+    expect(refused).toEqual([]);
+  });
+
+  it('on 412 shows what someone else changed and reloads their version', async () => {
+    const touched = new Set((await grids()).filter((g) => g.properties.version > 1).map((g) => g.properties.code));
+    const candidates = await sharedInteriorVertices();
+    const before = await versions();
+    const { chosen, from, to } = await reachable(
+      candidates.filter((c) => c.sharers.every((code) => !touched.has(code))),
+      15,
+    );
+    await page.click('[data-tool="edit"]');
+    await drag(from, to);
+    await page.waitForSelector('.check-ok');
+
+    // Meanwhile someone renames the grid.
+    const current = await api<GridJson>(`/api/grids/${chosen.code}`);
+    const renamed = await fetch(`${service.url}/api/grids/${chosen.code}`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json', 'If-Match': `"${current.properties.version}"`, 'X-Actor': encodeURIComponent('另一位规划员') },
+      body: JSON.stringify({ type: 'Feature', reason: '更名', properties: { ...current.properties, name: `${current.properties.name}（更名）` }, geometry: current.geometry }),
+    });
+    expect(renamed.status).toBe(200);
+
+    await page.click('[data-action="save"]');
+    await page.waitForSelector('[data-role="stale"]');
+    await expect(page.locator('[data-role="stale"]').textContent()).resolves.toContain('另一位规划员');
+    await shot('10-stale-version');
+    await page.click('[data-dialog-button="reload"]');
+    await expect(page.locator('[data-role="grid-title"]').textContent()).resolves.toContain('（更名）');
+
+    // Nothing of the edit was written; the neighbours' edits are still pending, then discarded.
+    const after = await versions();
+    for (const [code, version] of Object.entries(before)) expect(after[code], code).toBe(code === chosen.code ? version + 1 : version);
+    await page.click('[data-action="discard"]');
+    await page.waitForSelector('[data-role="check-status"].check-clean');
+    expect(consoleErrors.filter((e) => !/status of 422/.test(e))).toEqual([]);
+  });
+  it('draws a new grid: the live check shows its overlaps and the server refuses it', async () => {
+    const count = (await grids()).length;
+    const code = '350102004003001';
+    await openGrid(code);
+    const feature = (await grids()).find((g) => g.properties.code === code)!;
+    const centre = await pixelOf(centroidOf(ringsOf(feature.geometry)[0]));
+    await page.click('[data-tool="draw"]');
+    const corners = [
+      [-60, -50],
+      [60, -50],
+      [60, 50],
+      [-60, 50],
+    ];
+    for (const [dx, dy] of corners.slice(0, 3)) {
+      await page.mouse.click(centre.x + dx, centre.y + dy);
+      await page.waitForTimeout(150);
+    }
+    await page.mouse.dblclick(centre.x + corners[3][0], centre.y + corners[3][1]);
+    await page.waitForFunction(() => window.gridgov.selected?.startsWith('new-') === true);
+    await expect(page.locator('select[name="regionCode"]').inputValue()).resolves.toBe(feature.properties.regionCode);
+    await page.fill('input[name="name"]', '东街示范社区三测试网格');
+    await page.fill('input[name="households"]', '320');
+    await page.waitForSelector('[data-problem="overlap"]');
+    await shot('11-new-grid-overlap');
+
+    await page.click('[data-action="save"]');
+    await page.click('[data-dialog-button="send"]');
+    await page.waitForSelector('[data-role="server-message"]');
+    await expect(page.locator('[data-role="server-message"]').textContent()).resolves.toMatch(/^overlap: /);
+    await page.click('[data-dialog-button="ok"]');
+    expect((await grids()).length).toBe(count);
+
+    await page.click('[data-tool="undo"]');
+    await page.waitForSelector('[data-role="check-status"].check-clean');
+    await page.click('[data-tool="select"]');
+    expect(consoleErrors.filter((e) => !/status of 422/.test(e))).toEqual([]);
+  });
+
+  it('with a GCJ-02 base map shifts the grids onto it, reads WGS84 under the mouse, and saves unmoved vertices unchanged', async () => {
+    await page.click('#settings-button');
+    await page.selectOption('select[name="baseMap"]', 'amap');
+    await page.click('[data-action="apply-settings"]');
+    await page.waitForFunction(() => window.gridgov.crs.crs === 'gcj02');
+
+    const touched = new Set((await grids()).filter((g) => g.properties.version > 1).map((g) => g.properties.code));
+    const candidates = (await sharedInteriorVertices()).filter((c) => c.sharers.every((code) => !touched.has(code)));
+    const before = new Map((await grids()).map((g) => [g.properties.code, g]));
+    const { chosen, from, to } = await reachable(candidates, 14);
+    await page.waitForTimeout(300);
+    expect(tileRequests).toBeGreaterThan(0);
+
+    // The mouse position says where the vertex is in WGS84, though the map shows it shifted.
+    await page.mouse.move(from.x, from.y);
+    const readout = (await page.locator('#mouse-position').textContent())!;
+    const [lon, lat] = readout.match(/\d+\.\d+/g)!.map(Number);
+    expect(Math.abs(lon - chosen.vertex[0])).toBeLessThan(2e-5);
+    expect(Math.abs(lat - chosen.vertex[1])).toBeLessThan(2e-5);
+    await shot('12-gcj02-basemap');
+
+    await page.click('[data-tool="edit"]');
+    await drag(from, to);
+    await page.waitForSelector('.check-ok');
+    await page.click('[data-action="save"]');
+    await page.waitForSelector('[data-role="check-status"].check-clean');
+    await expect(page.locator('#status').textContent()).resolves.toMatch(/已保存/);
+
+    const after = new Map((await grids()).map((g) => [g.properties.code, g]));
+    for (const code of chosen.sharers) {
+      const old = new Set(ringsOf(before.get(code)!.geometry).flat().map(key));
+      const now = new Set(ringsOf(after.get(code)!.geometry).flat().map(key));
+      expect([...old].filter((k) => !now.has(k)), code).toEqual([key(chosen.vertex)]);
+      expect([...now].filter((k) => !old.has(k)), code).toHaveLength(1);
+      expect(after.get(code)!.properties.version).toBe(before.get(code)!.properties.version + 1);
+    }
+
+    await page.click('#settings-button');
+    await page.selectOption('select[name="baseMap"]', 'none');
+    await page.click('[data-action="apply-settings"]');
+    await page.waitForFunction(() => window.gridgov.crs.crs === 'wgs84');
+    expect(consoleErrors.filter((e) => !/status of 422/.test(e))).toEqual([]);
+  });
+});

@@ -1,0 +1,133 @@
+/**
+ * End-to-end support: a real service (`node --import tsx server/main.ts`, as `npm start` runs it,
+ * which also builds the web client when needed) on a fresh embedded data folder or a fresh server
+ * database, and Debian's Chromium driven by playwright-core.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { createServerDatabase, serverUrl } from '../support/store.js';
+
+/** Debian's chromium package (CI: apt-get install chromium); GRIDGOV_CHROMIUM names another binary. */
+export const CHROMIUM = process.env.GRIDGOV_CHROMIUM || '/usr/bin/chromium';
+export const haveChromium = fs.existsSync(CHROMIUM);
+export const CHROMIUM_ARGS = ['--no-sandbox', '--headless=new', '--disable-gpu', '--disable-dev-shm-usage'];
+export const SHOTS = path.join(process.cwd(), 'test-output', 'e2e');
+
+export interface Service {
+  url: string;
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts the service with the demo data on a database of its own; `stop` also removes the database. */
+export async function startService(): Promise<Service> {
+  const cleanups: (() => Promise<void>)[] = [];
+  const env: Record<string, string> = {};
+  if (serverUrl) {
+    const database = await createServerDatabase();
+    cleanups.push(database.drop);
+    env.DATABASE_URL = database.url;
+  } else {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridgov-e2e-'));
+    cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
+    env.GRIDGOV_DATA = path.join(dir, 'db');
+  }
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    env: { ...process.env, DATABASE_URL: '', PORT: String(port), GRIDGOV_DEMO: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const stop = async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    for (const cleanup of cleanups) await cleanup();
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no "listening" within 110 s:\n${output}`)), 110_000);
+      const poll = setInterval(() => {
+        if (output.includes('listening on')) {
+          clearInterval(poll);
+          clearTimeout(timer);
+          resolve();
+        } else if (child.exitCode !== null) {
+          clearInterval(poll);
+          clearTimeout(timer);
+          reject(new Error(`exited with ${child.exitCode}:\n${output}`));
+        }
+      }, 50);
+    });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url: `http://127.0.0.1:${port}`, output: () => output, stop };
+}
+
+/** Pixels of a PNG whose colour is within `tolerance` of `rgb` (each channel). */
+export async function countPixels(png: Buffer, rgb: [number, number, number], tolerance: number): Promise<{ matching: number; total: number }> {
+  const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  let matching = 0;
+  for (let i = 0; i < data.length; i += info.channels) {
+    if (Math.abs(data[i] - rgb[0]) <= tolerance && Math.abs(data[i + 1] - rgb[1]) <= tolerance && Math.abs(data[i + 2] - rgb[2]) <= tolerance) matching++;
+  }
+  return { matching, total: info.width * info.height };
+}
+
+/** `fill` at `alpha` over `background`, as the canvas composes it. */
+export function blend(fill: [number, number, number], alpha: number, background: [number, number, number]): [number, number, number] {
+  return [0, 1, 2].map((i) => Math.round(fill[i] * alpha + background[i] * (1 - alpha))) as [number, number, number];
+}
+
+export type Position = [number, number];
+export interface GridJson {
+  type: 'Feature';
+  geometry: { type: 'Polygon'; coordinates: Position[][] } | { type: 'MultiPolygon'; coordinates: Position[][][] };
+  properties: { code: string; regionCode: string; name: string; version: number; kind: string };
+}
+
+export function ringsOf(geometry: GridJson['geometry']): Position[][] {
+  return geometry.type === 'Polygon' ? geometry.coordinates : geometry.coordinates.flat();
+}
+
+export const key = (p: Position) => `${p[0]},${p[1]}`;
+
+/** What the tests use of the page's `window.gridgov` (the client's App; typed loosely here, the client has its own tsconfig). */
+export interface PageApp {
+  map: {
+    getPixelFromCoordinate(coordinate: number[]): number[];
+    getView(): { calculateExtent(size?: number[]): number[] };
+    getSize(): number[] | undefined;
+  };
+  crs: { crs: string; toMap(lonLat: number[]): number[] };
+  grids: { all(): { getGeometry(): { getExtent(): number[] } | undefined }[]; feature(code: string): { get(key: string): { version: number } } | null };
+  editor: { pending(): { code: string }[] };
+  history: { set(iso: string | null): void };
+  selected: string | null;
+  asOf: string | null;
+}
+
+declare global {
+  interface Window {
+    gridgov: PageApp;
+  }
+}

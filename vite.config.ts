@@ -1,0 +1,29 @@
+/**
+ * The web client (client/) → dist/client, which express serves at /. Built by
+ * `npm run build:client`, and by `npm start` when the build is missing or stale
+ * (scripts/build-client.ts). No CDN: OpenLayers, turf and gcoord are bundled.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+
+export default defineConfig({
+  root: path.join(root, 'client'),
+  base: './',
+  publicDir: false,
+  logLevel: 'warn',
+  build: {
+    outDir: path.join(root, 'dist', 'client'),
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: true,
+    // OpenLayers + turf are large; one chunk per library keeps the app chunk small to read.
+    chunkSizeWarningLimit: 2000,
+  },
+  server: {
+    // `npx vite` for client work: the API comes from a running `npm start`.
+    proxy: { '/api': 'http://localhost:3000' },
+  },
+});
