@@ -1,0 +1,164 @@
+/**
+ * Crash safety: nothing acknowledged is ever lost.
+ *
+ * Starts the real service (`node --import tsx server/main.ts`) on a fresh database — embedded in
+ * a temporary folder, or a new database on the server named by DATABASE_URL — registers a
+ * sensor, sends device events at a steady rate (small batches, one after another, several
+ * rounds), kills the service with SIGKILL in the middle of the stream, restarts it, and checks
+ * that every event whose batch was acknowledged (200) is stored, each exactly once; then
+ * re-sends everything and checks that nothing is stored twice.
+ *
+ *   npx tsx scripts/crash-test.ts [--rounds 3] [--seconds 4]
+ *   DATABASE_URL=postgres://… npx tsx scripts/crash-test.ts
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { openStore } from '../server/db/connect.js';
+
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, seconds: { type: 'string', default: '4' } } });
+const ROUNDS = Number(values.rounds);
+const STREAM_MS = Number(values.seconds) * 1000;
+const BATCH = 20;
+const DEVICE = 'crash-test-sensor';
+const log = (message: string) => process.stderr.write(`[crash-test] ${message}\n`);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function freshDatabase(): Promise<{ env: Record<string, string>; open: () => ReturnType<typeof openStore>; drop: () => Promise<void> }> {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridgov-crash-'));
+    const dataDir = path.join(dir, 'db');
+    return { env: { GRIDGOV_DATA: dataDir, DATABASE_URL: '' }, open: () => openStore({ dataDir }), drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+  }
+  const name = `gridgov_crash_${process.pid}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query(sql);
+    await client.end();
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  return { env: { DATABASE_URL: target.toString() }, open: () => openStore({ databaseUrl: target.toString() }), drop: () => admin(`DROP DATABASE ${name} WITH (FORCE)`) };
+}
+
+async function start(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    env: { ...process.env, ...env, PORT: String(port), GRIDGOV_DEMO: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const url = `http://127.0.0.1:${port}`;
+  const started = Date.now();
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}:\n${output}`);
+    if (Date.now() - started > 180_000) throw new Error(`the service did not start within 180 s:\n${output}`);
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) return { child, url };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function kill9(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
+const database = await freshDatabase();
+const acknowledged = new Set<string>();
+const sent: Record<string, unknown>[] = [];
+let next = 0;
+try {
+  for (let round = 1; round <= ROUNDS; round++) {
+    const { child, url } = await start(database.env);
+    if (round === 1) {
+      const device = await fetch(`${url}/api/devices`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        // In the first demo grid (东街示范社区一), so its events open incidents there.
+        body: JSON.stringify({ id: DEVICE, kind: 'sensor', sensorType: 'smoke', name: '崩溃测试烟感', lon: 119.2955, lat: 26.0885 }),
+      });
+      if (device.status !== 201) throw new Error(`registering the sensor: ${device.status} ${await device.text()}`);
+    }
+    // Stream until the kill; requests in flight when it lands may or may not have been stored,
+    // but none of them was acknowledged, so none is counted.
+    let killed = false;
+    const stream = (async () => {
+      while (!killed) {
+        const batch = Array.from({ length: BATCH }, () => ({
+          deviceId: DEVICE,
+          eventId: `e-${next++}`,
+          type: 'smoke_alarm',
+          occurredAt: new Date().toISOString(),
+          severity: 3,
+        }));
+        sent.push(...batch);
+        try {
+          const response = await fetch(`${url}/api/feeds/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ events: batch }) });
+          if (response.status === 200) {
+            const report = (await response.json()) as { accepted: number };
+            if (report.accepted !== BATCH) throw new Error(`a batch was only partly accepted: ${JSON.stringify(report)}`);
+            for (const event of batch) acknowledged.add(event.eventId as string);
+          }
+        } catch (error) {
+          if (!killed) throw error;
+        }
+      }
+    })();
+    await new Promise((resolve) => setTimeout(resolve, STREAM_MS * (0.5 + Math.random())));
+    killed = true;
+    await kill9(child);
+    await stream;
+    log(`round ${round}: SIGKILL after ${acknowledged.size} acknowledged events (${sent.length} sent)`);
+  }
+
+  // Restart once more: the service must come up on what the kills left, and accept re-sends as duplicates.
+  const { child, url } = await start(database.env);
+  const resend = await fetch(`${url}/api/feeds/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ events: [...acknowledged].slice(0, 1000).map((eventId) => sent.find((e) => e.eventId === eventId)) }),
+  });
+  const report = (await resend.json()) as { accepted: number; duplicates: number };
+  child.kill('SIGTERM');
+  await new Promise((resolve) => child.once('exit', resolve));
+
+  const store = await database.open();
+  const rows = await store.db.selectFrom('device_events').select('event_id').where('device_id', '=', DEVICE).execute();
+  await store.close();
+  const stored = new Set(rows.map((row) => row.event_id));
+  const lost = [...acknowledged].filter((id) => !stored.has(id));
+  const twice = rows.length - stored.size;
+  console.log(
+    `crash test (${process.env.DATABASE_URL ? 'postgres' : 'embedded'}): ${ROUNDS} SIGKILLs, ${sent.length} events sent, ${acknowledged.size} acknowledged, ` +
+      `${stored.size} stored, ${lost.length} acknowledged but lost, ${twice} stored twice; re-send of ${Math.min(1000, acknowledged.size)}: ${report.accepted} accepted, ${report.duplicates} duplicates`,
+  );
+  if (lost.length > 0 || twice > 0 || report.accepted !== 0) {
+    console.error(`FAILED: lost ${lost.slice(0, 10).join(', ')}`);
+    process.exitCode = 1;
+  }
+} finally {
+  await database.drop();
+}
