@@ -21,7 +21,8 @@ import { MarkerLayer } from './layers/MarkerLayer';
 import { GridEditor, polygonsOf, type EditMode, type PendingChange } from './editing/GridEditor';
 import { Saver } from './editing/Saver';
 import { areaOf, runChecks, villageOf, type CheckGrid, type Problem } from './editing/checks';
-import { Toolbar } from './panels/Toolbar';
+import { Toolbar, type AppView } from './panels/Toolbar';
+import { CommandView } from './command/CommandView';
 import { Legend } from './panels/Legend';
 import { RegionTree } from './panels/RegionTree';
 import { SearchBox } from './panels/SearchBox';
@@ -59,6 +60,12 @@ export class App {
   readonly checkPanel: CheckPanel;
   readonly history: HistorySlider;
   readonly settingsPanel: SettingsPanel;
+  readonly command: CommandView;
+
+  /** The planner (规划) or the command centre (指挥). */
+  view: AppView = 'plan';
+  /** The region last chosen in the tree (the command centre's statistics are of it). */
+  region: string | null = null;
 
   selected: string | null = null;
   asOf: string | null = null;
@@ -90,6 +97,7 @@ export class App {
         canRedo: this.editor.undoStack.canRedo,
         colour: this.grids.mode,
         readOnly: this.asOf !== null,
+        view: this.view,
       }),
       {
         setMode: (mode) => this.setMode(mode),
@@ -103,6 +111,7 @@ export class App {
           this.legend.render();
         },
         fitAll: () => this.fitAll(300),
+        setView: (view) => void this.setView(view),
       },
     );
     this.legend = new Legend($('legend'), () => this.grids.mode);
@@ -140,6 +149,20 @@ export class App {
       { save: () => void this.save(), discard: () => this.discard(), focusProblem: (problem) => this.focusProblem(problem) },
     );
     this.history = new HistorySlider($('history'), (asOf) => void this.showAsOf(asOf));
+    const commandRoot = el('aside', { className: 'side right command-side', 'data-role': 'command-side' });
+    $('grid-panel').parentElement!.after(commandRoot);
+    const toastRoot = el('div', { className: 'toasts', 'data-role': 'toasts' });
+    $('map').parentElement!.append(toastRoot);
+    this.command = new CommandView({
+      api: this.api,
+      map: this.map,
+      crs: this.crs,
+      grids: this.grids,
+      root: commandRoot,
+      toastRoot,
+      selectedGrid: () => this.selected,
+      selectedRegion: () => this.region,
+    });
     this.settingsPanel = new SettingsPanel($('settings-root'), () => this.settings, (settings) => this.applySettings(settings));
 
     $('settings-button').addEventListener('click', () => this.settingsPanel.open());
@@ -158,6 +181,7 @@ export class App {
     syncLangButton();
 
     this.map.on('singleclick', (event) => {
+      if (this.view === 'command' && this.command.click(event)) return;
       if (this.editor.editMode === 'draw') return;
       const hit = this.map.forEachFeatureAtPixel(event.pixel, (feature) => feature, { layerFilter: (layer) => layer === this.grids.layer, hitTolerance: 0 });
       if (hit) this.select(String(hit.getId()));
@@ -173,6 +197,7 @@ export class App {
 
   async start(): Promise<void> {
     document.documentElement.lang = lang();
+    document.body.dataset.appView = this.view;
     applyI18n(document.body);
     this.status(() => t('app.loading'));
     this.api
@@ -248,6 +273,24 @@ export class App {
     if (code && !code.startsWith('new')) void this.tree.reveal(code);
     else this.tree.select(null);
     if (code) this.regions.setHighlighted(null);
+    this.command.gridChanged();
+  }
+
+  /** Switches between the planner and the command centre (whose live feed runs only while it is shown). */
+  async setView(view: AppView): Promise<void> {
+    if (view === this.view) return;
+    this.view = view;
+    document.body.dataset.appView = view;
+    const brand = document.querySelector<HTMLElement>('.brand-sub');
+    if (brand) {
+      brand.dataset.i18n = view === 'command' ? 'command.title' : 'app.title';
+      brand.textContent = t(brand.dataset.i18n as Key);
+    }
+    if (view === 'command') this.setMode('select');
+    this.toolbar.render();
+    this.map.updateSize();
+    if (view === 'command') await this.command.activate();
+    else this.command.deactivate();
   }
 
   async gotoGrid(code: string, zoom: boolean): Promise<boolean> {
@@ -277,6 +320,8 @@ export class App {
     }
     this.select(null);
     this.regions.setHighlighted(code);
+    this.region = code;
+    this.command.regionChanged();
     this.mapView.fit(feature.getGeometry()!.getExtent(), 18, 300);
     if (fromSearch) await this.tree.reveal(code);
     else this.tree.select(code);

@@ -77,6 +77,121 @@ export interface Health {
   postgis: string;
 }
 
+export type Light = 'green' | 'yellow' | 'red';
+export const INCIDENT_STATUSES = ['reported', 'dispatched', 'in_progress', 'resolved', 'closed', 'rejected', 'reopened'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+export interface Incident {
+  id: number;
+  category: string;
+  description: string | null;
+  source: string;
+  reporter: string | null;
+  address: string | null;
+  status: IncidentStatus;
+  light: Light;
+  handlingLevel: string;
+  handlingRegion: string | null;
+  gridCode: string | null;
+  lon: number;
+  lat: number;
+  reportedAt: string;
+  deadlineAt: string;
+  resolvedAt: string | null;
+  closedAt: string | null;
+  updatedAt: string;
+  eventCount: number;
+  version: number;
+  changeSeq: number;
+}
+
+export interface IncidentTransition {
+  from: string | null;
+  to: string;
+  fromLevel: string | null;
+  toLevel: string | null;
+  actor: string;
+  note: string | null;
+  at: string;
+}
+
+export interface IncidentDetail extends Incident {
+  transitions: IncidentTransition[];
+}
+
+export interface IncidentCamera {
+  id: string;
+  name: string | null;
+  distanceM: number;
+  lon: number;
+  lat: number;
+  latestSnapshot: { mediaId: number; url: string; thumbUrl: string; occurredAt: string } | null;
+}
+
+export interface IncidentCategory {
+  code: string;
+  name: string;
+  nameEn: string;
+  deadlineHours: number;
+}
+
+export interface IncidentQuery {
+  bbox?: number[];
+  from?: string;
+  to?: string;
+  category?: string[];
+  limit?: number;
+}
+
+export interface HeatmapAnswer {
+  zoom: number;
+  cellDeg: number;
+  points: { lon: number; lat: number; count: number; weight: number }[];
+  total: number;
+  max: number;
+}
+
+export interface StatsRow {
+  code: string;
+  name: string;
+  level: string;
+  households: number | null;
+  incidents: number;
+  byStatus: Record<IncidentStatus, number>;
+  byCategory: Record<string, number>;
+  byLight: Record<Light, number>;
+  onTimeRate: number | null;
+  per100Households: number | null;
+}
+
+export interface StatsAnswer {
+  code: string;
+  name: string;
+  level: string;
+  children: StatsRow[];
+  total: StatsRow;
+}
+
+export interface Device {
+  id: string;
+  kind: string;
+  name: string | null;
+  lon: number;
+  lat: number;
+  gridCode: string | null;
+  sector?: Polygon | null;
+}
+
+function incidentParams(query: IncidentQuery): URLSearchParams {
+  const params = new URLSearchParams();
+  if (query.bbox) params.set('bbox', query.bbox.map((v) => v.toFixed(6)).join(','));
+  if (query.from) params.set('from', query.from);
+  if (query.to) params.set('to', query.to);
+  if (query.category?.length) params.set('category', query.category.join(','));
+  if (query.limit) params.set('limit', String(query.limit));
+  return params;
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -156,6 +271,46 @@ export class Api {
 
   cameras(code: string): Promise<CamerasAnswer> {
     return this.get(`/api/grids/${code}/cameras?blindSpots=false`);
+  }
+
+  /** A grid's camera coverage with its blind spots (MultiPolygon). */
+  coverage(code: string): Promise<CamerasAnswer> {
+    return this.get(`/api/grids/${code}/cameras`);
+  }
+
+  incidents(query: IncidentQuery = {}): Promise<{ total: number; incidents: Incident[] }> {
+    return this.get(`/api/incidents?${incidentParams(query)}`);
+  }
+
+  incident(id: number): Promise<IncidentDetail> {
+    return this.get(`/api/incidents/${id}`);
+  }
+
+  incidentCameras(id: number): Promise<{ incident: number; cameras: IncidentCamera[] }> {
+    return this.get(`/api/incidents/${id}/cameras`);
+  }
+
+  categories(): Promise<{ categories: IncidentCategory[] }> {
+    return this.get('/api/incidents/categories');
+  }
+
+  heatmap(query: IncidentQuery & { zoom: number }): Promise<HeatmapAnswer> {
+    const params = incidentParams(query);
+    params.set('zoom', String(query.zoom));
+    return this.get(`/api/heatmap?${params}`);
+  }
+
+  stats(region: string, query: IncidentQuery = {}): Promise<StatsAnswer> {
+    const params = incidentParams(query);
+    params.set('region', region);
+    return this.get(`/api/stats?${params}`);
+  }
+
+  devices(query: { kind?: string; bbox?: number[] } = {}): Promise<{ total: number; devices: Device[] }> {
+    const params = new URLSearchParams();
+    if (query.kind) params.set('kind', query.kind);
+    if (query.bbox) params.set('bbox', query.bbox.map((v) => v.toFixed(6)).join(','));
+    return this.get(`/api/devices?${params}`);
   }
 
   addresses(code: string, limit = 10_000): Promise<AddressesAnswer> {

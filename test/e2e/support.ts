@@ -124,6 +124,22 @@ export interface PageApp {
   history: { set(iso: string | null): void };
   selected: string | null;
   asOf: string | null;
+  /** The command centre (command.test.ts). */
+  view?: string;
+  command?: {
+    active: boolean;
+    source: unknown;
+    live: boolean;
+    received: number;
+    layers: {
+      heatSource: { getFeatures(): unknown[] };
+      incidentSource: { getFeatures(): { get(key: string): { id: number; light: string } }[]; getFeatureById(id: number): unknown };
+      cameraSource: { getFeatures(): unknown[] };
+      blindSource: { getFeatures(): unknown[] };
+      coverageSource: { getFeatures(): unknown[] };
+      heatmap: { setVisible(visible: boolean): void };
+    };
+  };
 }
 
 declare global {

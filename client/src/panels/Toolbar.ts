@@ -1,8 +1,11 @@
-/** The editing toolbar: mode (select / edit boundary / new grid), shared vertices, snap, undo/redo, colouring. */
+/** The toolbar: the view switch (规划 / 指挥); in the planner also the editing tools: mode (select / edit boundary / new grid), shared vertices, snap, undo/redo, colouring. */
 import { el, clear } from './dom';
 import { onLangChange, t, type Key } from '../i18n';
 import type { EditMode } from '../editing/GridEditor';
 import type { ColourMode } from '../model';
+
+/** The views the toolbar switches between: grid planning (规划) and the command centre (指挥). */
+export type AppView = 'plan' | 'command';
 
 export interface ToolbarState {
   mode: EditMode;
@@ -12,6 +15,7 @@ export interface ToolbarState {
   canRedo: boolean;
   colour: ColourMode;
   readOnly: boolean;
+  view: AppView;
 }
 
 export interface ToolbarActions {
@@ -22,6 +26,7 @@ export interface ToolbarActions {
   redo(): void;
   setColour(mode: ColourMode): void;
   fitAll(): void;
+  setView(view: AppView): void;
 }
 
 export class Toolbar {
@@ -64,6 +69,13 @@ export class Toolbar {
       el('option', { value: 'fullness', selected: s.colour === 'fullness', text: t('tool.colour.fullness') }),
       el('option', { value: 'kind', selected: s.colour === 'kind', text: t('tool.colour.kind') }),
     );
+    const viewButton = (view: AppView, key: Key) =>
+      el('button', { type: 'button', className: `tool view-tool${s.view === view ? ' active' : ''}`, 'data-view': view, title: t('view.title'), onclick: () => this.actions.setView(view) }, el('span', { text: t(key) }));
+    this.root.append(el('div', { className: 'tool-group view-switch', 'data-role': 'view-switch' }, viewButton('plan', 'view.plan'), viewButton('command', 'view.command')));
+    if (s.view === 'command') {
+      this.root.append(el('div', { className: 'tool-group' }, el('button', { type: 'button', className: 'tool', 'data-tool': 'fit', title: t('tool.fit'), onclick: () => this.actions.fitAll() }, el('span', { className: 'tool-icon', text: '⤢' }))));
+      return;
+    }
     this.root.append(
       el('div', { className: 'tool-group' }, modeButton('select', 'tool.select', '➚'), modeButton('edit', 'tool.edit', '✎'), modeButton('draw', 'tool.draw', '⬠')),
       el('div', { className: 'tool-group' }, toggle(s.shared, 'tool.shared', 'shared', (v) => this.actions.setShared(v)), toggle(s.snap, 'tool.snap', 'snap', (v) => this.actions.setSnap(v))),
