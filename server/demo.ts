@@ -14,6 +14,9 @@ import { createGrids, type NewGrid } from './db/grids.js';
 import { importAddresses } from './db/addresses.js';
 import { addressRowsFromCsv } from './formats/address-rows.js';
 import { registryEntries } from './geo/address/prepare.js';
+import { parseBuildings } from './geo/divide/input.js';
+import { replaceBuildings } from './db/buildings.js';
+import type { Problem } from './geo/validate.js';
 
 export const demoDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'data', 'demo');
 
@@ -42,4 +45,21 @@ export async function loadDemo(db: Kysely<Database>, limits: Limits, log: (messa
   const { entries } = registryEntries(rows);
   await importAddresses(db, entries, { source: 'demo' });
   log(`demo: ${entries.length} addresses loaded`);
+  // The villages' buildings layers (one point per compound building), for auto-division.
+  const byVillage = new Map<string, unknown[]>();
+  for (const feature of readFeatures('buildings.geojson') as { properties: { regionCode: string } }[]) {
+    byVillage.set(feature.properties.regionCode, [...(byVillage.get(feature.properties.regionCode) ?? []), feature]);
+  }
+  let buildingCount = 0;
+  for (const [regionCode, features] of byVillage) {
+    const problems: Problem[] = [];
+    const buildings = parseBuildings({ type: 'FeatureCollection', features }, problems);
+    if (problems.length > 0) throw new Error(`demo buildings of ${regionCode}: ${problems[0].message}`);
+    buildingCount += await replaceBuildings(
+      db,
+      regionCode,
+      buildings.map((b) => ({ geometry: b.geometry, households: b.households, compound: b.compound, properties: b.properties })),
+    );
+  }
+  log(`demo: ${buildingCount} buildings loaded in ${byVillage.size} villages`);
 }

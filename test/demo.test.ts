@@ -27,6 +27,18 @@ describe('demo area', () => {
     ]);
   });
 
+  it('gives every demo community a buildings layer to divide', async () => {
+    const villages = ['350102004001', '350102004002', '350102004003', '350102001001', '350102001002', '350102001003', '350102001004'];
+    let households = 0;
+    for (const code of villages) {
+      const buildings = (await context.api.get(`/api/regions/${code}/buildings`)).body.features as { properties: { households: number; compound?: string } }[];
+      expect(buildings.length, code).toBeGreaterThan(0);
+      expect(buildings.every((b) => b.properties.households === 24 && typeof b.properties.compound === 'string')).toBe(true);
+      households += buildings.reduce((sum, b) => sum + b.properties.households, 0);
+    }
+    expect(households).toBe(3336);
+  });
+
   it('covers every demo community completely, without overlaps', async () => {
     for (const street of ['350102001000', '350102004000']) {
       const communities = (await context.api.get(`/api/regions?parent=${street}`)).body.features;

@@ -23,6 +23,7 @@ import { Saver } from './editing/Saver';
 import { areaOf, runChecks, villageOf, type CheckGrid, type Problem } from './editing/checks';
 import { Toolbar, type AppView } from './panels/Toolbar';
 import { CommandView } from './command/CommandView';
+import { DivisionPanel } from './division/DivisionPanel';
 import { Legend } from './panels/Legend';
 import { RegionTree } from './panels/RegionTree';
 import { SearchBox } from './panels/SearchBox';
@@ -61,6 +62,7 @@ export class App {
   readonly history: HistorySlider;
   readonly settingsPanel: SettingsPanel;
   readonly command: CommandView;
+  readonly division: DivisionPanel;
 
   /** The planner (规划) or the command centre (指挥). */
   view: AppView = 'plan';
@@ -162,6 +164,21 @@ export class App {
       toastRoot,
       selectedGrid: () => this.selected,
       selectedRegion: () => this.region,
+    });
+    const divisionRoot = el('aside', { className: 'side right division-side', 'data-role': 'division-side' });
+    commandRoot.after(divisionRoot);
+    this.division = new DivisionPanel({
+      api: this.api,
+      map: this.map,
+      crs: this.crs,
+      grids: this.grids,
+      dialog: this.dialog,
+      root: divisionRoot,
+      villages: () =>
+        [...this.regions.data.values()].filter((r) => r.properties.level === 'village').map((r) => ({ code: r.properties.code, name: r.properties.name })),
+      hasEdits: () => this.editor.hasChanges,
+      reloadGrids: () => this.reloadGrids(),
+      status: (message, kind) => this.status(message, kind),
     });
     this.settingsPanel = new SettingsPanel($('settings-root'), () => this.settings, (settings) => this.applySettings(settings));
 
@@ -283,14 +300,32 @@ export class App {
     document.body.dataset.appView = view;
     const brand = document.querySelector<HTMLElement>('.brand-sub');
     if (brand) {
-      brand.dataset.i18n = view === 'command' ? 'command.title' : 'app.title';
+      brand.dataset.i18n = view === 'command' ? 'command.title' : view === 'divide' ? 'division.title' : 'app.title';
       brand.textContent = t(brand.dataset.i18n as Key);
     }
-    if (view === 'command') this.setMode('select');
+    if (view !== 'plan') this.setMode('select');
+    if (view === 'divide' && this.asOf !== null) this.history.set(null);
     this.toolbar.render();
     this.map.updateSize();
+    if (view === 'divide') this.division.activate();
+    else this.division.deactivate();
     if (view === 'command') await this.command.activate();
     else this.command.deactivate();
+  }
+
+  /** Today's grids again from the server (after an auto-division was applied). */
+  async reloadGrids(): Promise<void> {
+    const collection = await this.api.grids();
+    this.liveData = collection;
+    if (this.asOf === null) {
+      this.showGrids(collection);
+      this.editor.captureOriginals();
+    }
+    this.gridPanel.invalidate();
+    this.addressCache.clear();
+    this.select(this.selected && this.grids.feature(this.selected) ? this.selected : null);
+    this.tree.render();
+    this.runChecks();
   }
 
   async gotoGrid(code: string, zoom: boolean): Promise<boolean> {
@@ -322,6 +357,7 @@ export class App {
     this.regions.setHighlighted(code);
     this.region = code;
     this.command.regionChanged();
+    this.division.regionChanged(code);
     this.mapView.fit(feature.getGeometry()!.getExtent(), 18, 300);
     if (fromSearch) await this.tree.reveal(code);
     else this.tree.select(code);

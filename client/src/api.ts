@@ -192,6 +192,46 @@ function incidentParams(query: IncidentQuery): URLSearchParams {
   return params;
 }
 
+/** An auto-division job (GET /api/divisions/:id); proposal and metrics once it is done. */
+export interface DivisionJob {
+  id: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  progress: number;
+  stage: string | null;
+  regionCode: string | null;
+  appliedAt: string | null;
+  error?: string;
+  proposal?: {
+    type: 'FeatureCollection';
+    features: {
+      type: 'Feature';
+      geometry: Polygonal;
+      properties: { number: string; kind: 'basic' | 'special'; specialType: string | null; name: string | null; households: number; buildings: number; flags: { code: string; message: string }[] };
+    }[];
+  };
+  metrics?: {
+    grids: number;
+    households: number;
+    withinRangeShare: number;
+    householdsCV: number;
+    boundaryAlignment: number;
+    barrierCrossingM: number;
+    polsbyPopperMedian: number;
+    polsbyPopperMin: number;
+    compoundsSplit: number;
+    buildingsSplit: number;
+    unassignedHouseholds: number;
+    runtimeMs: number;
+    flagged: number;
+    perGrid: { index: number; households: number; withinRange: boolean; polsbyPopper: number; areaM2: number; parts: number }[];
+  };
+}
+
+export interface DivisionApplied {
+  retired: string[];
+  created: { code: string; name: string; households: number | null }[];
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -341,5 +381,19 @@ export class Api {
 
   async createGrid(body: GridWrite): Promise<GridFeature> {
     return (await this.request<GridFeature>('POST', '/api/grids', body)).data;
+  }
+
+  /** Starts an auto-division of a stored village (202: the job id). */
+  async startDivision(body: { regionCode: string; minHouseholds: number; maxHouseholds: number }): Promise<{ id: string; status: string }> {
+    return (await this.request<{ id: string; status: string }>('POST', '/api/divisions', body)).data;
+  }
+
+  division(id: string): Promise<DivisionJob> {
+    return this.get(`/api/divisions/${id}`);
+  }
+
+  /** Replaces the village's grids with the proposal (409 when they changed since it was made). */
+  async applyDivision(id: string): Promise<DivisionApplied> {
+    return (await this.request<DivisionApplied>('POST', `/api/divisions/${id}/apply`)).data;
   }
 }

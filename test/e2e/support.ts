@@ -124,6 +124,11 @@ export interface PageApp {
   history: { set(iso: string | null): void };
   selected: string | null;
   asOf: string | null;
+  /** Auto-division (division.test.ts). */
+  division?: {
+    job: { id: string; status: string } | null;
+    proposal: { source: { getFeatures(): { get(key: string): { number: string; households: number } }[] } };
+  };
   /** The command centre (command.test.ts). */
   view?: string;
   command?: {

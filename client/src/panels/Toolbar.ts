@@ -4,8 +4,8 @@ import { onLangChange, t, type Key } from '../i18n';
 import type { EditMode } from '../editing/GridEditor';
 import type { ColourMode } from '../model';
 
-/** The views the toolbar switches between: grid planning (规划) and the command centre (指挥). */
-export type AppView = 'plan' | 'command';
+/** The views the toolbar switches between: grid planning (规划), auto-division (自动划分) and the command centre (指挥). */
+export type AppView = 'plan' | 'divide' | 'command';
 
 export interface ToolbarState {
   mode: EditMode;
@@ -71,8 +71,8 @@ export class Toolbar {
     );
     const viewButton = (view: AppView, key: Key) =>
       el('button', { type: 'button', className: `tool view-tool${s.view === view ? ' active' : ''}`, 'data-view': view, title: t('view.title'), onclick: () => this.actions.setView(view) }, el('span', { text: t(key) }));
-    this.root.append(el('div', { className: 'tool-group view-switch', 'data-role': 'view-switch' }, viewButton('plan', 'view.plan'), viewButton('command', 'view.command')));
-    if (s.view === 'command') {
+    this.root.append(el('div', { className: 'tool-group view-switch', 'data-role': 'view-switch' }, viewButton('plan', 'view.plan'), viewButton('divide', 'view.divide'), viewButton('command', 'view.command')));
+    if (s.view !== 'plan') {
       this.root.append(el('div', { className: 'tool-group' }, el('button', { type: 'button', className: 'tool', 'data-tool': 'fit', title: t('tool.fit'), onclick: () => this.actions.fitAll() }, el('span', { className: 'tool-icon', text: '⤢' }))));
       return;
     }

@@ -1,0 +1,321 @@
+/**
+ * Auto-division (自动划分): pick a village and the household range, run a division job on the
+ * server with its progress, see the proposal over today's (faded) grids with its metrics and
+ * flags, then apply it (the village's grids are replaced) or discard it.
+ */
+import type OlMap from 'ol/Map';
+import { ApiError, type Api, type DivisionJob } from '../api';
+import { formatNumber, hasKey, onLangChange, t } from '../i18n';
+import type { MapCrs } from '../map/crs';
+import type { GridLayer } from '../layers/GridLayer';
+import type { Dialog } from '../panels/Dialog';
+import { el, clear } from '../panels/dom';
+import { ProposalLayer } from './ProposalLayer';
+
+const POLL_MS = 300;
+/** Today's grids while a proposal is shown. */
+const FADED_OPACITY = 0.35;
+
+export interface DivisionContext {
+  api: Api;
+  map: OlMap;
+  crs: MapCrs;
+  grids: GridLayer;
+  dialog: Dialog;
+  root: HTMLElement;
+  /** The villages the user can divide (code and name). */
+  villages(): { code: string; name: string }[];
+  /** Unsaved planner edits would be lost by an apply. */
+  hasEdits(): boolean;
+  /** Reloads today's grids after an apply. */
+  reloadGrids(): Promise<void>;
+  status(message: string, kind?: 'info' | 'error'): void;
+}
+
+export class DivisionPanel {
+  readonly proposal: ProposalLayer;
+  active = false;
+  village = '';
+  min = 300;
+  max = 500;
+  /** The current job (running, or done with its proposal shown). */
+  job: DivisionJob | null = null;
+  private busy: 'run' | 'apply' | null = null;
+  private pollTimer: number | undefined;
+
+  constructor(private readonly ctx: DivisionContext) {
+    this.proposal = new ProposalLayer(ctx.crs);
+    this.proposal.layer.setVisible(false);
+    ctx.map.addLayer(this.proposal.layer);
+    onLangChange(() => this.render());
+    this.render();
+  }
+
+  activate(): void {
+    this.active = true;
+    this.proposal.layer.setVisible(true);
+    this.syncFade();
+    this.render();
+  }
+
+  deactivate(): void {
+    this.active = false;
+    this.proposal.layer.setVisible(false);
+    this.ctx.grids.layer.setOpacity(1);
+  }
+
+  /** The region chosen in the tree: a village becomes the one to divide. */
+  regionChanged(code: string | null): void {
+    if (code && this.ctx.villages().some((v) => v.code === code) && !this.busy) {
+      this.village = code;
+      this.render();
+    }
+  }
+
+  private syncFade(): void {
+    this.ctx.grids.layer.setOpacity(this.active && this.job?.proposal ? FADED_OPACITY : 1);
+  }
+
+  private async run(): Promise<void> {
+    if (!this.village || this.busy) return;
+    this.discard();
+    this.busy = 'run';
+    this.render();
+    try {
+      const { id } = await this.ctx.api.startDivision({ regionCode: this.village, minHouseholds: this.min, maxHouseholds: this.max });
+      this.job = { id, status: 'queued', progress: 0, stage: null, regionCode: this.village, appliedAt: null };
+      this.render();
+      this.poll();
+    } catch (error) {
+      this.busy = null;
+      this.render();
+      await this.error(t('division.failed'), error);
+    }
+  }
+
+  private poll(): void {
+    const id = this.job?.id;
+    if (!id) return;
+    this.pollTimer = window.setTimeout(async () => {
+      try {
+        const job = await this.ctx.api.division(id);
+        if (this.job?.id !== id) return;
+        this.job = job;
+        if (job.status === 'done') {
+          this.busy = null;
+          this.proposal.show(job.proposal?.features ?? []);
+          this.syncFade();
+          this.ctx.status(t('division.doneStatus', { count: job.proposal?.features.length ?? 0 }));
+        } else if (job.status === 'failed') {
+          this.busy = null;
+          this.render();
+          await this.ctx.dialog.alert(t('division.failed'), el('p', { className: 'server-message', 'data-role': 'server-message', text: job.error ?? '' }), 'error');
+          return;
+        } else {
+          this.poll();
+        }
+        this.render();
+      } catch (error) {
+        this.busy = null;
+        this.render();
+        await this.error(t('division.failed'), error);
+      }
+    }, POLL_MS);
+  }
+
+  private async apply(): Promise<void> {
+    const job = this.job;
+    if (!job?.proposal || this.busy) return;
+    if (this.ctx.hasEdits()) {
+      await this.ctx.dialog.alert(t('division.apply'), t('division.unsaved'), 'warning');
+      return;
+    }
+    const name = this.ctx.villages().find((v) => v.code === job.regionCode)?.name ?? job.regionCode ?? '';
+    const choice = await this.ctx.dialog.open(
+      t('division.apply'),
+      t('division.applyConfirm', { name, count: job.proposal.features.length }),
+      [
+        { id: 'cancel', label: t('dialog.cancel') },
+        { id: 'apply', label: t('division.apply'), primary: true },
+      ],
+      'warning',
+    );
+    if (choice !== 'apply') return;
+    this.busy = 'apply';
+    this.render();
+    try {
+      const result = await this.ctx.api.applyDivision(job.id);
+      this.busy = null;
+      this.discard();
+      await this.ctx.reloadGrids();
+      this.ctx.status(t('division.applied', { retired: result.retired.length, created: result.created.length }));
+    } catch (error) {
+      this.busy = null;
+      this.render();
+      await this.error(t('division.applyFailed'), error);
+    }
+  }
+
+  /** Removes the proposal (a job still running is left to finish on the server, unshown). */
+  discard(): void {
+    window.clearTimeout(this.pollTimer);
+    this.job = null;
+    if (this.busy === 'run') this.busy = null;
+    this.proposal.clear();
+    this.syncFade();
+    this.render();
+  }
+
+  private async error(title: string, error: unknown): Promise<void> {
+    const body = el(
+      'div',
+      {},
+      error instanceof ApiError && hasKey(`division.error.${error.code}`) ? el('p', { text: t(`division.error.${error.code}` as never) }) : null,
+      el('p', { className: 'server-message', 'data-role': 'server-message', text: error instanceof ApiError ? `${error.code}: ${error.message}` : String(error) }),
+    );
+    this.ctx.status(error instanceof Error ? error.message : String(error), 'error');
+    await this.ctx.dialog.alert(title, body, 'error');
+  }
+
+  render(): void {
+    const root = this.ctx.root;
+    clear(root);
+    const villages = [...this.ctx.villages()].sort((a, b) => a.code.localeCompare(b.code));
+    if (!villages.some((v) => v.code === this.village)) this.village = villages[0]?.code ?? '';
+    const running = this.busy === 'run';
+    const number = (value: number, role: string, set: (n: number) => void) =>
+      el('input', {
+        type: 'number',
+        min: 1,
+        step: 1,
+        className: 'field-select',
+        'data-control': role,
+        value,
+        disabled: running,
+        onchange: (e) => {
+          const n = Math.round(Number((e.target as HTMLInputElement).value));
+          if (Number.isFinite(n) && n > 0) set(n);
+          this.render();
+        },
+      });
+    const controls = el(
+      'section',
+      { className: 'panel division-controls', 'data-role': 'division-controls' },
+      el('h2', { className: 'panel-title', text: t('division.title') }),
+      el('p', { className: 'muted', text: t('division.hint') }),
+      el(
+        'label',
+        { className: 'field' },
+        el('span', { text: t('division.village') }),
+        el(
+          'select',
+          {
+            className: 'field-select',
+            'data-control': 'division-village',
+            disabled: running,
+            onchange: (e) => {
+              this.village = (e.target as HTMLSelectElement).value;
+              this.render();
+            },
+          },
+          ...villages.map((v) => el('option', { value: v.code, selected: v.code === this.village, text: `${v.name}（${v.code}）` })),
+        ),
+      ),
+      el(
+        'div',
+        { className: 'division-range' },
+        el('label', { className: 'field' }, el('span', { text: t('division.min') }), number(this.min, 'division-min', (n) => (this.min = n))),
+        el('label', { className: 'field' }, el('span', { text: t('division.max') }), number(this.max, 'division-max', (n) => (this.max = n))),
+      ),
+      this.min > this.max ? el('p', { className: 'division-warning', text: t('division.rangeInvalid') }) : null,
+      el(
+        'div',
+        { className: 'command-buttons' },
+        el('button', {
+          type: 'button',
+          className: 'button primary',
+          'data-action': 'division-run',
+          disabled: running || !this.village || this.min > this.max,
+          text: running ? t('division.running') : t('division.run'),
+          onclick: () => void this.run(),
+        }),
+      ),
+      this.job ? this.progress(this.job) : null,
+    );
+    root.append(controls);
+    if (this.job?.status === 'done' && this.job.proposal && this.job.metrics) root.append(this.result(this.job));
+  }
+
+  private progress(job: DivisionJob): HTMLElement {
+    const share = job.status === 'done' ? 1 : Math.max(0, Math.min(1, job.progress));
+    const stage = job.status === 'queued' ? 'queued' : (job.stage ?? 'prepare');
+    const stageText = hasKey(`division.stage.${stage}`) ? t(`division.stage.${stage}` as never) : stage;
+    return el(
+      'div',
+      { className: 'division-progress', 'data-role': 'division-progress', 'data-status': job.status },
+      el('div', { className: 'progress-track' }, el('div', { className: `progress-fill${job.status === 'failed' ? ' failed' : ''}`, style: `width: ${(share * 100).toFixed(0)}%` })),
+      el('div', { className: 'progress-label' }, el('span', { 'data-role': 'division-stage', text: stageText }), el('span', { text: `${(share * 100).toFixed(0)}%` })),
+    );
+  }
+
+  private result(job: DivisionJob): HTMLElement {
+    const metrics = job.metrics!;
+    const grids = job.proposal!.features;
+    const pct = (v: number) => `${formatNumber(v * 100, 0)}%`;
+    const rows: [string, string][] = [
+      [t('division.m.grids'), formatNumber(metrics.grids)],
+      [t('division.m.households'), formatNumber(metrics.households)],
+      [t('division.m.withinRange', { min: this.min, max: this.max }), pct(metrics.withinRangeShare)],
+      [t('division.m.cv'), formatNumber(metrics.householdsCV, 2)],
+      [t('division.m.compactness'), `${formatNumber(metrics.polsbyPopperMedian, 2)} / ${formatNumber(metrics.polsbyPopperMin, 2)}`],
+      [t('division.m.alignment'), pct(metrics.boundaryAlignment)],
+      [t('division.m.crossing'), `${formatNumber(metrics.barrierCrossingM)} m`],
+      [t('division.m.compoundsSplit'), formatNumber(metrics.compoundsSplit)],
+      [t('division.m.unassigned'), formatNumber(metrics.unassignedHouseholds)],
+      [t('division.m.runtime'), `${formatNumber(metrics.runtimeMs)} ms`],
+    ];
+    const flags = grids.flatMap((g) => g.properties.flags.map((f) => ({ number: g.properties.number, ...f })));
+    const applying = this.busy === 'apply';
+    return el(
+      'section',
+      { className: 'panel grow division-result', 'data-role': 'division-result' },
+      el('h3', { text: t('division.summary') }),
+      el('table', { className: 'division-table', 'data-role': 'division-metrics' }, ...rows.map(([k, v]) => el('tr', {}, el('th', { text: k }), el('td', { text: v })))),
+      el('h3', { text: t('division.perGrid') }),
+      el(
+        'table',
+        { className: 'division-table division-grids', 'data-role': 'division-grids' },
+        el('tr', {}, ...['division.g.number', 'division.g.households', 'division.g.buildings', 'division.g.compactness', 'division.g.area'].map((k) => el('th', { text: t(k as never) }))),
+        ...grids.map((g, i) => {
+          const m = metrics.perGrid.find((p) => p.index === i);
+          const p = g.properties;
+          return el(
+            'tr',
+            { className: p.flags.length > 0 ? 'flagged' : '' },
+            el('td', { text: p.kind === 'special' ? (p.name ?? p.specialType ?? p.number) : `#${Number(p.number)}` }),
+            el('td', { text: formatNumber(p.households) }),
+            el('td', { text: formatNumber(p.buildings) }),
+            el('td', { text: m ? formatNumber(m.polsbyPopper, 2) : '—' }),
+            el('td', { text: m ? t('division.km2', { value: formatNumber(m.areaM2 / 1e6, 3) }) : '—' }),
+          );
+        }),
+      ),
+      el('h3', { text: t('division.flags', { count: flags.length }) }),
+      flags.length === 0
+        ? el('p', { className: 'muted', 'data-role': 'division-flags', text: t('division.noFlags') })
+        : el(
+            'ul',
+            { className: 'division-flags', 'data-role': 'division-flags' },
+            ...flags.map((f) =>
+              el('li', {}, el('b', { text: `#${Number(f.number)} ` }), hasKey(`division.flag.${f.code}`) ? t(`division.flag.${f.code}` as never, { min: this.min, max: this.max }) : f.code, el('span', { className: 'muted', text: ` — ${f.message}` })),
+            ),
+          ),
+      el(
+        'div',
+        { className: 'command-buttons division-buttons' },
+        el('button', { type: 'button', className: 'button primary', 'data-action': 'division-apply', disabled: applying || Boolean(job.appliedAt), text: applying ? t('division.applying') : t('division.apply'), onclick: () => void this.apply() }),
+        el('button', { type: 'button', className: 'button', 'data-action': 'division-discard', disabled: applying, text: t('division.discard'), onclick: () => this.discard() }),
+      ),
+    );
+  }
+}
