@@ -16,13 +16,10 @@ import * as turf from '@turf/turf';
 import { sql } from 'kysely';
 import { createApp } from '../../server/app.js';
 import { defaultLimits } from '../../server/config.js';
-import { parseGridFeature, parseRegionFeature } from '../../server/geo/features.js';
-import { createRegion } from '../../server/db/regions.js';
-import { createGrids, type NewGrid } from '../../server/db/grids.js';
 import { createDevice } from '../../server/db/devices.js';
 import { cameraSector } from '../../server/geo/sector.js';
 import { seededRandom } from '../../server/geo/random.js';
-import { syntheticTown } from './synthetic.js';
+import { loadTown } from './load-town.js';
 import { throwawayStore } from './throwaway-store.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 50_000);
@@ -34,18 +31,7 @@ const log = (message: string) => process.stderr.write(`${message}\n`);
 
 const { store, drop } = await throwawayStore();
 log(`backend: ${store.backend}; 2,000 grids, ${DEVICES} devices…`);
-const town = syntheticTown({ grids: 2000, gridsPerVillage: 500 });
-for (const feature of town.regions) {
-  const parsed = parseRegionFeature(feature, { maxVertices: defaultLimits.regionVertices });
-  if (parsed.problems) throw new Error(parsed.problems[0].message);
-  await createRegion(store.db, parsed.value);
-}
-const grids: NewGrid[] = town.grids.map((feature) => {
-  const parsed = parseGridFeature(feature, { maxVertices: defaultLimits.featureVertices, requireRegion: true });
-  if (parsed.problems) throw new Error(parsed.problems[0].message);
-  return { ...parsed.value, regionCode: parsed.value.regionCode! };
-});
-await createGrids(store.db, grids, { actor: 'bench', reason: null });
+const { grids } = await loadTown(store, { grids: 2000, gridsPerVillage: 500 }, () => {});
 
 const [minX, minY, maxX, maxY] = turf.bbox({ type: 'FeatureCollection', features: grids.map((g) => turf.feature(g.geometry)) });
 const random = seededRandom(11);

@@ -12,13 +12,10 @@ import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { createApp } from '../../server/app.js';
 import { defaultLimits } from '../../server/config.js';
-import { parseGridFeature, parseRegionFeature } from '../../server/geo/features.js';
-import { createRegion } from '../../server/db/regions.js';
-import { createGrids, type NewGrid } from '../../server/db/grids.js';
 import { locatableGrids } from '../../server/db/locate.js';
 import { GridIndex } from '../../server/geo/locate/grid-index.js';
 import { seededRandom } from '../../server/geo/random.js';
-import { syntheticTown } from './synthetic.js';
+import { loadTown } from './load-town.js';
 import { throwawayStore } from './throwaway-store.js';
 
 const POINTS = Number(process.env.BENCH_POINTS ?? 1_000_000);
@@ -27,21 +24,7 @@ const log = (message: string) => process.stderr.write(`${message}\n`);
 
 const { store, drop } = await throwawayStore();
 log(`backend: ${store.backend}; loading 20,000 synthetic grids…`);
-const town = syntheticTown({ grids: 20_000 });
-for (const feature of town.regions) {
-  const parsed = parseRegionFeature(feature, { maxVertices: defaultLimits.regionVertices });
-  if (parsed.problems) throw new Error(parsed.problems[0].message);
-  await createRegion(store.db, parsed.value);
-}
-const grids: NewGrid[] = town.grids.map((feature) => {
-  const parsed = parseGridFeature(feature, { maxVertices: defaultLimits.featureVertices, requireRegion: true });
-  if (parsed.problems) throw new Error(parsed.problems[0].message);
-  return { ...parsed.value, regionCode: parsed.value.regionCode! };
-});
-for (let i = 0; i < grids.length; i += 2000) {
-  await createGrids(store.db, grids.slice(i, i + 2000), { actor: 'bench', reason: null });
-  log(`  imported ${Math.min(i + 2000, grids.length)}/${grids.length}`);
-}
+await loadTown(store, { grids: 20_000 }, log);
 
 const live = await locatableGrids(store.db);
 let t = performance.now();

@@ -17,13 +17,10 @@ import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
 import { createApp } from '../../server/app.js';
 import { defaultLimits } from '../../server/config.js';
-import { parseGridFeature, parseRegionFeature } from '../../server/geo/features.js';
-import { createRegion } from '../../server/db/regions.js';
-import { createGrids, type NewGrid } from '../../server/db/grids.js';
 import { gridTileByPostgis, gridTileRows, layerMarker } from '../../server/db/tiles.js';
 import { encodeTile, tileAt, type TileAddress } from '../../server/geo/tiles.js';
 import { seededRandom } from '../../server/geo/random.js';
-import { syntheticTown } from './synthetic.js';
+import { loadTown } from './load-town.js';
 import { throwawayStore } from './throwaway-store.js';
 
 type Ring = { x: number; y: number }[];
@@ -55,21 +52,7 @@ const log = (message: string) => process.stderr.write(`${message}\n`);
 const { store, drop } = await throwawayStore();
 try {
   log(`backend: ${store.backend}; loading 20,000 synthetic grids…`);
-  const town = syntheticTown({ grids: 20_000 });
-  for (const feature of town.regions) {
-    const parsed = parseRegionFeature(feature, { maxVertices: defaultLimits.regionVertices });
-    if (parsed.problems) throw new Error(parsed.problems[0].message);
-    await createRegion(store.db, parsed.value);
-  }
-  const grids: NewGrid[] = town.grids.map((feature) => {
-    const parsed = parseGridFeature(feature, { maxVertices: defaultLimits.featureVertices, requireRegion: true });
-    if (parsed.problems) throw new Error(parsed.problems[0].message);
-    return { ...parsed.value, regionCode: parsed.value.regionCode! };
-  });
-  for (let i = 0; i < grids.length; i += 2000) {
-    await createGrids(store.db, grids.slice(i, i + 2000), { actor: 'bench', reason: null });
-    log(`  imported ${Math.min(i + 2000, grids.length)}/${grids.length}`);
-  }
+  const { town, grids } = await loadTown(store, { grids: 20_000 }, log);
 
   // Distinct random tiles over the town, and a few others to warm up with.
   const [minLon, minLat, maxLon, maxLat] = town.extent;
