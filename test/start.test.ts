@@ -9,24 +9,11 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createServerDatabase, serverUrl } from './support/store.js';
+import { freshDatabases } from './support/store.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterAll(async () => {
-  for (const cleanup of cleanups) await cleanup();
-});
-
-/** A fresh place for the service's data: a server database, or an embedded data folder. */
-async function freshDatabase(): Promise<Record<string, string>> {
-  if (serverUrl) {
-    const database = await createServerDatabase();
-    cleanups.push(database.drop);
-    return { DATABASE_URL: database.url };
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridgov-start-'));
-  cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
-  return { GRIDGOV_DATA: path.join(dir, 'db') };
-}
+const freshDatabase = freshDatabases();
+const tempDirs: string[] = [];
+afterAll(() => tempDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -94,7 +81,7 @@ describe('npm run import:addresses', { timeout: START_TIMEOUT }, () => {
   it('imports a file with a progress bar, refuses bad rows unless asked, and the service geocodes the result', async () => {
     const env = await freshDatabase();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridgov-addresses-'));
-    cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
+    tempDirs.push(dir);
     const file = path.join(dir, 'addresses.csv');
     fs.writeFileSync(file, '地址,经度,纬度\n福建省福州市鼓楼区五四路88号,119.3051,26.0922\n福建省福州市鼓楼区五四路90号,26.0925,119.3053\n');
 

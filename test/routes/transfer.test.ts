@@ -6,7 +6,6 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { unzipSync, zipSync } from 'fflate';
@@ -14,10 +13,10 @@ import iconv from 'iconv-lite';
 import request from 'supertest';
 import { sql } from 'kysely';
 import type { Position } from 'geojson';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestService, type TestContext } from '../support/context.js';
 import { box, gridFeature, seedTree, tableCounts, tree } from '../support/fixtures.js';
-import { createServerDatabase, serverUrl } from '../support/store.js';
+import { freshDatabases } from '../support/store.js';
 import { createApp } from '../../server/app.js';
 import { defaultLimits } from '../../server/config.js';
 import { readDbf } from '../../server/formats/dbf.js';
@@ -442,21 +441,7 @@ describe('bad uploads are 4xx, never 500', () => {
 
 // ---------------------------------------------------------------------------------------------
 
-const cleanups: (() => Promise<void>)[] = [];
-afterAll(async () => {
-  for (const cleanup of cleanups) await cleanup();
-});
-
-async function freshDatabase(): Promise<Record<string, string>> {
-  if (serverUrl) {
-    const database = await createServerDatabase();
-    cleanups.push(database.drop);
-    return { DATABASE_URL: database.url };
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridgov-import-'));
-  cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
-  return { DATABASE_URL: '', GRIDGOV_DATA: path.join(dir, 'db') };
-}
+const freshDatabase = freshDatabases();
 
 /** `npm run import -- …args` in a child process: its exit code and output. */
 function runImport(env: Record<string, string>, args: string[]): Promise<{ code: number | null; output: string }> {

@@ -4,7 +4,10 @@
  * dropped when the file is done.
  */
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
+import { afterAll } from 'vitest';
 import type { PGlite } from '@electric-sql/pglite';
 import { openStore, type Store } from '../../server/db/connect.js';
 
@@ -58,3 +61,25 @@ export async function openTestStore(): Promise<Store> {
   return openStore({ loadDataDir: new Blob([template]) });
 }
 
+
+/**
+ * For tests that start the service (or a CLI) in a child process: a function giving, each
+ * time, a fresh database as the environment variables that select it — a new server database
+ * with DATABASE_URL, else a new embedded data folder — all removed when the test file is done.
+ */
+export function freshDatabases(): () => Promise<Record<string, string>> {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    for (const cleanup of cleanups) await cleanup();
+  });
+  return async (): Promise<Record<string, string>> => {
+    if (serverUrl) {
+      const database = await createServerDatabase();
+      cleanups.push(database.drop);
+      return { DATABASE_URL: database.url };
+    }
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridgov-fresh-'));
+    cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
+    return { DATABASE_URL: '', GRIDGOV_DATA: path.join(dir, 'db') };
+  };
+}
