@@ -314,16 +314,21 @@ export function incidentWhere(filter: IncidentFilter, now: Date): Expression<Sql
   return parts.length ? sql<SqlBool>`${sql.join(parts, sql` AND `)}` : sql<SqlBool>`true`;
 }
 
-/** A page of incidents, newest first (or in change order for the stream), and the total. */
+/** A page of incidents, newest first (or by id, or in change order for the stream), and the total. */
 export async function listIncidents(
   db: Kysely<Database>,
   filter: IncidentFilter,
-  page: { limit: number; offset: number; order?: 'newest' | 'changes' },
+  page: { limit: number; offset: number; order?: 'newest' | 'oldest' | 'changes' },
   now: Date,
 ): Promise<{ total: number; incidents: Incident[] }> {
   const where = incidentWhere(filter, now);
   let query = db.selectFrom('incidents as i').select(columns(now)).where(where);
-  query = page.order === 'changes' ? query.orderBy('i.change_seq') : query.orderBy('i.reported_at', 'desc').orderBy('i.id', 'desc');
+  query =
+    page.order === 'changes'
+      ? query.orderBy('i.change_seq')
+      : page.order === 'oldest'
+        ? query.orderBy('i.id')
+        : query.orderBy('i.reported_at', 'desc').orderBy('i.id', 'desc');
   const [rows, count] = await Promise.all([
     query.limit(page.limit).offset(page.offset).execute(),
     page.order === 'changes'

@@ -8,8 +8,7 @@ import { sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from
 import type { MultiPolygon, Point } from 'geojson';
 import type { Database } from './schema.js';
 import { inForce, toFeature, versionColumns, type GridFeature, type VersionRow } from './grid-rows.js';
-import { incidentWhere, lightSql, type IncidentFilter } from './incidents.js';
-import type { Light } from '../incidents/light.js';
+import { getIncident, listIncidents, type Incident, type IncidentFilter } from './incidents.js';
 
 export type Bbox = [number, number, number, number];
 
@@ -183,101 +182,11 @@ export async function devicePositions(db: Kysely<Database>, filter: { kinds?: st
 // ── incidents ───────────────────────────────────────────────────────────────────────────
 
 /** An incident as the OGC collection shows it: flat, without its transitions or reporter. */
-export interface OgcIncident {
-  id: number;
-  lon: number;
-  lat: number;
-  category: string;
-  description: string | null;
-  source: string;
-  address: string | null;
-  status: string;
-  light: Light;
-  handlingLevel: string;
-  handlingRegion: string | null;
-  gridCode: string | null;
-  reportedAt: string;
-  deadlineAt: string;
-  resolvedAt: string | null;
-  closedAt: string | null;
-  updatedAt: string;
-  eventCount: number;
-  mediaId: number | null;
-  version: number;
-}
+export type OgcIncident = Omit<Incident, 'reporter' | 'changeSeq'>;
 
-const incidentColumns = (now: Date) =>
-  [
-    'i.id',
-    'i.category',
-    'i.description',
-    'i.source',
-    'i.address',
-    'i.status',
-    'i.handling_level',
-    'i.handling_region',
-    'i.grid_code',
-    'i.reported_at',
-    'i.deadline_at',
-    'i.resolved_at',
-    'i.closed_at',
-    'i.updated_at',
-    'i.event_count',
-    'i.media_id',
-    'i.version',
-    sql<number>`ST_X(i.geom)`.as('lon'),
-    sql<number>`ST_Y(i.geom)`.as('lat'),
-    lightSql(now).as('light'),
-  ] as const;
-
-type IncidentRow = {
-  id: number;
-  category: string;
-  description: string | null;
-  source: string;
-  address: string | null;
-  status: string;
-  handling_level: string;
-  handling_region: string | null;
-  grid_code: string | null;
-  reported_at: Date;
-  deadline_at: Date;
-  resolved_at: Date | null;
-  closed_at: Date | null;
-  updated_at: Date;
-  event_count: number;
-  media_id: number | null;
-  version: number;
-  lon: number;
-  lat: number;
-  light: Light;
-};
-
-const iso = (value: Date | null) => (value === null ? null : new Date(value).toISOString());
-
-function toOgcIncident(row: IncidentRow): OgcIncident {
-  return {
-    id: Number(row.id),
-    lon: Number(row.lon),
-    lat: Number(row.lat),
-    category: row.category,
-    description: row.description,
-    source: row.source,
-    address: row.address,
-    status: row.status,
-    light: row.light,
-    handlingLevel: row.handling_level,
-    handlingRegion: row.handling_region,
-    gridCode: row.grid_code,
-    reportedAt: iso(row.reported_at)!,
-    deadlineAt: iso(row.deadline_at)!,
-    resolvedAt: iso(row.resolved_at),
-    closedAt: iso(row.closed_at),
-    updatedAt: iso(row.updated_at)!,
-    eventCount: Number(row.event_count),
-    mediaId: row.media_id === null ? null : Number(row.media_id),
-    version: Number(row.version),
-  };
+/** The flat OGC view of an incident: all of it but the reporter and the change counter. */
+function toOgcIncident({ reporter: _reporter, changeSeq: _changeSeq, ...incident }: Incident): OgcIncident {
+  return incident;
 }
 
 /**
@@ -285,17 +194,13 @@ function toOgcIncident(row: IncidentRow): OgcIncident {
  * walking the pages does not see one twice). `filter.to` is exclusive, as in incidentWhere.
  */
 export async function incidentPage(db: Kysely<Database>, filter: IncidentFilter, page: Page, now: Date): Promise<PageOf<OgcIncident>> {
-  const where = incidentWhere(filter, now);
-  const [rows, total] = await Promise.all([
-    db.selectFrom('incidents as i').select(incidentColumns(now)).where(where).orderBy('i.id').limit(page.limit).offset(page.offset).execute(),
-    db.selectFrom('incidents as i').select((eb) => eb.fn.countAll().as('n')).where(where).executeTakeFirst(),
-  ]);
-  return { total: count(total), items: (rows as IncidentRow[]).map(toOgcIncident) };
+  const { total, incidents } = await listIncidents(db, filter, { limit: page.limit, offset: page.offset, order: 'oldest' }, now);
+  return { total, items: incidents.map(toOgcIncident) };
 }
 
 export async function ogcIncident(db: Kysely<Database>, id: number, now: Date): Promise<OgcIncident | undefined> {
-  const row = await db.selectFrom('incidents as i').select(incidentColumns(now)).where('i.id', '=', id).executeTakeFirst();
-  return row ? toOgcIncident(row as IncidentRow) : undefined;
+  const exists = await db.selectFrom('incidents').select('id').where('id', '=', id).executeTakeFirst();
+  return exists ? toOgcIncident(await getIncident(db, id, now)) : undefined;
 }
 
 export function pointOf(lon: number, lat: number): Point {
