@@ -20,7 +20,7 @@ import { CheckLayer } from './layers/CheckLayer';
 import { MarkerLayer } from './layers/MarkerLayer';
 import { GridEditor, polygonsOf, type EditMode, type PendingChange } from './editing/GridEditor';
 import { Saver } from './editing/Saver';
-import { areaOf, runChecks, villageOf, type CheckGrid, type Problem } from './editing/checks';
+import { areaOf, gapsOf, isWarning, runChecks, villageOf, type CheckGrid, type Problem } from './editing/checks';
 import { Toolbar, type AppView } from './panels/Toolbar';
 import { CommandView } from './command/CommandView';
 import { DivisionPanel } from './division/DivisionPanel';
@@ -87,6 +87,7 @@ export class App {
     this.grids.regionName = (code) => this.regions.data.get(code)?.properties.name;
     this.editor = new GridEditor(this.map, this.grids, this.regions, this.crs);
     this.editor.onDrawn = (code) => this.drawn(code);
+    this.editor.onSplitLine = (line) => this.splitAlong(line);
     this.editor.onChange(() => this.editsChanged());
 
     this.toolbar = new Toolbar(
@@ -199,8 +200,13 @@ export class App {
 
     this.map.on('singleclick', (event) => {
       if (this.view === 'command' && this.command.click(event)) return;
-      if (this.editor.editMode === 'draw') return;
+      if (this.editor.editMode === 'draw' || this.editor.editMode === 'split') return;
       const hit = this.map.forEachFeatureAtPixel(event.pixel, (feature) => feature, { layerFilter: (layer) => layer === this.grids.layer, hitTolerance: 0 });
+      // Merge: the selected grid takes the clicked one (merge tool, or Shift+click).
+      if (this.view === 'plan' && this.asOf === null && (this.editor.editMode === 'merge' || event.originalEvent.shiftKey)) {
+        this.mergeInto(hit ? String(hit.getId()) : null);
+        return;
+      }
       if (hit) this.select(String(hit.getId()));
       else if (this.editor.editMode === 'select') this.select(null);
     });
@@ -437,6 +443,68 @@ export class App {
     this.editor.touched();
   }
 
+  /** Split mode: the line drawn cuts the selected grid in two. */
+  private splitAlong(line: number[][]): void {
+    const code = this.selected;
+    if (!code || !this.grids.feature(code)) {
+      this.status(() => t('edit.split.noGrid'), 'error');
+      return;
+    }
+    const created = this.editor.split(code, line);
+    if (!created) {
+      this.status(() => t('edit.split.notAcross'), 'error');
+      return;
+    }
+    this.select(code);
+    this.status(() => t('edit.split.done', { code }));
+  }
+
+  /** Merges the clicked grid into the selected one. */
+  private mergeInto(other: string | null): void {
+    const code = this.selected;
+    if (!code || !other) {
+      this.status(() => t('edit.merge.noGrid'), 'error');
+      return;
+    }
+    if (other === code) {
+      this.status(() => t('edit.merge.same'), 'error');
+      return;
+    }
+    const otherName = this.nameOf(other);
+    const answer = this.editor.merge(code, other);
+    if (answer === 'otherVillage') this.status(() => t('edit.merge.otherVillage', { other: otherName }), 'error');
+    else if (answer === 'notAdjacent') this.status(() => t('edit.merge.notAdjacent', { other: otherName }), 'error');
+    else {
+      this.select(code);
+      this.status(() => t('edit.merge.done', { code: this.nameOf(code), other: otherName }));
+    }
+  }
+
+  /**
+   * Gaps the edits opened between grids inside their villages: what the village's grids covered
+   * as loaded and no longer cover (warnings).
+   */
+  private gapChecks(pending: PendingChange[]): Problem[] {
+    const villages = this.villageGeometries();
+    const regionCodes = new Set(pending.map((p) => p.properties.regionCode).filter((code) => code && villages.has(code)));
+    const problems: Problem[] = [];
+    for (const region of regionCodes) {
+      const before: Polygonal[] = [];
+      for (const feature of this.grids.all()) {
+        if (gridOf(feature).regionCode !== region || feature.get('isNew')) continue;
+        before.push(this.editor.originalData(String(feature.getId())) ?? this.crs.polygonsToData(polygonsOf(feature)));
+      }
+      for (const p of pending) if (p.retire && p.properties.regionCode === region && p.before) before.push(p.before);
+      const after = this.grids
+        .all()
+        .filter((f) => gridOf(f).regionCode === region)
+        .map((f) => this.crs.polygonsToData(polygonsOf(f)));
+      const edited = new Map(pending.filter((p) => !p.retire && p.properties.regionCode === region).map((p) => [p.code, p.after]));
+      problems.push(...gapsOf(region, villages.get(region)!, before, after, edited));
+    }
+    return problems;
+  }
+
   private villageGeometries(): Map<string, Polygonal> {
     const villages = new Map<string, Polygonal>();
     for (const [code, region] of this.regions.data) if (region.properties.level === 'village') villages.set(code, region.geometry);
@@ -451,7 +519,8 @@ export class App {
 
   /** The live checks of every pending edit against every other grid and the villages. */
   runChecks(): void {
-    const pending = this.editor.pending();
+    const all = this.editor.pending();
+    const pending = all.filter((p) => !p.retire);
     const editedCodes = new Set(pending.map((p) => p.code));
     const edited: CheckGrid[] = pending.map((p) => ({ code: p.code, label: this.nameOf(p.code), regionCode: p.properties.regionCode || null, geometry: p.after }));
     const around = createEmpty();
@@ -462,17 +531,20 @@ export class App {
           .getFeaturesInExtent(around)
           .filter((f) => !editedCodes.has(String(f.getId())))
           .map((f) => ({ code: String(f.getId()), label: gridOf(f).name, regionCode: gridOf(f).regionCode, geometry: this.crs.polygonsToData(polygonsOf(f)) }));
-    this.problems = runChecks(edited, others, this.villageGeometries());
+    this.problems = [...runChecks(edited, others, this.villageGeometries()), ...this.gapChecks(all)];
     const pieces: Geometry[] = [];
+    const kinds: string[] = [];
     for (const problem of this.problems) {
-      if (problem.kind === 'overlap' || problem.kind === 'outside') {
+      if (problem.kind === 'overlap' || problem.kind === 'outside' || problem.kind === 'gap') {
         const polygons = this.crs.polygonalToMap(problem.piece);
         pieces.push(polygons.length === 1 ? new Polygon(polygons[0]) : new MultiPolygon(polygons));
+        kinds.push(problem.kind);
       } else if (problem.kind === 'invalid') {
         pieces.push(new Point(this.crs.toMap(problem.at)));
+        kinds.push(problem.kind);
       }
     }
-    this.checks.show(pieces);
+    this.checks.show(pieces, kinds);
     void this.estimateHouseholds(pending);
     this.checkPanel.render();
     this.tree.render();
@@ -519,7 +591,7 @@ export class App {
 
   private focusProblem(problem: Problem): void {
     const feature = this.grids.feature(problem.code);
-    if (problem.kind === 'overlap' || problem.kind === 'outside') {
+    if (problem.kind === 'overlap' || problem.kind === 'outside' || problem.kind === 'gap') {
       const polygons = this.crs.polygonalToMap(problem.piece);
       this.mapView.fit(new MultiPolygon(polygons).getExtent(), 19, 300);
     } else if (feature) {
@@ -557,7 +629,7 @@ export class App {
     this.runChecks();
     const pending = this.editor.pending();
     if (pending.length === 0) return;
-    if (this.problems.length > 0) {
+    if (this.problems.some((p) => !isWarning(p))) {
       const choice = await this.dialog.open(
         t('save.problems.title'),
         t('save.problems.body'),
@@ -582,6 +654,10 @@ export class App {
       }
       const outcome = await this.saver.save(pending, this.checkPanel.reason || undefined, (done, total) => this.setSaving(t('save.saving', { done, total })));
       this.setSaving(null);
+      for (const code of outcome.retired ?? []) {
+        this.editor.markRetired(code);
+        this.gridPanel.invalidate(code);
+      }
       if (outcome.ok) {
         for (const { oldCode, grid } of outcome.saved) {
           this.editor.markSaved(oldCode, grid, oldCode);
@@ -592,7 +668,7 @@ export class App {
         this.liveData = await this.api.grids().catch(() => this.liveData);
         this.checkPanel.clearReason();
         this.select(this.selected);
-        const count = outcome.saved.length;
+        const count = outcome.saved.length + outcome.retired.length;
         this.status(() => t('save.done', { count }));
         this.runChecks();
         return;

@@ -379,6 +379,12 @@ export class Api {
     return (await this.request<GridFeature>('PUT', `/api/grids/${code}`, body, { 'If-Match': `"${version}"` })).data;
   }
 
+  /** Retires a grid (DELETE with If-Match). */
+  async retireGrid(code: string, version: number, reason?: string): Promise<unknown> {
+    const query = reason ? `?reason=${encodeURIComponent(reason)}` : '';
+    return (await this.request<unknown>('DELETE', `/api/grids/${code}${query}`, undefined, { 'If-Match': `"${version}"` })).data;
+  }
+
   async createGrid(body: GridWrite): Promise<GridFeature> {
     return (await this.request<GridFeature>('POST', '/api/grids', body)).data;
   }

@@ -15,6 +15,7 @@ import Feature from 'ol/Feature';
 import type Map from 'ol/Map';
 import MultiPolygon from 'ol/geom/MultiPolygon';
 import Polygon from 'ol/geom/Polygon';
+import type LineString from 'ol/geom/LineString';
 import Draw from 'ol/interaction/Draw';
 import Modify from 'ol/interaction/Modify';
 import Snap from 'ol/interaction/Snap';
@@ -27,9 +28,10 @@ import { gridOf } from '../layers/GridLayer';
 import type { RegionLayer } from '../layers/RegionLayer';
 import type { MapCrs } from '../map/crs';
 import type { GridProperties, Polygonal } from '../api';
+import { mergePolygons, splitPolygon } from './checks';
 import { UndoStack, type Polygons } from './UndoStack';
 
-export type EditMode = 'select' | 'edit' | 'draw';
+export type EditMode = 'select' | 'edit' | 'draw' | 'split' | 'merge';
 
 export interface PendingChange {
   code: string;
@@ -37,8 +39,10 @@ export interface PendingChange {
   properties: GridProperties;
   /** As loaded (WGS84); null for a drawn grid. */
   before: Polygonal | null;
-  /** As edited (WGS84). */
+  /** As edited (WGS84); for a retired grid the same as before. */
   after: Polygonal;
+  /** Merged into another grid: retired on save (DELETE with If-Match). */
+  retire?: boolean;
 }
 
 export function polygonsOf(feature: Feature): Polygons {
@@ -83,11 +87,16 @@ export class GridEditor {
   private readonly modifyFeatures = new Collection<GridFeatureOL>();
   private readonly modify: Modify;
   private readonly draw: Draw;
+  private readonly splitLine: Draw;
+  /** Grids merged into another, out of the map until saved (or undone). */
+  private readonly retired = new globalThis.Map<string, GridFeatureOL>();
   private readonly snaps: Snap[];
   private beforeModify = new globalThis.Map<string, Polygons>();
   private readonly listeners = new Set<() => void>();
   /** Called when a new grid is drawn, so that the app selects it. */
   onDrawn: (code: string) => void = () => {};
+  /** Called with the line drawn in split mode (map coordinates). */
+  onSplitLine: (line: number[][]) => void = () => {};
 
   constructor(
     private readonly map: Map,
@@ -153,11 +162,24 @@ export class GridEditor {
         this.emit();
       });
     });
+    this.splitLine = new Draw({
+      type: 'LineString',
+      style: [
+        new Style({ stroke: new Stroke({ color: '#d9480f', width: 2.5, lineDash: [8, 5] }) }),
+        new Style({ image: new CircleStyle({ radius: 5, fill: new Fill({ color: '#fff' }), stroke: new Stroke({ color: '#d9480f', width: 2 }) }) }),
+      ],
+    });
+    this.splitLine.on('drawend', (event) => {
+      const line = (event.feature.getGeometry() as LineString).getCoordinates();
+      setTimeout(() => this.onSplitLine(line));
+    });
     this.snaps = [new Snap({ source: this.grids.source, pixelTolerance: 8 }), new Snap({ source: this.regions.source, pixelTolerance: 8 })];
     this.modify.setActive(false);
     this.draw.setActive(false);
+    this.splitLine.setActive(false);
     map.addInteraction(this.modify);
     map.addInteraction(this.draw);
+    map.addInteraction(this.splitLine);
     this.placeSnaps();
   }
 
@@ -172,6 +194,7 @@ export class GridEditor {
   /** Remembers the loaded grids as the state edits are measured from. */
   captureOriginals(): void {
     this.originals.clear();
+    this.retired.clear();
     for (const feature of this.grids.all()) {
       this.originals.set(String(feature.getId()), { polygons: clone(polygonsOf(feature)), properties: gridOf(feature) });
       feature.unset('dirty');
@@ -191,9 +214,11 @@ export class GridEditor {
     this.modify.setActive(mode === 'edit');
     this.draw.setActive(mode === 'draw');
     if (mode !== 'draw') this.draw.abortDrawing();
+    this.splitLine.setActive(mode === 'split');
+    if (mode !== 'split') this.splitLine.abortDrawing();
     this.placeSnaps();
     this.grids.setShowVertices(mode === 'edit');
-    this.map.getTargetElement()?.classList.toggle('drawing', mode === 'draw');
+    this.map.getTargetElement()?.classList.toggle('drawing', mode === 'draw' || mode === 'split');
     this.emit();
   }
 
@@ -232,7 +257,7 @@ export class GridEditor {
   private placeSnaps(): void {
     for (const snap of this.snaps) {
       this.map.removeInteraction(snap);
-      if (this.snapping && this.mode !== 'select') this.map.addInteraction(snap);
+      if (this.snapping && this.mode !== 'select' && this.mode !== 'merge') this.map.addInteraction(snap);
     }
   }
 
@@ -272,6 +297,8 @@ export class GridEditor {
       let feature = this.grids.feature(change.code);
       if (target === null) {
         if (feature) {
+          if (!feature.get('isNew')) this.retired.set(change.code, feature);
+          else this.removedNew.set(change.code, feature);
           this.grids.source.removeFeature(feature);
           if (this.selected === change.code) this.selected = null;
         }
@@ -279,8 +306,9 @@ export class GridEditor {
       }
       if (!feature) {
         // Redo of a drawn grid: it comes back with the properties it had.
-        const removed = this.removedNew.get(change.code);
+        const removed = this.removedNew.get(change.code) ?? this.retired.get(change.code);
         if (!removed) continue;
+        this.retired.delete(change.code);
         feature = removed;
         this.grids.source.addFeature(feature);
       }
@@ -328,11 +356,97 @@ export class GridEditor {
         });
       }
     }
+    for (const code of this.retired.keys()) {
+      const original = this.originals.get(code);
+      if (!original) continue;
+      const before = this.crs.polygonsToData(original.polygons);
+      changes.push({ code, isNew: false, properties: original.properties, before, after: before, retire: true });
+    }
     return changes;
   }
 
   get hasChanges(): boolean {
-    return this.grids.all().some((f) => f.get('dirty') || f.get('isNew'));
+    return this.retired.size > 0 || this.grids.all().some((f) => f.get('dirty') || f.get('isNew'));
+  }
+
+  /**
+   * Cuts the selected grid along `line` (map coordinates): the larger part stays the grid, the
+   * other becomes a new grid of the same village, "<name>（拆分）", of the same kind. Answers the
+   * new grid's code, or null (nothing changed) when the line does not cross the grid fully.
+   */
+  split(code: string, line: number[][]): string | null {
+    const feature = this.grids.feature(code);
+    if (!feature) return null;
+    const dataLine = line.map((xy) => this.crs.toLonLat(xy) as [number, number]);
+    const parts = splitPolygon(this.crs.polygonsToData(polygonsOf(feature)), dataLine);
+    if (!parts) return null;
+    const before = clone(polygonsOf(feature));
+    const kept = this.crs.polygonalToMap(parts[0]);
+    const properties = gridOf(feature);
+    const newCode = `new-${++this.newCount}`;
+    const piece: GridFeatureOL = new Feature(new Polygon(this.crs.polygonalToMap(parts[1])[0]));
+    piece.setId(newCode);
+    piece.set('grid', {
+      ...properties,
+      code: newCode,
+      name: `${properties.name}（拆分）`,
+      households: null,
+      population: null,
+      version: 0,
+      validFrom: new Date().toISOString(),
+      updatedBy: null,
+    } satisfies GridProperties);
+    piece.set('isNew', true);
+    setPolygons(feature, kept);
+    this.grids.source.addFeature(piece);
+    this.undoStack.push({
+      label: 'split',
+      changes: [
+        { code, before, after: clone(kept) },
+        { code: newCode, before: null, after: clone(polygonsOf(piece)) },
+      ],
+    });
+    this.updateModifyFeatures();
+    this.refreshDirty([code]);
+    return newCode;
+  }
+
+  /**
+   * Merges grid `other` into `code`: `code` becomes their union, `other` is retired on save.
+   * Answers why not when they are in different villages or share no border (nothing changed).
+   */
+  merge(code: string, other: string): 'ok' | 'otherVillage' | 'notAdjacent' {
+    const feature = this.grids.feature(code);
+    const otherFeature = this.grids.feature(other);
+    if (!feature || !otherFeature) return 'notAdjacent';
+    if (gridOf(feature).regionCode !== gridOf(otherFeature).regionCode) return 'otherVillage';
+    const union = mergePolygons(this.crs.polygonsToData(polygonsOf(feature)), this.crs.polygonsToData(polygonsOf(otherFeature)));
+    if (!union) return 'notAdjacent';
+    const before = clone(polygonsOf(feature));
+    const otherBefore = clone(polygonsOf(otherFeature));
+    const merged = this.crs.polygonalToMap(union);
+    setPolygons(feature, merged);
+    if (otherFeature.get('isNew')) this.removedNew.set(other, otherFeature);
+    else this.retired.set(other, otherFeature);
+    this.grids.source.removeFeature(otherFeature);
+    this.undoStack.push({
+      label: 'merge',
+      changes: [
+        { code, before, after: clone(merged) },
+        { code: other, before: otherBefore, after: null },
+      ],
+    });
+    this.updateModifyFeatures();
+    this.refreshDirty([code]);
+    return 'ok';
+  }
+
+  /** A merged-away grid was retired on the server. */
+  markRetired(code: string): void {
+    this.retired.delete(code);
+    this.originals.delete(code);
+    this.undoStack.forget(new Set([code]));
+    this.emit();
   }
 
   /** The data geometry of a grid as loaded (WGS84). */
@@ -343,6 +457,11 @@ export class GridEditor {
 
   /** Puts a grid back as loaded, or replaces it by the server's version (after a 412). */
   resetGrid(code: string, fromServer?: { geometry: Polygonal; properties: GridProperties }): void {
+    const retired = this.retired.get(code);
+    if (retired) {
+      this.retired.delete(code);
+      this.grids.source.addFeature(retired);
+    }
     const feature = this.grids.feature(code);
     if (fromServer) {
       const fresh = this.grids.toFeature(fromServer.geometry, fromServer.properties);
@@ -381,6 +500,8 @@ export class GridEditor {
 
   /** Drops every unsaved edit. */
   discardAll(): void {
+    for (const feature of this.retired.values()) this.grids.source.addFeature(feature);
+    this.retired.clear();
     for (const feature of this.grids.all()) {
       const code = String(feature.getId());
       if (feature.get('isNew')) this.grids.source.removeFeature(feature);
@@ -399,5 +520,6 @@ export class GridEditor {
 
   abortDrawing(): void {
     this.draw.abortDrawing();
+    this.splitLine.abortDrawing();
   }
 }

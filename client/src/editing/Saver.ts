@@ -8,6 +8,10 @@
  *
  * If the server refuses a write, the writes already made in this save are put back (in reverse
  * order, each with its new version), so a refused save changes nothing.
+ *
+ * Grids merged into another are retired (DELETE with If-Match) before anything else, so the grid
+ * that takes their area never overlaps them on the server. A retirement cannot be put back through
+ * the API: if a later write is refused, the retirements of this save stay (the others go back).
  */
 import { featureCollection, feature as turfFeature, intersect } from '@turf/turf';
 import { ApiError, type Api, type GridFeature, type GridWrite, type Polygonal } from '../api';
@@ -19,8 +23,8 @@ export interface SaveProgress {
 }
 
 export type SaveOutcome =
-  | { ok: true; saved: { oldCode: string; grid: GridFeature }[] }
-  | { ok: false; error: ApiError; code: string; change: PendingChange; rolledBack: number };
+  | { ok: true; saved: { oldCode: string; grid: GridFeature }[]; retired: string[] }
+  | { ok: false; error: ApiError; code: string; change: PendingChange; rolledBack: number; retired?: string[] };
 
 interface Step {
   change: PendingChange;
@@ -88,12 +92,28 @@ export function planSteps(changes: PendingChange[]): Step[] {
 export class Saver {
   constructor(private readonly api: Api) {}
 
-  async save(changes: PendingChange[], reason: string | undefined, progress: SaveProgress): Promise<SaveOutcome> {
+  async save(all: PendingChange[], reason: string | undefined, progress: SaveProgress): Promise<SaveOutcome> {
+    // Grids merged away are retired first: the grid that takes their area grows only after.
+    const retiring = all.filter((c) => c.retire);
+    const changes = all.filter((c) => !c.retire);
+    const retired: string[] = [];
+    const total = retiring.length + planSteps(changes).length;
+    progress(0, total);
+    for (const change of retiring) {
+      try {
+        await this.api.retireGrid(change.code, change.properties.version, reason);
+        retired.push(change.code);
+      } catch (error) {
+        // A retirement cannot be taken back through the API: the ones already made stay (the dialog tells).
+        const apiError = error instanceof ApiError ? error : new ApiError(0, 'network', error instanceof Error ? error.message : String(error));
+        return { ok: false, error: apiError, code: change.code, change, rolledBack: 0, retired };
+      }
+      progress(retired.length, total);
+    }
     const steps = planSteps(changes);
     const versions = new Map(changes.map((c) => [c.code, c.properties.version]));
     const done: { change: PendingChange; before: Polygonal | null; grid: GridFeature }[] = [];
     const lastGeometry = new Map(changes.map((c) => [c.code, c.before]));
-    progress(0, steps.length);
     for (const [index, step] of steps.entries()) {
       const { change } = step;
       try {
@@ -108,14 +128,14 @@ export class Saver {
       } catch (error) {
         const apiError = error instanceof ApiError ? error : new ApiError(0, 'network', error instanceof Error ? error.message : String(error));
         const rolledBack = await this.rollBack(done, reason);
-        return { ok: false, error: apiError, code: change.code, change, rolledBack };
+        return { ok: false, error: apiError, code: change.code, change, rolledBack, retired };
       }
-      progress(index + 1, steps.length);
+      progress(retired.length + index + 1, total);
     }
     // The last answer for each grid is its saved state.
     const saved = new Map<string, GridFeature>();
     for (const d of done) saved.set(d.change.code, d.grid);
-    return { ok: true, saved: [...saved.entries()].map(([oldCode, grid]) => ({ oldCode, grid })) };
+    return { ok: true, saved: [...saved.entries()].map(([oldCode, grid]) => ({ oldCode, grid })), retired };
   }
 
   /** Undoes the writes of a failed save, newest first; answers how many grids were put back. */

@@ -3,12 +3,13 @@
  * on save (server/db/grid-checks.ts): a valid polygon, no overlap with another grid beyond
  * 1 m², nothing outside the grid's village beyond 1 m². All in WGS84, with turf.
  */
-import { area, bbox as turfBbox, difference, feature, featureCollection, intersect, kinks } from '@turf/turf';
+import { area, bbox as turfBbox, booleanPointInPolygon, difference, feature, featureCollection, intersect, kinks, lineIntersect, lineString, point, union } from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import type { Polygonal } from '../api';
 
 export const OVERLAP_TOLERANCE_M2 = 1;
 export const OUTSIDE_TOLERANCE_M2 = 1;
+export const GAP_TOLERANCE_M2 = 1;
 
 export interface CheckGrid {
   code: string;
@@ -20,6 +21,7 @@ export interface CheckGrid {
 export type Problem =
   | { kind: 'overlap'; code: string; other: string; areaM2: number; piece: Polygonal }
   | { kind: 'outside'; code: string; region: string; areaM2: number; piece: Polygonal }
+  | { kind: 'gap'; code: string; region: string; areaM2: number; piece: Polygonal }
   | { kind: 'invalid'; code: string; at: [number, number] }
   | { kind: 'noRegion'; code: string };
 
@@ -110,4 +112,106 @@ export function villageOf(geometry: Polygonal, villages: Map<string, Polygonal>)
 
 export function areaOf(geometry: Polygonal): number {
   return area(asFeature(geometry));
+}
+
+/** Problems that are only warnings: they do not hold a save up. */
+export const isWarning = (problem: Problem): boolean => problem.kind === 'gap';
+
+const partsOf = (geometry: Polygonal): Polygon[] =>
+  geometry.type === 'Polygon' ? [geometry] : geometry.coordinates.map((coordinates) => ({ type: 'Polygon', coordinates }));
+
+function unionOf(geometries: Polygonal[]): Polygonal | null {
+  if (geometries.length === 0) return null;
+  if (geometries.length === 1) return geometries[0];
+  try {
+    return union(featureCollection(geometries.map(asFeature)))?.geometry ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Gaps the edits opened inside a village: the part of the village its grids covered as loaded
+ * (`before`) and no longer cover (`after`), each part over 1 m² reported against `code`, the
+ * edited grid it is nearest to (`edited`: code → geometry). Gaps that were there before the edits
+ * are not reported.
+ */
+export function gapsOf(region: string, village: Polygonal, before: Polygonal[], after: Polygonal[], edited: Map<string, Polygonal>): Problem[] {
+  const was = unionOf(before);
+  if (!was) return [];
+  const now = unionOf(after);
+  let lost: Polygonal | null;
+  try {
+    lost = now ? (difference(featureCollection([asFeature(was), asFeature(now)]))?.geometry ?? null) : was;
+    if (lost) lost = intersect(featureCollection([asFeature(lost), asFeature(village)]))?.geometry ?? null;
+  } catch {
+    return [];
+  }
+  if (!lost) return [];
+  const problems: Problem[] = [];
+  for (const part of partsOf(lost)) {
+    const areaM2 = area(asFeature(part));
+    if (areaM2 <= GAP_TOLERANCE_M2) continue;
+    const box = boxOf(part);
+    // The edited grid whose box meets the gap's (the gap touches it), else any edited grid.
+    let code = [...edited.keys()][0] ?? '';
+    for (const [c, geometry] of edited) {
+      if (boxesMeet(box, boxOf(geometry))) {
+        code = c;
+        break;
+      }
+    }
+    problems.push({ kind: 'gap', code, region, areaM2, piece: part });
+  }
+  return problems;
+}
+
+/**
+ * Cuts a polygon in two along a line (WGS84), buffer-free: the line, drawn on past its ends, and
+ * a far side of it make a half-plane polygon; the grid ∩ half-plane and grid − half-plane are the
+ * two parts. Null unless the line crosses the polygon fully (both ends outside, into two single
+ * polygons); the larger part first.
+ */
+export function splitPolygon(geometry: Polygonal, line: [number, number][]): [Polygon, Polygon] | null {
+  const parts = partsOf(geometry);
+  if (parts.length !== 1 || line.length < 2) return null;
+  const polygon = parts[0];
+  const first = line[0];
+  const last = line[line.length - 1];
+  if (booleanPointInPolygon(point(first), polygon) || booleanPointInPolygon(point(last), polygon)) return null;
+  if (lineIntersect(lineString(line), polygon).features.length < 2) return null;
+  const box = boxOf(polygon);
+  const span = Math.hypot(box[2] - box[0], box[3] - box[1]) * 10 + 1e-3;
+  const unit = (a: [number, number], b: [number, number]): [number, number] => {
+    const length = Math.hypot(b[0] - a[0], b[1] - a[1]) || 1;
+    return [(b[0] - a[0]) / length, (b[1] - a[1]) / length];
+  };
+  const d0 = unit(line[1], line[0]);
+  const d1 = unit(line[line.length - 2], last);
+  const start: [number, number] = [first[0] + d0[0] * span, first[1] + d0[1] * span];
+  const end: [number, number] = [last[0] + d1[0] * span, last[1] + d1[1] * span];
+  const along = unit(start, end);
+  const left: [number, number] = [-along[1] * 2 * span, along[0] * 2 * span];
+  const ring = [start, ...line, end, [end[0] + left[0], end[1] + left[1]], [start[0] + left[0], start[1] + left[1]], start];
+  const side = asFeature({ type: 'Polygon', coordinates: [ring] });
+  try {
+    const a = intersect(featureCollection([asFeature(polygon), side]))?.geometry;
+    const b = difference(featureCollection([asFeature(polygon), side]))?.geometry;
+    if (!a || !b || a.type !== 'Polygon' || b.type !== 'Polygon') return null;
+    const areaA = area(asFeature(a));
+    const areaB = area(asFeature(b));
+    const whole = area(asFeature(polygon));
+    if (areaA <= GAP_TOLERANCE_M2 || areaB <= GAP_TOLERANCE_M2 || Math.abs(areaA + areaB - whole) > whole * 1e-3) return null;
+    return areaA >= areaB ? [a, b] : [b, a];
+  } catch {
+    return null;
+  }
+}
+
+/** The union of two grids (WGS84) when they share a border (one polygon), else null. */
+export function mergePolygons(a: Polygonal, b: Polygonal): Polygon | null {
+  const merged = unionOf([a, b]);
+  if (!merged) return null;
+  if (merged.type === 'Polygon') return merged;
+  return merged.coordinates.length === 1 ? { type: 'Polygon', coordinates: merged.coordinates[0] } : null;
 }

@@ -1,10 +1,10 @@
 /**
- * Live checks of the unsaved edits (overlaps, parts outside the village, self-crossings, and the
+ * Live checks of the unsaved edits (overlaps, parts outside the village, self-crossings, gaps as warnings, and the
  * registered households inside the new boundaries), the reason for the change, Save and Discard.
  */
 import { el, clear } from './dom';
 import { formatArea, formatNumber, onLangChange, t } from '../i18n';
-import type { Problem } from '../editing/checks';
+import { isWarning, type Problem } from '../editing/checks';
 
 export interface CheckState {
   changed: number;
@@ -59,6 +59,8 @@ export class CheckPanel {
           return t('checks.invalid', { code: s.names(p.code) });
         case 'noRegion':
           return t('checks.noRegion', { code: s.names(p.code) });
+        case 'gap':
+          return t('checks.gap', { code: s.names(p.code), area: formatArea(p.areaM2), region: p.region });
       }
     };
     this.root.append(
@@ -69,7 +71,12 @@ export class CheckPanel {
             'ul',
             { className: 'check-problems', 'data-role': 'check-status' },
             ...s.problems.map((p) =>
-              el('li', { className: `problem problem-${p.kind}`, 'data-problem': p.kind, onclick: () => this.actions.focusProblem(p) }, el('span', { className: 'problem-icon', text: '✖' }), el('span', { text: describe(p) })),
+              el(
+                'li',
+                { className: `problem problem-${p.kind}${isWarning(p) ? ' warning' : ''}`, 'data-problem': p.kind, onclick: () => this.actions.focusProblem(p) },
+                el('span', { className: 'problem-icon', text: isWarning(p) ? '⚠' : '✖' }),
+                el('span', { text: describe(p) }),
+              ),
             ),
           ),
       ...s.estimates.map((e) => el('div', { className: 'estimate', text: t('checks.households', { code: s.names(e.code), before: formatNumber(e.before), after: formatNumber(e.after) }) })),
@@ -81,7 +88,7 @@ export class CheckPanel {
         'div',
         { className: 'check-buttons' },
         el('button', { type: 'button', className: 'button', 'data-action': 'discard', disabled: s.saving !== null, text: t('tool.discard'), onclick: () => this.actions.discard() }),
-        el('button', { type: 'button', className: `button primary${s.problems.length ? ' warn' : ''}`, 'data-action': 'save', disabled: s.saving !== null, text: s.saving ?? t('tool.save'), onclick: () => this.actions.save() }),
+        el('button', { type: 'button', className: `button primary${s.problems.some((p) => !isWarning(p)) ? ' warn' : ''}`, 'data-action': 'save', disabled: s.saving !== null, text: s.saving ?? t('tool.save'), onclick: () => this.actions.save() }),
       ),
     );
   }

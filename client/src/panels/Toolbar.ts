@@ -1,4 +1,4 @@
-/** The toolbar: the view switch (规划 / 指挥); in the planner also the editing tools: mode (select / edit boundary / new grid), shared vertices, snap, undo/redo, colouring. */
+/** The toolbar: the view switch (规划 / 指挥); in the planner also the editing tools: mode (select / edit boundary / new grid / split / merge), shared vertices, snap, undo/redo, colouring. */
 import { el, clear } from './dom';
 import { onLangChange, t, type Key } from '../i18n';
 import type { EditMode } from '../editing/GridEditor';
@@ -77,7 +77,7 @@ export class Toolbar {
       return;
     }
     this.root.append(
-      el('div', { className: 'tool-group' }, modeButton('select', 'tool.select', '➚'), modeButton('edit', 'tool.edit', '✎'), modeButton('draw', 'tool.draw', '⬠')),
+      el('div', { className: 'tool-group' }, modeButton('select', 'tool.select', '➚'), modeButton('edit', 'tool.edit', '✎'), modeButton('draw', 'tool.draw', '⬠'), modeButton('split', 'tool.split', '✂'), modeButton('merge', 'tool.merge', '⊕')),
       el('div', { className: 'tool-group' }, toggle(s.shared, 'tool.shared', 'shared', (v) => this.actions.setShared(v)), toggle(s.snap, 'tool.snap', 'snap', (v) => this.actions.setSnap(v))),
       el(
         'div',
