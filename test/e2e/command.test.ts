@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { CHROMIUM, CHROMIUM_ARGS, SHOTS, countPixels, haveChromium, startService, type Position, type Service } from './support.js';
+import { CHROMIUM, SHOTS, openPage, pixelAt, countPixels, haveChromium, startService, type Position, type Service } from './support.js';
 
 if (!haveChromium) {
   console.warn(`[e2e] SKIPPED: ${CHROMIUM} is absent — install Debian's chromium (apt-get install chromium) to run the browser tests`);
@@ -58,18 +58,8 @@ describe.skipIf(!haveChromium)(title, () => {
       events: [{ deviceId: CAMERA, eventId: 'e2e-1', type: 'intrusion', occurredAt: new Date().toISOString(), severity: 3, snapshot: jpeg.toString('base64') }],
     });
 
-    const { chromium } = await import('playwright-core');
     // The heatmap layer draws with WebGL: headless Chromium without a GPU needs SwiftShader for it.
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, '--enable-unsafe-swiftshader', '--use-angle=swiftshader'] });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(`pageerror: ${error.message}`));
-    await page.route(
-      (url) => url.origin !== service.url,
-      (route) => route.abort(),
-    );
+    ({ browser, page } = await openPage(service, consoleErrors, { extraArgs: ['--enable-unsafe-swiftshader', '--use-angle=swiftshader'] }));
   });
 
   afterAll(async () => {
@@ -77,11 +67,7 @@ describe.skipIf(!haveChromium)(title, () => {
     await service?.stop();
   });
 
-  async function pixelOf(p: Position): Promise<{ x: number; y: number }> {
-    const box = (await page.locator('#map').boundingBox())!;
-    const [x, y] = await page.evaluate((lonLat) => window.gridgov.map.getPixelFromCoordinate(window.gridgov.crs.toMap(lonLat)), p);
-    return { x: box.x + x, y: box.y + y };
-  }
+  const pixelOf = (p: Position) => pixelAt(page, p);
 
   /** Centres the map on a point at a zoom and waits for the command view to reload its data. */
   async function centreOn(p: Position, zoom: number): Promise<void> {

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, SHOTS, countPixels, haveChromium, startService, type GridJson, type Service } from './support.js';
+import { CHROMIUM, SHOTS, openPage, countPixels, haveChromium, startService, type GridJson, type Service } from './support.js';
 
 if (!haveChromium) {
   console.warn(`[e2e] SKIPPED: ${CHROMIUM} is absent — install Debian's chromium (apt-get install chromium) to run the browser tests`);
@@ -34,17 +34,7 @@ describe.skipIf(!haveChromium)(title, () => {
   beforeAll(async () => {
     fs.mkdirSync(SHOTS, { recursive: true });
     service = await startService();
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(`pageerror: ${error.message}`));
-    await page.route(
-      (url) => url.origin !== service.url,
-      (route) => route.abort(),
-    );
+    ({ browser, page } = await openPage(service, consoleErrors));
   });
 
   afterAll(async () => {

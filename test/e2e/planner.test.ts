@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { CHROMIUM, CHROMIUM_ARGS, SHOTS, blend, countPixels, haveChromium, key, ringsOf, startService, type GridJson, type Position, type Service } from './support.js';
+import { CHROMIUM, SHOTS, mapAt, openPage, pixelAt, blend, countPixels, haveChromium, key, ringsOf, startService, type GridJson, type Position, type Service } from './support.js';
 
 if (!haveChromium) {
   console.warn(`[e2e] SKIPPED: ${CHROMIUM} is absent — install Debian's chromium (apt-get install chromium) to run the browser tests`);
@@ -32,19 +32,11 @@ describe.skipIf(!haveChromium)(title, () => {
   beforeAll(async () => {
     fs.mkdirSync(SHOTS, { recursive: true });
     service = await startService();
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(`pageerror: ${error.message}`));
     // Nothing leaves this machine: base map tiles are answered here with a plain tile, anything else not local is refused.
     const tile = await sharp({ create: { width: 256, height: 256, channels: 3, background: { r: 226, g: 232, b: 222 } } }).png().toBuffer();
-    await page.route(
-      (url) => url.origin !== service.url,
-      (route) => (/autonavi\.com|tile\.openstreetmap\.org/.test(route.request().url()) ? (tileRequests++, route.fulfill({ contentType: 'image/png', body: tile })) : route.abort()),
-    );
+    ({ browser, page } = await openPage(service, consoleErrors, {
+      external: (route) => (/autonavi\.com|tile\.openstreetmap\.org/.test(route.request().url()) ? (tileRequests++, route.fulfill({ contentType: 'image/png', body: tile })) : route.abort()),
+    }));
   });
 
   afterAll(async () => {
@@ -52,19 +44,9 @@ describe.skipIf(!haveChromium)(title, () => {
     await service?.stop();
   });
 
-  /** The page pixel of a WGS84 point on the map. */
-  async function pixelOf(p: Position): Promise<{ x: number; y: number }> {
-    const box = (await page.locator('#map').boundingBox())!;
-    const [x, y] = await page.evaluate((lonLat) => window.gridgov.map.getPixelFromCoordinate(window.gridgov.crs.toMap(lonLat)), p);
-    return { x: box.x + x, y: box.y + y };
-  }
+  const pixelOf = (p: Position) => pixelAt(page, p);
 
-  /** Whether the map itself (not a panel over it) is at a page pixel. */
-  const onMap = (p: { x: number; y: number }) =>
-    page.evaluate(({ x, y }) => {
-      const hit = document.elementFromPoint(x, y);
-      return hit !== null && hit.tagName === 'CANVAS' && document.getElementById('map')!.contains(hit);
-    }, p);
+  const onMap = (p: { x: number; y: number }) => mapAt(page, p);
 
   /** The first candidate whose vertex, and the point it is dragged to, the pointer can reach once its grid is open. */
   async function reachable<T extends { code: string; vertex: Position; centroid: Position }>(

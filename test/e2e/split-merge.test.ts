@@ -8,7 +8,7 @@ import path from 'node:path';
 import { area as turfArea, pointOnFeature } from '@turf/turf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, SHOTS, haveChromium, key, ringsOf, startService, type GridJson, type Position, type Service } from './support.js';
+import { CHROMIUM, SHOTS, mapAt, openPage, pixelAt, haveChromium, key, ringsOf, startService, type GridJson, type Position, type Service } from './support.js';
 
 const title = haveChromium ? 'split and merge in Chromium' : `split and merge in Chromium — SKIPPED: ${CHROMIUM} not found (apt-get install chromium)`;
 
@@ -27,17 +27,7 @@ describe.skipIf(!haveChromium)(title, () => {
   beforeAll(async () => {
     fs.mkdirSync(SHOTS, { recursive: true });
     service = await startService();
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(`pageerror: ${error.message}`));
-    await page.route(
-      (url) => url.origin !== service.url,
-      (route) => route.abort(),
-    );
+    ({ browser, page } = await openPage(service, consoleErrors));
     await page.goto(service.url);
     await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
   });
@@ -47,17 +37,9 @@ describe.skipIf(!haveChromium)(title, () => {
     await service?.stop();
   });
 
-  async function pixelOf(p: Position): Promise<{ x: number; y: number }> {
-    const box = (await page.locator('#map').boundingBox())!;
-    const [x, y] = await page.evaluate((lonLat) => window.gridgov.map.getPixelFromCoordinate(window.gridgov.crs.toMap(lonLat)), p);
-    return { x: box.x + x, y: box.y + y };
-  }
+  const pixelOf = (p: Position) => pixelAt(page, p);
 
-  const onMap = (p: { x: number; y: number }) =>
-    page.evaluate(({ x, y }) => {
-      const hit = document.elementFromPoint(x, y);
-      return hit !== null && hit.tagName === 'CANVAS' && document.getElementById('map')!.contains(hit);
-    }, p);
+  const onMap = (p: { x: number; y: number }) => mapAt(page, p);
 
   async function openGrid(code: string): Promise<void> {
     await page.click('[data-tool="select"]');

@@ -9,6 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
+import type { Browser, Page, Route } from 'playwright-core';
 import { createServerDatabase, serverUrl } from '../support/store.js';
 
 /** Debian's chromium package (CI: apt-get install chromium); GRIDGOV_CHROMIUM names another binary. */
@@ -151,4 +152,40 @@ declare global {
   interface Window {
     gridgov: PageApp;
   }
+}
+
+/**
+ * Debian's Chromium with one page as the tests use it: 1440×900, zh-CN, every console error
+ * and page error pushed to `consoleErrors`, and every request that leaves `service` refused —
+ * unless `external` answers it (a test that serves base-map tiles locally).
+ */
+export async function openPage(
+  service: Service,
+  consoleErrors: string[],
+  options: { extraArgs?: string[]; external?: (route: Route) => Promise<void> } = {},
+): Promise<{ browser: Browser; page: Page }> {
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...(options.extraArgs ?? [])] });
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => consoleErrors.push(`pageerror: ${error.message}`));
+  await page.route((url) => url.origin !== service.url, options.external ?? ((route) => route.abort()));
+  return { browser, page };
+}
+
+/** The page pixel of a WGS84 point on the app's map. */
+export async function pixelAt(page: Page, p: Position): Promise<{ x: number; y: number }> {
+  const box = (await page.locator('#map').boundingBox())!;
+  const [x, y] = await page.evaluate((lonLat) => window.gridgov.map.getPixelFromCoordinate(window.gridgov.crs.toMap(lonLat)), p);
+  return { x: box.x + x, y: box.y + y };
+}
+
+/** Whether the map itself (not a panel over it) is at a page pixel. */
+export function mapAt(page: Page, p: { x: number; y: number }): Promise<boolean> {
+  return page.evaluate(({ x, y }) => {
+    const hit = document.elementFromPoint(x, y);
+    return hit !== null && hit.tagName === 'CANVAS' && document.getElementById('map')!.contains(hit);
+  }, p);
 }
