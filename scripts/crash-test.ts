@@ -6,12 +6,14 @@
  * sensor, sends device events at a steady rate (small batches, one after another, several
  * rounds), kills the service with SIGKILL in the middle of the stream, restarts it, and checks
  * that every event whose batch was acknowledged (200) is stored, each exactly once; then
- * re-sends everything and checks that nothing is stored twice.
+ * re-sends everything and checks that nothing is stored twice. The service is given a random
+ * GRIDGOV_ADMIN_KEY, which every request sends (the API refuses requests without a key).
  *
  *   npx tsx scripts/crash-test.ts [--rounds 3] [--seconds 4]
  *   DATABASE_URL=postgres://… npx tsx scripts/crash-test.ts
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -26,6 +28,9 @@ const STREAM_MS = Number(values.seconds) * 1000;
 const BATCH = 20;
 const DEVICE = 'crash-test-sensor';
 const log = (message: string) => process.stderr.write(`[crash-test] ${message}\n`);
+// Stored by the first start; later starts find it stored already and keep it.
+const ADMIN_KEY = randomBytes(32).toString('hex');
+const headers = { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` };
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -59,7 +64,7 @@ async function freshDatabase(): Promise<{ env: Record<string, string>; open: () 
 async function start(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, ...env, PORT: String(port), GRIDGOV_DEMO: '1' },
+    env: { ...process.env, ...env, PORT: String(port), GRIDGOV_DEMO: '1', GRIDGOV_ADMIN_KEY: ADMIN_KEY },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -96,7 +101,7 @@ try {
     if (round === 1) {
       const device = await fetch(`${url}/api/devices`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers,
         // In the first demo grid (东街示范社区一), so its events open incidents there.
         body: JSON.stringify({ id: DEVICE, kind: 'sensor', sensorType: 'smoke', name: '崩溃测试烟感', lon: 119.2955, lat: 26.0885 }),
       });
@@ -116,11 +121,15 @@ try {
         }));
         sent.push(...batch);
         try {
-          const response = await fetch(`${url}/api/feeds/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ events: batch }) });
+          const response = await fetch(`${url}/api/feeds/events`, { method: 'POST', headers, body: JSON.stringify({ events: batch }) });
           if (response.status === 200) {
             const report = (await response.json()) as { accepted: number };
             if (report.accepted !== BATCH) throw new Error(`a batch was only partly accepted: ${JSON.stringify(report)}`);
             for (const event of batch) acknowledged.add(event.eventId as string);
+          } else {
+            // Anything but 200 from a live service (a 401 for a key it lost, say) would leave
+            // nothing acknowledged and the check below passing on nothing.
+            throw new Error(`POST /api/feeds/events: ${response.status} ${await response.text()}`);
           }
         } catch (error) {
           if (!killed) throw error;
@@ -138,7 +147,7 @@ try {
   const { child, url } = await start(database.env);
   const resend = await fetch(`${url}/api/feeds/events`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers,
     body: JSON.stringify({ events: [...acknowledged].slice(0, 1000).map((eventId) => sent.find((e) => e.eventId === eventId)) }),
   });
   const report = (await resend.json()) as { accepted: number; duplicates: number };
@@ -155,7 +164,7 @@ try {
     `crash test (${process.env.DATABASE_URL ? 'postgres' : 'embedded'}): ${ROUNDS} SIGKILLs, ${sent.length} events sent, ${acknowledged.size} acknowledged, ` +
       `${stored.size} stored, ${lost.length} acknowledged but lost, ${twice} stored twice; re-send of ${Math.min(1000, acknowledged.size)}: ${report.accepted} accepted, ${report.duplicates} duplicates`,
   );
-  if (lost.length > 0 || twice > 0 || report.accepted !== 0) {
+  if (acknowledged.size === 0 || lost.length > 0 || twice > 0 || report.accepted !== 0) {
     console.error(`FAILED: lost ${lost.slice(0, 10).join(', ')}`);
     process.exitCode = 1;
   }

@@ -1,5 +1,6 @@
 /**
- * npm run import:addresses -- FILE [--crs wgs84|cgcs2000|gcj02|bd09] [--skip-invalid] [--url http://127.0.0.1:3000]
+ * npm run import:addresses -- FILE [--crs wgs84|cgcs2000|gcj02|bd09] [--skip-invalid]
+ *                            [--url http://127.0.0.1:3000 [--key KEY]]
  *
  * Imports a standard-address file (CSV with address,lon,lat columns, or a GeoJSON
  * FeatureCollection of Points with properties.address) into the registry, with a progress bar.
@@ -8,7 +9,10 @@
  * Without --url it writes to the configured database (DATABASE_URL, or the embedded one in
  * GRIDGOV_DATA / ./data/db — stop the service first when it uses the embedded database), in one
  * transaction. With --url it sends the rows to a running service in batches of 10,000 (each
- * batch is one transaction); the service's geocoder picks them up at once either way.
+ * batch is one transaction); the service's geocoder picks them up at once either way. The
+ * service wants an API key that may import addresses for the whole tree (an admin or planner
+ * key without a region): --key, or GRIDGOV_KEY in the environment (which keeps it out of the
+ * shell history and the process list).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -27,6 +31,7 @@ const { values, positionals } = parseArgs({
     crs: { type: 'string', default: 'wgs84' },
     'skip-invalid': { type: 'boolean', default: false },
     url: { type: 'string' },
+    key: { type: 'string' },
   },
 });
 
@@ -39,6 +44,10 @@ const [file] = positionals;
 if (!file) fail('give the file to import (see the header of scripts/import-addresses.ts)');
 if (!isCrsName(values.crs)) fail(`--crs must be one of ${CRS_NAMES.join(', ')}`);
 const crs = values.crs;
+// Checked before the file is read, so a missing key fails at once rather than after the parse.
+const key = values.key ?? process.env.GRIDGOV_KEY;
+if (values.url && !key) fail('--url needs an API key that may import addresses (admin or planner, whole tree): pass --key KEY or set GRIDGOV_KEY');
+if (!values.url && values.key) fail('--key goes with --url (without it the rows are written to the database directly)');
 
 const started = Date.now();
 const text = fs.readFileSync(file, 'utf8');
@@ -81,11 +90,15 @@ async function throughService(entries: RegistryEntry[], url: string) {
     // The rows are WGS84 by now (converted while reading).
     const response = await fetch(new URL('/api/addresses/import?crs=wgs84', url), {
       method: 'POST',
-      headers: { 'content-type': 'application/geo+json', 'x-actor': encodeURIComponent(`import:${path.basename(file!)}`) },
+      headers: { 'content-type': 'application/geo+json', authorization: `Bearer ${key}`, 'x-actor': encodeURIComponent(`import:${path.basename(file!)}`) },
       body: JSON.stringify({ type: 'FeatureCollection', features }),
     });
     const body = (await response.json()) as { created?: number; updated?: number; error?: { message: string } };
-    if (!response.ok) fail(`the service refused rows ${start + 1}–${start + features.length}: ${body.error?.message ?? response.status} (earlier batches were imported)`);
+    if (!response.ok) {
+      const earlier = start > 0 ? ' (earlier batches were imported)' : '';
+      process.stderr.write('\n'); // below the progress bar, not on its line
+      fail(`the service refused rows ${start + 1}–${start + features.length}: ${response.status} ${body.error?.message ?? ''}${earlier}`);
+    }
     counts.created += body.created ?? 0;
     counts.updated += body.updated ?? 0;
     bar(Math.min(start + BATCH, entries.length) / entries.length, 'importing');

@@ -8,9 +8,12 @@ import express from 'express';
 import type { Store } from './db/connect.js';
 import type { Limits } from './config.js';
 import { errorHandler, notFound } from './errors.js';
+import { checkedBody } from './routes/params.js';
 import { healthRouter } from './routes/health.js';
 import { regionsRouter } from './routes/regions.js';
+import { referenceLinesRouter } from './routes/reference-lines.js';
 import { gridsRouter } from './routes/grids.js';
+import { gridBatchRouter } from './routes/grid-batch.js';
 import { divisionsRouter } from './routes/divisions.js';
 import { DivisionRunner } from './jobs/division-runner.js';
 import { locateRouter } from './routes/locate.js';
@@ -24,12 +27,24 @@ import { open311Errors, open311Router } from './routes/open311.js';
 import { incidentViewsRouter } from './routes/incident-views.js';
 import { IncidentService } from './services/incidents.js';
 import { FeedIngest } from './services/feed-ingest.js';
-import { ogcRouter } from './routes/ogc.js';
+import { ogcErrors, ogcRouter } from './routes/ogc.js';
 import { tilesRouter } from './routes/tiles.js';
 import { exportRouter, importRouter } from './routes/transfer.js';
 import { feedsRouter, mediaRouter } from './routes/feeds.js';
 import { defaultIncidentRules, type IncidentRules } from './incidents/rules.js';
 import { systemClock, type Clock } from './clock.js';
+import type { Logger } from 'pino';
+import helmet from 'helmet';
+import cors from 'cors';
+import { KeyResolver, authenticate } from './http/authenticate.js';
+import { authorize } from './http/authorize.js';
+import { auditScope } from './http/audit-scope.js';
+import { defaultRateLimits, rateLimits, type RateLimits } from './http/rate-limits.js';
+import { createLogger, requestLog } from './http/request-log.js';
+import { contentSecurityPolicy } from './http/security-headers.js';
+import { keysRouter, meRouter } from './routes/keys.js';
+import { auditRouter } from './routes/audit.js';
+import { open311BodyParsers } from './routes/open311.js';
 
 // The web client as Vite builds it from client/ (npm run build:client; npm start builds it when missing or stale).
 const clientDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'client');
@@ -41,6 +56,18 @@ export interface AppServices {
   /** Where "now" comes from (deadlines, lights); tests pass one they can move. */
   clock?: Clock;
   rules?: IncidentRules;
+  /** Request logs (pino); tests get one that logs errors only. */
+  logger?: Logger;
+  access?: AccessOptions;
+}
+
+export interface AccessOptions {
+  /** Let requests without a key read regions and grids (GRIDGOV_PUBLIC_GRIDS=1). */
+  publicGrids?: boolean;
+  /** Origins allowed to call the API from a browser (GRIDGOV_CORS_ORIGINS); '*' for any. None by default. */
+  corsOrigins?: string[] | '*';
+  /** Requests a second per key class (GRIDGOV_RATE_*). */
+  rateLimits?: RateLimits;
 }
 
 export function createApp(store: Store, limits: Limits, services: AppServices = {}): express.Express {
@@ -51,10 +78,29 @@ export function createApp(store: Store, limits: Limits, services: AppServices = 
   const rules = services.rules ?? defaultIncidentRules;
   const incidents = new IncidentService(store.db, rules, clock, locator, geocoder);
   const ingest = new FeedIngest(store.db, rules, clock, locator);
+  const access = services.access ?? {};
+  const keys = new KeyResolver(store.db);
   const app = express();
   app.disable('x-powered-by');
   // The only ETags are grid versions (for If-Match); express' content hashes would be mistaken for them.
   app.set('etag', false);
+  app.use(requestLog(services.logger ?? createLogger('error')));
+  app.use(helmet({ contentSecurityPolicy: { directives: contentSecurityPolicy }, crossOriginResourcePolicy: { policy: 'cross-origin' }, crossOriginEmbedderPolicy: false }));
+  if (access.corsOrigins && access.corsOrigins.length > 0) {
+    app.use(
+      cors({
+        origin: access.corsOrigins === '*' ? '*' : access.corsOrigins,
+        allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'X-Actor', 'X-Request-Id'],
+        exposedHeaders: ['ETag', 'Location', 'X-Request-Id', 'Retry-After'],
+        maxAge: 600,
+      }),
+    );
+  }
+  // Who is calling, and may they: before any body is read (Open311's form first: it carries the key).
+  app.use('/open311/v2', ...open311BodyParsers);
+  app.use(authenticate(keys));
+  app.use(rateLimits(access.rateLimits ?? defaultRateLimits));
+  app.use(authorize({ publicGrids: access.publicGrids ?? false }));
   app.use(
     express.json({
       limit: limits.bodyBytes,
@@ -63,11 +109,20 @@ export function createApp(store: Store, limits: Limits, services: AppServices = 
       strict: false,
     }),
   );
+  // Every parsed body (JSON, and Open311's forms above): not too deep, and text the database can hold.
+  app.use(checkedBody);
+
+  app.use(auditScope);
 
   app.use('/api/health', healthRouter(store));
+  app.use('/api/me', meRouter(access.publicGrids ?? false));
+  app.use('/api/keys', keysRouter(store, keys));
+  app.use('/api/audit', auditRouter(store));
   app.use('/api/regions', exportRouter(store));
   app.use('/api/regions', regionsRouter(store, limits));
+  app.use('/api/regions', referenceLinesRouter(store, limits));
   app.use('/api/import', importRouter(store, limits, locator));
+  app.use('/api/grids', gridBatchRouter(store, limits));
   app.use('/api/grids', gridsRouter(store, limits, locator));
   app.use('/api/grids', gridCamerasRouter(store, locator));
   app.use('/api/divisions', divisionsRouter(store, runner));
@@ -83,6 +138,8 @@ export function createApp(store: Store, limits: Limits, services: AppServices = 
   // The app-wide JSON parser fails before the Open311 router runs: answer in Open311's shape too.
   app.use('/open311/v2', open311Errors);
   app.use('/ogc', ogcRouter(store, locator, incidents));
+  // Refusals before the OGC router (no key, unknown path): in OGC's error shape too.
+  app.use('/ogc', ogcErrors);
   app.use('/tiles', tilesRouter(store, incidents));
   app.use('/api', (req) => {
     throw notFound('no_such_endpoint', `No endpoint ${req.method} ${req.originalUrl}`);

@@ -4,6 +4,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { looksLikeKey } from './access/keys.js';
+import { defaultRateLimits, type RateLimits } from './http/rate-limits.js';
 import { defaultIncidentRules, rulesProblem, type IncidentRules } from './incidents/rules.js';
 
 export interface Limits {
@@ -17,6 +19,8 @@ export interface Limits {
   batchVertices: number;
   /** Most vertices in one region boundary (a county's outline can be long). */
   regionVertices: number;
+  /** Most changes in one POST /api/grids/batch (one save of the web client). */
+  editBatch: number;
 }
 
 export interface Config {
@@ -30,6 +34,21 @@ export interface Config {
   limits: Limits;
   /** Incident categories, deadlines and event rules (GRIDGOV_INCIDENT_RULES: a JSON file replacing the defaults). */
   incidentRules: IncidentRules;
+  /** The bootstrap admin key (GRIDGOV_ADMIN_KEY); without it the first start makes one and prints it. */
+  adminKey?: string;
+  /** Let requests without a key read regions and grids (GRIDGOV_PUBLIC_GRIDS=1). */
+  publicGrids: boolean;
+  /** Browser origins allowed to call the API (GRIDGOV_CORS_ORIGINS: comma list, or *). */
+  corsOrigins: string[] | '*';
+  /** pino level for the JSON request logs (GRIDGOV_LOG_LEVEL). */
+  logLevel: string;
+  /** Requests a second per integrator key, other key, and keyless client (GRIDGOV_RATE_INTEGRATOR, _KEY, _ANONYMOUS). */
+  rateLimits: RateLimits;
+  /**
+   * Server backend: PostgreSQL cancels any statement running longer than this (GRIDGOV_STATEMENT_TIMEOUT_MS),
+   * so one runaway query cannot hold a connection of the pool for good; the request gets a 503.
+   */
+  statementTimeoutMs: number;
 }
 
 function incidentRulesFrom(file: string | undefined): IncidentRules {
@@ -51,7 +70,32 @@ export const defaultLimits: Limits = {
   featureVertices: 50_000,
   batchVertices: 2_000_000,
   regionVertices: 500_000,
+  editBatch: 1_000,
 };
+
+function adminKeyFrom(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!looksLikeKey(value)) throw new Error('GRIDGOV_ADMIN_KEY must be 24–256 printable characters without spaces (e.g. openssl rand -hex 32)');
+  return value;
+}
+
+function corsOriginsFrom(value: string | undefined): string[] | '*' {
+  if (!value) return [];
+  if (value.trim() === '*') return '*';
+  const origins = value.split(',').map((origin) => origin.trim()).filter(Boolean);
+  for (const origin of origins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) throw new Error(`GRIDGOV_CORS_ORIGINS: "${origin}" is not an origin such as https://example.org`);
+  }
+  return origins;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function logLevelFrom(value: string | undefined): string {
+  if (!value) return 'info';
+  if (!LOG_LEVELS.includes(value)) throw new Error(`GRIDGOV_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  return value;
+}
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -70,12 +114,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.GRIDGOV_DATA || path.join('data', 'db')),
     demo: env.GRIDGOV_DEMO !== '0',
     incidentRules: incidentRulesFrom(env.GRIDGOV_INCIDENT_RULES || undefined),
+    adminKey: adminKeyFrom(env.GRIDGOV_ADMIN_KEY || undefined),
+    publicGrids: env.GRIDGOV_PUBLIC_GRIDS === '1' || env.GRIDGOV_PUBLIC_GRIDS === 'true',
+    corsOrigins: corsOriginsFrom(env.GRIDGOV_CORS_ORIGINS),
+    logLevel: logLevelFrom(env.GRIDGOV_LOG_LEVEL),
+    rateLimits: {
+      integrator: intFromEnv(env, 'GRIDGOV_RATE_INTEGRATOR', defaultRateLimits.integrator),
+      key: intFromEnv(env, 'GRIDGOV_RATE_KEY', defaultRateLimits.key),
+      anonymous: intFromEnv(env, 'GRIDGOV_RATE_ANONYMOUS', defaultRateLimits.anonymous),
+    },
+    statementTimeoutMs: intFromEnv(env, 'GRIDGOV_STATEMENT_TIMEOUT_MS', 30_000),
     limits: {
       bodyBytes: intFromEnv(env, 'GRIDGOV_MAX_BODY_BYTES', defaultLimits.bodyBytes),
       batchFeatures: intFromEnv(env, 'GRIDGOV_MAX_BATCH', defaultLimits.batchFeatures),
       featureVertices: intFromEnv(env, 'GRIDGOV_MAX_VERTICES', defaultLimits.featureVertices),
       batchVertices: intFromEnv(env, 'GRIDGOV_MAX_BATCH_VERTICES', defaultLimits.batchVertices),
       regionVertices: intFromEnv(env, 'GRIDGOV_MAX_REGION_VERTICES', defaultLimits.regionVertices),
+      editBatch: intFromEnv(env, 'GRIDGOV_MAX_EDIT_BATCH', defaultLimits.editBatch),
     },
   };
 }

@@ -16,6 +16,8 @@ import { addressRowsFromCsv } from './formats/address-rows.js';
 import { registryEntries } from './geo/address/prepare.js';
 import { parseBuildings } from './geo/divide/input.js';
 import { replaceBuildings } from './db/buildings.js';
+import { parseReferenceLines } from './geo/reference-lines.js';
+import { replaceReferenceLines } from './db/reference-lines.js';
 import type { Problem } from './geo/validate.js';
 
 export const demoDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'data', 'demo');
@@ -46,12 +48,9 @@ export async function loadDemo(db: Kysely<Database>, limits: Limits, log: (messa
   await importAddresses(db, entries, { source: 'demo' });
   log(`demo: ${entries.length} addresses loaded`);
   // The villages' buildings layers (one point per compound building), for auto-division.
-  const byVillage = new Map<string, unknown[]>();
-  for (const feature of readFeatures('buildings.geojson') as { properties: { regionCode: string } }[]) {
-    byVillage.set(feature.properties.regionCode, [...(byVillage.get(feature.properties.regionCode) ?? []), feature]);
-  }
+  const buildingsByVillage = byRegion(readFeatures('buildings.geojson'));
   let buildingCount = 0;
-  for (const [regionCode, features] of byVillage) {
+  for (const [regionCode, features] of buildingsByVillage) {
     const problems: Problem[] = [];
     const buildings = parseBuildings({ type: 'FeatureCollection', features }, problems);
     if (problems.length > 0) throw new Error(`demo buildings of ${regionCode}: ${problems[0].message}`);
@@ -61,5 +60,24 @@ export async function loadDemo(db: Kysely<Database>, limits: Limits, log: (messa
       buildings.map((b) => ({ geometry: b.geometry, households: b.households, compound: b.compound, properties: b.properties })),
     );
   }
-  log(`demo: ${buildingCount} buildings loaded in ${byVillage.size} villages`);
+  log(`demo: ${buildingCount} buildings loaded in ${buildingsByVillage.size} villages`);
+  // Their roads and river: what the map shows and snaps to, and what divisions follow.
+  const linesByVillage = byRegion(readFeatures('lines.geojson'));
+  let lineCount = 0;
+  for (const [regionCode, features] of linesByVillage) {
+    const { lines, problems } = parseReferenceLines({ type: 'FeatureCollection', features }, limits);
+    if (problems.length > 0) throw new Error(`demo lines of ${regionCode}: ${problems[0].message}`);
+    lineCount += await replaceReferenceLines(db, regionCode, lines);
+  }
+  log(`demo: ${lineCount} roads, rivers and water areas loaded in ${linesByVillage.size} villages`);
+}
+
+/** Features grouped by their properties.regionCode (which the layer files carry), the property removed. */
+function byRegion(features: unknown[]): Map<string, unknown[]> {
+  const groups = new Map<string, unknown[]>();
+  for (const feature of features as { properties: { regionCode: string } }[]) {
+    const { regionCode, ...properties } = feature.properties;
+    groups.set(regionCode, [...(groups.get(regionCode) ?? []), { ...feature, properties }]);
+  }
+  return groups;
 }

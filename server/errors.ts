@@ -22,13 +22,21 @@ export const unprocessable = (code: string, message: string, details?: unknown) 
   new ApiError(422, code, message, details);
 export const notFound = (code: string, message: string, details?: unknown) =>
   new ApiError(404, code, message, details);
+export const unauthorized = (code: string, message: string, details?: unknown) =>
+  new ApiError(401, code, message, details);
+export const forbidden = (code: string, message: string, details?: unknown) =>
+  new ApiError(403, code, message, details);
 export const conflict = (code: string, message: string, details?: unknown) =>
   new ApiError(409, code, message, details);
 
-/** Errors raised by express' own body parser carry a `type` and a `status`. */
-function fromBodyParser(err: unknown): ApiError | undefined {
-  if (!(err instanceof Error) || !('type' in err)) return undefined;
-  const type = (err as { type: unknown }).type;
+/**
+ * Errors raised by express' own body parser carry a `type` and a `status`; those of its
+ * decompression (a body that is not the gzip it claims) and of the router (a path parameter
+ * that is not valid percent-encoding: a URIError) carry only a 4xx `status`.
+ */
+export function fromBodyParser(err: unknown): ApiError | undefined {
+  if (!(err instanceof Error) || !('type' in err || 'expose' in err || err instanceof URIError)) return undefined;
+  const type = (err as { type?: unknown }).type;
   if (type === 'entity.too.large') {
     const limit = (err as { limit?: number }).limit;
     return new ApiError(413, 'payload_too_large', `Request body exceeds the limit of ${limit} bytes`, { limit });
@@ -57,8 +65,19 @@ function fromGeometryEngine(err: unknown): ApiError | undefined {
   return unprocessable('geometry_error', `The geometry engine could not process this geometry: ${err.message}`);
 }
 
+/**
+ * SQLSTATE 57014: the server cancelled a statement, normally because it ran past the pool's
+ * statement_timeout (db/connect.ts). The service is fine and the request may well be too; it
+ * was too slow now, so 503 — not a 500 with a stack. Logged in one line: a slow query to look at.
+ */
+function fromQueryTimeout(err: unknown): ApiError | undefined {
+  if (!(err instanceof Error) || (err as { code?: unknown }).code !== '57014') return undefined;
+  console.warn(`[gridgov] a database query was cancelled: ${err.message}`);
+  return new ApiError(503, 'query_timeout', 'The database did not finish this request in time and cancelled it; try a smaller request (area, batch) or try again later');
+}
+
 export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
-  const apiError = err instanceof ApiError ? err : (fromBodyParser(err) ?? fromGeometryEngine(err));
+  const apiError = err instanceof ApiError ? err : (fromBodyParser(err) ?? fromQueryTimeout(err) ?? fromGeometryEngine(err));
   if (apiError) {
     const body: { code: string; message: string; details?: unknown } = {
       code: apiError.code,

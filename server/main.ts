@@ -11,6 +11,8 @@ import { DivisionRunner } from './jobs/division-runner.js';
 import { GridLocator } from './services/grid-locator.js';
 import { AddressGeocoder } from './services/address-geocoder.js';
 import { ensureClientBuilt } from '../scripts/build-client.js';
+import { bootstrapAdmin } from './services/bootstrap-admin.js';
+import { createLogger } from './http/request-log.js';
 
 const started = performance.now();
 const seconds = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
@@ -20,7 +22,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   // The web client is built (if missing or stale) while the database opens; served once both are ready.
   const client = ensureClientBuilt(log);
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log });
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, statementTimeoutMs: config.statementTimeoutMs, log });
   log(`database ready (${store.backend})`);
 
   if (config.demo && (await countRegions(store.db)) === 0) {
@@ -28,6 +30,8 @@ async function main(): Promise<void> {
     await loadDemo(store.db, config.limits, log);
   }
 
+  const admin = await bootstrapAdmin(store.db, config.adminKey);
+  if (admin.made === 'configured') log('admin key from GRIDGOV_ADMIN_KEY stored');
   const runner = new DivisionRunner(store.db, log);
   await runner.resumeOrphans(store.backend === 'embedded' ? 0 : undefined);
   // The locate index is built in the background now, not by the first caller.
@@ -43,9 +47,21 @@ async function main(): Promise<void> {
     .then((index) => log(`geocoder ready: ${index.size} addresses`))
     .catch((error: unknown) => log(`geocoder not loaded yet: ${error instanceof Error ? error.message : String(error)}`));
   await client;
-  const app = createApp(store, config.limits, { runner, locator, geocoder, rules: config.incidentRules });
+  const app = createApp(store, config.limits, {
+    runner,
+    locator,
+    geocoder,
+    rules: config.incidentRules,
+    logger: createLogger(config.logLevel),
+    access: { publicGrids: config.publicGrids, corsOrigins: config.corsOrigins, rateLimits: config.rateLimits },
+  });
   const server = app.listen(config.port, () => {
     log(`listening on http://localhost:${config.port} (memory ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB)`);
+    if (admin.made === 'generated') {
+      // Shown once: only its hash is stored. The #key= link signs the web client in (and leaves the URL).
+      log(`admin key (shown once, keep it): ${admin.key}`);
+      log(`sign in: http://localhost:${config.port}/#key=${admin.key}`);
+    }
   });
   server.on('error', (error) => {
     console.error(`[gridgov] cannot listen on port ${config.port}: ${error.message}`);

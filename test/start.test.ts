@@ -77,6 +77,18 @@ function importAddresses(env: Record<string, string>, args: string[]): Promise<{
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
 }
 
+/** The admin key a first start prints (once). */
+function adminKeyIn(output: string): string {
+  const match = /admin key \(shown once, keep it\): (gg_[A-Za-z0-9_-]+)/.exec(output);
+  if (!match) throw new Error(`no admin key printed:\n${output}`);
+  return match[1];
+}
+
+/** fetch() a path of a freshly started service with the admin key it printed. */
+function signedFetch(service: { url: string; output: () => string }, pathname: string): Promise<Response> {
+  return fetch(`${service.url}${pathname}`, { headers: { Authorization: `Bearer ${adminKeyIn(service.output())}` } });
+}
+
 describe('npm run import:addresses', { timeout: START_TIMEOUT }, () => {
   it('imports a file with a progress bar, refuses bad rows unless asked, and the service geocodes the result', async () => {
     const env = await freshDatabase();
@@ -96,7 +108,7 @@ describe('npm run import:addresses', { timeout: START_TIMEOUT }, () => {
     expect(imported.output).toMatch(/1 addresses imported \(1 new/);
 
     const service = await start({ ...env, GRIDGOV_DEMO: '0' });
-    const geocoded = await (await fetch(`${service.url}/api/geocode?q=${encodeURIComponent('五四路八十八号')}`)).json();
+    const geocoded = await (await signedFetch(service, `/api/geocode?q=${encodeURIComponent('五四路八十八号')}`)).json();
     expect(geocoded.candidates[0].address).toBe('福建省福州市鼓楼区五四路88号');
     // Stored in WGS84: the GCJ-02 input moved by the datum shift (a few hundred metres here).
     expect(Math.abs(geocoded.candidates[0].lon - 119.3051)).toBeGreaterThan(0.001);
@@ -111,26 +123,32 @@ describe('npm start', { timeout: START_TIMEOUT }, () => {
     expect(first.output()).toMatch(/loading the demo area/);
     const health = await (await fetch(`${first.url}/api/health`)).json();
     expect(health.status).toBe('ok');
-    const grids = await (await fetch(`${first.url}/api/grids`)).json();
+    // The first start makes an admin key and prints it once, with a link that signs the client in.
+    const key = adminKeyIn(first.output());
+    expect(first.output()).toContain(`/#key=${key}`);
+    expect((await fetch(`${first.url}/api/grids`)).status).toBe(401);
+    const grids = await (await signedFetch(first, '/api/grids')).json();
     expect(grids.features).toHaveLength(24);
     const page = await fetch(`${first.url}/`);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
     expect(await page.text()).toMatch(/gridgov/);
     // The demo address registry is loaded and geocodes to the demo grids.
-    const geocoded = await (await fetch(`${first.url}/api/geocode?q=${encodeURIComponent('东街示范一路3号')}`)).json();
+    const geocoded = await (await signedFetch(first, `/api/geocode?q=${encodeURIComponent('东街示范一路3号')}`)).json();
     expect(geocoded.candidates[0]).toMatchObject({ matchedLevel: 'number', gridCode: expect.stringMatching(/^350102004001\d{3}$/) });
     expect(await stop(first)).toBe(0);
 
     const second = await start(env);
     expect(second.output()).not.toMatch(/loading the demo area/);
-    expect((await (await fetch(`${second.url}/api/grids`)).json()).features).toHaveLength(24);
+    // The key made on the first start still opens the service; no second key is made.
+    expect(second.output()).not.toMatch(/admin key \(shown once/);
+    expect((await (await fetch(`${second.url}/api/grids`, { headers: { Authorization: `Bearer ${key}` } })).json()).features).toHaveLength(24);
     expect(await stop(second)).toBe(0);
   });
 
   it('starts empty with GRIDGOV_DEMO=0 and refuses a bad PORT', async () => {
     const env = await freshDatabase();
     const empty = await start({ ...env, GRIDGOV_DEMO: '0' });
-    expect((await (await fetch(`${empty.url}/api/regions`)).json()).features).toHaveLength(0);
+    expect((await (await signedFetch(empty, '/api/regions')).json()).features).toHaveLength(0);
     expect(await stop(empty)).toBe(0);
 
     await expect(start({ ...env, PORT: 'abc' })).rejects.toThrow(/PORT must be a positive integer/);

@@ -9,15 +9,18 @@ import Point from 'ol/geom/Point';
 import MultiPolygon from 'ol/geom/MultiPolygon';
 import Polygon from 'ol/geom/Polygon';
 import type Geometry from 'ol/geom/Geometry';
-import { Api, ApiError, type AddressesAnswer, type CamerasAnswer, type GridFeature, type GridProperties, type Polygonal, type RegionFeature } from './api';
+import { Api, ApiError, type Me, type AddressesAnswer, type CamerasAnswer, type GridFeature, type GridProperties, type Polygonal, type RegionFeature } from './api';
 import { applyI18n, formatDate, lang, onLangChange, setLang, t, type Key } from './i18n';
 import { MapCrs } from './map/crs';
 import { MapView } from './map/MapView';
 import { BaseMapLayer, crsOf } from './layers/BaseMapLayer';
 import { GridLayer, gridOf } from './layers/GridLayer';
+import { GridTiles } from './layers/GridTiles';
+import { GridLoader } from './layers/GridLoader';
 import { RegionLayer } from './layers/RegionLayer';
 import { CheckLayer } from './layers/CheckLayer';
 import { MarkerLayer } from './layers/MarkerLayer';
+import { ReferenceLineLayer } from './layers/ReferenceLineLayer';
 import { GridEditor, polygonsOf, type EditMode, type PendingChange } from './editing/GridEditor';
 import { Saver } from './editing/Saver';
 import { areaOf, gapsOf, isWarning, runChecks, villageOf, type CheckGrid, type Problem } from './editing/checks';
@@ -28,11 +31,14 @@ import { Legend } from './panels/Legend';
 import { RegionTree } from './panels/RegionTree';
 import { SearchBox } from './panels/SearchBox';
 import { GridPanel } from './panels/GridPanel';
+import { attributeDiffs } from './panels/AttributeFields';
 import { CheckPanel } from './panels/CheckPanel';
 import { HistorySlider } from './panels/HistorySlider';
 import { Dialog } from './panels/Dialog';
 import { SettingsPanel, loadSettings, type Settings } from './panels/SettingsPanel';
 import { el } from './panels/dom';
+import { SignIn } from './panels/SignIn';
+import { forgetKey, storeKey, storedKey, takeKeyFromUrl } from './auth/session';
 import type { ColourMode } from './model';
 import type { FeatureCollection } from 'geojson';
 
@@ -48,8 +54,20 @@ export class App {
   readonly base = new BaseMapLayer();
   readonly regions = new RegionLayer(this.crs);
   readonly grids = new GridLayer(this.crs, (localStorage.getItem(COLOUR_KEY) as ColourMode | null) ?? 'fullness');
+  /** Many grids: drawn from vector tiles; the loader says which are held as GeoJSON (see GridLoader). */
+  readonly tiles = new GridTiles(this.api, this.crs, this.grids);
+  readonly loader = new GridLoader(this.api, this.tiles);
   readonly checks = new CheckLayer();
   readonly markers = new MarkerLayer();
+  /** Roads & rivers of the villages in view (snapped to while editing, followed by divisions). */
+  readonly lines = new ReferenceLineLayer(this.map, this.api, this.crs, () =>
+    [...this.regions.data.values()]
+      .filter((r) => r.properties.level === 'village')
+      .flatMap((r) => {
+        const extent = this.regions.feature(r.properties.code)?.getGeometry()?.getExtent();
+        return extent ? [{ code: r.properties.code, extent }] : [];
+      }),
+  );
   readonly editor: GridEditor;
   readonly saver = new Saver(this.api);
   readonly dialog = new Dialog($('dialog-root'));
@@ -74,7 +92,6 @@ export class App {
   problems: Problem[] = [];
   estimates: { code: string; before: number; after: number }[] = [];
   private saving: string | null = null;
-  private liveData: FeatureCollection<Polygonal, GridProperties> | null = null;
   private shownData: FeatureCollection<Polygonal, GridProperties> | null = null;
   private checkTimer: number | undefined;
   private readonly addressCache = new Map<string, Promise<AddressesAnswer>>();
@@ -82,10 +99,10 @@ export class App {
   constructor() {
     this.base.apply(this.settings.baseMap);
     this.api.actor = this.settings.actor;
-    for (const layer of [this.base.layer, this.base.labels, this.regions.layer, this.grids.layer, this.grids.selectionLayer, this.checks.layer, this.markers.layer]) this.map.addLayer(layer);
+    for (const layer of [this.base.layer, this.base.labels, this.regions.layer, this.tiles.layer, this.grids.layer, this.lines.layer, this.grids.selectionLayer, this.checks.layer, this.markers.layer]) this.map.addLayer(layer);
 
     this.grids.regionName = (code) => this.regions.data.get(code)?.properties.name;
-    this.editor = new GridEditor(this.map, this.grids, this.regions, this.crs);
+    this.editor = new GridEditor(this.map, this.grids, this.regions, this.crs, this.lines.source);
     this.editor.onDrawn = (code) => this.drawn(code);
     this.editor.onSplitLine = (line) => this.splitAlong(line);
     this.editor.onChange(() => this.editsChanged());
@@ -99,8 +116,9 @@ export class App {
         canUndo: this.editor.undoStack.canUndo,
         canRedo: this.editor.undoStack.canRedo,
         colour: this.grids.mode,
-        readOnly: this.asOf !== null,
+        readOnly: this.asOf !== null || !this.can('grids:write'),
         view: this.view,
+        views: this.allowedViews(),
       }),
       {
         setMode: (mode) => this.setMode(mode),
@@ -110,6 +128,7 @@ export class App {
         redo: () => this.editor.redo(),
         setColour: (mode) => {
           this.grids.setColourMode(mode);
+          this.tiles.restyle();
           localStorage.setItem(COLOUR_KEY, mode);
           this.legend.render();
         },
@@ -145,6 +164,8 @@ export class App {
       },
       showCameras: (answer) => this.showCameras(answer),
       showAsOf: (iso) => this.history.set(iso),
+      storedGeometry: (code) => this.editor.originalData(code),
+      gridReplaced: (grid) => this.gridReplaced(grid),
     });
     this.checkPanel = new CheckPanel(
       $('check-panel'),
@@ -207,7 +228,9 @@ export class App {
         this.mergeInto(hit ? String(hit.getId()) : null);
         return;
       }
+      const tiled = hit ? null : this.tiles.gridAt(this.map, event.pixel);
       if (hit) this.select(String(hit.getId()));
+      else if (tiled) void this.gotoGrid(tiled.code, false);
       else if (this.editor.editMode === 'select') this.select(null);
     });
     document.addEventListener('keydown', (event) => this.onKey(event));
@@ -218,17 +241,98 @@ export class App {
 
   // ── start-up ────────────────────────────────────────────────────────────
 
+  /** Who is signed in, and what the service lets this key do (GET /api/me). */
+  me: Me = { signedIn: false, permissions: [] };
+
+  can(permission: string): boolean {
+    return this.me.permissions.includes(permission);
+  }
+
+  /** The views this key can use: planning needs grid reads, division grid writes, the command centre incident reads. */
+  allowedViews(): AppView[] {
+    const views: AppView[] = [];
+    if (this.can('grids:read')) views.push('plan');
+    if (this.can('grids:write')) views.push('divide');
+    if (this.can('incidents:read')) views.push('command');
+    return views;
+  }
+
+  /**
+   * Signs in with the key from #key=… or the session, or asks for one; a service that lets
+   * anyone read grids (GRIDGOV_PUBLIC_GRIDS) opens read-only without one.
+   */
+  private async signIn(): Promise<void> {
+    const signIn = new SignIn($('dialog-root'), this.api);
+    const offered = takeKeyFromUrl() ?? storedKey();
+    let me = offered ? await signIn.check(offered) : null;
+    if (!me) {
+      const anonymous = await this.api.me();
+      if (!offered && anonymous.permissions.includes('grids:read')) {
+        this.me = anonymous;
+      } else {
+        if (offered) forgetKey();
+        me = (await signIn.ask(offered ? t('auth.invalid') : undefined)).me;
+      }
+    }
+    if (me) {
+      this.me = me;
+      storeKey(this.api.key!);
+    }
+    // A key revoked while the page is open: ask again, keep the page (and any unsaved edits).
+    let asking = false;
+    this.api.onUnauthorized = () => {
+      if (asking) return;
+      asking = true;
+      forgetKey();
+      void signIn.ask(t('auth.expired')).then(({ me: again }) => {
+        asking = false;
+        this.me = again;
+        storeKey(this.api.key!);
+        this.renderUser();
+        this.toolbar.render();
+      });
+    };
+    this.renderUser();
+  }
+
+  /** Who is signed in, and a way out. */
+  private renderUser(): void {
+    const root = $('user');
+    root.replaceChildren();
+    const role = this.me.signedIn ? t(`auth.role.${this.me.role}` as Key) : t('auth.role.anonymous');
+    root.append(el('span', { className: 'user-name', 'data-role': this.me.role ?? 'anonymous', text: this.me.signedIn ? t('auth.as', { name: this.me.name ?? '', role }) : role }));
+    if (this.me.signedIn) {
+      root.append(
+        el('button', {
+          type: 'button',
+          className: 'link-button',
+          'data-action': 'sign-out',
+          text: t('auth.signOut'),
+          onclick: () => {
+            forgetKey();
+            window.location.reload();
+          },
+        }),
+      );
+    }
+  }
+
   async start(): Promise<void> {
     document.documentElement.lang = lang();
     document.body.dataset.appView = this.view;
     applyI18n(document.body);
+    await this.signIn();
+    onLangChange(() => this.renderUser());
+    if (!this.can('grids:read')) throw new Error(t('auth.noMap', { role: t(`auth.role.${this.me.role ?? 'anonymous'}` as Key) }));
+    if (!this.allowedViews().includes(this.view)) await this.setView(this.allowedViews()[0]);
+    this.toolbar.render();
     this.status(() => t('app.loading'));
     this.api
       .health()
       .then((health) => ($('backend').textContent = t('app.backend', { backend: health.backend, postgis: health.postgis })))
       .catch(() => {});
-    const collection = await this.api.grids();
-    this.liveData = collection;
+    await this.loader.start();
+    const collection = await this.loader.fetch(null);
     this.showGrids(collection);
     this.editor.captureOriginals();
     const earliest = collection.features.map((f) => f.properties.validFrom).sort()[0];
@@ -248,8 +352,10 @@ export class App {
     if (!this.mapView.restore(isEmpty(extent) ? null : extent)) this.fitAll(0);
     this.mapView.remembering = true;
     const counts = { grids: collection.features.length, regions: this.regions.data.size };
-    this.status(() => (counts.grids ? t('app.ready', counts) : t('app.noGrids')));
+    if (this.loader.tiled) this.status(() => t('app.readyTiles', { grids: this.loader.total }));
+    else this.status(() => (counts.grids ? t('app.ready', counts) : t('app.noGrids')));
     this.tree.render();
+    void this.lines.load();
     document.body.dataset.ready = 'true';
   }
 
@@ -261,6 +367,8 @@ export class App {
   private gridExtent(): Extent {
     const extent = createEmpty();
     for (const feature of this.grids.all()) extendExtent(extent, feature.getGeometry()!.getExtent());
+    const bounds = this.loader.bounds;
+    if (bounds) for (const corner of [[bounds[0], bounds[1]], [bounds[2], bounds[3]]]) extendExtent(extent, [...this.crs.toMap(corner), ...this.crs.toMap(corner)]);
     if (isEmpty(extent)) for (const feature of this.regions.source.getFeatures()) extendExtent(extent, feature.getGeometry()!.getExtent());
     return extent;
   }
@@ -321,8 +429,8 @@ export class App {
 
   /** Today's grids again from the server (after an auto-division was applied). */
   async reloadGrids(): Promise<void> {
-    const collection = await this.api.grids();
-    this.liveData = collection;
+    const collection = await this.loader.fetch(null);
+    this.tiles.refresh();
     if (this.asOf === null) {
       this.showGrids(collection);
       this.editor.captureOriginals();
@@ -335,6 +443,7 @@ export class App {
   }
 
   async gotoGrid(code: string, zoom: boolean): Promise<boolean> {
+    if (!this.grids.feature(code)) await this.openVillage(code.slice(0, 12));
     const feature = this.grids.feature(code);
     if (!feature) return false;
     this.select(code);
@@ -359,6 +468,7 @@ export class App {
         return false;
       }
     }
+    if (feature.get('region')?.level === 'village') await this.openVillage(code);
     this.select(null);
     this.regions.setHighlighted(code);
     this.region = code;
@@ -383,6 +493,7 @@ export class App {
         code = null;
       }
     }
+    if (code && !this.grids.feature(code)) await this.openVillage(code.slice(0, 12));
     if (code && this.grids.feature(code)) {
       this.select(code);
       const found = code;
@@ -390,6 +501,28 @@ export class App {
     } else {
       this.status(() => `${label} — ${t('search.notInGrid')}`);
     }
+  }
+
+  /**
+   * Many grids (tiles): loads a village's grids as GeoJSON, to select and edit them, with its
+   * boundary (for the live checks). Refused while edits are pending: the editor takes its
+   * originals from every grid it holds at once.
+   */
+  private async openVillage(region: string): Promise<boolean> {
+    if (!this.loader.tiled || this.loader.villages.has(region)) return true;
+    if (this.editor.hasChanges) {
+      this.status(() => t('tiles.pending'), 'error');
+      return false;
+    }
+    this.loader.open(region);
+    const [collection] = await Promise.all([
+      this.loader.fetch(this.asOf),
+      this.regions.data.has(region) ? null : this.api.region(region).then((feature) => this.regions.add(feature)).catch(() => null),
+    ]);
+    this.showGrids(collection);
+    if (this.asOf === null) this.editor.captureOriginals();
+    this.tree.render();
+    return true;
   }
 
   private nameOf(code: string): string {
@@ -411,6 +544,14 @@ export class App {
       regionName: this.regions.data.get(properties.regionCode)?.properties.name ?? null,
       asOf: this.asOf,
     };
+  }
+
+  /** The server's state of one grid replaces the one shown (its attributes were saved, or reloaded after a 412). */
+  private gridReplaced(grid: GridFeature): void {
+    const code = grid.properties.code;
+    this.editor.markSaved(code, grid);
+    this.select(this.selected);
+    this.tree.render();
   }
 
   private showCameras(answer: CamerasAnswer | null): void {
@@ -665,7 +806,7 @@ export class App {
           this.addressCache.clear();
           if (this.selected === oldCode) this.selected = grid.properties.code;
         }
-        this.liveData = await this.api.grids().catch(() => this.liveData);
+        this.tiles.refresh();
         this.checkPanel.clearReason();
         this.select(this.selected);
         const count = outcome.saved.length + outcome.retired.length;
@@ -731,10 +872,7 @@ export class App {
     } catch {
       // The summary below is enough.
     }
-    const diffs: string[] = [];
-    for (const key of ['name', 'kind', 'specialType', 'households', 'population'] as const) {
-      if (mine[key] !== theirs[key]) diffs.push(`${t(`grid.${key}` as Key)}: ${mine[key] ?? '—'} → ${theirs[key] ?? '—'}`);
-    }
+    const diffs = attributeDiffs(mine, theirs);
     if (change.before && JSON.stringify(normalise(change.before)) !== JSON.stringify(normalise(current.geometry))) diffs.push(t('save.stale.geometry'));
     const body = el(
       'div',
@@ -773,12 +911,12 @@ export class App {
     }
     if (asOf === this.asOf) return;
     try {
-      const collection = asOf === null ? await this.api.grids() : await this.api.grids({ asOf });
+      const collection = await this.loader.fetch(asOf);
+      this.tiles.setAsOf(asOf);
       this.asOf = asOf;
       this.editor.setReadOnly(asOf !== null);
       this.showGrids(collection);
       if (asOf === null) {
-        this.liveData = collection;
         this.editor.captureOriginals();
       }
       this.select(this.selected && this.grids.feature(this.selected) ? this.selected : null);
@@ -810,7 +948,9 @@ export class App {
       const center = this.crs.toLonLat(view.getCenter()!);
       this.crs.setCrs(nextCrs);
       this.regions.reproject();
+      void this.lines.reload();
       if (this.shownData) this.grids.load(this.shownData);
+      this.tiles.refresh();
       if (this.asOf === null) this.editor.captureOriginals();
       view.setCenter(this.crs.toMap(center));
       this.select(this.selected);

@@ -2,7 +2,7 @@
  * The gridgov HTTP API as the client uses it: typed answers, errors as ApiError with the
  * server's code, message and details ({ "error": { code, message, details } }).
  */
-import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import type { Feature, FeatureCollection, LineString, MultiLineString, MultiPolygon, Polygon } from 'geojson';
 
 export type Polygonal = Polygon | MultiPolygon;
 export type GridKind = 'urban' | 'rural' | 'special';
@@ -192,6 +192,21 @@ function incidentParams(query: IncidentQuery): URLSearchParams {
   return params;
 }
 
+/** A village's stored road, river, railway, ridge or water area (GET /api/regions/:code/lines). */
+export interface ReferenceLineProperties {
+  kind: 'road' | 'river' | 'railway' | 'ridge' | 'water';
+  /** Roads only: major (default), minor or path. */
+  class?: 'major' | 'minor' | 'path';
+  name: string | null;
+}
+export type ReferenceLineFeature = Feature<LineString | MultiLineString | Polygonal, ReferenceLineProperties> & { id: number };
+
+/** What a division took from the store: the village's lines as barriers, its special grids kept as they are. */
+export interface DivisionInputs {
+  barriers: { source: 'request' | 'stored'; features: number };
+  keptSpecials: { code: string; name: string }[];
+}
+
 /** An auto-division job (GET /api/divisions/:id); proposal and metrics once it is done. */
 export interface DivisionJob {
   id: string;
@@ -201,12 +216,23 @@ export interface DivisionJob {
   regionCode: string | null;
   appliedAt: string | null;
   error?: string;
+  inputs?: DivisionInputs;
   proposal?: {
     type: 'FeatureCollection';
     features: {
       type: 'Feature';
       geometry: Polygonal;
-      properties: { number: string; kind: 'basic' | 'special'; specialType: string | null; name: string | null; households: number; buildings: number; flags: { code: string; message: string }[] };
+      properties: {
+        number: string;
+        kind: 'basic' | 'special';
+        specialType: string | null;
+        name: string | null;
+        /** A live special grid kept as it is. */
+        code?: string;
+        households: number;
+        buildings: number;
+        flags: { code: string; message: string }[];
+      };
     }[];
   };
   metrics?: {
@@ -229,6 +255,7 @@ export interface DivisionJob {
 
 export interface DivisionApplied {
   retired: string[];
+  kept?: string[];
   created: { code: string; name: string; households: number | null }[];
 }
 
@@ -258,9 +285,29 @@ export interface GridWrite {
   geometry: Polygonal;
 }
 
+/** One change of POST /api/grids/batch (the server applies all of a batch or none). */
+export type GridChange =
+  | { op: 'update'; code: string; version: number; geometry?: Polygonal; properties?: GridWrite['properties'] }
+  | { op: 'create'; feature: GridWrite }
+  | { op: 'retire'; code: string; version: number };
+
+/** Who the service says the caller is (GET /api/me). */
+export interface Me {
+  signedIn: boolean;
+  keyId?: string;
+  name?: string;
+  role?: string;
+  regionCode?: string | null;
+  permissions: string[];
+}
+
 export class Api {
   /** Who makes the changes (X-Actor); set in the settings panel. */
   actor = '';
+  /** The API key every request carries (Authorization: Bearer); set by the sign-in. */
+  key: string | null = null;
+  /** Called when the service refuses the key (revoked, or none given where one is needed). */
+  onUnauthorized: ((error: ApiError) => void) | null = null;
 
   private async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ data: T; etag: string | null }> {
     const init: RequestInit = { method, headers: { Accept: 'application/json', ...headers } };
@@ -269,6 +316,7 @@ export class Api {
       init.body = JSON.stringify(body);
     }
     if (this.actor && method !== 'GET') (init.headers as Record<string, string>)['X-Actor'] = encodeURIComponent(this.actor);
+    if (this.key) (init.headers as Record<string, string>).Authorization = `Bearer ${this.key}`;
     const response = await fetch(path, init);
     const text = await response.text();
     let data: unknown = null;
@@ -279,13 +327,28 @@ export class Api {
     }
     if (!response.ok) {
       const error = (data as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
-      throw new ApiError(response.status, error?.code ?? `http_${response.status}`, error?.message ?? `${response.status} ${response.statusText}`, error?.details);
+      const failure = new ApiError(response.status, error?.code ?? `http_${response.status}`, error?.message ?? `${response.status} ${response.statusText}`, error?.details);
+      if (response.status === 401) this.onUnauthorized?.(failure);
+      throw failure;
     }
     return { data: data as T, etag: response.headers.get('ETag') };
   }
 
+  /**
+   * A URL the browser loads by itself (an <img> src, EventSource, map tiles), where no header can
+   * be set: the same path, carrying the credentials the API needs.
+   */
+  url(path: string): string {
+    if (!this.key) return path;
+    return `${path}${path.includes('?') ? '&' : '?'}access_token=${encodeURIComponent(this.key)}`;
+  }
+
   async get<T>(path: string): Promise<T> {
     return (await this.request<T>('GET', path)).data;
+  }
+
+  me(): Promise<Me> {
+    return this.get('/api/me');
   }
 
   health(): Promise<Health> {
@@ -299,6 +362,16 @@ export class Api {
     if (query.asOf) params.set('asOf', query.asOf);
     const qs = params.toString();
     return this.get(`/api/grids${qs ? `?${qs}` : ''}`);
+  }
+
+  /** How many live grids the service holds (OGC API – Features' numberMatched). */
+  async gridCount(): Promise<number> {
+    return (await this.get<{ numberMatched: number }>('/ogc/collections/grids/items?limit=1')).numberMatched;
+  }
+
+  /** The live grids' extent [west, south, east, north] (TileJSON of the grids tile layer). */
+  async gridBounds(): Promise<[number, number, number, number]> {
+    return (await this.get<{ bounds: [number, number, number, number] }>('/tiles/grids.json')).bounds;
   }
 
   grid(code: string): Promise<GridFeature> {
@@ -389,9 +462,28 @@ export class Api {
     return (await this.request<GridFeature>('POST', '/api/grids', body)).data;
   }
 
-  /** Starts an auto-division of a stored village (202: the job id). */
-  async startDivision(body: { regionCode: string; minHouseholds: number; maxHouseholds: number }): Promise<{ id: string; status: string }> {
-    return (await this.request<{ id: string; status: string }>('POST', '/api/divisions', body)).data;
+  /** Several grid writes in one transaction; one feature per change (a retired grid's is its retire version). */
+  async saveGrids(changes: GridChange[], reason?: string): Promise<GridFeature[]> {
+    const body = { ...(reason ? { reason } : {}), changes };
+    return (await this.request<FeatureCollection<Polygonal, GridProperties>>('POST', '/api/grids/batch', body)).data.features;
+  }
+
+  /** A village's roads, rivers and water areas, those meeting `bbox` (WGS84) when given. */
+  referenceLines(code: string, bbox?: number[]): Promise<FeatureCollection<ReferenceLineFeature['geometry'], ReferenceLineProperties> & { features: ReferenceLineFeature[] }> {
+    return this.get(`/api/regions/${code}/lines${bbox ? `?bbox=${bbox.map((v) => v.toFixed(6)).join(',')}` : ''}`);
+  }
+
+  /**
+   * Starts an auto-division of a stored village (202: the job id). Without `barriers` the
+   * village's stored roads and rivers are followed; an empty collection divides without them.
+   */
+  async startDivision(body: {
+    regionCode: string;
+    minHouseholds: number;
+    maxHouseholds: number;
+    barriers?: FeatureCollection;
+  }): Promise<{ id: string; status: string; inputs?: DivisionInputs }> {
+    return (await this.request<{ id: string; status: string; inputs?: DivisionInputs }>('POST', '/api/divisions', body)).data;
   }
 
   division(id: string): Promise<DivisionJob> {

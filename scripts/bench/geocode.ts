@@ -20,6 +20,7 @@ import { normalizedAddress, registryEntries } from '../../server/geo/address/pre
 import { AddressGeocoder } from '../../server/services/address-geocoder.js';
 import { syntheticAddresses } from './synthetic-addresses.js';
 import { throwawayStore } from './throwaway-store.js';
+import { adminAuthorization } from './admin-key.js';
 import { progressBar } from '../progress-bar.js';
 
 const ADDRESSES = Number(process.env.BENCH_ADDRESSES ?? 1_000_000);
@@ -56,11 +57,12 @@ const inProcess = queries.map((q) => index.search(q.text, { limit: 1 })[0]?.addr
 const inProcessMs = performance.now() - t;
 
 // Over HTTP, through the real app and a real socket.
+const auth = await adminAuthorization(store);
 const server = http.createServer(createApp(store, defaultLimits, { geocoder }));
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/geocode`;
 const post = async (addresses: string[]) => {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ addresses, limit: 1 }) });
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ addresses, limit: 1 }) });
   if (!response.ok) throw new Error(`POST /api/geocode: ${response.status} ${await response.text()}`);
   return ((await response.json()) as { results: { candidates: { address: string }[] }[] }).results.map((r) => r.candidates[0]?.address ?? null);
 };

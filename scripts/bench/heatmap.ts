@@ -25,6 +25,7 @@ import { incidentWhere, type IncidentFilter } from '../../server/db/incidents.js
 import { defaultIncidentRules } from '../../server/incidents/rules.js';
 import { seededRandom } from '../../server/geo/random.js';
 import { throwawayStore } from './throwaway-store.js';
+import { adminAuthorization } from './admin-key.js';
 
 const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 1_000_000);
 const HEATMAPS = Number(process.env.BENCH_HEATMAPS ?? 50);
@@ -114,6 +115,7 @@ await sql`ANALYZE`.execute(db);
 log(`${INCIDENTS.toLocaleString('en')} incidents inserted in ${(insertMs / 1000).toFixed(1)} s, ANALYZE ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
 // The service, listening.
+const auth = await adminAuthorization(store);
 const server = http.createServer(createApp(store, defaultLimits));
 // Longer than the client's own idle timeout, so that it never reuses a socket the server is closing.
 server.keepAliveTimeout = 60_000;
@@ -122,7 +124,7 @@ const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
 async function get(path: string): Promise<{ ms: number; bytes: number; body: unknown }> {
   const start = performance.now();
-  const response = await fetch(base + path);
+  const response = await fetch(base + path, { headers: auth });
   const text = await response.text();
   const ms = performance.now() - start;
   if (!response.ok) throw new Error(`GET ${path}: HTTP ${response.status} ${text.slice(0, 300)}`);

@@ -21,6 +21,7 @@ import { cameraSector } from '../../server/geo/sector.js';
 import { seededRandom } from '../../server/geo/random.js';
 import { loadTown } from './load-town.js';
 import { throwawayStore } from './throwaway-store.js';
+import { adminAuthorization } from './admin-key.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 50_000);
 const SNAPSHOT_SHARE = Number(process.env.BENCH_SNAPSHOTS ?? 0.02);
@@ -72,11 +73,12 @@ const events = Array.from({ length: EVENTS }, (_, i) => makeEvent(i));
 const batches: Record<string, unknown>[][] = [];
 for (let i = 0; i < EVENTS; i += BATCH) batches.push(events.slice(i, i + BATCH));
 
+const auth = await adminAuthorization(store);
 const server = http.createServer(createApp(store, defaultLimits));
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/feeds/events`;
 const send = async (batch: Record<string, unknown>[]) => {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ events: batch }) });
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ events: batch }) });
   if (!response.ok) throw new Error(`${response.status} ${await response.text()}`);
   return (await response.json()) as { accepted: number; duplicates: number; rejected: number; incidents: { created: number; updated: number } };
 };

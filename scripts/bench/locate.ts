@@ -17,6 +17,7 @@ import { GridIndex } from '../../server/geo/locate/grid-index.js';
 import { seededRandom } from '../../server/geo/random.js';
 import { loadTown } from './load-town.js';
 import { throwawayStore } from './throwaway-store.js';
+import { adminAuthorization } from './admin-key.js';
 
 const POINTS = Number(process.env.BENCH_POINTS ?? 1_000_000);
 const SAMPLE = Number(process.env.BENCH_SAMPLE ?? 100_000);
@@ -50,20 +51,21 @@ const found = index.locateMany(coords);
 const inProcessMs = performance.now() - t;
 
 // Over HTTP, on a listening service (the real JSON path).
+const auth = await adminAuthorization(store);
 const server = http.createServer(createApp(store, defaultLimits));
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const port = (server.address() as AddressInfo).port;
 const batch = 100_000;
 const httpCodes: (string | null)[] = [];
 // Warm-up: the service builds its index on first use (main.ts starts that at start-up).
-await fetch(`http://127.0.0.1:${port}/api/locate?lon=${coords[0]}&lat=${coords[1]}`);
+await fetch(`http://127.0.0.1:${port}/api/locate?lon=${coords[0]}&lat=${coords[1]}`, { headers: auth });
 t = performance.now();
 for (let start = 0; start < POINTS; start += batch) {
   const points: [number, number][] = [];
   for (let i = start; i < Math.min(start + batch, POINTS); i++) points.push([coords[2 * i], coords[2 * i + 1]]);
   const response = await fetch(`http://127.0.0.1:${port}/api/locate`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...auth },
     body: JSON.stringify({ points, fields: 'code' }),
   });
   if (!response.ok) throw new Error(`HTTP ${response.status}: ${(await response.text()).slice(0, 300)}`);

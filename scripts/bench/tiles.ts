@@ -22,6 +22,7 @@ import { encodeTile, tileAt, type TileAddress } from '../../server/geo/tiles.js'
 import { seededRandom } from '../../server/geo/random.js';
 import { loadTown } from './load-town.js';
 import { throwawayStore } from './throwaway-store.js';
+import { adminAuthorization } from './admin-key.js';
 
 type Ring = { x: number; y: number }[];
 
@@ -69,6 +70,7 @@ try {
   const sample = all.slice(0, TILES);
   const warmup = all.slice(TILES, TILES + 5);
 
+  const auth = await adminAuthorization(store);
   const server = http.createServer(createApp(store, defaultLimits));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -81,7 +83,7 @@ try {
     return new Promise<{ ms: number; status: number; cache: string; etag: string; wire: number; body: Buffer }>((resolve, reject) => {
       const started = performance.now();
       http
-        .get(url(t), { agent, headers: { 'accept-encoding': 'gzip', ...headers } }, (response) => {
+        .get(url(t), { agent, headers: { 'accept-encoding': 'gzip', ...auth, ...headers } }, (response) => {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
           response.on('end', () => {

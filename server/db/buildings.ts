@@ -37,6 +37,18 @@ export async function replaceBuildings(db: Kysely<Database>, regionCode: string,
         FROM json_to_recordset(${JSON.stringify(rows)}::json) AS r(i integer, households integer, compound text, properties text, geometry text)
         ORDER BY r.i`.execute(trx);
     }
+    // Judged by PostGIS as grids are (a hole outside its shell, a ring of one repeated point…),
+    // before anything else asks GEOS about these shapes.
+    const { rows: invalid } = await sql<{ n: number; reason: string }>`
+      SELECT n, ST_IsValidReason(x.geom) AS reason FROM (
+        SELECT row_number() OVER (ORDER BY b.id) - 1 AS n, b.geom FROM buildings b WHERE b.region_code = ${regionCode}
+      ) x
+      WHERE NOT ST_IsValid(x.geom)`.execute(trx);
+    if (invalid.length > 0) {
+      throw unprocessable('invalid_geometry', `${invalid.length} building(s) have an invalid geometry (first: building ${invalid[0].n}, ${invalid[0].reason})`, {
+        buildings: invalid.map((row) => ({ index: Number(row.n), reason: row.reason })),
+      });
+    }
     const { rows: outside } = await sql<{ n: number }>`
       SELECT n FROM (
         SELECT row_number() OVER (ORDER BY b.id) - 1 AS n, b.geom, r.boundary

@@ -6,13 +6,14 @@
  */
 import fs from 'node:fs';
 import { Kysely, PGliteDialect, PostgresDialect, sql, type Dialect } from 'kysely';
-import { Migrator } from 'kysely/migration';
+import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
 import { SerializedDriver } from './serialized-driver.js';
+import { AuditContextDriver } from './audit-context.js';
 
 export type Backend = 'embedded' | 'postgres';
 
@@ -33,6 +34,13 @@ export interface OpenOptions {
   pglite?: PGlite;
   /** Progress messages (start-up prints them). */
   log?: (message: string) => void;
+  /**
+   * Server only: every pooled connection gets this statement_timeout, so a runaway query is
+   * cancelled (SQLSTATE 57014, answered 503 by errorHandler) instead of holding a connection.
+   * Not applied embedded: PGlite accepts `SET statement_timeout` but never cancels (single-threaded
+   * WASM has no timer signal; pg_sleep(2) runs its 2 s under a 200 ms timeout). Omitted: none.
+   */
+  statementTimeoutMs?: number;
 }
 
 /** 64-bit integers (count(*), bigint ids) come back as JS numbers on both backends. */
@@ -44,9 +52,16 @@ const pgTypes = {
   },
 } as pg.CustomTypesConfig;
 
-class SerializedPGliteDialect extends PGliteDialect {
+// Both backends' drivers tell the audit triggers who is writing (audit-context.ts).
+class EmbeddedDialect extends PGliteDialect {
   override createDriver() {
-    return new SerializedDriver(super.createDriver());
+    return new AuditContextDriver(new SerializedDriver(super.createDriver()));
+  }
+}
+
+class ServerDialect extends PostgresDialect {
+  override createDriver() {
+    return new AuditContextDriver(super.createDriver());
   }
 }
 
@@ -66,11 +81,11 @@ export async function openStore(options: OpenOptions): Promise<Store> {
   if (options.databaseUrl) {
     backend = 'postgres';
     log(`connecting to PostgreSQL at ${redact(options.databaseUrl)}`);
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, types: pgTypes, max: 10 });
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, types: pgTypes, max: 10, statement_timeout: options.statementTimeoutMs });
     // An idle connection that the server drops (restart, failover, admin) must not take the
     // service down: pg reports it on the pool, and the next query opens a new connection.
     pool.on('error', (error) => console.error(`[gridgov] an idle database connection was lost: ${error.message}`));
-    dialect = new PostgresDialect({ pool });
+    dialect = new ServerDialect({ pool });
   } else {
     backend = 'embedded';
     const fresh = options.dataDir !== undefined && !fs.existsSync(`${options.dataDir}/PG_VERSION`);
@@ -82,21 +97,44 @@ export async function openStore(options: OpenOptions): Promise<Store> {
         : 'opening an in-memory embedded database',
     );
     const pglite = options.pglite ?? (await openPGlite(options));
-    dialect = new SerializedPGliteDialect({ pglite });
+    dialect = new EmbeddedDialect({ pglite });
   }
   const db = new Kysely<Database>({ dialect });
-  await migrate(db, log);
+  await migrate(db, log, backend === 'postgres' && options.statementTimeoutMs !== undefined);
   return { db, backend, close: () => db.destroy() };
 }
 
-async function migrate(db: Kysely<Database>, log: (message: string) => void): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+async function migrate(db: Kysely<Database>, log: (message: string) => void, untimed: boolean): Promise<void> {
+  const migrator = new Migrator({ db, provider: untimed ? untimedMigrations : migrationProvider });
   const { error, results } = await migrator.migrateToLatest();
   for (const result of results ?? []) {
     log(`migration ${result.migrationName}: ${result.status}`);
   }
   if (error) throw error;
 }
+
+/**
+ * The migrations, each lifting the statement timeout first: a migration may rewrite a whole
+ * table, a start-up step and not a request. Kysely runs them in one transaction on PostgreSQL,
+ * so SET LOCAL holds for all of them and ends with it.
+ */
+const untimedMigrations: MigrationProvider = {
+  async getMigrations() {
+    const migrations = await migrationProvider.getMigrations();
+    return Object.fromEntries(
+      Object.entries(migrations).map(([name, migration]): [string, Migration] => [
+        name,
+        {
+          ...migration,
+          up: async (db) => {
+            await sql`SET LOCAL statement_timeout = 0`.execute(db);
+            await migration.up(db);
+          },
+        },
+      ]),
+    );
+  },
+};
 
 export async function postgisVersion(db: Kysely<Database>): Promise<string> {
   const { rows } = await sql<{ version: string }>`SELECT postgis_lib_version() AS version`.execute(db);

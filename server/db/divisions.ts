@@ -3,6 +3,7 @@
  * before/after diff of buildings, and the apply step that replaces a village's grids.
  */
 import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Geometry } from 'geojson';
 import type { Database, DivisionStatus, DivisionsTable } from './schema.js';
 import { conflict, notFound } from '../errors.js';
 import { createGridsIn, liveVersions, retireRegionGrids, type ChangeMeta, type NewGrid } from './grids.js';
@@ -12,7 +13,7 @@ export type DivisionRow = Omit<Selectable<DivisionsTable>, 'owner' | 'heartbeat_
 
 export async function insertDivision(
   db: Kysely<Database>,
-  job: { id: string; regionCode: string | null; request: string; owner: string },
+  job: { id: string; regionCode: string | null; request: string; owner: string; inputs?: string },
 ): Promise<void> {
   const base = job.regionCode ? JSON.stringify(await liveVersions(db, job.regionCode)) : null;
   await db
@@ -24,6 +25,7 @@ export async function insertDivision(
       request: job.request,
       base_versions: base,
       owner: job.owner,
+      inputs: job.inputs ?? null,
       heartbeat_at: sql<Date>`now()`,
     })
     .execute();
@@ -32,7 +34,7 @@ export async function insertDivision(
 export async function getDivision(db: Kysely<Database>, id: string): Promise<DivisionRow> {
   const row = await db
     .selectFrom('divisions')
-    .select(['id', 'status', 'progress', 'stage', 'region_code', 'request', 'base_versions', 'proposal', 'metrics', 'error', 'created_at', 'finished_at', 'applied_at'])
+    .select(['id', 'status', 'progress', 'stage', 'region_code', 'request', 'base_versions', 'proposal', 'metrics', 'error', 'created_at', 'finished_at', 'applied_at', 'inputs'])
     .where('id', '=', id)
     .executeTakeFirst();
   if (!row) throw notFound('unknown_division', `No division with id ${id}`);
@@ -107,15 +109,17 @@ export interface ApplyResult {
 
 /**
  * Replaces a village's live grids with a proposal, in one transaction: the old grids are
- * retired, the new ones created (new codes, every check), and each new grid's lineage — the
- * retired grids it overlaps and by how much — recorded. Refused with 409 when the village's
- * grids changed since the proposal was made.
+ * retired (except `keep`, the special grids the division kept as they are), the new ones
+ * created (new codes, every check), and each new grid's lineage — the retired grids it overlaps
+ * and by how much — recorded. Refused with 409 when the village's grids changed since the
+ * proposal was made.
  */
 export async function applyDivision(
   db: Kysely<Database>,
   division: DivisionRow,
   grids: NewGrid[],
   meta: ChangeMeta,
+  keep: string[] = [],
 ): Promise<ApplyResult> {
   const regionCode = division.region_code!;
   return db.transaction().execute(async (trx) => {
@@ -129,7 +133,7 @@ export async function applyDivision(
         current: JSON.parse(current),
       });
     }
-    const retired = await retireRegionGrids(trx, regionCode, meta);
+    const retired = await retireRegionGrids(trx, regionCode, meta, keep);
     const created = await createGridsIn(trx, grids, meta, { single: false });
     const { rows } = await sql<{ new_code: string; old_code: string; area: number }>`
       SELECT n.code AS new_code, o.code AS old_code, ST_Area(ST_Intersection(n.geom, o.geom)::geography) AS area
@@ -162,4 +166,26 @@ export async function lineageOf(db: Kysely<Database>, code: string) {
     replaced: replaced.map((r) => ({ code: r.old_code, areaM2: r.area_m2, divisionId: r.division_id })),
     replacedBy: replacedBy.map((r) => ({ code: r.new_code, areaM2: r.area_m2, divisionId: r.division_id })),
   };
+}
+
+export interface KeptSpecial {
+  code: string;
+  name: string;
+  specialType: string;
+  /** Exact (15 digits, as stored): grids proposed around it must meet it without slivers. */
+  geometry: Geometry;
+}
+
+/** A village's live special grids (school, hospital…): a division keeps them as they are. */
+export async function liveSpecialGrids(db: Kysely<Database>, regionCode: string): Promise<KeptSpecial[]> {
+  const rows = await db
+    .selectFrom('grid_versions')
+    .select(['code', 'name', 'special_type', sql<string>`ST_AsGeoJSON(geom, 15)`.as('geojson')])
+    .where('region_code', '=', regionCode)
+    .where('valid_to', 'is', null)
+    .where('op', '<>', 'retire')
+    .where('kind', '=', 'special')
+    .orderBy('code')
+    .execute();
+  return rows.map((row) => ({ code: row.code, name: row.name, specialType: row.special_type ?? 'other', geometry: JSON.parse(row.geojson) as Geometry }));
 }

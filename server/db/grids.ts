@@ -44,12 +44,12 @@ export function rejectWrite(problems: ProblemList, single: boolean): ApiError {
 }
 
 /** The database clock, to the millisecond, so that versions order by time the way they commit. */
-async function now(trx: Transaction<Database>): Promise<Date> {
+export async function now(trx: Transaction<Database>): Promise<Date> {
   const { rows } = await sql<{ at: Date }>`SELECT date_trunc('milliseconds', clock_timestamp()) AS at`.execute(trx);
   return rows[0].at;
 }
 
-async function lockRegions(trx: Transaction<Database>, codes: string[]): Promise<Map<string, { level: string }>> {
+export async function lockRegions(trx: Transaction<Database>, codes: string[]): Promise<Map<string, { level: string }>> {
   const unique = [...new Set(codes)];
   const rows = unique.length
     ? await trx.selectFrom('regions').select(['code', 'level']).where('code', 'in', unique).orderBy('code').forUpdate().execute()
@@ -176,12 +176,12 @@ function liveGridsOf(db: Kysely<Database>, regionCode: string) {
 
 /**
  * Retires every live grid of a village in one statement set (the caller's transaction), for a
- * re-division; returns the retired codes.
+ * re-division, except those in `keep` (special grids a division kept); returns the retired codes.
  */
-export async function retireRegionGrids(trx: Transaction<Database>, regionCode: string, meta: ChangeMeta): Promise<string[]> {
+export async function retireRegionGrids(trx: Transaction<Database>, regionCode: string, meta: ChangeMeta, keep: string[] = []): Promise<string[]> {
   const live = await liveGridsOf(trx, regionCode).forUpdate().execute();
-  if (live.length === 0) return [];
-  const codes = live.map((grid) => grid.code);
+  const codes = live.map((grid) => grid.code).filter((code) => !keep.includes(code));
+  if (codes.length === 0) return [];
   const at = await now(trx);
   await sql`
     INSERT INTO grid_versions (code, version, op, valid_from, region_code, name, kind, special_type,

@@ -12,3 +12,15 @@ export async function mediaBytes(db: Kysely<Database>, id: number, size: 'origin
   if (!row) throw notFound('unknown_media', `No media ${id}`);
   return { contentType: size === 'thumb' ? 'image/webp' : row.content_type, bytes: Buffer.from(row.bytes), sha256: row.sha256 };
 }
+
+/** The grids of the events and incidents a snapshot belongs to (for scope checks). */
+export async function mediaPlaces(db: Kysely<Database>, id: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('device_events')
+    .select('grid_code as code')
+    .where('media_id', '=', id)
+    .where('grid_code', 'is not', null)
+    .union(db.selectFrom('incidents').select('grid_code as code').where('media_id', '=', id).where('grid_code', 'is not', null))
+    .execute();
+  return rows.map((row) => row.code!).filter(Boolean);
+}

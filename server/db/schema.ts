@@ -64,6 +64,8 @@ export interface DivisionsTable {
   created_at: Generated<Date>;
   finished_at: Date | null;
   applied_at: Date | null;
+  /** JSON: what the division took from the store (stored lines, kept special grids). */
+  inputs: string | null;
 }
 
 export interface GridLineageTable {
@@ -71,6 +73,18 @@ export interface GridLineageTable {
   old_code: string;
   area_m2: number;
   division_id: string | null;
+}
+
+export interface ReferenceLinesTable {
+  id: Generated<number>;
+  region_code: string;
+  kind: string;
+  class: string | null;
+  name: string | null;
+  /** The feature's other properties, as JSON text. */
+  properties: string | null;
+  geom: Geometry;
+  imported_at: Generated<Date>;
 }
 
 export interface BuildingsTable {
@@ -177,6 +191,39 @@ export interface DeviceEventsTable {
   media_id: number | null;
 }
 
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  role: string;
+  region_code: string | null;
+  device_ids: string[] | null;
+  /** SHA-256 of the key (hex); the key itself is shown once and never stored. */
+  hash: string;
+  created_at: Generated<Date>;
+  created_by: string | null;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+}
+
+/** Written only by triggers (migration 007); append-only. */
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: Generated<Date>;
+  actor: string;
+  key_id: string | null;
+  role: string | null;
+  ip: string | null;
+  request_id: string | null;
+  method: string | null;
+  path: string | null;
+  entity: string;
+  entity_id: string | null;
+  op: string;
+  version_before: number | null;
+  version_after: number | null;
+  rows: number;
+}
+
 export interface Database {
   regions: RegionsTable;
   grids: GridsTable;
@@ -184,6 +231,7 @@ export interface Database {
   divisions: DivisionsTable;
   grid_lineage: GridLineageTable;
   buildings: BuildingsTable;
+  reference_lines: ReferenceLinesTable;
   grid_epoch: { id: number; epoch: number };
   addresses: AddressesTable;
   address_epoch: { id: number; epoch: number };
@@ -192,4 +240,6 @@ export interface Database {
   incidents: IncidentsTable;
   incident_transitions: IncidentTransitionsTable;
   device_events: DeviceEventsTable;
+  api_keys: ApiKeysTable;
+  audit_log: AuditLogTable;
 }

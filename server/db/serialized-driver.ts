@@ -4,57 +4,26 @@
  * inside each other. This wrapper gives the connection to one caller at a time, the way a
  * pool of size one would: acquire waits until the previous holder released it.
  */
-import type { DatabaseConnection, Driver, TransactionSettings } from 'kysely';
-import type { QueryCompiler } from 'kysely';
+import type { DatabaseConnection } from 'kysely';
+import { DelegatingDriver } from './delegating-driver.js';
 
-export class SerializedDriver implements Driver {
-  #inner: Driver;
+export class SerializedDriver extends DelegatingDriver {
   #tail: Promise<void> = Promise.resolve();
   #release: (() => void) | undefined;
 
-  constructor(inner: Driver) {
-    this.#inner = inner;
-  }
-
-  init(): Promise<void> {
-    return this.#inner.init();
-  }
-
-  async acquireConnection(): Promise<DatabaseConnection> {
+  override async acquireConnection(): Promise<DatabaseConnection> {
     const previous = this.#tail;
     let release!: () => void;
     this.#tail = new Promise<void>((resolve) => (release = resolve));
     await previous;
     this.#release = release;
-    return this.#inner.acquireConnection();
+    return this.inner.acquireConnection();
   }
 
-  async releaseConnection(connection: DatabaseConnection): Promise<void> {
-    await this.#inner.releaseConnection(connection);
+  override async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    await this.inner.releaseConnection(connection);
     const release = this.#release;
     this.#release = undefined;
     release?.();
-  }
-
-  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    return this.#inner.beginTransaction(connection, settings);
-  }
-  commitTransaction(connection: DatabaseConnection): Promise<void> {
-    return this.#inner.commitTransaction(connection);
-  }
-  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    return this.#inner.rollbackTransaction(connection);
-  }
-  savepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']): Promise<void> {
-    return this.#inner.savepoint!(connection, name, compile);
-  }
-  rollbackToSavepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']): Promise<void> {
-    return this.#inner.rollbackToSavepoint!(connection, name, compile);
-  }
-  releaseSavepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']): Promise<void> {
-    return this.#inner.releaseSavepoint!(connection, name, compile);
-  }
-  destroy(): Promise<void> {
-    return this.#inner.destroy();
   }
 }

@@ -21,7 +21,7 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
-import { ApiError, badRequest, unprocessable } from '../errors.js';
+import { ApiError, badRequest, unprocessable, forbidden } from '../errors.js';
 import type { Limits } from '../config.js';
 import type { Problem } from '../geo/validate.js';
 import { coordinateProblem, countVertices } from '../geo/validate.js';
@@ -51,6 +51,8 @@ export interface ImportOptions {
   /** buildings: 'footprint' estimates households from each footprint. */
   householdsRule?: 'footprint';
   onProgress?: (fraction: number, stage: string) => void;
+  /** Whether the caller may write under a region or grid code (its key's scope); everything when absent. */
+  mayWrite?: (code: string) => boolean;
   /** addresses: how many of the imported points fall in a live grid (the service's locator). */
   locate?: (points: [number, number][]) => Promise<{ inGrid: number; outsideGrids: number }>;
 }
@@ -247,6 +249,9 @@ function gridRows(data: SourceData, mapping: FieldMapping, options: ImportOption
     }
     const regionCode = properties.regionCode ?? options.region ?? (typeof code === 'string' && /^\d{15}$/.test(code) ? code.slice(0, 12) : undefined);
     if (feature.geometry === null) problems.push(missingGeometry(row));
+    if (typeof regionCode === 'string' && options.mayWrite && !options.mayWrite(regionCode)) {
+      problems.push({ code: 'out_of_scope', message: `village ${regionCode} lies outside the area of this key` });
+    }
     if (regionCode === undefined) {
       problems.push({
         code: 'missing_region',
@@ -440,6 +445,10 @@ async function importRegions(db: Kysely<Database>, data: SourceData, mapping: Fi
       refusals.add(feature.row, ...parsed.problems.map((p) => explain(p, mapping)));
       continue;
     }
+    if (options.mayWrite && !options.mayWrite(parsed.value.code)) {
+      refusals.add(feature.row, { code: 'out_of_scope', message: `region ${parsed.value.code} lies outside the area of this key` });
+      continue;
+    }
     const earlier = seen.get(parsed.value.code);
     if (earlier !== undefined) {
       refusals.add(feature.row, { code: 'duplicate_code', message: `region ${parsed.value.code} is also on row ${earlier}` });
@@ -483,6 +492,7 @@ async function importBuildings(db: Kysely<Database>, data: SourceData, mapping: 
   const region = options.region;
   if (region === undefined) throw badRequest('missing_region', 'A buildings import replaces one village\'s buildings: give region=<the village\'s 12-digit code>');
   if (!/^\d{12}$/.test(region)) throw badRequest('invalid_code', `A region code has 12 digits, got "${region}"`);
+  if (options.mayWrite && !options.mayWrite(region)) throw forbidden('out_of_scope', `village ${region} lies outside the area of this key`);
   const level = await regionLevel(db, region);
   if (level !== 'village') throw unprocessable('not_a_village', `A buildings layer belongs to a village/community; ${region} is a ${level}`);
   if (data.features.length > DIVISION_LIMITS.buildings) {

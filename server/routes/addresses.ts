@@ -4,13 +4,14 @@
  * rows is refused with every bad row listed, unless `skipInvalid=true` asks for the good ones.
  */
 import express, { Router, type Request } from 'express';
-import { ApiError, unprocessable } from '../errors.js';
+import { ApiError, badRequest, unprocessable } from '../errors.js';
 import type { Store } from '../db/connect.js';
 import type { Limits } from '../config.js';
 import { importAddresses } from '../db/addresses.js';
 import { registryEntries } from '../geo/address/prepare.js';
 import { AddressFileError, addressRowsFromCsv, addressRowsFromGeoJSON, type AddressRows } from '../formats/address-rows.js';
 import type { GridLocator } from '../services/grid-locator.js';
+import { assertAddressImporter } from '../http/authorize.js';
 import { actorOf, booleanParam, crsParam, stringParam } from './params.js';
 
 /** Bad rows listed in a response; the count says how many there were in all. */
@@ -33,7 +34,9 @@ export function addressesRouter(store: Store, limits: Limits, locator: GridLocat
   const csv = express.text({ type: ['text/csv', 'application/csv', 'text/plain'], limit: limits.bodyBytes });
 
   router.post('/import', csv, async (req, res) => {
+    assertAddressImporter(req);
     const { rows, problems } = rowsOf(req);
+    if (rows.length + problems.length === 0) throw badRequest('empty_file', 'There are no addresses in the body');
     const skipInvalid = booleanParam(req, 'skipInvalid', false);
     const report = { received: rows.length + problems.length, rejected: problems.length, problems: problems.slice(0, LISTED_PROBLEMS) };
     if (problems.length > 0 && !skipInvalid) {

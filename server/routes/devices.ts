@@ -25,6 +25,7 @@ import { cameraSector } from '../geo/sector.js';
 import { gridCameraCoverage, sectorCoverage } from '../geo/coverage.js';
 import { toWgs84 } from '../geo/crs.js';
 import { levelOfRegionCode, regionPrefix } from '../geo/codes.js';
+import { assertCovers, scopedPrefix } from '../http/authorize.js';
 import { coordinateProblem } from '../geo/validate.js';
 import type { GridLocator, LocatorSnapshot } from '../services/grid-locator.js';
 import { bboxParam, codeParam, crsParam, etag, ifMatchCondition, jsonBody, stringParam } from './params.js';
@@ -123,6 +124,18 @@ export class DevicePresenter {
   async one(device: StoredDevice) {
     return this.present(device, await this.locator.live(), true);
   }
+
+  /** Where a device belongs in the region tree: the live grid at its position, else its GB/T 28181 center's region. */
+  async placeCode(device: Pick<DeviceFields, 'lon' | 'lat' | 'centerRegion'>): Promise<string> {
+    const snapshot = await this.locator.live();
+    const at = snapshot.index.locate(device.lon, device.lat);
+    return at < 0 ? (device.centerRegion ?? '') : snapshot.grids[at].code;
+  }
+
+  /** Refuses a device (where it is, or where an edit would put it) outside the caller's area. */
+  async assertInScope(req: Request, device: Pick<DeviceFields, 'lon' | 'lat' | 'centerRegion'>): Promise<void> {
+    if (req.principal) assertCovers(req, await this.placeCode(device), 'The device');
+  }
 }
 
 function deviceIdParam(value: unknown): string {
@@ -146,7 +159,9 @@ export function devicesRouter(store: Store, locator: GridLocator, clock: Clock):
     const id = body && typeof body === 'object' ? body.id : undefined;
     const idProblem = deviceIdProblem(id, body?.idScheme);
     if (idProblem) throw badRequest('invalid_device_id', idProblem);
-    const device = await createDevice(store.db, id as string, deviceFields(body, id as string), clock.now());
+    const fields = deviceFields(body, id as string);
+    await presenter.assertInScope(req, fields);
+    const device = await createDevice(store.db, id as string, fields, clock.now());
     res.status(201).location(`/api/devices/${device.id}`).set('ETag', etag(device.version)).json(await presenter.one(device));
   });
 
@@ -163,6 +178,7 @@ export function devicesRouter(store: Store, locator: GridLocator, clock: Clock):
       if (!level) throw badRequest('invalid_code', `"${code}" is not a region code`);
       prefix = regionPrefix(code, level);
     }
+    prefix = scopedPrefix(req, prefix);
     const coverage = stringParam(req, 'coverage') === 'true';
     const [devices, snapshot] = await Promise.all([listDevices(store.db, { kind, bbox: bboxParam(req) }), locator.live()]);
     const shown = [];
@@ -177,6 +193,7 @@ export function devicesRouter(store: Store, locator: GridLocator, clock: Clock):
 
   router.get('/:id', async (req, res) => {
     const device = await getDevice(store.db, deviceIdParam(req.params.id));
+    await presenter.assertInScope(req, device);
     res.set('ETag', etag(device.version)).json(await presenter.one(device));
   });
 
@@ -185,12 +202,16 @@ export function devicesRouter(store: Store, locator: GridLocator, clock: Clock):
     const body = jsonBody(req) as Record<string, unknown>;
     if (body && typeof body === 'object' && body.id !== undefined && body.id !== id) throw badRequest('invalid_device_id', `The body's id ${JSON.stringify(body.id)} is not ${id}; ids do not change`);
     const fields = deviceFields(body, id);
+    await presenter.assertInScope(req, await getDevice(store.db, id));
+    await presenter.assertInScope(req, fields);
     const device = await updateDevice(store.db, id, fields, versionCondition(req), clock.now());
     res.set('ETag', etag(device.version)).json(await presenter.one(device));
   });
 
   router.delete('/:id', async (req, res) => {
-    await deleteDevice(store.db, deviceIdParam(req.params.id), versionCondition(req), clock.now());
+    const id = deviceIdParam(req.params.id);
+    await presenter.assertInScope(req, await getDevice(store.db, id));
+    await deleteDevice(store.db, id, versionCondition(req), clock.now());
     res.status(204).end();
   });
 
@@ -203,6 +224,7 @@ export function gridCamerasRouter(store: Store, locator: GridLocator): Router {
   const presenter = new DevicePresenter(store, locator);
   router.get('/:code/cameras', async (req, res) => {
     const code = codeParam(req.params.code, 15);
+    assertCovers(req, code, 'The grid');
     const grid = await getGrid(store.db, code);
     const cameras = await camerasTouchingGrid(store.db, code);
     const snapshot = await locator.live();

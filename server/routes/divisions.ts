@@ -1,16 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import type { Store } from '../db/connect.js';
-import { ApiError, badRequest, conflict, unprocessable } from '../errors.js';
+import { ApiError, badRequest, conflict, notFound, unprocessable } from '../errors.js';
 import { exactBoundary, getRegion, regionLevel } from '../db/regions.js';
 import { regionBuildings } from '../db/buildings.js';
-import { applyDivision, getDivision, insertDivision, liveGridOfPoints, type DivisionRow } from '../db/divisions.js';
+import { applyDivision, getDivision, insertDivision, liveGridOfPoints, liveSpecialGrids, type DivisionRow } from '../db/divisions.js';
+import { regionBarriers } from '../db/reference-lines.js';
 import type { NewGrid } from '../db/grids.js';
 import { parseDivisionInput } from '../geo/divide/input.js';
 import { prepareDivision } from '../geo/divide/prepare.js';
 import type { ProposalDocument } from '../geo/divide/run.js';
 import type { DivisionRunner } from '../jobs/division-runner.js';
-import { actorOf, jsonBody, reasonOf } from './params.js';
+import { assertCovers } from '../http/authorize.js';
+import { actorOf, booleanParam, jsonBody, reasonOf, stringParam } from './params.js';
 
 const SPECIAL_NAMES: Record<string, string> = {
   school: '学校',
@@ -21,6 +23,71 @@ const SPECIAL_NAMES: Record<string, string> = {
   industrial: '园区',
   other: '专属',
 };
+
+/**
+ * What a division took from the store rather than from its request: the village's stored lines
+ * as barriers (when the request brought none) and its live special grids, kept as they are.
+ */
+export interface DivisionInputs {
+  barriers: { source: 'request' | 'stored'; features: number };
+  keptSpecials: { code: string; name: string }[];
+}
+
+function featuresOf(value: unknown): unknown[] | undefined {
+  const features = (value as { type?: unknown; features?: unknown } | null)?.features;
+  return value !== null && typeof value === 'object' && (value as { type?: unknown }).type === 'FeatureCollection' && Array.isArray(features)
+    ? features
+    : undefined;
+}
+
+/**
+ * A request's specials with any `properties.code` dropped: only the village's live special
+ * grids are kept (storedInputs adds them), never a code the request names.
+ */
+function withoutCodes(specials: unknown): unknown {
+  const features = featuresOf(specials);
+  if (!features) return specials;
+  return {
+    type: 'FeatureCollection',
+    features: features.map((f) => {
+      const feature = f as { properties?: unknown };
+      if (feature === null || typeof feature !== 'object' || feature.properties === null || typeof feature.properties !== 'object') return f;
+      const { code: _dropped, ...properties } = feature.properties as Record<string, unknown>;
+      return { ...feature, properties };
+    }),
+  };
+}
+
+/**
+ * Fills a village's request from the store: its lines (clipped to it) when `barriers` is
+ * absent — `barriers: { features: [] }` divides without them — and its live special grids,
+ * first among the specials, to be kept as they are.
+ */
+async function storedInputs(store: Store, regionCode: string, body: Record<string, unknown>): Promise<DivisionInputs> {
+  let source: DivisionInputs['barriers']['source'] = 'request';
+  if (body.barriers === undefined) {
+    body.barriers = { type: 'FeatureCollection', features: await regionBarriers(store.db, regionCode) };
+    source = 'stored';
+  }
+  const kept = await liveSpecialGrids(store.db, regionCode);
+  const requested = body.specials === undefined || body.specials === null ? [] : featuresOf(body.specials);
+  if (kept.length > 0 && requested) {
+    body.specials = {
+      type: 'FeatureCollection',
+      features: [...kept.map((k) => ({ type: 'Feature', geometry: k.geometry, properties: { specialType: k.specialType, name: k.name, code: k.code } })), ...requested],
+    };
+  }
+  return {
+    barriers: { source, features: featuresOf(body.barriers)?.length ?? 0 },
+    keptSpecials: kept.map((k) => ({ code: k.code, name: k.name })),
+  };
+}
+
+/** A division id is a UUID (randomUUID); anything else names no division (and is not sent to the database). */
+function divisionId(raw: string): string {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(raw)) throw notFound('unknown_division', `No division with id ${JSON.stringify(raw)}`);
+  return raw;
+}
 
 function present(row: DivisionRow) {
   return {
@@ -35,6 +102,7 @@ function present(row: DivisionRow) {
     ...(row.proposal ? { proposal: JSON.parse(row.proposal) as ProposalDocument } : {}),
     ...(row.metrics ? { metrics: JSON.parse(row.metrics) as unknown } : {}),
     ...(row.error ? { error: row.error } : {}),
+    ...(row.inputs ? { inputs: JSON.parse(row.inputs) as DivisionInputs } : {}),
   };
 }
 
@@ -46,11 +114,14 @@ export function divisionsRouter(store: Store, runner: DivisionRunner): Router {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('invalid_json', 'Expected a JSON object');
     let boundary = body.boundary;
     let regionCode: string | null = null;
+    let inputs: DivisionInputs = { barriers: { source: 'request', features: featuresOf(body.barriers)?.length ?? 0 }, keptSpecials: [] };
+    body.specials = withoutCodes(body.specials);
     if (body.regionCode !== undefined) {
       if (typeof body.regionCode !== 'string' || !/^\d{12}$/.test(body.regionCode)) {
         throw badRequest('invalid_parameter', 'regionCode must be a 12-digit region code');
       }
       if (boundary !== undefined) throw badRequest('invalid_parameter', 'Give either regionCode or boundary, not both');
+      assertCovers(req, body.regionCode, 'The village');
       // A region named in the body that does not exist is a 422, not a 404 of this URL.
       const level = await regionLevel(store.db, body.regionCode).catch((error: unknown) => {
         throw error instanceof ApiError && error.status === 404 ? unprocessable('unknown_region', error.message) : error;
@@ -68,6 +139,7 @@ export function divisionsRouter(store: Store, runner: DivisionRunner): Router {
         }
         body.buildings = { type: 'FeatureCollection', features: stored };
       }
+      inputs = await storedInputs(store, body.regionCode, body);
     } else if (boundary === undefined) {
       throw badRequest('invalid_parameter', 'Give the area: regionCode (a stored village/community) or boundary (a Polygon/MultiPolygon)');
     }
@@ -75,19 +147,21 @@ export function divisionsRouter(store: Store, runner: DivisionRunner): Router {
       boundary = (boundary as { geometry?: unknown }).geometry;
     }
     const parsed = parseDivisionInput(body, boundary);
+    // Nothing to divide (buildings left out, null or empty): a proposal of it would be empty too.
+    if (parsed.value && parsed.value.buildings.length === 0) throw unprocessable('no_buildings', 'There are no buildings to divide: send buildings (a FeatureCollection with properties.households)');
     const problems = parsed.problems ?? prepareDivision(parsed.value).problems;
     if (problems.length > 0) {
       const structural = problems.every((p) => p.code !== 'building_outside_area');
       throw new ApiError(structural ? 400 : 422, problems[0].code, problems[0].message, { problems });
     }
     const id = randomUUID();
-    await insertDivision(store.db, { id, regionCode, request: JSON.stringify({ ...body, boundary }), owner: runner.owner });
+    await insertDivision(store.db, { id, regionCode, request: JSON.stringify({ ...body, boundary }), owner: runner.owner, inputs: JSON.stringify(inputs) });
     runner.enqueue(id);
-    res.status(202).location(`/api/divisions/${id}`).json({ id, status: 'queued' });
+    res.status(202).location(`/api/divisions/${id}`).json({ id, status: 'queued', inputs });
   });
 
   router.get('/:id', async (req, res) => {
-    res.json(present(await getDivision(store.db, req.params.id)));
+    res.json(present(await getDivision(store.db, divisionId(req.params.id))));
   });
 
   /**
@@ -95,15 +169,19 @@ export function divisionsRouter(store: Store, runner: DivisionRunner): Router {
    * buildings and households change grid); otherwise the grids are replaced in one transaction.
    */
   router.post('/:id/apply', async (req, res) => {
-    const division = await getDivision(store.db, req.params.id);
+    // Checked first: a garbage dryRun must not apply for real, nor a garbage gridKind apply as urban.
+    const dryRun = booleanParam(req, 'dryRun', false);
+    const kind = stringParam(req, 'gridKind') ?? 'urban';
+    if (kind !== 'urban' && kind !== 'rural') throw badRequest('invalid_parameter', `gridKind must be urban or rural, got "${kind}"`);
+    const division = await getDivision(store.db, divisionId(req.params.id));
     if (division.status !== 'done' || !division.proposal) {
       throw conflict('not_done', `Division ${division.id} is ${division.status}; only a finished proposal can be applied`);
     }
     if (!division.region_code) throw conflict('no_region', 'This division was made for an inline boundary; only a stored village can be applied');
+    assertCovers(req, division.region_code, 'The division’s village');
     const region = await getRegion(store.db, division.region_code);
     const proposal = JSON.parse(division.proposal) as ProposalDocument;
     const request = JSON.parse(division.request) as Record<string, unknown>;
-    const kind = req.query.gridKind === 'rural' ? 'rural' : 'urban';
 
     // The diff: each building's live grid now, and its proposed grid number.
     const parsed = parseDivisionInput(request, request.boundary);
@@ -122,11 +200,14 @@ export function divisionsRouter(store: Store, runner: DivisionRunner): Router {
     });
     const diff = [...moves.values()].sort((a, b) => b.households - a.households);
 
-    if (req.query.dryRun === 'true' || req.query.dryRun === '1') {
+    if (dryRun) {
       res.json({ dryRun: true, diff });
       return;
     }
-    const grids: NewGrid[] = proposal.features.map((feature) => {
+    // Kept special grids stay live as they are: neither retired nor created again.
+    const keep = division.inputs ? (JSON.parse(division.inputs) as DivisionInputs).keptSpecials.map((k) => k.code) : [];
+    const created = proposal.features.filter((feature) => !(feature.properties.code && keep.includes(feature.properties.code)));
+    const grids: NewGrid[] = created.map((feature) => {
       const special = feature.properties.kind === 'special';
       const type = feature.properties.specialType ?? 'other';
       return {
@@ -141,12 +222,16 @@ export function divisionsRouter(store: Store, runner: DivisionRunner): Router {
         geometry: feature.geometry,
       };
     });
-    const result = await applyDivision(store.db, division, grids, {
-      actor: actorOf(req),
-      reason: reasonOf(req) ?? `自动划分 auto-division ${division.id}`,
-    });
+    const result = await applyDivision(
+      store.db,
+      division,
+      grids,
+      { actor: actorOf(req), reason: reasonOf(req) ?? `自动划分 auto-division ${division.id}` },
+      keep,
+    );
     res.json({
       retired: result.retired,
+      kept: keep,
       created: result.created.map((g) => ({ code: g.properties.code, name: g.properties.name, households: g.properties.households })),
       lineage: result.lineage,
       diff,

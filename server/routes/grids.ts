@@ -8,6 +8,7 @@ import { createGrids, getGrid, gridHistory, listGrids, retireGrid, updateGrid, P
 import { regionLevel } from '../db/regions.js';
 import { lineageOf } from '../db/divisions.js';
 import { regionPrefix } from '../geo/codes.js';
+import { assertCovers } from '../http/authorize.js';
 import { actorOf, asOfParam, bboxParam, codeParam, etag, ifMatchCondition, integerParam, jsonBody, reasonOf, stringParam } from './params.js';
 import { addressesTouchingGrid } from '../db/addresses.js';
 import { householdFlags } from '../geo/address/households.js';
@@ -30,6 +31,7 @@ export function gridsRouter(store: Store, limits: Limits, locator: GridLocator):
       const [first] = parsed.problems;
       throw badRequest(first.code, first.message, { problems: parsed.problems });
     }
+    assertCovers(req, parsed.value.regionCode!, 'The grid’s village');
     const [grid] = await createGrids(store.db, [asNewGrid(parsed.value)], meta(req), { single: true });
     res.status(201).location(`/api/grids/${grid.properties.code}`).set('ETag', etag(grid.properties.version)).json(grid);
   });
@@ -58,6 +60,7 @@ export function gridsRouter(store: Store, limits: Limits, locator: GridLocator):
         return;
       }
       vertices += countVertices(parsed.value.geometry);
+      assertCovers(req, parsed.value.regionCode!, `features[${index}]: the grid’s village`);
       grids.push(asNewGrid(parsed.value));
       indices.push(index);
     });
@@ -91,6 +94,7 @@ export function gridsRouter(store: Store, limits: Limits, locator: GridLocator):
 
   router.put('/:code', async (req, res) => {
     const code = codeParam(req.params.code, 15);
+    assertCovers(req, code, 'The grid');
     const condition = ifMatchCondition(req);
     const body = jsonBody(req);
     const parsed = parseGridFeature(body, { maxVertices: limits.featureVertices, requireRegion: false });
@@ -108,6 +112,7 @@ export function gridsRouter(store: Store, limits: Limits, locator: GridLocator):
 
   router.delete('/:code', async (req, res) => {
     const code = codeParam(req.params.code, 15);
+    assertCovers(req, code, 'The grid');
     const retired = await retireGrid(store.db, code, ifMatchCondition(req), meta(req));
     res.json(retired);
   });
@@ -121,6 +126,7 @@ export function gridsRouter(store: Store, limits: Limits, locator: GridLocator):
   // locate rule (a point on a shared edge belongs to the lowest code), and which are households.
   router.get('/:code/addresses', async (req, res) => {
     const code = codeParam(req.params.code, 15);
+    assertCovers(req, code, 'The grid');
     const asOf = asOfParam(req);
     const limit = integerParam(req, 'limit', 1000, 1, 10_000);
     const offset = integerParam(req, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);

@@ -11,6 +11,7 @@ import type { Store } from '../db/connect.js';
 import type { IncidentService } from '../services/incidents.js';
 import { badRequest } from '../errors.js';
 import { incidentFilter } from './incidents.js';
+import { assertCovers } from '../http/authorize.js';
 import { codeParam, integerParam, stringParam } from './params.js';
 import { cellDegrees, cellSpan, incidentHeatmap, MAX_HEATMAP_CELLS, regionStats } from '../db/incident-stats.js';
 import { IncidentFeed, type FeedSink } from '../services/incident-feed.js';
@@ -62,6 +63,7 @@ export function incidentViewsRouter(store: Store, incidents: IncidentService): R
     if (raw === undefined) throw badRequest('region_required', 'region=<12-digit region code> is required');
     const code = codeParam(raw, 12);
     if (!levelOfRegionCode(code)) throw badRequest('invalid_code', `"${code}" is not a region code`);
+    assertCovers(req, code, 'The region');
     const filter = incidentFilter(req, categoryCodes());
     const now = incidents.clock.now();
     const stats = await regionStats(store.db, code, filter, categoryCodes(), now);

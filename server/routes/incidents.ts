@@ -5,7 +5,7 @@
 import { Router, type Request } from 'express';
 import { badRequest } from '../errors.js';
 import type { Store } from '../db/connect.js';
-import { escalateIncident, getIncident, incidentTransitions, listIncidents, transitionIncident, type IncidentFilter, type IncidentSource } from '../db/incidents.js';
+import { escalateIncident, getIncident, incidentTransitions, listIncidents, transitionIncident, type Incident, type IncidentFilter, type IncidentSource } from '../db/incidents.js';
 import { camerasSeeing } from '../db/devices.js';
 import { isIncidentStatus, INCIDENT_STATUSES, type IncidentStatus } from '../incidents/states.js';
 import { isLight, LIGHTS } from '../incidents/light.js';
@@ -13,6 +13,7 @@ import { levelOfRegionCode, regionPrefix } from '../geo/codes.js';
 import { coordinateProblem } from '../geo/validate.js';
 import { addressProblem } from '../formats/address-rows.js';
 import type { IncidentService, ReportInput } from '../services/incidents.js';
+import { assertCovers, scopedPrefix } from '../http/authorize.js';
 import { actorOf, timeParam, bboxParam, codeParam, crsParam, etag, integerParam, jsonBody, stringParam } from './params.js';
 
 export const INCIDENT_SOURCES: readonly IncidentSource[] = ['worker', 'resident', 'camera', 'sensor', 'hotline'];
@@ -71,6 +72,11 @@ function regionPrefixParam(req: Request): string | undefined {
   return regionPrefix(code, level);
 }
 
+/** Refuses an incident outside the caller's area: where it lies (its grid), or its handling region when it has no grid. */
+export function assertIncidentInScope(req: Request, incident: Pick<Incident, 'gridCode' | 'handlingRegion'>): void {
+  assertCovers(req, incident.gridCode ?? incident.handlingRegion ?? '', 'The incident');
+}
+
 export function incidentFilter(req: Request, categories: readonly string[]): IncidentFilter {
   const grid = stringParam(req, 'grid');
   const light = stringParam(req, 'light');
@@ -79,7 +85,8 @@ export function incidentFilter(req: Request, categories: readonly string[]): Inc
   const to = timeParam(req, 'to');
   if (from && to && from > to) throw badRequest('invalid_parameter', 'from must not be after to');
   return {
-    regionPrefix: regionPrefixParam(req),
+    // A key sees its own area only: the region asked for, narrowed to the key's scope.
+    regionPrefix: scopedPrefix(req, regionPrefixParam(req)),
     gridCode: grid === undefined ? undefined : codeParam(grid, 15),
     statuses: listParam(req, 'status', isIncidentStatus, INCIDENT_STATUSES),
     light: light as IncidentFilter['light'],
@@ -112,6 +119,12 @@ function noteOf(body: Record<string, unknown>): string | null {
 export function incidentsRouter(store: Store, incidents: IncidentService): Router {
   const router = Router();
   const categoryCodes = () => incidents.rules.categories.map((c) => c.code);
+  /** The incident, when it lies in the caller's area (403 otherwise, 404 when there is none). */
+  const incidentInScope = async (req: Request, id: number) => {
+    const incident = await getIncident(store.db, id, now());
+    assertIncidentInScope(req, incident);
+    return incident;
+  };
   const now = () => incidents.clock.now();
 
   router.get('/categories', (_req, res) => {
@@ -119,7 +132,7 @@ export function incidentsRouter(store: Store, incidents: IncidentService): Route
   });
 
   router.post('/', async (req, res) => {
-    const incident = await incidents.report(reportInput(jsonBody(req)), actorOf(req));
+    const incident = await incidents.report(reportInput(jsonBody(req)), actorOf(req), (grid) => assertCovers(req, grid, 'The incident’s grid'));
     res.status(201).location(`/api/incidents/${incident.id}`).set('ETag', etag(incident.version)).json(incident);
   });
 
@@ -133,7 +146,7 @@ export function incidentsRouter(store: Store, incidents: IncidentService): Route
 
   router.get('/:id', async (req, res) => {
     const id = idParam(req.params.id);
-    const incident = await getIncident(store.db, id, now());
+    const incident = await incidentInScope(req, id);
     res.set('ETag', etag(incident.version)).json({ ...incident, transitions: await incidentTransitions(store.db, id) });
   });
 
@@ -143,6 +156,7 @@ export function incidentsRouter(store: Store, incidents: IncidentService): Route
     if (body === null || typeof body !== 'object' || !isIncidentStatus(body.to)) {
       throw badRequest('invalid_property', `Expected { "to": one of ${INCIDENT_STATUSES.join(', ')}, "note"? }`);
     }
+    await incidentInScope(req, id);
     await transitionIncident(store.db, id, body.to as IncidentStatus, { actor: actorOf(req), note: noteOf(body), at: now() }, expectedVersion(req));
     const incident = await getIncident(store.db, id, now());
     res.set('ETag', etag(incident.version)).json(incident);
@@ -153,13 +167,14 @@ export function incidentsRouter(store: Store, incidents: IncidentService): Route
     // A body is optional here: escalating needs nothing but, perhaps, a note.
     const body = (req.get('content-type') === undefined ? {} : jsonBody(req)) as Record<string, unknown>;
     if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('invalid_json', 'Expected { "note"? }');
+    await incidentInScope(req, id);
     await escalateIncident(store.db, id, { actor: actorOf(req), note: noteOf(body), at: now() }, expectedVersion(req));
     const incident = await getIncident(store.db, id, now());
     res.set('ETag', etag(incident.version)).json(incident);
   });
 
   router.get('/:id/cameras', async (req, res) => {
-    const incident = await getIncident(store.db, idParam(req.params.id), now());
+    const incident = await incidentInScope(req, idParam(req.params.id));
     res.json({ incident: incident.id, cameras: await camerasSeeing(store.db, incident.lon, incident.lat) });
   });
 

@@ -47,6 +47,9 @@ import { LIGHTS } from '../incidents/light.js';
 import type { IncidentFilter } from '../db/incidents.js';
 import type { GridLocator, LocatorSnapshot } from '../services/grid-locator.js';
 import type { IncidentService } from '../services/incidents.js';
+import { assertIncidentInScope } from './incidents.js';
+import { assertCovers, scopedPrefix } from '../http/authorize.js';
+import { CREDENTIAL_PARAMS } from '../http/authenticate.js';
 
 const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
 const CRS84_NAMES = new Set([CRS84, 'https://www.opengis.net/def/crs/OGC/1.3/CRS84', '[OGC:CRS84]', 'OGC:CRS84']);
@@ -155,7 +158,7 @@ function single(req: Request, name: string): string | undefined {
 /** Refuses query parameters the API does not define for this resource (and says which it does). */
 function checkParameters(req: Request, allowed: readonly string[], explain: Record<string, string> = {}): void {
   for (const name of Object.keys(req.query)) {
-    if (allowed.includes(name)) continue;
+    if (allowed.includes(name) || CREDENTIAL_PARAMS.includes(name)) continue;
     if (explain[name]) throw badRequest('InvalidParameterValue', explain[name]);
     throw badRequest('UnknownParameter', `Unknown query parameter "${name}"; this resource takes ${allowed.length ? allowed.join(', ') : 'no parameters'}`);
   }
@@ -568,7 +571,7 @@ function collectionOf(req: Request): CollectionId {
 }
 
 /** OGC exception JSON for everything that goes wrong under /ogc. */
-const ogcErrors: ErrorRequestHandler = (err, _req, res, _next) => {
+export const ogcErrors: ErrorRequestHandler = (err, _req, res, _next) => {
   if (err instanceof ApiError) {
     res.status(err.status).type(JSON_TYPE).send(JSON.stringify({ code: err.code, description: err.message }));
     return;
@@ -658,7 +661,7 @@ export function ogcRouter(store: Store, locator: GridLocator, incidents: Inciden
     if (id === 'devices') {
       const kinds = listParam(req, 'kind', ['camera', 'sensor']);
       const grid = codeParam(req, 'grid', 15);
-      const prefix = regionPrefixParam(req);
+      const prefix = scopedPrefix(req, regionPrefixParam(req));
       const [positions, snapshot] = await Promise.all([devicePositions(store.db, { kinds, bbox }), locator.live()]);
       const placed = positions
         .map((device) => ({ ...device, gridCode: gridCodeAt(snapshot, device.lon, device.lat) }))
@@ -677,7 +680,7 @@ export function ogcRouter(store: Store, locator: GridLocator, incidents: Inciden
       categories: listParam(req, 'category', categories.map((category) => category.code)),
       light: lightParam(req),
       gridCode: codeParam(req, 'grid', 15),
-      regionPrefix: regionPrefixParam(req),
+      regionPrefix: scopedPrefix(req, regionPrefixParam(req)),
       from: time?.from,
       to: time?.to,
       bbox,
@@ -712,12 +715,15 @@ export function ogcRouter(store: Store, locator: GridLocator, incidents: Inciden
       const [device] = await listDevices(store.db, { ids: [featureId] });
       if (!device) throw missing();
       const snapshot = await locator.live();
-      sendFeature(req, res, id, deviceFeature(device, gridCodeAt(snapshot, device.lon, device.lat)));
+      const gridCode = gridCodeAt(snapshot, device.lon, device.lat);
+      assertCovers(req, gridCode ?? device.centerRegion ?? '', 'The device');
+      sendFeature(req, res, id, deviceFeature(device, gridCode));
       return;
     }
     if (!/^\d{1,15}$/.test(featureId)) throw missing();
     const incident = await ogcIncident(store.db, Number(featureId), incidents.clock.now());
     if (!incident) throw missing();
+    assertIncidentInScope(req, incident);
     const names = new Map(incidents.rules.categories.map((category) => [category.code, category.name]));
     sendFeature(req, res, id, incidentFeature(incident, names));
   });

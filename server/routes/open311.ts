@@ -14,7 +14,7 @@
  * not found) become 400, the status GeoReport v2 clients expect for a request they must change.
  */
 import express, { Router, type ErrorRequestHandler, type Request } from 'express';
-import { ApiError, badRequest, notFound } from '../errors.js';
+import { ApiError, badRequest, fromBodyParser, notFound } from '../errors.js';
 import type { Store } from '../db/connect.js';
 import { getIncident, listIncidents, type Incident, type IncidentFilter } from '../db/incidents.js';
 import { latestTransitionNotes } from '../db/open311.js';
@@ -24,16 +24,19 @@ import { coordinateProblem } from '../geo/validate.js';
 import { addressProblem } from '../formats/address-rows.js';
 import type { IncidentService, ReportInput } from '../services/incidents.js';
 import { stringParam, timeParam } from './params.js';
+import { assertIncidentInScope } from './incidents.js';
+import { assertCovers, scopedPrefix } from '../http/authorize.js';
 
 const SPECIFICATION = 'http://wiki.open311.org/GeoReport_v2';
 /** When this endpoint's documents last changed (GeoReport's sortable changeset); bump with them. */
 const CHANGESET = '2026-11-23T00:00:00Z';
-/** The actor recorded with every incident filed through Open311. */
-const ACTOR = 'open311';
+/** The actor recorded with every incident filed through Open311: the key's name, marked as Open311. */
+const actorOfRequest = (req: Request) => `open311:${req.principal?.name ?? 'anonymous'}`;
 /** The same limit as the JSON API's description. */
 const MAX_DESCRIPTION = 2000;
 const MAX_NAME = 50;
 const MAX_CONTACT = 254;
+/** Longest free-text id (address_id, device_id) accepted. */
 const MAX_KEY = 200;
 const MAX_URL = 2000;
 /** The spec's cap on one answer, and its default (and widest) window of requested_datetime. */
@@ -234,11 +237,9 @@ function describe(err: ApiError): string {
   return err.message;
 }
 
-/** Errors of express' body parser (too large, bad JSON, unsupported charset…) carry a type and a 4xx status. */
+/** Errors of express' body parser (too large, bad JSON, unsupported charset…) and router: their 4xx status. */
 function parserStatus(err: unknown): number | undefined {
-  if (!(err instanceof Error) || !('type' in err)) return undefined;
-  const status = (err as { status?: unknown }).status;
-  return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
+  return fromBodyParser(err)?.status;
 }
 
 export const open311Errors: ErrorRequestHandler = (err, _req, res, _next) => {
@@ -259,11 +260,17 @@ export const open311Errors: ErrorRequestHandler = (err, _req, res, _next) => {
   res.status(status).json([{ code: status, description }]);
 };
 
+/**
+ * GeoReport v2 clients POST forms (some send JSON) with their api_key inside: parsed before
+ * authentication, which reads the key, and small (1 MB).
+ */
+export const open311BodyParsers = [express.urlencoded({ extended: false, limit: '1mb' }), express.json({ limit: '1mb', strict: false })];
+
 export function open311Router(store: Store, incidents: IncidentService): Router {
   const router = Router();
   const now = () => incidents.clock.now();
-  // The JSON parser is the app's; forms (the way GeoReport v2 clients POST) are parsed here.
-  router.use(express.urlencoded({ extended: false, limit: '1mb' }));
+  // Forms (the way GeoReport v2 clients POST) are parsed by the app before the key check, since
+  // Open311 clients send their api_key in the form (see open311FormParser).
 
   const requestObject = (req: Request, locale: Locale, incident: Incident, note: string | null) => {
     const category = categoryOf(incidents.rules, incident.category);
@@ -328,10 +335,7 @@ export function open311Router(store: Store, incidents: IncidentService): Router 
   router.post('/requests{.:format}', async (req, res) => {
     checkFormat(req);
     const fields = fieldsOf(req);
-    // Any non-empty api_key is accepted for now: API keys (and who may file) come in a later issue.
-    const apiKey = fields.api_key ?? req.query.api_key;
-    if (typeof apiKey !== 'string' || apiKey.trim() === '') throw badRequest('missing_api_key', 'api_key is required');
-    if (apiKey.length > MAX_KEY) throw badRequest('invalid_parameter', `api_key has ${apiKey.length} characters; at most ${MAX_KEY}`);
+    // api_key was checked before this router (server/http/authenticate.ts): a key whose role may file.
     const code = text(fields, 'service_code', 100);
     if (code === null) throw badRequest('missing_service_code', 'service_code is required; see services.json');
     // GeoReport v2 answers a service_code it does not know with 404, as GET services/{code} does.
@@ -344,7 +348,7 @@ export function open311Router(store: Store, incidents: IncidentService): Router 
     // jurisdiction_id does not apply (one jurisdiction per service).
     text(fields, 'device_id', MAX_KEY);
     text(fields, 'media_url', MAX_URL);
-    const incident = await incidents.report({ category: code, source: 'hotline', description, reporter, ...location }, ACTOR);
+    const incident = await incidents.report({ category: code, source: 'hotline', description, reporter, ...location }, actorOfRequest(req), (grid) => assertCovers(req, grid, 'The request’s grid'));
     res
       .status(201)
       .location(`${req.baseUrl}/requests/${incident.id}.json`)
@@ -368,13 +372,16 @@ export function open311Router(store: Store, incidents: IncidentService): Router 
           if (!(err instanceof ApiError && err.status === 404)) throw err;
         }
       }
+      // Outside the key's area: left out, like ids not found.
+      const prefix = scopedPrefix(req, undefined);
+      if (prefix) list = list.filter((incident) => (incident.gridCode ?? incident.handlingRegion ?? '').startsWith(prefix));
       list.sort((a, b) => b.reportedAt.localeCompare(a.reportedAt) || b.id - a.id);
     } else {
       const rawCodes = stringParam(req, 'service_code');
       const codes = rawCodes === undefined ? undefined : listOf(rawCodes);
       const unknown = codes?.find((code) => !categoryOf(incidents.rules, code));
       if (unknown !== undefined) throw unknownService(unknown);
-      const filter: IncidentFilter = { categories: codes, statuses: statusesParam(req), ...dateWindow(req, at) };
+      const filter: IncidentFilter = { categories: codes, statuses: statusesParam(req), regionPrefix: scopedPrefix(req, undefined), ...dateWindow(req, at) };
       list = (await listIncidents(store.db, filter, { limit: MAX_RESULTS, offset: 0 }, at)).incidents;
     }
     res.json(await requestObjects(req, list));
@@ -390,6 +397,7 @@ export function open311Router(store: Store, incidents: IncidentService): Router 
       if (err instanceof ApiError && err.status === 404) throw notFound('unknown_request', `service_request_id ${id} was not found`);
       throw err;
     }
+    assertIncidentInScope(req, incident);
     res.json(await requestObjects(req, [incident]));
   });
 

@@ -2,11 +2,12 @@
  * Request parts shared by the routers: query parameters, conditional-request headers, the
  * actor and reason recorded with every change. Each throws a 4xx ApiError on bad input.
  */
-import type { Request } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { ApiError, badRequest } from '../errors.js';
 import type { VersionCondition } from '../db/grids.js';
 import { CHINA_EXTENT } from '../geo/validate.js';
 import { CRS_NAMES, isCrsName, type CrsName } from '../geo/crs.js';
+import { unstorableText } from '../formats/encoding.js';
 
 function single(req: Request, name: string): string | undefined {
   const value = req.query[name];
@@ -112,7 +113,8 @@ export function ifMatchCondition(req: Request): VersionCondition {
   const versions = header
     .split(',')
     .map((tag) => tag.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1'))
-    .filter((tag) => /^\d+$/.test(tag))
+    // A number beyond any version (and beyond the database's integers) matches nothing.
+    .filter((tag) => /^\d{1,15}$/.test(tag))
     .map(Number);
   return { versions };
 }
@@ -121,18 +123,21 @@ const MAX_ACTOR_LENGTH = 100;
 const MAX_REASON_LENGTH = 1000;
 
 /**
- * Who makes a change: the `X-Actor` header (percent-encoded UTF-8, so Chinese names fit in a
- * header). Access control (API keys) will take this from the key instead.
+ * Who makes a change: the person named in the `X-Actor` header (percent-encoded UTF-8, so
+ * Chinese names fit in a header) working under the request's key, or else the key's name. The
+ * audit log records the key as well, which is what the service vouches for.
  */
 export function actorOf(req: Request): string {
   const raw = req.get('X-Actor');
-  if (raw === undefined || raw.trim() === '') return 'anonymous';
+  if (raw === undefined || raw.trim() === '') return req.principal?.name ?? 'anonymous';
   let actor: string;
   try {
     actor = decodeURIComponent(raw).trim();
   } catch {
     throw badRequest('invalid_header', 'X-Actor must be percent-encoded UTF-8');
   }
+  const broken = unstorableText(actor);
+  if (broken) throw badRequest('invalid_header', `X-Actor ${broken}`);
   if (actor.length > MAX_ACTOR_LENGTH) throw badRequest('invalid_header', `X-Actor must be at most ${MAX_ACTOR_LENGTH} characters`);
   return actor;
 }
@@ -144,6 +149,8 @@ export function reasonOf(req: Request): string | null {
   if (raw === undefined || raw === null) return null;
   if (typeof raw !== 'string') throw badRequest('invalid_parameter', 'reason must be a string');
   if (raw.length > MAX_REASON_LENGTH) throw badRequest('invalid_parameter', `reason must be at most ${MAX_REASON_LENGTH} characters`);
+  const broken = unstorableText(raw);
+  if (broken) throw badRequest('invalid_parameter', `reason ${broken}`);
   return raw.trim() || null;
 }
 
@@ -155,3 +162,33 @@ export function jsonBody(req: Request): unknown {
   if (req.body === undefined) throw badRequest('invalid_json', 'A JSON body is required');
   return req.body;
 }
+
+/** Deeper than this is no GeoJSON or request of this service, and would overflow the stack of whatever walks it. */
+export const MAX_BODY_DEPTH = 64;
+
+/**
+ * Middleware after the body parsers: a parsed body nested deeper than MAX_BODY_DEPTH, or with a
+ * string (value or key) that cannot be stored as text, is refused here, once for every route.
+ */
+export const checkedBody: RequestHandler = (req, _res, next) => {
+  const checkText = (text: string) => {
+    const broken = unstorableText(text);
+    if (broken) throw badRequest('invalid_text', `A string in the body ${broken}`);
+  };
+  // Iterative, and numbers are not stacked: a recursive walk would overflow on the very bodies it
+  // is there to refuse, and a large import is mostly coordinates.
+  const stack: [unknown, number][] = [[req.body, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value === 'string') {
+      checkText(value);
+      continue;
+    }
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= MAX_BODY_DEPTH) throw badRequest('too_deep', `The body is nested more than ${MAX_BODY_DEPTH} levels deep`);
+    const members = Array.isArray(value) ? value : Object.values(value);
+    if (!Array.isArray(value)) for (const key of Object.keys(value)) checkText(key);
+    for (const member of members) if (typeof member === 'string' || (member !== null && typeof member === 'object')) stack.push([member, depth + 1]);
+  }
+  next();
+};

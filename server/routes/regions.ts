@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import type { Store } from '../db/connect.js';
 import type { Limits } from '../config.js';
-import { badRequest, unprocessable } from '../errors.js';
+import { badRequest, forbidden, unprocessable } from '../errors.js';
+import { assertCovers } from '../http/authorize.js';
 import type { Problem } from '../geo/validate.js';
 import { parseBuildings } from '../geo/divide/input.js';
 import { regionBuildings, replaceBuildings } from '../db/buildings.js';
@@ -18,6 +19,9 @@ export function regionsRouter(store: Store, limits: Limits): Router {
       const [first] = parsed.problems;
       throw badRequest(first.code, first.message, { problems: parsed.problems });
     }
+    // A key adds regions inside its own area only (a township planner: its villages).
+    assertCovers(req, parsed.value.code, 'The region');
+    if (req.principal?.regionCode === parsed.value.code) throw forbidden('out_of_scope', 'A key cannot create the region it is scoped to');
     const region = await createRegion(store.db, parsed.value);
     res.status(201).location(`/api/regions/${region.properties.code}`).json(region);
   });
@@ -38,12 +42,16 @@ export function regionsRouter(store: Store, limits: Limits): Router {
    */
   router.put('/:code/buildings', async (req, res) => {
     const code = codeParam(req.params.code, 12);
+    assertCovers(req, code, 'The village');
     const level = await regionLevel(store.db, code);
     if (level !== 'village') throw unprocessable('not_a_village', `A buildings layer belongs to a village/community; ${code} is a ${level}`);
     const rule = stringParam(req, 'households');
     if (rule !== undefined && rule !== 'footprint') throw badRequest('invalid_parameter', 'households must be "footprint" when given');
     const problems: Problem[] = [];
-    const buildings = parseBuildings(jsonBody(req), problems, { householdsRule: rule });
+    const body = jsonBody(req);
+    // parseBuildings reads a missing layer as none (divisions may leave it out); a PUT must send one.
+    if (body === null || typeof body !== 'object') throw badRequest('invalid_geojson', 'Expected a GeoJSON FeatureCollection of buildings');
+    const buildings = parseBuildings(body, problems, { householdsRule: rule });
     if (problems.length > 0) throw badRequest(problems[0].code, problems[0].message, { problems });
     const count = await replaceBuildings(
       store.db,
@@ -60,7 +68,9 @@ export function regionsRouter(store: Store, limits: Limits): Router {
   });
 
   router.get('/:code/coverage', async (req, res) => {
-    res.json(await regionCoverage(store.db, codeParam(req.params.code, 12), asOfParam(req)));
+    const code = codeParam(req.params.code, 12);
+    assertCovers(req, code, 'The region');
+    res.json(await regionCoverage(store.db, code, asOfParam(req)));
   });
 
   return router;

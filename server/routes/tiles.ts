@@ -39,7 +39,9 @@
 import { gzipSync } from 'node:zlib';
 import { Router, type Request, type Response } from 'express';
 import type { Store } from '../db/connect.js';
-import { ApiError, badRequest } from '../errors.js';
+import { ApiError, badRequest, forbidden } from '../errors.js';
+import { coversEverything } from '../http/authorize.js';
+import { CREDENTIAL_PARAMS } from '../http/authenticate.js';
 import { incidentFilter } from './incidents.js';
 import { timeParam } from './params.js';
 import type { IncidentService } from '../services/incidents.js';
@@ -108,7 +110,7 @@ function layerOf(value: unknown): LayerName {
 
 function layerQuery(req: Request, layer: LayerName, categories: readonly string[]): LayerQuery {
   const allowed = LAYER_INFO[layer].parameters;
-  const unknown = Object.keys(req.query).filter((name) => !allowed.includes(name));
+  const unknown = Object.keys(req.query).filter((name) => !allowed.includes(name) && !CREDENTIAL_PARAMS.includes(name));
   if (unknown.length) {
     throw badRequest(
       'invalid_parameter',
@@ -121,6 +123,8 @@ function layerQuery(req: Request, layer: LayerName, categories: readonly string[
     query.asOf = timeParam(req, 'asOf');
     if (query.asOf) parts.push(`asOf=${query.asOf.toISOString()}`);
   } else if (layer === 'devices') {
+    // The device layer is not cut by area: it is for keys of the whole tree.
+    if (!coversEverything(req)) throw forbidden('out_of_scope', 'The devices tile layer shows every device; a key of one area lists its devices through /api/devices');
     const kind = req.query.kind;
     if (kind !== undefined) {
       if (kind !== 'camera' && kind !== 'sensor') throw badRequest('invalid_parameter', 'kind must be camera or sensor');
@@ -208,7 +212,8 @@ export function tilesRouter(store: Store, incidents: IncidentService): Router {
 
   /** The tile from the cache when current, else built (once, however many ask at the same time). */
   async function tileOf(query: LayerQuery, tile: TileAddress): Promise<{ entry: CachedTile; hit: boolean }> {
-    const key = `${query.layer}/${tile.z}/${tile.x}/${tile.y}${query.key}`;
+    // The narrowed scope too: two keys of different areas asking alike get different tiles.
+    const key = `${query.layer}/${tile.z}/${tile.x}/${tile.y}${query.key}#${query.incidents?.regionPrefix ?? ''}`;
     // The marker first, then the data: a tile is never filed under a newer marker than it shows.
     const marker = await layerMarker(store.db, query.layer);
     const now = incidents.clock.now();
@@ -262,7 +267,7 @@ export function tilesRouter(store: Store, incidents: IncidentService): Router {
     const info = LAYER_INFO[layer];
 
     const marker = await layerMarker(store.db, layer);
-    const boundsKey = `${layer}${query.key}`;
+    const boundsKey = `${layer}${query.key}#${query.incidents?.regionPrefix ?? ''}`;
     let known = boundsCache.get(boundsKey);
     if (!known || known.marker !== marker) {
       known = { marker, bounds: await layerBounds(store.db, layer, query.incidents ?? {}, incidents.clock.now()) };

@@ -18,9 +18,12 @@ import type { Store } from '../db/connect.js';
 import type { Limits } from '../config.js';
 import type { GridLocator } from '../services/grid-locator.js';
 import { ApiError, badRequest } from '../errors.js';
+import { covers } from '../access/principal.js';
+import { assertAddressImporter } from '../http/authorize.js';
 import { actorOf, asOfParam, codeParam, stringParam } from './params.js';
 import { readSourceFile } from '../formats/read.js';
 import { FileError } from '../formats/source.js';
+import { encodingOfName } from '../formats/encoding.js';
 import { IMPORT_KINDS, type ImportKind } from '../formats/fields.js';
 import { runImport, type ImportReport } from '../db/transfer.js';
 import { listGrids } from '../db/grids.js';
@@ -119,9 +122,13 @@ export function importRouter(store: Store, limits: Limits, locator: GridLocator)
     if (!kind || !(IMPORT_KINDS as readonly string[]).includes(kind)) {
       throw badRequest('invalid_kind', `kind must be one of ${IMPORT_KINDS.join(', ')}, got ${JSON.stringify(kind ?? null)}`);
     }
+    if (kind === 'addresses') assertAddressImporter(req);
     if (!upload.file) throw badRequest('missing_file', 'No file: send it in the multipart field "file"');
     const households = option(req, upload, 'households');
     if (households !== undefined && households !== 'footprint') throw badRequest('invalid_parameter', 'households must be "footprint" when given');
+    const encoding = option(req, upload, 'encoding');
+    // Checked here, not only where a DBF or CSV is decoded: a bad name must not pass silently with a GeoJSON file.
+    if (encoding !== undefined && !encodingOfName(encoding)) throw badRequest('invalid_parameter', `encoding "${encoding}" is not a known text encoding (utf-8, gbk, gb18030, big5…)`);
     const region = option(req, upload, 'region');
     if (region !== undefined) codeParam(region, 12);
     const reason = option(req, upload, 'reason') ?? null;
@@ -132,19 +139,22 @@ export function importRouter(store: Store, limits: Limits, locator: GridLocator)
       data = readSourceFile(upload.file.bytes, {
         fileName: upload.file.name,
         crs: option(req, upload, 'crs'),
-        encoding: option(req, upload, 'encoding'),
+        encoding,
         maxInflatedBytes: Math.max(limits.bodyBytes * 4, 64 * 1024 * 1024),
       });
     } catch (error) {
       if (error instanceof FileError) throw new ApiError(error.status, error.code, error.message, error.details);
       throw error;
     }
+    // As an empty file: nothing to import is a mistake, not a successful import of nothing.
+    if (data.features.length + data.problems.length === 0) throw badRequest('empty_file', 'The file has no features or rows');
     const report = await runImport(store.db, data, {
       kind: kind as ImportKind,
       dryRun: flag(req, upload, 'dryRun'),
       region,
       actor: actorOf(req),
       reason,
+      mayWrite: (code) => !req.principal || covers(req.principal, code),
       limits,
       skipInvalid: flag(req, upload, 'skipInvalid'),
       householdsRule: households as 'footprint' | undefined,

@@ -24,6 +24,8 @@ export const MAX_FEED_BATCH = 1000;
 const MAX_FUTURE_MS = 10 * 60_000;
 const EVENT_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 const EVENT_TYPE = /^[a-z][a-z0-9_]{0,39}$/;
+/** The whole of occurredAt: Date.parse alone takes trailing junk and other non-ISO forms. */
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)?$/;
 /** Snapshots decoded at once (sharp uses its own threads; more would only queue). */
 const SNAPSHOT_CONCURRENCY = 4;
 
@@ -59,7 +61,7 @@ function parseEvent(value: unknown, index: number, crs: CrsName, now: number): P
   if (typeof e.type !== 'string' || !EVENT_TYPE.test(e.type)) return { code: 'invalid_event', message: 'type must be a lower-case code such as intrusion or smoke_alarm' };
   const severity = e.severity ?? 3;
   if (typeof severity !== 'number' || !Number.isInteger(severity) || severity < 1 || severity > 5) return { code: 'invalid_event', message: 'severity must be an integer from 1 (lowest) to 5' };
-  const occurredAt = typeof e.occurredAt === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(e.occurredAt) ? new Date(e.occurredAt) : new Date(NaN);
+  const occurredAt = typeof e.occurredAt === 'string' && DATE_TIME.test(e.occurredAt) ? new Date(e.occurredAt) : new Date(NaN);
   if (Number.isNaN(occurredAt.getTime())) return { code: 'invalid_event', message: 'occurredAt must be an ISO 8601 date-time' };
   if (occurredAt.getTime() > now + MAX_FUTURE_MS) return { code: 'invalid_event', message: `occurredAt ${e.occurredAt} is in the future; check the device clock` };
   const parsed: ParsedEvent = { index, deviceId: e.deviceId, eventId: e.eventId, type: e.type, severity, occurredAt, snapshot: e.snapshot };
@@ -107,7 +109,11 @@ export class FeedIngest {
     private readonly snapshotLimits: SnapshotLimits = defaultSnapshotLimits,
   ) {}
 
-  async ingest(values: unknown[], crs: CrsName): Promise<IngestReport> {
+  /**
+   * `mayReport` says whether the caller may send events of a device (a device key: its own
+   * devices only); an event of another device is refused on its own, like any bad event.
+   */
+  async ingest(values: unknown[], crs: CrsName, mayReport: (deviceId: string) => boolean = () => true): Promise<IngestReport> {
     const receivedAt = this.clock.now();
     const results: EventResult[] = new Array(values.length);
     const reject = (index: number, code: string, reason: string) => (results[index] = { index, status: 'rejected', code, reason });
@@ -117,6 +123,7 @@ export class FeedIngest {
     values.forEach((value, index) => {
       const parsed = parseEvent(value, index, crs, receivedAt.getTime());
       if ('code' in parsed) return reject(index, parsed.code, parsed.message);
+      if (!mayReport(parsed.deviceId)) return reject(index, 'forbidden_device', `This key may not send events of device ${parsed.deviceId}`);
       const key = `${parsed.deviceId}\u0000${parsed.eventId}`;
       if (seen.has(key)) return (results[index] = { index, status: 'duplicate' });
       seen.add(key);

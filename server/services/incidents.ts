@@ -35,7 +35,11 @@ export class IncidentService {
     private readonly geocoder: AddressGeocoder,
   ) {}
 
-  async report(input: ReportInput, actor: string): Promise<Incident> {
+  /**
+   * Files an incident in the live grid at its place. `mayFileIn` refuses a grid the caller may
+   * not file in (its scope), before anything is written.
+   */
+  async report(input: ReportInput, actor: string, mayFileIn: (gridCode: string) => void = () => {}): Promise<Incident> {
     const category = categoryOf(this.rules, input.category);
     if (!category) {
       throw unprocessable('unknown_category', `Unknown category "${input.category}"; known: ${this.rules.categories.map((c) => c.code).join(', ')}`);
@@ -50,6 +54,7 @@ export class IncidentService {
       });
     }
     const grid = snapshot.grids[found];
+    mayFileIn(grid.code);
     const now = this.clock.now();
     return createIncident(
       this.db,

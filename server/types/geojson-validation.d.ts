@@ -4,6 +4,8 @@ declare module 'geojson-validation' {
   const gjv: {
     isPolygon(value: unknown, trace: true): Trace;
     isMultiPolygon(value: unknown, trace: true): Trace;
+    isLineString(value: unknown, trace: true): Trace;
+    isMultiLineString(value: unknown, trace: true): Trace;
     isFeature(value: unknown, trace: true): Trace;
     isFeatureCollection(value: unknown, trace: true): Trace;
     valid(value: unknown): boolean;

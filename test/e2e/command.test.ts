@@ -37,7 +37,7 @@ describe.skipIf(!haveChromium)(title, () => {
   let seenId = 0;
 
   const post = async <T>(pathname: string, body: unknown): Promise<T> => {
-    const response = await fetch(`${service.url}${pathname}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await service.fetch(pathname, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
     const data = (await response.json()) as T;
     if (!response.ok) throw new Error(`${pathname}: ${response.status} ${JSON.stringify(data)}`);
     return data;

@@ -25,7 +25,7 @@ describe.skipIf(!haveChromium)(title, () => {
   const consoleErrors: string[] = [];
 
   const api = async <T>(pathname: string, init?: RequestInit): Promise<{ status: number; body: T }> => {
-    const response = await fetch(`${service.url}${pathname}`, init);
+    const response = await service.fetch(pathname, init);
     return { status: response.status, body: (await response.json()) as T };
   };
   const villageGrids = async () => (await api<{ features: GridJson[] }>(`/api/grids?region=${VILLAGE}`)).body.features;

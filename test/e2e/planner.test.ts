@@ -24,7 +24,7 @@ describe.skipIf(!haveChromium)(title, () => {
   const consoleErrors: string[] = [];
   let tileRequests = 0;
 
-  const api = async <T>(pathname: string, init?: RequestInit): Promise<T> => (await fetch(`${service.url}${pathname}`, init)).json() as Promise<T>;
+  const api = async <T>(pathname: string, init?: RequestInit): Promise<T> => (await service.fetch(pathname, init)).json() as Promise<T>;
   const grids = async () => (await api<{ features: GridJson[] }>('/api/grids')).features;
   const versions = async () => Object.fromEntries((await grids()).map((g) => [g.properties.code, g.properties.version]));
   const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
@@ -331,7 +331,7 @@ describe.skipIf(!haveChromium)(title, () => {
 
     // Meanwhile someone renames the grid.
     const current = await api<GridJson>(`/api/grids/${chosen.code}`);
-    const renamed = await fetch(`${service.url}/api/grids/${chosen.code}`, {
+    const renamed = await service.fetch(`/api/grids/${chosen.code}`, {
       method: 'PUT',
       headers: { 'Content-Type': 'application/json', 'If-Match': `"${current.properties.version}"`, 'X-Actor': encodeURIComponent('另一位规划员') },
       body: JSON.stringify({ type: 'Feature', reason: '更名', properties: { ...current.properties, name: `${current.properties.name}（更名）` }, geometry: current.geometry }),

@@ -18,7 +18,7 @@ describe.skipIf(!haveChromium)(title, () => {
   let page: Page;
   const consoleErrors: string[] = [];
 
-  const api = async <T>(pathname: string): Promise<T> => (await fetch(`${service.url}${pathname}`)).json() as Promise<T>;
+  const api = async <T>(pathname: string): Promise<T> => (await service.fetch(pathname)).json() as Promise<T>;
   const grids = async () => (await api<{ features: GridJson[] }>('/api/grids')).features;
   const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
   const areaOf = (g: GridJson) => turfArea(g.geometry);
@@ -181,7 +181,7 @@ describe.skipIf(!haveChromium)(title, () => {
     expect(kept.properties.version).toBe(a.properties.version + 1);
     expect(Math.abs(areaOf(kept) - (areaOf(a) + areaOf(b))) / (areaOf(a) + areaOf(b))).toBeLessThan(0.005);
     expect(after.some((g) => g.properties.code === b.properties.code)).toBe(false);
-    expect((await fetch(`${service.url}/api/grids/${b.properties.code}`)).status).toBe(410);
+    expect((await service.fetch(`/api/grids/${b.properties.code}`)).status).toBe(410);
     expect(await page.evaluate((code) => window.gridgov.grids.feature(code), b.properties.code)).toBeNull();
     expect(consoleErrors).toEqual([]);
   });

@@ -3,6 +3,7 @@
  * which also builds the web client when needed) on a fresh embedded data folder or a fresh server
  * database, and Debian's Chromium driven by playwright-core.
  */
+import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -20,6 +21,10 @@ export const SHOTS = path.join(process.cwd(), 'test-output', 'e2e');
 
 export interface Service {
   url: string;
+  /** The service's admin key (GRIDGOV_ADMIN_KEY, made up for this start). */
+  key: string;
+  /** fetch() of a path of the service, signed with `key`. */
+  fetch: (pathname: string, init?: RequestInit) => Promise<Response>;
   output: () => string;
   stop: () => Promise<void>;
 }
@@ -47,8 +52,9 @@ export async function startService(): Promise<Service> {
     env.GRIDGOV_DATA = path.join(dir, 'db');
   }
   const port = await freePort();
+  const key = process.env.GRIDGOV_ADMIN_KEY || `e2e-${randomBytes(24).toString('hex')}`;
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, DATABASE_URL: '', PORT: String(port), GRIDGOV_DEMO: '1', ...env },
+    env: { ...process.env, DATABASE_URL: '', PORT: String(port), GRIDGOV_DEMO: '1', GRIDGOV_ADMIN_KEY: key, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -81,7 +87,9 @@ export async function startService(): Promise<Service> {
     await stop();
     throw error;
   }
-  return { url: `http://127.0.0.1:${port}`, output: () => output, stop };
+  const url = `http://127.0.0.1:${port}`;
+  const signedFetch = (pathname: string, init: RequestInit = {}) => fetch(`${url}${pathname}`, { ...init, headers: { Authorization: `Bearer ${key}`, ...(init.headers as Record<string, string> | undefined) } });
+  return { url, key, fetch: signedFetch, output: () => output, stop };
 }
 
 /** Pixels of a PNG whose colour is within `tolerance` of `rgb` (each channel). */
@@ -162,7 +170,7 @@ declare global {
 export async function openPage(
   service: Service,
   consoleErrors: string[],
-  options: { extraArgs?: string[]; external?: (route: Route) => Promise<void> } = {},
+  options: { extraArgs?: string[]; external?: (route: Route) => Promise<void>; signedIn?: boolean } = {},
 ): Promise<{ browser: Browser; page: Page }> {
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...(options.extraArgs ?? [])] });
@@ -172,6 +180,8 @@ export async function openPage(
   });
   page.on('pageerror', (error) => consoleErrors.push(`pageerror: ${error.message}`));
   await page.route((url) => url.origin !== service.url, options.external ?? ((route) => route.abort()));
+  // Signed in as the client keeps a key (session storage), unless the test signs in itself.
+  if (options.signedIn !== false) await page.addInitScript((key) => sessionStorage.setItem('gridgov.key', key), service.key);
   return { browser, page };
 }
 

@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { useTestService } from '../support/context.js';
+import { signedAs, useTestService } from '../support/context.js';
 import { box, seedHalves, tableCounts, tree } from '../support/fixtures.js';
 import { createApp } from '../../server/app.js';
 import { defaultLimits } from '../../server/config.js';
@@ -244,7 +244,7 @@ describe('POST /api/geocode', () => {
 
 describe('a second service on the same database', () => {
   it('sees an import made through the first one', async () => {
-    const second = request(createApp(context.store, defaultLimits));
+    const second = signedAs(createApp(context.store, defaultLimits), context.adminKey);
     expect((await second.get('/api/geocode').query({ q: '珞喻路1号' })).body.candidates[0]?.matchedLevel).toBe('number');
     const imported = await context.api
       .post('/api/addresses/import')

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import sharp from 'sharp';
-import { useTestService } from '../support/context.js';
+import { signedAs, useTestService } from '../support/context.js';
 import { seedHalves, tree } from '../support/fixtures.js';
 import { createApp } from '../../server/app.js';
 import { defaultLimits } from '../../server/config.js';
@@ -31,7 +31,7 @@ async function counts() {
 
 beforeAll(async () => {
   await seedHalves(context);
-  api = request(createApp(context.store, defaultLimits, { clock }));
+  api = signedAs(createApp(context.store, defaultLimits, { clock }), context.adminKey);
   // A camera in the west grid looking east, into the east grid (most of its view).
   expect((await api.post('/api/devices').send({ id: CAMERA, kind: 'camera', name: '路口球机', lon: 114.3045, lat: 30.505, heading: 90, fov: 60, rangeM: 200 })).status).toBe(201);
   expect((await api.post('/api/devices').send({ id: 'smoke-7', kind: 'sensor', sensorType: 'smoke', name: '烟感7', lon: 114.301, lat: 30.501 })).status).toBe(201);

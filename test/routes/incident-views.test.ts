@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import request from 'supertest';
 import type { Express } from 'express';
-import { useTestService } from '../support/context.js';
+import { signedAs, useTestService } from '../support/context.js';
 import { box, gridFeature, seedTree, tree } from '../support/fixtures.js';
 import { createApp } from '../../server/app.js';
 import { defaultLimits } from '../../server/config.js';
@@ -73,7 +73,7 @@ beforeAll(async () => {
   const response = await context.api.post('/api/grids/import').send({ type: 'FeatureCollection', features: grids });
   expect(response.status, JSON.stringify(response.body).slice(0, 300)).toBe(201);
   app = createApp(context.store, defaultLimits, { clock });
-  api = request(app);
+  api = signedAs(app, context.adminKey);
   current = T0;
   for (const [lon, lat, category] of points) ids.push((await report(lon, lat, category)).id);
 });
@@ -386,7 +386,8 @@ describe('GET /api/events/stream', () => {
   let port: number;
   const streams: Stream[] = [];
   const open = async (path: string, headers?: Record<string, string>) => {
-    const stream = await Stream.open(port, path, headers);
+    // EventSource cannot set headers: the client sends its key as ?access_token=, as here.
+    const stream = await Stream.open(port, `${path}${path.includes('?') ? '&' : '?'}access_token=${context.adminKey}`, headers);
     streams.push(stream);
     return stream;
   };

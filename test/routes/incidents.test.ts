@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { useTestService } from '../support/context.js';
+import { signedAs, useTestService } from '../support/context.js';
 import { seedHalves, tree } from '../support/fixtures.js';
 import { createApp } from '../../server/app.js';
 import { defaultLimits } from '../../server/config.js';
@@ -34,7 +34,7 @@ async function report(body: Record<string, unknown>) {
 
 beforeAll(async () => {
   await seedHalves(context);
-  api = request(createApp(context.store, defaultLimits, { clock }));
+  api = signedAs(createApp(context.store, defaultLimits, { clock }), context.adminKey);
 });
 
 describe('POST /api/incidents', () => {

@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { useTestService } from '../support/context.js';
+import { keyFor, signedAs, useTestService } from '../support/context.js';
 import { box, gridFeature, seedTree, tree } from '../support/fixtures.js';
 import { createServerDatabase, serverUrl } from '../support/store.js';
 import { createApp } from '../../server/app.js';
@@ -151,7 +151,8 @@ describe('read-your-writes', () => {
     const database = await createServerDatabase();
     const [first, second] = [await openStore({ databaseUrl: database.url }), await openStore({ databaseUrl: database.url })];
     try {
-      const [a, b] = [request(createApp(first, defaultLimits)), request(createApp(second, defaultLimits))];
+      const admin = await keyFor(first, 'admin');
+      const [a, b] = [signedAs(createApp(first, defaultLimits), admin), signedAs(createApp(second, defaultLimits), admin)];
       const seeded = { ...context, api: a } as typeof context;
       await seedTree(seeded);
       const created = await a.post('/api/grids').send(gridFeature(A, '甲', box(114.3, 30.5, 114.302, 30.505)));

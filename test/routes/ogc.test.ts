@@ -11,7 +11,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { sql } from 'kysely';
-import { useTestService } from '../support/context.js';
+import { signedAs, useTestService } from '../support/context.js';
 import { box, gridFeature, seedTree, tree } from '../support/fixtures.js';
 import { createApp } from '../../server/app.js';
 import { defaultLimits } from '../../server/config.js';
@@ -40,7 +40,7 @@ let emptyIncidents: { extent: { spatial: { bbox: number[][] }; temporal?: unknow
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeAll(async () => {
-  api = request(createApp(context.store, defaultLimits, { clock }));
+  api = signedAs(createApp(context.store, defaultLimits, { clock }), context.adminKey);
   await seedTree(context);
   emptyIncidents = (await api.get('/ogc/collections/incidents')).body;
 
@@ -458,7 +458,8 @@ describe.skipIf(!gdalVersion)(`GDAL's OAPIF driver (${gdalVersion ?? 'not instal
 
   function ogrinfo(...args: string[]): Promise<string> {
     // No proxy for the local server; quiet GDAL's debug output.
-    const env = { ...process.env, NO_PROXY: '127.0.0.1', no_proxy: '127.0.0.1', CPL_DEBUG: 'OFF', GDAL_HTTP_TIMEOUT: '60' };
+    // GDAL sends the key as a header on every request it makes, links followed included (GDAL ≥ 3.6).
+    const env = { ...process.env, NO_PROXY: '127.0.0.1', no_proxy: '127.0.0.1', CPL_DEBUG: 'OFF', GDAL_HTTP_TIMEOUT: '60', GDAL_HTTP_HEADERS: `Authorization: Bearer ${context.adminKey}` };
     return new Promise((resolve, reject) => {
       execFile('ogrinfo', args, { env, timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
         if (error) reject(new Error(`ogrinfo ${args.join(' ')} failed: ${error.message}\n${stderr}`));

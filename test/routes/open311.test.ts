@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { useTestService } from '../support/context.js';
+import { keyFor, signedAs, useTestService } from '../support/context.js';
 import { seedHalves, tree } from '../support/fixtures.js';
 import { createApp } from '../../server/app.js';
 import { defaultLimits } from '../../server/config.js';
@@ -31,7 +31,7 @@ async function incidentCount(): Promise<number> {
 
 /** A form-encoded POST as GeoReport v2 clients send it; the new id. */
 async function file(fields: Record<string, string>): Promise<string> {
-  const response = await context.api.post('/open311/v2/requests.json').type('form').send({ api_key: 'k', ...fields });
+  const response = await open311.post('/open311/v2/requests.json').type('form').send({ api_key: integratorKey, ...fields });
   expect(response.status, JSON.stringify(response.body)).toBe(201);
   return response.body[0].service_request_id;
 }
@@ -57,10 +57,18 @@ function expectOpen311Error(response: request.Response, status: number, descript
   if (description) expect(response.body[0].description).toMatch(description);
 }
 
+let open311: ReturnType<typeof request>;
+let integratorKey: string;
+let viewerKey: string;
+
 beforeAll(async () => {
   // The same database, behind an app whose clock the date tests can move.
   context.app = createApp(context.store, defaultLimits, { clock });
-  context.api = request(context.app);
+  context.api = signedAs(context.app, context.adminKey);
+  // Open311 clients send their key as api_key, not as a header.
+  open311 = request(context.app);
+  integratorKey = await keyFor(context.store, 'integrator');
+  viewerKey = await keyFor(context.store, 'viewer');
   await seedHalves(context);
   const addresses = await context.api.post('/api/addresses/import').type('text/csv').send(`address,lon,lat\n"${ADDRESS}",114.307,30.503`);
   expect(addresses.status, JSON.stringify(addresses.body)).toBe(200);
@@ -121,10 +129,10 @@ describe('filing and following a request', () => {
 
   it('files a form-encoded request in the grid at its point, with the category deadline', async () => {
     const before = await incidentCount();
-    const response = await context.api
+    const response = await open311
       .post('/open311/v2/requests.json')
       .type('form')
-      .send({ api_key: 'k', service_code: 'sanitation', lat: '30.505', long: '114.302', description: '垃圾堆积', first_name: '张', last_name: '三' });
+      .send({ api_key: integratorKey, service_code: 'sanitation', lat: '30.505', long: '114.302', description: '垃圾堆积', first_name: '张', last_name: '三' });
     expect(response.status, JSON.stringify(response.body)).toBe(201);
     expect(response.body).toEqual([{ service_request_id: expect.stringMatching(/^\d+$/), service_notice: '', account_id: null }]);
     id = response.body[0].service_request_id;
@@ -156,7 +164,7 @@ describe('filing and following a request', () => {
     // The incident behind it: a hotline report by 张三, filed by the open311 actor.
     const incident = await context.api.get(`/api/incidents/${id}`);
     expect(incident.body).toMatchObject({ source: 'hotline', reporter: '张三', category: 'sanitation', gridCode: WEST, status: 'reported' });
-    expect(incident.body.transitions[0]).toMatchObject({ to: 'reported', actor: 'open311' });
+    expect(incident.body.transitions[0]).toMatchObject({ to: 'reported', actor: 'open311:test integrator' });
 
     const english = await context.api.get(`/open311/v2/requests/${id}.json?locale=en`);
     expect(english.body[0].service_name).toBe('Sanitation');
@@ -184,7 +192,7 @@ describe('filing and following a request', () => {
   });
 
   it('accepts JSON, places an address_string by geocoding it, and links media absolutely', async () => {
-    const json = await context.api.post('/open311/v2/requests.json').send({ api_key: 'k', service_code: 'hazard', lat: 30.507, long: 114.308 });
+    const json = await open311.post('/open311/v2/requests.json').send({ api_key: integratorKey, service_code: 'hazard', lat: 30.507, long: 114.308 });
     expect(json.status, JSON.stringify(json.body)).toBe(201);
     const [hazard] = (await context.api.get(`/open311/v2/requests/${json.body[0].service_request_id}.json`)).body;
     expect(hazard).toMatchObject({ service_code: 'hazard', agency_responsible: EAST, description: null });
@@ -270,42 +278,44 @@ describe('GET requests.json', () => {
 describe('bad requests', () => {
   it('answers bad input with 4xx in Open311 format and creates nothing', async () => {
     const before = await incidentCount();
-    const good = { api_key: 'k', service_code: 'sanitation', lat: '30.505', long: '114.302' };
+    const good = { api_key: integratorKey, service_code: 'sanitation', lat: '30.505', long: '114.302' };
     const { api_key: _key, ...noKey } = good;
     const { service_code: _code, ...noCode } = good;
     const cases: [string, Record<string, string>, number, RegExp][] = [
-      ['missing api_key', noKey, 400, /api_key/],
-      ['empty api_key', { ...good, api_key: '' }, 400, /api_key/],
+      ['missing api_key', noKey, 401, /API key/],
+      ['empty api_key', { ...good, api_key: '' }, 401, /API key/],
+      ['unknown api_key', { ...good, api_key: 'gg_not-a-key-anybody-made-0000000000' }, 401, /unknown or has been revoked/],
+      ['a viewer’s api_key', { ...good, api_key: viewerKey }, 403, /may not open311/],
       ['missing service_code', noCode, 400, /service_code/],
       ['unknown service_code', { ...good, service_code: 'potholes' }, 404, /potholes/],
       ['lat "abc"', { ...good, lat: 'abc' }, 400, /lat must be a decimal number/],
       ['long "0x1e"', { ...good, long: '0x1e' }, 400, /long must be a decimal number/],
       ['swapped lat/long', { ...good, lat: '114.302', long: '30.505' }, 400, /swapped/],
-      ['lat without long', { api_key: 'k', service_code: 'sanitation', lat: '30.505' }, 400, /together/],
-      ['no location', { api_key: 'k', service_code: 'sanitation', description: '无位置' }, 400, /location/],
+      ['lat without long', { api_key: integratorKey, service_code: 'sanitation', lat: '30.505' }, 400, /together/],
+      ['no location', { api_key: integratorKey, service_code: 'sanitation', description: '无位置' }, 400, /location/],
       ['outside every grid', { ...good, long: '114.315' }, 400, /No grid contains.*nearest grid/],
       ['outside China', { ...good, lat: '48.85', long: '2.35' }, 400, /outside China/],
       ['3000-char description', { ...good, description: '垃'.repeat(3000) }, 400, /description has 3000 characters/],
-      ['unknown address', { api_key: 'k', service_code: 'sanitation', address_string: '北京市朝阳区不存在路1号' }, 400, /not in the registry/],
+      ['unknown address', { api_key: integratorKey, service_code: 'sanitation', address_string: '北京市朝阳区不存在路1号' }, 400, /not in the registry/],
       ['long first_name', { ...good, first_name: '张'.repeat(51) }, 400, /first_name/],
     ];
     for (const [what, fields, status, description] of cases) {
-      const response = await context.api.post('/open311/v2/requests.json').type('form').send(fields);
+      const response = await open311.post('/open311/v2/requests.json').type('form').send(fields);
       expect([what, response.status], JSON.stringify(response.body)).toEqual([what, status]);
       expectOpen311Error(response, status, description);
     }
-    expectOpen311Error(await context.api.post('/open311/v2/requests.xml').type('form').send(good), 400, /JSON/);
-    expectOpen311Error(await context.api.post('/open311/v2/requests.json').send([good]), 400, /object/);
-    expectOpen311Error(await context.api.post('/open311/v2/requests.json').send({ ...good, lat: true }), 400, /lat must be/);
-    expectOpen311Error(await context.api.post('/open311/v2/requests.json').field('api_key', 'k').field('service_code', 'sanitation'), 415, /form-urlencoded/);
-    expectOpen311Error(await context.api.post('/open311/v2/requests.json').type('form').send('api_key=k&service_code=sanitation&service_code=fire&lat=30.505&long=114.302'), 400, /service_code must be given once/);
+    expectOpen311Error(await open311.post('/open311/v2/requests.xml').type('form').send(good), 400, /JSON/);
+    expectOpen311Error(await open311.post('/open311/v2/requests.json').set('Authorization', `Bearer ${integratorKey}`).send([good]), 400, /object/);
+    expectOpen311Error(await open311.post('/open311/v2/requests.json').send({ ...good, lat: true }), 400, /lat must be/);
+    expectOpen311Error(await open311.post('/open311/v2/requests.json').set('Authorization', `Bearer ${integratorKey}`).field('service_code', 'sanitation'), 415, /form-urlencoded/);
+    expectOpen311Error(await open311.post('/open311/v2/requests.json').type('form').send(`api_key=${integratorKey}&service_code=sanitation&service_code=fire&lat=30.505&long=114.302`), 400, /service_code must be given once/);
     expect(await incidentCount()).toBe(before);
   });
 });
 
 describe('Open311 errors from the body parser', () => {
   it('answers malformed JSON in Open311 error format', async () => {
-    const response = await context.api.post('/open311/v2/requests.json').type('json').send('{"api_key": ');
+    const response = await open311.post('/open311/v2/requests.json').type('json').send('{"api_key": ');
     expect(response.status).toBe(400);
     expect(response.body).toEqual([{ code: 400, description: expect.stringMatching(/JSON/) }]);
   });

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { VectorTile, type VectorTileLayer } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
-import { useTestService } from '../support/context.js';
+import { signedAs, useTestService } from '../support/context.js';
 import { box, gridFeature, seedTree, tree } from '../support/fixtures.js';
 import { createApp } from '../../server/app.js';
 import { defaultLimits } from '../../server/config.js';
@@ -81,7 +81,7 @@ beforeAll(async () => {
   await seedTree(context);
   const imported = await context.api.post('/api/grids/import').send({ type: 'FeatureCollection', features: lattice() });
   expect(imported.status, JSON.stringify(imported.body)).toBe(201);
-  clocked = request(createApp(context.store, defaultLimits, { clock }));
+  clocked = signedAs(createApp(context.store, defaultLimits, { clock }), context.adminKey);
 });
 
 describe('grid tiles', () => {
@@ -163,7 +163,7 @@ describe('grid tiles', () => {
     const raw = (headers: Record<string, string>) =>
       new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
         http
-          .get({ host: '127.0.0.1', port, path: path_('grids', Z12), headers }, (res) => {
+          .get({ host: '127.0.0.1', port, path: path_('grids', Z12), headers: { Authorization: `Bearer ${context.adminKey}`, ...headers } }, (res) => {
             const chunks: Buffer[] = [];
             res.on('data', (c: Buffer) => chunks.push(c));
             res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));

@@ -14,7 +14,7 @@ import request from 'supertest';
 import { sql } from 'kysely';
 import type { Position } from 'geojson';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useTestService, type TestContext } from '../support/context.js';
+import { signedAs, useTestService, type TestContext } from '../support/context.js';
 import { box, gridFeature, seedTree, tableCounts, tree } from '../support/fixtures.js';
 import { freshDatabases } from '../support/store.js';
 import { createApp } from '../../server/app.js';
@@ -429,10 +429,10 @@ describe('bad uploads are 4xx, never 500', () => {
   });
 
   it('answers 413 for a file over the body limit and a batch over the batch limits', async () => {
-    const small = request(createApp(context.store, { ...defaultLimits, bodyBytes: 1000 }));
+    const small = signedAs(createApp(context.store, { ...defaultLimits, bodyBytes: 1000 }), context.adminKey);
     const big = await upload(small, Buffer.alloc(5000, 'a'), 'a.csv', { kind: 'grids' });
     expect([big.status, big.body.error.code]).toEqual([413, 'payload_too_large']);
-    const few = request(createApp(context.store, { ...defaultLimits, batchFeatures: 1 }));
+    const few = signedAs(createApp(context.store, { ...defaultLimits, batchFeatures: 1 }), context.adminKey);
     const two = 'name,kind,wkt\na,urban,"POLYGON ((114.3 30.5, 114.301 30.5, 114.301 30.501, 114.3 30.5))"\nb,urban,"POLYGON ((114.3 30.5, 114.301 30.5, 114.301 30.501, 114.3 30.5))"\n';
     const batch = await upload(few, Buffer.from(two), 'a.csv', { kind: 'grids', region: tree.villageA.code });
     expect([batch.status, batch.body.error.code]).toEqual([413, 'batch_too_large']);

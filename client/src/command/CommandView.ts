@@ -199,7 +199,7 @@ export class CommandView {
   // ── live feed ────────────────────────────────────────────────────────────
 
   private connect(): void {
-    const source = new EventSource('/api/events/stream');
+    const source = new EventSource(this.ctx.api.url('/api/events/stream'));
     this.source = source;
     source.addEventListener('open', () => {
       this.live = true;
@@ -339,7 +339,7 @@ export class CommandView {
                   'li',
                   { className: 'incident-camera', 'data-camera': camera.id },
                   camera.latestSnapshot
-                    ? el('a', { href: camera.latestSnapshot.url, target: '_blank', rel: 'noopener' }, el('img', { className: 'snapshot', src: camera.latestSnapshot.thumbUrl, alt: camera.name ?? camera.id }))
+                    ? el('a', { href: this.ctx.api.url(camera.latestSnapshot.url), target: '_blank', rel: 'noopener' }, el('img', { className: 'snapshot', src: this.ctx.api.url(camera.latestSnapshot.thumbUrl), alt: camera.name ?? camera.id }))
                     : el('div', { className: 'snapshot none', text: t('incident.snapshot.none') }),
                   el(
                     'div',

@@ -2,6 +2,10 @@
  * Auto-division (自动划分): pick a village and the household range, run a division job on the
  * server with its progress, see the proposal over today's (faded) grids with its metrics and
  * flags, then apply it (the village's grids are replaced) or discard it.
+ *
+ * "Follow roads and rivers" (on by default) lets the server use the village's stored lines as
+ * barriers; off, an empty barriers collection is sent. The village's special grids are kept
+ * either way: the proposal shows them as fixed and the apply leaves them live.
  */
 import type OlMap from 'ol/Map';
 import { ApiError, type Api, type DivisionJob } from '../api';
@@ -38,6 +42,7 @@ export class DivisionPanel {
   village = '';
   min = 300;
   max = 500;
+  followLines = true;
   /** The current job (running, or done with its proposal shown). */
   job: DivisionJob | null = null;
   private busy: 'run' | 'apply' | null = null;
@@ -82,8 +87,13 @@ export class DivisionPanel {
     this.busy = 'run';
     this.render();
     try {
-      const { id } = await this.ctx.api.startDivision({ regionCode: this.village, minHouseholds: this.min, maxHouseholds: this.max });
-      this.job = { id, status: 'queued', progress: 0, stage: null, regionCode: this.village, appliedAt: null };
+      const { id, inputs } = await this.ctx.api.startDivision({
+        regionCode: this.village,
+        minHouseholds: this.min,
+        maxHouseholds: this.max,
+        ...(this.followLines ? {} : { barriers: { type: 'FeatureCollection', features: [] } }),
+      });
+      this.job = { id, status: 'queued', progress: 0, stage: null, regionCode: this.village, appliedAt: null, inputs };
       this.render();
       this.poll();
     } catch (error) {
@@ -229,6 +239,21 @@ export class DivisionPanel {
       ),
       this.min > this.max ? el('p', { className: 'division-warning', text: t('division.rangeInvalid') }) : null,
       el(
+        'label',
+        { className: 'division-check', title: t('division.followLinesHint') },
+        el('input', {
+          type: 'checkbox',
+          'data-control': 'division-follow-lines',
+          checked: this.followLines,
+          disabled: running,
+          onchange: (e) => {
+            this.followLines = (e.target as HTMLInputElement).checked;
+            this.render();
+          },
+        }),
+        el('span', { text: t('division.followLines') }),
+      ),
+      el(
         'div',
         { className: 'command-buttons' },
         el('button', {
@@ -244,6 +269,29 @@ export class DivisionPanel {
     );
     root.append(controls);
     if (this.job?.status === 'done' && this.job.proposal && this.job.metrics) root.append(this.result(this.job));
+  }
+
+  /** Which lines the division followed, and which special grids it kept. */
+  private inputsNote(job: DivisionJob): HTMLElement | null {
+    const inputs = job.inputs;
+    if (!inputs) return null;
+    const { source, features } = inputs.barriers;
+    const lines =
+      source === 'stored'
+        ? features > 0
+          ? t('division.linesUsed', { count: features })
+          : t('division.linesNone')
+        : features > 0
+          ? t('division.linesRequest', { count: features })
+          : t('division.linesOff');
+    return el(
+      'div',
+      { className: 'division-inputs', 'data-role': 'division-inputs', 'data-lines': source === 'stored' ? String(features) : '0' },
+      el('p', { className: source === 'stored' && features > 0 ? 'division-lines used' : 'division-lines', text: lines }),
+      inputs.keptSpecials.length > 0
+        ? el('p', { 'data-role': 'division-kept', text: t('division.kept', { names: inputs.keptSpecials.map((k) => `${k.name}（${k.code}）`).join('、') }) })
+        : null,
+    );
   }
 
   private progress(job: DivisionJob): HTMLElement {
@@ -275,10 +323,13 @@ export class DivisionPanel {
       [t('division.m.runtime'), `${formatNumber(metrics.runtimeMs)} ms`],
     ];
     const flags = grids.flatMap((g) => g.properties.flags.map((f) => ({ number: g.properties.number, ...f })));
+    const gridLabel = (p: (typeof grids)[number]['properties']) =>
+      p.kind === 'special' ? `${p.name ?? p.specialType ?? p.number}${p.code ? `（${t('division.fixed')}）` : ''}` : `#${Number(p.number)}`;
     const applying = this.busy === 'apply';
     return el(
       'section',
       { className: 'panel grow division-result', 'data-role': 'division-result' },
+      this.inputsNote(job),
       el('h3', { text: t('division.summary') }),
       el('table', { className: 'division-table', 'data-role': 'division-metrics' }, ...rows.map(([k, v]) => el('tr', {}, el('th', { text: k }), el('td', { text: v })))),
       el('h3', { text: t('division.perGrid') }),
@@ -292,7 +343,7 @@ export class DivisionPanel {
           return el(
             'tr',
             { className: p.flags.length > 0 ? 'flagged' : '' },
-            el('td', { text: p.kind === 'special' ? (p.name ?? p.specialType ?? p.number) : `#${Number(p.number)}` }),
+            el('td', { text: gridLabel(p) }),
             el('td', { text: formatNumber(p.households) }),
             el('td', { text: formatNumber(p.buildings) }),
             el('td', { text: m ? formatNumber(m.polsbyPopper, 2) : '—' }),

@@ -1,6 +1,7 @@
 /**
  * An auto-division proposal on the map: its grids as dashed outlines over today's (faded)
  * grids, coloured by whether their households are in range, labelled with number and households.
+ * A special grid the division keeps as it is (properties.code) is drawn solid and marked kept.
  */
 import Feature from 'ol/Feature';
 import MultiPolygon from 'ol/geom/MultiPolygon';
@@ -9,18 +10,12 @@ import VectorLayer from 'ol/layer/Vector';
 import VectorSource from 'ol/source/Vector';
 import { Fill, Stroke, Style, Text } from 'ol/style';
 import type { FeatureLike } from 'ol/Feature';
-import type { Polygonal } from '../api';
+import type { DivisionJob, Polygonal } from '../api';
 import type { MapCrs } from '../map/crs';
+import { t } from '../i18n';
 
-export interface ProposalGridProperties {
-  number: string;
-  kind: 'basic' | 'special';
-  specialType: string | null;
-  name: string | null;
-  households: number;
-  buildings: number;
-  flags: { code: string; message: string }[];
-}
+/** A proposed grid's properties (GET /api/divisions/:id). */
+export type ProposalGridProperties = NonNullable<DivisionJob['proposal']>['features'][number]['properties'];
 
 export interface ProposalGrid {
   type: 'Feature';
@@ -58,11 +53,14 @@ export class ProposalLayer {
   private style(feature: FeatureLike): Style {
     const p = feature.get('proposal') as ProposalGridProperties;
     const colour = p.kind === 'special' ? COLOURS.special : p.flags.length > 0 ? COLOURS.flagged : COLOURS.ok;
+    const kept = Boolean(p.code);
     return new Style({
-      stroke: new Stroke({ color: colour, width: 2.5, lineDash: [10, 6] }),
-      fill: new Fill({ color: p.flags.length > 0 ? 'rgba(201, 42, 42, 0.10)' : 'rgba(134, 46, 156, 0.08)' }),
+      stroke: new Stroke({ color: colour, width: kept ? 3 : 2.5, lineDash: kept ? undefined : [10, 6] }),
+      fill: new Fill({ color: kept ? 'rgba(232, 89, 12, 0.12)' : p.flags.length > 0 ? 'rgba(201, 42, 42, 0.10)' : 'rgba(134, 46, 156, 0.08)' }),
       text: new Text({
-        text: `${p.kind === 'special' ? (p.name ?? p.specialType ?? '') : `#${Number(p.number)}`}\n${p.households}`,
+        text: kept
+          ? `${p.name ?? p.specialType ?? ''}\n${t('division.fixed')}`
+          : `${p.kind === 'special' ? (p.name ?? p.specialType ?? '') : `#${Number(p.number)}`}\n${p.households}`,
         font: '600 13px system-ui, sans-serif',
         fill: new Fill({ color: colour }),
         stroke: new Stroke({ color: '#fff', width: 3 }),

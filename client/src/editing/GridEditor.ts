@@ -1,7 +1,8 @@
 /**
  * Boundary editing of the grids: modify the selected grid (with the vertices it shares with its
- * neighbours, when "shared vertices" is on), snap to neighbours and village boundaries, draw
- * new grids, undo/redo; knows which grids changed since they were loaded.
+ * neighbours, when "shared vertices" is on), snap to neighbours, village boundaries and the
+ * roads and rivers grids should follow, draw new grids, undo/redo; knows which grids changed
+ * since they were loaded.
  *
  * Shared vertices: OpenLayers' Modify moves every vertex that is *exactly* at the dragged
  * vertex's coordinate among the features it works on (and splits coincident segments alike when
@@ -26,6 +27,7 @@ import type MapBrowserEvent from 'ol/MapBrowserEvent';
 import type { GridLayer, GridFeatureOL } from '../layers/GridLayer';
 import { gridOf } from '../layers/GridLayer';
 import type { RegionLayer } from '../layers/RegionLayer';
+import type VectorSource from 'ol/source/Vector';
 import type { MapCrs } from '../map/crs';
 import type { GridProperties, Polygonal } from '../api';
 import { mergePolygons, splitPolygon } from './checks';
@@ -103,6 +105,8 @@ export class GridEditor {
     private readonly grids: GridLayer,
     private readonly regions: RegionLayer,
     private readonly crs: MapCrs,
+    /** Roads and rivers (ReferenceLineLayer's source): snapped to, vertex and edge, like neighbours. */
+    lines?: VectorSource,
   ) {
     const vertexStyle = new Style({
       image: new CircleStyle({ radius: 6, fill: new Fill({ color: '#ffffff' }), stroke: new Stroke({ color: '#d9480f', width: 2.5 }) }),
@@ -173,7 +177,10 @@ export class GridEditor {
       const line = (event.feature.getGeometry() as LineString).getCoordinates();
       setTimeout(() => this.onSplitLine(line));
     });
+    // The last Snap added sees the pointer first and the first has the last word: a grid or village
+    // vertex or edge within reach wins over a road, so shared borders stay shared.
     this.snaps = [new Snap({ source: this.grids.source, pixelTolerance: 8 }), new Snap({ source: this.regions.source, pixelTolerance: 8 })];
+    if (lines) this.snaps.push(new Snap({ source: lines, pixelTolerance: 8 }));
     this.modify.setActive(false);
     this.draw.setActive(false);
     this.splitLine.setActive(false);

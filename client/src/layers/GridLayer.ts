@@ -1,7 +1,7 @@
 /**
- * The grids: one OpenLayers feature per grid (id = grid code), filled by kind or by fullness
- * against 300–500 households, outlined by state (selected, edited), labelled with name and
- * code (decluttered: labels that collide or do not fit their grid are left out).
+ * The grids held as GeoJSON: one OpenLayers feature per grid (id = grid code), editable, drawn as
+ * gridStyle.ts says (by kind or fullness, outlined by state, labelled), with the selection above.
+ * With many grids in the service these are only the villages opened; GridTiles draws the rest.
  */
 import Feature from 'ol/Feature';
 import MultiPolygon from 'ol/geom/MultiPolygon';
@@ -9,12 +9,13 @@ import MultiPoint from 'ol/geom/MultiPoint';
 import Polygon from 'ol/geom/Polygon';
 import VectorLayer from 'ol/layer/Vector';
 import VectorSource from 'ol/source/Vector';
-import { Fill, Stroke, Style, Text, RegularShape } from 'ol/style';
+import { Fill, Stroke, Style, RegularShape } from 'ol/style';
 import type { FeatureLike } from 'ol/Feature';
 import type { FeatureCollection } from 'geojson';
 import type { GridProperties, Polygonal } from '../api';
 import type { MapCrs } from '../map/crs';
-import { EDITED_COLOUR, SELECTED_COLOUR, gridColour, rgba, type ColourMode } from '../model';
+import { SELECTED_COLOUR, rgba, type ColourMode } from '../model';
+import { gridStyles } from './gridStyle';
 
 export type GridFeatureOL = Feature<Polygon | MultiPolygon>;
 
@@ -123,44 +124,12 @@ export class GridLayer {
   }
 
   private style(feature: FeatureLike, resolution: number): Style[] {
-    const grid = gridOf(feature);
-    const selected = feature.getId() === this.selected;
-    const edited = feature.get('dirty') === true || feature.get('isNew') === true;
-    const colour = gridColour(grid, this.colourMode);
-    const styles: Style[] = [
-      new Style({
-        fill: new Fill({ color: rgba(colour, selected ? 0.5 : 0.32) }),
-        stroke: new Stroke({ color: rgba(colour, 0.95), width: 1.5 }),
-        zIndex: selected ? 2 : edited ? 1 : 0,
-      }),
-    ];
-    if (edited) {
-      styles.push(new Style({ stroke: new Stroke({ color: rgba(EDITED_COLOUR, 1), width: 2.5, lineDash: [8, 5] }), zIndex: 3 }));
-    }
-    // Labels: name and code, decluttered (a label that collides with another is left out).
-    // Zoomed out, the name drops its village's part (东街示范社区一第1网格 → 第1网格).
-    if (resolution < 6) {
-      const name = resolution > 1.2 && this.regionName ? shorten(grid.name, this.regionName(grid.regionCode)) : grid.name;
-      const code = grid.code.startsWith('new') ? '' : grid.code;
-      const label = [name, code].filter(Boolean).join('\n');
-      styles.push(
-        new Style({
-          text: new Text({
-            text: label,
-            font: `${selected ? '600 ' : ''}12px "Microsoft YaHei","PingFang SC","Noto Sans CJK SC","WenQuanYi Micro Hei",system-ui,sans-serif`,
-            fill: new Fill({ color: '#1b2631' }),
-            stroke: new Stroke({ color: 'rgba(255,255,255,0.92)', width: 3 }),
-            overflow: true,
-            padding: [2, 4, 2, 4],
-          }),
-          zIndex: selected ? 10 : 6,
-        }),
-      );
-    }
-    return styles;
+    return gridStyles(gridOf(feature), {
+      selected: feature.getId() === this.selected,
+      edited: feature.get('dirty') === true || feature.get('isNew') === true,
+      mode: this.colourMode,
+      resolution,
+      regionName: this.regionName,
+    });
   }
-}
-
-function shorten(name: string, village: string | undefined): string {
-  return village && name.startsWith(village) && name.length > village.length ? name.slice(village.length) : name;
 }

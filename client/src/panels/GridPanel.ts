@@ -2,11 +2,18 @@
  * The selected grid: properties (with fullness against 300–500 households), households (the
  * standard addresses registered in it), history (every version, newest first) and cameras (the
  * share of the grid they see). A drawn grid, not yet saved, gets a form for its properties.
+ *
+ * A stored grid's attributes are edited in place (编辑属性) and saved on their own, at once: PUT
+ * with If-Match and the grid's stored boundary. Someone else's save in between (412) shows what
+ * the server has now, to reload it or to send mine over it. A grid with unsaved boundary edits
+ * must be saved or discarded first, so that the two saves never race for one version.
  */
 import { el, clear } from './dom';
 import { formatArea, formatDate, formatNumber, onLangChange, t, type Key } from '../i18n';
-import type { Api, CamerasAnswer, GridKind, GridProperties, GridVersionFeature } from '../api';
+import { ApiError, type Api, type CamerasAnswer, type GridFeature, type GridProperties, type GridVersionFeature, type Polygonal } from '../api';
 import { FULLNESS_COLOURS, fullness, rgba } from '../model';
+import { AttributeFields, attributeDiffs, sameAttributes } from './AttributeFields';
+import { attributesOf } from '../editing/Saver';
 
 export type GridTab = 'properties' | 'households' | 'history' | 'cameras';
 
@@ -26,14 +33,29 @@ export interface GridPanelHooks {
   newGridChanged(code: string, properties: GridProperties): void;
   showCameras(answer: CamerasAnswer | null): void;
   showAsOf(iso: string): void;
+  /** A stored grid's boundary as loaded (WGS84), sent with an attribute save. */
+  storedGeometry(code: string): Polygonal | null;
+  /** The server's state of a grid replaces the one shown (attributes saved, or theirs reloaded). */
+  gridReplaced(grid: GridFeature): void;
 }
 
-const SPECIAL_TYPES = ['school', 'hospital', 'market', 'park', 'scenic', 'industrial', 'other'];
+/** An attribute edit of a stored grid: the version it started from, the fields, and how its save went. */
+interface AttributeEdit {
+  code: string;
+  base: GridProperties;
+  fields: AttributeFields;
+  state: { kind: 'saving' } | { kind: 'error'; message: string } | { kind: 'stale'; current: GridFeature } | { kind: 'note'; message: string } | null;
+}
 
 export class GridPanel {
   private code: string | null = null;
   private tab: GridTab = 'properties';
   private readonly cache = new Map<string, Promise<unknown>>();
+  private edit: AttributeEdit | null = null;
+  /** What the last attribute save said (shown under the properties until another grid is edited). */
+  private lastNote: { code: string; message: string } | null = null;
+  /** The drawn grid's fields, kept across re-renders. */
+  private drawn: { code: string; fields: AttributeFields } | null = null;
 
   constructor(
     private readonly root: HTMLElement,
@@ -46,6 +68,7 @@ export class GridPanel {
 
   show(code: string | null): void {
     if (code !== this.code && this.tab === 'cameras') this.hooks.showCameras(null);
+    if (code !== this.edit?.code) this.edit = null;
     this.code = code;
     this.render();
   }
@@ -67,6 +90,13 @@ export class GridPanel {
   }
 
   render(): void {
+    // A field being typed in survives the re-render (its element is re-attached, then refocused).
+    const focused = this.root.contains(document.activeElement) ? (document.activeElement as HTMLElement) : null;
+    this.renderPanel();
+    if (focused && focused !== document.activeElement && this.root.contains(focused)) focused.focus();
+  }
+
+  private renderPanel(): void {
     clear(this.root);
     const subject = this.code ? this.hooks.subject(this.code) : null;
     if (!this.code || !subject) {
@@ -113,7 +143,7 @@ export class GridPanel {
     this.root.append(body);
     switch (this.tab) {
       case 'properties':
-        body.append(this.propertiesTable(subject));
+        body.append(this.edit?.code === p.code ? this.attributeForm(this.edit) : this.propertiesView(subject));
         break;
       case 'households':
         this.fill(body, () => this.households(p.code));
@@ -220,64 +250,131 @@ export class GridPanel {
     );
   }
 
+  /** The properties, with the button that opens them for editing (not for the past, nor during a boundary edit). */
+  private propertiesView(subject: GridPanelSubject): HTMLElement {
+    const note = this.edit === null && this.lastNote?.code === subject.properties.code ? this.lastNote.message : null;
+    const blocked = subject.dirty ? t('attr.dirty') : null;
+    return el(
+      'div',
+      {},
+      this.propertiesTable(subject),
+      subject.asOf
+        ? null
+        : el(
+            'div',
+            { className: 'attr-actions' },
+            el('button', { type: 'button', className: 'button small', 'data-action': 'edit-attributes', disabled: Boolean(blocked), text: t('attr.edit'), onclick: () => this.startEdit(subject.properties) }),
+          ),
+      blocked ? el('div', { className: 'muted', 'data-role': 'attr-blocked', text: blocked }) : null,
+      note ? el('div', { className: 'attr-note', 'data-role': 'attr-note', text: note }) : null,
+    );
+  }
+
+  private startEdit(properties: GridProperties): void {
+    this.lastNote = null;
+    this.edit = { code: properties.code, base: properties, fields: new AttributeFields(properties, { storedKind: properties.kind }), state: null };
+    this.render();
+  }
+
+  private attributeForm(edit: AttributeEdit): HTMLElement {
+    const saving = edit.state?.kind === 'saving';
+    return el(
+      'form',
+      { className: 'attribute-form', 'data-role': 'attribute-form', onsubmit: (e) => (e.preventDefault(), void this.saveAttributes()) },
+      edit.fields.element,
+      this.editState(edit),
+      el(
+        'div',
+        { className: 'attr-actions' },
+        el('button', { type: 'submit', className: 'button small primary', 'data-action': 'save-attributes', disabled: saving, text: saving ? t('attr.saving') : t('attr.save') }),
+        el('button', { type: 'button', className: 'button small', 'data-action': 'cancel-attributes', disabled: saving, text: t('attr.cancel'), onclick: () => ((this.edit = null), this.render()) }),
+      ),
+    );
+  }
+
+  /** How the last save went: the server's refusal, or (412) what the server has now with reload / retry. */
+  private editState(edit: AttributeEdit): HTMLElement | null {
+    const state = edit.state;
+    if (!state || state.kind === 'saving') return null;
+    if (state.kind === 'error' || state.kind === 'note') {
+      return el('div', { className: state.kind === 'error' ? 'error-text' : 'muted', 'data-role': 'attr-error', text: state.message });
+    }
+    const theirs = state.current.properties;
+    const diffs = attributeDiffs(edit.fields.values, theirs);
+    return el(
+      'div',
+      { className: 'attr-stale', 'data-role': 'stale' },
+      el('b', { text: t('save.stale.title') }),
+      el('p', { text: t('save.stale.body', { code: edit.code, mine: edit.base.version, theirs: theirs.version }) }),
+      el('p', { className: 'muted', text: t('save.stale.by', { actor: theirs.updatedBy ?? '—', at: formatDate(theirs.validFrom), reason: '' }) }),
+      diffs.length ? el('div', {}, el('span', { text: t('save.stale.changes') }), el('ul', {}, ...diffs.map((d) => el('li', { text: d })))) : null,
+      el(
+        'div',
+        { className: 'attr-actions' },
+        el('button', { type: 'button', className: 'button small', 'data-action': 'attr-reload', text: t('save.stale.reload'), onclick: () => this.replaced(state.current, null) }),
+        el('button', { type: 'button', className: 'button small primary', 'data-action': 'attr-retry', text: t('save.stale.retry'), onclick: () => ((edit.base = theirs), void this.saveAttributes()) }),
+      ),
+    );
+  }
+
+  /** Checks the fields (problems stay inline, nothing is sent), then PUT with If-Match. */
+  private async saveAttributes(): Promise<void> {
+    const edit = this.edit;
+    if (!edit || edit.state?.kind === 'saving' || !edit.fields.check()) return;
+    const values = { ...edit.fields.values, name: edit.fields.values.name.trim() };
+    if (sameAttributes(values, edit.base)) {
+      edit.state = { kind: 'note', message: t('attr.unchanged') };
+      this.render();
+      return;
+    }
+    const geometry = this.hooks.storedGeometry(edit.code);
+    if (!geometry) return;
+    edit.state = { kind: 'saving' };
+    this.render();
+    try {
+      const grid = await this.api.updateGrid(edit.code, edit.base.version, { type: 'Feature', properties: attributesOf({ ...edit.base, ...values }, false), geometry });
+      this.replaced(grid, t('attr.saved', { version: grid.properties.version }));
+    } catch (error) {
+      if (this.edit !== edit) return;
+      const current = error instanceof ApiError && error.status === 412 ? await this.api.grid(edit.code).catch(() => null) : null;
+      edit.state = current
+        ? { kind: 'stale', current }
+        : { kind: 'error', message: t('attr.refused', { message: error instanceof ApiError ? `${error.code}: ${error.message}` : String(error) }) };
+      this.render();
+    }
+  }
+
+  private replaced(grid: GridFeature, note: string | null): void {
+    this.edit = null;
+    this.lastNote = note ? { code: grid.properties.code, message: note } : null;
+    this.invalidate(grid.properties.code);
+    this.hooks.gridReplaced(grid);
+    this.render();
+  }
+
+  /** A drawn grid's village and attributes: they go into the pending save. */
   private newGridForm(subject: GridPanelSubject): HTMLElement {
     const p = { ...subject.properties };
-    const changed = () => this.hooks.newGridChanged(p.code, { ...p });
+    if (this.drawn?.code !== p.code) {
+      this.drawn = { code: p.code, fields: new AttributeFields(p, { changed: (values) => this.hooks.newGridChanged(p.code, { ...this.hooks.subject(p.code)!.properties, ...values }) }) };
+    }
     const villages = this.hooks.villages();
-    const field = (key: Key, input: HTMLElement) => el('label', { className: 'field' }, el('span', { text: t(key) }), input);
-    const numberInput = (value: number | null, set: (v: number | null) => void, name: string) =>
-      el('input', {
-        type: 'number',
-        min: '0',
-        step: '1',
-        name,
-        value: value === null ? '' : String(value),
-        oninput: (e) => {
-          const raw = (e.target as HTMLInputElement).value;
-          set(raw === '' ? null : Math.max(0, Math.round(Number(raw))));
-          changed();
-        },
-      });
-    const special = el(
-      'select',
-      { name: 'specialType', onchange: (e) => ((p.specialType = (e.target as HTMLSelectElement).value), changed()) },
-      ...SPECIAL_TYPES.map((s) => el('option', { value: s, selected: p.specialType === s, text: t(`special.${s}` as Key) })),
-    );
-    const specialField = field('grid.specialType', special);
-    specialField.hidden = p.kind !== 'special';
     return el(
       'form',
       { className: 'new-grid', onsubmit: (e) => e.preventDefault() },
       el('h3', { text: t('new.title') }),
-      field(
-        'new.region',
+      el(
+        'label',
+        { className: 'field' },
+        el('span', { text: t('new.region') }),
         el(
           'select',
-          { name: 'regionCode', onchange: (e) => ((p.regionCode = (e.target as HTMLSelectElement).value), changed()) },
+          { name: 'regionCode', onchange: (e) => this.hooks.newGridChanged(p.code, { ...this.hooks.subject(p.code)!.properties, regionCode: (e.target as HTMLSelectElement).value }) },
           el('option', { value: '', selected: !p.regionCode, text: t('new.regionUnknown') }),
           ...villages.map((v) => el('option', { value: v.code, selected: p.regionCode === v.code, text: `${v.name}（${v.code}）` })),
         ),
       ),
-      field('new.name', el('input', { type: 'text', name: 'name', value: p.name, oninput: (e) => ((p.name = (e.target as HTMLInputElement).value), changed()) })),
-      field(
-        'new.kind',
-        el(
-          'select',
-          {
-            name: 'kind',
-            onchange: (e) => {
-              p.kind = (e.target as HTMLSelectElement).value as GridKind;
-              p.specialType = p.kind === 'special' ? p.specialType ?? 'other' : null;
-              specialField.hidden = p.kind !== 'special';
-              changed();
-            },
-          },
-          ...(['urban', 'rural', 'special'] as GridKind[]).map((k) => el('option', { value: k, selected: p.kind === k, text: t(`kind.${k}` as Key) })),
-        ),
-      ),
-      specialField,
-      field('new.households', numberInput(p.households, (v) => (p.households = v), 'households')),
-      field('new.population', numberInput(p.population, (v) => (p.population = v), 'population')),
+      this.drawn.fields.element,
       el('div', { className: 'muted', text: `${t('grid.area')}：${formatArea(subject.areaM2)}` }),
     );
   }

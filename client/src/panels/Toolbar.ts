@@ -16,6 +16,8 @@ export interface ToolbarState {
   colour: ColourMode;
   readOnly: boolean;
   view: AppView;
+  /** The views the signed-in key may use. */
+  views: AppView[];
 }
 
 export interface ToolbarActions {
@@ -71,7 +73,8 @@ export class Toolbar {
     );
     const viewButton = (view: AppView, key: Key) =>
       el('button', { type: 'button', className: `tool view-tool${s.view === view ? ' active' : ''}`, 'data-view': view, title: t('view.title'), onclick: () => this.actions.setView(view) }, el('span', { text: t(key) }));
-    this.root.append(el('div', { className: 'tool-group view-switch', 'data-role': 'view-switch' }, viewButton('plan', 'view.plan'), viewButton('divide', 'view.divide'), viewButton('command', 'view.command')));
+    const views: [AppView, Key][] = [['plan', 'view.plan'], ['divide', 'view.divide'], ['command', 'view.command']];
+    this.root.append(el('div', { className: 'tool-group view-switch', 'data-role': 'view-switch' }, ...views.filter(([view]) => s.views.includes(view)).map(([view, key]) => viewButton(view, key))));
     if (s.view !== 'plan') {
       this.root.append(el('div', { className: 'tool-group' }, el('button', { type: 'button', className: 'tool', 'data-tool': 'fit', title: t('tool.fit'), onclick: () => this.actions.fitAll() }, el('span', { className: 'tool-icon', text: '⤢' }))));
       return;

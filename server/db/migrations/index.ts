@@ -9,6 +9,8 @@ import * as buildings from './003_buildings.js';
 import * as gridEpoch from './004_grid_epoch.js';
 import * as addresses from './005_addresses.js';
 import * as devicesIncidents from './006_devices_incidents.js';
+import * as access from './007_access.js';
+import * as referenceLines from './008_reference_lines.js';
 
 const migrations: Record<string, Migration> = {
   '001_initial': initial,
@@ -17,6 +19,8 @@ const migrations: Record<string, Migration> = {
   '004_grid_epoch': gridEpoch,
   '005_addresses': addresses,
   '006_devices_incidents': devicesIncidents,
+  '007_access': access,
+  '008_reference_lines': referenceLines,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -32,6 +32,8 @@ export interface ProposalGridProperties {
   kind: 'basic' | 'special';
   specialType: string | null;
   name: string | null;
+  /** A special grid that is already live and is kept as it is: its code (absent otherwise). */
+  code?: string;
   households: number;
   buildings: number;
   flags: Flag[];
@@ -360,6 +362,7 @@ export async function divide(prepared: PreparedDivision, onProgress: Progress = 
         kind: special ? 'special' : 'basic',
         specialType: special?.specialType ?? null,
         name: special?.name ?? null,
+        ...(special?.code ? { code: special.code } : {}),
         households: h,
         buildings: buildingCounts[g],
         flags,

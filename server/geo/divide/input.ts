@@ -5,8 +5,9 @@
 import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon, Position } from 'geojson';
 import gjv from 'geojson-validation';
 import { SPECIAL_TYPES } from '../codes.js';
+import { MAX_NAME_LENGTH } from '../features.js';
 import * as turf from '@turf/turf';
-import { checkPolygonal, chinaExtentProblem, countVertices, type Polygonal, type Problem } from '../validate.js';
+import { checkPolygonal, chinaExtentProblem, countVertices, geojsonTrace, type Polygonal, type Problem } from '../validate.js';
 import { householdsByFootprint } from '../households.js';
 import { BARRIER_KINDS, type BarrierKind } from './types.js';
 
@@ -28,6 +29,11 @@ export interface SpecialInput {
   geometry: Polygonal;
   specialType: string;
   name: string | null;
+  /**
+   * The live special grid this is (properties.code, 15 digits), kept as it is when the proposal
+   * is applied; null for a special grid the proposal creates.
+   */
+  code: string | null;
 }
 
 export interface DivisionInput {
@@ -52,7 +58,7 @@ function collection(value: unknown, name: string, problems: Problem[]): Feature[
 }
 
 function featureTrace(feature: unknown): string[] {
-  return gjv.isFeature(feature, true);
+  return geojsonTrace(() => gjv.isFeature(feature, true));
 }
 
 /** Self-intersections are checked up to this many vertices (the test is quadratic). */
@@ -110,6 +116,8 @@ export function parseBuildings(value: unknown, problems: Problem[], options: Bui
     if (geometry.type !== 'Point') {
       const checked = checkPolygonal(geometry, { maxVertices: 10_000 });
       if (checked.problems) return void problems.push(...checked.problems.map((p) => ({ ...p, message: `${where}: ${p.message}` })));
+      const kink = selfIntersection(checked.geometry);
+      if (kink) return void problems.push({ ...kink, message: `${where}: ${kink.message}` });
     } else {
       const outside = geometry.coordinates.every(Number.isFinite) ? chinaExtentProblem(geometry) : { code: 'invalid_geojson', message: 'non-finite coordinates' };
       if (outside) return void problems.push({ ...outside, message: `${where}: ${outside.message}` });
@@ -128,8 +136,8 @@ export function parseBuildings(value: unknown, problems: Problem[], options: Bui
       });
     }
     const compound = properties.compound;
-    if (compound !== undefined && compound !== null && typeof compound !== 'string') {
-      return void problems.push({ code: 'invalid_property', message: `${where}: properties.compound must be a string` });
+    if (compound !== undefined && compound !== null && (typeof compound !== 'string' || compound.length > MAX_NAME_LENGTH)) {
+      return void problems.push({ code: 'invalid_property', message: `${where}: properties.compound must be a string of at most ${MAX_NAME_LENGTH} characters` });
     }
     buildings.push({ geometry: geometry as BuildingInput['geometry'], households, compound: compound || null, index, properties });
   });
@@ -191,7 +199,11 @@ export function parseDivisionInput(
       return void problems.push({ code: 'invalid_property', message: `${where}: properties.specialType must be one of ${SPECIAL_TYPES.join(', ')}` });
     }
     const name = typeof feature.properties?.name === 'string' ? (feature.properties.name as string) : null;
-    specials.push({ geometry: checked.geometry, specialType: specialType as string, name });
+    const code = feature.properties?.code ?? null;
+    if (code !== null && (typeof code !== 'string' || !/^\d{15}$/.test(code))) {
+      return void problems.push({ code: 'invalid_property', message: `${where}: properties.code must be a 15-digit grid code when given` });
+    }
+    specials.push({ geometry: checked.geometry, specialType: specialType as string, name, code });
   });
 
   if (problems.length > 0 || !checkedArea.geometry) return { problems };

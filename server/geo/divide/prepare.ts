@@ -26,6 +26,8 @@ export interface PreparedSpecial {
   polygons: PlanarPolygon[];
   specialType: string;
   name: string | null;
+  /** A live grid kept as it is (see SpecialInput.code). */
+  code: string | null;
 }
 
 export interface PreparedDivision {
@@ -124,6 +126,7 @@ export function prepareDivision(input: DivisionInput): { value: PreparedDivision
     polygons: polygonsOf(special.geometry, projection, anchors),
     specialType: special.specialType,
     name: special.name,
+    code: special.code,
   }));
   for (const special of specials) {
     for (const polygon of special.polygons) {

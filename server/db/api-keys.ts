@@ -1,0 +1,112 @@
+/**
+ * API keys: made, listed, revoked and looked up by their hash. The key itself is never stored.
+ */
+import type { Kysely, Selectable } from 'kysely';
+import type { ApiKeysTable, Database } from './schema.js';
+import { hashKey, newKeySecret } from '../access/keys.js';
+import { isRole, type Role } from '../access/roles.js';
+import type { Principal } from '../access/principal.js';
+import { notFound, unprocessable } from '../errors.js';
+
+export interface ApiKeyInfo {
+  id: string;
+  name: string;
+  role: Role;
+  regionCode: string | null;
+  deviceIds: string[] | null;
+  createdAt: string;
+  createdBy: string | null;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+export interface NewApiKey {
+  name: string;
+  role: Role;
+  regionCode: string | null;
+  deviceIds?: string[] | null;
+  createdBy?: string | null;
+  /** Use this secret instead of a random one (the operator's GRIDGOV_ADMIN_KEY). */
+  secret?: string;
+}
+
+function present(row: Selectable<ApiKeysTable>): ApiKeyInfo {
+  return {
+    id: row.id,
+    name: row.name,
+    role: row.role as Role,
+    regionCode: row.region_code,
+    deviceIds: row.device_ids,
+    createdAt: row.created_at.toISOString(),
+    createdBy: row.created_by,
+    revokedAt: row.revoked_at?.toISOString() ?? null,
+    lastUsedAt: row.last_used_at?.toISOString() ?? null,
+  };
+}
+
+/** Makes a key; the answer holds the secret, which is never shown again. */
+export async function createApiKey(db: Kysely<Database>, input: NewApiKey): Promise<{ key: string; info: ApiKeyInfo }> {
+  if (input.regionCode !== null) {
+    const region = await db.selectFrom('regions').select('code').where('code', '=', input.regionCode).executeTakeFirst();
+    if (!region) throw unprocessable('unknown_region', `No region with code ${input.regionCode}`, { regionCode: input.regionCode });
+  }
+  const secret = newKeySecret();
+  const key = input.secret ?? secret.key;
+  const row = await db
+    .insertInto('api_keys')
+    .values({
+      id: secret.id,
+      name: input.name,
+      role: input.role,
+      region_code: input.regionCode,
+      device_ids: input.deviceIds ?? null,
+      hash: input.secret ? hashKey(input.secret) : secret.hash,
+      created_by: input.createdBy ?? null,
+      revoked_at: null,
+      last_used_at: null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return { key, info: present(row) };
+}
+
+export async function listApiKeys(db: Kysely<Database>, includeRevoked: boolean): Promise<ApiKeyInfo[]> {
+  let query = db.selectFrom('api_keys').selectAll().orderBy('created_at').orderBy('id');
+  if (!includeRevoked) query = query.where('revoked_at', 'is', null);
+  return (await query.execute()).map(present);
+}
+
+export async function getApiKey(db: Kysely<Database>, id: string): Promise<ApiKeyInfo | undefined> {
+  const row = await db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? present(row) : undefined;
+}
+
+/** Revokes a key (kept, for the audit log's sake). Revoking twice is a 404 the second time. */
+export async function revokeApiKey(db: Kysely<Database>, id: string, at: Date): Promise<ApiKeyInfo> {
+  const row = await db.updateTable('api_keys').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).returningAll().executeTakeFirst();
+  if (!row) throw notFound('unknown_key', `No active key with id ${id}`);
+  return present(row);
+}
+
+/** The principal a key stands for, or undefined for an unknown or revoked key. */
+export async function principalOfKey(db: Kysely<Database>, key: string): Promise<Principal | undefined> {
+  const row = await db
+    .selectFrom('api_keys')
+    .select(['id', 'name', 'role', 'region_code', 'device_ids'])
+    .where('hash', '=', hashKey(key))
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (!row || !isRole(row.role)) return undefined;
+  return { keyId: row.id, name: row.name, role: row.role, regionCode: row.region_code, deviceIds: row.device_ids };
+}
+
+/** Whether any admin key is active (the first start makes one when none is). */
+export async function hasActiveAdmin(db: Kysely<Database>): Promise<boolean> {
+  const row = await db.selectFrom('api_keys').select('id').where('role', '=', 'admin').where('revoked_at', 'is', null).limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Whether a key with this secret is stored already (active or not). */
+export async function keyExists(db: Kysely<Database>, key: string): Promise<boolean> {
+  return (await db.selectFrom('api_keys').select('id').where('hash', '=', hashKey(key)).executeTakeFirst()) !== undefined;
+}

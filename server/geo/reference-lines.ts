@@ -1,0 +1,127 @@
+/**
+ * A region's reference lines as GeoJSON comes in: roads, rivers, railways and ridges (lines) and
+ * water areas (polygons) that grid borders should follow. Checked here, before the database;
+ * every problem is reported so that the route can refuse the whole file at once.
+ */
+import type { Feature, Geometry, LineString, MultiLineString, Position } from 'geojson';
+import gjv from 'geojson-validation';
+import type { Limits } from '../config.js';
+import { toWgs84, type CrsName } from './crs.js';
+import { chinaExtentProblem, checkPolygonal, countVertices, type Polygonal, type Problem } from './validate.js';
+import type { BarrierKind } from './divide/types.js';
+
+export const LINE_KINDS = ['road', 'river', 'railway', 'ridge', 'water'] as const;
+export type LineKind = (typeof LINE_KINDS)[number];
+/** A road's class: how strongly a grid border should keep to it (default major). */
+export const ROAD_CLASSES = ['major', 'minor', 'path'] as const;
+export type RoadClass = (typeof ROAD_CLASSES)[number];
+
+export interface ReferenceLine {
+  kind: LineKind;
+  roadClass: RoadClass | null;
+  name: string | null;
+  /** The feature's other properties, kept as given. */
+  properties: Record<string, unknown>;
+  geometry: LineString | MultiLineString | Polygonal;
+}
+
+/** The division's barrier kind of a stored line (see server/geo/divide/aggregate.ts for their weights). */
+export function barrierKindOf(kind: LineKind, roadClass: RoadClass | null): BarrierKind {
+  switch (kind) {
+    case 'road':
+      return roadClass === 'minor' ? 'minor_road' : roadClass === 'path' ? 'path' : 'major_road';
+    case 'railway':
+      return 'rail';
+    default:
+      return kind;
+  }
+}
+
+function checkLinear(geometry: Geometry, maxVertices: number): Problem | undefined {
+  const trace: string[] = geometry.type === 'LineString' ? gjv.isLineString(geometry, true) : gjv.isMultiLineString(geometry, true);
+  if (trace.length > 0) return { code: 'invalid_geojson', message: `Invalid ${geometry.type}: ${trace.join('; ')}` };
+  const lines = geometry.type === 'LineString' ? [geometry.coordinates] : (geometry as MultiLineString).coordinates;
+  if (lines.length === 0 || lines.some((line) => line.length < 2)) {
+    return { code: 'invalid_geojson', message: 'every line needs at least two positions' };
+  }
+  if (lines.some((line) => line.some((p) => !p.every(Number.isFinite)))) return { code: 'invalid_geojson', message: 'non-finite coordinates' };
+  if (lines.some((line) => line.every((p) => p[0] === line[0][0] && p[1] === line[0][1]))) {
+    return { code: 'invalid_geometry', message: 'a line of zero length (all its positions are the same)' };
+  }
+  const vertices = countVertices(geometry);
+  if (vertices > maxVertices) return { code: 'too_many_vertices', message: `${vertices} vertices; the limit is ${maxVertices}` };
+  return chinaExtentProblem(geometry);
+}
+
+function mapPositions<G extends Geometry>(geometry: G, f: (p: Position) => Position): G {
+  const walk = (value: unknown): unknown =>
+    Array.isArray(value) && typeof value[0] === 'number' ? f(value as Position) : Array.isArray(value) ? value.map(walk) : value;
+  return { ...geometry, coordinates: walk((geometry as { coordinates: unknown }).coordinates) } as G;
+}
+
+/**
+ * A FeatureCollection of reference lines → the lines, in WGS84, or every problem found. Each
+ * feature: `properties.kind` (road, river, railway, ridge: a LineString or MultiLineString;
+ * water: a Polygon or MultiPolygon), optional `name`, and for roads an optional `class`.
+ */
+export function parseReferenceLines(
+  value: unknown,
+  limits: Pick<Limits, 'batchFeatures' | 'featureVertices' | 'batchVertices'>,
+  crs: CrsName = 'wgs84',
+): { lines: ReferenceLine[]; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const lines: ReferenceLine[] = [];
+  const fc = value as { type?: unknown; features?: unknown };
+  if (value === null || typeof value !== 'object' || fc.type !== 'FeatureCollection' || !Array.isArray(fc.features)) {
+    return { lines, problems: [{ code: 'invalid_geojson', message: 'Expected a GeoJSON FeatureCollection of lines (and water polygons)' }] };
+  }
+  const features = fc.features as Feature[];
+  if (features.length > limits.batchFeatures) {
+    return { lines, problems: [{ code: 'batch_too_large', message: `${features.length} features; at most ${limits.batchFeatures}` }] };
+  }
+  let total = 0;
+  features.forEach((feature, index) => {
+    const where = `features[${index}]`;
+    const trace: string[] = gjv.isFeature(feature, true);
+    if (trace.length > 0) return void problems.push({ code: 'invalid_geojson', message: `${where}: ${trace.join('; ')}` });
+    const properties = { ...((feature.properties ?? {}) as Record<string, unknown>) };
+    const kind = properties.kind;
+    if (!(LINE_KINDS as readonly unknown[]).includes(kind)) {
+      return void problems.push({ code: 'invalid_property', message: `${where}: properties.kind must be one of ${LINE_KINDS.join(', ')}, got ${JSON.stringify(kind)}` });
+    }
+    const roadClass = properties.class ?? null;
+    if (roadClass !== null && (kind !== 'road' || !(ROAD_CLASSES as readonly unknown[]).includes(roadClass))) {
+      return void problems.push({ code: 'invalid_property', message: `${where}: properties.class is for roads only, one of ${ROAD_CLASSES.join(', ')}` });
+    }
+    const name = properties.name ?? null;
+    if (name !== null && (typeof name !== 'string' || name.length > 200)) {
+      return void problems.push({ code: 'invalid_property', message: `${where}: properties.name must be a string of at most 200 characters` });
+    }
+    const geometry = feature.geometry;
+    const polygonal = kind === 'water';
+    const allowed = polygonal ? ['Polygon', 'MultiPolygon'] : ['LineString', 'MultiLineString'];
+    if (!geometry || !allowed.includes(geometry.type)) {
+      return void problems.push({
+        code: 'wrong_geometry_type',
+        message: `${where}: a ${kind} is a ${allowed.join(' or ')}, got ${geometry ? geometry.type : 'null'}`,
+      });
+    }
+    const problem = polygonal ? checkPolygonal(geometry, { maxVertices: limits.featureVertices }).problems?.[0] : checkLinear(geometry, limits.featureVertices);
+    if (problem) return void problems.push({ ...problem, message: `${where}: ${problem.message}` });
+    total += countVertices(geometry);
+    delete properties.kind;
+    delete properties.class;
+    delete properties.name;
+    lines.push({
+      kind: kind as LineKind,
+      roadClass: roadClass as RoadClass | null,
+      name: name as string | null,
+      properties,
+      geometry: (crs === 'wgs84' || crs === 'cgcs2000' ? geometry : mapPositions(geometry, ([lon, lat]) => toWgs84(lon, lat, crs))) as ReferenceLine['geometry'],
+    });
+  });
+  if (total > limits.batchVertices) {
+    problems.push({ code: 'too_many_vertices', message: `${total} vertices in all; the limit is ${limits.batchVertices}` });
+  }
+  return { lines, problems };
+}

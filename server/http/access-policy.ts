@@ -1,0 +1,175 @@
+/**
+ * Every endpoint and the permission it needs, in one table: what a key may call is read here,
+ * not spread over the routers. A request that matches no row is refused, so an endpoint added
+ * without a row here cannot be reached by anyone until someone decides who may use it (the
+ * per-role test walks this table).
+ *
+ * Scope — the part of the region tree a key may touch — is checked where the entity is known
+ * (in the routes, through server/http/authorize.ts); this table only says which role.
+ */
+import type { Permission } from '../access/roles.js';
+
+/** `public`: anyone, with or without a key. `grids:read` may also be opened to anyone by the operator. */
+export type Requirement = Permission | 'public';
+
+export interface PolicyRow {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Path segments; `:name` matches one segment, a final `*` any rest. */
+  path: string;
+  needs: Requirement;
+}
+
+const row = (method: PolicyRow['method'], path: string, needs: Requirement): PolicyRow => ({ method, path, needs });
+
+export const POLICY: readonly PolicyRow[] = [
+  row('GET', '/api/health', 'public'),
+
+  // Regions, grids, divisions: the planners' map.
+  row('GET', '/api/regions', 'grids:read'),
+  row('GET', '/api/regions/:code', 'grids:read'),
+  row('GET', '/api/regions/:code/buildings', 'grids:read'),
+  row('GET', '/api/regions/:code/lines', 'grids:read'),
+  row('GET', '/api/regions/:code/coverage', 'devices:read'),
+  row('GET', '/api/regions/:code/export', 'grids:read'),
+  row('POST', '/api/regions', 'grids:write'),
+  row('PUT', '/api/regions/:code/buildings', 'grids:write'),
+  row('PUT', '/api/regions/:code/lines', 'grids:write'),
+  row('POST', '/api/import', 'grids:write'),
+  row('GET', '/api/grids', 'grids:read'),
+  row('GET', '/api/grids/:code', 'grids:read'),
+  row('GET', '/api/grids/:code/history', 'grids:read'),
+  row('GET', '/api/grids/:code/lineage', 'grids:read'),
+  row('GET', '/api/grids/:code/addresses', 'addresses:read'),
+  row('GET', '/api/grids/:code/cameras', 'devices:read'),
+  row('POST', '/api/grids', 'grids:write'),
+  row('POST', '/api/grids/import', 'grids:write'),
+  row('POST', '/api/grids/batch', 'grids:write'),
+  row('PUT', '/api/grids/:code', 'grids:write'),
+  row('DELETE', '/api/grids/:code', 'grids:write'),
+  row('POST', '/api/divisions', 'grids:write'),
+  row('GET', '/api/divisions/:id', 'grids:read'),
+  row('POST', '/api/divisions/:id/apply', 'grids:write'),
+
+  // Places → grid codes.
+  row('GET', '/api/locate', 'locate'),
+  row('POST', '/api/locate', 'locate'),
+  row('GET', '/api/geocode', 'locate'),
+  row('POST', '/api/geocode', 'locate'),
+  row('POST', '/api/addresses/import', 'addresses:write'),
+
+  // Cameras, sensors, their events and snapshots.
+  row('GET', '/api/devices', 'devices:read'),
+  row('GET', '/api/devices/:id', 'devices:read'),
+  row('POST', '/api/devices', 'devices:write'),
+  row('PUT', '/api/devices/:id', 'devices:write'),
+  row('DELETE', '/api/devices/:id', 'devices:write'),
+  row('POST', '/api/feeds/events', 'feeds:write'),
+  row('GET', '/api/media/:id', 'devices:read'),
+
+  // Incidents and the command center.
+  row('GET', '/api/incidents/categories', 'incidents:read'),
+  row('GET', '/api/incidents', 'incidents:read'),
+  row('GET', '/api/incidents/:id', 'incidents:read'),
+  row('GET', '/api/incidents/:id/cameras', 'incidents:read'),
+  row('POST', '/api/incidents', 'incidents:write'),
+  row('POST', '/api/incidents/:id/transition', 'incidents:write'),
+  row('POST', '/api/incidents/:id/escalate', 'incidents:write'),
+  row('GET', '/api/heatmap', 'incidents:read'),
+  row('GET', '/api/stats', 'incidents:read'),
+  row('GET', '/api/events/stream', 'incidents:read'),
+
+  // Keys and the audit log.
+  row('GET', '/api/keys', 'admin'),
+  row('POST', '/api/keys', 'admin'),
+  row('DELETE', '/api/keys/:id', 'admin'),
+  row('GET', '/api/audit', 'admin'),
+  row('GET', '/api/me', 'public'),
+
+  // Open311 GeoReport v2: its catalogue is public; requests are incidents.
+  row('GET', '/open311/v2/discovery', 'public'),
+  row('GET', '/open311/v2/services', 'public'),
+  row('GET', '/open311/v2/services/:code', 'public'),
+  row('POST', '/open311/v2/requests', 'open311'),
+  row('GET', '/open311/v2/requests', 'open311'),
+  row('GET', '/open311/v2/requests/:id', 'open311'),
+
+  // OGC API – Features: the catalogue is public; each collection's items need its read permission.
+  row('GET', '/ogc', 'public'),
+  row('GET', '/ogc/conformance', 'public'),
+  row('GET', '/ogc/api', 'public'),
+  row('GET', '/ogc/collections', 'public'),
+  row('GET', '/ogc/collections/:collection', 'public'),
+  row('GET', '/ogc/collections/regions/items*', 'grids:read'),
+  row('GET', '/ogc/collections/grids/items*', 'grids:read'),
+  row('GET', '/ogc/collections/devices/items*', 'devices:read'),
+  row('GET', '/ogc/collections/incidents/items*', 'incidents:read'),
+
+  // Vector tiles, per layer.
+  row('GET', '/tiles', 'public'),
+  row('GET', '/tiles/regions*', 'grids:read'),
+  row('GET', '/tiles/grids*', 'grids:read'),
+  row('GET', '/tiles/devices*', 'devices:read'),
+  row('GET', '/tiles/incidents*', 'incidents:read'),
+  // Any other layer name: the tiles router answers which layers there are.
+  row('GET', '/tiles/:file', 'public'),
+  row('GET', '/tiles/:layer/:z/:x/:y', 'public'),
+];
+
+/** The prefixes the policy guards; anything else (the web client's files) is public. */
+export const GUARDED_PREFIXES = ['/api', '/open311', '/ogc', '/tiles'];
+
+interface CompiledRow {
+  method: string;
+  segments: string[];
+  rest: boolean;
+  needs: Requirement;
+}
+
+function compile(policy: readonly PolicyRow[]): CompiledRow[] {
+  return policy.map(({ method, path, needs }) => {
+    const rest = path.endsWith('*');
+    return { method, needs, rest, segments: (rest ? path.slice(0, -1) : path).split('/').filter(Boolean) };
+  });
+}
+
+const compiled = compile(POLICY);
+
+function segmentsOf(path: string): string[] {
+  // Open311 answers requests.json and requests.xml alike; the format is not part of the endpoint.
+  return path.replace(/\.(json|xml)$/, '').split('/').filter(Boolean);
+}
+
+function rowMatches(row: CompiledRow, segments: string[]): boolean {
+  if (row.rest ? segments.length < row.segments.length : segments.length !== row.segments.length) return false;
+  return row.segments.every((pattern, i) => pattern.startsWith(':') || pattern === segments[i]);
+}
+
+/**
+ * What a request needs, or undefined when no endpoint matches. A literal segment beats a
+ * parameter (`/api/grids/batch` is not `/api/grids/:code`), so rows are tried most literal first.
+ */
+export function requirementOf(method: string, path: string): Requirement | undefined {
+  const asked = method === 'HEAD' ? 'GET' : method;
+  const segments = segmentsOf(path);
+  let best: CompiledRow | undefined;
+  let bestLiterals = -1;
+  for (const candidate of compiled) {
+    if (candidate.method !== asked || !rowMatches(candidate, segments)) continue;
+    const literals = candidate.segments.filter((s) => !s.startsWith(':')).length;
+    if (literals > bestLiterals) {
+      best = candidate;
+      bestLiterals = literals;
+    }
+  }
+  return best?.needs;
+}
+
+/** The methods the policy knows for a path (for 405 and its Allow header). */
+export function methodsOf(path: string): string[] {
+  const segments = segmentsOf(path);
+  return [...new Set(compiled.filter((row) => rowMatches(row, segments)).map((row) => row.method))];
+}
+
+export function isGuarded(path: string): boolean {
+  return GUARDED_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+}

@@ -1,0 +1,90 @@
+/**
+ * Who is calling: the API key of a request, found by its hash. A key comes as
+ * `Authorization: Bearer <key>`, or — for what a browser loads by itself (EventSource, <img>,
+ * map tiles), where no header can be set — as `?access_token=` on a GET. Open311 clients send
+ * `api_key` (read by the Open311 router through `resolveKey`).
+ *
+ * Lookups are cached for a few seconds: every request checks its key, and a revocation made
+ * through this process clears the cache at once (another process sees it within the TTL).
+ */
+import type { NextFunction, Request, Response } from 'express';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { principalOfKey } from '../db/api-keys.js';
+import type { Principal } from '../access/principal.js';
+import { hashKey } from '../access/keys.js';
+import { badRequest, unauthorized } from '../errors.js';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** The caller's key, when it sent a valid one. */
+    principal?: Principal;
+  }
+}
+
+const CACHE_TTL_MS = 5_000;
+const CACHE_MAX = 10_000;
+
+export class KeyResolver {
+  #cache = new Map<string, { principal: Principal | undefined; expires: number }>();
+
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** The principal of a key, or undefined for an unknown or revoked one. */
+  async resolve(key: string, now = Date.now()): Promise<Principal | undefined> {
+    const hash = hashKey(key);
+    const cached = this.#cache.get(hash);
+    if (cached && cached.expires > now) return cached.principal;
+    const principal = await principalOfKey(this.db, key);
+    if (this.#cache.size >= CACHE_MAX) this.#cache.clear();
+    this.#cache.set(hash, { principal, expires: now + CACHE_TTL_MS });
+    return principal;
+  }
+
+  /** Forget every cached answer (after a key is revoked). */
+  clear(): void {
+    this.#cache.clear();
+  }
+}
+
+/** Query parameters that carry a key: taken here, and not a resource's own parameters. */
+export const CREDENTIAL_PARAMS: readonly string[] = ['access_token', 'api_key'];
+
+/** The key a request carries, if any; a malformed Authorization header is a 400. */
+export function keyOf(req: Request): string | undefined {
+  const header = req.get('Authorization');
+  if (header !== undefined) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match) throw badRequest('invalid_header', 'Authorization must be "Bearer <key>"');
+    return match[1];
+  }
+  // Open311 GeoReport v2 clients send api_key, in the query or the (already parsed) form.
+  if (req.path.startsWith('/open311/')) {
+    const body = req.body as Record<string, unknown> | undefined;
+    const apiKey = (body && typeof body === 'object' ? body.api_key : undefined) ?? req.query.api_key;
+    if (typeof apiKey === 'string' && apiKey !== '') return apiKey;
+    if (apiKey !== undefined && apiKey !== '') throw badRequest('invalid_parameter', 'api_key must be given once, as a string');
+  }
+  if (req.method === 'GET' || req.method === 'HEAD') {
+    const token = req.query.access_token;
+    if (typeof token === 'string' && token !== '') return token;
+    if (token !== undefined) throw badRequest('invalid_parameter', 'access_token must be given once, as a string');
+  }
+  return undefined;
+}
+
+/** Sets `req.principal` from the request's key; an unknown or revoked key is a 401. */
+export function authenticate(keys: KeyResolver) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const key = keyOf(req);
+    if (key !== undefined) {
+      const principal = key.length <= 512 ? await keys.resolve(key) : undefined;
+      if (!principal) {
+        res.set('WWW-Authenticate', 'Bearer error="invalid_token"');
+        throw unauthorized('invalid_key', 'The API key is unknown or has been revoked');
+      }
+      req.principal = principal;
+    }
+    next();
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * What a caller may do: the role check for every endpoint (from the policy table) and the scope
+ * checks the routes make once they know which region, grid or device a request touches.
+ */
+import type { NextFunction, Request, Response } from 'express';
+import { can, covers, narrowPrefix, scopePrefix, type Principal } from '../access/principal.js';
+import { rolesWith, type Permission } from '../access/roles.js';
+import { ApiError, forbidden, notFound, unauthorized } from '../errors.js';
+import { isGuarded, methodsOf, requirementOf } from './access-policy.js';
+
+export interface AuthorizeOptions {
+  /** Let requests without a key read regions and grids (GRIDGOV_PUBLIC_GRIDS). */
+  publicGrids: boolean;
+}
+
+function keyRequired(res: Response, permission: Permission): never {
+  res.set('WWW-Authenticate', 'Bearer');
+  throw unauthorized('key_required', `This endpoint needs an API key (Authorization: Bearer …) with a role that may ${permission}: ${rolesWith(permission).join(', ')}`);
+}
+
+/**
+ * A request no policy row matches: 405 when the path exists for other methods, else 404 — in
+ * OGC API's own vocabulary under /ogc, whose clients read these codes.
+ */
+function unknownEndpoint(req: Request, res: Response): never {
+  const ogc = req.path === '/ogc' || req.path.startsWith('/ogc/');
+  const methods = methodsOf(req.path);
+  if (methods.length > 0 || (ogc && req.method !== 'GET')) {
+    const allow = methods.length > 0 ? methods : ['GET'];
+    res.set('Allow', [...allow, ...(allow.includes('GET') ? ['HEAD'] : [])].join(', '));
+    throw new ApiError(405, ogc ? 'MethodNotAllowed' : 'method_not_allowed', `${req.method} is not supported here${ogc ? ': this OGC API is read-only (GET)' : `; allowed: ${allow.join(', ')}`}`);
+  }
+  throw notFound(ogc ? 'NotFound' : 'no_such_endpoint', `No endpoint ${req.method} ${req.path}`);
+}
+
+/** Refuses a request its caller's role may not make, before any router sees it. */
+export function authorize(options: AuthorizeOptions) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (req.method === 'OPTIONS' || !isGuarded(req.path)) return next();
+    const needs = requirementOf(req.method, req.path);
+    if (needs === undefined) unknownEndpoint(req, res);
+    if (needs === 'public') return next();
+    const principal = req.principal;
+    if (!principal) {
+      if (needs === 'grids:read' && options.publicGrids) return next();
+      keyRequired(res, needs);
+    }
+    if (!can(principal, needs)) {
+      throw forbidden('forbidden_role', `A ${principal.role} key may not ${needs}; roles that may: ${rolesWith(needs).join(', ')}`, { role: principal.role, needs });
+    }
+    next();
+  };
+}
+
+/** The caller, on a route the policy already guarded. */
+export function principalOf(req: Request): Principal | undefined {
+  return req.principal;
+}
+
+/** Refuses a code (region or grid) outside the caller's scope. Anonymous public reads pass. */
+export function assertCovers(req: Request, code: string, what = 'this'): void {
+  const principal = req.principal;
+  if (principal && !covers(principal, code)) {
+    throw forbidden('out_of_scope', `${what} (${code}) lies outside the area of this key (${principal.regionCode})`, { code, scope: principal.regionCode });
+  }
+}
+
+/**
+ * A subtree filter for a listing, narrowed to the caller's scope (see narrowPrefix). A filter
+ * that lies wholly outside the scope is refused.
+ */
+export function scopedPrefix(req: Request, requested: string | undefined): string | undefined {
+  const principal = req.principal;
+  if (!principal) return requested;
+  const narrowed = narrowPrefix(principal, requested);
+  if (narrowed === null) {
+    throw forbidden('out_of_scope', `The region asked for lies outside the area of this key (${principal.regionCode})`, { scope: principal.regionCode });
+  }
+  return narrowed;
+}
+
+/** Whether the caller covers the whole tree (the only scope that may see unplaced things). */
+export function coversEverything(req: Request): boolean {
+  return !req.principal || scopePrefix(req.principal) === '';
+}
+
+/**
+ * The address registry is imported by keys of the whole tree only: an import places each
+ * address in its region as it is written, so a narrower key could not be held to its area
+ * without a second pass over the file.
+ */
+export function assertAddressImporter(req: Request): void {
+  const principal = req.principal;
+  if (!principal) keyRequired(req.res!, 'addresses:write');
+  if (!can(principal, 'addresses:write')) throw forbidden('forbidden_role', `A ${principal.role} key may not import addresses; roles that may: ${rolesWith('addresses:write').join(', ')}`);
+  if (!coversEverything(req)) throw forbidden('out_of_scope', 'Addresses are imported by keys of the whole tree');
+}

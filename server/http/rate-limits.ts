@@ -1,0 +1,30 @@
+/**
+ * The service's request-rate limits, per caller: integrators (partner systems geocoding in
+ * bulk) get the tightest bucket, other keys a wide one, and requests without a key are counted
+ * per client address. Each class has its own limiter so one cannot crowd out the others' memory.
+ */
+import type { Request, RequestHandler } from 'express';
+import { RateLimiter, rateLimit } from './rate-limit.js';
+
+export interface RateLimits {
+  /** Requests a second for each integrator key (bursts of twice that). */
+  integrator: number;
+  /** Requests a second for each other key. */
+  key: number;
+  /** Requests a second for each client address sending no key. */
+  anonymous: number;
+}
+
+export const defaultRateLimits: RateLimits = { integrator: 20, key: 500, anonymous: 50 };
+
+export function rateLimits(limits: RateLimits): RequestHandler {
+  const limiter = (perSecond: number) => new RateLimiter({ ratePerSecond: perSecond, burst: Math.max(1, perSecond * 2) });
+  const integrator = rateLimit(limiter(limits.integrator), (req) => req.principal?.keyId);
+  const keyed = rateLimit(limiter(limits.key), (req) => req.principal?.keyId);
+  const anonymous = rateLimit(limiter(limits.anonymous), (req: Request) => req.ip ?? 'unknown');
+  return (req, res, next) => {
+    const role = req.principal?.role;
+    const chosen = role === undefined ? anonymous : role === 'integrator' ? integrator : keyed;
+    return chosen(req, res, next);
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * Structured JSON logs (pino), one line per request with its id, status and time. The id comes
+ * from the caller's X-Request-Id when it sent a sane one (so a hotline system can follow its
+ * own requests through), and is returned in X-Request-Id either way. Keys never reach a log:
+ * the Authorization header is not logged and key parameters are cut out of logged URLs.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pino, type Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+
+const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const SECRET_PARAMS = /([?&](?:access_token|api_key)=)[^&#]*/gi;
+
+export function createLogger(level: string): Logger {
+  return pino({ level, base: { service: 'gridgov' }, timestamp: pino.stdTimeFunctions.isoTime });
+}
+
+/** A URL as it may be logged: key parameters replaced. */
+export function redactUrl(url: string): string {
+  return url.replace(SECRET_PARAMS, '$1[redacted]');
+}
+
+export function requestLog(logger: Logger) {
+  return pinoHttp({
+    logger,
+    genReqId(req: IncomingMessage, res: ServerResponse) {
+      const offered = req.headers['x-request-id'];
+      const id = typeof offered === 'string' && SANE_REQUEST_ID.test(offered) ? offered : randomUUID();
+      res.setHeader('X-Request-Id', id);
+      return id;
+    },
+    customLogLevel(_req, res, error) {
+      if (error || res.statusCode >= 500) return 'error';
+      if (res.statusCode >= 400) return 'warn';
+      return 'info';
+    },
+    serializers: {
+      req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url), remoteAddress: req.remoteAddress }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+  });
+}

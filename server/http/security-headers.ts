@@ -1,0 +1,19 @@
+/**
+ * The Content-Security-Policy of the web client. Scripts come only from the service itself;
+ * base-map tiles come from whatever XYZ server the planner chooses (Tianditu, OpenStreetMap,
+ * an intranet server over plain http), so images may come from anywhere; OpenLayers draws
+ * through canvases and blob workers and sets inline styles.
+ */
+export const contentSecurityPolicy = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:', 'blob:', 'https:', 'http:'],
+  connectSrc: ["'self'"],
+  workerSrc: ["'self'", 'blob:'],
+  fontSrc: ["'self'", 'data:'],
+  objectSrc: ["'none'"],
+  frameAncestors: ["'self'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+};

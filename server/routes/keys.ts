@@ -1,0 +1,85 @@
+/**
+ * API keys, for admins: list, create (the key is in the answer, once) and revoke. Who may
+ * call these is in the policy table (server/http/access-policy.ts); an admin scoped to a region
+ * may only hand out keys inside it.
+ */
+import { Router } from 'express';
+import type { Store } from '../db/connect.js';
+import { createApiKey, getApiKey, listApiKeys, revokeApiKey } from '../db/api-keys.js';
+import { isRole, PERMISSIONS, ROLES } from '../access/roles.js';
+import { can } from '../access/principal.js';
+import { badRequest, forbidden } from '../errors.js';
+import type { KeyResolver } from '../http/authenticate.js';
+import { assertCovers, coversEverything, scopedPrefix } from '../http/authorize.js';
+import { actorOf, booleanParam, codeParam, jsonBody } from './params.js';
+
+const MAX_NAME = 100;
+const MAX_DEVICES = 10_000;
+
+function parseNewKey(body: unknown) {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('invalid_json', 'Expected a JSON object { name, role, regionCode?, deviceIds? }');
+  const { name, role, regionCode, deviceIds } = body as Record<string, unknown>;
+  if (typeof name !== 'string' || name.trim() === '' || name.length > MAX_NAME) throw badRequest('invalid_parameter', `name must be a non-empty string of at most ${MAX_NAME} characters`);
+  if (!isRole(role)) throw badRequest('invalid_parameter', `role must be one of ${ROLES.join(', ')}`);
+  const region = regionCode === undefined || regionCode === null ? null : codeParam(regionCode, 12);
+  let devices: string[] | null = null;
+  if (role === 'device') {
+    if (!Array.isArray(deviceIds) || deviceIds.length === 0 || deviceIds.length > MAX_DEVICES || !deviceIds.every((id) => typeof id === 'string' && id.length > 0 && id.length <= 64)) {
+      throw badRequest('invalid_parameter', `A device key needs deviceIds: 1–${MAX_DEVICES} device ids (strings of at most 64 characters)`);
+    }
+    devices = [...new Set(deviceIds as string[])];
+  } else if (deviceIds !== undefined && deviceIds !== null) {
+    throw badRequest('invalid_parameter', 'deviceIds belong to device keys only');
+  }
+  return { name: name.trim(), role, regionCode: region, deviceIds: devices };
+}
+
+export function keysRouter(store: Store, resolver: KeyResolver): Router {
+  const router = Router();
+
+  router.get('/', async (req, res) => {
+    const all = await listApiKeys(store.db, booleanParam(req, 'revoked', false));
+    // A regional admin sees the keys of its own area.
+    const prefix = scopedPrefix(req, undefined);
+    res.json({ keys: prefix === undefined ? all : all.filter((key) => key.regionCode?.startsWith(prefix)) });
+  });
+
+  router.post('/', async (req, res) => {
+    const input = parseNewKey(jsonBody(req));
+    const scope = req.principal?.regionCode ?? null;
+    // A key is never wider than the admin who makes it.
+    const regionCode = input.regionCode ?? scope;
+    if (regionCode !== null) assertCovers(req, regionCode, 'The new key’s region');
+    const { key, info } = await createApiKey(store.db, { ...input, regionCode, createdBy: actorOf(req) });
+    res.status(201).location(`/api/keys/${info.id}`).json({ ...info, key });
+  });
+
+  router.delete('/:id', async (req, res) => {
+    const id = String(req.params.id);
+    if (!/^k_[0-9a-f]{12}$/.test(id)) throw badRequest('invalid_id', `A key id looks like k_0123456789ab, got "${id}"`);
+    const target = await getApiKey(store.db, id);
+    if (target && !coversEverything(req)) {
+      if (target.regionCode === null) throw forbidden('out_of_scope', 'A key for the whole tree can only be revoked by an admin of the whole tree');
+      assertCovers(req, target.regionCode, 'The key’s region');
+    }
+    const revoked = await revokeApiKey(store.db, id, new Date());
+    resolver.clear();
+    res.json(revoked);
+  });
+
+  return router;
+}
+
+/** GET /api/me: who the request's key says the caller is (the web client's sign-in asks this). */
+export function meRouter(publicGrids: boolean): Router {
+  const router = Router();
+  router.get('/', (req, res) => {
+    const principal = req.principal;
+    res.json(
+      principal
+        ? { signedIn: true, keyId: principal.keyId, name: principal.name, role: principal.role, regionCode: principal.regionCode, permissions: PERMISSIONS.filter((p) => can(principal, p)) }
+        : { signedIn: false, permissions: publicGrids ? ['grids:read'] : [] },
+    );
+  });
+  return router;
+}
