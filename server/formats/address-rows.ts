@@ -7,6 +7,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { toWgs84, type CrsName } from '../geo/crs.js';
 import { coordinateProblem, type Problem } from '../geo/validate.js';
+import { unstorableText } from './encoding.js';
 
 /** A street address is never this long; a longer one is a mistake (or an attack). */
 export const MAX_ADDRESS_LENGTH = 200;
@@ -37,6 +38,8 @@ export function addressProblem(value: unknown): Problem | undefined {
   if (trimmed.length > MAX_ADDRESS_LENGTH) {
     return { code: 'address_too_long', message: `address has ${trimmed.length} characters; at most ${MAX_ADDRESS_LENGTH} are accepted` };
   }
+  const broken = unstorableText(trimmed);
+  if (broken) return { code: 'invalid_address', message: `address ${broken}` };
   return undefined;
 }
 

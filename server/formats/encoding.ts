@@ -81,3 +81,13 @@ export function encodeTruncated(text: string, encoding: string, maxBytes: number
   bytes = encode(chars.slice(0, low).join(''), encoding);
   return { bytes, truncated: true };
 }
+
+/**
+ * Why a string cannot be stored as text, or undefined: PostgreSQL text holds no NUL, and a lone
+ * UTF-16 surrogate has no UTF-8 form (it would be stored as U+FFFD, silently changed).
+ */
+export function unstorableText(value: string): string | undefined {
+  if (value.includes('\u0000')) return 'contains a NUL character (U+0000)';
+  if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value)) return 'contains a lone UTF-16 surrogate (not valid Unicode text)';
+  return undefined;
+}

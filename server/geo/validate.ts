@@ -40,6 +40,18 @@ export function coordinateProblem(lon: unknown, lat: unknown): Problem | undefin
   };
 }
 
+/**
+ * The problems geojson-validation finds (its trace), run so that its own crashes count as one:
+ * it throws on some malformed coordinates (an empty ring) instead of tracing them.
+ */
+export function geojsonTrace(check: () => string[]): string[] {
+  try {
+    return check();
+  } catch {
+    return ['malformed coordinates'];
+  }
+}
+
 /** Every position of a geometry, in order (rings and parts flattened). */
 export function* positionsOf(geometry: Geometry): Generator<Position> {
   switch (geometry.type) {
@@ -97,9 +109,10 @@ export function chinaExtentProblem(geometry: Geometry): Problem | undefined {
   };
 }
 
-function nonFinitePosition(geometry: Geometry): Position | undefined {
+/** A position that is not 2 or 3 finite numbers (RFC 7946: no more than three). */
+function badPosition(geometry: Geometry): Position | undefined {
   for (const position of positionsOf(geometry)) {
-    if (!position.every(Number.isFinite)) return position;
+    if (position.length > 3 || !position.every(Number.isFinite)) return position;
   }
   return undefined;
 }
@@ -125,7 +138,7 @@ export function checkPolygonal(
       problems: [{ code: 'wrong_geometry_type', message: `geometry must be a Polygon or MultiPolygon, got ${JSON.stringify(type)}` }],
     };
   }
-  const trace: string[] = type === 'Polygon' ? gjv.isPolygon(geometry, true) : gjv.isMultiPolygon(geometry, true);
+  const trace = geojsonTrace(() => (type === 'Polygon' ? gjv.isPolygon(geometry, true) : gjv.isMultiPolygon(geometry, true)));
   if (trace.length > 0) {
     return { problems: [{ code: 'invalid_geojson', message: `Invalid ${type}: ${trace.join('; ')}`, details: { trace } }] };
   }
@@ -134,9 +147,10 @@ export function checkPolygonal(
   if (polygons.length === 0 || polygons.some((rings) => rings.length === 0)) {
     return { problems: [{ code: 'invalid_geojson', message: `Empty ${type}: every polygon needs an outer ring` }] };
   }
-  const bad = nonFinitePosition(typed);
+  const bad = badPosition(typed);
   if (bad) {
-    return { problems: [{ code: 'invalid_geojson', message: `Position ${JSON.stringify(bad)} has a non-finite number` }] };
+    const message = bad.length > 3 ? `has ${bad.length} numbers; a position is [lon, lat] or [lon, lat, height]` : 'has a non-finite number';
+    return { problems: [{ code: 'invalid_geojson', message: `Position ${JSON.stringify(bad)} ${message}` }] };
   }
   const vertices = countVertices(typed);
   if (vertices > maxVertices) {

@@ -27,6 +27,10 @@ describe('checkPolygonal', () => {
     ]) {
       expect(checkPolygonal(empty, limits).problems?.[0].message, JSON.stringify(empty)).toMatch(/Empty/);
     }
+    // An empty ring made geojson-validation throw (a 500); positions of four numbers were kept, the last two dropped.
+    expect(checkPolygonal({ type: 'Polygon', coordinates: [[]] }, limits).problems?.[0].code).toBe('invalid_geojson');
+    const fourD = { type: 'Polygon', coordinates: box(114.3, 30.5, 114.31, 30.51).coordinates.map((r) => r.map(([x, y]) => [x, y, 10, 20])) };
+    expect(checkPolygonal(fourD, limits).problems?.[0].message).toMatch(/4 numbers/);
     const ring = Array.from({ length: 200 }, (_, i) => [114.3 + 0.01 * Math.cos(i / 30), 30.5 + 0.01 * Math.sin(i / 30)]);
     ring.push(ring[0]);
     expect(checkPolygonal({ type: 'Polygon', coordinates: [ring] }, limits).problems?.[0].code).toBe('too_many_vertices');
