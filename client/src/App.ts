@@ -300,7 +300,8 @@ export class App {
     const root = $('user');
     root.replaceChildren();
     const role = this.me.signedIn ? t(`auth.role.${this.me.role}` as Key) : t('auth.role.anonymous');
-    root.append(el('span', { className: 'user-name', 'data-role': this.me.role ?? 'anonymous', text: this.me.signedIn ? t('auth.as', { name: this.me.name ?? '', role }) : role }));
+    const label = this.me.signedIn ? t('auth.as', { name: this.me.name ?? '', role }) : role;
+    root.append(el('span', { className: 'user-name', 'data-role': this.me.role ?? 'anonymous', title: label, text: label }));
     if (this.me.signedIn) {
       root.append(
         el('button', {
