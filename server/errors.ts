@@ -2,7 +2,7 @@
  * One error type, one JSON shape: `{ "error": { "code", "message", "details"? } }`.
  * Anything thrown that is not an ApiError is our fault and becomes a 500 without internals.
  */
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorRequestHandler, Response } from 'express';
 
 export class ApiError extends Error {
   constructor(
@@ -76,6 +76,14 @@ function fromQueryTimeout(err: unknown): ApiError | undefined {
   return new ApiError(503, 'query_timeout', 'The database did not finish this request in time and cancelled it; try a smaller request (area, batch) or try again later');
 }
 
+/**
+ * Our own failure: its stack goes to the request's log line (pino-http logs `res.err` with the
+ * request id), never into the response.
+ */
+export function recordInternalError(res: Response, err: unknown): void {
+  res.err = err instanceof Error ? err : new Error(String(err));
+}
+
 export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
   const apiError = err instanceof ApiError ? err : (fromBodyParser(err) ?? fromQueryTimeout(err) ?? fromGeometryEngine(err));
   if (apiError) {
@@ -87,6 +95,6 @@ export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
     res.status(apiError.status).json({ error: body });
     return;
   }
-  console.error('[gridgov] internal error:', err);
+  recordInternalError(res, err);
   res.status(500).json({ error: { code: 'internal', message: 'Internal server error' } });
 };

@@ -21,7 +21,7 @@
  */
 import { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import type { Store } from '../db/connect.js';
-import { ApiError, badRequest, notFound } from '../errors.js';
+import { ApiError, badRequest, notFound, recordInternalError } from '../errors.js';
 import { getGrid } from '../db/grids.js';
 import { listDevices, type StoredDevice } from '../db/devices.js';
 import {
@@ -576,7 +576,7 @@ export const ogcErrors: ErrorRequestHandler = (err, _req, res, _next) => {
     res.status(err.status).type(JSON_TYPE).send(JSON.stringify({ code: err.code, description: err.message }));
     return;
   }
-  console.error('[gridgov] internal error (ogc):', err);
+  recordInternalError(res, err);
   res.status(500).type(JSON_TYPE).send(JSON.stringify({ code: 'InternalError', description: 'Internal server error' }));
 };
 

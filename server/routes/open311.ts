@@ -14,7 +14,7 @@
  * not found) become 400, the status GeoReport v2 clients expect for a request they must change.
  */
 import express, { Router, type ErrorRequestHandler, type Request } from 'express';
-import { ApiError, badRequest, fromBodyParser, notFound } from '../errors.js';
+import { ApiError, badRequest, fromBodyParser, notFound, recordInternalError } from '../errors.js';
 import type { Store } from '../db/connect.js';
 import { getIncident, listIncidents, type Incident, type IncidentFilter } from '../db/incidents.js';
 import { latestTransitionNotes } from '../db/open311.js';
@@ -253,7 +253,7 @@ export const open311Errors: ErrorRequestHandler = (err, _req, res, _next) => {
     status = parserStatus(err)!;
     description = (err as Error).message;
   } else {
-    console.error('[gridgov] internal error (open311):', err);
+    recordInternalError(res, err);
     status = 500;
     description = 'Internal server error';
   }

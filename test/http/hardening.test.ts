@@ -1,0 +1,90 @@
+/**
+ * The service's outer shell: security headers, CORS only for configured origins, JSON request
+ * logs with request ids and no keys in them, and no internals in a 500.
+ */
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import request from 'supertest';
+import { pino } from 'pino';
+import { createApp } from '../../server/app.js';
+import { defaultLimits } from '../../server/config.js';
+import { keyFor, useTestService } from '../support/context.js';
+import { openTestStore } from '../support/store.js';
+
+const context = useTestService();
+
+/** A logger writing its JSON lines into an array. */
+function capturedLogger() {
+  const lines: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { logger: pino({ level: 'info' }, stream), lines };
+}
+
+describe('security headers', () => {
+  it('come with every answer: CSP, nosniff, no X-Powered-By, a request id', async () => {
+    const response = await request(context.app).get('/api/health');
+    expect(response.status).toBe(200);
+    expect(response.headers['content-security-policy']).toMatch(/script-src 'self'/);
+    expect(response.headers['content-security-policy']).toMatch(/img-src [^;]*https:/); // any base-map host
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['x-powered-by']).toBeUndefined();
+    expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const echoed = await request(context.app).get('/api/health').set('X-Request-Id', 'hotline-4711');
+    expect(echoed.headers['x-request-id']).toBe('hotline-4711');
+    const insane = await request(context.app).get('/api/health').set('X-Request-Id', 'x'.repeat(500));
+    expect(insane.headers['x-request-id']).not.toBe('x'.repeat(500));
+  });
+});
+
+describe('CORS', () => {
+  it('answers configured origins only, and none by default', async () => {
+    const closed = await request(context.app).options('/api/grids').set('Origin', 'https://partner.example').set('Access-Control-Request-Method', 'GET');
+    expect(closed.headers['access-control-allow-origin']).toBeUndefined();
+    const app = createApp(context.store, defaultLimits, { access: { corsOrigins: ['https://partner.example'] } });
+    const preflight = await request(app).options('/api/grids').set('Origin', 'https://partner.example').set('Access-Control-Request-Method', 'GET').set('Access-Control-Request-Headers', 'authorization');
+    expect(preflight.status).toBeLessThan(300);
+    expect(preflight.headers['access-control-allow-origin']).toBe('https://partner.example');
+    expect(preflight.headers['access-control-allow-headers']).toMatch(/Authorization/i);
+    const other = await request(app).get('/api/health').set('Origin', 'https://elsewhere.example');
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
+describe('request logs', () => {
+  it('are JSON lines with the request id, status and time, and never hold a key', async () => {
+    const { logger, lines } = capturedLogger();
+    const app = createApp(context.store, defaultLimits, { logger });
+    const key = await keyFor(context.store, 'viewer');
+    await request(app).get(`/api/grids?access_token=${key}`).set('X-Request-Id', 'log-test-1');
+    await request(app).get('/api/grids').set('Authorization', `Bearer ${key}`);
+    await request(app).get('/api/grids').set('Authorization', 'Bearer gg_wrong-key-000000000000000000000000000000');
+    const line = lines.find((l) => (l.req as { id?: string } | undefined)?.id === 'log-test-1');
+    expect(line).toMatchObject({ level: 30, req: { method: 'GET' }, res: { statusCode: 200 } });
+    expect(typeof line?.responseTime).toBe('number');
+    expect((line?.req as { url: string }).url).toContain('access_token=[redacted]');
+    expect(lines.some((l) => (l.res as { statusCode: number }).statusCode === 401 && l.level === 40)).toBe(true);
+    expect(JSON.stringify(lines)).not.toContain(key);
+  });
+});
+
+describe('our own failures', () => {
+  it('answer 500 with no stack or internals, and log the stack with the request id', async () => {
+    const store = await openTestStore();
+    const { logger, lines } = capturedLogger();
+    const app = createApp(store, defaultLimits, { logger });
+    const key = await keyFor(store, 'viewer');
+    await store.close(); // the database is gone: every query now fails, which is our fault, not the caller's
+    const response = await request(app).get('/api/grids').set('Authorization', `Bearer ${key}`).set('X-Request-Id', 'broken-1');
+    expect(response.status).toBe(500);
+    expect(response.body).toEqual({ error: { code: 'internal', message: 'Internal server error' } });
+    expect(response.text).not.toMatch(/at .*\.ts:\d+|node_modules|stack/i);
+    const logged = lines.find((l) => (l.req as { id?: string } | undefined)?.id === 'broken-1');
+    expect(logged?.level).toBe(50);
+    expect(JSON.stringify(logged?.err)).toMatch(/stack/);
+  });
+});
