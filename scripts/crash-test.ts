@@ -14,13 +14,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { openStore } from '../server/db/connect.js';
+import { throwawayDatabase } from './bench/throwaway-store.js';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, seconds: { type: 'string', default: '4' } } });
 const ROUNDS = Number(values.rounds);
@@ -39,26 +36,6 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-async function freshDatabase(): Promise<{ env: Record<string, string>; open: () => ReturnType<typeof openStore>; drop: () => Promise<void> }> {
-  const url = process.env.DATABASE_URL;
-  if (!url) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridgov-crash-'));
-    const dataDir = path.join(dir, 'db');
-    return { env: { GRIDGOV_DATA: dataDir, DATABASE_URL: '' }, open: () => openStore({ dataDir }), drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
-  }
-  const name = `gridgov_crash_${process.pid}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    await client.query(sql);
-    await client.end();
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  return { env: { DATABASE_URL: target.toString() }, open: () => openStore({ databaseUrl: target.toString() }), drop: () => admin(`DROP DATABASE ${name} WITH (FORCE)`) };
 }
 
 async function start(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
@@ -91,7 +68,7 @@ function kill9(child: ChildProcess): Promise<void> {
   });
 }
 
-const database = await freshDatabase();
+const database = await throwawayDatabase('crash', process.env.DATABASE_URL);
 const acknowledged = new Set<string>();
 const sent: Record<string, unknown>[] = [];
 let next = 0;
@@ -154,7 +131,7 @@ try {
   child.kill('SIGTERM');
   await new Promise((resolve) => child.once('exit', resolve));
 
-  const store = await database.open();
+  const store = await openStore(database.options);
   const rows = await store.db.selectFrom('device_events').select('event_id').where('device_id', '=', DEVICE).execute();
   await store.close();
   const stored = new Set(rows.map((row) => row.event_id));

@@ -12,7 +12,8 @@ import { loadConfig } from '../server/config.js';
 import { openStore, type Store } from '../server/db/connect.js';
 import { createApiKey, listApiKeys, revokeApiKey, type ApiKeyInfo } from '../server/db/api-keys.js';
 import { withAuditContext } from '../server/db/audit-context.js';
-import { isRole, ROLES, type Role } from '../server/access/roles.js';
+import { ROLES } from '../server/access/roles.js';
+import { checkNewKey, type NewKey } from '../server/access/new-key.js';
 import { ApiError } from '../server/errors.js';
 import { textTable } from './text-table.js';
 
@@ -35,8 +36,6 @@ const USAGE = `usage:
   revoked here within a few seconds.`;
 
 const ACTOR = 'cli:keys';
-const MAX_NAME = 100;
-const MAX_DEVICE_ID = 64;
 
 /** Bad arguments: said on stderr with the usage, exit status 2. */
 class UsageError extends Error {}
@@ -79,25 +78,17 @@ function only(allowed: string[]): void {
   if (stray.length > 0) throw new UsageError(`${command} takes no --${stray.join(', --')}`);
 }
 
-function newKeyInput(): { name: string; role: Role; regionCode: string | null; deviceIds: string[] | null } {
+/** The create command's options, checked by the same rules as POST /api/keys. */
+function newKeyInput(): NewKey {
   only(['name', 'role', 'region', 'devices']);
   if (rest.length > 0) throw new UsageError(`create takes no further arguments, got ${rest.join(' ')}`);
-  const name = values.name?.trim();
-  if (!name || name.length > MAX_NAME) throw new UsageError(`--name must be given, at most ${MAX_NAME} characters`);
-  if (!isRole(values.role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}${values.role === undefined ? '' : `, got "${values.role}"`}`);
-  const role = values.role;
-  if (values.region !== undefined && !/^\d{12}$/.test(values.region)) throw new UsageError(`--region must be a 12-digit region code, got "${values.region}"`);
-  let deviceIds: string[] | null = null;
-  if (role === 'device') {
-    const ids = (values.devices ?? '').split(',').map((id) => id.trim()).filter(Boolean);
-    if (ids.length === 0) throw new UsageError('a device key needs --devices ID,ID…: the devices whose events it may send');
-    const long = ids.find((id) => id.length > MAX_DEVICE_ID);
-    if (long) throw new UsageError(`a device id has at most ${MAX_DEVICE_ID} characters: ${long}`);
-    deviceIds = [...new Set(ids)];
-  } else if (values.devices !== undefined) {
-    throw new UsageError('--devices belongs to device keys only (--role device)');
-  }
-  return { name, role, regionCode: values.region ?? null, deviceIds };
+  const deviceIds = values.devices?.split(',').map((id) => id.trim()).filter(Boolean);
+  const checked = checkNewKey(
+    { name: values.name, role: values.role, regionCode: values.region, deviceIds },
+    { name: '--name', role: '--role', regionCode: '--region', deviceIds: '--devices' },
+  );
+  if (!checked.ok) throw new UsageError(checked.message);
+  return checked.value;
 }
 
 const when = (iso: string | null) => (iso === null ? '' : iso.replace(/\.\d{3}Z$/, 'Z'));

@@ -28,17 +28,15 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { sql } from 'kysely';
 import { openStore } from '../../server/db/connect.js';
 import { seededRandom } from '../../server/geo/random.js';
 import { loadTown } from './load-town.js';
 import { freePort, repoRoot } from './service.js';
+import { throwawayDatabase } from './throwaway-store.js';
 
 const { values } = parseArgs({
   options: {
@@ -61,39 +59,6 @@ function positive(name: keyof typeof values): number {
   const value = Number(values[name]);
   if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer, got ${values[name]}`);
   return value;
-}
-
-// ---------------------------------------------------------------------------------------------
-// A fresh database, as crash-test.ts makes one: what to put in the child's environment, how to
-// open it from here (to seed it, and to count what was stored), and how to remove it.
-
-interface FreshDatabase {
-  env: Record<string, string>;
-  open: () => ReturnType<typeof openStore>;
-  drop: () => Promise<void>;
-}
-
-async function freshDatabase(): Promise<FreshDatabase> {
-  const url = process.env.DATABASE_URL;
-  if (!url) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridgov-load-'));
-    const dataDir = path.join(dir, 'db');
-    return { env: { GRIDGOV_DATA: dataDir, DATABASE_URL: '' }, open: () => openStore({ dataDir }), drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
-  }
-  const name = `gridgov_load_${process.pid}`;
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  return { env: { DATABASE_URL: target.toString() }, open: () => openStore({ databaseUrl: target.toString() }), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -221,12 +186,14 @@ function run(name: string, options: autocannon.Options, itemsPerRequest?: { coun
 
 // ---------------------------------------------------------------------------------------------
 
-const database = await freshDatabase();
+// A fresh database (throwaway-store.ts): the child is pointed at it by `env`; this process opens
+// it to seed it and to count what was stored.
+const database = await throwawayDatabase('load', process.env.DATABASE_URL);
 let service: Service | undefined;
 try {
   // Seed before the service starts: the embedded data folder takes one process at a time.
   log(`backend: ${process.env.DATABASE_URL ? 'postgres' : 'embedded'}; seeding a county of ${GRIDS} grids…`);
-  const seedStore = await database.open();
+  const seedStore = await openStore(database.options);
   const { town } = await loadTown(seedStore, { grids: GRIDS, gridsPerVillage: 300 }, () => {});
   await seedStore.close();
 
@@ -350,7 +317,7 @@ try {
   // Stop the service (the embedded folder opens in one process at a time), then look every
   // acknowledged event up in the database.
   await stopService(svc);
-  const store = await database.open();
+  const store = await openStore(database.options);
   const stored = new Set<string>();
   for (let i = 0; i < acknowledged.length; i += 5000) {
     const chunk = acknowledged.slice(i, i + 5000);

@@ -19,9 +19,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { sql, type Kysely } from 'kysely';
-import { openStore, postgisVersion, type Store } from '../../server/db/connect.js';
+import { postgisVersion, type Store } from '../../server/db/connect.js';
 import type { Database } from '../../server/db/schema.js';
 import { createGrids, listGrids, type NewGrid } from '../../server/db/grids.js';
 import { createRegion, type NewRegion } from '../../server/db/regions.js';
@@ -29,6 +28,7 @@ import { parseGridFeature, parseRegionFeature } from '../../server/geo/features.
 import { defaultLimits } from '../../server/config.js';
 import { prng, syntheticTown, type SyntheticTown } from './synthetic.js';
 import { timeServiceStart } from './service.js';
+import { openThrowaway, throwawayDatabase } from './throwaway-store.js';
 
 function intFromEnv(name: string, fallback: number): number {
   const value = Number(process.env[name] || fallback);
@@ -298,35 +298,10 @@ function tempDir(prefix: string): string {
 }
 
 /** The embedded store in a fresh data folder on disk (as the service runs it), removed on close. */
-async function openEmbedded(): Promise<Store> {
-  const dir = tempDir('gridgov-bench-');
-  const store = await openStore({ dataDir: path.join(dir, 'db') });
-  return { ...store, close: async () => (await store.close(), fs.rmSync(dir, { recursive: true, force: true })) };
-}
+const openEmbedded = async (): Promise<Store> => openThrowaway(await throwawayDatabase('bench', undefined));
 
 /** A throwaway database on the server of `url`, dropped on close. */
-async function openServer(url: string): Promise<Store> {
-  const name = `gridgov_bench_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  try {
-    const store = await openStore({ databaseUrl: target.toString() });
-    return { ...store, close: async () => (await store.close(), await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)) };
-  } catch (error) {
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    throw error;
-  }
-}
+const openServer = async (url: string): Promise<Store> => openThrowaway(await throwawayDatabase('bench', url));
 
 // ---------------------------------------------------------------------------------------------
 

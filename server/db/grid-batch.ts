@@ -15,7 +15,7 @@ import { numberClassOfKind, type GridKind } from '../geo/codes.js';
 import { parseGridFeature } from '../geo/features.js';
 import type { Polygonal } from '../geo/validate.js';
 import { checkStaged, ProblemList, stage } from './grid-checks.js';
-import { createGridsIn, lockRegions, now, rejectWrite, type ChangeMeta, type NewGrid } from './grids.js';
+import { createGridsIn, lockRegions, rejectWrite, retireCodes, writeStagedUpdates, type ChangeMeta, type NewGrid } from './grids.js';
 import { toFeature, toVersionFeature, versionColumns, type GridFeature, type GridVersionFeature, type VersionRow } from './grid-rows.js';
 import { inTransaction } from './transaction.js';
 
@@ -190,34 +190,17 @@ function resolveUpdates(updates: Indexed<Update>[], current: Map<string, Version
   return resolved;
 }
 
-/** Retires grids already locked and checked: each one's open version is closed by a `retire` version. */
+/** Retires grids already locked and checked, and returns their retire versions. */
 async function retire(trx: Transaction<Database>, codes: string[], meta: ChangeMeta): Promise<Map<string, GridVersionFeature>> {
   if (codes.length === 0) return new Map();
-  const at = await now(trx);
-  await sql`
-    INSERT INTO grid_versions (code, version, op, valid_from, region_code, name, kind, special_type,
-                               households, population, geom, actor, reason)
-    SELECT v.code, v.version + 1, 'retire', ${at}, v.region_code, v.name, v.kind, v.special_type,
-           v.households, v.population, v.geom, ${meta.actor}, ${meta.reason}
-    FROM grid_versions v WHERE v.code = ANY (${codes}::text[]) AND v.valid_to IS NULL`.execute(trx);
-  await sql`UPDATE grid_versions SET valid_to = ${at} WHERE code = ANY (${codes}::text[]) AND valid_to IS NULL AND op <> 'retire'`.execute(trx);
-  await sql`UPDATE grids SET version = version + 1, retired_at = ${at} WHERE code = ANY (${codes}::text[])`.execute(trx);
+  await retireCodes(trx, codes, meta);
   return new Map((await openVersions(trx, codes)).map((row) => [row.code, toVersionFeature(row)]));
 }
 
-/** Writes the staged shapes of updated grids as their next versions. */
+/** Writes the staged shapes of updated grids as their next versions, and returns those. */
 async function writeUpdates(trx: Transaction<Database>, codes: string[], meta: ChangeMeta): Promise<Map<string, GridFeature>> {
   if (codes.length === 0) return new Map();
-  const at = await now(trx);
-  await sql`UPDATE grid_versions SET valid_to = ${at} WHERE code = ANY (${codes}::text[]) AND valid_to IS NULL`.execute(trx);
-  await sql`
-    INSERT INTO grid_versions (code, version, op, valid_from, region_code, name, kind, special_type,
-                               households, population, geom, actor, reason)
-    SELECT s.code, g.version + 1, 'update', ${at}, s.region_code, s.name, s.kind, s.special_type,
-           s.households, s.population, s.geom, ${meta.actor}, ${meta.reason}
-    FROM grid_staging s JOIN grids g ON g.code = s.code
-    WHERE s.code IS NOT NULL`.execute(trx);
-  await sql`UPDATE grids SET version = version + 1 WHERE code = ANY (${codes}::text[])`.execute(trx);
+  await writeStagedUpdates(trx, codes, meta);
   return new Map((await openVersions(trx, codes)).map((row) => [row.code, toFeature(row)]));
 }
 

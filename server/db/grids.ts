@@ -181,7 +181,16 @@ function liveGridsOf(db: Kysely<Database>, regionCode: string) {
 export async function retireRegionGrids(trx: Transaction<Database>, regionCode: string, meta: ChangeMeta, keep: string[] = []): Promise<string[]> {
   const live = await liveGridsOf(trx, regionCode).forUpdate().execute();
   const codes = live.map((grid) => grid.code).filter((code) => !keep.includes(code));
-  if (codes.length === 0) return [];
+  await retireCodes(trx, codes, meta);
+  return codes;
+}
+
+/**
+ * Retires grids the caller has already locked and checked: each one's open version is closed by a
+ * `retire` version. Shared by re-division and the batch endpoint so both write retirements alike.
+ */
+export async function retireCodes(trx: Transaction<Database>, codes: string[], meta: ChangeMeta): Promise<void> {
+  if (codes.length === 0) return;
   const at = await now(trx);
   await sql`
     INSERT INTO grid_versions (code, version, op, valid_from, region_code, name, kind, special_type,
@@ -189,12 +198,30 @@ export async function retireRegionGrids(trx: Transaction<Database>, regionCode: 
     SELECT v.code, v.version + 1, 'retire', ${at}, v.region_code, v.name, v.kind, v.special_type,
            v.households, v.population, v.geom, ${meta.actor}, ${meta.reason}
     FROM grid_versions v WHERE v.code = ANY (${codes}::text[]) AND v.valid_to IS NULL`.execute(trx);
+  // The retire version just inserted is open too: close only the version it replaces.
   await sql`
     UPDATE grid_versions SET valid_to = ${at}
     WHERE code = ANY (${codes}::text[]) AND valid_to IS NULL AND op <> 'retire'`.execute(trx);
   await sql`
     UPDATE grids SET version = version + 1, retired_at = ${at} WHERE code = ANY (${codes}::text[])`.execute(trx);
-  return codes;
+}
+
+/**
+ * Writes the shapes staged in `grid_staging` for `codes` (grids already locked and checked) as
+ * their next `update` versions. Shared by the batch endpoint and file import.
+ */
+export async function writeStagedUpdates(trx: Transaction<Database>, codes: string[], meta: ChangeMeta): Promise<void> {
+  if (codes.length === 0) return;
+  const at = await now(trx);
+  await sql`UPDATE grid_versions SET valid_to = ${at} WHERE code = ANY (${codes}::text[]) AND valid_to IS NULL`.execute(trx);
+  await sql`
+    INSERT INTO grid_versions (code, version, op, valid_from, region_code, name, kind, special_type,
+                               households, population, geom, actor, reason)
+    SELECT s.code, g.version + 1, 'update', ${at}, s.region_code, s.name, s.kind, s.special_type,
+           s.households, s.population, s.geom, ${meta.actor}, ${meta.reason}
+    FROM grid_staging s JOIN grids g ON g.code = s.code
+    WHERE s.code = ANY (${codes}::text[])`.execute(trx);
+  await sql`UPDATE grids SET version = version + 1 WHERE code = ANY (${codes}::text[])`.execute(trx);
 }
 
 /** The live grids of a village and their versions: what a proposal was made against. */

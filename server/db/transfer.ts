@@ -32,7 +32,7 @@ import { registryEntries } from '../geo/address/prepare.js';
 import { addressProblem } from '../formats/address-rows.js';
 import { mapFields, mapProperties, type FieldMapping, type ImportKind } from '../formats/fields.js';
 import type { SourceData } from '../formats/read.js';
-import { createGridsIn, type NewGrid } from './grids.js';
+import { createGridsIn, writeStagedUpdates, type NewGrid } from './grids.js';
 import { checkStaged, ProblemList, stage } from './grid-checks.js';
 import { createRegion, regionLevel } from './regions.js';
 import { replaceBuildings } from './buildings.js';
@@ -368,20 +368,7 @@ async function importGrids(db: Kysely<Database>, data: SourceData, mapping: Fiel
     const unchanged = new Set(same.map((row) => row.idx));
     const changed = updates.filter((row) => !unchanged.has(row.row));
     options.onProgress?.(0.5, 'writing');
-    if (changed.length > 0) {
-      const codes = changed.map((row) => row.code!);
-      const { rows: clock } = await sql<{ at: Date }>`SELECT date_trunc('milliseconds', clock_timestamp()) AS at`.execute(trx);
-      const at = clock[0].at;
-      await sql`UPDATE grid_versions SET valid_to = ${at} WHERE code = ANY (${codes}::text[]) AND valid_to IS NULL`.execute(trx);
-      await sql`
-        INSERT INTO grid_versions (code, version, op, valid_from, region_code, name, kind, special_type,
-                                   households, population, geom, actor, reason)
-        SELECT s.code, g.version + 1, 'update', ${at}, s.region_code, s.name, s.kind, s.special_type,
-               s.households, s.population, s.geom, ${meta.actor}, ${meta.reason}
-        FROM grid_staging s JOIN grids g ON g.code = s.code
-        WHERE s.code = ANY (${codes}::text[])`.execute(trx);
-      await sql`UPDATE grids SET version = version + 1 WHERE code = ANY (${codes}::text[])`.execute(trx);
-    }
+    await writeStagedUpdates(trx, changed.map((row) => row.code!), meta);
     for (const row of updates) {
       if (unchanged.has(row.row)) report.unchanged.push({ row: row.row, code: row.code! });
       else report.updated.push({ row: row.row, code: row.code!, version: row.version! + 1 });

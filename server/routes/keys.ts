@@ -6,32 +6,21 @@
 import { Router } from 'express';
 import type { Store } from '../db/connect.js';
 import { createApiKey, getApiKey, listApiKeys, revokeApiKey } from '../db/api-keys.js';
-import { isRole, PERMISSIONS, ROLES } from '../access/roles.js';
+import { PERMISSIONS } from '../access/roles.js';
+import { checkNewKey, type NewKey } from '../access/new-key.js';
 import { can } from '../access/principal.js';
 import { badRequest, forbidden } from '../errors.js';
 import type { KeyResolver } from '../http/authenticate.js';
 import { assertCovers, coversEverything, scopedPrefix } from '../http/authorize.js';
-import { actorOf, booleanParam, codeParam, jsonBody } from './params.js';
+import { actorOf, booleanParam, jsonBody } from './params.js';
 
-const MAX_NAME = 100;
-const MAX_DEVICES = 10_000;
-
-function parseNewKey(body: unknown) {
+function parseNewKey(body: unknown): NewKey {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('invalid_json', 'Expected a JSON object { name, role, regionCode?, deviceIds? }');
   const { name, role, regionCode, deviceIds } = body as Record<string, unknown>;
-  if (typeof name !== 'string' || name.trim() === '' || name.length > MAX_NAME) throw badRequest('invalid_parameter', `name must be a non-empty string of at most ${MAX_NAME} characters`);
-  if (!isRole(role)) throw badRequest('invalid_parameter', `role must be one of ${ROLES.join(', ')}`);
-  const region = regionCode === undefined || regionCode === null ? null : codeParam(regionCode, 12);
-  let devices: string[] | null = null;
-  if (role === 'device') {
-    if (!Array.isArray(deviceIds) || deviceIds.length === 0 || deviceIds.length > MAX_DEVICES || !deviceIds.every((id) => typeof id === 'string' && id.length > 0 && id.length <= 64)) {
-      throw badRequest('invalid_parameter', `A device key needs deviceIds: 1–${MAX_DEVICES} device ids (strings of at most 64 characters)`);
-    }
-    devices = [...new Set(deviceIds as string[])];
-  } else if (deviceIds !== undefined && deviceIds !== null) {
-    throw badRequest('invalid_parameter', 'deviceIds belong to device keys only');
-  }
-  return { name: name.trim(), role, regionCode: region, deviceIds: devices };
+  const checked = checkNewKey({ name, role, regionCode, deviceIds });
+  if (checked.ok) return checked.value;
+  // A malformed region code is invalid_code, as everywhere else in the API (codeParam).
+  throw badRequest(checked.field === 'regionCode' ? 'invalid_code' : 'invalid_parameter', checked.message);
 }
 
 export function keysRouter(store: Store, resolver: KeyResolver): Router {

@@ -5,11 +5,10 @@
  * metrics and flags, apply it, and find the village's grids replaced on the server. Skipped,
  * saying so, where /usr/bin/chromium (or $GRIDGOV_CHROMIUM) is absent.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, SHOTS, openPage, countPixels, haveChromium, startService, type GridJson, type Service } from './support.js';
+import { CHROMIUM, SHOTS, applyDivision, chooseDivision, countPixels, haveChromium, startWithPage, stopWithPage, type GridJson, type Service } from './support.js';
 
 if (!haveChromium) {
   console.warn(`[e2e] SKIPPED: ${CHROMIUM} is absent — install Debian's chromium (apt-get install chromium) to run the browser tests`);
@@ -32,15 +31,9 @@ describe.skipIf(!haveChromium)(title, () => {
   const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
 
   beforeAll(async () => {
-    fs.mkdirSync(SHOTS, { recursive: true });
-    service = await startService();
-    ({ browser, page } = await openPage(service, consoleErrors));
+    ({ service, browser, page } = await startWithPage(consoleErrors));
   });
-
-  afterAll(async () => {
-    await browser?.close();
-    await service?.stop();
-  });
+  afterAll(() => stopWithPage(service, browser));
 
   let before: GridJson[] = [];
 
@@ -57,12 +50,7 @@ describe.skipIf(!haveChromium)(title, () => {
     await expect(page.locator('[data-control="division-max"]').inputValue()).resolves.toBe('500');
 
     // The village chosen in the tree becomes the one to divide.
-    await page.evaluate((code) => (window.gridgov as unknown as { gotoRegion(code: string, fromSearch: boolean): Promise<boolean> }).gotoRegion(code, true), VILLAGE);
-    await expect(page.locator('[data-control="division-village"]').inputValue()).resolves.toBe(VILLAGE);
-    await page.fill('[data-control="division-min"]', '120');
-    await page.press('[data-control="division-min"]', 'Tab');
-    await page.fill('[data-control="division-max"]', '200');
-    await page.press('[data-control="division-max"]', 'Tab');
+    await chooseDivision(page, VILLAGE, { min: 120, max: 200 });
 
     await page.click('[data-action="division-run"]');
     await page.waitForSelector('[data-role="division-progress"]', { timeout: 10_000 });
@@ -92,9 +80,7 @@ describe.skipIf(!haveChromium)(title, () => {
   it('applies the proposal: the village’s live grids are the proposal’s, the old ones retired', async () => {
     const job = await page.evaluate(() => window.gridgov.division!.job!.id);
     const proposed = (await api<{ proposal: { features: { properties: { households: number } }[] } }>(`/api/divisions/${job}`)).body.proposal.features;
-    await page.click('[data-action="division-apply"]');
-    await page.click('[data-dialog-button="apply"]');
-    await page.waitForFunction(() => window.gridgov.division!.job === null, null, { timeout: 30_000 });
+    await applyDivision(page);
     await page.waitForFunction(() => window.gridgov.division!.proposal.source.getFeatures().length === 0);
 
     const after = await villageGrids();

@@ -5,11 +5,10 @@
  * saved geometry on the server has the vertex on the road. Skipped, saying so, where
  * /usr/bin/chromium (or $GRIDGOV_CHROMIUM) is absent.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, SHOTS, countPixels, haveChromium, key, openPage, pixelAt, ringsOf, startService, type GridJson, type Position, type Service } from './support.js';
+import { CHROMIUM, SHOTS, applyDivision, chooseDivision, countPixels, haveChromium, key, pixelAt, ringsOf, startWithPage, stopWithPage, type GridJson, type Position, type Service } from './support.js';
 
 if (!haveChromium) {
   console.warn(`[e2e] SKIPPED: ${CHROMIUM} is absent — install Debian's chromium (apt-get install chromium) to run the browser tests`);
@@ -67,15 +66,9 @@ describe.skipIf(!haveChromium)(title, () => {
     page.evaluate((v) => (window.gridgov as unknown as { lines: { layer: { setVisible(v: boolean): void } } }).lines.layer.setVisible(v), visible);
 
   beforeAll(async () => {
-    fs.mkdirSync(SHOTS, { recursive: true });
-    service = await startService();
-    ({ browser, page } = await openPage(service, consoleErrors));
+    ({ service, browser, page } = await startWithPage(consoleErrors));
   });
-
-  afterAll(async () => {
-    await browser?.close();
-    await service?.stop();
-  });
+  afterAll(() => stopWithPage(service, browser));
 
   it('draws the demo roads grey and the river and pond blue', async () => {
     await page.goto(`${service.url}/#key=${KEY}`);
@@ -185,12 +178,7 @@ describe.skipIf(!haveChromium)(title, () => {
     await page.waitForSelector('body[data-app-view="divide"]');
     await expect(page.locator('[data-control="division-follow-lines"]').isChecked()).resolves.toBe(true);
     // The village chosen in the tree: the map shows it, and it becomes the one to divide.
-    await page.evaluate((code) => (window.gridgov as unknown as { gotoRegion(code: string, fromSearch: boolean): Promise<boolean> }).gotoRegion(code, true), VILLAGE);
-    await expect(page.locator('[data-control="division-village"]').inputValue()).resolves.toBe(VILLAGE);
-    await page.fill('[data-control="division-min"]', '120');
-    await page.press('[data-control="division-min"]', 'Tab');
-    await page.fill('[data-control="division-max"]', '200');
-    await page.press('[data-control="division-max"]', 'Tab');
+    await chooseDivision(page, VILLAGE, { min: 120, max: 200 });
     await page.click('[data-action="division-run"]');
     await page.waitForSelector('[data-role="division-progress"][data-status="done"]', { timeout: 60_000 });
     const inputs = page.locator('[data-role="division-inputs"]');
@@ -204,9 +192,7 @@ describe.skipIf(!haveChromium)(title, () => {
     await page.waitForTimeout(400);
     await shot('42-division-along-lines-zh');
 
-    await page.click('[data-action="division-apply"]');
-    await page.click('[data-dialog-button="apply"]');
-    await page.waitForFunction(() => window.gridgov.division!.job === null, null, { timeout: 30_000 });
+    await applyDivision(page);
     const after = (await api<{ features: GridJson[] }>(`/api/grids?region=${VILLAGE}`)).features;
     const still = after.find((g) => g.properties.code === school.properties.code);
     expect(still?.properties.version).toBe(school.properties.version);

@@ -10,6 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
+import { expect } from 'vitest';
 import type { Browser, Page, Route } from 'playwright-core';
 import { createServerDatabase, serverUrl } from '../support/store.js';
 
@@ -198,4 +199,46 @@ export function mapAt(page: Page, p: { x: number; y: number }): Promise<boolean>
     const hit = document.elementFromPoint(x, y);
     return hit !== null && hit.tagName === 'CANVAS' && document.getElementById('map')!.contains(hit);
   }, p);
+}
+
+/**
+ * A test file's service and signed-in page, with the screenshot folder made. Should the browser
+ * fail to start, the service is stopped here: the caller never got it to stop.
+ */
+export async function startWithPage(consoleErrors: string[]): Promise<{ service: Service; browser: Browser; page: Page }> {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const service = await startService();
+  try {
+    return { service, ...(await openPage(service, consoleErrors)) };
+  } catch (error) {
+    await service.stop();
+    throw error;
+  }
+}
+
+/** Closes what startWithPage started (either may be missing when it failed). */
+export async function stopWithPage(service: Service | undefined, browser: Browser | undefined): Promise<void> {
+  await browser?.close();
+  await service?.stop();
+}
+
+/**
+ * In the division view: chooses `village` in the tree (the division panel follows the tree's
+ * choice) and sets the household range, ready for "run".
+ */
+export async function chooseDivision(page: Page, village: string, households: { min: number; max: number }): Promise<void> {
+  await page.evaluate((code) => (window.gridgov as unknown as { gotoRegion(code: string, fromSearch: boolean): Promise<boolean> }).gotoRegion(code, true), village);
+  await expect(page.locator('[data-control="division-village"]').inputValue()).resolves.toBe(village);
+  // Tab out of each field: the panel reads a value when its field loses focus.
+  await page.fill('[data-control="division-min"]', String(households.min));
+  await page.press('[data-control="division-min"]', 'Tab');
+  await page.fill('[data-control="division-max"]', String(households.max));
+  await page.press('[data-control="division-max"]', 'Tab');
+}
+
+/** Applies the drawn proposal through its confirm dialog and waits until the client has let the job go. */
+export async function applyDivision(page: Page): Promise<void> {
+  await page.click('[data-action="division-apply"]');
+  await page.click('[data-dialog-button="apply"]');
+  await page.waitForFunction(() => window.gridgov.division!.job === null, null, { timeout: 30_000 });
 }

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Feature, FeatureCollection, Polygon } from 'geojson';
-import { useTestService, type TestContext } from '../support/context.js';
+import { useTestService } from '../support/context.js';
+import { finishedJob } from '../support/jobs.js';
 import { box, gridFeature, regionFeature, seedTree, tree } from '../support/fixtures.js';
 import { lonLat, rect, smallTown } from '../support/town.js';
 import { regionBarriers } from '../../server/db/reference-lines.js';
@@ -31,20 +32,10 @@ function townLines(): FeatureCollection {
   return { type: 'FeatureCollection', features: barriers.features.map((f) => ({ ...f, properties: { ...kinds[f.properties!.kind as string], name: null } })) };
 }
 
-async function finished(context: TestContext, location: string) {
-  for (let i = 0; i < 400; i++) {
-    const job = await context.api.get(location);
-    expect(job.status).toBe(200);
-    if (job.body.status === 'done' || job.body.status === 'failed') return job.body;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('division did not finish');
-}
-
 async function divide(body: Record<string, unknown>) {
   const accepted = await context.api.post('/api/divisions').send(body);
   expect(accepted.status, JSON.stringify(accepted.body).slice(0, 300)).toBe(202);
-  const job = await finished(context, accepted.headers.location);
+  const job = await finishedJob(context, accepted.headers.location, 400);
   expect(job.status, job.error).toBe('done');
   return { accepted: accepted.body, job, location: accepted.headers.location as string };
 }

@@ -4,7 +4,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Polygon } from 'geojson';
-import { useTestService, type TestContext } from '../support/context.js';
+import { useTestService } from '../support/context.js';
+import { finishedJob } from '../support/jobs.js';
 import { gridFeature, regionFeature, seedTree, tableCounts, tree } from '../support/fixtures.js';
 import { lonLat, rect, smallTown } from '../support/town.js';
 
@@ -18,16 +19,6 @@ beforeAll(async () => {
   const created = await context.api.post('/api/regions').send(regionFeature(TOWN, '示范社区', 'village', tree.street.code, town.boundary));
   expect(created.status, JSON.stringify(created.body)).toBe(201);
 });
-
-async function finished(context: TestContext, location: string) {
-  for (let i = 0; i < 200; i++) {
-    const job = await context.api.get(location);
-    expect(job.status).toBe(200);
-    if (job.body.status === 'done' || job.body.status === 'failed') return job.body;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('division did not finish');
-}
 
 function request(extra: Record<string, unknown> = {}) {
   const town = smallTown();
@@ -44,7 +35,7 @@ describe('divisions', () => {
     const accepted = await context.api.post('/api/divisions').send(request());
     expect(accepted.status, JSON.stringify(accepted.body).slice(0, 300)).toBe(202);
     expect(accepted.headers.location).toBe(`/api/divisions/${accepted.body.id}`);
-    const job = await finished(context, accepted.headers.location);
+    const job = await finishedJob(context, accepted.headers.location);
     expect(job.status).toBe('done');
     expect(job.progress).toBe(1);
     expect(job.proposal.type).toBe('FeatureCollection');
@@ -89,7 +80,7 @@ describe('divisions', () => {
   it('refuses to apply a proposal made before the village changed', async () => {
     const accepted = await context.api.post('/api/divisions').send(request({ maxHouseholds: 450 }));
     expect(accepted.status).toBe(202);
-    await finished(context, accepted.headers.location);
+    await finishedJob(context, accepted.headers.location);
     // Someone edits a grid meanwhile.
     const [first] = (await context.api.get(`/api/grids?region=${TOWN}`)).body.features;
     const edited = await context.api
@@ -108,7 +99,7 @@ describe('divisions', () => {
     const town = smallTown();
     const accepted = await context.api.post('/api/divisions').send({ boundary: town.boundary, buildings: town.buildings });
     expect(accepted.status).toBe(202);
-    const job = await finished(context, accepted.headers.location);
+    const job = await finishedJob(context, accepted.headers.location);
     expect(job.status).toBe('done');
     expect((await context.api.post(`${accepted.headers.location}/apply`)).status).toBe(409);
   });
@@ -163,7 +154,7 @@ describe('a stored buildings layer', () => {
 
     const accepted = await context.api.post('/api/divisions').send({ regionCode: '530102001001' });
     expect(accepted.status, JSON.stringify(accepted.body).slice(0, 300)).toBe(202);
-    const job = await finished(context, accepted.headers.location);
+    const job = await finishedJob(context, accepted.headers.location);
     expect(job.status).toBe('done');
     expect(job.metrics.households).toBe(9837);
     expect(job.metrics.compoundsSplit).toBe(0);
