@@ -170,6 +170,49 @@ describe('scope: a key of one area', () => {
     expect((await as.get('/tiles/devices/10/837/415.mvt')).status).toBe(403);
   });
 
+  it('refuses every write outside its area with 403, whatever the endpoint, and changes nothing', async () => {
+    const before = await tableCounts(context);
+    const other = otherVillage.code;
+    const line = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { kind: 'road', name: '越权路' }, geometry: { type: 'LineString', coordinates: [[114.411, 30.505], [114.419, 30.505]] } }] };
+    const building = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { households: 10 }, geometry: box(114.411, 30.501, 114.412, 30.502) }] };
+    const cases: [string, () => request.Test][] = [
+      ['POST /api/regions (a village under another township)', () => signedAs(context.app, planner).post('/api/regions').send(regionFeature('420111003002', '越权村', 'village', otherTownship.code, box(114.43, 30.5, 114.44, 30.51)))],
+      ['PUT buildings of another village', () => signedAs(context.app, planner).put(`/api/regions/${other}/buildings`).send(building)],
+      ['PUT lines of another village', () => signedAs(context.app, planner).put(`/api/regions/${other}/lines`).send(line)],
+      ['POST /api/grids/import into another village', () => signedAs(context.app, planner).post('/api/grids/import').send({ type: 'FeatureCollection', features: [gridFeature(other, '越权', box(114.411, 30.501, 114.412, 30.502))] })],
+      ['POST /api/grids/batch retiring another village’s grid', () => signedAs(context.app, planner).post('/api/grids/batch').send({ changes: [{ op: 'retire', code: ids.gridOther, version: 1 }] })],
+      ['POST /api/divisions of another village', () => signedAs(context.app, planner).post('/api/divisions').send({ regionCode: other, minHouseholds: 100, maxHouseholds: 200 })],
+      ['POST /api/addresses/import by a scoped key', () => signedAs(context.app, planner).post('/api/addresses/import').set('Content-Type', 'text/csv').send('address,lon,lat\n湖北省武汉市洪山区花山街道花山村1号,114.415,30.505\n')],
+      ['POST /api/devices in another township', () => signedAs(context.app, dispatcher).post('/api/devices').send({ id: 'cam-intruder', kind: 'camera', name: 'x', lon: 114.415, lat: 30.505, heading: 0, fov: 60, rangeM: 50 })],
+      ['PUT a device into another township', () => signedAs(context.app, dispatcher).put('/api/devices/cam-a').set('If-Match', '"1"').send({ kind: 'camera', name: 'moved', lon: 114.415, lat: 30.505, heading: 0, fov: 60, rangeM: 50 })],
+      ['DELETE another township’s device', () => signedAs(context.app, dispatcher).delete('/api/devices/cam-other').set('If-Match', '"1"')],
+      ['POST escalate another township’s incident', () => signedAs(context.app, dispatcher).post(`/api/incidents/${ids.incidentOther}/escalate`).send({})],
+    ];
+    const wrong: string[] = [];
+    for (const [what, send] of cases) {
+      const response = await send();
+      if (response.status !== 403) wrong.push(`${what} → ${response.status} ${JSON.stringify(response.body).slice(0, 160)}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(await tableCounts(context)).toEqual(before);
+  });
+
+  it('narrows every listing to its area', async () => {
+    const as = signedAs(context.app, dispatcher);
+    const mine = String(ids.incidentA);
+    const heat = await as.get('/api/heatmap?bbox=114.29,30.49,114.46,30.52&zoom=14');
+    expect(heat.status).toBe(200);
+    expect(heat.body.total).toBe(1);
+    const ogc = await as.get('/ogc/collections/incidents/items');
+    expect(ogc.body.features.map((f: { id: string | number }) => String(f.id))).toEqual([mine]);
+    const open311 = await as.get('/open311/v2/requests.json');
+    expect(open311.body.map((r: { service_request_id: string }) => r.service_request_id)).toEqual([mine]);
+    expect((await as.get(`/open311/v2/requests/${ids.incidentOther}.json`)).status).toBe(403);
+    const ogcDevices = await signedAs(context.app, viewer).get('/ogc/collections/devices/items');
+    expect(ogcDevices.body.features.map((f: { id: string }) => f.id)).toEqual(['cam-a']);
+    expect((await signedAs(context.app, viewer).get('/ogc/collections/devices/items/cam-other')).status).toBe(403);
+  });
+
   it('never lets a key hand out a wider key than its own', async () => {
     const regionalAdmin = await keyFor(context.store, 'admin', tree.street.code);
     const as = signedAs(context.app, regionalAdmin);
