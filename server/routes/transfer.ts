@@ -57,10 +57,16 @@ function readUpload(req: Request, maxBytes: number): Promise<Upload> {
     parser.on('file', (name, stream, info) => {
       if (name !== 'file') {
         failure ??= badRequest('unexpected_file', `Send the file in the form field "file", not "${name}"`);
+        stream.on('error', () => undefined); // the request is refused already; a cut-off body changes nothing
         stream.resume();
         return;
       }
       const chunks: Buffer[] = [];
+      // A body cut off inside the file (or any other part error) destroys this stream with an
+      // error; without a listener that error would be uncaught and take the process down.
+      stream.on('error', (error: Error) => {
+        failure ??= badRequest('invalid_multipart', `The multipart body cannot be read: ${error.message}`);
+      });
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('limit', () => {
         failure ??= new ApiError(413, 'payload_too_large', `The file exceeds the limit of ${maxBytes} bytes`, { limit: maxBytes });

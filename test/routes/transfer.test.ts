@@ -437,6 +437,23 @@ describe('bad uploads are 4xx, never 500', () => {
     const batch = await upload(few, Buffer.from(two), 'a.csv', { kind: 'grids', region: tree.villageA.code });
     expect([batch.status, batch.body.error.code]).toEqual([413, 'batch_too_large']);
   });
+
+  it('answers 400 for a body cut off inside the file, and keeps serving (the part stream’s error used to be uncaught)', async () => {
+    const cut = [
+      '--cut',
+      'Content-Disposition: form-data; name="kind"',
+      '',
+      'grids',
+      '--cut',
+      'Content-Disposition: form-data; name="file"; filename="a.geojson"',
+      'Content-Type: application/geo+json',
+      '',
+      '{"type":"FeatureCollection","features":[{"type":"Feat',
+    ].join('\r\n');
+    const response = await context.api.post('/api/import').set('Content-Type', 'multipart/form-data; boundary=cut').send(cut);
+    expect([response.status, response.body.error.code]).toEqual([400, 'invalid_multipart']);
+    expect((await context.api.get('/api/health')).status).toBe(200);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
