@@ -136,7 +136,17 @@ export class App {
         setView: (view) => void this.setView(view),
       },
     );
-    this.legend = new Legend($('legend'), () => this.grids.mode);
+    const lines = this.lines;
+    this.legend = new Legend($('legend'), () => this.grids.mode, {
+      get visible() {
+        return lines.visible;
+      },
+      setVisible: (visible) => {
+        lines.setVisible(visible);
+        this.editor.setLineSnapping(visible);
+      },
+    });
+    this.editor.setLineSnapping(lines.visible);
     this.tree = new RegionTree($('region-tree'), this.api, {
       regionLoaded: (region) => this.regions.add(region),
       regionClicked: (code) => void this.gotoRegion(code, false),

@@ -67,6 +67,7 @@ const zh = {
   'legend.selected': '选中',
   'legend.village': '村/社区边界',
   'legend.problem': '检查问题',
+  'legend.lines': '道路 / 河流',
 
   'kind.urban': '城市网格',
   'kind.rural': '农村网格',
@@ -421,6 +422,7 @@ const en: Record<Key, string> = {
   'legend.selected': 'Selected',
   'legend.village': 'Village/community boundary',
   'legend.problem': 'Check problem',
+  'legend.lines': 'Roads / rivers',
 
   'kind.urban': 'Urban',
   'kind.rural': 'Rural',

@@ -62,8 +62,8 @@ describe.skipIf(!haveChromium)(title, () => {
   const api = async <T>(pathname: string): Promise<T> => (await fetch(`${service.url}${pathname}`, { headers: { Authorization: `Bearer ${KEY}` } })).json() as Promise<T>;
   const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
   const linesShown = () => page.evaluate(() => (window.gridgov as unknown as { lines: { source: { getFeatures(): unknown[] } } }).lines.source.getFeatures().length);
-  const setLinesVisible = (visible: boolean) =>
-    page.evaluate((v) => (window.gridgov as unknown as { lines: { layer: { setVisible(v: boolean): void } } }).lines.layer.setVisible(v), visible);
+  /** The legend's roads & rivers switch, as a planner uses it. */
+  const setLinesVisible = (visible: boolean) => page.locator('[data-toggle="lines"]').setChecked(visible);
 
   beforeAll(async () => {
     ({ service, browser, page } = await startWithPage(consoleErrors));
@@ -81,6 +81,7 @@ describe.skipIf(!haveChromium)(title, () => {
     await setLinesVisible(false);
     await page.waitForTimeout(300);
     const hidden = await page.locator('#map').screenshot();
+    expect(await page.evaluate(() => localStorage.getItem('gridgov.lines'))).toBe('hidden'); // remembered
     await setLinesVisible(true);
     const grey = (await countPixels(shown, ROAD, 12)).matching - (await countPixels(hidden, ROAD, 12)).matching;
     const blue = (await countPixels(shown, WATER, 16)).matching - (await countPixels(hidden, WATER, 16)).matching;

@@ -93,6 +93,9 @@ export class GridEditor {
   /** Grids merged into another, out of the map until saved (or undone). */
   private readonly retired = new globalThis.Map<string, GridFeatureOL>();
   private readonly snaps: Snap[];
+  /** The snap to roads and rivers: off while they are hidden (nothing snaps to what is not drawn). */
+  private lineSnap: Snap | undefined;
+  private lineSnapping = true;
   private beforeModify = new globalThis.Map<string, Polygons>();
   private readonly listeners = new Set<() => void>();
   /** Called when a new grid is drawn, so that the app selects it. */
@@ -180,7 +183,10 @@ export class GridEditor {
     // The last Snap added sees the pointer first and the first has the last word: a grid or village
     // vertex or edge within reach wins over a road, so shared borders stay shared.
     this.snaps = [new Snap({ source: this.grids.source, pixelTolerance: 8 }), new Snap({ source: this.regions.source, pixelTolerance: 8 })];
-    if (lines) this.snaps.push(new Snap({ source: lines, pixelTolerance: 8 }));
+    if (lines) {
+      this.lineSnap = new Snap({ source: lines, pixelTolerance: 8 });
+      this.snaps.push(this.lineSnap);
+    }
     this.modify.setActive(false);
     this.draw.setActive(false);
     this.splitLine.setActive(false);
@@ -260,10 +266,16 @@ export class GridEditor {
     this.emit();
   }
 
+  setLineSnapping(on: boolean): void {
+    this.lineSnapping = on;
+    this.placeSnaps();
+  }
+
   /** Snap must come after Modify and Draw among the map's interactions. */
   private placeSnaps(): void {
     for (const snap of this.snaps) {
       this.map.removeInteraction(snap);
+      if (snap === this.lineSnap && !this.lineSnapping) continue;
       if (this.snapping && this.mode !== 'select' && this.mode !== 'merge') this.map.addInteraction(snap);
     }
   }

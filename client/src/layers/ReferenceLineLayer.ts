@@ -40,6 +40,8 @@ const STROKES: Record<string, Stroke> = {
 };
 const WATER_FILL = new Fill({ color: 'rgba(28, 126, 214, 0.35)' });
 
+const VISIBLE_KEY = 'gridgov.lines';
+
 export class ReferenceLineLayer {
   readonly source = new VectorSource<Feature<Geometry>>();
   readonly layer: VectorLayer<VectorSource<Feature<Geometry>>>;
@@ -61,7 +63,18 @@ export class ReferenceLineLayer {
       properties: { name: 'referenceLines' },
       zIndex: 22,
     });
+    this.layer.setVisible(localStorage.getItem(VISIBLE_KEY) !== 'hidden');
     map.on('moveend', () => void this.load());
+  }
+
+  get visible(): boolean {
+    return this.layer.getVisible();
+  }
+
+  /** Shows or hides the lines (remembered in this browser). */
+  setVisible(visible: boolean): void {
+    this.layer.setVisible(visible);
+    localStorage.setItem(VISIBLE_KEY, visible ? 'shown' : 'hidden');
   }
 
   /** Reads the lines of the villages in view that are not loaded yet for it. */

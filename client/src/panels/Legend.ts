@@ -6,7 +6,12 @@ import { EDITED_COLOUR, FULLNESS_COLOURS, KIND_COLOURS, MAX_HOUSEHOLDS, MIN_HOUS
 export class Legend {
   private collapsed = localStorage.getItem('gridgov.legend') === 'collapsed';
 
-  constructor(private readonly root: HTMLElement, private readonly mode: () => ColourMode) {
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly mode: () => ColourMode,
+    /** The roads & rivers layer, switched on and off here. */
+    private readonly lines?: { readonly visible: boolean; setVisible(visible: boolean): void },
+  ) {
     onLangChange(() => this.render());
     this.render();
   }
@@ -41,5 +46,18 @@ export class Legend {
       line('border-top:2px dashed rgba(60,60,80,0.85)', t('legend.village')),
       swatch(PROBLEM_COLOUR, t('legend.problem')),
     );
+    const lines = this.lines;
+    if (lines) {
+      this.root.append(
+        el(
+          'label',
+          { className: 'legend-row legend-toggle' },
+          el('input', { type: 'checkbox', 'data-toggle': 'lines', checked: lines.visible, onchange: (e) => lines.setVisible((e.target as HTMLInputElement).checked) }),
+          el('span', { className: 'swatch line', style: 'border-top:3px solid rgba(120,120,120,0.9)' }),
+          el('span', { className: 'swatch line', style: 'border-top:3px solid rgba(28,126,214,0.9)' }),
+          el('span', { text: t('legend.lines') }),
+        ),
+      );
+    }
   }
 }
