@@ -151,7 +151,8 @@ export function divisionsRouter(store: Store, runner: DivisionRunner): Router {
     if (parsed.value && parsed.value.buildings.length === 0) throw unprocessable('no_buildings', 'There are no buildings to divide: send buildings (a FeatureCollection with properties.households)');
     const problems = parsed.problems ?? prepareDivision(parsed.value).problems;
     if (problems.length > 0) {
-      const structural = problems.every((p) => p.code !== 'building_outside_area');
+      // Well-formed input that does not fit the place (a building outside it, specials on top of each other) is a 422.
+      const structural = problems.every((p) => p.code !== 'building_outside_area' && p.code !== 'specials_overlap');
       throw new ApiError(structural ? 400 : 422, problems[0].code, problems[0].message, { problems });
     }
     const id = randomUUID();

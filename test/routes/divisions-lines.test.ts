@@ -156,6 +156,18 @@ describe('divisions keep special grids', () => {
     expect(coverage.gaps.features).toHaveLength(0);
   });
 
+  it('refuses a requested special drawn over a kept one with 422, naming both', async () => {
+    const town = smallTown();
+    const live = (await context.api.get(`/api/grids?region=${SCHOOL}`)).body.features as { properties: { code: string; kind: string } }[];
+    const school = live.find((g) => g.properties.kind === 'special')!.properties.code;
+    const market = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { specialType: 'market', name: '新市场' }, geometry: rect(500, 50, 620, 150) }] };
+    const response = await context.api.post('/api/divisions').send({ regionCode: SCHOOL, buildings: town.buildings, barriers: town.barriers, specials: market });
+    expect(response.status, JSON.stringify(response.body)).toBe(422);
+    expect(response.body.error.code).toBe('specials_overlap');
+    expect(response.body.error.message).toContain(school);
+    expect(response.body.error.message).toContain('新市场');
+  });
+
   it('ignores a code on a requested special: only live grids are kept', async () => {
     const town = smallTown();
     const specials = { ...town.specials, features: town.specials.features.map((f) => ({ ...f, properties: { ...f.properties, code: `${LINES}950` } })) };

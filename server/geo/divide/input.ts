@@ -206,6 +206,31 @@ export function parseDivisionInput(
     specials.push({ geometry: checked.geometry, specialType: specialType as string, name, code });
   });
 
+  if (problems.length === 0) problems.push(...specialOverlaps(specials));
+
   if (problems.length > 0 || !checkedArea.geometry) return { problems };
   return { value: { area: checkedArea.geometry, buildings, barriers, specials, minHouseholds, maxHouseholds } };
+}
+
+/** Overlaps of more than this many square metres between two specials are refused. */
+const SPECIAL_OVERLAP_M2 = 1;
+
+/**
+ * Special grids may touch but not overlap: a school and a market cannot both own a courtyard (a
+ * requested special drawn over a kept one, for instance). Pairs are screened by bounding box.
+ */
+export function specialOverlaps(specials: Pick<SpecialInput, 'geometry' | 'name' | 'code'>[]): Problem[] {
+  const problems: Problem[] = [];
+  const boxes = specials.map((special) => turf.bbox(special.geometry));
+  const label = (i: number) => `specials[${i}]${specials[i].code ? ` (${specials[i].code})` : specials[i].name ? ` (${specials[i].name})` : ''}`;
+  for (let i = 0; i < specials.length; i++) {
+    for (let j = i + 1; j < specials.length; j++) {
+      const [a, b] = [boxes[i], boxes[j]];
+      if (a[0] > b[2] || b[0] > a[2] || a[1] > b[3] || b[1] > a[3]) continue;
+      const shared = turf.intersect(turf.featureCollection([turf.feature(specials[i].geometry), turf.feature(specials[j].geometry)]));
+      const m2 = shared ? turf.area(shared) : 0;
+      if (m2 > SPECIAL_OVERLAP_M2) problems.push({ code: 'specials_overlap', message: `${label(i)} and ${label(j)} overlap by ${Math.round(m2)} m²; special grids may touch but not overlap` });
+    }
+  }
+  return problems;
 }
