@@ -3,7 +3,7 @@
  * before/after diff of buildings, and the apply step that replaces a village's grids.
  */
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { Geometry } from 'geojson';
+import type { Geometry, MultiPolygon } from 'geojson';
 import type { Database, DivisionStatus, DivisionsTable } from './schema.js';
 import { conflict, notFound } from '../errors.js';
 import { createGridsIn, liveVersions, retireRegionGrids, type ChangeMeta, type NewGrid } from './grids.js';
@@ -172,8 +172,8 @@ export interface KeptSpecial {
   code: string;
   name: string;
   specialType: string;
-  /** Exact (15 digits, as stored): grids proposed around it must meet it without slivers. */
-  geometry: Geometry;
+  /** Exact (15 digits, as stored): grids proposed around it must meet it without slivers. A grid is a MultiPolygon. */
+  geometry: MultiPolygon;
 }
 
 /** A village's live special grids (school, hospital…): a division keeps them as they are. */
@@ -187,5 +187,5 @@ export async function liveSpecialGrids(db: Kysely<Database>, regionCode: string)
     .where('kind', '=', 'special')
     .orderBy('code')
     .execute();
-  return rows.map((row) => ({ code: row.code, name: row.name, specialType: row.special_type ?? 'other', geometry: JSON.parse(row.geojson) as Geometry }));
+  return rows.map((row) => ({ code: row.code, name: row.name, specialType: row.special_type ?? 'other', geometry: JSON.parse(row.geojson) as MultiPolygon }));
 }

@@ -7,7 +7,8 @@ import { regionBuildings } from '../db/buildings.js';
 import { applyDivision, getDivision, insertDivision, liveGridOfPoints, liveSpecialGrids, type DivisionRow } from '../db/divisions.js';
 import { regionBarriers } from '../db/reference-lines.js';
 import type { NewGrid } from '../db/grids.js';
-import { parseDivisionInput } from '../geo/divide/input.js';
+import { parseDivisionInput, samePlace } from '../geo/divide/input.js';
+import { checkPolygonal, type Polygonal } from '../geo/validate.js';
 import { prepareDivision } from '../geo/divide/prepare.js';
 import type { ProposalDocument } from '../geo/divide/run.js';
 import type { DivisionRunner } from '../jobs/division-runner.js';
@@ -31,6 +32,12 @@ const SPECIAL_NAMES: Record<string, string> = {
 export interface DivisionInputs {
   barriers: { source: 'request' | 'stored'; features: number };
   keptSpecials: { code: string; name: string }[];
+}
+
+/** A feature's geometry when it is a well-formed Polygon/MultiPolygon (the full check comes later, in parseDivisionInput). */
+function polygonalOf(feature: unknown): Polygonal | undefined {
+  const checked = checkPolygonal((feature as { geometry?: unknown } | null)?.geometry, { maxVertices: 50_000 });
+  return checked.problems ? undefined : checked.geometry;
 }
 
 function featuresOf(value: unknown): unknown[] | undefined {
@@ -70,7 +77,12 @@ async function storedInputs(store: Store, regionCode: string, body: Record<strin
     source = 'stored';
   }
   const kept = await liveSpecialGrids(store.db, regionCode);
-  const requested = body.specials === undefined || body.specials === null ? [] : featuresOf(body.specials);
+  const sent = body.specials === undefined || body.specials === null ? [] : featuresOf(body.specials);
+  // A special the village keeps anyway, sent again, is not a second special on top of it.
+  const requested = sent?.filter((feature) => {
+    const shape = polygonalOf(feature);
+    return !shape || !kept.some((k) => samePlace(k.geometry, shape));
+  });
   if (kept.length > 0 && requested) {
     body.specials = {
       type: 'FeatureCollection',

@@ -212,6 +212,23 @@ export function parseDivisionInput(
   return { value: { area: checkedArea.geometry, buildings, barriers, specials, minHouseholds, maxHouseholds } };
 }
 
+/**
+ * Whether two polygons are the same place drawn twice (each covers all but 1 % of the other):
+ * a request that sends a special grid the village already keeps names it again, it does not
+ * put a second one on top.
+ */
+export function samePlace(a: Polygonal, b: Polygonal): boolean {
+  let shared;
+  try {
+    shared = turf.intersect(turf.featureCollection([turf.feature(a), turf.feature(b)]));
+  } catch {
+    return false; // a shape the overlay cannot take is not the kept one; the input checks say why
+  }
+  if (!shared) return false;
+  const common = turf.area(shared);
+  return common >= 0.99 * Math.max(turf.area(a), turf.area(b));
+}
+
 /** Overlaps of more than this many square metres between two specials are refused. */
 const SPECIAL_OVERLAP_M2 = 1;
 
