@@ -66,6 +66,8 @@ export interface AccessOptions {
   publicGrids?: boolean;
   /** Origins allowed to call the API from a browser (GRIDGOV_CORS_ORIGINS); '*' for any. None by default. */
   corsOrigins?: string[] | '*';
+  /** Proxies believed about the client's address (GRIDGOV_TRUST_PROXY; express "trust proxy"). */
+  trustProxy?: string | number;
   /** Requests a second per key class (GRIDGOV_RATE_*). */
   rateLimits?: RateLimits;
 }
@@ -84,6 +86,7 @@ export function createApp(store: Store, limits: Limits, services: AppServices = 
   app.disable('x-powered-by');
   // The only ETags are grid versions (for If-Match); express' content hashes would be mistaken for them.
   app.set('etag', false);
+  if (access.trustProxy !== undefined) app.set('trust proxy', access.trustProxy);
   app.use(requestLog(services.logger ?? createLogger('error')));
   app.use(helmet({ contentSecurityPolicy: { directives: contentSecurityPolicy }, crossOriginResourcePolicy: { policy: 'cross-origin' }, crossOriginEmbedderPolicy: false }));
   if (access.corsOrigins && access.corsOrigins.length > 0) {

@@ -40,6 +40,12 @@ export interface Config {
   publicGrids: boolean;
   /** Browser origins allowed to call the API (GRIDGOV_CORS_ORIGINS: comma list, or *). */
   corsOrigins: string[] | '*';
+  /**
+   * Which proxies in front of the service to believe about the client's address
+   * (GRIDGOV_TRUST_PROXY: a hop count, `loopback`, or addresses/subnets, as express' "trust
+   * proxy"); the audit log and keyless rate limits use that address. None by default.
+   */
+  trustProxy?: string | number;
   /** pino level for the JSON request logs (GRIDGOV_LOG_LEVEL). */
   logLevel: string;
   /** Requests a second per integrator key, other key, and keyless client (GRIDGOV_RATE_INTEGRATOR, _KEY, _ANONYMOUS). */
@@ -89,6 +95,13 @@ function corsOriginsFrom(value: string | undefined): string[] | '*' {
   return origins;
 }
 
+function trustProxyFrom(value: string | undefined): string | number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Number(value);
+  if (!/^[\w.:/, -]+$/.test(value)) throw new Error(`GRIDGOV_TRUST_PROXY must be a hop count, loopback, or addresses/subnets, got "${value}"`);
+  return value;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 function logLevelFrom(value: string | undefined): string {
@@ -118,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicGrids: env.GRIDGOV_PUBLIC_GRIDS === '1' || env.GRIDGOV_PUBLIC_GRIDS === 'true',
     corsOrigins: corsOriginsFrom(env.GRIDGOV_CORS_ORIGINS),
     logLevel: logLevelFrom(env.GRIDGOV_LOG_LEVEL),
+    trustProxy: trustProxyFrom(env.GRIDGOV_TRUST_PROXY),
     rateLimits: {
       integrator: intFromEnv(env, 'GRIDGOV_RATE_INTEGRATOR', defaultRateLimits.integrator),
       key: intFromEnv(env, 'GRIDGOV_RATE_KEY', defaultRateLimits.key),

@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     geocoder,
     rules: config.incidentRules,
     logger: createLogger(config.logLevel),
-    access: { publicGrids: config.publicGrids, corsOrigins: config.corsOrigins, rateLimits: config.rateLimits },
+    access: { publicGrids: config.publicGrids, corsOrigins: config.corsOrigins, rateLimits: config.rateLimits, trustProxy: config.trustProxy },
   });
   const server = app.listen(config.port, () => {
     log(`listening on http://localhost:${config.port} (memory ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB)`);

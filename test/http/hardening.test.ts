@@ -55,6 +55,21 @@ describe('CORS', () => {
   });
 });
 
+describe('client addresses behind a proxy', () => {
+  it('are taken from X-Forwarded-For only when the operator trusts the proxy', async () => {
+    const key = await keyFor(context.store, 'admin');
+    const write = (app: ReturnType<typeof createApp>, name: string) =>
+      request(app).post('/api/keys').set('Authorization', `Bearer ${key}`).set('X-Forwarded-For', '203.0.113.7').send({ name, role: 'viewer' });
+    const { sql } = await import('kysely');
+    const ipOf = async (name: string) => (await sql<{ ip: string }>`SELECT ip FROM audit_log WHERE entity = 'api_keys' AND entity_id = (SELECT id FROM api_keys WHERE name = ${name})`.execute(context.store.db)).rows[0]?.ip;
+    expect((await write(context.app, 'untrusted')).status).toBe(201);
+    expect(await ipOf('untrusted')).not.toBe('203.0.113.7');
+    const behindProxy = createApp(context.store, defaultLimits, { access: { trustProxy: 'loopback' } });
+    expect((await write(behindProxy, 'trusted')).status).toBe(201);
+    expect(await ipOf('trusted')).toBe('203.0.113.7');
+  });
+});
+
 describe('request logs', () => {
   it('are JSON lines with the request id, status and time, and never hold a key', async () => {
     const { logger, lines } = capturedLogger();
