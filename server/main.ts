@@ -56,12 +56,13 @@ async function main(): Promise<void> {
     access: { publicGrids: config.publicGrids, corsOrigins: config.corsOrigins, rateLimits: config.rateLimits, trustProxy: config.trustProxy },
   });
   const server = app.listen(config.port, () => {
-    log(`listening on http://localhost:${config.port} (memory ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB)`);
     if (admin.made === 'generated') {
       // Shown once: only its hash is stored. The #key= link signs the web client in (and leaves the URL).
+      // Before "listening": whoever waits for that line has the key by then.
       log(`admin key (shown once, keep it): ${admin.key}`);
       log(`sign in: http://localhost:${config.port}/#key=${admin.key}`);
     }
+    log(`listening on http://localhost:${config.port} (memory ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB)`);
   });
   server.on('error', (error) => {
     console.error(`[gridgov] cannot listen on port ${config.port}: ${error.message}`);
