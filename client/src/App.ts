@@ -346,7 +346,8 @@ export class App {
     const collection = await this.loader.fetch(null);
     this.showGrids(collection);
     this.editor.captureOriginals();
-    const earliest = collection.features.map((f) => f.properties.validFrom).sort()[0];
+    // The slider reaches back to the first version ever written (with tiles, no grid list is loaded to tell).
+    const earliest = (await this.api.gridHistoryStart().catch(() => null)) ?? collection.features.map((f) => f.properties.validFrom).sort()[0];
     if (earliest) this.history.setEarliest(earliest);
     // The villages of the grids (the live checks need their boundaries) and the tree's top.
     const villageCodes = [...new Set(collection.features.map((f) => f.properties.regionCode))];

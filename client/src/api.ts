@@ -347,6 +347,15 @@ export class Api {
     return (await this.request<T>('GET', path)).data;
   }
 
+  /**
+   * When the first grid version was written (the history slider's start), from the OGC grids
+   * collection's temporal extent: known without loading every grid, and it counts retired ones.
+   */
+  async gridHistoryStart(): Promise<string | null> {
+    const collection = await this.get<{ extent?: { temporal?: { interval?: (string | null)[][] } } }>('/ogc/collections/grids');
+    return collection.extent?.temporal?.interval?.[0]?.[0] ?? null;
+  }
+
   me(): Promise<Me> {
     return this.get('/api/me');
   }
