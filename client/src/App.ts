@@ -517,22 +517,21 @@ export class App {
 
   /**
    * Many grids (tiles): loads a village's grids as GeoJSON, to select and edit them, with its
-   * boundary (for the live checks). Refused while edits are pending: the editor takes its
-   * originals from every grid it holds at once.
+   * boundary (for the live checks). The grids already held, and any edits pending on them,
+   * stay as they are: the village's grids are added beside them.
    */
   private async openVillage(region: string): Promise<boolean> {
     if (!this.loader.tiled || this.loader.villages.has(region)) return true;
-    if (this.editor.hasChanges) {
-      this.status(() => t('tiles.pending'), 'error');
-      return false;
-    }
-    this.loader.open(region);
     const [collection] = await Promise.all([
-      this.loader.fetch(this.asOf),
+      this.loader.fetchVillage(region, this.asOf),
       this.regions.data.has(region) ? null : this.api.region(region).then((feature) => this.regions.add(feature)).catch(() => null),
     ]);
-    this.showGrids(collection);
-    if (this.asOf === null) this.editor.captureOriginals();
+    // Hidden from the tiles only once its GeoJSON is there to draw, so it never blinks out.
+    this.loader.open(region);
+    const added = this.grids.add(collection);
+    const held = new Set(added.map((feature) => String(feature.getId())));
+    this.shownData = { type: 'FeatureCollection', features: [...(this.shownData?.features ?? []), ...collection.features.filter((f) => held.has(f.properties.code))] };
+    if (this.asOf === null) this.editor.captureOriginalsOf(added);
     this.tree.render();
     return true;
   }

@@ -121,7 +121,6 @@ const zh = {
   'new.households': '户数',
   'new.population': '人口',
 
-  'tiles.pending': '请先保存或放弃当前修改，再打开其他村/社区的网格',
   'attr.edit': '编辑属性',
   'attr.save': '保存属性',
   'attr.cancel': '取消',
@@ -476,7 +475,6 @@ const en: Record<Key, string> = {
   'new.households': 'Households',
   'new.population': 'Population',
 
-  'tiles.pending': 'Save or discard your edits before opening another village\'s grids',
   'attr.edit': 'Edit attributes',
   'attr.save': 'Save attributes',
   'attr.cancel': 'Cancel',

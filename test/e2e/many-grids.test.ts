@@ -216,4 +216,35 @@ describe.skipIf(!haveChromium)(title, () => {
     expect(await inRangeShare()).toBeGreaterThan(0.2);
     expect(consoleErrors.filter((e) => !/status of 412/.test(e))).toEqual([]);
   });
+
+  it('opens another village while an edit is pending, keeping the edit and its undo', async () => {
+    // A pending edit in village 2: the corner shared by four of its grids dragged a little.
+    const target = cell(1, 5, 5);
+    await view(target.centre, 18);
+    await page.mouse.click(...Object.values(await pixelAt(page, target.centre)) as [number, number]);
+    await page.waitForFunction((code) => window.gridgov.selected === code, target.code);
+    await page.click('[data-tool="edit"]');
+    const corner: Position = [WEST + WIDTH + 6 * CELL, NORTH - 6 * CELL];
+    const from = await pixelAt(page, corner);
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move(from.x + 12, from.y + 9, { steps: 6 });
+    await page.mouse.up();
+    await page.waitForFunction(() => window.gridgov.editor.pending().length > 0);
+    const pendingCodes = () => page.evaluate(() => window.gridgov.editor.pending().map((change) => change.code).sort());
+    const dirtyBefore = await pendingCodes();
+    expect(dirtyBefore.length).toBeGreaterThan(0);
+
+    // A grid of village 4, not held yet: its village loads beside the pending edit.
+    await page.click('[data-tool="select"]');
+    const other = cell(3, 3, 3);
+    await view(other.centre, 18);
+    await page.mouse.click(...Object.values(await pixelAt(page, other.centre)) as [number, number]);
+    await page.waitForFunction((code) => window.gridgov.selected === code, other.code);
+    expect(await page.evaluate(() => window.gridgov.grids.all().length)).toBe(3 * COLS * ROWS);
+    expect(await pendingCodes()).toEqual(dirtyBefore);
+    await expect(page.locator('[data-tool="undo"]').isDisabled()).resolves.toBe(false);
+    await shot('25-many-grids-open-while-editing');
+    expect(consoleErrors.filter((e) => !/status of 412/.test(e))).toEqual([]);
+  });
 });

@@ -217,6 +217,13 @@ export class GridEditor {
     this.emit();
   }
 
+  /** Remembers grids just added (another village opened) as they are, keeping every pending edit and the undo history. */
+  captureOriginalsOf(features: GridFeatureOL[]): void {
+    for (const feature of features) this.originals.set(String(feature.getId()), { polygons: clone(polygonsOf(feature)), properties: gridOf(feature) });
+    this.updateModifyFeatures();
+    this.emit();
+  }
+
   get editMode(): EditMode {
     return this.mode;
   }

@@ -87,6 +87,13 @@ export class GridLayer {
     this.source.addFeatures(collection.features.map((f) => this.toFeature(f.geometry, f.properties)));
   }
 
+  /** Adds the grids not held yet (another village opened), leaving those held — and their edits — alone. */
+  add(collection: FeatureCollection<Polygonal, GridProperties>): GridFeatureOL[] {
+    const fresh = collection.features.filter((f) => !this.feature(f.properties.code)).map((f) => this.toFeature(f.geometry, f.properties));
+    this.source.addFeatures(fresh);
+    return fresh;
+  }
+
   toFeature(geometry: Polygonal, properties: GridProperties): GridFeatureOL {
     const coordinates = this.crs.polygonalToMap(geometry);
     const feature: GridFeatureOL = new Feature(geometry.type === 'Polygon' ? new Polygon(coordinates[0]) : new MultiPolygon(coordinates));

@@ -58,6 +58,11 @@ export class GridLoader {
     return { type: 'FeatureCollection', features: parts.flatMap((part) => part.features) };
   }
 
+  /** One village's grids, live or at `asOf` (a village just opened). */
+  fetchVillage(region: string, asOf: string | null): Promise<Grids> {
+    return this.api.grids({ region, ...(asOf ? { asOf } : {}) });
+  }
+
   /** Marks a village as held (the caller fetches); false when it already was, or nothing is tiled. */
   open(region: string): boolean {
     if (!this.tiled || this.villages.has(region)) return false;
