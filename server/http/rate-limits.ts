@@ -5,6 +5,7 @@
  */
 import type { Request, RequestHandler } from 'express';
 import { RateLimiter, rateLimit } from './rate-limit.js';
+import { isGuarded } from './access-policy.js';
 
 export interface RateLimits {
   /** Requests a second for each integrator key (bursts of twice that). */
@@ -23,6 +24,8 @@ export function rateLimits(limits: RateLimits): RequestHandler {
   const keyed = rateLimit(limiter(limits.key), (req) => req.principal?.keyId);
   const anonymous = rateLimit(limiter(limits.anonymous), (req: Request) => req.ip ?? 'unknown');
   return (req, res, next) => {
+    // The web client's own files are static and cheap; an office behind one address loads them at once.
+    if (!isGuarded(req.path)) return next();
     const role = req.principal?.role;
     const chosen = role === undefined ? anonymous : role === 'integrator' ? integrator : keyed;
     return chosen(req, res, next);
