@@ -16,4 +16,8 @@ export const contentSecurityPolicy = {
   frameAncestors: ["'self'"],
   baseUri: ["'self'"],
   formAction: ["'self'"],
+  // Not helmet's default here: many county intranets serve gridgov over plain http, where this
+  // would send the page's own scripts to an https port that does not exist (a blank page), and
+  // turn http base-map tiles into failed requests.
+  upgradeInsecureRequests: null,
 };

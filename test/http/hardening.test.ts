@@ -31,6 +31,8 @@ describe('security headers', () => {
     expect(response.status).toBe(200);
     expect(response.headers['content-security-policy']).toMatch(/script-src 'self'/);
     expect(response.headers['content-security-policy']).toMatch(/img-src [^;]*https:/); // any base-map host
+    // Served over plain http on an intranet, the page must not send its own requests to https.
+    expect(response.headers['content-security-policy']).not.toMatch(/upgrade-insecure-requests/);
     expect(response.headers['x-content-type-options']).toBe('nosniff');
     expect(response.headers['x-powered-by']).toBeUndefined();
     expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
