@@ -41,7 +41,7 @@ import { authorize } from './http/authorize.js';
 import { auditScope } from './http/audit-scope.js';
 import { defaultRateLimits, rateLimits, type RateLimits } from './http/rate-limits.js';
 import { createLogger, requestLog } from './http/request-log.js';
-import { contentSecurityPolicy } from './http/security-headers.js';
+import { contentSecurityPolicy, withoutInsecureCoop } from './http/security-headers.js';
 import { keysRouter, meRouter } from './routes/keys.js';
 import { auditRouter } from './routes/audit.js';
 import { open311BodyParsers } from './routes/open311.js';
@@ -89,6 +89,7 @@ export function createApp(store: Store, limits: Limits, services: AppServices = 
   if (access.trustProxy !== undefined) app.set('trust proxy', access.trustProxy);
   app.use(requestLog(services.logger ?? createLogger('error')));
   app.use(helmet({ contentSecurityPolicy: { directives: contentSecurityPolicy }, crossOriginResourcePolicy: { policy: 'cross-origin' }, crossOriginEmbedderPolicy: false }));
+  app.use(withoutInsecureCoop);
   if (access.corsOrigins && access.corsOrigins.length > 0) {
     app.use(
       cors({

@@ -4,6 +4,7 @@
  * an intranet server over plain http), so images may come from anywhere; OpenLayers draws
  * through canvases and blob workers and sets inline styles.
  */
+import type { NextFunction, Request, Response } from 'express';
 export const contentSecurityPolicy = {
   defaultSrc: ["'self'"],
   scriptSrc: ["'self'"],
@@ -21,3 +22,13 @@ export const contentSecurityPolicy = {
   // turn http base-map tiles into failed requests.
   upgradeInsecureRequests: null,
 };
+
+/**
+ * Cross-Origin-Opener-Policy counts only on https (or localhost); over plain http on an
+ * intranet address the browser ignores it and logs an error on every page load, so it is sent
+ * with secure requests only (behind a TLS proxy, with GRIDGOV_TRUST_PROXY, req.secure says so).
+ */
+export function withoutInsecureCoop(req: Request, res: Response, next: NextFunction): void {
+  if (!req.secure) res.removeHeader('Cross-Origin-Opener-Policy');
+  next();
+}

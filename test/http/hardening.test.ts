@@ -33,6 +33,10 @@ describe('security headers', () => {
     expect(response.headers['content-security-policy']).toMatch(/img-src [^;]*https:/); // any base-map host
     // Served over plain http on an intranet, the page must not send its own requests to https.
     expect(response.headers['content-security-policy']).not.toMatch(/upgrade-insecure-requests/);
+    // COOP only where a browser heeds it (https); over http it only logs an error per page load.
+    expect(response.headers['cross-origin-opener-policy']).toBeUndefined();
+    const behindTls = createApp(context.store, defaultLimits, { access: { trustProxy: 'loopback' } });
+    expect((await request(behindTls).get('/api/health').set('X-Forwarded-Proto', 'https')).headers['cross-origin-opener-policy']).toBe('same-origin');
     expect(response.headers['x-content-type-options']).toBe('nosniff');
     expect(response.headers['x-powered-by']).toBeUndefined();
     expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
