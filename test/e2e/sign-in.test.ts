@@ -3,6 +3,7 @@
  * (and taken out of the address bar), and what a viewer's key shows: no editing, no division.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -67,5 +68,26 @@ describe.skipIf(!haveChromium)('web client: signing in with a key (Chromium)', (
     await fresh.locator('form.signin').waitFor({ timeout: 30_000 });
     expect(await fresh.evaluate(() => sessionStorage.getItem('gridgov.key'))).toBeNull();
     await fresh.close();
+  });
+
+  // A county intranet serves the page over plain http at a LAN address, where browsers are
+  // stricter than on 127.0.0.1: no https upgrade of the page's own requests, no ignored headers.
+  const lanAddress = Object.values(os.networkInterfaces())
+    .flat()
+    .find((address) => address && address.family === 'IPv4' && !address.internal)?.address;
+
+  it.skipIf(!lanAddress)(`opens over plain http at a LAN address (${lanAddress ?? 'none here'}) with no console errors`, async () => {
+    const origin = service.url.replace('127.0.0.1', lanAddress!);
+    const lan = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+    const errors: string[] = [];
+    lan.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+    lan.on('pageerror', (error) => errors.push(error.message));
+    await lan.route((url) => url.origin !== origin, (route) => route.abort());
+    await lan.goto(`${origin}/#key=${service.key}`);
+    await lan.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+    await lan.click('[data-view="command"]');
+    await lan.waitForTimeout(1500); // the command centre's requests and live stream (EventSource with access_token)
+    expect(errors).toEqual([]);
+    await lan.close();
   });
 });
