@@ -26,6 +26,7 @@ import { gridCameraCoverage, sectorCoverage } from '../geo/coverage.js';
 import { toWgs84 } from '../geo/crs.js';
 import { levelOfRegionCode, regionPrefix } from '../geo/codes.js';
 import { assertCovers, scopedPrefix } from '../http/authorize.js';
+import { devicePlace } from '../access/places.js';
 import { coordinateProblem } from '../geo/validate.js';
 import type { GridLocator, LocatorSnapshot } from '../services/grid-locator.js';
 import { bboxParam, codeParam, crsParam, etag, ifMatchCondition, jsonBody, stringParam } from './params.js';
@@ -129,7 +130,7 @@ export class DevicePresenter {
   async placeCode(device: Pick<DeviceFields, 'lon' | 'lat' | 'centerRegion'>): Promise<string> {
     const snapshot = await this.locator.live();
     const at = snapshot.index.locate(device.lon, device.lat);
-    return at < 0 ? (device.centerRegion ?? '') : snapshot.grids[at].code;
+    return devicePlace(at < 0 ? null : snapshot.grids[at].code, device.centerRegion);
   }
 
   /** Refuses a device (where it is, or where an edit would put it) outside the caller's area. */
@@ -185,7 +186,7 @@ export function devicesRouter(store: Store, locator: GridLocator, clock: Clock):
     for (const device of devices) {
       const view = await presenter.present(device, snapshot, coverage);
       if (gridCode && view.gridCode !== gridCode) continue;
-      if (prefix && !(view.gridCode ?? device.centerRegion ?? '').startsWith(prefix)) continue;
+      if (prefix && !devicePlace(view.gridCode, device.centerRegion).startsWith(prefix)) continue;
       shown.push(view);
     }
     res.json({ total: shown.length, devices: shown });

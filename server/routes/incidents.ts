@@ -14,6 +14,7 @@ import { coordinateProblem } from '../geo/validate.js';
 import { addressProblem } from '../formats/address-rows.js';
 import type { IncidentService, ReportInput } from '../services/incidents.js';
 import { assertCovers, scopedPrefix } from '../http/authorize.js';
+import { incidentPlace } from '../access/places.js';
 import { actorOf, timeParam, bboxParam, codeParam, crsParam, etag, integerParam, jsonBody, stringParam } from './params.js';
 
 export const INCIDENT_SOURCES: readonly IncidentSource[] = ['worker', 'resident', 'camera', 'sensor', 'hotline'];
@@ -74,7 +75,7 @@ function regionPrefixParam(req: Request): string | undefined {
 
 /** Refuses an incident outside the caller's area: where it lies (its grid), or its handling region when it has no grid. */
 export function assertIncidentInScope(req: Request, incident: Pick<Incident, 'gridCode' | 'handlingRegion'>): void {
-  assertCovers(req, incident.gridCode ?? incident.handlingRegion ?? '', 'The incident');
+  assertCovers(req, incidentPlace(incident), 'The incident');
 }
 
 export function incidentFilter(req: Request, categories: readonly string[]): IncidentFilter {

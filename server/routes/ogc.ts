@@ -49,6 +49,7 @@ import type { GridLocator, LocatorSnapshot } from '../services/grid-locator.js';
 import type { IncidentService } from '../services/incidents.js';
 import { assertIncidentInScope } from './incidents.js';
 import { assertCovers, scopedPrefix } from '../http/authorize.js';
+import { devicePlace } from '../access/places.js';
 import { CREDENTIAL_PARAMS } from '../http/authenticate.js';
 
 const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
@@ -665,7 +666,7 @@ export function ogcRouter(store: Store, locator: GridLocator, incidents: Inciden
       const [positions, snapshot] = await Promise.all([devicePositions(store.db, { kinds, bbox }), locator.live()]);
       const placed = positions
         .map((device) => ({ ...device, gridCode: gridCodeAt(snapshot, device.lon, device.lat) }))
-        .filter((device) => (grid === undefined || device.gridCode === grid) && (prefix === undefined || (device.gridCode ?? device.centerRegion ?? '').startsWith(prefix)));
+        .filter((device) => (grid === undefined || device.gridCode === grid) && (prefix === undefined || devicePlace(device.gridCode, device.centerRegion).startsWith(prefix)));
       const shown = placed.slice(page.offset, page.offset + page.limit);
       const devices = shown.length ? await listDevices(store.db, { ids: shown.map((device) => device.id) }) : [];
       const gridCodes = new Map(shown.map((device) => [device.id, device.gridCode]));
@@ -716,7 +717,7 @@ export function ogcRouter(store: Store, locator: GridLocator, incidents: Inciden
       if (!device) throw missing();
       const snapshot = await locator.live();
       const gridCode = gridCodeAt(snapshot, device.lon, device.lat);
-      assertCovers(req, gridCode ?? device.centerRegion ?? '', 'The device');
+      assertCovers(req, devicePlace(gridCode, device.centerRegion), 'The device');
       sendFeature(req, res, id, deviceFeature(device, gridCode));
       return;
     }

@@ -26,6 +26,7 @@ import type { IncidentService, ReportInput } from '../services/incidents.js';
 import { stringParam, timeParam } from './params.js';
 import { assertIncidentInScope } from './incidents.js';
 import { assertCovers, scopedPrefix } from '../http/authorize.js';
+import { incidentPlace } from '../access/places.js';
 
 const SPECIFICATION = 'http://wiki.open311.org/GeoReport_v2';
 /** When this endpoint's documents last changed (GeoReport's sortable changeset); bump with them. */
@@ -374,7 +375,7 @@ export function open311Router(store: Store, incidents: IncidentService): Router 
       }
       // Outside the key's area: left out, like ids not found.
       const prefix = scopedPrefix(req, undefined);
-      if (prefix) list = list.filter((incident) => (incident.gridCode ?? incident.handlingRegion ?? '').startsWith(prefix));
+      if (prefix) list = list.filter((incident) => incidentPlace(incident).startsWith(prefix));
       list.sort((a, b) => b.reportedAt.localeCompare(a.reportedAt) || b.id - a.id);
     } else {
       const rawCodes = stringParam(req, 'service_code');

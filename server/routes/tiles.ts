@@ -98,6 +98,8 @@ const LAYER_INFO: Record<LayerName, LayerInfo> = {
 interface LayerQuery {
   layer: LayerName;
   key: string;
+  /** `key` and the caller's narrowed area: two keys of different areas asking alike get different tiles. */
+  cacheKey: string;
   asOf?: Date;
   kind?: 'camera' | 'sensor';
   incidents?: IncidentFilter;
@@ -117,7 +119,7 @@ function layerQuery(req: Request, layer: LayerName, categories: readonly string[
       `The ${layer} layer takes ${allowed.length ? allowed.join(', ') : 'no query parameters'}; unknown: ${unknown.join(', ')}`,
     );
   }
-  const query: LayerQuery = { layer, key: '' };
+  const query: LayerQuery = { layer, key: '', cacheKey: '' };
   const parts: string[] = [];
   if (layer === 'grids') {
     query.asOf = timeParam(req, 'asOf');
@@ -144,6 +146,7 @@ function layerQuery(req: Request, layer: LayerName, categories: readonly string[
     }
   }
   query.key = parts.length ? `?${parts.join('&')}` : '';
+  query.cacheKey = `${query.key}#${query.incidents?.regionPrefix ?? ''}`;
   return query;
 }
 
@@ -212,8 +215,7 @@ export function tilesRouter(store: Store, incidents: IncidentService): Router {
 
   /** The tile from the cache when current, else built (once, however many ask at the same time). */
   async function tileOf(query: LayerQuery, tile: TileAddress): Promise<{ entry: CachedTile; hit: boolean }> {
-    // The narrowed scope too: two keys of different areas asking alike get different tiles.
-    const key = `${query.layer}/${tile.z}/${tile.x}/${tile.y}${query.key}#${query.incidents?.regionPrefix ?? ''}`;
+    const key = `${query.layer}/${tile.z}/${tile.x}/${tile.y}${query.cacheKey}`;
     // The marker first, then the data: a tile is never filed under a newer marker than it shows.
     const marker = await layerMarker(store.db, query.layer);
     const now = incidents.clock.now();
@@ -267,7 +269,7 @@ export function tilesRouter(store: Store, incidents: IncidentService): Router {
     const info = LAYER_INFO[layer];
 
     const marker = await layerMarker(store.db, layer);
-    const boundsKey = `${layer}${query.key}#${query.incidents?.regionPrefix ?? ''}`;
+    const boundsKey = `${layer}${query.cacheKey}`;
     let known = boundsCache.get(boundsKey);
     if (!known || known.marker !== marker) {
       known = { marker, bounds: await layerBounds(store.db, layer, query.incidents ?? {}, incidents.clock.now()) };
