@@ -3,7 +3,7 @@
  * before/after diff of buildings, and the apply step that replaces a village's grids.
  */
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { Geometry, MultiPolygon } from 'geojson';
+import type { MultiPolygon } from 'geojson';
 import type { Database, DivisionStatus, DivisionsTable } from './schema.js';
 import { conflict, notFound } from '../errors.js';
 import { createGridsIn, liveVersions, retireRegionGrids, type ChangeMeta, type NewGrid } from './grids.js';

@@ -3,7 +3,7 @@
  * checks the routes make once they know which region, grid or device a request touches.
  */
 import type { NextFunction, Request, Response } from 'express';
-import { can, covers, narrowPrefix, scopePrefix, type Principal } from '../access/principal.js';
+import { can, covers, narrowPrefix, scopePrefix } from '../access/principal.js';
 import { rolesWith, type Permission } from '../access/roles.js';
 import { ApiError, forbidden, notFound, unauthorized } from '../errors.js';
 import { isGuarded, methodsOf, requirementOf } from './access-policy.js';
@@ -50,11 +50,6 @@ export function authorize(options: AuthorizeOptions) {
     }
     next();
   };
-}
-
-/** The caller, on a route the policy already guarded. */
-export function principalOf(req: Request): Principal | undefined {
-  return req.principal;
 }
 
 /** Refuses a code (region or grid) outside the caller's scope. Anonymous public reads pass. */

@@ -4,7 +4,6 @@
  * region filters, and a grid's addresses and households.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import request from 'supertest';
 import { signedAs, useTestService } from '../support/context.js';
 import { box, seedHalves, tableCounts, tree } from '../support/fixtures.js';
 import { createApp } from '../../server/app.js';

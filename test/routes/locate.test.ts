@@ -3,7 +3,6 @@
  * read-your-writes (also from a second service on the same server database).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import request from 'supertest';
 import { keyFor, signedAs, useTestService } from '../support/context.js';
 import { box, gridFeature, seedTree, tree } from '../support/fixtures.js';
 import { createServerDatabase, serverUrl } from '../support/store.js';

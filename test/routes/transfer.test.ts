@@ -10,7 +10,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { unzipSync, zipSync } from 'fflate';
 import iconv from 'iconv-lite';
-import request from 'supertest';
 import { sql } from 'kysely';
 import type { Position } from 'geojson';
 import { beforeAll, describe, expect, it } from 'vitest';
