@@ -5,14 +5,14 @@
  * Both speak the same SQL through Kysely; nothing above this file knows which one it has.
  */
 import fs from 'node:fs';
-import { Kysely, PGliteDialect, PostgresDialect, sql, type Dialect } from 'kysely';
-import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
+import { Kysely, Migrator, PostgresDialect, sql, type Dialect, type Migration, type MigrationProvider } from 'kysely';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
 import { SerializedDriver } from './serialized-driver.js';
+import { PGliteDialect } from './pglite-dialect.js';
 import { AuditContextDriver } from './audit-context.js';
 
 export type Backend = 'embedded' | 'postgres';

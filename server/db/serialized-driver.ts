@@ -1,5 +1,5 @@
 /**
- * PGlite is one connection. Kysely's PGliteDriver hands that one connection to every caller,
+ * PGlite is one connection. The PGlite driver (pglite-dialect.ts) hands that one connection to every caller,
  * so two overlapping transactions (or a query issued while a transaction is open) would run
  * inside each other. This wrapper gives the connection to one caller at a time, the way a
  * pool of size one would: acquire waits until the previous holder released it.

@@ -2,7 +2,7 @@
  * Migrations, in order. Listed here rather than read from the folder so that they work the
  * same under tsx, vitest and a bundler.
  */
-import type { Migration, MigrationProvider } from 'kysely/migration';
+import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './001_initial.js';
 import * as divisions from './002_divisions.js';
 import * as buildings from './003_buildings.js';
