@@ -2,32 +2,53 @@
  * One error type, one JSON shape: `{ "error": { "code", "message", "details"? } }`.
  * Anything thrown that is not an ApiError is our fault and becomes a 500 without internals.
  */
-import type { ErrorRequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, Request, Response } from 'express';
+import { translate, type Text } from './i18n/catalogue.js';
+import { negotiateLang, type Lang } from './i18n/lang.js';
+
+/**
+ * A message is a catalogue entry (`Text`, rendered in the reader's language when answered) or —
+ * until every message is in the catalogue — a plain English string.
+ */
+export type Message = string | Text;
 
 export class ApiError extends Error {
+  readonly text: Message;
   constructor(
     readonly status: number,
     readonly code: string,
-    message: string,
+    message: Message,
     readonly details?: unknown,
   ) {
-    super(message);
+    super(typeof message === 'string' ? message : translate(message, 'en'));
+    this.text = message;
     this.name = 'ApiError';
+  }
+
+  /** The message in the reader's language. */
+  messageIn(lang: Lang): string {
+    return typeof this.text === 'string' ? this.text : translate(this.text, lang);
   }
 }
 
-export const badRequest = (code: string, message: string, details?: unknown) =>
+export const badRequest = (code: string, message: Message, details?: unknown) =>
   new ApiError(400, code, message, details);
-export const unprocessable = (code: string, message: string, details?: unknown) =>
+export const unprocessable = (code: string, message: Message, details?: unknown) =>
   new ApiError(422, code, message, details);
-export const notFound = (code: string, message: string, details?: unknown) =>
+export const notFound = (code: string, message: Message, details?: unknown) =>
   new ApiError(404, code, message, details);
-export const unauthorized = (code: string, message: string, details?: unknown) =>
+export const unauthorized = (code: string, message: Message, details?: unknown) =>
   new ApiError(401, code, message, details);
-export const forbidden = (code: string, message: string, details?: unknown) =>
+export const forbidden = (code: string, message: Message, details?: unknown) =>
   new ApiError(403, code, message, details);
-export const conflict = (code: string, message: string, details?: unknown) =>
+export const conflict = (code: string, message: Message, details?: unknown) =>
   new ApiError(409, code, message, details);
+
+/** The language a request's answer is written in: `?lang=`, else Accept-Language, else Chinese. */
+export function langOf(req: Request): Lang {
+  const explicit = typeof req.query?.lang === 'string' ? req.query.lang : undefined;
+  return negotiateLang(explicit, req.get('Accept-Language'));
+}
 
 /**
  * Errors raised by express' own body parser carry a `type` and a `status`; those of its
@@ -84,17 +105,17 @@ export function recordInternalError(res: Response, err: unknown): void {
   res.err = err instanceof Error ? err : new Error(String(err));
 }
 
-export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
+export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const apiError = err instanceof ApiError ? err : (fromBodyParser(err) ?? fromQueryTimeout(err) ?? fromGeometryEngine(err));
   if (apiError) {
     const body: { code: string; message: string; details?: unknown } = {
       code: apiError.code,
-      message: apiError.message,
+      message: apiError.messageIn(langOf(req)),
     };
     if (apiError.details !== undefined) body.details = apiError.details;
     res.status(apiError.status).json({ error: body });
     return;
   }
   recordInternalError(res, err);
-  res.status(500).json({ error: { code: 'internal', message: 'Internal server error' } });
+  res.status(500).json({ error: { code: 'internal', message: translate({ key: 'internal' }, langOf(req)) } });
 };

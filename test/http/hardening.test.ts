@@ -102,7 +102,9 @@ describe('our own failures', () => {
     await store.close(); // the database is gone: every query now fails, which is our fault, not the caller's
     const response = await request(app).get('/api/grids').set('Authorization', `Bearer ${key}`).set('X-Request-Id', 'broken-1');
     expect(response.status).toBe(500);
-    expect(response.body).toEqual({ error: { code: 'internal', message: 'Internal server error' } });
+    expect(response.body).toEqual({ error: { code: 'internal', message: '服务内部错误' } });
+    const english = await request(app).get('/api/grids?lang=en').set('Authorization', `Bearer ${key}`);
+    expect(english.body).toEqual({ error: { code: 'internal', message: 'Internal server error' } });
     expect(response.text).not.toMatch(/at .*\.ts:\d+|node_modules|stack/i);
     const logged = lines.find((l) => (l.req as { id?: string } | undefined)?.id === 'broken-1');
     expect(logged?.level).toBe(50);
