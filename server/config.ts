@@ -9,8 +9,10 @@ import { defaultRateLimits, type RateLimits } from './http/rate-limits.js';
 import { defaultIncidentRules, rulesProblem, type IncidentRules } from './incidents/rules.js';
 
 export interface Limits {
-  /** Largest JSON body accepted, in bytes (express `limit`). */
+  /** Largest body of an import, layer or batch (GRIDGOV_MAX_BODY_BYTES), in bytes. */
   bodyBytes: number;
+  /** Largest body of any other request (GRIDGOV_MAX_SMALL_BODY_BYTES), in bytes. */
+  smallBodyBytes: number;
   /** Most features in one import batch. */
   batchFeatures: number;
   /** Most vertices in one feature's geometry. */
@@ -48,7 +50,7 @@ export interface Config {
   trustProxy?: string | number;
   /** pino level for the JSON request logs (GRIDGOV_LOG_LEVEL). */
   logLevel: string;
-  /** Requests a second per integrator key, other key, and keyless client (GRIDGOV_RATE_INTEGRATOR, _KEY, _ANONYMOUS). */
+  /** Requests a second per integrator key, other key, keyless client, and client sending unknown keys (GRIDGOV_RATE_INTEGRATOR, _KEY, _ANONYMOUS, _FAILED_KEY). */
   rateLimits: RateLimits;
   /**
    * Server backend: PostgreSQL cancels any statement running longer than this (GRIDGOV_STATEMENT_TIMEOUT_MS),
@@ -72,6 +74,7 @@ function incidentRulesFrom(file: string | undefined): IncidentRules {
 
 export const defaultLimits: Limits = {
   bodyBytes: 64 * 1024 * 1024,
+  smallBodyBytes: 1024 * 1024,
   batchFeatures: 10_000,
   featureVertices: 50_000,
   batchVertices: 2_000_000,
@@ -136,10 +139,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       integrator: intFromEnv(env, 'GRIDGOV_RATE_INTEGRATOR', defaultRateLimits.integrator),
       key: intFromEnv(env, 'GRIDGOV_RATE_KEY', defaultRateLimits.key),
       anonymous: intFromEnv(env, 'GRIDGOV_RATE_ANONYMOUS', defaultRateLimits.anonymous),
+      failedKey: intFromEnv(env, 'GRIDGOV_RATE_FAILED_KEY', defaultRateLimits.failedKey),
     },
     statementTimeoutMs: intFromEnv(env, 'GRIDGOV_STATEMENT_TIMEOUT_MS', 30_000),
     limits: {
       bodyBytes: intFromEnv(env, 'GRIDGOV_MAX_BODY_BYTES', defaultLimits.bodyBytes),
+      smallBodyBytes: intFromEnv(env, 'GRIDGOV_MAX_SMALL_BODY_BYTES', defaultLimits.smallBodyBytes),
       batchFeatures: intFromEnv(env, 'GRIDGOV_MAX_BATCH', defaultLimits.batchFeatures),
       featureVertices: intFromEnv(env, 'GRIDGOV_MAX_VERTICES', defaultLimits.featureVertices),
       batchVertices: intFromEnv(env, 'GRIDGOV_MAX_BATCH_VERTICES', defaultLimits.batchVertices),

@@ -14,6 +14,8 @@ import { principalOfKey } from '../db/api-keys.js';
 import type { Principal } from '../access/principal.js';
 import { hashKey } from '../access/keys.js';
 import { badRequest, unauthorized } from '../errors.js';
+import { text } from '../i18n/catalogue.js';
+import { RateLimiter, tooManyRequests } from './rate-limit.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -73,15 +75,23 @@ export function keyOf(req: Request): string | undefined {
   return undefined;
 }
 
-/** Sets `req.principal` from the request's key; an unknown or revoked key is a 401. */
-export function authenticate(keys: KeyResolver) {
+/**
+ * Sets `req.principal` from the request's key; an unknown or revoked key is a 401. Failed keys
+ * are counted per client address (`failed`): past its limit, a request bringing a key is
+ * refused with 429 before the key is even looked up.
+ */
+export function authenticate(keys: KeyResolver, failed: RateLimiter) {
   return async (req: Request, res: Response, next: NextFunction) => {
     const key = keyOf(req);
     if (key !== undefined) {
+      const address = req.ip ?? 'unknown';
+      const wait = failed.waitFor(address);
+      if (wait > 0) throw tooManyRequests(res, wait, text('too_many_failed_keys', { seconds: wait }));
       const principal = key.length <= 512 ? await keys.resolve(key) : undefined;
       if (!principal) {
+        failed.take(address);
         res.set('WWW-Authenticate', 'Bearer error="invalid_token"');
-        throw unauthorized('invalid_key', 'The API key is unknown or has been revoked');
+        throw unauthorized('invalid_key', text('invalid_key'));
       }
       req.principal = principal;
     }

@@ -3,6 +3,7 @@
  * their snapshots (`?size=thumb` for the 320 px WebP).
  */
 import { Router } from 'express';
+import { apiRouter } from './router.js';
 import { ApiError, badRequest, forbidden } from '../errors.js';
 import { coversEverything } from '../http/authorize.js';
 import { covers } from '../access/principal.js';
@@ -12,7 +13,7 @@ import { MAX_FEED_BATCH, type FeedIngest } from '../services/feed-ingest.js';
 import { crsParam, jsonBody, stringParam } from './params.js';
 
 export function feedsRouter(ingest: FeedIngest): Router {
-  const router = Router();
+  const router = apiRouter();
   router.post('/events', async (req, res) => {
     const body = jsonBody(req) as { crs?: unknown; events?: unknown } | unknown[];
     const events = Array.isArray(body) ? body : body && typeof body === 'object' ? body.events : undefined;
@@ -27,7 +28,7 @@ export function feedsRouter(ingest: FeedIngest): Router {
 }
 
 export function mediaRouter(store: Store): Router {
-  const router = Router();
+  const router = apiRouter();
   router.get('/:id', async (req, res) => {
     const raw = req.params.id;
     if (!/^\d{1,15}$/.test(raw)) throw badRequest('invalid_id', `A media id is a positive integer, got "${raw}"`);

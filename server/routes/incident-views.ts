@@ -7,6 +7,7 @@
  * - GET /api/events/stream — new and changed incidents as server-sent events.
  */
 import { Router, type Request } from 'express';
+import { apiRouter } from './router.js';
 import type { Store } from '../db/connect.js';
 import type { IncidentService } from '../services/incidents.js';
 import { badRequest } from '../errors.js';
@@ -36,7 +37,7 @@ function lastEventIdOf(req: Request): number | undefined {
 }
 
 export function incidentViewsRouter(store: Store, incidents: IncidentService): Router {
-  const router = Router();
+  const router = apiRouter();
   const categoryCodes = () => incidents.rules.categories.map((c) => c.code);
   let feed: IncidentFeed | undefined;
   const liveFeed = () => (feed ??= new IncidentFeed(store.db, incidents.clock));

@@ -4,6 +4,7 @@
  * may only hand out keys inside it.
  */
 import { Router } from 'express';
+import { apiRouter } from './router.js';
 import type { Store } from '../db/connect.js';
 import { createApiKey, getApiKey, listApiKeys, revokeApiKey } from '../db/api-keys.js';
 import { PERMISSIONS } from '../access/roles.js';
@@ -24,7 +25,7 @@ function parseNewKey(body: unknown): NewKey {
 }
 
 export function keysRouter(store: Store, resolver: KeyResolver): Router {
-  const router = Router();
+  const router = apiRouter();
 
   router.get('/', async (req, res) => {
     const all = await listApiKeys(store.db, booleanParam(req, 'revoked', false));
@@ -61,7 +62,7 @@ export function keysRouter(store: Store, resolver: KeyResolver): Router {
 
 /** GET /api/me: who the request's key says the caller is (the web client's sign-in asks this). */
 export function meRouter(publicGrids: boolean): Router {
-  const router = Router();
+  const router = apiRouter();
   router.get('/', (req, res) => {
     const principal = req.principal;
     res.json(

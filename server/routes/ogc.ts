@@ -20,6 +20,7 @@
  * - Errors are `{ "code", "description" }` (the OGC exception schema).
  */
 import { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
+import { apiRouter } from './router.js';
 import type { Store } from '../db/connect.js';
 import { ApiError, badRequest, notFound, recordInternalError } from '../errors.js';
 import { getGrid } from '../db/grids.js';
@@ -582,7 +583,7 @@ export const ogcErrors: ErrorRequestHandler = (err, _req, res, _next) => {
 };
 
 export function ogcRouter(store: Store, locator: GridLocator, incidents: IncidentService): Router {
-  const router = Router();
+  const router = apiRouter();
 
   router.get('/', (req, res) => {
     checkParameters(req, ['f']);

@@ -38,6 +38,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import { Router, type Request, type Response } from 'express';
+import { apiRouter } from './router.js';
 import type { Store } from '../db/connect.js';
 import { ApiError, badRequest, forbidden } from '../errors.js';
 import { coversEverything } from '../http/authorize.js';
@@ -171,7 +172,7 @@ function noneMatchTags(req: Request): string[] {
 }
 
 export function tilesRouter(store: Store, incidents: IncidentService): Router {
-  const router = Router();
+  const router = apiRouter();
   const cache = new TileCache();
   const building = new Map<string, Promise<CachedTile>>();
   const boundsCache = new Map<string, { marker: string; bounds: Bounds | null }>();

@@ -213,6 +213,25 @@ describe('scope: a key of one area', () => {
     expect((await signedAs(context.app, viewer).get('/ogc/collections/devices/items/cam-other')).status).toBe(403);
   });
 
+  it('lets a township planner draw a village only within its township, in the API and through files', async () => {
+    const as = signedAs(context.app, planner);
+    const before = await tableCounts(context);
+    // A village code under its own township, drawn over the other township: it would take in that area.
+    const elsewhere = await as.post('/api/regions').send(regionFeature('420111002009', '飞地', 'village', tree.street.code, otherVillage.geometry));
+    expect(elsewhere.status).toBe(422);
+    expect(elsewhere.body.error.code).toBe('outside_parent');
+    expect(elsewhere.body.error.message).toContain('超出上级区划');
+    expect(elsewhere.body.error.details.areaM2).toBeGreaterThan(1_000_000 * 0.5);
+    const file = new Blob([JSON.stringify({ type: 'FeatureCollection', features: [regionFeature('420111002009', '飞地', 'village', tree.street.code, otherVillage.geometry)] })]);
+    const imported = await as.post('/api/import').field('kind', 'regions').attach('file', Buffer.from(await file.arrayBuffer()), 'regions.geojson');
+    expect(imported.status, JSON.stringify(imported.body)).toBe(422);
+    expect(JSON.stringify(imported.body)).toContain('outside_parent');
+    expect(await tableCounts(context)).toEqual(before);
+    // Along the shared border, digitising slack (here 0.4 m over the township's edge) is accepted.
+    const edge = await as.post('/api/regions').send(regionFeature('420111002010', '边界社区', 'village', tree.street.code, box(114.39, 30.45, 114.400004, 30.46)));
+    expect(edge.status, JSON.stringify(edge.body)).toBe(201);
+  });
+
   it('never lets a key hand out a wider key than its own', async () => {
     const regionalAdmin = await keyFor(context.store, 'admin', tree.street.code);
     const as = signedAs(context.app, regionalAdmin);
@@ -277,7 +296,7 @@ describe('keys', () => {
 
 describe('rate limits', () => {
   it('hold an integrator to its rate with 429 and Retry-After, without slowing other keys', async () => {
-    const limited = createApp(context.store, defaultLimits, { access: { rateLimits: { integrator: 2, key: 1000, anonymous: 1000 } } });
+    const limited = createApp(context.store, defaultLimits, { access: { rateLimits: { integrator: 2, key: 1000, anonymous: 1000, failedKey: 1000 } } });
     const integrator = signedAs(limited, keys.integrator);
     const statuses: number[] = [];
     for (let i = 0; i < 8; i++) statuses.push((await integrator.get('/api/locate?lon=114.305&lat=30.505')).status);
@@ -288,6 +307,21 @@ describe('rate limits', () => {
     expect(refused.body.error.code).toBe('rate_limited');
     expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect((await signedAs(limited, keys.viewer).get('/api/locate?lon=114.305&lat=30.505')).status).toBe(200);
+  });
+});
+
+describe('key guessing', () => {
+  it('meets 429 per client address after a few unknown keys, before any lookup, while good keys go on', async () => {
+    const limited = createApp(context.store, defaultLimits, { access: { rateLimits: { integrator: 1000, key: 1000, anonymous: 1000, failedKey: 0.01 } } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 14; i++) statuses.push((await request(limited).get('/api/grids').set('Authorization', `Bearer gg_guess${i}${'0'.repeat(40)}`)).status);
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401)); // a burst of ten mistakes
+    expect(statuses.slice(10)).toEqual([429, 429, 429, 429]);
+    const refused = await request(limited).get('/api/grids').set('Authorization', `Bearer gg_guess${'1'.repeat(40)}`);
+    expect(refused.body.error.code).toBe('rate_limited');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    // The limit is on failed keys: a request with no key, or another client's, is not held up by it.
+    expect((await request(limited).get('/api/health')).status).toBe(200);
   });
 });
 
