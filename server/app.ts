@@ -125,7 +125,7 @@ export function createApp(store: Store, limits: Limits, services: AppServices = 
 
   app.use('/api/health', healthRouter(store));
   app.use('/api/me', meRouter(access.publicGrids ?? false));
-  app.use('/api/keys', keysRouter(store, keys));
+  app.use('/api/keys', keysRouter(store, keys, locator));
   app.use('/api/audit', auditRouter(store));
   app.use('/api/regions', exportRouter(store));
   app.use('/api/regions', regionsRouter(store, limits));
@@ -142,7 +142,7 @@ export function createApp(store: Store, limits: Limits, services: AppServices = 
   app.use('/api/incidents', incidentsRouter(store, incidents));
   app.use('/api/feeds', feedsRouter(ingest));
   app.use('/api/media', mediaRouter(store));
-  app.use('/api', incidentViewsRouter(store, incidents));
+  app.use('/api', incidentViewsRouter(store, incidents, keys));
   app.use('/open311/v2', open311Router(store, incidents));
   // The app-wide JSON parser fails before the Open311 router runs: answer in Open311's shape too.
   app.use('/open311/v2', open311Errors);

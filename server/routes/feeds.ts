@@ -20,9 +20,16 @@ export function feedsRouter(ingest: FeedIngest): Router {
     if (!Array.isArray(events)) throw badRequest('invalid_json', 'Expected { "crs"?, "events": [{ deviceId, eventId, type, occurredAt, severity, lon?, lat?, snapshot? }, …] }');
     if (events.length > MAX_FEED_BATCH) throw new ApiError(413, 'batch_too_large', `${events.length} events; one request takes at most ${MAX_FEED_BATCH}`);
     const crs = crsParam(Array.isArray(body) ? undefined : (body as { crs?: unknown }).crs);
-    // A device key sends for its own devices; any other key allowed here (an admin) for all.
-    const own = req.principal?.deviceIds ? new Set(req.principal.deviceIds) : undefined;
-    res.json(await ingest.ingest(events, crs, own ? (deviceId) => own.has(deviceId) : undefined));
+    // A device key sends for its own devices; any other key allowed here (an admin) for all —
+    // and either only within its area.
+    const principal = req.principal;
+    const own = principal?.deviceIds ? new Set(principal.deviceIds) : undefined;
+    res.json(
+      await ingest.ingest(events, crs, {
+        mayReport: own ? (deviceId) => own.has(deviceId) : () => true,
+        covers: principal ? (place) => covers(principal, place) : () => true,
+      }),
+    );
   });
   return router;
 }

@@ -10,7 +10,9 @@ import { createApiKey, getApiKey, listApiKeys, revokeApiKey } from '../db/api-ke
 import { PERMISSIONS } from '../access/roles.js';
 import { checkNewKey, type NewKey } from '../access/new-key.js';
 import { can } from '../access/principal.js';
-import { badRequest, forbidden } from '../errors.js';
+import { badRequest, forbidden, unprocessable } from '../errors.js';
+import { devicePlaces } from '../services/device-places.js';
+import type { GridLocator } from '../services/grid-locator.js';
 import type { KeyResolver } from '../http/authenticate.js';
 import { assertCovers, coversEverything, scopedPrefix } from '../http/authorize.js';
 import { actorOf, booleanParam, jsonBody } from './params.js';
@@ -24,7 +26,7 @@ function parseNewKey(body: unknown): NewKey {
   throw badRequest(checked.field === 'regionCode' ? 'invalid_code' : 'invalid_parameter', checked.message);
 }
 
-export function keysRouter(store: Store, resolver: KeyResolver): Router {
+export function keysRouter(store: Store, resolver: KeyResolver, locator: GridLocator): Router {
   const router = apiRouter();
 
   router.get('/', async (req, res) => {
@@ -40,6 +42,15 @@ export function keysRouter(store: Store, resolver: KeyResolver): Router {
     // A key is never wider than the admin who makes it.
     const regionCode = input.regionCode ?? scope;
     if (regionCode !== null) assertCovers(req, regionCode, 'The new key’s region');
+    // An admin of one area hands out keys for its own area's devices only.
+    if (input.deviceIds && !coversEverything(req)) {
+      const places = await devicePlaces(store.db, locator, input.deviceIds);
+      for (const id of input.deviceIds) {
+        const place = places.get(id);
+        if (place === undefined) throw unprocessable('unknown_device', `No device ${id}: an admin of one area makes keys for registered devices of its area only`, { deviceId: id });
+        assertCovers(req, place, `Device ${id}`);
+      }
+    }
     const { key, info } = await createApiKey(store.db, { ...input, regionCode, createdBy: actorOf(req) });
     res.status(201).location(`/api/keys/${info.id}`).json({ ...info, key });
   });

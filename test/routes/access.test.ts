@@ -261,6 +261,54 @@ describe('device keys', () => {
   });
 });
 
+describe('events and devices stay in their area', () => {
+  const at = () => new Date(Date.now() - 60_000).toISOString();
+  const codes = (body: { results: { status: string; code?: string }[] }) => body.results.map((r) => r.code ?? r.status);
+
+  it('refuses an event placed beyond the reach of its device, or outside the key’s area, each on its own', async () => {
+    const incidentsBefore = await context.store.db.selectFrom('incidents').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    // A whole-tree device key: its camera sees 100 m east of it; the other township is 12 km away.
+    const response = await signedAs(context.app, keys.device).post('/api/feeds/events').send({
+      events: [
+        { deviceId: 'cam-a', eventId: 'reach-near', type: 'intrusion', occurredAt: at(), severity: 2, lon: 114.3055, lat: 30.505 },
+        { deviceId: 'cam-a', eventId: 'reach-far', type: 'intrusion', occurredAt: at(), severity: 2, lon: 114.415, lat: 30.505 },
+      ],
+    });
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    expect(codes(response.body)).toEqual(['accepted', 'beyond_device_reach']);
+    // A device key of the township: the same camera, its event placed in the township, and not elsewhere.
+    const townshipDevice = await keyFor(context.store, 'device', tree.street.code, ['cam-a', 'cam-other']);
+    const scoped = await signedAs(context.app, townshipDevice).post('/api/feeds/events').send({
+      events: [
+        { deviceId: 'cam-a', eventId: 'scope-own', type: 'intrusion', occurredAt: at(), severity: 2 },
+        { deviceId: 'cam-other', eventId: 'scope-other', type: 'intrusion', occurredAt: at(), severity: 2 },
+      ],
+    });
+    expect(codes(scoped.body)).toEqual(['accepted', 'out_of_scope']);
+    // An admin of the township sends events of its own area's devices only.
+    const townshipAdmin = await keyFor(context.store, 'admin', tree.street.code);
+    const admin = await signedAs(context.app, townshipAdmin).post('/api/feeds/events').send({
+      events: [{ deviceId: 'cam-other', eventId: 'admin-other', type: 'intrusion', occurredAt: at(), severity: 2 }],
+    });
+    expect(codes(admin.body)).toEqual(['out_of_scope']);
+    const incidentsAfter = await context.store.db.selectFrom('incidents').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(incidentsAfter.n) - Number(incidentsBefore.n)).toBeLessThanOrEqual(2); // only the two accepted events
+    const otherIncident = await context.api.get(`/api/incidents/${ids.incidentOther}`);
+    expect(JSON.stringify(otherIncident.body)).not.toMatch(/reach-far|scope-other|admin-other/);
+  });
+
+  it('lets an admin of one area make device keys for its own area’s devices only', async () => {
+    const townshipAdmin = signedAs(context.app, await keyFor(context.store, 'admin', tree.street.code));
+    const own = await townshipAdmin.post('/api/keys').send({ name: '本街道摄像机', role: 'device', deviceIds: ['cam-a'] });
+    expect(own.status, JSON.stringify(own.body)).toBe(201);
+    const other = await townshipAdmin.post('/api/keys').send({ name: '别处摄像机', role: 'device', deviceIds: ['cam-a', 'cam-other'] });
+    expect(other.status).toBe(403);
+    expect(other.body.error.code).toBe('out_of_scope');
+    const unknown = await townshipAdmin.post('/api/keys').send({ name: '未登记', role: 'device', deviceIds: ['cam-nowhere'] });
+    expect(unknown.status).toBe(422);
+  });
+});
+
 describe('keys', () => {
   it('are shown once, listed without secrets, and stop working when revoked', async () => {
     const made = await context.api.post('/api/keys').send({ name: '热线接口', role: 'integrator' });
