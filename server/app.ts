@@ -40,6 +40,7 @@ import { KeyResolver, authenticate } from './http/authenticate.js';
 import { authorize, matchEndpoint } from './http/authorize.js';
 import { canonicalUrl } from './http/canonical-path.js';
 import { readBody } from './http/body.js';
+import { setPublicUrl } from './http/links.js';
 import { auditScope } from './http/audit-scope.js';
 import { defaultRateLimits, failedKeyLimiter, rateLimits, type RateLimits } from './http/rate-limits.js';
 import { createLogger, requestLog } from './http/request-log.js';
@@ -72,6 +73,8 @@ export interface AccessOptions {
   trustProxy?: string | number;
   /** Requests a second per key class (GRIDGOV_RATE_*). */
   rateLimits?: RateLimits;
+  /** Where the service is reached from outside (GRIDGOV_PUBLIC_URL): the base of links in answers. */
+  publicUrl?: string;
 }
 
 export function createApp(store: Store, limits: Limits, services: AppServices = {}): express.Express {
@@ -94,6 +97,7 @@ export function createApp(store: Store, limits: Limits, services: AppServices = 
   // The only ETags are grid versions (for If-Match); express' content hashes would be mistaken for them.
   app.set('etag', false);
   if (access.trustProxy !== undefined) app.set('trust proxy', access.trustProxy);
+  setPublicUrl(app, access.publicUrl);
   app.use(requestLog(services.logger ?? createLogger('error')));
   app.use(helmet({ contentSecurityPolicy: { directives: contentSecurityPolicy }, crossOriginResourcePolicy: { policy: 'cross-origin' }, crossOriginEmbedderPolicy: false }));
   app.use(withoutInsecureCoop);

@@ -48,6 +48,12 @@ export interface Config {
    * proxy"); the audit log and keyless rate limits use that address. None by default.
    */
   trustProxy?: string | number;
+  /**
+   * Where the service is reached from outside, e.g. https://grid.example.gov.cn (GRIDGOV_PUBLIC_URL):
+   * links in answers (OGC, TileJSON, Open311 media) are built from it, never from the Host header;
+   * without it they are path-absolute.
+   */
+  publicUrl?: string;
   /** pino level for the JSON request logs (GRIDGOV_LOG_LEVEL). */
   logLevel: string;
   /** Requests a second per integrator key, other key, keyless client, and client sending unknown keys (GRIDGOV_RATE_INTEGRATOR, _KEY, _ANONYMOUS, _FAILED_KEY). */
@@ -98,6 +104,20 @@ function corsOriginsFrom(value: string | undefined): string[] | '*' {
   return origins;
 }
 
+function publicUrlFrom(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`GRIDGOV_PUBLIC_URL must be an http(s) URL such as https://grid.example.gov.cn, got "${value}"`);
+  }
+  if (!/^https?:$/.test(url.protocol) || url.search || url.hash || url.username || url.password) {
+    throw new Error(`GRIDGOV_PUBLIC_URL must be an http(s) URL without query, fragment or credentials, got "${value}"`);
+  }
+  return url.toString().replace(/\/+$/, '');
+}
+
 function trustProxyFrom(value: string | undefined): string | number | undefined {
   if (!value) return undefined;
   if (/^\d+$/.test(value)) return Number(value);
@@ -135,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: corsOriginsFrom(env.GRIDGOV_CORS_ORIGINS),
     logLevel: logLevelFrom(env.GRIDGOV_LOG_LEVEL),
     trustProxy: trustProxyFrom(env.GRIDGOV_TRUST_PROXY),
+    publicUrl: publicUrlFrom(env.GRIDGOV_PUBLIC_URL),
     rateLimits: {
       integrator: intFromEnv(env, 'GRIDGOV_RATE_INTEGRATOR', defaultRateLimits.integrator),
       key: intFromEnv(env, 'GRIDGOV_RATE_KEY', defaultRateLimits.key),

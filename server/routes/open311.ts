@@ -16,6 +16,7 @@
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import { apiRouter } from './router.js';
 import { ApiError, badRequest, fromBodyParser, notFound, recordInternalError } from '../errors.js';
+import { linkTo } from '../http/links.js';
 import type { Store } from '../db/connect.js';
 import { getIncident, listIncidents, type Incident, type IncidentFilter } from '../db/incidents.js';
 import { latestTransitionNotes } from '../db/open311.js';
@@ -73,9 +74,9 @@ function checkFormat(req: Request): void {
   throw badRequest('unsupported_format', `Only JSON is served (GeoReport v2's XML is not): use .json instead of .${format}`);
 }
 
-/** scheme://host of the request, for absolute URLs (discovery, media links). */
+/** The service's public origin for absolute URLs (discovery, media links); '' (path-absolute) when not configured. */
 function origin(req: Request): string {
-  return `${req.protocol}://${req.get('host')}`;
+  return linkTo(req, '');
 }
 
 function serviceOf(category: IncidentCategory, locale: Locale) {
