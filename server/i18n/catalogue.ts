@@ -27,6 +27,9 @@ export const messages = {
   invalid_number: { zh: '请求体中有一个数值超出范围（如 1e309，读出来是无穷大）', en: 'A number in the body is out of range (such as 1e309, which reads as infinity)' },
   unexpected_body: { zh: '此接口不接受请求体', en: 'This endpoint takes no request body' },
   'invalid_header.actor_control': { zh: 'X-Actor 不能含有换行、控制字符或双向文本控制符', en: 'X-Actor must not contain line breaks, control characters or bidirectional text controls' },
+
+  // Scale out (issue 19)
+  event_expired: { zh: '事件发生于 {at}，早于保留期（{days} 天）：不再接收', en: 'The event occurred at {at}, before the events kept ({days} days): not accepted' },
 } satisfies Record<string, Message>;
 
 export type MessageKey = keyof typeof messages;
