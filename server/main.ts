@@ -7,6 +7,7 @@ import { exclusively, openStore } from './db/connect.js';
 import { Signals } from './db/signals.js';
 import { EventPartitions } from './jobs/event-partitions.js';
 import { Thumbnailer } from './media/thumbnailer.js';
+import { compactCountsPeriodically } from './jobs/count-compaction.js';
 import { systemClock } from './clock.js';
 import { countRegions } from './db/regions.js';
 import { loadDemo } from './demo.js';
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
   partitions.start();
   const thumbnailer = new Thumbnailer(store.db);
   thumbnailer.start();
+  const stopCompaction = compactCountsPeriodically(store.db, log);
   const signals = store.backend === 'postgres' && config.databaseUrl ? await Signals.listen(config.databaseUrl) : undefined;
   // The locate index is built in the background now, not by the first caller.
   const locator = new GridLocator(store.db);
@@ -96,6 +98,7 @@ async function main(): Promise<void> {
     log(`${signal}: closing`);
     server.close();
     runner.stop();
+    stopCompaction();
     await signals?.close();
     await store.close();
     process.exit(0);
