@@ -90,13 +90,17 @@ async function startChild(env: Record<string, string>, adminKey: string): Promis
   }
 }
 
+/** The stored events, one COPY text line each (tab-separated, \\N for null). */
+const STORED_AS_COPY_TEXT = `
+  SELECT concat_ws(E'\\t', device_id, event_id, type, severity, occurred_at, received_at, geom::text,
+                   coalesce(grid_code, '\\N'), coalesce(incident_id::text, '\\N'), coalesce(media_id::text, '\\N')) AS line
+  FROM device_events`;
+
 async function copyRowsServer(url: string): Promise<{ rows: number; ms: number }> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ line: string }>(`
-      SELECT concat_ws(E'\\t', device_id, event_id, type, severity, occurred_at, received_at, geom::text, coalesce(grid_code, '\\N'), coalesce(incident_id::text, '\\N'), coalesce(media_id::text, '\\N')) AS line
-      FROM device_events`);
+    const { rows } = await client.query<{ line: string }>(STORED_AS_COPY_TEXT);
     await client.query('CREATE TABLE bench_copy (LIKE device_events INCLUDING DEFAULTS EXCLUDING GENERATED, PRIMARY KEY (device_id, event_id))');
     const text = rows.map((r) => r.line).join('\n') + '\n';
     const t = performance.now();
@@ -141,12 +145,11 @@ async function startEmbedded(): Promise<Running> {
     urls: [`http://127.0.0.1:${(service.address() as AddressInfo).port}`],
     headers: { authorization: `Bearer ${key}` },
     async copyBaseline() {
-      const { rows } = await sql<{ line: string }>`
-        SELECT concat_ws(',', device_id, event_id, type, severity, occurred_at, received_at, geom::text, grid_code, incident_id, media_id) AS line FROM device_events`.execute(store.db);
+      const { rows } = await sql<{ line: string }>`${sql.raw(STORED_AS_COPY_TEXT)}`.execute(store.db);
       await pglite.exec('CREATE TABLE bench_copy (LIKE device_events INCLUDING DEFAULTS EXCLUDING GENERATED, PRIMARY KEY (device_id, event_id))');
       const blob = new Blob([rows.map((r) => r.line).join('\n') + '\n']);
       const t = performance.now();
-      await pglite.query(`COPY bench_copy (device_id, event_id, type, severity, occurred_at, received_at, geom, grid_code, incident_id, media_id) FROM '/dev/blob' WITH (FORMAT csv)`, [], { blob });
+      await pglite.query(`COPY bench_copy (device_id, event_id, type, severity, occurred_at, received_at, geom, grid_code, incident_id, media_id) FROM '/dev/blob'`, [], { blob });
       return { rows: rows.length, ms: performance.now() - t };
     },
     async stop() {

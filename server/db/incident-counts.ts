@@ -73,7 +73,7 @@ export async function heatmapCellsFromCounts(db: Kysely<Database>, filter: Incid
   const c = cellSide(zoom);
   const [minX, minY, maxX, maxY] = filter.bbox;
   const lo = (v: number) => Math.floor(v / c + EDGE) + 1;
-  const hi = (v: number) => Math.ceil(v / c - EDGE) - 1;
+  const hi = (v: number) => Math.floor(v / c - EDGE) - 1;
   const [cxLo, cxHi, cyLo, cyHi] = [lo(minX), hi(maxX), lo(minY), hi(maxY)];
   if (cxLo > cxHi || cyLo > cyHi) return undefined;
   const shift = level - zoom;

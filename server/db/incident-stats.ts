@@ -36,6 +36,11 @@ export function cellSpan(bbox: [number, number, number, number], cell: number): 
   return { columns, rows, cells: columns * rows };
 }
 
+/** counts: false answers from the incidents one by one (benchmarks compare the two). */
+export interface CountOptions {
+  counts?: boolean;
+}
+
 export interface HeatmapPoint {
   /** Mean position of the cell's incidents. */
   lon: number;
@@ -61,13 +66,13 @@ const round = (value: number, decimals: number) => {
  * counts kept on write where they can answer (db/incident-counts.ts), else one GROUP BY over
  * floor(x / cell), floor(y / cell). The filter should carry a bbox (the route requires one).
  */
-export async function incidentHeatmap(db: Kysely<Database>, filter: IncidentFilter, zoom: number, now: Date): Promise<Heatmap> {
+export async function incidentHeatmap(db: Kysely<Database>, filter: IncidentFilter, zoom: number, now: Date, options: CountOptions = {}): Promise<Heatmap> {
   const cell = cellDegrees(zoom);
   // One float8 key per cell, column × 2^26 + row: exact (below 2^53) and unique, since even at
   // zoom 22 a row number stays within ±2^25. One key hashes faster than two, and sum() is
   // cheaper than avg() (which also keeps the sum of squares).
   const rows =
-    (await heatmapCellsFromCounts(db, filter, zoom, now)) ??
+    (options.counts === false ? undefined : await heatmapCellsFromCounts(db, filter, zoom, now)) ??
     (
       await sql<{ n: number; sx: number; sy: number }>`
         SELECT count(*)::int AS n, sum(p.x) AS sx, sum(p.y) AS sy
@@ -206,7 +211,7 @@ function unitKey(column: ReturnType<typeof sql.ref>, units: Unit[]) {
  * total. Incidents are attributed by grid code prefix, households summed over live grid
  * versions; `filter` narrows the incidents (time, category…), its region and grid are ignored.
  */
-export async function regionStats(db: Kysely<Database>, code: string, filter: IncidentFilter, categories: readonly string[], now: Date): Promise<RegionStats> {
+export async function regionStats(db: Kysely<Database>, code: string, filter: IncidentFilter, categories: readonly string[], now: Date, options: CountOptions = {}): Promise<RegionStats> {
   const region = await db.selectFrom('regions').select(['code', 'name', 'level']).where('code', '=', code).executeTakeFirst();
   if (!region) throw notFound('unknown_region', `No region with code ${code}`);
   const level = region.level as RegionLevel;
@@ -248,7 +253,7 @@ export async function regionStats(db: Kysely<Database>, code: string, filter: In
     // A village's statistics are by grid: counted from its incidents (a village is small);
     // above it, from the villages' counts kept on write (db/incident-counts.ts).
     (async () =>
-      (level !== 'village' ? await statsGroupsFromCounts(db, prefix, filter, now, (column) => unitKey(column, units), rawGroups) : undefined) ??
+      (level !== 'village' && options.counts !== false ? await statsGroupsFromCounts(db, prefix, filter, now, (column) => unitKey(column, units), rawGroups) : undefined) ??
       (await rawGroups(sql<SqlBool>`true`).execute(db)).rows)(),
   ]);
 
