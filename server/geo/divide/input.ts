@@ -23,6 +23,17 @@ export interface BuildingInput {
 export interface BarrierInput {
   geometry: Geometry;
   kind: BarrierKind;
+  /** properties.name: a road's or river's name, to name it in flags. */
+  name?: string;
+}
+
+/**
+ * A road or railway in a tunnel (properties.is_tunnel, as Tilezen writes it, or tunnel=yes as
+ * OpenStreetMap does) divides nothing on the ground: it is left out of the barriers.
+ */
+export function underground(properties: Record<string, unknown> | null | undefined): boolean {
+  const tunnel = properties?.is_tunnel ?? properties?.tunnel;
+  return tunnel === true || tunnel === 'yes' || tunnel === 'true';
 }
 
 export interface SpecialInput {
@@ -36,6 +47,12 @@ export interface SpecialInput {
   code: string | null;
 }
 
+/** A live basic grid an adjustment keeps as it is: same code, same border (see adjust.ts). */
+export interface KeptGridInput {
+  code: string;
+  geometry: Polygonal;
+}
+
 export interface DivisionInput {
   area: Polygonal;
   buildings: BuildingInput[];
@@ -43,6 +60,8 @@ export interface DivisionInput {
   specials: SpecialInput[];
   minHouseholds: number;
   maxHouseholds: number;
+  /** Grids kept as they are; only the rest of the area is divided. */
+  keep?: KeptGridInput[];
 }
 
 export const DIVISION_LIMITS = { buildings: 100_000, barriers: 50_000, specials: 1_000, vertices: 5_000_000 } as const;
@@ -183,7 +202,9 @@ export function parseDivisionInput(
       if (!type || !['LineString', 'MultiLineString', 'Polygon', 'MultiPolygon'].includes(type)) {
         return void problems.push({ code: 'wrong_geometry_type', message: `${where}: a barrier is a line or a polygon` });
       }
-      barriers.push({ geometry: feature.geometry as Geometry, kind: kind as BarrierKind });
+      if (underground(feature.properties)) return;
+      const name = typeof feature.properties?.name === 'string' && feature.properties.name.trim() ? feature.properties.name.trim().slice(0, MAX_NAME_LENGTH) : undefined;
+      barriers.push({ geometry: feature.geometry as Geometry, kind: kind as BarrierKind, ...(name ? { name } : {}) });
     });
   }
 

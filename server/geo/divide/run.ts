@@ -23,6 +23,8 @@ export interface RunResult {
     cutBorderShare: number;
     cutsThroughBuildings: number;
     flagged: number;
+    /** In an adjustment: the share of households whose grid stays the same. */
+    stability?: number;
   };
 }
 
