@@ -6,7 +6,8 @@
  *
  * Places: Wuhan Optics Valley (buildings, roads, a pond; ../shared/data), Kunming Jinjiang Road
  * (buildings with their compounds, no roads), a synthetic town of 10,000 buildings / 40,000
- * households (scripts/bench/division/town.ts), and every held-out place found under
+ * households (scripts/bench/division/town.ts), a synthetic dense centre of ≈ 1,100 buildings
+ * with dual carriageways, a river and a creek (scripts/bench/division/dense.ts), and every held-out place found under
  * GRIDGOV_DIVISION_HELDOUT (default ../heldout): a folder with buildings.geojson (households
  * given), roads.geojson and optionally water.geojson, as scripts/bench/division/tilezen.ts
  * writes them. A real place's area is its buildings' bounding box grown by 40 m.
@@ -28,6 +29,7 @@ import { BARRIER_KINDS } from '../../../server/geo/divide/types.js';
 import { seededRandom } from '../../../server/geo/random.js';
 import { previousMethod as loadPrevious } from './previous.js';
 import { syntheticTown } from './town.js';
+import { denseCity } from './dense.js';
 
 const shared = path.resolve('..', 'shared', 'data');
 const heldout = path.resolve(process.env.GRIDGOV_DIVISION_HELDOUT ?? path.join('..', 'heldout'));
@@ -66,6 +68,7 @@ interface Place {
   input: DivisionInput;
   body: Record<string, unknown>;
   boundary: Polygon;
+  /** Also re-divided after a year of building (every place but the 10,000-building town). */
   real: boolean;
 }
 
@@ -96,6 +99,8 @@ function places(): Place[] {
       list.push(place(`Held-out: ${folder}`, bboxArea(buildings, 40), buildings, knownBarriers(...layers), true));
     }
   }
+  const dense = denseCity(7);
+  list.push(place('Synthetic dense centre (dual carriageways, a river, a creek)', dense.area, dense.buildings, dense.barriers as FeatureCollection, true));
   const town = syntheticTown({ seed: 1 });
   list.push(place('Synthetic town (10,000 buildings)', town.area, town.buildings as FeatureCollection, town.barriers as FeatureCollection, false));
   return list;

@@ -2,7 +2,9 @@
  * Stage 7 — improvement: local search over the grouping, with one objective ordered as
  *
  *   0. rivers, water and rail crossed inside grids (metres): never made worse, as in grouping;
- *   1. grids out of [min, max], then households out of range (how far outside, summed);
+ *   1. grids out of [min, max], then households out of range (how far outside, summed) — a
+ *      grid that is one unit over the maximum (a tower, a compound) counts as in range: no
+ *      border can divide it, and joining it to others would only hide it;
  *   2. strong barriers crossed inside grids (metres; river, water and rail count ten times);
  *   3. border cost (the weight of the lines erased inside grids), then compactness.
  *
@@ -86,10 +88,11 @@ export function improve(units: Unit[], links: UnitLink[], clusterOf: Int32Array,
       }
     }
     if (size === 0) return { hard: 0, out: 0, deviation: 0, strong: 0, cost: 0, roundness: 0 };
+    const indivisible = size === 1 && h > max;
     return {
       hard,
-      out: h < min || h > max ? 1 : 0,
-      deviation: deviation(h),
+      out: !indivisible && (h < min || h > max) ? 1 : 0,
+      deviation: indivisible ? 0 : deviation(h),
       strong,
       cost,
       roundness: (perimeter * perimeter) / Math.max(4 * Math.PI * area, 1e-9),

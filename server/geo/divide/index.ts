@@ -24,10 +24,14 @@ import { group } from './aggregate.js';
 import { improve } from './improve.js';
 import { attach } from './attach.js';
 import { assemble, type Proposal } from './assemble.js';
+import type { TaggedLine } from './types.js';
 
 export type { Flag, FlagCode, Proposal, ProposalGrid, ProposalGridProperties, CrossingProperties, CrossingReason } from './assemble.js';
 
 export type Progress = (fraction: number, stage: string) => void;
+
+/** Rounds of cutting over-full blocks. */
+const CUT_ROUNDS = 3;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -37,8 +41,16 @@ export async function divide(prepared: PreparedDivision, onProgress: Progress = 
   let blocks = buildBlocks(prepared);
   await yieldToEventLoop();
   onProgress(0.25, 'split');
-  const cuts = cutOverfullBlocks(prepared, blocks);
-  if (cuts.lines.length > 0) blocks = buildBlocks(prepared, [...prepared.lines, ...cuts.lines]);
+  // Cut, and cut again where a piece is still over the cap (lumpy blocks: a compound and its
+  // neighbours on one side of the first cut), a few rounds at most.
+  const cuts = { lines: [] as TaggedLine[], throughBuildings: 0 };
+  for (let round = 0; round < CUT_ROUNDS; round++) {
+    const more = cutOverfullBlocks(prepared, blocks);
+    if (more.lines.length === 0) break;
+    cuts.lines.push(...more.lines);
+    cuts.throughBuildings += more.throughBuildings;
+    blocks = buildBlocks(prepared, [...prepared.lines, ...cuts.lines]);
+  }
   await yieldToEventLoop();
   onProgress(0.45, 'units');
   const units = buildUnits(prepared, blocks);

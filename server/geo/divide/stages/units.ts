@@ -72,6 +72,14 @@ export function buildUnits(prepared: PreparedDivision, blocks: Blocks): Units {
   const links = new UnionFind(faces.length);
   const wholeCompound = wholeCompoundOf(compoundTotals(prepared.buildings), prepared.maxHouseholds);
   const compoundFace = new Map<string, number>();
+  // Faces the division itself cut apart (an edge that is only a cut): any building across such
+  // an edge joins them back, whether it has homes or not, so that no cut splits a building.
+  const cutApart = new Set<string>();
+  for (const edge of sub.edges) {
+    if (edge.left >= 0 && edge.right >= 0 && edge.left !== edge.right && edge.kinds.length === 1 && edge.kinds[0] === 'cut') {
+      cutApart.add(`${Math.min(edge.left, edge.right)}/${Math.max(edge.left, edge.right)}`);
+    }
+  }
   prepared.buildings.forEach((building, i) => {
     const face = faceOf[i];
     if (face < 0 || roles[face].kind !== 'block') return;
@@ -81,14 +89,15 @@ export function buildUnits(prepared: PreparedDivision, blocks: Blocks): Units {
       if (first === undefined) compoundFace.set(compound, face);
       else links.union(first, face);
     }
-    // A footprint vertex outside its own block means the footprint crosses into another. Only
-    // homes bind blocks together: a station or a campus outline drawn over the roads around it
-    // (common in OSM) would otherwise weld whole neighbourhoods into one unit.
-    if (building.households === 0) return;
+    // A footprint vertex outside its own block means the footprint crosses into another. Homes
+    // bind blocks together; other buildings only across the division's own cuts: a station or
+    // a campus outline drawn over the roads around it (common in OSM) would otherwise weld
+    // whole neighbourhoods into one unit.
     for (const vertex of building.vertices) {
       if (pointInPolygon(vertex, faces[face].polygon)) continue;
       const other = locate(vertex);
-      if (other >= 0 && roles[other].kind === 'block') links.union(face, other);
+      if (other < 0 || roles[other].kind !== 'block') continue;
+      if (building.households > 0 || cutApart.has(`${Math.min(face, other)}/${Math.max(face, other)}`)) links.union(face, other);
     }
   });
 
