@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import type { Store } from '../db/connect.js';
-import { ApiError, badRequest, conflict, notFound, unprocessable } from '../errors.js';
+import { ApiError, badRequest, conflict, langOf, notFound, unprocessable } from '../errors.js';
+import { describeProposal } from '../i18n/division.js';
+import type { Lang } from '../i18n/lang.js';
 import { exactBoundary, getRegion, regionLevel } from '../db/regions.js';
 import { regionBuildings } from '../db/buildings.js';
 import { applyDivision, getDivision, insertDivision, liveGridOfPoints, liveSpecialGrids, type DivisionRow } from '../db/divisions.js';
@@ -101,7 +103,7 @@ function divisionId(raw: string): string {
   return raw;
 }
 
-function present(row: DivisionRow) {
+function present(row: DivisionRow, lang: Lang) {
   return {
     id: row.id,
     status: row.status,
@@ -111,7 +113,7 @@ function present(row: DivisionRow) {
     createdAt: row.created_at.toISOString(),
     finishedAt: row.finished_at?.toISOString() ?? null,
     appliedAt: row.applied_at?.toISOString() ?? null,
-    ...(row.proposal ? { proposal: JSON.parse(row.proposal) as ProposalDocument } : {}),
+    ...(row.proposal ? { proposal: describeProposal(JSON.parse(row.proposal) as ProposalDocument, lang) } : {}),
     ...(row.metrics ? { metrics: JSON.parse(row.metrics) as unknown } : {}),
     ...(row.error ? { error: row.error } : {}),
     ...(row.inputs ? { inputs: JSON.parse(row.inputs) as DivisionInputs } : {}),
@@ -174,7 +176,7 @@ export function divisionsRouter(store: Store, runner: DivisionRunner): Router {
   });
 
   router.get('/:id', async (req, res) => {
-    res.json(present(await getDivision(store.db, divisionId(req.params.id))));
+    res.json(present(await getDivision(store.db, divisionId(req.params.id)), langOf(req)));
   });
 
   /**
