@@ -3,6 +3,8 @@ import { Router } from 'express';
 import type { Store } from '../db/connect.js';
 import { ApiError, badRequest, conflict, langOf, notFound, unprocessable } from '../errors.js';
 import { describeProposal } from '../i18n/division.js';
+import { text } from '../i18n/catalogue.js';
+import { addressBuildings, adjustmentOf } from '../services/division-request.js';
 import type { Lang } from '../i18n/lang.js';
 import { exactBoundary, getRegion, regionLevel } from '../db/regions.js';
 import { regionBuildings } from '../db/buildings.js';
@@ -34,6 +36,10 @@ const SPECIAL_NAMES: Record<string, string> = {
 export interface DivisionInputs {
   barriers: { source: 'request' | 'stored'; features: number };
   keptSpecials: { code: string; name: string }[];
+  /** Where the households came from: the request or the stored buildings layer, or the address registry. */
+  households?: 'buildings' | 'addresses';
+  /** An adjustment (`adjust: true`): the live basic grids it keeps as they are, and those it divides again. */
+  adjust?: { kept: string[]; freed: string[] };
 }
 
 /** A feature's geometry when it is a well-formed Polygon/MultiPolygon (the full check comes later, in parseDivisionInput). */
@@ -130,6 +136,21 @@ export function divisionsRouter(store: Store, runner: DivisionRunner): Router {
     let regionCode: string | null = null;
     let inputs: DivisionInputs = { barriers: { source: 'request', features: featuresOf(body.barriers)?.length ?? 0 }, keptSpecials: [] };
     body.specials = withoutCodes(body.specials);
+    // Kept and freed grids come from the store (an adjustment), never from the request.
+    delete body.keep;
+    delete body.freed;
+    const adjust = body.adjust ?? false;
+    if (typeof adjust !== 'boolean') throw badRequest('invalid_parameter', `adjust must be true or false, got ${JSON.stringify(body.adjust)}`);
+    const householdsFrom = body.households ?? 'buildings';
+    if (householdsFrom !== 'buildings' && householdsFrom !== 'addresses') {
+      throw badRequest('invalid_parameter', `households must be "buildings" or "addresses", got ${JSON.stringify(body.households)}`);
+    }
+    if ((adjust || householdsFrom === 'addresses') && body.regionCode === undefined) {
+      throw badRequest('invalid_parameter', `${adjust ? 'adjust' : 'households: "addresses"'} needs a stored village: give regionCode`);
+    }
+    if (householdsFrom === 'addresses' && body.buildings !== undefined) {
+      throw badRequest('invalid_parameter', 'Give buildings or households: "addresses", not both');
+    }
     if (body.regionCode !== undefined) {
       if (typeof body.regionCode !== 'string' || !/^\d{12}$/.test(body.regionCode)) {
         throw badRequest('invalid_parameter', 'regionCode must be a 12-digit region code');
@@ -145,6 +166,11 @@ export function divisionsRouter(store: Store, runner: DivisionRunner): Router {
       }
       regionCode = body.regionCode;
       boundary = await exactBoundary(store.db, body.regionCode);
+      if (householdsFrom === 'addresses') {
+        const points = await addressBuildings(store.db, body.regionCode);
+        if (points.length === 0) throw unprocessable('no_addresses', text('no_addresses', { region: body.regionCode }));
+        body.buildings = { type: 'FeatureCollection', features: points };
+      }
       // Without buildings in the request, the village's stored buildings layer is used.
       if (body.buildings === undefined) {
         const stored = await regionBuildings(store.db, body.regionCode);
@@ -153,7 +179,7 @@ export function divisionsRouter(store: Store, runner: DivisionRunner): Router {
         }
         body.buildings = { type: 'FeatureCollection', features: stored };
       }
-      inputs = await storedInputs(store, body.regionCode, body);
+      inputs = { ...(await storedInputs(store, body.regionCode, body)), households: householdsFrom };
     } else if (boundary === undefined) {
       throw badRequest('invalid_parameter', 'Give the area: regionCode (a stored village/community) or boundary (a Polygon/MultiPolygon)');
     }
@@ -168,6 +194,24 @@ export function divisionsRouter(store: Store, runner: DivisionRunner): Router {
       // Well-formed input that does not fit the place (a building outside it, specials on top of each other) is a 422.
       const structural = problems.every((p) => p.code !== 'building_outside_area' && p.code !== 'specials_overlap');
       throw new ApiError(structural ? 400 : 422, problems[0].code, problems[0].message, { problems });
+    }
+    if (adjust) {
+      const outcome = await adjustmentOf(store.db, regionCode!, parsed.value!);
+      if (!outcome.ok) {
+        throw outcome.reason === 'no_grids'
+          ? unprocessable('no_grids', text('no_grids', { region: regionCode }))
+          : unprocessable('grids_overlap', text('grids_overlap', { region: regionCode, a: outcome.a, b: outcome.b, m2: Math.round(outcome.areaM2) }), {
+              grids: [outcome.a, outcome.b],
+              areaM2: outcome.areaM2,
+            });
+      }
+      const asCollection = (grids: typeof outcome.plan.keep) => ({
+        type: 'FeatureCollection',
+        features: grids.map((g) => ({ type: 'Feature', properties: { code: g.code }, geometry: g.geometry })),
+      });
+      body.keep = asCollection(outcome.plan.keep);
+      body.freed = asCollection(outcome.plan.freed);
+      inputs.adjust = { kept: outcome.plan.keep.map((g) => g.code), freed: outcome.plan.freed.map((g) => g.code) };
     }
     const id = randomUUID();
     await insertDivision(store.db, { id, regionCode, request: JSON.stringify({ ...body, boundary }), owner: runner.owner, inputs: JSON.stringify(inputs) });
@@ -219,8 +263,9 @@ export function divisionsRouter(store: Store, runner: DivisionRunner): Router {
       res.json({ dryRun: true, diff });
       return;
     }
-    // Kept special grids stay live as they are: neither retired nor created again.
-    const keep = division.inputs ? (JSON.parse(division.inputs) as DivisionInputs).keptSpecials.map((k) => k.code) : [];
+    // Kept special grids, and the basic grids an adjustment keeps, stay live as they are: neither retired nor created again.
+    const stored = division.inputs ? (JSON.parse(division.inputs) as DivisionInputs) : undefined;
+    const keep = [...(stored?.keptSpecials.map((k) => k.code) ?? []), ...(stored?.adjust?.kept ?? [])];
     const created = proposal.features.filter((feature) => !(feature.properties.code && keep.includes(feature.properties.code)));
     const grids: NewGrid[] = created.map((feature) => {
       const special = feature.properties.kind === 'special';

@@ -24,7 +24,7 @@ import { metricsInputOf, runDivision, type RunResult } from '../../../server/geo
 import { divisionMetrics, type DivisionMetrics } from '../../../server/geo/divide/metrics.js';
 import { hexBinning, kmeansVoronoi } from '../../../server/geo/divide/baselines.js';
 import { prepareDivision } from '../../../server/geo/divide/prepare.js';
-import { markAdjustment, planAdjustment, type LiveGrid } from '../../../server/geo/divide/adjust.js';
+import { planAdjustment, type LiveGrid } from '../../../server/geo/divide/adjust.js';
 import { BARRIER_KINDS } from '../../../server/geo/divide/types.js';
 import { seededRandom } from '../../../server/geo/random.js';
 import { previousMethod as loadPrevious } from './previous.js';
@@ -185,7 +185,7 @@ for (const p of all.filter((x) => x.real)) {
   if (parsed.problems) throw new Error(parsed.problems[0].message);
   const t = performance.now();
   const plan = planAdjustment(parsed.value, live.filter((g) => g.kind === 'basic'));
-  const adjusted = markAdjustment(await runDivision({ ...parsed.value, keep: plan.keep }), plan, parsed.value.buildings.map((b) => b.households));
+  const adjusted = await runDivision({ ...parsed.value, keep: plan.keep, freed: plan.freed });
   const ms = performance.now() - t;
   const m = adjusted.metrics;
   const kept = adjusted.proposal.features.filter((g) => g.properties.status === 'kept').length;

@@ -25,10 +25,8 @@ export interface LiveGrid {
 
 export interface AdjustmentPlan {
   keep: KeptGridInput[];
-  /** Codes of the live grids whose ground is divided again. */
-  freed: string[];
-  /** The live grid of each input building (by request index), or null. */
-  liveGridOfBuilding: (string | null)[];
+  /** The live grids whose ground is divided again. */
+  freed: KeptGridInput[];
 }
 
 /** Two grids are neighbours when their outlines come within this many metres. */
@@ -41,26 +39,32 @@ export function divisible(households: number, min: number, max: number): boolean
   return k * min <= households;
 }
 
-export function planAdjustment(input: DivisionInput, live: LiveGrid[]): AdjustmentPlan {
-  const { minHouseholds: min, maxHouseholds: max } = input;
-  const basic = live.filter((g) => g.kind === 'basic');
+/** Each input building's grid among `grids` (by position in input.buildings), or -1; by the metrics' rule. */
+function gridOfBuildings(input: DivisionInput, grids: KeptGridInput[]): { gridOf: Int32Array; homes: Set<string>[]; households: number[] } {
   const projection = areaProjection(input.area);
-  const shapes = basic.map((g) => projectPolygonal(g.geometry, projection));
-  const locator = new PolygonLocator(shapes);
+  const locator = new PolygonLocator(grids.map((g) => projectPolygonal(g.geometry, projection)));
   const collection: MetricsInput['buildings'] = {
     type: 'FeatureCollection',
     features: input.buildings.map((b) => ({ type: 'Feature', geometry: b.geometry, properties: { households: b.households, compound: b.compound ?? undefined } })) as MetricsInput['buildings']['features'],
   };
-  const households = new Array<number>(basic.length).fill(0);
-  const homes: Set<string>[] = basic.map(() => new Set());
-  const liveGridOfBuilding: (string | null)[] = new Array(input.buildings.length).fill(null);
+  const gridOf = new Int32Array(input.buildings.length).fill(-1);
+  const households = new Array<number>(grids.length).fill(0);
+  const homes: Set<string>[] = grids.map(() => new Set());
   for (const b of planarBuildings(collection, projection)) {
     const g = locator.locate(b.point[0], b.point[1]);
     if (g < 0) continue;
-    liveGridOfBuilding[b.index] = basic[g].code;
+    gridOf[b.index] = g;
     households[g] += b.households;
     if (b.households > 0) homes[g].add(b.compound !== null ? `c:${b.compound}` : `b:${b.index}`);
   }
+  return { gridOf, homes, households };
+}
+
+export function planAdjustment(input: DivisionInput, live: LiveGrid[]): AdjustmentPlan {
+  const { minHouseholds: min, maxHouseholds: max } = input;
+  const basic = live.filter((g) => g.kind === 'basic');
+  const projection = areaProjection(input.area);
+  const { homes, households } = gridOfBuildings(input, basic);
   const meetsRules = (g: number) => (households[g] >= min && households[g] <= max) || (households[g] > max && homes[g].size === 1);
 
   // Neighbours: outlines within TOUCH_M of each other (bounding boxes first).
@@ -106,31 +110,34 @@ export function planAdjustment(input: DivisionInput, live: LiveGrid[]): Adjustme
   }
   return {
     keep: basic.filter((_, g) => !freed.has(g)).map((g) => ({ code: g.code, geometry: g.geometry })),
-    freed: basic.filter((_, g) => freed.has(g)).map((g) => g.code),
-    liveGridOfBuilding,
+    freed: basic.filter((_, g) => freed.has(g)).map((g) => ({ code: g.code, geometry: g.geometry })),
   };
 }
 
 /**
- * Marks each proposed grid kept, changed or new, and measures stability: the share of
- * households whose grid code stays the same.
+ * Marks each proposed grid of an adjustment (input.keep, input.freed) kept, changed (it holds
+ * homes that were in a freed grid) or new, and measures stability: the share of households
+ * whose grid code stays the same.
  */
-export function markAdjustment(result: RunResult, plan: AdjustmentPlan, buildingHouseholds: number[]): RunResult & { metrics: { stability: number } } {
+export function markAdjustment<R extends RunResult>(result: R, input: DivisionInput): R {
+  const before = [...(input.keep ?? []), ...(input.freed ?? [])];
+  const { gridOf } = gridOfBuildings(input, before);
   const byNumber = new Map(result.proposal.features.map((g) => [g.properties.number, g]));
   const wasGridded = new Set<string>();
   let total = 0;
   let stayed = 0;
   result.proposal.buildingGrid.forEach((number, i) => {
-    const households = buildingHouseholds[i] ?? 0;
+    const households = input.buildings[i]?.households ?? 0;
     total += households;
     const grid = number !== null ? byNumber.get(number) : undefined;
-    if (!grid) return;
-    if (grid.properties.code && grid.properties.code === plan.liveGridOfBuilding[i]) stayed += households;
-    if (plan.liveGridOfBuilding[i] !== null) wasGridded.add(number!);
+    if (!grid || gridOf[i] < 0) return;
+    if (grid.properties.code === before[gridOf[i]].code) stayed += households;
+    wasGridded.add(number!);
   });
   for (const grid of result.proposal.features) {
     if (grid.properties.kind !== 'basic' || grid.properties.status === 'kept') continue;
     grid.properties.status = wasGridded.has(grid.properties.number) ? 'changed' : 'new';
   }
-  return { ...result, metrics: { ...result.metrics, stability: total > 0 ? stayed / total : 1 } };
+  result.metrics.stability = total > 0 ? stayed / total : 1;
+  return result;
 }

@@ -2,9 +2,10 @@
  * Stage 7 — improvement: local search over the grouping, with one objective ordered as
  *
  *   0. rivers, water and rail crossed inside grids (metres): never made worse, as in grouping;
- *   1. grids out of [min, max], then households out of range (how far outside, summed) — a
- *      grid that is one unit over the maximum (a tower, a compound) counts as in range: no
- *      border can divide it, and joining it to others would only hide it;
+ *   1. households out of range (how far each grid is outside [min, max], summed), then the
+ *      grids out of range — a grid that is one unit over the maximum (a tower, a compound)
+ *      counts as in range: no border can divide it, and joining it to others would only hide
+ *      it (four grids of 288 are better than one of 1,152, though fewer grids are out);
  *   2. strong barriers crossed inside grids (metres; river, water and rail count ten times);
  *   3. border cost (the weight of the lines erased inside grids), then compactness.
  *
@@ -12,7 +13,8 @@
  * - move a unit on a grid's edge to the neighbouring grid (the grid it leaves stays connected);
  * - merge two neighbouring grids;
  * - recombine two neighbouring grids and split their units again along a random spanning tree
- *   (as ReCom does), keeping the best split of a few trees.
+ *   (as ReCom does), keeping the best split of a few trees;
+ * - recombine three neighbouring grids into two (three grids of 288 make two of 432).
  * Runs until a pass changes nothing, or for at most `budgetMs`. Deterministic (seeded).
  */
 import { seededRandom } from '../random.js';
@@ -39,8 +41,8 @@ interface Score {
 
 const better = (a: Score, b: Score): boolean => {
   if (Math.abs(a.hard - b.hard) > 1) return a.hard < b.hard;
-  if (a.out !== b.out) return a.out < b.out;
   if (Math.abs(a.deviation - b.deviation) > 0.5) return a.deviation < b.deviation;
+  if (a.out !== b.out) return a.out < b.out;
   if (Math.abs(a.strong - b.strong) > 1) return a.strong < b.strong;
   return a.cost <= b.cost + 1e-6 && a.roundness < b.roundness - 1e-3;
 };
@@ -232,7 +234,7 @@ export function improve(units: Unit[], links: UnitLink[], clusterOf: Int32Array,
         const union = [...members[a], ...members[b]];
         const merged = scoreOf(union, (u) => assignment[u] === a || assignment[u] === b);
         const split = union.length >= 2 ? recombine(union, 6) : undefined;
-        const take = split && (!better(merged, split[2]) || merged.out > split[2].out) ? split : undefined;
+        const take = split && !better(merged, split[2]) ? split : undefined;
         if (take && better(take[2], before)) {
           for (const u of take[0]) assignment[u] = a;
           for (const u of take[1]) assignment[u] = b;
@@ -246,6 +248,25 @@ export function improve(units: Unit[], links: UnitLink[], clusterOf: Int32Array,
           done = true;
         }
         if (done) break;
+      }
+      // Three grids into two: a with a neighbour b and a neighbour c of either.
+      if (!done && score.deviation > 0) {
+        for (const b of adjacentGrids(a)) {
+          for (const c of new Set([...adjacentGrids(a), ...adjacentGrids(b)])) {
+            if (c === a || c === b || done) continue;
+            const before = add(pairScore(a, b), gridScore(c));
+            const union = [...members[a], ...members[b], ...members[c]];
+            const split = recombine(union, 6);
+            if (!split || !better(split[2], before)) continue;
+            for (const u of split[0]) assignment[u] = a;
+            for (const u of split[1]) assignment[u] = b;
+            members[a] = new Set(split[0]);
+            members[b] = new Set(split[1]);
+            members[c] = new Set();
+            done = true;
+          }
+          if (done) break;
+        }
       }
       changed ||= done;
     }

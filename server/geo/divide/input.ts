@@ -62,6 +62,8 @@ export interface DivisionInput {
   maxHouseholds: number;
   /** Grids kept as they are; only the rest of the area is divided. */
   keep?: KeptGridInput[];
+  /** In an adjustment, the live grids whose ground is divided again (to tell changed grids from new ones). */
+  freed?: KeptGridInput[];
 }
 
 export const DIVISION_LIMITS = { buildings: 100_000, barriers: 50_000, specials: 1_000, vertices: 5_000_000 } as const;
@@ -229,8 +231,38 @@ export function parseDivisionInput(
 
   if (problems.length === 0) problems.push(...specialOverlaps(specials));
 
+  const keep = parseGridList(body.keep, 'keep', problems);
+  const freed = parseGridList(body.freed, 'freed', problems);
+
   if (problems.length > 0 || !checkedArea.geometry) return { problems };
-  return { value: { area: checkedArea.geometry, buildings, barriers, specials, minHouseholds, maxHouseholds } };
+  return {
+    value: {
+      area: checkedArea.geometry,
+      buildings,
+      barriers,
+      specials,
+      minHouseholds,
+      maxHouseholds,
+      ...(keep.length > 0 ? { keep } : {}),
+      ...(freed.length > 0 ? { freed } : {}),
+    },
+  };
+}
+
+/** Grids named by code (an adjustment's kept and freed grids): Features with properties.code. */
+function parseGridList(value: unknown, name: string, problems: Problem[]): KeptGridInput[] {
+  const grids: KeptGridInput[] = [];
+  collection(value, name, problems).forEach((feature, index) => {
+    const where = `${name}[${index}]`;
+    const checked = checkPolygonal(feature?.geometry, { maxVertices: 50_000 });
+    if (checked.problems) return void problems.push(...checked.problems.map((p) => ({ ...p, message: `${where}: ${p.message}` })));
+    const code = feature.properties?.code;
+    if (typeof code !== 'string' || !/^\d{15}$/.test(code)) {
+      return void problems.push({ code: 'invalid_property', message: `${where}: properties.code must be a 15-digit grid code` });
+    }
+    grids.push({ code, geometry: checked.geometry });
+  });
+  return grids;
 }
 
 /**

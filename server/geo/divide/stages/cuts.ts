@@ -31,6 +31,9 @@ export interface Cuts {
   throughBuildings: number;
 }
 
+/** Share of the minimum from which a block below it is cut in two. */
+const NEARLY_FULL = 0.8;
+
 /** Margin around a compound's buildings when it is cut out of its block. */
 const COMPOUND_MARGIN_M = 1.5;
 
@@ -108,7 +111,7 @@ export function cutOverfullBlocks(prepared: PreparedDivision, blocks: Blocks): C
   let throughBuildings = 0;
   for (const [face, items] of itemsByFace) {
     const households = householdsOfFace.get(face)!;
-    if ((households <= max && !joinedOverfull.has(face)) || items.length < 2) continue;
+    if ((households <= max && households < NEARLY_FULL * min && !joinedOverfull.has(face)) || (households >= min && households <= max && !joinedOverfull.has(face)) || items.length < 2) continue;
     // A compound among other buildings is first cut out along its own outline: a straight cut
     // seldom passes between a compound and its neighbours, and one through it would join the
     // pieces back (compounds are kept whole) into a unit over the cap. The rest is cut next round.
@@ -119,6 +122,15 @@ export function cutOverfullBlocks(prepared: PreparedDivision, blocks: Blocks): C
       .filter((ring) => ring.length > 0 && ring.every((p, k) => pointInPolygon(p, polygon) && (k === 0 || pointInPolygon([(p[0] + ring[k - 1][0]) / 2, (p[1] + ring[k - 1][1]) / 2], polygon))));
     if (outlines.length > 0) {
       for (const ring of outlines) lines.push({ coords: ring, kind: 'cut' });
+      continue;
+    }
+    // A block just below the minimum is cut in two as well: two of them (2 × 288) make no grid,
+    // their halves combine with their neighbours (3 × 384).
+    const nearlyFull = households >= NEARLY_FULL * min && households < min;
+    if (nearlyFull) {
+      const split = splitBlock(polygon, items, 2);
+      lines.push(...split.lines);
+      throughBuildings += split.throughBuildings;
       continue;
     }
     if (households <= max) continue;
