@@ -112,16 +112,17 @@ export function cutOverfullBlocks(prepared: PreparedDivision, blocks: Blocks): C
   for (const [face, items] of itemsByFace) {
     const households = householdsOfFace.get(face)!;
     if ((households <= max && households < NEARLY_FULL * min && !joinedOverfull.has(face)) || (households >= min && households <= max && !joinedOverfull.has(face)) || items.length < 2) continue;
-    // A compound among other buildings is first cut out along its own outline: a straight cut
-    // seldom passes between a compound and its neighbours, and one through it would join the
-    // pieces back (compounds are kept whole) into a unit over the cap. The rest is cut next round.
+    // A compound among other buildings that no straight cut passes beside is cut out along its
+    // own outline: a cut through it would join the pieces back (compounds are kept whole) into
+    // a unit over the cap. The rest of the block is cut next round.
     const polygon = blocks.sub.faces[face].polygon;
-    const outlines = items
-      .filter((item) => compoundOfItem.has(item))
-      .map((item) => compoundOutline(item.vertices, COMPOUND_MARGIN_M))
-      .filter((ring) => ring.length > 0 && ring.every((p, k) => pointInPolygon(p, polygon) && (k === 0 || pointInPolygon([(p[0] + ring[k - 1][0]) / 2, (p[1] + ring[k - 1][1]) / 2], polygon))));
-    if (outlines.length > 0) {
-      for (const ring of outlines) lines.push({ coords: ring, kind: 'cut' });
+    const outlines = () =>
+      items
+        .filter((item) => compoundOfItem.has(item))
+        .map((item) => compoundOutline(item.vertices, COMPOUND_MARGIN_M))
+        .filter((ring) => ring.length > 0 && ring.every((p, k) => pointInPolygon(p, polygon) && (k === 0 || pointInPolygon([(p[0] + ring[k - 1][0]) / 2, (p[1] + ring[k - 1][1]) / 2], polygon))));
+    if (joinedOverfull.has(face) && households <= max) {
+      for (const ring of outlines()) lines.push({ coords: ring, kind: 'cut' });
       continue;
     }
     // A block just below the minimum is cut in two as well: two of them (2 × 288) make no grid,
@@ -138,7 +139,12 @@ export function cutOverfullBlocks(prepared: PreparedDivision, blocks: Blocks): C
     // them and to combine them with neighbours: a block of 516 is better as 344 + 172 joined
     // elsewhere than as 258 + 258, and a large block without roads pairs into ≈ target grids.
     const parts = Math.ceil(households / ((min + max) / 4));
-    const split = splitBlock(blocks.sub.faces[face].polygon, items, parts);
+    const split = splitBlock(polygon, items, parts);
+    const rings = split.throughBuildings > 0 ? outlines() : [];
+    if (rings.length > 0) {
+      for (const ring of rings) lines.push({ coords: ring, kind: 'cut' });
+      continue;
+    }
     lines.push(...split.lines);
     throughBuildings += split.throughBuildings;
   }
