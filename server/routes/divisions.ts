@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
+import { apiRouter } from './router.js';
 import type { Store } from '../db/connect.js';
 import { ApiError, badRequest, conflict, langOf, notFound, unprocessable } from '../errors.js';
 import { describeProposal } from '../i18n/division.js';
@@ -127,7 +128,7 @@ function present(row: DivisionRow, lang: Lang) {
 }
 
 export function divisionsRouter(store: Store, runner: DivisionRunner): Router {
-  const router = Router();
+  const router = apiRouter();
 
   router.post('/', async (req, res) => {
     const body = jsonBody(req) as Record<string, unknown>;
