@@ -13,6 +13,7 @@ import { adjacency } from '../planar.js';
 import { pointInPolygon } from '../polygon.js';
 import type { PreparedDivision } from '../prepare.js';
 import type { EdgeKind } from '../types.js';
+import { STRONG_KINDS } from '../aggregate.js';
 import type { Blocks } from './blocks.js';
 import { compoundTotals, wholeCompoundOf } from './cuts.js';
 
@@ -72,13 +73,15 @@ export function buildUnits(prepared: PreparedDivision, blocks: Blocks): Units {
   const links = new UnionFind(faces.length);
   const wholeCompound = wholeCompoundOf(compoundTotals(prepared.buildings), prepared.maxHouseholds);
   const compoundFace = new Map<string, number>();
-  // Faces the division itself cut apart (an edge that is only a cut): any building across such
-  // an edge joins them back, whether it has homes or not, so that no cut splits a building.
-  const cutApart = new Set<string>();
+  // Faces apart only by weak lines (a path, a minor road, a wall, the division's own cut): any
+  // building across them joins them back, whether it has homes or not, so that none is split.
+  const weakApart = new Set<string>();
+  const strongApart = new Set<string>();
   for (const edge of sub.edges) {
-    if (edge.left >= 0 && edge.right >= 0 && edge.left !== edge.right && edge.kinds.length === 1 && edge.kinds[0] === 'cut') {
-      cutApart.add(`${Math.min(edge.left, edge.right)}/${Math.max(edge.left, edge.right)}`);
-    }
+    if (edge.left < 0 || edge.right < 0 || edge.left === edge.right) continue;
+    const key = `${Math.min(edge.left, edge.right)}/${Math.max(edge.left, edge.right)}`;
+    if (edge.kinds.some((kind) => STRONG_KINDS.includes(kind))) strongApart.add(key);
+    else weakApart.add(key);
   }
   prepared.buildings.forEach((building, i) => {
     const face = faceOf[i];
@@ -90,14 +93,15 @@ export function buildUnits(prepared: PreparedDivision, blocks: Blocks): Units {
       else links.union(first, face);
     }
     // A footprint vertex outside its own block means the footprint crosses into another. Homes
-    // bind blocks together; other buildings only across the division's own cuts: a station or
-    // a campus outline drawn over the roads around it (common in OSM) would otherwise weld
-    // whole neighbourhoods into one unit.
+    // bind blocks together; other buildings only across weak lines: a station or a campus
+    // outline drawn over the major roads around it (common in OSM) would otherwise weld whole
+    // neighbourhoods into one unit.
     for (const vertex of building.vertices) {
       if (pointInPolygon(vertex, faces[face].polygon)) continue;
       const other = locate(vertex);
       if (other < 0 || roles[other].kind !== 'block') continue;
-      if (building.households > 0 || cutApart.has(`${Math.min(face, other)}/${Math.max(face, other)}`)) links.union(face, other);
+      const key = `${Math.min(face, other)}/${Math.max(face, other)}`;
+      if (building.households > 0 || (weakApart.has(key) && !strongApart.has(key))) links.union(face, other);
     }
   });
 
