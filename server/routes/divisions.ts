@@ -4,7 +4,6 @@ import { apiRouter } from './router.js';
 import type { Store } from '../db/connect.js';
 import { ApiError, badRequest, conflict, langOf, notFound, unprocessable } from '../errors.js';
 import { describeProposal } from '../i18n/division.js';
-import { text } from '../i18n/catalogue.js';
 import { addressBuildings, adjustmentOf } from '../services/division-request.js';
 import type { Lang } from '../i18n/lang.js';
 import { exactBoundary, getRegion, regionLevel } from '../db/regions.js';
@@ -205,7 +204,7 @@ export function divisionsRouter(store: Store, runner: DivisionRunner, workers: W
       throw new ApiError(structural ? 400 : 422, problems[0].code, problems[0].message, { problems });
     }
     if (adjust) {
-      const outcome = await adjustmentOf(store.db, regionCode!, parsed.value!);
+      const outcome = await adjustmentOf(store.db, workers, regionCode!, request);
       if (!outcome.ok) {
         throw outcome.reason === 'no_grids'
           ? unprocessable('no_grids', text('no_grids', { region: regionCode }))
@@ -223,7 +222,9 @@ export function divisionsRouter(store: Store, runner: DivisionRunner, workers: W
       inputs.adjust = { kept: outcome.plan.keep.map((g) => g.code), freed: outcome.plan.freed.map((g) => g.code) };
     }
     const id = randomUUID();
-    await insertDivision(store.db, { id, regionCode, request, owner: runner.owner, inputs: JSON.stringify(inputs) });
+    // An adjustment's kept and freed grids go with the request the job will run.
+    const stored = adjust ? JSON.stringify({ ...body, boundary }) : request;
+    await insertDivision(store.db, { id, regionCode, request: stored, owner: runner.owner, inputs: JSON.stringify(inputs) });
     runner.enqueue(id);
     res.status(202).location(`/api/divisions/${id}`).json({ id, status: 'queued', inputs });
   });
