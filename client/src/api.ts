@@ -3,6 +3,7 @@
  * server's code, message and details ({ "error": { code, message, details } }).
  */
 import type { Feature, FeatureCollection, LineString, MultiLineString, MultiPolygon, Polygon } from 'geojson';
+import { lang } from './i18n.js';
 
 export type Polygonal = Polygon | MultiPolygon;
 export type GridKind = 'urban' | 'rural' | 'special';
@@ -227,11 +228,14 @@ export interface DivisionJob {
         kind: 'basic' | 'special';
         specialType: string | null;
         name: string | null;
-        /** A live special grid kept as it is. */
+        /** A live grid kept as it is (a special grid, or a basic grid an adjustment keeps). */
         code?: string;
+        /** In an adjustment: kept as it is, changed, or new. */
+        status?: 'kept' | 'changed' | 'new';
         households: number;
         buildings: number;
-        flags: { code: string; message: string }[];
+        /** `code` is stable; `message` is in the language the client asked for. */
+        flags: { code: string; message: string; params?: Record<string, string | number> }[];
       };
     }[];
   };
@@ -310,7 +314,8 @@ export class Api {
   onUnauthorized: ((error: ApiError) => void) | null = null;
 
   private async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ data: T; etag: string | null }> {
-    const init: RequestInit = { method, headers: { Accept: 'application/json', ...headers } };
+    // The server writes its messages (errors, division flags) in the language the client shows.
+    const init: RequestInit = { method, headers: { Accept: 'application/json', 'Accept-Language': lang(), ...headers } };
     if (body !== undefined) {
       (init.headers as Record<string, string>)['Content-Type'] = 'application/json';
       init.body = JSON.stringify(body);

@@ -117,3 +117,15 @@ export async function addressesTouchingGrid(db: Kysely<Database>, code: string, 
     .execute();
   return rows.map(toStored);
 }
+
+/** The registry addresses whose point lies in a region (its stored boundary), with their parsed levels. */
+export async function addressesInRegion(db: Kysely<Database>, regionCode: string): Promise<StoredAddress[]> {
+  const rows = await db
+    .selectFrom('addresses as a')
+    .innerJoin('regions as r', (join) => join.on(sql<boolean>`ST_Intersects(r.boundary, a.geom)`))
+    .select(['a.id', 'a.address', 'a.region_code', 'a.levels', 'a.seq', sql<number>`ST_X(a.geom)`.as('lon'), sql<number>`ST_Y(a.geom)`.as('lat')])
+    .where('r.code', '=', regionCode)
+    .orderBy('a.id')
+    .execute();
+  return rows.map(toStored);
+}

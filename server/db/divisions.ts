@@ -189,3 +189,37 @@ export async function liveSpecialGrids(db: Kysely<Database>, regionCode: string)
     .execute();
   return rows.map((row) => ({ code: row.code, name: row.name, specialType: row.special_type ?? 'other', geometry: JSON.parse(row.geojson) as MultiPolygon }));
 }
+
+export interface LiveGridRow {
+  code: string;
+  kind: 'basic' | 'special';
+  /** Exact (15 digits, as stored), so that the grids an adjustment keeps come back unchanged. */
+  geometry: MultiPolygon;
+}
+
+/** A village's live grids, basic and special, by code. */
+export async function liveGridsOf(db: Kysely<Database>, regionCode: string): Promise<LiveGridRow[]> {
+  const rows = await db
+    .selectFrom('grid_versions')
+    .select(['code', 'kind', sql<string>`ST_AsGeoJSON(geom, 15)`.as('geojson')])
+    .where('region_code', '=', regionCode)
+    .where('valid_to', 'is', null)
+    .where('op', '<>', 'retire')
+    .orderBy('code')
+    .execute();
+  return rows.map((row) => ({ code: row.code, kind: row.kind === 'special' ? 'special' : 'basic', geometry: JSON.parse(row.geojson) as MultiPolygon }));
+}
+
+/** The first two live grids of a village that overlap by more than 1 m², and by how much; undefined if none do. */
+export async function overlappingLiveGrids(db: Kysely<Database>, regionCode: string): Promise<{ a: string; b: string; areaM2: number } | undefined> {
+  const { rows } = await sql<{ a: string; b: string; area: number }>`
+    WITH live AS (
+      SELECT code, geom FROM grid_versions
+      WHERE region_code = ${regionCode} AND valid_to IS NULL AND op <> 'retire'
+    )
+    SELECT x.code AS a, y.code AS b, ST_Area(ST_Intersection(x.geom, y.geom)::geography) AS area
+    FROM live x JOIN live y ON x.code < y.code AND ST_Intersects(x.geom, y.geom) AND NOT ST_Touches(x.geom, y.geom)
+    ORDER BY x.code, y.code`.execute(db);
+  const overlap = rows.find((row) => Number(row.area) > 1);
+  return overlap ? { a: overlap.a, b: overlap.b, areaM2: Number(overlap.area) } : undefined;
+}

@@ -258,8 +258,10 @@ function endpoints(): EndpointSpec[] {
         buildings: { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { households: 120 }, geometry: { type: 'Point', coordinates: [114.2605, 30.4605] } }] },
         minHouseholds: 300,
         maxHouseholds: 500,
+        adjust: false,
+        households: 'buildings',
       },
-      optional: ['minHouseholds', 'maxHouseholds'],
+      optional: ['minHouseholds', 'maxHouseholds', 'adjust', 'households'],
       polygons: ['boundary'],
     },
     {
