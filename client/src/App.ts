@@ -3,13 +3,12 @@
  * lives in its own file (layers/, panels/, editing/); later views (auto-division, command
  * centre) add their own layers and panels next to these and hook in here.
  */
-import { booleanPointInPolygon, point as turfPoint } from '@turf/turf';
 import { createEmpty, extend as extendExtent, isEmpty, type Extent } from 'ol/extent';
 import Point from 'ol/geom/Point';
 import MultiPolygon from 'ol/geom/MultiPolygon';
 import Polygon from 'ol/geom/Polygon';
 import type Geometry from 'ol/geom/Geometry';
-import { Api, ApiError, type Me, type AddressesAnswer, type CamerasAnswer, type GridFeature, type GridProperties, type Polygonal, type RegionFeature } from './api';
+import { Api, ApiError, type Me, type CamerasAnswer, type GridFeature, type GridProperties, type Polygonal, type RegionFeature } from './api';
 import { applyI18n, formatDate, lang, onLangChange, setLang, t, type Key } from './i18n';
 import { MapCrs } from './map/crs';
 import { MapView } from './map/MapView';
@@ -40,6 +39,8 @@ import { el } from './panels/dom';
 import { SignIn } from './panels/SignIn';
 import { forgetKey, storeKey, storedKey, takeKeyFromUrl } from './auth/session';
 import type { ColourMode } from './model';
+import { HouseholdEstimator } from './households/HouseholdEstimator';
+import { LiveHouseholds, type HouseholdEstimateRow } from './households/LiveHouseholds';
 import type { FeatureCollection } from 'geojson';
 
 const $ = (id: string) => document.getElementById(id)!;
@@ -90,11 +91,12 @@ export class App {
   selected: string | null = null;
   asOf: string | null = null;
   problems: Problem[] = [];
-  estimates: { code: string; before: number; after: number }[] = [];
+  estimates: HouseholdEstimateRow[] = [];
+  readonly households = new HouseholdEstimator(this.api);
   private saving: string | null = null;
   private shownData: FeatureCollection<Polygonal, GridProperties> | null = null;
   private checkTimer: number | undefined;
-  private readonly addressCache = new Map<string, Promise<AddressesAnswer>>();
+  private liveHouseholds!: LiveHouseholds;
 
   constructor() {
     this.base.apply(this.settings.baseMap);
@@ -103,6 +105,7 @@ export class App {
 
     this.grids.regionName = (code) => this.regions.data.get(code)?.properties.name;
     this.editor = new GridEditor(this.map, this.grids, this.regions, this.crs, this.lines.source);
+    this.liveHouseholds = new LiveHouseholds(this.households, this.grids, this.crs, (code) => this.editor.originalProperties(code));
     this.editor.onDrawn = (code) => this.drawn(code);
     this.editor.onSplitLine = (line) => this.splitAlong(line);
     this.editor.onChange(() => this.editsChanged());
@@ -448,7 +451,7 @@ export class App {
       this.editor.captureOriginals();
     }
     this.gridPanel.invalidate();
-    this.addressCache.clear();
+    this.households.forget();
     this.select(this.selected && this.grids.feature(this.selected) ? this.selected : null);
     this.tree.render();
     this.runChecks();
@@ -703,42 +706,13 @@ export class App {
     this.gridPanel.render();
   }
 
-  /** Registered households (standard addresses) inside each edited grid's new boundary. */
+  /** Households of the edited grids by the server's rule, as drawn now (LiveHouseholds). */
   private async estimateHouseholds(pending: PendingChange[]): Promise<void> {
-    const updates = pending.filter((p) => !p.isNew);
-    if (updates.length === 0) {
-      this.estimates = [];
-      return;
-    }
-    const around = createEmpty();
-    for (const p of updates) extendExtent(around, this.grids.feature(p.code)!.getGeometry()!.getExtent());
-    const codes = this.grids.source
-      .getFeaturesInExtent(around)
-      .map((f) => String(f.getId()))
-      .filter((c) => !c.startsWith('new'));
-    try {
-      const answers = await Promise.all(codes.map((code) => this.addresses(code)));
-      const households = new Map<number, [number, number]>();
-      for (const answer of answers) for (const a of answer.addresses) if (a.household) households.set(a.id, [a.lon, a.lat]);
-      const own = new Map(codes.map((code, i) => [code, answers[i].households]));
-      const points = [...households.values()].map((p) => turfPoint(p));
-      const estimates = updates.map((p) => ({ code: p.code, before: own.get(p.code) ?? 0, after: points.filter((pt) => booleanPointInPolygon(pt, p.after)).length }));
-      if (estimates.every((e) => e.before === 0 && e.after === 0)) this.estimates = [];
-      else this.estimates = estimates;
-      this.checkPanel.render();
-    } catch {
-      this.estimates = [];
-    }
-  }
-
-  private addresses(code: string): Promise<AddressesAnswer> {
-    let promise = this.addressCache.get(code);
-    if (!promise) {
-      promise = this.api.addresses(code);
-      promise.catch(() => this.addressCache.delete(code));
-      this.addressCache.set(code, promise);
-    }
-    return promise;
+    const rows = await this.liveHouseholds.update(pending);
+    if (rows === null) return;
+    this.estimates = rows;
+    this.checkPanel.render();
+    this.gridPanel.render();
   }
 
   private focusProblem(problem: Problem): void {
@@ -814,7 +788,6 @@ export class App {
         for (const { oldCode, grid } of outcome.saved) {
           this.editor.markSaved(oldCode, grid, oldCode);
           this.gridPanel.invalidate(grid.properties.code);
-          this.addressCache.clear();
           if (this.selected === oldCode) this.selected = grid.properties.code;
         }
         this.tiles.refresh();

@@ -355,6 +355,17 @@ const zh = {
   'stats.byChild': '按下级区域',
   'stats.none': '—',
   'stats.failed': '统计加载失败：{message}',
+  'households.source.buildings': '按建筑统计',
+  'households.source.addresses': '按标准地址统计',
+  'households.source.stored': '登记数',
+  'households.stored': '登记 {count} 户',
+  'households.storedField': '登记户数',
+  'households.estimated': '约 {count}',
+  'households.headline': '户数 {count}（{source}）',
+  'households.headlineUnknown': '户数未知（{source}）',
+  'households.buildingsIn': '其中建筑 {count} 栋',
+  'households.tabAddresses': '标准地址',
+  'checks.householdsNew': '{code}：约 {after} 户（{source}）',
 } as const;
 
 export type Key = keyof typeof zh;
@@ -709,6 +720,17 @@ const en: Record<Key, string> = {
   'stats.byChild': 'By sub-region',
   'stats.none': '—',
   'stats.failed': 'Statistics failed: {message}',
+  'households.source.buildings': 'from buildings',
+  'households.source.addresses': 'from registered addresses',
+  'households.source.stored': 'stored figure',
+  'households.stored': 'stored: {count}',
+  'households.storedField': 'Stored households',
+  'households.estimated': 'about {count}',
+  'households.headline': '{count} households ({source})',
+  'households.headlineUnknown': 'Households unknown ({source})',
+  'households.buildingsIn': '{count} buildings in it',
+  'households.tabAddresses': 'Registered addresses',
+  'checks.householdsNew': '{code}: about {after} households ({source})',
 };
 
 const dictionaries: Record<Lang, Record<Key, string>> = { 'zh-CN': zh, en };

@@ -29,6 +29,7 @@ export const POLICY: readonly PolicyRow[] = [
   row('GET', '/api/regions/:code', 'grids:read'),
   row('GET', '/api/regions/:code/buildings', 'grids:read'),
   row('GET', '/api/regions/:code/lines', 'grids:read'),
+  row('GET', '/api/regions/:code/households', 'addresses:read'),
   row('GET', '/api/regions/:code/coverage', 'devices:read'),
   row('GET', '/api/regions/:code/export', 'grids:read'),
   row('POST', '/api/regions', 'grids:write'),

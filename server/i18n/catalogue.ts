@@ -15,6 +15,10 @@ export interface Message {
 
 export const messages = {
   internal: { zh: '服务内部错误', en: 'Internal server error' },
+
+  // The web client's day of work (issue 17): households per village, photos with incident steps.
+  'not_a_village.households': { zh: '户数按村/社区统计；{code} 是{level}级区划', en: 'Households are counted per village/community; {code} is a {level}' },
+  'invalid_property.photo': { zh: '照片不可用（{reason}）：请发送 JPEG 或 PNG 图片的 base64 文本', en: 'The photo cannot be used ({reason}): send a JPEG or PNG image as base64 text' },
 } satisfies Record<string, Message>;
 
 export type MessageKey = keyof typeof messages;

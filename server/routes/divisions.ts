@@ -4,7 +4,8 @@ import type { Store } from '../db/connect.js';
 import { ApiError, badRequest, conflict, notFound, unprocessable } from '../errors.js';
 import { exactBoundary, getRegion, regionLevel } from '../db/regions.js';
 import { regionBuildings } from '../db/buildings.js';
-import { applyDivision, getDivision, insertDivision, liveGridOfPoints, liveSpecialGrids, type DivisionRow } from '../db/divisions.js';
+import { applyDivision, getDivision, insertDivision, liveGridOfPoints, liveSpecialGrids, placeMoves, type DivisionRow } from '../db/divisions.js';
+import { liveVersions } from '../db/grids.js';
 import { regionBarriers } from '../db/reference-lines.js';
 import type { NewGrid } from '../db/grids.js';
 import { parseDivisionInput, samePlace } from '../geo/divide/input.js';
@@ -212,13 +213,24 @@ export function divisionsRouter(store: Store, runner: DivisionRunner): Router {
       moves.set(key, move);
     });
     const diff = [...moves.values()].sort((a, b) => b.households - a.households);
-
-    if (dryRun) {
-      res.json({ dryRun: true, diff });
-      return;
-    }
     // Kept special grids stay live as they are: neither retired nor created again.
     const keep = division.inputs ? (JSON.parse(division.inputs) as DivisionInputs).keptSpecials.map((k) => k.code) : [];
+
+    if (dryRun) {
+      // The decision a planner makes: which grids go, stay and come, and who and what changes grid.
+      const [live, places] = await Promise.all([
+        liveVersions(store.db, division.region_code),
+        placeMoves(store.db, division.region_code, proposal.features.map((f) => ({ number: f.properties.number, code: f.properties.code, geometry: f.geometry }))),
+      ]);
+      res.json({
+        dryRun: true,
+        grids: { retire: Object.keys(live).filter((code) => !keep.includes(code)), keep, create: proposal.features.filter((f) => !(f.properties.code && keep.includes(f.properties.code))).length },
+        diff,
+        addresses: places.addresses,
+        incidents: places.incidents,
+      });
+      return;
+    }
     const created = proposal.features.filter((feature) => !(feature.properties.code && keep.includes(feature.properties.code)));
     const grids: NewGrid[] = created.map((feature) => {
       const special = feature.properties.kind === 'special';
