@@ -15,6 +15,8 @@ import { addressProblem } from '../formats/address-rows.js';
 import type { IncidentService, ReportInput } from '../services/incidents.js';
 import { assertCovers, scopedPrefix } from '../http/authorize.js';
 import { incidentPlace } from '../access/places.js';
+import { prepareSnapshot, type Snapshot } from '../media/snapshot.js';
+import { text } from '../i18n/catalogue.js';
 import { actorOf, timeParam, bboxParam, codeParam, crsParam, etag, integerParam, jsonBody, stringParam } from './params.js';
 
 export const INCIDENT_SOURCES: readonly IncidentSource[] = ['worker', 'resident', 'camera', 'sensor', 'hotline'];
@@ -117,6 +119,14 @@ function noteOf(body: Record<string, unknown>): string | null {
   return optionalText(body.note, 'note', MAX_TEXT);
 }
 
+/** A step's optional photo: base64 JPEG/PNG (or a data: URL), checked as a camera snapshot is; a 400 says why not. */
+async function photoOf(body: Record<string, unknown>): Promise<Snapshot | undefined> {
+  if (body.photo === undefined || body.photo === null) return undefined;
+  const prepared = await prepareSnapshot(body.photo);
+  if (!prepared.ok) throw badRequest('invalid_property', text('invalid_property.photo', { reason: prepared.code }), { property: 'photo', reason: prepared.code });
+  return prepared.value;
+}
+
 export function incidentsRouter(store: Store, incidents: IncidentService): Router {
   const router = Router();
   const categoryCodes = () => incidents.rules.categories.map((c) => c.code);
@@ -155,10 +165,12 @@ export function incidentsRouter(store: Store, incidents: IncidentService): Route
     const id = idParam(req.params.id);
     const body = jsonBody(req) as Record<string, unknown>;
     if (body === null || typeof body !== 'object' || !isIncidentStatus(body.to)) {
-      throw badRequest('invalid_property', `Expected { "to": one of ${INCIDENT_STATUSES.join(', ')}, "note"? }`);
+      throw badRequest('invalid_property', `Expected { "to": one of ${INCIDENT_STATUSES.join(', ')}, "note"?, "photo"? }`);
     }
+    const note = noteOf(body);
+    const photo = await photoOf(body);
     await incidentInScope(req, id);
-    await transitionIncident(store.db, id, body.to as IncidentStatus, { actor: actorOf(req), note: noteOf(body), at: now() }, expectedVersion(req));
+    await transitionIncident(store.db, id, body.to as IncidentStatus, { actor: actorOf(req), note, at: now(), photo }, expectedVersion(req));
     const incident = await getIncident(store.db, id, now());
     res.set('ETag', etag(incident.version)).json(incident);
   });
@@ -167,9 +179,11 @@ export function incidentsRouter(store: Store, incidents: IncidentService): Route
     const id = idParam(req.params.id);
     // A body is optional here: escalating needs nothing but, perhaps, a note.
     const body = (req.get('content-type') === undefined ? {} : jsonBody(req)) as Record<string, unknown>;
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('invalid_json', 'Expected { "note"? }');
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('invalid_json', 'Expected { "note"?, "photo"? }');
+    const note = noteOf(body);
+    const photo = await photoOf(body);
     await incidentInScope(req, id);
-    await escalateIncident(store.db, id, { actor: actorOf(req), note: noteOf(body), at: now() }, expectedVersion(req));
+    await escalateIncident(store.db, id, { actor: actorOf(req), note, at: now(), photo }, expectedVersion(req));
     const incident = await getIncident(store.db, id, now());
     res.set('ETag', etag(incident.version)).json(incident);
   });

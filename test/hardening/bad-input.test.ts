@@ -353,7 +353,7 @@ function endpoints(): EndpointSpec[] {
       target: { valid: '', kind: 'incident', unknown: [UNKNOWN.incident] },
       ifMatch: 'optional',
       actor: true,
-      optional: ['note'],
+      optional: ['note', 'photo'],
       freeText: ['note'],
     },
     {
@@ -367,7 +367,7 @@ function endpoints(): EndpointSpec[] {
       ifMatch: 'optional',
       actor: true,
       bodyOptional: true,
-      optional: ['note'],
+      optional: ['note', 'photo'],
       freeText: ['note'],
     },
     {

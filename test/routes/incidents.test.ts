@@ -5,6 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
+import sharp from 'sharp';
 import { signedAs, useTestService } from '../support/context.js';
 import { seedHalves, tree } from '../support/fixtures.js';
 import { createApp } from '../../server/app.js';
@@ -172,6 +173,38 @@ describe('the closed loop', () => {
     expect([top.status, top.body.error.code]).toEqual([409, 'top_level']);
     const transitions = (await api.get(`/api/incidents/${incident.id}`)).body.transitions;
     expect(transitions.slice(1).map((t: { fromLevel: string; toLevel: string }) => `${t.fromLevel}→${t.toLevel}`)).toEqual(['grid→village', 'village→township', 'township→county']);
+  });
+});
+
+describe('a photo with a step', () => {
+  it('keeps a JPEG/PNG with the transition or escalation, serves it, and refuses a bad one changing nothing', async () => {
+    const png = (await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 200, g: 80, b: 40 } } }).png().toBuffer()).toString('base64');
+    const incident = await report({});
+    const dispatched = await api.post(`/api/incidents/${incident.id}/transition`).send({ to: 'dispatched', note: '派网格员', photo: `data:image/png;base64,${png}` });
+    expect(dispatched.status, JSON.stringify(dispatched.body)).toBe(200);
+    const escalated = await api.post(`/api/incidents/${incident.id}/escalate`).send({ note: '需社区协调', photo: png });
+    expect(escalated.status, JSON.stringify(escalated.body)).toBe(200);
+    const read = await api.get(`/api/incidents/${incident.id}`);
+    const [, dispatch, escalation] = read.body.transitions;
+    expect(dispatch).toMatchObject({ to: 'dispatched', note: '派网格员', photo: { url: expect.stringMatching(/^\/api\/media\/\d+$/) } });
+    expect(escalation.photo.thumbUrl).toMatch(/size=thumb$/);
+    const original = await api.get(dispatch.photo.url);
+    expect([original.status, original.headers['content-type']]).toEqual([200, 'image/png']);
+    expect((await api.get(escalation.photo.thumbUrl)).headers['content-type']).toBe('image/webp');
+
+    const media = async () => Number((await context.store.db.selectFrom('media').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const before = { media: await media(), transitions: (await api.get(`/api/incidents/${incident.id}`)).body.transitions.length };
+    for (const photo of ['not base64 at all!', Buffer.from('plain text, not an image').toString('base64'), 42, `data:image/jpeg;base64,${png}`]) {
+      const refused = await api.post(`/api/incidents/${incident.id}/transition`).set('Accept-Language', 'zh-CN').send({ to: 'in_progress', photo });
+      expect(refused.status, String(photo).slice(0, 40)).toBe(400);
+      expect(refused.body.error.code).toBe('invalid_property');
+      expect(refused.body.error.message).toMatch(/照片/);
+    }
+    const english = await api.post(`/api/incidents/${incident.id}/escalate`).set('Accept-Language', 'en').send({ photo: 'xx' });
+    expect([english.status, english.body.error.message]).toEqual([400, expect.stringMatching(/photo/)]);
+    expect(await media()).toBe(before.media);
+    const after = await api.get(`/api/incidents/${incident.id}`);
+    expect([after.body.status, after.body.transitions.length]).toEqual(['dispatched', before.transitions]);
   });
 });
 
