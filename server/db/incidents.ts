@@ -339,21 +339,26 @@ export function incidentWhere(filter: IncidentFilter, now: Date): Expression<Sql
   return parts.length ? sql<SqlBool>`${sql.join(parts, sql` AND `)}` : sql<SqlBool>`true`;
 }
 
+/** How a list is ordered: newest report first (default), by id, in change order (the stream), red first by deadline, or by deadline. */
+export type IncidentOrder = 'newest' | 'oldest' | 'changes' | 'urgency' | 'deadline';
+export const LIST_ORDERS: readonly IncidentOrder[] = ['newest', 'urgency', 'deadline'];
+
 /** A page of incidents, newest first (or by id, or in change order for the stream), and the total. */
 export async function listIncidents(
   db: Kysely<Database>,
   filter: IncidentFilter,
-  page: { limit: number; offset: number; order?: 'newest' | 'oldest' | 'changes' },
+  page: { limit: number; offset: number; order?: IncidentOrder },
   now: Date,
 ): Promise<{ total: number; incidents: Incident[] }> {
   const where = incidentWhere(filter, now);
   let query = db.selectFrom('incidents as i').select(columns(now)).where(where);
-  query =
-    page.order === 'changes'
-      ? query.orderBy('i.change_seq')
-      : page.order === 'oldest'
-        ? query.orderBy('i.id')
-        : query.orderBy('i.reported_at', 'desc').orderBy('i.id', 'desc');
+  if (page.order === 'changes') query = query.orderBy('i.change_seq');
+  else if (page.order === 'oldest') query = query.orderBy('i.id');
+  else if (page.order === 'urgency') {
+    // Red first, then yellow, then green; within a light the nearest deadline first (a command centre's work list).
+    query = query.orderBy(sql`CASE ${lightSql(now)} WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 ELSE 2 END`).orderBy('i.deadline_at').orderBy('i.id');
+  } else if (page.order === 'deadline') query = query.orderBy('i.deadline_at').orderBy('i.id');
+  else query = query.orderBy('i.reported_at', 'desc').orderBy('i.id', 'desc');
   const [rows, count] = await Promise.all([
     query.limit(page.limit).offset(page.offset).execute(),
     page.order === 'changes'

@@ -5,7 +5,7 @@
 import { Router, type Request } from 'express';
 import { badRequest } from '../errors.js';
 import type { Store } from '../db/connect.js';
-import { escalateIncident, getIncident, incidentTransitions, listIncidents, transitionIncident, type Incident, type IncidentFilter, type IncidentSource } from '../db/incidents.js';
+import { escalateIncident, getIncident, incidentTransitions, listIncidents, LIST_ORDERS, transitionIncident, type Incident, type IncidentFilter, type IncidentOrder, type IncidentSource } from '../db/incidents.js';
 import { camerasSeeing } from '../db/devices.js';
 import { isIncidentStatus, INCIDENT_STATUSES, type IncidentStatus } from '../incidents/states.js';
 import { isLight, LIGHTS } from '../incidents/light.js';
@@ -151,7 +151,9 @@ export function incidentsRouter(store: Store, incidents: IncidentService): Route
     const filter = incidentFilter(req, categoryCodes());
     const limit = integerParam(req, 'limit', 100, 1, 1000);
     const offset = integerParam(req, 'offset', 0, 0, 10_000_000);
-    const page = await listIncidents(store.db, filter, { limit, offset }, now());
+    const sort = stringParam(req, 'sort') ?? 'newest';
+    if (!(LIST_ORDERS as readonly string[]).includes(sort)) throw badRequest('invalid_parameter', `sort must be one of ${LIST_ORDERS.join(', ')}`);
+    const page = await listIncidents(store.db, filter, { limit, offset, order: sort as IncidentOrder }, now());
     res.json({ total: page.total, limit, offset, incidents: page.incidents });
   });
 

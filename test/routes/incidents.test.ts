@@ -224,9 +224,29 @@ describe('GET /api/incidents', () => {
     const page = (await api.get('/api/incidents?limit=2&offset=1')).body;
     expect(page.incidents).toHaveLength(2);
     expect(page.incidents[0].id).toBe(all.incidents[1].id);
-    for (const query of ['status=lost', 'light=blue', 'category=alien', 'grid=1', 'region=12', 'from=yesterday', 'limit=0', 'bbox=1,2,3']) {
+    for (const query of ['status=lost', 'light=blue', 'category=alien', 'grid=1', 'region=12', 'from=yesterday', 'limit=0', 'bbox=1,2,3', 'sort=random']) {
       expect((await api.get(`/api/incidents?${query}`)).status, query).toBe(400);
     }
+  });
+});
+
+describe('the work list', () => {
+  it('sorts red first, then yellow, then green, each by the nearest deadline (sort=urgency), or by deadline', async () => {
+    const start = now;
+    // Fire: 2 h; sanitation: 48 h. Reported an hour apart, read 3 h after the first.
+    const fire = await report({ category: 'fire' }); // red at +3 h
+    now = new Date(start.getTime() + 1 * HOUR);
+    const sanitation = await report({ category: 'sanitation' }); // green
+    now = new Date(start.getTime() + 1.2 * HOUR);
+    const fire2 = await report({ category: 'fire' }); // 1.8 h of 2 h gone at +3 h: yellow
+    now = new Date(start.getTime() + 3 * HOUR);
+    const ids = [fire.id, sanitation.id, fire2.id];
+    const list = async (sort: string) =>
+      ((await api.get(`/api/incidents?sort=${sort}&limit=1000`)).body.incidents as { id: number; light: string }[]).filter((i) => ids.includes(i.id));
+    expect((await list('urgency')).map((i) => [i.id, i.light])).toEqual([[fire.id, 'red'], [fire2.id, 'yellow'], [sanitation.id, 'green']]);
+    expect((await list('deadline')).map((i) => i.id)).toEqual([fire.id, fire2.id, sanitation.id]);
+    expect((await list('newest')).map((i) => i.id)).toEqual([fire2.id, sanitation.id, fire.id]);
+    now = start;
   });
 });
 
