@@ -37,6 +37,9 @@ import { Dialog } from './panels/Dialog';
 import { SettingsPanel, loadSettings, type Settings } from './panels/SettingsPanel';
 import { el } from './panels/dom';
 import { SignIn } from './panels/SignIn';
+import { Layout } from './panels/Layout';
+import { ModeHint } from './panels/ModeHint';
+import { ExportDialog } from './panels/ExportDialog';
 import { forgetKey, storeKey, storedKey, takeKeyFromUrl } from './auth/session';
 import type { ColourMode } from './model';
 import { HouseholdEstimator } from './households/HouseholdEstimator';
@@ -82,6 +85,9 @@ export class App {
   readonly settingsPanel: SettingsPanel;
   readonly command: CommandView;
   readonly division: DivisionPanel;
+  readonly layout: Layout;
+  readonly modeHint: ModeHint;
+  readonly exporter: ExportDialog;
 
   /** The planner (规划) or the command centre (指挥). */
   view: AppView = 'plan';
@@ -104,6 +110,7 @@ export class App {
     for (const layer of [this.base.layer, this.base.labels, this.regions.layer, this.tiles.layer, this.grids.layer, this.lines.layer, this.grids.selectionLayer, this.checks.layer, this.markers.layer]) this.map.addLayer(layer);
 
     this.grids.regionName = (code) => this.regions.data.get(code)?.properties.name;
+    this.layout = new Layout(this.map, $('map').parentElement!);
     this.editor = new GridEditor(this.map, this.grids, this.regions, this.crs, this.lines.source);
     this.liveHouseholds = new LiveHouseholds(this.households, this.grids, this.crs, (code) => this.editor.originalProperties(code));
     this.editor.onDrawn = (code) => this.drawn(code);
@@ -137,8 +144,27 @@ export class App {
         },
         fitAll: () => this.fitAll(300),
         setView: (view) => void this.setView(view),
+        exportGrids: () => void this.exporter.open(),
       },
     );
+    this.modeHint = new ModeHint($('map').parentElement!, () => ({
+      mode: this.editor.editMode,
+      selectedName: this.selected ? this.nameOf(this.selected) : null,
+      readOnly: this.asOf !== null || this.view !== 'plan',
+    }));
+    this.exporter = new ExportDialog({
+      api: this.api,
+      dialog: this.dialog,
+      regions: () =>
+        [...this.regions.data.values()]
+          .map((r) => ({ code: r.properties.code, name: r.properties.name, level: r.properties.level }))
+          .sort((a, b) => a.code.localeCompare(b.code)),
+      initial: () => this.region ?? (this.selected && !this.selected.startsWith('new') ? this.selected.slice(0, 12) : null) ?? this.me.regionCode ?? null,
+      longitude: (code) => {
+        const extent = this.regions.feature(code)?.getGeometry()?.getExtent();
+        return extent ? this.crs.toLonLat([(extent[0] + extent[2]) / 2, (extent[1] + extent[3]) / 2])[0] : null;
+      },
+    });
     const lines = this.lines;
     this.legend = new Legend($('legend'), () => this.grids.mode, {
       get visible() {
@@ -183,7 +209,7 @@ export class App {
     this.checkPanel = new CheckPanel(
       $('check-panel'),
       () => ({ changed: this.editor.pending().length, problems: this.problems, estimates: this.estimates, saving: this.saving, names: (code) => this.nameOf(code) }),
-      { save: () => void this.save(), discard: () => this.discard(), focusProblem: (problem) => this.focusProblem(problem) },
+      { save: () => void this.save(), discard: () => void this.discard(), focusProblem: (problem) => this.focusProblem(problem) },
     );
     this.history = new HistorySlider($('history'), (asOf) => void this.showAsOf(asOf));
     const commandRoot = el('aside', { className: 'side right command-side', 'data-role': 'command-side' });
@@ -199,6 +225,15 @@ export class App {
       toastRoot,
       selectedGrid: () => this.selected,
       selectedRegion: () => this.region,
+      homeRegion: () => this.me.regionCode ?? null,
+      canAct: () => this.can('incidents:write'),
+      outlineGrids: (on) => {
+        this.grids.setColourMode(on ? 'outline' : ((localStorage.getItem(COLOUR_KEY) as ColourMode | null) ?? 'fullness'));
+        this.tiles.restyle();
+        this.legend.render();
+      },
+      status: (message, kind) => this.status(message, kind),
+      revealDetails: () => this.layout.selected(),
     });
     const divisionRoot = el('aside', { className: 'side right division-side', 'data-role': 'division-side' });
     commandRoot.after(divisionRoot);
@@ -270,6 +305,13 @@ export class App {
     return views;
   }
 
+  /** The view a key opens on: a dispatcher's is the command centre, a planner's the planner. */
+  private firstView(): AppView {
+    const views = this.allowedViews();
+    if (this.me.role === 'dispatcher' && views.includes('command')) return 'command';
+    return views.includes(this.view) ? this.view : views[0];
+  }
+
   /**
    * Signs in with the key from #key=… or the session, or asks for one; a service that lets
    * anyone read grids (GRIDGOV_PUBLIC_GRIDS) opens read-only without one.
@@ -338,7 +380,8 @@ export class App {
     await this.signIn();
     onLangChange(() => this.renderUser());
     if (!this.can('grids:read')) throw new Error(t('auth.noMap', { role: t(`auth.role.${this.me.role ?? 'anonymous'}` as Key) }));
-    if (!this.allowedViews().includes(this.view)) await this.setView(this.allowedViews()[0]);
+    const first = this.firstView();
+    if (first !== this.view) await this.setView(first);
     this.toolbar.render();
     this.status(() => t('app.loading'));
     this.api
@@ -419,6 +462,8 @@ export class App {
     if (code && !code.startsWith('new')) void this.tree.reveal(code);
     else this.tree.select(null);
     if (code) this.regions.setHighlighted(null);
+    if (code) this.layout.selected();
+    this.modeHint?.render();
     this.command.gridChanged();
   }
 
@@ -433,6 +478,8 @@ export class App {
       brand.textContent = t(brand.dataset.i18n as Key);
     }
     if (view !== 'plan') this.setMode('select');
+    // A search result belongs to the view it was made in.
+    this.markers.setSearchMarker(null);
     if (view === 'divide' && this.asOf !== null) this.history.set(null);
     this.toolbar.render();
     this.map.updateSize();
@@ -583,6 +630,7 @@ export class App {
     if (this.asOf !== null && mode !== 'select') return;
     this.editor.setMode(mode);
     $('map').dataset.mode = mode;
+    this.modeHint.render();
   }
 
   private drawn(code: string): void {
@@ -666,7 +714,15 @@ export class App {
     return villages;
   }
 
+  /** A save refusal is on the status bar (cleared by the next change of the edits). */
+  private refusalShown = false;
+
   private editsChanged(): void {
+    if (this.refusalShown) {
+      this.refusalShown = false;
+      this.status('');
+    }
+    this.modeHint?.render();
     this.toolbar.render();
     window.clearTimeout(this.checkTimer);
     this.checkTimer = window.setTimeout(() => this.runChecks(), 120);
@@ -726,10 +782,18 @@ export class App {
     if (feature) this.select(problem.code);
   }
 
-  discard(): void {
+  /** Drops the unsaved edits after asking; undo brings them back (one step). */
+  async discard(): Promise<void> {
+    const count = this.editor.pending().length;
+    if (count === 0) return;
+    const choice = await this.dialog.open(t('discard.title'), t('discard.body', { count }), [
+      { id: 'cancel', label: t('dialog.cancel') },
+      { id: 'discard', label: t('discard.confirm'), primary: true, danger: true },
+    ], 'warning');
+    if (choice !== 'discard') return;
     this.editor.discardAll();
     if (this.selected && !this.grids.feature(this.selected)) this.select(null);
-    this.status('');
+    this.status(() => t('discard.done', { count }));
   }
 
   private onKey(event: KeyboardEvent): void {
@@ -836,11 +900,15 @@ export class App {
       'div',
       {},
       el('p', { text: t('save.refused.body', { code: change.isNew ? this.nameOf(change.code) : change.code }) }),
-      el('p', { className: 'server-message', 'data-role': 'server-message', text: `${error.code}: ${error.message}` }),
-      details?.problems && details.problems.length > 1 ? el('ul', {}, ...details.problems.map((p) => el('li', { text: `${p.code}: ${p.message}` }))) : null,
+      // The server's own words, in the interface's language (it answers Accept-Language); the code for whoever reports it.
+      el('p', { className: 'server-message', 'data-role': 'server-message', 'data-code': error.code, text: error.message }),
+      details?.problems && details.problems.length > 1 ? el('ul', {}, ...details.problems.map((p) => el('li', { text: p.message }))) : null,
+      el('p', { className: 'muted small', text: error.code }),
       rolledBack > 0 ? el('p', { className: 'muted', text: t('save.refused.rolledBack', { count: rolledBack }) }) : null,
     );
-    this.status(`${error.code}: ${error.message}`, 'error');
+    this.status(error.message, 'error');
+    // Undoing or changing the edit takes the refusal off the status bar (it was about that edit).
+    this.refusalShown = true;
     await this.dialog.alert(t('save.refused.title'), body, 'error');
   }
 

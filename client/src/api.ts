@@ -176,6 +176,9 @@ export interface IncidentQuery {
   from?: string;
   to?: string;
   category?: string[];
+  status?: IncidentStatus[];
+  /** urgency: red first, by deadline; deadline; newest (the default). */
+  sort?: 'urgency' | 'deadline' | 'newest';
   limit?: number;
 }
 
@@ -206,6 +209,10 @@ export interface StatsAnswer {
   level: string;
   children: StatsRow[];
   total: StatsRow;
+  /** The service's clock when they were counted. */
+  asOf?: string;
+  /** The region asked for, when the key's area narrowed it to `code`. */
+  requested?: string;
 }
 
 export interface Device {
@@ -224,6 +231,8 @@ function incidentParams(query: IncidentQuery): URLSearchParams {
   if (query.from) params.set('from', query.from);
   if (query.to) params.set('to', query.to);
   if (query.category?.length) params.set('category', query.category.join(','));
+  if (query.status?.length) params.set('status', query.status.join(','));
+  if (query.sort) params.set('sort', query.sort);
   if (query.limit) params.set('limit', String(query.limit));
   return params;
 }
@@ -360,6 +369,8 @@ export class Api {
   actor = '';
   /** The API key every request carries (Authorization: Bearer); set by the sign-in. */
   key: string | null = null;
+  /** The service's clock minus this browser's (from each answer's Date header): lights are timed by the server's clock. */
+  serverOffsetMs = 0;
   /** Called when the service refuses the key (revoked, or none given where one is needed). */
   onUnauthorized: ((error: ApiError) => void) | null = null;
 
@@ -372,7 +383,10 @@ export class Api {
     }
     if (this.actor && method !== 'GET') (init.headers as Record<string, string>)['X-Actor'] = encodeURIComponent(this.actor);
     if (this.key) (init.headers as Record<string, string>).Authorization = `Bearer ${this.key}`;
+    const sent = Date.now();
     const response = await fetch(path, init);
+    const date = response.headers.get('Date');
+    if (date) this.serverOffsetMs = Date.parse(date) + 500 - (sent + Date.now()) / 2;
     const text = await response.text();
     let data: unknown = null;
     try {
@@ -469,6 +483,11 @@ export class Api {
 
   categories(): Promise<{ categories: IncidentCategory[] }> {
     return this.get('/api/incidents/categories');
+  }
+
+  /** Now by the service's clock. */
+  serverNow(): Date {
+    return new Date(Date.now() + this.serverOffsetMs);
   }
 
   heatmap(query: IncidentQuery & { zoom: number }): Promise<HeatmapAnswer> {
