@@ -249,6 +249,8 @@ export class App {
       hasEdits: () => this.editor.hasChanges,
       reloadGrids: () => this.reloadGrids(),
       status: (message, kind) => this.status(message, kind),
+      fitVillage: (code) => void this.gotoRegion(code, false),
+      clearSelection: () => this.select(null),
     });
     this.settingsPanel = new SettingsPanel($('settings-root'), () => this.settings, (settings) => this.applySettings(settings));
 

@@ -272,8 +272,10 @@ export interface DivisionJob {
         kind: 'basic' | 'special';
         specialType: string | null;
         name: string | null;
-        /** A live special grid kept as it is. */
+        /** A live grid kept as it is (a special grid; with issue 14's adjust, any grid still in range). */
         code?: string;
+        /** Issue 14's re-division: kept (same code and border), changed, or new. */
+        status?: 'kept' | 'changed' | 'new';
         households: number;
         buildings: number;
         flags: { code: string; message: string }[];

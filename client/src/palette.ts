@@ -18,7 +18,7 @@ export type RGB = [number, number, number];
 
 /** Households: under 300, 300–500, over 500 (light → dark blue). */
 export const HOUSEHOLD_COLOURS = {
-  under: [198, 219, 239] as RGB, // #C6DBEF
+  under: [158, 202, 225] as RGB, // #9ECAE1
   in: [66, 146, 198] as RGB, // #4292C6
   over: [8, 48, 107] as RGB, // #08306B
 };

@@ -82,7 +82,8 @@ export class IncidentActions {
       capture: 'environment',
       onchange: (e) => void this.pick((e.target as HTMLInputElement).files?.[0]),
     });
-    const assignee = form.action === 'dispatched' && incident.gridCode ? this.assigneeField(incident.gridCode) : null;
+    // A service that keeps staff (issue 18) names an incident's assignee (null or a person): only then is there anyone to pick.
+    const assignee = form.action === 'dispatched' && incident.gridCode && 'assignee' in incident ? this.assigneeField(incident.gridCode) : null;
     return el(
       'form',
       {

@@ -29,8 +29,8 @@ export function gridStyles(grid: GridLook, state: GridLookState): Style[] {
   const unfilled = state.mode === 'outline' || (state.mode === 'fullness' && fullness(grid) === 'none');
   const styles: Style[] = [
     new Style({
-      fill: new Fill({ color: unfilled ? 'rgba(255,255,255,0.01)' : rgba(colour, selected ? 0.55 : 0.4) }),
-      stroke: new Stroke({ color: rgba(colour, 0.95), width: 1.5, lineDash: unfilled ? [6, 4] : undefined }),
+      fill: new Fill({ color: unfilled ? 'rgba(255,255,255,0.01)' : rgba(colour, selected ? 0.7 : 0.55) }),
+      stroke: new Stroke({ color: rgba(colour, 0.95), width: state.mode === 'outline' ? 1.2 : 1.5, lineDash: unfilled && state.mode !== 'outline' ? [6, 4] : undefined }),
       zIndex: selected ? 2 : edited ? 1 : 0,
     }),
   ];

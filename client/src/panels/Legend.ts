@@ -4,7 +4,8 @@ import { onLangChange, t } from '../i18n';
 import { EDITED_COLOUR, FULLNESS_COLOURS, KIND_COLOURS, MAX_HOUSEHOLDS, MIN_HOUSEHOLDS, PROBLEM_COLOUR, SELECTED_COLOUR, rgba, type ColourMode } from '../model';
 
 export class Legend {
-  private collapsed = localStorage.getItem('gridgov.legend') === 'collapsed';
+  // Folded unless opened before; on a phone folded at first (the map is small).
+  private collapsed = (localStorage.getItem('gridgov.legend') ?? (window.matchMedia('(max-width: 760px)').matches ? 'collapsed' : 'open')) === 'collapsed';
 
   constructor(
     private readonly root: HTMLElement,

@@ -86,7 +86,7 @@ export class Toolbar {
     }
     this.root.append(
       el('div', { className: 'tool-group' }, modeButton('select', 'tool.select', '➚'), modeButton('edit', 'tool.edit', '✎'), modeButton('draw', 'tool.draw', '⬠'), modeButton('split', 'tool.split', '✂'), modeButton('merge', 'tool.merge', '⊕')),
-      el('div', { className: 'tool-group' }, toggle(s.shared, 'tool.shared', 'shared', '⛓', (v) => this.actions.setShared(v)), toggle(s.snap, 'tool.snap', 'snap', '⌖', (v) => this.actions.setSnap(v))),
+      el('div', { className: 'tool-group' }, toggle(s.shared, 'tool.shared', 'shared', '⋈', (v) => this.actions.setShared(v)), toggle(s.snap, 'tool.snap', 'snap', '⊙', (v) => this.actions.setSnap(v))),
       el(
         'div',
         { className: 'tool-group' },
