@@ -420,7 +420,8 @@ export class App {
   }
 
   fatal(error: unknown): void {
-    this.status(t('app.failed', { message: error instanceof Error ? error.message : String(error) }), 'error');
+    const message = error instanceof Error ? error.message : String(error);
+    this.status(() => t('app.failed', { message }), 'error');
     document.body.dataset.ready = 'error';
   }
 
@@ -875,7 +876,8 @@ export class App {
       await this.refused(outcome.error, outcome.change, outcome.rolledBack);
     } catch (error) {
       this.setSaving(null);
-      this.status(t('save.failed', { message: error instanceof Error ? error.message : String(error) }), 'error');
+      const message = error instanceof Error ? error.message : String(error);
+      this.status(() => t('save.failed', { message }), 'error');
     }
   }
 

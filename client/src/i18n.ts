@@ -1014,6 +1014,10 @@ export function formatDate(iso: string | Date): string {
   return date.toLocaleString(current, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
 
+/**
+ * An area in one unit while a grid is edited: square metres (what plans give) for anything
+ * up to a township's size, so a border moved across 100,000 m² never flips the unit.
+ */
 export function formatArea(m2: number): string {
-  return m2 >= 100_000 ? t('common.km2', { value: formatNumber(m2 / 1e6, 3) }) : t('common.m2', { value: formatNumber(m2, m2 < 10 ? 1 : 0) });
+  return m2 >= 10_000_000 ? t('common.km2', { value: formatNumber(m2 / 1e6, 3) }) : t('common.m2', { value: formatNumber(m2, m2 < 10 ? 1 : 0) });
 }
