@@ -3,6 +3,7 @@
  * move through the closed loop, escalate up the region tree, and the cameras that see one.
  */
 import { Router, type Request } from 'express';
+import { apiRouter } from './router.js';
 import { badRequest } from '../errors.js';
 import type { Store } from '../db/connect.js';
 import { escalateIncident, getIncident, incidentTransitions, listIncidents, LIST_ORDERS, transitionIncident, type Incident, type IncidentFilter, type IncidentOrder, type IncidentSource } from '../db/incidents.js';
@@ -128,7 +129,7 @@ async function photoOf(body: Record<string, unknown>): Promise<Snapshot | undefi
 }
 
 export function incidentsRouter(store: Store, incidents: IncidentService): Router {
-  const router = Router();
+  const router = apiRouter();
   const categoryCodes = () => incidents.rules.categories.map((c) => c.code);
   /** The incident, when it lies in the caller's area (403 otherwise, 404 when there is none). */
   const incidentInScope = async (req: Request, id: number) => {

@@ -13,8 +13,8 @@ import { ApiError, type Api, type Incident, type IncidentDetail, type IncidentSt
 import { formatNumber, hasKey, t, type Key } from '../i18n';
 import { el } from '../panels/dom';
 
-/** The largest photo taken as it is; larger ones are scaled down in the browser first. */
-const SEND_AS_IS_BYTES = 1_500_000;
+/** The largest photo sent as it is; larger ones are scaled down in the browser first (a phone's 4000 px photo is not needed). */
+const SEND_AS_IS_BYTES = 700_000;
 /** The longer side of a scaled-down photo (the server keeps the original and a 320 px thumbnail). */
 const SCALED_SIDE = 1600;
 /** Bigger than this is refused before reading (a phone photo is 2–8 MB). */
