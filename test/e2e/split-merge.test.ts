@@ -225,6 +225,7 @@ describe.skipIf(!haveChromium)(title, () => {
     expect(await page.evaluate(() => (window.gridgov as unknown as { checks: { source: { getFeatures(): { get(k: string): string }[] } } }).checks.source.getFeatures().some((f) => f.get('kind') === 'gap'))).toBe(true);
     await shot('40-gap-warning');
     await page.click('[data-action="discard"]');
+    await page.click('[data-dialog-button="discard"]');
     await page.waitForSelector('[data-role="check-status"].check-clean');
     await setToggle('shared', true);
     expect(consoleErrors).toEqual([]);

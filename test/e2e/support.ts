@@ -39,10 +39,10 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Starts the service with the demo data on a database of its own; `stop` also removes the database. */
-export async function startService(): Promise<Service> {
+/** Starts the service with the demo data on a database of its own; `stop` also removes the database. `extraEnv` adds settings (e.g. GRIDGOV_INCIDENT_RULES). */
+export async function startService(extraEnv: Record<string, string> = {}): Promise<Service> {
   const cleanups: (() => Promise<void>)[] = [];
-  const env: Record<string, string> = {};
+  const env: Record<string, string> = { ...extraEnv };
   if (serverUrl) {
     const database = await createServerDatabase();
     cleanups.push(database.drop);
@@ -171,18 +171,19 @@ declare global {
 export async function openPage(
   service: Service,
   consoleErrors: string[],
-  options: { extraArgs?: string[]; external?: (route: Route) => Promise<void>; signedIn?: boolean } = {},
+  options: { extraArgs?: string[]; external?: (route: Route) => Promise<void>; signedIn?: boolean; key?: string; viewport?: { width: number; height: number }; lang?: 'zh-CN' | 'en' } = {},
 ): Promise<{ browser: Browser; page: Page }> {
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...(options.extraArgs ?? [])] });
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+  const page = await browser.newPage({ viewport: options.viewport ?? { width: 1440, height: 900 }, locale: options.lang === 'en' ? 'en-US' : 'zh-CN' });
+  if (options.lang) await page.addInitScript((lang) => localStorage.setItem('gridgov.lang', lang), options.lang);
   page.on('console', (message) => {
     if (message.type() === 'error') consoleErrors.push(message.text());
   });
   page.on('pageerror', (error) => consoleErrors.push(`pageerror: ${error.message}`));
   await page.route((url) => url.origin !== service.url, options.external ?? ((route) => route.abort()));
   // Signed in as the client keeps a key (session storage), unless the test signs in itself.
-  if (options.signedIn !== false) await page.addInitScript((key) => sessionStorage.setItem('gridgov.key', key), service.key);
+  if (options.signedIn !== false) await page.addInitScript((key) => sessionStorage.setItem('gridgov.key', key), options.key ?? service.key);
   return { browser, page };
 }
 
