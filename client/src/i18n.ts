@@ -478,6 +478,8 @@ const zh = {
   'division.status.kept': '保留',
   'division.status.changed': '调整',
   'division.status.new': '新建',
+  'incident.escalated': '升级：{from} → {to}',
+  'staff.label': '{name}（{duty}）',
 } as const;
 
 export type Key = keyof typeof zh;
@@ -955,6 +957,8 @@ const en: Record<Key, string> = {
   'division.status.kept': 'kept',
   'division.status.changed': 'changed',
   'division.status.new': 'new',
+  'incident.escalated': 'Escalated: {from} → {to}',
+  'staff.label': '{name} ({duty})',
 };
 
 const dictionaries: Record<Lang, Record<Key, string>> = { 'zh-CN': zh, en };

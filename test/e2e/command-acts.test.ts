@@ -13,7 +13,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { CHROMIUM, SHOTS, countPixels, haveChromium, openPage, pixelAt, startService, type Position, type Service } from './support.js';
+import { CHROMIUM, E2E_HOOK_MS, SHOTS, countPixels, haveChromium, openPage, pixelAt, startService, type Position, type Service } from './support.js';
 import { defaultIncidentRules } from '../../server/incidents/rules.js';
 
 const title = haveChromium ? 'a command centre that acts, in Chromium' : `a command centre that acts — SKIPPED: ${CHROMIUM} not found (apt-get install chromium)`;
@@ -62,7 +62,7 @@ describe.skipIf(!haveChromium)(title, () => {
     ids.sanitation = (await post<IncidentJson>('/api/incidents', { category: 'sanitation', source: 'worker', address: '东街示范一路5号' })).id;
     ids.school = (await post<IncidentJson>('/api/incidents', { category: 'public_order', source: 'camera', address: '东街示范一路7号', description: 'intrusion · 学校门口' })).id;
     ({ browser, page } = await openPage(service, consoleErrors, { key: dispatcherKey, extraArgs: SWIFTSHADER }));
-  });
+  }, E2E_HOOK_MS);
 
   afterAll(async () => {
     await browser?.close();

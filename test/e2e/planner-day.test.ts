@@ -14,7 +14,7 @@ import { unzipSync } from 'fflate';
 import { pointOnFeature } from '@turf/turf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, SHOTS, chooseDivision, haveChromium, mapAt, openPage, pixelAt, ringsOf, startService, type GridJson, type Position, type Service } from './support.js';
+import { CHROMIUM, E2E_HOOK_MS, SHOTS, chooseDivision, haveChromium, mapAt, openPage, pixelAt, ringsOf, startService, type GridJson, type Position, type Service } from './support.js';
 
 const title = haveChromium ? "a planner's day in Chromium" : `a planner's day — SKIPPED: ${CHROMIUM} not found (apt-get install chromium)`;
 /** 东街示范社区一: basic grids and a school grid. */
@@ -49,7 +49,7 @@ describe.skipIf(!haveChromium)(title, () => {
     ({ browser, page } = await openPage(service, consoleErrors));
     await page.goto(service.url);
     await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
-  });
+  }, E2E_HOOK_MS);
 
   afterAll(async () => {
     await browser?.close();
@@ -265,7 +265,7 @@ describe.skipIf(!haveChromium)(title, () => {
     const after = await grids();
     expect(after.map((g) => g.properties.code)).toContain(special[0].properties.code);
     const basic = after.filter((g) => g.properties.kind !== 'special');
-    expect(basic.map((g) => g.properties.households).sort()).toEqual(proposal.filter((p) => !p.code).map((p) => p.properties.households).sort());
+    expect(basic.map((g) => g.properties.households).sort()).toEqual(proposal.filter((p) => !p.properties.code).map((p) => p.properties.households).sort());
     // The panel shows each new grid's households as the proposal counted them.
     await page.click('[data-view="plan"]');
     await openGrid(basic[0].properties.code);

@@ -137,7 +137,7 @@ export class IncidentActions {
             'select',
             { name: 'assignee', 'data-control': 'assignee', onchange: (e) => (form.assignee = (e.target as HTMLSelectElement).value) },
             el('option', { value: '', text: t('action.assignee.auto') }),
-            ...staff.map((s) => el('option', { value: String(s.staffId), selected: form.assignee === String(s.staffId), text: `${s.name}（${dutyName(s.duty)}）` })),
+            ...staff.map((s) => el('option', { value: String(s.staffId), selected: form.assignee === String(s.staffId), text: t('staff.label', { name: s.name, duty: dutyName(s.duty) }) })),
           ),
         ),
       );

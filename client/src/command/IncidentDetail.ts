@@ -111,7 +111,7 @@ export class IncidentDetailPanel {
         row('incident.light', light),
         row('incident.deadlineAt', formatDate(incident.deadlineAt)),
         row('incident.level', known(`handling.${incident.handlingLevel}`, incident.handlingLevel)),
-        incident.assignee ? row('incident.assignee', `${incident.assignee.name}（${dutyName(incident.assignee.duty)}）`) : null,
+        incident.assignee ? row('incident.assignee', t('staff.label', { name: incident.assignee.name, duty: dutyName(incident.assignee.duty) })) : null,
         row('incident.source', known(`source.${incident.source}`, incident.source)),
         row('incident.grid', incident.gridCode),
         incident.address ? row('incident.address', incident.address) : null,
@@ -126,7 +126,7 @@ export class IncidentDetailPanel {
         ...incident.transitions.map((tr) => {
           const step =
             tr.from === tr.to && tr.fromLevel !== tr.toLevel
-              ? `${t('action.escalate')}：${known(`handling.${tr.fromLevel}`, tr.fromLevel ?? '')} → ${known(`handling.${tr.toLevel}`, tr.toLevel ?? '')}`
+              ? t('incident.escalated', { from: known(`handling.${tr.fromLevel}`, tr.fromLevel ?? ''), to: known(`handling.${tr.toLevel}`, tr.toLevel ?? '') })
               : `${tr.from ? `${t(`status.${tr.from}` as Key)} → ` : ''}${t(`status.${tr.to}` as Key)}`;
           return el(
             'li',
