@@ -367,6 +367,8 @@ export class CommandView {
     this.list.render();
     this.ctx.revealDetails();
     await this.detailPanel.open(id, centre);
+    // The panel scrolls to the incident (on a phone the sheet would otherwise open on the filters).
+    if (this.detailPanel.selected === id) this.detail.scrollIntoView({ block: 'start' });
   }
 
   closeIncident(): void {

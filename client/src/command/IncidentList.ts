@@ -37,7 +37,8 @@ export function lightNow(incident: Incident, now: Date): Incident['light'] {
 
 /** A duration in words: minutes, hours and minutes, or days and hours. */
 export function duration(ms: number): string {
-  const minutes = Math.max(0, Math.round(ms / 60_000));
+  // Whole minutes begun: a deadline passed 20 s ago is "1 min overdue", not "0".
+  const minutes = Math.max(0, Math.ceil(ms / 60_000));
   if (minutes < 60) return t('time.minutes', { m: minutes });
   if (minutes < 48 * 60) return t('time.hours', { h: Math.floor(minutes / 60), m: minutes % 60 });
   return t('time.days', { d: Math.floor(minutes / 1440), h: Math.floor((minutes % 1440) / 60) });
