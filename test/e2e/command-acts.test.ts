@@ -13,7 +13,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { CHROMIUM, E2E_HOOK_MS, SHOTS, countPixels, haveChromium, openPage, pixelAt, startService, type Position, type Service } from './support.js';
+import { CHROMIUM, E2E_HOOK_MS, SHOTS, centreMap, countPixels, haveChromium, openPage, pixelAt, startService, type Position, type Service } from './support.js';
 import { defaultIncidentRules } from '../../server/incidents/rules.js';
 
 const title = haveChromium ? 'a command centre that acts, in Chromium' : `a command centre that acts — SKIPPED: ${CHROMIUM} not found (apt-get install chromium)`;
@@ -88,14 +88,7 @@ describe.skipIf(!haveChromium)(title, () => {
 
   it('dispatches with a note and a photo, escalates, handles, resolves and closes an incident from the map', async () => {
     const fire = await incident(ids.fire);
-    await page.evaluate(
-      ([lon, lat]) => {
-        const view = (window.gridgov.map as unknown as { getView(): { setCenter(c: number[]): void; setZoom(z: number): void } }).getView();
-        view.setCenter(window.gridgov.crs.toMap([lon, lat]));
-        view.setZoom(17);
-      },
-      [fire.lon, fire.lat],
-    );
+    await centreMap(page, [fire.lon, fire.lat], 17);
     await page.waitForTimeout(1200);
     const at = await pixelAt(page, [fire.lon, fire.lat] as Position);
     await page.mouse.click(at.x, at.y);
@@ -156,14 +149,7 @@ describe.skipIf(!haveChromium)(title, () => {
 
   it('turns a light red when its deadline passes, on the map, the list and the statistics, without moving the map', { timeout: 150_000 }, async () => {
     const drill = await post<IncidentJson>('/api/incidents', { category: 'drill', source: 'worker', address: '东街示范一路9号', description: '演练' });
-    await page.evaluate(
-      ([lon, lat]) => {
-        const view = (window.gridgov.map as unknown as { getView(): { setCenter(c: number[]): void; setZoom(z: number): void } }).getView();
-        view.setCenter(window.gridgov.crs.toMap([lon, lat]));
-        view.setZoom(17);
-      },
-      [drill.lon, drill.lat],
-    );
+    await centreMap(page, [drill.lon, drill.lat], 17);
     await page.waitForFunction((id) => document.querySelector(`[data-role="incident-list"] li[data-incident="${id}"]`)?.getAttribute('data-light') === 'green', drill.id, { timeout: 15_000 });
     const view = () =>
       page.evaluate(() => {

@@ -14,7 +14,7 @@ import { unzipSync } from 'fflate';
 import { pointOnFeature } from '@turf/turf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, E2E_HOOK_MS, SHOTS, chooseDivision, haveChromium, mapAt, openPage, pixelAt, ringsOf, startService, type GridJson, type Position, type Service } from './support.js';
+import { CHROMIUM, E2E_HOOK_MS, SHOTS, openGrid as openGridIn, chooseDivision, haveChromium, mapAt, openPage, pixelAt, ringsOf, startService, type GridJson, type Position, type Service } from './support.js';
 
 const title = haveChromium ? "a planner's day in Chromium" : `a planner's day — SKIPPED: ${CHROMIUM} not found (apt-get install chromium)`;
 /** 东街示范社区一: basic grids and a school grid. */
@@ -56,13 +56,7 @@ describe.skipIf(!haveChromium)(title, () => {
     await service?.stop();
   });
 
-  async function openGrid(code: string): Promise<void> {
-    await page.click('[data-tool="select"]');
-    await page.fill('.search-input', code);
-    await page.press('.search-input', 'Enter');
-    await page.waitForFunction((c) => window.gridgov.selected === c, code);
-    await page.waitForTimeout(400);
-  }
+  const openGrid = (code: string) => openGridIn(page, code);
 
   /** Splits one of the village's basic grids across its middle; answers the grid split. */
   async function splitOne(): Promise<Grid> {

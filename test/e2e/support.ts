@@ -251,3 +251,24 @@ export async function applyDivision(page: Page): Promise<void> {
   await page.click('[data-dialog-button="apply"]');
   await page.waitForFunction(() => window.gridgov.division!.job === null, null, { timeout: 30_000 });
 }
+
+/** Finds a grid through the search box (select tool) and waits until it is the selected one. */
+export async function openGrid(page: Page, code: string): Promise<void> {
+  await page.click('[data-tool="select"]');
+  await page.fill('.search-input', code);
+  await page.press('.search-input', 'Enter');
+  await page.waitForFunction((c) => window.gridgov.selected === c, code);
+  await page.waitForTimeout(400);
+}
+
+/** Centres the map on a WGS84 point at a zoom. */
+export async function centreMap(page: Page, lonLat: Position, zoom: number): Promise<void> {
+  await page.evaluate(
+    ({ lonLat, zoom }) => {
+      const view = (window.gridgov.map as unknown as { getView(): { setCenter(c: number[]): void; setZoom(z: number): void } }).getView();
+      view.setCenter(window.gridgov.crs.toMap(lonLat));
+      view.setZoom(zoom);
+    },
+    { lonLat, zoom },
+  );
+}
