@@ -61,7 +61,7 @@ describe.skipIf(!haveChromium)(title, () => {
   /** Splits one of the village's basic grids across its middle; answers the grid split. */
   async function splitOne(): Promise<Grid> {
     await page.uncheck('[data-toggle="snap"]');
-    for (const grid of (await grids()).filter((g) => g.properties.kind !== 'special' && g.geometry.type === 'Polygon')) {
+    for (const grid of (await grids()).filter((g) => g.properties.kind !== 'special' && (g.geometry.type === 'Polygon' || g.geometry.coordinates.length === 1))) {
       await openGrid(grid.properties.code);
       const outer = ringsOf(grid.geometry)[0];
       const xs = outer.map((p) => p[0]);
@@ -202,7 +202,9 @@ describe.skipIf(!haveChromium)(title, () => {
     await page.waitForSelector('[data-role="check-status"].check-clean');
     await expect(page.locator('#status').textContent()).resolves.toBe('');
     await page.click('[data-tool="select"]');
+    // The browser logs the refused request (422) itself; nothing else went wrong.
     expect(consoleErrors.filter((e) => !/status of 422/.test(e))).toEqual([]);
+    consoleErrors.length = 0;
   });
 
   it('exports a region as a shapefile in its CGCS2000 Gauss–Krüger zone', async () => {
