@@ -76,6 +76,10 @@ export const messages = {
   invalid_number: { zh: '请求体中有一个数值超出范围（如 1e309，读出来是无穷大）', en: 'A number in the body is out of range (such as 1e309, which reads as infinity)' },
   unexpected_body: { zh: '此接口不接受请求体', en: 'This endpoint takes no request body' },
   'invalid_header.actor_control': { zh: 'X-Actor 不能含有换行、控制字符或双向文本控制符', en: 'X-Actor must not contain line breaks, control characters or bidirectional text controls' },
+
+  // The web client's day of work (issue 17): households per village, photos with incident steps.
+  'not_a_village.households': { zh: '户数按村/社区统计；{code} 是{level}级区划', en: 'Households are counted per village/community; {code} is a {level}' },
+  'invalid_property.photo': { zh: '照片不可用（{reason}）：请发送 JPEG 或 PNG 图片的 base64 文本', en: 'The photo cannot be used ({reason}): send a JPEG or PNG image as base64 text' },
 } satisfies Record<string, Message>;
 
 export type MessageKey = keyof typeof messages;

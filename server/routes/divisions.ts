@@ -8,7 +8,8 @@ import { addressBuildings, adjustmentOf } from '../services/division-request.js'
 import type { Lang } from '../i18n/lang.js';
 import { exactBoundary, getRegion, regionLevel } from '../db/regions.js';
 import { regionBuildings } from '../db/buildings.js';
-import { applyDivision, getDivision, insertDivision, liveGridOfPoints, liveSpecialGrids, type DivisionRow } from '../db/divisions.js';
+import { applyDivision, getDivision, insertDivision, liveGridOfPoints, liveSpecialGrids, placeMoves, type DivisionRow } from '../db/divisions.js';
+import { liveVersions } from '../db/grids.js';
 import { regionBarriers } from '../db/reference-lines.js';
 import type { NewGrid } from '../db/grids.js';
 import { parseDivisionInput, samePlace } from '../geo/divide/input.js';
@@ -268,14 +269,24 @@ export function divisionsRouter(store: Store, runner: DivisionRunner, workers: W
       moves.set(key, move);
     });
     const diff = [...moves.values()].sort((a, b) => b.households - a.households);
-
-    if (dryRun) {
-      res.json({ dryRun: true, diff });
-      return;
-    }
     // Kept special grids, and the basic grids an adjustment keeps, stay live as they are: neither retired nor created again.
     const stored = division.inputs ? (JSON.parse(division.inputs) as DivisionInputs) : undefined;
     const keep = [...(stored?.keptSpecials.map((k) => k.code) ?? []), ...(stored?.adjust?.kept ?? [])];
+    if (dryRun) {
+      // The decision a planner makes: which grids go, stay and come, and who and what changes grid.
+      const [live, places] = await Promise.all([
+        liveVersions(store.db, division.region_code),
+        placeMoves(store.db, division.region_code, proposal.features.map((f) => ({ number: f.properties.number, code: f.properties.code, geometry: f.geometry }))),
+      ]);
+      res.json({
+        dryRun: true,
+        grids: { retire: Object.keys(live).filter((code) => !keep.includes(code)), keep, create: proposal.features.filter((f) => !(f.properties.code && keep.includes(f.properties.code))).length },
+        diff,
+        addresses: places.addresses,
+        incidents: places.incidents,
+      });
+      return;
+    }
     const created = proposal.features.filter((feature) => !(feature.properties.code && keep.includes(feature.properties.code)));
     const grids: NewGrid[] = created.map((feature) => {
       const special = feature.properties.kind === 'special';

@@ -355,7 +355,7 @@ function endpoints(): EndpointSpec[] {
       target: { valid: '', kind: 'incident', unknown: [UNKNOWN.incident] },
       ifMatch: 'optional',
       actor: true,
-      optional: ['note'],
+      optional: ['note', 'photo'],
       freeText: ['note'],
     },
     {
@@ -369,7 +369,7 @@ function endpoints(): EndpointSpec[] {
       ifMatch: 'optional',
       actor: true,
       bodyOptional: true,
-      optional: ['note'],
+      optional: ['note', 'photo'],
       freeText: ['note'],
     },
     {
