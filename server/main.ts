@@ -11,6 +11,7 @@ import { compactCountsPeriodically } from './jobs/count-compaction.js';
 import { systemClock } from './clock.js';
 import { countRegions } from './db/regions.js';
 import { loadDemo } from './demo.js';
+import { refreshHouseholds } from './db/households.js';
 import { createApp } from './app.js';
 import { DivisionRunner } from './jobs/division-runner.js';
 import { WorkerPool } from './workers/pool.js';
@@ -31,12 +32,15 @@ async function main(): Promise<void> {
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, statementTimeoutMs: config.statementTimeoutMs, log });
   log(`database ready (${store.backend})`);
 
-  // Several instances may start at once on one database: the demo and the first key once.
+  // Several instances may start at once on one database: the demo, the households backfill
+  // and the first key once.
   const admin = await exclusively(store, async () => {
     if (config.demo && (await countRegions(store.db)) === 0) {
       log('empty database: loading the demo area (Fuzhou, 鼓楼区); set GRIDGOV_DEMO=0 to start empty');
       await loadDemo(store.db, config.limits, log);
     }
+    // Grids written before households were computed (db/households.ts) get their figure once.
+    await store.db.transaction().execute((trx) => refreshHouseholds(trx, { uncomputed: true }));
     return bootstrapAdmin(store.db, config.adminKey);
   });
   if (admin.made === 'configured') log('admin key from GRIDGOV_ADMIN_KEY stored');

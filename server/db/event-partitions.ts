@@ -61,7 +61,8 @@ export async function dropEventMonthsBefore(db: Kysely<Database>, cutoff: Date):
       await sql`
         DELETE FROM media m
         WHERE m.id IN (SELECT e.media_id FROM ${table} e WHERE e.media_id IS NOT NULL)
-          AND m.id NOT IN (SELECT i.media_id FROM incidents i WHERE i.media_id IS NOT NULL)`.execute(db);
+          AND m.id NOT IN (SELECT i.media_id FROM incidents i WHERE i.media_id IS NOT NULL)
+          AND m.id NOT IN (SELECT t.media_id FROM incident_transitions t WHERE t.media_id IS NOT NULL)`.execute(db);
     } catch (error) {
       // A snapshot something else still refers to stays; the events go all the same.
       console.error(`[gridgov] snapshots of ${month} kept: ${(error as Error).message}`);
