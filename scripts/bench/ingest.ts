@@ -28,11 +28,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { AddressInfo } from 'node:net';
-import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import sharp from 'sharp';
 import * as turf from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
@@ -42,9 +38,11 @@ import { defaultLimits } from '../../server/config.js';
 import { openPGlite, openStore } from '../../server/db/connect.js';
 import { loadDemo } from '../../server/demo.js';
 import { createApiKey } from '../../server/db/api-keys.js';
+import { Thumbnailer } from '../../server/media/thumbnailer.js';
 import { seededRandom } from '../../server/geo/random.js';
 import { freePort, repoRoot } from './service.js';
 import { throwawayDatabase } from './throwaway-store.js';
+import { COPY_INTO, COPY_TABLE, copyRowsServer, storedAsCopyText } from './copy-baseline.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
 const SENSORS = Number(process.env.BENCH_SENSORS ?? 600);
@@ -90,29 +88,6 @@ async function startChild(env: Record<string, string>, adminKey: string): Promis
   }
 }
 
-/** The stored events, one COPY text line each (tab-separated, \\N for null). */
-const STORED_AS_COPY_TEXT = `
-  SELECT concat_ws(E'\\t', device_id, event_id, type, severity, occurred_at, received_at, geom::text,
-                   coalesce(grid_code, '\\N'), coalesce(incident_id::text, '\\N'), coalesce(media_id::text, '\\N')) AS line
-  FROM device_events`;
-
-async function copyRowsServer(url: string): Promise<{ rows: number; ms: number }> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ line: string }>(STORED_AS_COPY_TEXT);
-    await client.query('CREATE TABLE bench_copy (LIKE device_events INCLUDING DEFAULTS EXCLUDING GENERATED, PRIMARY KEY (device_id, event_id))');
-    const text = rows.map((r) => r.line).join('\n') + '\n';
-    const t = performance.now();
-    await client.query('BEGIN');
-    await pipeline(Readable.from([text]), client.query(copyFrom('COPY bench_copy (device_id, event_id, type, severity, occurred_at, received_at, geom, grid_code, incident_id, media_id) FROM STDIN')));
-    await client.query('COMMIT');
-    return { rows: rows.length, ms: performance.now() - t };
-  } finally {
-    await client.end();
-  }
-}
-
 async function startServerInstances(): Promise<Running> {
   const database = await throwawayDatabase('ingest', server);
   const adminKey = crypto.randomBytes(32).toString('hex');
@@ -139,21 +114,24 @@ async function startEmbedded(): Promise<Running> {
   const store = await openStore({ pglite });
   await loadDemo(store.db, defaultLimits, () => {});
   const { key } = await createApiKey(store.db, { name: 'bench', role: 'admin', regionCode: null, createdBy: 'bench' });
-  const service = http.createServer(createApp(store, defaultLimits, { access: { rateLimits: { integrator: 1e6, key: 1e6, anonymous: 1e6, failedKey: 1e6 } } }));
+  // Its own thumbnailer, so that the thumbnails made after the answers are awaited before closing.
+  const thumbnailer = new Thumbnailer(store.db);
+  const service = http.createServer(createApp(store, defaultLimits, { access: { rateLimits: { integrator: 1e6, key: 1e6, anonymous: 1e6, failedKey: 1e6 } }, thumbnailer }));
   await new Promise<void>((resolve) => service.listen(0, '127.0.0.1', resolve));
   return {
     urls: [`http://127.0.0.1:${(service.address() as AddressInfo).port}`],
     headers: { authorization: `Bearer ${key}` },
     async copyBaseline() {
-      const { rows } = await sql<{ line: string }>`${sql.raw(STORED_AS_COPY_TEXT)}`.execute(store.db);
-      await pglite.exec('CREATE TABLE bench_copy (LIKE device_events INCLUDING DEFAULTS EXCLUDING GENERATED, PRIMARY KEY (device_id, event_id))');
+      const { rows } = await sql<{ line: string }>`${sql.raw(storedAsCopyText())}`.execute(store.db);
+      await pglite.exec(COPY_TABLE);
       const blob = new Blob([rows.map((r) => r.line).join('\n') + '\n']);
       const t = performance.now();
-      await pglite.query(`COPY bench_copy (device_id, event_id, type, severity, occurred_at, received_at, geom, grid_code, incident_id, media_id) FROM '/dev/blob'`, [], { blob });
+      await pglite.query(`${COPY_INTO} FROM '/dev/blob'`, [], { blob });
       return { rows: rows.length, ms: performance.now() - t };
     },
     async stop() {
       service.close();
+      await thumbnailer.idle();
       await store.close();
     },
   };

@@ -22,9 +22,11 @@ import { createApp } from '../../server/app.js';
 import { defaultLimits } from '../../server/config.js';
 import { ensureEventMonths, monthsBetween } from '../../server/db/event-partitions.js';
 import { incidentHeatmap, regionStats } from '../../server/db/incident-stats.js';
+import { gridTileByPostgis } from '../../server/db/tiles.js';
 import { tileAt } from '../../server/geo/tiles.js';
 import { seededRandom } from '../../server/geo/random.js';
-import { throwawayStore } from './throwaway-store.js';
+import { openThrowaway, throwawayDatabase } from './throwaway-store.js';
+import { copyRowsServer } from './copy-baseline.js';
 import { adminAuthorization } from './admin-key.js';
 
 if (!process.env.DATABASE_URL) throw new Error('bench:scale measures the server backend: set DATABASE_URL');
@@ -44,7 +46,9 @@ const COUNTY_H = 2 * TOWNSHIP_H;
 const WIDTH = COUNTY_W;
 const HEIGHT = 5 * COUNTY_H;
 
-const { store, drop } = await throwawayStore();
+const database = await throwawayDatabase('scale', process.env.DATABASE_URL);
+const store = await openThrowaway(database);
+const drop = () => store.close();
 const db = store.db;
 const timings: [string, number][] = [];
 const timed = async <T>(label: string, fn: () => Promise<T>): Promise<T> => {
@@ -127,11 +131,16 @@ try {
   });
   await timed('ANALYZE', () => sql`ANALYZE`.execute(db));
 
-  const { rows: sizes } = await sql<{ name: string; rows: number; bytes: number }>`
-    SELECT t.name, (SELECT count(*) FROM pg_partition_tree(t.name::regclass)) AS parts,
-           (SELECT sum(c.reltuples) FROM pg_partition_tree(t.name::regclass) p JOIN pg_class c ON c.oid = p.relid WHERE p.isleaf)::bigint AS rows,
-           (SELECT sum(pg_total_relation_size(p.relid)) FROM pg_partition_tree(t.name::regclass) p)::bigint AS bytes
-    FROM unnest(ARRAY['regions', 'grids', 'grid_versions', 'devices', 'incidents', 'incident_transitions', 'incident_cells', 'incident_tally', 'device_events', 'audit_log']) AS t(name)`.execute(db);
+  // Exact row counts; sizes of the table with its indexes and, when partitioned, all its partitions.
+  const sizes: { name: string; rows: number; bytes: number; parts: number }[] = [];
+  for (const name of ['regions', 'grids', 'grid_versions', 'devices', 'incidents', 'incident_transitions', 'incident_cells', 'incident_tally', 'device_events', 'audit_log']) {
+    const { rows } = await sql<{ rows: string; bytes: string; parts: string }>`
+      SELECT (SELECT count(*) FROM ${sql.table(name)}) AS rows,
+             (SELECT coalesce(sum(pg_total_relation_size(relid)), pg_total_relation_size(${name}::regclass)) FROM pg_partition_tree(${name}::regclass)) AS bytes,
+             (SELECT count(*) FROM pg_partition_tree(${name}::regclass) WHERE isleaf) AS parts`.execute(db);
+    sizes.push({ name, rows: Number(rows[0].rows), bytes: Number(rows[0].bytes), parts: Number(rows[0].parts) });
+  }
+  const databaseBytes = Number((await sql<{ b: string }>`SELECT pg_database_size(current_database()) AS b`.execute(db)).rows[0].b);
 
   // The service, listening.
   const auth = await adminAuthorization(store);
@@ -150,54 +159,82 @@ try {
   const p = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((q / 100) * values.length) - 1)];
   const random = seededRandom(5);
   const somewhere = (): [number, number] => [LON0 + random() * WIDTH, LAT0 + random() * HEIGHT];
-  const results: [string, number, number, string][] = [];
-  const series = async (label: string, n: number, fn: () => Promise<{ ms: number }>, note = '') => {
+  /** label, p50, p95, baseline p50, baseline label */
+  const results: { label: string; p50: number; p95: number; base?: number; baseLabel?: string }[] = [];
+  /** n requests after 2 warm-ups, each followed by its baseline in this process (same input). */
+  const series = async (label: string, n: number, fn: () => Promise<{ ms: number; baseMs?: number }>, baseLabel?: string) => {
     const ms: number[] = [];
+    const base: number[] = [];
     for (let i = -2; i < n; i++) {
       const r = await fn();
-      if (i >= 0) ms.push(r.ms);
+      if (i >= 0) {
+        ms.push(r.ms);
+        if (r.baseMs !== undefined) base.push(r.baseMs);
+      }
     }
-    results.push([label, p(ms, 50), p(ms, 95), note]);
-    log(`${label}: p50 ${p(ms, 50).toFixed(1)} ms`);
+    results.push({ label, p50: p(ms, 50), p95: p(ms, 95), base: base.length ? p(base, 50) : undefined, baseLabel });
+    log(`${label}: p50 ${p(ms, 50).toFixed(1)} ms${base.length ? `, baseline p50 ${p(base, 50).toFixed(1)} ms` : ''}`);
   };
+  const timedMs = async (fn: () => Promise<unknown>) => {
+    const t = performance.now();
+    await fn();
+    return performance.now() - t;
+  };
+  /** The PostGIS baseline of locate: the same points, batched ST_Intersects with the same lowest-code rule. */
+  const locateByPostgis = (points: [number, number][]) => sql`
+    WITH p AS (
+      SELECT ordinality AS i, ST_SetSRID(ST_MakePoint((value->>0)::float8, (value->>1)::float8), 4326) AS geom
+      FROM json_array_elements(${JSON.stringify(points)}::json) WITH ORDINALITY
+    )
+    SELECT (SELECT min(v.code) FROM grid_versions v WHERE v.valid_to IS NULL AND v.op <> 'retire' AND ST_Intersects(v.geom, p.geom)) AS code
+    FROM p ORDER BY p.i`.execute(db);
 
   const buildT = performance.now();
   await call(`/api/locate?lon=${LON0 + 0.01}&lat=${LAT0 + 0.01}`);
   const indexBuildS = (performance.now() - buildT) / 1000;
-  await series('GET /api/locate (one point)', 200, () => {
-    const [x, y] = somewhere();
-    return call(`/api/locate?lon=${x}&lat=${y}`);
-  });
-  await series('POST /api/locate (1,000 points)', 20, () => call('/api/locate', { method: 'POST', body: JSON.stringify({ points: Array.from({ length: 1000 }, somewhere), fields: 'code' }) }));
-  await series('GET /tiles/grids/14/x/y.mvt (distinct tiles, first request)', 40, () => {
-    const [x, y] = somewhere();
-    const tile = tileAt(x, y, 14);
-    return call(`/tiles/grids/14/${tile.x}/${tile.y}.mvt?v=${random()}`);
-  });
+  const postgis = 'PostGIS ST_Intersects (GiST) on the same points';
+  await series('GET /api/locate (one point)', 200, async () => {
+    const point = somewhere();
+    const r = await call(`/api/locate?lon=${point[0]}&lat=${point[1]}`);
+    return { ms: r.ms, baseMs: await timedMs(() => locateByPostgis([point])) };
+  }, postgis);
+  await series('POST /api/locate (1,000 points)', 20, async () => {
+    const points = Array.from({ length: 1000 }, somewhere);
+    const r = await call('/api/locate', { method: 'POST', body: JSON.stringify({ points, fields: 'code' }) });
+    return { ms: r.ms, baseMs: await timedMs(() => locateByPostgis(points)) };
+  }, postgis);
+  // Each tile asked once, so that none comes from the service's tile cache.
+  const asked = new Set<string>();
+  await series('GET /tiles/grids/14/x/y.mvt (distinct tiles, first request)', 40, async () => {
+    let tile;
+    do {
+      const [x, y] = somewhere();
+      tile = tileAt(x, y, 14);
+    } while (asked.has(`${tile.x}/${tile.y}`));
+    asked.add(`${tile.x}/${tile.y}`);
+    const r = await call(`/tiles/grids/14/${tile.x}/${tile.y}.mvt`);
+    return { ms: r.ms, baseMs: await timedMs(() => gridTileByPostgis(db, tile)) };
+  }, 'PostGIS alone: ST_AsMVTGeom + ST_AsMVT of the same tile');
   const day = 86_400_000;
-  const heat: number[] = [];
-  const heatDirect: number[] = [];
-  for (let i = -2; i < 40; i++) {
+  const oneByOne = 'the same query over the incidents one by one (counts: false)';
+  let heatIndex = 0;
+  await series('GET /api/heatmap (views 1280 × 800 px at z8–z14, half with a 90-day window)', 40, async () => {
     const zoom = 8 + Math.floor(random() * 7);
     const degPerPx = 360 / 256 / 2 ** zoom;
     const [cx, cy] = somewhere();
-    const bbox: [number, number, number, number] = [cx - 640 * degPerPx, cy - 400 * degPerPx * 0.87, cx + 640 * degPerPx, cy + 400 * degPerPx * 0.87];
-    const timedFilter = i % 2 === 0 ? { from: new Date(Date.now() - 120 * day), to: new Date(Date.now() - 30 * day) } : {};
+    const bbox = [cx - 640 * degPerPx, cy - 400 * degPerPx * 0.87, cx + 640 * degPerPx, cy + 400 * degPerPx * 0.87];
+    const windowed = heatIndex++ % 2 === 0;
+    const timeFilter = windowed ? { from: new Date(Date.now() - 120 * day), to: new Date(Date.now() - 30 * day) } : {};
     const params = new URLSearchParams({ bbox: bbox.map((v) => v.toFixed(6)).join(','), zoom: String(zoom) });
-    if ('from' in timedFilter) {
-      params.set('from', timedFilter.from!.toISOString());
-      params.set('to', timedFilter.to!.toISOString());
+    if (windowed) {
+      params.set('from', timeFilter.from!.toISOString());
+      params.set('to', timeFilter.to!.toISOString());
     }
     const r = await call(`/api/heatmap?${params}`);
-    const t = performance.now();
-    await incidentHeatmap(db, { bbox: params.get('bbox')!.split(',').map(Number) as typeof bbox, ...timedFilter }, zoom, new Date(), { counts: false });
-    if (i >= 0) {
-      heat.push(r.ms);
-      heatDirect.push(performance.now() - t);
-    }
-  }
-  results.push(['GET /api/heatmap (views 1280 × 800 px at z8–z14, half with a 90-day window)', p(heat, 50), p(heat, 95), `incidents one by one: p50 ${p(heatDirect, 50).toFixed(0)} ms`]);
-  const statsDirect: number[] = [];
+    const filter = { bbox: params.get('bbox')!.split(',').map(Number) as [number, number, number, number], ...timeFilter };
+    return { ms: r.ms, baseMs: await timedMs(() => incidentHeatmap(db, filter, zoom, new Date(), { counts: false })) };
+  }, oneByOne);
+  const categories = ['fire', 'sanitation', 'traffic', 'public_order', 'facility', 'environment', 'other'];
   await series('GET /api/stats (a county or a township; half with a 90-day window)', 20, async () => {
     const code = random() < 0.5 ? `4201${String(1 + Math.floor(random() * 5)).padStart(2, '0')}000000` : `42010${1 + Math.floor(random() * 5)}${String(1 + Math.floor(random() * 10)).padStart(3, '0')}000`;
     const windowed = random() < 0.5;
@@ -208,37 +245,60 @@ try {
       params.set('to', filter.to!.toISOString());
     }
     const r = await call(`/api/stats?${params}`);
-    const t = performance.now();
-    await regionStats(db, code, filter, ['fire', 'sanitation', 'traffic', 'public_order', 'facility', 'environment', 'other'], new Date(), { counts: false });
-    statsDirect.push(performance.now() - t);
-    return r;
-  });
-  results[results.length - 1][3] = `incidents one by one: p50 ${p(statsDirect, 50).toFixed(0)} ms`;
+    return { ms: r.ms, baseMs: await timedMs(() => regionStats(db, code, filter, categories, new Date(), { counts: false })) };
+  }, oneByOne);
 
-  // Ingest with 10,000,000 events stored: batches of 1,000 from the sensors, one client.
-  let next = 0;
+  // Ingest with the events stored, the issue's mix without images: 20,000 events from 600 of
+  // the sensors, 8 types over 3 hours, batches of 1,000, 4 clients at once; then a COPY of the
+  // rows they stored into a plain table with the same key, in this run.
+  const INGEST_EVENTS = 20_000;
+  const INGEST_SENSORS = 600;
+  const types = ['smoke_alarm', 'water_level', 'manhole_cover', 'gas_leak', 'intrusion', 'crowd', 'garbage', 'illegal_parking'];
   const now = Date.now();
+  const live = Array.from({ length: INGEST_EVENTS }, (_, i) => ({
+    deviceId: `scale-${1 + Math.floor(random() * INGEST_SENSORS)}`,
+    eventId: `live-${i}`,
+    type: types[Math.floor(random() * types.length)],
+    occurredAt: new Date(now - 3 * 3_600_000 + (i / INGEST_EVENTS) * 3 * 3_600_000).toISOString(),
+    severity: 1 + Math.floor(random() * 5),
+  }));
+  const batches = Array.from({ length: INGEST_EVENTS / 1000 }, (_, b) => live.slice(b * 1000, (b + 1) * 1000));
+  const next = live.length;
   const batchMs: number[] = [];
-  for (let b = 0; b < 12; b++) {
-    const events = Array.from({ length: 1000 }, () => {
-      const i = next++;
-      return { deviceId: `scale-${1 + ((i * 31) % sensors)}`, eventId: `live-${i}`, type: 'smoke_alarm', occurredAt: new Date(now - 3_600_000 + i * 100).toISOString(), severity: 3 };
-    });
-    const r = await call('/api/feeds/events', { method: 'POST', body: JSON.stringify({ events }) });
-    if (b >= 2) batchMs.push(r.ms);
-  }
-  results.push(['POST /api/feeds/events (1,000 events a request, one client)', p(batchMs, 50), p(batchMs, 95), `${Math.round(1000 / (p(batchMs, 50) / 1000)).toLocaleString('en')} events/s at p50`]);
+  let queued = 0;
+  let opened = 0;
+  const ingestT = performance.now();
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (queued < batches.length) {
+        const r = await call('/api/feeds/events', { method: 'POST', body: JSON.stringify({ events: batches[queued++] }) });
+        opened += (JSON.parse(r.body.toString()) as { incidents: { created: number } }).incidents.created;
+        batchMs.push(r.ms);
+      }
+    }),
+  );
+  const ingestMs = performance.now() - ingestT;
   server.close();
+  const copy = await copyRowsServer(database.env.DATABASE_URL, `event_id LIKE 'live-%'`);
+  if (copy.rows !== next) throw new Error(`${copy.rows} live events stored, ${next} sent`);
+  const ingestRate = (next / ingestMs) * 1000;
+  const copyRate = (copy.rows / copy.ms) * 1000;
 
   const fmt = (n: number) => n.toLocaleString('en', { maximumFractionDigits: n < 10 ? 1 : 0 });
-  console.log(`\n## One server: 100,000 grids, ${INCIDENTS.toLocaleString('en')} incidents, ${EVENTS.toLocaleString('en')} events (PostgreSQL ${(await sql<{ v: string }>`SHOW server_version`.execute(db)).rows[0].v}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} on ${os.cpus().length} cores)\n`);
-  console.log('| table | rows | size (with indexes) |\n| --- | ---: | ---: |');
-  for (const s of sizes) console.log(`| ${s.name} | ${fmt(Number(s.rows))} | ${fmt(Number(s.bytes) / 2 ** 20)} MiB |`);
+  const version = (await sql<{ server_version: string }>`SHOW server_version`.execute(db)).rows[0].server_version;
+  console.log(`\n## One server: ${sizes.find((t) => t.name === 'grids')!.rows.toLocaleString('en')} grids, ${INCIDENTS.toLocaleString('en')} incidents, ${EVENTS.toLocaleString('en')} events (PostgreSQL ${version}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} on ${os.cpus().length} cores)\n`);
+  console.log('| table | rows | partitions | size (with indexes) |\n| --- | ---: | ---: | ---: |');
+  for (const t of sizes) console.log(`| ${t.name} | ${fmt(t.rows)} | ${t.parts || ''} | ${fmt(t.bytes / 2 ** 20)} MiB |`);
+  console.log(`| (whole database) | | | ${fmt(databaseBytes / 2 ** 20)} MiB |`);
   console.log('\n| loading step | seconds |\n| --- | ---: |');
-  for (const [label, s] of timings) console.log(`| ${label} | ${fmt(s)} |`);
-  console.log(`\nLocate index of 100,000 grids built on first use in ${fmt(indexBuildS)} s.\n`);
-  console.log('| request | p50 ms | p95 ms | note |\n| --- | ---: | ---: | --- |');
-  for (const [label, p50, p95, note] of results) console.log(`| ${label} | ${fmt(p50)} | ${fmt(p95)} | ${note} |`);
+  for (const [label, sec] of timings) console.log(`| ${label} | ${fmt(sec)} |`);
+  console.log(`\nLocate index of the grids built on first use in ${fmt(indexBuildS)} s.\n`);
+  console.log('| request | p50 ms | p95 ms | baseline in this process | baseline p50 ms | baseline ÷ request (p50) |\n| --- | ---: | ---: | --- | ---: | ---: |');
+  for (const r of results) console.log(`| ${r.label} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${r.baseLabel ?? ''} | ${r.base === undefined ? '' : fmt(r.base)} | ${r.base === undefined ? '' : `${(r.base / r.p50).toFixed(2)}×`} |`);
+  console.log(`\n| ingest | events | time | events/s | × COPY | batch p50 / p95 |\n| --- | ---: | ---: | ---: | ---: | ---: |`);
+  console.log(`| POST /api/feeds/events, 1,000 a request, 4 clients | ${next.toLocaleString('en')} | ${fmt(ingestMs / 1000)} s | ${fmt(ingestRate)} | **${(ingestRate / copyRate).toFixed(3)}** | ${fmt(p(batchMs, 50))} / ${fmt(p(batchMs, 95))} ms |`);
+  console.log(`| COPY of the same rows into a plain table with the same key (baseline) | ${copy.rows.toLocaleString('en')} | ${fmt(copy.ms / 1000)} s | ${fmt(copyRate)} | 1.000 | |`);
+  console.log(`\n${opened.toLocaleString('en')} incidents opened by the ingest (${INGEST_SENSORS} sensors, ${types.length} types, 3 hours).`);
 } finally {
   await drop();
 }
