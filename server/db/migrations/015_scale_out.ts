@@ -19,7 +19,7 @@ import { YELLOW_FROM } from '../../incidents/light.js';
  *    and statistics (incident_tally: per village, month, category, status and light), by
  *    statement-level triggers that append signed deltas — never an update of a shared row, so
  *    concurrent writers on several instances never wait for each other or deadlock; a
- *    compaction (server/db/incident-aggregates.ts) folds deltas together now and then. A sum
+ *    compaction (server/db/incident-counts.ts) folds deltas together now and then. A sum
  *    over a key's rows is exact at every moment, whether compacted or not.
  * 4. county_code on the large tables (generated from the codes they hold): the column a Citus
  *    cluster would distribute them by (docs/scale.md).
