@@ -115,6 +115,15 @@ describe.skipIf(!serverUrl)('two instances on one PostgreSQL', () => {
   });
 
   it('runs a division job on exactly one instance, and takes over one whose owner died', async () => {
+    // The instances whose log says they ran job `id`. The job is marked done before its line is
+    // logged, and a child's output arrives through a pipe: wait for a line, then give a second
+    // instance time to log one too.
+    const ranOn = async (id: string) => {
+      const logged = () => [a.output(), b.output()].filter((o) => o.includes(`division ${id}:`));
+      await until(`a log line of division ${id}`, async () => (logged().length > 0 ? true : undefined), 10_000);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      return logged();
+    };
     // Regions through one instance, the job through the other: both read the same database.
     const context = { api: { post: (path: string) => ({ send: async (body: unknown) => { const r = await fetch(a.url + path, { method: 'POST', headers: auth(), body: JSON.stringify(body) }); return { status: r.status, body: await r.json() }; } }) } };
     await seedTree(context as never);
@@ -129,7 +138,7 @@ describe.skipIf(!serverUrl)('two instances on one PostgreSQL', () => {
       return job.status === 'done' || job.status === 'failed' ? job : undefined;
     }, 40_000);
     expect(done.status).toBe('done');
-    expect([a.output(), b.output()].filter((o) => o.includes(`division ${id}:`))).toHaveLength(1);
+    expect(await ranOn(id)).toHaveLength(1);
 
     // A copy of it, left "running" by an instance that no longer renews its lease.
     const orphan = crypto.randomUUID();
@@ -143,7 +152,7 @@ describe.skipIf(!serverUrl)('two instances on one PostgreSQL', () => {
       return row.status === 'done' ? row : undefined;
     }, 40_000);
     expect(taken.owner).not.toBe('a-dead-instance');
-    expect([a.output(), b.output()].filter((o) => o.includes(`division ${orphan}:`))).toHaveLength(1);
+    expect(await ranOn(orphan)).toHaveLength(1);
   });
 
   it('counts rate limits per instance (documented), and forgets a key revoked on the other within a second', async () => {
