@@ -22,7 +22,6 @@
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5433/postgres npm run bench:ingest
  * Knobs: BENCH_EVENTS (20000), BENCH_SENSORS (600), BENCH_SNAPSHOTS (0.01), BENCH_CLIENTS (4).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -40,7 +39,7 @@ import { loadDemo } from '../../server/demo.js';
 import { createApiKey } from '../../server/db/api-keys.js';
 import { Thumbnailer } from '../../server/media/thumbnailer.js';
 import { seededRandom } from '../../server/geo/random.js';
-import { freePort, repoRoot } from './service.js';
+import { repoRoot, startInstance } from './service.js';
 import { throwawayDatabase } from './throwaway-store.js';
 import { COPY_INTO, COPY_TABLE, copyRowsServer, storedAsCopyText } from './copy-baseline.js';
 
@@ -64,36 +63,12 @@ interface Running {
   stop(): Promise<void>;
 }
 
-async function startChild(env: Record<string, string>, adminKey: string): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: repoRoot,
-    env: { ...process.env, ...env, PORT: String(port), GRIDGOV_DEMO: '1', GRIDGOV_ADMIN_KEY: adminKey, GRIDGOV_RATE_KEY: '100000', GRIDGOV_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const url = `http://127.0.0.1:${port}`;
-  const started = Date.now();
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`an instance exited with ${child.exitCode}:\n${output}`);
-    if (Date.now() - started > 300_000) throw new Error(`an instance did not start within 300 s:\n${output}`);
-    try {
-      if ((await fetch(`${url}/api/health`)).ok) return { child, url };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 async function startServerInstances(): Promise<Running> {
   const database = await throwawayDatabase('ingest', server);
   const adminKey = crypto.randomBytes(32).toString('hex');
   log('starting two instances at once on a fresh database…');
   const t = performance.now();
-  const instances = await Promise.all([startChild(database.env, adminKey), startChild(database.env, adminKey)]);
+  const instances = await Promise.all([startInstance({ ...database.env, GRIDGOV_DEMO: '1', GRIDGOV_RATE_KEY: '100000', GRIDGOV_LOG_LEVEL: 'warn' }, adminKey), startInstance({ ...database.env, GRIDGOV_DEMO: '1', GRIDGOV_RATE_KEY: '100000', GRIDGOV_LOG_LEVEL: 'warn' }, adminKey)]);
   log(`both healthy after ${((performance.now() - t) / 1000).toFixed(1)} s`);
   return {
     urls: instances.map((i) => i.url),

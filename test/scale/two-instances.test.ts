@@ -20,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabases, serverUrl } from '../support/store.js';
 import { box, gridFeature, seedTree, regionFeature, tree } from '../support/fixtures.js';
 import { smallTown } from '../support/town.js';
+import { streamText } from '../../scripts/bench/service.js';
 
 const ADMIN_KEY = crypto.randomBytes(32).toString('hex');
 const freshDatabase = freshDatabases();
@@ -165,46 +166,28 @@ describe.skipIf(!serverUrl)('two instances on one PostgreSQL', () => {
     // B has the key cached now; an open stream on B with it.
     const stream = await fetch(`${b.url}/api/events/stream`, { headers: auth(made.key) });
     expect(stream.status).toBe(200);
-    const reader = stream.body!.getReader();
-    let streamed = '';
-    const ended = (async () => {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        streamed += new TextDecoder().decode(value);
-      }
-    })().catch(() => {});
+    const streamed = streamText(stream);
     await new Promise((resolve) => setTimeout(resolve, 1200)); // past the rate limiter's refill
     expect((await fetch(`${a.url}/api/keys/${made.id}`, { method: 'DELETE', headers: auth() })).status).toBe(200);
     const revokedAt = Date.now();
     await until('B refuses the revoked key', async () => ((await fetch(`${b.url}/api/regions`, { headers: auth(made.key) })).status === 401 ? true : undefined), 1000);
     expect(Date.now() - revokedAt).toBeLessThan(1000);
-    await until('the stream on B ends', async () => (streamed.includes('event: revoked') ? true : undefined), 1000);
-    await ended;
+    await until('the stream on B ends', async () => (streamed.text().includes('event: revoked') ? true : undefined), 1000);
+    await streamed.ended;
   });
 
   it('carries on the stream of one instance every incident written through the other', async () => {
-    const stream = await fetch(`${b.url}/api/events/stream`, { headers: auth() });
-    const reader = stream.body!.getReader();
-    let text = '';
-    const reading = (async () => {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        text += new TextDecoder().decode(value);
-      }
-    })().catch(() => {});
+    const stream = streamText(await fetch(`${b.url}/api/events/stream`, { headers: auth() }));
     try {
-      await until('the stream open', async () => (text.includes('retry:') ? true : undefined), 5000);
+      await until('the stream open', async () => (stream.text().includes('retry:') ? true : undefined), 5000);
       const grids = { type: 'FeatureCollection', features: [gridFeature(tree.villageA.code, '网格', box(114.3, 30.5, 114.31, 30.51))] };
       expect((await fetch(`${a.url}/api/grids/import`, { method: 'POST', headers: auth(), body: JSON.stringify(grids) })).status).toBe(201);
       const created = await fetch(`${a.url}/api/incidents`, { method: 'POST', headers: auth(), body: JSON.stringify({ category: 'sanitation', source: 'worker', lon: 114.305, lat: 30.505 }) });
       expect(created.status).toBe(201);
       const { id } = (await created.json()) as { id: number };
-      await until('the incident on B', async () => (text.includes(`"id":${id},`) ? true : undefined), 5000);
+      await until('the incident on B', async () => (stream.text().includes(`"id":${id},`) ? true : undefined), 5000);
     } finally {
-      await reader.cancel().catch(() => {});
-      await reading;
+      await stream.stop();
     }
   });
 });
