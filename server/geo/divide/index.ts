@@ -72,7 +72,10 @@ export async function divideInStages(prepared: PreparedDivision, onProgress: Pro
   const grouped = group(units.units, units.links, limits);
   await yieldToEventLoop();
   onProgress(0.7, 'improve');
-  const improved = improve(units.units, units.links, grouped, limits);
+  // Land without households joins a grid before the improvement, so that grids on either
+  // side of a park or an office block are neighbours there and can trade units across it.
+  const landed = attach(units.units, units.links, grouped, { roadSpace: false });
+  const improved = improve(units.units, units.links, landed, limits);
   const clusterOf = attach(units.units, units.links, improved);
   await yieldToEventLoop();
   onProgress(0.8, 'assemble');
