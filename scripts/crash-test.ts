@@ -12,12 +12,12 @@
  *   npx tsx scripts/crash-test.ts [--rounds 3] [--seconds 4]
  *   DATABASE_URL=postgres://… npx tsx scripts/crash-test.ts
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import { parseArgs } from 'node:util';
 import { openStore } from '../server/db/connect.js';
 import { throwawayDatabase } from './bench/throwaway-store.js';
+import { startInstance } from './bench/service.js';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, seconds: { type: 'string', default: '4' } } });
 const ROUNDS = Number(values.rounds);
@@ -29,37 +29,8 @@ const log = (message: string) => process.stderr.write(`[crash-test] ${message}\n
 const ADMIN_KEY = randomBytes(32).toString('hex');
 const headers = { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` };
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function start(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, ...env, PORT: String(port), GRIDGOV_DEMO: '1', GRIDGOV_ADMIN_KEY: ADMIN_KEY },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const url = `http://127.0.0.1:${port}`;
-  const started = Date.now();
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}:\n${output}`);
-    if (Date.now() - started > 180_000) throw new Error(`the service did not start within 180 s:\n${output}`);
-    try {
-      if ((await fetch(`${url}/api/health`)).ok) return { child, url };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+/** The service on a free port, with the demo and this run's admin key. */
+const start = (env: Record<string, string>) => startInstance({ ...env, GRIDGOV_DEMO: '1' }, ADMIN_KEY, 180_000);
 
 function kill9(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {

@@ -28,6 +28,9 @@ import { open311Errors, open311Router } from './routes/open311.js';
 import { incidentViewsRouter } from './routes/incident-views.js';
 import { IncidentService } from './services/incidents.js';
 import { FeedIngest } from './services/feed-ingest.js';
+import { Thumbnailer } from './media/thumbnailer.js';
+import { EventPartitions } from './jobs/event-partitions.js';
+import type { Signals } from './db/signals.js';
 import { ogcErrors, ogcRouter } from './routes/ogc.js';
 import { tilesRouter } from './routes/tiles.js';
 import { exportRouter, importRouter } from './routes/transfer.js';
@@ -65,6 +68,12 @@ export interface AppServices {
   /** Request logs (pino); tests get one that logs errors only. */
   logger?: Logger;
   access?: AccessOptions;
+  /** The months of device_events and their retention (main.ts starts its maintenance). */
+  partitions?: EventPartitions;
+  /** Snapshot thumbnails, made after the answer (main.ts starts its sweep). */
+  thumbnailer?: Thumbnailer;
+  /** Notifications between instances (server backend: LISTEN/NOTIFY). */
+  signals?: Signals;
 }
 
 export interface AccessOptions {
@@ -88,9 +97,12 @@ export function createApp(store: Store, limits: Limits, services: AppServices = 
   const clock = services.clock ?? systemClock;
   const rules = services.rules ?? defaultIncidentRules;
   const incidents = new IncidentService(store.db, rules, clock, locator, geocoder);
-  const ingest = new FeedIngest(store.db, rules, clock, locator);
+  const thumbnailer = services.thumbnailer ?? new Thumbnailer(store.db);
+  const ingest = new FeedIngest(store.db, rules, clock, locator, undefined, thumbnailer, services.partitions ?? new EventPartitions(store.db, clock));
   const access = services.access ?? {};
   const keys = new KeyResolver(store.db);
+  // A key revoked anywhere (another instance, the CLI) is forgotten here at once.
+  services.signals?.on('gridgov_keys', () => keys.clear());
   const failedKeys = failedKeyLimiter(access.rateLimits ?? defaultRateLimits);
   const app = express();
   // Routing matches as the access policy does: case-sensitively and strictly, on the one
@@ -149,7 +161,7 @@ export function createApp(store: Store, limits: Limits, services: AppServices = 
   app.use('/api/devices', devicesRouter(store, locator, clock));
   app.use('/api/incidents', incidentsRouter(store, incidents, locator));
   app.use('/api/feeds', feedsRouter(ingest));
-  app.use('/api/media', mediaRouter(store));
+  app.use('/api/media', mediaRouter(store, thumbnailer));
   app.use('/api', incidentViewsRouter(store, incidents, keys));
   app.use('/open311/v2', open311Router(store, incidents));
   // The app-wide JSON parser fails before the Open311 router runs: answer in Open311's shape too.

@@ -65,6 +65,10 @@ export interface Config {
    * so one runaway query cannot hold a connection of the pool for good; the request gets a 503.
    */
   statementTimeoutMs: number;
+  /** Days of device events kept (GRIDGOV_EVENT_RETENTION_DAYS): older months are dropped whole; incidents stay. */
+  eventRetentionDays: number;
+  /** Seconds a division job's owner may go without renewing its lease before another instance takes the job over (GRIDGOV_DIVISION_LEASE_S). */
+  divisionLeaseS: number;
 }
 
 function incidentRulesFrom(file: string | undefined): IncidentRules {
@@ -166,6 +170,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       failedKey: intFromEnv(env, 'GRIDGOV_RATE_FAILED_KEY', defaultRateLimits.failedKey),
     },
     statementTimeoutMs: intFromEnv(env, 'GRIDGOV_STATEMENT_TIMEOUT_MS', 30_000),
+    eventRetentionDays: intFromEnv(env, 'GRIDGOV_EVENT_RETENTION_DAYS', 365),
+    divisionLeaseS: intFromEnv(env, 'GRIDGOV_DIVISION_LEASE_S', 30),
     limits: {
       bodyBytes: intFromEnv(env, 'GRIDGOV_MAX_BODY_BYTES', defaultLimits.bodyBytes),
       smallBodyBytes: intFromEnv(env, 'GRIDGOV_MAX_SMALL_BODY_BYTES', defaultLimits.smallBodyBytes),

@@ -3,7 +3,12 @@
  * Prints each step, since a cold embedded start takes a while.
  */
 import { loadConfig } from './config.js';
-import { openStore } from './db/connect.js';
+import { exclusively, openStore } from './db/connect.js';
+import { Signals } from './db/signals.js';
+import { EventPartitions } from './jobs/event-partitions.js';
+import { Thumbnailer } from './media/thumbnailer.js';
+import { compactCountsPeriodically } from './jobs/count-compaction.js';
+import { systemClock } from './clock.js';
 import { countRegions } from './db/regions.js';
 import { loadDemo } from './demo.js';
 import { refreshHouseholds } from './db/households.js';
@@ -27,19 +32,30 @@ async function main(): Promise<void> {
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, statementTimeoutMs: config.statementTimeoutMs, log });
   log(`database ready (${store.backend})`);
 
-  if (config.demo && (await countRegions(store.db)) === 0) {
-    log('empty database: loading the demo area (Fuzhou, 鼓楼区); set GRIDGOV_DEMO=0 to start empty');
-    await loadDemo(store.db, config.limits, log);
-  }
-
-  // Grids written before households were computed (db/households.ts) get their figure once.
-  await store.db.transaction().execute((trx) => refreshHouseholds(trx, { uncomputed: true }));
-
-  const admin = await bootstrapAdmin(store.db, config.adminKey);
+  // Several instances may start at once on one database: the demo, the households backfill
+  // and the first key once.
+  const admin = await exclusively(store, async () => {
+    if (config.demo && (await countRegions(store.db)) === 0) {
+      log('empty database: loading the demo area (Fuzhou, 鼓楼区); set GRIDGOV_DEMO=0 to start empty');
+      await loadDemo(store.db, config.limits, log);
+    }
+    // Grids written before households were computed (db/households.ts) get their figure once.
+    await store.db.transaction().execute((trx) => refreshHouseholds(trx, { uncomputed: true }));
+    return bootstrapAdmin(store.db, config.adminKey);
+  });
   if (admin.made === 'configured') log('admin key from GRIDGOV_ADMIN_KEY stored');
   const workers = new WorkerPool();
-  const runner = new DivisionRunner(store.db, log, workers);
-  await runner.resumeOrphans(store.backend === 'embedded' ? 0 : undefined);
+  const runner = new DivisionRunner(store.db, log, workers, config.divisionLeaseS);
+  // Embedded: this process owns every job. Server: jobs whose owner stopped renewing its lease
+  // are taken over, now and whenever one lapses (by exactly one instance).
+  if (store.backend === 'embedded') await runner.resumeOrphans(0);
+  else runner.start();
+  const partitions = new EventPartitions(store.db, systemClock, config.eventRetentionDays, log);
+  partitions.start();
+  const thumbnailer = new Thumbnailer(store.db);
+  thumbnailer.start();
+  const stopCompaction = compactCountsPeriodically(store.db, log);
+  const signals = store.backend === 'postgres' && config.databaseUrl ? await Signals.listen(config.databaseUrl) : undefined;
   // The locate index is built in the background now, not by the first caller.
   const locator = new GridLocator(store.db);
   void locator
@@ -60,6 +76,9 @@ async function main(): Promise<void> {
     geocoder,
     rules: config.incidentRules,
     logger: createLogger(config.logLevel),
+    partitions,
+    thumbnailer,
+    signals,
     access: { publicGrids: config.publicGrids, corsOrigins: config.corsOrigins, rateLimits: config.rateLimits, trustProxy: config.trustProxy, publicUrl: config.publicUrl },
   });
   const server = app.listen(config.port, () => {
@@ -82,6 +101,9 @@ async function main(): Promise<void> {
     stopping = true;
     log(`${signal}: closing`);
     server.close();
+    runner.stop();
+    stopCompaction();
+    await signals?.close();
     await store.close();
     process.exit(0);
   };

@@ -15,6 +15,7 @@
  * Knobs: BENCH_INCIDENTS (1000000), BENCH_HEATMAPS (50), BENCH_STATS (20).
  */
 import http from 'node:http';
+import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { createApp } from '../../server/app.js';
@@ -22,6 +23,7 @@ import { defaultLimits } from '../../server/config.js';
 import { createRegion } from '../../server/db/regions.js';
 import { createGrids, type NewGrid } from '../../server/db/grids.js';
 import { incidentWhere, type IncidentFilter } from '../../server/db/incidents.js';
+import { incidentHeatmap, regionStats } from '../../server/db/incident-stats.js';
 import { defaultIncidentRules } from '../../server/incidents/rules.js';
 import { seededRandom } from '../../server/geo/random.js';
 import { throwawayStore } from './throwaway-store.js';
@@ -148,6 +150,9 @@ const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.le
 
 interface Series {
   label: string;
+  /** In this process: the counts kept on write, and the query over incidents one by one ("today's"). */
+  countsMs: number[];
+  directMs: number[];
   ms: number[];
   bytes: number[];
   baseMs: number[];
@@ -158,7 +163,7 @@ interface Series {
 
 const day = 86_400_000;
 async function heatmapSeries(label: string, filtered: boolean): Promise<Series> {
-  const series: Series = { label, ms: [], bytes: [], baseMs: [], baseBytes: [], points: [], incidents: [] };
+  const series: Series = { label, countsMs: [], directMs: [], ms: [], bytes: [], baseMs: [], baseBytes: [], points: [], incidents: [] };
   const r = seededRandom(filtered ? 2 : 1);
   for (let i = -2; i < HEATMAPS; i++) {
     const zoom = 10 + Math.floor(r() * 6);
@@ -183,9 +188,20 @@ async function heatmapSeries(label: string, filtered: boolean): Promise<Series> 
     filter.bbox = params.get('bbox')!.split(',').map(Number) as [number, number, number, number];
     const heat = await get(`/api/heatmap?${params}`);
     const raw = await rawPoints(filter);
+    let t0 = performance.now();
+    const fromCounts = await incidentHeatmap(db, filter, zoom, new Date());
+    const countsMs = performance.now() - t0;
+    t0 = performance.now();
+    const direct = await incidentHeatmap(db, filter, zoom, new Date(), { counts: false });
+    const directMs = performance.now() - t0;
+    if (fromCounts.total !== direct.total || JSON.stringify(fromCounts.points.map((p) => p.count)) !== JSON.stringify(direct.points.map((p) => p.count))) {
+      throw new Error(`counts and incidents disagree for ${params}`);
+    }
     const body = heat.body as { points: unknown[]; total: number };
     if (body.total !== raw.n) throw new Error(`heatmap total ${body.total} ≠ raw points ${raw.n}`);
     if (i < 0) continue; // warm-up
+    series.countsMs.push(countsMs);
+    series.directMs.push(directMs);
     series.ms.push(heat.ms);
     series.bytes.push(heat.bytes);
     series.baseMs.push(raw.ms);
@@ -203,6 +219,8 @@ const filtered = await heatmapSeries('heatmap, 90 days + 2 categories', true);
 // Stats.
 const statsRegions = [COUNTY, ...[0, 1, 2].map(streetCode), ...[0, 1, 2].flatMap((s) => [0, 1, 2, 3].map((v) => villageCode(s, v)))];
 const statsMs: number[] = [];
+const statsCountsMs: number[] = [];
+const statsDirectMs: number[] = [];
 const statsKinds: string[] = [];
 const rs = seededRandom(3);
 for (let i = -2; i < STATS; i++) {
@@ -216,7 +234,18 @@ for (let i = -2; i < STATS; i++) {
   }
   const result = await get(`/api/stats?${params}`);
   const body = result.body as { level: string; total: { incidents: number } };
+  const filter: IncidentFilter = { from: params.get('from') ? new Date(params.get('from')!) : undefined, to: params.get('to') ? new Date(params.get('to')!) : undefined };
+  const codes = categories.map((c) => c.code);
+  let t0 = performance.now();
+  const fromCounts = await regionStats(db, code, filter, codes, new Date());
+  const countsMs = performance.now() - t0;
+  t0 = performance.now();
+  const direct = await regionStats(db, code, filter, codes, new Date(), { counts: false });
+  const directMs = performance.now() - t0;
+  if (JSON.stringify(fromCounts.total) !== JSON.stringify(direct.total)) throw new Error(`stats of ${code} disagree: ${JSON.stringify(fromCounts.total)} ≠ ${JSON.stringify(direct.total)}`);
   if (i < 0) continue;
+  statsCountsMs.push(countsMs);
+  statsDirectMs.push(directMs);
   statsMs.push(result.ms);
   statsKinds.push(body.level);
 }
@@ -233,6 +262,14 @@ for (const s of [unfiltered, filtered]) {
     `| GET /api/heatmap, ${s.label.replace('heatmap, ', '')} | ${fmt(mean(s.incidents))} | ${fmt(mean(s.points))} | ${fmt(percentile(s.ms, 50))} | ${fmt(percentile(s.ms, 95))} | ${fmt(percentile(s.baseMs, 50))} | ${fmt(percentile(s.baseMs, 95))} | ${(percentile(s.baseMs, 50) / percentile(s.ms, 50)).toFixed(1)}× | ${kb(mean(s.bytes))} | ${kb(mean(s.baseBytes))} |`,
   );
 }
+console.log(`\nThe same requests in this process, interleaved: from the counts kept on write vs. from the incidents one by one (today's query):\n`);
+console.log('| request | counts p50 ms | p95 ms | incidents one by one p50 ms | p95 ms | speed-up (p50) |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+for (const s of [unfiltered, filtered]) {
+  console.log(`| heatmap, ${s.label.replace('heatmap, ', '')} | ${fmt(percentile(s.countsMs, 50))} | ${fmt(percentile(s.countsMs, 95))} | ${fmt(percentile(s.directMs, 50))} | ${fmt(percentile(s.directMs, 95))} | ${(percentile(s.directMs, 50) / percentile(s.countsMs, 50)).toFixed(1)}× |`);
+}
+console.log(`| stats | ${fmt(percentile(statsCountsMs, 50))} | ${fmt(percentile(statsCountsMs, 95))} | ${fmt(percentile(statsDirectMs, 50))} | ${fmt(percentile(statsDirectMs, 95))} | ${(percentile(statsDirectMs, 50) / percentile(statsCountsMs, 50)).toFixed(1)}× |`);
+console.log(`\nLoad average during the run: ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} on ${os.cpus().length} cores.`);
 const levels = [...new Set(statsKinds)].map((l) => `${statsKinds.filter((k) => k === l).length} ${l}`).join(', ');
 console.log(`\n| request | n | p50 ms | p95 ms |`);
 console.log('| --- | ---: | ---: | ---: |');

@@ -1,142 +1,208 @@
 /**
- * Feed ingest end to end: camera and sensor events through POST /api/feeds/events (a real
- * socket, batches of 1,000, 4 clients at once), each event validated, de-duplicated, snapped to
- * one of 2,000 synthetic grids, run through the incident rules and committed before the answer.
- * Baseline, in the same run on the same database: the same events as a bare multi-row INSERT
- * into device_events (no checks, no snapping, no incidents) — the cost of storing them at all.
+ * npm run bench:ingest — feed ingest end to end against a COPY of the same rows, in one run.
  *
- * npm run bench:ingest                       embedded PGlite (in memory)
- * DATABASE_URL=postgres://… npm run bench:ingest
- * BENCH_EVENTS (default 50,000) and BENCH_SNAPSHOTS (share with a 640×360 JPEG, default 0.02).
+ * The mix (issue 19): 20,000 events from 600 sensors placed in the demo area's real grids, 8
+ * event types over 3 hours, 1 % with a 640×360 JPEG, sent 1,000 a request by 4 clients at once.
+ * Each event is validated, de-duplicated, snapped, run through the incident rules and committed
+ * before the answer.
+ *
+ * - Server backend (DATABASE_URL): a fresh throwaway database on that server; TWO instances of the
+ *   real service (`node --import tsx server/main.ts`, child processes on free ports) started at
+ *   once, the clients spread over both.
+ * - Embedded (no DATABASE_URL): one instance in this process (one process owns an embedded
+ *   database), PGlite in memory.
+ *
+ * Baseline, in the same run on the same database: the rows the ingest stored, read back, then
+ * written again with COPY … FROM STDIN (pg-copy-streams; embedded: PGlite's COPY from a blob)
+ * into a plain table with the same key — the database's own pace for storing these rows.
+ * Reported: events/s of each and their ratio; batch latencies; the re-send of 5 batches (all
+ * duplicates); incidents opened.
+ *
+ *   npm run bench:ingest
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5433/postgres npm run bench:ingest
+ * Knobs: BENCH_EVENTS (20000), BENCH_SENSORS (600), BENCH_SNAPSHOTS (0.01), BENCH_CLIENTS (4).
  */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import * as turf from '@turf/turf';
+import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { sql } from 'kysely';
 import { createApp } from '../../server/app.js';
 import { defaultLimits } from '../../server/config.js';
-import { createDevice } from '../../server/db/devices.js';
-import { cameraSector } from '../../server/geo/sector.js';
+import { openPGlite, openStore } from '../../server/db/connect.js';
+import { loadDemo } from '../../server/demo.js';
+import { createApiKey } from '../../server/db/api-keys.js';
+import { Thumbnailer } from '../../server/media/thumbnailer.js';
 import { seededRandom } from '../../server/geo/random.js';
-import { loadTown } from './load-town.js';
-import { throwawayStore } from './throwaway-store.js';
-import { adminAuthorization } from './admin-key.js';
+import { repoRoot, startInstance } from './service.js';
+import { throwawayDatabase } from './throwaway-store.js';
+import { COPY_INTO, COPY_TABLE, copyRowsServer, storedAsCopyText } from './copy-baseline.js';
 
-const EVENTS = Number(process.env.BENCH_EVENTS ?? 50_000);
-const SNAPSHOT_SHARE = Number(process.env.BENCH_SNAPSHOTS ?? 0.02);
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
+const SENSORS = Number(process.env.BENCH_SENSORS ?? 600);
+const SNAPSHOT_SHARE = Number(process.env.BENCH_SNAPSHOTS ?? 0.01);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 4);
 const BATCH = 1000;
-const CLIENTS = 4;
-const DEVICES = 1000;
-const log = (message: string) => process.stderr.write(`${message}\n`);
+const TYPES = ['smoke_alarm', 'water_level', 'manhole_cover', 'gas_leak', 'intrusion', 'crowd', 'garbage', 'illegal_parking'];
+const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+const server = process.env.DATABASE_URL;
 
-const { store, drop } = await throwawayStore();
-log(`backend: ${store.backend}; 2,000 grids, ${DEVICES} devices…`);
-const { grids } = await loadTown(store, { grids: 2000, gridsPerVillage: 500 }, () => {});
+// ---------------------------------------------------------------------------------------------
+// The service: two child instances on a server database, or one in this process.
 
-const [minX, minY, maxX, maxY] = turf.bbox({ type: 'FeatureCollection', features: grids.map((g) => turf.feature(g.geometry)) });
-const random = seededRandom(11);
-const somewhere = (): [number, number] => [minX + random() * (maxX - minX), minY + random() * (maxY - minY)];
-const now = new Date();
-const placed: { lon: number; lat: number; heading: number }[] = [];
-for (let d = 0; d < DEVICES; d++) {
-  const [lon, lat] = somewhere();
-  const camera = d % 2 === 0;
-  const heading = Math.floor(random() * 360);
-  placed.push({ lon, lat, heading });
-  await createDevice(
-    store.db,
-    `dev-${d}`,
-    {
-      kind: camera ? 'camera' : 'sensor', name: `设备${d}`, idScheme: null, centerRegion: null, lon, lat, heightM: null,
-      heading: camera ? heading : null, fov: camera ? 60 : null, rangeM: camera ? 80 : null, ptz: false, sensorType: camera ? null : 'smoke',
-      sector: camera ? cameraSector({ lon, lat, heading, fov: 60, rangeM: 80 }) : null,
+interface Running {
+  urls: string[];
+  headers: Record<string, string>;
+  /** The stored rows as COPY text, and a COPY of them into a plain table: its milliseconds. */
+  copyBaseline(): Promise<{ rows: number; ms: number }>;
+  stop(): Promise<void>;
+}
+
+async function startServerInstances(): Promise<Running> {
+  const database = await throwawayDatabase('ingest', server);
+  const adminKey = crypto.randomBytes(32).toString('hex');
+  log('starting two instances at once on a fresh database…');
+  const t = performance.now();
+  const instances = await Promise.all([startInstance({ ...database.env, GRIDGOV_DEMO: '1', GRIDGOV_RATE_KEY: '100000', GRIDGOV_LOG_LEVEL: 'warn' }, adminKey), startInstance({ ...database.env, GRIDGOV_DEMO: '1', GRIDGOV_RATE_KEY: '100000', GRIDGOV_LOG_LEVEL: 'warn' }, adminKey)]);
+  log(`both healthy after ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  return {
+    urls: instances.map((i) => i.url),
+    headers: { authorization: `Bearer ${adminKey}` },
+    copyBaseline: () => copyRowsServer(database.env.DATABASE_URL),
+    async stop() {
+      for (const { child } of instances) {
+        child.kill('SIGTERM');
+        await new Promise((resolve) => child.once('exit', resolve));
+      }
+      await database.drop();
     },
-    now,
-  );
-}
-/** A point a camera sees: along its heading, within its 80 m range and 60° view. */
-function seenBy(camera: { lon: number; lat: number; heading: number }): [number, number] {
-  const target = turf.destination([camera.lon, camera.lat], 10 + random() * 60, camera.heading - 25 + random() * 50, { units: 'meters' });
-  return target.geometry.coordinates as [number, number];
-}
-const jpeg = (await sharp({ create: { width: 640, height: 360, channels: 3, background: { r: 80, g: 110, b: 150 } } }).jpeg().toBuffer()).toString('base64');
-
-const TYPES = ['intrusion', 'crowd', 'garbage', 'illegal_parking', 'smoke_alarm', 'water_level', 'manhole_cover'];
-function makeEvent(i: number) {
-  const device = Math.floor(random() * DEVICES);
-  const event: Record<string, unknown> = {
-    deviceId: `dev-${device}`,
-    eventId: `e-${i}`,
-    type: TYPES[Math.floor(random() * TYPES.length)],
-    occurredAt: new Date(now.getTime() - (EVENTS - i) * 50).toISOString(),
-    severity: 1 + Math.floor(random() * 5),
   };
-  if (device % 2 === 0 && random() < 0.6) [event.lon, event.lat] = seenBy(placed[device]!); // the target a camera saw
-  if (random() < SNAPSHOT_SHARE) event.snapshot = jpeg;
-  return event;
 }
-const events = Array.from({ length: EVENTS }, (_, i) => makeEvent(i));
-const batches: Record<string, unknown>[][] = [];
-for (let i = 0; i < EVENTS; i += BATCH) batches.push(events.slice(i, i + BATCH));
 
-const auth = await adminAuthorization(store);
-const server = http.createServer(createApp(store, defaultLimits));
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/feeds/events`;
-const send = async (batch: Record<string, unknown>[]) => {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ events: batch }) });
-  if (!response.ok) throw new Error(`${response.status} ${await response.text()}`);
-  return (await response.json()) as { accepted: number; duplicates: number; rejected: number; incidents: { created: number; updated: number } };
-};
-await send([{ deviceId: 'dev-1', eventId: 'warm-up', type: 'smoke_alarm', occurredAt: now.toISOString(), severity: 1 }]);
+async function startEmbedded(): Promise<Running> {
+  const pglite = await openPGlite({});
+  const store = await openStore({ pglite });
+  await loadDemo(store.db, defaultLimits, () => {});
+  const { key } = await createApiKey(store.db, { name: 'bench', role: 'admin', regionCode: null, createdBy: 'bench' });
+  // Its own thumbnailer, so that the thumbnails made after the answers are awaited before closing.
+  const thumbnailer = new Thumbnailer(store.db);
+  const service = http.createServer(createApp(store, defaultLimits, { access: { rateLimits: { integrator: 1e6, key: 1e6, anonymous: 1e6, failedKey: 1e6 } }, thumbnailer }));
+  await new Promise<void>((resolve) => service.listen(0, '127.0.0.1', resolve));
+  return {
+    urls: [`http://127.0.0.1:${(service.address() as AddressInfo).port}`],
+    headers: { authorization: `Bearer ${key}` },
+    async copyBaseline() {
+      const { rows } = await sql<{ line: string }>`${sql.raw(storedAsCopyText())}`.execute(store.db);
+      await pglite.exec(COPY_TABLE);
+      const blob = new Blob([rows.map((r) => r.line).join('\n') + '\n']);
+      const t = performance.now();
+      await pglite.query(`${COPY_INTO} FROM '/dev/blob'`, [], { blob });
+      return { rows: rows.length, ms: performance.now() - t };
+    },
+    async stop() {
+      service.close();
+      await thumbnailer.idle();
+      await store.close();
+    },
+  };
+}
 
-const latencies: number[] = [];
-let accepted = 0;
-let created = 0;
-let next = 0;
-let t = performance.now();
-await Promise.all(
-  Array.from({ length: CLIENTS }, async () => {
-    while (next < batches.length) {
-      const batch = batches[next++];
-      const started = performance.now();
-      const report = await send(batch);
-      latencies.push(performance.now() - started);
-      accepted += report.accepted;
-      created += report.incidents.created;
+// ---------------------------------------------------------------------------------------------
+// The mix.
+
+const running = server ? await startServerInstances() : await startEmbedded();
+try {
+  const headers = { 'content-type': 'application/json', ...running.headers };
+  const grids = (JSON.parse(fs.readFileSync(path.join(repoRoot, 'data', 'demo', 'grids.geojson'), 'utf8')) as { features: Feature<Polygon | MultiPolygon>[] }).features;
+  const random = seededRandom(19);
+  const inside = (grid: Feature<Polygon | MultiPolygon>): [number, number] => {
+    const [minX, minY, maxX, maxY] = turf.bbox(grid);
+    for (;;) {
+      const point: [number, number] = [minX + random() * (maxX - minX), minY + random() * (maxY - minY)];
+      if (turf.booleanPointInPolygon(point, grid)) return point;
     }
-  }),
-);
-const ingestMs = performance.now() - t;
+  };
+  log(`registering ${SENSORS} sensors in ${grids.length} real grids…`);
+  for (let s = 0; s < SENSORS; s++) {
+    const [lon, lat] = inside(grids[s % grids.length]);
+    const response = await fetch(`${running.urls[s % running.urls.length]}/api/devices`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ id: `bench-sensor-${s}`, kind: 'sensor', sensorType: 'other', name: `传感器${s}`, lon, lat }),
+    });
+    if (response.status !== 201) throw new Error(`POST /api/devices: ${response.status} ${await response.text()}`);
+  }
+  const jpeg = (await sharp({ create: { width: 640, height: 360, channels: 3, background: { r: 80, g: 110, b: 150 } } }).jpeg().toBuffer()).toString('base64');
+  const start = Date.now() - 3 * 3_600_000;
+  const events = Array.from({ length: EVENTS }, (_, i) => {
+    const event: Record<string, unknown> = {
+      deviceId: `bench-sensor-${Math.floor(random() * SENSORS)}`,
+      eventId: `e-${i}`,
+      type: TYPES[Math.floor(random() * TYPES.length)],
+      occurredAt: new Date(start + (i / EVENTS) * 3 * 3_600_000).toISOString(),
+      severity: 1 + Math.floor(random() * 5),
+    };
+    if (random() < SNAPSHOT_SHARE) event.snapshot = jpeg;
+    return event;
+  });
+  const batches: Record<string, unknown>[][] = [];
+  for (let i = 0; i < EVENTS; i += BATCH) batches.push(events.slice(i, i + BATCH));
+  const send = async (url: string, batch: Record<string, unknown>[]) => {
+    const response = await fetch(`${url}/api/feeds/events`, { method: 'POST', headers, body: JSON.stringify({ events: batch }) });
+    if (!response.ok) throw new Error(`${response.status} ${await response.text()}`);
+    return (await response.json()) as { accepted: number; duplicates: number; rejected: number; incidents: { created: number; updated: number } };
+  };
 
-// The same batches again: all duplicates, nothing written.
-t = performance.now();
-let duplicates = 0;
-for (const batch of batches.slice(0, 10)) duplicates += (await send(batch)).duplicates;
-const resendMs = performance.now() - t;
-server.close();
+  log(`sending ${EVENTS.toLocaleString('en')} events, ${BATCH} a request, ${CLIENTS} clients over ${running.urls.length} instance(s)…`);
+  const latencies: number[] = [];
+  let accepted = 0;
+  let created = 0;
+  let next = 0;
+  const loadBefore = os.loadavg()[0];
+  let t = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, client) => {
+      while (next < batches.length) {
+        const batch = batches[next++];
+        const started = performance.now();
+        const report = await send(running.urls[client % running.urls.length], batch);
+        latencies.push(performance.now() - started);
+        accepted += report.accepted;
+        created += report.incidents.created;
+      }
+    }),
+  );
+  const ingestMs = performance.now() - t;
+  const loadDuring = os.loadavg()[0];
 
-// Baseline: the bare rows, multi-row INSERT, 1,000 a statement, into a copy of the table.
-await sql`CREATE TABLE bench_events (LIKE device_events INCLUDING DEFAULTS)`.execute(store.db);
-t = performance.now();
-for (const batch of batches) {
-  const rows = batch.map((e) => ({ d: e.deviceId, e: e.eventId, t: e.type, s: e.severity, o: e.occurredAt, x: (e.lon as number) ?? 114.3, y: (e.lat as number) ?? 30.5 }));
-  await sql`
-    INSERT INTO bench_events (device_id, event_id, type, severity, occurred_at, received_at, geom)
-    SELECT r.d, r.e, r.t, r.s, r.o, now(), ST_SetSRID(ST_MakePoint(r.x, r.y), 4326)
-    FROM json_to_recordset(${JSON.stringify(rows)}::json) AS r(d text, e text, t text, s int, o timestamptz, x float8, y float8)`.execute(store.db);
+  t = performance.now();
+  let duplicates = 0;
+  for (const [k, batch] of batches.slice(0, 5).entries()) duplicates += (await send(running.urls[k % running.urls.length], batch)).duplicates;
+  const resendMs = performance.now() - t;
+
+  log('the baseline: COPY of the stored rows into a plain table with the same key…');
+  const copy = await running.copyBaseline();
+  if (copy.rows !== accepted) throw new Error(`${copy.rows} rows stored, ${accepted} accepted`);
+
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(0);
+  const rate = (n: number, ms: number) => Math.round((n / ms) * 1000);
+  const ingestRate = rate(EVENTS, ingestMs);
+  const copyRate = rate(copy.rows, copy.ms);
+  console.log(
+    `\n## Ingest benchmark (${server ? 'server, 2 instances' : 'embedded, 1 instance'}; ${EVENTS.toLocaleString('en')} events from ${SENSORS} sensors in ${grids.length} real grids, ${TYPES.length} types over 3 h, ${(SNAPSHOT_SHARE * 100).toFixed(0)} % with a 640×360 JPEG; ${CLIENTS} clients, ${BATCH} a request; load average ${loadBefore.toFixed(1)} → ${loadDuring.toFixed(1)} on ${os.cpus().length} cores)\n`,
+  );
+  console.log('| path | time | events/s | × COPY | batch p50 / p95 |');
+  console.log('| --- | ---: | ---: | ---: | ---: |');
+  console.log(`| POST /api/feeds/events, end to end | ${(ingestMs / 1000).toFixed(2)} s | ${ingestRate.toLocaleString('en')} | **${(ingestRate / copyRate).toFixed(3)}** | ${pct(50)} / ${pct(95)} ms |`);
+  console.log(`| re-sent batches (all duplicates) | ${(resendMs / 1000).toFixed(2)} s | ${rate(5 * BATCH, resendMs).toLocaleString('en')} | | |`);
+  console.log(`| COPY of the same ${copy.rows.toLocaleString('en')} rows into a plain table with the same key (baseline) | ${(copy.ms / 1000).toFixed(2)} s | ${copyRate.toLocaleString('en')} | 1.000 | |`);
+  console.log(`\n${accepted.toLocaleString('en')} accepted, ${created.toLocaleString('en')} incidents opened, ${duplicates.toLocaleString('en')} duplicates on re-send.`);
+} finally {
+  await running.stop();
 }
-const baselineMs = performance.now() - t;
-
-latencies.sort((a, b) => a - b);
-const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(0);
-const rate = (n: number, ms: number) => Math.round((n / ms) * 1000);
-console.log(`\n## Ingest benchmark (${store.backend}; ${EVENTS.toLocaleString('en')} events, ${(SNAPSHOT_SHARE * 100).toFixed(0)} % with a 640×360 JPEG, ${DEVICES} devices, 2,000 grids)\n`);
-console.log('| path | time | events/s | × bare INSERT | batch p50 / p95 |');
-console.log('| --- | ---: | ---: | ---: | ---: |');
-console.log(`| POST /api/feeds/events (${BATCH} a request, ${CLIENTS} clients) | ${(ingestMs / 1000).toFixed(1)} s | ${rate(EVENTS, ingestMs).toLocaleString('en')} | ${(rate(EVENTS, ingestMs) / rate(EVENTS, baselineMs)).toFixed(2)} | ${pct(50)} / ${pct(95)} ms |`);
-console.log(`| re-sent batches (all duplicates) | ${(resendMs / 1000).toFixed(1)} s | ${rate(10 * BATCH, resendMs).toLocaleString('en')} | | |`);
-console.log(`| bare multi-row INSERT (baseline) | ${(baselineMs / 1000).toFixed(1)} s | ${rate(EVENTS, baselineMs).toLocaleString('en')} | 1.00 | |`);
-console.log(`\n${accepted.toLocaleString('en')} accepted, ${created.toLocaleString('en')} incidents opened, ${duplicates.toLocaleString('en')} duplicates on re-send.`);
-await drop();

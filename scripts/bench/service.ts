@@ -84,3 +84,47 @@ export async function timeServiceStart(dataDir: string, timeoutMs = 300_000): Pr
     clearTimeout(kill);
   }
 }
+
+/**
+ * One instance of the real service (`node --import tsx server/main.ts`) on a free port with
+ * `env` added to this process's environment and `adminKey` as its bootstrap key; resolves once
+ * GET /api/health answers. `output()` is what it printed so far.
+ */
+export async function startInstance(env: Record<string, string>, adminKey: string, timeoutMs = 300_000): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env, PORT: String(port), GRIDGOV_ADMIN_KEY: adminKey },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const url = `http://127.0.0.1:${port}`;
+  const started = Date.now();
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`an instance exited with ${child.exitCode}:\n${output}`);
+    if (Date.now() - started > timeoutMs) throw new Error(`an instance did not start within ${timeoutMs / 1000} s:\n${output}`);
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) return { child, url, output: () => output };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Reads a streamed answer (server-sent events) as it arrives: what came so far, its end, and a stop. */
+export function streamText(response: Response): { text: () => string; ended: Promise<void>; stop: () => Promise<void> } {
+  const reader = response.body!.getReader();
+  let text = '';
+  const decoder = new TextDecoder();
+  const reading = (async () => {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      text += decoder.decode(value, { stream: true });
+    }
+  })().catch(() => {});
+  return { text: () => text, ended: reading, stop: async () => (await reader.cancel().catch(() => {}), await reading) };
+}

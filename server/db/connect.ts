@@ -106,8 +106,30 @@ export async function openStore(options: OpenOptions): Promise<Store> {
     dialect = new EmbeddedDialect({ pglite });
   }
   const db = new Kysely<Database>({ dialect });
-  await migrate(db, log, backend === 'postgres' && options.statementTimeoutMs !== undefined);
-  return { db, backend, close: () => db.destroy() };
+  const store: Store = { db, backend, close: () => db.destroy() };
+  // Instances started at once: one migrates, the others wait and find it done.
+  await exclusively(store, () => migrate(db, log, backend === 'postgres' && options.statementTimeoutMs !== undefined));
+  return store;
+}
+
+/** One key for every start-up step that must run once however many instances start together. */
+const STARTUP_LOCK = 0x67726964_01;
+
+/**
+ * Runs `fn` while no other process runs it (on the server backend: a session advisory lock on
+ * a connection of its own, held until `fn` ends or the process dies). Embedded: one process
+ * owns the data folder, so there is no one to wait for.
+ */
+export async function exclusively<T>(store: Store, fn: () => Promise<T>): Promise<T> {
+  if (store.backend === 'embedded') return fn();
+  return store.db.connection().execute(async (connection) => {
+    await sql`SELECT pg_advisory_lock(${STARTUP_LOCK})`.execute(connection);
+    try {
+      return await fn();
+    } finally {
+      await sql`SELECT pg_advisory_unlock(${STARTUP_LOCK})`.execute(connection);
+    }
+  });
 }
 
 async function migrate(db: Kysely<Database>, log: (message: string) => void, untimed: boolean): Promise<void> {

@@ -47,8 +47,10 @@ export async function updateDivision(
   db: Kysely<Database>,
   id: string,
   change: { status?: DivisionStatus; progress?: number; stage?: string; proposal?: string; metrics?: string; error?: string; finished?: boolean },
-): Promise<void> {
-  await db
+  /** Only while this process holds the job (it may have lost its lease to another instance). */
+  owner?: string,
+): Promise<boolean> {
+  const result = await db
     .updateTable('divisions')
     .set({
       ...(change.status ? { status: change.status } : {}),
@@ -61,20 +63,38 @@ export async function updateDivision(
       heartbeat_at: sql<Date>`now()`,
     })
     .where('id', '=', id)
-    .execute();
+    .$if(owner !== undefined, (q) => q.where('owner', '=', owner!))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 /**
- * Jobs left queued or running by a process that stopped (no heartbeat for `staleSeconds`):
- * this process takes them over, so that an acknowledged job is not lost.
+ * Jobs left queued or running by a process that stopped (its lease — heartbeat_at — not renewed
+ * for `staleSeconds`): this process takes them over, so that an acknowledged job is not lost.
+ * FOR UPDATE SKIP LOCKED: when several instances look at once, each job goes to exactly one.
  */
-export async function claimOrphanedDivisions(db: Kysely<Database>, owner: string, staleSeconds: number): Promise<string[]> {
+export async function claimOrphanedDivisions(db: Kysely<Database>, owner: string, staleSeconds: number, limit = 100): Promise<string[]> {
+  const { rows } = await sql<{ id: string }>`
+    UPDATE divisions d SET owner = ${owner}, status = 'queued', heartbeat_at = now()
+    WHERE d.id IN (
+      SELECT id FROM divisions
+      WHERE status IN ('queued', 'running') AND owner IS DISTINCT FROM ${owner}
+        AND (heartbeat_at IS NULL OR heartbeat_at <= now() - make_interval(secs => ${staleSeconds}))
+      ORDER BY created_at
+      LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED
+    )
+    RETURNING d.id`.execute(db);
+  return rows.map((row) => row.id);
+}
+
+/** Renews the lease of every unfinished job `owner` holds; returns the ids it still holds. */
+export async function renewDivisionLeases(db: Kysely<Database>, owner: string): Promise<string[]> {
   const rows = await db
     .updateTable('divisions')
-    .set({ owner, status: 'queued', heartbeat_at: sql<Date>`now()` })
+    .set({ heartbeat_at: sql<Date>`now()` })
+    .where('owner', '=', owner)
     .where('status', 'in', ['queued', 'running'])
-    .where('owner', 'is distinct from', owner)
-    .where(sql<boolean>`heartbeat_at <= now() - make_interval(secs => ${staleSeconds})`)
     .returning('id')
     .execute();
   return rows.map((row) => row.id);

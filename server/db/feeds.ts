@@ -1,11 +1,15 @@
 /**
  * Device events: which of a batch are already stored (idempotency), and the one transaction
  * that stores the new ones with their snapshots and opens or updates incidents.
+ *
+ * Set-based: whatever the batch size, the transaction is a fixed handful of statements — the
+ * merge locks, the open incidents of the batch's grids and categories, the snapshots' originals
+ * (when the batch has any), and ONE statement that writes the events, the new incidents with
+ * their first steps and the joined incidents' counts together.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
-import { insertIncidents, type NewIncident } from './incidents.js';
-import type { Snapshot } from '../media/snapshot.js';
+import type { CheckedSnapshot } from '../media/snapshot.js';
 import { planMerge, type MergeEvent, type OpenIncident } from '../incidents/merge.js';
 import { OPEN_STATUSES } from '../incidents/states.js';
 
@@ -34,15 +38,27 @@ export async function feedDevices(db: Kysely<Database>, ids: string[]): Promise<
   );
 }
 
-/** The (device, event) pairs of `keys` already stored, as "device\u0000event". */
-export async function storedEventKeys(db: Kysely<Database>, keys: { deviceId: string; eventId: string }[]): Promise<Set<string>> {
+/** What identifies a stored event: its device, its id and its time (the partition key). */
+export interface EventKey {
+  deviceId: string;
+  eventId: string;
+  occurredAt: Date;
+}
+
+export const eventKey = (e: EventKey) => `${e.deviceId}\u0000${e.eventId}\u0000${e.occurredAt.getTime()}`;
+
+/** The events of `keys` already stored, as eventKey strings. */
+export async function storedEventKeys(db: Kysely<Database>, keys: EventKey[]): Promise<Set<string>> {
   if (keys.length === 0) return new Set();
-  const rows = await sql<{ device_id: string; event_id: string }>`
-    SELECT e.device_id, e.event_id
+  const times = keys.map((k) => k.occurredAt.getTime());
+  // The time range lets the planner visit only the months the batch falls in.
+  const rows = await sql<{ device_id: string; event_id: string; occurred_at: Date }>`
+    SELECT e.device_id, e.event_id, e.occurred_at
     FROM device_events e
-    JOIN json_to_recordset(${JSON.stringify(keys)}::json) AS k("deviceId" text, "eventId" text)
-      ON e.device_id = k."deviceId" AND e.event_id = k."eventId"`.execute(db);
-  return new Set(rows.rows.map((r) => `${r.device_id}\u0000${r.event_id}`));
+    JOIN json_to_recordset(${JSON.stringify(keys.map((k) => ({ d: k.deviceId, e: k.eventId, o: k.occurredAt.toISOString() })))}::json) AS k(d text, e text, o timestamptz)
+      ON e.device_id = k.d AND e.event_id = k.e AND e.occurred_at = k.o
+    WHERE e.occurred_at BETWEEN ${new Date(Math.min(...times))} AND ${new Date(Math.max(...times))}`.execute(db);
+  return new Set(rows.rows.map((r) => eventKey({ deviceId: r.device_id, eventId: r.event_id, occurredAt: new Date(r.occurred_at) })));
 }
 
 export interface NewEvent {
@@ -60,7 +76,8 @@ export interface NewEvent {
   deadlineHours: number;
   source: 'camera' | 'sensor';
   description: string;
-  snapshot?: Snapshot;
+  /** The original image, checked (its thumbnail is made after the answer). */
+  snapshot?: CheckedSnapshot;
 }
 
 export interface IngestOutcome {
@@ -69,123 +86,162 @@ export interface IngestOutcome {
   incidentOf: (number | null)[];
   created: number;
   updated: number;
+  /** Media rows stored with this batch, whose thumbnails are still to be made. */
+  mediaIds: number[];
 }
 
 /**
- * Stores the events in one transaction, committed before the caller answers: events first
- * (ON CONFLICT DO NOTHING, so a concurrent re-send of the same event stores it once), then
- * snapshots of the stored ones, then incidents by the merge rule. Open incidents of each
- * (grid, category) are locked with an advisory lock so that two batches cannot both open one.
+ * Stores the events in one transaction, committed before the caller answers.
+ *
+ * 1. Advisory locks on the batch's (grid, category) pairs, in one statement and a fixed order
+ *    (two batches never wait for each other crosswise): no two batches open one incident twice.
+ * 2. The open incidents of those pairs; the merge rule (incidents/merge.ts) plans, in memory,
+ *    which events join which incident and which open new ones.
+ * 3. The snapshots' original bytes (one multi-row insert), when the batch has any.
+ * 4. One statement: new incident ids drawn from their sequence; the events inserted with their
+ *    incident (ON CONFLICT DO NOTHING: a concurrent re-send stores an event once); from the
+ *    events actually inserted, the new incidents (with their counts) and their first steps, and
+ *    the joined incidents' counts, latest event and snapshot. A planned incident none of whose
+ *    events was inserted is not created.
  */
 export async function ingestEvents(db: Kysely<Database>, events: NewEvent[], options: { mergeWindowMs: number; receivedAt: Date }): Promise<IngestOutcome> {
+  const outcome: IngestOutcome = { stored: events.map(() => false), incidentOf: events.map(() => null), created: 0, updated: 0, mediaIds: [] };
+  if (events.length === 0) return outcome;
   return db.transaction().execute(async (trx) => {
-    const outcome: IngestOutcome = { stored: events.map(() => false), incidentOf: events.map(() => null), created: 0, updated: 0 };
-    if (events.length === 0) return outcome;
-    const rows = events.map((e, i) => ({ i, d: e.deviceId, e: e.eventId, t: e.type, s: e.severity, o: e.occurredAt.toISOString(), x: e.lon, y: e.lat, g: e.gridCode }));
-    const inserted = await sql<{ device_id: string; event_id: string }>`
-      INSERT INTO device_events (device_id, event_id, type, severity, occurred_at, received_at, geom, grid_code)
-      SELECT r.d, r.e, r.t, r.s, r.o, ${options.receivedAt}, ST_SetSRID(ST_MakePoint(r.x, r.y), 4326), r.g
-      FROM json_to_recordset(${JSON.stringify(rows)}::json) AS r(i int, d text, e text, t text, s int, o timestamptz, x float8, y float8, g text)
-      ORDER BY r.i
-      ON CONFLICT (device_id, event_id) DO NOTHING
-      RETURNING device_id, event_id`.execute(trx);
-    const indexOf = new Map(events.map((e, i) => [`${e.deviceId}\u0000${e.eventId}`, i]));
-    const fresh = inserted.rows.map((r) => indexOf.get(`${r.device_id}\u0000${r.event_id}`)!).sort((a, b) => a - b);
-    for (const i of fresh) outcome.stored[i] = true;
-    if (fresh.length === 0) return outcome;
+    const pairs = [...new Set(events.filter((e) => e.gridCode).map((e) => `${e.gridCode}|${e.category}`))].sort();
+    const open = await lockAndReadOpen(trx, pairs, Math.min(...events.map((e) => e.occurredAt.getTime())) - options.mergeWindowMs);
+    const plan = planMerge(
+      events.map((e, index): MergeEvent => ({ index, gridCode: e.gridCode, category: e.category, occurredAt: e.occurredAt.getTime() })),
+      open,
+      options.mergeWindowMs,
+    );
+    const mediaOf = await storeOriginals(trx, events);
+    outcome.mediaIds = [...mediaOf.values()];
 
-    await storeSnapshots(trx, events, fresh);
-    await assignIncidents(trx, events, fresh, options, outcome);
+    const eventRows = events.map((e, i) => {
+      const assignment = plan.assignments.get(i)!;
+      return {
+        i,
+        d: e.deviceId,
+        e: e.eventId,
+        t: e.type,
+        s: e.severity,
+        o: e.occurredAt.toISOString(),
+        x: e.lon,
+        y: e.lat,
+        g: e.gridCode,
+        n: 'incidentId' in assignment ? assignment.incidentId : null,
+        k: 'newIncident' in assignment ? assignment.newIncident : null,
+        m: mediaOf.get(i) ?? null,
+      };
+    });
+    const incidentRows = plan.newIncidents.map((group, k) => {
+      const first = events[group.events[0]];
+      return {
+        k,
+        c: group.category,
+        ds: first.description,
+        src: first.source,
+        rep: first.deviceId,
+        x: first.lon,
+        y: first.lat,
+        g: first.gridCode,
+        v: first.regionCode,
+        // The deadline runs from when gridgov learned of it, not from the device's own clock.
+        dl: new Date(options.receivedAt.getTime() + first.deadlineHours * 3_600_000).toISOString(),
+      };
+    });
+    const at = options.receivedAt;
+    // One array per column: the events go to the database as twelve parameters, not 12,000.
+    const col = <T,>(pick: (row: (typeof eventRows)[number]) => T) => eventRows.map(pick);
+    const { rows } = await sql<{ d: string; e: string; n: number; created: number; joined: number }>`
+      WITH ev_in AS (
+        SELECT * FROM unnest(
+          ${col((r) => r.i)}::int[], ${col((r) => r.d)}::text[], ${col((r) => r.e)}::text[], ${col((r) => r.t)}::text[], ${col((r) => r.s)}::int[],
+          ${col((r) => r.o)}::timestamptz[], ${col((r) => r.x)}::float8[], ${col((r) => r.y)}::float8[], ${col((r) => r.g)}::text[],
+          ${col((r) => r.n)}::int8[], ${col((r) => r.k)}::int[], ${col((r) => r.m)}::int8[]
+        ) AS r(i, d, e, t, s, o, x, y, g, n, k, m)
+      ), inc_in AS (
+        SELECT * FROM json_to_recordset(${JSON.stringify(incidentRows)}::json)
+          AS r(k int, c text, ds text, src text, rep text, x float8, y float8, g text, v text, dl timestamptz)
+      ), ids AS MATERIALIZED (
+        SELECT k, nextval('incidents_id_seq') AS id FROM inc_in
+      ), ev AS (
+        INSERT INTO device_events (device_id, event_id, type, severity, occurred_at, received_at, geom, grid_code, incident_id, media_id)
+        SELECT r.d, r.e, r.t, r.s, r.o, ${at}, ST_SetSRID(ST_MakePoint(r.x, r.y), 4326), r.g, coalesce(r.n, ids.id), r.m
+        FROM ev_in r LEFT JOIN ids ON ids.k = r.k
+        ORDER BY r.i
+        ON CONFLICT DO NOTHING
+        RETURNING device_id, event_id, incident_id, occurred_at, media_id
+      ), per AS (
+        SELECT incident_id AS id, count(*)::int AS n, max(occurred_at) AS last, min(media_id) AS media FROM ev GROUP BY incident_id
+      ), created AS (
+        INSERT INTO incidents (id, category, description, source, reporter, status, handling_level, handling_region, grid_code, geom,
+                               reported_at, deadline_at, updated_at, event_count, last_event_at, media_id)
+        SELECT ids.id, c.c, c.ds, c.src, c.rep, 'reported', CASE WHEN c.g IS NULL THEN 'county' ELSE 'grid' END, c.v, c.g,
+               ST_SetSRID(ST_MakePoint(c.x, c.y), 4326), ${at}, c.dl, ${at}, per.n, per.last, per.media
+        FROM inc_in c JOIN ids ON ids.k = c.k JOIN per ON per.id = ids.id
+        ORDER BY c.k
+        RETURNING id, handling_level
+      ), steps AS (
+        INSERT INTO incident_transitions (incident_id, from_status, to_status, from_level, to_level, actor, note, at)
+        SELECT id, NULL, 'reported', NULL, handling_level, 'feed', NULL, ${at} FROM created ORDER BY id
+      ), joined AS (
+        UPDATE incidents i SET
+          event_count = i.event_count + per.n,
+          last_event_at = greatest(i.last_event_at, per.last),
+          media_id = coalesce(i.media_id, per.media),
+          updated_at = ${at},
+          version = i.version + 1,
+          change_seq = nextval('incident_change_seq')
+        FROM per
+        WHERE i.id = per.id AND per.id NOT IN (SELECT id FROM ids)
+        RETURNING i.id
+      )
+      SELECT ev.device_id AS d, ev.event_id AS e, ev.incident_id AS n,
+             (SELECT count(*) FROM created)::int AS created, (SELECT count(*) FROM joined)::int AS joined
+      FROM ev`.execute(trx);
+
+    const indexOf = new Map(events.map((e, i) => [`${e.deviceId}\u0000${e.eventId}`, i]));
+    for (const row of rows) {
+      const i = indexOf.get(`${row.d}\u0000${row.e}`)!;
+      outcome.stored[i] = true;
+      outcome.incidentOf[i] = Number(row.n);
+    }
+    outcome.created = rows.length ? Number(rows[0].created) : 0;
+    outcome.updated = rows.length ? Number(rows[0].joined) : 0;
     return outcome;
   });
 }
 
-async function storeSnapshots(trx: Transaction<Database>, events: NewEvent[], fresh: number[]): Promise<void> {
-  const withImage = fresh.filter((i) => events[i].snapshot);
-  if (withImage.length === 0) return;
-  // One multi-row insert; ids come back in the order of the rows.
+/** Locks the (grid, category) pairs, then reads their open incidents that a batch could join. */
+async function lockAndReadOpen(trx: Transaction<Database>, pairs: string[], since: number): Promise<OpenIncident[]> {
+  if (pairs.length === 0) return [];
+  // The read must be a statement of its own, after the locks: a statement sees what was
+  // committed when it began, and a batch that held a lock may have committed meanwhile.
+  await sql`SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT DISTINCT hashtext(p) AS k FROM unnest(${pairs}::text[]) AS p ORDER BY 1) s`.execute(trx);
+  const { rows } = await sql<{ id: number; grid_code: string; category: string; last_event_at: Date }>`
+    SELECT i.id, i.grid_code, i.category, i.last_event_at
+    FROM incidents i
+    JOIN (SELECT split_part(p, '|', 1) AS g, split_part(p, '|', 2) AS c FROM unnest(${pairs}::text[]) AS p) p
+      ON i.grid_code = p.g AND i.category = p.c
+    WHERE i.status IN (${sql.join([...OPEN_STATUSES])})
+      AND i.last_event_at >= ${new Date(since)}`.execute(trx);
+  return rows.map((r) => ({ id: Number(r.id), gridCode: r.grid_code, category: r.category, lastEventAt: new Date(r.last_event_at).getTime() }));
+}
+
+/** The snapshots' originals, in one multi-row insert; media id by event index. */
+async function storeOriginals(trx: Transaction<Database>, events: NewEvent[]): Promise<Map<number, number>> {
+  const withImage = events.flatMap((e, i) => (e.snapshot ? [i] : []));
+  if (withImage.length === 0) return new Map();
   const media = await trx
     .insertInto('media')
     .values(withImage.map((i) => {
       const s = events[i].snapshot!;
-      return { content_type: s.contentType, bytes: s.bytes, thumb: s.thumb, width: s.width, height: s.height, sha256: s.sha256 };
+      return { content_type: s.contentType, bytes: s.bytes, thumb: null, width: s.width, height: s.height, sha256: s.sha256 };
     }))
     .returning('id')
     .execute();
-  const links = withImage.map((i, k) => ({ d: events[i].deviceId, e: events[i].eventId, m: Number(media[k].id) }));
-  await sql`
-    UPDATE device_events e SET media_id = l.m
-    FROM json_to_recordset(${JSON.stringify(links)}::json) AS l(d text, e text, m bigint)
-    WHERE e.device_id = l.d AND e.event_id = l.e`.execute(trx);
-}
-
-async function assignIncidents(trx: Transaction<Database>, events: NewEvent[], fresh: number[], options: { mergeWindowMs: number; receivedAt: Date }, outcome: IngestOutcome): Promise<void> {
-  const pairs = [...new Set(fresh.filter((i) => events[i].gridCode).map((i) => `${events[i].gridCode}|${events[i].category}`))].sort();
-  // All in one statement, in a fixed order, so that two batches never wait for each other's locks crosswise.
-  if (pairs.length) {
-    await sql`SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT DISTINCT hashtext(p) AS k FROM unnest(${pairs}::text[]) AS p ORDER BY 1) s`.execute(trx);
-  }
-  const earliest = Math.min(...fresh.map((i) => events[i].occurredAt.getTime()));
-  const open: OpenIncident[] = pairs.length
-    ? (
-        await sql<{ id: number; grid_code: string; category: string; last_event_at: Date }>`
-          SELECT i.id, i.grid_code, i.category, i.last_event_at
-          FROM incidents i
-          JOIN json_to_recordset(${JSON.stringify(pairs.map((p) => ({ g: p.split('|')[0], c: p.split('|')[1] })))}::json) AS p(g text, c text)
-            ON i.grid_code = p.g AND i.category = p.c
-          WHERE i.status IN (${sql.join([...OPEN_STATUSES])})
-            AND i.last_event_at >= ${new Date(earliest - options.mergeWindowMs)}`.execute(trx)
-      ).rows.map((r) => ({ id: Number(r.id), gridCode: r.grid_code, category: r.category, lastEventAt: new Date(r.last_event_at).getTime() }))
-    : [];
-  const mergeEvents: MergeEvent[] = fresh.map((i) => ({ index: i, gridCode: events[i].gridCode, category: events[i].category, occurredAt: events[i].occurredAt.getTime() }));
-  const plan = planMerge(mergeEvents, open, options.mergeWindowMs);
-
-  const newIncidents: NewIncident[] = plan.newIncidents.map((group) => {
-    const first = events[group.events[0]];
-    return {
-      category: group.category,
-      description: first.description,
-      source: first.source,
-      reporter: first.deviceId,
-      address: null,
-      lon: first.lon,
-      lat: first.lat,
-      gridCode: first.gridCode,
-      villageCode: first.regionCode,
-      // The deadline runs from when gridgov learned of it, not from the device's own clock.
-      reportedAt: options.receivedAt,
-      deadlineAt: new Date(options.receivedAt.getTime() + first.deadlineHours * 3_600_000),
-    };
-  });
-  const newIds = await insertIncidents(trx, newIncidents, 'feed');
-  outcome.created = newIds.length;
-  outcome.updated = plan.joined.size;
-
-  const links: { d: string; e: string; n: number }[] = [];
-  for (const i of fresh) {
-    const assignment = plan.assignments.get(i)!;
-    const id = 'incidentId' in assignment ? assignment.incidentId : newIds[assignment.newIncident];
-    outcome.incidentOf[i] = id;
-    links.push({ d: events[i].deviceId, e: events[i].eventId, n: id });
-  }
-  await sql`
-    UPDATE device_events e SET incident_id = l.n
-    FROM json_to_recordset(${JSON.stringify(links)}::json) AS l(d text, e text, n bigint)
-    WHERE e.device_id = l.d AND e.event_id = l.e`.execute(trx);
-  // Event counts, the latest event, and a snapshot for incidents that have none yet.
-  await sql`
-    UPDATE incidents i SET
-      event_count = i.event_count + s.n,
-      last_event_at = greatest(i.last_event_at, s.last),
-      media_id = coalesce(i.media_id, s.media),
-      updated_at = ${options.receivedAt},
-      version = CASE WHEN i.event_count = 0 THEN i.version ELSE i.version + 1 END,
-      change_seq = nextval('incident_change_seq')
-    FROM (
-      SELECT e.incident_id AS id, count(*) AS n, max(e.occurred_at) AS last, min(e.media_id) AS media
-      FROM device_events e
-      JOIN json_to_recordset(${JSON.stringify(links)}::json) AS l(d text, e text, n bigint) ON e.device_id = l.d AND e.event_id = l.e
-      GROUP BY e.incident_id
-    ) s
-    WHERE i.id = s.id`.execute(trx);
+  // Ids come back in the order of the rows.
+  return new Map(withImage.map((i, k) => [i, Number(media[k].id)]));
 }

@@ -4,11 +4,12 @@
  * statistics of a region by child region (or, for a village, by grid).
  */
 import { effectiveHouseholds } from './households.js';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { Database } from './schema.js';
 import { incidentWhere, lightSql, type IncidentFilter } from './incidents.js';
 import { inForce } from './grid-rows.js';
 import { notFound } from '../errors.js';
+import { heatmapCellsFromCounts, statsGroupsFromCounts } from './incident-counts.js';
 import { regionPrefix, type RegionLevel } from '../geo/codes.js';
 import { INCIDENT_STATUSES, type IncidentStatus } from '../incidents/states.js';
 import { LIGHTS, type Light } from '../incidents/light.js';
@@ -36,6 +37,11 @@ export function cellSpan(bbox: [number, number, number, number], cell: number): 
   return { columns, rows, cells: columns * rows };
 }
 
+/** counts: false answers from the incidents one by one (benchmarks compare the two). */
+export interface CountOptions {
+  counts?: boolean;
+}
+
 export interface HeatmapPoint {
   /** Mean position of the cell's incidents. */
   lon: number;
@@ -57,17 +63,23 @@ const round = (value: number, decimals: number) => {
 };
 
 /**
- * Incidents matching `filter` counted in cells of side `cell` degrees: one GROUP BY over
+ * Incidents matching `filter` counted in the cells of `zoom` (side cellDegrees(zoom)): from the
+ * counts kept on write where they can answer (db/incident-counts.ts), else one GROUP BY over
  * floor(x / cell), floor(y / cell). The filter should carry a bbox (the route requires one).
  */
-export async function incidentHeatmap(db: Kysely<Database>, filter: IncidentFilter, cell: number, now: Date): Promise<Heatmap> {
+export async function incidentHeatmap(db: Kysely<Database>, filter: IncidentFilter, zoom: number, now: Date, options: CountOptions = {}): Promise<Heatmap> {
+  const cell = cellDegrees(zoom);
   // One float8 key per cell, column × 2^26 + row: exact (below 2^53) and unique, since even at
   // zoom 22 a row number stays within ±2^25. One key hashes faster than two, and sum() is
   // cheaper than avg() (which also keeps the sum of squares).
-  const { rows } = await sql<{ n: number; sx: number; sy: number }>`
-    SELECT count(*)::int AS n, sum(p.x) AS sx, sum(p.y) AS sy
-    FROM (SELECT ST_X(i.geom) AS x, ST_Y(i.geom) AS y FROM incidents i WHERE ${incidentWhere(filter, now)}) p
-    GROUP BY floor(p.x / ${cell}::float8) * 67108864 + floor(p.y / ${cell}::float8)`.execute(db);
+  const rows =
+    (options.counts === false ? undefined : await heatmapCellsFromCounts(db, filter, zoom, now)) ??
+    (
+      await sql<{ n: number; sx: number; sy: number }>`
+        SELECT count(*)::int AS n, sum(p.x) AS sx, sum(p.y) AS sy
+        FROM (SELECT ST_X(i.geom) AS x, ST_Y(i.geom) AS y FROM incidents i WHERE ${incidentWhere(filter, now)}) p
+        GROUP BY floor(p.x / ${cell}::float8) * 67108864 + floor(p.y / ${cell}::float8)`.execute(db)
+    ).rows;
   let total = 0;
   let max = 0;
   for (const row of rows) {
@@ -200,7 +212,7 @@ function unitKey(column: ReturnType<typeof sql.ref>, units: Unit[]) {
  * total. Incidents are attributed by grid code prefix, households summed over live grid
  * versions; `filter` narrows the incidents (time, category…), its region and grid are ignored.
  */
-export async function regionStats(db: Kysely<Database>, code: string, filter: IncidentFilter, categories: readonly string[], now: Date): Promise<RegionStats> {
+export async function regionStats(db: Kysely<Database>, code: string, filter: IncidentFilter, categories: readonly string[], now: Date, options: CountOptions = {}): Promise<RegionStats> {
   const region = await db.selectFrom('regions').select(['code', 'name', 'level']).where('code', '=', code).executeTakeFirst();
   if (!region) throw notFound('unknown_region', `No region with code ${code}`);
   const level = region.level as RegionLevel;
@@ -222,23 +234,28 @@ export async function regionStats(db: Kysely<Database>, code: string, filter: In
   }
 
   const where = incidentWhere({ ...filter, regionPrefix: undefined, gridCode: undefined, afterChange: undefined }, now);
-  const [households, groups] = await Promise.all([
-    sql<{ key: string | null; households: number | null }>`
-      SELECT ${unitKey(sql.ref('v.code'), units)} AS key, sum(${effectiveHouseholds})::int8 AS households
-      FROM grid_versions v
-      WHERE ${inForce()} AND v.code LIKE ${`${prefix}%`}
-      GROUP BY 1`.execute(db),
-    // Lights are counted, not grouped by: the planner cannot estimate groups of a time
-    // expression, and would sort 1,000,000 rows on disk instead of hashing a few hundred groups.
-    sql<GroupRow>`
+  // Lights are counted, not grouped by: the planner cannot estimate groups of a time
+  // expression, and would sort 1,000,000 rows on disk instead of hashing a few hundred groups.
+  const rawGroups = (extra: RawBuilder<SqlBool>) => sql<GroupRow>`
       SELECT ${unitKey(sql.ref('i.grid_code'), units)} AS key, i.status, i.category,
              count(*)::int AS n,
              (count(*) FILTER (WHERE ${lightSql(now)} = 'yellow'))::int AS yellow,
              (count(*) FILTER (WHERE ${lightSql(now)} = 'red'))::int AS red,
              (count(*) FILTER (WHERE i.resolved_at <= i.deadline_at))::int AS on_time
       FROM incidents i
-      WHERE i.grid_code LIKE ${`${prefix}%`} AND ${where}
-      GROUP BY 1, 2, 3`.execute(db),
+      WHERE i.grid_code LIKE ${`${prefix}%`} AND ${where} AND ${extra}
+      GROUP BY 1, 2, 3`;
+  const [households, groups] = await Promise.all([
+    sql<{ key: string | null; households: number | null }>`
+      SELECT ${unitKey(sql.ref('v.code'), units)} AS key, sum(${effectiveHouseholds})::int8 AS households
+      FROM grid_versions v
+      WHERE ${inForce()} AND v.code LIKE ${`${prefix}%`}
+      GROUP BY 1`.execute(db),
+    // A village's statistics are by grid: counted from its incidents (a village is small);
+    // above it, from the villages' counts kept on write (db/incident-counts.ts).
+    (async () =>
+      (level !== 'village' && options.counts !== false ? await statsGroupsFromCounts(db, prefix, filter, now, (column) => unitKey(column, units), rawGroups) : undefined) ??
+      (await rawGroups(sql<SqlBool>`true`).execute(db)).rows)(),
   ]);
 
   const tallies = new Map(units.map((unit) => [unit.prefix, new Tally(categories)]));
@@ -248,7 +265,7 @@ export async function regionStats(db: Kysely<Database>, code: string, filter: In
     total.addHouseholds(n);
     if (row.key !== null) tallies.get(row.key)?.addHouseholds(n);
   }
-  for (const row of groups.rows) {
+  for (const row of groups) {
     total.add(row);
     if (row.key !== null) tallies.get(row.key)?.add(row);
   }

@@ -1,16 +1,62 @@
-/** Stored snapshots: the original bytes or the WebP thumbnail. */
-import type { Kysely } from 'kysely';
+/** Stored snapshots: the original bytes or the WebP thumbnail (made after the answer; see media/thumbnailer.ts). */
+import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import { notFound } from '../errors.js';
 
-export async function mediaBytes(db: Kysely<Database>, id: number, size: 'original' | 'thumb'): Promise<{ contentType: string; bytes: Buffer; sha256: string }> {
+export interface StoredMedia {
+  contentType: string;
+  bytes: Buffer;
+  sha256: string;
+}
+
+/**
+ * The original, or the thumbnail: null when the thumbnail is not made yet (the caller makes it),
+ * or could not be made (thumbError says why; the original is kept all the same).
+ */
+export async function mediaBytes(db: Kysely<Database>, id: number, size: 'original' | 'thumb'): Promise<StoredMedia & { thumbError: string | null }> {
   const row = await db
     .selectFrom('media')
-    .select(['content_type', 'sha256', size === 'thumb' ? 'thumb as bytes' : 'bytes as bytes'])
+    .select(['content_type', 'sha256', 'thumb_error', size === 'thumb' ? 'thumb as bytes' : 'bytes as bytes'])
     .where('id', '=', id)
     .executeTakeFirst();
   if (!row) throw notFound('unknown_media', `No media ${id}`);
-  return { contentType: size === 'thumb' ? 'image/webp' : row.content_type, bytes: Buffer.from(row.bytes), sha256: row.sha256 };
+  return {
+    contentType: size === 'thumb' ? 'image/webp' : row.content_type,
+    bytes: row.bytes === null ? (null as unknown as Buffer) : Buffer.from(row.bytes),
+    sha256: row.sha256,
+    thumbError: row.thumb_error,
+  };
+}
+
+/** Media still without a thumbnail, stored at least `olderThanS` seconds ago (left by a stopped process). */
+export async function pendingThumbnails(db: Kysely<Database>, olderThanS: number, limit: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom('media')
+    .select('id')
+    .where('thumb', 'is', null)
+    .where('thumb_error', 'is', null)
+    .where(sql<boolean>`created_at <= now() - make_interval(secs => ${olderThanS})`)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => Number(row.id));
+}
+
+/** The original of a media row still without a thumbnail (undefined: none, or done already). */
+export async function originalForThumbnail(db: Kysely<Database>, id: number): Promise<{ bytes: Buffer; contentType: string } | undefined> {
+  const row = await db.selectFrom('media').select(['bytes', 'content_type']).where('id', '=', id).where('thumb', 'is', null).where('thumb_error', 'is', null).executeTakeFirst();
+  return row ? { bytes: Buffer.from(row.bytes), contentType: row.content_type } : undefined;
+}
+
+/** Stores a thumbnail, or why there is none; a second writer of the same image changes nothing. */
+export async function storeThumbnail(db: Kysely<Database>, id: number, result: { thumb: Buffer } | { error: string }): Promise<void> {
+  await db
+    .updateTable('media')
+    .set('thumb' in result ? { thumb: result.thumb } : { thumb_error: result.error })
+    .where('id', '=', id)
+    .where('thumb', 'is', null)
+    .where('thumb_error', 'is', null)
+    .execute();
 }
 
 /** The grids of the events and incidents a snapshot belongs to (for scope checks). */

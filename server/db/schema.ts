@@ -143,7 +143,10 @@ export interface MediaTable {
   id: Generated<number>;
   content_type: string;
   bytes: Buffer | Uint8Array;
-  thumb: Buffer | Uint8Array;
+  /** Made after the answer (server/media/thumbnailer.ts); null until then. */
+  thumb: Buffer | Uint8Array | null;
+  /** Why the pixels could not be decoded, when they could not (no thumbnail then). */
+  thumb_error: Generated<string | null>;
   width: number;
   height: number;
   sha256: string;
@@ -199,6 +202,34 @@ export interface DeviceEventsTable {
   grid_code: string | null;
   incident_id: number | null;
   media_id: number | null;
+  county_code: Generated<string | null>;
+}
+
+/** Heatmap counts kept on write (migration 015; server/db/aggregate-keys.ts). */
+export interface IncidentCellsTable {
+  level: number;
+  cx: number;
+  cy: number;
+  month: Date;
+  area: string;
+  category: string;
+  n: number;
+  sx: number;
+  sy: number;
+  delta: boolean;
+}
+
+/** Statistics counts kept on write (migration 015). */
+export interface IncidentTallyTable {
+  area: string;
+  month: Date;
+  category: string;
+  status: string;
+  light: string;
+  deadline_month: Date;
+  on_time: boolean;
+  n: number;
+  delta: boolean;
 }
 
 export interface ApiKeysTable {
@@ -250,6 +281,8 @@ export interface Database {
   incidents: IncidentsTable;
   incident_transitions: IncidentTransitionsTable;
   device_events: DeviceEventsTable;
+  incident_cells: IncidentCellsTable;
+  incident_tally: IncidentTallyTable;
   api_keys: ApiKeysTable;
   audit_log: AuditLogTable;
 }

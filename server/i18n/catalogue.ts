@@ -77,6 +77,9 @@ export const messages = {
   unexpected_body: { zh: '此接口不接受请求体', en: 'This endpoint takes no request body' },
   'invalid_header.actor_control': { zh: 'X-Actor 不能含有换行、控制字符或双向文本控制符', en: 'X-Actor must not contain line breaks, control characters or bidirectional text controls' },
 
+  // Scale out (issue 19)
+  event_expired: { zh: '事件发生于 {at}，早于保留期（{days} 天）：不再接收', en: 'The event occurred at {at}, before the events kept ({days} days): not accepted' },
+
   // The web client's day of work (issue 17): households per village, photos with incident steps.
   'not_a_village.households': { zh: '户数按村/社区统计；{code} 是{level}级区划', en: 'Households are counted per village/community; {code} is a {level}' },
   'invalid_property.photo': { zh: '照片不可用（{reason}）：请发送 JPEG 或 PNG 图片的 base64 文本', en: 'The photo cannot be used ({reason}): send a JPEG or PNG image as base64 text' },

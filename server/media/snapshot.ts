@@ -19,7 +19,7 @@
  *                           pixels are decoded (decompression bombs)
  */
 import { createHash } from 'node:crypto';
-import sharp, { type Metadata, type OutputInfo } from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 
 export interface SnapshotLimits {
   /** Largest decoded snapshot, in bytes. */
@@ -66,6 +66,22 @@ type Refusal = { ok: false; code: string; reason: string };
 const refuse = (code: string, reason: string): Refusal => ({ ok: false, code, reason });
 
 export async function prepareSnapshot(input: unknown, limits: SnapshotLimits = defaultSnapshotLimits): Promise<SnapshotResult> {
+  const checked = await checkSnapshot(input, limits);
+  if (!checked.ok) return checked;
+  const thumb = await makeThumbnail(checked.value, limits);
+  return thumb.ok ? { ok: true, value: { ...checked.value, ...thumb.value } } : thumb;
+}
+
+/** A snapshot whose header and structure passed every check; its pixels are not decoded yet. */
+export type CheckedSnapshot = Omit<Snapshot, 'thumb' | 'thumbWidth' | 'thumbHeight'>;
+export type CheckResult = { ok: true; value: CheckedSnapshot } | Refusal;
+
+/**
+ * Every check that needs no pixels (steps 1–6 above, and a JPEG or PNG cut short: no end
+ * marker after its image data): cheap enough for the request's path. The pixels are decoded
+ * by makeThumbnail, after the original is stored (a corrupt scan then shows as thumb_error).
+ */
+export async function checkSnapshot(input: unknown, limits: SnapshotLimits = defaultSnapshotLimits): Promise<CheckResult> {
   if (typeof input !== 'string') {
     return refuse('invalid_snapshot', `snapshot must be a base64 string (optionally a data: URL), got ${describeValue(input)}`);
   }
@@ -129,37 +145,51 @@ export async function prepareSnapshot(input: unknown, limits: SnapshotLimits = d
     );
   }
 
-  // 7. Decode every pixel into the thumbnail (shrink-on-load still reads the whole scan).
-  //    failOn 'error' implies 'truncated': a truncated or broken scan is an error, not a grey
-  //    lower half. sharp 0.35's default, 'warning', would also refuse the libjpeg warnings
-  //    ("N extraneous bytes before marker") that some camera firmware produces on good frames.
-  //    limitInputPixels repeats the check above inside libvips.
-  const pixelLimit = Number.isFinite(limits.maxPixels) ? Math.max(1, Math.floor(limits.maxPixels)) : false;
-  let thumb: { data: Buffer; info: OutputInfo };
-  try {
-    thumb = await sharp(bytes, { failOn: 'error', limitInputPixels: pixelLimit })
-      .rotate() // no angle: orient by EXIF
-      .resize({ width: THUMB_SIZE, height: THUMB_SIZE, fit: 'inside', withoutEnlargement: true })
-      .webp({ quality: THUMB_QUALITY }) // metadata is stripped: no withMetadata()/keepExif()
-      .toBuffer({ resolveWithObject: true });
-  } catch (error) {
-    return refuse('corrupt_image', `snapshot is a ${kind} image that cannot be decoded: ${sharpMessage(error)}`);
+  // 7. Cut short: the image data must be followed by its end marker (what a truncated upload loses first).
+  if (!(contentType === 'image/jpeg' ? jpegHasEnd(bytes) : pngHasEnd(bytes))) {
+    return refuse('corrupt_image', `snapshot is a ${kind} image cut short: it has no end marker after its image data`);
   }
 
   const oriented = metadata.autoOrient ?? { width, height };
   return {
     ok: true,
-    value: {
-      contentType,
-      bytes,
-      width: oriented.width,
-      height: oriented.height,
-      sha256: createHash('sha256').update(bytes).digest('hex'),
-      thumb: thumb.data,
-      thumbWidth: thumb.info.width,
-      thumbHeight: thumb.info.height,
-    },
+    value: { contentType, bytes, width: oriented.width, height: oriented.height, sha256: createHash('sha256').update(bytes).digest('hex') },
   };
+}
+
+export type ThumbnailResult = { ok: true; value: Pick<Snapshot, 'thumb' | 'thumbWidth' | 'thumbHeight'> } | Refusal;
+
+/**
+ * Decodes every pixel into the thumbnail (shrink-on-load still reads the whole scan).
+ * failOn 'error' implies 'truncated': a truncated or broken scan is an error, not a grey lower
+ * half. sharp 0.35's default, 'warning', would also refuse the libjpeg warnings ("N extraneous
+ * bytes before marker") that some camera firmware produces on good frames. limitInputPixels
+ * repeats the pixel limit inside libvips.
+ */
+export async function makeThumbnail(image: Pick<Snapshot, 'bytes' | 'contentType'>, limits: SnapshotLimits = defaultSnapshotLimits): Promise<ThumbnailResult> {
+  const kind = image.contentType === 'image/jpeg' ? 'JPEG' : 'PNG';
+  const pixelLimit = Number.isFinite(limits.maxPixels) ? Math.max(1, Math.floor(limits.maxPixels)) : false;
+  try {
+    const thumb = await sharp(image.bytes, { failOn: 'error', limitInputPixels: pixelLimit })
+      .rotate() // no angle: orient by EXIF
+      .resize({ width: THUMB_SIZE, height: THUMB_SIZE, fit: 'inside', withoutEnlargement: true })
+      .webp({ quality: THUMB_QUALITY }) // metadata is stripped: no withMetadata()/keepExif()
+      .toBuffer({ resolveWithObject: true });
+    return { ok: true, value: { thumb: thumb.data, thumbWidth: thumb.info.width, thumbHeight: thumb.info.height } };
+  } catch (error) {
+    return refuse('corrupt_image', `snapshot is a ${kind} image that cannot be decoded: ${sharpMessage(error)}`);
+  }
+}
+
+/** The last EOI (FF D9) comes after the first start of scan (FF DA): an embedded EXIF thumbnail's own EOI does not count. */
+function jpegHasEnd(bytes: Buffer): boolean {
+  const scan = bytes.indexOf(Buffer.from([0xff, 0xda]));
+  return scan >= 0 && bytes.lastIndexOf(Buffer.from([0xff, 0xd9])) > scan;
+}
+
+/** An IEND chunk, which the PNG spec requires last. */
+function pngHasEnd(bytes: Buffer): boolean {
+  return bytes.lastIndexOf(Buffer.from('IEND', 'latin1')) >= 8;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,12 +4,13 @@
  */
 import { Router } from 'express';
 import { apiRouter } from './router.js';
-import { ApiError, badRequest, forbidden } from '../errors.js';
+import { ApiError, badRequest, forbidden, notFound } from '../errors.js';
 import { coversEverything } from '../http/authorize.js';
 import { covers } from '../access/principal.js';
 import type { Store } from '../db/connect.js';
 import { mediaBytes, mediaPlaces } from '../db/media.js';
 import { MAX_FEED_BATCH, type FeedIngest } from '../services/feed-ingest.js';
+import type { Thumbnailer } from '../media/thumbnailer.js';
 import { crsParam, jsonBody, stringParam } from './params.js';
 
 export function feedsRouter(ingest: FeedIngest): Router {
@@ -34,7 +35,7 @@ export function feedsRouter(ingest: FeedIngest): Router {
   return router;
 }
 
-export function mediaRouter(store: Store): Router {
+export function mediaRouter(store: Store, thumbnailer: Thumbnailer): Router {
   const router = apiRouter();
   router.get('/:id', async (req, res) => {
     const raw = req.params.id;
@@ -46,7 +47,13 @@ export function mediaRouter(store: Store): Router {
       const places = await mediaPlaces(store.db, Number(raw));
       if (!places.some((code) => req.principal && covers(req.principal, code))) throw forbidden('out_of_scope', 'This snapshot lies outside the area of this key');
     }
-    const media = await mediaBytes(store.db, Number(raw), size);
+    let media = await mediaBytes(store.db, Number(raw), size);
+    if (size === 'thumb' && media.bytes === null && media.thumbError === null) {
+      // Not made yet (they are made just after a batch is answered): made now, for this reader.
+      await thumbnailer.ensure(Number(raw));
+      media = await mediaBytes(store.db, Number(raw), size);
+    }
+    if (media.bytes === null) throw notFound('no_thumbnail', `Snapshot ${raw} has no thumbnail: its pixels cannot be decoded (${media.thumbError ?? 'not made'}); the original is kept`);
     // Media never change: cache them for good.
     res.set({ 'Content-Type': media.contentType, 'Cache-Control': 'private, max-age=31536000, immutable', ETag: `"${media.sha256}${size === 'thumb' ? '-t' : ''}"` });
     res.send(media.bytes);

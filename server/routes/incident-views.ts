@@ -56,7 +56,7 @@ export function incidentViewsRouter(store: Store, incidents: IncidentService, ke
         { cells: span.cells, maxCells: MAX_HEATMAP_CELLS, cellDeg },
       );
     }
-    const heatmap = await incidentHeatmap(store.db, filter, cellDeg, incidents.clock.now());
+    const heatmap = await incidentHeatmap(store.db, filter, zoom, incidents.clock.now());
     res.json({ zoom, cellDeg, ...heatmap });
   });
 

@@ -11,12 +11,15 @@ import type { Kysely } from 'kysely';
 import type { Polygon } from 'geojson';
 import type { Database } from '../db/schema.js';
 import type { Clock } from '../clock.js';
-import { feedDevices, ingestEvents, storedEventKeys, type FeedDevice, type NewEvent } from '../db/feeds.js';
+import { eventKey, feedDevices, ingestEvents, storedEventKeys, type FeedDevice, type NewEvent } from '../db/feeds.js';
 import { categoryOf, type IncidentRules } from '../incidents/rules.js';
 import { samplePolygon } from '../geo/coverage.js';
 import { toWgs84, type CrsName } from '../geo/crs.js';
 import { coordinateProblem, type Problem } from '../geo/validate.js';
-import { prepareSnapshot, defaultSnapshotLimits, type SnapshotLimits } from '../media/snapshot.js';
+import { checkSnapshot, defaultSnapshotLimits, type SnapshotLimits } from '../media/snapshot.js';
+import { Thumbnailer } from '../media/thumbnailer.js';
+import { EventPartitions } from '../jobs/event-partitions.js';
+import { text, translate } from '../i18n/catalogue.js';
 import { beyondReach } from '../geo/reach.js';
 import { devicePlace } from '../access/places.js';
 import type { GridLocator, LocatorSnapshot } from './grid-locator.js';
@@ -28,7 +31,7 @@ const EVENT_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 const EVENT_TYPE = /^[a-z][a-z0-9_]{0,39}$/;
 /** The whole of occurredAt: Date.parse alone takes trailing junk and other non-ISO forms. */
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)?$/;
-/** Snapshots decoded at once (sharp uses its own threads; more would only queue). */
+/** Snapshot headers read at once (sharp uses its own threads; more would only queue). */
 const SNAPSHOT_CONCURRENCY = 4;
 
 export type EventResult =
@@ -119,6 +122,10 @@ export class FeedIngest {
     private readonly clock: Clock,
     private readonly locator: GridLocator,
     private readonly snapshotLimits: SnapshotLimits = defaultSnapshotLimits,
+    /** Thumbnails are made here after the answer. */
+    readonly thumbnailer: Thumbnailer = new Thumbnailer(db, snapshotLimits),
+    /** The months of device_events, and how long events are kept. */
+    readonly partitions: EventPartitions = new EventPartitions(db, clock),
   ) {}
 
   /**
@@ -134,9 +141,13 @@ export class FeedIngest {
 
     const candidates: ParsedEvent[] = [];
     const seen = new Set<string>();
+    const oldestKept = this.partitions.oldestKept(receivedAt);
     values.forEach((value, index) => {
       const parsed = parseEvent(value, index, crs, receivedAt.getTime());
       if ('code' in parsed) return reject(index, parsed.code, parsed.message);
+      if (parsed.occurredAt < oldestKept) {
+        return reject(index, 'event_expired', translate(text('event_expired', { at: parsed.occurredAt.toISOString(), days: this.partitions.retentionDays }), 'en'));
+      }
       if (!mayReport(parsed.deviceId)) return reject(index, 'forbidden_device', `This key may not send events of device ${parsed.deviceId}`);
       const key = `${parsed.deviceId}\u0000${parsed.eventId}`;
       if (seen.has(key)) return (results[index] = { index, status: 'duplicate' });
@@ -144,9 +155,11 @@ export class FeedIngest {
       candidates.push(parsed);
     });
 
-    const devices = await feedDevices(this.db, [...new Set(candidates.map((c) => c.deviceId))]);
-    const stored = await storedEventKeys(this.db, candidates.map((c) => ({ deviceId: c.deviceId, eventId: c.eventId })));
-    const snapshot = await this.locator.live();
+    const [devices, stored, snapshot] = await Promise.all([
+      feedDevices(this.db, [...new Set(candidates.map((c) => c.deviceId))]),
+      storedEventKeys(this.db, candidates),
+      this.locator.live(),
+    ]);
     const fresh: { event: ParsedEvent; placed: Omit<NewEvent, 'snapshot'> }[] = [];
     for (const c of candidates) {
       const device = devices.get(c.deviceId);
@@ -154,7 +167,7 @@ export class FeedIngest {
         reject(c.index, 'unknown_device', `No device ${c.deviceId} (register it with POST /api/devices)`);
         continue;
       }
-      if (stored.has(`${c.deviceId}\u0000${c.eventId}`)) {
+      if (stored.has(eventKey(c))) {
         results[c.index] = { index: c.index, status: 'duplicate' };
         continue;
       }
@@ -176,8 +189,9 @@ export class FeedIngest {
       fresh.push({ event: c, placed });
     }
 
-    // Images only for events not stored yet: a re-sent batch costs no decoding.
-    const snapshots = await mapLimited(fresh, SNAPSHOT_CONCURRENCY, ({ event: c }) => (c.snapshot === undefined ? Promise.resolve(undefined) : prepareSnapshot(c.snapshot, this.snapshotLimits)));
+    // Images only for events not stored yet: a re-sent batch costs no decoding. Only what needs
+    // no pixels is checked here; the thumbnail is made after the answer.
+    const snapshots = await mapLimited(fresh, SNAPSHOT_CONCURRENCY, ({ event: c }) => (c.snapshot === undefined ? Promise.resolve(undefined) : checkSnapshot(c.snapshot, this.snapshotLimits)));
     const events: NewEvent[] = [];
     const indexes: number[] = [];
     for (const [k, { event: c, placed }] of fresh.entries()) {
@@ -190,7 +204,9 @@ export class FeedIngest {
       indexes.push(c.index);
     }
 
+    await this.partitions.ensure(events.map((e) => e.occurredAt.getTime()));
     const outcome = await ingestEvents(this.db, events, { mergeWindowMs: this.rules.mergeWindowMinutes * 60_000, receivedAt });
+    this.thumbnailer.schedule(outcome.mediaIds);
     events.forEach((event, k) => {
       const index = indexes[k];
       results[index] = outcome.stored[k]
