@@ -5,6 +5,7 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import { translate, type Text } from './i18n/catalogue.js';
 import { negotiateLang, type Lang } from './i18n/lang.js';
+import { DomainError, type DomainErrorKind } from './domain-errors.js';
 
 /**
  * A message is a catalogue entry (`Text`, rendered in the reader's language when answered) or —
@@ -105,8 +106,16 @@ export function recordInternalError(res: Response, err: unknown): void {
   res.err = err instanceof Error ? err : new Error(String(err));
 }
 
+/** The one mapping from a domain error's kind to its HTTP status. */
+const DOMAIN_STATUS: Record<DomainErrorKind, number> = { not_found: 404, gone: 410, conflict: 409, stale: 412, invalid: 422, forbidden: 403, too_many: 429 };
+
+export function fromDomainError(err: unknown): ApiError | undefined {
+  if (!(err instanceof DomainError)) return undefined;
+  return new ApiError(DOMAIN_STATUS[err.kind], err.code, err.text, err.details);
+}
+
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
-  const apiError = err instanceof ApiError ? err : (fromBodyParser(err) ?? fromQueryTimeout(err) ?? fromGeometryEngine(err));
+  const apiError = err instanceof ApiError ? err : (fromDomainError(err) ?? fromBodyParser(err) ?? fromQueryTimeout(err) ?? fromGeometryEngine(err));
   if (apiError) {
     const body: { code: string; message: string; details?: unknown } = {
       code: apiError.code,

@@ -6,6 +6,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
 import { insertIncidents, type NewIncident } from './incidents.js';
 import type { Snapshot } from '../media/snapshot.js';
+import { mediaRow } from './media.js';
 import { planMerge, type MergeEvent, type OpenIncident } from '../incidents/merge.js';
 import { OPEN_STATUSES } from '../incidents/states.js';
 
@@ -106,10 +107,7 @@ async function storeSnapshots(trx: Transaction<Database>, events: NewEvent[], fr
   // One multi-row insert; ids come back in the order of the rows.
   const media = await trx
     .insertInto('media')
-    .values(withImage.map((i) => {
-      const s = events[i].snapshot!;
-      return { content_type: s.contentType, bytes: s.bytes, thumb: s.thumb, width: s.width, height: s.height, sha256: s.sha256 };
-    }))
+    .values(withImage.map((i) => mediaRow(events[i].snapshot!)))
     .returning('id')
     .execute();
   const links = withImage.map((i, k) => ({ d: events[i].deviceId, e: events[i].eventId, m: Number(media[k].id) }));

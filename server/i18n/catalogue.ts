@@ -7,6 +7,7 @@
  * A test walks the catalogue: every key has both languages and the same parameters in each.
  */
 import type { Lang } from './lang.js';
+import { staffMessages } from './staff-messages.js';
 
 export interface Message {
   zh: string;
@@ -15,6 +16,7 @@ export interface Message {
 
 export const messages = {
   internal: { zh: '服务内部错误', en: 'Internal server error' },
+  ...staffMessages,
 } satisfies Record<string, Message>;
 
 export type MessageKey = keyof typeof messages;

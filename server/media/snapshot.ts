@@ -88,7 +88,19 @@ export async function prepareSnapshot(input: unknown, limits: SnapshotLimits = d
     return refuse('invalid_base64', `snapshot is not valid base64: expected ${scan.decodedBytes} bytes, decoded ${bytes.length}`);
   }
 
-  // 4. Magic bytes, and the data URL's claim.
+  return prepareImage(bytes, limits, declared);
+}
+
+/**
+ * The same checks and thumbnail for an image that came as bytes (a multipart upload: a phone's
+ * photo), with the media type it was declared as, if any.
+ */
+export async function prepareImage(bytes: Buffer, limits: SnapshotLimits = defaultSnapshotLimits, declared: string | null = null): Promise<SnapshotResult> {
+  if (bytes.length === 0) return refuse('empty_snapshot', 'the image is empty: no data');
+  if (bytes.length > limits.maxBytes) {
+    return refuse('snapshot_too_large', `the image is too large: ${formatBytes(bytes.length)}, over the limit of ${formatBytes(limits.maxBytes)}`);
+  }
+  // 4. Magic bytes, and the declared type.
   const contentType = sniffContentType(bytes);
   if (!contentType) {
     return refuse('unsupported_image_type', `snapshot is ${describeBytes(bytes)}; only JPEG and PNG are accepted`);

@@ -74,7 +74,7 @@ export function incidentViewsRouter(store: Store, incidents: IncidentService): R
     for (const name of NOT_ON_STREAM) {
       if (req.query[name] !== undefined) throw badRequest('invalid_parameter', `The stream cannot filter by ${name}; filters: region, grid, category, bbox`);
     }
-    const { regionPrefix, gridCode, categories, bbox } = incidentFilter(req, categoryCodes());
+    const { regionPrefix, gridCode, categories, bbox, placePrefixes } = incidentFilter(req, categoryCodes());
     const lastEventId = lastEventIdOf(req);
 
     let closed = false;
@@ -109,7 +109,7 @@ export function incidentViewsRouter(store: Store, incidents: IncidentService): R
     };
     // The response (not the request: its 'close' comes when its body has been read) closes when
     // the client goes away.
-    const subscribing = liveFeed().subscribe(sink, { regionPrefix, gridCode, categories, bbox }, lastEventId);
+    const subscribing = liveFeed().subscribe(sink, { regionPrefix, gridCode, categories, bbox, placePrefixes }, lastEventId);
     res.on('close', () => {
       closed = true;
       subscribing.then((subscription) => subscription.close()).catch(() => {});

@@ -3,9 +3,13 @@
  * move through the closed loop, escalate up the region tree, and the cameras that see one.
  */
 import { Router, type Request } from 'express';
-import { badRequest } from '../errors.js';
+import { badRequest, forbidden } from '../errors.js';
+import { text } from '../i18n/catalogue.js';
+import { checkedPhoto } from '../services/photos.js';
+import type { Snapshot } from '../media/snapshot.js';
+import { getStaff } from '../db/staff.js';
 import type { Store } from '../db/connect.js';
-import { escalateIncident, getIncident, incidentTransitions, listIncidents, transitionIncident, type Incident, type IncidentFilter, type IncidentSource } from '../db/incidents.js';
+import { getIncident, incidentTransitions, listIncidents, type ChangeMeta, type Incident, type IncidentFilter, type IncidentSource } from '../db/incidents.js';
 import { camerasSeeing } from '../db/devices.js';
 import { isIncidentStatus, INCIDENT_STATUSES, type IncidentStatus } from '../incidents/states.js';
 import { isLight, LIGHTS } from '../incidents/light.js';
@@ -13,7 +17,7 @@ import { levelOfRegionCode, regionPrefix } from '../geo/codes.js';
 import { coordinateProblem } from '../geo/validate.js';
 import { addressProblem } from '../formats/address-rows.js';
 import type { IncidentService, ReportInput } from '../services/incidents.js';
-import { assertCovers, scopedPrefix } from '../http/authorize.js';
+import { assertCovers, scopedPlaces, scopedPrefix } from '../http/authorize.js';
 import { incidentPlace } from '../access/places.js';
 import { actorOf, timeParam, bboxParam, codeParam, crsParam, etag, integerParam, jsonBody, stringParam } from './params.js';
 
@@ -26,6 +30,11 @@ function optionalText(value: unknown, name: string, max: number): string | null 
   if (typeof value !== 'string') throw badRequest('invalid_property', `${name} must be a string`);
   if (value.length > max) throw badRequest('invalid_property', `${name} has ${value.length} characters; at most ${max}`);
   return value.trim() || null;
+}
+
+/** An optional photo in a JSON body (base64 or a data: URL), checked as snapshots are. */
+export async function photoOf(body: Record<string, unknown>): Promise<Snapshot | undefined> {
+  return body.photo === undefined || body.photo === null ? undefined : checkedPhoto(body.photo);
 }
 
 /** The body of POST /api/incidents → a report, or a 400 naming what is wrong. */
@@ -78,6 +87,20 @@ export function assertIncidentInScope(req: Request, incident: Pick<Incident, 'gr
   assertCovers(req, incidentPlace(incident), 'The incident');
 }
 
+/** `assignee=<staff id>` (or `me` for a worker key). */
+function assigneeParam(req: Request): number | undefined {
+  const raw = stringParam(req, 'assignee');
+  if (raw === undefined) return undefined;
+  if (raw === 'me' && req.principal?.staffId) return req.principal.staffId;
+  if (!/^\d{1,15}$/.test(raw) || !Number.isSafeInteger(Number(raw)) || Number(raw) < 1) throw badRequest('invalid_parameter', text('assignee_invalid'));
+  return Number(raw);
+}
+
+/** Who acts: the actor's name, and the staff member when the key is a worker's. */
+function changeMeta(req: Request, body: Record<string, unknown>, at: Date, photo?: Snapshot): ChangeMeta {
+  return { actor: actorOf(req), note: noteOf(body), publicNote: optionalText(body.publicNote, 'publicNote', MAX_TEXT), at, actorStaffId: req.principal?.staffId ?? null, photo };
+}
+
 export function incidentFilter(req: Request, categories: readonly string[]): IncidentFilter {
   const grid = stringParam(req, 'grid');
   const light = stringParam(req, 'light');
@@ -95,6 +118,9 @@ export function incidentFilter(req: Request, categories: readonly string[]): Inc
     from,
     to,
     bbox: bboxParam(req),
+    // A worker key sees the incidents of its own places only.
+    placePrefixes: scopedPlaces(req),
+    assigneeStaffId: assigneeParam(req),
   };
 }
 
@@ -133,7 +159,17 @@ export function incidentsRouter(store: Store, incidents: IncidentService): Route
   });
 
   router.post('/', async (req, res) => {
-    const incident = await incidents.report(reportInput(jsonBody(req)), actorOf(req), (grid) => assertCovers(req, grid, 'The incident’s grid'));
+    const body = jsonBody(req);
+    const input = reportInput(body);
+    const staffId = req.principal?.staffId ?? null;
+    if (staffId) {
+      // A worker reports as themself, from their phone.
+      input.source = 'worker';
+      input.reporterStaffId = staffId;
+      input.reporter ??= (await getStaff(store.db, staffId)).name;
+    }
+    input.photo = await photoOf(body as Record<string, unknown>);
+    const incident = await incidents.report(input, actorOf(req), (grid) => assertCovers(req, grid, 'The incident’s grid'));
     res.status(201).location(`/api/incidents/${incident.id}`).set('ETag', etag(incident.version)).json(incident);
   });
 
@@ -155,11 +191,16 @@ export function incidentsRouter(store: Store, incidents: IncidentService): Route
     const id = idParam(req.params.id);
     const body = jsonBody(req) as Record<string, unknown>;
     if (body === null || typeof body !== 'object' || !isIncidentStatus(body.to)) {
-      throw badRequest('invalid_property', `Expected { "to": one of ${INCIDENT_STATUSES.join(', ')}, "note"? }`);
+      throw badRequest('invalid_property', `Expected { "to": one of ${INCIDENT_STATUSES.join(', ')}, "note"?, "publicNote"?, "assignee"?, "photo"? }`);
     }
+    const assignee = body.assignee === undefined || body.assignee === null ? undefined : body.assignee;
+    if (assignee !== undefined && (typeof assignee !== 'number' || !Number.isSafeInteger(assignee) || assignee < 1)) throw badRequest('invalid_property', text('assignee_invalid'));
+    const own = req.principal?.staffId;
+    if (own && assignee !== undefined && assignee !== own) throw forbidden('worker_not_own_staff', text('worker_not_own_staff', { own }));
+    const meta = changeMeta(req, body, now(), undefined);
     await incidentInScope(req, id);
-    await transitionIncident(store.db, id, body.to as IncidentStatus, { actor: actorOf(req), note: noteOf(body), at: now() }, expectedVersion(req));
-    const incident = await getIncident(store.db, id, now());
+    meta.photo = await photoOf(body);
+    const incident = await incidents.transition(id, { to: body.to as IncidentStatus, assignee, expectedVersion: expectedVersion(req) }, meta);
     res.set('ETag', etag(incident.version)).json(incident);
   });
 
@@ -167,10 +208,11 @@ export function incidentsRouter(store: Store, incidents: IncidentService): Route
     const id = idParam(req.params.id);
     // A body is optional here: escalating needs nothing but, perhaps, a note.
     const body = (req.get('content-type') === undefined ? {} : jsonBody(req)) as Record<string, unknown>;
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('invalid_json', 'Expected { "note"? }');
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('invalid_json', 'Expected { "note"?, "publicNote"?, "photo"? }');
+    const meta = changeMeta(req, body, now(), undefined);
     await incidentInScope(req, id);
-    await escalateIncident(store.db, id, { actor: actorOf(req), note: noteOf(body), at: now() }, expectedVersion(req));
-    const incident = await getIncident(store.db, id, now());
+    meta.photo = await photoOf(body);
+    const incident = await incidents.escalate(id, meta, expectedVersion(req));
     res.set('ETag', etag(incident.version)).json(incident);
   });
 

@@ -48,7 +48,7 @@ import type { IncidentFilter } from '../db/incidents.js';
 import type { GridLocator, LocatorSnapshot } from '../services/grid-locator.js';
 import type { IncidentService } from '../services/incidents.js';
 import { assertIncidentInScope } from './incidents.js';
-import { assertCovers, scopedPrefix } from '../http/authorize.js';
+import { assertCovers, scopedPlaces, scopedPrefix } from '../http/authorize.js';
 import { devicePlace } from '../access/places.js';
 import { CREDENTIAL_PARAMS } from '../http/authenticate.js';
 
@@ -682,6 +682,7 @@ export function ogcRouter(store: Store, locator: GridLocator, incidents: Inciden
       light: lightParam(req),
       gridCode: codeParam(req, 'grid', 15),
       regionPrefix: scopedPrefix(req, regionPrefixParam(req)),
+      placePrefixes: scopedPlaces(req),
       from: time?.from,
       to: time?.to,
       bbox,
