@@ -45,6 +45,7 @@ import { contentSecurityPolicy, withoutInsecureCoop } from './http/security-head
 import { keysRouter, meRouter } from './routes/keys.js';
 import { auditRouter } from './routes/audit.js';
 import { open311BodyParsers } from './routes/open311.js';
+import { gridStaffRouter, staffingRouter, staffRouter } from './routes/staff.js';
 
 // The web client as Vite builds it from client/ (npm run build:client; npm start builds it when missing or stale).
 const clientDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'client');
@@ -125,10 +126,13 @@ export function createApp(store: Store, limits: Limits, services: AppServices = 
   app.use('/api/regions', exportRouter(store));
   app.use('/api/regions', regionsRouter(store, limits));
   app.use('/api/regions', referenceLinesRouter(store, limits));
+  app.use('/api/regions', staffingRouter(store));
   app.use('/api/import', importRouter(store, limits, locator));
   app.use('/api/grids', gridBatchRouter(store, limits));
   app.use('/api/grids', gridsRouter(store, limits, locator));
   app.use('/api/grids', gridCamerasRouter(store, locator));
+  app.use('/api/grids', gridStaffRouter(store));
+  app.use('/api/staff', staffRouter(store));
   app.use('/api/divisions', divisionsRouter(store, runner));
   app.use('/api/locate', locateRouter(locator));
   app.use('/api/addresses', addressesRouter(store, limits, locator));

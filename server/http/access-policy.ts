@@ -78,6 +78,17 @@ export const POLICY: readonly PolicyRow[] = [
   row('GET', '/api/stats', 'incidents:read'),
   row('GET', '/api/events/stream', 'incidents:read'),
 
+  // People in the grid (定格、定责、定员): staff, their grids, staffing gaps.
+  row('GET', '/api/staff', 'staff:read'),
+  row('POST', '/api/staff', 'staff:write'),
+  row('POST', '/api/staff/import', 'staff:write'),
+  row('GET', '/api/staff/:id', 'staff:read'),
+  row('GET', '/api/staff/:id/history', 'staff:read'),
+  row('PUT', '/api/staff/:id', 'staff:write'),
+  row('DELETE', '/api/staff/:id', 'staff:write'),
+  row('GET', '/api/grids/:code/staff', 'staff:read'),
+  row('GET', '/api/regions/:code/staffing', 'staff:read'),
+
   // Keys and the audit log.
   row('GET', '/api/keys', 'admin'),
   row('POST', '/api/keys', 'admin'),

@@ -28,7 +28,7 @@ export const staffMessages = {
   staff_import_empty: { zh: 'CSV 没有数据行', en: 'The CSV has no rows' },
   staff_import_too_many: { zh: 'CSV 有 {rows} 行；一次最多导入 {max} 行', en: 'The CSV has {rows} rows; one import takes at most {max}' },
   staff_import_unreadable: { zh: 'CSV 无法读取：{reason}', en: 'The CSV cannot be read: {reason}' },
-  staff_import_rejected: { zh: '{count} 行有误（第一处：第 {row} 行，{message}）；未写入任何数据', en: '{count} row(s) refused (first: line {row}, {message}); nothing was written' },
+  staff_import_rejected: { zh: '{count} 行有误（第一处：第 {row} 行，见 details.problems）；未写入任何数据', en: '{count} row(s) refused (first: line {row}, see details.problems); nothing was written' },
   staff_import_row_twice: { zh: '与第 {row} 行是同一人（同名同电话）', en: 'the same person as line {row} (same name and phone)' },
   // Dispatch to a person
   assignee_invalid: { zh: 'assignee 应为网格人员编号（正整数）', en: 'assignee must be a staff id (a positive integer)' },

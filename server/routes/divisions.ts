@@ -13,6 +13,7 @@ import { prepareDivision } from '../geo/divide/prepare.js';
 import type { ProposalDocument } from '../geo/divide/run.js';
 import type { DivisionRunner } from '../jobs/division-runner.js';
 import { assertCovers } from '../http/authorize.js';
+import { plannedStaffCarry } from '../db/staff-lineage.js';
 import { actorOf, booleanParam, jsonBody, reasonOf, stringParam } from './params.js';
 
 const SPECIAL_NAMES: Record<string, string> = {
@@ -213,13 +214,20 @@ export function divisionsRouter(store: Store, runner: DivisionRunner): Router {
     });
     const diff = [...moves.values()].sort((a, b) => b.households - a.households);
 
-    if (dryRun) {
-      res.json({ dryRun: true, diff });
-      return;
-    }
     // Kept special grids stay live as they are: neither retired nor created again.
     const keep = division.inputs ? (JSON.parse(division.inputs) as DivisionInputs).keptSpecials.map((k) => k.code) : [];
     const created = proposal.features.filter((feature) => !(feature.properties.code && keep.includes(feature.properties.code)));
+    if (dryRun) {
+      // Staff follow lineage: who would move to which proposed grid (keyed new:<number>).
+      const staff = await plannedStaffCarry(
+        store.db,
+        division.region_code,
+        created.map((feature) => ({ key: `new:${feature.properties.number}`, geometry: feature.geometry })),
+        keep,
+      );
+      res.json({ dryRun: true, diff, staff: staff.moves.map((move) => ({ ...move, ...staff.names.get(move.staffId) })) });
+      return;
+    }
     const grids: NewGrid[] = created.map((feature) => {
       const special = feature.properties.kind === 'special';
       const type = feature.properties.specialType ?? 'other';
@@ -248,6 +256,7 @@ export function divisionsRouter(store: Store, runner: DivisionRunner): Router {
       created: result.created.map((g) => ({ code: g.properties.code, name: g.properties.name, households: g.properties.households })),
       lineage: result.lineage,
       diff,
+      staff: result.staffMoves,
     });
   });
 

@@ -10,9 +10,9 @@ const LANDLINE = /^0\d{2,3}-\d{7,8}(-\d{1,6})?$/;
 
 /** The number in one form (spaces and the country code dropped), or undefined when it is no Chinese phone number. */
 export function normalizePhone(value: string): string | undefined {
-  let text = value.normalize('NFKC').trim().replace(/[\s()（）]/g, '');
-  text = text.replace(/^(\+?86|0086)-?(?=1\d{10}$)/, '');
-  if (MOBILE.test(text.replace(/-/g, ''))) return text.replace(/-/g, '');
+  const text = value.normalize('NFKC').trim().replace(/[\s()（）]/g, '');
+  const mobile = text.replace(/-/g, '').replace(/^(\+86|0086|86)(?=1\d{10}$)/, '');
+  if (MOBILE.test(mobile)) return mobile;
   // A landline written without the hyphen after its area code: 059187654321 is ambiguous; keep it only as written with one.
   if (LANDLINE.test(text)) return text;
   return undefined;
