@@ -73,7 +73,8 @@ function listParam<T extends string>(req: Request, name: string, valid: (value: 
   return values as T[];
 }
 
-function regionPrefixParam(req: Request): string | undefined {
+/** `region=<12-digit code>` → its significant prefix. */
+export function regionPrefixParam(req: Request): string | undefined {
   const raw = stringParam(req, 'region');
   if (raw === undefined) return undefined;
   const code = codeParam(raw, 12);

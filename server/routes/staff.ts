@@ -22,7 +22,7 @@ import { checkStaffFields, STAFF_FIELDS, type StaffFields } from '../staff/input
 import { DUTIES, dutyOf, type Duty } from '../staff/duties.js';
 import { maskPhone } from '../staff/phone.js';
 import { importRoster, MAX_ROSTER_ROWS } from '../services/staff-roster.js';
-import { levelOfRegionCode, regionPrefix } from '../geo/codes.js';
+import { regionPrefixParam } from './incidents.js';
 import { actorOf, booleanParam, codeParam, etag, ifMatchCondition, integerParam, jsonBody, reasonOf, stringParam } from './params.js';
 
 /** A roster of 5,000 rows is well under a megabyte. */
@@ -80,14 +80,6 @@ function dutiesParam(req: Request): Duty[] | undefined {
   });
 }
 
-function regionParam(req: Request): string | undefined {
-  const raw = stringParam(req, 'region');
-  if (raw === undefined) return undefined;
-  const code = codeParam(raw, 12);
-  const level = levelOfRegionCode(code);
-  if (!level) throw badRequest('invalid_code', `"${code}" is not a region code`);
-  return regionPrefix(code, level);
-}
 
 export function staffRouter(store: Store): Router {
   const router = Router();
@@ -102,7 +94,7 @@ export function staffRouter(store: Store): Router {
   });
 
   router.get('/', async (req, res) => {
-    const region = regionParam(req);
+    const region = regionPrefixParam(req);
     const grid = stringParam(req, 'grid');
     const scope = scopedPrefix(req, region);
     const places = scopedPlaces(req);
