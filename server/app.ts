@@ -132,7 +132,7 @@ export function createApp(store: Store, limits: Limits, services: AppServices = 
   app.use('/api/grids', gridsRouter(store, limits, locator));
   app.use('/api/grids', gridCamerasRouter(store, locator));
   app.use('/api/grids', gridStaffRouter(store));
-  app.use('/api/staff', staffRouter(store));
+  app.use('/api/staff', staffRouter(store, keys));
   app.use('/api/divisions', divisionsRouter(store, runner));
   app.use('/api/locate', locateRouter(locator));
   app.use('/api/addresses', addressesRouter(store, limits, locator));

@@ -12,6 +12,7 @@
  */
 import express, { Router, type Request } from 'express';
 import type { Store } from '../db/connect.js';
+import type { KeyResolver } from '../http/authenticate.js';
 import { ApiError, badRequest } from '../errors.js';
 import { text } from '../i18n/catalogue.js';
 import { can, covers } from '../access/principal.js';
@@ -81,8 +82,10 @@ function dutiesParam(req: Request): Duty[] | undefined {
 }
 
 
-export function staffRouter(store: Store): Router {
+export function staffRouter(store: Store, keys?: KeyResolver): Router {
   const router = Router();
+  // A worker key covers its staff member's grids: forget cached keys when anyone's grids change.
+  const changed = () => keys?.clear();
   const now = () => new Date();
   const meta = (req: Request) => ({ actor: actorOf(req), reason: reasonOf(req), at: now() });
 
@@ -90,6 +93,7 @@ export function staffRouter(store: Store): Router {
     const fields = fieldsOf(jsonBody(req));
     assertMayHold(req, placesOf(fields));
     const member = await createStaff(store.db, fields, meta(req));
+    changed();
     res.status(201).location(`/api/staff/${member.id}`).set('ETag', etag(member.version)).json(presentStaff(req, member));
   });
 
@@ -144,6 +148,7 @@ export function staffRouter(store: Store): Router {
     const fields = fieldsOf(body, current);
     assertMayHold(req, [...placesOf(current), ...placesOf(fields)]);
     const member = await updateStaff(store.db, id, fields, condition, meta(req));
+    changed();
     res.set('ETag', etag(member.version)).json(presentStaff(req, member));
   });
 
@@ -153,6 +158,7 @@ export function staffRouter(store: Store): Router {
     const current = await getStaff(store.db, id);
     assertMayHold(req, placesOf(current));
     const member = await deleteStaff(store.db, id, condition, meta(req));
+    changed();
     res.json(presentStaff(req, member));
   });
 
