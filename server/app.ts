@@ -46,6 +46,7 @@ import { keysRouter, meRouter } from './routes/keys.js';
 import { auditRouter } from './routes/audit.js';
 import { open311BodyParsers } from './routes/open311.js';
 import { gridStaffRouter, staffingRouter, staffRouter } from './routes/staff.js';
+import { fieldworkRouter, patrolCoverageRouter } from './routes/fieldwork.js';
 
 // The web client as Vite builds it from client/ (npm run build:client; npm start builds it when missing or stale).
 const clientDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'client');
@@ -133,6 +134,8 @@ export function createApp(store: Store, limits: Limits, services: AppServices = 
   app.use('/api/grids', gridCamerasRouter(store, locator));
   app.use('/api/grids', gridStaffRouter(store));
   app.use('/api/staff', staffRouter(store, keys));
+  app.use('/api/grids', patrolCoverageRouter(store, clock));
+  app.use('/api', fieldworkRouter(store, locator, clock));
   app.use('/api/divisions', divisionsRouter(store, runner));
   app.use('/api/locate', locateRouter(locator));
   app.use('/api/addresses', addressesRouter(store, limits, locator));

@@ -88,6 +88,12 @@ export const POLICY: readonly PolicyRow[] = [
   row('DELETE', '/api/staff/:id', 'staff:write'),
   row('GET', '/api/grids/:code/staff', 'staff:read'),
   row('GET', '/api/regions/:code/staffing', 'staff:read'),
+  row('GET', '/api/staff/:id/log', 'staff:read'),
+  row('POST', '/api/patrols', 'fieldwork'),
+  row('GET', '/api/patrols', 'staff:read'),
+  row('GET', '/api/grids/:code/patrol-coverage', 'staff:read'),
+  row('POST', '/api/visits', 'fieldwork'),
+  row('GET', '/api/visits', 'staff:read'),
 
   // Keys and the audit log.
   row('GET', '/api/keys', 'admin'),

@@ -41,7 +41,11 @@ beforeAll(async () => {
   const report = async (lon: number) => (await context.api.post('/api/incidents').send({ category: 'sanitation', source: 'worker', lon, lat: 30.505 })).body.id as number;
   ids.incidentA = await report(114.305);
   ids.incidentOther = await report(114.415);
-  for (const role of ROLES) keys[role] = await keyFor(context.store, role, null, role === 'device' ? ['cam-a'] : undefined);
+  // A worker key is always scoped, to its staff member's places: here a county-level staff member,
+  // so that the matrix meets role refusals only (scope is tested below and in dispatch.test.ts).
+  const countyStaff = await context.api.post('/api/staff').send({ name: '县网格巡查员', duty: 'fulltime', regionCode: tree.county.code, gridCodes: [] });
+  expect(countyStaff.status, JSON.stringify(countyStaff.body)).toBe(201);
+  for (const role of ROLES) keys[role] = await keyFor(context.store, role, null, role === 'device' ? ['cam-a'] : undefined, role === 'worker' ? countyStaff.body.id : undefined);
 });
 
 /** A concrete URL for a policy row: its parameters filled with things that exist. */
