@@ -27,7 +27,8 @@ export interface TrackLimits {
 }
 
 export const defaultTrackLimits: TrackLimits = {
-  maxPoints: 20_000,
+  // About 700 kB of JSON: a piece fits the 1 MB a JSON body may have (the phone sends far smaller ones).
+  maxPoints: 10_000,
   maxSpeedMs: 30,
   jitterM: 50,
   maxSpanMs: 12 * 3_600_000,

@@ -28,6 +28,11 @@ export interface SnapshotLimits {
   maxPixels: number;
 }
 
+/** A phone's photo (a report, a step, a visit, a resident's 随手拍): a camera original fits. */
+export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
+/** A JSON body carrying one such photo as base64 (4/3 of it), with room for the rest. */
+export const PHOTO_JSON_BYTES = Math.ceil((MAX_PHOTO_BYTES * 4) / 3) + 1024 * 1024;
+
 export const defaultSnapshotLimits: SnapshotLimits = {
   maxBytes: 5 * 1024 * 1024,
   maxPixels: 40_000_000,

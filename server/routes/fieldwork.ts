@@ -11,7 +11,8 @@
  * allowed here names the staff member, who must serve places in its area.
  */
 import { randomUUID } from 'node:crypto';
-import { Router, type Request } from 'express';
+import type { Request, Router } from 'express';
+import { apiRouter } from './router.js';
 import type { Store } from '../db/connect.js';
 import type { Clock } from '../clock.js';
 import type { GridLocator } from '../services/grid-locator.js';
@@ -102,7 +103,7 @@ function optionalNote(value: unknown): string | null {
 }
 
 export function fieldworkRouter(store: Store, locator: GridLocator, clock: Clock): Router {
-  const router = Router();
+  const router = apiRouter();
 
   router.post('/patrols', async (req, res) => {
     const body = jsonBody(req) as Record<string, unknown>;
@@ -182,7 +183,7 @@ export function fieldworkRouter(store: Store, locator: GridLocator, clock: Clock
 
 /** GET /api/grids/:code/patrol-coverage: how much of a grid its patrols reached in a window (default: the last 7 days). */
 export function patrolCoverageRouter(store: Store, clock: Clock): Router {
-  const router = Router();
+  const router = apiRouter();
   router.get('/:code/patrol-coverage', async (req, res) => {
     const code = codeParam(req.params.code, 15);
     assertCovers(req, code, 'The grid');

@@ -10,7 +10,8 @@
  * A key sees staff who serve a place in its area; changing one needs every place of theirs,
  * old and new, in its area.
  */
-import express, { Router, type Request } from 'express';
+import express, { type Request, type Router } from 'express';
+import { apiRouter } from './router.js';
 import type { Store } from '../db/connect.js';
 import type { KeyResolver } from '../http/authenticate.js';
 import { ApiError, badRequest } from '../errors.js';
@@ -83,7 +84,7 @@ function dutiesParam(req: Request): Duty[] | undefined {
 
 
 export function staffRouter(store: Store, keys?: KeyResolver): Router {
-  const router = Router();
+  const router = apiRouter();
   // A worker key covers its staff member's grids: forget cached keys when anyone's grids change.
   const changed = () => keys?.clear();
   const now = () => new Date();
@@ -167,7 +168,7 @@ export function staffRouter(store: Store, keys?: KeyResolver): Router {
 
 /** GET /api/grids/:code/staff: who holds a grid now, leader first. */
 export function gridStaffRouter(store: Store): Router {
-  const router = Router();
+  const router = apiRouter();
   router.get('/:code/staff', async (req, res) => {
     const code = codeParam(req.params.code, 15);
     assertCovers(req, code, 'The grid');
@@ -181,7 +182,7 @@ export function gridStaffRouter(store: Store): Router {
 
 /** GET /api/regions/:code/staffing: the 定员 check of a region's basic grids. */
 export function staffingRouter(store: Store): Router {
-  const router = Router();
+  const router = apiRouter();
   router.get('/:code/staffing', async (req, res) => {
     const code = codeParam(req.params.code, 12);
     assertCovers(req, code, 'The region');

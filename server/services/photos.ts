@@ -7,12 +7,12 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { insertMedia } from '../db/media.js';
-import { prepareImage, prepareSnapshot, type Snapshot, type SnapshotLimits, type SnapshotResult } from '../media/snapshot.js';
+import { MAX_PHOTO_BYTES, prepareImage, prepareSnapshot, type Snapshot, type SnapshotLimits, type SnapshotResult } from '../media/snapshot.js';
 import { ApiError } from '../errors.js';
 import { text } from '../i18n/catalogue.js';
 
 /** A phone photo: the page shrinks it before sending, but a camera original must fit too. */
-export const PHOTO_LIMITS: SnapshotLimits = { maxBytes: 10 * 1024 * 1024, maxPixels: 50_000_000 };
+export const PHOTO_LIMITS: SnapshotLimits = { maxBytes: MAX_PHOTO_BYTES, maxPixels: 50_000_000 };
 
 function refusal(result: Extract<SnapshotResult, { ok: false }>, limits: SnapshotLimits): ApiError {
   const mib = Math.round(limits.maxBytes / (1024 * 1024));
