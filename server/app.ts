@@ -50,6 +50,8 @@ import { auditRouter } from './routes/audit.js';
 import { open311Form } from './routes/open311.js';
 import { gridStaffRouter, staffingRouter, staffRouter } from './routes/staff.js';
 import { fieldworkRouter, patrolCoverageRouter } from './routes/fieldwork.js';
+import { publicRouter } from './routes/public.js';
+import { defaultPublicReportOptions, type PublicReportOptions } from './services/public-reports.js';
 
 // The web client as Vite builds it from client/ (npm run build:client; npm start builds it when missing or stale).
 const clientDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'client');
@@ -64,6 +66,8 @@ export interface AppServices {
   /** Request logs (pino); tests get one that logs errors only. */
   logger?: Logger;
   access?: AccessOptions;
+  /** Residents' reports without a key (GRIDGOV_PUBLIC_REPORTS_PER_HOUR). */
+  publicReports?: PublicReportOptions;
 }
 
 export interface AccessOptions {
@@ -145,6 +149,7 @@ export function createApp(store: Store, limits: Limits, services: AppServices = 
   app.use('/api/staff', staffRouter(store, keys));
   app.use('/api/grids', patrolCoverageRouter(store, clock));
   app.use('/api', fieldworkRouter(store, locator, clock));
+  app.use('/api/public', publicRouter(store, incidents, services.publicReports ?? defaultPublicReportOptions));
   app.use('/api/divisions', divisionsRouter(store, runner));
   app.use('/api/locate', locateRouter(locator));
   app.use('/api/addresses', addressesRouter(store, limits, locator));

@@ -63,6 +63,8 @@ export interface Config {
    * so one runaway query cannot hold a connection of the pool for good; the request gets a 503.
    */
   statementTimeoutMs: number;
+  /** Residents' reports (随手拍) an hour from one client address; 0 turns them off (GRIDGOV_PUBLIC_REPORTS_PER_HOUR). */
+  publicReportsPerHour: number;
 }
 
 function incidentRulesFrom(file: string | undefined): IncidentRules {
@@ -163,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       failedKey: intFromEnv(env, 'GRIDGOV_RATE_FAILED_KEY', defaultRateLimits.failedKey),
     },
     statementTimeoutMs: intFromEnv(env, 'GRIDGOV_STATEMENT_TIMEOUT_MS', 30_000),
+    publicReportsPerHour: env.GRIDGOV_PUBLIC_REPORTS_PER_HOUR === '0' ? 0 : intFromEnv(env, 'GRIDGOV_PUBLIC_REPORTS_PER_HOUR', 5),
     limits: {
       bodyBytes: intFromEnv(env, 'GRIDGOV_MAX_BODY_BYTES', defaultLimits.bodyBytes),
       smallBodyBytes: intFromEnv(env, 'GRIDGOV_MAX_SMALL_BODY_BYTES', defaultLimits.smallBodyBytes),

@@ -53,6 +53,7 @@ async function main(): Promise<void> {
     geocoder,
     rules: config.incidentRules,
     logger: createLogger(config.logLevel),
+    publicReports: { perHour: config.publicReportsPerHour },
     access: { publicGrids: config.publicGrids, corsOrigins: config.corsOrigins, rateLimits: config.rateLimits, trustProxy: config.trustProxy, publicUrl: config.publicUrl },
   });
   const server = app.listen(config.port, () => {

@@ -245,11 +245,22 @@ export async function insertIncidents(trx: Transaction<Database> | Kysely<Databa
   return ids;
 }
 
+/** What else must hold, or be written, in the transaction that files an incident. */
+export interface FilingHooks {
+  /** Runs first (a check that may refuse, under a lock). */
+  before?: (trx: Transaction<Database>) => Promise<void>;
+  /** Runs after the incident is inserted (a row that refers to it). */
+  after?: (trx: Transaction<Database>, id: number) => Promise<void>;
+}
+
 /** Files one incident, with its photo when it has one (stored in the same transaction). */
-export async function createIncident(db: Kysely<Database>, incident: NewIncident, actor: string, now: Date, photo?: Snapshot): Promise<Incident> {
+export async function createIncident(db: Kysely<Database>, incident: NewIncident, actor: string, now: Date, photo?: Snapshot, hooks: FilingHooks = {}): Promise<Incident> {
   const id = await db.transaction().execute(async (trx) => {
+    await hooks.before?.(trx);
     const mediaId = photo ? await insertMedia(trx, photo) : (incident.mediaId ?? null);
-    return (await insertIncidents(trx, [{ ...incident, mediaId }], actor))[0];
+    const [created] = await insertIncidents(trx, [{ ...incident, mediaId }], actor);
+    await hooks.after?.(trx, created!);
+    return created!;
   });
   return getIncident(db, id, now);
 }

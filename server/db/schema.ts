@@ -328,4 +328,5 @@ export interface Database {
   patrols: PatrolsTable;
   visits: VisitsTable;
   public_reports: PublicReportsTable;
+  service_secrets: { name: string; value: string };
 }

@@ -114,6 +114,11 @@ export const POLICY: readonly PolicyRow[] = [
   row('POST', '/api/visits', 'fieldwork', 'photo'),
   row('GET', '/api/visits', 'staff:read'),
 
+  // Residents' reports (随手拍): no key; limited per address and in size (server/routes/public.ts).
+  row('GET', '/api/public/categories', 'public'),
+  row('POST', '/api/public/reports', 'public', 'stream'),
+  row('GET', '/api/public/reports/:number', 'public'),
+
   // Keys and the audit log.
   row('GET', '/api/keys', 'admin'),
   row('POST', '/api/keys', 'admin'),

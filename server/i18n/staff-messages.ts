@@ -61,4 +61,17 @@ export const staffMessages = {
   visit_not_in_grid: { zh: '地址不在任何网格内', en: 'The address lies in no grid' },
   invalid_date: { zh: '{name} 应为日期 YYYY-MM-DD，收到“{value}”', en: '{name} must be a date YYYY-MM-DD, got "{value}"' },
   invalid_month: { zh: 'month 应为月份 YYYY-MM，收到“{value}”', en: 'month must be a month YYYY-MM, got "{value}"' },
+  // Residents' reports (随手拍)
+  public_unknown_report: { zh: '没有这个受理编号的反映', en: 'No report with this tracking number' },
+  public_invalid_number: { zh: '受理编号的格式应为 SP-XXXX-XXXX-XXXX-XXXX-XXXX', en: 'A tracking number looks like SP-XXXX-XXXX-XXXX-XXXX-XXXX' },
+  public_too_many_reports: { zh: '同一网络每小时最多提交 {perHour} 条反映，请稍后再试', en: 'At most {perHour} reports an hour from one network; try again later' },
+  public_reports_closed: { zh: '本平台未开放群众随手拍', en: 'This service does not take residents’ reports' },
+  public_multipart: { zh: '请以 multipart/form-data 提交（photo、lon、lat、category、description）', en: 'Send the report as multipart/form-data (photo, lon, lat, category, description)' },
+  public_no_place: { zh: '请给出位置：lon（经度）和 lat（纬度）', en: 'Give the place: lon and lat' },
+  public_swapped: { zh: '经纬度可能写反了：lon 是经度（约 73–135），lat 是纬度', en: 'lon and lat look swapped: lon is the longitude (about 73–135), lat the latitude' },
+  public_outside_china: { zh: '位置不在中国境内', en: 'The place lies outside China' },
+  public_unknown_category: { zh: '请选择问题类别（category）', en: 'Choose a category' },
+  public_description: { zh: '问题描述最多 {max} 个字', en: 'The description has at most {max} characters' },
+  public_nothing_reported: { zh: '请拍照或写几句描述', en: 'Add a photo or a few words of description' },
+  public_not_in_area: { zh: '该位置不在本平台的网格服务范围内', en: 'This place lies outside the grids this service covers' },
 } satisfies Record<string, Message>;

@@ -5,7 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { createIncident, escalateIncident, getIncident, transitionIncident, type ChangeMeta, type Incident, type IncidentSource } from '../db/incidents.js';
+import { createIncident, escalateIncident, getIncident, transitionIncident, type ChangeMeta, type FilingHooks, type Incident, type IncidentSource } from '../db/incidents.js';
 import { getStaff } from '../db/staff.js';
 import { unprocessable } from '../errors.js';
 import { text } from '../i18n/catalogue.js';
@@ -56,7 +56,7 @@ export class IncidentService {
    * Files an incident in the live grid at its place. `mayFileIn` refuses a grid the caller may
    * not file in (its scope), before anything is written.
    */
-  async report(input: ReportInput, actor: string, mayFileIn: (gridCode: string) => void = () => {}): Promise<Incident> {
+  async report(input: ReportInput, actor: string, mayFileIn: (gridCode: string) => void = () => {}, hooks: FilingHooks = {}): Promise<Incident> {
     const category = categoryOf(this.rules, input.category);
     if (!category) {
       throw unprocessable('unknown_category', `Unknown category "${input.category}"; known: ${this.rules.categories.map((c) => c.code).join(', ')}`);
@@ -92,6 +92,7 @@ export class IncidentService {
       actor,
       now,
       input.photo,
+      hooks,
     );
   }
 

@@ -118,6 +118,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       created_at timestamptz NOT NULL
     )`.execute(db);
   await sql`CREATE INDEX public_reports_source_idx ON public_reports (source_hash, created_at)`.execute(db);
+  // The salt of those hashes, made once per database so that every instance hashes alike.
+  await sql`CREATE TABLE service_secrets (name text PRIMARY KEY, value text NOT NULL)`.execute(db);
+  await sql`INSERT INTO service_secrets (name, value) VALUES ('public_report_salt', md5(random()::text || clock_timestamp()::text) || md5(random()::text))`.execute(db);
 
   await auditRows(db, 'staff', 'id', true, ALL_EVENTS);
   await auditStatements(db, 'staff_grids');
@@ -127,7 +130,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['public_reports', 'visits', 'patrols']) await sql`DROP TABLE ${sql.table(table)}`.execute(db);
+  for (const table of ['service_secrets', 'public_reports', 'visits', 'patrols']) await sql`DROP TABLE ${sql.table(table)}`.execute(db);
   for (const column of ['public_note', 'media_id', 'assignee_staff_id', 'actor_staff_id']) {
     await sql`ALTER TABLE incident_transitions DROP COLUMN ${sql.ref(column)}`.execute(db);
   }
