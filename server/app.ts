@@ -51,6 +51,7 @@ import { open311Form } from './routes/open311.js';
 import { gridStaffRouter, staffingRouter, staffRouter } from './routes/staff.js';
 import { fieldworkRouter, patrolCoverageRouter } from './routes/fieldwork.js';
 import { publicRouter } from './routes/public.js';
+import { assessmentRouter } from './routes/assessment.js';
 import { defaultPublicReportOptions, type PublicReportOptions } from './services/public-reports.js';
 
 // The web client as Vite builds it from client/ (npm run build:client; npm start builds it when missing or stale).
@@ -149,6 +150,7 @@ export function createApp(store: Store, limits: Limits, services: AppServices = 
   app.use('/api/staff', staffRouter(store, keys));
   app.use('/api/grids', patrolCoverageRouter(store, clock));
   app.use('/api', fieldworkRouter(store, locator, clock));
+  app.use('/api/assessment', assessmentRouter(store, rules, clock));
   app.use('/api/public', publicRouter(store, incidents, services.publicReports ?? defaultPublicReportOptions));
   app.use('/api/divisions', divisionsRouter(store, runner));
   app.use('/api/locate', locateRouter(locator));

@@ -113,6 +113,7 @@ export const POLICY: readonly PolicyRow[] = [
   row('GET', '/api/grids/:code/patrol-coverage', 'staff:read'),
   row('POST', '/api/visits', 'fieldwork', 'photo'),
   row('GET', '/api/visits', 'staff:read'),
+  row('GET', '/api/assessment', 'staff:read'),
 
   // Residents' reports (随手拍): no key; limited per address and in size (server/routes/public.ts).
   row('GET', '/api/public/categories', 'public'),

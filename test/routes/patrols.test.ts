@@ -232,3 +232,47 @@ describe('visits and the day’s log', () => {
     expect((await worker.get(`/api/staff/${workerId}/log?date=2026-02-30`)).status).toBe(400);
   });
 });
+
+describe('the month’s assessment (考核)', () => {
+  it('counts what the worker did — reports, cases handled on time, patrol km and coverage, visits — into points and a grade', async () => {
+    const month = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
+    // Finish the case reported above: dispatched → in progress → resolved, by the worker.
+    const mine = (await worker.get('/api/incidents?assignee=me&status=dispatched')).body.incidents[0];
+    expect((await worker.post(`/api/incidents/${mine.id}/transition`).send({ to: 'in_progress' })).status).toBe(200);
+    expect((await worker.post(`/api/incidents/${mine.id}/transition`).send({ to: 'resolved', note: '已处理', publicNote: '已处理完毕' })).status).toBe(200);
+    const response = await context.api.get(`/api/assessment?region=${TOWNSHIP}&month=${month}`);
+    expect(response.status, JSON.stringify(response.body).slice(0, 300)).toBe(200);
+    const row = response.body.workers.find((w: { staffId: number }) => w.staffId === workerId);
+    expect(row).toMatchObject({ name: '巡查员', reports: 1, handled: 1, onTime: 1, visits: 1, gridCodes: [WEST] });
+    expect(row.patrolKm).toBeGreaterThan(4);
+    expect(row.coverage).toBeGreaterThan(0.75);
+    const { points: p } = response.body.rules;
+    const expected = Math.round((1 * p.report + 1 * p.handled + 1 * p.onTime + row.patrolKm * p.patrolKm + 1 * p.visit + row.coverage * p.coverage) * 10) / 10;
+    expect(Math.abs(row.points - expected)).toBeLessThanOrEqual(0.1);
+    expect(['优秀', '良好', '称职', '不称职']).toContain(row.grade);
+    const idle = response.body.workers.find((w: { staffId: number }) => w.staffId === otherId);
+    expect(idle).toMatchObject({ reports: 0, handled: 0, visits: 0 });
+    const west = response.body.grids.find((g: { code: string }) => g.code === WEST);
+    expect(west).toMatchObject({ reports: 1, handled: 1, onTime: 1, visits: 1 });
+    expect(west.patrolKm).toBeGreaterThan(4);
+    expect(response.body.grids.find((g: { code: string }) => g.code === EAST)).toMatchObject({ patrolKm: 0, coverage: 0 });
+    // Another month: nothing done.
+    const before = (await context.api.get(`/api/assessment?region=${TOWNSHIP}&month=2020-01`)).body.workers.find((w: { staffId: number }) => w.staffId === workerId);
+    expect(before).toMatchObject({ reports: 0, handled: 0, patrolKm: 0, visits: 0, grade: '不称职' });
+    expect((await context.api.get(`/api/assessment?region=${TOWNSHIP}&month=2020-13`)).status).toBe(400);
+    expect((await worker.get(`/api/assessment?region=${TOWNSHIP}`)).status).toBe(403);
+  });
+
+  it('exports CSV with Chinese headers, where no cell runs as a formula', async () => {
+    expect((await context.api.post('/api/staff').send({ name: '=HYPERLINK("http://x")', duty: 'assistant', gridCodes: [EAST] })).status).toBe(201);
+    const csv = await context.api.get(`/api/assessment?region=${TOWNSHIP}&format=csv`);
+    expect(csv.status).toBe(200);
+    expect(csv.headers['content-type']).toMatch(/text\/csv/);
+    const lines = csv.text.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines[0]).toBe('姓名,职务,网格,上报,办结,按时办结,巡查里程(公里),巡查覆盖率(%),走访,积分,等级');
+    expect(lines.some((line) => line.startsWith('"\'=HYPERLINK(""http://x"")",协管员'))).toBe(true);
+    expect(lines.some((line) => line.startsWith('巡查员,专职网格员,'))).toBe(true);
+    const grids = await context.api.get(`/api/assessment?region=${TOWNSHIP}&format=csv&of=grids`);
+    expect(grids.text.replace(/^\uFEFF/, '').split('\r\n')[0]).toMatch(/^网格编码,网格名称,/);
+  });
+});
