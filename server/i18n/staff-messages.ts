@@ -23,6 +23,7 @@ export const staffMessages = {
   staff_invalid_grids: { zh: 'gridCodes（网格编码）应为 15 位网格编码的数组（至多 {max} 个）', en: 'gridCodes must be an array of 15-digit grid codes (at most {max})' },
   staff_invalid_region: { zh: 'regionCode 应为 12 位区划代码，收到“{value}”', en: 'regionCode must be a 12-digit region code, got "{value}"' },
   staff_invalid_id: { zh: '网格人员编号应为正整数，收到“{value}”', en: 'A staff id is a positive integer, got "{value}"' },
+  staff_nothing_to_change: { zh: '没有要修改的字段（{known}）', en: 'Nothing to change: send at least one of {known}' },
   staff_unknown_field: { zh: '未知字段：{fields}；可用字段：{known}', en: 'Unknown field(s) {fields}; known: {known}' },
   staff_import_header: { zh: 'CSV 表头缺少列：{missing}（应有 姓名、电话、职务、网格编码）', en: 'The CSV header lacks the column(s) {missing} (expected 姓名, 电话, 职务, 网格编码)' },
   staff_import_empty: { zh: 'CSV 没有数据行', en: 'The CSV has no rows' },

@@ -46,6 +46,7 @@ export function checkStaffFields(given: Record<string, unknown>, current?: Staff
   const unknown = Object.keys(given).filter((key) => !(STAFF_FIELDS as readonly string[]).includes(key) && key !== 'reason');
   if (unknown.length > 0) problems.push({ field: unknown[0]!, code: 'unknown_field', message: text('staff_unknown_field', { fields: unknown.join(', '), known: STAFF_FIELDS.join(', ') }) });
   const has = (field: string) => given[field] !== undefined;
+  if (current && problems.length === 0 && !STAFF_FIELDS.some(has)) problems.push({ field: '', code: 'nothing_to_change', message: text('staff_nothing_to_change', { known: STAFF_FIELDS.join(', ') }) });
 
   let name = current?.name;
   if (has('name') || !current) {
@@ -58,7 +59,8 @@ export function checkStaffFields(given: Record<string, unknown>, current?: Staff
   let phone = current?.phone ?? null;
   if (has('phone')) {
     const raw = given.phone;
-    if (raw === null || raw === '') phone = null;
+    // null clears it; an empty string is more likely a form left blank by mistake.
+    if (raw === null) phone = null;
     else {
       const normalized = typeof raw === 'string' ? normalizePhone(raw) : undefined;
       if (!normalized) problems.push({ field: 'phone', code: 'invalid_phone', message: text('staff_invalid_phone', { value: String(raw).slice(0, 40) }) });

@@ -247,6 +247,26 @@ describe('scope: a key of one area', () => {
   });
 });
 
+describe('worker keys', () => {
+  it('reach their own grid’s incidents and staff only, and nothing of another grid', async () => {
+    const staff = await context.api.post('/api/staff').send({ name: '甲网格员', duty: 'fulltime', gridCodes: [ids.gridA] });
+    expect(staff.status).toBe(201);
+    const as = signedAs(context.app, await keyFor(context.store, 'worker', null, undefined, staff.body.id));
+    expect((await as.get(`/api/incidents/${ids.incidentA}`)).status).toBe(200);
+    expect((await as.get(`/api/incidents/${ids.incidentOther}`)).status).toBe(403);
+    expect((await as.get('/api/incidents')).body.incidents.map((i: { id: number }) => i.id)).not.toContain(ids.incidentOther);
+    expect((await as.get('/ogc/collections/incidents/items')).body.features.map((f: { id: number }) => Number(f.id))).not.toContain(ids.incidentOther);
+    expect((await as.get(`/api/grids/${ids.gridOther}/patrol-coverage`)).status).toBe(403);
+    expect((await as.get(`/api/grids/${ids.gridOther}/staff`)).status).toBe(403);
+    expect((await as.get(`/api/grids/${ids.gridOther}/addresses`)).status).toBe(403);
+    expect((await as.get(`/api/regions/${otherVillage.code}/staffing`)).status).toBe(403);
+    const before = await tableCounts(context);
+    expect((await as.post(`/api/incidents/${ids.incidentOther}/escalate`).send({})).status).toBe(403);
+    expect((await as.post('/api/incidents').send({ category: 'sanitation', lon: 114.415, lat: 30.505 })).status).toBe(403);
+    expect(await tableCounts(context)).toEqual(before);
+  });
+});
+
 describe('device keys', () => {
   it('accept events of their own devices only, each refused on its own', async () => {
     const as = signedAs(context.app, keys.device);

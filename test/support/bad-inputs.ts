@@ -46,7 +46,7 @@ export interface EndpointSpec {
   /** Headers of the valid request (If-Match…). */
   headers?: Record<string, string>;
   /** The path parameter: its valid value in `path`, and values that name nothing (404/422). */
-  target?: { valid: string; kind: 'region' | 'grid' | 'device' | 'incident' | 'division' | 'key'; unknown: string[] };
+  target?: { valid: string; kind: 'region' | 'grid' | 'device' | 'incident' | 'division' | 'key' | 'staff'; unknown: string[] };
   /** If-Match: required (428 without), or optional (checked when sent). */
   ifMatch?: 'required' | 'optional';
   /** The endpoint records X-Actor, so a bad one must be refused. */
