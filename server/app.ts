@@ -157,7 +157,7 @@ export function createApp(store: Store, limits: Limits, services: AppServices = 
   app.use('/api/addresses', addressesRouter(store, limits, locator));
   app.use('/api/geocode', geocodeRouter(geocoder, locator));
   app.use('/api/devices', devicesRouter(store, locator, clock));
-  app.use('/api/incidents', incidentsRouter(store, incidents));
+  app.use('/api/incidents', incidentsRouter(store, incidents, locator));
   app.use('/api/feeds', feedsRouter(ingest));
   app.use('/api/media', mediaRouter(store));
   app.use('/api', incidentViewsRouter(store, incidents, keys));

@@ -1,20 +1,26 @@
 /**
- * Writing CSV that spreadsheets open safely: quoted where needed, and a text cell that starts
- * with = + - @ (or a tab or carriage return) prefixed with ' so that Excel and WPS show it as
- * text instead of running it as a formula (CSV injection). Numbers are written as numbers. A
- * UTF-8 BOM makes Excel read the Chinese. Pure.
+ * Writing CSV that spreadsheets open safely. A text cell that begins with = + - @ (or a tab or
+ * carriage return) would be read by Excel or WPS as a formula — a grid named `=HYPERLINK(…)`
+ * would run when a planner opens the export — so such a cell is written with a leading `'`, as
+ * spreadsheets themselves do to keep text as text (OWASP's advice on CSV injection). Numbers are
+ * written as they are.
  */
+
+const FORMULA_START = /^[=+\-@\t\r]/;
 
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
   let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  if (typeof value === 'string' && FORMULA_START.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** A CSV document: a header and rows, CRLF line ends, with a BOM. */
+/** One CSV line (no line break). */
+export function csvLine(values: readonly unknown[]): string {
+  return values.map(csvCell).join(',');
+}
+
+/** A CSV document: a header and rows, CRLF line ends, with a UTF-8 BOM so that Excel shows the Chinese. */
 export function csvDocument(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
-  const lines = [header.map(csvCell).join(','), ...rows.map((row) => row.map(csvCell).join(','))];
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  return `\uFEFF${[csvLine(header), ...rows.map(csvLine)].join('\r\n')}\r\n`;
 }

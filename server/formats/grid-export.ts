@@ -10,7 +10,7 @@ import { WGS84, type Projection } from '../geo/projection.js';
 import type { DbfFieldSpec } from './dbf.js';
 import { writeShapefile, zipFiles } from './shapefile.js';
 import { polygonalToWkt } from './wkt.js';
-import { csvDocument } from './csv-write.js';
+import { csvLine } from './csv-write.js';
 
 /** The attribute columns of every export, in order: [column, property of the grid]. */
 export const EXPORT_COLUMNS = [
@@ -70,8 +70,9 @@ export function gridsToShapefile(grids: GridFeature[], name: string, projection:
   return { zip: zipFiles(written.files), truncated: written.truncated };
 }
 
-/** CSV with a header row and a WKT column last; a UTF-8 BOM so that Excel shows the Chinese; no cell a spreadsheet would run as a formula. */
+/** CSV with a header row and a WKT column last; a UTF-8 BOM so that Excel shows the Chinese. */
 export function gridsToCsv(grids: GridFeature[], projection: Projection = WGS84): string {
   const header = [...EXPORT_COLUMNS.map(([column]) => column), 'wkt'];
-  return csvDocument(header, grids.map((grid) => [...EXPORT_COLUMNS.map(([, property]) => grid.properties[property]), polygonalToWkt(projectGeometry(grid.geometry, projection))]));
+  const lines = grids.map((grid) => csvLine([...EXPORT_COLUMNS.map(([, property]) => grid.properties[property]), polygonalToWkt(projectGeometry(grid.geometry, projection))]));
+  return `\uFEFF${[header.join(','), ...lines].join('\r\n')}\r\n`;
 }
