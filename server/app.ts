@@ -172,6 +172,13 @@ export function createApp(store: Store, limits: Limits, services: AppServices = 
     throw notFound('no_such_endpoint', `No endpoint ${req.method} ${req.originalUrl}`);
   });
 
+  // The phone pages: their own small entries of the build, at /m (网格员) and /report (随手拍).
+  for (const [page, file] of [
+    ['/m', 'm/index.html'],
+    ['/report', 'report/index.html'],
+  ] as const) {
+    app.get(page, (_req, res, next) => res.sendFile(path.join(clientDir, file), (error) => error && next()));
+  }
   app.use(express.static(clientDir));
   app.use(errorHandler);
   return app;

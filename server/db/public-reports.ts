@@ -84,3 +84,22 @@ export async function publicStatus(db: Kysely<Database>, trackingNumber: string)
     timeline: steps.map((step) => ({ at: iso(step.at)!, status: step.to_status, note: step.public_note })),
   };
 }
+
+/** The extent of the live grids [minLon, minLat, maxLon, maxLat] (where residents' reports are taken), or null. */
+export async function serviceArea(db: Kysely<Database>): Promise<[number, number, number, number] | null> {
+  const { rows } = await sql<{ a: number | null; b: number | null; c: number | null; d: number | null }>`
+    SELECT ST_XMin(e) AS a, ST_YMin(e) AS b, ST_XMax(e) AS c, ST_YMax(e) AS d
+    FROM (SELECT ST_Extent(geom)::geometry AS e FROM grid_versions WHERE valid_to IS NULL AND op <> 'retire') x`.execute(db);
+  const r = rows[0];
+  return r && r.a !== null ? [Number(r.a), Number(r.b), Number(r.c), Number(r.d)] : null;
+}
+
+/** Named streets in a small box, for the residents' map (road lines: map data, not records). */
+export async function streetsIn(db: Kysely<Database>, bbox: [number, number, number, number], limit: number): Promise<{ name: string | null; geometry: unknown }[]> {
+  const { rows } = await sql<{ name: string | null; geojson: string }>`
+    SELECT name, ST_AsGeoJSON(ST_Intersection(geom, ST_MakeEnvelope(${bbox[0]}, ${bbox[1]}, ${bbox[2]}, ${bbox[3]}, 4326)), 6) AS geojson
+    FROM reference_lines
+    WHERE kind = 'road' AND geom && ST_MakeEnvelope(${bbox[0]}, ${bbox[1]}, ${bbox[2]}, ${bbox[3]}, 4326)
+    LIMIT ${limit}`.execute(db);
+  return rows.map((row) => ({ name: row.name, geometry: JSON.parse(row.geojson) as unknown }));
+}

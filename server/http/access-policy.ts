@@ -117,6 +117,7 @@ export const POLICY: readonly PolicyRow[] = [
 
   // Residents' reports (随手拍): no key; limited per address and in size (server/routes/public.ts).
   row('GET', '/api/public/categories', 'public'),
+  row('GET', '/api/public/streets', 'public'),
   row('POST', '/api/public/reports', 'public', 'stream'),
   row('GET', '/api/public/reports/:number', 'public'),
 

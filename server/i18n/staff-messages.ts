@@ -74,5 +74,6 @@ export const staffMessages = {
   public_unknown_category: { zh: '请选择问题类别（category）', en: 'Choose a category' },
   public_description: { zh: '问题描述最多 {max} 个字', en: 'The description has at most {max} characters' },
   public_nothing_reported: { zh: '请拍照或写几句描述', en: 'Add a photo or a few words of description' },
+  public_bbox: { zh: '请给出一个小范围 bbox=最小经度,最小纬度,最大经度,最大纬度（每边不超过 0.03 度）', en: 'Give a small bbox=minLon,minLat,maxLon,maxLat (at most 0.03° a side)' },
   public_not_in_area: { zh: '该位置不在本平台的网格服务范围内', en: 'This place lies outside the grids this service covers' },
 } satisfies Record<string, Message>;

@@ -91,7 +91,16 @@ export function meRouter(publicGrids: boolean): Router {
     const principal = req.principal;
     res.json(
       principal
-        ? { signedIn: true, keyId: principal.keyId, name: principal.name, role: principal.role, regionCode: principal.regionCode, permissions: PERMISSIONS.filter((p) => can(principal, p)) }
+        ? {
+            signedIn: true,
+            keyId: principal.keyId,
+            name: principal.name,
+            role: principal.role,
+            regionCode: principal.regionCode,
+            permissions: PERMISSIONS.filter((p) => can(principal, p)),
+            // A worker key: its staff member and the places it covers (the phone page opens on them).
+            ...(principal.staffId ? { staffId: principal.staffId, places: principal.places ?? [] } : {}),
+          }
         : { signedIn: false, permissions: publicGrids ? ['grids:read'] : [] },
     );
   });

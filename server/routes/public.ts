@@ -3,7 +3,8 @@
  * - POST /api/public/reports — multipart: `photo` (JPEG/PNG), `lon`, `lat` (`crs`: wgs84 by
  *   default, gcj02 from a Chinese map), `category`, `description` → 201 { trackingNumber };
  * - GET /api/public/reports/:number — its status and the notes written for the public;
- * - GET /api/public/categories — the categories to choose from.
+ * - GET /api/public/categories — the categories to choose from, and where reports are taken;
+ * - GET /api/public/streets?bbox= — named streets of a small box, for the map to tap on.
  * Nothing of any other incident is visible here: no ids, no grid codes, no names.
  */
 import type { Router } from 'express';
@@ -13,9 +14,9 @@ import { text } from '../i18n/catalogue.js';
 import { apiRouter } from './router.js';
 import { readUpload } from './multipart.js';
 import { coordinateProblem } from '../geo/validate.js';
-import { crsParam } from './params.js';
+import { bboxParam, crsParam } from './params.js';
 import { checkedPhotoBytes } from '../services/photos.js';
-import { publicStatus } from '../db/public-reports.js';
+import { publicStatus, serviceArea, streetsIn } from '../db/public-reports.js';
 import { filePublicReport, TRACKING_NUMBER, type PublicReportOptions } from '../services/public-reports.js';
 import type { IncidentService } from '../services/incidents.js';
 import { MAX_PHOTO_BYTES } from '../media/snapshot.js';
@@ -23,14 +24,31 @@ import { unstorableText } from '../formats/encoding.js';
 
 const FIELDS = ['lon', 'lat', 'crs', 'category', 'description'];
 const MAX_DESCRIPTION = 500;
+/** The residents' map asks for streets of a small box only (about 3 km across). */
+const MAX_STREETS_SPAN = 0.03;
+const MAX_STREETS = 3000;
 /** The whole body: the photo and a few short fields. A bigger one is refused before it is read. */
 const MAX_BODY = MAX_PHOTO_BYTES + 64 * 1024;
 
 export function publicRouter(store: Store, incidents: IncidentService, options: PublicReportOptions): Router {
   const router = apiRouter();
 
-  router.get('/categories', (_req, res) => {
-    res.json({ categories: incidents.rules.categories.map(({ code, name, nameEn }) => ({ code, name, nameEn })), maxPhotoBytes: MAX_PHOTO_BYTES, open: options.perHour > 0 });
+  router.get('/categories', async (_req, res) => {
+    res.json({
+      categories: incidents.rules.categories.map(({ code, name, nameEn }) => ({ code, name, nameEn })),
+      maxPhotoBytes: MAX_PHOTO_BYTES,
+      open: options.perHour > 0,
+      // Where reports are taken: the map opens there.
+      area: await serviceArea(store.db),
+    });
+  });
+
+  router.get('/streets', async (req, res) => {
+    const bbox = bboxParam(req);
+    if (!bbox) throw badRequest('bbox_required', text('public_bbox'));
+    if (bbox[2] - bbox[0] > MAX_STREETS_SPAN || bbox[3] - bbox[1] > MAX_STREETS_SPAN) throw badRequest('bbox_too_large', text('public_bbox'));
+    const streets = await streetsIn(store.db, bbox, MAX_STREETS);
+    res.set('Cache-Control', 'public, max-age=600').json({ type: 'FeatureCollection', features: streets.map((s) => ({ type: 'Feature', properties: { name: s.name }, geometry: s.geometry })) });
   });
 
   router.post('/reports', async (req, res) => {

@@ -15,6 +15,8 @@ import type { GridLayer } from '../layers/GridLayer';
 import { gridOf } from '../layers/GridLayer';
 import { el, clear } from '../panels/dom';
 import { CommandLayers, LIGHT_COLOURS, coverageColour } from './CommandLayers';
+import { PatrolLayer } from './PatrolLayer';
+import { PeoplePanel } from './PeoplePanel';
 import { barChart, ringGauge } from './charts';
 
 export type TimeRange = '24h' | '7d' | '30d' | 'all';
@@ -53,6 +55,7 @@ export class CommandView {
   private refreshTimer: number | undefined;
   private generation = 0;
   private readonly onMoveEnd = () => this.scheduleRefresh(150);
+  readonly people: PeoplePanel;
 
   private readonly controls = el('section', { className: 'panel command-controls', 'data-role': 'command-controls' });
   private readonly detail = el('section', { className: 'panel command-detail', 'data-role': 'incident-detail', hidden: true });
@@ -61,7 +64,11 @@ export class CommandView {
   constructor(private readonly ctx: CommandContext) {
     this.layers = new CommandLayers(ctx.crs);
     for (const layer of this.layers.all) ctx.map.addLayer(layer);
-    ctx.root.append(this.controls, this.detail, this.statsPanel);
+    // People in the grid: patrol coverage of the selected grid and the month's assessment.
+    this.people = new PeoplePanel({ api: ctx.api, selectedGrid: () => ctx.selectedGrid(), region: () => ctx.selectedRegion() ?? this.rootRegion }, new PatrolLayer(ctx.crs));
+    ctx.map.addLayer(this.people.patrols.layer);
+    this.people.setVisible(false);
+    ctx.root.append(this.controls, this.detail, this.people.element, this.statsPanel);
     onLangChange(() => {
       for (const [label, text] of this.toastTexts) label.textContent = text();
       if (!this.active) return;
@@ -77,6 +84,7 @@ export class CommandView {
     if (this.active) return;
     this.active = true;
     this.layers.setVisible(true);
+    this.people.setVisible(true);
     // The planner's household colouring fades so that lights, heat and coverage stand out.
     this.ctx.grids.layer.setOpacity(0.5);
     this.ctx.map.on('moveend', this.onMoveEnd);
@@ -103,6 +111,7 @@ export class CommandView {
     this.source = null;
     this.live = false;
     this.layers.setVisible(false);
+    this.people.setVisible(false);
     this.ctx.grids.layer.setOpacity(1);
     this.closeIncident();
   }
