@@ -31,6 +31,13 @@ export const staffMessages = {
   staff_import_unreadable: { zh: 'CSV 无法读取：{reason}', en: 'The CSV cannot be read: {reason}' },
   staff_import_rejected: { zh: '{count} 行有误（第一处：第 {row} 行，见 details.problems）；未写入任何数据', en: '{count} row(s) refused (first: line {row}, see details.problems); nothing was written' },
   staff_import_row_twice: { zh: '与第 {row} 行是同一人（同名同电话）', en: 'the same person as line {row} (same name and phone)' },
+  staff_import_csv: { zh: '请以 CSV 上传花名册（Content-Type: text/csv；列：姓名、电话、职务、网格编码；至多 {max} 行）', en: 'Send the roster as CSV (Content-Type: text/csv; columns 姓名, 电话, 职务, 网格编码; at most {max} rows)' },
+  from_after_to: { zh: 'from 不能晚于 to', en: 'from must not be after to' },
+  note_too_long: { zh: '备注须为文字，最多 {max} 个字', en: 'note must be a text of at most {max} characters' },
+  region_required: { zh: '需要 region=<12 位区划代码>', en: 'region=<12-digit region code> is required' },
+  not_a_region_code: { zh: '“{code}”不是区划代码', en: '"{code}" is not a region code' },
+  one_of: { zh: '{name} 应为 {values} 之一', en: '{name} must be one of {values}' },
+  incident_outside_grids: { zh: '[{lon}, {lat}] 不在任何网格内：事件必须位于网格中', en: 'No grid contains [{lon}, {lat}]; an incident must be in a grid' },
   // Dispatch to a person
   assignee_invalid: { zh: 'assignee 应为网格人员编号（正整数）', en: 'assignee must be a staff id (a positive integer)' },
   assignee_not_here: { zh: '网格人员 {id} 不负责该事件所在网格或区域：只能派给本网格或其上级区域的人员', en: 'Staff member {id} does not serve this incident’s grid or region: assign it to staff of its grid or of a region above it' },
@@ -75,5 +82,6 @@ export const staffMessages = {
   public_description: { zh: '问题描述最多 {max} 个字', en: 'The description has at most {max} characters' },
   public_nothing_reported: { zh: '请拍照或写几句描述', en: 'Add a photo or a few words of description' },
   public_bbox: { zh: '请给出一个小范围 bbox=最小经度,最小纬度,最大经度,最大纬度（每边不超过 0.03 度）', en: 'Give a small bbox=minLon,minLat,maxLon,maxLat (at most 0.03° a side)' },
+  public_one_photo: { zh: '每条反映只能附一张照片（photo）', en: 'Send one photo (the field photo)' },
   public_not_in_area: { zh: '该位置不在本平台的网格服务范围内', en: 'This place lies outside the grids this service covers' },
 } satisfies Record<string, Message>;

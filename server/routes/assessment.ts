@@ -49,15 +49,15 @@ export function assessmentRouter(store: Store, rules: IncidentRules, clock: Cloc
   const router = apiRouter();
   router.get('/', async (req, res) => {
     const raw = stringParam(req, 'region');
-    if (raw === undefined) throw badRequest('region_required', 'region=<12-digit region code> is required');
+    if (raw === undefined) throw badRequest('region_required', text('region_required'));
     const code = codeParam(raw, 12);
     const level = levelOfRegionCode(code);
-    if (!level) throw badRequest('invalid_code', `"${code}" is not a region code`);
+    if (!level) throw badRequest('invalid_code', text('not_a_region_code', { code }));
     const window = monthParam(stringParam(req, 'month'), clock.now());
     const format = stringParam(req, 'format') ?? 'json';
     const of = stringParam(req, 'of') ?? 'staff';
-    if (format !== 'json' && format !== 'csv') throw badRequest('invalid_parameter', 'format must be json or csv');
-    if (of !== 'staff' && of !== 'grids') throw badRequest('invalid_parameter', 'of must be staff or grids');
+    if (format !== 'json' && format !== 'csv') throw badRequest('invalid_parameter', text('one_of', { name: 'format', values: 'json, csv' }));
+    if (of !== 'staff' && of !== 'grids') throw badRequest('invalid_parameter', text('one_of', { name: 'of', values: 'staff, grids' }));
     assertCovers(req, code, 'The region');
     const region = await store.db.selectFrom('regions').select('code').where('code', '=', code).executeTakeFirst();
     if (!region) throw notFound('unknown_region', text('staff_unknown_region', { code }));

@@ -92,13 +92,13 @@ async function staffFilter(store: Store, req: Request): Promise<number[] | undef
 function windowParams(req: Request) {
   const from = timeParam(req, 'from');
   const to = timeParam(req, 'to');
-  if (from && to && from > to) throw badRequest('invalid_parameter', 'from must not be after to');
+  if (from && to && from > to) throw badRequest('invalid_parameter', text('from_after_to'));
   return { from, to };
 }
 
 function optionalNote(value: unknown): string | null {
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'string' || value.length > MAX_NOTE) throw badRequest('invalid_property', `note must be a string of at most ${MAX_NOTE} characters`);
+  if (typeof value !== 'string' || value.length > MAX_NOTE) throw badRequest('invalid_property', text('note_too_long', { max: MAX_NOTE }));
   return value.trim() || null;
 }
 

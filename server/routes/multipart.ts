@@ -5,7 +5,7 @@
  */
 import type { Request } from 'express';
 import busboy from 'busboy';
-import { ApiError, badRequest } from '../errors.js';
+import { ApiError, badRequest, type Message } from '../errors.js';
 
 export interface Upload {
   fields: Record<string, string>;
@@ -17,7 +17,7 @@ export interface UploadOptions {
   fileField: string;
   maxFileBytes: number;
   /** What a second file is told (e.g. "Send one file per import"). */
-  oneFile?: string;
+  oneFile?: Message;
 }
 
 export function readUpload(req: Request, options: UploadOptions): Promise<Upload> {

@@ -60,7 +60,7 @@ export function publicRouter(store: Store, incidents: IncidentService, options: 
       res.set('Connection', 'close');
       throw new ApiError(413, 'photo_too_large', text('photo_too_large', { mib: Math.round(MAX_PHOTO_BYTES / 1048576) }), { limit: MAX_PHOTO_BYTES });
     }
-    const upload = await readUpload(req, { fileField: 'photo', maxFileBytes: MAX_PHOTO_BYTES, oneFile: 'Send one photo' }).catch((error: unknown) => {
+    const upload = await readUpload(req, { fileField: 'photo', maxFileBytes: MAX_PHOTO_BYTES, oneFile: text('public_one_photo') }).catch((error: unknown) => {
       if (error instanceof ApiError && error.status === 413) throw new ApiError(413, 'photo_too_large', text('photo_too_large', { mib: Math.round(MAX_PHOTO_BYTES / 1048576) }), { limit: MAX_PHOTO_BYTES });
       throw error;
     });

@@ -120,7 +120,7 @@ export function staffRouter(store: Store, keys?: KeyResolver): Router {
   const roster = express.raw({ type: ['text/csv', 'application/csv', 'text/plain'], limit: ROSTER_BYTES });
   router.post('/import', roster, async (req, res) => {
     if (!req.is(['text/csv', 'application/csv', 'text/plain']) || !Buffer.isBuffer(req.body)) {
-      throw new ApiError(415, 'unsupported_media_type', `Send the roster as CSV (Content-Type: text/csv; columns 姓名, 电话, 职务, 网格编码; at most ${MAX_ROSTER_ROWS} rows)`);
+      throw new ApiError(415, 'unsupported_media_type', text('staff_import_csv', { max: MAX_ROSTER_ROWS }));
     }
     const dryRun = booleanParam(req, 'dryRun', false);
     const result = await importRoster(store.db, req.body, meta(req), { dryRun, mayHold: (place) => assertCovers(req, place, 'The staff member’s grid or region') });

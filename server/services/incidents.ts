@@ -66,7 +66,7 @@ export class IncidentService {
     const found = snapshot.index.locate(lon, lat);
     if (found < 0) {
       const nearest = snapshot.index.nearest(lon, lat);
-      throw unprocessable('not_in_any_grid', `No grid contains [${lon.toFixed(6)}, ${lat.toFixed(6)}]; an incident must be in a grid`, {
+      throw unprocessable('not_in_any_grid', text('incident_outside_grids', { lon: lon.toFixed(6), lat: lat.toFixed(6) }), {
         nearest: nearest ? { code: nearest.code, distanceM: Math.round(nearest.distanceM * 10) / 10 } : null,
       });
     }
