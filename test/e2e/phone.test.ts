@@ -99,7 +99,7 @@ describe.skipIf(!haveChromium)('phone pages at 360 × 740 (Chromium)', () => {
     await page.waitForSelector('button[data-to="in_progress"]');
     await page.click('button[data-to="in_progress"]');
     await page.waitForSelector('button[data-to="resolved"]');
-    await page.fill('textarea[placeholder="处置情况（必填）"]', '已清理楼道');
+    await page.fill('textarea[placeholder^="处置情况"]', '已清理楼道');
     await page.fill('input[placeholder="告知群众（选填）"]', '杂物已清理');
     await page.setInputFiles('.lite-card:not([hidden]) input[type=file]', photoFile);
     await page.waitForSelector('.lite-card:not([hidden]) .lite-photo img:not([hidden])');
@@ -123,7 +123,7 @@ describe.skipIf(!haveChromium)('phone pages at 360 × 740 (Chromium)', () => {
     await page.fill('textarea[name="description"]', '路灯不亮');
     await page.setInputFiles('.tab-report input[type=file]', photoFile);
     await page.waitForSelector('.tab-report .lite-photo img:not([hidden])');
-    await page.click('text=📍 定位');
+    await page.click('.tab-report [data-action="locate"]');
     await page.waitForFunction(() => /已定位/.test(document.querySelector('[data-testid="report-where"]')?.textContent ?? ''));
     await page.click('.tab-report button.wide');
     await page.waitForFunction(() => /已上报/.test(document.querySelector('[data-testid="report-message"]')?.textContent ?? ''), undefined, { timeout: 30_000 });
@@ -136,7 +136,7 @@ describe.skipIf(!haveChromium)('phone pages at 360 × 740 (Chromium)', () => {
 
     // Out in the river, beyond every grid: refused, naming the nearest grid.
     await context.setGeolocation({ longitude: 119.2, latitude: 26.0, accuracy: 8 });
-    await page.click('text=📍 定位');
+    await page.click('.tab-report [data-action="locate"]');
     await page.waitForFunction(() => /119\.2000/.test(document.querySelector('[data-testid="report-where"]')?.textContent ?? ''));
     await page.fill('textarea[name="description"]', '江边');
     await page.click('.tab-report button.wide');
@@ -206,11 +206,11 @@ describe.skipIf(!haveChromium)('phone pages at 360 × 740 (Chromium)', () => {
     await page.fill('textarea[name="description"]', '小区门口垃圾满溢');
     await page.setInputFiles('input[type=file]', photoFile);
     await page.waitForSelector('.lite-photo img:not([hidden])');
-    await page.click('text=📍 使用当前位置');
+    await page.click('[data-action="locate"]');
     await page.waitForFunction(() => /GPS/.test(document.querySelector('[data-testid="report-where"]')?.textContent ?? ''));
     await fitsTheScreen(page);
     await page.screenshot({ path: path.join(SHOTS, '87-report-form.png') });
-    await page.click('text=提交');
+    await page.click('[data-action="submit"]');
     const number = page.locator('[data-testid="tracking-number"]');
     await number.waitFor({ timeout: 30_000 });
     const trackingNumber = (await number.textContent())!;
@@ -222,7 +222,7 @@ describe.skipIf(!haveChromium)('phone pages at 360 × 740 (Chromium)', () => {
     expect(filed.mediaId).toBeGreaterThan(0);
     await api(`/api/incidents/${filed.id}/transition`, { json: { to: 'dispatched', note: '内部：派林晓红', publicNote: '已交网格员处理' } });
     await page.fill('input[placeholder^="SP-"]', trackingNumber);
-    await page.click('text=查询');
+    await page.click('[data-action="lookup"]');
     await page.waitForFunction(() => /已交网格员处理/.test(document.querySelector('[data-testid="status-box"]')?.textContent ?? ''), undefined, { timeout: 30_000 });
     const shown = await page.locator('[data-testid="status-box"]').textContent();
     expect(shown).toMatch(/已派遣/);
@@ -235,7 +235,7 @@ describe.skipIf(!haveChromium)('phone pages at 360 × 740 (Chromium)', () => {
     await page.mouse.click(box.x + box.width / 2 + 3, box.y + box.height / 2 + 3);
     await page.waitForFunction(() => /地图点选/.test(document.querySelector('[data-testid="report-where"]')?.textContent ?? ''));
     await expect(page.locator('circle.report-place').count()).resolves.toBe(1);
-    await page.click('text=提交');
+    await page.click('[data-action="submit"]');
     await page.waitForFunction((first) => {
       const n = document.querySelector('[data-testid="tracking-number"]')?.textContent;
       return n !== undefined && n !== null && n !== first;

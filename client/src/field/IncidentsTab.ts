@@ -55,12 +55,13 @@ export class IncidentsTab {
   private renderDetail(incident: Incident): void {
     let photo: ShrunkPhoto | undefined;
     const message = el('div', { class: 'lite-note' });
-    const note = el('textarea', { placeholder: '处置情况（必填）' });
+    const note = el('textarea', { placeholder: '处置情况（办结时必填）' });
     const publicNote = el('input', { placeholder: '告知群众（选填）' });
     const buttons = (STEPS[incident.status] ?? []).map(({ to, label }) => {
       const button = el('button', { class: 'lite-button', type: 'button', 'data-to': to }, label);
       button.addEventListener('click', async () => {
-        if (to !== 'dispatched' && note.value.trim() === '') {
+        // 办结 says what was done; the other steps may go without a note.
+        if (to === 'resolved' && note.value.trim() === '') {
           message.className = 'lite-error';
           message.textContent = '请填写处置情况';
           return;

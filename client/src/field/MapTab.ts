@@ -2,6 +2,7 @@
 import { LiteMap, type LiteFeature } from '../lite/LiteMap.js';
 import { el, LIGHT_COLOURS, LIGHT_NAMES, STATUS_NAMES } from '../lite/dom.js';
 import { currentPosition } from '../lite/geolocation.js';
+import { icon } from '../lite/icons.js';
 import type { FieldContext } from './context.js';
 
 export class MapTab {
@@ -11,7 +12,7 @@ export class MapTab {
 
   constructor(private readonly context: FieldContext, openIncident: (id: number) => void) {
     const container = el('div', { 'data-testid': 'field-map' });
-    const locate = el('button', { class: 'lite-button secondary', type: 'button' }, '📍 我的位置');
+    const locate = el('button', { class: 'lite-button secondary', type: 'button' }, icon('pin'), '我的位置');
     locate.addEventListener('click', async () => {
       try {
         const position = await currentPosition();

@@ -6,6 +6,7 @@
 import { cameraInput, type ShrunkPhoto } from '../lite/photo.js';
 import { currentPosition } from '../lite/geolocation.js';
 import { el } from '../lite/dom.js';
+import { icon } from '../lite/icons.js';
 import type { ApiError } from '../api';
 import type { FieldContext } from './context.js';
 
@@ -30,7 +31,7 @@ export class ReportTab {
   }
 
   private render(): void {
-    const locate = el('button', { class: 'lite-button secondary', type: 'button' }, '📍 定位');
+    const locate = el('button', { class: 'lite-button secondary', type: 'button', 'data-action': 'locate' }, icon('pin'), '定位');
     locate.addEventListener('click', () => void this.locate());
     const submit = el('button', { class: 'lite-button wide', type: 'button' }, '上报');
     submit.addEventListener('click', async () => {

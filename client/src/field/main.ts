@@ -6,6 +6,7 @@
 import '../lite/lite.css';
 import { el } from '../lite/dom.js';
 import { LiteApi } from '../lite/http.js';
+import { icon, type IconName } from '../lite/icons.js';
 import { FieldContext, DUTY_NAMES } from './context.js';
 import { MapTab } from './MapTab.js';
 import { IncidentsTab } from './IncidentsTab.js';
@@ -71,7 +72,7 @@ async function start(root: HTMLElement): Promise<void> {
     log: new LogTab(context),
   };
   const incidents = tabs.incidents;
-  const labels: Record<keyof typeof tabs, [string, string]> = { map: ['🗺', '地图'], incidents: ['📋', '事件'], report: ['✚', '上报'], patrol: ['🚶', '巡查'], visits: ['🏠', '走访'], log: ['📓', '日志'] };
+  const labels: Record<keyof typeof tabs, [IconName, string]> = { map: ['map', '地图'], incidents: ['list', '事件'], report: ['plus', '上报'], patrol: ['walk', '巡查'], visits: ['home', '走访'], log: ['book', '日志'] };
   const nav = el('nav', { class: 'lite-tabs', role: 'tablist' });
   const main = el('main', { class: 'lite-main' });
   const logout = el('button', { class: 'lite-button secondary', type: 'button', style: 'min-height:34px;padding:4px 10px' }, '退出');
@@ -93,8 +94,8 @@ async function start(root: HTMLElement): Promise<void> {
     if (name === 'map') tabs.map.draw(true);
   };
   for (const name of Object.keys(tabs) as (keyof typeof tabs)[]) {
-    const [icon, label] = labels[name];
-    const button = el('button', { type: 'button', role: 'tab', 'data-tab': name }, el('b', {}, icon), label);
+    const [iconName, label] = labels[name];
+    const button = el('button', { type: 'button', role: 'tab', 'data-tab': name }, icon(iconName), label);
     button.addEventListener('click', () => select(name));
     nav.append(button);
   }

@@ -225,6 +225,8 @@ export class LiteMap {
       const el = document.createElementNS(SVG, 'path');
       el.setAttribute('d', this.path(lines, false));
       apply(el);
+      const longest = lines.reduce((a, b) => (b.length > a.length ? b : a), lines[0] ?? []);
+      if (longest.length > 0) label(longest[Math.floor(longest.length / 2)]!);
     } else if (g.type === 'Point') {
       const [x, y] = this.toScreen(g.coordinates);
       const el = document.createElementNS(SVG, 'circle');

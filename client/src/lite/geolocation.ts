@@ -5,7 +5,7 @@ export function currentPosition(timeoutMs = 15_000): Promise<GeolocationPosition
       reject(new Error('此浏览器无法定位'));
       return;
     }
-    navigator.geolocation.getCurrentPosition(resolve, (error) => reject(new Error(positionError(error))), { enableHighAccuracy: true, timeout: timeoutMs, maximumAge: 10_000 });
+    navigator.geolocation.getCurrentPosition(resolve, (error) => reject(new Error(positionError(error))), { enableHighAccuracy: true, timeout: timeoutMs, maximumAge: 0 });
   });
 }
 

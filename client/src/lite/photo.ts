@@ -1,3 +1,5 @@
+import { icon } from './icons.js';
+
 /**
  * A photo from the phone's camera (<input type=file accept=image/* capture=environment>),
  * shrunk before it is sent: a 12-megapixel original of 4 MB becomes a JPEG of about 200 kB at
@@ -42,7 +44,7 @@ export function cameraInput(onPhoto: (photo: ShrunkPhoto | undefined, error?: st
   preview.alt = '';
   preview.hidden = true;
   const caption = document.createElement('span');
-  caption.textContent = '📷 拍照';
+  caption.textContent = '拍照';
   input.addEventListener('change', async () => {
     const file = input.files?.[0];
     if (!file) return;
@@ -51,13 +53,13 @@ export function cameraInput(onPhoto: (photo: ShrunkPhoto | undefined, error?: st
       const photo = await shrinkPhoto(file);
       preview.src = photo.dataUrl;
       preview.hidden = false;
-      caption.textContent = '📷 重拍';
+      caption.textContent = '重拍';
       onPhoto(photo);
     } catch (error) {
-      caption.textContent = '📷 拍照';
+      caption.textContent = '拍照';
       onPhoto(undefined, (error as Error).message);
     }
   });
-  label.append(input, preview, caption);
+  label.append(input, icon('camera'), preview, caption);
   return label;
 }

@@ -11,6 +11,7 @@ import { LiteApi } from '../lite/http.js';
 import { LiteMap } from '../lite/LiteMap.js';
 import { cameraInput, type ShrunkPhoto } from '../lite/photo.js';
 import { currentPosition } from '../lite/geolocation.js';
+import { icon } from '../lite/icons.js';
 
 interface Categories {
   categories: { code: string; name: string }[];
@@ -75,7 +76,17 @@ async function main(root: HTMLElement): Promise<void> {
     if (key === loadedBox) return;
     loadedBox = key;
     const streets = await api.call<FeatureCollection>(`/api/public/streets?bbox=${key}`).catch(() => undefined);
-    if (streets) map.setLayer('streets', streets.features.map((f) => ({ geometry: f.geometry, style: { stroke: '#8c96a0', width: 2 } })));
+    if (!streets) return;
+    // Each street named once, so that a resident can tell where a tap lands.
+    const named = new Set<string>();
+    map.setLayer(
+      'streets',
+      streets.features.map((f) => {
+        const name = f.properties?.name as string | null | undefined;
+        const label = name && !named.has(name) ? (named.add(name), name) : undefined;
+        return { geometry: f.geometry, style: { stroke: '#8c96a0', width: 2, label } };
+      }),
+    );
   };
   map.setLayer('streets', []);
   if (info.area) {
@@ -86,7 +97,7 @@ async function main(root: HTMLElement): Promise<void> {
   mapBox.addEventListener('click', () => setTimeout(() => void loadStreets(), 50));
   void loadStreets();
 
-  const locate = el('button', { class: 'lite-button secondary', type: 'button' }, '📍 使用当前位置');
+  const locate = el('button', { class: 'lite-button secondary', type: 'button', 'data-action': 'locate' }, icon('pin'), '使用当前位置');
   locate.addEventListener('click', async () => {
     where.textContent = '定位中…';
     try {
@@ -100,7 +111,7 @@ async function main(root: HTMLElement): Promise<void> {
     }
   });
 
-  const submit = el('button', { class: 'lite-button wide', type: 'button' }, '提交');
+  const submit = el('button', { class: 'lite-button wide', type: 'button', 'data-action': 'submit' }, '提交');
   submit.addEventListener('click', async () => {
     message.className = 'lite-error';
     if (!place) return void (message.textContent = '请先定位或在地图上点选位置');
@@ -131,7 +142,7 @@ async function main(root: HTMLElement): Promise<void> {
   });
 
   const lookupInput = el('input', { placeholder: 'SP-XXXX-XXXX-XXXX-XXXX-XXXX', autocapitalize: 'characters' });
-  const lookupButton = el('button', { class: 'lite-button secondary', type: 'button' }, '查询');
+  const lookupButton = el('button', { class: 'lite-button secondary', type: 'button', 'data-action': 'lookup' }, '查询');
   const statusBox = el('div', { 'data-testid': 'status-box' });
   const mineList = el('ul', { class: 'lite-list', 'data-testid': 'my-reports' });
   const showStatus = async (number: string, into: HTMLElement) => {
