@@ -240,7 +240,7 @@ describe.skipIf(!haveChromium)('phone pages at 360 × 740 (Chromium)', () => {
       const n = document.querySelector('[data-testid="tracking-number"]')?.textContent;
       return n !== undefined && n !== null && n !== first;
     }, trackingNumber, { timeout: 30_000 });
-    await expect(page.locator('[data-testid="my-reports"] li').count()).resolves.toBe(2);
+    await expect(page.locator('[data-testid="my-reports"] > li').count()).resolves.toBe(2);
     await fitsTheScreen(page);
     await page.screenshot({ path: path.join(SHOTS, '89-report-mine.png'), fullPage: true });
     await context.close();

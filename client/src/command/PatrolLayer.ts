@@ -1,8 +1,9 @@
 /**
- * Patrol coverage on the command centre's map: the tracks walked near the selected grid (blue)
- * and what nobody walked — its streets (orange, dashed) or, for a grid without stored streets,
- * its area (orange hatching). Blue and orange stay apart for every kind of colour blindness,
- * and share no meaning with the lights (green/amber/red) or the heatmap.
+ * Patrol coverage on the command centre's map: the tracks walked near the selected grid (solid
+ * blue) and what nobody walked — its streets (thick black dashes on a white halo) or, for a grid
+ * without stored streets, its area (dark shading). Told apart by shape and lightness as well as
+ * colour, so colour blindness does not merge them, and sharing no colour with the lights
+ * (green/amber/red), the heatmap or the planner's orange selection.
  */
 import Feature from 'ol/Feature';
 import MultiLineString from 'ol/geom/MultiLineString';
@@ -14,12 +15,12 @@ import type { MultiLineString as GeoMultiLineString, MultiPolygon as GeoMultiPol
 import type { MapCrs } from '../map/crs';
 
 export const WALKED_COLOUR = '#0b6bcb';
-export const UNWALKED_COLOUR = '#e66101';
+export const UNWALKED_COLOUR = '#1b1b1b';
 
 const styles = {
   walked: new Style({ stroke: new Stroke({ color: WALKED_COLOUR, width: 3 }) }),
-  unwalkedLine: new Style({ stroke: new Stroke({ color: UNWALKED_COLOUR, width: 3, lineDash: [6, 5] }) }),
-  unwalkedArea: new Style({ stroke: new Stroke({ color: UNWALKED_COLOUR, width: 1 }), fill: new Fill({ color: 'rgba(230,97,1,0.22)' }) }),
+  unwalkedLine: [new Style({ stroke: new Stroke({ color: 'rgba(255,255,255,0.9)', width: 7 }) }), new Style({ stroke: new Stroke({ color: UNWALKED_COLOUR, width: 4, lineDash: [8, 6] }) })],
+  unwalkedArea: new Style({ stroke: new Stroke({ color: UNWALKED_COLOUR, width: 1, lineDash: [4, 4] }), fill: new Fill({ color: 'rgba(27,27,27,0.22)' }) }),
 };
 
 export class PatrolLayer {

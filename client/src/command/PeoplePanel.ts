@@ -115,10 +115,14 @@ export class PeoplePanel {
               region ? el('a', { className: 'link', href: this.ctx.api.url(`/api/assessment?region=${region}&month=${this.month}&format=csv&of=${this.showGrids ? 'grids' : 'staff'}`), download: '', text: t('people.assessment.csv') }) : '',
             ),
             el(
-              'table',
-              { className: 'assessment-table', 'data-role': 'assessment-table' },
-              header(['people.col.name', 'people.col.reports', 'people.col.handled', 'people.col.km', 'people.col.coverage', 'people.col.visits', 'people.col.points', 'people.col.grade']),
-              ...rows.map(row),
+              'div',
+              { className: 'assessment-scroll' },
+              el(
+                'table',
+                { className: 'assessment-table', 'data-role': 'assessment-table' },
+                header(['people.col.name', 'people.col.reports', 'people.col.handled', 'people.col.km', 'people.col.coverage', 'people.col.visits', 'people.col.points', 'people.col.grade']),
+                ...rows.map(row),
+              ),
             ),
             rows.length === 0 ? el('p', { className: 'muted small', text: t('people.assessment.empty') }) : '',
           )
