@@ -132,28 +132,81 @@ export function walkedZones(tracks: readonly LineString[], radiusM: number): Pol
 }
 
 export interface LineCoverage {
-  /** Share of the lines' length inside the zones, 0–1, rounded to 4 decimals. */
+  /** Share of the lines' length covered, 0–1, rounded to 4 decimals. */
   coveredShare: number;
   totalM: number;
   coveredM: number;
-  /** The stretches outside every zone (shorter than a step dropped); null when none are left. */
+  /** The stretches not covered (shorter than a step dropped); null when none are left. */
   uncovered: MultiLineString | null;
 }
 
-/**
- * How much of some lines (a grid's streets and paths) lies inside the zones: each line is cut
- * into steps of at most `stepM` metres and a step counts when its midpoint is inside a zone.
- */
-export function lineCoverage(lines: readonly (LineString | MultiLineString)[], zones: readonly Polygon[], stepM = 5): LineCoverage {
-  const index = zones.length > 0 ? new Flatbush(zones.length) : undefined;
-  if (index) {
-    for (const zone of zones) {
-      const [minX, minY, maxX, maxY] = bbox(zone);
-      index.add(minX, minY, maxX, maxY);
-    }
-    index.finish();
+/** Whether a point is covered: inside a zone, near a track… */
+export type CoveredAt = (point: Position) => boolean;
+
+/** Points inside any of the zones (polygons: camera sectors, walked corridors). */
+export function insideZones(zones: readonly Polygon[]): CoveredAt {
+  if (zones.length === 0) return () => false;
+  const index = new Flatbush(zones.length);
+  for (const zone of zones) {
+    const [minX, minY, maxX, maxY] = bbox(zone);
+    index.add(minX, minY, maxX, maxY);
   }
-  const inside = (point: Position) => index !== undefined && index.search(point[0]!, point[1]!, point[0]!, point[1]!).some((i) => booleanPointInPolygon(point, zones[i]!));
+  index.finish();
+  return (point) => index.search(point[0]!, point[1]!, point[0]!, point[1]!).some((i) => booleanPointInPolygon(point, zones[i]!));
+}
+
+/**
+ * Points within `radiusM` of a track: the exact test of "walked within 30 m", without building
+ * corridors. Track segments go into an index, each box widened by the radius; distances are
+ * measured in a local plane (metres east and north of the tracks' mean latitude), exact to a few
+ * centimetres over a grid's extent.
+ */
+export function withinReach(tracks: readonly LineString[], radiusM: number): CoveredAt {
+  const segments: number[] = [];
+  let latSum = 0;
+  let count = 0;
+  for (const track of tracks) for (const p of track.coordinates) (latSum += p[1]!), count++;
+  if (count === 0) return () => false;
+  const mPerLat = 110_574;
+  const mPerLon = 111_320 * Math.cos(((latSum / count) * Math.PI) / 180);
+  for (const track of tracks) {
+    for (let i = 1; i < track.coordinates.length; i++) {
+      const a = track.coordinates[i - 1]!;
+      const b = track.coordinates[i]!;
+      segments.push(a[0]! * mPerLon, a[1]! * mPerLat, b[0]! * mPerLon, b[1]! * mPerLat);
+    }
+  }
+  const n = segments.length / 4;
+  if (n === 0) return () => false;
+  const index = new Flatbush(n);
+  for (let i = 0; i < n; i++) {
+    const [ax, ay, bx, by] = [segments[4 * i]!, segments[4 * i + 1]!, segments[4 * i + 2]!, segments[4 * i + 3]!];
+    index.add(Math.min(ax, bx) - radiusM, Math.min(ay, by) - radiusM, Math.max(ax, bx) + radiusM, Math.max(ay, by) + radiusM);
+  }
+  index.finish();
+  const r2 = radiusM * radiusM;
+  return (point) => {
+    const px = point[0]! * mPerLon;
+    const py = point[1]! * mPerLat;
+    for (const i of index.search(px, py, px, py)) {
+      const [ax, ay, bx, by] = [segments[4 * i]!, segments[4 * i + 1]!, segments[4 * i + 2]!, segments[4 * i + 3]!];
+      const dx = bx - ax;
+      const dy = by - ay;
+      const length2 = dx * dx + dy * dy;
+      const t = length2 === 0 ? 0 : Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / length2));
+      const ex = ax + t * dx - px;
+      const ey = ay + t * dy - py;
+      if (ex * ex + ey * ey <= r2) return true;
+    }
+    return false;
+  };
+}
+
+/**
+ * How much of some lines (a grid's streets and paths) is covered: each line is cut into steps
+ * of at most `stepM` metres and a step counts when its midpoint is covered.
+ */
+export function lineCoverage(lines: readonly (LineString | MultiLineString)[], covered: CoveredAt, stepM = 5): LineCoverage {
   let totalM = 0;
   let coveredM = 0;
   const stretches: Position[][] = [];
@@ -170,7 +223,7 @@ export function lineCoverage(lines: readonly (LineString | MultiLineString)[], z
         const to = [a[0]! + ((b[0]! - a[0]!) * (k + 1)) / steps, a[1]! + ((b[1]! - a[1]!) * (k + 1)) / steps];
         const piece = metres / steps;
         totalM += piece;
-        if (inside([(from[0]! + to[0]!) / 2, (from[1]! + to[1]!) / 2])) {
+        if (covered([(from[0]! + to[0]!) / 2, (from[1]! + to[1]!) / 2])) {
           coveredM += piece;
           if (open) stretches.push(open);
           open = undefined;
