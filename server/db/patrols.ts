@@ -7,6 +7,9 @@ import type { Database } from './schema.js';
 import type { LineString, MultiLineString } from 'geojson';
 import type { Track } from '../geo/patrol.js';
 
+/** About a metre, in degrees of latitude. */
+const SIMPLIFY_DEG = 0.00001;
+
 export interface StoredPatrol {
   id: number;
   staffId: number;
@@ -89,10 +92,14 @@ export async function tracksNearGrid(db: Kysely<Database>, gridCode: string, rad
   const { rows } = await sql<{ staff_id: number; geojson: string | null; length_m: number }>`
     WITH g AS (SELECT geom FROM grid_versions WHERE code = ${gridCode} AND valid_to IS NULL AND op <> 'retire'),
          zone AS (SELECT ST_Buffer(g.geom::geography, ${radiusM * 2})::geometry AS geom FROM g)
-    SELECT p.staff_id, ST_AsGeoJSON(ST_CollectionExtract(ST_Intersection(p.geom, zone.geom), 2), 7) AS geojson,
+    -- Simplified to a metre: a phone's fixes every few metres along a street add points, not reach.
+    SELECT p.staff_id, ST_AsGeoJSON(ST_Simplify(ST_CollectionExtract(ST_Intersection(p.geom, zone.geom), 2), ${SIMPLIFY_DEG}), 7) AS geojson,
            ST_Length(ST_Intersection(p.geom, (SELECT geom FROM g))::geography) AS length_m
     FROM patrols p, zone
-    WHERE ${timeWindow(filter)} AND ST_DWithin(p.geom::geography, (SELECT geom FROM g)::geography, ${radiusM})
+    WHERE ${timeWindow(filter)}
+      -- The box test uses the index (a degree of latitude is 111 km; of longitude less, hence twice); the geography test decides.
+      AND p.geom && ST_Expand((SELECT geom FROM g), ${(radiusM * 2) / 111_000})
+      AND ST_DWithin(p.geom::geography, (SELECT geom FROM g)::geography, ${radiusM})
     ORDER BY p.started_at, p.id`.execute(db);
   const lines: LineString[] = [];
   for (const row of rows) {
