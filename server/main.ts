@@ -6,8 +6,10 @@ import { loadConfig } from './config.js';
 import { openStore } from './db/connect.js';
 import { countRegions } from './db/regions.js';
 import { loadDemo } from './demo.js';
+import { refreshHouseholds } from './db/households.js';
 import { createApp } from './app.js';
 import { DivisionRunner } from './jobs/division-runner.js';
+import { WorkerPool } from './workers/pool.js';
 import { GridLocator } from './services/grid-locator.js';
 import { AddressGeocoder } from './services/address-geocoder.js';
 import { ensureClientBuilt } from '../scripts/build-client.js';
@@ -30,9 +32,13 @@ async function main(): Promise<void> {
     await loadDemo(store.db, config.limits, log);
   }
 
+  // Grids written before households were computed (db/households.ts) get their figure once.
+  await store.db.transaction().execute((trx) => refreshHouseholds(trx, { uncomputed: true }));
+
   const admin = await bootstrapAdmin(store.db, config.adminKey);
   if (admin.made === 'configured') log('admin key from GRIDGOV_ADMIN_KEY stored');
-  const runner = new DivisionRunner(store.db, log);
+  const workers = new WorkerPool();
+  const runner = new DivisionRunner(store.db, log, workers);
   await runner.resumeOrphans(store.backend === 'embedded' ? 0 : undefined);
   // The locate index is built in the background now, not by the first caller.
   const locator = new GridLocator(store.db);
@@ -49,6 +55,7 @@ async function main(): Promise<void> {
   await client;
   const app = createApp(store, config.limits, {
     runner,
+    workers,
     locator,
     geocoder,
     rules: config.incidentRules,

@@ -78,10 +78,11 @@ export interface Transition {
   note: string | null;
   /** What residents may read of this step (GET /api/public/reports/:number). */
   publicNote: string | null;
-  /** The assignee after this step. */
-  assigneeStaffId: number | null;
-  mediaId: number | null;
+  /** Who the incident is assigned to after this step. */
+  assignee: Assignee | null;
   at: string;
+  /** A photo taken with the step (the handling, the result…). */
+  photo: { mediaId: number; url: string; thumbUrl: string } | null;
 }
 
 export interface ChangeMeta {
@@ -90,7 +91,7 @@ export interface ChangeMeta {
   at: Date;
   /** The staff member acting (a worker key). */
   actorStaffId?: number | null;
-  /** A photo of the step, checked; stored with it. */
+  /** A photo (checked and thumbnailed: media/snapshot.ts) kept with the step, in its transaction. */
   photo?: Snapshot;
   publicNote?: string | null;
 }
@@ -272,7 +273,14 @@ export async function getIncident(db: Kysely<Database>, id: number, now: Date): 
 }
 
 export async function incidentTransitions(db: Kysely<Database>, id: number): Promise<Transition[]> {
-  const rows = await db.selectFrom('incident_transitions').selectAll().where('incident_id', '=', id).orderBy('id').execute();
+  const rows = await db
+    .selectFrom('incident_transitions as t')
+    .leftJoin('staff as s', 's.id', 't.assignee_staff_id')
+    .selectAll('t')
+    .select(['s.name as assignee_name', 's.duty as assignee_duty'])
+    .where('t.incident_id', '=', id)
+    .orderBy('t.id')
+    .execute();
   return rows.map((r) => ({
     from: r.from_status,
     to: r.to_status,
@@ -282,9 +290,9 @@ export async function incidentTransitions(db: Kysely<Database>, id: number): Pro
     actorStaffId: r.actor_staff_id === null ? null : Number(r.actor_staff_id),
     note: r.note,
     publicNote: r.public_note,
-    assigneeStaffId: r.assignee_staff_id === null ? null : Number(r.assignee_staff_id),
-    mediaId: r.media_id === null ? null : Number(r.media_id),
+    assignee: r.assignee_staff_id === null ? null : { staffId: Number(r.assignee_staff_id), name: r.assignee_name ?? '', duty: r.assignee_duty ?? '' },
     at: iso(r.at)!,
+    photo: r.media_id === null ? null : { mediaId: Number(r.media_id), url: `/api/media/${r.media_id}`, thumbUrl: `/api/media/${r.media_id}?size=thumb` },
   }));
 }
 
@@ -441,21 +449,26 @@ export function incidentWhere(filter: IncidentFilter, now: Date): Expression<Sql
   return parts.length ? sql<SqlBool>`${sql.join(parts, sql` AND `)}` : sql<SqlBool>`true`;
 }
 
+/** How a list is ordered: newest report first (default), by id, in change order (the stream), red first by deadline, or by deadline. */
+export type IncidentOrder = 'newest' | 'oldest' | 'changes' | 'urgency' | 'deadline';
+export const LIST_ORDERS: readonly IncidentOrder[] = ['newest', 'urgency', 'deadline'];
+
 /** A page of incidents, newest first (or by id, or in change order for the stream), and the total. */
 export async function listIncidents(
   db: Kysely<Database>,
   filter: IncidentFilter,
-  page: { limit: number; offset: number; order?: 'newest' | 'oldest' | 'changes' },
+  page: { limit: number; offset: number; order?: IncidentOrder },
   now: Date,
 ): Promise<{ total: number; incidents: Incident[] }> {
   const where = incidentWhere(filter, now);
   let query = db.selectFrom('incidents as i').select(columns(now)).where(where);
-  query =
-    page.order === 'changes'
-      ? query.orderBy('i.change_seq')
-      : page.order === 'oldest'
-        ? query.orderBy('i.id')
-        : query.orderBy('i.reported_at', 'desc').orderBy('i.id', 'desc');
+  if (page.order === 'changes') query = query.orderBy('i.change_seq');
+  else if (page.order === 'oldest') query = query.orderBy('i.id');
+  else if (page.order === 'urgency') {
+    // Red first, then yellow, then green; within a light the nearest deadline first (a command centre's work list).
+    query = query.orderBy(sql`CASE ${lightSql(now)} WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 ELSE 2 END`).orderBy('i.deadline_at').orderBy('i.id');
+  } else if (page.order === 'deadline') query = query.orderBy('i.deadline_at').orderBy('i.id');
+  else query = query.orderBy('i.reported_at', 'desc').orderBy('i.id', 'desc');
   const [rows, count] = await Promise.all([
     query.limit(page.limit).offset(page.offset).execute(),
     page.order === 'changes'

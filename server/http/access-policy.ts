@@ -48,6 +48,7 @@ export const POLICY: readonly PolicyRow[] = [
   row('GET', '/api/regions/:code', 'grids:read'),
   row('GET', '/api/regions/:code/buildings', 'grids:read'),
   row('GET', '/api/regions/:code/lines', 'grids:read'),
+  row('GET', '/api/regions/:code/households', 'addresses:read'),
   row('GET', '/api/regions/:code/coverage', 'devices:read'),
   row('GET', '/api/regions/:code/export', 'grids:read'),
   row('POST', '/api/regions', 'grids:write', 'bulk'),
@@ -90,6 +91,7 @@ export const POLICY: readonly PolicyRow[] = [
   row('GET', '/api/incidents', 'incidents:read'),
   row('GET', '/api/incidents/:id', 'incidents:read'),
   row('GET', '/api/incidents/:id/cameras', 'incidents:read'),
+  // A report or a step may carry a phone's photo (base64): more than a small body, far less than an import.
   row('POST', '/api/incidents', 'incidents:write', 'photo'),
   row('POST', '/api/incidents/:id/transition', 'incidents:write', 'photo'),
   row('POST', '/api/incidents/:id/escalate', 'incidents:write', 'photo'),

@@ -47,8 +47,6 @@ export const staffMessages = {
   // Photos from phones
   photo_too_large: { zh: '照片太大：最多 {mib} MB', en: 'The photo is too large: at most {mib} MB' },
   photo_too_many_pixels: { zh: '照片像素太多：最多 {megapixels} 百万像素', en: 'The photo has too many pixels: at most {megapixels} megapixels' },
-  photo_unsupported_type: { zh: '照片须为 JPEG 或 PNG 图片', en: 'The photo must be a JPEG or PNG image' },
-  photo_unreadable: { zh: '照片无法读取（文件损坏或不完整）', en: 'The photo cannot be read (a damaged or incomplete file)' },
   // Patrols (巡查) and visits (走访)
   patrol_invalid_track: { zh: 'track 应为 GeoJSON LineString（或其 Feature），每个点带时间（times 或 properties.times）', en: 'track must be a GeoJSON LineString (or a Feature of one) with a time for each point (times or properties.times)' },
   patrol_too_few_points: { zh: '轨迹至少需要 2 个点，收到 {points} 个', en: 'A track needs at least 2 points, got {points}' },

@@ -10,7 +10,7 @@ import { checkedPhoto } from '../services/photos.js';
 import type { Snapshot } from '../media/snapshot.js';
 import { getStaff } from '../db/staff.js';
 import type { Store } from '../db/connect.js';
-import { getIncident, incidentTransitions, listIncidents, type ChangeMeta, type Incident, type IncidentFilter, type IncidentSource } from '../db/incidents.js';
+import { getIncident, incidentTransitions, listIncidents, LIST_ORDERS, type ChangeMeta, type Incident, type IncidentFilter, type IncidentOrder, type IncidentSource } from '../db/incidents.js';
 import { camerasSeeing } from '../db/devices.js';
 import { isIncidentStatus, INCIDENT_STATUSES, type IncidentStatus } from '../incidents/states.js';
 import { isLight, LIGHTS } from '../incidents/light.js';
@@ -181,7 +181,9 @@ export function incidentsRouter(store: Store, incidents: IncidentService, locato
     const filter = incidentFilter(req, categoryCodes());
     const limit = integerParam(req, 'limit', 100, 1, 1000);
     const offset = integerParam(req, 'offset', 0, 0, 10_000_000);
-    const page = await listIncidents(store.db, filter, { limit, offset }, now());
+    const sort = stringParam(req, 'sort') ?? 'newest';
+    if (!(LIST_ORDERS as readonly string[]).includes(sort)) throw badRequest('invalid_parameter', `sort must be one of ${LIST_ORDERS.join(', ')}`);
+    const page = await listIncidents(store.db, filter, { limit, offset, order: sort as IncidentOrder }, now());
     res.json({ total: page.total, limit, offset, incidents: page.incidents });
   });
 
@@ -202,8 +204,8 @@ export function incidentsRouter(store: Store, incidents: IncidentService, locato
     const own = req.principal?.staffId;
     if (own && assignee !== undefined && assignee !== own) throw forbidden('worker_not_own_staff', text('worker_not_own_staff', { own }));
     const meta = changeMeta(req, body, now(), undefined);
-    await incidentInScope(req, id);
     meta.photo = await photoOf(body);
+    await incidentInScope(req, id);
     const incident = await incidents.transition(id, { to: body.to as IncidentStatus, assignee, expectedVersion: expectedVersion(req) }, meta);
     res.set('ETag', etag(incident.version)).json(incident);
   });
@@ -214,8 +216,8 @@ export function incidentsRouter(store: Store, incidents: IncidentService, locato
     const body = (req.get('content-type') === undefined ? {} : jsonBody(req)) as Record<string, unknown>;
     if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('invalid_json', 'Expected { "note"?, "publicNote"?, "photo"? }');
     const meta = changeMeta(req, body, now(), undefined);
-    await incidentInScope(req, id);
     meta.photo = await photoOf(body);
+    await incidentInScope(req, id);
     const incident = await incidents.escalate(id, meta, expectedVersion(req));
     res.set('ETag', etag(incident.version)).json(incident);
   });

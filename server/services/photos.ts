@@ -21,11 +21,9 @@ function refusal(result: Extract<SnapshotResult, { ok: false }>, limits: Snapsho
       return new ApiError(413, 'photo_too_large', text('photo_too_large', { mib }), { reason: result.reason });
     case 'image_too_large':
       return new ApiError(413, 'photo_too_many_pixels', text('photo_too_many_pixels', { megapixels: Math.round(limits.maxPixels / 1e6) }), { reason: result.reason });
-    case 'unsupported_image_type':
-    case 'image_type_mismatch':
-      return new ApiError(415, 'photo_unsupported_type', text('photo_unsupported_type'), { reason: result.reason });
     default:
-      return new ApiError(400, 'photo_unreadable', text('photo_unreadable'), { reason: result.reason, check: result.code });
+      // Not a JPEG or PNG, or a broken one: the photo property is wrong (as for every body property).
+      return new ApiError(400, 'invalid_property', text('invalid_property.photo', { reason: result.code }), { property: 'photo', reason: result.code, detail: result.reason });
   }
 }
 

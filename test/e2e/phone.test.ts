@@ -107,10 +107,10 @@ describe.skipIf(!haveChromium)('phone pages at 360 × 740 (Chromium)', () => {
     await page.screenshot({ path: path.join(SHOTS, '81-phone-incident.png') });
     await page.click('button[data-to="resolved"]');
     await page.waitForFunction(() => document.querySelector('.lite-ok')?.textContent === '已办结', undefined, { timeout: 30_000 });
-    const done = await api<{ status: string; transitions: { to: string; actorStaffId: number; note: string; mediaId: number | null }[] }>(`/api/incidents/${assigned.body.id}`);
+    const done = await api<{ status: string; transitions: { to: string; actorStaffId: number; note: string; photo: { mediaId: number } | null }[] }>(`/api/incidents/${assigned.body.id}`);
     expect(done.body.status).toBe('resolved');
     expect(done.body.transitions.at(-1)).toMatchObject({ to: 'resolved', actorStaffId: staffId, note: '已清理楼道' });
-    expect(done.body.transitions.at(-1)!.mediaId).toBeGreaterThan(0);
+    expect(done.body.transitions.at(-1)!.photo!.mediaId).toBeGreaterThan(0);
     await context.close();
   }, 120_000);
 

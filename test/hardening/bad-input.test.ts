@@ -16,7 +16,7 @@ import { defaultLimits } from '../../server/config.js';
 import { PHOTO_JSON_BYTES } from '../../server/media/snapshot.js';
 
 const BODY_BYTES = 64 * 1024;
-const context = useTestService({ bodyBytes: BODY_BYTES, batchFeatures: 20 });
+const context = useTestService({ bodyBytes: BODY_BYTES, smallBodyBytes: BODY_BYTES, batchFeatures: 20 });
 const A = tree.villageA.code;
 const B = tree.villageB.code;
 const WEST = `${A}001`;
@@ -270,8 +270,10 @@ function endpoints(): EndpointSpec[] {
         buildings: { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { households: 120 }, geometry: { type: 'Point', coordinates: [114.2605, 30.4605] } }] },
         minHouseholds: 300,
         maxHouseholds: 500,
+        adjust: false,
+        households: 'buildings',
       },
-      optional: ['minHouseholds', 'maxHouseholds'],
+      optional: ['minHouseholds', 'maxHouseholds', 'adjust', 'households'],
       polygons: ['boundary'],
     },
     {
@@ -379,7 +381,7 @@ function endpoints(): EndpointSpec[] {
       ifMatch: 'optional',
       actor: true,
       bodyOptional: true,
-      optional: ['note'],
+      optional: ['note', 'photo'],
       freeText: ['note'],
     },
     {

@@ -61,7 +61,7 @@ describe('assignment', () => {
     const east = await report(eastPoint);
     expect(east.body.assignee).toEqual({ staffId: staff.leader, name: '网格长', duty: 'leader' });
     const steps = (await context.api.get(`/api/incidents/${west.body.id}`)).body.transitions;
-    expect(steps[0]).toMatchObject({ to: 'reported', assigneeStaffId: staff.westWorker });
+    expect(steps[0]).toMatchObject({ to: 'reported', assignee: { staffId: staff.westWorker, name: '西网格员', duty: 'fulltime' } });
   });
 
   it('shares a grid’s cases between its full-time workers, fewest open first', async () => {
@@ -102,7 +102,7 @@ describe('assignment', () => {
     expect(moved.status).toBe(422);
     expect(moved.body.error.code).toBe('assignee_only_on_dispatch');
     const steps = (await context.api.get(`/api/incidents/${incident.id}`)).body.transitions;
-    expect(steps.at(-1)).toMatchObject({ to: 'dispatched', actor: '调度员 刘', assigneeStaffId: staff.leader, note: '派网格长' });
+    expect(steps.at(-1)).toMatchObject({ to: 'dispatched', actor: '调度员 刘', assignee: { staffId: staff.leader }, note: '派网格长' });
   });
 
   it('hands an escalated incident to the next level’s staff where there are some', async () => {
@@ -208,6 +208,6 @@ describe('worker keys', () => {
     expect((await request(context.app).get('/api/incidents').set('Authorization', `Bearer ${key}`)).status).toBe(401);
     const after = (await context.api.get(`/api/incidents/${incident.id}`)).body;
     expect(after.assignee.staffId).toBe(staff.leader);
-    expect(after.transitions.at(-1)).toMatchObject({ assigneeStaffId: staff.leader });
+    expect(after.transitions.at(-1)).toMatchObject({ assignee: { staffId: staff.leader } });
   });
 });

@@ -59,14 +59,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CHECK (role IN ('admin', 'planner', 'dispatcher', 'viewer', 'integrator', 'device', 'worker'))`.execute(db);
   await sql`ALTER TABLE api_keys ADD CONSTRAINT api_keys_worker_staff CHECK ((role = 'worker') = (staff_id IS NOT NULL))`.execute(db);
 
-  // Photos of reports, transitions and visits are media like camera snapshots.
+  // (A step's photo is migration 013's incident_transitions.media_id.)
   await sql`ALTER TABLE incidents ADD COLUMN assignee_staff_id bigint REFERENCES staff (id)`.execute(db);
   await sql`ALTER TABLE incidents ADD COLUMN reporter_staff_id bigint REFERENCES staff (id)`.execute(db);
   await sql`CREATE INDEX incidents_assignee_idx ON incidents (assignee_staff_id, reported_at) WHERE assignee_staff_id IS NOT NULL`.execute(db);
   await sql`CREATE INDEX incidents_reporter_idx ON incidents (reporter_staff_id, reported_at) WHERE reporter_staff_id IS NOT NULL`.execute(db);
   await sql`ALTER TABLE incident_transitions ADD COLUMN actor_staff_id bigint REFERENCES staff (id)`.execute(db);
   await sql`ALTER TABLE incident_transitions ADD COLUMN assignee_staff_id bigint REFERENCES staff (id)`.execute(db);
-  await sql`ALTER TABLE incident_transitions ADD COLUMN media_id bigint REFERENCES media (id)`.execute(db);
   // What the public may read of a step (GET /api/public/reports/:number); the note is internal.
   await sql`ALTER TABLE incident_transitions ADD COLUMN public_note text`.execute(db);
   await sql`CREATE INDEX incident_transitions_actor_idx ON incident_transitions (actor_staff_id, at) WHERE actor_staff_id IS NOT NULL`.execute(db);
@@ -131,7 +130,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   for (const table of ['service_secrets', 'public_reports', 'visits', 'patrols']) await sql`DROP TABLE ${sql.table(table)}`.execute(db);
-  for (const column of ['public_note', 'media_id', 'assignee_staff_id', 'actor_staff_id']) {
+  for (const column of ['public_note', 'assignee_staff_id', 'actor_staff_id']) {
     await sql`ALTER TABLE incident_transitions DROP COLUMN ${sql.ref(column)}`.execute(db);
   }
   for (const column of ['reporter_staff_id', 'assignee_staff_id']) await sql`ALTER TABLE incidents DROP COLUMN ${sql.ref(column)}`.execute(db);
