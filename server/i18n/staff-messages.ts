@@ -43,6 +43,7 @@ export const staffMessages = {
   assignee_not_here: { zh: '网格人员 {id} 不负责该事件所在网格或区域：只能派给本网格或其上级区域的人员', en: 'Staff member {id} does not serve this incident’s grid or region: assign it to staff of its grid or of a region above it' },
   assignee_only_on_dispatch: { zh: '只有派遣（to: dispatched）时才能指定 assignee', en: 'assignee can be given only when dispatching (to: dispatched)' },
   worker_not_own_staff: { zh: '网格员密钥只能以本人身份（staffId {own}）记录', en: 'A worker key records for its own staff member only (staffId {own})' },
+  key_worker_out_of_scope: { zh: '该网格员密钥所代表的人员负责本密钥范围以外的网格', en: 'The key’s staff member serves grids outside the area of this key' },
   key_worker_staff: { zh: '网格员密钥需要 staffId：它代表的网格人员', en: 'A worker key needs staffId: the staff member it stands for' },
   // Photos from phones
   photo_too_large: { zh: '照片太大：最多 {mib} MB', en: 'The photo is too large: at most {mib} MB' },

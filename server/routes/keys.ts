@@ -17,6 +17,7 @@ import type { KeyResolver } from '../http/authenticate.js';
 import { assertCovers, coversEverything, scopedPrefix } from '../http/authorize.js';
 import { actorOf, booleanParam, jsonBody } from './params.js';
 import { staffPlaces } from '../db/staff.js';
+import { text } from '../i18n/catalogue.js';
 
 /** Whether the caller's area holds every place of a (worker key's) staff member; a removed one is nobody's. */
 async function coversStaff(store: Store, req: Request, staffId: number): Promise<boolean> {
@@ -71,7 +72,7 @@ export function keysRouter(store: Store, resolver: KeyResolver, locator: GridLoc
     if (!/^k_[0-9a-f]{12}$/.test(id)) throw badRequest('invalid_id', `A key id looks like k_0123456789ab, got "${id}"`);
     const target = await getApiKey(store.db, id);
     if (target?.staffId && !coversEverything(req)) {
-      if (!(await coversStaff(store, req, target.staffId))) throw forbidden('out_of_scope', 'The key’s staff member serves grids outside the area of this key');
+      if (!(await coversStaff(store, req, target.staffId))) throw forbidden('out_of_scope', text('key_worker_out_of_scope'));
     } else if (target && !coversEverything(req)) {
       if (target.regionCode === null) throw forbidden('out_of_scope', 'A key for the whole tree can only be revoked by an admin of the whole tree');
       assertCovers(req, target.regionCode, 'The key’s region');
