@@ -8,15 +8,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { sql } from 'kysely';
 import { keyFor, signedAs, useTestService } from '../support/context.js';
-import { box, gridFeature, regionFeature, seedHalves, tree } from '../support/fixtures.js';
+import { gridFeature, otherTownship, seedHalves, seedOtherTownship, tree } from '../support/fixtures.js';
 
 const context = useTestService();
 const A = tree.villageA.code;
 let WEST = '';
 let EAST = '';
 let GRID_OTHER = '';
-const OTHER_TOWNSHIP = '420111003000';
-const OTHER_VILLAGE = '420111003001';
+const OTHER_VILLAGE = otherTownship.village.code;
 const staff = { westWorker: 0, westSecond: 0, leader: 0, villageLeader: 0, other: 0 };
 let workerKey = '';
 
@@ -39,13 +38,8 @@ async function counts() {
 
 beforeAll(async () => {
   ({ west: WEST, east: EAST } = await seedHalves(context));
-  for (const feature of [
-    regionFeature(OTHER_TOWNSHIP, '花山街道', 'township', tree.county.code, box(114.41, 30.49, 114.45, 30.52)),
-    regionFeature(OTHER_VILLAGE, '花山村', 'village', OTHER_TOWNSHIP, box(114.41, 30.5, 114.42, 30.51)),
-  ]) {
-    expect((await context.api.post('/api/regions').send(feature)).status).toBe(201);
-  }
-  const other = await context.api.post('/api/grids').send(gridFeature(OTHER_VILLAGE, '花山一', box(114.41, 30.5, 114.42, 30.51)));
+  await seedOtherTownship(context);
+  const other = await context.api.post('/api/grids').send(gridFeature(OTHER_VILLAGE, '花山一', otherTownship.village.geometry));
   GRID_OTHER = other.body.properties.code;
   staff.westWorker = await makeStaff({ name: '西网格员', phone: '13800000001', duty: 'fulltime', gridCodes: [WEST] });
   staff.leader = await makeStaff({ name: '网格长', phone: '13800000002', duty: 'leader', gridCodes: [WEST, EAST] });

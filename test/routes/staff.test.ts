@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import iconv from 'iconv-lite';
 import { sql } from 'kysely';
 import { keyFor, signedAs, useTestService } from '../support/context.js';
-import { box, gridFeature, regionFeature, seedHalves, tree } from '../support/fixtures.js';
+import { box, gridFeature, otherTownship, regionFeature, seedHalves, seedOtherTownship, tree } from '../support/fixtures.js';
 import { finishedJob } from '../support/jobs.js';
 
 const context = useTestService();
@@ -18,8 +18,7 @@ let WEST = '';
 let EAST = '';
 let GRID_B = '';
 /** A second township beside the first: the "other region". */
-const OTHER_TOWNSHIP = '420111003000';
-const OTHER_VILLAGE = '420111003001';
+const OTHER_VILLAGE = otherTownship.village.code;
 let GRID_OTHER = '';
 
 async function rowCounts() {
@@ -30,15 +29,10 @@ async function rowCounts() {
 
 beforeAll(async () => {
   ({ west: WEST, east: EAST } = await seedHalves(context));
-  for (const feature of [
-    regionFeature(OTHER_TOWNSHIP, '花山街道', 'township', tree.county.code, box(114.41, 30.49, 114.45, 30.52)),
-    regionFeature(OTHER_VILLAGE, '花山村', 'village', OTHER_TOWNSHIP, box(114.41, 30.5, 114.42, 30.51)),
-  ]) {
-    expect((await context.api.post('/api/regions').send(feature)).status).toBe(201);
-  }
+  await seedOtherTownship(context);
   const more = await context.api.post('/api/grids/import').send({
     type: 'FeatureCollection',
-    features: [gridFeature(B, '关南一', tree.villageB.geometry), gridFeature(OTHER_VILLAGE, '花山一', box(114.41, 30.5, 114.42, 30.51))],
+    features: [gridFeature(B, '关南一', tree.villageB.geometry), gridFeature(OTHER_VILLAGE, '花山一', otherTownship.village.geometry)],
   });
   expect(more.status, JSON.stringify(more.body).slice(0, 300)).toBe(201);
   [GRID_B, GRID_OTHER] = more.body.features.map((f: { properties: { code: string } }) => f.properties.code);
