@@ -5,6 +5,7 @@
 import type { Feature, FeatureCollection, LineString, MultiLineString, MultiPolygon, Polygon } from 'geojson';
 import type { HouseholdPoint, HouseholdsSource } from '../../server/geo/households';
 import { lang } from './i18n';
+import { ApiError } from './api-error';
 
 export type { HouseholdPoint, HouseholdsSource };
 
@@ -325,17 +326,7 @@ export interface DivisionApplied {
   created: { code: string; name: string; households: number | null }[];
 }
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
+export { ApiError };
 
 export interface GridWrite {
   type: 'Feature';

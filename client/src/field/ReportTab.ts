@@ -7,7 +7,7 @@ import { cameraInput, type ShrunkPhoto } from '../lite/photo.js';
 import { currentPosition } from '../lite/geolocation.js';
 import { el } from '../lite/dom.js';
 import { icon } from '../lite/icons.js';
-import type { ApiError } from '../api';
+import type { ApiError } from '../api-error';
 import type { FieldContext } from './context.js';
 
 export class ReportTab {

@@ -3,7 +3,7 @@
  * that a dead connection says so instead of hanging, and errors carrying the server's message
  * (Chinese by default) or a Chinese word for "no connection".
  */
-import { ApiError } from '../api';
+import { ApiError } from '../api-error';
 
 /** An ApiError of status 0: no answer at all (offline, timed out), worth trying again later. */
 export function isOffline(error: unknown): boolean {

@@ -4,7 +4,7 @@
  * carries its own idempotency id (clientId), so a piece that reached the server before the
  * connection dropped is not stored twice when it is sent again.
  */
-import { ApiError } from '../api';
+import { ApiError } from '../api-error';
 import { isOffline, type LiteApi } from './http.js';
 
 export interface OutboxItem {
