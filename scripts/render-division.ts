@@ -1,6 +1,7 @@
 /**
- * npx tsx scripts/render-division.ts proposal.geojson out.png [barriers.geojson …] [--buildings b.geojson]
- * Draws a proposal (grids coloured, numbers, flags in red) over its barriers, for looking at.
+ * npx tsx scripts/render-division.ts proposal.geojson out.png [barriers.geojson …] [--buildings b.geojson] [--focus 012]
+ * Draws a proposal (grids coloured, numbers, flags in red) over its barriers, for looking at;
+ * with --focus, only the neighbourhood of one grid (by number), larger.
  */
 import fs from 'node:fs';
 import sharp from 'sharp';
@@ -10,18 +11,24 @@ const args = process.argv.slice(2);
 const [proposalFile, outFile] = args;
 const buildingsAt = args.indexOf('--buildings');
 const buildingsFile = buildingsAt >= 0 ? args[buildingsAt + 1] : undefined;
-const barrierFiles = args.slice(2).filter((a, i, all) => a !== '--buildings' && all[i - 1] !== '--buildings');
+const focusAt = args.indexOf('--focus');
+const focus = focusAt >= 0 ? args[focusAt + 1] : undefined;
+const barrierFiles = args.slice(2).filter((a, i, all) => !a.startsWith('--') && !all[i - 1]?.startsWith('--'));
 const read = (f: string) => JSON.parse(fs.readFileSync(f, 'utf8')) as FeatureCollection;
 const proposal = read(proposalFile);
 
 const all: Position[] = [];
 for (const f of proposal.features) {
+  if (focus && f.properties?.number !== focus) continue;
   const g = f.geometry as { type: string; coordinates: Position[][] | Position[][][] };
   const polys = (g.type === 'Polygon' ? [g.coordinates] : g.coordinates) as Position[][][];
   for (const p of polys) all.push(...p[0]);
 }
-const [minX, maxX] = [Math.min(...all.map((p) => p[0])), Math.max(...all.map((p) => p[0]))];
-const [minY, maxY] = [Math.min(...all.map((p) => p[1])), Math.max(...all.map((p) => p[1]))];
+// Around a focused grid: 150 m on every side.
+const margin = focus ? 150 / 111_000 : 0;
+const extent = (i: number, pick: (a: number, b: number) => number) => all.reduce((m, p) => pick(m, p[i]), all[0][i]);
+const [minX, maxX] = [extent(0, Math.min) - margin, extent(0, Math.max) + margin];
+const [minY, maxY] = [extent(1, Math.min) - margin, extent(1, Math.max) + margin];
 const kx = Math.cos(((minY + maxY) / 2) * (Math.PI / 180));
 const W = 1400;
 const scale = W / ((maxX - minX) * kx);

@@ -18,7 +18,8 @@
 import { createRequire } from 'node:module';
 import Flatbush from 'flatbush';
 import type { Position } from 'geojson';
-import { GridIndex, orient, type IndexedGrid } from '../../server/geo/locate/grid-index.js';
+import { GridIndex, type IndexedGrid } from '../../server/geo/locate/grid-index.js';
+import { orientation as orient } from '../../server/geo/locate/predicates.js';
 import { seededRandom } from '../../server/geo/random.js';
 import { syntheticTown } from './synthetic.js';
 

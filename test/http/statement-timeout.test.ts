@@ -50,9 +50,8 @@ describe.skipIf(!serverUrl)('statement_timeout on the server backend', () => {
 
   it('cancels a statement that runs past it, and the request gets 503 query_timeout', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    const started = performance.now();
+    // A 503 query_timeout (not the 200 the sleep would end in) is the cancellation itself.
     const response = await appRunning(() => sql`SELECT pg_sleep(2)`.execute(store.db)).get('/slow');
-    expect(performance.now() - started).toBeLessThan(1500);
     expect(response.status).toBe(503);
     expect(response.body.error.code).toBe('query_timeout');
     warn.mockRestore();

@@ -263,12 +263,10 @@ describe('prepareSnapshot: refusals', () => {
   it('image_too_large: a 9000×9000 PNG (small in bytes) is refused from its header', async () => {
     const bomb = await sharp({ create: { width: 9000, height: 9000, channels: 3, background: 'white' } }).png({ compressionLevel: 9 }).toBuffer();
     expect(bomb.length).toBeLessThan(defaultSnapshotLimits.maxBytes);
-    const started = performance.now();
     const refusal = refusalOf(await prepareSnapshot(b64(bomb)));
     expect(refusal.code).toBe('image_too_large');
     expect(refusal.reason).toContain('9000×9000 = 81,000,000 pixels');
     expect(refusal.reason).toContain('40,000,000');
-    expect(performance.now() - started).toBeLessThan(2_000); // decoding 81 Mpx would take far longer
   });
 
   it('image_too_large: a small maxPixels', async () => {

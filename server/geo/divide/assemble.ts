@@ -9,7 +9,7 @@ import Flatbush from 'flatbush';
 import type { Feature, LineString, MultiPolygon, Polygon, Position } from 'geojson';
 import { readingOrder } from '../order.js';
 import { dissolve } from './planar.js';
-import { anchorKey, polygonsArea, representativePoint } from './polygon.js';
+import { anchorKey, pointInPolygon, polygonsArea, representativePoint } from './polygon.js';
 import type { PreparedDivision } from './prepare.js';
 import { STRONG_KINDS } from './aggregate.js';
 import type { Blocks } from './stages/blocks.js';
@@ -120,6 +120,7 @@ export function assemble(
   const groupCount = keptBase + prepared.kept.length;
 
   const households = new Array<number>(groupCount).fill(0);
+  const homePoints = new Map<number, XY[]>();
   const buildingCounts = new Array<number>(groupCount).fill(0);
   const groupOfBuilding = new Map<number, number>();
   prepared.buildings.forEach((building, i) => {
@@ -127,6 +128,7 @@ export function assemble(
     const group = face >= 0 ? groupOf[face] : -1;
     groupOfBuilding.set(building.index, group);
     if (group >= 0) {
+      if (building.households > 0) homePoints.set(group, [...(homePoints.get(group) ?? []), building.point]);
       households[group] += building.households;
       buildingCounts[group]++;
     }
@@ -230,7 +232,10 @@ export function assemble(
       if (length - deadEnd < FLAG_CROSSING_M && deadEnd < DEAD_END_FLAG_M) continue;
       flags.push({ code: 'crosses_barrier', params: { number, kind, name: name ?? '', lengthM: Math.round(length) } });
     }
-    if (outlines[g].length > 1) flags.push({ code: 'not_contiguous', params: { number, parts: outlines[g].length } });
+    // Parts apart matter where they hold homes: an island or a sliver of land without any that
+    // went with the nearest grid (attach.ts) is no grid in two places.
+    const partsWithHomes = outlines[g].length > 1 ? outlines[g].filter((part) => homePoints.get(g)?.some((p) => pointInPolygon(p, part))).length : 1;
+    if (partsWithHomes > 1) flags.push({ code: 'not_contiguous', params: { number, parts: partsWithHomes } });
     gridIndexOfGroup.set(g, grids.length);
     grids.push({
       type: 'Feature',

@@ -3,12 +3,13 @@
  * households (squares, parks, office blocks) first join each other across weak lines, then the
  * neighbour across the weakest border. Road space joins the grid on both of its sides when
  * there is one (the grid crossed that road, and stays one piece), else the grid it shares the
- * longest border with. A unit with no grid around it becomes a grid of its own.
+ * longest border with. Land with no grid around it at all (an island, a sliver between water
+ * outlines) joins the nearest grid: it has no households to make a grid of its own.
  */
 import { borderCost, borderLength, kindsLength, STRONG_KINDS, addBorder, type Border } from './aggregate.js';
 import type { Unit, UnitLink } from './stages/units.js';
 
-export function attach(units: Unit[], links: UnitLink[], grouped: Int32Array): Int32Array {
+export function attach(units: Unit[], links: UnitLink[], grouped: Int32Array, { roadSpace = true }: { roadSpace?: boolean } = {}): Int32Array {
   const clusterOf = Int32Array.from(grouped);
   let next = Math.max(-1, ...clusterOf) + 1;
   const direct: Map<number, { kinds: Border; shared: number }>[] = units.map(() => new Map());
@@ -43,7 +44,7 @@ export function attach(units: Unit[], links: UnitLink[], grouped: Int32Array): I
     }
   });
 
-  const pending = () => units.map((_, u) => u).filter((u) => clusterOf[u] < 0);
+  const pending = () => units.map((_, u) => u).filter((u) => clusterOf[u] < 0 && (roadSpace || !units[u].roadSpace));
   for (let round = 0; round < units.length; round++) {
     const waiting = pending();
     if (waiting.length === 0) break;
@@ -87,9 +88,25 @@ export function attach(units: Unit[], links: UnitLink[], grouped: Int32Array): I
       progress = true;
     }
     if (!progress) {
-      // Isolated: no grid anywhere around. Each patch (or road space) becomes a grid of its own.
+      // Isolated: no grid anywhere around. Each patch (or road space) becomes a grid of its own
+      // — once road space is in play (before, a patch may be cut off only by road space).
+      if (!roadSpace) break;
+      const placed = units.map((_, u) => u).filter((u) => clusterOf[u] >= 0);
+      const nearest = (members: number[]): number => {
+        let best = -1;
+        let bestDistance = Infinity;
+        for (const u of members) {
+          const [x, y] = units[u].anchor;
+          for (const v of placed) {
+            const d = Math.hypot(units[v].anchor[0] - x, units[v].anchor[1] - y);
+            if (d < bestDistance) [best, bestDistance] = [clusterOf[v], d];
+          }
+        }
+        return best;
+      };
       for (const [, members] of groups) {
-        const c = next++;
+        const near = nearest(members);
+        const c = near >= 0 ? near : next++;
         for (const u of members) clusterOf[u] = c;
       }
       break;
@@ -97,6 +114,7 @@ export function attach(units: Unit[], links: UnitLink[], grouped: Int32Array): I
   }
   const dense = new Map<number, number>();
   return clusterOf.map((c) => {
+    if (c < 0) return -1;
     if (!dense.has(c)) dense.set(c, dense.size);
     return dense.get(c)!;
   });

@@ -51,6 +51,8 @@ const better = (a: Score, b: Score): boolean => {
 
 /** Units looked at, at most: a town of 10,000 buildings or a dense centre of 1,300 settles within 0.3–0.7 million. */
 export const IMPROVE_BUDGET = 3_000_000;
+/** Up to this many units, a recombination tries every split (2^(n-1)) instead of random trees. */
+const EXACT_UNITS = 10;
 
 export function improve(units: Unit[], links: UnitLink[], clusterOf: Int32Array, limits: Limits, budget = IMPROVE_BUDGET): Int32Array {
   let work = 0;
@@ -60,8 +62,11 @@ export function improve(units: Unit[], links: UnitLink[], clusterOf: Int32Array,
   for (const link of links) {
     if (assignment[link.a] < 0 || assignment[link.b] < 0) continue;
     const kinds = link.lengthByKind as Border;
-    const hard = kindsLength(kinds, HARD_KINDS);
-    const strong = kindsLength(kinds, STRONG_KINDS) + 9 * hard;
+    // A strong line between homes and land without any is a grid's edge in all but drawing
+    // (assemble.ts reports crossings between homes only): its cost counts, not as a crossing.
+    const homesBothSides = units[link.a].households > 0 && units[link.b].households > 0;
+    const hard = homesBothSides ? kindsLength(kinds, HARD_KINDS) : 0;
+    const strong = homesBothSides ? kindsLength(kinds, STRONG_KINDS) + 9 * hard : 0;
     const cost = borderCost(kinds);
     neighbours[link.a].push({ unit: link.b, hard, strong, cost, shared: link.length });
     neighbours[link.b].push({ unit: link.a, hard, strong, cost, shared: link.length });
@@ -135,9 +140,68 @@ export function improve(units: Unit[], links: UnitLink[], clusterOf: Int32Array,
     return seen.size === set.size;
   };
 
+  /**
+   * Best two-way split of a small `set` (≤ EXACT_UNITS units), trying every split with both
+   * sides connected: random trees miss the one split in range among a few coarse units (two
+   * grids of 504 and 264 across a road make 380 + 388 one way only). Splits whose households
+   * are further out of range than the best so far are not scored.
+   */
+  const exactSplit = (set: number[]): [number[], number[], Score] | undefined => {
+    const n = set.length;
+    const index = new Map(set.map((u, i) => [u, i]));
+    const adjacent = set.map((u) => {
+      let mask = 0;
+      for (const nb of neighbours[u]) {
+        const j = index.get(nb.unit);
+        if (j !== undefined) mask |= 1 << j;
+      }
+      return mask;
+    });
+    const all = (1 << n) - 1;
+    const connectedMask = (mask: number): boolean => {
+      let seen = mask & -mask;
+      for (let frontier = seen; frontier; ) {
+        let next = 0;
+        for (let j = 0; j < n; j++) if (frontier & (1 << j)) next |= adjacent[j];
+        next &= mask & ~seen;
+        seen |= next;
+        frontier = next;
+      }
+      return seen === mask;
+    };
+    const households = set.map((u) => units[u].households);
+    const total = households.reduce((a, b) => a + b, 0);
+    // Side A holds set[0]: every split once, nearest to the range first; only those as near
+    // as the best connected one are scored.
+    const splits: [number, number][] = [];
+    for (let rest = 0; rest < 1 << (n - 1); rest++) {
+      const a = 1 | (rest << 1);
+      if (a === all) continue;
+      let h = 0;
+      for (let j = 0; j < n; j++) if (a & (1 << j)) h += households[j];
+      if (h === 0 || h === total) continue;
+      splits.push([a, deviation(h) + deviation(total - h)]);
+    }
+    work += splits.length;
+    splits.sort((p, q) => p[1] - q[1]);
+    let best: [number[], number[], Score] | undefined;
+    for (const [a, off] of splits) {
+      if (best && off > best[2].deviation + 0.5) break;
+      if (!connectedMask(a) || !connectedMask(all & ~a)) continue;
+      const side = set.filter((_, j) => a & (1 << j));
+      const other = set.filter((_, j) => !(a & (1 << j)));
+      const sideSet = new Set(side);
+      const otherSet = new Set(other);
+      const score = add(scoreOf(side, (x) => sideSet.has(x)), scoreOf(other, (x) => otherSet.has(x)));
+      if (!best || better(score, best[2])) best = [side, other, score];
+    }
+    return best;
+  };
+
   const random = seededRandom(14);
   /** Best two-way split of `set` along random spanning trees; undefined when none is connected both sides. */
   const recombine = (set: number[], trees: number): [number[], number[], Score] | undefined => {
+    if (set.length <= EXACT_UNITS) return exactSplit(set);
     const inSet = new Set(set);
     let best: [number[], number[], Score] | undefined;
     for (let t = 0; t < trees; t++) {
@@ -182,7 +246,8 @@ export function improve(units: Unit[], links: UnitLink[], clusterOf: Int32Array,
       for (const u of order) {
         if (u === root) continue;
         const h = below.get(u)!;
-        if (deviation(h) + deviation(total - h) > 0 && best && best[2].out === 0) continue;
+        // Only splits as near to the range as the best so far are scored (households first).
+        if (best && deviation(h) + deviation(total - h) > best[2].deviation + 0.5) continue;
         // The subtree under u against the rest.
         const side = new Set<number>();
         const walk = [u];

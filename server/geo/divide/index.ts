@@ -16,9 +16,9 @@
  * See docs/division.md for the method and its trade-offs.
  */
 import type { PreparedDivision } from './prepare.js';
-import { buildBlocks } from './stages/blocks.js';
+import { buildBlocks, type Blocks } from './stages/blocks.js';
 import { cutOverfullBlocks } from './stages/cuts.js';
-import { buildUnits } from './stages/units.js';
+import { buildUnits, type Units } from './stages/units.js';
 import { corridorLinks } from './stages/corridors.js';
 import { group } from './aggregate.js';
 import { improve } from './improve.js';
@@ -35,7 +35,19 @@ const CUT_ROUNDS = 3;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export async function divide(prepared: PreparedDivision, onProgress: Progress = () => {}): Promise<Proposal> {
+/** What each stage made, for the diagnosis (scripts/bench/division/diagnose.ts) and the stage tests. */
+export interface StageResults {
+  blocks: Blocks;
+  cuts: { lines: TaggedLine[]; throughBuildings: number };
+  units: Units;
+  grouped: Int32Array;
+  improved: Int32Array;
+  /** The grid (cluster) of each unit after attach. */
+  clusterOf: Int32Array;
+  proposal: Proposal;
+}
+
+export async function divideInStages(prepared: PreparedDivision, onProgress: Progress = () => {}): Promise<StageResults> {
   const limits = { min: prepared.minHouseholds, max: prepared.maxHouseholds };
   onProgress(0.05, 'polygonize');
   let blocks = buildBlocks(prepared);
@@ -60,11 +72,18 @@ export async function divide(prepared: PreparedDivision, onProgress: Progress = 
   const grouped = group(units.units, units.links, limits);
   await yieldToEventLoop();
   onProgress(0.7, 'improve');
-  const improved = improve(units.units, units.links, grouped, limits);
+  // Land without households joins a grid before the improvement, so that grids on either
+  // side of a park or an office block are neighbours there and can trade units across it.
+  const landed = attach(units.units, units.links, grouped, { roadSpace: false });
+  const improved = improve(units.units, units.links, landed, limits);
   const clusterOf = attach(units.units, units.links, improved);
   await yieldToEventLoop();
   onProgress(0.8, 'assemble');
   const proposal = assemble(prepared, blocks, units, clusterOf, cuts.throughBuildings);
   onProgress(1, 'done');
-  return proposal;
+  return { blocks, cuts, units, grouped, improved, clusterOf, proposal };
+}
+
+export async function divide(prepared: PreparedDivision, onProgress: Progress = () => {}): Promise<Proposal> {
+  return (await divideInStages(prepared, onProgress)).proposal;
 }

@@ -177,11 +177,11 @@ function nodePass(input: Network, dirty: Uint8Array, snap: number): { net: Netwo
     const cx = px[sa[j]], cy = py[sa[j]], dx = px[sb[j]], dy = py[sb[j]];
     // A proper crossing: each segment's ends strictly on both sides of the other. Touching and
     // collinear cases have a zero here and were handled by `touch` above.
-    const d1 = orient(cx, cy, dx, dy, ax, ay);
-    const d2 = orient(cx, cy, dx, dy, bx, by);
+    const d1 = signedArea2(cx, cy, dx, dy, ax, ay);
+    const d2 = signedArea2(cx, cy, dx, dy, bx, by);
     if (!((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0))) return;
-    const d3 = orient(ax, ay, bx, by, cx, cy);
-    const d4 = orient(ax, ay, bx, by, dx, dy);
+    const d3 = signedArea2(ax, ay, bx, by, cx, cy);
+    const d4 = signedArea2(ax, ay, bx, by, dx, dy);
     if (!((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) return;
     const t = d1 / (d1 - d2);
     const p = newPoint(ax + t * (bx - ax), ay + t * (by - ay), 2, sk[i] | sk[j]);
@@ -294,7 +294,7 @@ function nodePass(input: Network, dirty: Uint8Array, snap: number): { net: Netwo
 }
 
 /** Twice the signed area of triangle (a, b, c): positive when c is left of a→b. */
-function orient(ax: number, ay: number, bx: number, by: number, cx: number, cy: number): number {
+function signedArea2(ax: number, ay: number, bx: number, by: number, cx: number, cy: number): number {
   return (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
 }
 

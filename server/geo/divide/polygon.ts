@@ -56,7 +56,8 @@ export function closeRing(ring: XY[]): Ring {
   return ring;
 }
 
-export function orient(ring: Ring, ccw: boolean): Ring {
+/** The ring wound counter-clockwise (ccw) or clockwise, reversed when it is not. */
+export function withWinding(ring: Ring, ccw: boolean): Ring {
   return ringSignedArea(ring) > 0 === ccw ? ring : ring.slice().reverse();
 }
 
@@ -75,7 +76,7 @@ export function projectPolygonal(geom: Polygon | MultiPolygon, proj: LocalProjec
   for (const rings of polys) {
     if (rings.length === 0 || rings[0].length < 3) continue;
     const [outer, ...holes] = rings.map((r) => closeRing(r.map(forward)));
-    out.push({ outer: orient(outer, true), holes: holes.filter((h) => h.length >= 4).map((h) => orient(h, false)) });
+    out.push({ outer: withWinding(outer, true), holes: holes.filter((h) => h.length >= 4).map((h) => withWinding(h, false)) });
   }
   return out;
 }

@@ -21,6 +21,8 @@ export interface PreparedBuilding {
   point: XY;
   /** Footprint outline vertices (just `point` for an address point): used to keep it whole. */
   vertices: XY[];
+  /** The outer ring of each part of the footprint, open (no repeated first point); [[point]] for a point. */
+  outlines: XY[][];
 }
 
 export interface PreparedSpecial {
@@ -197,20 +199,23 @@ export function prepareDivision(input: DivisionInput): { value: PreparedDivision
   for (const building of input.buildings) {
     let point: XY;
     let vertices: XY[];
+    let outlines: XY[][];
     if (building.geometry.type === 'Point') {
       point = projection.forward(building.geometry.coordinates);
       vertices = [point];
+      outlines = [[point]];
     } else {
       const polygons = polygonsOf(building.geometry, projection);
       const largest = polygons.reduce((best, p) => (Math.abs(ringArea(p.outer)) > Math.abs(ringArea(best.outer)) ? p : best));
       point = representativePoint([largest])!;
-      vertices = polygons.flatMap((p) => p.outer.slice(1));
+      outlines = polygons.map((p) => p.outer.slice(1));
+      vertices = outlines.flat();
     }
     if (!insideAny(point, area)) {
       outside.push(building.index);
       continue;
     }
-    buildings.push({ index: building.index, households: building.households, compound: building.compound, point, vertices });
+    buildings.push({ index: building.index, households: building.households, compound: building.compound, point, vertices, outlines });
   }
   if (outside.length > 0) {
     problems.push({

@@ -3,10 +3,9 @@
  * kilometres of a village or town its scale error is far below a metre per kilometre, and it
  * is exact to invert — all the division needs to measure lengths, areas and distances.
  */
+import { EARTH_RADIUS_M, RAD } from '../earth.js';
 import type { XY } from './types.js';
 
-const EARTH_RADIUS_M = 6_371_008.8;
-const RAD = Math.PI / 180;
 
 export interface LocalProjection {
   origin: [number, number];

@@ -3,8 +3,8 @@
  * inside to follow. The block's buildings (a residential compound counts as one piece) are
  * split by recursive bisection: at each step, a straight cut that separates them into two
  * sides whose households are in proportion to the number of grids each side will become.
- * Of the directions tried, a cut through a gap between buildings wins over one through a
- * building, then the better balance, then the shorter cut.
+ * Of the directions tried, a cut through a gap between buildings near the balance sought wins
+ * over one through a building, then the better balance, then the shorter cut.
  */
 import type { PlanarPolygon, TaggedLine, XY } from './types.js';
 
@@ -14,6 +14,8 @@ export interface SplitItem {
   point: XY;
   /** Outline vertices: a cut must pass beside all of them. */
   vertices: XY[];
+  /** The outlines (open rings) of its footprints: borders through gaps run between them (gap-borders.ts). */
+  outlines: XY[][];
 }
 
 interface HalfPlane {
@@ -23,6 +25,8 @@ interface HalfPlane {
 }
 
 const DIRECTIONS = 12;
+/** How far (share of the households) a clean cut may stray from the balance sought and still win. */
+const BALANCE_TOLERANCE = 0.1;
 const MIN_SEGMENT_M = 0.5;
 
 const dot = (a: XY, b: XY) => a[0] * b[0] + a[1] * b[1];
@@ -110,9 +114,13 @@ function bestCut(polygon: PlanarPolygon, halfPlanes: HalfPlane[], items: SplitIt
       const gap = minRight[i + 1] - maxLeft[i];
       const clean = gap > 0;
       const c = clean ? (maxLeft[i] + minRight[i + 1]) / 2 : (dot(u, sorted[i].point) + dot(u, sorted[i + 1].point)) / 2;
-      // Clean cuts first, then balance (within 2 % counts as equal), then the shorter cut.
-      const better = !best || (clean && !best.clean) || (clean === best.clean && imbalance < best.imbalance - 0.02);
-      const tie = best && clean === best.clean && Math.abs(imbalance - best.imbalance) <= 0.02;
+      // A clean cut within BALANCE_TOLERANCE first, then balance (within 2 % counts as equal),
+      // then the shorter cut. A clean cut far off balance is no better than an unclean one: the
+      // pieces would be of any size (a row of 20 buildings against one).
+      const tier = clean && imbalance <= BALANCE_TOLERANCE ? 0 : 1;
+      const bestTier = best ? (best.clean && best.imbalance <= BALANCE_TOLERANCE ? 0 : 1) : 2;
+      const better = tier < bestTier || (tier === bestTier && imbalance < best!.imbalance - 0.02);
+      const tie = best && tier === bestTier && Math.abs(imbalance - best.imbalance) <= 0.02;
       if (!better && !tie) continue;
       const length = clipLine(polygon, u, c, halfPlanes).reduce((sum, [a, b]) => sum + Math.hypot(b[0] - a[0], b[1] - a[1]), 0);
       if (length === 0) continue;
@@ -125,22 +133,29 @@ function bestCut(polygon: PlanarPolygon, halfPlanes: HalfPlane[], items: SplitIt
 }
 
 /**
- * Cut lines that divide `polygon`'s items into `parts` groups. Returns kind "cut" lines, and
- * how many of the cuts had to pass through a building (no gap existed).
+ * Cut lines that divide `polygon`'s items into `parts` groups. Returns kind "cut" lines, how
+ * many of the cuts had to pass through a building (no gap existed), and the groups.
  */
-export function splitBlock(polygon: PlanarPolygon, items: SplitItem[], parts: number): { lines: TaggedLine[]; throughBuildings: number } {
+export function splitBlock(polygon: PlanarPolygon, items: SplitItem[], parts: number): { lines: TaggedLine[]; throughBuildings: number; groups: SplitItem[][] } {
   const lines: TaggedLine[] = [];
+  const groups: SplitItem[][] = [];
   let throughBuildings = 0;
   const recurse = (subset: SplitItem[], halfPlanes: HalfPlane[], k: number) => {
-    if (k <= 1 || subset.length <= 1) return;
+    if (k <= 1 || subset.length <= 1) {
+      groups.push(subset);
+      return;
+    }
     const kLeft = Math.floor(k / 2);
     const cut = bestCut(polygon, halfPlanes, subset, kLeft / k);
-    if (!cut) return;
+    if (!cut) {
+      groups.push(subset);
+      return;
+    }
     if (!cut.clean) throughBuildings++;
     for (const [a, b] of clipLine(polygon, cut.u, cut.c, halfPlanes)) lines.push({ coords: [a, b], kind: 'cut' });
     recurse(cut.left, [...halfPlanes, { n: cut.u, d: cut.c }], kLeft);
     recurse(cut.right, [...halfPlanes, { n: [-cut.u[0], -cut.u[1]], d: -cut.c }], k - kLeft);
   };
   recurse(items, [], parts);
-  return { lines, throughBuildings };
+  return { lines, throughBuildings, groups };
 }

@@ -32,9 +32,11 @@
  * grids crossing the antimeridian are not supported. Distances are metres in a local
  * equirectangular projection centred on the query point.
  */
-import Flatbush from 'flatbush';
-import type { MultiPolygon, Polygon, Position } from 'geojson';
-import { localProjection } from '../divide/project.js';
+import type Flatbush from 'flatbush';
+import type { MultiPolygon, Polygon } from 'geojson';
+import { M_PER_DEG_LAT, RAD } from '../earth.js';
+import { boxTree, chooseLattice, classifyCells, codeOrder, flattenGrids, packBlocks, traceEdges, type Lattice } from './index-build.js';
+import { CCW_ERR, TINY, onFlatEdge, orientation, orientationExact } from './predicates.js';
 
 export interface IndexedGrid {
   code: string;
@@ -58,15 +60,8 @@ export interface GridIndexOptions {
   cellSizeM?: number;
 }
 
-export interface GridIndexStats {
-  /** The lattice: column i spans originLon + i·cellLon … originLon + (i + 1)·cellLon, row j likewise. */
-  originLon: number;
-  originLat: number;
-  cellLon: number;
-  cellLat: number;
-  columns: number;
-  rows: number;
-  cellSizeM: number;
+/** The lattice (see Lattice) and how its cells came out. */
+export interface GridIndexStats extends Pick<Lattice, 'originLon' | 'originLat' | 'cellLon' | 'cellLat' | 'columns' | 'rows' | 'cellSizeM'> {
   pureCells: number;
   emptyCells: number;
   mixedCells: number;
@@ -79,119 +74,6 @@ export interface GridIndexStats {
   /** Bytes held by the typed arrays (vertices, cells, mixed-cell blocks, bbox tree). */
   bytes: number;
 }
-
-/** Metres per degree of latitude, from the projection the division uses. */
-const M_PER_DEG_LAT = localProjection(0, 0).forward([0, 1])[1];
-const RAD = Math.PI / 180;
-/** Cells across a median grid when no cell size is given (see scripts/bench/locate-index.ts). */
-const CELLS_PER_GRID = 6;
-const MAX_CELLS = 1 << 24;
-/** The lattice's origin lies this many cells south-west of the extent's corner (2 − φ). */
-const LATTICE_OFFSET = 0.3819660112501051;
-const NONE: number[] = [];
-/** Shewchuk's ccwerrboundA: (3 + 16ε)ε with ε = 2⁻⁵³. */
-const CCW_ERR = 3.3306690738754716e-16;
-/** Below this the filter's products may have underflowed: decide exactly. */
-const TINY = 1e-290;
-
-// ---------------------------------------------------------------------------------------------
-// Exact predicates
-
-const f64 = new Float64Array(1);
-const u64 = new BigUint64Array(f64.buffer);
-
-/** x · 2¹⁰⁷⁴ as a BigInt: every double is an integer multiple of 2⁻¹⁰⁷⁴. */
-function big(x: number): bigint {
-  f64[0] = x;
-  const bits = u64[0];
-  const exp = Number((bits >> 52n) & 0x7ffn);
-  let m = bits & 0xfffffffffffffn;
-  if (exp !== 0) m = (m | 0x10000000000000n) << BigInt(exp - 1);
-  return bits >> 63n ? -m : m;
-}
-
-function orientExact(ax: number, ay: number, bx: number, by: number, px: number, py: number): number {
-  const x = big(px);
-  const y = big(py);
-  const d = (big(ax) - x) * (big(by) - y) - (big(ay) - y) * (big(bx) - x);
-  return d > 0n ? 1 : d < 0n ? -1 : 0;
-}
-
-/** Sign of the turn a → b → p: 1 when p is left of a→b (counter-clockwise), -1 right, 0 on the line. Exact. */
-export function orient(ax: number, ay: number, bx: number, by: number, px: number, py: number): number {
-  const l = (ax - px) * (by - py);
-  const r = (ay - py) * (bx - px);
-  const det = l - r;
-  const sum = Math.abs(l) + Math.abs(r);
-  if (sum > TINY) {
-    const bound = CCW_ERR * sum;
-    if (det > bound) return 1;
-    if (-det > bound) return -1;
-  }
-  return orientExact(ax, ay, bx, by, px, py);
-}
-
-/** Does the closed segment a–b meet the closed box? Exact (separating axes). */
-function segmentMeetsBox(ax: number, ay: number, bx: number, by: number, x0: number, y0: number, x1: number, y1: number): boolean {
-  if ((ax < x0 && bx < x0) || (ax > x1 && bx > x1) || (ay < y0 && by < y0) || (ay > y1 && by > y1)) return false;
-  const s = orient(ax, ay, bx, by, x0, y0);
-  if (s === 0) return true;
-  return orient(ax, ay, bx, by, x1, y0) !== s || orient(ax, ay, bx, by, x1, y1) !== s || orient(ax, ay, bx, by, x0, y1) !== s;
-}
-
-/** Does the eastward ray from p cross edge a–b (half-open rule)? p must not lie on the edge. */
-function crosses(ax: number, ay: number, bx: number, by: number, px: number, py: number): boolean {
-  if (ay > py === by > py) return false;
-  const s = orient(ax, ay, bx, by, px, py);
-  return by > py ? s > 0 : s < 0;
-}
-
-/** For an edge the eastward ray from p does not straddle: is p on it? (Only an endpoint or a horizontal edge can hold it.) */
-function onFlatEdge(ax: number, ay: number, bx: number, by: number, px: number, py: number): boolean {
-  if (ay === py) {
-    if (ax === px) return true;
-    if (by === py) return (ax <= px && px <= bx) || (bx <= px && px <= ax);
-  }
-  return by === py && bx === px;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Growable typed arrays (build time only)
-
-/** A typed array that grows by doubling: one class for the Int32 and Float64 lists. */
-class GrowableList<T extends Int32Array | Float64Array> {
-  data: T;
-  length = 0;
-  constructor(
-    private readonly allocate: (size: number) => T,
-    capacity = 256,
-  ) {
-    this.data = allocate(Math.max(16, Math.ceil(capacity)));
-  }
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const next = this.allocate(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = value;
-  }
-  toArray(): T {
-    return this.data.slice(0, this.length) as T;
-  }
-}
-
-const intList = (capacity?: number) => new GrowableList((size) => new Int32Array(size), capacity);
-const floatList = (capacity?: number) => new GrowableList((size) => new Float64Array(size), capacity);
-
-function polygonsOf(grid: IndexedGrid): Position[][][] {
-  const g = grid.geometry;
-  if (g?.type === 'Polygon') return [g.coordinates];
-  if (g?.type === 'MultiPolygon') return g.coordinates;
-  throw new TypeError(`grid ${grid.code}: geometry must be a Polygon or MultiPolygon`);
-}
-
-// ---------------------------------------------------------------------------------------------
 
 export class GridIndex {
   readonly size: number;
@@ -226,378 +108,43 @@ export class GridIndex {
   private readonly treeIds: Int32Array;
   private readonly counts: Pick<GridIndexStats, 'pureCells' | 'emptyCells' | 'mixedCells' | 'candidates' | 'runs' | 'listedEdges'>;
 
+  /** Builds the index in the phases of index-build.ts. Throws on a grid that is not a (Multi)Polygon or has a non-finite coordinate. */
   constructor(grids: IndexedGrid[], options: GridIndexOptions = {}) {
-    const n = grids.length;
-    this.size = n;
+    this.size = grids.length;
     this.codes = grids.map((g) => g.code);
+    const flat = flattenGrids(grids);
+    this.xy = flat.xy;
+    this.ringStart = flat.ringStart;
+    this.gridRing = flat.gridRing;
+    const { tree, ids } = boxTree(flat);
+    this.tree = tree;
+    this.treeIds = ids;
+    const empty = ids.length === 0;
+    this.west = empty ? NaN : flat.west;
+    this.south = empty ? NaN : flat.south;
+    this.east = flat.east;
+    this.north = flat.north;
 
-    // 1. Flatten every ring into one Float64Array; bounding boxes.
-    let vertexCount = 0;
-    let ringCount = 0;
-    const polygons = grids.map(polygonsOf);
-    for (const polys of polygons) {
-      for (const rings of polys) {
-        for (const ring of rings) {
-          if (ring.length === 0) continue;
-          const [first, last] = [ring[0], ring[ring.length - 1]];
-          ringCount++;
-          vertexCount += ring.length + (ring.length > 1 && first[0] === last[0] && first[1] === last[1] ? 0 : 1);
-        }
-      }
-    }
-    const xy = new Float64Array(vertexCount * 2);
-    const ringStart = new Int32Array(ringCount + 1);
-    const gridRing = new Int32Array(n + 1);
-    const ringGrid = new Int32Array(ringCount); // build only
-    const ringOf = new Int32Array(vertexCount); // build only: the ring of each vertex
-    const bbox = new Float64Array(n * 4);
-    let west = Infinity;
-    let south = Infinity;
-    let east = -Infinity;
-    let north = -Infinity;
-    let v = 0;
-    let r = 0;
-    for (let g = 0; g < n; g++) {
-      gridRing[g] = r;
-      let minX = Infinity;
-      let minY = Infinity;
-      let maxX = -Infinity;
-      let maxY = -Infinity;
-      for (const rings of polygons[g]) {
-        for (const ring of rings) {
-          if (ring.length === 0) continue;
-          ringGrid[r] = g;
-          ringStart[r++] = v;
-          for (const p of ring) {
-            const x = p[0];
-            const y = p[1];
-            if (!Number.isFinite(x) || !Number.isFinite(y)) throw new RangeError(`grid ${grids[g].code}: non-finite coordinate`);
-            xy[2 * v] = x;
-            xy[2 * v + 1] = y;
-            v++;
-            if (x < minX) minX = x;
-            if (x > maxX) maxX = x;
-            if (y < minY) minY = y;
-            if (y > maxY) maxY = y;
-          }
-          const first = ringStart[r - 1];
-          if (ring.length === 1 || xy[2 * first] !== xy[2 * v - 2] || xy[2 * first + 1] !== xy[2 * v - 1]) {
-            xy[2 * v] = xy[2 * first]; // close the ring
-            xy[2 * v + 1] = xy[2 * first + 1];
-            v++;
-          }
-          ringOf.fill(r - 1, first, v);
-        }
-      }
-      bbox[4 * g] = minX;
-      bbox[4 * g + 1] = minY;
-      bbox[4 * g + 2] = maxX;
-      bbox[4 * g + 3] = maxY;
-      if (minX < west) west = minX;
-      if (minY < south) south = minY;
-      if (maxX > east) east = maxX;
-      if (maxY > north) north = maxY;
-    }
-    gridRing[n] = r;
-    ringStart[r] = v;
-    this.xy = xy;
-    this.ringStart = ringStart;
-    this.gridRing = gridRing;
+    const lattice = chooseLattice(flat, ids, options.cellSizeM);
+    ({ originLon: this.originLon, originLat: this.originLat, columns: this.columns, rows: this.rows } = lattice);
+    ({ cellLon: this.cellLon, cellLat: this.cellLat, cellSizeM: this.cellSizeM } = lattice);
+    this.invLon = 1 / lattice.cellLon;
+    this.invLat = 1 / lattice.cellLat;
 
-    // Bounding-box tree for near / nearest.
-    const withVertices: number[] = [];
-    for (let g = 0; g < n; g++) if (bbox[4 * g] <= bbox[4 * g + 2]) withVertices.push(g);
-    this.treeIds = Int32Array.from(withVertices);
-    if (withVertices.length > 0) {
-      const tree = new Flatbush(withVertices.length);
-      for (const g of withVertices) tree.add(bbox[4 * g], bbox[4 * g + 1], bbox[4 * g + 2], bbox[4 * g + 3]);
-      tree.finish();
-      this.tree = tree;
-    } else {
-      this.tree = null;
-    }
-
-    // 2. The lattice.
-    const mPerDegLat = M_PER_DEG_LAT;
-    const mPerDegLon = Math.max(mPerDegLat * Math.cos(((south + north) / 2) * RAD), 1e-6);
-    let cellSizeM = options.cellSizeM;
-    if (cellSizeM !== undefined && !(cellSizeM > 0 && Number.isFinite(cellSizeM))) {
-      throw new RangeError(`cellSizeM must be a positive number, not ${cellSizeM}`);
-    }
-    if (cellSizeM === undefined) {
-      const sizes: number[] = [];
-      for (const g of withVertices) {
-        const w = (bbox[4 * g + 2] - bbox[4 * g]) * mPerDegLon;
-        const h = (bbox[4 * g + 3] - bbox[4 * g + 1]) * mPerDegLat;
-        sizes.push(Math.sqrt(w * h) || Math.max(w, h));
-      }
-      sizes.sort((a, b) => a - b);
-      cellSizeM = (sizes[sizes.length >> 1] ?? 0) / CELLS_PER_GRID;
-    }
-    const width = east - west;
-    const height = north - south;
-    // No cell thinner than 1e-9° (so that the build's rounding stays within one column) nor a
-    // lattice of more than MAX_CELLS cells.
-    let cellLon = Math.max(cellSizeM / mPerDegLon, 1e-9, width / 65536);
-    let cellLat = Math.max(cellSizeM / mPerDegLat, 1e-9, height / 65536);
-    // The lattice starts a fraction of a cell south-west of the extent, so that data drawn on a
-    // regular lattice from the same corner (axis-aligned grids) do not run along its lines.
-    let originLon = 0;
-    let originLat = 0;
-    let columns = 0;
-    let rows = 0;
-    for (;;) {
-      originLon = west - LATTICE_OFFSET * cellLon;
-      originLat = south - LATTICE_OFFSET * cellLat;
-      columns = withVertices.length > 0 ? Math.floor((east - originLon) / cellLon) + 1 : 0;
-      rows = withVertices.length > 0 ? Math.floor((north - originLat) / cellLat) + 1 : 0;
-      if (columns * rows <= MAX_CELLS) break;
-      const grow = Math.sqrt((columns * rows) / MAX_CELLS) * 1.01;
-      cellLon *= grow;
-      cellLat *= grow;
-    }
-    this.originLon = originLon;
-    this.originLat = originLat;
-    this.west = withVertices.length > 0 ? west : NaN;
-    this.south = withVertices.length > 0 ? south : NaN;
-    this.east = east;
-    this.north = north;
-    this.columns = columns;
-    this.rows = rows;
-    const invLon = 1 / cellLon;
-    const invLat = 1 / cellLat;
-    this.cellLon = cellLon;
-    this.cellLat = cellLat;
-    this.invLon = invLon;
-    this.invLat = invLat;
-    this.cellSizeM = Math.sqrt(cellLon * mPerDegLon * cellLat * mPerDegLat);
-    // A point maps to column ⌊(lon - originLon) / cellLon⌋ up to a few ulps; the boxes the
-    // build tests are grown by far more than that on every side.
-    const marginX = cellLon * 1e-6 + 1e-14 * (Math.abs(originLon) + Math.abs(east));
-    const marginY = cellLat * 1e-6 + 1e-14 * (Math.abs(originLat) + Math.abs(north));
-    // The columns (rows) whose boxes an edge may meet are found in floating point, with this
-    // much slack — far more than that arithmetic's error, far less than a cell; each box is then
-    // tested exactly.
-    const tolX = 2 * marginX + 1e-3 * cellLon;
-    const tolY = 2 * marginY + 1e-3 * cellLat;
-    const x0 = (i: number) => originLon + i * cellLon - marginX;
-    const x1 = (i: number) => originLon + (i + 1) * cellLon + marginX;
-    const y0 = (j: number) => originLat + j * cellLat - marginY;
-    const y1 = (j: number) => originLat + (j + 1) * cellLat + marginY;
-    const column = (x: number) => Math.min(columns - 1, Math.max(0, Math.floor((x - originLon) * invLon)));
-    const row = (y: number) => Math.min(rows - 1, Math.max(0, Math.floor((y - originLat) * invLat)));
-
-    // 3. Which edges meet which cells; which untouched cells lie inside which grid.
-    const order = Array.from({ length: n }, (_, g) => g).sort((a, b) =>
-      this.codes[a] < this.codes[b] ? -1 : this.codes[a] > this.codes[b] ? 1 : a - b,
-    );
-    const cellCount = columns * rows;
-    const touchedBy = new Int32Array(cellCount); // last grid (index + 1) with an edge in the cell
-    const incCell = intList(vertexCount * 1.5); // incidences: (cell, edge), edge e joining vertices e and e + 1
-    const incEdge = intList(vertexCount * 1.5);
-    const contained = intList(); // pairs: cell, grid
-    // Per grid, its edges that straddle a row's reference height y0(j): pairs edge, row.
-    const straddle = intList(vertexCount / 2);
-    const straddleStart = new Int32Array(n);
-    const straddleEnd = new Int32Array(n);
-    for (const g of order) {
-      straddleStart[g] = straddle.length;
-      if (bbox[4 * g] > bbox[4 * g + 2]) continue;
-      for (let ri = gridRing[g]; ri < gridRing[g + 1]; ri++) {
-        for (let e = ringStart[ri]; e < ringStart[ri + 1] - 1; e++) {
-          const ax = xy[2 * e];
-          const ay = xy[2 * e + 1];
-          const bx = xy[2 * e + 2];
-          const by = xy[2 * e + 3];
-          const j0 = row(Math.min(ay, by) - tolY);
-          const j1 = row(Math.max(ay, by) + tolY);
-          for (let j = j0; j <= j1; j++) {
-            const sy0 = y0(j);
-            const sy1 = y1(j);
-            if ((ay < sy0 && by < sy0) || (ay > sy1 && by > sy1)) continue;
-            if (ay > sy0 !== by > sy0) {
-              straddle.push(e);
-              straddle.push(j);
-            }
-            let xa = Math.min(ax, bx);
-            let xb = Math.max(ax, bx);
-            if (ay !== by) {
-              const t0 = Math.min(1, Math.max(0, (sy0 - ay) / (by - ay)));
-              const t1 = Math.min(1, Math.max(0, (sy1 - ay) / (by - ay)));
-              const xt0 = ax + t0 * (bx - ax);
-              const xt1 = ax + t1 * (bx - ax);
-              xa = Math.min(xt0, xt1);
-              xb = Math.max(xt0, xt1);
-            }
-            const i0 = column(xa - tolX);
-            const i1 = column(xb + tolX);
-            for (let i = i0; i <= i1; i++) {
-              if (!segmentMeetsBox(ax, ay, bx, by, x0(i), sy0, x1(i), sy1)) continue;
-              const c = j * columns + i;
-              incCell.push(c);
-              incEdge.push(e);
-              touchedBy[c] = g + 1;
-            }
-          }
-        }
-      }
-      straddleEnd[g] = straddle.length;
-      // Cells of g's bounding box that no edge of g meets are wholly inside or outside g; one
-      // test per run of such cells along a row.
-      const i0 = column(bbox[4 * g]);
-      const i1 = column(bbox[4 * g + 2]);
-      for (let j = row(bbox[4 * g + 1]), j1 = row(bbox[4 * g + 3]); j <= j1; j++) {
-        let state = -1;
-        for (let i = i0; i <= i1; i++) {
-          const c = j * columns + i;
-          if (touchedBy[c] === g + 1) {
-            state = -1;
-            continue;
-          }
-          if (state < 0) state = this.rayParity(g, (x0(i) + x1(i)) / 2, (y0(j) + y1(j)) / 2);
-          if (state === 1) {
-            contained.push(c);
-            contained.push(g);
-          }
-        }
-      }
-    }
-
-    // 4. Cells: pure answers, and the incidences grouped by cell (stable: code order, then edge order).
-    const cells = new Int32Array(cellCount).fill(-1);
-    const start = new Int32Array(cellCount + 1);
-    for (let k = 0; k < incCell.length; k++) start[incCell.data[k] + 1]++;
-    for (let c = 0; c < cellCount; c++) start[c + 1] += start[c];
-    const fill = start.slice(0, cellCount);
-    const edgeByCell = new Int32Array(incCell.length);
-    for (let k = 0; k < incCell.length; k++) edgeByCell[fill[incCell.data[k]]++] = incEdge.data[k];
-    const fullIn = new Map<number, number[]>(); // mixed cell → grids wholly containing it (code order)
-    for (let k = 0; k < contained.length; k += 2) {
-      const c = contained.data[k];
-      const g = contained.data[k + 1];
-      if (start[c + 1] > start[c]) {
-        const list = fullIn.get(c);
-        if (list) list.push(g);
-        else fullIn.set(c, [g]);
-      } else if (cells[c] === -1) {
-        cells[c] = g;
-      }
-    }
-
-    // 5. The mixed cells' blocks.
-    const rank = new Int32Array(n);
-    order.forEach((g, k) => (rank[g] = k));
-    const edgeMark = new Int32Array(v);
-    let mark = 0;
-    // A block per mixed cell, in one Float64Array so that a lookup reads one stretch of memory:
-    // [candidates, then per candidate: grid, parity | runs << 1, flips, then per run: its vertex
-    // count and the vertices (x, y …) copied, then the flip heights].
-    const block = floatList(4 * incCell.length);
-    const flips = floatList();
-    let mixedCells = 0;
-    let candidates = 0;
-    let runs = 0;
-    for (let c = 0; c < cellCount; c++) {
-      const s = start[c];
-      const end = start[c + 1];
-      if (s === end) continue;
-      mixedCells++;
-      const i = c % columns;
-      const j = (c - i) / columns;
-      const bx1 = x1(i);
-      const by0 = y0(j);
-      const by1 = y1(j);
-      cells[c] = -2 - block.length;
-      const header = block.length;
-      block.push(0);
-      let count = 0;
-      const full = fullIn.get(c) ?? NONE;
-      let f = 0;
-      let k = s;
-      while (k < end || f < full.length) {
-        const listed = k < end ? ringGrid[ringOf[edgeByCell[k]]] : -1;
-        if (f < full.length && (listed < 0 || rank[full[f]] < rank[listed])) {
-          // A grid holding the whole cell: always inside, and no later candidate can win.
-          block.push(full[f]);
-          block.push(1);
-          block.push(0);
-          count++;
-          break;
-        }
-        const g = listed;
-        mark++;
-        let kEnd = k;
-        while (kEnd < end && ringGrid[ringOf[edgeByCell[kEnd]]] === g) edgeMark[edgeByCell[kEnd++]] = mark;
-        const at = block.length;
-        block.push(g);
-        block.push(0); // parity | runs << 1, patched below
-        block.push(0); // flips, patched below
-        flips.length = 0;
-        let runCount = 0;
-        // Runs of consecutive edges; a run's end is dangling when the ring's next (previous)
-        // edge is not listed, and then, if east of the cell and level with it, a flip height.
-        while (k < kEnd) {
-          const first = edgeByCell[k];
-          let last = first;
-          k++;
-          while (k < kEnd && edgeByCell[k] === last + 1) last = edgeByCell[k++];
-          block.push(last + 2 - first);
-          for (let q = 2 * first; q < 2 * last + 4; q++) block.push(xy[q]);
-          runCount++;
-          const ri = ringOf[first];
-          const prev = first === ringStart[ri] ? ringStart[ri + 1] - 2 : first - 1;
-          const next = last + 1 === ringStart[ri + 1] - 1 ? ringStart[ri] : last + 1;
-          for (let side = 0; side < 2; side++) {
-            const vertex = side === 0 ? first : last + 1;
-            const neighbour = side === 0 ? prev : next;
-            if (edgeMark[neighbour] === mark) continue;
-            const px = xy[2 * vertex];
-            const py = xy[2 * vertex + 1];
-            if (px > bx1 && py >= by0 && py <= by1) flips.push(py);
-          }
-        }
-        // The parity of the unlisted edges' crossings of the eastward ray from the cell's
-        // south-east corner, less the flips there. Edges straddling the row's reference height
-        // are all listed somewhere in the row: only those need testing.
-        let parity = 0;
-        for (let q = straddleStart[g]; q < straddleEnd[g]; q += 2) {
-          const e = straddle.data[q];
-          if (straddle.data[q + 1] !== j || edgeMark[e] === mark) continue;
-          if (crosses(xy[2 * e], xy[2 * e + 1], xy[2 * e + 2], xy[2 * e + 3], bx1, by0)) parity ^= 1;
-        }
-        for (let q = 0; q < flips.length; q++) {
-          if (flips.data[q] > by0) parity ^= 1;
-          block.push(flips.data[q]);
-        }
-        block.data[at + 1] = parity | (runCount << 1);
-        block.data[at + 2] = flips.length;
-        count++;
-        runs += runCount;
-      }
-      block.data[header] = count;
-      candidates += count;
-    }
-    this.cells = cells;
-    this.block = block.toArray();
+    const order = codeOrder(this.codes);
+    const trace = traceEdges(flat, lattice, order);
+    const classes = classifyCells(trace, lattice.columns * lattice.rows);
+    const packed = packBlocks(flat, lattice, order, trace, classes);
+    this.cells = classes.cells;
+    this.block = packed.block;
     let pureCells = 0;
     let emptyCells = 0;
-    for (let c = 0; c < cellCount; c++) {
-      if (cells[c] >= 0) pureCells++;
-      else if (cells[c] === -1) emptyCells++;
+    for (const value of this.cells) {
+      if (value >= 0) pureCells++;
+      else if (value === -1) emptyCells++;
     }
-    this.counts = { pureCells, emptyCells, mixedCells, candidates, runs, listedEdges: incCell.length };
-  }
-
-  /** Parity of the crossings of the eastward ray from (px, py) by grid g's edges; the point must lie on none of them. */
-  private rayParity(g: number, px: number, py: number): number {
-    const xy = this.xy;
-    let parity = 0;
-    for (let ri = this.gridRing[g]; ri < this.gridRing[g + 1]; ri++) {
-      for (let e = this.ringStart[ri], last = this.ringStart[ri + 1] - 1; e < last; e++) {
-        if (crosses(xy[2 * e], xy[2 * e + 1], xy[2 * e + 2], xy[2 * e + 3], px, py)) parity ^= 1;
-      }
-    }
-    return parity;
+    const { mixedCells, candidates, runs } = packed;
+    this.counts = { pureCells, emptyCells, mixedCells, candidates, runs, listedEdges: trace.incCell.length };
   }
 
   /** Index (into the constructor's array) of the grid containing the point, or -1. See the boundary rule above. */
@@ -639,7 +186,7 @@ export class GridIndex {
             let s: number;
             if (sum > TINY && det > CCW_ERR * sum) s = 1;
             else if (sum > TINY && -det > CCW_ERR * sum) s = -1;
-            else s = orientExact(ax, ay, bx, by, px, py);
+            else s = orientationExact(ax, ay, bx, by, px, py);
             if (s === 0) return g; // on the edge
             if (s > 0 === by > py) inside ^= 1;
           } else if ((ay === py || by === py) && onFlatEdge(ax, ay, bx, by, px, py)) {
@@ -708,7 +255,7 @@ export class GridIndex {
         const bx = xy[2 * e + 2];
         const by = xy[2 * e + 3];
         if (ay > lat !== by > lat) {
-          const s = orient(ax, ay, bx, by, lon, lat);
+          const s = orientation(ax, ay, bx, by, lon, lat);
           if (s === 0) return true;
           if (s > 0 === by > lat) inside = !inside;
         } else if (onFlatEdge(ax, ay, bx, by, lon, lat)) {

@@ -80,10 +80,8 @@ describe('syntheticTown', () => {
     expect(town.barriers.features.filter((f) => f.geometry.type === 'Polygon')).toHaveLength(1);
   });
 
-  it('default town: 10,000 buildings, 40,000 households, towers over 500, ≈40% in compounds, fast', () => {
-    const t0 = performance.now();
+  it('default town: 10,000 buildings, 40,000 households, towers over 500, ≈40% in compounds', () => {
     const big = syntheticTown({ seed: 1 });
-    expect(performance.now() - t0).toBeLessThan(1500); // ≈ 0.25 s alone; CI machines are shared
     const features = big.buildings.features;
     expect(features).toHaveLength(10_000);
     expect(features.reduce((s, f) => s + f.properties.households, 0)).toBe(40_000);

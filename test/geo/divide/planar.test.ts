@@ -267,13 +267,12 @@ describe('polygonize', () => {
     }
   });
 
-  it('nodes a dense network quickly (20,000 segments)', () => {
-    const t0 = performance.now();
+  // Its speed is measured by npm run bench:division; the timeout only stops a quadratic step
+  // (minutes) from hanging the suite.
+  it('nodes a dense network (20,000 segments)', () => {
     const sub = polygonize(wigglyGrid(40, 250, 7));
-    const ms = performance.now() - t0;
     expect(sub.faces.length).toBe(39 * 39);
-    expect(ms).toBeLessThan(3000); // ≈ 0.2 s here; a quadratic step would take minutes
-  });
+  }, 60_000);
 });
 
 describe('dissolve', () => {

@@ -6,8 +6,9 @@
  */
 import type { PreparedBuilding, PreparedDivision } from '../prepare.js';
 import { splitBlock, type SplitItem } from '../split.js';
+import { gapBorders, touchingComponents } from '../gap-borders.js';
 import { pointInPolygon } from '../polygon.js';
-import type { TaggedLine, XY } from '../types.js';
+import type { PlanarPolygon, TaggedLine, XY } from '../types.js';
 import type { Blocks } from './blocks.js';
 
 /** Households of each compound, by name. */
@@ -66,6 +67,39 @@ function compoundOutline(vertices: XY[], margin: number): XY[] {
   });
 }
 
+/** Items that touch (gap-borders.ts) made one: no border can pass between them. */
+function mergeTouching(items: SplitItem[]): SplitItem[] {
+  const component = touchingComponents(items.map((item) => item.outlines));
+  const merged = new Map<number, SplitItem>();
+  items.forEach((item, i) => {
+    const into = merged.get(component[i]);
+    if (!into) {
+      merged.set(component[i], { ...item, vertices: [...item.vertices], outlines: [...item.outlines] });
+      return;
+    }
+    // The point of the part with most households stands for the whole.
+    if (item.households > into.households - item.households) into.point = item.point;
+    into.households += item.households;
+    into.vertices.push(...item.vertices);
+    into.outlines.push(...item.outlines);
+  });
+  return [...merged.values()];
+}
+
+/**
+ * Lines that divide a block's items into `parts` groups: straight cuts where they pass between
+ * buildings, otherwise borders through the gaps between them (gap-borders.ts), which no
+ * straight line finds in a dense block.
+ */
+function cutBetweenBuildings(polygon: PlanarPolygon, items: SplitItem[], parts: number): Cuts {
+  const straight = splitBlock(polygon, items, parts);
+  if (straight.throughBuildings === 0) return { lines: straight.lines, throughBuildings: 0 };
+  const pieces = mergeTouching(items);
+  const grouped = splitBlock(polygon, pieces, parts);
+  if (grouped.throughBuildings === 0) return { lines: grouped.lines, throughBuildings: 0 };
+  return { lines: gapBorders(polygon, grouped.groups.map((group) => group.flatMap((item) => item.outlines))), throughBuildings: 0 };
+}
+
 export function cutOverfullBlocks(prepared: PreparedDivision, blocks: Blocks): Cuts {
   const { minHouseholds: min, maxHouseholds: max } = prepared;
   const wholeCompound = wholeCompoundOf(compoundTotals(prepared.buildings), max);
@@ -81,9 +115,10 @@ export function cutOverfullBlocks(prepared: PreparedDivision, blocks: Blocks): C
       const item = compoundItems.get(compound)!;
       item.households += building.households;
       item.vertices.push(...building.vertices);
+      item.outlines.push(...building.outlines);
       return;
     }
-    const item: SplitItem = { households: building.households, point: building.point, vertices: [...building.vertices] };
+    const item: SplitItem = { households: building.households, point: building.point, vertices: [...building.vertices], outlines: [...building.outlines] };
     if (compound) {
       compoundItems.set(compound, item);
       compoundOfItem.add(item);
@@ -112,9 +147,8 @@ export function cutOverfullBlocks(prepared: PreparedDivision, blocks: Blocks): C
   for (const [face, items] of itemsByFace) {
     const households = householdsOfFace.get(face)!;
     if ((households <= max && households < NEARLY_FULL * min && !joinedOverfull.has(face)) || (households >= min && households <= max && !joinedOverfull.has(face)) || items.length < 2) continue;
-    // A compound among other buildings that no straight cut passes beside is cut out along its
-    // own outline: a cut through it would join the pieces back (compounds are kept whole) into
-    // a unit over the cap. The rest of the block is cut next round.
+    // A compound whose blocks, joined (it is kept whole), hold more than the cap is cut out of
+    // each of them along its own outline; the rest of the block is cut next round.
     const polygon = blocks.sub.faces[face].polygon;
     const outlines = () =>
       items
@@ -129,7 +163,7 @@ export function cutOverfullBlocks(prepared: PreparedDivision, blocks: Blocks): C
     // their halves combine with their neighbours (3 × 384).
     const nearlyFull = households >= NEARLY_FULL * min && households < min;
     if (nearlyFull) {
-      const split = splitBlock(polygon, items, 2);
+      const split = cutBetweenBuildings(polygon, items, 2);
       lines.push(...split.lines);
       throughBuildings += split.throughBuildings;
       continue;
@@ -139,12 +173,7 @@ export function cutOverfullBlocks(prepared: PreparedDivision, blocks: Blocks): C
     // them and to combine them with neighbours: a block of 516 is better as 344 + 172 joined
     // elsewhere than as 258 + 258, and a large block without roads pairs into ≈ target grids.
     const parts = Math.ceil(households / ((min + max) / 4));
-    const split = splitBlock(polygon, items, parts);
-    const rings = split.throughBuildings > 0 ? outlines() : [];
-    if (rings.length > 0) {
-      for (const ring of rings) lines.push({ coords: ring, kind: 'cut' });
-      continue;
-    }
+    const split = cutBetweenBuildings(polygon, items, parts);
     lines.push(...split.lines);
     throughBuildings += split.throughBuildings;
   }

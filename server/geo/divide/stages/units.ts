@@ -12,7 +12,7 @@
 import { adjacency } from '../planar.js';
 import { pointInPolygon } from '../polygon.js';
 import type { PreparedDivision } from '../prepare.js';
-import type { EdgeKind } from '../types.js';
+import type { EdgeKind, XY } from '../types.js';
 import { STRONG_KINDS } from '../aggregate.js';
 import type { Blocks } from './blocks.js';
 import { compoundTotals, wholeCompoundOf } from './cuts.js';
@@ -25,6 +25,8 @@ export interface Unit {
   perimeter: number;
   /** Road space between carriageways or inside a junction (see the module comment). */
   roadSpace: boolean;
+  /** A point on its outline: where it lies, for a unit cut off from every grid (attach.ts). */
+  anchor: XY;
 }
 
 export interface UnitLink {
@@ -113,9 +115,12 @@ export function buildUnits(prepared: PreparedDivision, blocks: Blocks): Units {
     if (!unitIds.has(root)) unitIds.set(root, unitIds.size);
     unitOfFace[f] = unitIds.get(root)!;
   }
-  const units: Unit[] = Array.from({ length: unitIds.size }, () => ({ households: 0, buildings: 0, area: 0, perimeter: 0, roadSpace: false }));
+  const units: Unit[] = Array.from({ length: unitIds.size }, () => ({ households: 0, buildings: 0, area: 0, perimeter: 0, roadSpace: false, anchor: [0, 0] as XY }));
   const majorRoad = new Float64Array(units.length);
-  for (const f of blockFaces) units[unitOfFace[f]].area += faces[f].area;
+  for (const f of blockFaces) {
+    units[unitOfFace[f]].area += faces[f].area;
+    units[unitOfFace[f]].anchor = faces[f].polygon.outer[0];
+  }
   for (const edge of sub.edges) {
     if (edge.left === edge.right) continue;
     for (const side of [edge.left, edge.right]) {
