@@ -21,6 +21,15 @@ export default defineConfig({
     sourcemap: true,
     // OpenLayers + turf are large; one chunk per library keeps the app chunk small to read.
     chunkSizeWarningLimit: 2000,
+    // Three pages: the planner/command centre, and two small phone pages (网格员 /m/, 随手拍 /report)
+    // that share none of the planner's libraries.
+    rollupOptions: {
+      input: {
+        main: path.join(root, 'client', 'index.html'),
+        field: path.join(root, 'client', 'm', 'index.html'),
+        report: path.join(root, 'client', 'report', 'index.html'),
+      },
+    },
   },
   server: {
     // `npx vite` for client work: the API comes from a running `npm start`.

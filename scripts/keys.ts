@@ -18,7 +18,7 @@ import { ApiError } from '../server/errors.js';
 import { textTable } from './text-table.js';
 
 const USAGE = `usage:
-  npm run keys -- create --name NAME --role ROLE [--region CODE] [--devices ID,ID…]
+  npm run keys -- create --name NAME --role ROLE [--region CODE] [--devices ID,ID…] [--staff ID]
       makes a key and prints it, once (only its hash is stored), and its id
   npm run keys -- list [--revoked]
       the active keys (with --revoked, the revoked ones too)
@@ -29,6 +29,7 @@ const USAGE = `usage:
   (server/access/roles.ts says what each may do).
   --region (a 12-digit region code) limits the key to that part of the region tree; without it
   the key covers everything. A device key needs --devices: the devices whose events it may send.
+  A worker key needs --staff: the staff member (GET /api/staff) it stands for; it covers their grids.
 
   The database is the configured one: DATABASE_URL, else the embedded one in GRIDGOV_DATA
   (default ./data/db). The embedded database must not be open in a running service at the same
@@ -54,6 +55,7 @@ function parse() {
         role: { type: 'string' },
         region: { type: 'string' },
         devices: { type: 'string' },
+        staff: { type: 'string' },
         revoked: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -73,19 +75,19 @@ const [command, ...rest] = positionals;
 
 /** Options that belong to another command are refused rather than silently ignored. */
 function only(allowed: string[]): void {
-  const given = (['name', 'role', 'region', 'devices', 'revoked'] as const).filter((option) => values[option] !== undefined && values[option] !== false);
+  const given = (['name', 'role', 'region', 'devices', 'staff', 'revoked'] as const).filter((option) => values[option] !== undefined && values[option] !== false);
   const stray = given.filter((option) => !allowed.includes(option));
   if (stray.length > 0) throw new UsageError(`${command} takes no --${stray.join(', --')}`);
 }
 
 /** The create command's options, checked by the same rules as POST /api/keys. */
 function newKeyInput(): NewKey {
-  only(['name', 'role', 'region', 'devices']);
+  only(['name', 'role', 'region', 'devices', 'staff']);
   if (rest.length > 0) throw new UsageError(`create takes no further arguments, got ${rest.join(' ')}`);
   const deviceIds = values.devices?.split(',').map((id) => id.trim()).filter(Boolean);
   const checked = checkNewKey(
-    { name: values.name, role: values.role, regionCode: values.region, deviceIds },
-    { name: '--name', role: '--role', regionCode: '--region', deviceIds: '--devices' },
+    { name: values.name, role: values.role, regionCode: values.region, deviceIds, staffId: values.staff },
+    { name: '--name', role: '--role', regionCode: '--region', deviceIds: '--devices', staffId: '--staff' },
   );
   if (!checked.ok) throw new UsageError(checked.message);
   return checked.value;
@@ -100,7 +102,7 @@ function listing(keys: ApiKeyInfo[]): string {
     keys.map((key) => [
       key.id,
       key.name,
-      key.deviceIds ? `${key.role} (${key.deviceIds.length} device${key.deviceIds.length === 1 ? '' : 's'})` : key.role,
+      key.deviceIds ? `${key.role} (${key.deviceIds.length} device${key.deviceIds.length === 1 ? '' : 's'})` : key.staffId ? `${key.role} (staff ${key.staffId})` : key.role,
       key.regionCode ?? 'all',
       when(key.createdAt),
       when(key.revokedAt),

@@ -52,6 +52,11 @@ import { contentSecurityPolicy, withoutInsecureCoop } from './http/security-head
 import { keysRouter, meRouter } from './routes/keys.js';
 import { auditRouter } from './routes/audit.js';
 import { open311Form } from './routes/open311.js';
+import { gridStaffRouter, staffingRouter, staffRouter } from './routes/staff.js';
+import { fieldworkRouter, patrolCoverageRouter } from './routes/fieldwork.js';
+import { publicRouter } from './routes/public.js';
+import { assessmentRouter } from './routes/assessment.js';
+import { defaultPublicReportOptions, type PublicReportOptions } from './services/public-reports.js';
 
 // The web client as Vite builds it from client/ (npm run build:client; npm start builds it when missing or stale).
 const clientDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'client');
@@ -74,6 +79,8 @@ export interface AppServices {
   thumbnailer?: Thumbnailer;
   /** Notifications between instances (server backend: LISTEN/NOTIFY). */
   signals?: Signals;
+  /** Residents' reports without a key (GRIDGOV_PUBLIC_REPORTS_PER_HOUR). */
+  publicReports?: PublicReportOptions;
 }
 
 export interface AccessOptions {
@@ -150,10 +157,17 @@ export function createApp(store: Store, limits: Limits, services: AppServices = 
   app.use('/api/regions', exportRouter(store));
   app.use('/api/regions', regionsRouter(store, limits));
   app.use('/api/regions', referenceLinesRouter(store, limits));
+  app.use('/api/regions', staffingRouter(store));
   app.use('/api/import', importRouter(store, limits, locator));
   app.use('/api/grids', gridBatchRouter(store, limits));
   app.use('/api/grids', gridsRouter(store, limits));
   app.use('/api/grids', gridCamerasRouter(store, locator));
+  app.use('/api/grids', gridStaffRouter(store));
+  app.use('/api/staff', staffRouter(store, keys));
+  app.use('/api/grids', patrolCoverageRouter(store, clock));
+  app.use('/api', fieldworkRouter(store, locator, clock));
+  app.use('/api/assessment', assessmentRouter(store, rules, clock));
+  app.use('/api/public', publicRouter(store, incidents, services.publicReports ?? defaultPublicReportOptions));
   app.use('/api/divisions', divisionsRouter(store, runner, workers, limits));
   app.use('/api/locate', locateRouter(locator));
   app.use('/api/addresses', addressesRouter(store, limits, locator));
@@ -174,6 +188,13 @@ export function createApp(store: Store, limits: Limits, services: AppServices = 
     throw notFound('no_such_endpoint', `No endpoint ${req.method} ${req.originalUrl}`);
   });
 
+  // The phone pages: their own small entries of the build, at /m (网格员) and /report (随手拍).
+  for (const [page, file] of [
+    ['/m', 'm/index.html'],
+    ['/report', 'report/index.html'],
+  ] as const) {
+    app.get(page, (_req, res, next) => res.sendFile(path.join(clientDir, file), (error) => error && next()));
+  }
   app.use(express.static(clientDir));
   app.use(errorHandler);
   return app;

@@ -69,6 +69,8 @@ export interface Config {
   eventRetentionDays: number;
   /** Seconds a division job's owner may go without renewing its lease before another instance takes the job over (GRIDGOV_DIVISION_LEASE_S). */
   divisionLeaseS: number;
+  /** Residents' reports (随手拍) an hour from one client address; 0 turns them off (GRIDGOV_PUBLIC_REPORTS_PER_HOUR). */
+  publicReportsPerHour: number;
 }
 
 function incidentRulesFrom(file: string | undefined): IncidentRules {
@@ -172,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     statementTimeoutMs: intFromEnv(env, 'GRIDGOV_STATEMENT_TIMEOUT_MS', 30_000),
     eventRetentionDays: intFromEnv(env, 'GRIDGOV_EVENT_RETENTION_DAYS', 365),
     divisionLeaseS: intFromEnv(env, 'GRIDGOV_DIVISION_LEASE_S', 30),
+    publicReportsPerHour: env.GRIDGOV_PUBLIC_REPORTS_PER_HOUR === '0' ? 0 : intFromEnv(env, 'GRIDGOV_PUBLIC_REPORTS_PER_HOUR', 5),
     limits: {
       bodyBytes: intFromEnv(env, 'GRIDGOV_MAX_BODY_BYTES', defaultLimits.bodyBytes),
       smallBodyBytes: intFromEnv(env, 'GRIDGOV_MAX_SMALL_BODY_BYTES', defaultLimits.smallBodyBytes),

@@ -3,8 +3,9 @@
  * Anything thrown that is not an ApiError is our fault and becomes a 500 without internals.
  */
 import type { ErrorRequestHandler, Request, Response } from 'express';
-import { translate, type Text } from './i18n/catalogue.js';
+import { messages, translate, type Text } from './i18n/catalogue.js';
 import { negotiateLang, type Lang } from './i18n/lang.js';
+import { DomainError, type DomainErrorKind } from './domain-errors.js';
 
 /**
  * A message is a catalogue entry (`Text`, rendered in the reader's language when answered) or —
@@ -105,14 +106,36 @@ export function recordInternalError(res: Response, err: unknown): void {
   res.err = err instanceof Error ? err : new Error(String(err));
 }
 
+function isText(value: object): value is Text {
+  const keys = Object.keys(value);
+  return typeof (value as Text).key === 'string' && Object.hasOwn(messages, (value as Text).key) && keys.every((k) => k === 'key' || k === 'params');
+}
+
+/** Details with every catalogue Text in them (a problem list's messages) written in `lang`. */
+export function withTexts(details: unknown, lang: Lang, depth = 0): unknown {
+  if (details === null || typeof details !== 'object' || depth > 8) return details;
+  if (Array.isArray(details)) return details.map((item) => withTexts(item, lang, depth + 1));
+  if (Object.getPrototypeOf(details) !== Object.prototype) return details;
+  if (isText(details)) return translate(details, lang);
+  return Object.fromEntries(Object.entries(details).map(([key, value]) => [key, withTexts(value, lang, depth + 1)]));
+}
+
+/** The one mapping from a domain error's kind to its HTTP status. */
+const DOMAIN_STATUS: Record<DomainErrorKind, number> = { not_found: 404, gone: 410, conflict: 409, stale: 412, invalid: 422, forbidden: 403, too_many: 429 };
+
+export function fromDomainError(err: unknown): ApiError | undefined {
+  if (!(err instanceof DomainError)) return undefined;
+  return new ApiError(DOMAIN_STATUS[err.kind], err.code, err.text, err.details);
+}
+
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
-  const apiError = err instanceof ApiError ? err : (fromBodyParser(err) ?? fromQueryTimeout(err) ?? fromGeometryEngine(err));
+  const apiError = err instanceof ApiError ? err : (fromDomainError(err) ?? fromBodyParser(err) ?? fromQueryTimeout(err) ?? fromGeometryEngine(err));
   if (apiError) {
     const body: { code: string; message: string; details?: unknown } = {
       code: apiError.code,
       message: apiError.messageIn(langOf(req)),
     };
-    if (apiError.details !== undefined) body.details = apiError.details;
+    if (apiError.details !== undefined) body.details = withTexts(apiError.details, langOf(req));
     res.status(apiError.status).json({ error: body });
     return;
   }

@@ -79,6 +79,7 @@ async function main(): Promise<void> {
     partitions,
     thumbnailer,
     signals,
+    publicReports: { perHour: config.publicReportsPerHour },
     access: { publicGrids: config.publicGrids, corsOrigins: config.corsOrigins, rateLimits: config.rateLimits, trustProxy: config.trustProxy, publicUrl: config.publicUrl },
   });
   const server = app.listen(config.port, () => {

@@ -5,6 +5,7 @@
 import type { Feature, FeatureCollection, LineString, MultiLineString, MultiPolygon, Polygon } from 'geojson';
 import type { HouseholdPoint, HouseholdsSource } from '../../server/geo/households';
 import { lang } from './i18n';
+import { ApiError } from './api-error';
 
 export type { HouseholdPoint, HouseholdsSource };
 
@@ -325,17 +326,7 @@ export interface DivisionApplied {
   created: { code: string; name: string; households: number | null }[];
 }
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
+export { ApiError };
 
 export interface GridWrite {
   type: 'Feature';
@@ -365,6 +356,41 @@ export interface Me {
   role?: string;
   regionCode?: string | null;
   permissions: string[];
+}
+
+/** GET /api/grids/:code/patrol-coverage. */
+export interface PatrolCoverageAnswer {
+  code: string;
+  basis: 'streets' | 'area';
+  coveredShare: number;
+  streetsM?: number;
+  walkedStreetsM?: number;
+  patrols: number;
+  staffIds: number[];
+  walkedM: number;
+  unwalked: MultiLineString | MultiPolygon | null;
+  tracks: MultiLineString | null;
+}
+
+/** One worker's or grid's row of the month's assessment (考核). */
+export interface AssessedRow {
+  name: string;
+  reports: number;
+  handled: number;
+  onTime: number;
+  patrolKm: number;
+  coverage: number | null;
+  visits: number;
+  points: number;
+  grade: string;
+}
+
+/** GET /api/assessment. */
+export interface AssessmentAnswer {
+  region: string;
+  month: string;
+  workers: (AssessedRow & { staffId: number; duty: string; gridCodes: string[] })[];
+  grids: (AssessedRow & { code: string; kind: string })[];
 }
 
 export class Api {
@@ -465,6 +491,16 @@ export class Api {
 
   cameras(code: string): Promise<CamerasAnswer> {
     return this.get(`/api/grids/${code}/cameras?blindSpots=false`);
+  }
+
+  /** How much of a grid its patrols walked since `from`, and where nobody did. */
+  patrolCoverage(code: string, from: string): Promise<PatrolCoverageAnswer> {
+    return this.get(`/api/grids/${code}/patrol-coverage?from=${encodeURIComponent(from)}`);
+  }
+
+  /** The month's assessment of a region's grid workers and grids. */
+  assessment(region: string, month: string): Promise<AssessmentAnswer> {
+    return this.get(`/api/assessment?region=${region}&month=${month}`);
   }
 
   /** A grid's camera coverage with its blind spots (MultiPolygon). */

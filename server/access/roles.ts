@@ -4,7 +4,7 @@
  * touch — is separate (server/access/principal.ts).
  */
 
-export const ROLES = ['admin', 'planner', 'dispatcher', 'viewer', 'integrator', 'device'] as const;
+export const ROLES = ['admin', 'planner', 'dispatcher', 'viewer', 'integrator', 'device', 'worker'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const PERMISSIONS = [
@@ -30,21 +30,32 @@ export const PERMISSIONS = [
   'devices:write',
   /** Send device events (only for the key's own devices when it is a device key). */
   'feeds:write',
+  /** Read grid staff (names, duties, grids), staffing gaps, patrol coverage, work logs and assessments. */
+  'staff:read',
+  /** Add, change and remove grid staff; import rosters. */
+  'staff:write',
+  /** Read staff phone numbers in full (personal data; others see them masked). */
+  'staff:contact',
+  /** Record patrols and visits (a worker key: its own only). */
+  'fieldwork',
   /** Create and revoke keys; read the audit log. */
   'admin',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const VIEW: Permission[] = ['grids:read', 'addresses:read', 'locate', 'incidents:read', 'devices:read'];
+const VIEW: Permission[] = ['grids:read', 'addresses:read', 'locate', 'incidents:read', 'devices:read', 'staff:read'];
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
   planner: [...VIEW, 'grids:write', 'addresses:write'],
-  dispatcher: [...VIEW, 'incidents:write', 'open311', 'devices:write'],
+  // The command centre assigns cases to people and calls them: it keeps the roster and sees phones.
+  dispatcher: [...VIEW, 'incidents:write', 'open311', 'devices:write', 'staff:write', 'staff:contact'],
   viewer: VIEW,
   // Hotline and partner systems: turn places into grid codes, and file requests through Open311.
   integrator: ['locate', 'open311'],
   device: ['feeds:write'],
+  // A 网格员's phone (/m/): one staff member, scoped to the grids they hold (server/access/principal.ts).
+  worker: ['grids:read', 'addresses:read', 'incidents:read', 'incidents:write', 'staff:read', 'fieldwork'],
 };
 
 const granted = new Map<Role, ReadonlySet<Permission>>(ROLES.map((role) => [role, new Set(GRANTS[role])]));

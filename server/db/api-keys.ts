@@ -7,6 +7,7 @@ import { hashKey, newKeySecret } from '../access/keys.js';
 import { isRole, type Role } from '../access/roles.js';
 import type { Principal } from '../access/principal.js';
 import { notFound, unprocessable } from '../errors.js';
+import { staffPlaces } from './staff.js';
 
 export interface ApiKeyInfo {
   id: string;
@@ -18,6 +19,8 @@ export interface ApiKeyInfo {
   createdBy: string | null;
   revokedAt: string | null;
   lastUsedAt: string | null;
+  /** A worker key's staff member. */
+  staffId: number | null;
 }
 
 export interface NewApiKey {
@@ -25,6 +28,8 @@ export interface NewApiKey {
   role: Role;
   regionCode: string | null;
   deviceIds?: string[] | null;
+  /** A worker key's staff member (see staffPlaces). */
+  staffId?: number | null;
   createdBy?: string | null;
   /** Use this secret instead of a random one (the operator's GRIDGOV_ADMIN_KEY). */
   secret?: string;
@@ -41,6 +46,7 @@ function present(row: Selectable<ApiKeysTable>): ApiKeyInfo {
     createdBy: row.created_by,
     revokedAt: row.revoked_at?.toISOString() ?? null,
     lastUsedAt: row.last_used_at?.toISOString() ?? null,
+    staffId: row.staff_id === null ? null : Number(row.staff_id),
   };
 }
 
@@ -50,6 +56,7 @@ export async function createApiKey(db: Kysely<Database>, input: NewApiKey): Prom
     const region = await db.selectFrom('regions').select('code').where('code', '=', input.regionCode).executeTakeFirst();
     if (!region) throw unprocessable('unknown_region', `No region with code ${input.regionCode}`, { regionCode: input.regionCode });
   }
+  if (input.staffId) await staffPlaces(db, input.staffId);
   const secret = newKeySecret();
   const key = input.secret ?? secret.key;
   const row = await db
@@ -60,6 +67,7 @@ export async function createApiKey(db: Kysely<Database>, input: NewApiKey): Prom
       role: input.role,
       region_code: input.regionCode,
       device_ids: input.deviceIds ?? null,
+      staff_id: input.staffId ?? null,
       hash: input.secret ? hashKey(input.secret) : secret.hash,
       created_by: input.createdBy ?? null,
       revoked_at: null,
@@ -92,12 +100,17 @@ export async function revokeApiKey(db: Kysely<Database>, id: string, at: Date): 
 export async function principalOfKey(db: Kysely<Database>, key: string): Promise<Principal | undefined> {
   const row = await db
     .selectFrom('api_keys')
-    .select(['id', 'name', 'role', 'region_code', 'device_ids'])
+    .select(['id', 'name', 'role', 'region_code', 'device_ids', 'staff_id'])
     .where('hash', '=', hashKey(key))
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
   if (!row || !isRole(row.role)) return undefined;
-  return { keyId: row.id, name: row.name, role: row.role, regionCode: row.region_code, deviceIds: row.device_ids };
+  const principal: Principal = { keyId: row.id, name: row.name, role: row.role, regionCode: row.region_code, deviceIds: row.device_ids, staffId: null, places: null };
+  if (row.staff_id === null) return principal;
+  // A worker covers the places its staff member serves now (their grids move with edits and divisions).
+  const staffId = Number(row.staff_id);
+  const places = await staffPlaces(db, staffId).catch(() => []);
+  return { ...principal, staffId, places };
 }
 
 /** Which of these key ids have been revoked (or no longer exist). */

@@ -4,6 +4,8 @@
  */
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { MultiPolygon } from 'geojson';
+import { carryStaff } from './staff-lineage.js';
+import type { StaffMove } from '../staff/carry.js';
 import type { Database, DivisionStatus, DivisionsTable } from './schema.js';
 import { conflict, notFound } from '../errors.js';
 import { createGridsIn, liveVersions, retireRegionGrids, type ChangeMeta, type NewGrid } from './grids.js';
@@ -190,6 +192,8 @@ export interface ApplyResult {
   retired: string[];
   created: GridFeature[];
   lineage: { newCode: string; oldCode: string; areaM2: number }[];
+  /** Staff who followed their grids into the new ones. */
+  staffMoves: StaffMove[];
 }
 
 /**
@@ -218,6 +222,9 @@ export async function applyDivision(
         current: JSON.parse(current),
       });
     }
+    const retiredBefore = Object.entries(JSON.parse(current) as Record<string, number>)
+      .filter(([code]) => !keep.includes(code))
+      .map(([code, version]) => ({ code, version }));
     const retired = await retireRegionGrids(trx, regionCode, meta, keep);
     const created = await createGridsIn(trx, grids, meta, { single: false });
     const { rows } = await sql<{ new_code: string; old_code: string; area: number }>`
@@ -235,7 +242,14 @@ export async function applyDivision(
         .execute();
     }
     await trx.updateTable('divisions').set({ applied_at: sql<Date>`now()` }).where('id', '=', division.id).execute();
-    return { retired, created, lineage };
+    // Staff follow the lineage into the new grids.
+    const staffMoves = await carryStaff(
+      trx,
+      { before: retiredBefore, retired, created: created.map((g) => g.properties.code), after: created.map((g) => g.properties.code) },
+      { actor: meta.actor, reason: meta.reason, at: new Date() },
+      lineage.map((l) => ({ oldCode: l.oldCode, newKey: l.newCode, areaM2: l.areaM2 })),
+    );
+    return { retired, created, lineage, staffMoves };
   });
 }
 

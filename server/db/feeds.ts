@@ -9,6 +9,7 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
+import { gridAssigneeSql } from './assignment.js';
 import type { CheckedSnapshot } from '../media/snapshot.js';
 import { planMerge, type MergeEvent, type OpenIncident } from '../incidents/merge.js';
 import { OPEN_STATUSES } from '../incidents/states.js';
@@ -177,15 +178,16 @@ export async function ingestEvents(db: Kysely<Database>, events: NewEvent[], opt
         SELECT incident_id AS id, count(*)::int AS n, max(occurred_at) AS last, min(media_id) AS media FROM ev GROUP BY incident_id
       ), created AS (
         INSERT INTO incidents (id, category, description, source, reporter, status, handling_level, handling_region, grid_code, geom,
-                               reported_at, deadline_at, updated_at, event_count, last_event_at, media_id)
+                               reported_at, deadline_at, updated_at, event_count, last_event_at, media_id, assignee_staff_id)
         SELECT ids.id, c.c, c.ds, c.src, c.rep, 'reported', CASE WHEN c.g IS NULL THEN 'county' ELSE 'grid' END, c.v, c.g,
-               ST_SetSRID(ST_MakePoint(c.x, c.y), 4326), ${at}, c.dl, ${at}, per.n, per.last, per.media
+               ST_SetSRID(ST_MakePoint(c.x, c.y), 4326), ${at}, c.dl, ${at}, per.n, per.last, per.media,
+               ${gridAssigneeSql(sql`c.g`)}
         FROM inc_in c JOIN ids ON ids.k = c.k JOIN per ON per.id = ids.id
         ORDER BY c.k
-        RETURNING id, handling_level
+        RETURNING id, handling_level, assignee_staff_id
       ), steps AS (
-        INSERT INTO incident_transitions (incident_id, from_status, to_status, from_level, to_level, actor, note, at)
-        SELECT id, NULL, 'reported', NULL, handling_level, 'feed', NULL, ${at} FROM created ORDER BY id
+        INSERT INTO incident_transitions (incident_id, from_status, to_status, from_level, to_level, actor, note, at, assignee_staff_id)
+        SELECT id, NULL, 'reported', NULL, handling_level, 'feed', NULL, ${at}, assignee_staff_id FROM created ORDER BY id
       ), joined AS (
         UPDATE incidents i SET
           event_count = i.event_count + per.n,

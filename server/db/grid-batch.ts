@@ -15,7 +15,8 @@ import { numberClassOfKind, type GridKind } from '../geo/codes.js';
 import { parseGridFeature } from '../geo/features.js';
 import type { Polygonal } from '../geo/validate.js';
 import { checkStaged, ProblemList, stage } from './grid-checks.js';
-import { createGridsIn, lockRegions, rejectWrite, retireCodes, writeStagedUpdates, type ChangeMeta, type NewGrid } from './grids.js';
+import { createGridsIn, lockRegions, now, rejectWrite, retireCodes, writeStagedUpdates, type ChangeMeta, type NewGrid } from './grids.js';
+import { carryStaff } from './staff-lineage.js';
 import { toFeature, toVersionFeature, versionColumns, type GridFeature, type GridVersionFeature, type VersionRow } from './grid-rows.js';
 import { inTransaction } from './transaction.js';
 
@@ -63,6 +64,18 @@ export function applyGridBatch(db: Kysely<Database>, changes: BatchChange[], met
           { indices: creates.map((c) => c.index), single: false },
         )
       : [];
+
+    // Staff travel with their grids: the split-off part is staffed, a merged grid's staff join the survivor.
+    await carryStaff(
+      trx,
+      {
+        before: [...current.values()].map((row) => ({ code: row.code, version: Number(row.version) })),
+        retired: retires.map((r) => r.change.code),
+        created: created.map((g) => g.properties.code),
+        after: [...updates.map((u) => u.change.code), ...created.map((g) => g.properties.code)],
+      },
+      { actor: meta.actor, reason: meta.reason, at: await now(trx) },
+    );
 
     const results: BatchResult = new Array(changes.length);
     for (const u of updates) results[u.index] = updated.get(u.change.code)!;

@@ -11,6 +11,7 @@ import type { Polygonal } from '../geo/validate.js';
 import { checkStaged, ProblemList, stage, type StagingDb } from './grid-checks.js';
 export { ProblemList };
 import { inForce, toFeature, toVersionFeature, versionColumns, type GridFeature, type GridVersionFeature, type VersionRow } from './grid-rows.js';
+import { carryStaff } from './staff-lineage.js';
 import { refreshHouseholds } from './households.js';
 
 export interface GridAttributes {
@@ -354,6 +355,8 @@ export async function retireGrid(
              ${meta.actor}, ${meta.reason}
       FROM grid_versions WHERE code = ${code} AND version = ${current.version}`.execute(trx);
     await trx.updateTable('grids').set({ version, retired_at: at }).where('code', '=', code).execute();
+    // Its staff let it go (nothing took its area); their open incidents there go to nobody.
+    await carryStaff(trx, { before: [{ code, version: current.version }], retired: [code], created: [], after: [] }, { ...meta, at });
     return toVersionFeature(await versionRow(trx, code, version));
   });
 }

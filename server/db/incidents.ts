@@ -8,6 +8,8 @@ import type { Database } from './schema.js';
 import { ApiError, conflict, notFound } from '../errors.js';
 import { canTransition, nextStatuses, OPEN_STATUSES, type IncidentStatus } from '../incidents/states.js';
 import { YELLOW_FROM, type Light } from '../incidents/light.js';
+import { gridAssigneeSql, regionAssigneeSql } from './assignment.js';
+import { insertMedia } from './media.js';
 import type { Snapshot } from '../media/snapshot.js';
 
 export type IncidentSource = Database['incidents']['source'];
@@ -27,6 +29,15 @@ export interface NewIncident {
   reportedAt: Date;
   deadlineAt: Date;
   mediaId?: number | null;
+  /** The staff member who reported it (a worker's phone). */
+  reporterStaffId?: number | null;
+}
+
+/** Who an incident is assigned to (分流交办). */
+export interface Assignee {
+  staffId: number;
+  name: string;
+  duty: string;
 }
 
 export interface Incident {
@@ -52,6 +63,8 @@ export interface Incident {
   mediaId: number | null;
   version: number;
   changeSeq: number;
+  assignee: Assignee | null;
+  reporterStaffId: number | null;
 }
 
 export interface Transition {
@@ -60,7 +73,13 @@ export interface Transition {
   fromLevel: string | null;
   toLevel: string | null;
   actor: string;
+  /** The staff member who acted (a worker key), when one did. */
+  actorStaffId: number | null;
   note: string | null;
+  /** What residents may read of this step (GET /api/public/reports/:number). */
+  publicNote: string | null;
+  /** Who the incident is assigned to after this step. */
+  assignee: Assignee | null;
   at: string;
   /** A photo taken with the step (the handling, the result…). */
   photo: { mediaId: number; url: string; thumbUrl: string } | null;
@@ -70,19 +89,11 @@ export interface ChangeMeta {
   actor: string;
   note: string | null;
   at: Date;
-  /** A photo (checked and thumbnailed: media/snapshot.ts) kept with the step. */
+  /** The staff member acting (a worker key). */
+  actorStaffId?: number | null;
+  /** A photo (checked and thumbnailed: media/snapshot.ts) kept with the step, in its transaction. */
   photo?: Snapshot;
-}
-
-/** Stores a step's photo in the step's transaction; its media id, or null without one. */
-async function storePhoto(trx: Transaction<Database>, photo: Snapshot | undefined): Promise<number | null> {
-  if (!photo) return null;
-  const row = await trx
-    .insertInto('media')
-    .values({ content_type: photo.contentType, bytes: photo.bytes, thumb: photo.thumb, width: photo.width, height: photo.height, sha256: photo.sha256 })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return Number(row.id);
+  publicNote?: string | null;
 }
 
 /**
@@ -117,6 +128,10 @@ const columns = (now: Date) =>
     'i.media_id',
     'i.version',
     'i.change_seq',
+    'i.assignee_staff_id',
+    'i.reporter_staff_id',
+    sql<string | null>`(SELECT s.name FROM staff s WHERE s.id = i.assignee_staff_id)`.as('assignee_name'),
+    sql<string | null>`(SELECT s.duty FROM staff s WHERE s.id = i.assignee_staff_id)`.as('assignee_duty'),
     sql<number>`ST_X(i.geom)`.as('lon'),
     sql<number>`ST_Y(i.geom)`.as('lat'),
     lightSql(now).as('light'),
@@ -142,6 +157,10 @@ type Row = {
   media_id: number | null;
   version: number;
   change_seq: number;
+  assignee_staff_id: number | null;
+  reporter_staff_id: number | null;
+  assignee_name: string | null;
+  assignee_duty: string | null;
   lon: number;
   lat: number;
   light: Light;
@@ -173,6 +192,8 @@ function toIncident(row: Row): Incident {
     mediaId: row.media_id === null ? null : Number(row.media_id),
     version: Number(row.version),
     changeSeq: Number(row.change_seq),
+    assignee: row.assignee_staff_id === null ? null : { staffId: Number(row.assignee_staff_id), name: row.assignee_name ?? '', duty: row.assignee_duty ?? '' },
+    reporterStaffId: row.reporter_staff_id === null ? null : Number(row.reporter_staff_id),
   };
 }
 
@@ -197,18 +218,51 @@ export async function insertIncidents(trx: Transaction<Database> | Kysely<Databa
     last_event_at: null,
     event_count: 0,
     media_id: n.mediaId ?? null,
+    reporter_staff_id: n.reporterStaffId ?? null,
+    // The grid's full-time worker, else its leader (server/db/assignment.ts).
+    assignee_staff_id: gridAssigneeSql(n.gridCode),
   }));
-  const inserted = await trx.insertInto('incidents').values(rows).returning('id').execute();
+  const inserted = await trx.insertInto('incidents').values(rows).returning(['id', 'assignee_staff_id']).execute();
   const ids = inserted.map((row) => Number(row.id));
   await trx
     .insertInto('incident_transitions')
-    .values(ids.map((id, k) => ({ incident_id: id, from_status: null, to_status: 'reported', from_level: null, to_level: rows[k].handling_level, actor, note: null, at: incidents[k].reportedAt })))
+    .values(
+      ids.map((id, k) => ({
+        incident_id: id,
+        from_status: null,
+        to_status: 'reported',
+        from_level: null,
+        to_level: rows[k].handling_level,
+        actor,
+        note: null,
+        at: incidents[k].reportedAt,
+        actor_staff_id: incidents[k].reporterStaffId ?? null,
+        assignee_staff_id: inserted[k].assignee_staff_id === null ? null : Number(inserted[k].assignee_staff_id),
+        media_id: incidents[k].mediaId ?? null,
+        public_note: null,
+      })),
+    )
     .execute();
   return ids;
 }
 
-export async function createIncident(db: Kysely<Database>, incident: NewIncident, actor: string, now: Date): Promise<Incident> {
-  const id = await db.transaction().execute(async (trx) => (await insertIncidents(trx, [incident], actor))[0]);
+/** What else must hold, or be written, in the transaction that files an incident. */
+export interface FilingHooks {
+  /** Runs first (a check that may refuse, under a lock). */
+  before?: (trx: Transaction<Database>) => Promise<void>;
+  /** Runs after the incident is inserted (a row that refers to it). */
+  after?: (trx: Transaction<Database>, id: number) => Promise<void>;
+}
+
+/** Files one incident, with its photo when it has one (stored in the same transaction). */
+export async function createIncident(db: Kysely<Database>, incident: NewIncident, actor: string, now: Date, photo?: Snapshot, hooks: FilingHooks = {}): Promise<Incident> {
+  const id = await db.transaction().execute(async (trx) => {
+    await hooks.before?.(trx);
+    const mediaId = photo ? await insertMedia(trx, photo) : (incident.mediaId ?? null);
+    const [created] = await insertIncidents(trx, [{ ...incident, mediaId }], actor);
+    await hooks.after?.(trx, created!);
+    return created!;
+  });
   return getIncident(db, id, now);
 }
 
@@ -219,21 +273,36 @@ export async function getIncident(db: Kysely<Database>, id: number, now: Date): 
 }
 
 export async function incidentTransitions(db: Kysely<Database>, id: number): Promise<Transition[]> {
-  const rows = await db.selectFrom('incident_transitions').selectAll().where('incident_id', '=', id).orderBy('id').execute();
+  const rows = await db
+    .selectFrom('incident_transitions as t')
+    .leftJoin('staff as s', 's.id', 't.assignee_staff_id')
+    .selectAll('t')
+    .select(['s.name as assignee_name', 's.duty as assignee_duty'])
+    .where('t.incident_id', '=', id)
+    .orderBy('t.id')
+    .execute();
   return rows.map((r) => ({
     from: r.from_status,
     to: r.to_status,
     fromLevel: r.from_level,
     toLevel: r.to_level,
     actor: r.actor,
+    actorStaffId: r.actor_staff_id === null ? null : Number(r.actor_staff_id),
     note: r.note,
+    publicNote: r.public_note,
+    assignee: r.assignee_staff_id === null ? null : { staffId: Number(r.assignee_staff_id), name: r.assignee_name ?? '', duty: r.assignee_duty ?? '' },
     at: iso(r.at)!,
     photo: r.media_id === null ? null : { mediaId: Number(r.media_id), url: `/api/media/${r.media_id}`, thumbUrl: `/api/media/${r.media_id}?size=thumb` },
   }));
 }
 
 async function lockIncident(trx: Transaction<Database>, id: number) {
-  const row = await trx.selectFrom('incidents').select(['id', 'status', 'version', 'handling_level', 'handling_region', 'grid_code']).where('id', '=', id).forUpdate().executeTakeFirst();
+  const row = await trx
+    .selectFrom('incidents')
+    .select(['id', 'status', 'version', 'handling_level', 'handling_region', 'grid_code', 'assignee_staff_id'])
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
   if (!row) throw notFound('unknown_incident', `No incident ${id}`);
   return row;
 }
@@ -244,8 +313,30 @@ function checkVersion(id: number, current: number, expected: number | undefined)
   }
 }
 
-/** Moves an incident to `to`; 409 when the loop does not allow it (or the version is stale). */
-export async function transitionIncident(db: Kysely<Database>, id: number, to: IncidentStatus, meta: ChangeMeta, expectedVersion?: number): Promise<void> {
+/** The step's record: who acted, the notes, the photo, and the assignee after it. */
+async function stepOf(trx: Transaction<Database>, id: number, meta: ChangeMeta, from: { status: string; level: string }, to: { status: string; level: string }, assignee: number | null) {
+  const mediaId = meta.photo ? await insertMedia(trx, meta.photo) : null;
+  return {
+    incident_id: id,
+    from_status: from.status,
+    to_status: to.status,
+    from_level: from.level,
+    to_level: to.level,
+    actor: meta.actor,
+    note: meta.note,
+    at: meta.at,
+    actor_staff_id: meta.actorStaffId ?? null,
+    assignee_staff_id: assignee,
+    media_id: mediaId,
+    public_note: meta.publicNote ?? null,
+  };
+}
+
+/**
+ * Moves an incident to `to`; 409 when the loop does not allow it (or the version is stale).
+ * `assignee` (a staff id, checked by the caller) reassigns it on the way to dispatched.
+ */
+export async function transitionIncident(db: Kysely<Database>, id: number, to: IncidentStatus, meta: ChangeMeta, expectedVersion?: number, assignee?: number): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const current = await lockIncident(trx, id);
     checkVersion(id, current.version, expectedVersion);
@@ -257,10 +348,12 @@ export async function transitionIncident(db: Kysely<Database>, id: number, to: I
       });
     }
     const stopsClock = to === 'resolved' || to === 'rejected';
+    const assigneeAfter = assignee ?? (current.assignee_staff_id === null ? null : Number(current.assignee_staff_id));
     await trx
       .updateTable('incidents')
       .set({
         status: to,
+        assignee_staff_id: assigneeAfter,
         resolved_at: stopsClock ? meta.at : to === 'reopened' ? null : sql`resolved_at`,
         closed_at: to === 'closed' ? meta.at : to === 'reopened' ? null : sql`closed_at`,
         updated_at: meta.at,
@@ -269,10 +362,8 @@ export async function transitionIncident(db: Kysely<Database>, id: number, to: I
       })
       .where('id', '=', id)
       .execute();
-    await trx
-      .insertInto('incident_transitions')
-      .values({ incident_id: id, from_status: from, to_status: to, from_level: current.handling_level, to_level: current.handling_level, actor: meta.actor, note: meta.note, at: meta.at, media_id: await storePhoto(trx, meta.photo) })
-      .execute();
+    const level = current.handling_level;
+    await trx.insertInto('incident_transitions').values(await stepOf(trx, id, meta, { status: from, level }, { status: to, level }, assigneeAfter)).execute();
   });
 }
 
@@ -294,14 +385,24 @@ export async function escalateIncident(db: Kysely<Database>, id: number, meta: C
       const parent = await trx.selectFrom('regions').select('parent_code').where('code', '=', region).executeTakeFirst();
       region = parent?.parent_code ?? region;
     }
-    await trx
+    // The next level's staff take it where there are some; else it stays with whoever had it.
+    const updated = await trx
       .updateTable('incidents')
-      .set({ handling_level: to, handling_region: region, updated_at: meta.at, version: sql`version + 1`, change_seq: sql`nextval('incident_change_seq')` })
+      .set({
+        handling_level: to,
+        handling_region: region,
+        assignee_staff_id: sql`coalesce(${regionAssigneeSql(region)}, assignee_staff_id)`,
+        updated_at: meta.at,
+        version: sql`version + 1`,
+        change_seq: sql`nextval('incident_change_seq')`,
+      })
       .where('id', '=', id)
-      .execute();
+      .returning('assignee_staff_id')
+      .executeTakeFirstOrThrow();
+    const assignee = updated.assignee_staff_id === null ? null : Number(updated.assignee_staff_id);
     await trx
       .insertInto('incident_transitions')
-      .values({ incident_id: id, from_status: current.status, to_status: current.status, from_level: current.handling_level, to_level: to, actor: meta.actor, note: meta.note, at: meta.at, media_id: await storePhoto(trx, meta.photo) })
+      .values(await stepOf(trx, id, meta, { status: current.status, level: current.handling_level }, { status: current.status, level: to }, assignee))
       .execute();
   });
 }
@@ -318,6 +419,10 @@ export interface IncidentFilter {
   bbox?: [number, number, number, number];
   /** Changed after this change_seq (the live stream). */
   afterChange?: number;
+  /** A worker key's places: incidents whose grid (or, without one, handling region) starts with one of them; [] matches none. */
+  placePrefixes?: string[];
+  /** Assigned to this staff member. */
+  assigneeStaffId?: number;
 }
 
 export function incidentWhere(filter: IncidentFilter, now: Date): Expression<SqlBool> {
@@ -325,6 +430,11 @@ export function incidentWhere(filter: IncidentFilter, now: Date): Expression<Sql
   if (filter.regionPrefix) {
     parts.push(sql<SqlBool>`(i.grid_code LIKE ${`${filter.regionPrefix}%`} OR (i.grid_code IS NULL AND i.handling_region LIKE ${`${filter.regionPrefix}%`}))`);
   }
+  if (filter.placePrefixes) {
+    const patterns = filter.placePrefixes.map((p) => `${p}%`);
+    parts.push(patterns.length === 0 ? sql<SqlBool>`false` : sql<SqlBool>`coalesce(i.grid_code, i.handling_region) LIKE ANY (${sql.val(patterns)}::text[])`);
+  }
+  if (filter.assigneeStaffId !== undefined) parts.push(sql<SqlBool>`i.assignee_staff_id = ${filter.assigneeStaffId}`);
   if (filter.gridCode) parts.push(sql<SqlBool>`i.grid_code = ${filter.gridCode}`);
   if (filter.statuses?.length) parts.push(sql<SqlBool>`i.status IN (${sql.join(filter.statuses)})`);
   if (filter.categories?.length) parts.push(sql<SqlBool>`i.category IN (${sql.join(filter.categories)})`);

@@ -2,6 +2,18 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import { notFound } from '../errors.js';
+import type { Snapshot } from '../media/snapshot.js';
+
+/** A checked image as a media row. */
+export function mediaRow(image: Snapshot) {
+  return { content_type: image.contentType, bytes: image.bytes, thumb: image.thumb, width: image.width, height: image.height, sha256: image.sha256 };
+}
+
+/** Stores a checked image (a phone's photo) and returns its id. */
+export async function insertMedia(db: Kysely<Database>, image: Snapshot): Promise<number> {
+  const row = await db.insertInto('media').values(mediaRow(image)).returning('id').executeTakeFirstOrThrow();
+  return Number(row.id);
+}
 
 export interface StoredMedia {
   contentType: string;
@@ -59,7 +71,7 @@ export async function storeThumbnail(db: Kysely<Database>, id: number, result: {
     .execute();
 }
 
-/** The grids of the events and incidents a snapshot belongs to (for scope checks). */
+/** The grids of the events, incidents, incident steps and visits a snapshot or photo belongs to (for scope checks). */
 export async function mediaPlaces(db: Kysely<Database>, id: number): Promise<string[]> {
   const rows = await db
     .selectFrom('device_events')
@@ -76,6 +88,7 @@ export async function mediaPlaces(db: Kysely<Database>, id: number): Promise<str
         .where('t.media_id', '=', id)
         .where('i.grid_code', 'is not', null),
     )
+    .union(db.selectFrom('visits').select('grid_code as code').where('media_id', '=', id))
     .execute();
   return rows.map((row) => row.code!).filter(Boolean);
 }

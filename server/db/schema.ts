@@ -175,6 +175,8 @@ export interface IncidentsTable {
   media_id: number | null;
   version: Generated<number>;
   change_seq: Generated<number>;
+  assignee_staff_id: number | null;
+  reporter_staff_id: number | null;
 }
 
 export interface IncidentTransitionsTable {
@@ -189,6 +191,10 @@ export interface IncidentTransitionsTable {
   at: Date;
   /** A photo taken with the step. */
   media_id: Generated<number | null>;
+  actor_staff_id: number | null;
+  assignee_staff_id: number | null;
+  /** What the public may read of this step (GET /api/public/reports/:number). */
+  public_note: string | null;
 }
 
 export interface DeviceEventsTable {
@@ -244,6 +250,8 @@ export interface ApiKeysTable {
   created_by: string | null;
   revoked_at: Date | null;
   last_used_at: Date | null;
+  /** A worker key's staff member. */
+  staff_id: number | null;
 }
 
 /** Written only by triggers (migration 007); append-only. */
@@ -263,6 +271,77 @@ export interface AuditLogTable {
   version_before: number | null;
   version_after: number | null;
   rows: number;
+}
+
+export type StaffDuty = 'leader' | 'fulltime' | 'parttime' | 'assistant';
+
+export interface StaffTable {
+  id: Generated<number>;
+  name: string;
+  /** Personal data: read in full only by roles that may contact staff (see server/staff/phone.ts). */
+  phone: string | null;
+  duty: StaffDuty;
+  /** The region served by staff of a higher level (village, township, county); null for grid staff. */
+  region_code: string | null;
+  version: Generated<number>;
+  created_at: Date;
+  updated_at: Date;
+  deleted_at: Date | null;
+}
+
+export interface StaffGridsTable {
+  staff_id: number;
+  grid_code: string;
+  since: Date;
+}
+
+export interface StaffVersionsTable {
+  staff_id: number;
+  version: number;
+  op: 'create' | 'update' | 'delete' | 'regrid';
+  valid_from: Date;
+  valid_to: Date | null;
+  name: string;
+  phone: string | null;
+  duty: StaffDuty;
+  region_code: string | null;
+  grid_codes: string[];
+  actor: string;
+  reason: string | null;
+}
+
+export interface PatrolsTable {
+  id: Generated<number>;
+  staff_id: number;
+  client_id: string;
+  started_at: Date;
+  ended_at: Date;
+  geom: Geometry;
+  /** Epoch milliseconds of each vertex. */
+  times: number[];
+  length_m: number;
+  received_at: Date;
+}
+
+export interface VisitsTable {
+  id: Generated<number>;
+  staff_id: number;
+  client_id: string;
+  address_id: number;
+  address: string;
+  grid_code: string;
+  geom: Geometry;
+  visited_at: Date;
+  note: string | null;
+  media_id: number | null;
+  received_at: Date;
+}
+
+export interface PublicReportsTable {
+  tracking_number: string;
+  incident_id: number;
+  source_hash: string;
+  created_at: Date;
 }
 
 export interface Database {
@@ -285,4 +364,11 @@ export interface Database {
   incident_tally: IncidentTallyTable;
   api_keys: ApiKeysTable;
   audit_log: AuditLogTable;
+  staff: StaffTable;
+  staff_grids: StaffGridsTable;
+  staff_versions: StaffVersionsTable;
+  patrols: PatrolsTable;
+  visits: VisitsTable;
+  public_reports: PublicReportsTable;
+  service_secrets: { name: string; value: string };
 }

@@ -19,3 +19,8 @@ export function csvCell(value: unknown): string {
 export function csvLine(values: readonly unknown[]): string {
   return values.map(csvCell).join(',');
 }
+
+/** A CSV document: a header and rows, CRLF line ends, with a UTF-8 BOM so that Excel shows the Chinese. */
+export function csvDocument(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
+  return `\uFEFF${[csvLine(header), ...rows.map(csvLine)].join('\r\n')}\r\n`;
+}

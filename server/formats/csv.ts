@@ -31,7 +31,19 @@ function delimiterOf(firstLine: string): string {
   return counts.sort((a, b) => b.n - a.n)[0].d;
 }
 
-export function readCsv(bytes: Uint8Array, options: { encoding?: string } = {}): CsvContent {
+/** A CSV file's rows as text: the header, the records with their line numbers, and the encoding read. */
+export interface CsvRecords {
+  header: string[];
+  lines: { record: string[]; info: { lines: number } }[];
+  encoding: EncodingChoice;
+}
+
+/**
+ * The text rows of a CSV file: its encoding (given, a UTF-8 BOM, or detected: UTF-8 or GBK as
+ * Excel saves it), its delimiter (comma, semicolon or tab, from the first line), the header and
+ * the records. Empty when the file has no rows at all.
+ */
+export function readCsvRecords(bytes: Uint8Array, options: { encoding?: string } = {}): CsvRecords {
   let encoding: EncodingChoice;
   if (options.encoding) {
     const name = encodingOfName(options.encoding);
@@ -50,8 +62,13 @@ export function readCsv(bytes: Uint8Array, options: { encoding?: string } = {}):
   } catch (error) {
     throw fileError('invalid_csv', `The CSV cannot be read: ${(error as Error).message}`);
   }
-  if (records.length === 0) throw fileError('invalid_csv', 'The CSV is empty; expected a header row naming a wkt column or lon,lat columns');
-  const [{ record: header }, ...lines] = records;
+  const [first, ...lines] = records;
+  return { header: first ? first.record.map((name) => name.replace(/^\uFEFF/, '').trim()) : [], lines, encoding };
+}
+
+export function readCsv(bytes: Uint8Array, options: { encoding?: string } = {}): CsvContent {
+  const { header, lines, encoding } = readCsvRecords(bytes, options);
+  if (header.length === 0) throw fileError('invalid_csv', 'The CSV is empty; expected a header row naming a wkt column or lon,lat columns');
   const keys = header.map(normalize);
   const geometryColumn = keys.findIndex((key) => GEOMETRY_COLUMNS.includes(key));
   const xColumn = keys.findIndex((key) => X_COLUMNS.includes(key));

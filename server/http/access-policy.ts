@@ -19,10 +19,11 @@ export type Requirement = Permission | 'public';
  * - `json`: a small JSON body (GRIDGOV_MAX_SMALL_BODY_BYTES, 1 MB by default);
  * - `bulk`: a large JSON body — imports, layers, batches (GRIDGOV_MAX_BODY_BYTES);
  * - `form`: Open311's form or JSON (its own 1 MB parser, before the key check: the key is in it);
+ * - `photo`: JSON that may carry one phone photo as base64 (PHOTO_JSON_BYTES, about 14 MB);
  * - `stream`: the route reads the body itself (multipart files, CSV, XML), after authorization,
  *   within GRIDGOV_MAX_BODY_BYTES.
  */
-export type BodyKind = 'none' | 'json' | 'bulk' | 'form' | 'stream';
+export type BodyKind = 'none' | 'json' | 'bulk' | 'form' | 'photo' | 'stream';
 
 export interface PolicyRow {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -90,13 +91,37 @@ export const POLICY: readonly PolicyRow[] = [
   row('GET', '/api/incidents', 'incidents:read'),
   row('GET', '/api/incidents/:id', 'incidents:read'),
   row('GET', '/api/incidents/:id/cameras', 'incidents:read'),
-  row('POST', '/api/incidents', 'incidents:write'),
-  // A step may carry a photo (base64, up to the snapshot limit of 5 MB): more than a small body.
-  row('POST', '/api/incidents/:id/transition', 'incidents:write', 'bulk'),
-  row('POST', '/api/incidents/:id/escalate', 'incidents:write', 'bulk'),
+  // A report or a step may carry a phone's photo (base64): more than a small body, far less than an import.
+  row('POST', '/api/incidents', 'incidents:write', 'photo'),
+  row('POST', '/api/incidents/:id/transition', 'incidents:write', 'photo'),
+  row('POST', '/api/incidents/:id/escalate', 'incidents:write', 'photo'),
   row('GET', '/api/heatmap', 'incidents:read'),
   row('GET', '/api/stats', 'incidents:read'),
   row('GET', '/api/events/stream', 'incidents:read'),
+
+  // People in the grid (定格、定责、定员): staff, their grids, staffing gaps.
+  row('GET', '/api/staff', 'staff:read'),
+  row('POST', '/api/staff', 'staff:write'),
+  row('POST', '/api/staff/import', 'staff:write', 'stream'),
+  row('GET', '/api/staff/:id', 'staff:read'),
+  row('GET', '/api/staff/:id/history', 'staff:read'),
+  row('PUT', '/api/staff/:id', 'staff:write'),
+  row('DELETE', '/api/staff/:id', 'staff:write'),
+  row('GET', '/api/grids/:code/staff', 'staff:read'),
+  row('GET', '/api/regions/:code/staffing', 'staff:read'),
+  row('GET', '/api/staff/:id/log', 'staff:read'),
+  row('POST', '/api/patrols', 'fieldwork'),
+  row('GET', '/api/patrols', 'staff:read'),
+  row('GET', '/api/grids/:code/patrol-coverage', 'staff:read'),
+  row('POST', '/api/visits', 'fieldwork', 'photo'),
+  row('GET', '/api/visits', 'staff:read'),
+  row('GET', '/api/assessment', 'staff:read'),
+
+  // Residents' reports (随手拍): no key; limited per address and in size (server/routes/public.ts).
+  row('GET', '/api/public/categories', 'public'),
+  row('GET', '/api/public/streets', 'public'),
+  row('POST', '/api/public/reports', 'public', 'stream'),
+  row('GET', '/api/public/reports/:number', 'public'),
 
   // Keys and the audit log.
   row('GET', '/api/keys', 'admin'),

@@ -3,7 +3,7 @@
  * checks the routes make once they know which region, grid or device a request touches.
  */
 import type { NextFunction, Request, Response } from 'express';
-import { can, covers, narrowPrefix, scopePrefix } from '../access/principal.js';
+import { can, covers, narrowPrefix, placePrefixes, scopePrefix } from '../access/principal.js';
 import { rolesWith, type Permission } from '../access/roles.js';
 import { ApiError, forbidden, notFound, unauthorized } from '../errors.js';
 import { isGuarded, methodsOf, policyRowOf, type PolicyRow } from './access-policy.js';
@@ -107,6 +107,14 @@ export function scopedPrefix(req: Request, requested: string | undefined): strin
     throw forbidden('out_of_scope', `The region asked for lies outside the area of this key (${principal.regionCode})`, { scope: principal.regionCode });
   }
   return narrowed;
+}
+
+/**
+ * A worker key's places as prefixes (its grids, its region's subtree), which a listing must be
+ * narrowed to on top of `scopedPrefix`; undefined for every other key.
+ */
+export function scopedPlaces(req: Request): string[] | undefined {
+  return req.principal ? placePrefixes(req.principal) : undefined;
 }
 
 /** Whether the caller covers the whole tree (the only scope that may see unplaced things). */

@@ -8,6 +8,7 @@ import express, { type Request, type RequestHandler } from 'express';
 import { badRequest } from '../errors.js';
 import { text } from '../i18n/catalogue.js';
 import type { Limits } from '../config.js';
+import { PHOTO_JSON_BYTES } from '../media/snapshot.js';
 
 /** Whether a request carries a body (a length over zero, or a chunked one). */
 function hasBody(req: Request): boolean {
@@ -21,10 +22,13 @@ export function readBody(limits: Pick<Limits, 'bodyBytes' | 'smallBodyBytes'>): 
   // Any JSON value at the top level is accepted (strict: false) so that routes can say what they expected.
   const small = express.json({ limit: limits.smallBodyBytes, type: JSON_TYPES, strict: false });
   const bulk = express.json({ limit: limits.bodyBytes, type: JSON_TYPES, strict: false });
+  // A phone's report, step or visit with its photo: what the photo check takes, and no more.
+  const photo = express.json({ limit: PHOTO_JSON_BYTES, type: JSON_TYPES, strict: false });
   return (req, res, next) => {
     const kind = req.endpoint?.body;
     if (kind === 'json') return small(req, res, next);
     if (kind === 'bulk') return bulk(req, res, next);
+    if (kind === 'photo') return photo(req, res, next);
     // A body sent where none is taken is refused, unread: a client that thinks it sends conditions
     // (a version, a reason) with a DELETE must not have it carried out without them.
     if (kind === 'none' && hasBody(req)) throw badRequest('unexpected_body', text('unexpected_body'));

@@ -7,6 +7,7 @@
  * A test walks the catalogue: every key has both languages and the same parameters in each.
  */
 import type { Lang } from './lang.js';
+import { staffMessages } from './staff-messages.js';
 
 export interface Message {
   zh: string;
@@ -15,6 +16,7 @@ export interface Message {
 
 export const messages = {
   internal: { zh: '服务内部错误', en: 'Internal server error' },
+  ...staffMessages,
 
   // Auto-division (issue 14): a proposal's flags and crossings, named after the grid and the
   // road or river; the adjustment's refusals. Keys: division.flag.<code>[.<variant>],

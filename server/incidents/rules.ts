@@ -4,6 +4,7 @@
  * the same category in the same grid (the merge window) instead of opening another.
  * The defaults below can be replaced as a whole by a JSON file (GRIDGOV_INCIDENT_RULES).
  */
+import { assessmentRulesProblem, defaultAssessmentRules, normalizeAssessmentRules, type AssessmentRules } from '../staff/assessment.js';
 export interface IncidentCategory {
   code: string;
   name: string;
@@ -19,6 +20,8 @@ export interface IncidentRules {
   fallbackCategory: string;
   /** Minutes during which a new event joins an open incident of its grid and category. */
   mergeWindowMinutes: number;
+  /** Points and grades of the monthly assessment (考核) of grid workers; the defaults when left out. */
+  assessment?: AssessmentRules;
 }
 
 export const defaultIncidentRules: IncidentRules = {
@@ -69,7 +72,13 @@ export function rulesProblem(rules: IncidentRules): string | undefined {
   for (const [type, code] of Object.entries(rules.eventCategories)) if (!codes.has(code)) return `event type ${type} maps to unknown category ${code}`;
   if (!codes.has(rules.fallbackCategory)) return `fallbackCategory ${rules.fallbackCategory} is not a category`;
   if (!(rules.mergeWindowMinutes >= 0)) return 'mergeWindowMinutes must be 0 or more';
+  if (rules.assessment !== undefined) return assessmentRulesProblem(rules.assessment);
   return undefined;
+}
+
+/** The assessment rules in force: the file's, or the defaults. */
+export function assessmentRulesOf(rules: IncidentRules): AssessmentRules {
+  return rules.assessment ? normalizeAssessmentRules(rules.assessment) : defaultAssessmentRules;
 }
 
 export function categoryOf(rules: IncidentRules, code: string): IncidentCategory | undefined {

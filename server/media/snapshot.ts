@@ -28,6 +28,11 @@ export interface SnapshotLimits {
   maxPixels: number;
 }
 
+/** A phone's photo (a report, a step, a visit, a resident's 随手拍): a camera original fits. */
+export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
+/** A JSON body carrying one such photo as base64 (4/3 of it), with room for the rest. */
+export const PHOTO_JSON_BYTES = Math.ceil((MAX_PHOTO_BYTES * 4) / 3) + 1024 * 1024;
+
 export const defaultSnapshotLimits: SnapshotLimits = {
   maxBytes: 5 * 1024 * 1024,
   maxPixels: 40_000_000,
@@ -66,7 +71,10 @@ type Refusal = { ok: false; code: string; reason: string };
 const refuse = (code: string, reason: string): Refusal => ({ ok: false, code, reason });
 
 export async function prepareSnapshot(input: unknown, limits: SnapshotLimits = defaultSnapshotLimits): Promise<SnapshotResult> {
-  const checked = await checkSnapshot(input, limits);
+  return withThumbnail(await checkSnapshot(input, limits), limits);
+}
+
+async function withThumbnail(checked: CheckResult, limits: SnapshotLimits): Promise<SnapshotResult> {
   if (!checked.ok) return checked;
   const thumb = await makeThumbnail(checked.value, limits);
   return thumb.ok ? { ok: true, value: { ...checked.value, ...thumb.value } } : thumb;
@@ -104,7 +112,24 @@ export async function checkSnapshot(input: unknown, limits: SnapshotLimits = def
     return refuse('invalid_base64', `snapshot is not valid base64: expected ${scan.decodedBytes} bytes, decoded ${bytes.length}`);
   }
 
-  // 4. Magic bytes, and the data URL's claim.
+  return checkImage(bytes, limits, declared);
+}
+
+/**
+ * The same checks and thumbnail for an image that came as bytes (a multipart upload: a phone's
+ * photo), with the media type it was declared as, if any.
+ */
+export async function prepareImage(bytes: Buffer, limits: SnapshotLimits = defaultSnapshotLimits, declared: string | null = null): Promise<SnapshotResult> {
+  return withThumbnail(await checkImage(bytes, limits, declared), limits);
+}
+
+/** Steps 4–7 for bytes: every check that needs no pixels decoded. */
+async function checkImage(bytes: Buffer, limits: SnapshotLimits, declared: string | null): Promise<CheckResult> {
+  if (bytes.length === 0) return refuse('empty_snapshot', 'the image is empty: no data');
+  if (bytes.length > limits.maxBytes) {
+    return refuse('snapshot_too_large', `the image is too large: ${formatBytes(bytes.length)}, over the limit of ${formatBytes(limits.maxBytes)}`);
+  }
+  // 4. Magic bytes, and the declared type.
   const contentType = sniffContentType(bytes);
   if (!contentType) {
     return refuse('unsupported_image_type', `snapshot is ${describeBytes(bytes)}; only JPEG and PNG are accepted`);

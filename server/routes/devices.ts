@@ -23,7 +23,7 @@ import {
 import { getGrid } from '../db/grids.js';
 import { parseGb28181Id, isGb28181Shaped } from '../geo/gb28181.js';
 import { cameraSector } from '../geo/sector.js';
-import { gridCameraCoverage, sectorCoverage } from '../geo/coverage.js';
+import { areaCoverage, sectorCoverage } from '../geo/coverage.js';
 import { toWgs84 } from '../geo/crs.js';
 import { levelOfRegionCode, regionPrefix } from '../geo/codes.js';
 import { assertCovers, scopedPrefix } from '../http/authorize.js';
@@ -231,7 +231,7 @@ export function gridCamerasRouter(store: Store, locator: GridLocator): Router {
     const grid = await getGrid(store.db, code);
     const cameras = await camerasTouchingGrid(store.db, code);
     const snapshot = await locator.live();
-    const { coveredShare, blindSpots } = gridCameraCoverage(grid.geometry, cameras.map((c) => c.sector as Polygon));
+    const { coveredShare, blindSpots } = areaCoverage(grid.geometry, cameras.map((c) => c.sector as Polygon));
     res.json({
       code,
       coveredShare,

@@ -21,6 +21,7 @@ import { text } from '../i18n/catalogue.js';
 import type { ProposalDocument } from '../geo/divide/run.js';
 import type { DivisionRunner } from '../jobs/division-runner.js';
 import { assertCovers } from '../http/authorize.js';
+import { plannedStaffCarry } from '../db/staff-lineage.js';
 import { actorOf, booleanParam, jsonBody, reasonOf, stringParam } from './params.js';
 
 const SPECIAL_NAMES: Record<string, string> = {
@@ -272,22 +273,25 @@ export function divisionsRouter(store: Store, runner: DivisionRunner, workers: W
     // Kept special grids, and the basic grids an adjustment keeps, stay live as they are: neither retired nor created again.
     const stored = division.inputs ? (JSON.parse(division.inputs) as DivisionInputs) : undefined;
     const keep = [...(stored?.keptSpecials.map((k) => k.code) ?? []), ...(stored?.adjust?.kept ?? [])];
+    const created = proposal.features.filter((feature) => !(feature.properties.code && keep.includes(feature.properties.code)));
     if (dryRun) {
-      // The decision a planner makes: which grids go, stay and come, and who and what changes grid.
-      const [live, places] = await Promise.all([
+      // The decision a planner makes: which grids go, stay and come, and who and what changes grid —
+      // staff follow lineage (keyed new:<number> for the grids the proposal would create).
+      const [live, places, staff] = await Promise.all([
         liveVersions(store.db, division.region_code),
         placeMoves(store.db, division.region_code, proposal.features.map((f) => ({ number: f.properties.number, code: f.properties.code, geometry: f.geometry }))),
+        plannedStaffCarry(store.db, division.region_code, created.map((feature) => ({ key: `new:${feature.properties.number}`, geometry: feature.geometry })), keep),
       ]);
       res.json({
         dryRun: true,
-        grids: { retire: Object.keys(live).filter((code) => !keep.includes(code)), keep, create: proposal.features.filter((f) => !(f.properties.code && keep.includes(f.properties.code))).length },
+        grids: { retire: Object.keys(live).filter((code) => !keep.includes(code)), keep, create: created.length },
         diff,
         addresses: places.addresses,
         incidents: places.incidents,
+        staff: staff.moves.map((move) => ({ ...move, ...staff.names.get(move.staffId) })),
       });
       return;
     }
-    const created = proposal.features.filter((feature) => !(feature.properties.code && keep.includes(feature.properties.code)));
     const grids: NewGrid[] = created.map((feature) => {
       const special = feature.properties.kind === 'special';
       const type = feature.properties.specialType ?? 'other';
@@ -316,6 +320,7 @@ export function divisionsRouter(store: Store, runner: DivisionRunner, workers: W
       created: result.created.map((g) => ({ code: g.properties.code, name: g.properties.name, households: g.properties.households })),
       lineage: result.lineage,
       diff,
+      staff: result.staffMoves,
     });
   });
 

@@ -77,7 +77,7 @@ export function incidentViewsRouter(store: Store, incidents: IncidentService, ke
     for (const name of NOT_ON_STREAM) {
       if (req.query[name] !== undefined) throw badRequest('invalid_parameter', `The stream cannot filter by ${name}; filters: region, grid, category, bbox`);
     }
-    const { regionPrefix, gridCode, categories, bbox } = incidentFilter(req, categoryCodes());
+    const { regionPrefix, gridCode, categories, bbox, placePrefixes } = incidentFilter(req, categoryCodes());
     const lastEventId = lastEventIdOf(req);
 
     let closed = false;
@@ -112,7 +112,7 @@ export function incidentViewsRouter(store: Store, incidents: IncidentService, ke
     };
     // The response (not the request: its 'close' comes when its body has been read) closes when
     // the client goes away.
-    const subscribing = liveFeed().subscribe(sink, { regionPrefix, gridCode, categories, bbox }, lastEventId);
+    const subscribing = liveFeed().subscribe(sink, { regionPrefix, gridCode, categories, bbox, placePrefixes }, lastEventId);
     // A key revoked while its stream is open ends the stream (its reconnect then meets 401).
     const unwatch = req.principal
       ? keys.watch(req.principal.keyId, () => {

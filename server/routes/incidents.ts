@@ -4,9 +4,13 @@
  */
 import { Router, type Request } from 'express';
 import { apiRouter } from './router.js';
-import { badRequest } from '../errors.js';
+import { badRequest, forbidden } from '../errors.js';
+import { text } from '../i18n/catalogue.js';
+import { checkedPhoto } from '../services/photos.js';
+import type { Snapshot } from '../media/snapshot.js';
+import { getStaff } from '../db/staff.js';
 import type { Store } from '../db/connect.js';
-import { escalateIncident, getIncident, incidentTransitions, listIncidents, LIST_ORDERS, transitionIncident, type Incident, type IncidentFilter, type IncidentOrder, type IncidentSource } from '../db/incidents.js';
+import { getIncident, incidentTransitions, listIncidents, LIST_ORDERS, type ChangeMeta, type Incident, type IncidentFilter, type IncidentOrder, type IncidentSource } from '../db/incidents.js';
 import { camerasSeeing } from '../db/devices.js';
 import { isIncidentStatus, INCIDENT_STATUSES, type IncidentStatus } from '../incidents/states.js';
 import { isLight, LIGHTS } from '../incidents/light.js';
@@ -14,12 +18,10 @@ import { levelOfRegionCode, regionPrefix } from '../geo/codes.js';
 import { coordinateProblem } from '../geo/validate.js';
 import { addressProblem } from '../formats/address-rows.js';
 import type { IncidentService, ReportInput } from '../services/incidents.js';
-import { assertCovers, scopedPrefix } from '../http/authorize.js';
+import { assertCovers, scopedPlaces, scopedPrefix } from '../http/authorize.js';
 import { devicesInScope } from '../services/device-places.js';
 import type { GridLocator } from '../services/grid-locator.js';
 import { incidentPlace } from '../access/places.js';
-import { prepareSnapshot, type Snapshot } from '../media/snapshot.js';
-import { text } from '../i18n/catalogue.js';
 import { actorOf, timeParam, bboxParam, codeParam, crsParam, etag, integerParam, jsonBody, stringParam } from './params.js';
 
 export const INCIDENT_SOURCES: readonly IncidentSource[] = ['worker', 'resident', 'camera', 'sensor', 'hotline'];
@@ -31,6 +33,11 @@ function optionalText(value: unknown, name: string, max: number): string | null 
   if (typeof value !== 'string') throw badRequest('invalid_property', `${name} must be a string`);
   if (value.length > max) throw badRequest('invalid_property', `${name} has ${value.length} characters; at most ${max}`);
   return value.trim() || null;
+}
+
+/** An optional photo in a JSON body (base64 or a data: URL), checked as snapshots are. */
+export async function photoOf(body: Record<string, unknown>): Promise<Snapshot | undefined> {
+  return body.photo === undefined || body.photo === null ? undefined : checkedPhoto(body.photo);
 }
 
 /** The body of POST /api/incidents → a report, or a 400 naming what is wrong. */
@@ -69,7 +76,8 @@ function listParam<T extends string>(req: Request, name: string, valid: (value: 
   return values as T[];
 }
 
-function regionPrefixParam(req: Request): string | undefined {
+/** `region=<12-digit code>` → its significant prefix. */
+export function regionPrefixParam(req: Request): string | undefined {
   const raw = stringParam(req, 'region');
   if (raw === undefined) return undefined;
   const code = codeParam(raw, 12);
@@ -81,6 +89,20 @@ function regionPrefixParam(req: Request): string | undefined {
 /** Refuses an incident outside the caller's area: where it lies (its grid), or its handling region when it has no grid. */
 export function assertIncidentInScope(req: Request, incident: Pick<Incident, 'gridCode' | 'handlingRegion'>): void {
   assertCovers(req, incidentPlace(incident), 'The incident');
+}
+
+/** `assignee=<staff id>` (or `me` for a worker key). */
+function assigneeParam(req: Request): number | undefined {
+  const raw = stringParam(req, 'assignee');
+  if (raw === undefined) return undefined;
+  if (raw === 'me' && req.principal?.staffId) return req.principal.staffId;
+  if (!/^\d{1,15}$/.test(raw) || !Number.isSafeInteger(Number(raw)) || Number(raw) < 1) throw badRequest('invalid_parameter', text('assignee_invalid'));
+  return Number(raw);
+}
+
+/** Who acts: the actor's name, and the staff member when the key is a worker's. */
+function changeMeta(req: Request, body: Record<string, unknown>, at: Date, photo?: Snapshot): ChangeMeta {
+  return { actor: actorOf(req), note: noteOf(body), publicNote: optionalText(body.publicNote, 'publicNote', MAX_TEXT), at, actorStaffId: req.principal?.staffId ?? null, photo };
 }
 
 export function incidentFilter(req: Request, categories: readonly string[]): IncidentFilter {
@@ -100,6 +122,9 @@ export function incidentFilter(req: Request, categories: readonly string[]): Inc
     from,
     to,
     bbox: bboxParam(req),
+    // A worker key sees the incidents of its own places only.
+    placePrefixes: scopedPlaces(req),
+    assigneeStaffId: assigneeParam(req),
   };
 }
 
@@ -122,14 +147,6 @@ function noteOf(body: Record<string, unknown>): string | null {
   return optionalText(body.note, 'note', MAX_TEXT);
 }
 
-/** A step's optional photo: base64 JPEG/PNG (or a data: URL), checked as a camera snapshot is; a 400 says why not. */
-async function photoOf(body: Record<string, unknown>): Promise<Snapshot | undefined> {
-  if (body.photo === undefined || body.photo === null) return undefined;
-  const prepared = await prepareSnapshot(body.photo);
-  if (!prepared.ok) throw badRequest('invalid_property', text('invalid_property.photo', { reason: prepared.code }), { property: 'photo', reason: prepared.code });
-  return prepared.value;
-}
-
 export function incidentsRouter(store: Store, incidents: IncidentService, locator: GridLocator): Router {
   const router = apiRouter();
   const categoryCodes = () => incidents.rules.categories.map((c) => c.code);
@@ -146,7 +163,17 @@ export function incidentsRouter(store: Store, incidents: IncidentService, locato
   });
 
   router.post('/', async (req, res) => {
-    const incident = await incidents.report(reportInput(jsonBody(req)), actorOf(req), (grid) => assertCovers(req, grid, 'The incident’s grid'));
+    const body = jsonBody(req);
+    const input = reportInput(body);
+    const staffId = req.principal?.staffId ?? null;
+    if (staffId) {
+      // A worker reports as themself, from their phone.
+      input.source = 'worker';
+      input.reporterStaffId = staffId;
+      input.reporter ??= (await getStaff(store.db, staffId)).name;
+    }
+    input.photo = await photoOf(body as Record<string, unknown>);
+    const incident = await incidents.report(input, actorOf(req), (grid) => assertCovers(req, grid, 'The incident’s grid'));
     res.status(201).location(`/api/incidents/${incident.id}`).set('ETag', etag(incident.version)).json(incident);
   });
 
@@ -170,13 +197,16 @@ export function incidentsRouter(store: Store, incidents: IncidentService, locato
     const id = idParam(req.params.id);
     const body = jsonBody(req) as Record<string, unknown>;
     if (body === null || typeof body !== 'object' || !isIncidentStatus(body.to)) {
-      throw badRequest('invalid_property', `Expected { "to": one of ${INCIDENT_STATUSES.join(', ')}, "note"?, "photo"? }`);
+      throw badRequest('invalid_property', `Expected { "to": one of ${INCIDENT_STATUSES.join(', ')}, "note"?, "publicNote"?, "assignee"?, "photo"? }`);
     }
-    const note = noteOf(body);
-    const photo = await photoOf(body);
+    const assignee = body.assignee === undefined || body.assignee === null ? undefined : body.assignee;
+    if (assignee !== undefined && (typeof assignee !== 'number' || !Number.isSafeInteger(assignee) || assignee < 1)) throw badRequest('invalid_property', text('assignee_invalid'));
+    const own = req.principal?.staffId;
+    if (own && assignee !== undefined && assignee !== own) throw forbidden('worker_not_own_staff', text('worker_not_own_staff', { own }));
+    const meta = changeMeta(req, body, now(), undefined);
+    meta.photo = await photoOf(body);
     await incidentInScope(req, id);
-    await transitionIncident(store.db, id, body.to as IncidentStatus, { actor: actorOf(req), note, at: now(), photo }, expectedVersion(req));
-    const incident = await getIncident(store.db, id, now());
+    const incident = await incidents.transition(id, { to: body.to as IncidentStatus, assignee, expectedVersion: expectedVersion(req) }, meta);
     res.set('ETag', etag(incident.version)).json(incident);
   });
 
@@ -184,12 +214,11 @@ export function incidentsRouter(store: Store, incidents: IncidentService, locato
     const id = idParam(req.params.id);
     // A body is optional here: escalating needs nothing but, perhaps, a note.
     const body = (req.get('content-type') === undefined ? {} : jsonBody(req)) as Record<string, unknown>;
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('invalid_json', 'Expected { "note"?, "photo"? }');
-    const note = noteOf(body);
-    const photo = await photoOf(body);
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('invalid_json', 'Expected { "note"?, "publicNote"?, "photo"? }');
+    const meta = changeMeta(req, body, now(), undefined);
+    meta.photo = await photoOf(body);
     await incidentInScope(req, id);
-    await escalateIncident(store.db, id, { actor: actorOf(req), note, at: now(), photo }, expectedVersion(req));
-    const incident = await getIncident(store.db, id, now());
+    const incident = await incidents.escalate(id, meta, expectedVersion(req));
     res.set('ETag', etag(incident.version)).json(incident);
   });
 

@@ -50,7 +50,7 @@ import type { IncidentFilter } from '../db/incidents.js';
 import type { GridLocator, LocatorSnapshot } from '../services/grid-locator.js';
 import type { IncidentService } from '../services/incidents.js';
 import { assertIncidentInScope } from './incidents.js';
-import { assertCovers, coversEverything, scopedPrefix } from '../http/authorize.js';
+import { assertCovers, coversEverything, scopedPlaces, scopedPrefix } from '../http/authorize.js';
 import { requirementOf } from '../http/access-policy.js';
 import { can } from '../access/principal.js';
 import { devicePlace } from '../access/places.js';
@@ -701,6 +701,7 @@ export function ogcRouter(store: Store, locator: GridLocator, incidents: Inciden
       light: lightParam(req),
       gridCode: codeParam(req, 'grid', 15),
       regionPrefix: scopedPrefix(req, regionPrefixParam(req)),
+      placePrefixes: scopedPlaces(req),
       from: time?.from,
       to: time?.to,
       bbox,

@@ -148,7 +148,7 @@ function layerQuery(req: Request, layer: LayerName, categories: readonly string[
     }
   }
   query.key = parts.length ? `?${parts.join('&')}` : '';
-  query.cacheKey = `${query.key}#${query.incidents?.regionPrefix ?? ''}`;
+  query.cacheKey = `${query.key}#${query.incidents?.regionPrefix ?? ''}#${query.incidents?.placePrefixes?.join(',') ?? ''}`;
   return query;
 }
 

@@ -14,7 +14,7 @@
  */
 import { Router, type Request } from 'express';
 import { apiRouter } from './router.js';
-import busboy from 'busboy';
+import { readUpload, type Upload } from './multipart.js';
 import type { Store } from '../db/connect.js';
 import type { Limits } from '../config.js';
 import type { GridLocator } from '../services/grid-locator.js';
@@ -33,62 +33,7 @@ import { regionPrefix } from '../geo/codes.js';
 import { CrsError, projectionByName, WGS84, type Projection } from '../geo/projection.js';
 import { gridsToCsv, gridsToGeoJson, gridsToShapefile } from '../formats/grid-export.js';
 
-interface Upload {
-  fields: Record<string, string>;
-  file?: { name: string; bytes: Buffer };
-}
-
 const FIELD_NAMES = ['kind', 'crs', 'encoding', 'region', 'dryRun', 'skipInvalid', 'households', 'reason'];
-
-/** Reads the multipart body: one file of at most `maxBytes`, a few short fields. */
-function readUpload(req: Request, maxBytes: number): Promise<Upload> {
-  return new Promise((resolve, reject) => {
-    let parser: busboy.Busboy;
-    try {
-      parser = busboy({ headers: req.headers, limits: { fileSize: maxBytes, files: 1, fields: 20, fieldSize: 10_000, parts: 30 } });
-    } catch (error) {
-      reject(badRequest('invalid_multipart', `The multipart body cannot be read: ${(error as Error).message}`));
-      return;
-    }
-    const upload: Upload = { fields: {} };
-    let failure: ApiError | undefined;
-    parser.on('field', (name, value) => {
-      upload.fields[name] = value;
-    });
-    parser.on('file', (name, stream, info) => {
-      if (name !== 'file') {
-        failure ??= badRequest('unexpected_file', `Send the file in the form field "file", not "${name}"`);
-        stream.on('error', () => undefined); // the request is refused already; a cut-off body changes nothing
-        stream.resume();
-        return;
-      }
-      const chunks: Buffer[] = [];
-      // A body cut off inside the file (or any other part error) destroys this stream with an
-      // error; without a listener that error would be uncaught and take the process down.
-      stream.on('error', (error: Error) => {
-        failure ??= badRequest('invalid_multipart', `The multipart body cannot be read: ${error.message}`);
-      });
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('limit', () => {
-        failure ??= new ApiError(413, 'payload_too_large', `The file exceeds the limit of ${maxBytes} bytes`, { limit: maxBytes });
-        chunks.length = 0;
-      });
-      stream.on('end', () => {
-        if (!failure) upload.file = { name: info.filename ?? 'upload', bytes: Buffer.concat(chunks) };
-      });
-    });
-    parser.on('filesLimit', () => {
-      failure ??= badRequest('too_many_files', 'Send one file per import');
-    });
-    parser.on('error', (error: Error) => {
-      req.unpipe(parser);
-      req.resume();
-      reject(badRequest('invalid_multipart', `The multipart body cannot be read: ${error.message}`));
-    });
-    parser.on('close', () => (failure ? reject(failure) : resolve(upload)));
-    req.pipe(parser);
-  });
-}
 
 function option(req: Request, upload: Upload, name: string): string | undefined {
   const value = upload.fields[name] ?? stringParam(req, name);
@@ -132,7 +77,7 @@ export function importRouter(store: Store, limits: Limits, locator: GridLocator)
     if (!req.is('multipart/form-data')) {
       throw new ApiError(415, 'unsupported_media_type', 'Send the file as multipart/form-data (a "file" part and a "kind" field)');
     }
-    const upload = await readUpload(req, limits.bodyBytes);
+    const upload = await readUpload(req, { fileField: 'file', maxFileBytes: limits.bodyBytes, oneFile: 'Send one file per import' });
     const unknown = Object.keys(upload.fields).filter((name) => !FIELD_NAMES.includes(name));
     if (unknown.length > 0) throw badRequest('unknown_field', `Unknown form field(s) ${unknown.join(', ')}; known: ${FIELD_NAMES.join(', ')}`);
     const kind = option(req, upload, 'kind');

@@ -14,6 +14,7 @@ import type { Clock } from '../clock.js';
 import { eventKey, feedDevices, ingestEvents, storedEventKeys, type FeedDevice, type NewEvent } from '../db/feeds.js';
 import { categoryOf, type IncidentRules } from '../incidents/rules.js';
 import { samplePolygon } from '../geo/coverage.js';
+import { mapLimited } from './concurrency.js';
 import { toWgs84, type CrsName } from '../geo/crs.js';
 import { coordinateProblem, type Problem } from '../geo/validate.js';
 import { checkSnapshot, defaultSnapshotLimits, type SnapshotLimits } from '../media/snapshot.js';
@@ -76,19 +77,6 @@ function parseEvent(value: unknown, index: number, crs: CrsName, now: number): P
     parsed.point = toWgs84(e.lon as number, e.lat as number, crs);
   }
   return parsed;
-}
-
-async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 function dominantGrid(sector: Polygon, snapshot: LocatorSnapshot): string | null {

@@ -17,7 +17,7 @@ import { incidentWhere, lastIncidentChange, listIncidents, type Incident, type I
 import type { Clock } from '../clock.js';
 
 /** What a stream may be narrowed to: these fields of IncidentFilter, nothing time-dependent. */
-export type FeedFilter = Pick<IncidentFilter, 'regionPrefix' | 'gridCode' | 'categories' | 'bbox'>;
+export type FeedFilter = Pick<IncidentFilter, 'regionPrefix' | 'gridCode' | 'categories' | 'bbox' | 'placePrefixes'>;
 
 export interface FeedOptions {
   intervalMs?: number;
@@ -49,6 +49,10 @@ export function matchesFeedFilter(incident: Incident, filter: FeedFilter): boole
     const p = filter.regionPrefix;
     const inRegion = incident.gridCode !== null ? incident.gridCode.startsWith(p) : (incident.handlingRegion ?? '').startsWith(p);
     if (!inRegion) return false;
+  }
+  if (filter.placePrefixes) {
+    const place = incident.gridCode ?? incident.handlingRegion ?? '';
+    if (!filter.placePrefixes.some((prefix) => place.startsWith(prefix))) return false;
   }
   if (filter.gridCode && incident.gridCode !== filter.gridCode) return false;
   if (filter.categories?.length && !filter.categories.includes(incident.category)) return false;

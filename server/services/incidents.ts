@@ -5,8 +5,14 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { createIncident, type Incident, type IncidentSource } from '../db/incidents.js';
+import { createIncident, escalateIncident, getIncident, transitionIncident, type ChangeMeta, type FilingHooks, type Incident, type IncidentSource } from '../db/incidents.js';
+import { getStaff } from '../db/staff.js';
 import { unprocessable } from '../errors.js';
+import { text } from '../i18n/catalogue.js';
+import type { Snapshot } from '../media/snapshot.js';
+import type { IncidentStatus } from '../incidents/states.js';
+import { incidentPlace } from '../access/places.js';
+import { prefixOfCode } from '../access/principal.js';
 import type { Clock } from '../clock.js';
 import { toWgs84, type CrsName } from '../geo/crs.js';
 import { categoryOf, deadlineFor, type IncidentRules } from '../incidents/rules.js';
@@ -24,6 +30,17 @@ export interface ReportInput {
   /** A point, or an address to geocode (one of the two). */
   point?: { lon: number; lat: number; crs: CrsName };
   address?: string;
+  /** A photo of it, checked (server/services/photos.ts). */
+  photo?: Snapshot;
+  /** The staff member reporting it (a worker key); counted in their assessment. */
+  reporterStaffId?: number | null;
+}
+
+export interface TransitionInput {
+  to: IncidentStatus;
+  /** Reassign to this staff member (dispatching only). */
+  assignee?: number;
+  expectedVersion?: number;
 }
 
 export class IncidentService {
@@ -39,7 +56,7 @@ export class IncidentService {
    * Files an incident in the live grid at its place. `mayFileIn` refuses a grid the caller may
    * not file in (its scope), before anything is written.
    */
-  async report(input: ReportInput, actor: string, mayFileIn: (gridCode: string) => void = () => {}): Promise<Incident> {
+  async report(input: ReportInput, actor: string, mayFileIn: (gridCode: string) => void = () => {}, hooks: FilingHooks = {}): Promise<Incident> {
     const category = categoryOf(this.rules, input.category);
     if (!category) {
       throw unprocessable('unknown_category', `Unknown category "${input.category}"; known: ${this.rules.categories.map((c) => c.code).join(', ')}`);
@@ -49,7 +66,7 @@ export class IncidentService {
     const found = snapshot.index.locate(lon, lat);
     if (found < 0) {
       const nearest = snapshot.index.nearest(lon, lat);
-      throw unprocessable('not_in_any_grid', `No grid contains [${lon.toFixed(6)}, ${lat.toFixed(6)}]; an incident must be in a grid`, {
+      throw unprocessable('not_in_any_grid', text('incident_outside_grids', { lon: lon.toFixed(6), lat: lat.toFixed(6) }), {
         nearest: nearest ? { code: nearest.code, distanceM: Math.round(nearest.distanceM * 10) / 10 } : null,
       });
     }
@@ -70,10 +87,44 @@ export class IncidentService {
         villageCode: grid.regionCode,
         reportedAt: now,
         deadlineAt: deadlineFor(category, now),
+        reporterStaffId: input.reporterStaffId ?? null,
       },
       actor,
       now,
+      input.photo,
+      hooks,
     );
+  }
+
+  /**
+   * Moves an incident on (派遣, 处置, 反馈, 结案…); dispatching may hand it to another staff
+   * member, who must serve its grid or a region on its way up (422 otherwise).
+   */
+  async transition(id: number, input: TransitionInput, meta: ChangeMeta): Promise<Incident> {
+    if (input.assignee !== undefined) {
+      if (input.to !== 'dispatched') throw unprocessable('assignee_only_on_dispatch', text('assignee_only_on_dispatch'));
+      const incident = await getIncident(this.db, id, this.clock.now());
+      if (!(await this.serves(input.assignee, incident))) {
+        throw unprocessable('assignee_not_here', text('assignee_not_here', { id: input.assignee }), { staffId: input.assignee, gridCode: incident.gridCode });
+      }
+    }
+    await transitionIncident(this.db, id, input.to, meta, input.expectedVersion, input.assignee);
+    return getIncident(this.db, id, this.clock.now());
+  }
+
+  /** Moves an incident one level up; the next level's staff take it where there are some. */
+  async escalate(id: number, meta: ChangeMeta, expectedVersion?: number): Promise<Incident> {
+    await escalateIncident(this.db, id, meta, expectedVersion);
+    return getIncident(this.db, id, this.clock.now());
+  }
+
+  /** Whether a (current) staff member holds the incident's grid or serves a region containing it. */
+  private async serves(staffId: number, incident: Incident): Promise<boolean> {
+    const member = await getStaff(this.db, staffId).catch(() => undefined);
+    if (!member || member.deletedAt) return false;
+    const place = incidentPlace(incident);
+    if (incident.gridCode && member.gridCodes.includes(incident.gridCode)) return true;
+    return member.regionCode !== null && place !== '' && place.startsWith(prefixOfCode(member.regionCode));
   }
 
   private async placeOf(address: string): Promise<[number, number]> {

@@ -1,7 +1,7 @@
 import { area, booleanPointInPolygon, earthRadius } from '@turf/turf';
 import type { MultiPolygon, Polygon, Position } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import { gridCameraCoverage, sectorCoverage } from '../../server/geo/coverage.js';
+import { areaCoverage, sectorCoverage } from '../../server/geo/coverage.js';
 import { seededRandom } from '../../server/geo/random.js';
 import { cameraSector } from '../../server/geo/sector.js';
 
@@ -88,11 +88,11 @@ describe('sectorCoverage', () => {
   });
 });
 
-describe('gridCameraCoverage', () => {
+describe('areaCoverage (cameras)', () => {
   const areaOf = (geometry: Polygon | MultiPolygon): number => area(geometry);
 
   it('sees all of a grid inside a big PTZ circle', () => {
-    expect(gridCameraCoverage(rect(-50, -50, 50, 50), [camera(0, 0, { rangeM: 200, ptz: true })])).toEqual({
+    expect(areaCoverage(rect(-50, -50, 50, 50), [camera(0, 0, { rangeM: 200, ptz: true })])).toEqual({
       coveredShare: 1,
       blindSpots: null,
     });
@@ -100,7 +100,7 @@ describe('gridCameraCoverage', () => {
 
   it('sees half of a grid when a 180° view covers its east half', () => {
     const grid = rect(-100, -100, 100, 100);
-    const { coveredShare, blindSpots } = gridCameraCoverage(grid, [camera(0, 0, { heading: 90, fov: 180, rangeM: 300 })]);
+    const { coveredShare, blindSpots } = areaCoverage(grid, [camera(0, 0, { heading: 90, fov: 180, rangeM: 300 })]);
     expect(coveredShare).toBeCloseTo(0.5, 3);
     expect(blindSpots).not.toBeNull();
     expect(areaOf(blindSpots!) / areaOf(grid)).toBeCloseTo(0.5, 3);
@@ -108,9 +108,9 @@ describe('gridCameraCoverage', () => {
   });
 
   it('does not count a hole as seen or blind', () => {
-    const everything = gridCameraCoverage(HOLED, [camera(0, 0, { rangeM: 300, ptz: true })]);
+    const everything = areaCoverage(HOLED, [camera(0, 0, { rangeM: 300, ptz: true })]);
     expect(everything).toEqual({ coveredShare: 1, blindSpots: null });
-    const half = gridCameraCoverage(HOLED, [camera(0, 0, { heading: 90, fov: 180, rangeM: 300 })]);
+    const half = areaCoverage(HOLED, [camera(0, 0, { heading: 90, fov: 180, rangeM: 300 })]);
     expect(half.coveredShare).toBeCloseTo(0.5, 3);
     expect(areaOf(half.blindSpots!)).toBeCloseTo(areaOf(HOLED) / 2, -1);
   });
@@ -118,7 +118,7 @@ describe('gridCameraCoverage', () => {
   it('handles a MultiPolygon grid whose parts are seen differently', () => {
     const westPart = rectRing(-300, 0, -200, 100);
     const grid: MultiPolygon = { type: 'MultiPolygon', coordinates: [[westPart], [rectRing(200, 0, 300, 100)]] };
-    const { coveredShare, blindSpots } = gridCameraCoverage(grid, [camera(250, 50, { rangeM: 150, ptz: true })]);
+    const { coveredShare, blindSpots } = areaCoverage(grid, [camera(250, 50, { rangeM: 150, ptz: true })]);
     expect(coveredShare).toBeCloseTo(0.5, 3);
     expect(blindSpots!.coordinates).toHaveLength(1);
     expect(areaOf(blindSpots!)).toBeCloseTo(areaOf({ type: 'Polygon', coordinates: [westPart] }), -1);
@@ -127,13 +127,13 @@ describe('gridCameraCoverage', () => {
   it('leaves the whole grid blind without sectors, or with sectors that miss it', () => {
     const grid = rect(0, 0, 100, 100);
     const whole = { coveredShare: 0, blindSpots: { type: 'MultiPolygon', coordinates: [grid.coordinates] } };
-    expect(gridCameraCoverage(grid, [])).toEqual(whole);
-    expect(gridCameraCoverage(grid, [camera(1000, 1000, { rangeM: 100, ptz: true })])).toEqual(whole);
+    expect(areaCoverage(grid, [])).toEqual(whole);
+    expect(areaCoverage(grid, [camera(1000, 1000, { rangeM: 100, ptz: true })])).toEqual(whole);
     // A view that stops just short of the grid's west edge.
-    expect(gridCameraCoverage(grid, [camera(-150, 50, { heading: 90, fov: 30, rangeM: 140 })])).toEqual(whole);
+    expect(areaCoverage(grid, [camera(-150, 50, { heading: 90, fov: 30, rangeM: 140 })])).toEqual(whole);
     // A triangle whose bounding box overlaps the grid's north-west corner, but not the grid.
     const nearMiss: Polygon = { type: 'Polygon', coordinates: [[at(-10, 95), at(20, 120), at(-10, 120), at(-10, 95)]] };
-    const missed = gridCameraCoverage(grid, [nearMiss]);
+    const missed = areaCoverage(grid, [nearMiss]);
     expect(missed.coveredShare).toBe(0);
     expect(areaOf(missed.blindSpots!)).toBeCloseTo(areaOf(grid), 3);
   });
@@ -142,11 +142,11 @@ describe('gridCameraCoverage', () => {
     const grid = rect(0, 0, 100, 100);
     // A 5 mm × 100 m gap (0.5 m²) between the sectors, and a 20 m strip no camera sees.
     const sectors = [rect(-10, -10, 49.995, 110), rect(50, -10, 80, 110)];
-    const { coveredShare, blindSpots } = gridCameraCoverage(grid, sectors);
+    const { coveredShare, blindSpots } = areaCoverage(grid, sectors);
     expect(coveredShare).toBeCloseTo(0.8, 3);
     expect(blindSpots!.coordinates).toHaveLength(1);
     expect(areaOf(blindSpots!) / areaOf(grid)).toBeCloseTo(0.2, 3);
-    expect(gridCameraCoverage(grid, [rect(-10, -10, 49.995, 110), rect(50, -10, 110, 110)]).blindSpots).toBeNull();
+    expect(areaCoverage(grid, [rect(-10, -10, 49.995, 110), rect(50, -10, 110, 110)]).blindSpots).toBeNull();
   });
 
   it('handles a hundred cameras and agrees with sampling the grid', () => {
@@ -160,7 +160,7 @@ describe('gridCameraCoverage', () => {
         ptz: random() < 0.1,
       }),
     );
-    const { coveredShare, blindSpots } = gridCameraCoverage(grid, sectors);
+    const { coveredShare, blindSpots } = areaCoverage(grid, sectors);
 
     // Sample the grid on a 100 × 100 lattice of cell centres and count points seen by a camera.
     let seen = 0;

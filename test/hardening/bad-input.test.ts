@@ -11,6 +11,9 @@ import type { Response } from 'supertest';
 import { useTestService } from '../support/context.js';
 import { box, gridFeature, regionFeature, seedHalves, tree } from '../support/fixtures.js';
 import { badInputs, toJson, type BadInput, type EndpointSpec } from '../support/bad-inputs.js';
+import { POLICY } from '../../server/http/access-policy.js';
+import { defaultLimits } from '../../server/config.js';
+import { PHOTO_JSON_BYTES } from '../../server/media/snapshot.js';
 
 const BODY_BYTES = 64 * 1024;
 const context = useTestService({ bodyBytes: BODY_BYTES, smallBodyBytes: BODY_BYTES, batchFeatures: 20 });
@@ -24,6 +27,11 @@ const UNKNOWN = { grid: `${B}777`, region: '420111002099', device: 'no-such-came
 let incidentId = '';
 let incidentVersion = 0;
 let divisionId = '';
+let staffId = 0;
+let addressId = 0;
+/** A phone photo, as small as a PNG can be (1×1). */
+const PHOTO = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
+const recently = () => [new Date(Date.now() - 600_000).toISOString(), new Date(Date.now() - 590_000).toISOString()];
 
 async function ok(response: Response, status: number): Promise<Response> {
   expect(response.status, JSON.stringify(response.body).slice(0, 500)).toBe(status);
@@ -36,6 +44,10 @@ beforeAll(async () => {
   const incident = await ok(await context.api.post('/api/incidents').send({ category: 'sanitation', source: 'worker', lon: 114.302, lat: 30.505 }), 201);
   incidentId = String(incident.body.id);
   incidentVersion = incident.body.version;
+  // People in the grid: a worker of the west grid (the incident above is theirs), an address to visit.
+  staffId = (await ok(await context.api.post('/api/staff').send({ name: '西网格员', phone: '13800138000', duty: 'fulltime', gridCodes: [WEST] }), 201)).body.id;
+  await ok(await context.api.post('/api/addresses/import').send({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { address: '湖北省武汉市洪山区民族大道1号' }, geometry: { type: 'Point', coordinates: [114.302, 30.506] } }] }), 200);
+  addressId = Number((await context.store.db.selectFrom('addresses').select('id').executeTakeFirstOrThrow()).id);
   // A finished division of village B, so that apply gets past "not found" and "not done".
   const buildings = [114.312, 114.314, 114.316, 114.318].map((lon) => ({ type: 'Feature', properties: { households: 100 }, geometry: { type: 'Point', coordinates: [lon, 30.505] } }));
   const division = await ok(await context.api.post('/api/divisions').send({ regionCode: B, buildings: { type: 'FeatureCollection', features: buildings } }), 202);
@@ -339,9 +351,9 @@ function endpoints(): EndpointSpec[] {
       path: '/api/incidents',
       shape: 'api',
       body: 'json',
-      valid: { category: 'sanitation', source: 'worker', lon: 114.302, lat: 30.505, description: '垃圾堆积', reporter: '张三' },
+      valid: { category: 'sanitation', source: 'worker', lon: 114.302, lat: 30.505, description: '垃圾堆积', reporter: '张三', photo: PHOTO },
       actor: true,
-      optional: ['source', 'description', 'reporter'],
+      optional: ['source', 'description', 'reporter', 'photo'],
       freeText: ['description', 'reporter'],
       coordinates: ['lon', 'lat'],
     },
@@ -351,12 +363,12 @@ function endpoints(): EndpointSpec[] {
       path: '', // filled in once the incident exists
       shape: 'api',
       body: 'json',
-      valid: { to: 'dispatched', note: '派网格员' },
+      valid: { to: 'dispatched', note: '派网格员', publicNote: '已派网格员处理', assignee: 0, photo: PHOTO },
       target: { valid: '', kind: 'incident', unknown: [UNKNOWN.incident] },
       ifMatch: 'optional',
       actor: true,
-      optional: ['note', 'photo'],
-      freeText: ['note'],
+      optional: ['note', 'publicNote', 'assignee', 'photo'],
+      freeText: ['note', 'publicNote'],
     },
     {
       method: 'post',
@@ -401,6 +413,124 @@ function endpoints(): EndpointSpec[] {
     },
     {
       method: 'post',
+      route: '/api/staff',
+      path: '/api/staff',
+      shape: 'api',
+      body: 'json',
+      valid: { name: '新网格员', phone: '13900139000', duty: '兼职网格员', gridCodes: [WEST] },
+      actor: true,
+      optional: ['phone'],
+      freeText: ['name'],
+    },
+    {
+      method: 'put',
+      route: '/api/staff/:id',
+      path: '', // filled in once the staff member exists
+      shape: 'api',
+      body: 'json',
+      valid: { duty: 'leader', gridCodes: [WEST], phone: '13900139001' },
+      headers: ifMatch,
+      target: { valid: '', kind: 'staff', unknown: ['999999'] },
+      ifMatch: 'required',
+      actor: true,
+      // A PUT sends what changes: any of the fields may be left out (but not all).
+      optional: ['duty', 'gridCodes', 'phone'],
+      // A staff member of another township, a retired or unknown grid: refused as well.
+      badBodies: [
+        { label: 'a grid of another township', contentType: 'application/json', body: toJson({ gridCodes: ['420111003001001'] }) },
+        { label: 'no grid and no region', contentType: 'application/json', body: toJson({ gridCodes: [] }) },
+        { label: 'nothing to change', contentType: 'application/json', body: '{}' },
+      ],
+    },
+    {
+      method: 'delete',
+      route: '/api/staff/:id',
+      path: '',
+      shape: 'api',
+      body: 'none',
+      headers: ifMatch,
+      target: { valid: '', kind: 'staff', unknown: ['999999'] },
+      ifMatch: 'required',
+      actor: true,
+    },
+    {
+      method: 'post',
+      route: '/api/staff/import',
+      path: '/api/staff/import',
+      shape: 'api',
+      body: 'csv',
+      validRaw: { contentType: 'text/csv', body: `姓名,电话,职务,网格编码\n导入员,13700137000,专职网格员,${WEST}\n` },
+      actor: true,
+      badQueries: ['dryRun=maybe'],
+      badBodies: [
+        { label: 'JSON instead of CSV', contentType: 'application/json', body: '{"name":"x"}' },
+        { label: 'no header columns', contentType: 'text/csv', body: 'a,b\n1,2\n' },
+        { label: 'header only', contentType: 'text/csv', body: '姓名,电话,职务,网格编码\n' },
+        { label: 'empty', contentType: 'text/csv', body: '' },
+        { label: 'a bad phone', contentType: 'text/csv', body: `姓名,电话,职务,网格编码\n甲,12345,专职网格员,${WEST}\n` },
+        { label: 'an unknown duty', contentType: 'text/csv', body: `姓名,电话,职务,网格编码\n甲,13700137000,局长,${WEST}\n` },
+        { label: 'an unknown grid', contentType: 'text/csv', body: `姓名,电话,职务,网格编码\n甲,13700137000,专职网格员,${UNKNOWN.grid}\n` },
+        { label: 'a good row and a bad one', contentType: 'text/csv', body: `姓名,电话,职务,网格编码\n甲,13700137000,专职网格员,${WEST}\n乙,,局长,${WEST}\n` },
+        { label: 'an unclosed quote', contentType: 'text/csv', body: `姓名,电话,职务,网格编码\n"甲,13700137000,专职网格员,${WEST}\n` },
+        { label: 'a NUL in a name', contentType: 'text/csv', body: `姓名,电话,职务,网格编码\n甲\u0000,13700137000,专职网格员,${WEST}\n` },
+        { label: 'over the limit', contentType: 'text/csv', body: `姓名,电话,职务,网格编码\n${'甲,13700137000,专职网格员,420111002003001\n'.repeat(70_000)}` },
+      ],
+    },
+    {
+      method: 'post',
+      route: '/api/patrols',
+      path: '/api/patrols',
+      shape: 'api',
+      body: 'json',
+      valid: { staffId: 0, clientId: 'walk-1:0', crs: 'wgs84', track: { type: 'LineString', coordinates: [[114.302, 30.505], [114.3021, 30.505]] }, times: [] },
+      optional: ['clientId', 'crs'],
+      coordinates: ['track.coordinates.0.0', 'track.coordinates.0.1', 'track.coordinates.1.0', 'track.coordinates.1.1'],
+      badBodies: [
+        { label: 'times out of order', contentType: 'application/json', body: '' },
+        { label: 'a point outside China', contentType: 'application/json', body: '' },
+        { label: 'faster than anyone patrols', contentType: 'application/json', body: '' },
+      ],
+    },
+    {
+      method: 'post',
+      route: '/api/visits',
+      path: '/api/visits',
+      shape: 'api',
+      body: 'json',
+      valid: { staffId: 0, addressId: 0, note: '走访', clientId: 'visit-1', photo: PHOTO },
+      optional: ['note', 'clientId', 'photo'],
+      freeText: ['note'],
+    },
+    {
+      method: 'post',
+      route: '/api/public/reports',
+      path: '/api/public/reports',
+      shape: 'api',
+      body: 'multipart',
+      validRaw: { contentType: MULTIPART, body: multipart([{ name: 'lon', value: '114.302' }, { name: 'lat', value: '30.505' }, { name: 'category', value: 'sanitation' }, { name: 'description', value: '垃圾' }]) },
+      badBodies: [
+        { label: 'JSON instead of multipart', contentType: 'application/json', body: '{"lon":114.302,"lat":30.505,"category":"sanitation"}' },
+        { label: 'a 30 MB photo', contentType: MULTIPART, body: multipart([{ name: 'lon', value: '114.302' }, { name: 'lat', value: '30.505' }, { name: 'category', value: 'sanitation' }, { name: 'photo', filename: 'a.jpg', value: Buffer.alloc(30 * 1024 * 1024, 0xff) }]) },
+        { label: 'a photo that is no image', contentType: MULTIPART, body: multipart([{ name: 'lon', value: '114.302' }, { name: 'lat', value: '30.505' }, { name: 'category', value: 'sanitation' }, { name: 'photo', filename: 'a.jpg', value: 'MZ\u0090 not a picture' }]) },
+        { label: 'a truncated JPEG', contentType: MULTIPART, body: multipart([{ name: 'lon', value: '114.302' }, { name: 'lat', value: '30.505' }, { name: 'category', value: 'sanitation' }, { name: 'photo', filename: 'a.jpg', value: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16]) }]) },
+        { label: 'two photos', contentType: MULTIPART, body: multipart([{ name: 'lon', value: '114.302' }, { name: 'lat', value: '30.505' }, { name: 'category', value: 'sanitation' }, { name: 'photo', filename: 'a.png', value: Buffer.from(PHOTO.split(',')[1]!, 'base64') }, { name: 'photo', filename: 'b.png', value: Buffer.from(PHOTO.split(',')[1]!, 'base64') }]) },
+        { label: 'a photo in another field', contentType: MULTIPART, body: multipart([{ name: 'lon', value: '114.302' }, { name: 'lat', value: '30.505' }, { name: 'category', value: 'sanitation' }, { name: 'image', filename: 'a.png', value: Buffer.from(PHOTO.split(',')[1]!, 'base64') }]) },
+        { label: 'outside China', contentType: MULTIPART, body: multipart([{ name: 'lon', value: '0' }, { name: 'lat', value: '0' }, { name: 'category', value: 'sanitation' }, { name: 'description', value: '垃圾' }]) },
+        { label: 'swapped lon and lat', contentType: MULTIPART, body: multipart([{ name: 'lon', value: '30.505' }, { name: 'lat', value: '114.302' }, { name: 'category', value: 'sanitation' }, { name: 'description', value: '垃圾' }]) },
+        { label: 'outside every grid', contentType: MULTIPART, body: multipart([{ name: 'lon', value: '116.4' }, { name: 'lat', value: '39.9' }, { name: 'category', value: 'sanitation' }, { name: 'description', value: '垃圾' }]) },
+        { label: 'no place', contentType: MULTIPART, body: multipart([{ name: 'category', value: 'sanitation' }, { name: 'description', value: '垃圾' }]) },
+        { label: 'text for coordinates', contentType: MULTIPART, body: multipart([{ name: 'lon', value: 'east' }, { name: 'lat', value: 'north' }, { name: 'category', value: 'sanitation' }, { name: 'description', value: '垃圾' }]) },
+        { label: 'an unknown category', contentType: MULTIPART, body: multipart([{ name: 'lon', value: '114.302' }, { name: 'lat', value: '30.505' }, { name: 'category', value: 'ufo' }, { name: 'description', value: '垃圾' }]) },
+        { label: 'no photo and no description', contentType: MULTIPART, body: multipart([{ name: 'lon', value: '114.302' }, { name: 'lat', value: '30.505' }, { name: 'category', value: 'sanitation' }]) },
+        { label: 'a description too long', contentType: MULTIPART, body: multipart([{ name: 'lon', value: '114.302' }, { name: 'lat', value: '30.505' }, { name: 'category', value: 'sanitation' }, { name: 'description', value: '长'.repeat(600) }]) },
+        { label: 'a NUL in the description', contentType: MULTIPART, body: multipart([{ name: 'lon', value: '114.302' }, { name: 'lat', value: '30.505' }, { name: 'category', value: 'sanitation' }, { name: 'description', value: '垃\u0000圾' }]) },
+        { label: 'an unknown field', contentType: MULTIPART, body: multipart([{ name: 'lon', value: '114.302' }, { name: 'lat', value: '30.505' }, { name: 'category', value: 'sanitation' }, { name: 'description', value: '垃圾' }, { name: 'phone', value: '13800138000' }]) },
+        { label: 'an unknown crs', contentType: MULTIPART, body: multipart([{ name: 'lon', value: '114.302' }, { name: 'lat', value: '30.505' }, { name: 'crs', value: 'utm' }, { name: 'category', value: 'sanitation' }, { name: 'description', value: '垃圾' }]) },
+        { label: 'truncated multipart', contentType: MULTIPART, body: multipart([{ name: 'lon', value: '114.302' }, { name: 'photo', filename: 'a.jpg', value: Buffer.from([0xff, 0xd8]) }], false) },
+      ],
+    },
+    {
+      method: 'post',
       route: '/api/locate',
       path: '/api/locate',
       shape: 'api',
@@ -431,7 +561,11 @@ function endpoints(): EndpointSpec[] {
 describe('bad input to every write endpoint', () => {
   it('is refused with a 4xx in the endpoint error shape and changes nothing', { timeout: 300_000 }, async () => {
     const specs = endpoints().map((spec) => {
-      const id = spec.target?.kind === 'incident' ? incidentId : spec.target?.kind === 'division' ? divisionId : undefined;
+      // The body limit of each endpoint, as its policy row reads it.
+      const kind = POLICY.find((row) => row.method === spec.method.toUpperCase() && row.path === spec.route.replace(/\.json$/, ''))?.body;
+      spec = { ...spec, bodyBytes: spec.bodyBytes ?? (kind === 'json' ? defaultLimits.smallBodyBytes : kind === 'photo' ? PHOTO_JSON_BYTES : undefined) };
+      spec = withPeople(spec);
+      const id = spec.target?.kind === 'incident' ? incidentId : spec.target?.kind === 'division' ? divisionId : spec.target?.kind === 'staff' ? String(staffId) : undefined;
       if (id === undefined) return spec;
       const headers = spec.target!.kind === 'incident' ? { 'If-Match': `"${incidentVersion}"` } : spec.headers;
       return { ...spec, path: spec.route.replace(/:\w+/, id), headers, target: { ...spec.target!, valid: id } };
@@ -459,6 +593,27 @@ describe('bad input to every write endpoint', () => {
     expect(missing, 'write endpoints without bad input: add them to endpoints() above').toEqual([]);
   });
 });
+
+/** The people-in-the-grid specs with the ids and times that exist only once the service runs. */
+function withPeople(spec: EndpointSpec): EndpointSpec {
+  const valid = spec.valid as Record<string, unknown> | undefined;
+  if (spec.route === '/api/incidents/:id/transition') return { ...spec, valid: { ...valid, assignee: staffId } };
+  if (spec.route === '/api/visits') return { ...spec, valid: { ...valid, staffId, addressId } };
+  if (spec.route !== '/api/patrols') return spec;
+  const [t0, t1] = recently();
+  const line = (coordinates: number[][], times: string[]) => toJson({ staffId, track: { type: 'LineString', coordinates }, times });
+  return {
+    ...spec,
+    valid: { ...valid, staffId, times: [t0, t1] },
+    badBodies: [
+      { label: 'times out of order', contentType: 'application/json', body: line([[114.302, 30.505], [114.3021, 30.505]], [t1!, t0!]) },
+      { label: 'a point outside China', contentType: 'application/json', body: line([[114.302, 30.505], [2.35, 48.85]], [t0!, t1!]) },
+      { label: 'faster than anyone patrols', contentType: 'application/json', body: line([[114.302, 30.505], [114.402, 30.505]], [t0!, t1!]) },
+      { label: 'times in the future', contentType: 'application/json', body: line([[114.302, 30.505], [114.3021, 30.505]], [new Date(Date.now() + 86_400_000).toISOString(), new Date(Date.now() + 86_410_000).toISOString()]) },
+      { label: 'a staff member who does not exist', contentType: 'application/json', body: toJson({ staffId: 999999, track: { type: 'LineString', coordinates: [[114.302, 30.505], [114.3021, 30.505]] }, times: [t0, t1] }) },
+    ],
+  };
+}
 
 async function send(input: BadInput): Promise<Response> {
   let request = context.api[input.method](input.path);

@@ -41,7 +41,11 @@ beforeAll(async () => {
   const report = async (lon: number) => (await context.api.post('/api/incidents').send({ category: 'sanitation', source: 'worker', lon, lat: 30.505 })).body.id as number;
   ids.incidentA = await report(114.305);
   ids.incidentOther = await report(114.415);
-  for (const role of ROLES) keys[role] = await keyFor(context.store, role, null, role === 'device' ? ['cam-a'] : undefined);
+  // A worker key is always scoped, to its staff member's places: here a county-level staff member,
+  // so that the matrix meets role refusals only (scope is tested below and in dispatch.test.ts).
+  const countyStaff = await context.api.post('/api/staff').send({ name: '县网格巡查员', duty: 'fulltime', regionCode: tree.county.code, gridCodes: [] });
+  expect(countyStaff.status, JSON.stringify(countyStaff.body)).toBe(201);
+  for (const role of ROLES) keys[role] = await keyFor(context.store, role, null, role === 'device' ? ['cam-a'] : undefined, role === 'worker' ? countyStaff.body.id : undefined);
 });
 
 /** A concrete URL for a policy row: its parameters filled with things that exist. */
@@ -290,6 +294,26 @@ describe('scope: a key of one area', () => {
     expect(narrow.status).toBe(201);
     expect(narrow.body.regionCode).toBe(tree.street.code); // inherits the admin's area
     expect((await as.get('/api/audit')).status).toBe(403);
+  });
+});
+
+describe('worker keys', () => {
+  it('reach their own grid’s incidents and staff only, and nothing of another grid', async () => {
+    const staff = await context.api.post('/api/staff').send({ name: '甲网格员', duty: 'fulltime', gridCodes: [ids.gridA] });
+    expect(staff.status).toBe(201);
+    const as = signedAs(context.app, await keyFor(context.store, 'worker', null, undefined, staff.body.id));
+    expect((await as.get(`/api/incidents/${ids.incidentA}`)).status).toBe(200);
+    expect((await as.get(`/api/incidents/${ids.incidentOther}`)).status).toBe(403);
+    expect((await as.get('/api/incidents')).body.incidents.map((i: { id: number }) => i.id)).not.toContain(ids.incidentOther);
+    expect((await as.get('/ogc/collections/incidents/items')).body.features.map((f: { id: number }) => Number(f.id))).not.toContain(ids.incidentOther);
+    expect((await as.get(`/api/grids/${ids.gridOther}/patrol-coverage`)).status).toBe(403);
+    expect((await as.get(`/api/grids/${ids.gridOther}/staff`)).status).toBe(403);
+    expect((await as.get(`/api/grids/${ids.gridOther}/addresses`)).status).toBe(403);
+    expect((await as.get(`/api/regions/${otherVillage.code}/staffing`)).status).toBe(403);
+    const before = await tableCounts(context);
+    expect((await as.post(`/api/incidents/${ids.incidentOther}/escalate`).send({})).status).toBe(403);
+    expect((await as.post('/api/incidents').send({ category: 'sanitation', lon: 114.415, lat: 30.505 })).status).toBe(403);
+    expect(await tableCounts(context)).toEqual(before);
   });
 });
 

@@ -46,7 +46,7 @@ export interface EndpointSpec {
   /** Headers of the valid request (If-Match…). */
   headers?: Record<string, string>;
   /** The path parameter: its valid value in `path`, and values that name nothing (404/422). */
-  target?: { valid: string; kind: 'region' | 'grid' | 'device' | 'incident' | 'division' | 'key'; unknown: string[] };
+  target?: { valid: string; kind: 'region' | 'grid' | 'device' | 'incident' | 'division' | 'key' | 'staff'; unknown: string[] };
   /** If-Match: required (428 without), or optional (checked when sent). */
   ifMatch?: 'required' | 'optional';
   /** The endpoint records X-Actor, so a bad one must be refused. */
@@ -464,6 +464,8 @@ function endpointCorpus(spec: EndpointSpec, options: CorpusOptions, random: () =
   const tokens = ['{', '}', '[', ']', ',', ':', '"', 'null', 'true', '1e999', '-', '0', '"type"', '"Feature"', '\\u0000', '\\ud800', ' '];
   for (let i = 0; i < 3; i++) {
     const bytes = Buffer.from(Array.from({ length: 1 + Math.floor(random() * 200) }, () => Math.floor(random() * 256)));
+    // An endpoint that takes no body never reads one (server/http/body.ts): junk sent there is no bad input.
+    if (spec.body === 'none') continue;
     if (!parses(bytes.toString())) add('fuzz', `random bytes #${i}`, { body: bytes, headers: spec.body === 'multipart' ? {} : { 'Content-Type': 'application/json' } });
     const soup = Array.from({ length: 1 + Math.floor(random() * 60) }, () => tokens[Math.floor(random() * tokens.length)]).join('');
     // Token soup that happens to be valid JSON is not garbage for every endpoint: leave it out.

@@ -24,9 +24,9 @@ export interface TestContext {
   adminKey: string;
 }
 
-/** A new key of a role, scoped to a region (null: the whole tree). */
-export async function keyFor(store: Store, role: Role, regionCode: string | null = null, deviceIds?: string[]): Promise<string> {
-  const { key } = await createApiKey(store.db, { name: `test ${role}${regionCode ? ` ${regionCode}` : ''}`, role, regionCode, deviceIds: deviceIds ?? null, createdBy: 'test' });
+/** A new key of a role, scoped to a region (null: the whole tree); a worker key stands for `staffId`. */
+export async function keyFor(store: Store, role: Role, regionCode: string | null = null, deviceIds?: string[], staffId?: number): Promise<string> {
+  const { key } = await createApiKey(store.db, { name: `test ${role}${regionCode ? ` ${regionCode}` : ''}`, role, regionCode, deviceIds: deviceIds ?? null, staffId: staffId ?? null, createdBy: 'test' });
   return key;
 }
 

@@ -70,3 +70,16 @@ export async function seedHalves(context: TestContext): Promise<{ west: string; 
   expect(response.status, JSON.stringify(response.body).slice(0, 300)).toBe(201);
   return { west: `${A}001`, east: `${A}002` };
 }
+
+/** A second township of the county, east of the first, with one village: "another region" for scope tests. */
+export const otherTownship = {
+  township: { code: '420111003000', geometry: box(114.41, 30.49, 114.45, 30.52) },
+  village: { code: '420111003001', geometry: box(114.41, 30.5, 114.42, 30.51) },
+};
+
+export async function seedOtherTownship(context: TestContext): Promise<void> {
+  const { township, village } = otherTownship;
+  for (const feature of [regionFeature(township.code, '花山街道', 'township', tree.county.code, township.geometry), regionFeature(village.code, '花山村', 'village', township.code, village.geometry)]) {
+    expect((await context.api.post('/api/regions').send(feature)).status).toBe(201);
+  }
+}

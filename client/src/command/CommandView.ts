@@ -20,6 +20,8 @@ import type { GridLayer } from '../layers/GridLayer';
 import { gridOf } from '../layers/GridLayer';
 import { el, clear } from '../panels/dom';
 import { CommandLayers, coverageColour } from './CommandLayers';
+import { PatrolLayer } from './PatrolLayer';
+import { PeoplePanel } from './PeoplePanel';
 import { renderStats } from './CommandStats';
 import { IncidentDetailPanel } from './IncidentDetail';
 import { IncidentList, lightNow } from './IncidentList';
@@ -76,6 +78,7 @@ export class CommandView {
   private reloadTimer: number | undefined;
   private generation = 0;
   private readonly onMoveEnd = () => this.scheduleRefresh(150);
+  readonly people: PeoplePanel;
 
   private readonly controls = el('section', { className: 'panel command-controls', 'data-role': 'command-controls' });
   private readonly detail = el('section', { className: 'panel command-detail', 'data-role': 'incident-detail', hidden: true });
@@ -85,7 +88,11 @@ export class CommandView {
   constructor(private readonly ctx: CommandContext) {
     this.layers = new CommandLayers(ctx.crs);
     for (const layer of this.layers.all) ctx.map.addLayer(layer);
-    ctx.root.append(this.controls, this.detail, this.listPanel, this.statsPanel);
+    // People in the grid: patrol coverage of the selected grid and the month's assessment.
+    this.people = new PeoplePanel({ api: ctx.api, selectedGrid: () => ctx.selectedGrid(), region: () => ctx.selectedRegion() ?? ctx.homeRegion() ?? this.rootRegion }, new PatrolLayer(ctx.crs));
+    ctx.map.addLayer(this.people.patrols.layer);
+    this.people.setVisible(false);
+    ctx.root.append(this.controls, this.detail, this.listPanel, this.people.element, this.statsPanel);
     this.list = new IncidentList({
       api: ctx.api,
       root: this.listPanel,
@@ -126,6 +133,7 @@ export class CommandView {
     if (this.active) return;
     this.active = true;
     this.layers.setVisible(true);
+    this.people.setVisible(true);
     // Grids as outlines: lights, heat and coverage have the map's colours to themselves (palette.ts).
     this.ctx.outlineGrids(true);
     this.ctx.map.on('moveend', this.onMoveEnd);
@@ -181,6 +189,7 @@ export class CommandView {
     this.source = null;
     this.live = false;
     this.layers.setVisible(false);
+    this.people.setVisible(false);
     this.ctx.outlineGrids(false);
     this.closeIncident();
   }

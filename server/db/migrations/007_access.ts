@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { ALL_EVENTS, auditRows, auditStatements } from './audit-triggers.js';
 
 /**
  * API keys and the audit log.
@@ -15,7 +16,6 @@ import { sql, type Kysely } from 'kysely';
  * events that count (a division job's progress updates are bookkeeping; its creation and its
  * application are changes).
  */
-const ALL_EVENTS = 'INSERT OR UPDATE OR DELETE';
 const ROW_AUDITED: [table: string, id: string, versioned: boolean, events: string][] = [
   ['regions', 'code', false, ALL_EVENTS],
   ['grids', 'code', true, ALL_EVENTS],
@@ -92,47 +92,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         entity, entity_id, op, version_before, version_after, row_count);
     END $$`.execute(db);
 
-  for (const [table, id, versioned, events] of ROW_AUDITED) {
-    const before = versioned ? 'OLD.version' : 'NULL';
-    const after = versioned ? 'NEW.version' : 'NULL';
-    await sql
-      .raw(
-        `CREATE FUNCTION audit_${table}() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-          IF TG_OP = 'INSERT' THEN
-            PERFORM audit_write('${table}', NEW.${id}::text, 'insert', NULL, ${after}, 1);
-          ELSIF TG_OP = 'UPDATE' THEN
-            PERFORM audit_write('${table}', NEW.${id}::text, 'update', ${before}, ${after}, 1);
-          ELSE
-            PERFORM audit_write('${table}', OLD.${id}::text, 'delete', ${before}, NULL, 1);
-          END IF;
-          RETURN NULL;
-        END $$`,
-      )
-      .execute(db);
-    await sql.raw(`CREATE TRIGGER audit AFTER ${events} ON ${table} FOR EACH ROW EXECUTE FUNCTION audit_${table}()`).execute(db);
-  }
-
-  for (const table of STATEMENT_AUDITED) {
-    for (const [op, transition] of [
-      ['insert', 'NEW TABLE AS changed'],
-      ['update', 'NEW TABLE AS changed'],
-      ['delete', 'OLD TABLE AS changed'],
-    ] as const) {
-      await sql
-        .raw(
-          `CREATE FUNCTION audit_${table}_${op}() RETURNS trigger LANGUAGE plpgsql AS $$
-          DECLARE n integer;
-          BEGIN
-            SELECT count(*) INTO n FROM changed;
-            IF n > 0 THEN PERFORM audit_write('${table}', NULL, '${op}', NULL, NULL, n); END IF;
-            RETURN NULL;
-          END $$`,
-        )
-        .execute(db);
-      await sql
-        .raw(`CREATE TRIGGER audit_${op} AFTER ${op.toUpperCase()} ON ${table} REFERENCING ${transition} FOR EACH STATEMENT EXECUTE FUNCTION audit_${table}_${op}()`)
-        .execute(db);
-    }
-  }
+  for (const [table, id, versioned, events] of ROW_AUDITED) await auditRows(db, table, id, versioned, events);
+  for (const table of STATEMENT_AUDITED) await auditStatements(db, table);
 }
