@@ -3,7 +3,7 @@
  * Anything thrown that is not an ApiError is our fault and becomes a 500 without internals.
  */
 import type { ErrorRequestHandler, Request, Response } from 'express';
-import { translate, type Text } from './i18n/catalogue.js';
+import { localize, text, translate, type Text } from './i18n/catalogue.js';
 import { negotiateLang, type Lang } from './i18n/lang.js';
 
 /**
@@ -60,18 +60,18 @@ export function fromBodyParser(err: unknown): ApiError | undefined {
   const type = (err as { type?: unknown }).type;
   if (type === 'entity.too.large') {
     const limit = (err as { limit?: number }).limit;
-    return new ApiError(413, 'payload_too_large', `Request body exceeds the limit of ${limit} bytes`, { limit });
+    return new ApiError(413, 'payload_too_large', text('payload_too_large', { limit }), { limit });
   }
   if (type === 'entity.parse.failed') {
-    return badRequest('invalid_json', `Request body is not valid JSON: ${err.message}`);
+    return badRequest('invalid_json', text('invalid_json.body', { detail: err.message }));
   }
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
-    return new ApiError(415, 'unsupported_encoding', err.message);
+    return new ApiError(415, 'unsupported_encoding', text('unsupported_encoding', { detail: err.message }));
   }
-  if (type === 'request.aborted') return badRequest('request_aborted', 'The request was aborted by the client');
+  if (type === 'request.aborted') return badRequest('request_aborted', text('request_aborted'));
   const status = (err as { status?: number }).status;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    return new ApiError(status, 'bad_request', err.message);
+    return new ApiError(status, 'bad_request', text('bad_request', { detail: err.message }));
   }
   return undefined;
 }
@@ -83,7 +83,7 @@ export function fromBodyParser(err: unknown): ApiError | undefined {
 function fromGeometryEngine(err: unknown): ApiError | undefined {
   if (!(err instanceof Error)) return undefined;
   if (!/GEOS|TopologyException|invalid GeoJSON|parse error - invalid geometry/i.test(err.message)) return undefined;
-  return unprocessable('geometry_error', `The geometry engine could not process this geometry: ${err.message}`);
+  return unprocessable('geometry_error', text('geometry_error', { detail: err.message }));
 }
 
 /**
@@ -94,7 +94,7 @@ function fromGeometryEngine(err: unknown): ApiError | undefined {
 function fromQueryTimeout(err: unknown): ApiError | undefined {
   if (!(err instanceof Error) || (err as { code?: unknown }).code !== '57014') return undefined;
   console.warn(`[gridgov] a database query was cancelled: ${err.message}`);
-  return new ApiError(503, 'query_timeout', 'The database did not finish this request in time and cancelled it; try a smaller request (area, batch) or try again later');
+  return new ApiError(503, 'query_timeout', text('query_timeout'));
 }
 
 /**
@@ -108,14 +108,16 @@ export function recordInternalError(res: Response, err: unknown): void {
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const apiError = err instanceof ApiError ? err : (fromBodyParser(err) ?? fromQueryTimeout(err) ?? fromGeometryEngine(err));
   if (apiError) {
+    const lang = langOf(req);
     const body: { code: string; message: string; details?: unknown } = {
       code: apiError.code,
-      message: apiError.messageIn(langOf(req)),
+      message: apiError.messageIn(lang),
     };
-    if (apiError.details !== undefined) body.details = apiError.details;
+    // Problem lists and the like carry Texts too: put into words in the same language.
+    if (apiError.details !== undefined) body.details = localize(apiError.details, lang);
     res.status(apiError.status).json({ error: body });
     return;
   }
   recordInternalError(res, err);
-  res.status(500).json({ error: { code: 'internal', message: translate({ key: 'internal' }, langOf(req)) } });
+  res.status(500).json({ error: { code: 'internal', message: translate(text('internal'), langOf(req)) } });
 };

@@ -8,6 +8,8 @@ import type { Database } from './schema.js';
 import { ApiError, conflict, notFound } from '../errors.js';
 import { canTransition, nextStatuses, OPEN_STATUSES, type IncidentStatus } from '../incidents/states.js';
 import { YELLOW_FROM, type Light } from '../incidents/light.js';
+import { text } from '../i18n/catalogue.js';
+import { statusWord } from '../i18n/words.js';
 
 export type IncidentSource = Database['incidents']['source'];
 export type HandlingLevel = Database['incidents']['handling_level'];
@@ -198,7 +200,7 @@ export async function createIncident(db: Kysely<Database>, incident: NewIncident
 
 export async function getIncident(db: Kysely<Database>, id: number, now: Date): Promise<Incident> {
   const row = await db.selectFrom('incidents as i').select(columns(now)).where('i.id', '=', id).executeTakeFirst();
-  if (!row) throw notFound('unknown_incident', `No incident ${id}`);
+  if (!row) throw notFound('unknown_incident', text('unknown_incident', { id }));
   return toIncident(row as Row);
 }
 
@@ -209,13 +211,13 @@ export async function incidentTransitions(db: Kysely<Database>, id: number): Pro
 
 async function lockIncident(trx: Transaction<Database>, id: number) {
   const row = await trx.selectFrom('incidents').select(['id', 'status', 'version', 'handling_level', 'handling_region', 'grid_code']).where('id', '=', id).forUpdate().executeTakeFirst();
-  if (!row) throw notFound('unknown_incident', `No incident ${id}`);
+  if (!row) throw notFound('unknown_incident', text('unknown_incident', { id }));
   return row;
 }
 
 function checkVersion(id: number, current: number, expected: number | undefined) {
   if (expected !== undefined && expected !== current) {
-    throw new ApiError(412, 'stale_version', `Incident ${id} is at version ${current}, not ${expected}; reload it`, { currentVersion: current });
+    throw new ApiError(412, 'stale_version', text('stale_version.incident', { id, current, expected }), { currentVersion: current });
   }
 }
 
@@ -226,7 +228,8 @@ export async function transitionIncident(db: Kysely<Database>, id: number, to: I
     checkVersion(id, current.version, expectedVersion);
     const from = current.status as IncidentStatus;
     if (!canTransition(from, to)) {
-      throw conflict('illegal_transition', `An incident that is ${from} cannot become ${to}; allowed: ${nextStatuses(from).join(', ') || 'none'}`, {
+      const allowed = nextStatuses(from);
+      throw conflict('illegal_transition', text('illegal_transition', { from: statusWord(from), to: statusWord(to), allowed: allowed.length > 0 ? allowed.map(statusWord) : text('status.none') }), {
         status: from,
         allowed: nextStatuses(from),
       });
@@ -259,10 +262,10 @@ export async function escalateIncident(db: Kysely<Database>, id: number, meta: C
     const current = await lockIncident(trx, id);
     checkVersion(id, current.version, expectedVersion);
     if (!(OPEN_STATUSES as readonly string[]).includes(current.status)) {
-      throw conflict('not_open', `Incident ${id} is ${current.status}; only an open incident can be escalated`);
+      throw conflict('not_open', text('not_open', { id, status: statusWord(current.status as IncidentStatus) }));
     }
     const to = UP[current.handling_level];
-    if (!to) throw conflict('top_level', `Incident ${id} is already handled at county level`);
+    if (!to) throw conflict('top_level', text('top_level', { id }));
     // The grid level is handled in the grid's village; above it, the parent region.
     let region = current.handling_region;
     if (current.handling_level !== 'grid' && region) {

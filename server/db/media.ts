@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import { notFound } from '../errors.js';
+import { text } from '../i18n/catalogue.js';
 
 export async function mediaBytes(db: Kysely<Database>, id: number, size: 'original' | 'thumb'): Promise<{ contentType: string; bytes: Buffer; sha256: string }> {
   const row = await db
@@ -9,7 +10,7 @@ export async function mediaBytes(db: Kysely<Database>, id: number, size: 'origin
     .select(['content_type', 'sha256', size === 'thumb' ? 'thumb as bytes' : 'bytes as bytes'])
     .where('id', '=', id)
     .executeTakeFirst();
-  if (!row) throw notFound('unknown_media', `No media ${id}`);
+  if (!row) throw notFound('unknown_media', text('unknown_media', { id }));
   return { contentType: size === 'thumb' ? 'image/webp' : row.content_type, bytes: Buffer.from(row.bytes), sha256: row.sha256 };
 }
 

@@ -4,22 +4,66 @@
  * error or flag `code` the API answers with, or `code.variant` where one code has several
  * messages. Texts take `{name}` parameters. Nothing else in the server writes a message.
  *
- * A test walks the catalogue: every key has both languages and the same parameters in each.
+ * The messages live in blocks by feature (server/i18n/messages/*.ts, and blocks written here),
+ * so that work on one feature adds keys without touching another's. A test walks the
+ * catalogue: every key has both languages and the same parameters in each, and no key is
+ * defined twice.
+ *
+ * A `Text` is plain data (`{ key, params }`): it can be stored (a division's flags are) and
+ * sent between threads, and is put into words only when answered, in the reader's language
+ * (`translate`, `localize`). This module is a leaf — it imports nothing of the app — so every
+ * floor, pure geometry included, may name its messages here.
  */
 import type { Lang } from './lang.js';
+import { commonMessages } from './messages/common.js';
+import { geometryMessages } from './messages/geometry.js';
+import { divisionMessages } from './messages/divisions.js';
+import { regionMessages } from './messages/regions.js';
+import { importMessages } from './messages/imports.js';
+import { gridMessages } from './messages/grids.js';
+import { addressMessages } from './messages/addresses.js';
+import { incidentMessages } from './messages/incidents.js';
+import { serviceMessages } from './messages/services.js';
 
 export interface Message {
   zh: string;
   en: string;
 }
 
+/** Every block of the catalogue; `messages` is their union (the test checks no key repeats). */
+export const blocks = {
+  common: commonMessages,
+  geometry: geometryMessages,
+  divisions: divisionMessages,
+  regions: regionMessages,
+  imports: importMessages,
+  grids: gridMessages,
+  addresses: addressMessages,
+  incidents: incidentMessages,
+  services: serviceMessages,
+} satisfies Record<string, Record<string, Message>>;
+
 export const messages = {
   internal: { zh: '服务内部错误', en: 'Internal server error' },
+  ...commonMessages,
+  ...geometryMessages,
+  ...divisionMessages,
+  ...regionMessages,
+  ...importMessages,
+  ...gridMessages,
+  ...addressMessages,
+  ...incidentMessages,
+  ...serviceMessages,
 } satisfies Record<string, Message>;
 
 export type MessageKey = keyof typeof messages;
 
-export type Params = Readonly<Record<string, string | number | boolean | null | undefined>>;
+/**
+ * A parameter: a value written as it is, another Text (put into words in the same language),
+ * or a list (joined with 、 in Chinese, ", " in English).
+ */
+export type ParamValue = string | number | boolean | null | undefined | Text | readonly (string | number | Text)[];
+export type Params = Readonly<Record<string, ParamValue>>;
 
 /** A message not yet put into words: its key and parameters, rendered in the reader's language. */
 export interface Text {
@@ -27,19 +71,77 @@ export interface Text {
   readonly params?: Params;
 }
 
+const LIST_SEPARATOR: Record<Lang, string> = { zh: '、', en: ', ' };
+
+function renderParam(value: ParamValue, lang: Lang): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (Array.isArray(value)) return value.map((item) => renderParam(item as ParamValue, lang)).join(LIST_SEPARATOR[lang]);
+  if (isText(value)) return translate(value, lang);
+  return String(value);
+}
+
 /** A message in one language, its `{name}` parameters filled in (a missing one stays visible). */
 export function translate(text: Text, lang: Lang): string {
   const template = messages[text.key][lang];
   const params = text.params ?? {};
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
-    const value = params[name];
-    return value === undefined || value === null ? whole : String(value);
-  });
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => renderParam(params[name], lang) ?? whole);
 }
 
 /** Shorthand where a message is made: `text('grid_not_found', { code })`. */
 export function text(key: MessageKey, params?: Params): Text {
   return params ? { key, params } : { key };
+}
+
+/**
+ * An Error whose message is a Text: what pure modules (formats, geo) throw, so that whoever
+ * catches it answers with `.text` in the reader's language. Its `message` is the English, for logs.
+ */
+export class TextError extends Error {
+  constructor(readonly text: Text) {
+    super(translate(text, 'en'));
+    this.name = 'TextError';
+  }
+}
+
+/** True for a Text: an object of a catalogue `key` and optional `params`, nothing else. */
+export function isText(value: unknown): value is Text {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const { key, params } = value as { key?: unknown; params?: unknown };
+  if (typeof key !== 'string' || !Object.hasOwn(messages, key)) return false;
+  if (params !== undefined && (params === null || typeof params !== 'object')) return false;
+  for (const name in value) if (name !== 'key' && name !== 'params') return false;
+  return true;
+}
+
+/** A value with every Text in it put into words. */
+export type Localized<T> = T extends Text
+  ? string
+  : T extends readonly (infer U)[]
+    ? Localized<U>[]
+    : T extends object
+      ? { [K in keyof T]: Localized<T[K]> }
+      : T;
+
+/**
+ * `value` with every Text in it (at any depth: problem lists, reports, flags) put into words
+ * in `lang`. Other values are copied as they are; arrays of numbers (coordinates) are not walked.
+ */
+export function localize<T>(value: T, lang: Lang): Localized<T> {
+  return walk(value, lang) as Localized<T>;
+}
+
+function walk(value: unknown, lang: Lang): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  // Dates, ProblemLists…: what JSON.stringify would write, then walked.
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return walk((value as { toJSON: () => unknown }).toJSON(), lang);
+  if (Array.isArray(value)) {
+    if (value.length > 0 && typeof value[0] === 'number') return value;
+    return value.map((item) => walk(item, lang));
+  }
+  if (isText(value)) return translate(value, lang);
+  const out: Record<string, unknown> = {};
+  for (const [name, member] of Object.entries(value)) out[name] = walk(member, lang);
+  return out;
 }
 
 /** The `{name}` parameters a template uses (for the catalogue's test). */

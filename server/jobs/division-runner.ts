@@ -10,6 +10,7 @@ import type { Database } from '../db/schema.js';
 import { claimOrphanedDivisions, getDivision, updateDivision } from '../db/divisions.js';
 import { parseDivisionInput } from '../geo/divide/input.js';
 import { runDivision } from '../geo/divide/run.js';
+import { translate } from '../i18n/catalogue.js';
 
 /** Progress is written at most this often. */
 const PROGRESS_INTERVAL_MS = 250;
@@ -62,7 +63,7 @@ export class DivisionRunner {
     const row = await getDivision(this.db, id);
     const request = JSON.parse(row.request) as Record<string, unknown>;
     const parsed = parseDivisionInput(request, request.boundary);
-    if (parsed.problems) throw new Error(parsed.problems.map((p) => p.message).join('; '));
+    if (parsed.problems) throw new Error(parsed.problems.map((p) => translate(p.message, 'en')).join('; '));
     await updateDivision(this.db, id, { status: 'running', progress: 0, stage: 'prepare' });
     let lastWrite = 0;
     let writing: Promise<void> = Promise.resolve();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import type { Store } from '../db/connect.js';
-import { ApiError, badRequest, conflict, notFound, unprocessable } from '../errors.js';
+import { ApiError, badRequest, conflict, langOf, notFound, unprocessable } from '../errors.js';
 import { exactBoundary, getRegion, regionLevel } from '../db/regions.js';
 import { regionBuildings } from '../db/buildings.js';
 import { applyDivision, getDivision, insertDivision, liveGridOfPoints, liveSpecialGrids, type DivisionRow } from '../db/divisions.js';
@@ -14,6 +14,8 @@ import type { ProposalDocument } from '../geo/divide/run.js';
 import type { DivisionRunner } from '../jobs/division-runner.js';
 import { assertCovers } from '../http/authorize.js';
 import { actorOf, booleanParam, jsonBody, reasonOf, stringParam } from './params.js';
+import { localize, text } from '../i18n/catalogue.js';
+import { levelWord } from '../i18n/words.js';
 
 const SPECIAL_NAMES: Record<string, string> = {
   school: '学校',
@@ -97,7 +99,7 @@ async function storedInputs(store: Store, regionCode: string, body: Record<strin
 
 /** A division id is a UUID (randomUUID); anything else names no division (and is not sent to the database). */
 function divisionId(raw: string): string {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(raw)) throw notFound('unknown_division', `No division with id ${JSON.stringify(raw)}`);
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(raw)) throw notFound('unknown_division', text('unknown_division', { id: JSON.stringify(raw) }));
   return raw;
 }
 
@@ -123,23 +125,23 @@ export function divisionsRouter(store: Store, runner: DivisionRunner): Router {
 
   router.post('/', async (req, res) => {
     const body = jsonBody(req) as Record<string, unknown>;
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('invalid_json', 'Expected a JSON object');
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('invalid_json', text('invalid_json.object'));
     let boundary = body.boundary;
     let regionCode: string | null = null;
     let inputs: DivisionInputs = { barriers: { source: 'request', features: featuresOf(body.barriers)?.length ?? 0 }, keptSpecials: [] };
     body.specials = withoutCodes(body.specials);
     if (body.regionCode !== undefined) {
       if (typeof body.regionCode !== 'string' || !/^\d{12}$/.test(body.regionCode)) {
-        throw badRequest('invalid_parameter', 'regionCode must be a 12-digit region code');
+        throw badRequest('invalid_parameter', text('invalid_parameter.region_code'));
       }
-      if (boundary !== undefined) throw badRequest('invalid_parameter', 'Give either regionCode or boundary, not both');
+      if (boundary !== undefined) throw badRequest('invalid_parameter', text('invalid_parameter.region_or_boundary'));
       assertCovers(req, body.regionCode, 'The village');
       // A region named in the body that does not exist is a 422, not a 404 of this URL.
       const level = await regionLevel(store.db, body.regionCode).catch((error: unknown) => {
-        throw error instanceof ApiError && error.status === 404 ? unprocessable('unknown_region', error.message) : error;
+        throw error instanceof ApiError && error.status === 404 ? unprocessable('unknown_region', error.text) : error;
       });
       if (level !== 'village') {
-        throw unprocessable('not_a_village', `Grids divide a village/community; ${body.regionCode} is a ${level}`);
+        throw unprocessable('not_a_village', text('not_a_village.division', { code: body.regionCode, level: levelWord(level) }));
       }
       regionCode = body.regionCode;
       boundary = await exactBoundary(store.db, body.regionCode);
@@ -147,20 +149,20 @@ export function divisionsRouter(store: Store, runner: DivisionRunner): Router {
       if (body.buildings === undefined) {
         const stored = await regionBuildings(store.db, body.regionCode);
         if (stored.length === 0) {
-          throw unprocessable('no_buildings', `Send buildings, or store the buildings of ${body.regionCode} first (PUT /api/regions/${body.regionCode}/buildings)`);
+          throw unprocessable('no_buildings', text('no_buildings.stored', { code: body.regionCode }));
         }
         body.buildings = { type: 'FeatureCollection', features: stored };
       }
       inputs = await storedInputs(store, body.regionCode, body);
     } else if (boundary === undefined) {
-      throw badRequest('invalid_parameter', 'Give the area: regionCode (a stored village/community) or boundary (a Polygon/MultiPolygon)');
+      throw badRequest('invalid_parameter', text('invalid_parameter.area_missing'));
     }
     if (boundary !== null && typeof boundary === 'object' && (boundary as { type?: string }).type === 'Feature') {
       boundary = (boundary as { geometry?: unknown }).geometry;
     }
     const parsed = parseDivisionInput(body, boundary);
     // Nothing to divide (buildings left out, null or empty): a proposal of it would be empty too.
-    if (parsed.value && parsed.value.buildings.length === 0) throw unprocessable('no_buildings', 'There are no buildings to divide: send buildings (a FeatureCollection with properties.households)');
+    if (parsed.value && parsed.value.buildings.length === 0) throw unprocessable('no_buildings', text('no_buildings'));
     const problems = parsed.problems ?? prepareDivision(parsed.value).problems;
     if (problems.length > 0) {
       // Well-formed input that does not fit the place (a building outside it, specials on top of each other) is a 422.
@@ -174,7 +176,8 @@ export function divisionsRouter(store: Store, runner: DivisionRunner): Router {
   });
 
   router.get('/:id', async (req, res) => {
-    res.json(present(await getDivision(store.db, divisionId(req.params.id))));
+    // Flags and crossings are stored as Texts: put into words in the reader's language.
+    res.json(localize(present(await getDivision(store.db, divisionId(req.params.id))), langOf(req)));
   });
 
   /**
@@ -185,12 +188,12 @@ export function divisionsRouter(store: Store, runner: DivisionRunner): Router {
     // Checked first: a garbage dryRun must not apply for real, nor a garbage gridKind apply as urban.
     const dryRun = booleanParam(req, 'dryRun', false);
     const kind = stringParam(req, 'gridKind') ?? 'urban';
-    if (kind !== 'urban' && kind !== 'rural') throw badRequest('invalid_parameter', `gridKind must be urban or rural, got "${kind}"`);
+    if (kind !== 'urban' && kind !== 'rural') throw badRequest('invalid_parameter', text('invalid_parameter.grid_kind', { got: kind }));
     const division = await getDivision(store.db, divisionId(req.params.id));
     if (division.status !== 'done' || !division.proposal) {
-      throw conflict('not_done', `Division ${division.id} is ${division.status}; only a finished proposal can be applied`);
+      throw conflict('not_done', text('not_done', { id: division.id, status: division.status }));
     }
-    if (!division.region_code) throw conflict('no_region', 'This division was made for an inline boundary; only a stored village can be applied');
+    if (!division.region_code) throw conflict('no_region', text('no_region'));
     assertCovers(req, division.region_code, 'The division’s village');
     const region = await getRegion(store.db, division.region_code);
     const proposal = JSON.parse(division.proposal) as ProposalDocument;

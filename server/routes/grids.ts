@@ -13,6 +13,7 @@ import { actorOf, asOfParam, bboxParam, codeParam, etag, ifMatchCondition, integ
 import { addressesTouchingGrid } from '../db/addresses.js';
 import { householdFlags } from '../geo/address/households.js';
 import type { GridLocator } from '../services/grid-locator.js';
+import { text } from '../i18n/catalogue.js';
 
 function meta(req: Request) {
   return { actor: actorOf(req), reason: reasonOf(req) };
@@ -39,12 +40,12 @@ export function gridsRouter(store: Store, limits: Limits, locator: GridLocator):
   router.post('/import', async (req, res) => {
     const body = jsonBody(req) as { type?: unknown; features?: unknown };
     if (body === null || typeof body !== 'object' || body.type !== 'FeatureCollection' || !Array.isArray(body.features)) {
-      throw badRequest('invalid_geojson', 'Expected a GeoJSON FeatureCollection with a "features" array');
+      throw badRequest('invalid_geojson', text('invalid_geojson.features'));
     }
     const features = body.features as unknown[];
-    if (features.length === 0) throw badRequest('empty_batch', 'The FeatureCollection has no features');
+    if (features.length === 0) throw badRequest('empty_batch', text('empty_batch.features'));
     if (features.length > limits.batchFeatures) {
-      throw new ApiError(413, 'batch_too_large', `${features.length} features; one import takes at most ${limits.batchFeatures}`, {
+      throw new ApiError(413, 'batch_too_large', text('batch_too_large.import_features', { count: features.length, limit: limits.batchFeatures }), {
         features: features.length,
         limit: limits.batchFeatures,
       });
@@ -65,7 +66,7 @@ export function gridsRouter(store: Store, limits: Limits, locator: GridLocator):
       indices.push(index);
     });
     if (vertices > limits.batchVertices) {
-      throw new ApiError(413, 'batch_too_large', `${vertices} vertices; one import takes at most ${limits.batchVertices}`, {
+      throw new ApiError(413, 'batch_too_large', text('batch_too_large.import_vertices', { count: vertices, limit: limits.batchVertices }), {
         vertices,
         limit: limits.batchVertices,
       });
@@ -104,7 +105,7 @@ export function gridsRouter(store: Store, limits: Limits, locator: GridLocator):
     }
     const claimed = (body as { properties?: { code?: unknown } }).properties?.code;
     if (claimed !== undefined && claimed !== code) {
-      throw badRequest('code_mismatch', `properties.code ${JSON.stringify(claimed)} does not match the URL's ${code}`);
+      throw badRequest('code_mismatch', text('code_mismatch', { got: JSON.stringify(claimed), code }));
     }
     const grid = await updateGrid(store.db, code, parsed.value, condition, meta(req));
     res.set('ETag', etag(grid.properties.version)).json(grid);

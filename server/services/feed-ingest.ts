@@ -18,6 +18,7 @@ import { toWgs84, type CrsName } from '../geo/crs.js';
 import { coordinateProblem, type Problem } from '../geo/validate.js';
 import { prepareSnapshot, defaultSnapshotLimits, type Snapshot, type SnapshotLimits } from '../media/snapshot.js';
 import type { GridLocator, LocatorSnapshot } from './grid-locator.js';
+import { text, type Text } from '../i18n/catalogue.js';
 
 export const MAX_FEED_BATCH = 1000;
 /** An event dated this far in the future is a device clock gone wrong. */
@@ -32,7 +33,7 @@ const SNAPSHOT_CONCURRENCY = 4;
 export type EventResult =
   | { index: number; status: 'accepted'; incidentId: number; gridCode: string | null; mediaStored: boolean }
   | { index: number; status: 'duplicate' }
-  | { index: number; status: 'rejected'; code: string; reason: string };
+  | { index: number; status: 'rejected'; code: string; reason: Text };
 
 export interface IngestReport {
   accepted: number;
@@ -54,16 +55,17 @@ interface ParsedEvent {
 }
 
 function parseEvent(value: unknown, index: number, crs: CrsName, now: number): ParsedEvent | Problem {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { code: 'invalid_event', message: 'an event is an object { deviceId, eventId, type, occurredAt, severity, … }' };
+  const invalid = (message: Text): Problem => ({ code: 'invalid_event', message });
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return invalid(text('invalid_event.object'));
   const e = value as Record<string, unknown>;
-  if (typeof e.deviceId !== 'string' || e.deviceId === '') return { code: 'invalid_event', message: 'deviceId must be a string' };
-  if (typeof e.eventId !== 'string' || !EVENT_ID.test(e.eventId)) return { code: 'invalid_event', message: 'eventId must be 1–128 letters, digits, _ . : or -' };
-  if (typeof e.type !== 'string' || !EVENT_TYPE.test(e.type)) return { code: 'invalid_event', message: 'type must be a lower-case code such as intrusion or smoke_alarm' };
+  if (typeof e.deviceId !== 'string' || e.deviceId === '') return invalid(text('invalid_event.device_id'));
+  if (typeof e.eventId !== 'string' || !EVENT_ID.test(e.eventId)) return invalid(text('invalid_event.event_id'));
+  if (typeof e.type !== 'string' || !EVENT_TYPE.test(e.type)) return invalid(text('invalid_event.type'));
   const severity = e.severity ?? 3;
-  if (typeof severity !== 'number' || !Number.isInteger(severity) || severity < 1 || severity > 5) return { code: 'invalid_event', message: 'severity must be an integer from 1 (lowest) to 5' };
+  if (typeof severity !== 'number' || !Number.isInteger(severity) || severity < 1 || severity > 5) return invalid(text('invalid_event.severity_old'));
   const occurredAt = typeof e.occurredAt === 'string' && DATE_TIME.test(e.occurredAt) ? new Date(e.occurredAt) : new Date(NaN);
-  if (Number.isNaN(occurredAt.getTime())) return { code: 'invalid_event', message: 'occurredAt must be an ISO 8601 date-time' };
-  if (occurredAt.getTime() > now + MAX_FUTURE_MS) return { code: 'invalid_event', message: `occurredAt ${e.occurredAt} is in the future; check the device clock` };
+  if (Number.isNaN(occurredAt.getTime())) return invalid(text('invalid_event.occurred_at'));
+  if (occurredAt.getTime() > now + MAX_FUTURE_MS) return invalid(text('invalid_event.future', { at: String(e.occurredAt) }));
   const parsed: ParsedEvent = { index, deviceId: e.deviceId, eventId: e.eventId, type: e.type, severity, occurredAt, snapshot: e.snapshot };
   if (e.lon !== undefined || e.lat !== undefined) {
     const problem = coordinateProblem(e.lon, e.lat);
@@ -116,14 +118,14 @@ export class FeedIngest {
   async ingest(values: unknown[], crs: CrsName, mayReport: (deviceId: string) => boolean = () => true): Promise<IngestReport> {
     const receivedAt = this.clock.now();
     const results: EventResult[] = new Array(values.length);
-    const reject = (index: number, code: string, reason: string) => (results[index] = { index, status: 'rejected', code, reason });
+    const reject = (index: number, code: string, reason: Text) => (results[index] = { index, status: 'rejected', code, reason });
 
     const candidates: ParsedEvent[] = [];
     const seen = new Set<string>();
     values.forEach((value, index) => {
       const parsed = parseEvent(value, index, crs, receivedAt.getTime());
       if ('code' in parsed) return reject(index, parsed.code, parsed.message);
-      if (!mayReport(parsed.deviceId)) return reject(index, 'forbidden_device', `This key may not send events of device ${parsed.deviceId}`);
+      if (!mayReport(parsed.deviceId)) return reject(index, 'forbidden_device', text('forbidden_device', { id: parsed.deviceId }));
       const key = `${parsed.deviceId}\u0000${parsed.eventId}`;
       if (seen.has(key)) return (results[index] = { index, status: 'duplicate' });
       seen.add(key);
@@ -133,7 +135,7 @@ export class FeedIngest {
     const devices = await feedDevices(this.db, [...new Set(candidates.map((c) => c.deviceId))]);
     const stored = await storedEventKeys(this.db, candidates.map((c) => ({ deviceId: c.deviceId, eventId: c.eventId })));
     const fresh = candidates.filter((c) => {
-      if (!devices.has(c.deviceId)) return void reject(c.index, 'unknown_device', `No device ${c.deviceId} (register it with POST /api/devices)`);
+      if (!devices.has(c.deviceId)) return void reject(c.index, 'unknown_device', text('unknown_device.feed', { id: c.deviceId }));
       if (stored.has(`${c.deviceId}\u0000${c.eventId}`)) return void (results[c.index] = { index: c.index, status: 'duplicate' });
       return true;
     });

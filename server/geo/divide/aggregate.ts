@@ -47,7 +47,7 @@ export interface Aggregation {
   /** Cluster of each unit. */
   clusterOf: Int32Array;
   /** Units of each cluster (dense ids 0..n-1), and why it had to join across a strong barrier, if it did. */
-  clusters: { units: number[]; households: number; crossReasons: string[] }[];
+  clusters: { units: number[]; households: number; crossReasons: CrossReason[] }[];
 }
 
 interface Cluster {
@@ -60,8 +60,11 @@ interface Cluster {
   borders: Map<number, Partial<Record<EdgeKind, number>>>;
   alive: boolean;
   stuck: boolean;
-  crossReasons: Set<string>;
+  crossReasons: Set<CrossReason>;
 }
+
+/** Why a cluster joined across a strong barrier: a catalogue key (server/i18n/messages/divisions.ts). */
+export type CrossReason = 'crossing.both_below_min' | 'crossing.empty' | 'crossing.empty_alone';
 
 function borderLength(border: Partial<Record<EdgeKind, number>>): number {
   // Edges may carry several kinds (a path along a road); the border length is the longest.
@@ -135,7 +138,7 @@ export function aggregate(units: Unit[], links: UnitLink[], limits: { min: numbe
     borders: new Map(),
     alive: true,
     stuck: false,
-    crossReasons: new Set<string>(),
+    crossReasons: new Set<CrossReason>(),
   }));
   const clusterOf = new Int32Array(units.length).map((_, i) => i);
   // Unit-level borders, for moving single units between clusters later.
@@ -150,7 +153,7 @@ export function aggregate(units: Unit[], links: UnitLink[], limits: { min: numbe
       unitBorders[x].set(y, unitBorder);
     }
   }
-  const merge = (from: Cluster, into: Cluster, reason: string) => {
+  const merge = (from: Cluster, into: Cluster, reason: CrossReason) => {
     const border = from.borders.get(into.id)!;
     if (strongLength(border) > 1) into.crossReasons.add(reason);
     for (const earlier of from.crossReasons) into.crossReasons.add(earlier);
@@ -221,7 +224,7 @@ export function aggregate(units: Unit[], links: UnitLink[], limits: { min: numbe
       }
       const into = best.households >= cluster.households ? best : cluster;
       const from = into === best ? cluster : best;
-      merge(from, into, 'both sides were below the minimum and had no other neighbour to join');
+      merge(from, into, 'crossing.both_below_min');
       if (into.households < limits.min) heap.push(into.households, into.id);
     }
   };
@@ -300,7 +303,7 @@ export function aggregate(units: Unit[], links: UnitLink[], limits: { min: numbe
     for (const [neighbourId, border] of [...empty.borders]) {
       const neighbour = clusters[neighbourId];
       if (empty.alive && neighbour.alive && neighbour.households === 0 && strongLength(border) <= 1) {
-        merge(empty, neighbour, 'an area without households');
+        merge(empty, neighbour, 'crossing.empty');
       }
     }
   }
@@ -319,7 +322,7 @@ export function aggregate(units: Unit[], links: UnitLink[], limits: { min: numbe
           best = neighbour;
         }
       }
-      if (best) merge(empty, best, 'an area without households (e.g. road space between carriageways), with no neighbour on this side');
+      if (best) merge(empty, best, 'crossing.empty_alone');
       else next.push(empty);
     }
     if (next.length === pending.length) break; // isolated empty units stay on their own

@@ -21,10 +21,11 @@ import { splitBlock, type SplitItem } from './split.js';
 import { polygonsArea } from './polygon.js';
 import { aggregate, STRONG_KINDS, type Unit, type UnitLink } from './aggregate.js';
 import type { EdgeKind, PlanarPolygon, XY } from './types.js';
+import { text, type Text } from '../../i18n/catalogue.js';
 
 export interface Flag {
   code: 'above_max' | 'below_min' | 'crosses_barrier' | 'not_contiguous';
-  message: string;
+  message: Text;
 }
 
 export interface ProposalGridProperties {
@@ -44,7 +45,7 @@ export type ProposalGrid = Feature<Polygon | MultiPolygon, ProposalGridPropertie
 export interface Proposal {
   grids: ProposalGrid[];
   /** Where a grid contains a major road, river, water edge or rail, and why. */
-  crossings: Feature<LineString, { gridNumber: string; kind: EdgeKind; lengthM: number; reason: string }>[];
+  crossings: Feature<LineString, { gridNumber: string; kind: EdgeKind; lengthM: number; reason: Text }>[];
   /** Which grid (index into grids) each input building went to, by request index (-1: none). */
   gridOfBuilding: Map<number, number>;
   /** Internal border length, and the part of it cut through blocks with no mapped line. */
@@ -317,10 +318,14 @@ export async function divide(prepared: PreparedDivision, onProgress: Progress = 
         lengthM: edge.length,
         reason:
           edge.left === edge.right
-            ? 'the barrier ends inside the grid (a dead end)'
+            ? text('crossing.dead_end')
             : sameUnit
-              ? 'a building or residential compound spans the barrier'
-              : reasons.join('; ') || 'joined across the barrier',
+              ? text('crossing.same_unit')
+              : reasons.length === 1
+                ? text(reasons[0])
+                : reasons.length > 1
+                  ? text('crossing.several', { reasons: reasons.map((reason) => text(reason)) })
+                  : text('crossing.joined'),
       },
     });
   }
@@ -333,25 +338,19 @@ export async function divide(prepared: PreparedDivision, onProgress: Progress = 
     const flags: Flag[] = [];
     const h = households[g];
     if (!special && h > max) {
-      flags.push({
-        code: 'above_max',
-        message: `${h} households: more than ${max}, in a block, building or compound that has no line to divide it along without splitting a building`,
-      });
+      flags.push({ code: 'above_max', message: text('flag.above_max', { households: h, max }) });
     }
     if (!special && h < min) {
       flags.push({
         code: 'below_min',
-        message:
-          basicCount === 1
-            ? `${h} households: the whole area has fewer than ${min}`
-            : `${h} households: fewer than ${min}, and no neighbour could take it without crossing a major barrier or exceeding ${max}`,
+        message: basicCount === 1 ? text('flag.below_min_area', { households: h, min }) : text('flag.below_min', { households: h, min, max }),
       });
     }
     for (const [kind, length] of crossingByGroup.get(g) ?? []) {
-      flags.push({ code: 'crosses_barrier', message: `contains ${length.toFixed(0)} m of ${kind}` });
+      flags.push({ code: 'crosses_barrier', message: text('flag.crosses_barrier', { length: length.toFixed(0), kind: text(`edge.${kind}`) }) });
     }
     if (outlines[g].length > 1) {
-      flags.push({ code: 'not_contiguous', message: `${outlines[g].length} separate parts (a compound or building joins them)` });
+      flags.push({ code: 'not_contiguous', message: text('flag.not_contiguous', { parts: outlines[g].length }) });
     }
     gridIndexOfGroup.set(g, grids.length);
     grids.push({

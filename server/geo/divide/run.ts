@@ -7,6 +7,7 @@ import { divide, type Progress, type Proposal } from './index.js';
 import { prepareDivision } from './prepare.js';
 import { divisionMetrics, type DivisionMetrics, type MetricsInput } from './metrics.js';
 import type { DivisionInput } from './input.js';
+import { translate } from '../../i18n/catalogue.js';
 
 export interface ProposalDocument {
   type: 'FeatureCollection';
@@ -47,7 +48,7 @@ export function metricsInputOf(input: DivisionInput, grids: MetricsInput['grids'
 export async function runDivision(input: DivisionInput, onProgress: Progress = () => {}): Promise<RunResult> {
   const started = performance.now();
   const prepared = prepareDivision(input);
-  if (prepared.problems.length > 0) throw new Error(prepared.problems.map((p) => p.message).join('; '));
+  if (prepared.problems.length > 0) throw new Error(prepared.problems.map((p) => translate(p.message, 'en')).join('; '));
   const proposal = await divide(prepared.value, (fraction, stage) => onProgress(fraction * 0.9, stage));
   const runtimeMs = performance.now() - started;
   onProgress(0.92, 'metrics');
