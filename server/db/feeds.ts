@@ -49,7 +49,8 @@ export interface NewEvent {
   deviceId: string;
   eventId: string;
   type: string;
-  severity: number;
+  /** GB/T 28181 AlarmPriority: 1 (一级, most serious) … 4. */
+  priority: number;
   occurredAt: Date;
   lon: number;
   lat: number;
@@ -57,6 +58,7 @@ export interface NewEvent {
   /** The grid's village, or where the device says it belongs (GB/T 28181 center) outside grids. */
   regionCode: string | null;
   category: string;
+  /** The category's deadline for this event's priority (server/incidents/rules.ts: deadlineHoursFor). */
   deadlineHours: number;
   source: 'camera' | 'sensor';
   description: string;
@@ -81,9 +83,9 @@ export async function ingestEvents(db: Kysely<Database>, events: NewEvent[], opt
   return db.transaction().execute(async (trx) => {
     const outcome: IngestOutcome = { stored: events.map(() => false), incidentOf: events.map(() => null), created: 0, updated: 0 };
     if (events.length === 0) return outcome;
-    const rows = events.map((e, i) => ({ i, d: e.deviceId, e: e.eventId, t: e.type, s: e.severity, o: e.occurredAt.toISOString(), x: e.lon, y: e.lat, g: e.gridCode }));
+    const rows = events.map((e, i) => ({ i, d: e.deviceId, e: e.eventId, t: e.type, s: e.priority, o: e.occurredAt.toISOString(), x: e.lon, y: e.lat, g: e.gridCode }));
     const inserted = await sql<{ device_id: string; event_id: string }>`
-      INSERT INTO device_events (device_id, event_id, type, severity, occurred_at, received_at, geom, grid_code)
+      INSERT INTO device_events (device_id, event_id, type, priority, occurred_at, received_at, geom, grid_code)
       SELECT r.d, r.e, r.t, r.s, r.o, ${options.receivedAt}, ST_SetSRID(ST_MakePoint(r.x, r.y), 4326), r.g
       FROM json_to_recordset(${JSON.stringify(rows)}::json) AS r(i int, d text, e text, t text, s int, o timestamptz, x float8, y float8, g text)
       ORDER BY r.i
@@ -142,6 +144,8 @@ async function assignIncidents(trx: Transaction<Database>, events: NewEvent[], f
 
   const newIncidents: NewIncident[] = plan.newIncidents.map((group) => {
     const first = events[group.events[0]];
+    // The most serious alarm of the group decides the priority, and with it the deadline.
+    const gravest = group.events.reduce((best, i) => (events[i].priority < events[best].priority ? i : best), group.events[0]);
     return {
       category: group.category,
       description: first.description,
@@ -154,37 +158,43 @@ async function assignIncidents(trx: Transaction<Database>, events: NewEvent[], f
       villageCode: first.regionCode,
       // The deadline runs from when gridgov learned of it, not from the device's own clock.
       reportedAt: options.receivedAt,
-      deadlineAt: new Date(options.receivedAt.getTime() + first.deadlineHours * 3_600_000),
+      deadlineAt: new Date(options.receivedAt.getTime() + events[gravest].deadlineHours * 3_600_000),
+      priority: events[gravest].priority,
     };
   });
   const newIds = await insertIncidents(trx, newIncidents, 'feed');
   outcome.created = newIds.length;
   outcome.updated = plan.joined.size;
 
-  const links: { d: string; e: string; n: number }[] = [];
+  const links: { d: string; e: string; n: number; h: number }[] = [];
   for (const i of fresh) {
     const assignment = plan.assignments.get(i)!;
     const id = 'incidentId' in assignment ? assignment.incidentId : newIds[assignment.newIncident];
     outcome.incidentOf[i] = id;
-    links.push({ d: events[i].deviceId, e: events[i].eventId, n: id });
+    links.push({ d: events[i].deviceId, e: events[i].eventId, n: id, h: events[i].deadlineHours });
   }
   await sql`
     UPDATE device_events e SET incident_id = l.n
     FROM json_to_recordset(${JSON.stringify(links)}::json) AS l(d text, e text, n bigint)
     WHERE e.device_id = l.d AND e.event_id = l.e`.execute(trx);
-  // Event counts, the latest event, and a snapshot for incidents that have none yet.
+  // Event counts, the latest event, and a snapshot for incidents that have none yet. A more
+  // serious alarm joining an open incident raises its priority and brings its deadline forward
+  // (counted from the incident's report); a deadline is never pushed back.
   await sql`
     UPDATE incidents i SET
       event_count = i.event_count + s.n,
       last_event_at = greatest(i.last_event_at, s.last),
       media_id = coalesce(i.media_id, s.media),
+      priority = least(i.priority, s.priority),
+      deadline_at = least(i.deadline_at, i.reported_at + make_interval(secs => s.hours * 3600)),
       updated_at = ${options.receivedAt},
       version = CASE WHEN i.event_count = 0 THEN i.version ELSE i.version + 1 END,
       change_seq = nextval('incident_change_seq')
     FROM (
-      SELECT e.incident_id AS id, count(*) AS n, max(e.occurred_at) AS last, min(e.media_id) AS media
+      SELECT e.incident_id AS id, count(*) AS n, max(e.occurred_at) AS last, min(e.media_id) AS media,
+             min(e.priority) AS priority, min(l.h) AS hours
       FROM device_events e
-      JOIN json_to_recordset(${JSON.stringify(links)}::json) AS l(d text, e text, n bigint) ON e.device_id = l.d AND e.event_id = l.e
+      JOIN json_to_recordset(${JSON.stringify(links)}::json) AS l(d text, e text, n bigint, h float8) ON e.device_id = l.d AND e.event_id = l.e
       GROUP BY e.incident_id
     ) s
     WHERE i.id = s.id`.execute(trx);

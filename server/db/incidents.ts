@@ -10,6 +10,7 @@ import { canTransition, nextStatuses, OPEN_STATUSES, type IncidentStatus } from 
 import { YELLOW_FROM, type Light } from '../incidents/light.js';
 import { text } from '../i18n/catalogue.js';
 import { statusWord } from '../i18n/words.js';
+import { DEFAULT_PRIORITY } from '../incidents/priority.js';
 
 export type IncidentSource = Database['incidents']['source'];
 export type HandlingLevel = Database['incidents']['handling_level'];
@@ -28,6 +29,8 @@ export interface NewIncident {
   reportedAt: Date;
   deadlineAt: Date;
   mediaId?: number | null;
+  /** GB/T 28181 alarm priority of the events that opened it (1 = 一级 … 4); none for people's reports. */
+  priority?: number | null;
 }
 
 export interface Incident {
@@ -51,6 +54,8 @@ export interface Incident {
   updatedAt: string;
   eventCount: number;
   mediaId: number | null;
+  /** The most serious alarm priority of its device events: 1 (一级警情) … 4; null when people reported it. */
+  priority: number | null;
   version: number;
   changeSeq: number;
 }
@@ -101,6 +106,7 @@ const columns = (now: Date) =>
     'i.updated_at',
     'i.event_count',
     'i.media_id',
+    'i.priority',
     'i.version',
     'i.change_seq',
     sql<number>`ST_X(i.geom)`.as('lon'),
@@ -126,6 +132,7 @@ type Row = {
   updated_at: Date;
   event_count: number;
   media_id: number | null;
+  priority: number | null;
   version: number;
   change_seq: number;
   lon: number;
@@ -157,6 +164,7 @@ function toIncident(row: Row): Incident {
     updatedAt: iso(row.updated_at)!,
     eventCount: Number(row.event_count),
     mediaId: row.media_id === null ? null : Number(row.media_id),
+    priority: row.priority === null ? null : Number(row.priority),
     version: Number(row.version),
     changeSeq: Number(row.change_seq),
   };
@@ -183,6 +191,7 @@ export async function insertIncidents(trx: Transaction<Database> | Kysely<Databa
     last_event_at: null,
     event_count: 0,
     media_id: n.mediaId ?? null,
+    priority: n.priority ?? null,
   }));
   const inserted = await trx.insertInto('incidents').values(rows).returning('id').execute();
   const ids = inserted.map((row) => Number(row.id));
@@ -317,11 +326,18 @@ export function incidentWhere(filter: IncidentFilter, now: Date): Expression<Sql
   return parts.length ? sql<SqlBool>`${sql.join(parts, sql` AND `)}` : sql<SqlBool>`true`;
 }
 
-/** A page of incidents, newest first (or by id, or in change order for the stream), and the total. */
+export type IncidentOrder = 'newest' | 'oldest' | 'changes' | 'urgent';
+
+/**
+ * A page of incidents, newest first (or by id, or in change order for the stream, or the most
+ * urgent first: open before closed, then by alarm priority — 一级 first; an incident people
+ * reported counts as the default 三级 — then red, yellow, green, then the nearest deadline), and
+ * the total.
+ */
 export async function listIncidents(
   db: Kysely<Database>,
   filter: IncidentFilter,
-  page: { limit: number; offset: number; order?: 'newest' | 'oldest' | 'changes' },
+  page: { limit: number; offset: number; order?: IncidentOrder },
   now: Date,
 ): Promise<{ total: number; incidents: Incident[] }> {
   const where = incidentWhere(filter, now);
@@ -331,7 +347,14 @@ export async function listIncidents(
       ? query.orderBy('i.change_seq')
       : page.order === 'oldest'
         ? query.orderBy('i.id')
-        : query.orderBy('i.reported_at', 'desc').orderBy('i.id', 'desc');
+        : page.order === 'urgent'
+          ? query
+              .orderBy(sql`CASE WHEN i.status IN (${sql.join([...OPEN_STATUSES])}) THEN 0 ELSE 1 END`)
+              .orderBy(sql`coalesce(i.priority, ${DEFAULT_PRIORITY})`)
+              .orderBy(sql`CASE ${lightSql(now)} WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 ELSE 2 END`)
+              .orderBy('i.deadline_at')
+              .orderBy('i.id')
+          : query.orderBy('i.reported_at', 'desc').orderBy('i.id', 'desc');
   const [rows, count] = await Promise.all([
     query.limit(page.limit).offset(page.offset).execute(),
     page.order === 'changes'

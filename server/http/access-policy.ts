@@ -64,6 +64,7 @@ export const POLICY: readonly PolicyRow[] = [
   row('PUT', '/api/devices/:id', 'devices:write'),
   row('DELETE', '/api/devices/:id', 'devices:write'),
   row('POST', '/api/feeds/events', 'feeds:write'),
+  row('POST', '/api/feeds/gb28181', 'feeds:write'),
   row('GET', '/api/media/:id', 'devices:read'),
 
   // Incidents and the command center.

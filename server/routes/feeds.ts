@@ -1,30 +1,72 @@
 /**
- * POST /api/feeds/events — up to 1,000 camera and sensor events a request; GET /api/media/:id —
- * their snapshots (`?size=thumb` for the 320 px WebP).
+ * POST /api/feeds/events — up to 1,000 camera and sensor events a request; POST
+ * /api/feeds/gb28181 — GB/T 28181 alarm notifications (MANSCDP XML) as platforms send them;
+ * GET /api/media/:id — their snapshots (`?size=thumb` for the 320 px WebP).
  */
-import { Router } from 'express';
+import express, { Router, type Request } from 'express';
 import { ApiError, badRequest, forbidden, langOf } from '../errors.js';
 import { coversEverything } from '../http/authorize.js';
 import { covers } from '../access/principal.js';
 import type { Store } from '../db/connect.js';
 import { mediaBytes, mediaPlaces } from '../db/media.js';
-import { MAX_FEED_BATCH, type FeedIngest } from '../services/feed-ingest.js';
+import { MAX_FEED_BATCH, RefusedEvent, type FeedIngest } from '../services/feed-ingest.js';
+import { countNotifies, decodeManscdp, MAX_NOTIFIES, readNotifies } from '../formats/manscdp.js';
+import { alarmEvent } from '../incidents/gb28181-alarm.js';
 import { crsParam, jsonBody, stringParam } from './params.js';
 import { localize, text } from '../i18n/catalogue.js';
 
+/** The largest GB/T 28181 body (a notification is under 1 KB; a forwarded backlog of 1,000 fits). */
+const MAX_MANSCDP_BYTES = 1024 * 1024;
+const isManscdp = (req: Request) => /^application\/manscdp\+xml\s*(;|$)/i.test(req.get('Content-Type') ?? '');
+
+/**
+ * GB/T 28181 alarm notifications as platforms forward them (server/formats/manscdp.ts): each
+ * `<Notify>` one event, through the same ingest as JSON events — idempotent, each bad one
+ * refused on its own (broken XML, not an alarm, unknown device…) while the others count.
+ */
+function gb28181Events(req: Request): unknown[] {
+  const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+  const body = decodeManscdp(bytes, /charset=([^;\s]+)/i.exec(req.get('Content-Type') ?? '')?.[1]);
+  if (countNotifies(body) > MAX_NOTIFIES) throw new ApiError(413, 'batch_too_large', text('batch_too_large.notifies', { count: countNotifies(body), limit: MAX_NOTIFIES }));
+  const notifies = readNotifies(body);
+  if (!notifies) throw badRequest('invalid_xml', text('invalid_xml.no_notify'));
+  return notifies.map((read) => {
+    if (!read.ok) return new RefusedEvent({ code: read.code, message: read.message });
+    const alarm = alarmEvent(read.notify);
+    return alarm.ok ? alarm.event : new RefusedEvent({ code: alarm.code, message: alarm.message });
+  });
+}
+
 export function feedsRouter(ingest: FeedIngest): Router {
   const router = Router();
+  // A device key sends for its own devices; any other key allowed here (an admin) for all.
+  const mayReport = (req: Request) => {
+    const own = req.principal?.deviceIds ? new Set(req.principal.deviceIds) : undefined;
+    return own ? (deviceId: string) => own.has(deviceId) : undefined;
+  };
   router.post('/events', async (req, res) => {
     const body = jsonBody(req) as { crs?: unknown; events?: unknown } | unknown[];
     const events = Array.isArray(body) ? body : body && typeof body === 'object' ? body.events : undefined;
     if (!Array.isArray(events)) throw badRequest('invalid_json', text('invalid_json.events'));
     if (events.length > MAX_FEED_BATCH) throw new ApiError(413, 'batch_too_large', text('batch_too_large.events', { count: events.length, limit: MAX_FEED_BATCH }));
     const crs = crsParam(Array.isArray(body) ? undefined : (body as { crs?: unknown }).crs);
-    // A device key sends for its own devices; any other key allowed here (an admin) for all.
-    const own = req.principal?.deviceIds ? new Set(req.principal.deviceIds) : undefined;
     // Each refused event's reason, in the reader's language.
-    res.json(localize(await ingest.ingest(events, crs, own ? (deviceId) => own.has(deviceId) : undefined), langOf(req)));
+    res.json(localize(await ingest.ingest(events, crs, mayReport(req)), langOf(req)));
   });
+
+  router.post(
+    '/gb28181',
+    (req, _res, next) => {
+      if (!isManscdp(req)) throw new ApiError(415, 'unsupported_media_type', text('unsupported_media_type.manscdp'));
+      next();
+    },
+    express.raw({ type: () => true, limit: MAX_MANSCDP_BYTES }),
+    async (req, res) => {
+      const events = gb28181Events(req);
+      // Longitude/Latitude are WGS84 unless the platform says otherwise (?crs=gcj02…).
+      res.json(localize(await ingest.ingest(events, crsParam(stringParam(req, 'crs')), mayReport(req)), langOf(req)));
+    },
+  );
   return router;
 }
 

@@ -142,7 +142,10 @@ export function incidentsRouter(store: Store, incidents: IncidentService): Route
     const filter = incidentFilter(req, categoryCodes());
     const limit = integerParam(req, 'limit', 100, 1, 1000);
     const offset = integerParam(req, 'offset', 0, 0, 10_000_000);
-    const page = await listIncidents(store.db, filter, { limit, offset }, now());
+    // newest (the default) or urgent: open first, 一级 alarms first, then red, yellow, green, then the nearest deadline.
+    const sort = stringParam(req, 'sort') ?? 'newest';
+    if (sort !== 'newest' && sort !== 'urgent') throw badRequest('invalid_parameter', text('invalid_parameter.sort', { got: sort }));
+    const page = await listIncidents(store.db, filter, { limit, offset, order: sort }, now());
     res.json({ total: page.total, limit, offset, incidents: page.incidents });
   });
 

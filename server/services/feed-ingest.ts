@@ -12,7 +12,9 @@ import type { Polygon } from 'geojson';
 import type { Database } from '../db/schema.js';
 import type { Clock } from '../clock.js';
 import { feedDevices, ingestEvents, storedEventKeys, type FeedDevice, type NewEvent } from '../db/feeds.js';
-import { categoryOf, type IncidentRules } from '../incidents/rules.js';
+import { categoryOf, deadlineHoursFor, type IncidentRules } from '../incidents/rules.js';
+import { DEFAULT_PRIORITY, parseAlarmPriority, type AlarmPriority } from '../incidents/priority.js';
+import { unstorableText } from '../formats/encoding.js';
 import { samplePolygon } from '../geo/coverage.js';
 import { toWgs84, type CrsName } from '../geo/crs.js';
 import { coordinateProblem, type Problem } from '../geo/validate.js';
@@ -48,25 +50,41 @@ interface ParsedEvent {
   deviceId: string;
   eventId: string;
   type: string;
-  severity: number;
+  priority: AlarmPriority;
   occurredAt: Date;
   point?: [number, number];
   snapshot?: unknown;
+  /** What the device says happened (a GB/T 28181 AlarmDescription): the incident's description. */
+  description?: string;
 }
+
+/** An event refused before it reached the ingest (unreadable in its own format): counted as refused with its problem. */
+export class RefusedEvent {
+  constructor(readonly problem: Problem) {}
+}
+
+const MAX_DESCRIPTION = 2000;
 
 function parseEvent(value: unknown, index: number, crs: CrsName, now: number): ParsedEvent | Problem {
   const invalid = (message: Text): Problem => ({ code: 'invalid_event', message });
+  if (value instanceof RefusedEvent) return value.problem;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return invalid(text('invalid_event.object'));
   const e = value as Record<string, unknown>;
   if (typeof e.deviceId !== 'string' || e.deviceId === '') return invalid(text('invalid_event.device_id'));
   if (typeof e.eventId !== 'string' || !EVENT_ID.test(e.eventId)) return invalid(text('invalid_event.event_id'));
   if (typeof e.type !== 'string' || !EVENT_TYPE.test(e.type)) return invalid(text('invalid_event.type'));
-  const severity = e.severity ?? 3;
-  if (typeof severity !== 'number' || !Number.isInteger(severity) || severity < 1 || severity > 5) return invalid(text('invalid_event.severity_old'));
+  const priority = e.severity === undefined || e.severity === null ? DEFAULT_PRIORITY : parseAlarmPriority(e.severity);
+  if (priority === undefined) return invalid(text('invalid_event.severity', { got: JSON.stringify(e.severity)?.slice(0, 40) }));
   const occurredAt = typeof e.occurredAt === 'string' && DATE_TIME.test(e.occurredAt) ? new Date(e.occurredAt) : new Date(NaN);
   if (Number.isNaN(occurredAt.getTime())) return invalid(text('invalid_event.occurred_at'));
   if (occurredAt.getTime() > now + MAX_FUTURE_MS) return invalid(text('invalid_event.future', { at: String(e.occurredAt) }));
-  const parsed: ParsedEvent = { index, deviceId: e.deviceId, eventId: e.eventId, type: e.type, severity, occurredAt, snapshot: e.snapshot };
+  const parsed: ParsedEvent = { index, deviceId: e.deviceId, eventId: e.eventId, type: e.type, priority, occurredAt, snapshot: e.snapshot };
+  if (e.description !== undefined && e.description !== null) {
+    if (typeof e.description !== 'string' || e.description.length > MAX_DESCRIPTION) return invalid(text('invalid_event.description', { max: MAX_DESCRIPTION }));
+    const broken = unstorableText(e.description);
+    if (broken) return invalid(text('invalid_event.description_text', { problem: broken }));
+    if (e.description.trim() !== '') parsed.description = e.description.trim();
+  }
   if (e.lon !== undefined || e.lat !== undefined) {
     const problem = coordinateProblem(e.lon, e.lat);
     if (problem) return problem;
@@ -179,16 +197,16 @@ export class FeedIngest {
       deviceId: c.deviceId,
       eventId: c.eventId,
       type: c.type,
-      severity: c.severity,
+      priority: c.priority,
       occurredAt: c.occurredAt,
       lon,
       lat,
       gridCode: grid?.code ?? null,
       regionCode: grid?.regionCode ?? device.centerRegion,
       category: category.code,
-      deadlineHours: category.deadlineHours,
+      deadlineHours: deadlineHoursFor(category, c.priority),
       source: device.kind,
-      description: `${c.type} · ${device.name}`,
+      description: c.description ?? `${c.type} · ${device.name}`,
       snapshot: image,
     };
   }

@@ -58,9 +58,41 @@ export const incidentMessages = {
   'invalid_event.device_id': { zh: 'deviceId 须为字符串', en: 'deviceId must be a string' },
   'invalid_event.event_id': { zh: 'eventId 须为 1–128 个字母、数字或 _ . : -', en: 'eventId must be 1–128 letters, digits, _ . : or -' },
   'invalid_event.type': { zh: 'type 须为小写代码，如 intrusion 或 smoke_alarm', en: 'type must be a lower-case code such as intrusion or smoke_alarm' },
-  'invalid_event.severity_old': { zh: 'severity 须为 1（最低）到 5 的整数', en: 'severity must be an integer from 1 (lowest) to 5' },
+  'invalid_event.severity': {
+    zh: 'severity 按 GB/T 28181 警情级别给出：1（一级，最严重）到 4（四级），也可写 一级…四级、高/中/低、high/medium/low；收到 {got}',
+    en: 'severity is the GB/T 28181 alarm priority: 1 (一级, most serious) to 4, or 一级…四级, 高/中/低, high/medium/low; got {got}',
+  },
+  'invalid_event.description': { zh: 'description 须为不超过 {max} 个字符的文字', en: 'description must be a string of at most {max} characters' },
+  'invalid_event.description_text': { zh: 'description 的值{problem}', en: 'description {problem}' },
   'invalid_event.occurred_at': { zh: 'occurredAt 须为 ISO 8601 日期时间', en: 'occurredAt must be an ISO 8601 date-time' },
   'invalid_event.future': { zh: 'occurredAt {at} 在未来；请检查设备时钟', en: 'occurredAt {at} is in the future; check the device clock' },
+  // GB/T 28181 alarm notifications (POST /api/feeds/gb28181; server/formats/manscdp.ts, server/incidents/gb28181-alarm.ts).
+  'unsupported_media_type.manscdp': {
+    zh: '请以 GB/T 28181 的 MANSCDP 报文发送报警（Content-Type: Application/MANSCDP+xml）',
+    en: 'Send GB/T 28181 MANSCDP alarm notifications (Content-Type: Application/MANSCDP+xml)',
+  },
+  'invalid_xml.no_notify': { zh: '请求体中没有 <Notify> 报警通知', en: 'The body holds no <Notify> notification' },
+  'batch_too_large.notifies': { zh: '报警通知 {count} 条，每次请求最多 {limit} 条', en: '{count} notifications; one request takes at most {limit}' },
+  xml_not_allowed: {
+    zh: '报文含有 DOCTYPE 或实体声明：出于安全考虑不予读取（MANSCDP 报文不需要它们）',
+    en: 'The message declares a DOCTYPE or entities: refused for safety (MANSCDP messages need none)',
+  },
+  invalid_xml: { zh: 'XML 格式错误（第 {line} 行第 {col} 列）：{detail}', en: 'Malformed XML (line {line}, column {col}): {detail}' },
+  'invalid_xml.root': { zh: '报文的根元素应为唯一的 <Notify>', en: 'The message must be one <Notify> element' },
+  'invalid_alarm.repeated': { zh: '<{name}> 出现了不止一次', en: '<{name}> is given more than once' },
+  not_alarm: { zh: '只接收报警通知（CmdType 为 Alarm），收到 CmdType“{cmdType}”', en: 'Only alarm notifications (CmdType Alarm) are taken, got CmdType "{cmdType}"' },
+  'invalid_alarm.missing': { zh: '报警通知缺少 <{name}>', en: 'The alarm notification has no <{name}>' },
+  'invalid_alarm.sn': { zh: 'SN 须为 1–10 位数字，收到“{got}”', en: 'SN must be 1–10 digits, got "{got}"' },
+  'invalid_alarm.method': {
+    zh: 'AlarmMethod 须为 1–7 的数字（1 电话、2 设备、3 短信、4 GPS、5 视频、6 设备故障、7 其他报警，可组合如 25），收到“{got}”',
+    en: 'AlarmMethod must be digits 1–7 (1 telephone, 2 device, 3 SMS, 4 GPS, 5 video, 6 device fault, 7 other; combined as 25), got "{got}"',
+  },
+  'invalid_alarm.time': {
+    zh: 'AlarmTime 须为 YYYY-MM-DDTHH:MM:SS（无时区时按北京时间），收到“{got}”',
+    en: 'AlarmTime must be YYYY-MM-DDTHH:MM:SS (China time when no zone is given), got "{got}"',
+  },
+  'invalid_alarm.type': { zh: 'AlarmType 须为数字，收到“{got}”', en: 'AlarmType must be a number, got "{got}"' },
+  'invalid_alarm.position': { zh: 'Longitude/Latitude 须为数值，收到 {lon}/{lat}', en: 'Longitude/Latitude must be numbers, got {lon}/{lat}' },
   forbidden_device: { zh: '此密钥不能发送设备 {id} 的事件', en: 'This key may not send events of device {id}' },
   'unknown_device.feed': { zh: '没有设备 {id}（请先用 POST /api/devices 登记）', en: 'No device {id} (register it with POST /api/devices)' },
   'invalid_id.media': { zh: '媒体编号须为正整数，收到“{got}”', en: 'A media id is a positive integer, got "{got}"' },
@@ -136,6 +168,7 @@ export const incidentMessages = {
   'invalid_property.source': { zh: 'source 须为 {allowed} 之一', en: 'source must be one of {allowed}' },
   invalid_location: { zh: '请给出经纬度 lon 和 lat（可带 crs），或给出地址，二者选一', en: 'Give either lon and lat (with crs) or an address' },
   'invalid_parameter.one_of': { zh: '{name}“{got}”不是 {allowed} 之一', en: '{name} "{got}" is not one of {allowed}' },
+  'invalid_parameter.sort': { zh: 'sort 须为 newest（最新在前）或 urgent（最紧急在前），收到“{got}”', en: 'sort must be newest or urgent, got "{got}"' },
   'invalid_parameter.light': { zh: 'light 须为 {allowed} 之一', en: 'light must be one of {allowed}' },
   'invalid_parameter.from_after_to': { zh: 'from 不能晚于 to', en: 'from must not be after to' },
   'invalid_id.incident': { zh: '事件编号须为正整数，收到“{got}”', en: 'An incident id is a positive integer, got "{got}"' },
@@ -154,6 +187,24 @@ export const incidentMessages = {
     en: 'The address "{address}" is not in the registry well enough to place an incident{best}; give lon/lat',
   },
   'address_not_found.best': { zh: '（最接近：{address}，得分 {score}）', en: ' (best: {address}, score {score})' },
+
+  // The incident rules file (GRIDGOV_INCIDENT_RULES, server/incidents/rules.ts).
+  'rules.shape': { zh: '应为 { categories, eventCategories, fallbackCategory, mergeWindowMinutes }', en: 'expected { categories, eventCategories, fallbackCategory, mergeWindowMinutes }' },
+  'rules.no_categories': { zh: '没有任何类别', en: 'no categories' },
+  'rules.codes_repeat': { zh: '类别代码有重复', en: 'category codes repeat' },
+  'rules.category_code': { zh: '类别代码“{code}”只能由小写字母、数字和 _ 组成', en: 'category code "{code}" must be lower-case letters, digits and _' },
+  'rules.deadline': { zh: '类别 {code}：deadlineHours 须为正数', en: 'category {code}: deadlineHours must be positive' },
+  'rules.priority_deadlines': {
+    zh: '类别 {code}：priorityDeadlineHours 须为对象，键为 "1"–"4"（警情级别），值为正的小时数',
+    en: 'category {code}: priorityDeadlineHours must be an object of "1"–"4" (alarm priority) to positive hours',
+  },
+  'rules.priority_order': {
+    zh: '类别 {code}：{serious}级警情的时限（{hours} 小时）长于{other}级（{otherHours} 小时）；越严重的警情时限不能越长',
+    en: 'category {code}: priority {serious} has a longer deadline ({hours} h) than priority {other} ({otherHours} h); a more serious alarm never gets longer',
+  },
+  'rules.unknown_category': { zh: '事件类型 {type} 对应的类别 {code} 不存在', en: 'event type {type} maps to unknown category {code}' },
+  'rules.fallback': { zh: 'fallbackCategory {code} 不是已有类别', en: 'fallbackCategory {code} is not a category' },
+  'rules.merge_window': { zh: 'mergeWindowMinutes 须不小于 0', en: 'mergeWindowMinutes must be 0 or more' },
 
   // The command centre's views.
   'invalid_parameter.last_event_id': {
