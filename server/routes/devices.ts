@@ -4,6 +4,7 @@
  * among grids. A 20-digit numeric id is a GB/T 28181 id and must parse; other ids are free-form.
  */
 import { Router, type Request } from 'express';
+import { apiRouter } from './router.js';
 import type { Polygon } from 'geojson';
 import { badRequest } from '../errors.js';
 import type { Store } from '../db/connect.js';
@@ -26,6 +27,7 @@ import { gridCameraCoverage, sectorCoverage } from '../geo/coverage.js';
 import { toWgs84 } from '../geo/crs.js';
 import { levelOfRegionCode, regionPrefix } from '../geo/codes.js';
 import { assertCovers, scopedPrefix } from '../http/authorize.js';
+import { devicesInScope } from '../services/device-places.js';
 import { devicePlace } from '../access/places.js';
 import { coordinateProblem } from '../geo/validate.js';
 import type { GridLocator, LocatorSnapshot } from '../services/grid-locator.js';
@@ -153,7 +155,7 @@ function versionCondition(req: Request): number | 'any' {
 }
 
 export function devicesRouter(store: Store, locator: GridLocator, clock: Clock): Router {
-  const router = Router();
+  const router = apiRouter();
   const presenter = new DevicePresenter(store, locator);
 
   router.post('/', async (req, res) => {
@@ -222,7 +224,7 @@ export function devicesRouter(store: Store, locator: GridLocator, clock: Clock):
 
 /** GET /api/grids/:code/cameras: the cameras that see into a grid, its covered share and blind spots. */
 export function gridCamerasRouter(store: Store, locator: GridLocator): Router {
-  const router = Router();
+  const router = apiRouter();
   const presenter = new DevicePresenter(store, locator);
   router.get('/:code/cameras', async (req, res) => {
     const code = codeParam(req.params.code, 15);
@@ -235,7 +237,8 @@ export function gridCamerasRouter(store: Store, locator: GridLocator): Router {
       code,
       coveredShare,
       blindSpots: stringParam(req, 'blindSpots') === 'false' ? undefined : blindSpots,
-      cameras: await Promise.all(cameras.map((c) => presenter.present(c, snapshot, false))),
+      // Coverage counts every camera that sees in; the list names the key's own area's cameras only.
+      cameras: await Promise.all((await devicesInScope(store.db, locator, req.principal, cameras)).map((c) => presenter.present(c, snapshot, false))),
     });
   });
   return router;

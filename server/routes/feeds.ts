@@ -4,12 +4,13 @@
  * GET /api/media/:id — their snapshots (`?size=thumb` for the 320 px WebP).
  */
 import express, { Router, type Request } from 'express';
+import { apiRouter } from './router.js';
 import { ApiError, badRequest, forbidden, langOf } from '../errors.js';
 import { coversEverything } from '../http/authorize.js';
 import { covers } from '../access/principal.js';
 import type { Store } from '../db/connect.js';
 import { mediaBytes, mediaPlaces } from '../db/media.js';
-import { MAX_FEED_BATCH, RefusedEvent, type FeedIngest } from '../services/feed-ingest.js';
+import { MAX_FEED_BATCH, RefusedEvent, type FeedAccess, type FeedIngest } from '../services/feed-ingest.js';
 import { countNotifies, decodeManscdp, MAX_NOTIFIES, readNotifies } from '../formats/manscdp.js';
 import { alarmEvent } from '../incidents/gb28181-alarm.js';
 import { crsParam, jsonBody, stringParam } from './params.js';
@@ -38,11 +39,18 @@ function gb28181Events(req: Request): unknown[] {
 }
 
 export function feedsRouter(ingest: FeedIngest): Router {
-  const router = Router();
-  // A device key sends for its own devices; any other key allowed here (an admin) for all.
-  const mayReport = (req: Request) => {
-    const own = req.principal?.deviceIds ? new Set(req.principal.deviceIds) : undefined;
-    return own ? (deviceId: string) => own.has(deviceId) : undefined;
+  const router = apiRouter();
+  /**
+   * What a caller may report: a device key, its own devices; any other key allowed here (an
+   * admin), all — and either only within its area.
+   */
+  const access = (req: Request): FeedAccess => {
+    const principal = req.principal;
+    const own = principal?.deviceIds ? new Set(principal.deviceIds) : undefined;
+    return {
+      mayReport: own ? (deviceId) => own.has(deviceId) : () => true,
+      covers: principal ? (place) => covers(principal, place) : () => true,
+    };
   };
   router.post('/events', async (req, res) => {
     const body = jsonBody(req) as { crs?: unknown; events?: unknown } | unknown[];
@@ -51,7 +59,7 @@ export function feedsRouter(ingest: FeedIngest): Router {
     if (events.length > MAX_FEED_BATCH) throw new ApiError(413, 'batch_too_large', text('batch_too_large.events', { count: events.length, limit: MAX_FEED_BATCH }));
     const crs = crsParam(Array.isArray(body) ? undefined : (body as { crs?: unknown }).crs);
     // Each refused event's reason, in the reader's language.
-    res.json(localize(await ingest.ingest(events, crs, mayReport(req)), langOf(req)));
+    res.json(localize(await ingest.ingest(events, crs, access(req)), langOf(req)));
   });
 
   router.post(
@@ -64,14 +72,14 @@ export function feedsRouter(ingest: FeedIngest): Router {
     async (req, res) => {
       const events = gb28181Events(req);
       // Longitude/Latitude are WGS84 unless the platform says otherwise (?crs=gcj02…).
-      res.json(localize(await ingest.ingest(events, crsParam(stringParam(req, 'crs')), mayReport(req)), langOf(req)));
+      res.json(localize(await ingest.ingest(events, crsParam(stringParam(req, 'crs')), access(req)), langOf(req)));
     },
   );
   return router;
 }
 
 export function mediaRouter(store: Store): Router {
-  const router = Router();
+  const router = apiRouter();
   router.get('/:id', async (req, res) => {
     const raw = req.params.id;
     if (!/^\d{1,15}$/.test(raw)) throw badRequest('invalid_id', text('invalid_id.media', { got: raw }));

@@ -3,6 +3,7 @@
  * move through the closed loop, escalate up the region tree, and the cameras that see one.
  */
 import { Router, type Request } from 'express';
+import { apiRouter } from './router.js';
 import { badRequest } from '../errors.js';
 import type { Store } from '../db/connect.js';
 import { escalateIncident, getIncident, incidentTransitions, listIncidents, transitionIncident, type Incident, type IncidentFilter, type IncidentSource } from '../db/incidents.js';
@@ -14,6 +15,8 @@ import { coordinateProblem } from '../geo/validate.js';
 import { addressProblem } from '../formats/address-rows.js';
 import type { IncidentService, ReportInput } from '../services/incidents.js';
 import { assertCovers, scopedPrefix } from '../http/authorize.js';
+import { devicesInScope } from '../services/device-places.js';
+import type { GridLocator } from '../services/grid-locator.js';
 import { incidentPlace } from '../access/places.js';
 import { actorOf, timeParam, bboxParam, codeParam, crsParam, etag, integerParam, jsonBody, stringParam } from './params.js';
 import { text } from '../i18n/catalogue.js';
@@ -118,8 +121,8 @@ function noteOf(body: Record<string, unknown>): string | null {
   return optionalText(body.note, 'note', MAX_TEXT);
 }
 
-export function incidentsRouter(store: Store, incidents: IncidentService): Router {
-  const router = Router();
+export function incidentsRouter(store: Store, incidents: IncidentService, locator: GridLocator): Router {
+  const router = apiRouter();
   const categoryCodes = () => incidents.rules.categories.map((c) => c.code);
   /** The incident, when it lies in the caller's area (403 otherwise, 404 when there is none). */
   const incidentInScope = async (req: Request, id: number) => {
@@ -180,7 +183,9 @@ export function incidentsRouter(store: Store, incidents: IncidentService): Route
 
   router.get('/:id/cameras', async (req, res) => {
     const incident = await incidentInScope(req, idParam(req.params.id));
-    res.json({ incident: incident.id, cameras: await camerasSeeing(store.db, incident.lon, incident.lat) });
+    // A camera across the area's border may see the spot; a key of the area sees its own cameras only.
+    const cameras = await devicesInScope(store.db, locator, req.principal, await camerasSeeing(store.db, incident.lon, incident.lat));
+    res.json({ incident: incident.id, cameras });
   });
 
   return router;

@@ -20,8 +20,10 @@
  * - Errors are `{ "code", "description" }` (the OGC exception schema).
  */
 import { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
+import { apiRouter } from './router.js';
 import type { Store } from '../db/connect.js';
 import { ApiError, badRequest, langOf, notFound, recordInternalError } from '../errors.js';
+import { linkTo, queryWithout } from '../http/links.js';
 import { getGrid } from '../db/grids.js';
 import { listDevices, type StoredDevice } from '../db/devices.js';
 import {
@@ -48,7 +50,9 @@ import type { IncidentFilter } from '../db/incidents.js';
 import type { GridLocator, LocatorSnapshot } from '../services/grid-locator.js';
 import type { IncidentService } from '../services/incidents.js';
 import { assertIncidentInScope } from './incidents.js';
-import { assertCovers, scopedPrefix } from '../http/authorize.js';
+import { assertCovers, coversEverything, scopedPrefix } from '../http/authorize.js';
+import { requirementOf } from '../http/access-policy.js';
+import { can } from '../access/principal.js';
 import { devicePlace } from '../access/places.js';
 import { CREDENTIAL_PARAMS } from '../http/authenticate.js';
 import { text, translate, type Text } from '../i18n/catalogue.js';
@@ -322,7 +326,7 @@ interface Link {
 }
 
 function baseUrl(req: Request): string {
-  return `${req.protocol}://${req.get('host')}${req.baseUrl}`;
+  return linkTo(req, req.baseUrl);
 }
 
 function sendJson(res: Response, body: unknown, type = JSON_TYPE): void {
@@ -346,7 +350,24 @@ const EXTENTS: Record<CollectionId, (store: Store) => Promise<Extent>> = {
   incidents: (store) => incidentsExtent(store.db),
 };
 
-async function collectionJson(store: Store, base: string, id: CollectionId) {
+/** Collections whose items a key of one area sees only in its area (grids and regions anyone who reads grids sees whole). */
+const AREA_NARROWED: readonly CollectionId[] = ['devices', 'incidents'];
+
+/**
+ * Whether the caller may see where and when a collection's data lies: the catalogue is public,
+ * but the extent of incidents or devices tells where things happen. A key that may read the
+ * collection's items — of the whole tree, for the collections narrowed to a key's area — gets the
+ * true extent; anyone else gets China's.
+ */
+function seesExtent(req: Request, id: CollectionId): boolean {
+  const needs = requirementOf('GET', `/ogc/collections/${id}/items`);
+  const principal = req.principal;
+  if (principal === undefined || needs === undefined) return false;
+  if (AREA_NARROWED.includes(id) && !coversEverything(req)) return false;
+  return needs === 'public' || can(principal, needs);
+}
+
+async function collectionJson(req: Request, store: Store, base: string, id: CollectionId) {
   const info = COLLECTIONS[id];
   return {
     id,
@@ -355,7 +376,7 @@ async function collectionJson(store: Store, base: string, id: CollectionId) {
     itemType: 'feature',
     crs: [CRS84],
     storageCrs: CRS84,
-    extent: extentJson(await EXTENTS[id](store)),
+    extent: extentJson(seesExtent(req, id) ? await EXTENTS[id](store) : { bbox: null }),
     links: [
       { href: `${base}/collections/${id}`, rel: 'self', type: JSON_TYPE, title: 'This collection' },
       { href: `${base}/collections/${id}/items`, rel: 'items', type: GEOJSON_TYPE, title: `${info.title} (GeoJSON)` },
@@ -373,16 +394,14 @@ interface FeatureOut {
 /** A page of features with its counts and links; `next` only while features remain. */
 function sendItems(req: Request, res: Response, id: CollectionId, page: Page, total: number, features: FeatureOut[]): void {
   const base = baseUrl(req);
-  const url = (offset: number) => {
-    const query = new URLSearchParams();
-    for (const [name, value] of Object.entries(req.query)) if (typeof value === 'string') query.set(name, value);
-    query.set('limit', String(page.limit));
-    if (offset > 0) query.set('offset', String(offset));
-    else query.delete('offset');
-    return `${base}/collections/${id}/items?${query}`;
-  };
+  const url = (offset: number) =>
+    `${base}/collections/${id}/items${queryWithout(req, (query) => {
+      query.set('limit', String(page.limit));
+      if (offset > 0) query.set('offset', String(offset));
+      else query.delete('offset');
+    })}`;
   const links: Link[] = [
-    { href: `${req.protocol}://${req.get('host')}${req.originalUrl}`, rel: 'self', type: GEOJSON_TYPE, title: 'This page' },
+    { href: `${base}/collections/${id}/items${queryWithout(req)}`, rel: 'self', type: GEOJSON_TYPE, title: 'This page' },
     { href: `${base}/collections/${id}`, rel: 'collection', type: JSON_TYPE, title: 'The collection' },
   ];
   if (page.offset + features.length < total) links.push({ href: url(page.offset + page.limit), rel: 'next', type: GEOJSON_TYPE, title: 'Next page' });
@@ -584,7 +603,7 @@ export const ogcErrors: ErrorRequestHandler = (err, req, res, _next) => {
 };
 
 export function ogcRouter(store: Store, locator: GridLocator, incidents: IncidentService): Router {
-  const router = Router();
+  const router = apiRouter();
 
   router.get('/', (req, res) => {
     checkParameters(req, ['f']);
@@ -618,7 +637,7 @@ export function ogcRouter(store: Store, locator: GridLocator, incidents: Inciden
     checkParameters(req, ['f']);
     checkFormat(req);
     const base = baseUrl(req);
-    const collections = await Promise.all(COLLECTION_IDS.map((id) => collectionJson(store, base, id)));
+    const collections = await Promise.all(COLLECTION_IDS.map((id) => collectionJson(req, store, base, id)));
     sendJson(res, {
       links: [{ href: `${base}/collections`, rel: 'self', type: JSON_TYPE, title: 'The feature collections' }],
       collections,
@@ -629,7 +648,7 @@ export function ogcRouter(store: Store, locator: GridLocator, incidents: Inciden
     const id = collectionOf(req);
     checkParameters(req, ['f']);
     checkFormat(req);
-    sendJson(res, await collectionJson(store, baseUrl(req), id));
+    sendJson(res, await collectionJson(req, store, baseUrl(req), id));
   });
 
   router.get('/collections/:collectionId/items', async (req, res) => {
@@ -737,7 +756,7 @@ export function ogcRouter(store: Store, locator: GridLocator, incidents: Inciden
       res.set('Allow', 'GET, HEAD');
       throw new ApiError(405, 'MethodNotAllowed', text('ogc.read_only', { method: req.method }));
     }
-    throw notFound('NotFound', text('ogc.no_resource', { path: req.originalUrl.split('?')[0], start: baseUrl(req) }));
+    throw notFound('NotFound', text('ogc.no_resource', { path: req.path, start: baseUrl(req) }));
   });
   router.use(ogcErrors);
   return router;

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { apiRouter } from './router.js';
 import type { Store } from '../db/connect.js';
 import type { Limits } from '../config.js';
 import { badRequest, forbidden, unprocessable } from '../errors.js';
@@ -13,7 +14,7 @@ import { text } from '../i18n/catalogue.js';
 import { levelWord } from '../i18n/words.js';
 
 export function regionsRouter(store: Store, limits: Limits): Router {
-  const router = Router();
+  const router = apiRouter();
 
   router.post('/', async (req, res) => {
     const parsed = parseRegionFeature(jsonBody(req), { maxVertices: limits.regionVertices });
@@ -65,6 +66,8 @@ export function regionsRouter(store: Store, limits: Limits): Router {
 
   router.get('/:code/buildings', async (req, res) => {
     const code = codeParam(req.params.code, 12);
+    // Buildings carry households (who lives where): a key reads its own area's only.
+    assertCovers(req, code, 'The village');
     await regionLevel(store.db, code); // 404 for an unknown region
     res.json({ type: 'FeatureCollection', features: await regionBuildings(store.db, code) });
   });

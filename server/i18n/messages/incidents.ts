@@ -93,6 +93,12 @@ export const incidentMessages = {
   },
   'invalid_alarm.type': { zh: 'AlarmType 须为数字，收到“{got}”', en: 'AlarmType must be a number, got "{got}"' },
   'invalid_alarm.position': { zh: 'Longitude/Latitude 须为数值，收到 {lon}/{lat}', en: 'Longitude/Latitude must be numbers, got {lon}/{lat}' },
+  'out_of_scope.device': { zh: '设备 {id} 不在本密钥的范围内', en: 'Device {id} lies outside the area of this key' },
+  beyond_device_reach: {
+    zh: '事件位置超出设备 {id} 在登记位置能看到或感知的范围 {metres} 米',
+    en: 'The event lies {metres} m beyond what device {id} can see or sense from where it is registered',
+  },
+  'out_of_scope.event': { zh: '事件位置不在本密钥的范围内', en: 'The event lies outside the area of this key' },
   forbidden_device: { zh: '此密钥不能发送设备 {id} 的事件', en: 'This key may not send events of device {id}' },
   'unknown_device.feed': { zh: '没有设备 {id}（请先用 POST /api/devices 登记）', en: 'No device {id} (register it with POST /api/devices)' },
   'invalid_id.media': { zh: '媒体编号须为正整数，收到“{got}”', en: 'A media id is a positive integer, got "{got}"' },
