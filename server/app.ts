@@ -48,6 +48,7 @@ import { contentSecurityPolicy, withoutInsecureCoop } from './http/security-head
 import { keysRouter, meRouter } from './routes/keys.js';
 import { auditRouter } from './routes/audit.js';
 import { open311Form } from './routes/open311.js';
+import { text } from './i18n/catalogue.js';
 
 // The web client as Vite builds it from client/ (npm run build:client; npm start builds it when missing or stale).
 const clientDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'client');
@@ -155,7 +156,7 @@ export function createApp(store: Store, limits: Limits, services: AppServices = 
   app.use('/ogc', ogcErrors);
   app.use('/tiles', tilesRouter(store, incidents));
   app.use('/api', (req) => {
-    throw notFound('no_such_endpoint', `No endpoint ${req.method} ${req.originalUrl}`);
+    throw notFound('no_such_endpoint', text('no_such_endpoint', { method: req.method, path: req.path }));
   });
 
   app.use(express.static(clientDir));

@@ -7,42 +7,34 @@ import { localize, text, translate, type Text } from './i18n/catalogue.js';
 import { negotiateLang, type Lang } from './i18n/lang.js';
 
 /**
- * A message is a catalogue entry (`Text`, rendered in the reader's language when answered) or —
- * until every message is in the catalogue — a plain English string.
+ * An error the caller is to read: its HTTP status, a stable English `code`, and its message as a
+ * catalogue Text (server/i18n/catalogue.ts) — only a Text, so that no message can be written
+ * anywhere but in the catalogue, in both languages. It is put into words in the reader's
+ * language when answered; `message` (the Error's own) is the English, for logs.
  */
-export type Message = string | Text;
-
 export class ApiError extends Error {
-  readonly text: Message;
   constructor(
     readonly status: number,
     readonly code: string,
-    message: Message,
+    readonly text: Text,
     readonly details?: unknown,
   ) {
-    super(typeof message === 'string' ? message : translate(message, 'en'));
-    this.text = message;
+    super(translate(text, 'en'));
     this.name = 'ApiError';
   }
 
   /** The message in the reader's language. */
   messageIn(lang: Lang): string {
-    return typeof this.text === 'string' ? this.text : translate(this.text, lang);
+    return translate(this.text, lang);
   }
 }
 
-export const badRequest = (code: string, message: Message, details?: unknown) =>
-  new ApiError(400, code, message, details);
-export const unprocessable = (code: string, message: Message, details?: unknown) =>
-  new ApiError(422, code, message, details);
-export const notFound = (code: string, message: Message, details?: unknown) =>
-  new ApiError(404, code, message, details);
-export const unauthorized = (code: string, message: Message, details?: unknown) =>
-  new ApiError(401, code, message, details);
-export const forbidden = (code: string, message: Message, details?: unknown) =>
-  new ApiError(403, code, message, details);
-export const conflict = (code: string, message: Message, details?: unknown) =>
-  new ApiError(409, code, message, details);
+export const badRequest = (code: string, message: Text, details?: unknown) => new ApiError(400, code, message, details);
+export const unprocessable = (code: string, message: Text, details?: unknown) => new ApiError(422, code, message, details);
+export const notFound = (code: string, message: Text, details?: unknown) => new ApiError(404, code, message, details);
+export const unauthorized = (code: string, message: Text, details?: unknown) => new ApiError(401, code, message, details);
+export const forbidden = (code: string, message: Text, details?: unknown) => new ApiError(403, code, message, details);
+export const conflict = (code: string, message: Text, details?: unknown) => new ApiError(409, code, message, details);
 
 /** The language a request's answer is written in: `?lang=`, else Accept-Language, else Chinese. */
 export function langOf(req: Request): Lang {

@@ -24,6 +24,7 @@ import { gridMessages } from './messages/grids.js';
 import { addressMessages } from './messages/addresses.js';
 import { incidentMessages } from './messages/incidents.js';
 import { serviceMessages } from './messages/services.js';
+import { accessMessages } from './messages/access.js';
 
 export interface Message {
   zh: string;
@@ -41,6 +42,7 @@ export const blocks = {
   addresses: addressMessages,
   incidents: incidentMessages,
   services: serviceMessages,
+  access: accessMessages,
 } satisfies Record<string, Record<string, Message>>;
 
 export const messages = {
@@ -54,6 +56,7 @@ export const messages = {
   ...addressMessages,
   ...incidentMessages,
   ...serviceMessages,
+  ...accessMessages,
 
   // Access and hardening (issue 13)
   invalid_path: { zh: '请求路径无效（百分号转义有误或含有控制字符）', en: 'The request path is malformed (a broken percent-escape or a control character)' },

@@ -138,7 +138,7 @@ export class DevicePresenter {
 
   /** Refuses a device (where it is, or where an edit would put it) outside the caller's area. */
   async assertInScope(req: Request, device: Pick<DeviceFields, 'lon' | 'lat' | 'centerRegion'>): Promise<void> {
-    if (req.principal) assertCovers(req, await this.placeCode(device), 'The device');
+    if (req.principal) assertCovers(req, await this.placeCode(device), text('subject.device'));
   }
 }
 
@@ -228,7 +228,7 @@ export function gridCamerasRouter(store: Store, locator: GridLocator): Router {
   const presenter = new DevicePresenter(store, locator);
   router.get('/:code/cameras', async (req, res) => {
     const code = codeParam(req.params.code, 15);
-    assertCovers(req, code, 'The grid');
+    assertCovers(req, code, text('subject.grid'));
     const grid = await getGrid(store.db, code);
     const cameras = await camerasTouchingGrid(store.db, code);
     const snapshot = await locator.live();

@@ -136,7 +136,7 @@ export function divisionsRouter(store: Store, runner: DivisionRunner): Router {
         throw badRequest('invalid_parameter', text('invalid_parameter.region_code'));
       }
       if (boundary !== undefined) throw badRequest('invalid_parameter', text('invalid_parameter.region_or_boundary'));
-      assertCovers(req, body.regionCode, 'The village');
+      assertCovers(req, body.regionCode, text('subject.village'));
       // A region named in the body that does not exist is a 422, not a 404 of this URL.
       const level = await regionLevel(store.db, body.regionCode).catch((error: unknown) => {
         throw error instanceof ApiError && error.status === 404 ? unprocessable('unknown_region', error.text) : error;
@@ -195,7 +195,7 @@ export function divisionsRouter(store: Store, runner: DivisionRunner): Router {
       throw conflict('not_done', text('not_done', { id: division.id, status: division.status }));
     }
     if (!division.region_code) throw conflict('no_region', text('no_region'));
-    assertCovers(req, division.region_code, 'The division’s village');
+    assertCovers(req, division.region_code, text('subject.division_village'));
     const region = await getRegion(store.db, division.region_code);
     const proposal = JSON.parse(division.proposal) as ProposalDocument;
     const request = JSON.parse(division.request) as Record<string, unknown>;

@@ -36,7 +36,7 @@ function searchPrefix(req: Request, value: unknown, snapshot: LocatorSnapshot): 
   const code = codeParam(value, 12);
   const level = levelOfRegionCode(code);
   if (!level) throw badRequest('invalid_code', text('invalid_code.not_region', { code }));
-  assertCovers(req, code, 'The region');
+  assertCovers(req, code, text('subject.region'));
   if (!snapshot.regions.has(code)) throw notFound('unknown_region', text('unknown_region.geocode', { code }));
   return scopedPrefix(req, regionPrefix(code, level));
 }

@@ -119,8 +119,8 @@ export function gridBatchRouter(store: Store, limits: Limits): Router {
     const changes = parseBody(jsonBody(req), limits);
     // A key scoped to part of the tree may change only the grids there (403 otherwise).
     changes.forEach((change, index) => {
-      if (change.op === 'create') assertCovers(req, change.grid.regionCode, `Change ${index}: village`);
-      else assertCovers(req, change.code, `Change ${index}: grid`);
+      if (change.op === 'create') assertCovers(req, change.grid.regionCode, text('change.at', { index, message: text('subject.village') }));
+      else assertCovers(req, change.code, text('change.at', { index, message: text('subject.grid') }));
     });
     const features = await applyGridBatch(store.db, changes, { actor: actorOf(req), reason: reasonOf(req) }, limits.featureVertices);
     res.json({ type: 'FeatureCollection', features });

@@ -33,7 +33,7 @@ export function gridsRouter(store: Store, limits: Limits, locator: GridLocator):
       const [first] = parsed.problems;
       throw badRequest(first.code, first.message, { problems: parsed.problems });
     }
-    assertCovers(req, parsed.value.regionCode!, 'The grid’s village');
+    assertCovers(req, parsed.value.regionCode!, text('subject.grid_village'));
     const [grid] = await createGrids(store.db, [asNewGrid(parsed.value)], meta(req), { single: true });
     res.status(201).location(`/api/grids/${grid.properties.code}`).set('ETag', etag(grid.properties.version)).json(grid);
   });
@@ -62,7 +62,7 @@ export function gridsRouter(store: Store, limits: Limits, locator: GridLocator):
         return;
       }
       vertices += countVertices(parsed.value.geometry);
-      assertCovers(req, parsed.value.regionCode!, `features[${index}]: the grid’s village`);
+      assertCovers(req, parsed.value.regionCode!, text('problem.at', { where: `features[${index}]`, message: text('subject.grid_village') }));
       grids.push(asNewGrid(parsed.value));
       indices.push(index);
     });
@@ -96,7 +96,7 @@ export function gridsRouter(store: Store, limits: Limits, locator: GridLocator):
 
   router.put('/:code', async (req, res) => {
     const code = codeParam(req.params.code, 15);
-    assertCovers(req, code, 'The grid');
+    assertCovers(req, code, text('subject.grid'));
     const condition = ifMatchCondition(req);
     const body = jsonBody(req);
     const parsed = parseGridFeature(body, { maxVertices: limits.featureVertices, requireRegion: false });
@@ -114,7 +114,7 @@ export function gridsRouter(store: Store, limits: Limits, locator: GridLocator):
 
   router.delete('/:code', async (req, res) => {
     const code = codeParam(req.params.code, 15);
-    assertCovers(req, code, 'The grid');
+    assertCovers(req, code, text('subject.grid'));
     const retired = await retireGrid(store.db, code, ifMatchCondition(req), meta(req));
     res.json(retired);
   });
@@ -128,7 +128,7 @@ export function gridsRouter(store: Store, limits: Limits, locator: GridLocator):
   // locate rule (a point on a shared edge belongs to the lowest code), and which are households.
   router.get('/:code/addresses', async (req, res) => {
     const code = codeParam(req.params.code, 15);
-    assertCovers(req, code, 'The grid');
+    assertCovers(req, code, text('subject.grid'));
     const asOf = asOfParam(req);
     const limit = integerParam(req, 'limit', 1000, 1, 10_000);
     const offset = integerParam(req, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);

@@ -66,7 +66,7 @@ export function incidentViewsRouter(store: Store, incidents: IncidentService, ke
     if (raw === undefined) throw badRequest('region_required', text('region_required'));
     const code = codeParam(raw, 12);
     if (!levelOfRegionCode(code)) throw badRequest('invalid_code', text('invalid_code.not_region', { code }));
-    assertCovers(req, code, 'The region');
+    assertCovers(req, code, text('subject.region'));
     const filter = incidentFilter(req, categoryCodes());
     const now = incidents.clock.now();
     const stats = await regionStats(store.db, code, filter, categoryCodes(), now);

@@ -79,7 +79,7 @@ function regionPrefixParam(req: Request): string | undefined {
 
 /** Refuses an incident outside the caller's area: where it lies (its grid), or its handling region when it has no grid. */
 export function assertIncidentInScope(req: Request, incident: Pick<Incident, 'gridCode' | 'handlingRegion'>): void {
-  assertCovers(req, incidentPlace(incident), 'The incident');
+  assertCovers(req, incidentPlace(incident), text('subject.incident'));
 }
 
 export function incidentFilter(req: Request, categories: readonly string[]): IncidentFilter {
@@ -137,7 +137,7 @@ export function incidentsRouter(store: Store, incidents: IncidentService, locato
   });
 
   router.post('/', async (req, res) => {
-    const incident = await incidents.report(reportInput(jsonBody(req)), actorOf(req), (grid) => assertCovers(req, grid, 'The incident’s grid'));
+    const incident = await incidents.report(reportInput(jsonBody(req)), actorOf(req), (grid) => assertCovers(req, grid, text('subject.incident_grid')));
     res.status(201).location(`/api/incidents/${incident.id}`).set('ETag', etag(incident.version)).json(incident);
   });
 

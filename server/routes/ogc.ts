@@ -738,7 +738,7 @@ export function ogcRouter(store: Store, locator: GridLocator, incidents: Inciden
       if (!device) throw missing();
       const snapshot = await locator.live();
       const gridCode = gridCodeAt(snapshot, device.lon, device.lat);
-      assertCovers(req, devicePlace(gridCode, device.centerRegion), 'The device');
+      assertCovers(req, devicePlace(gridCode, device.centerRegion), text('subject.device'));
       sendFeature(req, res, id, deviceFeature(device, gridCode));
       return;
     }

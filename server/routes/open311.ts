@@ -359,7 +359,7 @@ export function open311Router(store: Store, incidents: IncidentService): Router 
     // jurisdiction_id does not apply (one jurisdiction per service).
     field(fields, 'device_id', MAX_KEY);
     field(fields, 'media_url', MAX_URL);
-    const incident = await incidents.report({ category: code, source: 'hotline', description, reporter, ...location }, actorOfRequest(req), (grid) => assertCovers(req, grid, 'The request’s grid'));
+    const incident = await incidents.report({ category: code, source: 'hotline', description, reporter, ...location }, actorOfRequest(req), (grid) => assertCovers(req, grid, text('subject.request_grid')));
     res
       .status(201)
       .location(`${req.baseUrl}/requests/${incident.id}.json`)

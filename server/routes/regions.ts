@@ -23,7 +23,7 @@ export function regionsRouter(store: Store, limits: Limits): Router {
       throw badRequest(first.code, first.message, { problems: parsed.problems });
     }
     // A key adds regions inside its own area only (a township planner: its villages).
-    assertCovers(req, parsed.value.code, 'The region');
+    assertCovers(req, parsed.value.code, text('subject.region'));
     if (req.principal?.regionCode === parsed.value.code) throw forbidden('out_of_scope', text('out_of_scope.own_region'));
     const region = await createRegion(store.db, parsed.value);
     res.status(201).location(`/api/regions/${region.properties.code}`).json(region);
@@ -45,7 +45,7 @@ export function regionsRouter(store: Store, limits: Limits): Router {
    */
   router.put('/:code/buildings', async (req, res) => {
     const code = codeParam(req.params.code, 12);
-    assertCovers(req, code, 'The village');
+    assertCovers(req, code, text('subject.village'));
     const level = await regionLevel(store.db, code);
     if (level !== 'village') throw unprocessable('not_a_village', text('not_a_village.buildings', { code, level: levelWord(level) }));
     const rule = stringParam(req, 'households');
@@ -67,14 +67,14 @@ export function regionsRouter(store: Store, limits: Limits): Router {
   router.get('/:code/buildings', async (req, res) => {
     const code = codeParam(req.params.code, 12);
     // Buildings carry households (who lives where): a key reads its own area's only.
-    assertCovers(req, code, 'The village');
+    assertCovers(req, code, text('subject.village'));
     await regionLevel(store.db, code); // 404 for an unknown region
     res.json({ type: 'FeatureCollection', features: await regionBuildings(store.db, code) });
   });
 
   router.get('/:code/coverage', async (req, res) => {
     const code = codeParam(req.params.code, 12);
-    assertCovers(req, code, 'The region');
+    assertCovers(req, code, text('subject.region'));
     res.json(await regionCoverage(store.db, code, asOfParam(req)));
   });
 
