@@ -308,7 +308,8 @@ function add(map: Map<string, Map<string, ColumnValue>>, column: string, value: 
 }
 
 function ranked(values: Map<string, ColumnValue>): ColumnValue[] {
-  return [...values.values()].sort((a, b) => b.rows - a.rows || a.value.localeCompare(b.value)).slice(0, LISTED_VALUES);
+  // Code point order among equals: the same on every machine, whatever its locale.
+  return [...values.values()].sort((a, b) => b.rows - a.rows || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0)).slice(0, LISTED_VALUES);
 }
 
 /**
