@@ -8,6 +8,7 @@ import { countRegions } from './db/regions.js';
 import { loadDemo } from './demo.js';
 import { createApp } from './app.js';
 import { DivisionRunner } from './jobs/division-runner.js';
+import { WorkerPool } from './workers/pool.js';
 import { GridLocator } from './services/grid-locator.js';
 import { AddressGeocoder } from './services/address-geocoder.js';
 import { ensureClientBuilt } from '../scripts/build-client.js';
@@ -32,7 +33,8 @@ async function main(): Promise<void> {
 
   const admin = await bootstrapAdmin(store.db, config.adminKey);
   if (admin.made === 'configured') log('admin key from GRIDGOV_ADMIN_KEY stored');
-  const runner = new DivisionRunner(store.db, log);
+  const workers = new WorkerPool();
+  const runner = new DivisionRunner(store.db, log, workers);
   await runner.resumeOrphans(store.backend === 'embedded' ? 0 : undefined);
   // The locate index is built in the background now, not by the first caller.
   const locator = new GridLocator(store.db);
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
   await client;
   const app = createApp(store, config.limits, {
     runner,
+    workers,
     locator,
     geocoder,
     rules: config.incidentRules,
