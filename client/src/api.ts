@@ -3,6 +3,7 @@
  * server's code, message and details ({ "error": { code, message, details } }).
  */
 import type { Feature, FeatureCollection, LineString, MultiLineString, MultiPolygon, Polygon } from 'geojson';
+import { lang } from './i18n';
 
 export type Polygonal = Polygon | MultiPolygon;
 export type GridKind = 'urban' | 'rural' | 'special';
@@ -310,7 +311,8 @@ export class Api {
   onUnauthorized: ((error: ApiError) => void) | null = null;
 
   private async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ data: T; etag: string | null }> {
-    const init: RequestInit = { method, headers: { Accept: 'application/json', ...headers } };
+    // Refusals and reports come back in the language the user reads the client in.
+    const init: RequestInit = { method, headers: { Accept: 'application/json', 'Accept-Language': lang(), ...headers } };
     if (body !== undefined) {
       (init.headers as Record<string, string>)['Content-Type'] = 'application/json';
       init.body = JSON.stringify(body);

@@ -161,10 +161,13 @@ function single(req: Request, name: string): string | undefined {
   return value;
 }
 
-/** Refuses query parameters the API does not define for this resource (and says which it does). */
+/**
+ * Refuses query parameters the API does not define for this resource (and says which it does);
+ * `lang` (the language of the answer's messages) and credentials go with every resource.
+ */
 function checkParameters(req: Request, allowed: readonly string[], explain: Record<string, Text> = {}): void {
   for (const name of Object.keys(req.query)) {
-    if (allowed.includes(name) || CREDENTIAL_PARAMS.includes(name)) continue;
+    if (allowed.includes(name) || name === 'lang' || CREDENTIAL_PARAMS.includes(name)) continue;
     if (explain[name]) throw badRequest('InvalidParameterValue', explain[name]);
     throw badRequest('UnknownParameter', text('ogc.unknown_parameter', { name, allowed: allowed.length ? allowed : text('ogc.no_parameters') }));
   }

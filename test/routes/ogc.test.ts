@@ -428,6 +428,10 @@ describe('errors and formats', () => {
     // A Chinese client (the default) reads the exception in Chinese; the code stays the same.
     const chinese = await api.get('/ogc/collections/grids/items?limit=ten');
     expect(chinese.body).toEqual({ code: 'InvalidParameterValue', description: 'limit：须为 1 到 10000 的整数，收到“ten”' });
+    // ?lang= chooses too, and is a parameter every resource takes.
+    const english = await api.get('/ogc/collections/grids/items?limit=ten&lang=en');
+    expect(english.body.description).toMatch(/^limit: /);
+    expect((await api.get('/ogc/collections/grids/items?limit=1&lang=zh-CN')).status).toBe(200);
     const post = await api.post('/ogc/collections/grids/items').send({ type: 'Feature' });
     expect(post.status).toBe(405);
     expect(post.headers.allow).toBe('GET, HEAD');
