@@ -37,7 +37,7 @@ import { checkStaged, ProblemList, stage } from './grid-checks.js';
 import { createRegion, regionLevel } from './regions.js';
 import { replaceBuildings } from './buildings.js';
 import { importAddresses } from './addresses.js';
-import { isText, text, type Text } from '../i18n/catalogue.js';
+import { isText, shown, text, type Text } from '../i18n/catalogue.js';
 import { levelWord } from '../i18n/words.js';
 
 export interface ImportOptions {
@@ -297,10 +297,10 @@ async function gridRows(db: Kysely<Database>, data: SourceData, mapping: FieldMa
     const problems: Problem[] = [];
     const { code, version } = properties;
     if (code !== undefined && (typeof code !== 'string' || !/^\d{15}$/.test(code))) {
-      problems.push(explain(propertyProblem('code', 'invalid_property.grid_code_import', { got: JSON.stringify(code) }), mapping));
+      problems.push(explain(propertyProblem('code', 'invalid_property.grid_code_import', { got: shown(code) }), mapping));
     }
     if (version !== undefined && (typeof version !== 'number' || !Number.isInteger(version) || version < 1)) {
-      problems.push(explain(propertyProblem('version', 'invalid_property.version', { got: JSON.stringify(version) }), mapping));
+      problems.push(explain(propertyProblem('version', 'invalid_property.version', { got: shown(version) }), mapping));
     }
     if (feature.geometry === null) problems.push(missingGeometry(row));
     if (typeof regionCode === 'string' && options.mayWrite && !options.mayWrite(regionCode)) {
@@ -584,7 +584,7 @@ async function importAddressRows(db: Kysely<Database>, data: SourceData, mapping
     const properties = mapProperties('addresses', mapping, feature.properties, tally);
     const geometry = feature.geometry;
     if (geometry === null || geometry.type !== 'Point') {
-      refusals.add(feature.row, geometry === null ? missingGeometry(feature.row) : { code: 'wrong_geometry_type', message: text('wrong_geometry_type.address', { got: geometry.type }) });
+      refusals.add(feature.row, geometry === null ? missingGeometry(feature.row) : { code: 'wrong_geometry_type', message: text('wrong_geometry_type.address', { got: shown(geometry.type) }) });
       continue;
     }
     const [lon, lat] = geometry.coordinates;

@@ -8,7 +8,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { toWgs84, type CrsName } from '../geo/crs.js';
 import { coordinateProblem, type Problem } from '../geo/validate.js';
 import { unstorableText } from './encoding.js';
-import { TextError, text as msg, type Text } from '../i18n/catalogue.js';
+import { shown, text as msg, TextError, type Text, type ParamValue } from '../i18n/catalogue.js';
 
 /** A street address is never this long; a longer one is a mistake (or an attack). */
 export const MAX_ADDRESS_LENGTH = 200;
@@ -44,8 +44,8 @@ export function addressProblem(value: unknown): Problem | undefined {
   return undefined;
 }
 
-function describe(value: unknown): string | Text {
-  return value === undefined ? msg('invalid_address.nothing') : (JSON.stringify(value)?.slice(0, 60) ?? String(value));
+function describe(value: unknown): ParamValue {
+  return value === undefined ? msg('invalid_address.nothing') : shown(value, 60);
 }
 
 function toRow(row: number, address: unknown, lon: unknown, lat: unknown, crs: CrsName): AddressRow | RowProblem {

@@ -10,7 +10,7 @@ import type { Geometry } from 'geojson';
 import { decode, detectEncoding, encodingOfName, type EncodingChoice } from './encoding.js';
 import { fileError, type RowProblem, type SourceFeature } from './source.js';
 import { parseWktGeometry } from './wkt.js';
-import { TextError, text as msg, type Text } from '../i18n/catalogue.js';
+import { shown, text as msg, TextError, type Text } from '../i18n/catalogue.js';
 
 export interface CsvContent {
   features: SourceFeature[];
@@ -36,7 +36,7 @@ export function readCsv(bytes: Uint8Array, options: { encoding?: string } = {}):
   let encoding: EncodingChoice;
   if (options.encoding) {
     const name = encodingOfName(options.encoding);
-    if (!name) throw fileError('invalid_encoding', msg('invalid_encoding.unknown', { got: JSON.stringify(options.encoding) }));
+    if (!name) throw fileError('invalid_encoding', msg('invalid_encoding.unknown', { got: shown(options.encoding) }));
     encoding = { name, source: 'parameter' };
   } else if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
     encoding = { name: 'utf-8', source: 'detected' };
@@ -88,7 +88,7 @@ export function readCsv(bytes: Uint8Array, options: { encoding?: string } = {}):
       if (x !== '' || y !== '') {
         const [nx, ny] = [Number(x), Number(y)];
         if (x === '' || y === '' || !Number.isFinite(nx) || !Number.isFinite(ny)) {
-          problems.push({ row, code: 'invalid_coordinates', message: msg('invalid_coordinates.csv', { row, columns: `${header[xColumn]}/${header[yColumn]}`, got: JSON.stringify([x, y]) }) });
+          problems.push({ row, code: 'invalid_coordinates', message: msg('invalid_coordinates.csv', { row, columns: `${header[xColumn]}/${header[yColumn]}`, got: shown([x, y]) }) });
           continue;
         }
         geometry = { type: 'Point', coordinates: [nx, ny] };

@@ -5,7 +5,7 @@
  */
 import type { Geometry } from 'geojson';
 import { fileError, type RowProblem, type SourceFeature } from './source.js';
-import { text as msg } from '../i18n/catalogue.js';
+import { shown, text as msg } from '../i18n/catalogue.js';
 
 export interface GeoJsonContent {
   features: SourceFeature[];
@@ -35,7 +35,7 @@ export function readGeoJson(text: string): GeoJsonContent {
   } else if (typeof object.type === 'string' && GEOMETRY_TYPES.includes(object.type)) {
     items = [{ type: 'Feature', geometry: object, properties: {} }];
   } else {
-    throw fileError('invalid_geojson', msg('invalid_geojson.collection_type', { got: JSON.stringify(object.type) }));
+    throw fileError('invalid_geojson', msg('invalid_geojson.collection_type', { got: shown(object.type) }));
   }
   const crsName = typeof object.crs?.properties?.name === 'string' ? object.crs.properties.name : undefined;
   const features: SourceFeature[] = [];
@@ -55,7 +55,7 @@ export function readGeoJson(text: string): GeoJsonContent {
     }
     const geometry = (feature.geometry ?? null) as Geometry | null;
     if (geometry !== null && (typeof geometry !== 'object' || !GEOMETRY_TYPES.includes((geometry as { type?: string }).type ?? ''))) {
-      problems.push({ row, code: 'invalid_geojson', message: msg('invalid_geojson.feature_geometry', { row, got: JSON.stringify((geometry as { type?: unknown })?.type) }) });
+      problems.push({ row, code: 'invalid_geojson', message: msg('invalid_geojson.feature_geometry', { row, got: shown((geometry as { type?: unknown })?.type) }) });
       return;
     }
     for (const key of Object.keys(properties)) fields.add(key);

@@ -11,7 +11,7 @@ import { encodingOfName, looksLikeUtf8, type EncodingChoice } from './encoding.j
 import { dbfEncoding, readDbf, writeDbf, type DbfFieldSpec } from './dbf.js';
 import { FileError, fileError, type RowProblem, type SourceFeature } from './source.js';
 import iconv from 'iconv-lite';
-import { TextError, text as msg, type Text } from '../i18n/catalogue.js';
+import { shown, text as msg, TextError, type Text } from '../i18n/catalogue.js';
 
 export interface ShapefileParts {
   /** Base name, for messages. */
@@ -104,12 +104,12 @@ export function readShapefile(parts: ShapefileParts, options: { encoding?: strin
   const cpg = parts.cpg?.trim();
   if (options.encoding) {
     const name = encodingOfName(options.encoding);
-    if (!name) throw fileError('invalid_encoding', msg('invalid_encoding.unknown', { got: JSON.stringify(options.encoding) }));
+    if (!name) throw fileError('invalid_encoding', msg('invalid_encoding.unknown', { got: shown(options.encoding) }));
     encoding = { name, source: 'parameter', cpg };
   } else if (cpg && encodingOfName(cpg)) {
     encoding = { name: encodingOfName(cpg)!, source: 'cpg', cpg };
   } else {
-    if (cpg) notes.push(msg('note.unknown_cpg', { cpg: JSON.stringify(cpg.slice(0, 40)) }));
+    if (cpg) notes.push(msg('note.unknown_cpg', { cpg: shown(cpg, 40) }));
     encoding = { ...dbfEncoding(parts.dbf), cpg };
   }
   const table = readDbf(parts.dbf, encoding.name);

@@ -3,7 +3,7 @@
  * forms, with Z/M ordinates dropped and an optional EWKT "SRID=4528;" prefix. Pure.
  */
 import type { Geometry, Position } from 'geojson';
-import { TextError, text as msg } from '../i18n/catalogue.js';
+import { shown, text as msg, TextError } from '../i18n/catalogue.js';
 
 export interface WktGeometry {
   geometry: Geometry | null;
@@ -22,7 +22,7 @@ export function parseWktGeometry(input: string): WktGeometry {
     text = text.slice(prefix[0].length).trim();
   }
   const head = /^([A-Za-z]+)\s*(ZM|Z|M)?\s*/.exec(text);
-  if (!head) throw new WktError(msg('wkt.not_wkt', { got: JSON.stringify(input.slice(0, 40)) }));
+  if (!head) throw new WktError(msg('wkt.not_wkt', { got: shown(input, 40) }));
   const type = head[1].toUpperCase();
   const body = text.slice(head[0].length).trim();
   if (/^EMPTY$/i.test(body)) return { geometry: null, srid };
@@ -30,7 +30,7 @@ export function parseWktGeometry(input: string): WktGeometry {
   const position = (node: Nested): Position => {
     if (typeof node !== 'string') throw new WktError(msg('wkt.pair_expected'));
     const numbers = node.trim().split(/\s+/).map(Number);
-    if (numbers.length < 2 || !numbers.every(Number.isFinite)) throw new WktError(msg('wkt.bad_coordinates', { got: JSON.stringify(node.trim().slice(0, 40)) }));
+    if (numbers.length < 2 || !numbers.every(Number.isFinite)) throw new WktError(msg('wkt.bad_coordinates', { got: shown(node.trim(), 40) }));
     return [numbers[0], numbers[1]];
   };
   const list = (node: Nested): Nested[] => {

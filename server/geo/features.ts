@@ -4,7 +4,7 @@
  */
 import { GRID_KINDS, REGION_LEVELS, SPECIAL_TYPES, isRegionLevel, type GridKind, type RegionLevel } from './codes.js';
 import { checkPolygonal, featureShapeProblem, type Polygonal, type Problem } from './validate.js';
-import { text, type MessageKey, type Params } from '../i18n/catalogue.js';
+import { shown, text, type MessageKey, type Params } from '../i18n/catalogue.js';
 
 export const MAX_NAME_LENGTH = 100;
 export const MAX_HOUSEHOLDS = 100_000;
@@ -34,7 +34,7 @@ function parseName(value: unknown, problems: Problem[]): string {
 function parseCount(name: string, value: unknown, max: number, problems: Problem[]): number | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
-    problems.push(propertyProblem(name, 'invalid_property.count', { max, got: JSON.stringify(value) }));
+    problems.push(propertyProblem(name, 'invalid_property.count', { max, got: shown(value) }));
     return null;
   }
   return value;
@@ -42,7 +42,7 @@ function parseCount(name: string, value: unknown, max: number, problems: Problem
 
 function parseCode(name: string, value: unknown, digits: number, problems: Problem[]): string {
   if (typeof value !== 'string' || !new RegExp(`^\\d{${digits}}$`).test(value)) {
-    problems.push(propertyProblem(name, 'invalid_property.code_digits', { digits, got: JSON.stringify(value) }));
+    problems.push(propertyProblem(name, 'invalid_property.code_digits', { digits, got: shown(value) }));
     return '';
   }
   return value;
@@ -82,12 +82,12 @@ export function parseGridFeature(
   const name = parseName(properties.name, problems);
   const kind = properties.kind as GridKind;
   if (!(GRID_KINDS as readonly unknown[]).includes(kind)) {
-    problems.push(propertyProblem('kind', 'invalid_property.one_of', { allowed: GRID_KINDS, got: JSON.stringify(properties.kind) }));
+    problems.push(propertyProblem('kind', 'invalid_property.one_of', { allowed: GRID_KINDS, got: shown(properties.kind) }));
   }
   let specialType: string | null = null;
   if (kind === 'special') {
     if (!(SPECIAL_TYPES as readonly unknown[]).includes(properties.specialType)) {
-      problems.push(propertyProblem('specialType', 'invalid_property.special_type', { allowed: SPECIAL_TYPES, got: JSON.stringify(properties.specialType) }));
+      problems.push(propertyProblem('specialType', 'invalid_property.special_type', { allowed: SPECIAL_TYPES, got: shown(properties.specialType) }));
     } else {
       specialType = properties.specialType as string;
     }
@@ -120,7 +120,7 @@ export function parseRegionFeature(feature: unknown, options: { maxVertices: num
   const name = parseName(properties.name, problems);
   const level = properties.level;
   if (!isRegionLevel(level)) {
-    problems.push(propertyProblem('level', 'invalid_property.one_of', { allowed: REGION_LEVELS, got: JSON.stringify(level) }));
+    problems.push(propertyProblem('level', 'invalid_property.one_of', { allowed: REGION_LEVELS, got: shown(level) }));
   }
   let parentCode: string | null = null;
   if (properties.parentCode !== undefined && properties.parentCode !== null) {

@@ -22,7 +22,7 @@
 import proj4 from 'proj4';
 import { fromWgs84 as fromShifted, toWgs84 as toShifted } from './crs.js';
 import { insideChinaExtent } from './validate.js';
-import { TextError, text as msg, type Text } from '../i18n/catalogue.js';
+import { shown, text as msg, TextError, type Text } from '../i18n/catalogue.js';
 
 export type XY = [number, number];
 
@@ -243,7 +243,7 @@ export function projectionByName(input: string): Projection {
   const gk = gaussKrugerOfName(raw);
   if (gk) return gk;
   if (OLD_DATUM.test(raw)) throw oldDatum(raw);
-  throw new CrsError('invalid_crs', msg('invalid_crs.unknown', { got: JSON.stringify(input.slice(0, 100)), supported: SUPPORTED }));
+  throw new CrsError('invalid_crs', msg('invalid_crs.unknown', { got: shown(input, 100), supported: SUPPORTED }));
 }
 
 function oldDatum(what: string): CrsError {

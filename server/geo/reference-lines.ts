@@ -8,7 +8,7 @@ import gjv from 'geojson-validation';
 import type { Limits } from '../config.js';
 import { toWgs84, type CrsName } from './crs.js';
 import { chinaExtentProblem, checkPolygonal, countVertices, geojsonTrace, type Polygonal, type Problem } from './validate.js';
-import { text, type Text } from '../i18n/catalogue.js';
+import { shown, text, type Text } from '../i18n/catalogue.js';
 import type { BarrierKind } from './divide/types.js';
 
 export const LINE_KINDS = ['road', 'river', 'railway', 'ridge', 'water'] as const;
@@ -89,7 +89,7 @@ export function parseReferenceLines(
     const properties = { ...((feature.properties ?? {}) as Record<string, unknown>) };
     const kind = properties.kind;
     if (!(LINE_KINDS as readonly unknown[]).includes(kind)) {
-      return void problems.push({ code: 'invalid_property', message: at(text('invalid_property.line_kind', { allowed: LINE_KINDS, got: JSON.stringify(kind) })) });
+      return void problems.push({ code: 'invalid_property', message: at(text('invalid_property.line_kind', { allowed: LINE_KINDS, got: shown(kind) })) });
     }
     const roadClass = properties.class ?? null;
     if (roadClass !== null && (kind !== 'road' || !(ROAD_CLASSES as readonly unknown[]).includes(roadClass))) {
@@ -105,7 +105,7 @@ export function parseReferenceLines(
     if (!geometry || !allowed.includes(geometry.type)) {
       return void problems.push({
         code: 'wrong_geometry_type',
-        message: at(text('wrong_geometry_type.line', { kind: text(`line.${kind as LineKind}`), allowed: text('word.or', { a: allowed[0], b: allowed[1] }), got: geometry ? geometry.type : 'null' })),
+        message: at(text('wrong_geometry_type.line', { kind: text(`line.${kind as LineKind}`), allowed: text('word.or', { a: allowed[0], b: allowed[1] }), got: shown(geometry ? geometry.type : null) })),
       });
     }
     const problem = polygonal ? checkPolygonal(geometry, { maxVertices: limits.featureVertices }).problems?.[0] : checkLinear(geometry, limits.featureVertices);

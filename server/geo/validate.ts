@@ -6,7 +6,7 @@
  */
 import gjv from 'geojson-validation';
 import type { Geometry, MultiPolygon, Polygon, Position } from 'geojson';
-import { text, type MessageKey, type Text } from '../i18n/catalogue.js';
+import { shown, text, type MessageKey, type Text } from '../i18n/catalogue.js';
 
 /** Why an input is refused: a stable code, a message from the catalogue, and what it is about. */
 export interface Problem {
@@ -30,7 +30,7 @@ export function insideChinaExtent([lon, lat]: Position): boolean {
  */
 export function coordinateProblem(lon: unknown, lat: unknown): Problem | undefined {
   if (typeof lon !== 'number' || typeof lat !== 'number' || !Number.isFinite(lon) || !Number.isFinite(lat)) {
-    return { code: 'invalid_coordinates', message: text('invalid_coordinates.not_numbers', { got: JSON.stringify([lon, lat]) }) };
+    return { code: 'invalid_coordinates', message: text('invalid_coordinates.not_numbers', { got: shown([lon, lat]) }) };
   }
   if (insideChinaExtent([lon, lat])) return undefined;
   if (insideChinaExtent([lat, lon])) {
@@ -176,7 +176,7 @@ export function checkPolygonal(
   }
   const type = (geometry as { type?: unknown }).type;
   if (type !== 'Polygon' && type !== 'MultiPolygon') {
-    return { problems: [{ code: 'wrong_geometry_type', message: text('wrong_geometry_type.polygonal', { got: JSON.stringify(type) }) }] };
+    return { problems: [{ code: 'wrong_geometry_type', message: text('wrong_geometry_type.polygonal', { got: shown(type) }) }] };
   }
   const trace = geojsonTrace(() => (type === 'Polygon' ? gjv.isPolygon(geometry, true) : gjv.isMultiPolygon(geometry, true)));
   if (trace.length > 0) {
@@ -209,7 +209,7 @@ export function featureShapeProblem(value: unknown): Problem | undefined {
   }
   const feature = value as { type?: unknown; properties?: unknown };
   if (feature.type !== 'Feature') {
-    return { code: 'invalid_geojson', message: text('invalid_geojson.feature_type', { got: JSON.stringify(feature.type) }) };
+    return { code: 'invalid_geojson', message: text('invalid_geojson.feature_type', { got: shown(feature.type) }) };
   }
   if (feature.properties !== null && (typeof feature.properties !== 'object' || Array.isArray(feature.properties))) {
     return { code: 'invalid_geojson', message: text('invalid_geojson.properties') };

@@ -95,11 +95,38 @@ function renderParam(value: ParamValue, lang: Lang): string | undefined {
   return String(value);
 }
 
-/** A message in one language, its `{name}` parameters filled in (a missing one stays visible). */
+/** Chinese punctuation that takes no space beside it (a template's space before “…” or after （…）). */
+const OPENS = /^[（“「《【〔，。；：、！？]/;
+const CLOSES = /[）”」》】〕，。；：、！？]$/;
+
+/**
+ * A message in one language, its `{name}` parameters filled in (a missing one stays visible).
+ * In Chinese, a template's space beside a parameter goes where the parameter begins or ends
+ * with full-width punctuation: `收到 {got}` reads 收到 5 but 收到“森林”.
+ */
 export function translate(text: Text, lang: Lang): string {
   const template = messages[text.key][lang];
   const params = text.params ?? {};
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => renderParam(params[name], lang) ?? whole);
+  return template.replace(/( ?)\{(\w+)\}( ?)/g, (whole, before: string, name: string, after: string) => {
+    const value = renderParam(params[name], lang);
+    if (value === undefined) return whole;
+    if (lang !== 'zh') return before + value + after;
+    return (OPENS.test(value) ? '' : before) + value + (CLOSES.test(value) ? '' : after);
+  });
+}
+
+/**
+ * A value a message quotes (what was received): text in quotes — “…” in Chinese, "…" in English —
+ * cut at `max` characters with control characters escaped; numbers and booleans as they are;
+ * null or nothing in words; anything else as JSON.
+ */
+export function shown(value: unknown, max = 80): ParamValue {
+  const cut = (s: string) => (s.length > max ? `${s.slice(0, max)}…` : s);
+  if (typeof value === 'string') return text('value.quoted', { value: cut(value).replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1)) });
+  if (value === null) return text('value.shown_null');
+  if (value === undefined) return text('value.shown_nothing');
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return cut(JSON.stringify(value) ?? String(value));
 }
 
 /** Shorthand where a message is made: `text('grid_not_found', { code })`. */

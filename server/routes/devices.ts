@@ -32,7 +32,7 @@ import { devicePlace } from '../access/places.js';
 import { coordinateProblem } from '../geo/validate.js';
 import type { GridLocator, LocatorSnapshot } from '../services/grid-locator.js';
 import { bboxParam, codeParam, crsParam, etag, ifMatchCondition, jsonBody, stringParam } from './params.js';
-import { text, type Text } from '../i18n/catalogue.js';
+import { shown, text, type Text } from '../i18n/catalogue.js';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
 export const SENSOR_TYPES = ['smoke', 'water_level', 'manhole_cover', 'gas', 'air', 'door', 'temperature', 'other'] as const;
@@ -41,15 +41,15 @@ function finiteOrNull(b: Record<string, unknown>, name: string, min: number, max
   const value = b[name];
   if (value === undefined || value === null) return null;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw badRequest('invalid_property', text('invalid_property.range', { name, min, max, got: JSON.stringify(value) }));
+    throw badRequest('invalid_property', text('invalid_property.range', { name, min, max, got: shown(value) }));
   }
   return value;
 }
 
 /** A device id, checked as a GB/T 28181 id when it has that shape or claims that scheme. */
 export function deviceIdProblem(id: unknown, scheme: unknown): Text | undefined {
-  if (typeof id !== 'string' || !ID.test(id)) return text('invalid_device_id.shape', { got: JSON.stringify(id)?.slice(0, 80) });
-  if (scheme !== undefined && scheme !== null && scheme !== 'gb28181') return text('invalid_device_id.scheme', { got: JSON.stringify(scheme) });
+  if (typeof id !== 'string' || !ID.test(id)) return text('invalid_device_id.shape', { got: shown(id, 80) });
+  if (scheme !== undefined && scheme !== null && scheme !== 'gb28181') return text('invalid_device_id.scheme', { got: shown(scheme) });
   if (scheme === 'gb28181' || isGb28181Shaped(id)) {
     const parsed = parseGb28181Id(id);
     if (!parsed.ok) return text('invalid_device_id.gb28181', { id, reason: parsed.reason });
@@ -143,7 +143,7 @@ export class DevicePresenter {
 }
 
 function deviceIdParam(value: unknown): string {
-  if (typeof value !== 'string' || !ID.test(value)) throw badRequest('invalid_device_id', text('invalid_device_id.param', { got: JSON.stringify(value) }));
+  if (typeof value !== 'string' || !ID.test(value)) throw badRequest('invalid_device_id', text('invalid_device_id.param', { got: shown(value) }));
   return value;
 }
 
@@ -204,7 +204,7 @@ export function devicesRouter(store: Store, locator: GridLocator, clock: Clock):
   router.put('/:id', async (req, res) => {
     const id = deviceIdParam(req.params.id);
     const body = jsonBody(req) as Record<string, unknown>;
-    if (body && typeof body === 'object' && body.id !== undefined && body.id !== id) throw badRequest('invalid_device_id', text('invalid_device_id.changed', { got: JSON.stringify(body.id), id }));
+    if (body && typeof body === 'object' && body.id !== undefined && body.id !== id) throw badRequest('invalid_device_id', text('invalid_device_id.changed', { got: shown(body.id), id }));
     const fields = deviceFields(body, id);
     await presenter.assertInScope(req, await getDevice(store.db, id));
     await presenter.assertInScope(req, fields);

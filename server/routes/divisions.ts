@@ -17,7 +17,7 @@ import type { ProposalDocument } from '../geo/divide/run.js';
 import type { DivisionRunner } from '../jobs/division-runner.js';
 import { assertCovers } from '../http/authorize.js';
 import { actorOf, booleanParam, jsonBody, reasonOf, stringParam } from './params.js';
-import { localize, text } from '../i18n/catalogue.js';
+import { localize, shown, text } from '../i18n/catalogue.js';
 import { levelWord } from '../i18n/words.js';
 
 const SPECIAL_NAMES: Record<string, string> = {
@@ -102,7 +102,7 @@ async function storedInputs(store: Store, regionCode: string, body: Record<strin
 
 /** A division id is a UUID (randomUUID); anything else names no division (and is not sent to the database). */
 function divisionId(raw: string): string {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(raw)) throw notFound('unknown_division', text('unknown_division', { id: JSON.stringify(raw) }));
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(raw)) throw notFound('unknown_division', text('unknown_division', { id: shown(raw) }));
   return raw;
 }
 

@@ -26,7 +26,7 @@ import { applyGridBatch, type BatchChange } from '../db/grid-batch.js';
 import { ProblemList } from '../db/grids.js';
 import { actorOf, jsonBody, reasonOf } from './params.js';
 import { assertCovers } from '../http/authorize.js';
-import { text, type Text } from '../i18n/catalogue.js';
+import { shown, text, type Text } from '../i18n/catalogue.js';
 
 const CODE = /^\d{15}$/;
 
@@ -41,9 +41,9 @@ function invalid(message: Text): Problem {
 /** The code and version of an update or retire, or the problems with them. */
 function target(change: Record<string, unknown>, problems: Problem[]): { code: string; version: number } {
   const { code, version } = change;
-  if (typeof code !== 'string' || !CODE.test(code)) problems.push(invalid(text('invalid_change.code', { got: JSON.stringify(code) })));
+  if (typeof code !== 'string' || !CODE.test(code)) problems.push(invalid(text('invalid_change.code', { got: shown(code) })));
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
-    problems.push(invalid(text('invalid_change.version', { got: JSON.stringify(version) })));
+    problems.push(invalid(text('invalid_change.version', { got: shown(version) })));
   }
   return { code: code as string, version: version as number };
 }
@@ -66,7 +66,7 @@ function parseChange(change: unknown, limits: Limits): { value?: BatchChange; pr
       if (geometry === undefined && properties === undefined) problems.push(invalid(text('invalid_change.update_empty')));
       if (properties !== undefined && !isObject(properties)) problems.push(invalid(text('invalid_change.properties')));
       if (isObject(properties) && properties.code !== undefined && properties.code !== code) {
-        problems.push({ code: 'code_mismatch', message: text('code_mismatch.change', { got: JSON.stringify(properties.code), code }) });
+        problems.push({ code: 'code_mismatch', message: text('code_mismatch.change', { got: shown(properties.code), code }) });
       }
       const shape = geometry === undefined ? undefined : checkPolygonal(geometry, { maxVertices: limits.featureVertices });
       if (shape?.problems) problems.push(...shape.problems);
@@ -74,7 +74,7 @@ function parseChange(change: unknown, limits: Limits): { value?: BatchChange; pr
       return { value, problems };
     }
     default:
-      return { problems: [invalid(text('invalid_change.op', { got: JSON.stringify(change.op) }))] };
+      return { problems: [invalid(text('invalid_change.op', { got: shown(change.op) }))] };
   }
 }
 

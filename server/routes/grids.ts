@@ -14,7 +14,7 @@ import { actorOf, asOfParam, bboxParam, codeParam, etag, ifMatchCondition, integ
 import { addressesTouchingGrid } from '../db/addresses.js';
 import { householdFlags } from '../geo/address/households.js';
 import type { GridLocator } from '../services/grid-locator.js';
-import { text } from '../i18n/catalogue.js';
+import { shown, text } from '../i18n/catalogue.js';
 
 function meta(req: Request) {
   return { actor: actorOf(req), reason: reasonOf(req) };
@@ -106,7 +106,7 @@ export function gridsRouter(store: Store, limits: Limits, locator: GridLocator):
     }
     const claimed = (body as { properties?: { code?: unknown } }).properties?.code;
     if (claimed !== undefined && claimed !== code) {
-      throw badRequest('code_mismatch', text('code_mismatch', { got: JSON.stringify(claimed), code }));
+      throw badRequest('code_mismatch', text('code_mismatch', { got: shown(claimed), code }));
     }
     const grid = await updateGrid(store.db, code, parsed.value, condition, meta(req));
     res.set('ETag', etag(grid.properties.version)).json(grid);

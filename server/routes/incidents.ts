@@ -19,7 +19,7 @@ import { devicesInScope } from '../services/device-places.js';
 import type { GridLocator } from '../services/grid-locator.js';
 import { incidentPlace } from '../access/places.js';
 import { actorOf, timeParam, bboxParam, codeParam, crsParam, etag, integerParam, jsonBody, stringParam } from './params.js';
-import { text } from '../i18n/catalogue.js';
+import { shown, text } from '../i18n/catalogue.js';
 
 export const INCIDENT_SOURCES: readonly IncidentSource[] = ['worker', 'resident', 'camera', 'sensor', 'hotline'];
 const MAX_TEXT = 2000;
@@ -113,7 +113,7 @@ function expectedVersion(req: Request): number | undefined {
   const header = req.get('If-Match');
   if (header === undefined || header.trim() === '*') return undefined;
   const match = /^(W\/)?"(\d+)"$/.exec(header.trim());
-  if (!match) throw badRequest('invalid_header', text('invalid_header.if_match', { got: header }));
+  if (!match) throw badRequest('invalid_header', text('invalid_header.if_match', { got: shown(header) }));
   return Number(match[2]);
 }
 

@@ -10,7 +10,7 @@ import { toWgs84 } from '../geo/crs.js';
 import { CHINA_EXTENT, coordinateProblem } from '../geo/validate.js';
 import type { GridLocator, LocatorSnapshot } from '../services/grid-locator.js';
 import { asOfParam, crsParam, jsonBody, stringParam } from './params.js';
-import { text, type Text } from '../i18n/catalogue.js';
+import { shown, text, type Text } from '../i18n/catalogue.js';
 
 /** Another grid this close makes the answer "ambiguous" (a GPS fix is rarely better). */
 export const AMBIGUOUS_WITHIN_M = 5;
@@ -115,7 +115,7 @@ export function locateRouter(locator: GridLocator): Router {
       }
       const problem = (Array.isArray(point) && point.length >= 2 && point.length <= 3 ? coordinateProblem(point[0], point[1]) : undefined) ?? {
         code: 'invalid_coordinates',
-        message: text('invalid_coordinates.pair', { got: JSON.stringify(point)?.slice(0, 80) }),
+        message: text('invalid_coordinates.pair', { got: shown(point, 80) }),
       };
       if (errors.length < 100) errors.push({ index: i, ...problem });
     }

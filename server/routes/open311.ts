@@ -29,7 +29,7 @@ import { stringParam, timeParam } from './params.js';
 import { assertIncidentInScope } from './incidents.js';
 import { assertCovers, scopedPrefix } from '../http/authorize.js';
 import { incidentPlace } from '../access/places.js';
-import { text, translate } from '../i18n/catalogue.js';
+import { shown, text, translate } from '../i18n/catalogue.js';
 import type { Lang } from '../i18n/lang.js';
 
 const SPECIFICATION = 'http://wiki.open311.org/GeoReport_v2';
@@ -138,7 +138,7 @@ function coordinate(fields: Fields, name: 'lat' | 'long'): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   if (typeof value !== 'string' || !DECIMAL.test(value)) {
-    throw badRequest('invalid_coordinates', text('open311.coordinate', { name, got: JSON.stringify(value) }));
+    throw badRequest('invalid_coordinates', text('open311.coordinate', { name, got: shown(value) }));
   }
   return Number(value);
 }

@@ -4,7 +4,7 @@
  */
 import type { Request, RequestHandler } from 'express';
 import { ApiError, badRequest } from '../errors.js';
-import { text } from '../i18n/catalogue.js';
+import { shown, text } from '../i18n/catalogue.js';
 import type { VersionCondition } from '../db/grids.js';
 import { CHINA_EXTENT } from '../geo/validate.js';
 import { CRS_NAMES, isCrsName, type CrsName } from '../geo/crs.js';
@@ -59,7 +59,7 @@ export function bboxParam(req: Request): [number, number, number, number] | unde
 /** A coordinate system name (query parameter or body field); WGS84 when absent. */
 export function crsParam(value: unknown): CrsName {
   if (value === undefined) return 'wgs84';
-  if (!isCrsName(value)) throw badRequest('invalid_crs', text('invalid_crs', { allowed: CRS_NAMES, got: JSON.stringify(value) }));
+  if (!isCrsName(value)) throw badRequest('invalid_crs', text('invalid_crs', { allowed: CRS_NAMES, got: shown(value) }));
   return value;
 }
 

@@ -32,7 +32,7 @@ import { regionLevel } from '../db/regions.js';
 import { regionPrefix } from '../geo/codes.js';
 import { CrsError, projectionByName, WGS84, type Projection } from '../geo/projection.js';
 import { gridsToCsv, gridsToGeoJson, gridsToShapefile } from '../formats/grid-export.js';
-import { localize, text } from '../i18n/catalogue.js';
+import { localize, shown, text } from '../i18n/catalogue.js';
 
 interface Upload {
   fields: Record<string, string>;
@@ -133,7 +133,7 @@ export function importRouter(store: Store, limits: Limits, locator: GridLocator)
     if (unknown.length > 0) throw badRequest('unknown_field', text('unknown_field', { unknown, known: FIELD_NAMES }));
     const kind = option(req, upload, 'kind');
     if (!kind || !(IMPORT_KINDS as readonly string[]).includes(kind)) {
-      throw badRequest('invalid_kind', text('invalid_kind', { allowed: IMPORT_KINDS, got: JSON.stringify(kind ?? null) }));
+      throw badRequest('invalid_kind', text('invalid_kind', { allowed: IMPORT_KINDS, got: shown(kind ?? null) }));
     }
     if (kind === 'addresses') assertAddressImporter(req);
     if (!upload.file) throw badRequest('missing_file', text('missing_file'));
@@ -141,7 +141,7 @@ export function importRouter(store: Store, limits: Limits, locator: GridLocator)
     if (households !== undefined && households !== 'footprint') throw badRequest('invalid_parameter', text('invalid_parameter.households_rule'));
     const encoding = option(req, upload, 'encoding');
     // Checked here, not only where a DBF or CSV is decoded: a bad name must not pass silently with a GeoJSON file.
-    if (encoding !== undefined && !encodingOfName(encoding)) throw badRequest('invalid_parameter', text('invalid_encoding.unknown', { got: JSON.stringify(encoding) }));
+    if (encoding !== undefined && !encodingOfName(encoding)) throw badRequest('invalid_parameter', text('invalid_encoding.unknown', { got: shown(encoding) }));
     const region = option(req, upload, 'region');
     if (region !== undefined) codeParam(region, 12);
     const reason = option(req, upload, 'reason') ?? null;

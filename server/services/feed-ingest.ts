@@ -22,7 +22,7 @@ import { prepareSnapshot, defaultSnapshotLimits, type SnapshotLimits } from '../
 import { beyondReach } from '../geo/reach.js';
 import { devicePlace } from '../access/places.js';
 import type { GridLocator, LocatorSnapshot } from './grid-locator.js';
-import { text, type Text } from '../i18n/catalogue.js';
+import { shown, text, type Text } from '../i18n/catalogue.js';
 
 export const MAX_FEED_BATCH = 1000;
 /** An event dated this far in the future is a device clock gone wrong. */
@@ -76,7 +76,7 @@ function parseEvent(value: unknown, index: number, crs: CrsName, now: number): P
   if (typeof e.eventId !== 'string' || !EVENT_ID.test(e.eventId)) return invalid(text('invalid_event.event_id'));
   if (typeof e.type !== 'string' || !EVENT_TYPE.test(e.type)) return invalid(text('invalid_event.type'));
   const priority = e.severity === undefined || e.severity === null ? DEFAULT_PRIORITY : parseAlarmPriority(e.severity);
-  if (priority === undefined) return invalid(text('invalid_event.severity', { got: JSON.stringify(e.severity)?.slice(0, 40) }));
+  if (priority === undefined) return invalid(text('invalid_event.severity', { got: shown(e.severity, 40) }));
   const occurredAt = typeof e.occurredAt === 'string' && DATE_TIME.test(e.occurredAt) ? new Date(e.occurredAt) : new Date(NaN);
   if (Number.isNaN(occurredAt.getTime())) return invalid(text('invalid_event.occurred_at'));
   if (occurredAt.getTime() > now + MAX_FUTURE_MS) return invalid(text('invalid_event.future', { at: String(e.occurredAt) }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blocks, isText, localize, messages, parametersOf, text, translate, type MessageKey } from '../../server/i18n/catalogue.js';
+import { blocks, isText, localize, messages, parametersOf, shown, text, translate, type MessageKey } from '../../server/i18n/catalogue.js';
 import { langOfEnvironment, negotiateLang } from '../../server/i18n/lang.js';
 
 describe('the message catalogue', () => {
@@ -10,8 +10,8 @@ describe('the message catalogue', () => {
     for (const [key, message] of entries) {
       expect(message.zh.trim(), `${key} zh`).not.toBe('');
       expect(message.en.trim(), `${key} en`).not.toBe('');
-      // Chinese characters, or at least Chinese punctuation (a bare "{where}：{message}").
-      expect(/[\p{Script=Han}\u3000-\u303f\uff01-\uff1f]/u.test(message.zh), `${key}: the Chinese text has Chinese in it`).toBe(true);
+      // Chinese characters, or at least Chinese punctuation (a bare "{where}：{message}", “{value}”).
+      expect(/[\p{Script=Han}\u3000-\u303f\uff01-\uff1f\u201c\u201d]/u.test(message.zh), `${key}: the Chinese text has Chinese in it`).toBe(true);
       expect(parametersOf(message.zh), `${key}: parameters`).toEqual(parametersOf(message.en));
     }
   });
@@ -40,6 +40,21 @@ describe('the message catalogue', () => {
     expect(translate(text('unknown_grid'), 'en')).toBe('No grid with code {code}');
   });
 
+  it('quotes a received value as each language does', () => {
+    const refusal = (got: unknown) => text('invalid_property.one_of', { field: 'kind', allowed: ['urban', 'rural'], got: shown(got) });
+    expect(translate(refusal('森林'), 'zh')).toBe('kind 须为 urban、rural 之一，收到“森林”');
+    expect(translate(refusal('森林'), 'en')).toBe('kind must be one of urban, rural, got "森林"');
+    expect(translate(refusal(5), 'zh')).toBe('kind 须为 urban、rural 之一，收到 5');
+    expect(translate(refusal(null), 'zh')).toBe('kind 须为 urban、rural 之一，收到 空值');
+    // A file's column named in full-width brackets takes no space after them.
+    const column = text('invalid_property.one_of', { field: text('field.column', { property: 'kind', column: '类型' }), allowed: ['urban'], got: shown('x') });
+    expect(translate(column, 'zh')).toBe('kind（文件列“类型”）须为 urban 之一，收到“x”');
+    expect(translate(refusal(undefined), 'en')).toBe('kind must be one of urban, rural, got nothing');
+    expect(translate(refusal('a\nb'), 'en')).toBe('kind must be one of urban, rural, got "a\\nb"');
+    expect(translate(refusal('x'.repeat(100)), 'en')).toBe(`kind must be one of urban, rural, got "${'x'.repeat(80)}…"`);
+    expect(translate(refusal({ a: 1 }), 'en')).toBe('kind must be one of urban, rural, got {"a":1}');
+  });
+
   it('puts every Text of a value into words, at any depth, and leaves the rest as it is', () => {
     const value = {
       code: 'x',
@@ -47,11 +62,11 @@ describe('the message catalogue', () => {
       key: 'not a text',
       at: new Date('2026-01-01T00:00:00Z'),
     };
-    const shown = localize(value, 'zh');
-    expect(shown.problems[0].message).toBe('没有编码为 1 的网格');
-    expect(shown.problems[0].details).toEqual({ overlap: { type: 'Point', coordinates: [1, 2] } });
-    expect(shown.key).toBe('not a text');
-    expect(shown.at).toBe('2026-01-01T00:00:00.000Z');
+    const words = localize(value, 'zh');
+    expect(words.problems[0].message).toBe('没有编码为 1 的网格');
+    expect(words.problems[0].details).toEqual({ overlap: { type: 'Point', coordinates: [1, 2] } });
+    expect(words.key).toBe('not a text');
+    expect(words.at).toBe('2026-01-01T00:00:00.000Z');
     // Only a catalogue key with nothing beside key and params is a Text: user data is not rewritten.
     expect(isText({ key: 'unknown_grid', params: {}, other: 1 })).toBe(false);
     expect(isText({ key: 'no such key' })).toBe(false);

@@ -311,7 +311,7 @@ describe('bad requests', () => {
     expectOpen311Error(await open311.post('/open311/v2/requests.json').set('Accept-Language', 'en').type('form').send(`api_key=${integratorKey}&service_code=sanitation&service_code=fire&lat=30.505&long=114.302`), 400, /service_code must be given once/);
     // In Chinese by default, or as GeoReport v2's own locale asks; the code is the HTTP status either way.
     const chinese = await open311.post('/open311/v2/requests.json').type('form').send({ ...good, lat: 'abc' });
-    expect(chinese.body).toEqual([{ code: 400, description: 'lat 须为 WGS84 度数的十进制数，收到 "abc"' }]);
+    expect(chinese.body).toEqual([{ code: 400, description: 'lat 须为 WGS84 度数的十进制数，收到“abc”' }]);
     const byLocale = await open311.post('/open311/v2/requests.json?locale=en').set('Accept-Language', 'zh-CN').type('form').send({ ...good, lat: 'abc' });
     expect(byLocale.body[0].description).toMatch(/^lat must be a decimal number/);
     expect(await incidentCount()).toBe(before);

@@ -183,7 +183,7 @@ describe.skipIf(!gdalVersion)(`survey shapefiles written by GDAL (${gdalVersion 
     const file = shapefile('odd', odd, 'cpg');
     const chinese = await upload(context.api, file, { kind: 'grids', dryRun: 'true' });
     expect(chinese.body.refused).toEqual([
-      { row: 1, problems: [{ code: 'invalid_property', message: 'kind（文件列“类型”） 须为 urban、rural、special 之一，收到 "未知类型"', details: { property: 'kind' } }] },
+      { row: 1, problems: [{ code: 'invalid_property', message: 'kind（文件列“类型”）须为 urban、rural、special 之一，收到“未知类型”', details: { property: 'kind' } }] },
     ]);
     const english = await upload(context.api, file, { kind: 'grids', dryRun: 'true' }, 'en');
     expect(english.body.refused[0].problems[0].message).toBe('kind (column "类型") must be one of urban, rural, special, got "未知类型"');

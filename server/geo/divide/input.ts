@@ -10,7 +10,7 @@ import * as turf from '@turf/turf';
 import { checkPolygonal, chinaExtentProblem, countVertices, geojsonTrace, type Polygonal, type Problem } from '../validate.js';
 import { householdsByFootprint } from '../households.js';
 import { BARRIER_KINDS, type BarrierKind } from './types.js';
-import { text, type Text } from '../../i18n/catalogue.js';
+import { shown, text, type Text } from '../../i18n/catalogue.js';
 
 export interface BuildingInput {
   geometry: Polygon | MultiPolygon | { type: 'Point'; coordinates: Position };
@@ -89,7 +89,7 @@ function selfIntersection(geometry: Polygonal): Problem | undefined {
 function householdOption(value: unknown, name: string, fallback: number, problems: Problem[]): number {
   if (value === undefined || value === null) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 100_000) {
-    problems.push({ code: 'invalid_parameter', message: text('invalid_parameter.households_option', { name, got: JSON.stringify(value) }) });
+    problems.push({ code: 'invalid_parameter', message: text('invalid_parameter.households_option', { name, got: shown(value) }) });
     return fallback;
   }
   return value;
@@ -138,7 +138,7 @@ export function parseBuildings(value: unknown, problems: Problem[], options: Bui
     if (typeof households !== 'number' || !Number.isInteger(households) || households < 0 || households > 100_000) {
       return void problems.push({
         code: 'invalid_property',
-        message: at(where, text('invalid_property.households', { field: text('field.property', { property: 'households' }), got: JSON.stringify(households) })),
+        message: at(where, text('invalid_property.households', { field: text('field.property', { property: 'households' }), got: shown(households) })),
         details: { property: 'households' },
       });
     }

@@ -5,6 +5,10 @@
 export const commonMessages = {
   /** A problem of one member of a request or one row of a file: `buildings[3]: …`. */
   'problem.at': { zh: '{where}：{message}', en: '{where}: {message}' },
+  // A value quoted back to its sender (shown() in server/i18n/catalogue.ts).
+  'value.quoted': { zh: '“{value}”', en: '"{value}"' },
+  'value.shown_null': { zh: '空值', en: 'null' },
+  'value.shown_nothing': { zh: '空值', en: 'nothing' },
   // Query parameters, headers and bodies (server/routes/params.ts).
   'invalid_parameter.once': { zh: '查询参数“{name}”只能给一次，且须为字符串', en: 'Query parameter "{name}" must be given once, as a string' },
   'invalid_parameter.time': {
