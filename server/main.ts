@@ -6,6 +6,7 @@ import { loadConfig } from './config.js';
 import { openStore } from './db/connect.js';
 import { countRegions } from './db/regions.js';
 import { loadDemo } from './demo.js';
+import { refreshHouseholds } from './db/households.js';
 import { createApp } from './app.js';
 import { DivisionRunner } from './jobs/division-runner.js';
 import { WorkerPool } from './workers/pool.js';
@@ -30,6 +31,9 @@ async function main(): Promise<void> {
     log('empty database: loading the demo area (Fuzhou, 鼓楼区); set GRIDGOV_DEMO=0 to start empty');
     await loadDemo(store.db, config.limits, log);
   }
+
+  // Grids written before households were computed (db/households.ts) get their figure once.
+  await store.db.transaction().execute((trx) => refreshHouseholds(trx, { uncomputed: true }));
 
   const admin = await bootstrapAdmin(store.db, config.adminKey);
   if (admin.made === 'configured') log('admin key from GRIDGOV_ADMIN_KEY stored');

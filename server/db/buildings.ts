@@ -8,6 +8,7 @@ import { inTransaction } from './transaction.js';
 import { unprocessable } from '../errors.js';
 import { text } from '../i18n/catalogue.js';
 import { validityReason } from '../geo/validate.js';
+import { refreshHouseholds } from './households.js';
 
 export interface StoredBuilding {
   geometry: Geometry;
@@ -63,6 +64,8 @@ export async function replaceBuildings(db: Kysely<Database>, regionCode: string,
         buildings: outside.map((row) => Number(row.n)),
       });
     }
+    // The village's grids count their households from these buildings now.
+    await refreshHouseholds(trx, { regionCodes: [regionCode] });
     return buildings.length;
   });
 }

@@ -111,7 +111,9 @@ export async function openStore(options: OpenOptions): Promise<Store> {
 }
 
 async function migrate(db: Kysely<Database>, log: (message: string) => void, untimed: boolean): Promise<void> {
-  const migrator = new Migrator({ db, provider: untimed ? untimedMigrations : migrationProvider });
+  // Migration numbers are handed out to work done in parallel, so one may land after a higher
+  // number has run (012 after 013): it is run then rather than refused.
+  const migrator = new Migrator({ db, provider: untimed ? untimedMigrations : migrationProvider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   for (const result of results ?? []) {
     log(`migration ${result.migrationName}: ${result.status}`);

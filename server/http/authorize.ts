@@ -8,6 +8,7 @@ import { rolesWith, type Permission } from '../access/roles.js';
 import { ApiError, forbidden, notFound, unauthorized } from '../errors.js';
 import { isGuarded, methodsOf, policyRowOf, type PolicyRow } from './access-policy.js';
 import { text, type Text } from '../i18n/catalogue.js';
+import { levelOfRegionCode, regionPrefix } from '../geo/codes.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -78,6 +79,21 @@ export function assertCovers(req: Request, code: string, what: Text = text('subj
   if (principal && !covers(principal, code)) {
     throw forbidden('out_of_scope', text('out_of_scope', { what, code, scope: principal.regionCode }), { code, scope: principal.regionCode });
   }
+}
+
+/**
+ * A region the caller asked about, narrowed to its own area when it asked for more — a
+ * township key asking for the county's statistics gets its township's, as lists are narrowed
+ * (scopedPrefix) — and refused when the two do not meet.
+ */
+export function scopedRegion(req: Request, code: string): string {
+  const principal = req.principal;
+  if (principal?.regionCode && !covers(principal, code)) {
+    const level = levelOfRegionCode(code);
+    if (level && principal.regionCode.startsWith(regionPrefix(code, level))) return principal.regionCode;
+  }
+  assertCovers(req, code, text('subject.region'));
+  return code;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Text } from '../i18n/catalogue.js';
 
 export interface TaskRequest {
   id: number;
-  task: 'divide' | 'checkDivision';
+  task: 'divide' | 'checkDivision' | 'planAdjustment';
   input: unknown;
 }
 

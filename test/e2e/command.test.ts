@@ -27,7 +27,8 @@ const OTHERS: { category: string; at: Position }[] = [
   { category: 'hazard', at: [119.2968, 26.1012] },
   { category: 'dispute', at: [119.2975, 26.1025] },
 ];
-const GREEN: [number, number, number] = [47, 158, 68];
+/** The green light (client/src/palette.ts). */
+const GREEN: [number, number, number] = [27, 158, 119];
 
 describe.skipIf(!haveChromium)(title, () => {
   let service: Service;

@@ -134,11 +134,12 @@ describe.skipIf(!haveChromium)(title, () => {
     });
     expect(inView).toBe(true);
 
-    // Drawn: the map holds many pixels of the "over 500 households" fill (the demo grids are mostly over).
+    // Drawn: the map holds many pixels of the household fills (client/src/palette.ts: under / in range / over, blue light → dark).
     await shot('01-overview-zh');
     const map = await page.locator('#map').screenshot();
-    const over = await countPixels(map, blend([214, 64, 69], 0.32, [244, 241, 234]), 6);
-    expect(over.matching / over.total).toBeGreaterThan(0.1);
+    let filled = 0;
+    for (const fill of [[158, 202, 225], [66, 146, 198], [8, 48, 107]] as [number, number, number][]) filled += (await countPixels(map, blend(fill, 0.55, [244, 241, 234]), 6)).matching;
+    expect(filled / (await countPixels(map, [0, 0, 0], 255)).total).toBeGreaterThan(0.1);
     const background = await countPixels(map, [244, 241, 234], 2);
     expect(background.matching / background.total).toBeGreaterThan(0.05); // the map is not one flat colour
     expect(consoleErrors).toEqual([]);
@@ -304,13 +305,16 @@ describe.skipIf(!haveChromium)(title, () => {
     await page.waitForSelector('.dialog-warning');
     await page.click('[data-dialog-button="send"]');
     await page.waitForSelector('[data-role="server-message"]');
-    await expect(page.locator('[data-role="server-message"]').textContent()).resolves.toMatch(/^overlap: The grid overlaps grid \d{15}/);
+    // The server's own sentence (in the language asked for), its code beside it.
+    await expect(page.locator('[data-role="server-message"]').getAttribute('data-code')).resolves.toBe('overlap');
+    await expect(page.locator('[data-role="server-message"]').textContent()).resolves.toMatch(/\d{15}/);
     await shot('09-overlap-refused');
     await page.click('[data-dialog-button="ok"]');
 
     expect(await grids()).toEqual(before);
     // The edit is still there to fix; discard it.
     await page.click('[data-action="discard"]');
+    await page.click('[data-dialog-button="discard"]');
     await page.waitForSelector('[data-role="check-status"].check-clean');
     await page.check('[data-toggle="shared"]');
     const refused = consoleErrors.filter((e) => !/status of 422/.test(e));
@@ -349,6 +353,7 @@ describe.skipIf(!haveChromium)(title, () => {
     const after = await versions();
     for (const [code, version] of Object.entries(before)) expect(after[code], code).toBe(code === chosen.code ? version + 1 : version);
     await page.click('[data-action="discard"]');
+    await page.click('[data-dialog-button="discard"]');
     await page.waitForSelector('[data-role="check-status"].check-clean');
     expect(consoleErrors.filter((e) => !/status of 422/.test(e))).toEqual([]);
   });
@@ -380,7 +385,7 @@ describe.skipIf(!haveChromium)(title, () => {
     await page.click('[data-action="save"]');
     await page.click('[data-dialog-button="send"]');
     await page.waitForSelector('[data-role="server-message"]');
-    await expect(page.locator('[data-role="server-message"]').textContent()).resolves.toMatch(/^overlap: /);
+    await expect(page.locator('[data-role="server-message"]').getAttribute('data-code')).resolves.toBe('overlap');
     await page.click('[data-dialog-button="ok"]');
     expect((await grids()).length).toBe(count);
 

@@ -169,7 +169,7 @@ describe('POST /api/feeds/gb28181: alarm notifications as GB/T 28181 platforms s
   };
   const send = (body: string | Buffer, contentType = 'Application/MANSCDP+xml', path = '/api/feeds/gb28181') =>
     api.post(path).set('Content-Type', contentType).send(typeof body === 'string' ? iconv.encode(body, 'gb18030') : body);
-  const urgent = (query: string) => api.get(`/api/incidents?sort=urgent&${query}`);
+  const urgent = (query: string) => api.get(`/api/incidents?sort=urgency&${query}`);
 
   beforeAll(() => {
     now = new Date('2026-07-02T10:00:00Z');

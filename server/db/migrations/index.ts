@@ -12,6 +12,7 @@ import * as devicesIncidents from './006_devices_incidents.js';
 import * as access from './007_access.js';
 import * as referenceLines from './008_reference_lines.js';
 import * as alarmPriority from './012_alarm_priority.js';
+import * as householdsAndPhotos from './013_households_and_photos.js';
 
 const migrations: Record<string, Migration> = {
   '001_initial': initial,
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '007_access': access,
   '008_reference_lines': referenceLines,
   '012_alarm_priority': alarmPriority,
+  '013_households_and_photos': householdsAndPhotos,
 };
 
 export const migrationProvider: MigrationProvider = {

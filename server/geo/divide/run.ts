@@ -7,7 +7,7 @@ import { divide, type Progress, type Proposal } from './index.js';
 import { prepareDivision } from './prepare.js';
 import { divisionMetrics, type DivisionMetrics, type MetricsInput } from './metrics.js';
 import type { DivisionInput } from './input.js';
-import { translate } from '../../i18n/catalogue.js';
+import { markAdjustment } from './adjust.js';
 
 export interface ProposalDocument {
   type: 'FeatureCollection';
@@ -24,6 +24,8 @@ export interface RunResult {
     cutBorderShare: number;
     cutsThroughBuildings: number;
     flagged: number;
+    /** In an adjustment: the share of households whose grid stays the same. */
+    stability?: number;
   };
 }
 
@@ -48,7 +50,7 @@ export function metricsInputOf(input: DivisionInput, grids: MetricsInput['grids'
 export async function runDivision(input: DivisionInput, onProgress: Progress = () => {}): Promise<RunResult> {
   const started = performance.now();
   const prepared = prepareDivision(input);
-  if (prepared.problems.length > 0) throw new Error(prepared.problems.map((p) => translate(p.message, 'en')).join('; '));
+  if (prepared.problems.length > 0) throw new Error(prepared.problems.map((p) => p.message).join('; '));
   const proposal = await divide(prepared.value, (fraction, stage) => onProgress(fraction * 0.9, stage));
   const runtimeMs = performance.now() - started;
   onProgress(0.92, 'metrics');
@@ -59,7 +61,7 @@ export async function runDivision(input: DivisionInput, onProgress: Progress = (
     buildingGrid[i] = grid !== undefined && grid >= 0 ? proposal.grids[grid].properties.number : null;
   });
   onProgress(1, 'done');
-  return {
+  const result: RunResult = {
     proposal: {
       type: 'FeatureCollection',
       features: proposal.grids,
@@ -74,4 +76,5 @@ export async function runDivision(input: DivisionInput, onProgress: Progress = (
       flagged: proposal.grids.filter((g) => g.properties.flags.length > 0).length,
     },
   };
+  return input.keep || input.freed ? markAdjustment(result, input) : result;
 }

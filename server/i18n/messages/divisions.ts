@@ -1,7 +1,6 @@
 /**
- * Auto-division: its request checks (server/geo/divide/input.ts, prepare.ts), the flags and
- * crossings of a proposal (server/geo/divide/index.ts), and the division routes. The division
- * issue (14) adds its own flag keys in a block of its own.
+ * Auto-division: its request checks (server/geo/divide/input.ts, prepare.ts) and
+ * the division routes. The flags and crossings of a proposal are issue 14's block in catalogue.ts.
  */
 export const divisionMessages = {
   'invalid_geojson.collection': { zh: '{name} 须为 GeoJSON FeatureCollection', en: '{name} must be a GeoJSON FeatureCollection' },
@@ -23,6 +22,13 @@ export const divisionMessages = {
   'invalid_property.barrier_kind': { zh: 'properties.kind 须为 {allowed} 之一', en: 'properties.kind must be one of {allowed}' },
   'invalid_property.special_type_division': { zh: 'properties.specialType 须为 {allowed} 之一', en: 'properties.specialType must be one of {allowed}' },
   'invalid_property.special_code': { zh: '给出 properties.code 时须为 15 位网格编码', en: 'properties.code must be a 15-digit grid code when given' },
+  // Adjusting a division and households from addresses (issue 14).
+  'invalid_property.grid_code': { zh: 'properties.code 须为 15 位网格编码', en: 'properties.code must be a 15-digit grid code' },
+  'invalid_parameter.adjust': { zh: 'adjust 须为 true 或 false，收到 {got}', en: 'adjust must be true or false, got {got}' },
+  'invalid_parameter.households_from': { zh: 'households 须为 "buildings"（按楼栋）或 "addresses"（按标准地址），收到 {got}', en: 'households must be "buildings" or "addresses", got {got}' },
+  'invalid_parameter.adjust_needs_region': { zh: 'adjust 须针对已存储的村（社区）：请给出 regionCode', en: 'adjust needs a stored village: give regionCode' },
+  'invalid_parameter.addresses_need_region': { zh: 'households: "addresses" 须针对已存储的村（社区）：请给出 regionCode', en: 'households: "addresses" needs a stored village: give regionCode' },
+  'invalid_parameter.buildings_or_addresses': { zh: 'buildings 与 households: "addresses" 只能给一个', en: 'Give buildings or households: "addresses", not both' },
   specials_overlap: {
     zh: '{a} 与 {b} 重叠 {area} 平方米；专属网格可以相邻，不能重叠',
     en: '{a} and {b} overlap by {area} m²; special grids may touch but not overlap',
@@ -60,37 +66,6 @@ export const divisionMessages = {
     zh: '该划分是对请求中给出的边界做的；只有已存储的村（社区）的划分可以应用',
     en: 'This division was made for an inline boundary; only a stored village can be applied',
   },
-
-  // Flags of proposed grids, and why a grid contains a barrier (server/geo/divide/index.ts).
-  'flag.above_max': {
-    zh: '{households} 户，超过 {max} 户：所在街区、建筑或小区内没有可沿其划分而不拆开建筑的线',
-    en: '{households} households: more than {max}, in a block, building or compound that has no line to divide it along without splitting a building',
-  },
-  'flag.below_min_area': { zh: '{households} 户：整个区域不足 {min} 户', en: '{households} households: the whole area has fewer than {min}' },
-  'flag.below_min': {
-    zh: '{households} 户，不足 {min} 户：相邻网格都无法并入它而不跨越主要分隔线或超过 {max} 户',
-    en: '{households} households: fewer than {min}, and no neighbour could take it without crossing a major barrier or exceeding {max}',
-  },
-  'flag.crosses_barrier': { zh: '网格内有 {length} 米{kind}', en: 'contains {length} m of {kind}' },
-  'flag.not_contiguous': { zh: '由 {parts} 块不相连的部分组成（由小区或建筑连在一起）', en: '{parts} separate parts (a compound or building joins them)' },
-  'crossing.dead_end': { zh: '分隔线在网格内中断（断头路）', en: 'the barrier ends inside the grid (a dead end)' },
-  'crossing.same_unit': { zh: '一栋建筑或一个住宅小区跨越了这条分隔线', en: 'a building or residential compound spans the barrier' },
-  'crossing.joined': { zh: '跨越分隔线合并', en: 'joined across the barrier' },
-  'crossing.several': { zh: '多个原因：{reasons}', en: '{reasons}' },
-  'crossing.both_below_min': { zh: '两侧都不足最低户数，且没有其他相邻单元可并', en: 'both sides were below the minimum and had no other neighbour to join' },
-  'crossing.empty': { zh: '无住户的区域', en: 'an area without households' },
-  'crossing.empty_alone': {
-    zh: '无住户的区域（如两幅车道之间的道路用地），这一侧没有相邻单元',
-    en: 'an area without households (e.g. road space between carriageways), with no neighbour on this side',
-  },
-  'edge.major_road': { zh: '主干道路', en: 'major road' },
-  'edge.minor_road': { zh: '次要道路', en: 'minor road' },
-  'edge.path': { zh: '小路', en: 'path' },
-  'edge.rail': { zh: '铁路', en: 'rail' },
-  'edge.river': { zh: '河流', en: 'river' },
-  'edge.water': { zh: '水域边界', en: 'water' },
-  'edge.ridge': { zh: '山脊', en: 'ridge' },
-  'edge.wall': { zh: '围墙', en: 'wall' },
-  'edge.boundary': { zh: '区域边界', en: 'area boundary' },
-  'edge.cut': { zh: '切分线', en: 'cut' },
+  // The flags and crossings of a proposal are in the issue-14 block of server/i18n/catalogue.ts
+  // (division.flag.*, division.crossing.*), put into words by server/i18n/division.ts.
 } as const;
