@@ -64,10 +64,10 @@ const VALIDITY_WORDS: [RegExp, MessageKey][] = [
   [/^Ring is not closed/i, 'geos.ring_not_closed'],
 ];
 
-/** A validity reason as a Text with its point (`at`), or as GEOS wrote it when unknown. */
-export function validityReason(reason: string): Text | string {
+/** A validity reason as a Text with its point (`at`); one GEOS words in a way not known here, in its own words. */
+export function validityReason(reason: string): Text {
   const known = VALIDITY_WORDS.find(([pattern]) => pattern.test(reason));
-  if (!known) return reason;
+  if (!known) return text('geos.other', { reason });
   const at = /\[[^\]]*\]\s*$/.exec(reason)?.[0];
   return text(known[1], { at: at ? ` ${at}` : '' });
 }

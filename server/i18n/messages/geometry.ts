@@ -86,6 +86,8 @@ export const geometryMessages = {
   },
 
   // GEOS' validity reasons (ST_IsValidReason), in words; the point stays as GEOS gives it.
+  // A reason GEOS gives that the table above does not know: its own words, marked as such.
+  'geos.other': { zh: 'GEOS 判定无效：{reason}', en: '{reason}' },
   'geos.self_intersection': { zh: '自相交{at}', en: 'Self-intersection{at}' },
   'geos.ring_self_intersection': { zh: '环自相交{at}', en: 'Ring Self-intersection{at}' },
   'geos.too_few_points': { zh: '点数太少{at}', en: 'Too few points in geometry component{at}' },
