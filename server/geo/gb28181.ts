@@ -12,7 +12,7 @@
  * 140–199, 212–214, 217–299) carry no meaning that a camera map could use. Some vendors
  * mark hybrid recorders (HVR) 119; the standard's code is 130, so 119 is refused.
  */
-import { text, type Text } from '../i18n/catalogue.js';
+import { text, translate, type MessageKey, type Text } from '../i18n/catalogue.js';
 
 export interface Gb28181Id {
   id: string;
@@ -76,41 +76,16 @@ const INDUSTRY_NAMES: Readonly<Record<string, string>> = {
   '55': '娱乐企业接入',
 };
 
-/** Table D.3: front-end main devices (111–130), front-end peripherals (131–139), platform devices (200–216). */
-const TYPE_KINDS: Readonly<Record<string, string>> = {
-  '111': 'DVR',
-  '112': 'video server',
-  '113': 'encoder',
-  '114': 'decoder',
-  '115': 'video switching matrix',
-  '116': 'audio switching matrix',
-  '117': 'alarm controller',
-  '118': 'NVR',
-  '130': 'HVR (hybrid recorder)',
-  '131': 'camera',
-  '132': 'IPC (network camera)',
-  '133': 'display',
-  '134': 'alarm input device',
-  '135': 'alarm output device',
-  '136': 'voice input device',
-  '137': 'voice output device',
-  '138': 'mobile transmission device',
-  '139': 'other peripheral',
-  '200': 'central signalling control server',
-  '201': 'web application server',
-  '202': 'media distribution server',
-  '203': 'proxy server',
-  '204': 'security server',
-  '205': 'alarm server',
-  '206': 'database server',
-  '207': 'GIS server',
-  '208': 'management server',
-  '209': 'access gateway',
-  '210': 'media storage server',
-  '211': 'signalling security routing gateway',
-  '215': 'business group',
-  '216': 'virtual organization',
-};
+/**
+ * Table D.3: front-end main devices (111–130), front-end peripherals (131–139), platform devices
+ * (200–216). Their names, in Chinese and English, are catalogue texts `gb28181.kind.<code>`.
+ */
+const TYPE_CODES: ReadonlySet<string> = new Set(['111', '112', '113', '114', '115', '116', '117', '118', '130', '131', '132', '133', '134', '135', '136', '137', '138', '139', '200', '201', '202', '203', '204', '205', '206', '207', '208', '209', '210', '211', '215', '216']);
+
+/** The standard's name of a device or platform type, in the reader's language. */
+export function typeKindText(typeCode: string): Text {
+  return text(`gb28181.kind.${typeCode}` as MessageKey);
+}
 
 const CAMERA_TYPES = new Set(['131', '132']);
 
@@ -150,8 +125,9 @@ export function parseGb28181Id(id: string): Gb28181Result {
 
   const region = regionOfCenter(centerCode);
   if ('problem' in region) return { ok: false, reason: text('gb28181.center', { center: centerCode, problem: region.problem }) };
-  const typeKind = TYPE_KINDS[typeCode];
-  if (typeKind === undefined) return { ok: false, reason: text('gb28181.type', { type: typeCode }) };
+  if (!TYPE_CODES.has(typeCode)) return { ok: false, reason: text('gb28181.type', { type: typeCode }) };
+  // In English for the API's typeKind (a machine reads it); messages name it with typeKindText.
+  const typeKind = translate(typeKindText(typeCode), 'en');
   const network = NETWORKS[Number(networkCode)];
   if (network === undefined) return { ok: false, reason: text('gb28181.network', { network: networkCode }) };
 

@@ -21,7 +21,7 @@ import {
   type StoredDevice,
 } from '../db/devices.js';
 import { getGrid } from '../db/grids.js';
-import { parseGb28181Id, isGb28181Shaped } from '../geo/gb28181.js';
+import { parseGb28181Id, isGb28181Shaped, typeKindText } from '../geo/gb28181.js';
 import { cameraSector } from '../geo/sector.js';
 import { gridCameraCoverage, sectorCoverage } from '../geo/coverage.js';
 import { toWgs84 } from '../geo/crs.js';
@@ -71,7 +71,7 @@ export function deviceFields(body: unknown, id: string): DeviceFields {
   const gb = isGb28181Shaped(id) || b.idScheme === 'gb28181' ? parseGb28181Id(id) : undefined;
   const center = gb?.ok ? gb.value : undefined;
   if (center && b.kind === 'camera' && !center.isCamera) {
-    throw badRequest('invalid_device_id', text('invalid_device_id.not_camera', { id, type: center.typeCode, kind: center.typeKind }));
+    throw badRequest('invalid_device_id', text('invalid_device_id.not_camera', { id, type: center.typeCode, kind: typeKindText(center.typeCode) }));
   }
   const fields: DeviceFields = {
     kind: b.kind,

@@ -45,6 +45,12 @@ const samples: Sample[] = [
   { name: 'coordinates outside China', status: 400, code: 'outside_china', send: (p, h) => context.api.get(p('/api/locate?lon=2.35&lat=48.85')).set(h) },
   { name: 'swapped coordinates', status: 400, code: 'swapped_coordinates', send: (p, h) => context.api.get(p('/api/locate?lon=30.5&lat=114.3')).set(h) },
   { name: 'a device id that is no id', status: 400, code: 'invalid_device_id', send: (p, h) => context.api.post(p('/api/devices')).set(h).send({ id: '', kind: 'camera' }) },
+  {
+    name: 'a GB/T 28181 recorder (type 118) registered as a camera',
+    status: 400,
+    code: 'invalid_device_id',
+    send: (p, h) => context.api.post(p('/api/devices')).set(h).send({ id: '42011100001180000001', kind: 'camera', name: 'x', lon: 114.302, lat: 30.502, heading: 90 }),
+  },
   { name: 'no key where one is needed', status: 401, code: 'key_required', send: (p, h) => request(context.app).post(p('/api/grids')).set(h).send({}) },
   { name: 'a method the path does not take', status: 405, code: 'method_not_allowed', send: (p, h) => context.api.delete(p('/api/locate')).set(h) },
   { name: 'a path that names nothing', status: 404, code: 'no_such_endpoint', send: (p, h) => context.api.get(p('/api/nothing-here')).set(h) },
