@@ -70,7 +70,7 @@ function makeEvent(i: number) {
     eventId: `e-${i}`,
     type: TYPES[Math.floor(random() * TYPES.length)],
     occurredAt: new Date(now.getTime() - (EVENTS - i) * 50).toISOString(),
-    severity: 1 + Math.floor(random() * 5),
+    severity: 1 + Math.floor(random() * 4), // GB/T 28181 AlarmPriority: 1 (一级) … 4
   };
   if (device % 2 === 0 && random() < 0.6) [event.lon, event.lat] = seenBy(placed[device]!); // the target a camera saw
   if (random() < SNAPSHOT_SHARE) event.snapshot = jpeg;
@@ -123,7 +123,7 @@ t = performance.now();
 for (const batch of batches) {
   const rows = batch.map((e) => ({ d: e.deviceId, e: e.eventId, t: e.type, s: e.severity, o: e.occurredAt, x: (e.lon as number) ?? 114.3, y: (e.lat as number) ?? 30.5 }));
   await sql`
-    INSERT INTO bench_events (device_id, event_id, type, severity, occurred_at, received_at, geom)
+    INSERT INTO bench_events (device_id, event_id, type, priority, occurred_at, received_at, geom)
     SELECT r.d, r.e, r.t, r.s, r.o, now(), ST_SetSRID(ST_MakePoint(r.x, r.y), 4326)
     FROM json_to_recordset(${JSON.stringify(rows)}::json) AS r(d text, e text, t text, s int, o timestamptz, x float8, y float8)`.execute(store.db);
 }
