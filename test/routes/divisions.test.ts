@@ -114,12 +114,15 @@ describe('divisions', () => {
     const job = await finishedJob(context, accepted.headers.location);
     expect(job.status).toBe('done');
     const [grid] = job.proposal.features;
-    expect(grid.properties.flags).toEqual([{ code: 'below_min', message: `${households} 户：整个区域不足 300 户` }]);
+    const number = grid.properties.number;
+    expect(grid.properties.flags).toEqual([
+      { code: 'below_min', variant: 'whole_area', params: { number, households, min: 300, max: 500 }, message: `第${number}网格仅${households}户：整个区域不足300户` },
+    ]);
     const english = await context.api.get(`${accepted.headers.location}?lang=en`);
-    expect(english.body.proposal.features[0].properties.flags).toEqual([{ code: 'below_min', message: `${households} households: the whole area has fewer than 300` }]);
-    // Stored as the catalogue's key and parameters, put into words only when answered.
+    expect(english.body.proposal.features[0].properties.flags[0].message).toBe(`Grid ${number}: ${households} households: the whole area has fewer than 300`);
+    // Stored as a code, a variant and parameters, put into words only when answered.
     const stored = await context.store.db.selectFrom('divisions').select('proposal').where('id', '=', accepted.body.id).executeTakeFirstOrThrow();
-    expect(JSON.parse(stored.proposal!).features[0].properties.flags).toEqual([{ code: 'below_min', message: { key: 'flag.below_min_area', params: { households, min: 300 } } }]);
+    expect(JSON.parse(stored.proposal!).features[0].properties.flags).toEqual([{ code: 'below_min', variant: 'whole_area', params: { number, households, min: 300, max: 500 } }]);
   });
 
   it('refuses bad input with a 4xx and creates no job', async () => {
