@@ -25,6 +25,10 @@ import { IMPORT_KINDS, type ImportKind } from '../server/formats/fields.js';
 import { runImport, type ImportReport } from '../server/db/transfer.js';
 import { ApiError } from '../server/errors.js';
 import { progressBar } from './progress-bar.js';
+import { localize, translate } from '../server/i18n/catalogue.js';
+import { langOfEnvironment } from '../server/i18n/lang.js';
+
+const lang = langOfEnvironment(process.env);
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -68,7 +72,7 @@ let data;
 try {
   data = readSourceFile(bytes, { fileName: path.basename(file), crs: values.crs, encoding: values.encoding });
 } catch (error) {
-  if (error instanceof FileError) fail(`${path.basename(file)}: ${error.message}`);
+  if (error instanceof FileError) fail(`${path.basename(file)}: ${translate(error.text, lang)}`);
   throw error;
 }
 bar(0.05, 'read');
@@ -89,17 +93,19 @@ try {
     onProgress: (fraction, stage) => bar(fraction, stage),
   });
 } catch (error) {
-  if (error instanceof ApiError) fail(error.message);
+  if (error instanceof ApiError) fail(error.messageIn(lang));
   throw error;
 } finally {
   await store.close();
 }
 process.stderr.write('\n');
 
+// Notes, problems and how each column was read, in the language of the terminal's locale.
+const shown = localize(report, lang);
 if (values.json) {
-  console.log(JSON.stringify(report, null, 2));
+  console.log(JSON.stringify(shown, null, 2));
 } else {
-  const { file: source, summary } = report;
+  const { file: source, summary } = shown;
   console.error(`${path.basename(file)}: ${source.format}, ${source.rows} rows, ${source.crs.name}${source.crs.epsg !== null ? ` (EPSG:${source.crs.epsg})` : ''} (${source.crs.source})`);
   if (source.crs.note) console.error(`  crs: ${source.crs.note}`);
   if (source.encoding) console.error(`  encoding: ${source.encoding.name} (${source.encoding.source}${source.encoding.cpg ? `, .cpg ${source.encoding.cpg}` : ''})`);
@@ -107,7 +113,7 @@ if (values.json) {
   const ignored = Object.entries(source.fields).filter(([, property]) => property === null).map(([field]) => field);
   console.error(`  fields: ${mapped.join(', ') || '(none mapped)'}${ignored.length ? `; ignored: ${ignored.join(', ')}` : ''}`);
   for (const note of source.notes) console.error(`  note: ${note}`);
-  for (const refusal of report.refused.slice(0, 20)) {
+  for (const refusal of shown.refused.slice(0, 20)) {
     for (const problem of refusal.problems) console.error(`  row ${refusal.row}: ${problem.code}: ${problem.message}`);
   }
   if (report.refused.length > 20) console.error(`  … and ${report.refused.length - 20} more refused rows`);

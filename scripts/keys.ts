@@ -16,6 +16,11 @@ import { ROLES } from '../server/access/roles.js';
 import { checkNewKey, type NewKey } from '../server/access/new-key.js';
 import { ApiError } from '../server/errors.js';
 import { textTable } from './text-table.js';
+import { translate } from '../server/i18n/catalogue.js';
+import { langOfEnvironment } from '../server/i18n/lang.js';
+
+/** Messages of the catalogue in the terminal's language (GRIDGOV_LANG, else the locale). */
+const lang = langOfEnvironment(process.env);
 
 const USAGE = `usage:
   npm run keys -- create --name NAME --role ROLE [--region CODE] [--devices ID,ID…] [--staff ID]
@@ -89,7 +94,7 @@ function newKeyInput(): NewKey {
     { name: values.name, role: values.role, regionCode: values.region, deviceIds, staffId: values.staff },
     { name: '--name', role: '--role', regionCode: '--region', deviceIds: '--devices', staffId: '--staff' },
   );
-  if (!checked.ok) throw new UsageError(checked.message);
+  if (!checked.ok) throw new UsageError(translate(checked.message, lang));
   return checked.value;
 }
 
@@ -159,7 +164,7 @@ try {
 } catch (error) {
   // What only the database knows — an unknown region, no active key with that id — is the
   // caller's mistake too; the store is closed before exiting, so an embedded one shuts down cleanly.
-  if (error instanceof ApiError && error.status < 500) refused = error.message;
+  if (error instanceof ApiError && error.status < 500) refused = error.messageIn(lang);
   else throw error;
 } finally {
   await store.close();

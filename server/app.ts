@@ -57,6 +57,7 @@ import { fieldworkRouter, patrolCoverageRouter } from './routes/fieldwork.js';
 import { publicRouter } from './routes/public.js';
 import { assessmentRouter } from './routes/assessment.js';
 import { defaultPublicReportOptions, type PublicReportOptions } from './services/public-reports.js';
+import { text } from './i18n/catalogue.js';
 
 // The web client as Vite builds it from client/ (npm run build:client; npm start builds it when missing or stale).
 const clientDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'client');
@@ -185,7 +186,7 @@ export function createApp(store: Store, limits: Limits, services: AppServices = 
   app.use('/ogc', ogcErrors);
   app.use('/tiles', tilesRouter(store, incidents));
   app.use('/api', (req) => {
-    throw notFound('no_such_endpoint', `No endpoint ${req.method} ${req.originalUrl}`);
+    throw notFound('no_such_endpoint', text('no_such_endpoint', { method: req.method, path: req.path }));
   });
 
   // The phone pages: their own small entries of the build, at /m (网格员) and /report (随手拍).

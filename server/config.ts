@@ -7,6 +7,8 @@ import path from 'node:path';
 import { looksLikeKey } from './access/keys.js';
 import { defaultRateLimits, type RateLimits } from './http/rate-limits.js';
 import { defaultIncidentRules, rulesProblem, type IncidentRules } from './incidents/rules.js';
+import { text, translate } from './i18n/catalogue.js';
+import { langOfEnvironment, type Lang } from './i18n/lang.js';
 
 export interface Limits {
   /** Largest body of an import, layer or batch (GRIDGOV_MAX_BODY_BYTES), in bytes. */
@@ -73,7 +75,8 @@ export interface Config {
   publicReportsPerHour: number;
 }
 
-function incidentRulesFrom(file: string | undefined): IncidentRules {
+/** The incident rules of a file, or the defaults; a bad file stops the start, saying why in `lang`. */
+function incidentRulesFrom(file: string | undefined, lang: Lang): IncidentRules {
   if (!file) return defaultIncidentRules;
   let rules: IncidentRules;
   try {
@@ -81,8 +84,8 @@ function incidentRulesFrom(file: string | undefined): IncidentRules {
   } catch (error) {
     throw new Error(`GRIDGOV_INCIDENT_RULES: cannot read ${file}: ${(error as Error).message}`);
   }
-  const problem = Array.isArray(rules?.categories) && rules.eventCategories && typeof rules.eventCategories === 'object' ? rulesProblem(rules) : 'expected { categories, eventCategories, fallbackCategory, mergeWindowMinutes }';
-  if (problem) throw new Error(`GRIDGOV_INCIDENT_RULES (${file}): ${problem}`);
+  const problem = Array.isArray(rules?.categories) && rules.eventCategories && typeof rules.eventCategories === 'object' ? rulesProblem(rules) : text('rules.shape');
+  if (problem) throw new Error(`GRIDGOV_INCIDENT_RULES (${file}): ${translate(problem, lang)}`);
   return rules;
 }
 
@@ -158,7 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: path.resolve(env.GRIDGOV_DATA || path.join('data', 'db')),
     demo: env.GRIDGOV_DEMO !== '0',
-    incidentRules: incidentRulesFrom(env.GRIDGOV_INCIDENT_RULES || undefined),
+    incidentRules: incidentRulesFrom(env.GRIDGOV_INCIDENT_RULES || undefined, langOfEnvironment(env)),
     adminKey: adminKeyFrom(env.GRIDGOV_ADMIN_KEY || undefined),
     publicGrids: env.GRIDGOV_PUBLIC_GRIDS === '1' || env.GRIDGOV_PUBLIC_GRIDS === 'true',
     corsOrigins: corsOriginsFrom(env.GRIDGOV_CORS_ORIGINS),

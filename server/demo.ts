@@ -19,6 +19,7 @@ import { replaceBuildings } from './db/buildings.js';
 import { parseReferenceLines } from './geo/reference-lines.js';
 import { replaceReferenceLines } from './db/reference-lines.js';
 import type { Problem } from './geo/validate.js';
+import { translate } from './i18n/catalogue.js';
 
 export const demoDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'data', 'demo');
 
@@ -31,19 +32,19 @@ export async function loadDemo(db: Kysely<Database>, limits: Limits, log: (messa
   const regions = readFeatures('regions.geojson');
   for (const [index, feature] of regions.entries()) {
     const parsed = parseRegionFeature(feature, { maxVertices: limits.regionVertices });
-    if (parsed.problems) throw new Error(`demo region ${index}: ${parsed.problems.map((p) => p.message).join('; ')}`);
+    if (parsed.problems) throw new Error(`demo region ${index}: ${parsed.problems.map((p) => translate(p.message, 'en')).join('; ')}`);
     await createRegion(db, parsed.value);
   }
   log(`demo: ${regions.length} regions loaded`);
   const grids: NewGrid[] = readFeatures('grids.geojson').map((feature, index) => {
     const parsed = parseGridFeature(feature, { maxVertices: limits.featureVertices, requireRegion: true });
-    if (parsed.problems) throw new Error(`demo grid ${index}: ${parsed.problems.map((p) => p.message).join('; ')}`);
+    if (parsed.problems) throw new Error(`demo grid ${index}: ${parsed.problems.map((p) => translate(p.message, 'en')).join('; ')}`);
     return { ...parsed.value, regionCode: parsed.value.regionCode! };
   });
   await createGrids(db, grids, meta);
   log(`demo: ${grids.length} grids loaded`);
   const { rows, problems } = addressRowsFromCsv(fs.readFileSync(path.join(demoDir, 'addresses.csv'), 'utf8'), 'wgs84');
-  if (problems.length > 0) throw new Error(`demo address row ${problems[0].row}: ${problems[0].message}`);
+  if (problems.length > 0) throw new Error(`demo address row ${problems[0].row}: ${translate(problems[0].message, 'en')}`);
   const { entries } = registryEntries(rows);
   await importAddresses(db, entries, { source: 'demo' });
   log(`demo: ${entries.length} addresses loaded`);
@@ -53,7 +54,7 @@ export async function loadDemo(db: Kysely<Database>, limits: Limits, log: (messa
   for (const [regionCode, features] of buildingsByVillage) {
     const problems: Problem[] = [];
     const buildings = parseBuildings({ type: 'FeatureCollection', features }, problems);
-    if (problems.length > 0) throw new Error(`demo buildings of ${regionCode}: ${problems[0].message}`);
+    if (problems.length > 0) throw new Error(`demo buildings of ${regionCode}: ${translate(problems[0].message, 'en')}`);
     buildingCount += await replaceBuildings(
       db,
       regionCode,
@@ -66,7 +67,7 @@ export async function loadDemo(db: Kysely<Database>, limits: Limits, log: (messa
   let lineCount = 0;
   for (const [regionCode, features] of linesByVillage) {
     const { lines, problems } = parseReferenceLines({ type: 'FeatureCollection', features }, limits);
-    if (problems.length > 0) throw new Error(`demo lines of ${regionCode}: ${problems[0].message}`);
+    if (problems.length > 0) throw new Error(`demo lines of ${regionCode}: ${translate(problems[0].message, 'en')}`);
     lineCount += await replaceReferenceLines(db, regionCode, lines);
   }
   log(`demo: ${lineCount} roads, rivers and water areas loaded in ${linesByVillage.size} villages`);

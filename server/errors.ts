@@ -3,47 +3,39 @@
  * Anything thrown that is not an ApiError is our fault and becomes a 500 without internals.
  */
 import type { ErrorRequestHandler, Request, Response } from 'express';
-import { messages, translate, type Text } from './i18n/catalogue.js';
+import { localize, text, translate, type Text } from './i18n/catalogue.js';
 import { negotiateLang, type Lang } from './i18n/lang.js';
 import { DomainError, type DomainErrorKind } from './domain-errors.js';
 
 /**
- * A message is a catalogue entry (`Text`, rendered in the reader's language when answered) or —
- * until every message is in the catalogue — a plain English string.
+ * An error the caller is to read: its HTTP status, a stable English `code`, and its message as a
+ * catalogue Text (server/i18n/catalogue.ts) — only a Text, so that no message can be written
+ * anywhere but in the catalogue, in both languages. It is put into words in the reader's
+ * language when answered; `message` (the Error's own) is the English, for logs.
  */
-export type Message = string | Text;
-
 export class ApiError extends Error {
-  readonly text: Message;
   constructor(
     readonly status: number,
     readonly code: string,
-    message: Message,
+    readonly text: Text,
     readonly details?: unknown,
   ) {
-    super(typeof message === 'string' ? message : translate(message, 'en'));
-    this.text = message;
+    super(translate(text, 'en'));
     this.name = 'ApiError';
   }
 
   /** The message in the reader's language. */
   messageIn(lang: Lang): string {
-    return typeof this.text === 'string' ? this.text : translate(this.text, lang);
+    return translate(this.text, lang);
   }
 }
 
-export const badRequest = (code: string, message: Message, details?: unknown) =>
-  new ApiError(400, code, message, details);
-export const unprocessable = (code: string, message: Message, details?: unknown) =>
-  new ApiError(422, code, message, details);
-export const notFound = (code: string, message: Message, details?: unknown) =>
-  new ApiError(404, code, message, details);
-export const unauthorized = (code: string, message: Message, details?: unknown) =>
-  new ApiError(401, code, message, details);
-export const forbidden = (code: string, message: Message, details?: unknown) =>
-  new ApiError(403, code, message, details);
-export const conflict = (code: string, message: Message, details?: unknown) =>
-  new ApiError(409, code, message, details);
+export const badRequest = (code: string, message: Text, details?: unknown) => new ApiError(400, code, message, details);
+export const unprocessable = (code: string, message: Text, details?: unknown) => new ApiError(422, code, message, details);
+export const notFound = (code: string, message: Text, details?: unknown) => new ApiError(404, code, message, details);
+export const unauthorized = (code: string, message: Text, details?: unknown) => new ApiError(401, code, message, details);
+export const forbidden = (code: string, message: Text, details?: unknown) => new ApiError(403, code, message, details);
+export const conflict = (code: string, message: Text, details?: unknown) => new ApiError(409, code, message, details);
 
 /** The language a request's answer is written in: `?lang=`, else Accept-Language, else Chinese. */
 export function langOf(req: Request): Lang {
@@ -61,18 +53,18 @@ export function fromBodyParser(err: unknown): ApiError | undefined {
   const type = (err as { type?: unknown }).type;
   if (type === 'entity.too.large') {
     const limit = (err as { limit?: number }).limit;
-    return new ApiError(413, 'payload_too_large', `Request body exceeds the limit of ${limit} bytes`, { limit });
+    return new ApiError(413, 'payload_too_large', text('payload_too_large', { limit }), { limit });
   }
   if (type === 'entity.parse.failed') {
-    return badRequest('invalid_json', `Request body is not valid JSON: ${err.message}`);
+    return badRequest('invalid_json', text('invalid_json.body', { detail: err.message }));
   }
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
-    return new ApiError(415, 'unsupported_encoding', err.message);
+    return new ApiError(415, 'unsupported_encoding', text('unsupported_encoding', { detail: err.message }));
   }
-  if (type === 'request.aborted') return badRequest('request_aborted', 'The request was aborted by the client');
+  if (type === 'request.aborted') return badRequest('request_aborted', text('request_aborted'));
   const status = (err as { status?: number }).status;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    return new ApiError(status, 'bad_request', err.message);
+    return new ApiError(status, 'bad_request', text('bad_request', { detail: err.message }));
   }
   return undefined;
 }
@@ -84,7 +76,7 @@ export function fromBodyParser(err: unknown): ApiError | undefined {
 function fromGeometryEngine(err: unknown): ApiError | undefined {
   if (!(err instanceof Error)) return undefined;
   if (!/GEOS|TopologyException|invalid GeoJSON|parse error - invalid geometry/i.test(err.message)) return undefined;
-  return unprocessable('geometry_error', `The geometry engine could not process this geometry: ${err.message}`);
+  return unprocessable('geometry_error', text('geometry_error', { detail: err.message }));
 }
 
 /**
@@ -95,7 +87,7 @@ function fromGeometryEngine(err: unknown): ApiError | undefined {
 function fromQueryTimeout(err: unknown): ApiError | undefined {
   if (!(err instanceof Error) || (err as { code?: unknown }).code !== '57014') return undefined;
   console.warn(`[gridgov] a database query was cancelled: ${err.message}`);
-  return new ApiError(503, 'query_timeout', 'The database did not finish this request in time and cancelled it; try a smaller request (area, batch) or try again later');
+  return new ApiError(503, 'query_timeout', text('query_timeout'));
 }
 
 /**
@@ -104,20 +96,6 @@ function fromQueryTimeout(err: unknown): ApiError | undefined {
  */
 export function recordInternalError(res: Response, err: unknown): void {
   res.err = err instanceof Error ? err : new Error(String(err));
-}
-
-function isText(value: object): value is Text {
-  const keys = Object.keys(value);
-  return typeof (value as Text).key === 'string' && Object.hasOwn(messages, (value as Text).key) && keys.every((k) => k === 'key' || k === 'params');
-}
-
-/** Details with every catalogue Text in them (a problem list's messages) written in `lang`. */
-export function withTexts(details: unknown, lang: Lang, depth = 0): unknown {
-  if (details === null || typeof details !== 'object' || depth > 8) return details;
-  if (Array.isArray(details)) return details.map((item) => withTexts(item, lang, depth + 1));
-  if (Object.getPrototypeOf(details) !== Object.prototype) return details;
-  if (isText(details)) return translate(details, lang);
-  return Object.fromEntries(Object.entries(details).map(([key, value]) => [key, withTexts(value, lang, depth + 1)]));
 }
 
 /** The one mapping from a domain error's kind to its HTTP status. */
@@ -131,14 +109,16 @@ export function fromDomainError(err: unknown): ApiError | undefined {
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const apiError = err instanceof ApiError ? err : (fromDomainError(err) ?? fromBodyParser(err) ?? fromQueryTimeout(err) ?? fromGeometryEngine(err));
   if (apiError) {
+    const lang = langOf(req);
     const body: { code: string; message: string; details?: unknown } = {
       code: apiError.code,
-      message: apiError.messageIn(langOf(req)),
+      message: apiError.messageIn(lang),
     };
-    if (apiError.details !== undefined) body.details = withTexts(apiError.details, langOf(req));
+    // Problem lists and the like carry Texts too: put into words in the same language.
+    if (apiError.details !== undefined) body.details = localize(apiError.details, lang);
     res.status(apiError.status).json({ error: body });
     return;
   }
   recordInternalError(res, err);
-  res.status(500).json({ error: { code: 'internal', message: translate({ key: 'internal' }, langOf(req)) } });
+  res.status(500).json({ error: { code: 'internal', message: translate(text('internal'), langOf(req)) } });
 };

@@ -111,6 +111,8 @@ export interface Incident {
   gridCode: string | null;
   lon: number;
   lat: number;
+  /** GB/T 28181 AlarmPriority of the alarm that opened it: 1 (一级, most serious) … 4; null when people reported it (counts as 3). */
+  priority: number | null;
   reportedAt: string;
   deadlineAt: string;
   resolvedAt: string | null;
@@ -178,7 +180,7 @@ export interface IncidentQuery {
   to?: string;
   category?: string[];
   status?: IncidentStatus[];
-  /** urgency: red first, by deadline; deadline; newest (the default). */
+  /** urgency: 一级 alarms first, then red, yellow, green, by deadline; deadline; newest (the default). */
   sort?: 'urgency' | 'deadline' | 'newest';
   limit?: number;
 }

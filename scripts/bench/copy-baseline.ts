@@ -11,13 +11,13 @@ import { from as copyFrom } from 'pg-copy-streams';
 /** The stored events matching `where` (SQL over device_events), one COPY text line each (tab-separated, \N for null). */
 export function storedAsCopyText(where = 'TRUE'): string {
   return `
-  SELECT concat_ws(E'\\t', device_id, event_id, type, severity, occurred_at, received_at, geom::text,
+  SELECT concat_ws(E'\\t', device_id, event_id, type, priority, occurred_at, received_at, geom::text,
                    coalesce(grid_code, '\\N'), coalesce(incident_id::text, '\\N'), coalesce(media_id::text, '\\N')) AS line
   FROM device_events WHERE ${where}`;
 }
 
 export const COPY_TABLE = 'CREATE TABLE bench_copy (LIKE device_events INCLUDING DEFAULTS EXCLUDING GENERATED, PRIMARY KEY (device_id, event_id))';
-export const COPY_INTO = 'COPY bench_copy (device_id, event_id, type, severity, occurred_at, received_at, geom, grid_code, incident_id, media_id)';
+export const COPY_INTO = 'COPY bench_copy (device_id, event_id, type, priority, occurred_at, received_at, geom, grid_code, incident_id, media_id)';
 
 /** On a server database: read the rows, then time their COPY (in one transaction) into bench_copy. */
 export async function copyRowsServer(url: string, where = 'TRUE'): Promise<{ rows: number; ms: number }> {

@@ -145,7 +145,7 @@ try {
       eventId: `e-${i}`,
       type: TYPES[Math.floor(random() * TYPES.length)],
       occurredAt: new Date(start + (i / EVENTS) * 3 * 3_600_000).toISOString(),
-      severity: 1 + Math.floor(random() * 5),
+      severity: 1 + Math.floor(random() * 4), // GB/T 28181 AlarmPriority: 1 (一级) … 4
     };
     if (random() < SNAPSHOT_SHARE) event.snapshot = jpeg;
     return event;

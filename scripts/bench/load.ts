@@ -294,7 +294,7 @@ try {
                 eventId: `load-${runTag}-${nextEvent++}`,
                 type: TYPES[Math.floor(random() * TYPES.length)],
                 occurredAt,
-                severity: 1 + Math.floor(random() * 5),
+                severity: 1 + Math.floor(random() * 4), // GB/T 28181 AlarmPriority 1–4
               }));
               (context as { ids?: string[] }).ids = events.map((event) => event.eventId);
               return { ...request, body: JSON.stringify({ events }) };

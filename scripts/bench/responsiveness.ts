@@ -13,6 +13,7 @@ import { prepareDivision } from '../../server/geo/divide/prepare.js';
 import { WorkerPool } from '../../server/workers/pool.js';
 import { syntheticTown } from './division/town.js';
 import { textTable } from '../text-table.js';
+import { translate } from '../../server/i18n/catalogue.js';
 
 interface Measure {
   wallMs: number;
@@ -57,13 +58,13 @@ await pool.run('checkDivision', JSON.stringify({ buildings: { type: 'FeatureColl
 const baseline = await measured(idle);
 const rows: [string, Measure][] = [['idle second (baseline)', baseline]];
 const parsed = parseDivisionInput(request, town.area);
-if (parsed.problems) throw new Error(parsed.problems[0]!.message);
+if (parsed.problems) throw new Error(translate(parsed.problems[0]!.message, 'en'));
 rows.push(['division, 10,000 buildings — main thread', await measured(() => runDivision(parsed.value))]);
 // The service holds the request as JSON text already (the body it parsed, the job's stored request).
 rows.push(['division, 10,000 buildings — worker', await measured(() => pool.run('divide', JSON.stringify(request), () => {}))]);
 const check = () => {
   const input = parseDivisionInput(largeRequest, large.area);
-  if (input.problems) throw new Error(input.problems[0]!.message);
+  if (input.problems) throw new Error(translate(input.problems[0]!.message, 'en'));
   return prepareDivision(input.value).problems;
 };
 rows.push(['checking a 50,000-building request — main thread', await measured(async () => check())]);

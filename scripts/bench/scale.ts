@@ -122,7 +122,7 @@ try {
     const chunk = 1_000_000;
     for (let done = 0; done < EVENTS; done += chunk) {
       await sql`
-        INSERT INTO device_events (device_id, event_id, type, severity, occurred_at, received_at, geom, grid_code, incident_id)
+        INSERT INTO device_events (device_id, event_id, type, priority, occurred_at, received_at, geom, grid_code, incident_id)
         SELECT 'scale-' || (1 + (n * 7919) % ${sensors}), 'e' || n, 'smoke_alarm', 3, now() - (n::float8 / ${EVENTS}) * interval '360 days', now(),
                ST_SetSRID(ST_MakePoint(${LON0}::float8 + random() * ${WIDTH}, ${LAT0}::float8 + random() * ${HEIGHT}), 4326), NULL, 1 + n % ${INCIDENTS}
         FROM generate_series(${done + 1}::int8, ${Math.min(EVENTS, done + chunk)}::int8) n`.execute(db);
@@ -260,7 +260,7 @@ try {
     eventId: `live-${i}`,
     type: types[Math.floor(random() * types.length)],
     occurredAt: new Date(now - 3 * 3_600_000 + (i / INGEST_EVENTS) * 3 * 3_600_000).toISOString(),
-    severity: 1 + Math.floor(random() * 5),
+    severity: 1 + Math.floor(random() * 4), // GB/T 28181 AlarmPriority: 1 (一级) … 4
   }));
   const batches = Array.from({ length: INGEST_EVENTS / 1000 }, (_, b) => live.slice(b * 1000, (b + 1) * 1000));
   const next = live.length;

@@ -5,6 +5,7 @@
  * name a field by the caller's label for it (`role` in JSON, `--role` on the command line).
  */
 import { isRole, ROLES, type Role } from './roles.js';
+import { text, type Text } from '../i18n/catalogue.js';
 
 export const MAX_KEY_NAME = 100;
 export const MAX_KEY_DEVICES = 10_000;
@@ -21,23 +22,25 @@ export interface NewKey {
 
 type Field = keyof NewKey;
 
-export type NewKeyCheck = { ok: true; value: NewKey } | { ok: false; field: Field; message: string };
+export type NewKeyCheck = { ok: true; value: NewKey } | { ok: false; field: Field; message: Text };
 
 const JSON_LABELS: Record<Field, string> = { name: 'name', role: 'role', regionCode: 'regionCode', deviceIds: 'deviceIds', staffId: 'staffId' };
 
 /** Checks the fields as given (absent: undefined or null); returns the key to make, or the first problem. */
 export function checkNewKey(given: Record<Field, unknown>, labels: Record<Field, string> = JSON_LABELS): NewKeyCheck {
-  const problem = (field: Field, message: string): NewKeyCheck => ({ ok: false, field, message });
+  const problem = (field: Field, message: Text): NewKeyCheck => ({ ok: false, field, message });
   const { name, role, regionCode, deviceIds, staffId } = given;
   // The limit is on the name as stored, that is trimmed.
   if (typeof name !== 'string' || name.trim() === '' || name.trim().length > MAX_KEY_NAME) {
-    return problem('name', `${labels.name} must be given: a non-empty text of at most ${MAX_KEY_NAME} characters`);
+    return problem('name', text('new_key.name', { label: labels.name, max: MAX_KEY_NAME }));
   }
-  if (!isRole(role)) return problem('role', `${labels.role} must be one of ${ROLES.join(', ')}${role === undefined ? '' : `, got "${String(role)}"`}`);
+  if (!isRole(role)) {
+    return problem('role', text('new_key.role', { label: labels.role, allowed: ROLES, got: role === undefined ? '' : text('new_key.got', { value: String(role) }) }));
+  }
   let region: string | null = null;
   if (regionCode !== undefined && regionCode !== null) {
     if (typeof regionCode !== 'string' || !/^\d{12}$/.test(regionCode)) {
-      return problem('regionCode', `${labels.regionCode} must be a 12-digit region code, got "${String(regionCode)}"`);
+      return problem('regionCode', text('new_key.region', { label: labels.regionCode, got: String(regionCode) }));
     }
     region = regionCode;
   }
@@ -45,24 +48,24 @@ export function checkNewKey(given: Record<Field, unknown>, labels: Record<Field,
   const staff = staffId ?? null;
   if (role === 'worker') {
     // A worker's area is its staff member's grids: a region would only confuse it.
-    if (region !== null) return problem('regionCode', `${labels.regionCode} does not apply to a worker key: it is scoped to its staff member's grids`);
-    if (devices !== null) return problem('deviceIds', `${labels.deviceIds} belongs to device keys only (role device)`);
+    if (region !== null) return problem('regionCode', text('new_key.worker_region', { label: labels.regionCode }));
+    if (devices !== null) return problem('deviceIds', text('new_key.devices_only', { label: labels.deviceIds }));
     const id = typeof staff === 'string' && /^\d{1,15}$/.test(staff) ? Number(staff) : staff;
     if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1) {
-      return problem('staffId', `a worker key needs ${labels.staffId}: the id of the staff member it stands for (a positive integer)${staff === null ? '' : `, got "${String(staff)}"`}`);
+      return problem('staffId', text(staff === null ? 'new_key.worker_staff' : 'new_key.worker_staff_got', { label: labels.staffId, got: String(staff) }));
     }
     return { ok: true, value: { name: name.trim(), role, regionCode: null, deviceIds: null, staffId: id } };
   }
-  if (staff !== null) return problem('staffId', `${labels.staffId} belongs to worker keys only (role worker)`);
+  if (staff !== null) return problem('staffId', text('new_key.staff_only_worker', { label: labels.staffId }));
   if (role !== 'device') {
-    if (devices !== null) return problem('deviceIds', `${labels.deviceIds} belongs to device keys only (role device)`);
+    if (devices !== null) return problem('deviceIds', text('new_key.devices_only', { label: labels.deviceIds }));
     return { ok: true, value: { name: name.trim(), role, regionCode: region, deviceIds: null, staffId: null } };
   }
   if (!Array.isArray(devices) || devices.length === 0) {
-    return problem('deviceIds', `a device key needs ${labels.deviceIds}: the devices whose events it may send (1–${MAX_KEY_DEVICES} ids)`);
+    return problem('deviceIds', text('new_key.devices_needed', { label: labels.deviceIds, max: MAX_KEY_DEVICES }));
   }
-  if (devices.length > MAX_KEY_DEVICES) return problem('deviceIds', `a device key has at most ${MAX_KEY_DEVICES} devices, got ${devices.length}`);
+  if (devices.length > MAX_KEY_DEVICES) return problem('deviceIds', text('new_key.devices_many', { max: MAX_KEY_DEVICES, count: devices.length }));
   const bad = devices.findIndex((id) => typeof id !== 'string' || id.length === 0 || id.length > MAX_DEVICE_ID);
-  if (bad >= 0) return problem('deviceIds', `a device id is a text of 1–${MAX_DEVICE_ID} characters, got "${String(devices[bad])}"`);
+  if (bad >= 0) return problem('deviceIds', text('new_key.device_id', { max: MAX_DEVICE_ID, got: String(devices[bad]) }));
   return { ok: true, value: { name: name.trim(), role, regionCode: region, deviceIds: [...new Set(devices as string[])], staffId: null } };
 }

@@ -6,6 +6,8 @@ import type { Feature, Geometry } from 'geojson';
 import type { Database } from './schema.js';
 import { inTransaction } from './transaction.js';
 import { unprocessable } from '../errors.js';
+import { text } from '../i18n/catalogue.js';
+import { validityReason } from '../geo/validate.js';
 import { refreshHouseholds } from './households.js';
 
 export interface StoredBuilding {
@@ -46,7 +48,7 @@ export async function replaceBuildings(db: Kysely<Database>, regionCode: string,
       ) x
       WHERE NOT ST_IsValid(x.geom)`.execute(trx);
     if (invalid.length > 0) {
-      throw unprocessable('invalid_geometry', `${invalid.length} building(s) have an invalid geometry (first: building ${invalid[0].n}, ${invalid[0].reason})`, {
+      throw unprocessable('invalid_geometry', text('invalid_geometry.buildings', { count: invalid.length, index: invalid[0].n, reason: validityReason(invalid[0].reason) }), {
         buildings: invalid.map((row) => ({ index: Number(row.n), reason: row.reason })),
       });
     }
@@ -58,7 +60,7 @@ export async function replaceBuildings(db: Kysely<Database>, regionCode: string,
       ) x
       WHERE NOT ST_DWithin(ST_PointOnSurface(x.geom)::geography, x.boundary::geography, 1)`.execute(trx);
     if (outside.length > 0) {
-      throw unprocessable('building_outside_area', `${outside.length} building(s) lie outside ${regionCode}`, {
+      throw unprocessable('building_outside_area', text('building_outside_area.region', { count: outside.length, regionCode }), {
         buildings: outside.map((row) => Number(row.n)),
       });
     }

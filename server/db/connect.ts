@@ -133,7 +133,8 @@ export async function exclusively<T>(store: Store, fn: () => Promise<T>): Promis
 }
 
 async function migrate(db: Kysely<Database>, log: (message: string) => void, untimed: boolean): Promise<void> {
-  // Migration numbers are reserved per feature and land in any order: a database that ran 014 still takes 009.
+  // Migration numbers are handed out to work done in parallel, so one may land after a higher
+  // number has run (012 after 013): it is run then rather than refused.
   const migrator = new Migrator({ db, provider: untimed ? untimedMigrations : migrationProvider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   for (const result of results ?? []) {

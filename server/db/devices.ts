@@ -6,6 +6,7 @@ import { sql, type Kysely } from 'kysely';
 import type { MultiPolygon, Point, Polygon } from 'geojson';
 import type { Database } from './schema.js';
 import { ApiError, conflict, notFound } from '../errors.js';
+import { text } from '../i18n/catalogue.js';
 
 export interface DeviceFields {
   kind: 'camera' | 'sensor';
@@ -118,7 +119,7 @@ export async function createDevice(db: Kysely<Database>, id: string, fields: Dev
     .onConflict((oc) => oc.column('id').doNothing())
     .returning('id')
     .executeTakeFirst();
-  if (!inserted) throw conflict('device_exists', `A device ${id} exists already (or did: ids of deleted devices are not reused); PUT /api/devices/${id} changes it`);
+  if (!inserted) throw conflict('device_exists', text('device_exists', { id }));
   return getDevice(db, id);
 }
 
@@ -151,17 +152,17 @@ export async function deleteDevice(db: Kysely<Database>, id: string, expected: n
 /** Why an update matched no row: unknown, deleted, or a stale version. Always throws. */
 async function explainMiss(db: Kysely<Database>, id: string): Promise<never> {
   const row = await db.selectFrom('devices').select(['version', 'deleted_at']).where('id', '=', id).executeTakeFirst();
-  if (!row) throw notFound('unknown_device', `No device ${id}`);
-  if (row.deleted_at) throw new ApiError(410, 'device_deleted', `Device ${id} was deleted`);
-  throw new ApiError(412, 'stale_version', `Device ${id} is at version ${row.version}; read it again and retry`, { currentVersion: Number(row.version) });
+  if (!row) throw notFound('unknown_device', text('unknown_device', { id }));
+  if (row.deleted_at) throw new ApiError(410, 'device_deleted', text('device_deleted', { id }));
+  throw new ApiError(412, 'stale_version', text('stale_version.device', { id, version: row.version }), { currentVersion: Number(row.version) });
 }
 
 export async function getDevice(db: Kysely<Database>, id: string): Promise<StoredDevice> {
   const row = await db.selectFrom('devices as d').select(columns).where('d.id', '=', id).where('d.deleted_at', 'is', null).executeTakeFirst();
   if (!row) {
     const gone = await db.selectFrom('devices').select('id').where('id', '=', id).executeTakeFirst();
-    if (gone) throw new ApiError(410, 'device_deleted', `Device ${id} was deleted`);
-    throw notFound('unknown_device', `No device ${id}`);
+    if (gone) throw new ApiError(410, 'device_deleted', text('device_deleted', { id }));
+    throw notFound('unknown_device', text('unknown_device', { id }));
   }
   return toDevice(row as Row);
 }

@@ -10,6 +10,7 @@ import type { Database, DivisionStatus, DivisionsTable } from './schema.js';
 import { conflict, notFound } from '../errors.js';
 import { createGridsIn, liveVersions, retireRegionGrids, type ChangeMeta, type NewGrid } from './grids.js';
 import type { GridFeature } from './grid-rows.js';
+import { text } from '../i18n/catalogue.js';
 import { householdFlags } from '../geo/address/households.js';
 import type { ParsedAddress } from '../geo/address/types.js';
 
@@ -41,7 +42,7 @@ export async function getDivision(db: Kysely<Database>, id: string): Promise<Div
     .select(['id', 'status', 'progress', 'stage', 'region_code', 'request', 'base_versions', 'proposal', 'metrics', 'error', 'created_at', 'finished_at', 'applied_at', 'inputs'])
     .where('id', '=', id)
     .executeTakeFirst();
-  if (!row) throw notFound('unknown_division', `No division with id ${id}`);
+  if (!row) throw notFound('unknown_division', text('unknown_division', { id }));
   return row;
 }
 
@@ -214,10 +215,10 @@ export async function applyDivision(
   return db.transaction().execute(async (trx) => {
     await trx.selectFrom('regions').select('code').where('code', '=', regionCode).forUpdate().execute();
     const applied = await trx.selectFrom('divisions').select('applied_at').where('id', '=', division.id).forUpdate().executeTakeFirstOrThrow();
-    if (applied.applied_at) throw conflict('already_applied', `Division ${division.id} was applied at ${applied.applied_at.toISOString()}`);
+    if (applied.applied_at) throw conflict('already_applied', text('already_applied', { id: division.id, at: applied.applied_at.toISOString() }));
     const current = JSON.stringify(await liveVersions(trx, regionCode));
     if (current !== division.base_versions) {
-      throw conflict('stale_proposal', `The grids of ${regionCode} changed after this proposal was made; run the division again`, {
+      throw conflict('stale_proposal', text('stale_proposal', { regionCode }), {
         proposedAgainst: JSON.parse(division.base_versions ?? '{}'),
         current: JSON.parse(current),
       });
@@ -256,7 +257,7 @@ export async function applyDivision(
 /** Which retired grids a grid replaced, and which grids replaced it; 404 for a code never issued. */
 export async function lineageOf(db: Kysely<Database>, code: string) {
   const known = await db.selectFrom('grids').select('code').where('code', '=', code).executeTakeFirst();
-  if (!known) throw notFound('unknown_grid', `No grid with code ${code}`);
+  if (!known) throw notFound('unknown_grid', text('unknown_grid', { code }));
   const [replaced, replacedBy] = await Promise.all([
     db.selectFrom('grid_lineage').select(['old_code', 'area_m2', 'division_id']).where('new_code', '=', code).orderBy('old_code').execute(),
     db.selectFrom('grid_lineage').select(['new_code', 'area_m2', 'division_id']).where('old_code', '=', code).orderBy('new_code').execute(),

@@ -66,7 +66,8 @@ export interface NewEvent {
   deviceId: string;
   eventId: string;
   type: string;
-  severity: number;
+  /** GB/T 28181 AlarmPriority: 1 (一级, most serious) … 4. */
+  priority: number;
   occurredAt: Date;
   lon: number;
   lat: number;
@@ -74,6 +75,7 @@ export interface NewEvent {
   /** The grid's village, or where the device says it belongs (GB/T 28181 center) outside grids. */
   regionCode: string | null;
   category: string;
+  /** The category's deadline for this event's priority (server/incidents/rules.ts: deadlineHoursFor). */
   deadlineHours: number;
   source: 'camera' | 'sensor';
   description: string;
@@ -126,7 +128,8 @@ export async function ingestEvents(db: Kysely<Database>, events: NewEvent[], opt
         d: e.deviceId,
         e: e.eventId,
         t: e.type,
-        s: e.severity,
+        s: e.priority,
+        h: e.deadlineHours,
         o: e.occurredAt.toISOString(),
         x: e.lon,
         y: e.lat,
@@ -138,6 +141,8 @@ export async function ingestEvents(db: Kysely<Database>, events: NewEvent[], opt
     });
     const incidentRows = plan.newIncidents.map((group, k) => {
       const first = events[group.events[0]];
+      // The most serious alarm of the group decides the priority, and with it the deadline.
+      const gravest = events[group.events.reduce((best, i) => (events[i].priority < events[best].priority ? i : best), group.events[0])];
       return {
         k,
         c: group.category,
@@ -149,7 +154,8 @@ export async function ingestEvents(db: Kysely<Database>, events: NewEvent[], opt
         g: first.gridCode,
         v: first.regionCode,
         // The deadline runs from when gridgov learned of it, not from the device's own clock.
-        dl: new Date(options.receivedAt.getTime() + first.deadlineHours * 3_600_000).toISOString(),
+        dl: new Date(options.receivedAt.getTime() + gravest.deadlineHours * 3_600_000).toISOString(),
+        p: gravest.priority,
       };
     });
     const at = options.receivedAt;
@@ -160,27 +166,31 @@ export async function ingestEvents(db: Kysely<Database>, events: NewEvent[], opt
         SELECT * FROM unnest(
           ${col((r) => r.i)}::int[], ${col((r) => r.d)}::text[], ${col((r) => r.e)}::text[], ${col((r) => r.t)}::text[], ${col((r) => r.s)}::int[],
           ${col((r) => r.o)}::timestamptz[], ${col((r) => r.x)}::float8[], ${col((r) => r.y)}::float8[], ${col((r) => r.g)}::text[],
-          ${col((r) => r.n)}::int8[], ${col((r) => r.k)}::int[], ${col((r) => r.m)}::int8[]
-        ) AS r(i, d, e, t, s, o, x, y, g, n, k, m)
+          ${col((r) => r.n)}::int8[], ${col((r) => r.k)}::int[], ${col((r) => r.m)}::int8[], ${col((r) => r.h)}::float8[]
+        ) AS r(i, d, e, t, s, o, x, y, g, n, k, m, h)
       ), inc_in AS (
         SELECT * FROM json_to_recordset(${JSON.stringify(incidentRows)}::json)
-          AS r(k int, c text, ds text, src text, rep text, x float8, y float8, g text, v text, dl timestamptz)
+          AS r(k int, c text, ds text, src text, rep text, x float8, y float8, g text, v text, dl timestamptz, p int)
       ), ids AS MATERIALIZED (
         SELECT k, nextval('incidents_id_seq') AS id FROM inc_in
       ), ev AS (
-        INSERT INTO device_events (device_id, event_id, type, severity, occurred_at, received_at, geom, grid_code, incident_id, media_id)
+        INSERT INTO device_events (device_id, event_id, type, priority, occurred_at, received_at, geom, grid_code, incident_id, media_id)
         SELECT r.d, r.e, r.t, r.s, r.o, ${at}, ST_SetSRID(ST_MakePoint(r.x, r.y), 4326), r.g, coalesce(r.n, ids.id), r.m
         FROM ev_in r LEFT JOIN ids ON ids.k = r.k
         ORDER BY r.i
         ON CONFLICT DO NOTHING
         RETURNING device_id, event_id, incident_id, occurred_at, media_id
       ), per AS (
-        SELECT incident_id AS id, count(*)::int AS n, max(occurred_at) AS last, min(media_id) AS media FROM ev GROUP BY incident_id
+        -- The most serious alarm among the inserted events, and the shortest deadline it brings.
+        SELECT ev.incident_id AS id, count(*)::int AS n, max(ev.occurred_at) AS last, min(ev.media_id) AS media,
+               min(r.s) AS priority, min(r.h) AS hours
+        FROM ev JOIN ev_in r ON r.d = ev.device_id AND r.e = ev.event_id
+        GROUP BY ev.incident_id
       ), created AS (
         INSERT INTO incidents (id, category, description, source, reporter, status, handling_level, handling_region, grid_code, geom,
-                               reported_at, deadline_at, updated_at, event_count, last_event_at, media_id, assignee_staff_id)
+                               reported_at, deadline_at, updated_at, event_count, last_event_at, media_id, priority, assignee_staff_id)
         SELECT ids.id, c.c, c.ds, c.src, c.rep, 'reported', CASE WHEN c.g IS NULL THEN 'county' ELSE 'grid' END, c.v, c.g,
-               ST_SetSRID(ST_MakePoint(c.x, c.y), 4326), ${at}, c.dl, ${at}, per.n, per.last, per.media,
+               ST_SetSRID(ST_MakePoint(c.x, c.y), 4326), ${at}, c.dl, ${at}, per.n, per.last, per.media, c.p,
                ${gridAssigneeSql(sql`c.g`)}
         FROM inc_in c JOIN ids ON ids.k = c.k JOIN per ON per.id = ids.id
         ORDER BY c.k
@@ -193,6 +203,10 @@ export async function ingestEvents(db: Kysely<Database>, events: NewEvent[], opt
           event_count = i.event_count + per.n,
           last_event_at = greatest(i.last_event_at, per.last),
           media_id = coalesce(i.media_id, per.media),
+          -- A more serious alarm joining an open incident raises its priority and brings its
+          -- deadline forward (counted from the incident's report); a deadline is never pushed back.
+          priority = least(i.priority, per.priority),
+          deadline_at = least(i.deadline_at, i.reported_at + make_interval(secs => per.hours * 3600)),
           updated_at = ${at},
           version = i.version + 1,
           change_seq = nextval('incident_change_seq')

@@ -15,10 +15,11 @@ import { numberClassOfKind, type GridKind } from '../geo/codes.js';
 import { parseGridFeature } from '../geo/features.js';
 import type { Polygonal } from '../geo/validate.js';
 import { checkStaged, ProblemList, stage } from './grid-checks.js';
-import { createGridsIn, lockRegions, now, rejectWrite, retireCodes, writeStagedUpdates, type ChangeMeta, type NewGrid } from './grids.js';
+import { createGridsIn, kindClassChange, lockRegions, now, rejectWrite, retireCodes, writeStagedUpdates, type ChangeMeta, type NewGrid } from './grids.js';
 import { carryStaff } from './staff-lineage.js';
 import { toFeature, toVersionFeature, versionColumns, type GridFeature, type GridVersionFeature, type VersionRow } from './grid-rows.js';
 import { inTransaction } from './transaction.js';
+import { text } from '../i18n/catalogue.js';
 
 export type BatchChange =
   | { op: 'update'; code: string; version: number; geometry?: Polygonal; properties?: Record<string, unknown> }
@@ -117,7 +118,7 @@ async function lockCurrent(trx: Transaction<Database>, changes: Indexed<Update |
   const known = new Map(identities.map((row) => [row.code, row]));
   const unknown = changes.filter((c) => !known.has(c.change.code));
   if (unknown.length > 0) {
-    throw notFound('unknown_grid', `No grid with code ${unknown.map((c) => c.change.code).join(', ')}; nothing was written`, {
+    throw notFound('unknown_grid', text('unknown_grid.batch', { codes: unknown.map((c) => c.change.code) }), {
       unknown: unknown.map((c) => ({ index: c.index, code: c.change.code })),
     });
   }
@@ -128,7 +129,7 @@ async function lockCurrent(trx: Transaction<Database>, changes: Indexed<Update |
     throw new ApiError(
       412,
       'stale_version',
-      `${stale.map(({ identity }) => identity.code).join(', ')} changed since you read ${stale.length === 1 ? 'it' : 'them'}: reload and retry; nothing was written`,
+      text('stale_version.batch', { codes: stale.map(({ identity }) => identity.code) }),
       {
         stale: stale.map(({ c, identity }) => ({
           index: c.index,
@@ -184,21 +185,17 @@ function resolveUpdates(updates: Indexed<Update>[], current: Map<string, Version
       continue;
     }
     if (parsed.value.regionCode !== undefined && parsed.value.regionCode !== row.region_code) {
-      throw conflict('region_change', `Change ${index}: grid ${change.code} belongs to ${row.region_code}; a grid cannot move to ${parsed.value.regionCode}`, { index });
+      throw conflict('region_change', text('change.at', { index, message: text('region_change', { code: change.code, from: row.region_code, to: parsed.value.regionCode }) }), { index });
     }
     if (numberClassOfKind(parsed.value.kind) !== numberClassOfKind(row.kind as GridKind)) {
-      throw conflict(
-        'kind_class_change',
-        `Change ${index}: grid ${change.code} is a ${numberClassOfKind(row.kind as GridKind)} grid; its number cannot hold a ${parsed.value.kind} grid`,
-        { index },
-      );
+      throw conflict('kind_class_change', text('change.at', { index, message: kindClassChange(change.code, row.kind as GridKind, parsed.value.kind) }), { index });
     }
     const { regionCode: _ignored, ...grid } = parsed.value;
     resolved.push({ index, code: change.code, regionCode: row.region_code, grid });
   }
   if (problems.size > 0) {
     const [first] = problems.toJSON();
-    throw badRequest('invalid_batch', `Change ${first.index}: ${first.problems[0].message}`, { errors: problems.toJSON() });
+    throw badRequest('invalid_batch', text('change.at', { index: first.index, message: first.problems[0].message }), { errors: problems.toJSON() });
   }
   return resolved;
 }

@@ -6,7 +6,9 @@
  */
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
-import type { Problem, Polygonal } from '../geo/validate.js';
+import { validityReason, type Problem, type Polygonal } from '../geo/validate.js';
+import { text } from '../i18n/catalogue.js';
+import { levelWord } from '../i18n/words.js';
 
 /** Parts of a grid further than this outside its village are refused (digitising slack). */
 export const OUTSIDE_TOLERANCE_M = 1;
@@ -132,14 +134,14 @@ async function checkRegions(db: StagingDb, regions: Map<string, { level: string 
     if (!region) {
       problems.add(row.idx, {
         code: 'unknown_region',
-        message: `No region with code ${row.region_code}`,
+        message: text('unknown_region.code', { regionCode: row.region_code }),
         details: { regionCode: row.region_code },
       });
       dropped.push(row.idx);
     } else if (region.level !== 'village') {
       problems.add(row.idx, {
         code: 'not_a_village',
-        message: `Grids belong to a village/community; ${row.region_code} is a ${region.level}`,
+        message: text('not_a_village.grid', { regionCode: row.region_code, level: levelWord(region.level) }),
         details: { regionCode: row.region_code, level: region.level },
       });
       dropped.push(row.idx);
@@ -155,7 +157,7 @@ async function checkValidity(db: StagingDb, problems: ProblemList) {
   for (const row of rows) {
     problems.add(row.idx, {
       code: 'invalid_geometry',
-      message: `Invalid polygon: ${row.reason}`,
+      message: text('invalid_geometry.polygon', { reason: validityReason(row.reason) }),
       details: { reason: row.reason, location: row.location ? JSON.parse(row.location) : null },
     });
   }
@@ -190,7 +192,7 @@ async function checkInsideRegion(db: StagingDb, problems: ProblemList) {
   for (const row of rows) {
     problems.add(row.idx, {
       code: 'outside_region',
-      message: `The grid reaches ${row.area.toFixed(1)} m² outside its village/community ${row.region_code} (tolerance ${OUTSIDE_TOLERANCE_M} m)`,
+      message: text('outside_region.grid', { area: row.area.toFixed(1), regionCode: row.region_code, tolerance: OUTSIDE_TOLERANCE_M }),
       details: { regionCode: row.region_code, areaM2: row.area, outside: JSON.parse(row.outside) },
     });
   }
@@ -218,10 +220,10 @@ async function checkOverlaps(db: StagingDb, problems: ProblemList, ignoreCodes: 
     WHERE ST_Area(overlap::geography) > ${OVERLAP_TOLERANCE_M2}
     ORDER BY idx, other_index NULLS FIRST, other_code`.execute(db);
   for (const row of rows) {
-    const other = row.other_code ? `grid ${row.other_code}` : `feature ${row.other_index} of this request`;
+    const measure = { area: row.area.toFixed(1), tolerance: OVERLAP_TOLERANCE_M2 };
     problems.add(row.idx, {
       code: 'overlap',
-      message: `The grid overlaps ${other} by ${row.area.toFixed(1)} m² (tolerance ${OVERLAP_TOLERANCE_M2} m²)`,
+      message: row.other_code ? text('overlap.grid', { other: row.other_code, ...measure }) : text('overlap.feature', { other: row.other_index, ...measure }),
       details: {
         otherCode: row.other_code,
         otherIndex: row.other_index,

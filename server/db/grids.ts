@@ -12,6 +12,8 @@ import { checkStaged, ProblemList, stage, type StagingDb } from './grid-checks.j
 export { ProblemList };
 import { inForce, toFeature, toVersionFeature, versionColumns, type GridFeature, type GridVersionFeature, type VersionRow } from './grid-rows.js';
 import { carryStaff } from './staff-lineage.js';
+import { text, type Text } from '../i18n/catalogue.js';
+import { kindWord } from '../i18n/words.js';
 import { refreshHouseholds } from './households.js';
 
 export interface GridAttributes {
@@ -40,9 +42,14 @@ export function rejectWrite(problems: ProblemList, single: boolean): ApiError {
     return new ApiError(422, first.code, first.message, { problems: list[0].problems });
   }
   const count = list.length;
-  return new ApiError(422, 'batch_rejected', `${count} feature${count === 1 ? '' : 's'} refused; nothing was written`, {
+  return new ApiError(422, 'batch_rejected', text('batch_rejected', { count }), {
     errors: list,
   });
+}
+
+/** Why a grid's number cannot take a new kind (a basic number for a special grid, or the other way). */
+export function kindClassChange(code: string, current: GridKind, kind: GridKind): Text {
+  return text('kind_class_change', { code, current: text(`class.${numberClassOfKind(current)}`), kind: kindWord(kind) });
 }
 
 /** The database clock, to the millisecond, so that versions order by time the way they commit. */
@@ -91,7 +98,7 @@ async function assignCodes(db: StagingDb, problems: ProblemList): Promise<void> 
       if (next > range.last) {
         problems.add(row.idx, {
           code: 'codes_exhausted',
-          message: `Village ${regionCode} has no ${numberClass} grid numbers left (${range.first}–${range.last}; retired numbers are never reused)`,
+          message: text('codes_exhausted', { regionCode, numberClass: text(`class.${numberClass}`), first: range.first, last: range.last }),
         });
         continue;
       }
@@ -255,7 +262,7 @@ async function lockGrid(trx: Transaction<Database>, code: string): Promise<Locke
     .where('code', '=', code)
     .forUpdate()
     .executeTakeFirst();
-  if (!identity) throw notFound('unknown_grid', `No grid with code ${code}`);
+  if (!identity) throw notFound('unknown_grid', text('unknown_grid', { code }));
   const current = await trx
     .selectFrom('grid_versions')
     .select(['region_code', 'kind'])
@@ -270,7 +277,7 @@ export type VersionCondition = { versions: number[] } | 'any';
 
 function checkCondition(grid: LockedGrid, condition: VersionCondition): void {
   if (grid.retired_at) {
-    throw new ApiError(410, 'grid_retired', `Grid ${grid.code} was retired at ${grid.retired_at.toISOString()}`, {
+    throw new ApiError(410, 'grid_retired', text('grid_retired', { code: grid.code, at: grid.retired_at.toISOString() }), {
       retiredAt: grid.retired_at.toISOString(),
       version: grid.version,
     });
@@ -279,7 +286,7 @@ function checkCondition(grid: LockedGrid, condition: VersionCondition): void {
     throw new ApiError(
       412,
       'stale_version',
-      `Grid ${grid.code} is at version ${grid.version}, not ${condition.versions.join(', ') || '(none given)'}: reload it and retry`,
+      text('stale_version', { code: grid.code, version: grid.version, expected: condition.versions.length > 0 ? condition.versions : text('stale_version.none_given') }),
       { currentVersion: grid.version, expectedVersions: condition.versions },
     );
   }
@@ -303,16 +310,10 @@ export async function updateGrid(
     const current = await lockGrid(trx, code);
     checkCondition(current, condition);
     if (update.regionCode !== undefined && update.regionCode !== current.region_code) {
-      throw conflict(
-        'region_change',
-        `Grid ${code} belongs to ${current.region_code}; a grid cannot move to ${update.regionCode} — retire it and create one there`,
-      );
+      throw conflict('region_change', text('region_change', { code, from: current.region_code, to: update.regionCode }));
     }
     if (numberClassOfKind(update.kind) !== numberClassOfKind(current.kind as GridKind)) {
-      throw conflict(
-        'kind_class_change',
-        `Grid ${code} is a ${numberClassOfKind(current.kind as GridKind)} grid; its number cannot hold a ${update.kind} grid — retire it and create a new one`,
-      );
+      throw conflict('kind_class_change', kindClassChange(code, current.kind as GridKind, update.kind));
     }
     const regions = await lockRegions(trx, [current.region_code]);
     const staging = await stage(trx, [{ ...update, index: 0, code, regionCode: current.region_code }]);
@@ -383,14 +384,14 @@ export async function getGrid(db: Kysely<Database>, code: string, asOf?: Date): 
     .executeTakeFirst()) as VersionRow | undefined;
   if (row) return toFeature(row);
   const identity = await db.selectFrom('grids').select(['created_at', 'retired_at']).where('code', '=', code).executeTakeFirst();
-  if (!identity) throw notFound('unknown_grid', `No grid with code ${code}`);
+  if (!identity) throw notFound('unknown_grid', text('unknown_grid', { code }));
   const at = asOf ?? new Date();
   if (identity.retired_at && identity.retired_at <= at) {
-    throw new ApiError(410, 'grid_retired', `Grid ${code} was retired at ${identity.retired_at.toISOString()}`, {
+    throw new ApiError(410, 'grid_retired', text('grid_retired', { code, at: identity.retired_at.toISOString() }), {
       retiredAt: identity.retired_at.toISOString(),
     });
   }
-  throw notFound('grid_not_yet_created', `Grid ${code} was created at ${identity.created_at.toISOString()}, after ${at.toISOString()}`, {
+  throw notFound('grid_not_yet_created', text('grid_not_yet_created', { code, createdAt: identity.created_at.toISOString(), at: at.toISOString() }), {
     createdAt: identity.created_at.toISOString(),
   });
 }
@@ -421,7 +422,7 @@ export async function gridHistory(db: Kysely<Database>, code: string): Promise<G
     .where('v.code', '=', code)
     .orderBy('v.version', 'desc')
     .execute()) as VersionRow[];
-  if (rows.length === 0) throw notFound('unknown_grid', `No grid with code ${code}`);
+  if (rows.length === 0) throw notFound('unknown_grid', text('unknown_grid', { code }));
   return rows.map(toVersionFeature);
 }
 

@@ -13,6 +13,7 @@ import { heatmapCellsFromCounts, statsGroupsFromCounts } from './incident-counts
 import { regionPrefix, type RegionLevel } from '../geo/codes.js';
 import { INCIDENT_STATUSES, type IncidentStatus } from '../incidents/states.js';
 import { LIGHTS, type Light } from '../incidents/light.js';
+import { text } from '../i18n/catalogue.js';
 
 // ---------------------------------------------------------------------------------------------
 // Heatmap
@@ -214,7 +215,7 @@ function unitKey(column: ReturnType<typeof sql.ref>, units: Unit[]) {
  */
 export async function regionStats(db: Kysely<Database>, code: string, filter: IncidentFilter, categories: readonly string[], now: Date, options: CountOptions = {}): Promise<RegionStats> {
   const region = await db.selectFrom('regions').select(['code', 'name', 'level']).where('code', '=', code).executeTakeFirst();
-  if (!region) throw notFound('unknown_region', `No region with code ${code}`);
+  if (!region) throw notFound('unknown_region', text('unknown_region', { code }));
   const level = region.level as RegionLevel;
   const prefix = regionPrefix(code, level);
 

@@ -10,6 +10,9 @@ import { canTransition, nextStatuses, OPEN_STATUSES, type IncidentStatus } from 
 import { YELLOW_FROM, type Light } from '../incidents/light.js';
 import { gridAssigneeSql, regionAssigneeSql } from './assignment.js';
 import { insertMedia } from './media.js';
+import { text } from '../i18n/catalogue.js';
+import { statusWord } from '../i18n/words.js';
+import { DEFAULT_PRIORITY } from '../incidents/priority.js';
 import type { Snapshot } from '../media/snapshot.js';
 
 export type IncidentSource = Database['incidents']['source'];
@@ -29,6 +32,8 @@ export interface NewIncident {
   reportedAt: Date;
   deadlineAt: Date;
   mediaId?: number | null;
+  /** GB/T 28181 alarm priority of the events that opened it (1 = 一级 … 4); none for people's reports. */
+  priority?: number | null;
   /** The staff member who reported it (a worker's phone). */
   reporterStaffId?: number | null;
 }
@@ -61,6 +66,8 @@ export interface Incident {
   updatedAt: string;
   eventCount: number;
   mediaId: number | null;
+  /** The most serious alarm priority of its device events: 1 (一级警情) … 4; null when people reported it. */
+  priority: number | null;
   version: number;
   changeSeq: number;
   assignee: Assignee | null;
@@ -126,6 +133,7 @@ const columns = (now: Date) =>
     'i.updated_at',
     'i.event_count',
     'i.media_id',
+    'i.priority',
     'i.version',
     'i.change_seq',
     'i.assignee_staff_id',
@@ -155,6 +163,7 @@ type Row = {
   updated_at: Date;
   event_count: number;
   media_id: number | null;
+  priority: number | null;
   version: number;
   change_seq: number;
   assignee_staff_id: number | null;
@@ -190,6 +199,7 @@ function toIncident(row: Row): Incident {
     updatedAt: iso(row.updated_at)!,
     eventCount: Number(row.event_count),
     mediaId: row.media_id === null ? null : Number(row.media_id),
+    priority: row.priority === null ? null : Number(row.priority),
     version: Number(row.version),
     changeSeq: Number(row.change_seq),
     assignee: row.assignee_staff_id === null ? null : { staffId: Number(row.assignee_staff_id), name: row.assignee_name ?? '', duty: row.assignee_duty ?? '' },
@@ -221,6 +231,7 @@ export async function insertIncidents(trx: Transaction<Database> | Kysely<Databa
     reporter_staff_id: n.reporterStaffId ?? null,
     // The grid's full-time worker, else its leader (server/db/assignment.ts).
     assignee_staff_id: gridAssigneeSql(n.gridCode),
+    priority: n.priority ?? null,
   }));
   const inserted = await trx.insertInto('incidents').values(rows).returning(['id', 'assignee_staff_id']).execute();
   const ids = inserted.map((row) => Number(row.id));
@@ -268,7 +279,7 @@ export async function createIncident(db: Kysely<Database>, incident: NewIncident
 
 export async function getIncident(db: Kysely<Database>, id: number, now: Date): Promise<Incident> {
   const row = await db.selectFrom('incidents as i').select(columns(now)).where('i.id', '=', id).executeTakeFirst();
-  if (!row) throw notFound('unknown_incident', `No incident ${id}`);
+  if (!row) throw notFound('unknown_incident', text('unknown_incident', { id }));
   return toIncident(row as Row);
 }
 
@@ -303,13 +314,13 @@ async function lockIncident(trx: Transaction<Database>, id: number) {
     .where('id', '=', id)
     .forUpdate()
     .executeTakeFirst();
-  if (!row) throw notFound('unknown_incident', `No incident ${id}`);
+  if (!row) throw notFound('unknown_incident', text('unknown_incident', { id }));
   return row;
 }
 
 function checkVersion(id: number, current: number, expected: number | undefined) {
   if (expected !== undefined && expected !== current) {
-    throw new ApiError(412, 'stale_version', `Incident ${id} is at version ${current}, not ${expected}; reload it`, { currentVersion: current });
+    throw new ApiError(412, 'stale_version', text('stale_version.incident', { id, current, expected }), { currentVersion: current });
   }
 }
 
@@ -342,7 +353,8 @@ export async function transitionIncident(db: Kysely<Database>, id: number, to: I
     checkVersion(id, current.version, expectedVersion);
     const from = current.status as IncidentStatus;
     if (!canTransition(from, to)) {
-      throw conflict('illegal_transition', `An incident that is ${from} cannot become ${to}; allowed: ${nextStatuses(from).join(', ') || 'none'}`, {
+      const allowed = nextStatuses(from);
+      throw conflict('illegal_transition', text('illegal_transition', { from: statusWord(from), to: statusWord(to), allowed: allowed.length > 0 ? allowed.map(statusWord) : text('status.none') }), {
         status: from,
         allowed: nextStatuses(from),
       });
@@ -375,10 +387,10 @@ export async function escalateIncident(db: Kysely<Database>, id: number, meta: C
     const current = await lockIncident(trx, id);
     checkVersion(id, current.version, expectedVersion);
     if (!(OPEN_STATUSES as readonly string[]).includes(current.status)) {
-      throw conflict('not_open', `Incident ${id} is ${current.status}; only an open incident can be escalated`);
+      throw conflict('not_open', text('not_open', { id, status: statusWord(current.status as IncidentStatus) }));
     }
     const to = UP[current.handling_level];
-    if (!to) throw conflict('top_level', `Incident ${id} is already handled at county level`);
+    if (!to) throw conflict('top_level', text('top_level', { id }));
     // The grid level is handled in the grid's village; above it, the parent region.
     let region = current.handling_region;
     if (current.handling_level !== 'grid' && region) {
@@ -449,11 +461,16 @@ export function incidentWhere(filter: IncidentFilter, now: Date): Expression<Sql
   return parts.length ? sql<SqlBool>`${sql.join(parts, sql` AND `)}` : sql<SqlBool>`true`;
 }
 
-/** How a list is ordered: newest report first (default), by id, in change order (the stream), red first by deadline, or by deadline. */
+/** How a list is ordered: newest report first (default), by id, in change order (the stream), most urgent first, or by deadline. */
 export type IncidentOrder = 'newest' | 'oldest' | 'changes' | 'urgency' | 'deadline';
 export const LIST_ORDERS: readonly IncidentOrder[] = ['newest', 'urgency', 'deadline'];
 
-/** A page of incidents, newest first (or by id, or in change order for the stream), and the total. */
+/**
+ * A page of incidents, newest first (or by id, or in change order for the stream, or the most
+ * urgent first: open before closed, then by alarm priority — 一级 first; an incident people
+ * reported counts as the default 三级 — then red, yellow, green, then the nearest deadline), and
+ * the total.
+ */
 export async function listIncidents(
   db: Kysely<Database>,
   filter: IncidentFilter,
@@ -465,8 +482,13 @@ export async function listIncidents(
   if (page.order === 'changes') query = query.orderBy('i.change_seq');
   else if (page.order === 'oldest') query = query.orderBy('i.id');
   else if (page.order === 'urgency') {
-    // Red first, then yellow, then green; within a light the nearest deadline first (a command centre's work list).
-    query = query.orderBy(sql`CASE ${lightSql(now)} WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 ELSE 2 END`).orderBy('i.deadline_at').orderBy('i.id');
+    // A command centre's work list: open first, 一级警情 before 四级, red before yellow before green, the nearest deadline first.
+    query = query
+      .orderBy(sql`CASE WHEN i.status IN (${sql.join([...OPEN_STATUSES])}) THEN 0 ELSE 1 END`)
+      .orderBy(sql`coalesce(i.priority, ${DEFAULT_PRIORITY})`)
+      .orderBy(sql`CASE ${lightSql(now)} WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 ELSE 2 END`)
+      .orderBy('i.deadline_at')
+      .orderBy('i.id');
   } else if (page.order === 'deadline') query = query.orderBy('i.deadline_at').orderBy('i.id');
   else query = query.orderBy('i.reported_at', 'desc').orderBy('i.id', 'desc');
   const [rows, count] = await Promise.all([

@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import { notFound } from '../errors.js';
 import type { Snapshot } from '../media/snapshot.js';
+import { text } from '../i18n/catalogue.js';
 
 /** A checked image as a media row. */
 export function mediaRow(image: Snapshot) {
@@ -31,7 +32,7 @@ export async function mediaBytes(db: Kysely<Database>, id: number, size: 'origin
     .select(['content_type', 'sha256', 'thumb_error', size === 'thumb' ? 'thumb as bytes' : 'bytes as bytes'])
     .where('id', '=', id)
     .executeTakeFirst();
-  if (!row) throw notFound('unknown_media', `No media ${id}`);
+  if (!row) throw notFound('unknown_media', text('unknown_media', { id }));
   return {
     contentType: size === 'thumb' ? 'image/webp' : row.content_type,
     bytes: row.bytes === null ? (null as unknown as Buffer) : Buffer.from(row.bytes),

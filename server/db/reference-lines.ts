@@ -9,6 +9,8 @@ import type { Database } from './schema.js';
 import { inTransaction } from './transaction.js';
 import { unprocessable } from '../errors.js';
 import { barrierKindOf, type LineKind, type ReferenceLine, type RoadClass } from '../geo/reference-lines.js';
+import { text } from '../i18n/catalogue.js';
+import { validityReason } from '../geo/validate.js';
 
 const CHUNK = 1000;
 /**
@@ -53,12 +55,12 @@ export async function replaceReferenceLines(db: Kysely<Database>, regionCode: st
       WHERE NOT valid OR NOT near`.execute(trx);
     const invalid = rows.filter((row) => !row.valid);
     if (invalid.length > 0) {
-      throw unprocessable('invalid_geometry', `features[${invalid[0].n}]: ${invalid[0].reason}`, {
+      throw unprocessable('invalid_geometry', text('problem.at', { where: `features[${invalid[0].n}]`, message: validityReason(invalid[0].reason ?? '') }), {
         features: invalid.map((row) => ({ index: Number(row.n), reason: row.reason })),
       });
     }
     if (rows.length > 0) {
-      throw unprocessable('line_outside_area', `${rows.length} line(s) lie further than ${LINE_MARGIN_M} m from ${regionCode}`, {
+      throw unprocessable('line_outside_area', text('line_outside_area', { count: rows.length, margin: LINE_MARGIN_M, regionCode }), {
         features: rows.map((row) => Number(row.n)),
       });
     }

@@ -12,6 +12,7 @@ import { conflict, notFound, unprocessable } from '../errors.js';
 import { regionCodeProblem, regionPrefix, type RegionLevel } from '../geo/codes.js';
 import type { Polygonal } from '../geo/validate.js';
 import { inForce } from './grid-rows.js';
+import { validityReason } from '../geo/validate.js';
 
 export interface NewRegion {
   code: string;
@@ -58,14 +59,14 @@ export async function createRegion(db: Kysely<Database>, region: NewRegion): Pro
     let parent: { code: string; level: RegionLevel } | undefined;
     if (region.parentCode !== null) {
       const row = await trx.selectFrom('regions').select(['code', 'level']).where('code', '=', region.parentCode).executeTakeFirst();
-      if (!row) throw unprocessable('unknown_region', `No parent region with code ${region.parentCode}`, { parentCode: region.parentCode });
+      if (!row) throw unprocessable('unknown_region', text('unknown_region.parent', { parentCode: region.parentCode }), { parentCode: region.parentCode });
       parent = { code: row.code, level: row.level as RegionLevel };
     }
     const problem = regionCodeProblem(region.code, region.level, parent);
     if (problem) throw unprocessable('invalid_code', problem, { code: region.code, level: region.level });
 
     const existing = await trx.selectFrom('regions').select('code').where('code', '=', region.code).executeTakeFirst();
-    if (existing) throw conflict('region_exists', `Region ${region.code} already exists`, { code: region.code });
+    if (existing) throw conflict('region_exists', text('region_exists', { code: region.code }), { code: region.code });
 
     const geometry = JSON.stringify(region.boundary);
     const { rows } = await sql<{ valid: boolean; reason: string; location: string | null }>`
@@ -74,7 +75,7 @@ export async function createRegion(db: Kysely<Database>, region: NewRegion): Pro
              ST_AsGeoJSON((ST_IsValidDetail(geom)).location, 7) AS location
       FROM g`.execute(trx);
     if (!rows[0].valid) {
-      throw unprocessable('invalid_geometry', `Invalid boundary: ${rows[0].reason}`, {
+      throw unprocessable('invalid_geometry', text('invalid_geometry.boundary', { reason: validityReason(rows[0].reason) }), {
         reason: rows[0].reason,
         location: rows[0].location ? JSON.parse(rows[0].location) : null,
       });
@@ -124,7 +125,7 @@ async function assertInsideParent(db: Kysely<Database>, geometry: string, parent
 
 export async function getRegion(db: Kysely<Database>, code: string): Promise<RegionFeature> {
   const row = await db.selectFrom('regions').select(regionColumns).where('code', '=', code).executeTakeFirst();
-  if (!row) throw notFound('unknown_region', `No region with code ${code}`);
+  if (!row) throw notFound('unknown_region', text('unknown_region', { code }));
   const children = await db
     .selectFrom('regions')
     .select(['code', 'name', 'level', 'parent_code'])
@@ -143,7 +144,7 @@ export async function listRegions(db: Kysely<Database>, parentCode: string | nul
   const rows = await query.execute();
   if (rows.length === 0 && parentCode !== null) {
     const parent = await db.selectFrom('regions').select('code').where('code', '=', parentCode).executeTakeFirst();
-    if (!parent) throw notFound('unknown_region', `No region with code ${parentCode}`);
+    if (!parent) throw notFound('unknown_region', text('unknown_region', { code: parentCode }));
   }
   return rows.map(toFeature);
 }
@@ -154,13 +155,13 @@ export async function listRegions(db: Kysely<Database>, parentCode: string | nul
  */
 export async function exactBoundary(db: Kysely<Database>, code: string): Promise<MultiPolygon> {
   const row = await db.selectFrom('regions').select(sql<string>`ST_AsGeoJSON(boundary, 15)`.as('geojson')).where('code', '=', code).executeTakeFirst();
-  if (!row) throw notFound('unknown_region', `No region with code ${code}`);
+  if (!row) throw notFound('unknown_region', text('unknown_region', { code }));
   return JSON.parse(row.geojson) as MultiPolygon;
 }
 
 export async function regionLevel(db: Kysely<Database>, code: string): Promise<RegionLevel> {
   const row = await db.selectFrom('regions').select('level').where('code', '=', code).executeTakeFirst();
-  if (!row) throw notFound('unknown_region', `No region with code ${code}`);
+  if (!row) throw notFound('unknown_region', text('unknown_region', { code }));
   return row.level as RegionLevel;
 }
 

@@ -173,6 +173,8 @@ export interface IncidentsTable {
   event_count: Generated<number>;
   last_event_at: Date | null;
   media_id: number | null;
+  /** The most serious alarm priority of its device events (1 = 一级 … 4); null when people reported it. */
+  priority: number | null;
   version: Generated<number>;
   change_seq: Generated<number>;
   assignee_staff_id: number | null;
@@ -201,7 +203,8 @@ export interface DeviceEventsTable {
   device_id: string;
   event_id: string;
   type: string;
-  severity: number;
+  /** GB/T 28181 AlarmPriority: 1 (一级, most serious) … 4 (migration 012). */
+  priority: number;
   occurred_at: Date;
   received_at: Date;
   geom: Geometry;

@@ -25,18 +25,20 @@ import { ApiError, badRequest, unprocessable, forbidden } from '../errors.js';
 import type { Limits } from '../config.js';
 import type { Problem } from '../geo/validate.js';
 import { coordinateProblem, countVertices } from '../geo/validate.js';
-import { parseGridFeature, parseRegionFeature, type RegionInput } from '../geo/features.js';
-import { REGION_LEVELS, levelOfRegionCode, levelRank, numberClassOfKind, regionPrefix, type GridKind } from '../geo/codes.js';
+import { parseGridFeature, parseRegionFeature, propertyProblem, type RegionInput } from '../geo/features.js';
+import { REGION_LEVELS, levelOfRegionCode, levelRank, numberClassOfKind, regionPrefix, villageGridKind, type GridKind } from '../geo/codes.js';
 import { parseBuildings, DIVISION_LIMITS } from '../geo/divide/input.js';
 import { registryEntries } from '../geo/address/prepare.js';
 import { addressProblem } from '../formats/address-rows.js';
-import { mapFields, mapProperties, type FieldMapping, type ImportKind } from '../formats/fields.js';
+import { ColumnTally, mapFields, mapProperties, specialTypeOf, type ColumnReport, type FieldMapping, type ImportKind } from '../formats/fields.js';
 import type { SourceData } from '../formats/read.js';
-import { createGridsIn, writeStagedUpdates, type NewGrid } from './grids.js';
+import { createGridsIn, kindClassChange, writeStagedUpdates, type NewGrid } from './grids.js';
 import { checkStaged, ProblemList, stage } from './grid-checks.js';
 import { createRegion, regionLevel } from './regions.js';
 import { replaceBuildings } from './buildings.js';
 import { importAddresses } from './addresses.js';
+import { isText, shown, text, type Text } from '../i18n/catalogue.js';
+import { levelWord } from '../i18n/words.js';
 
 export interface ImportOptions {
   kind: ImportKind;
@@ -76,7 +78,13 @@ export interface ImportReport {
     encoding?: SourceData['encoding'];
     /** Each source column → the property it was read as, or null when ignored. */
     fields: Record<string, string | null>;
-    notes: string[];
+    /**
+     * Per column: the property it was read as, how (in words), and for columns read through a
+     * word table (类型, 级别…) each value and what it became; then the properties worked out
+     * where no column gave them (a grid's kind from its village…), with what they came from.
+     */
+    columns: ColumnReport[];
+    notes: Text[];
   };
   /**
    * True when the import went (or, dry, would go) through: no row refused — or, for addresses
@@ -137,21 +145,26 @@ class Refusals {
   }
 }
 
-/** "properties.name must…" → "name (column "名称") must…": say it in the file's terms. */
+/**
+ * "properties.name must…" → "name (column "名称") must…": say it in the file's terms. A problem
+ * of a request member (`buildings[0]: …`) is the row's own here.
+ */
 function explain(problem: Problem, mapping: FieldMapping): Problem {
   const property = (problem.details as { property?: unknown } | undefined)?.property;
-  if (typeof property !== 'string') return problem;
+  const message = problem.message.key === 'problem.at' && isText(problem.message.params?.message) ? problem.message.params.message : problem.message;
+  if (typeof property !== 'string' || !message.params || !('field' in message.params)) return { ...problem, message };
   const column = mapping.byProperty[property];
-  const where = column ? `${property} (column "${column}")` : `${property} (no column of the file maps to it)`;
-  return { ...problem, message: problem.message.replace(`properties.${property}`, where) };
+  const field = column ? text('field.column', { property, column }) : text('field.no_column', { property });
+  return { ...problem, message: { key: message.key, params: { ...message.params, field } } };
 }
 
 function missingGeometry(row: number): Problem {
-  return { code: 'missing_geometry', message: `row ${row} has no geometry` };
+  return { code: 'missing_geometry', message: text('missing_geometry', { row }) };
 }
 
 export async function runImport(db: Kysely<Database>, data: SourceData, options: ImportOptions): Promise<ImportReport> {
   const mapping = mapFields(options.kind, data.fields);
+  const tally = new ColumnTally(mapping);
   const report: ImportReport = {
     kind: options.kind,
     dryRun: options.dryRun,
@@ -163,6 +176,7 @@ export async function runImport(db: Kysely<Database>, data: SourceData, options:
       crs: data.crs,
       encoding: data.encoding,
       fields: mapping.fields,
+      columns: [],
       notes: [...data.notes, ...mapping.notes],
     },
     ok: false,
@@ -180,18 +194,19 @@ export async function runImport(db: Kysely<Database>, data: SourceData, options:
   options.onProgress?.(0.05, 'checking rows');
   switch (options.kind) {
     case 'grids':
-      await importGrids(db, data, mapping, options, report, refusals);
+      await importGrids(db, data, mapping, tally, options, report, refusals);
       break;
     case 'regions':
-      await importRegions(db, data, mapping, options, report, refusals);
+      await importRegions(db, data, mapping, tally, options, report, refusals);
       break;
     case 'buildings':
-      await importBuildings(db, data, mapping, options, report, refusals);
+      await importBuildings(db, data, mapping, tally, options, report, refusals);
       break;
     case 'addresses':
-      await importAddressRows(db, data, mapping, options, report, refusals);
+      await importAddressRows(db, data, mapping, tally, options, report, refusals);
       break;
   }
+  report.file.columns = tally.report();
   report.refused = refusals.list();
   report.summary.refused = report.refused.length;
   report.summary.accepted = report.file.rows - report.refused.length;
@@ -206,7 +221,7 @@ export async function runImport(db: Kysely<Database>, data: SourceData, options:
   }
   for (const list of ['created', 'updated', 'unchanged', 'refused'] as const) {
     if (report[list].length > LISTED) {
-      report.file.notes.push(`${report[list].length} ${list} rows: the first ${LISTED} are listed`);
+      report.file.notes.push(text('note.listed', { count: report[list].length, list, listed: LISTED }));
       (report[list] as unknown[]).length = LISTED;
     }
   }
@@ -216,10 +231,10 @@ export async function runImport(db: Kysely<Database>, data: SourceData, options:
 
 function batchLimit(count: number, vertices: number, limits: Limits): void {
   if (count > limits.batchFeatures) {
-    throw new ApiError(413, 'batch_too_large', `${count} features; one import takes at most ${limits.batchFeatures}`, { features: count, limit: limits.batchFeatures });
+    throw new ApiError(413, 'batch_too_large', text('batch_too_large.import_features', { count, limit: limits.batchFeatures }), { features: count, limit: limits.batchFeatures });
   }
   if (vertices > limits.batchVertices) {
-    throw new ApiError(413, 'batch_too_large', `${vertices} vertices; one import takes at most ${limits.batchVertices}`, { vertices, limit: limits.batchVertices });
+    throw new ApiError(413, 'batch_too_large', text('batch_too_large.import_vertices', { count: vertices, limit: limits.batchVertices }), { vertices, limit: limits.batchVertices });
   }
 }
 
@@ -234,30 +249,66 @@ interface GridRow {
   version?: number;
 }
 
-function gridRows(data: SourceData, mapping: FieldMapping, options: ImportOptions, refusals: Refusals): GridRow[] {
+/** The names of villages, by code (those not stored are left out). */
+async function villageNames(db: Kysely<Database>, codes: string[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(codes.filter((code) => /^\d{12}$/.test(code)))];
+  if (wanted.length === 0) return new Map();
+  const rows = await db.selectFrom('regions').select(['code', 'name']).where('code', 'in', wanted).execute();
+  return new Map(rows.map((row) => [row.code, row.name]));
+}
+
+/**
+ * A grid row's kind where the file leaves it to the village (a 基础网格, or no kind at all):
+ * urban in a community, rural in a village (server/geo/codes.ts: villageGridKind); and a special
+ * grid's type where the file gives none: from its name, else `other`. Each decision is tallied
+ * for the report; a kind that cannot be told is a problem of the row.
+ */
+function completeKind(properties: Record<string, unknown>, regionCode: unknown, villages: Map<string, string>, tally: ColumnTally): Problem | undefined {
+  if ((properties.kind === undefined || properties.kind === 'basic') && typeof regionCode === 'string') {
+    const name = villages.get(regionCode);
+    const kind = villageGridKind(name, regionCode);
+    if (!kind) return { code: 'missing_kind', message: text('missing_kind', { regionCode }), details: { property: 'kind' } };
+    properties.kind = kind;
+    tally.infer('kind', text('column.kind_from_village'), name ? `${name} ${regionCode}` : regionCode, kind);
+  }
+  if (properties.kind === 'special' && properties.specialType === undefined) {
+    const name = typeof properties.name === 'string' ? properties.name : '';
+    const type = specialTypeOf(name) ?? 'other';
+    properties.specialType = type;
+    tally.infer('specialType', text('column.special_from_name'), name, type);
+  }
+  return undefined;
+}
+
+async function gridRows(db: Kysely<Database>, data: SourceData, mapping: FieldMapping, tally: ColumnTally, options: ImportOptions, refusals: Refusals): Promise<GridRow[]> {
+  const mapped = data.features.map((feature) => {
+    const properties = mapProperties('grids', mapping, feature.properties, tally);
+    const { code } = properties;
+    const regionCode = properties.regionCode ?? options.region ?? (typeof code === 'string' && /^\d{15}$/.test(code) ? code.slice(0, 12) : undefined);
+    if (properties.regionCode === undefined && typeof regionCode === 'string') {
+      tally.infer('regionCode', text(options.region !== undefined ? 'column.region_from_parameter' : 'column.region_from_code'), regionCode, regionCode);
+    }
+    return { feature, properties, regionCode };
+  });
+  const villages = await villageNames(db, mapped.flatMap(({ regionCode }) => (typeof regionCode === 'string' ? [regionCode] : [])));
   const rows: GridRow[] = [];
-  for (const feature of data.features) {
+  for (const { feature, properties, regionCode } of mapped) {
     const { row } = feature;
-    const properties = mapProperties('grids', mapping, feature.properties);
     const problems: Problem[] = [];
     const { code, version } = properties;
     if (code !== undefined && (typeof code !== 'string' || !/^\d{15}$/.test(code))) {
-      problems.push(explain({ code: 'invalid_property', message: `properties.code must be a 15-digit grid code (or empty to create a grid), got ${JSON.stringify(code)}`, details: { property: 'code' } }, mapping));
+      problems.push(explain(propertyProblem('code', 'invalid_property.grid_code_import', { got: shown(code) }), mapping));
     }
     if (version !== undefined && (typeof version !== 'number' || !Number.isInteger(version) || version < 1)) {
-      problems.push(explain({ code: 'invalid_property', message: `properties.version must be a whole number ≥ 1, got ${JSON.stringify(version)}`, details: { property: 'version' } }, mapping));
+      problems.push(explain(propertyProblem('version', 'invalid_property.version', { got: shown(version) }), mapping));
     }
-    const regionCode = properties.regionCode ?? options.region ?? (typeof code === 'string' && /^\d{15}$/.test(code) ? code.slice(0, 12) : undefined);
     if (feature.geometry === null) problems.push(missingGeometry(row));
     if (typeof regionCode === 'string' && options.mayWrite && !options.mayWrite(regionCode)) {
-      problems.push({ code: 'out_of_scope', message: `village ${regionCode} lies outside the area of this key` });
+      problems.push({ code: 'out_of_scope', message: text('out_of_scope.village', { code: regionCode }) });
     }
-    if (regionCode === undefined) {
-      problems.push({
-        code: 'missing_region',
-        message: 'no village for this grid: give a region column (区划代码 / regionCode) or the region parameter',
-      });
-    }
+    if (regionCode === undefined) problems.push({ code: 'missing_region', message: text('missing_region.grid') });
+    const kindProblem = completeKind(properties, regionCode, villages, tally);
+    if (kindProblem) problems.push(explain(kindProblem, mapping));
     if (feature.geometry !== null) {
       const parsed = parseGridFeature(
         { type: 'Feature', geometry: feature.geometry, properties: { ...properties, regionCode: regionCode ?? '000000000000' } },
@@ -302,8 +353,8 @@ async function currentGrids(trx: Transaction<Database>, codes: string[]): Promis
   return new Map(identities.map((identity) => [identity.code, { ...identity, region_code: byCode.get(identity.code)!.region_code, kind: byCode.get(identity.code)!.kind }]));
 }
 
-async function importGrids(db: Kysely<Database>, data: SourceData, mapping: FieldMapping, options: ImportOptions, report: ImportReport, refusals: Refusals): Promise<void> {
-  const rows = gridRows(data, mapping, options, refusals);
+async function importGrids(db: Kysely<Database>, data: SourceData, mapping: FieldMapping, tally: ColumnTally, options: ImportOptions, report: ImportReport, refusals: Refusals): Promise<void> {
+  const rows = await gridRows(db, data, mapping, tally, options, refusals);
   batchLimit(data.features.length, rows.reduce((sum, row) => sum + countVertices(row.grid.geometry), 0), options.limits);
   const meta = { actor: options.actor, reason: options.reason };
   options.onProgress?.(0.2, 'checking topology');
@@ -321,7 +372,7 @@ async function importGrids(db: Kysely<Database>, data: SourceData, mapping: Fiel
       }
       const earlier = seen.get(row.code);
       if (earlier !== undefined) {
-        refusals.add(row.row, { code: 'duplicate_code', message: `code ${row.code} is also on row ${earlier}; a grid can be updated once per import` });
+        refusals.add(row.row, { code: 'duplicate_code', message: text('duplicate_code.import_grid', { code: row.code, row: earlier }) });
         continue;
       }
       seen.set(row.code, row.row);
@@ -330,16 +381,16 @@ async function importGrids(db: Kysely<Database>, data: SourceData, mapping: Fiel
         creates.push(row);
         continue;
       }
-      const refuse = (code: string, message: string, details?: unknown) => refusals.add(row.row, { code, message, ...(details ? { details } : {}) });
-      if (grid.retired_at) refuse('grid_retired', `grid ${grid.code} was retired at ${grid.retired_at.toISOString()}; retired codes are never reused (leave code empty to create a new grid)`);
+      const refuse = (code: string, message: Text, details?: unknown) => refusals.add(row.row, { code, message, ...(details ? { details } : {}) });
+      if (grid.retired_at) refuse('grid_retired', text('grid_retired.import', { code: grid.code, at: grid.retired_at.toISOString() }));
       else if (row.version === undefined) {
-        refuse('version_required', `grid ${grid.code} exists (version ${grid.version}): give its version in a version column to update it, or leave code empty to create a new grid`, { currentVersion: grid.version });
+        refuse('version_required', text('version_required', { code: grid.code, version: grid.version }), { currentVersion: grid.version });
       } else if (row.version !== grid.version) {
-        refuse('stale_version', `grid ${grid.code} is at version ${grid.version}, not ${row.version}: export it again and redo the change`, { currentVersion: grid.version, expectedVersion: row.version });
+        refuse('stale_version', text('stale_version.import', { code: grid.code, version: grid.version, expected: row.version }), { currentVersion: grid.version, expectedVersion: row.version });
       } else if (row.grid.regionCode !== grid.region_code) {
-        refuse('region_change', `grid ${grid.code} belongs to ${grid.region_code}; a grid cannot move to ${row.grid.regionCode}`);
+        refuse('region_change', text('region_change', { code: grid.code, from: grid.region_code, to: row.grid.regionCode }));
       } else if (numberClassOfKind(row.grid.kind) !== numberClassOfKind(grid.kind as GridKind)) {
-        refuse('kind_class_change', `grid ${grid.code} is a ${numberClassOfKind(grid.kind as GridKind)} grid; its number cannot hold a ${row.grid.kind} grid`);
+        refuse('kind_class_change', kindClassChange(grid.code, grid.kind as GridKind, row.grid.kind));
       } else updates.push(row);
     }
     if (creates.length + updates.length === 0) return;
@@ -393,7 +444,7 @@ async function importGrids(db: Kysely<Database>, data: SourceData, mapping: Fiel
   report.summary.updated = report.updated.length;
   report.summary.unchanged = report.unchanged.length;
   if (report.created.some((entry) => entry.fileCode)) {
-    report.file.notes.push('Codes this database never issued were read as new grids: each got a code of its own (fileCode is the one in the file)');
+    report.file.notes.push(text('note.new_codes'));
   }
 }
 
@@ -418,11 +469,11 @@ async function inferParents(db: Kysely<Database>, regions: { row: number; region
   }
 }
 
-async function importRegions(db: Kysely<Database>, data: SourceData, mapping: FieldMapping, options: ImportOptions, report: ImportReport, refusals: Refusals): Promise<void> {
+async function importRegions(db: Kysely<Database>, data: SourceData, mapping: FieldMapping, tally: ColumnTally, options: ImportOptions, report: ImportReport, refusals: Refusals): Promise<void> {
   const regions: { row: number; region: RegionInput; inferParent: boolean }[] = [];
   const seen = new Map<string, number>();
   for (const feature of data.features) {
-    const properties = mapProperties('regions', mapping, feature.properties);
+    const properties = mapProperties('regions', mapping, feature.properties, tally);
     if (feature.geometry === null) {
       refusals.add(feature.row, missingGeometry(feature.row));
       continue;
@@ -433,12 +484,12 @@ async function importRegions(db: Kysely<Database>, data: SourceData, mapping: Fi
       continue;
     }
     if (options.mayWrite && !options.mayWrite(parsed.value.code)) {
-      refusals.add(feature.row, { code: 'out_of_scope', message: `region ${parsed.value.code} lies outside the area of this key` });
+      refusals.add(feature.row, { code: 'out_of_scope', message: text('out_of_scope.region', { code: parsed.value.code }) });
       continue;
     }
     const earlier = seen.get(parsed.value.code);
     if (earlier !== undefined) {
-      refusals.add(feature.row, { code: 'duplicate_code', message: `region ${parsed.value.code} is also on row ${earlier}` });
+      refusals.add(feature.row, { code: 'duplicate_code', message: text('duplicate_code.import_region', { code: parsed.value.code, row: earlier }) });
       continue;
     }
     seen.set(parsed.value.code, feature.row);
@@ -461,29 +512,29 @@ async function importRegions(db: Kysely<Database>, data: SourceData, mapping: Fi
       } catch (error) {
         await sql`ROLLBACK TO SAVEPOINT import_region`.execute(trx);
         if (!(error instanceof ApiError)) throw error;
-        const because = region.parentCode && refusedCodes.has(region.parentCode) ? ` (its parent ${region.parentCode} is refused above)` : '';
-        refusals.add(row, { code: error.code, message: `${error.message}${because}`, ...(error.details !== undefined ? { details: error.details } : {}) });
+        const message = region.parentCode && refusedCodes.has(region.parentCode) ? text('region_refused.parent', { message: error.text, parent: region.parentCode }) : error.text;
+        refusals.add(row, { code: error.code, message, ...(error.details !== undefined ? { details: error.details } : {}) });
         refusedCodes.add(region.code);
       }
       options.onProgress?.(0.1 + (0.85 * (i + 1)) / regions.length, 'writing regions');
     }
   });
   report.summary.created = report.created.length;
-  if (inferred > 0) report.file.notes.push(`No parentCode column value on ${inferred} row(s): the nearest ancestor code in the file or the database was taken`);
+  if (inferred > 0) report.file.notes.push(text('note.parents_inferred', { count: inferred }));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Buildings
 
-async function importBuildings(db: Kysely<Database>, data: SourceData, mapping: FieldMapping, options: ImportOptions, report: ImportReport, refusals: Refusals): Promise<void> {
+async function importBuildings(db: Kysely<Database>, data: SourceData, mapping: FieldMapping, tally: ColumnTally, options: ImportOptions, report: ImportReport, refusals: Refusals): Promise<void> {
   const region = options.region;
-  if (region === undefined) throw badRequest('missing_region', 'A buildings import replaces one village\'s buildings: give region=<the village\'s 12-digit code>');
-  if (!/^\d{12}$/.test(region)) throw badRequest('invalid_code', `A region code has 12 digits, got "${region}"`);
-  if (options.mayWrite && !options.mayWrite(region)) throw forbidden('out_of_scope', `village ${region} lies outside the area of this key`);
+  if (region === undefined) throw badRequest('missing_region', text('missing_region.buildings'));
+  if (!/^\d{12}$/.test(region)) throw badRequest('invalid_code', text('invalid_code.region', { got: region }));
+  if (options.mayWrite && !options.mayWrite(region)) throw forbidden('out_of_scope', text('out_of_scope.village', { code: region }));
   const level = await regionLevel(db, region);
-  if (level !== 'village') throw unprocessable('not_a_village', `A buildings layer belongs to a village/community; ${region} is a ${level}`);
+  if (level !== 'village') throw unprocessable('not_a_village', text('not_a_village.buildings', { code: region, level: levelWord(level) }));
   if (data.features.length > DIVISION_LIMITS.buildings) {
-    throw new ApiError(413, 'batch_too_large', `${data.features.length} buildings; at most ${DIVISION_LIMITS.buildings}`, { features: data.features.length, limit: DIVISION_LIMITS.buildings });
+    throw new ApiError(413, 'batch_too_large', text('batch_too_large.buildings', { count: data.features.length, limit: DIVISION_LIMITS.buildings }), { features: data.features.length, limit: DIVISION_LIMITS.buildings });
   }
   const buildings: { row: number; building: ReturnType<typeof parseBuildings>[number] }[] = [];
   for (const feature of data.features) {
@@ -491,13 +542,13 @@ async function importBuildings(db: Kysely<Database>, data: SourceData, mapping: 
       refusals.add(feature.row, missingGeometry(feature.row));
       continue;
     }
-    const properties = mapProperties('buildings', mapping, feature.properties);
+    const properties = mapProperties('buildings', mapping, feature.properties, tally);
     const problems: Problem[] = [];
     const [building] = parseBuildings({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: feature.geometry, properties }] }, problems, {
       householdsRule: options.householdsRule,
     });
     if (problems.length > 0) {
-      refusals.add(feature.row, ...problems.map((p) => explain({ ...p, message: p.message.replace(/^buildings\[\d+\]: /, ''), details: /households/.test(p.message) ? { property: 'households' } : p.details }, mapping)));
+      refusals.add(feature.row, ...problems.map((p) => explain(p, mapping)));
     } else buildings.push({ row: feature.row, building });
   }
   if (refusals.size > 0) return;
@@ -515,7 +566,7 @@ async function importBuildings(db: Kysely<Database>, data: SourceData, mapping: 
       const outside = error instanceof ApiError && (error.details as { buildings?: number[] } | undefined)?.buildings;
       if (!outside) throw error;
       for (const index of outside) {
-        refusals.add(buildings[index].row, { code: 'building_outside_area', message: `the building lies outside village ${region} (1 m tolerance)` });
+        refusals.add(buildings[index].row, { code: 'building_outside_area', message: text('building_outside_area.row', { regionCode: region }) });
       }
       return;
     }
@@ -527,13 +578,13 @@ async function importBuildings(db: Kysely<Database>, data: SourceData, mapping: 
 // ---------------------------------------------------------------------------------------------
 // Addresses
 
-async function importAddressRows(db: Kysely<Database>, data: SourceData, mapping: FieldMapping, options: ImportOptions, report: ImportReport, refusals: Refusals): Promise<void> {
+async function importAddressRows(db: Kysely<Database>, data: SourceData, mapping: FieldMapping, tally: ColumnTally, options: ImportOptions, report: ImportReport, refusals: Refusals): Promise<void> {
   const rows: { row: number; address: string; lon: number; lat: number }[] = [];
   for (const feature of data.features) {
-    const properties = mapProperties('addresses', mapping, feature.properties);
+    const properties = mapProperties('addresses', mapping, feature.properties, tally);
     const geometry = feature.geometry;
     if (geometry === null || geometry.type !== 'Point') {
-      refusals.add(feature.row, geometry === null ? missingGeometry(feature.row) : { code: 'wrong_geometry_type', message: `an address is a Point, got ${geometry.type}` });
+      refusals.add(feature.row, geometry === null ? missingGeometry(feature.row) : { code: 'wrong_geometry_type', message: text('wrong_geometry_type.address', { got: shown(geometry.type) }) });
       continue;
     }
     const [lon, lat] = geometry.coordinates;

@@ -10,6 +10,7 @@ import type { Geometry } from 'geojson';
 import { decode, detectEncoding, encodingOfName, type EncodingChoice } from './encoding.js';
 import { fileError, type RowProblem, type SourceFeature } from './source.js';
 import { parseWktGeometry } from './wkt.js';
+import { shown, text as msg, TextError, type Text } from '../i18n/catalogue.js';
 
 export interface CsvContent {
   features: SourceFeature[];
@@ -18,7 +19,7 @@ export interface CsvContent {
   encoding: EncodingChoice;
   /** The EWKT SRID shared by the geometry column, when it had one. */
   srid?: number;
-  notes: string[];
+  notes: Text[];
 }
 
 const normalize = (name: string) => name.replace(/^\uFEFF/, '').trim().toLowerCase().replace(/[\s_\-.]+/g, '');
@@ -47,7 +48,7 @@ export function readCsvRecords(bytes: Uint8Array, options: { encoding?: string }
   let encoding: EncodingChoice;
   if (options.encoding) {
     const name = encodingOfName(options.encoding);
-    if (!name) throw fileError('invalid_encoding', `Unknown encoding ${JSON.stringify(options.encoding)} (use utf-8, gbk, gb18030…)`);
+    if (!name) throw fileError('invalid_encoding', msg('invalid_encoding.unknown', { got: shown(options.encoding) }));
     encoding = { name, source: 'parameter' };
   } else if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
     encoding = { name: 'utf-8', source: 'detected' };
@@ -60,7 +61,7 @@ export function readCsvRecords(bytes: Uint8Array, options: { encoding?: string }
   try {
     records = parseCsv(text, { relax_column_count: true, skip_empty_lines: true, trim: true, delimiter, info: true }) as unknown as typeof records;
   } catch (error) {
-    throw fileError('invalid_csv', `The CSV cannot be read: ${(error as Error).message}`);
+    throw fileError('invalid_csv', msg('invalid_csv.unreadable', { detail: (error as Error).message }));
   }
   const [first, ...lines] = records;
   return { header: first ? first.record.map((name) => name.replace(/^\uFEFF/, '').trim()) : [], lines, encoding };
@@ -68,16 +69,13 @@ export function readCsvRecords(bytes: Uint8Array, options: { encoding?: string }
 
 export function readCsv(bytes: Uint8Array, options: { encoding?: string } = {}): CsvContent {
   const { header, lines, encoding } = readCsvRecords(bytes, options);
-  if (header.length === 0) throw fileError('invalid_csv', 'The CSV is empty; expected a header row naming a wkt column or lon,lat columns');
+  if (header.length === 0) throw fileError('invalid_csv', msg('invalid_csv.empty'));
   const keys = header.map(normalize);
   const geometryColumn = keys.findIndex((key) => GEOMETRY_COLUMNS.includes(key));
   const xColumn = keys.findIndex((key) => X_COLUMNS.includes(key));
   const yColumn = keys.findIndex((key) => Y_COLUMNS.includes(key));
   if (geometryColumn < 0 && (xColumn < 0 || yColumn < 0)) {
-    throw fileError(
-      'missing_geometry_column',
-      `The CSV header (${header.join(', ').slice(0, 200)}) has no geometry: name a WKT column "wkt" (or geometry, 几何) or coordinate columns lon,lat (or x,y, 经度,纬度)`,
-    );
+    throw fileError('missing_geometry_column', msg('missing_geometry_column', { header: header.join(', ').slice(0, 200) }));
   }
   const used = new Set(geometryColumn >= 0 ? [geometryColumn] : [xColumn, yColumn]);
   const features: SourceFeature[] = [];
@@ -98,7 +96,7 @@ export function readCsv(bytes: Uint8Array, options: { encoding?: string } = {}):
           geometry = parsed.geometry;
           srids.add(parsed.srid);
         } catch (error) {
-          problems.push({ row, code: 'invalid_geometry', message: `line ${row}: the ${header[geometryColumn]} column is not WKT: ${(error as Error).message}` });
+          problems.push({ row, code: 'invalid_geometry', message: msg('invalid_geometry.wkt', { row, column: header[geometryColumn], detail: error instanceof TextError ? error.text : (error as Error).message }) });
           continue;
         }
       }
@@ -107,7 +105,7 @@ export function readCsv(bytes: Uint8Array, options: { encoding?: string } = {}):
       if (x !== '' || y !== '') {
         const [nx, ny] = [Number(x), Number(y)];
         if (x === '' || y === '' || !Number.isFinite(nx) || !Number.isFinite(ny)) {
-          problems.push({ row, code: 'invalid_coordinates', message: `line ${row}: ${header[xColumn]}/${header[yColumn]} must be numbers, got ${JSON.stringify([x, y])}` });
+          problems.push({ row, code: 'invalid_coordinates', message: msg('invalid_coordinates.csv', { row, columns: `${header[xColumn]}/${header[yColumn]}`, got: shown([x, y]) }) });
           continue;
         }
         geometry = { type: 'Point', coordinates: [nx, ny] };
@@ -115,9 +113,9 @@ export function readCsv(bytes: Uint8Array, options: { encoding?: string } = {}):
     }
     features.push({ row, geometry, properties });
   }
-  const notes: string[] = [];
+  const notes: Text[] = [];
   const definedSrids = [...srids].filter((s): s is number => s !== undefined);
-  if (new Set(definedSrids).size > 1) throw fileError('mixed_srid', `The WKT column mixes SRIDs ${[...new Set(definedSrids)].join(', ')}; one file, one CRS`);
+  if (new Set(definedSrids).size > 1) throw fileError('mixed_srid', msg('mixed_srid', { srids: [...new Set(definedSrids)] }));
   return {
     features,
     problems,

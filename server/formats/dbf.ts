@@ -4,6 +4,7 @@
  */
 import { decode, encode, encodeTruncated, looksLikeUtf8, type EncodingChoice } from './encoding.js';
 import { fileError } from './source.js';
+import { text } from '../i18n/catalogue.js';
 
 export interface DbfField {
   name: string;
@@ -50,12 +51,12 @@ function ascii(bytes: Uint8Array): string {
 }
 
 export function readDbf(bytes: Uint8Array, encoding: string): DbfTable {
-  if (bytes.length < 32) throw fileError('invalid_dbf', `The .dbf is ${bytes.length} bytes, shorter than its 32-byte header`);
+  if (bytes.length < 32) throw fileError('invalid_dbf', text('invalid_dbf.short', { bytes: bytes.length }));
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const recordCount = view.getUint32(4, true);
   const headerLength = view.getUint16(8, true);
   const recordLength = view.getUint16(10, true);
-  if (headerLength < 33 || headerLength > bytes.length) throw fileError('invalid_dbf', `The .dbf header length ${headerLength} does not fit the file (${bytes.length} bytes)`);
+  if (headerLength < 33 || headerLength > bytes.length) throw fileError('invalid_dbf', text('invalid_dbf.header_length', { length: headerLength, bytes: bytes.length }));
 
   const fields: DbfField[] = [];
   for (let offset = 32; offset + 32 <= headerLength && bytes[offset] !== 0x0d; offset += 32) {
@@ -65,10 +66,10 @@ export function readDbf(bytes: Uint8Array, encoding: string): DbfTable {
     fields.push({ name, type: String.fromCharCode(bytes[offset + 11]).toUpperCase(), length: bytes[offset + 16], decimals: bytes[offset + 17] });
   }
   const width = 1 + fields.reduce((sum, field) => sum + field.length, 0);
-  if (recordLength < width) throw fileError('invalid_dbf', `The .dbf records are ${recordLength} bytes but its fields need ${width}`);
+  if (recordLength < width) throw fileError('invalid_dbf', text('invalid_dbf.record_length', { length: recordLength, width }));
   const available = Math.floor((bytes.length - headerLength) / recordLength);
   if (available < recordCount) {
-    throw fileError('invalid_dbf', `The .dbf says it has ${recordCount} records but holds only ${available}: the file is truncated`);
+    throw fileError('invalid_dbf', text('invalid_dbf.truncated', { count: recordCount, available }));
   }
   // Two fields with one name (names cut to 10 bytes can collide): the later one gets a suffix.
   const keys = fields.map((field, i) => (fields.findIndex((other) => other.name === field.name) < i ? `${field.name}_${i + 1}` : field.name));

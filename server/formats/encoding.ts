@@ -4,6 +4,7 @@
  * so are CSV files saved by Excel there. iconv-lite does the GBK (and other code page) work.
  */
 import iconv from 'iconv-lite';
+import { text, type Text } from '../i18n/catalogue.js';
 
 export interface EncodingChoice {
   /** An iconv-lite encoding name: 'utf-8', 'gbk', 'gb18030', 'big5', 'windows-1252'… */
@@ -86,8 +87,8 @@ export function encodeTruncated(text: string, encoding: string, maxBytes: number
  * Why a string cannot be stored as text, or undefined: PostgreSQL text holds no NUL, and a lone
  * UTF-16 surrogate has no UTF-8 form (it would be stored as U+FFFD, silently changed).
  */
-export function unstorableText(value: string): string | undefined {
-  if (value.includes('\u0000')) return 'contains a NUL character (U+0000)';
-  if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value)) return 'contains a lone UTF-16 surrogate (not valid Unicode text)';
+export function unstorableText(value: string): Text | undefined {
+  if (value.includes('\u0000')) return text('text.nul');
+  if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value)) return text('text.surrogate');
   return undefined;
 }

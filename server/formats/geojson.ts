@@ -5,6 +5,7 @@
  */
 import type { Geometry } from 'geojson';
 import { fileError, type RowProblem, type SourceFeature } from './source.js';
+import { shown, text as msg } from '../i18n/catalogue.js';
 
 export interface GeoJsonContent {
   features: SourceFeature[];
@@ -21,20 +22,20 @@ export function readGeoJson(text: string): GeoJsonContent {
   try {
     body = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
-    throw fileError('invalid_json', `The file is not valid JSON: ${(error as Error).message}`);
+    throw fileError('invalid_json', msg('invalid_json.file', { detail: (error as Error).message }));
   }
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw fileError('invalid_geojson', 'Expected a GeoJSON FeatureCollection');
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw fileError('invalid_geojson', msg('invalid_geojson.expected_collection'));
   const object = body as { type?: unknown; features?: unknown; crs?: { properties?: { name?: unknown } } };
   let items: unknown[];
   if (object.type === 'FeatureCollection') {
-    if (!Array.isArray(object.features)) throw fileError('invalid_geojson', 'The FeatureCollection has no "features" array');
+    if (!Array.isArray(object.features)) throw fileError('invalid_geojson', msg('invalid_geojson.no_features'));
     items = object.features;
   } else if (object.type === 'Feature') {
     items = [object];
   } else if (typeof object.type === 'string' && GEOMETRY_TYPES.includes(object.type)) {
     items = [{ type: 'Feature', geometry: object, properties: {} }];
   } else {
-    throw fileError('invalid_geojson', `Expected a GeoJSON FeatureCollection, got type ${JSON.stringify(object.type)}`);
+    throw fileError('invalid_geojson', msg('invalid_geojson.collection_type', { got: shown(object.type) }));
   }
   const crsName = typeof object.crs?.properties?.name === 'string' ? object.crs.properties.name : undefined;
   const features: SourceFeature[] = [];
@@ -44,17 +45,17 @@ export function readGeoJson(text: string): GeoJsonContent {
     const row = i + 1;
     const feature = item as { type?: unknown; geometry?: unknown; properties?: unknown };
     if (item === null || typeof item !== 'object' || feature.type !== 'Feature') {
-      problems.push({ row, code: 'invalid_geojson', message: `feature ${row} is not a GeoJSON Feature` });
+      problems.push({ row, code: 'invalid_geojson', message: msg('invalid_geojson.feature_row', { row }) });
       return;
     }
     const properties = feature.properties ?? {};
     if (typeof properties !== 'object' || Array.isArray(properties)) {
-      problems.push({ row, code: 'invalid_geojson', message: `feature ${row}: "properties" must be an object` });
+      problems.push({ row, code: 'invalid_geojson', message: msg('invalid_geojson.feature_properties', { row }) });
       return;
     }
     const geometry = (feature.geometry ?? null) as Geometry | null;
     if (geometry !== null && (typeof geometry !== 'object' || !GEOMETRY_TYPES.includes((geometry as { type?: string }).type ?? ''))) {
-      problems.push({ row, code: 'invalid_geojson', message: `feature ${row}: geometry type ${JSON.stringify((geometry as { type?: unknown })?.type)} is not GeoJSON` });
+      problems.push({ row, code: 'invalid_geojson', message: msg('invalid_geojson.feature_geometry', { row, got: shown((geometry as { type?: unknown })?.type) }) });
       return;
     }
     for (const key of Object.keys(properties)) fields.add(key);

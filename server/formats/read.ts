@@ -15,6 +15,7 @@ import type { EncodingChoice } from './encoding.js';
 import { readGeoJson } from './geojson.js';
 import { readShapefile, unzipShapefile } from './shapefile.js';
 import { FileError, fileError, type RowProblem, type SourceFeature } from './source.js';
+import { TextError, text as msg, type Text } from '../i18n/catalogue.js';
 
 export type SourceFormat = 'shapefile' | 'geojson' | 'csv';
 
@@ -23,7 +24,7 @@ export interface CrsReport {
   epsg: number | null;
   source: 'parameter' | 'prj' | 'geojson' | 'wkt' | 'guessed';
   /** The assumption made, or a conflict noticed (e.g. crs parameter vs .prj). */
-  note?: string;
+  note?: Text;
 }
 
 export interface SourceData {
@@ -36,7 +37,7 @@ export interface SourceData {
   fields: string[];
   crs: CrsReport;
   encoding?: EncodingChoice & { cpg?: string };
-  notes: string[];
+  notes: Text[];
 }
 
 export interface ReadOptions {
@@ -54,21 +55,21 @@ function formatOf(bytes: Uint8Array, fileName: string | undefined): SourceFormat
   if (bytes[0] === 0x50 && bytes[1] === 0x4b) return 'shapefile';
   if (extension === 'zip') return 'shapefile';
   if (extension === 'shp' || extension === 'dbf' || extension === 'shx') {
-    throw new FileError(415, 'unsupported_format', `Send the shapefile as one .zip holding its .shp, .shx, .dbf, .prj (and .cpg), not the .${extension} alone`);
+    throw new FileError(415, 'unsupported_format', msg('unsupported_format.shapefile_part', { extension }));
   }
   if (extension === 'geojson' || extension === 'json') return 'geojson';
   if (extension === 'csv' || extension === 'txt' || extension === 'tsv') return 'csv';
   const first = Buffer.from(bytes.subarray(0, 64)).toString('utf8').replace(/^\uFEFF/, '').trimStart()[0];
   if (first === '{') return 'geojson';
   if (extension && !['', 'dat'].includes(extension)) {
-    throw new FileError(415, 'unsupported_format', `.${extension} files are not read; send a zipped shapefile (.zip), GeoJSON (.geojson) or CSV (.csv)`);
+    throw new FileError(415, 'unsupported_format', msg('unsupported_format.extension', { extension }));
   }
   return 'csv';
 }
 
 function crsFailure(error: unknown): never {
   if (error instanceof CrsError) {
-    throw new FileError(error.code === 'invalid_crs' ? 400 : 422, error.code, error.message);
+    throw new FileError(error.code === 'invalid_crs' ? 400 : 422, error.code, error.text);
   }
   throw error;
 }
@@ -104,8 +105,8 @@ function resolveCrs(options: ReadOptions, own: { text?: string; source: 'prj' | 
       crsFailure(error);
     }
     const report: CrsReport = { name: projection.name, epsg: projection.epsg, source: 'parameter' };
-    if (fromFile && fromFile.name !== projection.name) report.note = `The file says ${describeProjection(fromFile)}; the crs given (${describeProjection(projection)}) was used instead`;
-    else if (fileProblem instanceof Error) report.note = `The file's own CRS could not be used (${fileProblem.message}); the crs given was used`;
+    if (fromFile && fromFile.name !== projection.name) report.note = msg('crs.note_overridden', { file: describeProjection(fromFile), given: describeProjection(projection) });
+    else if (fileProblem instanceof Error) report.note = msg('crs.note_unusable', { reason: fileProblem instanceof TextError ? fileProblem.text : fileProblem.message });
     return { projection, report };
   }
   if (fileProblem) crsFailure(fileProblem);
@@ -157,10 +158,10 @@ function project(geometry: Geometry, projection: Projection): Geometry | undefin
 }
 
 export function readSourceFile(bytes: Uint8Array, options: ReadOptions = {}): SourceData {
-  if (bytes.length === 0) throw fileError('empty_file', 'The file is empty');
+  if (bytes.length === 0) throw fileError('empty_file', msg('empty_file'));
   const format = formatOf(bytes, options.fileName);
   const baseName = (options.fileName ?? 'upload').replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '');
-  let raw: { name: string; features: SourceFeature[]; problems: RowProblem[]; fields: string[]; encoding?: SourceData['encoding']; notes: string[] };
+  let raw: { name: string; features: SourceFeature[]; problems: RowProblem[]; fields: string[]; encoding?: SourceData['encoding']; notes: Text[] };
   let own: { text?: string; source: 'prj' | 'geojson' | 'wkt' } | undefined;
   if (format === 'shapefile') {
     const parts = unzipShapefile(bytes, options.maxInflatedBytes ?? 256 * 1024 * 1024);
@@ -187,7 +188,7 @@ export function readSourceFile(bytes: Uint8Array, options: ReadOptions = {}): So
     }
     const geometry = project(feature.geometry, projection);
     if (!geometry) {
-      problems.push({ row: feature.row, code: 'invalid_coordinates', message: `row ${feature.row}: coordinates are not finite numbers in ${describeProjection(projection)}` });
+      problems.push({ row: feature.row, code: 'invalid_coordinates', message: msg('invalid_coordinates.projected', { row: feature.row, crs: describeProjection(projection) }) });
       continue;
     }
     features.push({ ...feature, geometry });

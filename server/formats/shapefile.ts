@@ -11,6 +11,7 @@ import { encodingOfName, looksLikeUtf8, type EncodingChoice } from './encoding.j
 import { dbfEncoding, readDbf, writeDbf, type DbfFieldSpec } from './dbf.js';
 import { FileError, fileError, type RowProblem, type SourceFeature } from './source.js';
 import iconv from 'iconv-lite';
+import { shown, text as msg, TextError, type Text } from '../i18n/catalogue.js';
 
 export interface ShapefileParts {
   /** Base name, for messages. */
@@ -29,7 +30,7 @@ export interface ShapefileContent {
   fields: string[];
   prj?: string;
   encoding: EncodingChoice & { cpg?: string };
-  notes: string[];
+  notes: Text[];
 }
 
 const ZIP_MEMBERS = ['shp', 'shx', 'dbf', 'prj', 'cpg'] as const;
@@ -58,20 +59,20 @@ export function unzipShapefile(zip: Uint8Array, maxBytes: number): ShapefilePart
         const extension = /\.([^./]+)$/.exec(file.name)?.[1]?.toLowerCase();
         if (!extension || !(ZIP_MEMBERS as readonly string[]).includes(extension)) return false;
         total += file.originalSize;
-        if (total > maxBytes) throw fileError('zip_too_large', `The zip's shapefile members inflate to more than ${maxBytes} bytes`, { limit: maxBytes });
+        if (total > maxBytes) throw fileError('zip_too_large', msg('zip_too_large', { limit: maxBytes }), { limit: maxBytes });
         return true;
       },
     });
   } catch (error) {
     if (error instanceof FileError) throw error;
-    throw fileError('invalid_zip', `The file is not a readable zip: ${(error as Error).message}`);
+    throw fileError('invalid_zip', msg('invalid_zip', { detail: (error as Error).message }));
   }
   const shps = Object.keys(entries).filter((name) => /\.shp$/i.test(name));
   if (shps.length === 0) {
-    throw fileError('missing_shp', `The zip holds no .shp (found: ${names.map(entryName).join(', ').slice(0, 300) || 'nothing'}); zip the .shp, .shx, .dbf, .prj and .cpg together`);
+    throw fileError('missing_shp', msg('missing_shp', { found: names.map(entryName).join(', ').slice(0, 300) || msg('missing_shp.nothing') }));
   }
   if (shps.length > 1) {
-    throw fileError('several_shapefiles', `The zip holds ${shps.length} shapefiles (${shps.map(entryName).join(', ').slice(0, 300)}); send one per import`);
+    throw fileError('several_shapefiles', msg('several_shapefiles', { count: shps.length, names: shps.map(entryName).join(', ').slice(0, 300) }));
   }
   const base = shps[0].slice(0, -4);
   const member = (extension: string) => {
@@ -94,30 +95,27 @@ const baseType = (type: number) => (type === 0 || type === 31 ? type : type % 10
 
 /** Reads the shapefile: every record a feature (row = record number), or a problem. */
 export function readShapefile(parts: ShapefileParts, options: { encoding?: string } = {}): ShapefileContent {
-  const notes: string[] = [];
+  const notes: Text[] = [];
   const geometries = readShp(parts.shp);
-  if (!parts.dbf) throw fileError('missing_dbf', `${parts.name}.shp has no .dbf beside it: its attributes (name, households…) are missing`);
-  if (!parts.shx) notes.push(`${parts.name}.shx is missing; the .shp was read on its own`);
+  if (!parts.dbf) throw fileError('missing_dbf', msg('missing_dbf', { name: parts.name }));
+  if (!parts.shx) notes.push(msg('note.missing_shx', { name: parts.name }));
 
   let encoding: ShapefileContent['encoding'];
   const cpg = parts.cpg?.trim();
   if (options.encoding) {
     const name = encodingOfName(options.encoding);
-    if (!name) throw fileError('invalid_encoding', `Unknown encoding ${JSON.stringify(options.encoding)} (use utf-8, gbk, gb18030, big5…)`);
+    if (!name) throw fileError('invalid_encoding', msg('invalid_encoding.unknown', { got: shown(options.encoding) }));
     encoding = { name, source: 'parameter', cpg };
   } else if (cpg && encodingOfName(cpg)) {
     encoding = { name: encodingOfName(cpg)!, source: 'cpg', cpg };
   } else {
-    if (cpg) notes.push(`The .cpg names an unknown code page ${JSON.stringify(cpg.slice(0, 40))}; the .dbf was decoded by guessing`);
+    if (cpg) notes.push(msg('note.unknown_cpg', { cpg: shown(cpg, 40) }));
     encoding = { ...dbfEncoding(parts.dbf), cpg };
   }
   const table = readDbf(parts.dbf, encoding.name);
   const problems: RowProblem[] = [...geometries.problems];
   if (table.records.length !== geometries.shapes.length) {
-    throw fileError(
-      'invalid_shapefile',
-      `${parts.name}.shp has ${geometries.shapes.length} records but its .dbf has ${table.records.length}: they do not belong together`,
-    );
+    throw fileError('invalid_shapefile', msg('invalid_shapefile.record_count', { name: parts.name, shapes: geometries.shapes.length, records: table.records.length }));
   }
   const features: SourceFeature[] = [];
   let deleted = 0;
@@ -130,7 +128,7 @@ export function readShapefile(parts: ShapefileParts, options: { encoding?: strin
     if (geometry === undefined) return; // reported by readShp
     features.push({ row: i + 1, geometry, properties: record });
   });
-  if (deleted > 0) notes.push(`${deleted} record(s) marked deleted in the .dbf were skipped`);
+  if (deleted > 0) notes.push(msg('note.deleted_records', { count: deleted }));
   if (geometries.truncated) notes.push(geometries.truncated);
   return { name: parts.name, features, problems, fields: table.fields.map((field) => field.name), prj: parts.prj, encoding, notes };
 }
@@ -139,38 +137,38 @@ interface ShpContent {
   /** Per record in order: the geometry, null for a null shape, undefined when unreadable. */
   shapes: (Geometry | null | undefined)[];
   problems: RowProblem[];
-  truncated?: string;
+  truncated?: Text;
 }
 
 function readShp(bytes: Uint8Array): ShpContent {
-  if (bytes.length < 100) throw fileError('invalid_shapefile', `The .shp is ${bytes.length} bytes, shorter than its 100-byte header`);
+  if (bytes.length < 100) throw fileError('invalid_shapefile', msg('invalid_shapefile.short', { bytes: bytes.length }));
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (view.getInt32(0, false) !== 9994 || view.getInt32(28, true) !== 1000) {
-    throw fileError('invalid_shapefile', 'The .shp does not start with a shapefile header (file code 9994, version 1000)');
+    throw fileError('invalid_shapefile', msg('invalid_shapefile.header'));
   }
   const fileType = view.getInt32(32, true);
   if (baseType(fileType) < 0 || fileType === 31) {
-    throw fileError('invalid_shapefile', `The .shp holds shapes of type ${fileType} (${SHAPE_NAMES[baseType(fileType)] ?? 'unknown'}), which gridgov does not read`);
+    throw fileError('invalid_shapefile', msg('invalid_shapefile.shape_type', { type: fileType, name: SHAPE_NAMES[baseType(fileType)] ?? '?' }));
   }
   const declared = view.getInt32(24, false) * 2;
   const end = Math.min(bytes.length, declared > 100 ? declared : bytes.length);
   const shapes: ShpContent['shapes'] = [];
   const problems: RowProblem[] = [];
   let offset = 100;
-  let truncated: string | undefined;
+  let truncated: Text | undefined;
   while (offset + 8 <= end) {
     const row = shapes.length + 1;
     const length = view.getInt32(offset + 4, false) * 2;
     const start = offset + 8;
     if (length < 4 || start + length > bytes.length) {
-      truncated = `The .shp ends inside record ${row} (content of ${length} bytes at byte ${start}); the records before it were read`;
+      truncated = msg('note.truncated_shp', { row, length, start });
       break;
     }
     try {
       shapes.push(readRecord(new DataView(bytes.buffer, bytes.byteOffset + start, length), row));
     } catch (error) {
       shapes.push(undefined);
-      problems.push({ row, code: 'invalid_geometry', message: `record ${row}: ${(error as Error).message}` });
+      problems.push({ row, code: 'invalid_geometry', message: msg('invalid_geometry.record', { row, detail: error instanceof TextError ? error.text : (error as Error).message }) });
     }
     offset = start + length;
   }
@@ -180,7 +178,7 @@ function readShp(bytes: Uint8Array): ShpContent {
 function readRecord(view: DataView, row: number): Geometry | null {
   const type = view.getInt32(0, true);
   const need = (bytes: number) => {
-    if (view.byteLength < bytes) throw new Error(`the record is ${view.byteLength} bytes, its shape needs ${bytes}`);
+    if (view.byteLength < bytes) throw new TextError(msg('shape.record_short', { bytes: view.byteLength, need: bytes }));
   };
   const point = (at: number): Position => [view.getFloat64(at, true), view.getFloat64(at + 8, true)];
   switch (baseType(type)) {
@@ -192,7 +190,7 @@ function readRecord(view: DataView, row: number): Geometry | null {
     case 8: {
       need(40);
       const count = view.getInt32(36, true);
-      if (count < 0) throw new Error(`negative point count ${count}`);
+      if (count < 0) throw new TextError(msg('shape.negative_count', { count }));
       need(40 + 16 * count);
       return { type: 'MultiPoint', coordinates: Array.from({ length: count }, (_, i) => point(40 + 16 * i)) };
     }
@@ -201,23 +199,23 @@ function readRecord(view: DataView, row: number): Geometry | null {
       need(44);
       const partCount = view.getInt32(36, true);
       const pointCount = view.getInt32(40, true);
-      if (partCount < 1 || pointCount < 0) throw new Error(`${partCount} parts and ${pointCount} points`);
+      if (partCount < 1 || pointCount < 0) throw new TextError(msg('shape.parts', { parts: partCount, points: pointCount }));
       const pointsAt = 44 + 4 * partCount;
       need(pointsAt + 16 * pointCount);
       const starts = Array.from({ length: partCount }, (_, i) => view.getInt32(44 + 4 * i, true));
       if (starts[0] !== 0 || starts.some((s, i) => s < 0 || s > pointCount || (i > 0 && s < starts[i - 1]))) {
-        throw new Error(`part offsets ${starts.slice(0, 10).join(', ')} do not fit ${pointCount} points`);
+        throw new TextError(msg('shape.part_offsets', { offsets: starts.slice(0, 10).join(', '), points: pointCount }));
       }
       const parts = starts.map((s, i) => Array.from({ length: (starts[i + 1] ?? pointCount) - s }, (_, k) => point(pointsAt + 16 * (s + k))));
       if (baseType(type) === 3) {
         const lines = parts.filter((part) => part.length >= 2);
-        if (lines.length === 0) throw new Error('a polyline without a part of two points');
+        if (lines.length === 0) throw new TextError(msg('shape.polyline_empty'));
         return lines.length === 1 ? { type: 'LineString', coordinates: lines[0] } : { type: 'MultiLineString', coordinates: lines };
       }
       return assemblePolygons(parts, row);
     }
     default:
-      throw new Error(`shape type ${type} (${SHAPE_NAMES[baseType(type)] ?? 'unknown'}) is not read`);
+      throw new TextError(msg('shape.type_not_read', { type, name: SHAPE_NAMES[baseType(type)] ?? '?' }));
   }
 }
 
@@ -274,7 +272,7 @@ export function assemblePolygons(parts: Position[][], row: number): Polygon | Mu
       return first && last && (first[0] !== last[0] || first[1] !== last[1]) ? [...part, first] : part;
     })
     .filter((ring) => ring.length >= 4);
-  if (rings.length === 0) throw new Error(`record ${row} has no ring of at least 3 distinct points`);
+  if (rings.length === 0) throw new TextError(msg('shape.no_ring', { row }));
   const wound = (ring: Position[], ccw: boolean) => (signedArea(ring) > 0 === ccw ? ring : [...ring].reverse());
   const polygons: Position[][][] = [];
   if (rings.length > NESTING_RINGS) {

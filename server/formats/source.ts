@@ -5,6 +5,7 @@
  */
 import type { Geometry } from 'geojson';
 import type { RowProblem } from './address-rows.js';
+import { TextError, type Text } from '../i18n/catalogue.js';
 
 export type { RowProblem };
 
@@ -19,11 +20,11 @@ export interface SourceFeature {
 }
 
 /** A whole file refused: its HTTP status (400 unreadable, 415 unknown format, 422 unusable CRS…). */
-export class FileError extends Error {
+export class FileError extends TextError {
   constructor(
     readonly status: number,
     readonly code: string,
-    message: string,
+    message: Text,
     readonly details?: unknown,
   ) {
     super(message);
@@ -31,4 +32,4 @@ export class FileError extends Error {
   }
 }
 
-export const fileError = (code: string, message: string, details?: unknown) => new FileError(400, code, message, details);
+export const fileError = (code: string, message: Text, details?: unknown) => new FileError(400, code, message, details);

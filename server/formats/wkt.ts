@@ -3,6 +3,7 @@
  * forms, with Z/M ordinates dropped and an optional EWKT "SRID=4528;" prefix. Pure.
  */
 import type { Geometry, Position } from 'geojson';
+import { shown, text as msg, TextError } from '../i18n/catalogue.js';
 
 export interface WktGeometry {
   geometry: Geometry | null;
@@ -10,7 +11,7 @@ export interface WktGeometry {
   srid?: number;
 }
 
-export class WktError extends Error {}
+export class WktError extends TextError {}
 
 export function parseWktGeometry(input: string): WktGeometry {
   let text = input.trim();
@@ -21,19 +22,19 @@ export function parseWktGeometry(input: string): WktGeometry {
     text = text.slice(prefix[0].length).trim();
   }
   const head = /^([A-Za-z]+)\s*(ZM|Z|M)?\s*/.exec(text);
-  if (!head) throw new WktError(`not WKT: ${JSON.stringify(input.slice(0, 40))}`);
+  if (!head) throw new WktError(msg('wkt.not_wkt', { got: shown(input, 40) }));
   const type = head[1].toUpperCase();
   const body = text.slice(head[0].length).trim();
   if (/^EMPTY$/i.test(body)) return { geometry: null, srid };
   const tree = nest(body);
   const position = (node: Nested): Position => {
-    if (typeof node !== 'string') throw new WktError('a coordinate pair was expected');
+    if (typeof node !== 'string') throw new WktError(msg('wkt.pair_expected'));
     const numbers = node.trim().split(/\s+/).map(Number);
-    if (numbers.length < 2 || !numbers.every(Number.isFinite)) throw new WktError(`bad coordinates ${JSON.stringify(node.trim().slice(0, 40))}`);
+    if (numbers.length < 2 || !numbers.every(Number.isFinite)) throw new WktError(msg('wkt.bad_coordinates', { got: shown(node.trim(), 40) }));
     return [numbers[0], numbers[1]];
   };
   const list = (node: Nested): Nested[] => {
-    if (typeof node === 'string') throw new WktError('a parenthesised list was expected');
+    if (typeof node === 'string') throw new WktError(msg('wkt.list_expected'));
     return node;
   };
   // A flat coordinate list inside one pair of parentheses is "x y, x y": split on commas.
@@ -53,7 +54,7 @@ export function parseWktGeometry(input: string): WktGeometry {
     case 'MULTIPOLYGON':
       return { geometry: { type: 'MultiPolygon', coordinates: list(tree).map(rings) }, srid };
     default:
-      throw new WktError(`geometry type ${type} is not read (POINT, LINESTRING, POLYGON and their MULTI forms are)`);
+      throw new WktError(msg('wkt.type_not_read', { type }));
   }
 }
 
@@ -61,7 +62,7 @@ type Nested = string | Nested[];
 
 /** "((1 2, 3 4), (5 6))" → [["1 2, 3 4"], ["5 6"]]: parentheses to arrays, text kept. */
 function nest(body: string): Nested {
-  if (!body.startsWith('(')) throw new WktError('"(" expected');
+  if (!body.startsWith('(')) throw new WktError(msg('wkt.open_expected'));
   const stack: Nested[][] = [];
   let current: Nested[] | undefined;
   let root: Nested[] | undefined;
@@ -79,22 +80,22 @@ function nest(body: string): Nested {
         current.push(next);
         stack.push(current);
       } else if (root) {
-        throw new WktError('text after the geometry');
+        throw new WktError(msg('wkt.trailing_text'));
       } else {
         root = next;
       }
       current = next;
     } else if (c === ')') {
       flush();
-      if (!current) throw new WktError('unbalanced ")"');
+      if (!current) throw new WktError(msg('wkt.unbalanced_close'));
       current = stack.pop();
     } else if (!current) {
-      if (c.trim() !== '') throw new WktError('text after the geometry');
+      if (c.trim() !== '') throw new WktError(msg('wkt.trailing_text'));
     } else {
       text += c;
     }
   }
-  if (current || !root) throw new WktError('unbalanced "("');
+  if (current || !root) throw new WktError(msg('wkt.unbalanced_open'));
   return root;
 }
 

@@ -9,6 +9,8 @@
  * A grid code has 15 digits: the 12 of its village/community + a 3-digit number,
  * 001–899 for basic grids and 900–999 for special grids.
  */
+import { text, type Text } from '../i18n/catalogue.js';
+import { levelWord } from '../i18n/words.js';
 
 export const REGION_LEVELS = ['province', 'city', 'county', 'township', 'village'] as const;
 export type RegionLevel = (typeof REGION_LEVELS)[number];
@@ -73,23 +75,17 @@ export function regionCodeProblem(
   code: string,
   level: RegionLevel,
   parent?: { code: string; level: RegionLevel },
-): string | undefined {
-  if (!/^\d{12}$/.test(code)) return `Region code "${code}" must be exactly 12 digits`;
+): Text | undefined {
+  if (!/^\d{12}$/.test(code)) return text('invalid_code.digits', { code });
   const implied = levelOfRegionCode(code);
-  if (implied === undefined) {
-    return `Region code "${code}" has zero digits at a level above its own: each level's digits must be non-zero down to the code's level`;
-  }
-  if (implied !== level) {
-    return `Region code "${code}" is padded as a ${implied} code, but the region says level "${level}"`;
-  }
+  if (implied === undefined) return text('invalid_code.zero_above', { code });
+  if (implied !== level) return text('invalid_code.level', { code, implied: levelWord(implied), level: levelWord(level) });
   if (parent) {
     if (levelRank(parent.level) >= levelRank(level)) {
-      return `Parent ${parent.code} is a ${parent.level}; a ${level} needs a parent of a higher level`;
+      return text('invalid_code.parent_level', { parent: parent.code, parentLevel: levelWord(parent.level), level: levelWord(level) });
     }
     const prefix = regionPrefix(parent.code, parent.level);
-    if (!code.startsWith(prefix)) {
-      return `Region code "${code}" does not start with its parent's prefix "${prefix}" (${parent.code})`;
-    }
+    if (!code.startsWith(prefix)) return text('invalid_code.parent_prefix', { code, prefix, parent: parent.code });
   }
   return undefined;
 }
@@ -117,4 +113,23 @@ export function formatGridCode(villageCode: string, number: number): string {
 export function isGridCode(code: string): boolean {
   if (!/^\d{15}$/.test(code)) return false;
   return levelOfRegionCode(code.slice(0, 12)) === 'village' && Number(code.slice(12)) >= 1;
+}
+
+/**
+ * Whether a village's basic grids are urban (城镇) or rural (农村), from what the village is:
+ * a community or residents' committee (社区, 居委会, 居民委员会) is urban, a village (村, 村委会,
+ * 村民委员会, 嘎查) rural — by its name first; else by the statistical code's own digits, which
+ * the NBS assigns by the same distinction (《统计上使用的县以下行政区划代码编制规则》: the last
+ * three digits 001–199 are 居委会, 200–399 村委会, 400–499 类似居委会, 500–599 类似村委会).
+ * Undefined when neither says.
+ */
+export function villageGridKind(name: string | null | undefined, code: string): 'urban' | 'rural' | undefined {
+  const plain = (name ?? '').normalize('NFKC').replace(/\s+/g, '');
+  if (/(社区|居委会|居民委员会|居委)$/.test(plain) || /社区(居委会|居民委员会)?$/.test(plain)) return 'urban';
+  if (/(村|村委会|村民委员会|嘎查|嘎查村)$/.test(plain)) return 'rural';
+  if (!/^\d{12}$/.test(code)) return undefined;
+  const own = Number(code.slice(9));
+  if ((own >= 1 && own <= 199) || (own >= 400 && own <= 499)) return 'urban';
+  if ((own >= 200 && own <= 399) || (own >= 500 && own <= 599)) return 'rural';
+  return undefined;
 }

@@ -4,6 +4,7 @@
  */
 import { GRID_KINDS, REGION_LEVELS, SPECIAL_TYPES, isRegionLevel, type GridKind, type RegionLevel } from './codes.js';
 import { checkPolygonal, featureShapeProblem, type Polygonal, type Problem } from './validate.js';
+import { shown, text, type MessageKey, type Params } from '../i18n/catalogue.js';
 
 export const MAX_NAME_LENGTH = 100;
 export const MAX_HOUSEHOLDS = 100_000;
@@ -11,17 +12,21 @@ export const MAX_POPULATION = 1_000_000;
 
 type Parsed<T> = { value: T; problems?: undefined } | { value?: undefined; problems: Problem[] };
 
-function propertyProblem(name: string, message: string): Problem {
-  return { code: 'invalid_property', message: `properties.${name} ${message}`, details: { property: name } };
+/**
+ * A property refused. Its message names it through `{field}` (properties.name here; an import
+ * names the file's column instead: server/db/transfer.ts), and `details.property` says which.
+ */
+export function propertyProblem(name: string, key: MessageKey, params: Params = {}): Problem {
+  return { code: 'invalid_property', message: text(key, { ...params, field: text('field.property', { property: name }) }), details: { property: name } };
 }
 
 function parseName(value: unknown, problems: Problem[]): string {
   if (typeof value !== 'string' || value.trim() === '') {
-    problems.push(propertyProblem('name', 'must be a non-empty string'));
+    problems.push(propertyProblem('name', 'invalid_property.empty_string'));
     return '';
   }
   if (value.length > MAX_NAME_LENGTH) {
-    problems.push(propertyProblem('name', `must be at most ${MAX_NAME_LENGTH} characters`));
+    problems.push(propertyProblem('name', 'invalid_property.too_long', { max: MAX_NAME_LENGTH }));
   }
   return value.trim();
 }
@@ -29,7 +34,7 @@ function parseName(value: unknown, problems: Problem[]): string {
 function parseCount(name: string, value: unknown, max: number, problems: Problem[]): number | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
-    problems.push(propertyProblem(name, `must be a whole number from 0 to ${max}, got ${JSON.stringify(value)}`));
+    problems.push(propertyProblem(name, 'invalid_property.count', { max, got: shown(value) }));
     return null;
   }
   return value;
@@ -37,7 +42,7 @@ function parseCount(name: string, value: unknown, max: number, problems: Problem
 
 function parseCode(name: string, value: unknown, digits: number, problems: Problem[]): string {
   if (typeof value !== 'string' || !new RegExp(`^\\d{${digits}}$`).test(value)) {
-    problems.push(propertyProblem(name, `must be a string of ${digits} digits, got ${JSON.stringify(value)}`));
+    problems.push(propertyProblem(name, 'invalid_property.code_digits', { digits, got: shown(value) }));
     return '';
   }
   return value;
@@ -77,19 +82,17 @@ export function parseGridFeature(
   const name = parseName(properties.name, problems);
   const kind = properties.kind as GridKind;
   if (!(GRID_KINDS as readonly unknown[]).includes(kind)) {
-    problems.push(propertyProblem('kind', `must be one of ${GRID_KINDS.join(', ')}, got ${JSON.stringify(properties.kind)}`));
+    problems.push(propertyProblem('kind', 'invalid_property.one_of', { allowed: GRID_KINDS, got: shown(properties.kind) }));
   }
   let specialType: string | null = null;
   if (kind === 'special') {
     if (!(SPECIAL_TYPES as readonly unknown[]).includes(properties.specialType)) {
-      problems.push(
-        propertyProblem('specialType', `must be one of ${SPECIAL_TYPES.join(', ')} for a special grid, got ${JSON.stringify(properties.specialType)}`),
-      );
+      problems.push(propertyProblem('specialType', 'invalid_property.special_type', { allowed: SPECIAL_TYPES, got: shown(properties.specialType) }));
     } else {
       specialType = properties.specialType as string;
     }
   } else if (properties.specialType !== undefined && properties.specialType !== null) {
-    problems.push(propertyProblem('specialType', `is only for kind "special" (this grid is "${String(kind)}")`));
+    problems.push(propertyProblem('specialType', 'invalid_property.special_type_only_special', { kind: String(kind) }));
   }
   const households = parseCount('households', properties.households, MAX_HOUSEHOLDS, problems);
   const population = parseCount('population', properties.population, MAX_POPULATION, problems);
@@ -117,7 +120,7 @@ export function parseRegionFeature(feature: unknown, options: { maxVertices: num
   const name = parseName(properties.name, problems);
   const level = properties.level;
   if (!isRegionLevel(level)) {
-    problems.push(propertyProblem('level', `must be one of ${REGION_LEVELS.join(', ')}, got ${JSON.stringify(level)}`));
+    problems.push(propertyProblem('level', 'invalid_property.one_of', { allowed: REGION_LEVELS, got: shown(level) }));
   }
   let parentCode: string | null = null;
   if (properties.parentCode !== undefined && properties.parentCode !== null) {

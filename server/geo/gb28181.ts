@@ -12,6 +12,7 @@
  * 140–199, 212–214, 217–299) carry no meaning that a camera map could use. Some vendors
  * mark hybrid recorders (HVR) 119; the standard's code is 130, so 119 is refused.
  */
+import { text, translate, type MessageKey, type Text } from '../i18n/catalogue.js';
 
 export interface Gb28181Id {
   id: string;
@@ -34,7 +35,7 @@ export interface Gb28181Id {
 
 export type Gb28181RegionLevel = 'province' | 'city' | 'county';
 export type Gb28181Network = 'monitoring-private' | 'public-security' | 'government' | 'internet' | 'social-resources';
-export type Gb28181Result = { ok: true; value: Gb28181Id } | { ok: false; reason: string };
+export type Gb28181Result = { ok: true; value: Gb28181Id } | { ok: false; reason: Text };
 
 /** GB/T 2260 province-level codes, including Taiwan (71), Hong Kong (81) and Macao (82). */
 const PROVINCE_CODES = new Set([
@@ -75,41 +76,16 @@ const INDUSTRY_NAMES: Readonly<Record<string, string>> = {
   '55': '娱乐企业接入',
 };
 
-/** Table D.3: front-end main devices (111–130), front-end peripherals (131–139), platform devices (200–216). */
-const TYPE_KINDS: Readonly<Record<string, string>> = {
-  '111': 'DVR',
-  '112': 'video server',
-  '113': 'encoder',
-  '114': 'decoder',
-  '115': 'video switching matrix',
-  '116': 'audio switching matrix',
-  '117': 'alarm controller',
-  '118': 'NVR',
-  '130': 'HVR (hybrid recorder)',
-  '131': 'camera',
-  '132': 'IPC (network camera)',
-  '133': 'display',
-  '134': 'alarm input device',
-  '135': 'alarm output device',
-  '136': 'voice input device',
-  '137': 'voice output device',
-  '138': 'mobile transmission device',
-  '139': 'other peripheral',
-  '200': 'central signalling control server',
-  '201': 'web application server',
-  '202': 'media distribution server',
-  '203': 'proxy server',
-  '204': 'security server',
-  '205': 'alarm server',
-  '206': 'database server',
-  '207': 'GIS server',
-  '208': 'management server',
-  '209': 'access gateway',
-  '210': 'media storage server',
-  '211': 'signalling security routing gateway',
-  '215': 'business group',
-  '216': 'virtual organization',
-};
+/**
+ * Table D.3: front-end main devices (111–130), front-end peripherals (131–139), platform devices
+ * (200–216). Their names, in Chinese and English, are catalogue texts `gb28181.kind.<code>`.
+ */
+const TYPE_CODES: ReadonlySet<string> = new Set(['111', '112', '113', '114', '115', '116', '117', '118', '130', '131', '132', '133', '134', '135', '136', '137', '138', '139', '200', '201', '202', '203', '204', '205', '206', '207', '208', '209', '210', '211', '215', '216']);
+
+/** The standard's name of a device or platform type, in the reader's language. */
+export function typeKindText(typeCode: string): Text {
+  return text(`gb28181.kind.${typeCode}` as MessageKey);
+}
 
 const CAMERA_TYPES = new Set(['131', '132']);
 
@@ -128,14 +104,12 @@ export function isGb28181Shaped(id: string): boolean {
  * The division a center code stands for. Its grassroots-unit digits (7–8) name a unit, not a
  * division, so they never deepen the level: `35010201` is still county 350102.
  */
-function regionOfCenter(centerCode: string): { code: string; level: Gb28181RegionLevel } | { problem: string } {
+function regionOfCenter(centerCode: string): { code: string; level: Gb28181RegionLevel } | { problem: Text } {
   const province = centerCode.slice(0, 2);
   const city = centerCode.slice(2, 4);
   const district = centerCode.slice(4, 6);
-  if (!PROVINCE_CODES.has(province)) return { problem: `province digits "${province}" are not a GB/T 2260 province code` };
-  if (city === '00' && district !== '00') {
-    return { problem: `city digits are "00" but district digits are "${district}": a district needs its city` };
-  }
+  if (!PROVINCE_CODES.has(province)) return { problem: text('gb28181.province', { province }) };
+  if (city === '00' && district !== '00') return { problem: text('gb28181.district_without_city', { district }) };
   if (city === '00') return { code: province.padEnd(12, '0'), level: 'province' };
   if (district === '00') return { code: (province + city).padEnd(12, '0'), level: 'city' };
   return { code: (province + city + district).padEnd(12, '0'), level: 'county' };
@@ -143,18 +117,19 @@ function regionOfCenter(centerCode: string): { code: string; level: Gb28181Regio
 
 /** Splits and checks a GB/T 28181 ID; the reason names the first part that is wrong. */
 export function parseGb28181Id(id: string): Gb28181Result {
-  if (!isGb28181Shaped(id)) return { ok: false, reason: `"${id}" is not 20 digits` };
+  if (!isGb28181Shaped(id)) return { ok: false, reason: text('gb28181.not_20_digits', { id }) };
   const centerCode = id.slice(0, 8);
   const industryCode = id.slice(8, 10);
   const typeCode = id.slice(10, 13);
   const networkCode = id.slice(13, 14);
 
   const region = regionOfCenter(centerCode);
-  if ('problem' in region) return { ok: false, reason: `center code ${centerCode}: ${region.problem}` };
-  const typeKind = TYPE_KINDS[typeCode];
-  if (typeKind === undefined) return { ok: false, reason: `type code ${typeCode} is not a GB/T 28181-2016 device or platform type` };
+  if ('problem' in region) return { ok: false, reason: text('gb28181.center', { center: centerCode, problem: region.problem }) };
+  if (!TYPE_CODES.has(typeCode)) return { ok: false, reason: text('gb28181.type', { type: typeCode }) };
+  // In English for the API's typeKind (a machine reads it); messages name it with typeKindText.
+  const typeKind = translate(typeKindText(typeCode), 'en');
   const network = NETWORKS[Number(networkCode)];
-  if (network === undefined) return { ok: false, reason: `network digit ${networkCode} is reserved` };
+  if (network === undefined) return { ok: false, reason: text('gb28181.network', { network: networkCode }) };
 
   return {
     ok: true,

@@ -22,6 +22,7 @@
 import proj4 from 'proj4';
 import { fromWgs84 as fromShifted, toWgs84 as toShifted } from './crs.js';
 import { insideChinaExtent } from './validate.js';
+import { shown, text as msg, TextError, type Text } from '../i18n/catalogue.js';
 
 export type XY = [number, number];
 
@@ -40,10 +41,10 @@ export interface Projection {
 }
 
 /** A CRS that cannot be recognised or is not supported; `code` becomes the API error code. */
-export class CrsError extends Error {
+export class CrsError extends TextError {
   constructor(
     readonly code: 'invalid_crs' | 'unknown_crs' | 'unsupported_crs' | 'crs_required',
-    message: string,
+    message: Text,
   ) {
     super(message);
     this.name = 'CrsError';
@@ -201,8 +202,7 @@ export function projectionOfEpsg(epsg: number): Projection | undefined {
   return gk ? gaussKruger(gk) : undefined;
 }
 
-const SUPPORTED =
-  'wgs84 (EPSG:4326), cgcs2000 (EPSG:4490), gcj02, bd09, EPSG:3857, or a CGCS2000 Gauss-Kruger zone EPSG:4491–4554 (e.g. EPSG:4528 for 3° zone 40)';
+const SUPPORTED = msg('crs.supported');
 
 /** Old-datum names and ellipsoids: recognised so that they are refused with the reason. */
 const OLD_DATUM = /beijing|1954|krass|xian|xi'an|1980|iag.?75|iag.?1975/i;
@@ -238,20 +238,16 @@ export function projectionByName(input: string): Projection {
   if (code) {
     const projection = projectionOfEpsg(Number(code[1]));
     if (projection) return projection;
-    throw new CrsError('invalid_crs', `EPSG:${code[1]} is not supported; use ${SUPPORTED}`);
+    throw new CrsError('invalid_crs', msg('invalid_crs.epsg', { code: code[1], supported: SUPPORTED }));
   }
   const gk = gaussKrugerOfName(raw);
   if (gk) return gk;
   if (OLD_DATUM.test(raw)) throw oldDatum(raw);
-  throw new CrsError('invalid_crs', `Unknown crs ${JSON.stringify(input.slice(0, 100))}; use ${SUPPORTED}`);
+  throw new CrsError('invalid_crs', msg('invalid_crs.unknown', { got: shown(input, 100), supported: SUPPORTED }));
 }
 
 function oldDatum(what: string): CrsError {
-  return new CrsError(
-    'unsupported_crs',
-    `${what.slice(0, 120)} is on the Beijing 1954 or Xian 1980 datum; converting it to CGCS2000 needs local transformation ` +
-      'parameters (tens of metres of offset) that the file does not carry. Convert it to CGCS2000 first (e.g. with the survey bureau\'s parameters)',
-  );
+  return new CrsError('unsupported_crs', msg('unsupported_crs.old_datum', { what: what.slice(0, 120) }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -266,8 +262,8 @@ export interface WktNode {
 /** Parses WKT into its keyword tree; throws CrsError on malformed text. */
 export function parseWkt(text: string): WktNode {
   let pos = 0;
-  const fail = (what: string): never => {
-    throw new CrsError('unknown_crs', `The .prj is not well-formed WKT (${what} at character ${pos})`);
+  const fail = (what: 'keyword' | 'open' | 'comma' | 'unterminated' | 'value' | 'trailing'): never => {
+    throw new CrsError('unknown_crs', msg('unknown_crs.malformed', { what: msg(`wkt_prj.${what}`), pos }));
   };
   const skip = () => {
     while (pos < text.length && /\s/.test(text[pos])) pos++;
@@ -275,11 +271,11 @@ export function parseWkt(text: string): WktNode {
   const node = (): WktNode => {
     skip();
     const keyword = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(pos))?.[0];
-    if (!keyword) fail('a keyword expected');
+    if (!keyword) fail('keyword');
     pos += keyword!.length;
     skip();
     const open = text[pos];
-    if (open !== '[' && open !== '(') fail('"[" expected');
+    if (open !== '[' && open !== '(') fail('open');
     const close = open === '[' ? ']' : ')';
     pos++;
     const args: WktValue[] = [];
@@ -290,7 +286,7 @@ export function parseWkt(text: string): WktNode {
         return { keyword: keyword!.toUpperCase(), args };
       }
       if (args.length > 0) {
-        if (text[pos] !== ',') fail('"," expected');
+        if (text[pos] !== ',') fail('comma');
         pos++;
         skip();
       }
@@ -303,7 +299,7 @@ export function parseWkt(text: string): WktNode {
       let out = '';
       pos++;
       for (;;) {
-        if (pos >= text.length) fail('unterminated string');
+        if (pos >= text.length) fail('unterminated');
         if (text[pos] === '"') {
           if (text[pos + 1] === '"') {
             out += '"';
@@ -328,11 +324,11 @@ export function parseWkt(text: string): WktNode {
       pos += word[0].length;
       return word[0];
     }
-    return fail('a value expected');
+    return fail('value');
   };
   const root = node();
   skip();
-  if (pos < text.length) fail('text after the end');
+  if (pos < text.length) fail('trailing');
   return root;
 }
 
@@ -418,13 +414,13 @@ function fromParameters(node: WktNode, name: string): Projection {
 
   if (/mercatorauxiliarysphere|popularvisualisationpseudomercator|pseudomercator/.test(methodKey)) return WEB_MERCATOR;
   if (!/gausskruger|transversemercator|tmerc|gauss/.test(methodKey)) {
-    throw new CrsError('unknown_crs', `The .prj "${name}" uses the projection "${method}", which gridgov does not read; use ${SUPPORTED}`);
+    throw new CrsError('unknown_crs', msg('unknown_crs.projection', { name, method, supported: SUPPORTED }));
   }
   if (datumClass === 'unknown') {
-    throw new CrsError('unknown_crs', `The .prj "${name}" is on an unknown datum (${datum.name.trim() || 'none given'}); gridgov reads CGCS2000 and WGS84`);
+    throw new CrsError('unknown_crs', msg('unknown_crs.datum', { name, datum: datum.name.trim() || msg('unknown_crs.no_datum') }));
   }
   const centralMeridian = parameter(params, 'central_meridian', 'longitude_of_origin', 'longitude_of_natural_origin', 'longitude_of_center');
-  if (centralMeridian === undefined) throw new CrsError('unknown_crs', `The .prj "${name}" has no central meridian`);
+  if (centralMeridian === undefined) throw new CrsError('unknown_crs', msg('unknown_crs.no_meridian', { name }));
   const tm: TransverseMercator = {
     centralMeridian,
     falseEasting: (parameter(params, 'false_easting') ?? 0) * toMetre,
@@ -464,11 +460,11 @@ function fromParameters(node: WktNode, name: string): Projection {
  */
 export function projectionFromPrj(text: string): Projection {
   const wkt = text.replace(/^\uFEFF/, '').trim();
-  if (wkt === '') throw new CrsError('unknown_crs', 'The .prj is empty');
+  if (wkt === '') throw new CrsError('unknown_crs', msg('unknown_crs.empty'));
   let root = parseWkt(wkt);
   if (root.keyword === 'COMPD_CS' || root.keyword === 'COMPOUNDCRS') {
     const horizontal = root.args.find((arg): arg is WktNode => typeof arg === 'object' && [...PROJECTED, ...GEOGRAPHIC].includes(arg.keyword));
-    if (!horizontal) throw new CrsError('unknown_crs', 'The .prj is a compound CRS without a horizontal part');
+    if (!horizontal) throw new CrsError('unknown_crs', msg('unknown_crs.compound'));
     root = horizontal;
   }
   const name = String(root.args[0] ?? '');
@@ -488,9 +484,9 @@ export function projectionFromPrj(text: string): Projection {
     if (datumClass === 'cgcs2000') return CGCS2000;
     if (datumClass === 'wgs84') return WGS84;
     if (datumClass === 'old') throw oldDatum(`"${name}"`);
-    throw new CrsError('unknown_crs', `The .prj is a geographic CRS "${name}" on an unknown datum; gridgov reads CGCS2000 and WGS84`);
+    throw new CrsError('unknown_crs', msg('unknown_crs.geographic_datum', { name }));
   }
-  throw new CrsError('unknown_crs', `The .prj describes a ${root.keyword} "${name}", not a projected or geographic CRS`);
+  throw new CrsError('unknown_crs', msg('unknown_crs.not_crs', { keyword: root.keyword, name }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -499,7 +495,7 @@ export function projectionFromPrj(text: string): Projection {
 export interface Guess {
   projection: Projection;
   /** What was assumed, in words, for the import report. */
-  assumption: string;
+  assumption: Text;
 }
 
 const fmt = (n: number) => (Math.abs(n) >= 1000 ? Math.round(n).toString() : String(n));
@@ -516,7 +512,7 @@ const fmt = (n: number) => (Math.abs(n) >= 1000 ? Math.round(n).toString() : Str
 export function guessProjection(points: XY[]): Guess {
   // (|y| up to 180: lat/lon swapped on some rows is still degrees; the rows' checks name it.)
   if (points.length === 0 || points.every(([x, y]) => Math.abs(x) <= 180 && Math.abs(y) <= 180)) {
-    return { projection: WGS84, assumption: 'No .prj and no crs: the coordinates are degrees, taken as WGS84 lon/lat (CGCS2000 is the same to < 1 m)' };
+    return { projection: WGS84, assumption: msg('crs.assumed_degrees') };
   }
   const [x0, y0] = points[0];
   const sample = `x = ${fmt(x0)}, y = ${fmt(y0)}`;
@@ -529,41 +525,28 @@ export function guessProjection(points: XY[]): Guess {
       const projection = projectionOfEpsg(epsg)!;
       candidates.push({
         projection,
-        assumption:
-          `No .prj and no crs: the eastings (${sample}) carry the zone prefix ${zone}, taken as ${projection.name} (EPSG:${epsg}). ` +
-          'If the data are on Xian 1980 or Beijing 1954 instead, they are off by tens of metres: convert them to CGCS2000 first',
+        assumption: msg('crs.assumed_zone', { sample, zone, name: projection.name, epsg }),
       });
     }
   }
   if (points.every(([x, y]) => Math.abs(x) <= 20_037_508.35 && Math.abs(y) <= 20_048_966.11)) {
-    candidates.push({ projection: WEB_MERCATOR, assumption: `No .prj and no crs: the coordinates (${sample}) read as Web Mercator metres (EPSG:3857)` });
+    candidates.push({ projection: WEB_MERCATOR, assumption: msg('crs.assumed_web_mercator', { sample }) });
   }
   const landing = candidates.filter(({ projection }) => points.every(([x, y]) => insideChinaExtent(projection.toWgs84(x, y))));
   if (landing.length === 1) return landing[0];
   if (landing.length > 1) {
-    throw new CrsError(
-      'crs_required',
-      `The coordinates (${sample}) have no .prj and fit more than one CRS (${landing.map((c) => c.projection.name).join('; ')}); send crs`,
-    );
+    throw new CrsError('crs_required', msg('crs_required.ambiguous', { sample, candidates: landing.map((c) => c.projection.name) }));
   }
   if (zones.size > 1 && x0 >= 1e7) {
-    throw new CrsError('crs_required', `The eastings carry different zone prefixes (${[...zones].sort().join(', ')}); one file must be in one zone (send crs, or split the file)`);
+    throw new CrsError('crs_required', msg('crs_required.mixed_zones', { zones: [...zones].sort() }));
   }
   if (y0 >= 1e7 && y0 < 1e8 && x0 < 1e7) {
-    throw new CrsError(
-      'crs_required',
-      `The coordinates (${sample}) look like Gauss-Kruger with x and y swapped (surveyors write X for the northing): ` +
-        'give the easting (with its zone prefix) as x, or send crs with the columns swapped',
-    );
+    throw new CrsError('crs_required', msg('crs_required.swapped', { sample }));
   }
   if (Math.abs(x0) < 1e7 && Math.abs(y0) < 1e7 && x0 > 0 && x0 < 1e6) {
-    throw new CrsError(
-      'crs_required',
-      `The coordinates (${sample}) look like projected metres without a zone prefix, so the central meridian cannot be guessed: ` +
-        'include the .prj, or send crs (e.g. EPSG:4549 for CGCS2000 3° GK CM 120°E)',
-    );
+    throw new CrsError('crs_required', msg('crs_required.no_zone', { sample }));
   }
-  throw new CrsError('crs_required', `The coordinates (${sample}) are not lon/lat and their CRS cannot be guessed; include the .prj or send crs`);
+  throw new CrsError('crs_required', msg('crs_required.unknown', { sample }));
 }
 
 /** A short description for reports: "CGCS2000 / 3-degree Gauss-Kruger zone 40 (EPSG:4528)". */

@@ -7,7 +7,8 @@ import type { Feature, Geometry, LineString, MultiLineString, Position } from 'g
 import gjv from 'geojson-validation';
 import type { Limits } from '../config.js';
 import { toWgs84, type CrsName } from './crs.js';
-import { chinaExtentProblem, checkPolygonal, countVertices, type Polygonal, type Problem } from './validate.js';
+import { chinaExtentProblem, checkPolygonal, countVertices, geojsonTrace, type Polygonal, type Problem } from './validate.js';
+import { shown, text, type Text } from '../i18n/catalogue.js';
 import type { BarrierKind } from './divide/types.js';
 
 export const LINE_KINDS = ['road', 'river', 'railway', 'ridge', 'water'] as const;
@@ -38,18 +39,18 @@ export function barrierKindOf(kind: LineKind, roadClass: RoadClass | null): Barr
 }
 
 function checkLinear(geometry: Geometry, maxVertices: number): Problem | undefined {
-  const trace: string[] = geometry.type === 'LineString' ? gjv.isLineString(geometry, true) : gjv.isMultiLineString(geometry, true);
-  if (trace.length > 0) return { code: 'invalid_geojson', message: `Invalid ${geometry.type}: ${trace.join('; ')}` };
+  const trace = geojsonTrace(() => (geometry.type === 'LineString' ? gjv.isLineString(geometry, true) : gjv.isMultiLineString(geometry, true)));
+  if (trace.length > 0) return { code: 'invalid_geojson', message: text('invalid_geojson.trace', { type: geometry.type, trace }) };
   const lines = geometry.type === 'LineString' ? [geometry.coordinates] : (geometry as MultiLineString).coordinates;
   if (lines.length === 0 || lines.some((line) => line.length < 2)) {
-    return { code: 'invalid_geojson', message: 'every line needs at least two positions' };
+    return { code: 'invalid_geojson', message: text('invalid_geojson.line_too_short') };
   }
-  if (lines.some((line) => line.some((p) => !p.every(Number.isFinite)))) return { code: 'invalid_geojson', message: 'non-finite coordinates' };
+  if (lines.some((line) => line.some((p) => !p.every(Number.isFinite)))) return { code: 'invalid_geojson', message: text('invalid_geojson.not_finite') };
   if (lines.some((line) => line.every((p) => p[0] === line[0][0] && p[1] === line[0][1]))) {
-    return { code: 'invalid_geometry', message: 'a line of zero length (all its positions are the same)' };
+    return { code: 'invalid_geometry', message: text('invalid_geometry.zero_length') };
   }
   const vertices = countVertices(geometry);
-  if (vertices > maxVertices) return { code: 'too_many_vertices', message: `${vertices} vertices; the limit is ${maxVertices}` };
+  if (vertices > maxVertices) return { code: 'too_many_vertices', message: text('too_many_vertices.line', { vertices, limit: maxVertices }) };
   return chinaExtentProblem(geometry);
 }
 
@@ -73,29 +74,30 @@ export function parseReferenceLines(
   const lines: ReferenceLine[] = [];
   const fc = value as { type?: unknown; features?: unknown };
   if (value === null || typeof value !== 'object' || fc.type !== 'FeatureCollection' || !Array.isArray(fc.features)) {
-    return { lines, problems: [{ code: 'invalid_geojson', message: 'Expected a GeoJSON FeatureCollection of lines (and water polygons)' }] };
+    return { lines, problems: [{ code: 'invalid_geojson', message: text('invalid_geojson.lines_collection') }] };
   }
   const features = fc.features as Feature[];
   if (features.length > limits.batchFeatures) {
-    return { lines, problems: [{ code: 'batch_too_large', message: `${features.length} features; at most ${limits.batchFeatures}` }] };
+    return { lines, problems: [{ code: 'batch_too_large', message: text('batch_too_large.features', { count: features.length, limit: limits.batchFeatures }) }] };
   }
   let total = 0;
   features.forEach((feature, index) => {
     const where = `features[${index}]`;
-    const trace: string[] = gjv.isFeature(feature, true);
-    if (trace.length > 0) return void problems.push({ code: 'invalid_geojson', message: `${where}: ${trace.join('; ')}` });
+    const at = (message: Text) => text('problem.at', { where, message });
+    const trace = geojsonTrace(() => gjv.isFeature(feature, true));
+    if (trace.length > 0) return void problems.push({ code: 'invalid_geojson', message: at(text('invalid_geojson.trace', { type: 'Feature', trace })) });
     const properties = { ...((feature.properties ?? {}) as Record<string, unknown>) };
     const kind = properties.kind;
     if (!(LINE_KINDS as readonly unknown[]).includes(kind)) {
-      return void problems.push({ code: 'invalid_property', message: `${where}: properties.kind must be one of ${LINE_KINDS.join(', ')}, got ${JSON.stringify(kind)}` });
+      return void problems.push({ code: 'invalid_property', message: at(text('invalid_property.line_kind', { allowed: LINE_KINDS, got: shown(kind) })) });
     }
     const roadClass = properties.class ?? null;
     if (roadClass !== null && (kind !== 'road' || !(ROAD_CLASSES as readonly unknown[]).includes(roadClass))) {
-      return void problems.push({ code: 'invalid_property', message: `${where}: properties.class is for roads only, one of ${ROAD_CLASSES.join(', ')}` });
+      return void problems.push({ code: 'invalid_property', message: at(text('invalid_property.road_class', { allowed: ROAD_CLASSES })) });
     }
     const name = properties.name ?? null;
     if (name !== null && (typeof name !== 'string' || name.length > 200)) {
-      return void problems.push({ code: 'invalid_property', message: `${where}: properties.name must be a string of at most 200 characters` });
+      return void problems.push({ code: 'invalid_property', message: at(text('invalid_property.line_name')) });
     }
     const geometry = feature.geometry;
     const polygonal = kind === 'water';
@@ -103,11 +105,11 @@ export function parseReferenceLines(
     if (!geometry || !allowed.includes(geometry.type)) {
       return void problems.push({
         code: 'wrong_geometry_type',
-        message: `${where}: a ${kind} is a ${allowed.join(' or ')}, got ${geometry ? geometry.type : 'null'}`,
+        message: at(text('wrong_geometry_type.line', { kind: text(`line.${kind as LineKind}`), allowed: text('word.or', { a: allowed[0], b: allowed[1] }), got: shown(geometry ? geometry.type : null) })),
       });
     }
     const problem = polygonal ? checkPolygonal(geometry, { maxVertices: limits.featureVertices }).problems?.[0] : checkLinear(geometry, limits.featureVertices);
-    if (problem) return void problems.push({ ...problem, message: `${where}: ${problem.message}` });
+    if (problem) return void problems.push({ ...problem, message: at(problem.message) });
     total += countVertices(geometry);
     delete properties.kind;
     delete properties.class;
@@ -121,7 +123,7 @@ export function parseReferenceLines(
     });
   });
   if (total > limits.batchVertices) {
-    problems.push({ code: 'too_many_vertices', message: `${total} vertices in all; the limit is ${limits.batchVertices}` });
+    problems.push({ code: 'too_many_vertices', message: text('too_many_vertices.total', { vertices: total, limit: limits.batchVertices }) });
   }
   return { lines, problems };
 }

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { fromGeojsonVt } from '@maplibre/vt-pbf';
+import { text, type Text } from '../i18n/catalogue.js';
 
 /** Tile coordinates per tile side (MVT's usual 4096). */
 export const TILE_EXTENT = 4096;
@@ -29,11 +30,12 @@ export interface TileAddress {
 export type Bounds = [number, number, number, number];
 
 /** Why z/x/y is not a tile of the scheme, or null when it is. */
-export function tileProblem({ z, x, y }: TileAddress): string | null {
-  if (!Number.isInteger(z) || z < 0 || z > MAX_ZOOM) return `z must be an integer from 0 to ${MAX_ZOOM}`;
+export function tileProblem({ z, x, y }: TileAddress): Text | null {
+  const tile = `${z}/${x}/${y}`;
+  if (!Number.isInteger(z) || z < 0 || z > MAX_ZOOM) return text('invalid_tile.z', { max: MAX_ZOOM, tile });
   const n = 2 ** z;
-  if (!Number.isInteger(x) || x < 0 || x >= n) return `x must be an integer from 0 to ${n - 1} at zoom ${z}`;
-  if (!Number.isInteger(y) || y < 0 || y >= n) return `y must be an integer from 0 to ${n - 1} at zoom ${z}`;
+  if (!Number.isInteger(x) || x < 0 || x >= n) return text('invalid_tile.xy', { axis: 'x', max: n - 1, z, tile });
+  if (!Number.isInteger(y) || y < 0 || y >= n) return text('invalid_tile.xy', { axis: 'y', max: n - 1, z, tile });
   return null;
 }
 

@@ -6,10 +6,12 @@
  */
 import gjv from 'geojson-validation';
 import type { Geometry, MultiPolygon, Polygon, Position } from 'geojson';
+import { shown, text, type MessageKey, type Text } from '../i18n/catalogue.js';
 
+/** Why an input is refused: a stable code, a message from the catalogue, and what it is about. */
 export interface Problem {
   code: string;
-  message: string;
+  message: Text;
   details?: unknown;
 }
 
@@ -28,28 +30,67 @@ export function insideChinaExtent([lon, lat]: Position): boolean {
  */
 export function coordinateProblem(lon: unknown, lat: unknown): Problem | undefined {
   if (typeof lon !== 'number' || typeof lat !== 'number' || !Number.isFinite(lon) || !Number.isFinite(lat)) {
-    return { code: 'invalid_coordinates', message: `lon and lat must be finite numbers, got ${JSON.stringify([lon, lat])}` };
+    return { code: 'invalid_coordinates', message: text('invalid_coordinates.not_numbers', { got: shown([lon, lat]) }) };
   }
   if (insideChinaExtent([lon, lat])) return undefined;
   if (insideChinaExtent([lat, lon])) {
-    return { code: 'swapped_coordinates', message: `[${lon}, ${lat}] is outside China; it looks like [lat, lon] — give lon first` };
+    return { code: 'swapped_coordinates', message: text('swapped_coordinates.point', { lon, lat }) };
   }
-  return {
-    code: 'outside_china',
-    message: `[${lon}, ${lat}] is outside China's extent (lon ${CHINA_EXTENT.minLon}–${CHINA_EXTENT.maxLon}, lat ${CHINA_EXTENT.minLat}–${CHINA_EXTENT.maxLat})`,
-  };
+  return { code: 'outside_china', message: text('outside_china.point', { lon, lat, ...CHINA_EXTENT }) };
+}
+
+/** geojson-validation's trace lines, in words of the catalogue (the rare others as they are). */
+const TRACE_WORDS: [RegExp, MessageKey][] = [
+  [/first and last positions must be equivalent/, 'geojson_trace.ring_not_closed'],
+  [/at least four positions/, 'geojson_trace.ring_too_short'],
+  [/coordinates must have at least two/, 'geojson_trace.line_too_short'],
+  [/Position must be at least two/, 'geojson_trace.position_too_short'],
+  [/Position must only contain numbers/, 'geojson_trace.position_not_numbers'],
+  [/must be an array/, 'geojson_trace.not_array'],
+  [/name "coordinates"/, 'geojson_trace.no_coordinates'],
+];
+
+/** GEOS' validity reasons (ST_IsValidReason, "Self-intersection[119.3 26.08]") in words. */
+const VALIDITY_WORDS: [RegExp, MessageKey][] = [
+  [/^Ring Self-intersection/i, 'geos.ring_self_intersection'],
+  [/^Self-intersection/i, 'geos.self_intersection'],
+  [/^Too few points/i, 'geos.too_few_points'],
+  [/^Hole lies outside shell/i, 'geos.hole_outside_shell'],
+  [/^Holes are nested/i, 'geos.nested_holes'],
+  [/^Nested shells/i, 'geos.nested_shells'],
+  [/^Interior is disconnected/i, 'geos.disconnected_interior'],
+  [/^Duplicate Rings/i, 'geos.duplicate_rings'],
+  [/^Invalid Coordinate/i, 'geos.invalid_coordinate'],
+  [/^Ring is not closed/i, 'geos.ring_not_closed'],
+];
+
+/** A validity reason as a Text with its point (`at`); one GEOS words in a way not known here, in its own words. */
+export function validityReason(reason: string): Text {
+  const known = VALIDITY_WORDS.find(([pattern]) => pattern.test(reason));
+  if (!known) return text('geos.other', { reason });
+  const at = /\[[^\]]*\]\s*$/.exec(reason)?.[0];
+  return text(known[1], { at: at ? ` ${at}` : '' });
+}
+
+/** One line of geojson-validation's trace as a Text. */
+export function traceText(line: string): Text {
+  const known = TRACE_WORDS.find(([pattern]) => pattern.test(line));
+  return known ? text(known[1]) : text('geojson_trace.other', { trace: line });
 }
 
 /**
  * The problems geojson-validation finds (its trace), run so that its own crashes count as one:
  * it throws on some malformed coordinates (an empty ring) instead of tracing them.
  */
-export function geojsonTrace(check: () => string[]): string[] {
+export function geojsonTrace(check: () => string[]): Text[] {
+  let trace: string[];
   try {
-    return check();
+    trace = check();
   } catch {
-    return ['malformed coordinates'];
+    return [text('geojson_trace.malformed')];
   }
+  // The same line for every ring says one thing once.
+  return [...new Set(trace)].map(traceText);
 }
 
 /** Every position of a geometry, in order (rings and parts flattened). */
@@ -96,17 +137,18 @@ export function chinaExtentProblem(geometry: Geometry): Problem | undefined {
   if (!firstOutside) return undefined;
   const [lon, lat] = firstOutside;
   if (allFitSwapped) {
-    return {
-      code: 'swapped_coordinates',
-      message: `Position [${lon}, ${lat}] is outside China; it looks like [lat, lon] — GeoJSON positions are [lon, lat]`,
-      details: { position: firstOutside },
-    };
+    return { code: 'swapped_coordinates', message: text('swapped_coordinates.position', { lon, lat }), details: { position: firstOutside } };
   }
   return {
     code: 'outside_china',
-    message: `Position [${lon}, ${lat}] is outside China's extent (lon ${CHINA_EXTENT.minLon}–${CHINA_EXTENT.maxLon}, lat ${CHINA_EXTENT.minLat}–${CHINA_EXTENT.maxLat})`,
+    message: text('outside_china.position', { lon, lat, ...CHINA_EXTENT }),
     details: { position: firstOutside, extent: CHINA_EXTENT },
   };
+}
+
+/** More vertices than a limit allows (one geometry, or all of a request's). */
+export function tooManyVertices(vertices: number, limit: number): Problem {
+  return { code: 'too_many_vertices', message: text('too_many_vertices', { vertices, limit }), details: { vertices, limit } };
 }
 
 /** A position that is not 2 or 3 finite numbers (RFC 7946: no more than three). */
@@ -130,35 +172,30 @@ export function checkPolygonal(
   { maxVertices }: PolygonalCheckOptions,
 ): { geometry: Polygonal; problems?: undefined } | { geometry?: undefined; problems: Problem[] } {
   if (geometry === null || typeof geometry !== 'object') {
-    return { problems: [{ code: 'invalid_geojson', message: 'geometry must be a GeoJSON Polygon or MultiPolygon object' }] };
+    return { problems: [{ code: 'invalid_geojson', message: text('invalid_geojson.geometry_object') }] };
   }
   const type = (geometry as { type?: unknown }).type;
   if (type !== 'Polygon' && type !== 'MultiPolygon') {
-    return {
-      problems: [{ code: 'wrong_geometry_type', message: `geometry must be a Polygon or MultiPolygon, got ${JSON.stringify(type)}` }],
-    };
+    return { problems: [{ code: 'wrong_geometry_type', message: text('wrong_geometry_type.polygonal', { got: shown(type) }) }] };
   }
   const trace = geojsonTrace(() => (type === 'Polygon' ? gjv.isPolygon(geometry, true) : gjv.isMultiPolygon(geometry, true)));
   if (trace.length > 0) {
-    return { problems: [{ code: 'invalid_geojson', message: `Invalid ${type}: ${trace.join('; ')}`, details: { trace } }] };
+    return { problems: [{ code: 'invalid_geojson', message: text('invalid_geojson.trace', { type, trace }), details: { trace } }] };
   }
   const typed = geometry as Polygonal;
   const polygons = typed.type === 'Polygon' ? [typed.coordinates] : typed.coordinates;
   if (polygons.length === 0 || polygons.some((rings) => rings.length === 0)) {
-    return { problems: [{ code: 'invalid_geojson', message: `Empty ${type}: every polygon needs an outer ring` }] };
+    return { problems: [{ code: 'invalid_geojson', message: text('invalid_geojson.empty', { type }) }] };
   }
   const bad = badPosition(typed);
   if (bad) {
-    const message = bad.length > 3 ? `has ${bad.length} numbers; a position is [lon, lat] or [lon, lat, height]` : 'has a non-finite number';
-    return { problems: [{ code: 'invalid_geojson', message: `Position ${JSON.stringify(bad)} ${message}` }] };
+    const position = JSON.stringify(bad);
+    const message = bad.length > 3 ? text('invalid_geojson.position_length', { position, count: bad.length }) : text('invalid_geojson.position_not_finite', { position });
+    return { problems: [{ code: 'invalid_geojson', message }] };
   }
   const vertices = countVertices(typed);
   if (vertices > maxVertices) {
-    return {
-      problems: [
-        { code: 'too_many_vertices', message: `Geometry has ${vertices} vertices; the limit is ${maxVertices}`, details: { vertices, limit: maxVertices } },
-      ],
-    };
+    return { problems: [tooManyVertices(vertices, maxVertices)] };
   }
   const outside = chinaExtentProblem(typed);
   if (outside) return { problems: [outside] };
@@ -168,14 +205,14 @@ export function checkPolygonal(
 /** A GeoJSON Feature's members, checked only for shape (properties is an object or null). */
 export function featureShapeProblem(value: unknown): Problem | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return { code: 'invalid_geojson', message: 'Expected a GeoJSON Feature object' };
+    return { code: 'invalid_geojson', message: text('invalid_geojson.not_feature') };
   }
   const feature = value as { type?: unknown; properties?: unknown };
   if (feature.type !== 'Feature') {
-    return { code: 'invalid_geojson', message: `Expected "type": "Feature", got ${JSON.stringify(feature.type)}` };
+    return { code: 'invalid_geojson', message: text('invalid_geojson.feature_type', { got: shown(feature.type) }) };
   }
   if (feature.properties !== null && (typeof feature.properties !== 'object' || Array.isArray(feature.properties))) {
-    return { code: 'invalid_geojson', message: 'Feature "properties" must be an object' };
+    return { code: 'invalid_geojson', message: text('invalid_geojson.properties') };
   }
   return undefined;
 }

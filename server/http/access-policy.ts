@@ -84,6 +84,8 @@ export const POLICY: readonly PolicyRow[] = [
   row('PUT', '/api/devices/:id', 'devices:write'),
   row('DELETE', '/api/devices/:id', 'devices:write'),
   row('POST', '/api/feeds/events', 'feeds:write', 'bulk'),
+  // GB/T 28181 MANSCDP XML, read by the route itself (server/routes/feeds.ts).
+  row('POST', '/api/feeds/gb28181', 'feeds:write', 'stream'),
   row('GET', '/api/media/:id', 'devices:read'),
 
   // Incidents and the command center.

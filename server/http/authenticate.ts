@@ -102,7 +102,7 @@ export function keyOf(req: Request): string | undefined {
   const header = req.get('Authorization');
   if (header !== undefined) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match) throw badRequest('invalid_header', 'Authorization must be "Bearer <key>"');
+    if (!match) throw badRequest('invalid_header', text('invalid_header.authorization'));
     return match[1];
   }
   // Open311 GeoReport v2 clients send api_key, in the query or the (already parsed) form.
@@ -110,12 +110,12 @@ export function keyOf(req: Request): string | undefined {
     const body = req.body as Record<string, unknown> | undefined;
     const apiKey = (body && typeof body === 'object' ? body.api_key : undefined) ?? req.query.api_key;
     if (typeof apiKey === 'string' && apiKey !== '') return apiKey;
-    if (apiKey !== undefined && apiKey !== '') throw badRequest('invalid_parameter', 'api_key must be given once, as a string');
+    if (apiKey !== undefined && apiKey !== '') throw badRequest('invalid_parameter', text('invalid_parameter.api_key'));
   }
   if (req.method === 'GET' || req.method === 'HEAD') {
     const token = req.query.access_token;
     if (typeof token === 'string' && token !== '') return token;
-    if (token !== undefined) throw badRequest('invalid_parameter', 'access_token must be given once, as a string');
+    if (token !== undefined) throw badRequest('invalid_parameter', text('invalid_parameter.access_token'));
   }
   return undefined;
 }

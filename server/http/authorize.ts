@@ -7,6 +7,7 @@ import { can, covers, narrowPrefix, placePrefixes, scopePrefix } from '../access
 import { rolesWith, type Permission } from '../access/roles.js';
 import { ApiError, forbidden, notFound, unauthorized } from '../errors.js';
 import { isGuarded, methodsOf, policyRowOf, type PolicyRow } from './access-policy.js';
+import { text, type Text } from '../i18n/catalogue.js';
 import { levelOfRegionCode, regionPrefix } from '../geo/codes.js';
 
 declare module 'express-serve-static-core' {
@@ -23,7 +24,7 @@ export interface AuthorizeOptions {
 
 function keyRequired(res: Response, permission: Permission): never {
   res.set('WWW-Authenticate', 'Bearer');
-  throw unauthorized('key_required', `This endpoint needs an API key (Authorization: Bearer …) with a role that may ${permission}: ${rolesWith(permission).join(', ')}`);
+  throw unauthorized('key_required', text('key_required', { permission, roles: rolesWith(permission) }));
 }
 
 /**
@@ -36,9 +37,9 @@ function unknownEndpoint(req: Request, res: Response): never {
   if (methods.length > 0 || (ogc && req.method !== 'GET')) {
     const allow = methods.length > 0 ? methods : ['GET'];
     res.set('Allow', [...allow, ...(allow.includes('GET') ? ['HEAD'] : [])].join(', '));
-    throw new ApiError(405, ogc ? 'MethodNotAllowed' : 'method_not_allowed', `${req.method} is not supported here${ogc ? ': this OGC API is read-only (GET)' : `; allowed: ${allow.join(', ')}`}`);
+    throw new ApiError(405, ogc ? 'MethodNotAllowed' : 'method_not_allowed', ogc ? text('method_not_allowed.ogc', { method: req.method }) : text('method_not_allowed', { method: req.method, allowed: allow }));
   }
-  throw notFound(ogc ? 'NotFound' : 'no_such_endpoint', `No endpoint ${req.method} ${req.path}`);
+  throw notFound(ogc ? 'NotFound' : 'no_such_endpoint', text('no_such_endpoint', { method: req.method, path: req.path }));
 }
 
 /**
@@ -66,17 +67,17 @@ export function authorize(options: AuthorizeOptions) {
       keyRequired(res, needs);
     }
     if (!can(principal, needs)) {
-      throw forbidden('forbidden_role', `A ${principal.role} key may not ${needs}; roles that may: ${rolesWith(needs).join(', ')}`, { role: principal.role, needs });
+      throw forbidden('forbidden_role', text('forbidden_role', { role: principal.role, needs, roles: rolesWith(needs) }), { role: principal.role, needs });
     }
     next();
   };
 }
 
-/** Refuses a code (region or grid) outside the caller's scope. Anonymous public reads pass. */
-export function assertCovers(req: Request, code: string, what = 'this'): void {
+/** Refuses a code (region or grid) outside the caller's scope, naming `what` it is. Anonymous public reads pass. */
+export function assertCovers(req: Request, code: string, what: Text = text('subject.this')): void {
   const principal = req.principal;
   if (principal && !covers(principal, code)) {
-    throw forbidden('out_of_scope', `${what} (${code}) lies outside the area of this key (${principal.regionCode})`, { code, scope: principal.regionCode });
+    throw forbidden('out_of_scope', text('out_of_scope', { what, code, scope: principal.regionCode }), { code, scope: principal.regionCode });
   }
 }
 
@@ -91,7 +92,7 @@ export function scopedRegion(req: Request, code: string): string {
     const level = levelOfRegionCode(code);
     if (level && principal.regionCode.startsWith(regionPrefix(code, level))) return principal.regionCode;
   }
-  assertCovers(req, code, 'The region');
+  assertCovers(req, code, text('subject.region'));
   return code;
 }
 
@@ -104,7 +105,7 @@ export function scopedPrefix(req: Request, requested: string | undefined): strin
   if (!principal) return requested;
   const narrowed = narrowPrefix(principal, requested);
   if (narrowed === null) {
-    throw forbidden('out_of_scope', `The region asked for lies outside the area of this key (${principal.regionCode})`, { scope: principal.regionCode });
+    throw forbidden('out_of_scope', text('out_of_scope.prefix', { scope: principal.regionCode }), { scope: principal.regionCode });
   }
   return narrowed;
 }
@@ -130,6 +131,6 @@ export function coversEverything(req: Request): boolean {
 export function assertAddressImporter(req: Request): void {
   const principal = req.principal;
   if (!principal) keyRequired(req.res!, 'addresses:write');
-  if (!can(principal, 'addresses:write')) throw forbidden('forbidden_role', `A ${principal.role} key may not import addresses; roles that may: ${rolesWith('addresses:write').join(', ')}`);
-  if (!coversEverything(req)) throw forbidden('out_of_scope', 'Addresses are imported by keys of the whole tree');
+  if (!can(principal, 'addresses:write')) throw forbidden('forbidden_role', text('forbidden_role.addresses', { role: principal.role, roles: rolesWith('addresses:write') }));
+  if (!coversEverything(req)) throw forbidden('out_of_scope', text('out_of_scope.addresses'));
 }

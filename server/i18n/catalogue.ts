@@ -4,19 +4,62 @@
  * error or flag `code` the API answers with, or `code.variant` where one code has several
  * messages. Texts take `{name}` parameters. Nothing else in the server writes a message.
  *
- * A test walks the catalogue: every key has both languages and the same parameters in each.
+ * The messages live in blocks by feature (server/i18n/messages/*.ts, and blocks written here),
+ * so that work on one feature adds keys without touching another's. A test walks the
+ * catalogue: every key has both languages and the same parameters in each, and no key is
+ * defined twice.
+ *
+ * A `Text` is plain data (`{ key, params }`): it can be stored (a division's flags are) and
+ * sent between threads, and is put into words only when answered, in the reader's language
+ * (`translate`, `localize`). This module is a leaf — it imports nothing of the app — so every
+ * floor, pure geometry included, may name its messages here.
  */
 import type { Lang } from './lang.js';
-import { staffMessages } from './staff-messages.js';
+import { staffMessages } from './messages/staff.js';
+import { commonMessages } from './messages/common.js';
+import { geometryMessages } from './messages/geometry.js';
+import { divisionMessages } from './messages/divisions.js';
+import { regionMessages } from './messages/regions.js';
+import { importMessages } from './messages/imports.js';
+import { gridMessages } from './messages/grids.js';
+import { addressMessages } from './messages/addresses.js';
+import { incidentMessages } from './messages/incidents.js';
+import { serviceMessages } from './messages/services.js';
+import { accessMessages } from './messages/access.js';
 
 export interface Message {
   zh: string;
   en: string;
 }
 
+/** Every block of the catalogue; `messages` is their union (the test checks no key repeats). */
+export const blocks = {
+  common: commonMessages,
+  geometry: geometryMessages,
+  divisions: divisionMessages,
+  regions: regionMessages,
+  imports: importMessages,
+  grids: gridMessages,
+  addresses: addressMessages,
+  incidents: incidentMessages,
+  services: serviceMessages,
+  access: accessMessages,
+  staff: staffMessages,
+} satisfies Record<string, Record<string, Message>>;
+
 export const messages = {
   internal: { zh: '服务内部错误', en: 'Internal server error' },
   ...staffMessages,
+  ...commonMessages,
+  ...geometryMessages,
+  ...divisionMessages,
+  ...regionMessages,
+  ...importMessages,
+  ...gridMessages,
+  ...addressMessages,
+  ...incidentMessages,
+  ...serviceMessages,
+  ...accessMessages,
 
   // Auto-division (issue 14): a proposal's flags and crossings, named after the grid and the
   // road or river; the adjustment's refusals. Keys: division.flag.<code>[.<variant>],
@@ -80,6 +123,7 @@ export const messages = {
   'invalid_header.actor_control': { zh: 'X-Actor 不能含有换行、控制字符或双向文本控制符', en: 'X-Actor must not contain line breaks, control characters or bidirectional text controls' },
 
   // Scale out (issue 19)
+  no_thumbnail: { zh: '快照 {id} 没有缩略图：其像素无法解码（{reason}）；原图仍保存', en: 'Snapshot {id} has no thumbnail: its pixels cannot be decoded ({reason}); the original is kept' },
   event_expired: { zh: '事件发生于 {at}，早于保留期（{days} 天）：不再接收', en: 'The event occurred at {at}, before the events kept ({days} days): not accepted' },
 
   // The web client's day of work (issue 17): households per village, photos with incident steps.
@@ -89,7 +133,12 @@ export const messages = {
 
 export type MessageKey = keyof typeof messages;
 
-export type Params = Readonly<Record<string, string | number | boolean | null | undefined>>;
+/**
+ * A parameter: a value written as it is, another Text (put into words in the same language),
+ * or a list (joined with 、 in Chinese, ", " in English).
+ */
+export type ParamValue = string | number | boolean | null | undefined | Text | readonly (string | number | Text)[];
+export type Params = Readonly<Record<string, ParamValue>>;
 
 /** A message not yet put into words: its key and parameters, rendered in the reader's language. */
 export interface Text {
@@ -97,19 +146,104 @@ export interface Text {
   readonly params?: Params;
 }
 
-/** A message in one language, its `{name}` parameters filled in (a missing one stays visible). */
+const LIST_SEPARATOR: Record<Lang, string> = { zh: '、', en: ', ' };
+
+function renderParam(value: ParamValue, lang: Lang): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (Array.isArray(value)) return value.map((item) => renderParam(item as ParamValue, lang)).join(LIST_SEPARATOR[lang]);
+  if (isText(value)) return translate(value, lang);
+  return String(value);
+}
+
+/** Chinese punctuation that takes no space beside it (a template's space before “…” or after （…）). */
+const OPENS = /^[（“「《【〔，。；：、！？]/;
+const CLOSES = /[）”」》】〕，。；：、！？]$/;
+
+/**
+ * A message in one language, its `{name}` parameters filled in (a missing one stays visible).
+ * In Chinese, a template's space beside a parameter goes where the parameter begins or ends
+ * with full-width punctuation: `收到 {got}` reads 收到 5 but 收到“森林”.
+ */
 export function translate(text: Text, lang: Lang): string {
   const template = messages[text.key][lang];
   const params = text.params ?? {};
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
-    const value = params[name];
-    return value === undefined || value === null ? whole : String(value);
+  return template.replace(/( ?)\{(\w+)\}( ?)/g, (whole, before: string, name: string, after: string) => {
+    const value = renderParam(params[name], lang);
+    if (value === undefined) return whole;
+    if (lang !== 'zh') return before + value + after;
+    return (OPENS.test(value) ? '' : before) + value + (CLOSES.test(value) ? '' : after);
   });
+}
+
+/**
+ * A value a message quotes (what was received): text in quotes — “…” in Chinese, "…" in English —
+ * cut at `max` characters with control characters escaped; numbers and booleans as they are;
+ * null or nothing in words; anything else as JSON.
+ */
+export function shown(value: unknown, max = 80): ParamValue {
+  const cut = (s: string) => (s.length > max ? `${s.slice(0, max)}…` : s);
+  if (typeof value === 'string') return text('value.quoted', { value: cut(value).replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1)) });
+  if (value === null) return text('value.shown_null');
+  if (value === undefined) return text('value.shown_nothing');
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return cut(JSON.stringify(value) ?? String(value));
 }
 
 /** Shorthand where a message is made: `text('grid_not_found', { code })`. */
 export function text(key: MessageKey, params?: Params): Text {
   return params ? { key, params } : { key };
+}
+
+/**
+ * An Error whose message is a Text: what pure modules (formats, geo) throw, so that whoever
+ * catches it answers with `.text` in the reader's language. Its `message` is the English, for logs.
+ */
+export class TextError extends Error {
+  constructor(readonly text: Text) {
+    super(translate(text, 'en'));
+    this.name = 'TextError';
+  }
+}
+
+/** True for a Text: an object of a catalogue `key` and optional `params`, nothing else. */
+export function isText(value: unknown): value is Text {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const { key, params } = value as { key?: unknown; params?: unknown };
+  if (typeof key !== 'string' || !Object.hasOwn(messages, key)) return false;
+  if (params !== undefined && (params === null || typeof params !== 'object')) return false;
+  for (const name in value) if (name !== 'key' && name !== 'params') return false;
+  return true;
+}
+
+/** A value with every Text in it put into words. */
+export type Localized<T> = T extends Text
+  ? string
+  : T extends readonly (infer U)[]
+    ? Localized<U>[]
+    : T extends object
+      ? { [K in keyof T]: Localized<T[K]> }
+      : T;
+
+/**
+ * `value` with every Text in it (at any depth: problem lists, reports, flags) put into words
+ * in `lang`. Other values are copied as they are; arrays of numbers (coordinates) are not walked.
+ */
+export function localize<T>(value: T, lang: Lang): Localized<T> {
+  return walk(value, lang) as Localized<T>;
+}
+
+function walk(value: unknown, lang: Lang): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  // Dates, ProblemLists…: what JSON.stringify would write, then walked.
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return walk((value as { toJSON: () => unknown }).toJSON(), lang);
+  if (Array.isArray(value)) {
+    if (value.length > 0 && typeof value[0] === 'number') return value;
+    return value.map((item) => walk(item, lang));
+  }
+  if (isText(value)) return translate(value, lang);
+  const out: Record<string, unknown> = {};
+  for (const [name, member] of Object.entries(value)) out[name] = walk(member, lang);
+  return out;
 }
 
 /** The `{name}` parameters a template uses (for the catalogue's test). */

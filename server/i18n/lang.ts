@@ -14,6 +14,19 @@ export function langOfTag(tag: string): Lang | undefined {
 }
 
 /**
+ * The language of a command-line tool: GRIDGOV_LANG, else the locale (LC_ALL, LC_MESSAGES,
+ * LANG: zh_CN.UTF-8 → Chinese, en_US.UTF-8 → English), else Chinese.
+ */
+export function langOfEnvironment(env: Readonly<Record<string, string | undefined>>): Lang {
+  for (const name of ['GRIDGOV_LANG', 'LC_ALL', 'LC_MESSAGES', 'LANG']) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    return langOfTag(value) ?? DEFAULT_LANG;
+  }
+  return DEFAULT_LANG;
+}
+
+/**
  * The language of an answer: an explicit choice (`?lang=en`) wins; else the Accept-Language
  * entry with the highest q among the two we speak (ties: the first listed); else Chinese.
  */

@@ -20,6 +20,7 @@
  */
 import { createHash } from 'node:crypto';
 import sharp, { type Metadata } from 'sharp';
+import { text, type Text } from '../i18n/catalogue.js';
 
 export interface SnapshotLimits {
   /** Largest decoded snapshot, in bytes. */
@@ -55,7 +56,7 @@ export interface Snapshot {
   thumbHeight: number;
 }
 
-export type SnapshotResult = { ok: true; value: Snapshot } | { ok: false; code: string; reason: string };
+export type SnapshotResult = { ok: true; value: Snapshot } | { ok: false; code: string; reason: Text };
 
 /** Longer side of the thumbnail, in pixels. */
 export const THUMB_SIZE = 320;
@@ -67,8 +68,8 @@ const MAX_DATA_URL_HEADER = 256;
 const JPEG_MAGIC = [0xff, 0xd8, 0xff];
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
-type Refusal = { ok: false; code: string; reason: string };
-const refuse = (code: string, reason: string): Refusal => ({ ok: false, code, reason });
+type Refusal = { ok: false; code: string; reason: Text };
+const refuse = (code: string, reason: Text): Refusal => ({ ok: false, code, reason });
 
 export async function prepareSnapshot(input: unknown, limits: SnapshotLimits = defaultSnapshotLimits): Promise<SnapshotResult> {
   return withThumbnail(await checkSnapshot(input, limits), limits);
@@ -91,7 +92,7 @@ export type CheckResult = { ok: true; value: CheckedSnapshot } | Refusal;
  */
 export async function checkSnapshot(input: unknown, limits: SnapshotLimits = defaultSnapshotLimits): Promise<CheckResult> {
   if (typeof input !== 'string') {
-    return refuse('invalid_snapshot', `snapshot must be a base64 string (optionally a data: URL), got ${describeValue(input)}`);
+    return refuse('invalid_snapshot', text('invalid_snapshot', { got: describeValue(input) }));
   }
 
   // 1. Optional data URL header.
@@ -103,13 +104,13 @@ export async function checkSnapshot(input: unknown, limits: SnapshotLimits = def
   // 2. Validate the base64 text and compute the decoded size, without decoding anything.
   const scan = scanBase64(input, start, limits.maxBytes);
   if (!scan.ok) return scan;
-  if (scan.decodedBytes === 0) return refuse('empty_snapshot', 'snapshot is empty: no base64 data');
+  if (scan.decodedBytes === 0) return refuse('empty_snapshot', text('empty_snapshot'));
 
   // 3. Decode (Buffer.from skips the whitespace the scan allowed).
   const bytes = Buffer.from(start === 0 ? input : input.slice(start), 'base64');
   if (bytes.length !== scan.decodedBytes) {
     // Cannot happen for text the scan accepted; refuse rather than store something else.
-    return refuse('invalid_base64', `snapshot is not valid base64: expected ${scan.decodedBytes} bytes, decoded ${bytes.length}`);
+    return refuse('invalid_base64', text('invalid_base64.length', { expected: scan.decodedBytes, got: bytes.length }));
   }
 
   return checkImage(bytes, limits, declared);
@@ -125,27 +126,24 @@ export async function prepareImage(bytes: Buffer, limits: SnapshotLimits = defau
 
 /** Steps 4–7 for bytes: every check that needs no pixels decoded. */
 async function checkImage(bytes: Buffer, limits: SnapshotLimits, declared: string | null): Promise<CheckResult> {
-  if (bytes.length === 0) return refuse('empty_snapshot', 'the image is empty: no data');
+  if (bytes.length === 0) return refuse('empty_snapshot', text('empty_image'));
   if (bytes.length > limits.maxBytes) {
-    return refuse('snapshot_too_large', `the image is too large: ${formatBytes(bytes.length)}, over the limit of ${formatBytes(limits.maxBytes)}`);
+    return refuse('snapshot_too_large', text('image_too_large.bytes', { size: formatBytes(bytes.length), limit: formatBytes(limits.maxBytes) }));
   }
   // 4. Magic bytes, and the declared type.
   const contentType = sniffContentType(bytes);
   if (!contentType) {
-    return refuse('unsupported_image_type', `snapshot is ${describeBytes(bytes)}; only JPEG and PNG are accepted`);
+    return refuse('unsupported_image_type', text('unsupported_image_type', { what: describeBytes(bytes) }));
   }
   if (declared !== null && !declaredMatches(declared, contentType)) {
-    return refuse(
-      'image_type_mismatch',
-      `data URL declares ${declared} but the bytes are ${contentType === 'image/jpeg' ? 'a JPEG' : 'a PNG'} image (${contentType})`,
-    );
+    return refuse('image_type_mismatch', text('image_type_mismatch', { declared, actual: `${contentType === 'image/jpeg' ? 'JPEG' : 'PNG'} (${contentType})` }));
   }
   const kind = contentType === 'image/jpeg' ? 'JPEG' : 'PNG';
 
   // 5. Header dimensions: libvips refuses zero sizes as a "corrupt header"; say what it is.
   const header = contentType === 'image/jpeg' ? jpegHeaderSize(bytes) : pngHeaderSize(bytes);
   if (header && (header.width === 0 || header.height === 0)) {
-    return refuse('zero_size_image', `${kind} header declares a ${header.width}×${header.height} image, which has no pixels`);
+    return refuse('zero_size_image', text('zero_size_image.header', { kind, width: header.width, height: header.height }));
   }
 
   // 6. Metadata (header only): decompression bombs are refused before any pixel is decoded.
@@ -153,26 +151,23 @@ async function checkImage(bytes: Buffer, limits: SnapshotLimits, declared: strin
   try {
     metadata = await sharp(bytes, { failOn: 'error' }).metadata();
   } catch (error) {
-    return refuse('corrupt_image', `snapshot is a ${kind} image whose header cannot be read: ${sharpMessage(error)}`);
+    return refuse('corrupt_image', text('corrupt_image.header', { kind, detail: sharpMessage(error) }));
   }
   if (metadata.format !== (contentType === 'image/jpeg' ? 'jpeg' : 'png')) {
-    return refuse('corrupt_image', `snapshot starts like a ${kind} image but decodes as ${metadata.format}`);
+    return refuse('corrupt_image', text('corrupt_image.format', { kind, format: metadata.format }));
   }
   const { width, height } = metadata;
   if (!(width > 0) || !(height > 0)) {
-    return refuse('zero_size_image', `${kind} image is ${width ?? 0}×${height ?? 0}, which has no pixels`);
+    return refuse('zero_size_image', text('zero_size_image', { kind, width: width ?? 0, height: height ?? 0 }));
   }
   const pixels = width * height;
   if (pixels > limits.maxPixels) {
-    return refuse(
-      'image_too_large',
-      `image is ${width}×${height} = ${pixels.toLocaleString('en')} pixels, over the limit of ${limits.maxPixels.toLocaleString('en')}`,
-    );
+    return refuse('image_too_large', text('image_too_large', { width, height, pixels: pixels.toLocaleString('en'), limit: limits.maxPixels.toLocaleString('en') }));
   }
 
   // 7. Cut short: the image data must be followed by its end marker (what a truncated upload loses first).
   if (!(contentType === 'image/jpeg' ? jpegHasEnd(bytes) : pngHasEnd(bytes))) {
-    return refuse('corrupt_image', `snapshot is a ${kind} image cut short: it has no end marker after its image data`);
+    return refuse('corrupt_image', text('corrupt_image.truncated', { kind }));
   }
 
   const oriented = metadata.autoOrient ?? { width, height };
@@ -202,7 +197,7 @@ export async function makeThumbnail(image: Pick<Snapshot, 'bytes' | 'contentType
       .toBuffer({ resolveWithObject: true });
     return { ok: true, value: { thumb: thumb.data, thumbWidth: thumb.info.width, thumbHeight: thumb.info.height } };
   } catch (error) {
-    return refuse('corrupt_image', `snapshot is a ${kind} image that cannot be decoded: ${sharpMessage(error)}`);
+    return refuse('corrupt_image', text('corrupt_image.decode', { kind, detail: sharpMessage(error) }));
   }
 }
 
@@ -235,12 +230,12 @@ function parseDataUrlHeader(input: string): DataUrlHeader | Refusal | null {
   if (input.slice(i, i + 5).toLowerCase() !== 'data:') return null;
   const comma = input.indexOf(',', i);
   if (comma < 0 || comma - i > MAX_DATA_URL_HEADER) {
-    return refuse('invalid_snapshot', `snapshot looks like a data URL but has no ',' within its first ${MAX_DATA_URL_HEADER} characters`);
+    return refuse('invalid_snapshot', text('invalid_snapshot.data_url', { max: MAX_DATA_URL_HEADER }));
   }
   const header = input.slice(i + 5, comma);
   const parts = header.split(';').map((part) => part.trim());
   if (parts.length < 2 || parts[parts.length - 1].toLowerCase() !== 'base64') {
-    return refuse('invalid_snapshot', `data URL "data:${truncate(header, 60)},…" is not base64-encoded: expected "data:image/jpeg;base64,…"`);
+    return refuse('invalid_snapshot', text('invalid_snapshot.not_base64', { header: truncate(header, 60) }));
   }
   const mediaType = parts[0].toLowerCase();
   // RFC 2397: an empty type means text/plain, but no client means that for a snapshot; neither
@@ -272,24 +267,24 @@ function scanBase64(input: string, start: number, maxBytes: number): Base64Scan 
     if (isWhitespace(c)) continue;
     if (c === 0x3d /* = */) {
       padding++;
-      if (padding > 2) return refuse('invalid_base64', `snapshot is not valid base64: more than two '=' padding characters (at offset ${i})`);
+      if (padding > 2) return refuse('invalid_base64', text('invalid_base64.padding_count', { offset: i }));
       continue;
     }
     if (isBase64Char(c)) {
-      if (padding > 0) return refuse('invalid_base64', `snapshot is not valid base64: data after '=' padding (at offset ${i})`);
+      if (padding > 0) return refuse('invalid_base64', text('invalid_base64.after_padding', { offset: i }));
       data++;
       if (data >= tooManyData) return tooLarge(input, start, i, data, maxBytes);
       continue;
     }
-    const hint = c === 0x2d || c === 0x5f ? ` (base64url's '-' and '_' are not accepted; use '+' and '/')` : '';
-    return refuse('invalid_base64', `snapshot is not valid base64: ${describeChar(input, i)} at offset ${i} is not in the base64 alphabet${hint}`);
+    const hint = c === 0x2d || c === 0x5f ? text('invalid_base64.url_hint') : '';
+    return refuse('invalid_base64', text('invalid_base64.character', { character: describeChar(input, i), offset: i, hint }));
   }
   const rest = data % 4;
   if (rest === 1) {
-    return refuse('invalid_base64', `snapshot is not valid base64: ${data} data characters cannot be a whole number of bytes (one too many or missing)`);
+    return refuse('invalid_base64', text('invalid_base64.whole_bytes', { data }));
   }
   if (padding > 0 && padding !== 4 - rest) {
-    return refuse('invalid_base64', `snapshot is not valid base64: ${padding} '=' padding character(s) after ${data} data characters (expected ${rest === 0 ? 'none' : 4 - rest})`);
+    return refuse('invalid_base64', text('invalid_base64.padding', { padding, data, expected: rest === 0 ? 0 : 4 - rest }));
   }
   return { ok: true, decodedBytes: Math.floor((data * 3) / 4) };
 }
@@ -303,11 +298,7 @@ function tooLarge(input: string, start: number, stoppedAt: number, data: number,
   const length = input.length - start;
   const estimatedData = Math.round((data / (stoppedAt + 1 - start)) * length);
   const estimate = Math.floor((estimatedData * 3) / 4);
-  return refuse(
-    'snapshot_too_large',
-    `snapshot is too large: its ${length.toLocaleString('en')} base64 characters decode to about ${formatBytes(estimate)}, ` +
-      `over the limit of ${formatBytes(maxBytes)}`,
-  );
+  return refuse('snapshot_too_large', text('snapshot_too_large', { length: length.toLocaleString('en'), size: formatBytes(estimate), limit: formatBytes(maxBytes) }));
 }
 
 function isBase64Char(c: number): boolean {
@@ -337,26 +328,27 @@ function sniffContentType(bytes: Buffer): SnapshotContentType | null {
 }
 
 /** What an unsupported snapshot looks like, for the refusal's reason. */
-function describeBytes(bytes: Buffer): string {
+function describeBytes(bytes: Buffer): Text {
+  const named = (format: string) => text('file.named', { format });
   const head = ascii(bytes, 0, 6);
-  if (head === 'GIF87a' || head === 'GIF89a') return 'a GIF image';
-  if (ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 12) === 'WEBP') return 'a WebP image';
+  if (head === 'GIF87a' || head === 'GIF89a') return named('GIF');
+  if (ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 12) === 'WEBP') return named('WebP');
   if (ascii(bytes, 4, 8) === 'ftyp') {
     const brand = ascii(bytes, 8, 12);
-    if (brand === 'avif' || brand === 'avis') return 'an AVIF image';
-    if (['heic', 'heix', 'hevc', 'hevx', 'mif1', 'msf1'].includes(brand)) return 'a HEIF/HEIC image';
-    return `an ISO media file (brand "${brand.replace(/[^\x20-\x7e]/g, '?')}")`;
+    if (brand === 'avif' || brand === 'avis') return named('AVIF');
+    if (['heic', 'heix', 'hevc', 'hevx', 'mif1', 'msf1'].includes(brand)) return named('HEIF/HEIC');
+    return named(`ISO media (brand "${brand.replace(/[^\x20-\x7e]/g, '?')}")`);
   }
-  if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a])) return 'a TIFF image';
-  if (ascii(bytes, 0, 2) === 'BM' && bytes.length >= 14) return 'a BMP image';
-  if (startsWith(bytes, [0xff, 0x0a]) || startsWith(bytes, [0, 0, 0, 0x0c, 0x4a, 0x58, 0x4c, 0x20])) return 'a JPEG XL image';
-  if (startsWith(bytes, [0, 0, 0, 0x0c, 0x6a, 0x50, 0x20, 0x20])) return 'a JPEG 2000 image';
-  if (startsWith(bytes, [0, 0, 1, 0])) return 'an ICO image';
-  if (ascii(bytes, 0, 5) === '%PDF-') return 'a PDF document';
-  const text = bytes.toString('latin1', 0, Math.min(bytes.length, 64)).replace(/^\uFEFF|^\xEF\xBB\xBF/, '').trimStart();
-  if (text.startsWith('<')) return 'text markup (SVG, XML or HTML)';
+  if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a])) return named('TIFF');
+  if (ascii(bytes, 0, 2) === 'BM' && bytes.length >= 14) return named('BMP');
+  if (startsWith(bytes, [0xff, 0x0a]) || startsWith(bytes, [0, 0, 0, 0x0c, 0x4a, 0x58, 0x4c, 0x20])) return named('JPEG XL');
+  if (startsWith(bytes, [0, 0, 0, 0x0c, 0x6a, 0x50, 0x20, 0x20])) return named('JPEG 2000');
+  if (startsWith(bytes, [0, 0, 1, 0])) return named('ICO');
+  if (ascii(bytes, 0, 5) === '%PDF-') return named('PDF');
+  const start = bytes.toString('latin1', 0, Math.min(bytes.length, 64)).replace(/^\uFEFF|^\xEF\xBB\xBF/, '').trimStart();
+  if (start.startsWith('<')) return named('SVG/XML/HTML');
   const first = [...bytes.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join(' ');
-  return `of an unknown type (first bytes ${first})`;
+  return text('file.unknown', { bytes: first });
 }
 
 interface HeaderSize {
@@ -400,23 +392,24 @@ function jpegHeaderSize(bytes: Buffer): HeaderSize | null {
 // ---------------------------------------------------------------------------------------------
 // Messages
 
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (Buffer.isBuffer(value)) return 'a Buffer';
-  if (typeof value === 'object') return 'an object';
-  return typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`;
+function describeValue(value: unknown): Text {
+  if (value === null) return text('value.null');
+  if (Array.isArray(value)) return text('value.array');
+  if (typeof value === 'object' && !Buffer.isBuffer(value)) return text('value.object');
+  if (value === undefined) return text('value.undefined');
+  return text('value.other', { type: Buffer.isBuffer(value) ? 'Buffer' : typeof value });
 }
 
 function describeChar(input: string, i: number): string {
   const code = input.codePointAt(i) ?? 0;
   const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-  return code >= 0x21 && code <= 0x7e ? `character '${String.fromCodePoint(code)}'` : `character ${hex}`;
+  return code >= 0x21 && code <= 0x7e ? `'${String.fromCodePoint(code)}'` : hex;
 }
 
-function formatBytes(n: number): string {
+function formatBytes(n: number): Text {
   const mib = n / (1024 * 1024);
-  return mib >= 0.1 ? `${n.toLocaleString('en')} bytes (${mib.toFixed(1)} MiB)` : `${n.toLocaleString('en')} bytes`;
+  const bytes = n.toLocaleString('en');
+  return mib >= 0.1 ? text('size.bytes_mib', { bytes, mib: mib.toFixed(1) }) : text('size.bytes', { bytes });
 }
 
 function truncate(text: string, max: number): string {

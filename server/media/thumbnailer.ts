@@ -8,6 +8,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { originalForThumbnail, pendingThumbnails, storeThumbnail } from '../db/media.js';
+import { translate } from '../i18n/catalogue.js';
 import { defaultSnapshotLimits, makeThumbnail, type SnapshotContentType, type SnapshotLimits } from './snapshot.js';
 
 /** Decoded at once (sharp has threads of its own; more would only queue). */
@@ -81,7 +82,7 @@ export class Thumbnailer {
       const original = await originalForThumbnail(this.db, id);
       if (!original) return;
       const result = await makeThumbnail({ bytes: original.bytes, contentType: original.contentType as SnapshotContentType }, this.limits);
-      await storeThumbnail(this.db, id, result.ok ? { thumb: result.value.thumb } : { error: result.reason });
+      await storeThumbnail(this.db, id, result.ok ? { thumb: result.value.thumb } : { error: translate(result.reason, 'en') });
     })().finally(() => this.inFlight.delete(id));
     this.inFlight.set(id, work);
     return work;

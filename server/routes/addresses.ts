@@ -5,7 +5,7 @@
  */
 import express, { Router, type Request } from 'express';
 import { apiRouter } from './router.js';
-import { ApiError, badRequest, unprocessable } from '../errors.js';
+import { ApiError, badRequest, langOf, unprocessable } from '../errors.js';
 import type { Store } from '../db/connect.js';
 import type { Limits } from '../config.js';
 import { importAddresses } from '../db/addresses.js';
@@ -14,6 +14,7 @@ import { AddressFileError, addressRowsFromCsv, addressRowsFromGeoJSON, type Addr
 import type { GridLocator } from '../services/grid-locator.js';
 import { assertAddressImporter } from '../http/authorize.js';
 import { actorOf, booleanParam, crsParam, stringParam } from './params.js';
+import { localize, text } from '../i18n/catalogue.js';
 
 /** Bad rows listed in a response; the count says how many there were in all. */
 const LISTED_PROBLEMS = 1000;
@@ -27,7 +28,7 @@ function rowsOf(req: Request): AddressRows {
     if (error instanceof AddressFileError) throw new ApiError(400, error.problem.code, error.problem.message);
     throw error;
   }
-  throw new ApiError(415, 'unsupported_media_type', 'Send a GeoJSON FeatureCollection (application/geo+json) or CSV (text/csv)');
+  throw new ApiError(415, 'unsupported_media_type', text('unsupported_media_type.addresses'));
 }
 
 export function addressesRouter(store: Store, limits: Limits, locator: GridLocator): Router {
@@ -37,13 +38,13 @@ export function addressesRouter(store: Store, limits: Limits, locator: GridLocat
   router.post('/import', csv, async (req, res) => {
     assertAddressImporter(req);
     const { rows, problems } = rowsOf(req);
-    if (rows.length + problems.length === 0) throw badRequest('empty_file', 'There are no addresses in the body');
+    if (rows.length + problems.length === 0) throw badRequest('empty_file', text('empty_file.addresses'));
     const skipInvalid = booleanParam(req, 'skipInvalid', false);
     const report = { received: rows.length + problems.length, rejected: problems.length, problems: problems.slice(0, LISTED_PROBLEMS) };
     if (problems.length > 0 && !skipInvalid) {
       throw unprocessable(
         'invalid_rows',
-        `${problems.length} row(s) cannot be imported (first: row ${problems[0].row}, ${problems[0].message}); nothing was imported. Fix them, or send skipInvalid=true to import the ${rows.length} good row(s)`,
+        text('invalid_rows', { count: problems.length, row: problems[0].row, message: problems[0].message, good: rows.length }),
         report,
       );
     }
@@ -52,13 +53,8 @@ export function addressesRouter(store: Store, limits: Limits, locator: GridLocat
     const snapshot = await locator.live();
     let inGrid = 0;
     for (const entry of entries) if (snapshot.index.locate(entry.lon, entry.lat) >= 0) inGrid++;
-    res.json({
-      ...report,
-      imported: entries.length,
-      ...counts,
-      duplicatesInFile: duplicates,
-      located: { inGrid, outsideGrids: entries.length - inGrid },
-    });
+    const answer = { ...report, imported: entries.length, ...counts, duplicatesInFile: duplicates, located: { inGrid, outsideGrids: entries.length - inGrid } };
+    res.json(localize(answer, langOf(req)));
   });
 
   return router;

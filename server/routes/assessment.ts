@@ -58,7 +58,7 @@ export function assessmentRouter(store: Store, rules: IncidentRules, clock: Cloc
     const of = stringParam(req, 'of') ?? 'staff';
     if (format !== 'json' && format !== 'csv') throw badRequest('invalid_parameter', text('one_of', { name: 'format', values: 'json, csv' }));
     if (of !== 'staff' && of !== 'grids') throw badRequest('invalid_parameter', text('one_of', { name: 'of', values: 'staff, grids' }));
-    assertCovers(req, code, 'The region');
+    assertCovers(req, code, text('subject.region'));
     const region = await store.db.selectFrom('regions').select('code').where('code', '=', code).executeTakeFirst();
     if (!region) throw notFound('unknown_region', text('staff_unknown_region', { code }));
     const assessment = await assessRegion(store.db, { code, prefix: regionPrefix(code, level) }, window.month, window, assessmentRulesOf(rules));

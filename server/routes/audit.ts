@@ -9,6 +9,7 @@ import { listAudit } from '../db/audit.js';
 import { badRequest, forbidden } from '../errors.js';
 import { coversEverything } from '../http/authorize.js';
 import { integerParam, stringParam, timeParam } from './params.js';
+import { text } from '../i18n/catalogue.js';
 
 const ENTITY = /^([a-z_]{1,40})(?::(.{1,64}))?$/;
 
@@ -17,13 +18,13 @@ export function auditRouter(store: Store): Router {
 
   router.get('/', async (req, res) => {
     // Audit entries are not placed in the region tree; only an admin of the whole tree reads them.
-    if (!coversEverything(req)) throw forbidden('out_of_scope', 'The audit log is for admins of the whole tree');
+    if (!coversEverything(req)) throw forbidden('out_of_scope', text('out_of_scope.audit'));
     const entityParam = stringParam(req, 'entity');
     const entity = entityParam === undefined ? undefined : ENTITY.exec(entityParam);
-    if (entity === null) throw badRequest('invalid_parameter', 'entity is a table name, optionally with an id: grids or grids:420111002003001');
+    if (entity === null) throw badRequest('invalid_parameter', text('invalid_parameter.audit_entity'));
     const from = timeParam(req, 'from');
     const to = timeParam(req, 'to');
-    if (from && to && from > to) throw badRequest('invalid_parameter', 'from must not be after to');
+    if (from && to && from > to) throw badRequest('invalid_parameter', text('invalid_parameter.from_after_to'));
     const limit = integerParam(req, 'limit', 100, 1, 1000);
     const before = integerParam(req, 'before', Number.MAX_SAFE_INTEGER, 1, Number.MAX_SAFE_INTEGER);
     const entries = await listAudit(store.db, {

@@ -21,7 +21,7 @@ import {
   type StoredDevice,
 } from '../db/devices.js';
 import { getGrid } from '../db/grids.js';
-import { parseGb28181Id, isGb28181Shaped } from '../geo/gb28181.js';
+import { parseGb28181Id, isGb28181Shaped, typeKindText } from '../geo/gb28181.js';
 import { cameraSector } from '../geo/sector.js';
 import { areaCoverage, sectorCoverage } from '../geo/coverage.js';
 import { toWgs84 } from '../geo/crs.js';
@@ -32,6 +32,7 @@ import { devicePlace } from '../access/places.js';
 import { coordinateProblem } from '../geo/validate.js';
 import type { GridLocator, LocatorSnapshot } from '../services/grid-locator.js';
 import { bboxParam, codeParam, crsParam, etag, ifMatchCondition, jsonBody, stringParam } from './params.js';
+import { shown, text, type Text } from '../i18n/catalogue.js';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
 export const SENSOR_TYPES = ['smoke', 'water_level', 'manhole_cover', 'gas', 'air', 'door', 'temperature', 'other'] as const;
@@ -40,37 +41,37 @@ function finiteOrNull(b: Record<string, unknown>, name: string, min: number, max
   const value = b[name];
   if (value === undefined || value === null) return null;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw badRequest('invalid_property', `${name} must be a number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+    throw badRequest('invalid_property', text('invalid_property.range', { name, min, max, got: shown(value) }));
   }
   return value;
 }
 
 /** A device id, checked as a GB/T 28181 id when it has that shape or claims that scheme. */
-export function deviceIdProblem(id: unknown, scheme: unknown): string | undefined {
-  if (typeof id !== 'string' || !ID.test(id)) return `id must be 1–64 letters, digits, _ . : or -, starting with a letter or digit; got ${JSON.stringify(id)?.slice(0, 80)}`;
-  if (scheme !== undefined && scheme !== null && scheme !== 'gb28181') return `idScheme must be "gb28181" when given, got ${JSON.stringify(scheme)}`;
+export function deviceIdProblem(id: unknown, scheme: unknown): Text | undefined {
+  if (typeof id !== 'string' || !ID.test(id)) return text('invalid_device_id.shape', { got: shown(id, 80) });
+  if (scheme !== undefined && scheme !== null && scheme !== 'gb28181') return text('invalid_device_id.scheme', { got: shown(scheme) });
   if (scheme === 'gb28181' || isGb28181Shaped(id)) {
     const parsed = parseGb28181Id(id);
-    if (!parsed.ok) return `${id} is not a valid GB/T 28181 id: ${parsed.reason}`;
+    if (!parsed.ok) return text('invalid_device_id.gb28181', { id, reason: parsed.reason });
   }
   return undefined;
 }
 
 /** The body of POST/PUT /api/devices → the stored fields, or a 400 naming what is wrong. */
 export function deviceFields(body: unknown, id: string): DeviceFields {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('invalid_json', 'Expected a device object { id, kind, name, lon, lat, … }');
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('invalid_json', text('invalid_json.device'));
   const b = body as Record<string, unknown>;
   const idProblem = deviceIdProblem(id, b.idScheme);
   if (idProblem) throw badRequest('invalid_device_id', idProblem);
-  if (b.kind !== 'camera' && b.kind !== 'sensor') throw badRequest('invalid_property', 'kind must be "camera" or "sensor"');
-  if (typeof b.name !== 'string' || b.name.trim() === '' || b.name.length > 100) throw badRequest('invalid_property', 'name must be a non-empty string of at most 100 characters');
+  if (b.kind !== 'camera' && b.kind !== 'sensor') throw badRequest('invalid_property', text('invalid_property.device_kind'));
+  if (typeof b.name !== 'string' || b.name.trim() === '' || b.name.length > 100) throw badRequest('invalid_property', text('invalid_property.device_name'));
   const problem = coordinateProblem(b.lon, b.lat);
   if (problem) throw badRequest(problem.code, problem.message);
   const [lon, lat] = toWgs84(b.lon as number, b.lat as number, crsParam(b.crs));
   const gb = isGb28181Shaped(id) || b.idScheme === 'gb28181' ? parseGb28181Id(id) : undefined;
   const center = gb?.ok ? gb.value : undefined;
   if (center && b.kind === 'camera' && !center.isCamera) {
-    throw badRequest('invalid_device_id', `${id} has GB/T 28181 type ${center.typeCode} (${center.typeKind}), not a camera (131 or 132)`);
+    throw badRequest('invalid_device_id', text('invalid_device_id.not_camera', { id, type: center.typeCode, kind: typeKindText(center.typeCode) }));
   }
   const fields: DeviceFields = {
     kind: b.kind,
@@ -89,15 +90,15 @@ export function deviceFields(body: unknown, id: string): DeviceFields {
   };
   if (b.kind === 'sensor') {
     if (b.sensorType !== undefined && !(SENSOR_TYPES as readonly unknown[]).includes(b.sensorType)) {
-      throw badRequest('invalid_property', `sensorType must be one of ${SENSOR_TYPES.join(', ')}`);
+      throw badRequest('invalid_property', text('invalid_property.sensor_type', { allowed: SENSOR_TYPES }));
     }
     fields.sensorType = (b.sensorType as string | undefined) ?? 'other';
     return fields;
   }
-  if (b.ptz !== undefined && typeof b.ptz !== 'boolean') throw badRequest('invalid_property', 'ptz must be true or false');
+  if (b.ptz !== undefined && typeof b.ptz !== 'boolean') throw badRequest('invalid_property', text('invalid_property.ptz'));
   fields.ptz = b.ptz === true;
   fields.heading = finiteOrNull(b, 'heading', -360, 720);
-  if (fields.heading === null && !fields.ptz) throw badRequest('invalid_property', 'A fixed camera needs its heading (degrees clockwise from north); a PTZ camera sets "ptz": true');
+  if (fields.heading === null && !fields.ptz) throw badRequest('invalid_property', text('invalid_property.heading'));
   fields.fov = finiteOrNull(b, 'fov', 1, 360) ?? (fields.ptz ? 360 : 60);
   fields.rangeM = finiteOrNull(b, 'rangeM', 1, 5000) ?? 50;
   fields.sector = cameraSector({ lon, lat, heading: fields.heading ?? 0, fov: fields.fov, rangeM: fields.rangeM, ptz: fields.ptz });
@@ -137,19 +138,19 @@ export class DevicePresenter {
 
   /** Refuses a device (where it is, or where an edit would put it) outside the caller's area. */
   async assertInScope(req: Request, device: Pick<DeviceFields, 'lon' | 'lat' | 'centerRegion'>): Promise<void> {
-    if (req.principal) assertCovers(req, await this.placeCode(device), 'The device');
+    if (req.principal) assertCovers(req, await this.placeCode(device), text('subject.device'));
   }
 }
 
 function deviceIdParam(value: unknown): string {
-  if (typeof value !== 'string' || !ID.test(value)) throw badRequest('invalid_device_id', `Not a device id: ${JSON.stringify(value)}`);
+  if (typeof value !== 'string' || !ID.test(value)) throw badRequest('invalid_device_id', text('invalid_device_id.param', { got: shown(value) }));
   return value;
 }
 
 function versionCondition(req: Request): number | 'any' {
   const condition = ifMatchCondition(req);
   if (condition === 'any') return 'any';
-  if (condition.versions.length !== 1) throw badRequest('invalid_header', 'If-Match must name one version');
+  if (condition.versions.length !== 1) throw badRequest('invalid_header', text('invalid_header.one_version'));
   return condition.versions[0];
 }
 
@@ -170,7 +171,7 @@ export function devicesRouter(store: Store, locator: GridLocator, clock: Clock):
 
   router.get('/', async (req, res) => {
     const kind = stringParam(req, 'kind');
-    if (kind !== undefined && kind !== 'camera' && kind !== 'sensor') throw badRequest('invalid_parameter', 'kind must be camera or sensor');
+    if (kind !== undefined && kind !== 'camera' && kind !== 'sensor') throw badRequest('invalid_parameter', text('invalid_parameter.device_kind'));
     const grid = stringParam(req, 'grid');
     const gridCode = grid === undefined ? undefined : codeParam(grid, 15);
     const region = stringParam(req, 'region');
@@ -178,7 +179,7 @@ export function devicesRouter(store: Store, locator: GridLocator, clock: Clock):
     if (region !== undefined) {
       const code = codeParam(region, 12);
       const level = levelOfRegionCode(code);
-      if (!level) throw badRequest('invalid_code', `"${code}" is not a region code`);
+      if (!level) throw badRequest('invalid_code', text('invalid_code.not_region', { code }));
       prefix = regionPrefix(code, level);
     }
     prefix = scopedPrefix(req, prefix);
@@ -203,7 +204,7 @@ export function devicesRouter(store: Store, locator: GridLocator, clock: Clock):
   router.put('/:id', async (req, res) => {
     const id = deviceIdParam(req.params.id);
     const body = jsonBody(req) as Record<string, unknown>;
-    if (body && typeof body === 'object' && body.id !== undefined && body.id !== id) throw badRequest('invalid_device_id', `The body's id ${JSON.stringify(body.id)} is not ${id}; ids do not change`);
+    if (body && typeof body === 'object' && body.id !== undefined && body.id !== id) throw badRequest('invalid_device_id', text('invalid_device_id.changed', { got: shown(body.id), id }));
     const fields = deviceFields(body, id);
     await presenter.assertInScope(req, await getDevice(store.db, id));
     await presenter.assertInScope(req, fields);
@@ -227,7 +228,7 @@ export function gridCamerasRouter(store: Store, locator: GridLocator): Router {
   const presenter = new DevicePresenter(store, locator);
   router.get('/:code/cameras', async (req, res) => {
     const code = codeParam(req.params.code, 15);
-    assertCovers(req, code, 'The grid');
+    assertCovers(req, code, text('subject.grid'));
     const grid = await getGrid(store.db, code);
     const cameras = await camerasTouchingGrid(store.db, code);
     const snapshot = await locator.live();

@@ -17,12 +17,13 @@ import { checkPolygonal, type Polygonal } from '../geo/validate.js';
 import { prepareDivision } from '../geo/divide/prepare.js';
 import type { WorkerPool } from '../workers/pool.js';
 import type { Limits } from '../config.js';
-import { text } from '../i18n/catalogue.js';
 import type { ProposalDocument } from '../geo/divide/run.js';
 import type { DivisionRunner } from '../jobs/division-runner.js';
 import { assertCovers } from '../http/authorize.js';
 import { plannedStaffCarry } from '../db/staff-lineage.js';
 import { actorOf, booleanParam, jsonBody, reasonOf, stringParam } from './params.js';
+import { shown, text } from '../i18n/catalogue.js';
+import { levelWord } from '../i18n/words.js';
 
 const SPECIAL_NAMES: Record<string, string> = {
   school: '学校',
@@ -110,7 +111,7 @@ async function storedInputs(store: Store, regionCode: string, body: Record<strin
 
 /** A division id is a UUID (randomUUID); anything else names no division (and is not sent to the database). */
 function divisionId(raw: string): string {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(raw)) throw notFound('unknown_division', `No division with id ${JSON.stringify(raw)}`);
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(raw)) throw notFound('unknown_division', text('unknown_division', { id: shown(raw) }));
   return raw;
 }
 
@@ -136,7 +137,7 @@ export function divisionsRouter(store: Store, runner: DivisionRunner, workers: W
 
   router.post('/', async (req, res) => {
     const body = jsonBody(req) as Record<string, unknown>;
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('invalid_json', 'Expected a JSON object');
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('invalid_json', text('invalid_json.object'));
     let boundary = body.boundary;
     let regionCode: string | null = null;
     let inputs: DivisionInputs = { barriers: { source: 'request', features: featuresOf(body.barriers)?.length ?? 0 }, keptSpecials: [] };
@@ -145,29 +146,29 @@ export function divisionsRouter(store: Store, runner: DivisionRunner, workers: W
     delete body.keep;
     delete body.freed;
     const adjust = body.adjust ?? false;
-    if (typeof adjust !== 'boolean') throw badRequest('invalid_parameter', `adjust must be true or false, got ${JSON.stringify(body.adjust)}`);
+    if (typeof adjust !== 'boolean') throw badRequest('invalid_parameter', text('invalid_parameter.adjust', { got: shown(body.adjust) }));
     const householdsFrom = body.households ?? 'buildings';
     if (householdsFrom !== 'buildings' && householdsFrom !== 'addresses') {
-      throw badRequest('invalid_parameter', `households must be "buildings" or "addresses", got ${JSON.stringify(body.households)}`);
+      throw badRequest('invalid_parameter', text('invalid_parameter.households_from', { got: shown(body.households) }));
     }
     if ((adjust || householdsFrom === 'addresses') && body.regionCode === undefined) {
-      throw badRequest('invalid_parameter', `${adjust ? 'adjust' : 'households: "addresses"'} needs a stored village: give regionCode`);
+      throw badRequest('invalid_parameter', text(adjust ? 'invalid_parameter.adjust_needs_region' : 'invalid_parameter.addresses_need_region'));
     }
     if (householdsFrom === 'addresses' && body.buildings !== undefined) {
-      throw badRequest('invalid_parameter', 'Give buildings or households: "addresses", not both');
+      throw badRequest('invalid_parameter', text('invalid_parameter.buildings_or_addresses'));
     }
     if (body.regionCode !== undefined) {
       if (typeof body.regionCode !== 'string' || !/^\d{12}$/.test(body.regionCode)) {
-        throw badRequest('invalid_parameter', 'regionCode must be a 12-digit region code');
+        throw badRequest('invalid_parameter', text('invalid_parameter.region_code'));
       }
-      if (boundary !== undefined) throw badRequest('invalid_parameter', 'Give either regionCode or boundary, not both');
-      assertCovers(req, body.regionCode, 'The village');
+      if (boundary !== undefined) throw badRequest('invalid_parameter', text('invalid_parameter.region_or_boundary'));
+      assertCovers(req, body.regionCode, text('subject.village'));
       // A region named in the body that does not exist is a 422, not a 404 of this URL.
       const level = await regionLevel(store.db, body.regionCode).catch((error: unknown) => {
-        throw error instanceof ApiError && error.status === 404 ? unprocessable('unknown_region', error.message) : error;
+        throw error instanceof ApiError && error.status === 404 ? unprocessable('unknown_region', error.text) : error;
       });
       if (level !== 'village') {
-        throw unprocessable('not_a_village', `Grids divide a village/community; ${body.regionCode} is a ${level}`);
+        throw unprocessable('not_a_village', text('not_a_village.division', { code: body.regionCode, level: levelWord(level) }));
       }
       regionCode = body.regionCode;
       boundary = await exactBoundary(store.db, body.regionCode);
@@ -180,13 +181,13 @@ export function divisionsRouter(store: Store, runner: DivisionRunner, workers: W
       if (body.buildings === undefined) {
         const stored = await regionBuildings(store.db, body.regionCode);
         if (stored.length === 0) {
-          throw unprocessable('no_buildings', `Send buildings, or store the buildings of ${body.regionCode} first (PUT /api/regions/${body.regionCode}/buildings)`);
+          throw unprocessable('no_buildings', text('no_buildings.stored', { code: body.regionCode }));
         }
         body.buildings = { type: 'FeatureCollection', features: stored };
       }
       inputs = { ...(await storedInputs(store, body.regionCode, body)), households: householdsFrom };
     } else if (boundary === undefined) {
-      throw badRequest('invalid_parameter', 'Give the area: regionCode (a stored village/community) or boundary (a Polygon/MultiPolygon)');
+      throw badRequest('invalid_parameter', text('invalid_parameter.area_missing'));
     }
     if (boundary !== null && typeof boundary === 'object' && (boundary as { type?: string }).type === 'Feature') {
       boundary = (boundary as { geometry?: unknown }).geometry;
@@ -196,7 +197,7 @@ export function divisionsRouter(store: Store, runner: DivisionRunner, workers: W
     const checked = await workers.run('checkDivision', request);
     const problems = checked.problems;
     // Nothing to divide (buildings left out, null or empty): a proposal of it would be empty too.
-    if (problems.length === 0 && checked.buildings === 0) throw unprocessable('no_buildings', 'There are no buildings to divide: send buildings (a FeatureCollection with properties.households)');
+    if (problems.length === 0 && checked.buildings === 0) throw unprocessable('no_buildings', text('no_buildings'));
     if (checked.buildings > limits.divisionBuildings) {
       throw new ApiError(413, 'too_many_buildings', text('too_many_buildings', { buildings: checked.buildings, limit: limits.divisionBuildings }), { buildings: checked.buildings, limit: limits.divisionBuildings });
     }
@@ -243,13 +244,13 @@ export function divisionsRouter(store: Store, runner: DivisionRunner, workers: W
     // Checked first: a garbage dryRun must not apply for real, nor a garbage gridKind apply as urban.
     const dryRun = booleanParam(req, 'dryRun', false);
     const kind = stringParam(req, 'gridKind') ?? 'urban';
-    if (kind !== 'urban' && kind !== 'rural') throw badRequest('invalid_parameter', `gridKind must be urban or rural, got "${kind}"`);
+    if (kind !== 'urban' && kind !== 'rural') throw badRequest('invalid_parameter', text('invalid_parameter.grid_kind', { got: kind }));
     const division = await getDivision(store.db, divisionId(req.params.id));
     if (division.status !== 'done' || !division.proposal) {
-      throw conflict('not_done', `Division ${division.id} is ${division.status}; only a finished proposal can be applied`);
+      throw conflict('not_done', text('not_done', { id: division.id, status: division.status }));
     }
-    if (!division.region_code) throw conflict('no_region', 'This division was made for an inline boundary; only a stored village can be applied');
-    assertCovers(req, division.region_code, 'The division’s village');
+    if (!division.region_code) throw conflict('no_region', text('no_region'));
+    assertCovers(req, division.region_code, text('subject.division_village'));
     const region = await getRegion(store.db, division.region_code);
     const proposal = JSON.parse(division.proposal) as ProposalDocument;
     const request = JSON.parse(division.request) as Record<string, unknown>;

@@ -65,7 +65,7 @@ async function fieldworker(store: Store, req: Request, given: unknown): Promise<
   }
   if (given === undefined || given === null) throw badRequest('invalid_property', text('fieldwork_staff_required'));
   if (typeof given !== 'number' || !Number.isSafeInteger(given) || given < 1) throw badRequest('invalid_property', text('staff_invalid_id', { value: String(given).slice(0, 40) }));
-  for (const place of await staffPlaces(store.db, given)) assertCovers(req, place, 'The staff member’s grid or region');
+  for (const place of await staffPlaces(store.db, given)) assertCovers(req, place, text('subject.staff_place'));
   return given;
 }
 
@@ -80,7 +80,7 @@ async function staffFilter(store: Store, req: Request): Promise<number[] | undef
   }
   if (asked !== undefined) {
     const places = await staffPlaces(store.db, asked).catch(() => [] as string[]);
-    if (!coversEverything(req) && !places.some((place) => covers(req.principal!, place))) assertCovers(req, places[0] ?? '', 'The staff member’s grid');
+    if (!coversEverything(req) && !places.some((place) => covers(req.principal!, place))) assertCovers(req, places[0] ?? '', text('subject.staff_grid'));
     return [asked];
   }
   if (coversEverything(req)) return undefined;
@@ -148,7 +148,7 @@ export function fieldworkRouter(store: Store, locator: GridLocator, clock: Clock
     const found = snapshot.index.locate(registered.lon, registered.lat);
     if (found < 0) throw unprocessable('not_in_any_grid', text('visit_not_in_grid'));
     const gridCode = snapshot.grids[found]!.code;
-    assertCovers(req, gridCode, 'The address’s grid');
+    assertCovers(req, gridCode, text('subject.address_grid'));
     const photo = await photoOf(body);
     const recorded = await insertVisit(store.db, { staffId, clientId, address: registered, gridCode, visitedAt, note, photo }, now);
     res.status(recorded.duplicate ? 200 : 201).json({ ...recorded.visit, duplicate: recorded.duplicate });
@@ -157,7 +157,7 @@ export function fieldworkRouter(store: Store, locator: GridLocator, clock: Clock
   router.get('/visits', async (req, res) => {
     const staffIds = await staffFilter(store, req);
     const grid = stringParam(req, 'grid');
-    if (grid !== undefined) assertCovers(req, codeParam(grid, 15), 'The grid');
+    if (grid !== undefined) assertCovers(req, codeParam(grid, 15), text('subject.grid'));
     const places = scopedPlaces(req);
     const { from, to } = windowParams(req);
     const visits = await listVisits(store.db, { staffIds, gridCodes: grid ? [grid] : undefined, from, to }, integerParam(req, 'limit', 500, 1, 5000));
@@ -171,7 +171,7 @@ export function fieldworkRouter(store: Store, locator: GridLocator, clock: Clock
     const member = await getStaff(store.db, id);
     if (!own && !coversEverything(req)) {
       const places = member.regionCode ? [...member.gridCodes, member.regionCode] : member.gridCodes;
-      if (!places.some((place) => covers(req.principal!, place))) assertCovers(req, places[0] ?? '', 'The staff member’s grid');
+      if (!places.some((place) => covers(req.principal!, place))) assertCovers(req, places[0] ?? '', text('subject.staff_grid'));
     }
     const day = dayParam(req, 'date', clock.now());
     const log = buildWorkLog(day.date, await workRecords(store.db, id, day.from, day.to));
@@ -186,7 +186,7 @@ export function patrolCoverageRouter(store: Store, clock: Clock): Router {
   const router = apiRouter();
   router.get('/:code/patrol-coverage', async (req, res) => {
     const code = codeParam(req.params.code, 15);
-    assertCovers(req, code, 'The grid');
+    assertCovers(req, code, text('subject.grid'));
     const now = clock.now();
     const { from = new Date(now.getTime() - 7 * 86_400_000), to = now } = windowParams(req);
     const coverage = await patrolCoverage(store.db, code, { from, to });

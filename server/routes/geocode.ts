@@ -15,6 +15,7 @@ import type { GeocodeCandidate } from '../geo/address/types.js';
 import type { AddressGeocoder } from '../services/address-geocoder.js';
 import type { GridLocator, LocatorSnapshot } from '../services/grid-locator.js';
 import { codeParam, crsParam, integerParam, jsonBody, stringParam } from './params.js';
+import { text, type Text } from '../i18n/catalogue.js';
 
 export const MAX_GEOCODE_BATCH = 10_000;
 const MAX_CANDIDATES = 20;
@@ -34,15 +35,15 @@ function searchPrefix(req: Request, value: unknown, snapshot: LocatorSnapshot): 
   if (value === undefined) return scopedPrefix(req, undefined);
   const code = codeParam(value, 12);
   const level = levelOfRegionCode(code);
-  if (!level) throw badRequest('invalid_code', `"${code}" is not a region code`);
-  assertCovers(req, code, 'The region');
-  if (!snapshot.regions.has(code)) throw notFound('unknown_region', `No region ${code}`);
+  if (!level) throw badRequest('invalid_code', text('invalid_code.not_region', { code }));
+  assertCovers(req, code, text('subject.region'));
+  if (!snapshot.regions.has(code)) throw notFound('unknown_region', text('unknown_region.geocode', { code }));
   return scopedPrefix(req, regionPrefix(code, level));
 }
 
 function queryText(value: unknown, where: string): string {
   const problem = addressProblem(value);
-  if (problem) throw badRequest(problem.code, `${where}: ${problem.message}`);
+  if (problem) throw badRequest(problem.code, text('problem.at', { where, message: problem.message }));
   return (value as string).trim();
 }
 
@@ -88,23 +89,23 @@ export function geocodeRouter(geocoder: AddressGeocoder, locator: GridLocator): 
   router.post('/', async (req, res) => {
     const body = jsonBody(req) as { addresses?: unknown; region?: unknown; limit?: unknown };
     if (body === null || typeof body !== 'object' || !Array.isArray(body.addresses)) {
-      throw badRequest('invalid_json', 'Expected { "addresses": ["…", …], "region"?, "limit"? }');
+      throw badRequest('invalid_json', text('invalid_json.geocode'));
     }
     if (body.addresses.length > MAX_GEOCODE_BATCH) {
-      throw new ApiError(413, 'batch_too_large', `${body.addresses.length} addresses; one request takes at most ${MAX_GEOCODE_BATCH}`);
+      throw new ApiError(413, 'batch_too_large', text('batch_too_large.addresses', { count: body.addresses.length, limit: MAX_GEOCODE_BATCH }));
     }
     const limit = body.limit ?? 1;
     if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_CANDIDATES) {
-      throw badRequest('invalid_parameter', `limit must be an integer from 1 to ${MAX_CANDIDATES}`);
+      throw badRequest('invalid_parameter', text('invalid_parameter.limit', { max: MAX_CANDIDATES }));
     }
-    const errors: { index: number; code: string; message: string }[] = [];
-    const texts = body.addresses.map((text: unknown, index) => {
-      const problem = addressProblem(text);
-      if (!problem) return (text as string).trim();
+    const errors: { index: number; code: string; message: Text }[] = [];
+    const texts = body.addresses.map((value: unknown, index) => {
+      const problem = addressProblem(value);
+      if (!problem) return (value as string).trim();
       if (errors.length < 100) errors.push({ index, ...problem });
       return '';
     });
-    if (errors.length > 0) throw badRequest(errors[0].code, `addresses[${errors[0].index}]: ${errors[0].message}`, { errors });
+    if (errors.length > 0) throw badRequest(errors[0].code, text('problem.at', { where: `addresses[${errors[0].index}]`, message: errors[0].message }), { errors });
     const query = await options(req, body.region, limit);
     const results = await search(texts, query);
     res.json({ crs: query.crs, results: results.map((candidates) => ({ candidates })) });

@@ -26,6 +26,7 @@ import { applyGridBatch, type BatchChange } from '../db/grid-batch.js';
 import { ProblemList } from '../db/grids.js';
 import { actorOf, jsonBody, reasonOf } from './params.js';
 import { assertCovers } from '../http/authorize.js';
+import { shown, text, type Text } from '../i18n/catalogue.js';
 
 const CODE = /^\d{15}$/;
 
@@ -33,16 +34,16 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function invalid(message: string): Problem {
+function invalid(message: Text): Problem {
   return { code: 'invalid_change', message };
 }
 
 /** The code and version of an update or retire, or the problems with them. */
 function target(change: Record<string, unknown>, problems: Problem[]): { code: string; version: number } {
   const { code, version } = change;
-  if (typeof code !== 'string' || !CODE.test(code)) problems.push(invalid(`code must be a grid code of 15 digits, got ${JSON.stringify(code)}`));
+  if (typeof code !== 'string' || !CODE.test(code)) problems.push(invalid(text('invalid_change.code', { got: shown(code) })));
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
-    problems.push(invalid(`version must be the grid's version you edited (a whole number ≥ 1), got ${JSON.stringify(version)}`));
+    problems.push(invalid(text('invalid_change.version', { got: shown(version) })));
   }
   return { code: code as string, version: version as number };
 }
@@ -50,7 +51,7 @@ function target(change: Record<string, unknown>, problems: Problem[]): { code: s
 /** One change of the body → a typed change, or its problems (request shape and feature validity). */
 function parseChange(change: unknown, limits: Limits): { value?: BatchChange; problems: Problem[] } {
   const problems: Problem[] = [];
-  if (!isObject(change)) return { problems: [invalid('Each change must be an object with "op"')] };
+  if (!isObject(change)) return { problems: [invalid(text('invalid_change.object'))] };
   switch (change.op) {
     case 'retire':
       return { value: { op: 'retire', ...target(change, problems) }, problems };
@@ -62,10 +63,10 @@ function parseChange(change: unknown, limits: Limits): { value?: BatchChange; pr
     case 'update': {
       const { code, version } = target(change, problems);
       const { geometry, properties } = change;
-      if (geometry === undefined && properties === undefined) problems.push(invalid('An update needs "geometry", "properties" or both'));
-      if (properties !== undefined && !isObject(properties)) problems.push(invalid('properties must be an object'));
+      if (geometry === undefined && properties === undefined) problems.push(invalid(text('invalid_change.update_empty')));
+      if (properties !== undefined && !isObject(properties)) problems.push(invalid(text('invalid_change.properties')));
       if (isObject(properties) && properties.code !== undefined && properties.code !== code) {
-        problems.push({ code: 'code_mismatch', message: `properties.code ${JSON.stringify(properties.code)} does not match the change's code ${code}` });
+        problems.push({ code: 'code_mismatch', message: text('code_mismatch.change', { got: shown(properties.code), code }) });
       }
       const shape = geometry === undefined ? undefined : checkPolygonal(geometry, { maxVertices: limits.featureVertices });
       if (shape?.problems) problems.push(...shape.problems);
@@ -73,16 +74,16 @@ function parseChange(change: unknown, limits: Limits): { value?: BatchChange; pr
       return { value, problems };
     }
     default:
-      return { problems: [invalid(`op must be "update", "create" or "retire", got ${JSON.stringify(change.op)}`)] };
+      return { problems: [invalid(text('invalid_change.op', { got: shown(change.op) }))] };
   }
 }
 
 function parseBody(body: unknown, limits: Limits): BatchChange[] {
-  if (!isObject(body) || !Array.isArray(body.changes)) throw badRequest('invalid_batch', 'Expected { "reason"?, "changes": [ … ] }');
+  if (!isObject(body) || !Array.isArray(body.changes)) throw badRequest('invalid_batch', text('invalid_batch'));
   const raw = body.changes as unknown[];
-  if (raw.length === 0) throw badRequest('empty_batch', 'The batch has no changes');
+  if (raw.length === 0) throw badRequest('empty_batch', text('empty_batch.changes'));
   if (raw.length > limits.editBatch) {
-    throw new ApiError(413, 'batch_too_large', `${raw.length} changes; one batch takes at most ${limits.editBatch}`, { changes: raw.length, limit: limits.editBatch });
+    throw new ApiError(413, 'batch_too_large', text('batch_too_large.changes', { count: raw.length, limit: limits.editBatch }), { changes: raw.length, limit: limits.editBatch });
   }
   const problems = new ProblemList();
   const changes: BatchChange[] = [];
@@ -95,7 +96,7 @@ function parseBody(body: unknown, limits: Limits): BatchChange[] {
     const change = parsed.value;
     if (change.op !== 'create') {
       const earlier = seen.get(change.code);
-      if (earlier !== undefined) problems.add(index, { code: 'duplicate_code', message: `Grid ${change.code} is changed twice (changes ${earlier} and ${index}); send one change per grid` });
+      if (earlier !== undefined) problems.add(index, { code: 'duplicate_code', message: text('duplicate_code', { code: change.code, first: earlier, second: index }) });
       seen.set(change.code, index);
     }
     const geometry = change.op === 'create' ? change.grid.geometry : change.op === 'update' ? change.geometry : undefined;
@@ -104,10 +105,10 @@ function parseBody(body: unknown, limits: Limits): BatchChange[] {
   });
   if (problems.size > 0) {
     const list = problems.toJSON();
-    throw badRequest('invalid_batch', `Change ${list[0].index}: ${list[0].problems[0].message}`, { errors: list });
+    throw badRequest('invalid_batch', text('change.at', { index: list[0].index, message: list[0].problems[0].message }), { errors: list });
   }
   if (vertices > limits.batchVertices) {
-    throw new ApiError(413, 'batch_too_large', `${vertices} vertices; one batch takes at most ${limits.batchVertices}`, { vertices, limit: limits.batchVertices });
+    throw new ApiError(413, 'batch_too_large', text('batch_too_large.batch_vertices', { count: vertices, limit: limits.batchVertices }), { vertices, limit: limits.batchVertices });
   }
   return changes;
 }
@@ -118,8 +119,8 @@ export function gridBatchRouter(store: Store, limits: Limits): Router {
     const changes = parseBody(jsonBody(req), limits);
     // A key scoped to part of the tree may change only the grids there (403 otherwise).
     changes.forEach((change, index) => {
-      if (change.op === 'create') assertCovers(req, change.grid.regionCode, `Change ${index}: village`);
-      else assertCovers(req, change.code, `Change ${index}: grid`);
+      if (change.op === 'create') assertCovers(req, change.grid.regionCode, text('change.at', { index, message: text('subject.village') }));
+      else assertCovers(req, change.code, text('change.at', { index, message: text('subject.grid') }));
     });
     const features = await applyGridBatch(store.db, changes, { actor: actorOf(req), reason: reasonOf(req) }, limits.featureVertices);
     res.json({ type: 'FeatureCollection', features });

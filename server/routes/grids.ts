@@ -12,6 +12,7 @@ import { regionPrefix } from '../geo/codes.js';
 import { assertCovers } from '../http/authorize.js';
 import { actorOf, asOfParam, bboxParam, codeParam, etag, ifMatchCondition, integerParam, jsonBody, reasonOf, stringParam } from './params.js';
 import { gridAddresses } from '../db/households.js';
+import { shown, text } from '../i18n/catalogue.js';
 
 function meta(req: Request) {
   return { actor: actorOf(req), reason: reasonOf(req) };
@@ -30,7 +31,7 @@ export function gridsRouter(store: Store, limits: Limits): Router {
       const [first] = parsed.problems;
       throw badRequest(first.code, first.message, { problems: parsed.problems });
     }
-    assertCovers(req, parsed.value.regionCode!, 'The grid’s village');
+    assertCovers(req, parsed.value.regionCode!, text('subject.grid_village'));
     const [grid] = await createGrids(store.db, [asNewGrid(parsed.value)], meta(req), { single: true });
     res.status(201).location(`/api/grids/${grid.properties.code}`).set('ETag', etag(grid.properties.version)).json(grid);
   });
@@ -38,12 +39,12 @@ export function gridsRouter(store: Store, limits: Limits): Router {
   router.post('/import', async (req, res) => {
     const body = jsonBody(req) as { type?: unknown; features?: unknown };
     if (body === null || typeof body !== 'object' || body.type !== 'FeatureCollection' || !Array.isArray(body.features)) {
-      throw badRequest('invalid_geojson', 'Expected a GeoJSON FeatureCollection with a "features" array');
+      throw badRequest('invalid_geojson', text('invalid_geojson.features'));
     }
     const features = body.features as unknown[];
-    if (features.length === 0) throw badRequest('empty_batch', 'The FeatureCollection has no features');
+    if (features.length === 0) throw badRequest('empty_batch', text('empty_batch.features'));
     if (features.length > limits.batchFeatures) {
-      throw new ApiError(413, 'batch_too_large', `${features.length} features; one import takes at most ${limits.batchFeatures}`, {
+      throw new ApiError(413, 'batch_too_large', text('batch_too_large.import_features', { count: features.length, limit: limits.batchFeatures }), {
         features: features.length,
         limit: limits.batchFeatures,
       });
@@ -59,12 +60,12 @@ export function gridsRouter(store: Store, limits: Limits): Router {
         return;
       }
       vertices += countVertices(parsed.value.geometry);
-      assertCovers(req, parsed.value.regionCode!, `features[${index}]: the grid’s village`);
+      assertCovers(req, parsed.value.regionCode!, text('problem.at', { where: `features[${index}]`, message: text('subject.grid_village') }));
       grids.push(asNewGrid(parsed.value));
       indices.push(index);
     });
     if (vertices > limits.batchVertices) {
-      throw new ApiError(413, 'batch_too_large', `${vertices} vertices; one import takes at most ${limits.batchVertices}`, {
+      throw new ApiError(413, 'batch_too_large', text('batch_too_large.import_vertices', { count: vertices, limit: limits.batchVertices }), {
         vertices,
         limit: limits.batchVertices,
       });
@@ -93,7 +94,7 @@ export function gridsRouter(store: Store, limits: Limits): Router {
 
   router.put('/:code', async (req, res) => {
     const code = codeParam(req.params.code, 15);
-    assertCovers(req, code, 'The grid');
+    assertCovers(req, code, text('subject.grid'));
     const condition = ifMatchCondition(req);
     const body = jsonBody(req);
     const parsed = parseGridFeature(body, { maxVertices: limits.featureVertices, requireRegion: false });
@@ -103,7 +104,7 @@ export function gridsRouter(store: Store, limits: Limits): Router {
     }
     const claimed = (body as { properties?: { code?: unknown } }).properties?.code;
     if (claimed !== undefined && claimed !== code) {
-      throw badRequest('code_mismatch', `properties.code ${JSON.stringify(claimed)} does not match the URL's ${code}`);
+      throw badRequest('code_mismatch', text('code_mismatch', { got: shown(claimed), code }));
     }
     const grid = await updateGrid(store.db, code, parsed.value, condition, meta(req));
     res.set('ETag', etag(grid.properties.version)).json(grid);
@@ -111,7 +112,7 @@ export function gridsRouter(store: Store, limits: Limits): Router {
 
   router.delete('/:code', async (req, res) => {
     const code = codeParam(req.params.code, 15);
-    assertCovers(req, code, 'The grid');
+    assertCovers(req, code, text('subject.grid'));
     const retired = await retireGrid(store.db, code, ifMatchCondition(req), meta(req));
     res.json(retired);
   });
@@ -126,7 +127,7 @@ export function gridsRouter(store: Store, limits: Limits): Router {
   // the same count a grid of an address-registry village answers as its households (db/households.ts).
   router.get('/:code/addresses', async (req, res) => {
     const code = codeParam(req.params.code, 15);
-    assertCovers(req, code, 'The grid');
+    assertCovers(req, code, text('subject.grid'));
     const asOf = asOfParam(req);
     const limit = integerParam(req, 'limit', 1000, 1, 10_000);
     const offset = integerParam(req, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);

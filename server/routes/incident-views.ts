@@ -10,13 +10,14 @@ import { Router, type Request } from 'express';
 import { apiRouter } from './router.js';
 import type { Store } from '../db/connect.js';
 import type { IncidentService } from '../services/incidents.js';
-import { badRequest } from '../errors.js';
+import { badRequest, langOf } from '../errors.js';
 import { incidentFilter } from './incidents.js';
 import { scopedRegion } from '../http/authorize.js';
 import { codeParam, integerParam, stringParam } from './params.js';
 import { cellDegrees, cellSpan, incidentHeatmap, MAX_HEATMAP_CELLS, regionStats } from '../db/incident-stats.js';
 import { IncidentFeed, type FeedSink } from '../services/incident-feed.js';
 import { levelOfRegionCode } from '../geo/codes.js';
+import { text, translate } from '../i18n/catalogue.js';
 import type { KeyResolver } from '../http/authenticate.js';
 
 const DEFAULT_ZOOM = 12;
@@ -33,7 +34,7 @@ function lastEventIdOf(req: Request): number | undefined {
   const raw = req.get('Last-Event-ID') ?? stringParam(req, 'lastEventId');
   if (raw === undefined || raw.trim() === '') return undefined;
   const value = Number(raw.trim());
-  if (!/^\d{1,15}$/.test(raw.trim()) || !Number.isSafeInteger(value)) throw badRequest('invalid_parameter', `Last-Event-ID must be an event id (a non-negative integer), got "${raw}"`);
+  if (!/^\d{1,15}$/.test(raw.trim()) || !Number.isSafeInteger(value)) throw badRequest('invalid_parameter', text('invalid_parameter.last_event_id', { raw }));
   return value;
 }
 
@@ -46,13 +47,13 @@ export function incidentViewsRouter(store: Store, incidents: IncidentService, ke
   router.get('/heatmap', async (req, res) => {
     const filter = incidentFilter(req, categoryCodes());
     const zoom = integerParam(req, 'zoom', DEFAULT_ZOOM, 0, MAX_ZOOM);
-    if (!filter.bbox) throw badRequest('bbox_required', 'bbox=minLon,minLat,maxLon,maxLat is required: the heatmap covers the map view');
+    if (!filter.bbox) throw badRequest('bbox_required', text('bbox_required'));
     const cellDeg = cellDegrees(zoom);
     const span = cellSpan(filter.bbox, cellDeg);
     if (span.cells > MAX_HEATMAP_CELLS) {
       throw badRequest(
         'bbox_too_large',
-        `bbox spans ${span.columns} × ${span.rows} = ${span.cells} cells of ${cellDeg}° at zoom ${zoom}; at most ${MAX_HEATMAP_CELLS}: give a smaller bbox or a lower zoom`,
+        text('bbox_too_large', { columns: span.columns, rows: span.rows, cells: span.cells, cellDeg, zoom, max: MAX_HEATMAP_CELLS }),
         { cells: span.cells, maxCells: MAX_HEATMAP_CELLS, cellDeg },
       );
     }
@@ -62,9 +63,9 @@ export function incidentViewsRouter(store: Store, incidents: IncidentService, ke
 
   router.get('/stats', async (req, res) => {
     const raw = stringParam(req, 'region');
-    if (raw === undefined) throw badRequest('region_required', 'region=<12-digit region code> is required');
+    if (raw === undefined) throw badRequest('region_required', text('region_required'));
     const asked = codeParam(raw, 12);
-    if (!levelOfRegionCode(asked)) throw badRequest('invalid_code', `"${asked}" is not a region code`);
+    if (!levelOfRegionCode(asked)) throw badRequest('invalid_code', text('invalid_code.not_region', { code: asked }));
     // A key of a smaller area gets the statistics of its own area (as every list is narrowed to it).
     const code = scopedRegion(req, asked);
     const filter = incidentFilter(req, categoryCodes());
@@ -75,7 +76,7 @@ export function incidentViewsRouter(store: Store, incidents: IncidentService, ke
 
   router.get('/events/stream', async (req, res) => {
     for (const name of NOT_ON_STREAM) {
-      if (req.query[name] !== undefined) throw badRequest('invalid_parameter', `The stream cannot filter by ${name}; filters: region, grid, category, bbox`);
+      if (req.query[name] !== undefined) throw badRequest('invalid_parameter', text('invalid_parameter.stream_filter', { name }));
     }
     const { regionPrefix, gridCode, categories, bbox, placePrefixes } = incidentFilter(req, categoryCodes());
     const lastEventId = lastEventIdOf(req);
@@ -107,7 +108,7 @@ export function incidentViewsRouter(store: Store, incidents: IncidentService, ke
       },
       incident: (incident) => write(`id: ${incident.changeSeq}\nevent: incident\ndata: ${JSON.stringify(incident)}\n\n`),
       reset: (id) =>
-        write(`id: ${id}\nevent: reset\ndata: ${JSON.stringify({ reason: 'too_many_changes', message: 'Too many changes to replay: reload the incidents, then follow this stream' })}\n\n`),
+        write(`id: ${id}\nevent: reset\ndata: ${JSON.stringify({ reason: 'too_many_changes', message: translate(text('too_many_changes'), langOf(req)) })}\n\n`),
       ping: () => write(': ping\n\n'),
     };
     // The response (not the request: its 'close' comes when its body has been read) closes when

@@ -5,7 +5,6 @@
 import { Router, type Request } from 'express';
 import { apiRouter } from './router.js';
 import { badRequest, forbidden } from '../errors.js';
-import { text } from '../i18n/catalogue.js';
 import { checkedPhoto } from '../services/photos.js';
 import type { Snapshot } from '../media/snapshot.js';
 import { getStaff } from '../db/staff.js';
@@ -23,6 +22,7 @@ import { devicesInScope } from '../services/device-places.js';
 import type { GridLocator } from '../services/grid-locator.js';
 import { incidentPlace } from '../access/places.js';
 import { actorOf, timeParam, bboxParam, codeParam, crsParam, etag, integerParam, jsonBody, stringParam } from './params.js';
+import { shown, text } from '../i18n/catalogue.js';
 
 export const INCIDENT_SOURCES: readonly IncidentSource[] = ['worker', 'resident', 'camera', 'sensor', 'hotline'];
 const MAX_TEXT = 2000;
@@ -30,8 +30,8 @@ const MAX_NAME = 100;
 
 function optionalText(value: unknown, name: string, max: number): string | null {
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'string') throw badRequest('invalid_property', `${name} must be a string`);
-  if (value.length > max) throw badRequest('invalid_property', `${name} has ${value.length} characters; at most ${max}`);
+  if (typeof value !== 'string') throw badRequest('invalid_property', text('invalid_property.string', { name }));
+  if (value.length > max) throw badRequest('invalid_property', text('invalid_property.text_length', { name, length: value.length, max }));
   return value.trim() || null;
 }
 
@@ -42,11 +42,11 @@ export async function photoOf(body: Record<string, unknown>): Promise<Snapshot |
 
 /** The body of POST /api/incidents → a report, or a 400 naming what is wrong. */
 export function reportInput(body: unknown): ReportInput {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('invalid_json', 'Expected an object { category, source, lon, lat | address, … }');
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('invalid_json', text('invalid_json.incident'));
   const b = body as Record<string, unknown>;
-  if (typeof b.category !== 'string' || b.category === '') throw badRequest('invalid_property', 'category is required (a category code, see GET /api/incidents/categories)');
+  if (typeof b.category !== 'string' || b.category === '') throw badRequest('invalid_property', text('invalid_property.category'));
   const source = b.source ?? 'resident';
-  if (!INCIDENT_SOURCES.includes(source as IncidentSource)) throw badRequest('invalid_property', `source must be one of ${INCIDENT_SOURCES.join(', ')}`);
+  if (!INCIDENT_SOURCES.includes(source as IncidentSource)) throw badRequest('invalid_property', text('invalid_property.source', { allowed: INCIDENT_SOURCES }));
   const input: ReportInput = {
     category: b.category,
     source: source as IncidentSource,
@@ -54,14 +54,14 @@ export function reportInput(body: unknown): ReportInput {
     reporter: optionalText(b.reporter, 'reporter', MAX_NAME),
   };
   const hasPoint = b.lon !== undefined || b.lat !== undefined;
-  if (hasPoint === (b.address !== undefined)) throw badRequest('invalid_location', 'Give either lon and lat (with crs) or an address');
+  if (hasPoint === (b.address !== undefined)) throw badRequest('invalid_location', text('invalid_location'));
   if (hasPoint) {
     const problem = coordinateProblem(b.lon, b.lat);
     if (problem) throw badRequest(problem.code, problem.message);
     input.point = { lon: b.lon as number, lat: b.lat as number, crs: crsParam(b.crs) };
   } else {
     const problem = addressProblem(b.address);
-    if (problem) throw badRequest(problem.code, `address: ${problem.message}`);
+    if (problem) throw badRequest(problem.code, text('problem.at', { where: 'address', message: problem.message }));
     input.address = (b.address as string).trim();
   }
   return input;
@@ -72,7 +72,7 @@ function listParam<T extends string>(req: Request, name: string, valid: (value: 
   if (raw === undefined) return undefined;
   const values = raw.split(',').map((v) => v.trim());
   const bad = values.find((v) => !valid(v));
-  if (bad !== undefined) throw badRequest('invalid_parameter', `${name} "${bad}" is not one of ${allowed.join(', ')}`);
+  if (bad !== undefined) throw badRequest('invalid_parameter', text('invalid_parameter.one_of', { name, got: bad, allowed }));
   return values as T[];
 }
 
@@ -82,13 +82,13 @@ export function regionPrefixParam(req: Request): string | undefined {
   if (raw === undefined) return undefined;
   const code = codeParam(raw, 12);
   const level = levelOfRegionCode(code);
-  if (!level) throw badRequest('invalid_code', `"${code}" is not a region code`);
+  if (!level) throw badRequest('invalid_code', text('invalid_code.not_region', { code }));
   return regionPrefix(code, level);
 }
 
 /** Refuses an incident outside the caller's area: where it lies (its grid), or its handling region when it has no grid. */
 export function assertIncidentInScope(req: Request, incident: Pick<Incident, 'gridCode' | 'handlingRegion'>): void {
-  assertCovers(req, incidentPlace(incident), 'The incident');
+  assertCovers(req, incidentPlace(incident), text('subject.incident'));
 }
 
 /** `assignee=<staff id>` (or `me` for a worker key). */
@@ -108,10 +108,10 @@ function changeMeta(req: Request, body: Record<string, unknown>, at: Date, photo
 export function incidentFilter(req: Request, categories: readonly string[]): IncidentFilter {
   const grid = stringParam(req, 'grid');
   const light = stringParam(req, 'light');
-  if (light !== undefined && !isLight(light)) throw badRequest('invalid_parameter', `light must be one of ${LIGHTS.join(', ')}`);
+  if (light !== undefined && !isLight(light)) throw badRequest('invalid_parameter', text('invalid_parameter.light', { allowed: LIGHTS }));
   const from = timeParam(req, 'from');
   const to = timeParam(req, 'to');
-  if (from && to && from > to) throw badRequest('invalid_parameter', 'from must not be after to');
+  if (from && to && from > to) throw badRequest('invalid_parameter', text('invalid_parameter.from_after_to'));
   return {
     // A key sees its own area only: the region asked for, narrowed to the key's scope.
     regionPrefix: scopedPrefix(req, regionPrefixParam(req)),
@@ -130,7 +130,7 @@ export function incidentFilter(req: Request, categories: readonly string[]): Inc
 
 function idParam(value: unknown): number {
   const id = Number(value);
-  if (typeof value !== 'string' || !/^\d{1,15}$/.test(value) || !Number.isSafeInteger(id)) throw badRequest('invalid_id', `An incident id is a positive integer, got "${String(value)}"`);
+  if (typeof value !== 'string' || !/^\d{1,15}$/.test(value) || !Number.isSafeInteger(id)) throw badRequest('invalid_id', text('invalid_id.incident', { got: String(value) }));
   return id;
 }
 
@@ -139,7 +139,7 @@ function expectedVersion(req: Request): number | undefined {
   const header = req.get('If-Match');
   if (header === undefined || header.trim() === '*') return undefined;
   const match = /^(W\/)?"(\d+)"$/.exec(header.trim());
-  if (!match) throw badRequest('invalid_header', `If-Match must be an ETag such as "3", got ${header}`);
+  if (!match) throw badRequest('invalid_header', text('invalid_header.if_match', { got: shown(header) }));
   return Number(match[2]);
 }
 
@@ -173,7 +173,7 @@ export function incidentsRouter(store: Store, incidents: IncidentService, locato
       input.reporter ??= (await getStaff(store.db, staffId)).name;
     }
     input.photo = await photoOf(body as Record<string, unknown>);
-    const incident = await incidents.report(input, actorOf(req), (grid) => assertCovers(req, grid, 'The incident’s grid'));
+    const incident = await incidents.report(input, actorOf(req), (grid) => assertCovers(req, grid, text('subject.incident_grid')));
     res.status(201).location(`/api/incidents/${incident.id}`).set('ETag', etag(incident.version)).json(incident);
   });
 
@@ -181,8 +181,9 @@ export function incidentsRouter(store: Store, incidents: IncidentService, locato
     const filter = incidentFilter(req, categoryCodes());
     const limit = integerParam(req, 'limit', 100, 1, 1000);
     const offset = integerParam(req, 'offset', 0, 0, 10_000_000);
+    // newest (the default), urgency (open first, 一级 alarms first, then red, yellow, green, then the nearest deadline) or deadline.
     const sort = stringParam(req, 'sort') ?? 'newest';
-    if (!(LIST_ORDERS as readonly string[]).includes(sort)) throw badRequest('invalid_parameter', `sort must be one of ${LIST_ORDERS.join(', ')}`);
+    if (!(LIST_ORDERS as readonly string[]).includes(sort)) throw badRequest('invalid_parameter', text('invalid_parameter.sort', { allowed: LIST_ORDERS, got: shown(sort) }));
     const page = await listIncidents(store.db, filter, { limit, offset, order: sort as IncidentOrder }, now());
     res.json({ total: page.total, limit, offset, incidents: page.incidents });
   });
@@ -197,7 +198,7 @@ export function incidentsRouter(store: Store, incidents: IncidentService, locato
     const id = idParam(req.params.id);
     const body = jsonBody(req) as Record<string, unknown>;
     if (body === null || typeof body !== 'object' || !isIncidentStatus(body.to)) {
-      throw badRequest('invalid_property', `Expected { "to": one of ${INCIDENT_STATUSES.join(', ')}, "note"?, "publicNote"?, "assignee"?, "photo"? }`);
+      throw badRequest('invalid_property', text('invalid_property.transition', { allowed: INCIDENT_STATUSES }));
     }
     const assignee = body.assignee === undefined || body.assignee === null ? undefined : body.assignee;
     if (assignee !== undefined && (typeof assignee !== 'number' || !Number.isSafeInteger(assignee) || assignee < 1)) throw badRequest('invalid_property', text('assignee_invalid'));
@@ -214,7 +215,7 @@ export function incidentsRouter(store: Store, incidents: IncidentService, locato
     const id = idParam(req.params.id);
     // A body is optional here: escalating needs nothing but, perhaps, a note.
     const body = (req.get('content-type') === undefined ? {} : jsonBody(req)) as Record<string, unknown>;
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('invalid_json', 'Expected { "note"?, "publicNote"?, "photo"? }');
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('invalid_json', text('invalid_json.note'));
     const meta = changeMeta(req, body, now(), undefined);
     meta.photo = await photoOf(body);
     await incidentInScope(req, id);

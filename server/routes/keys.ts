@@ -26,7 +26,7 @@ async function coversStaff(store: Store, req: Request, staffId: number): Promise
 }
 
 function parseNewKey(body: unknown): NewKey {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('invalid_json', 'Expected a JSON object { name, role, regionCode?, deviceIds?, staffId? }');
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('invalid_json', text('invalid_json.key'));
   const { name, role, regionCode, deviceIds, staffId } = body as Record<string, unknown>;
   const checked = checkNewKey({ name, role, regionCode, deviceIds, staffId });
   if (checked.ok) return checked.value;
@@ -52,15 +52,15 @@ export function keysRouter(store: Store, resolver: KeyResolver, locator: GridLoc
     const scope = req.principal?.regionCode ?? null;
     // A key is never wider than the admin who makes it: a worker key's grids lie in the admin's area.
     const regionCode = input.staffId ? null : (input.regionCode ?? scope);
-    if (regionCode !== null) assertCovers(req, regionCode, 'The new key’s region');
-    if (input.staffId) for (const place of await staffPlaces(store.db, input.staffId)) assertCovers(req, place, 'The staff member’s grid');
+    if (regionCode !== null) assertCovers(req, regionCode, text('subject.new_key_region'));
+    if (input.staffId) for (const place of await staffPlaces(store.db, input.staffId)) assertCovers(req, place, text('subject.staff_grid'));
     // An admin of one area hands out keys for its own area's devices only.
     if (input.deviceIds && !coversEverything(req)) {
       const places = await devicePlaces(store.db, locator, input.deviceIds);
       for (const id of input.deviceIds) {
         const place = places.get(id);
-        if (place === undefined) throw unprocessable('unknown_device', `No device ${id}: an admin of one area makes keys for registered devices of its area only`, { deviceId: id });
-        assertCovers(req, place, `Device ${id}`);
+        if (place === undefined) throw unprocessable('unknown_device', text('unknown_device.key', { id }), { deviceId: id });
+        assertCovers(req, place, text('subject.device_id', { id }));
       }
     }
     const { key, info } = await createApiKey(store.db, { ...input, regionCode, createdBy: actorOf(req) });
@@ -69,13 +69,13 @@ export function keysRouter(store: Store, resolver: KeyResolver, locator: GridLoc
 
   router.delete('/:id', async (req, res) => {
     const id = String(req.params.id);
-    if (!/^k_[0-9a-f]{12}$/.test(id)) throw badRequest('invalid_id', `A key id looks like k_0123456789ab, got "${id}"`);
+    if (!/^k_[0-9a-f]{12}$/.test(id)) throw badRequest('invalid_id', text('invalid_id.key', { got: id }));
     const target = await getApiKey(store.db, id);
     if (target?.staffId && !coversEverything(req)) {
       if (!(await coversStaff(store, req, target.staffId))) throw forbidden('out_of_scope', text('key_worker_out_of_scope'));
     } else if (target && !coversEverything(req)) {
-      if (target.regionCode === null) throw forbidden('out_of_scope', 'A key for the whole tree can only be revoked by an admin of the whole tree');
-      assertCovers(req, target.regionCode, 'The key’s region');
+      if (target.regionCode === null) throw forbidden('out_of_scope', text('out_of_scope.revoke_root'));
+      assertCovers(req, target.regionCode, text('subject.key_region'));
     }
     const revoked = await revokeApiKey(store.db, id, new Date());
     resolver.clear();

@@ -10,6 +10,7 @@ import { toWgs84 } from '../geo/crs.js';
 import { CHINA_EXTENT, coordinateProblem } from '../geo/validate.js';
 import type { GridLocator, LocatorSnapshot } from '../services/grid-locator.js';
 import { asOfParam, crsParam, jsonBody, stringParam } from './params.js';
+import { shown, text, type Text } from '../i18n/catalogue.js';
 
 /** Another grid this close makes the answer "ambiguous" (a GPS fix is rarely better). */
 export const AMBIGUOUS_WITHIN_M = 5;
@@ -17,9 +18,9 @@ export const MAX_BATCH_POINTS = 100_000;
 
 function numberParam(req: Request, name: string): number {
   const raw = stringParam(req, name);
-  if (raw === undefined || raw.trim() === '') throw badRequest('invalid_coordinates', `${name} is required`);
+  if (raw === undefined || raw.trim() === '') throw badRequest('invalid_coordinates', text('invalid_coordinates.required', { name }));
   const value = Number(raw);
-  if (!Number.isFinite(value)) throw badRequest('invalid_coordinates', `${name} must be a number, got "${raw}"`);
+  if (!Number.isFinite(value)) throw badRequest('invalid_coordinates', text('invalid_coordinates.number', { name, raw }));
   return value;
 }
 
@@ -71,7 +72,7 @@ export function locateRouter(locator: GridLocator): Router {
     const index = snapshot.index.locate(x, y);
     if (index < 0) {
       const nearest = snapshot.index.nearest(x, y);
-      throw notFound('not_in_any_grid', `No grid contains [${lon}, ${lat}] (${crs})`, {
+      throw notFound('not_in_any_grid', text('not_in_any_grid', { lon, lat, crs }), {
         wgs84: [x, y],
         nearest: nearest ? { code: nearest.code, name: snapshot.grids[nearest.index].name, distanceM: round(nearest.distanceM) } : null,
       });
@@ -82,17 +83,17 @@ export function locateRouter(locator: GridLocator): Router {
   router.post('/', async (req, res) => {
     const body = jsonBody(req) as { crs?: unknown; points?: unknown; fields?: unknown };
     if (body === null || typeof body !== 'object' || !Array.isArray(body.points)) {
-      throw badRequest('invalid_json', 'Expected { "crs"?, "points": [[lon, lat], …], "fields"? }');
+      throw badRequest('invalid_json', text('invalid_json.locate'));
     }
     const crs = crsParam(body.crs);
     const compact = body.fields === 'code';
-    if (body.fields !== undefined && !compact) throw badRequest('invalid_parameter', 'fields must be "code" when given');
+    if (body.fields !== undefined && !compact) throw badRequest('invalid_parameter', text('invalid_parameter.fields'));
     const points = body.points as unknown[];
     if (points.length > MAX_BATCH_POINTS) {
-      throw new ApiError(413, 'batch_too_large', `${points.length} points; one request takes at most ${MAX_BATCH_POINTS}`);
+      throw new ApiError(413, 'batch_too_large', text('batch_too_large.points', { count: points.length, limit: MAX_BATCH_POINTS }));
     }
     const coords = new Float64Array(points.length * 2);
-    const errors: { index: number; code: string; message: string }[] = [];
+    const errors: { index: number; code: string; message: Text }[] = [];
     const { minLon, maxLon, minLat, maxLat } = CHINA_EXTENT;
     for (let i = 0; i < points.length; i++) {
       const point = points[i];
@@ -114,11 +115,11 @@ export function locateRouter(locator: GridLocator): Router {
       }
       const problem = (Array.isArray(point) && point.length >= 2 && point.length <= 3 ? coordinateProblem(point[0], point[1]) : undefined) ?? {
         code: 'invalid_coordinates',
-        message: `expected [lon, lat], got ${JSON.stringify(point)?.slice(0, 80)}`,
+        message: text('invalid_coordinates.pair', { got: shown(point, 80) }),
       };
       if (errors.length < 100) errors.push({ index: i, ...problem });
     }
-    if (errors.length > 0) throw badRequest(errors[0].code, `points[${errors[0].index}]: ${errors[0].message}`, { errors });
+    if (errors.length > 0) throw badRequest(errors[0].code, text('problem.at', { where: `points[${errors[0].index}]`, message: errors[0].message }), { errors });
     const snapshot = await snapshotFor(req);
     const found = snapshot.index.locateMany(coords);
     if (compact) {

@@ -5,7 +5,8 @@
  */
 import type { Request } from 'express';
 import busboy from 'busboy';
-import { ApiError, badRequest, type Message } from '../errors.js';
+import { ApiError, badRequest } from '../errors.js';
+import { text, type Text } from '../i18n/catalogue.js';
 
 export interface Upload {
   fields: Record<string, string>;
@@ -17,7 +18,7 @@ export interface UploadOptions {
   fileField: string;
   maxFileBytes: number;
   /** What a second file is told (e.g. "Send one file per import"). */
-  oneFile?: Message;
+  oneFile?: Text;
 }
 
 export function readUpload(req: Request, options: UploadOptions): Promise<Upload> {
@@ -27,7 +28,7 @@ export function readUpload(req: Request, options: UploadOptions): Promise<Upload
     try {
       parser = busboy({ headers: req.headers, limits: { fileSize: maxFileBytes, files: 1, fields: 20, fieldSize: 10_000, parts: 30 } });
     } catch (error) {
-      reject(badRequest('invalid_multipart', `The multipart body cannot be read: ${(error as Error).message}`));
+      reject(badRequest('invalid_multipart', text('invalid_multipart', { detail: (error as Error).message })));
       return;
     }
     const upload: Upload = { fields: {} };
@@ -37,7 +38,7 @@ export function readUpload(req: Request, options: UploadOptions): Promise<Upload
     });
     parser.on('file', (name, stream, info) => {
       if (name !== fileField) {
-        failure ??= badRequest('unexpected_file', `Send the file in the form field "${fileField}", not "${name}"`);
+        failure ??= badRequest('unexpected_file', text('unexpected_file', { field: fileField, name }));
         stream.on('error', () => undefined); // the request is refused already; a cut-off body changes nothing
         stream.resume();
         return;
@@ -46,11 +47,11 @@ export function readUpload(req: Request, options: UploadOptions): Promise<Upload
       // A body cut off inside the file (or any other part error) destroys this stream with an
       // error; without a listener that error would be uncaught and take the process down.
       stream.on('error', (error: Error) => {
-        failure ??= badRequest('invalid_multipart', `The multipart body cannot be read: ${error.message}`);
+        failure ??= badRequest('invalid_multipart', text('invalid_multipart', { detail: error.message }));
       });
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('limit', () => {
-        failure ??= new ApiError(413, 'payload_too_large', `The file exceeds the limit of ${maxFileBytes} bytes`, { limit: maxFileBytes });
+        failure ??= new ApiError(413, 'payload_too_large', text('payload_too_large.file', { limit: maxFileBytes }), { limit: maxFileBytes });
         chunks.length = 0;
       });
       stream.on('end', () => {
@@ -58,12 +59,12 @@ export function readUpload(req: Request, options: UploadOptions): Promise<Upload
       });
     });
     parser.on('filesLimit', () => {
-      failure ??= badRequest('too_many_files', options.oneFile ?? `Send one file, in the form field "${fileField}"`);
+      failure ??= badRequest('too_many_files', options.oneFile ?? text('too_many_files.field', { field: fileField }));
     });
     parser.on('error', (error: Error) => {
       req.unpipe(parser);
       req.resume();
-      reject(badRequest('invalid_multipart', `The multipart body cannot be read: ${error.message}`));
+      reject(badRequest('invalid_multipart', text('invalid_multipart', { detail: error.message })));
     });
     parser.on('close', () => (failure ? reject(failure) : resolve(upload)));
     req.pipe(parser);

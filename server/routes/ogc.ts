@@ -22,7 +22,7 @@
 import { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import { apiRouter } from './router.js';
 import type { Store } from '../db/connect.js';
-import { ApiError, badRequest, notFound, recordInternalError } from '../errors.js';
+import { ApiError, badRequest, langOf, notFound, recordInternalError } from '../errors.js';
 import { linkTo, queryWithout } from '../http/links.js';
 import { getGrid } from '../db/grids.js';
 import { listDevices, type StoredDevice } from '../db/devices.js';
@@ -55,6 +55,7 @@ import { requirementOf } from '../http/access-policy.js';
 import { can } from '../access/principal.js';
 import { devicePlace } from '../access/places.js';
 import { CREDENTIAL_PARAMS } from '../http/authenticate.js';
+import { text, translate, type Text } from '../i18n/catalogue.js';
 
 const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
 const CRS84_NAMES = new Set([CRS84, 'https://www.opengis.net/def/crs/OGC/1.3/CRS84', '[OGC:CRS84]', 'OGC:CRS84']);
@@ -151,21 +152,24 @@ const isCollectionId = (value: string): value is CollectionId => (COLLECTION_IDS
 
 // ── parameters ──────────────────────────────────────────────────────────────────────────
 
-const invalid = (name: string, message: string) => badRequest('InvalidParameterValue', `${name}: ${message}`);
+const invalid = (name: string, message: Text) => badRequest('InvalidParameterValue', text('ogc.parameter', { name, message }));
 
 function single(req: Request, name: string): string | undefined {
   const value = req.query[name];
   if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw invalid(name, 'give it once, as a plain value');
+  if (typeof value !== 'string') throw invalid(name, text('ogc.once'));
   return value;
 }
 
-/** Refuses query parameters the API does not define for this resource (and says which it does). */
-function checkParameters(req: Request, allowed: readonly string[], explain: Record<string, string> = {}): void {
+/**
+ * Refuses query parameters the API does not define for this resource (and says which it does);
+ * `lang` (the language of the answer's messages) and credentials go with every resource.
+ */
+function checkParameters(req: Request, allowed: readonly string[], explain: Record<string, Text> = {}): void {
   for (const name of Object.keys(req.query)) {
-    if (allowed.includes(name) || CREDENTIAL_PARAMS.includes(name)) continue;
+    if (allowed.includes(name) || name === 'lang' || CREDENTIAL_PARAMS.includes(name)) continue;
     if (explain[name]) throw badRequest('InvalidParameterValue', explain[name]);
-    throw badRequest('UnknownParameter', `Unknown query parameter "${name}"; this resource takes ${allowed.length ? allowed.join(', ') : 'no parameters'}`);
+    throw badRequest('UnknownParameter', text('ogc.unknown_parameter', { name, allowed: allowed.length ? allowed : text('ogc.no_parameters') }));
   }
 }
 
@@ -175,20 +179,20 @@ function checkFormat(req: Request): void {
   if (f === undefined) return;
   const value = f.toLowerCase();
   if (['json', 'geojson', 'application/json', 'application/geo+json'].includes(value)) return;
-  throw badRequest('InvalidParameterValue', `f: this service answers in JSON only (f=json); "${f}" is not available`);
+  throw badRequest('InvalidParameterValue', text('ogc.json_only', { f }));
 }
 
 function checkCrs(req: Request, name: 'crs' | 'bbox-crs'): void {
   const value = single(req, name);
   if (value !== undefined && !CRS84_NAMES.has(value)) {
-    throw invalid(name, `only ${CRS84} (longitude, latitude in WGS 84) is supported, got "${value}"`);
+    throw invalid(name, text('ogc.crs84_only', { crs: CRS84, got: value }));
   }
 }
 
 function limitParam(req: Request): number {
   const raw = single(req, 'limit');
   if (raw === undefined) return DEFAULT_LIMIT;
-  if (!/^\d{1,12}$/.test(raw) || Number(raw) < 1) throw invalid('limit', `an integer from 1 to ${MAX_LIMIT}, got "${raw}"`);
+  if (!/^\d{1,12}$/.test(raw) || Number(raw) < 1) throw invalid('limit', text('ogc.integer', { min: 1, max: MAX_LIMIT, got: raw }));
   // Larger values are served as the maximum rather than refused: clients ask for big pages.
   return Math.min(Number(raw), MAX_LIMIT);
 }
@@ -196,7 +200,7 @@ function limitParam(req: Request): number {
 function offsetParam(req: Request): number {
   const raw = single(req, 'offset');
   if (raw === undefined) return 0;
-  if (!/^\d{1,12}$/.test(raw) || Number(raw) > MAX_OFFSET) throw invalid('offset', `an integer from 0 to ${MAX_OFFSET}, got "${raw}"`);
+  if (!/^\d{1,12}$/.test(raw) || Number(raw) > MAX_OFFSET) throw invalid('offset', text('ogc.integer', { min: 0, max: MAX_OFFSET, got: raw }));
   return Number(raw);
 }
 
@@ -206,14 +210,14 @@ function bboxParam(req: Request): Bbox | undefined {
   if (raw === undefined) return undefined;
   const numbers = raw.split(',').map((part) => (part.trim() === '' ? NaN : Number(part)));
   if ((numbers.length !== 4 && numbers.length !== 6) || !numbers.every(Number.isFinite)) {
-    throw invalid('bbox', `four numbers minLon,minLat,maxLon,maxLat (or six with heights), got "${raw}"`);
+    throw invalid('bbox', text('ogc.bbox_numbers', { got: raw }));
   }
   const [minLon, minLat, maxLon, maxLat] = numbers.length === 4 ? numbers : [numbers[0], numbers[1], numbers[3], numbers[4]];
   if (Math.abs(minLat) > 90 || Math.abs(maxLat) > 90 || Math.abs(minLon) > 180 || Math.abs(maxLon) > 180) {
-    throw invalid('bbox', `"${raw}" is outside longitude −180…180, latitude −90…90 (the order is minLon,minLat,maxLon,maxLat)`);
+    throw invalid('bbox', text('ogc.bbox_range', { got: raw }));
   }
-  if (minLat > maxLat) throw invalid('bbox', `minLat ${minLat} is above maxLat ${maxLat}`);
-  if (minLon > maxLon) throw invalid('bbox', `minLon ${minLon} is east of maxLon ${maxLon} (boxes across the antimeridian are not supported)`);
+  if (minLat > maxLat) throw invalid('bbox', text('ogc.bbox_lat_order', { minLat, maxLat }));
+  if (minLon > maxLon) throw invalid('bbox', text('ogc.bbox_lon_order', { minLon, maxLon }));
   return [minLon, minLat, maxLon, maxLat];
 }
 
@@ -228,7 +232,7 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})T?$/;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2})(?::(\d{2})(?::(\d{2})(\.\d+)?)?)?([Zz]|[+-]\d{2}:?\d{2})?$/;
 
 function spanOf(raw: string): Span {
-  const problem = `"${raw}" is not an RFC 3339 date-time such as 2024-05-01T08:00:00Z or 2024-05-01T16:00:00+08:00, nor a date such as 2024-05-01`;
+  const problem = text('ogc.datetime', { raw });
   const date = DATE.exec(raw);
   const time = date ? undefined : DATE_TIME.exec(raw);
   const parts = date ?? time;
@@ -246,7 +250,7 @@ function spanOf(raw: string): Span {
   }
   if (!time) return { start: new Date(utc), end: new Date(utc + DAY_MS) };
   const zone = time[8];
-  if (zone === undefined) throw invalid('datetime', `"${raw}" has no time zone; add Z (UTC) or an offset such as +08:00`);
+  if (zone === undefined) throw invalid('datetime', text('ogc.datetime_zone', { raw }));
   let offsetMs = 0;
   if (zone !== 'Z' && zone !== 'z') {
     const match = /^([+-])(\d{2}):?(\d{2})$/.exec(zone)!;
@@ -269,15 +273,15 @@ function datetimeParam(req: Request): TimeFilter | undefined {
   if (raw === undefined) return undefined;
   const parts = raw.split('/');
   if (parts.length === 1) {
-    if (raw === '..' || raw === '') throw invalid('datetime', 'an instant cannot be open ("..")');
+    if (raw === '..' || raw === '') throw invalid('datetime', text('ogc.instant_open'));
     const span = spanOf(raw);
     return { from: span.start, to: span.end };
   }
-  if (parts.length !== 2) throw invalid('datetime', `an instant or an interval start/end, got "${raw}"`);
+  if (parts.length !== 2) throw invalid('datetime', text('ogc.interval', { raw }));
   const open = (part: string) => part === '..' || part === '';
   const start = open(parts[0]) ? undefined : spanOf(parts[0]);
   const end = open(parts[1]) ? undefined : spanOf(parts[1]);
-  if (start && end && start.start >= end.end) throw invalid('datetime', `the interval "${raw}" ends before it starts`);
+  if (start && end && start.start >= end.end) throw invalid('datetime', text('ogc.interval_order', { raw }));
   return { from: start?.start, to: end?.end };
 }
 
@@ -287,7 +291,7 @@ function listParam(req: Request, name: string, allowed: readonly string[]): stri
   if (raw === undefined) return undefined;
   const values = raw.split(',').map((value) => value.trim());
   const bad = values.find((value) => !allowed.includes(value));
-  if (bad !== undefined) throw invalid(name, `"${bad}" is not one of ${allowed.join(', ')}`);
+  if (bad !== undefined) throw invalid(name, text('ogc.one_of', { got: bad, allowed }));
   return values;
 }
 
@@ -295,14 +299,14 @@ function codeParam(req: Request, name: string, digits: 12 | 15): string | undefi
   const raw = single(req, name);
   if (raw === undefined) return undefined;
   if (!new RegExp(`^\\d{${digits}}$`).test(raw)) {
-    throw invalid(name, `a ${digits === 12 ? 'region' : 'grid'} code has ${digits} digits, got "${raw}"`);
+    throw invalid(name, text(digits === 12 ? 'ogc.region_code' : 'ogc.grid_code', { got: raw }));
   }
   return raw;
 }
 
 function lightParam(req: Request): IncidentFilter['light'] {
   const raw = single(req, 'light');
-  if (raw !== undefined && !(LIGHTS as readonly string[]).includes(raw)) throw invalid('light', `one of ${LIGHTS.join(', ')}, got "${raw}"`);
+  if (raw !== undefined && !(LIGHTS as readonly string[]).includes(raw)) throw invalid('light', text('ogc.light', { allowed: LIGHTS, got: raw }));
   return raw as IncidentFilter['light'];
 }
 
@@ -311,7 +315,7 @@ function regionPrefixParam(req: Request, name = 'region'): string | undefined {
   const code = codeParam(req, name, 12);
   if (code === undefined) return undefined;
   const level = levelOfRegionCode(code);
-  if (!level) throw invalid(name, `"${code}" is not a region code (a level above its own is all zeros)`);
+  if (!level) throw invalid(name, text('ogc.not_region', { code }));
   return regionPrefix(code, level);
 }
 
@@ -586,18 +590,19 @@ const ITEM_PARAMETERS = ['limit', 'offset', 'bbox', 'bbox-crs', 'crs', 'f'];
 
 function collectionOf(req: Request): CollectionId {
   const id = String(req.params.collectionId);
-  if (!isCollectionId(id)) throw notFound('NotFound', `No collection "${id}"; the collections are ${COLLECTION_IDS.join(', ')}`);
+  if (!isCollectionId(id)) throw notFound('NotFound', text('ogc.no_collection', { id, collections: COLLECTION_IDS }));
   return id;
 }
 
 /** OGC exception JSON for everything that goes wrong under /ogc. */
-export const ogcErrors: ErrorRequestHandler = (err, _req, res, _next) => {
+export const ogcErrors: ErrorRequestHandler = (err, req, res, _next) => {
+  const lang = langOf(req);
   if (err instanceof ApiError) {
-    res.status(err.status).type(JSON_TYPE).send(JSON.stringify({ code: err.code, description: err.message }));
+    res.status(err.status).type(JSON_TYPE).send(JSON.stringify({ code: err.code, description: err.messageIn(lang) }));
     return;
   }
   recordInternalError(res, err);
-  res.status(500).type(JSON_TYPE).send(JSON.stringify({ code: 'InternalError', description: 'Internal server error' }));
+  res.status(500).type(JSON_TYPE).send(JSON.stringify({ code: 'InternalError', description: translate(text('internal'), lang) }));
 };
 
 export function ogcRouter(store: Store, locator: GridLocator, incidents: IncidentService): Router {
@@ -654,7 +659,7 @@ export function ogcRouter(store: Store, locator: GridLocator, incidents: Inciden
     const info = COLLECTIONS[id];
     const allowed = [...ITEM_PARAMETERS, ...(info.temporal ? ['datetime'] : []), ...info.filters.map((filter) => filter.name)];
     checkParameters(req, allowed, {
-      datetime: `datetime: ${id} have no time dimension (no history is kept), so datetime cannot filter them; leave it out`,
+      datetime: text('ogc.no_time', { collection: id }),
     });
     checkFormat(req);
     checkCrs(req, 'crs');
@@ -717,7 +722,7 @@ export function ogcRouter(store: Store, locator: GridLocator, incidents: Inciden
     checkFormat(req);
     checkCrs(req, 'crs');
     const featureId = String(req.params.featureId);
-    const missing = () => notFound('NotFound', `No feature "${featureId}" in ${id}`);
+    const missing = () => notFound('NotFound', text('ogc.no_feature', { id: featureId, collection: id }));
 
     if (id === 'regions') {
       if (!/^\d{12}$/.test(featureId)) throw missing();
@@ -737,7 +742,7 @@ export function ogcRouter(store: Store, locator: GridLocator, incidents: Inciden
       if (!device) throw missing();
       const snapshot = await locator.live();
       const gridCode = gridCodeAt(snapshot, device.lon, device.lat);
-      assertCovers(req, devicePlace(gridCode, device.centerRegion), 'The device');
+      assertCovers(req, devicePlace(gridCode, device.centerRegion), text('subject.device'));
       sendFeature(req, res, id, deviceFeature(device, gridCode));
       return;
     }
@@ -753,9 +758,9 @@ export function ogcRouter(store: Store, locator: GridLocator, incidents: Inciden
   router.use((req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.set('Allow', 'GET, HEAD');
-      throw new ApiError(405, 'MethodNotAllowed', `${req.method} is not supported: this OGC API is read-only (GET)`);
+      throw new ApiError(405, 'MethodNotAllowed', text('ogc.read_only', { method: req.method }));
     }
-    throw notFound('NotFound', `No resource ${req.path}; start at ${baseUrl(req)}`);
+    throw notFound('NotFound', text('ogc.no_resource', { path: req.path, start: baseUrl(req) }));
   });
   router.use(ogcErrors);
   return router;

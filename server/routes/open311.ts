@@ -15,7 +15,7 @@
  */
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import { apiRouter } from './router.js';
-import { ApiError, badRequest, fromBodyParser, notFound, recordInternalError } from '../errors.js';
+import { ApiError, badRequest, fromBodyParser, langOf, notFound, recordInternalError } from '../errors.js';
 import { linkTo } from '../http/links.js';
 import type { Store } from '../db/connect.js';
 import { getIncident, listIncidents, type Incident, type IncidentFilter } from '../db/incidents.js';
@@ -29,6 +29,8 @@ import { stringParam, timeParam } from './params.js';
 import { assertIncidentInScope } from './incidents.js';
 import { assertCovers, scopedPrefix } from '../http/authorize.js';
 import { incidentPlace } from '../access/places.js';
+import { shown, text, translate } from '../i18n/catalogue.js';
+import type { Lang } from '../i18n/lang.js';
 
 const SPECIFICATION = 'http://wiki.open311.org/GeoReport_v2';
 /** When this endpoint's documents last changed (GeoReport's sortable changeset); bump with them. */
@@ -50,17 +52,22 @@ const WINDOW_MS = 90 * 24 * 3_600_000;
 const CLOSED_STATUSES: readonly IncidentStatus[] = ['resolved', 'closed', 'rejected'];
 const open311Status = (status: IncidentStatus): 'open' | 'closed' => (CLOSED_STATUSES.includes(status) ? 'closed' : 'open');
 
-type Locale = 'zh' | 'en';
+type Locale = Lang;
 
-/** `?locale=en|zh` (also en-US, zh_CN…), else the Accept-Language header; Chinese by default. */
+/** GeoReport v2's own `locale` when it names a language we speak (en, en-US, zh_CN…). */
+function requestedLocale(req: Request): Locale | undefined {
+  const raw = req.query.locale;
+  if (typeof raw !== 'string') return undefined;
+  if (/^en([-_][a-z0-9]+)*$/i.test(raw)) return 'en';
+  if (/^zh([-_][a-z0-9]+)*$/i.test(raw)) return 'zh';
+  return undefined;
+}
+
+/** `?locale=en|zh` (also en-US, zh_CN…), else the API's own choice (?lang=, Accept-Language); Chinese by default. */
 function localeOf(req: Request): Locale {
   const raw = stringParam(req, 'locale');
-  if (raw !== undefined) {
-    if (/^en([-_][a-z0-9]+)*$/i.test(raw)) return 'en';
-    if (/^zh([-_][a-z0-9]+)*$/i.test(raw)) return 'zh';
-    throw badRequest('invalid_parameter', `locale must be zh or en, got "${raw}"`);
-  }
-  return req.acceptsLanguages('zh', 'en') === 'en' ? 'en' : 'zh';
+  if (raw !== undefined && requestedLocale(req) === undefined) throw badRequest('invalid_parameter', text('open311.locale', { got: raw }));
+  return requestedLocale(req) ?? langOf(req);
 }
 
 /**
@@ -71,7 +78,7 @@ function localeOf(req: Request): Locale {
 function checkFormat(req: Request): void {
   const format = (req.params as { format?: string }).format;
   if (format === undefined || format === 'json') return;
-  throw badRequest('unsupported_format', `Only JSON is served (GeoReport v2's XML is not): use .json instead of .${format}`);
+  throw badRequest('unsupported_format', text('open311.json_only', { format }));
 }
 
 /** The service's public origin for absolute URLs (discovery, media links); '' (path-absolute) when not configured. */
@@ -83,19 +90,16 @@ function serviceOf(category: IncidentCategory, locale: Locale) {
   return {
     service_code: category.code,
     service_name: locale === 'en' ? category.nameEn : category.name,
-    description:
-      locale === 'en'
-        ? `${category.nameEn}: to be handled within ${category.deadlineHours} hours of the report`
-        : `${category.name}：上报后 ${category.deadlineHours} 小时内处置`,
+    description: translate(text('open311.service_description', { name: locale === 'en' ? category.nameEn : category.name, hours: category.deadlineHours }), locale),
     metadata: false,
     type: 'realtime',
     keywords: [category.code, category.name, category.nameEn].join(', '),
-    group: locale === 'en' ? 'Grid incidents' : '网格事件',
+    group: translate(text('open311.group'), locale),
   };
 }
 
 function unknownService(code: string): ApiError {
-  return notFound('unknown_service', `service_code "${code}" was not found; see services.json`);
+  return notFound('unknown_service', text('open311.unknown_service', { code }));
 }
 
 // ---- POST requests: the fields of a form (or JSON object) ----
@@ -109,20 +113,20 @@ type Fields = Record<string, unknown>;
 function fieldsOf(req: Request): Fields {
   const hasBody = req.get('content-type') !== undefined;
   if (hasBody && !req.is(['application/x-www-form-urlencoded', 'application/json', 'application/*+json'])) {
-    throw new ApiError(415, 'unsupported_media_type', 'Send the request as application/x-www-form-urlencoded (or as a JSON object)');
+    throw new ApiError(415, 'unsupported_media_type', text('open311.media_type'));
   }
   const body: unknown = req.body;
   if (body === undefined || body === null) return {};
-  if (typeof body !== 'object' || Array.isArray(body)) throw badRequest('invalid_body', 'Expected the request fields as an object');
+  if (typeof body !== 'object' || Array.isArray(body)) throw badRequest('invalid_body', text('open311.fields_object'));
   return body as Fields;
 }
 
 /** An optional text field: trimmed, or null when absent or blank. */
-function text(fields: Fields, name: string, max: number): string | null {
+function field(fields: Fields, name: string, max: number): string | null {
   const value = fields[name];
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'string') throw badRequest('invalid_parameter', `${name} must be given once, as text`);
-  if (value.length > max) throw badRequest('invalid_parameter', `${name} has ${value.length} characters; at most ${max}`);
+  if (typeof value !== 'string') throw badRequest('invalid_parameter', text('open311.text_once', { name }));
+  if (value.length > max) throw badRequest('invalid_parameter', text('open311.text_length', { name, length: value.length, max }));
   return value.trim() || null;
 }
 
@@ -134,7 +138,7 @@ function coordinate(fields: Fields, name: 'lat' | 'long'): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   if (typeof value !== 'string' || !DECIMAL.test(value)) {
-    throw badRequest('invalid_coordinates', `${name} must be a decimal number of WGS84 degrees, got ${JSON.stringify(value)}`);
+    throw badRequest('invalid_coordinates', text('open311.coordinate', { name, got: shown(value) }));
   }
   return Number(value);
 }
@@ -148,25 +152,20 @@ function locationOf(fields: Fields): Pick<ReportInput, 'point' | 'address'> {
   let address: string | undefined;
   if (hasAddress) {
     const problem = addressProblem(rawAddress);
-    if (problem) throw badRequest(problem.code, `address_string: ${problem.message}`);
+    if (problem) throw badRequest(problem.code, text('problem.at', { where: 'address_string', message: problem.message }));
     address = (rawAddress as string).trim();
   }
   if (lat === undefined && long === undefined) {
     if (address !== undefined) return { address };
-    if (text(fields, 'address_id', MAX_KEY) !== null) {
-      throw badRequest('invalid_location', 'address_id is not supported here; give lat and long, or address_string');
-    }
-    throw badRequest('invalid_location', 'A location is required: lat and long (WGS84), or address_string');
+    if (field(fields, 'address_id', MAX_KEY) !== null) throw badRequest('invalid_location', text('open311.address_id'));
+    throw badRequest('invalid_location', text('open311.location_required'));
   }
-  if (lat === undefined || long === undefined) throw badRequest('invalid_location', 'lat and long must be given together');
+  if (lat === undefined || long === undefined) throw badRequest('invalid_location', text('open311.lat_long_together'));
   const problem = coordinateProblem(long, lat);
   if (problem?.code === 'swapped_coordinates') {
-    throw badRequest(
-      problem.code,
-      `lat ${lat}, long ${long} is outside China; the two look swapped — lat is the latitude (north–south, 3.5…54 in China), long the longitude (east–west, 73…135.5)`,
-    );
+    throw badRequest(problem.code, text('open311.swapped', { lat, long }));
   }
-  if (problem) throw badRequest(problem.code, `lat ${lat}, long ${long}: ${problem.message}`);
+  if (problem) throw badRequest(problem.code, text('open311.at_point', { lat, long, message: problem.message }));
   return { point: { lon: long, lat, crs: 'wgs84' }, ...(address !== undefined ? { address } : {}) };
 }
 
@@ -178,10 +177,10 @@ const HAN = /[\u3400-\u9fff\uf900-\ufaff]/;
  * contacts in parentheses — "张三 (13800138000, zs@example.cn)".
  */
 function reporterOf(fields: Fields): string | null {
-  const first = text(fields, 'first_name', MAX_NAME);
-  const last = text(fields, 'last_name', MAX_NAME);
-  const phone = text(fields, 'phone', MAX_NAME);
-  const email = text(fields, 'email', MAX_CONTACT);
+  const first = field(fields, 'first_name', MAX_NAME);
+  const last = field(fields, 'last_name', MAX_NAME);
+  const phone = field(fields, 'phone', MAX_NAME);
+  const email = field(fields, 'email', MAX_CONTACT);
   const names = [first, last].filter((part): part is string => part !== null);
   const name = names.join(names.some((part) => HAN.test(part)) ? '' : ' ');
   const contacts = [phone, email].filter((part): part is string => part !== null).join(', ');
@@ -194,7 +193,7 @@ function reporterOf(fields: Fields): string | null {
 function idOf(raw: string): number {
   const id = Number(raw);
   if (!/^\d{1,15}$/.test(raw) || !Number.isSafeInteger(id) || id === 0) {
-    throw badRequest('invalid_id', `A service_request_id is a positive integer, got "${raw}"`);
+    throw badRequest('invalid_id', text('open311.id', { got: raw }));
   }
   return id;
 }
@@ -211,7 +210,7 @@ function statusesParam(req: Request): IncidentStatus[] | undefined {
   if (raw === undefined) return undefined;
   const wanted = new Set(listOf(raw));
   const bad = [...wanted].find((s) => s !== 'open' && s !== 'closed');
-  if (bad !== undefined) throw badRequest('invalid_parameter', `status must be open or closed (comma-separated), got "${bad}"`);
+  if (bad !== undefined) throw badRequest('invalid_parameter', text('open311.status', { got: bad }));
   if (wanted.size !== 1) return undefined; // both, or none given: every status
   return wanted.has('open') ? [...OPEN_STATUSES] : [...CLOSED_STATUSES];
 }
@@ -226,39 +225,38 @@ function dateWindow(req: Request, now: Date): Pick<IncidentFilter, 'from' | 'to'
   if (!start && !end) return { from: new Date(now.getTime() - WINDOW_MS) };
   const from = start ?? new Date(end!.getTime() - WINDOW_MS);
   const last = end ?? new Date(start!.getTime() + WINDOW_MS);
-  if (from > last) throw badRequest('invalid_parameter', 'start_date must not be after end_date');
-  if (last.getTime() - from.getTime() > WINDOW_MS) throw badRequest('invalid_parameter', 'start_date and end_date may not span more than 90 days');
+  if (from > last) throw badRequest('invalid_parameter', text('open311.dates_order'));
+  if (last.getTime() - from.getTime() > WINDOW_MS) throw badRequest('invalid_parameter', text('open311.dates_span'));
   // The filter's upper bound is exclusive; end_date is inclusive (times are kept to the millisecond).
   return { from, to: new Date(last.getTime() + 1) };
 }
 
 // ---- errors ----
 
-function describe(err: ApiError): string {
+function describe(err: ApiError, lang: Lang): string {
   const nearest = (err.details as { nearest?: { code: string; distanceM: number } | null } | undefined)?.nearest;
-  if (err.code === 'not_in_any_grid' && nearest) return `${err.message} (nearest grid ${nearest.code}, ${nearest.distanceM} m away)`;
-  return err.message;
+  if (err.code === 'not_in_any_grid' && nearest) return translate(text('open311.nearest', { message: err.text, code: nearest.code, distance: nearest.distanceM }), lang);
+  return err.messageIn(lang);
 }
 
-/** Errors of express' body parser (too large, bad JSON, unsupported charset…) and router: their 4xx status. */
-function parserStatus(err: unknown): number | undefined {
-  return fromBodyParser(err)?.status;
-}
-
-export const open311Errors: ErrorRequestHandler = (err, _req, res, _next) => {
+export const open311Errors: ErrorRequestHandler = (err, req, res, _next) => {
+  // The answer's language: GeoReport v2's own locale when it names one we speak, else the API's choice.
+  const lang = requestedLocale(req) ?? langOf(req);
   let status: number;
   let description: string;
+  // Errors of express' body parser (too large, bad JSON, unsupported charset…) and router: their 4xx.
+  const parsed = err instanceof ApiError ? undefined : fromBodyParser(err);
   if (err instanceof ApiError && err.status < 500) {
     // The service's 422 (not in any grid, address not found) is a request the client must change: 400.
     status = err.status === 422 ? 400 : err.status;
-    description = describe(err);
-  } else if (parserStatus(err) !== undefined) {
-    status = parserStatus(err)!;
-    description = (err as Error).message;
+    description = describe(err, lang);
+  } else if (parsed) {
+    status = parsed.status;
+    description = parsed.messageIn(lang);
   } else {
     recordInternalError(res, err);
     status = 500;
-    description = 'Internal server error';
+    description = translate(text('internal'), lang);
   }
   res.status(status).json([{ code: status, description }]);
 };
@@ -349,19 +347,19 @@ export function open311Router(store: Store, incidents: IncidentService): Router 
     checkFormat(req);
     const fields = fieldsOf(req);
     // api_key was checked before this router (server/http/authenticate.ts): a key whose role may file.
-    const code = text(fields, 'service_code', 100);
-    if (code === null) throw badRequest('missing_service_code', 'service_code is required; see services.json');
+    const code = field(fields, 'service_code', 100);
+    if (code === null) throw badRequest('missing_service_code', text('open311.service_code'));
     // GeoReport v2 answers a service_code it does not know with 404, as GET services/{code} does.
     if (!categoryOf(incidents.rules, code)) throw unknownService(code);
     const location = locationOf(fields);
-    const description = text(fields, 'description', MAX_DESCRIPTION);
+    const description = field(fields, 'description', MAX_DESCRIPTION);
     const reporter = reporterOf(fields);
     // Accepted and checked but not kept: device_id and account_id have no place on an incident;
     // media_url is not fetched (pulling arbitrary URLs into the media store is a later issue);
     // jurisdiction_id does not apply (one jurisdiction per service).
-    text(fields, 'device_id', MAX_KEY);
-    text(fields, 'media_url', MAX_URL);
-    const incident = await incidents.report({ category: code, source: 'hotline', description, reporter, ...location }, actorOfRequest(req), (grid) => assertCovers(req, grid, 'The request’s grid'));
+    field(fields, 'device_id', MAX_KEY);
+    field(fields, 'media_url', MAX_URL);
+    const incident = await incidents.report({ category: code, source: 'hotline', description, reporter, ...location }, actorOfRequest(req), (grid) => assertCovers(req, grid, text('subject.request_grid')));
     res
       .status(201)
       .location(`${req.baseUrl}/requests/${incident.id}.json`)
@@ -376,7 +374,7 @@ export function open311Router(store: Store, incidents: IncidentService): Router 
     if (rawIds !== undefined) {
       // The spec: service_request_id overrides every other argument. Ids not found are left out.
       const ids = [...new Set(listOf(rawIds).map(idOf))];
-      if (ids.length > MAX_RESULTS) throw badRequest('invalid_parameter', `At most ${MAX_RESULTS} service_request_id at once`);
+      if (ids.length > MAX_RESULTS) throw badRequest('invalid_parameter', text('open311.too_many_ids', { max: MAX_RESULTS }));
       list = [];
       for (const id of ids) {
         try {
@@ -407,7 +405,7 @@ export function open311Router(store: Store, incidents: IncidentService): Router 
     try {
       incident = await getIncident(store.db, id, now());
     } catch (err) {
-      if (err instanceof ApiError && err.status === 404) throw notFound('unknown_request', `service_request_id ${id} was not found`);
+      if (err instanceof ApiError && err.status === 404) throw notFound('unknown_request', text('open311.unknown_request', { id }));
       throw err;
     }
     assertIncidentInScope(req, incident);
@@ -415,7 +413,7 @@ export function open311Router(store: Store, incidents: IncidentService): Router 
   });
 
   router.use((req) => {
-    throw notFound('no_such_endpoint', `No Open311 endpoint ${req.method} ${req.originalUrl}; see ${req.baseUrl}/discovery.json`);
+    throw notFound('no_such_endpoint', text('open311.no_endpoint', { method: req.method, url: req.originalUrl, discovery: `${req.baseUrl}/discovery.json` }));
   });
   router.use(open311Errors);
   return router;

@@ -4,7 +4,7 @@
  */
 import type { Request, RequestHandler } from 'express';
 import { ApiError, badRequest } from '../errors.js';
-import { text } from '../i18n/catalogue.js';
+import { shown, text } from '../i18n/catalogue.js';
 import type { VersionCondition } from '../db/grids.js';
 import { CHINA_EXTENT } from '../geo/validate.js';
 import { CRS_NAMES, isCrsName, type CrsName } from '../geo/crs.js';
@@ -13,7 +13,7 @@ import { unstorableText } from '../formats/encoding.js';
 function single(req: Request, name: string): string | undefined {
   const value = req.query[name];
   if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw badRequest('invalid_parameter', `Query parameter "${name}" must be given once, as a string`);
+  if (typeof value !== 'string') throw badRequest('invalid_parameter', text('invalid_parameter.once', { name }));
   return value;
 }
 
@@ -24,7 +24,7 @@ export function timeParam(req: Request, name: string): Date | undefined {
   const iso = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$/;
   const time = Date.parse(raw);
   if (!iso.test(raw) || Number.isNaN(time)) {
-    throw badRequest('invalid_parameter', `${name} must be an ISO 8601 time such as 2024-05-01T08:00:00+08:00, got "${raw}"`);
+    throw badRequest('invalid_parameter', text('invalid_parameter.time', { name, raw }));
   }
   return new Date(time);
 }
@@ -40,17 +40,17 @@ export function bboxParam(req: Request): [number, number, number, number] | unde
   if (raw === undefined) return undefined;
   const parts = raw.split(',').map((part) => (part.trim() === '' ? NaN : Number(part)));
   if (parts.length !== 4 || !parts.every(Number.isFinite)) {
-    throw badRequest('invalid_parameter', `bbox must be four numbers minLon,minLat,maxLon,maxLat, got "${raw}"`);
+    throw badRequest('invalid_parameter', text('invalid_parameter.bbox_numbers', { raw }));
   }
   const [minLon, minLat, maxLon, maxLat] = parts;
   if (minLon > maxLon || minLat > maxLat) {
-    throw badRequest('invalid_parameter', `bbox must be minLon,minLat,maxLon,maxLat with min ≤ max, got "${raw}"`);
+    throw badRequest('invalid_parameter', text('invalid_parameter.bbox_order', { raw }));
   }
   if (Math.abs(minLat) > 90 || Math.abs(maxLat) > 90 || Math.abs(minLon) > 180 || Math.abs(maxLon) > 180) {
     const swapped = minLat >= CHINA_EXTENT.minLon && maxLat <= CHINA_EXTENT.maxLon;
     throw badRequest(
       swapped ? 'swapped_coordinates' : 'invalid_parameter',
-      swapped ? `bbox "${raw}" looks like minLat,minLon,…; give minLon,minLat,maxLon,maxLat` : `bbox "${raw}" is outside lon −180…180, lat −90…90`,
+      text(swapped ? 'swapped_coordinates.bbox' : 'invalid_parameter.bbox_range', { raw }),
     );
   }
   return [minLon, minLat, maxLon, maxLat];
@@ -59,7 +59,7 @@ export function bboxParam(req: Request): [number, number, number, number] | unde
 /** A coordinate system name (query parameter or body field); WGS84 when absent. */
 export function crsParam(value: unknown): CrsName {
   if (value === undefined) return 'wgs84';
-  if (!isCrsName(value)) throw badRequest('invalid_crs', `crs must be one of ${CRS_NAMES.join(', ')}, got ${JSON.stringify(value)}`);
+  if (!isCrsName(value)) throw badRequest('invalid_crs', text('invalid_crs', { allowed: CRS_NAMES, got: shown(value) }));
   return value;
 }
 
@@ -69,7 +69,7 @@ export function booleanParam(req: Request, name: string, fallback: boolean): boo
   if (raw === undefined) return fallback;
   if (raw === 'true' || raw === '1') return true;
   if (raw === 'false' || raw === '0') return false;
-  throw badRequest('invalid_parameter', `${name} must be true or false, got "${raw}"`);
+  throw badRequest('invalid_parameter', text('invalid_parameter.boolean', { name, raw }));
 }
 
 /** `name=<integer>` within [min, max]; `fallback` when absent. */
@@ -78,7 +78,7 @@ export function integerParam(req: Request, name: string, fallback: number, min: 
   if (raw === undefined) return fallback;
   const value = Number(raw);
   if (!/^-?\d+$/.test(raw) || value < min || value > max) {
-    throw badRequest('invalid_parameter', `${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+    throw badRequest('invalid_parameter', text('invalid_parameter.integer', { name, min, max, raw }));
   }
   return value;
 }
@@ -89,8 +89,7 @@ export function stringParam(req: Request, name: string): string | undefined {
 
 export function codeParam(value: unknown, digits: 12 | 15): string {
   if (typeof value !== 'string' || !new RegExp(`^\\d{${digits}}$`).test(value)) {
-    const what = digits === 12 ? 'region code' : 'grid code';
-    throw badRequest('invalid_code', `A ${what} has ${digits} digits, got "${String(value)}"`);
+    throw badRequest('invalid_code', text(digits === 12 ? 'invalid_code.region' : 'invalid_code.grid', { got: String(value) }));
   }
   return value;
 }
@@ -108,7 +107,7 @@ export function etag(version: number): string {
 export function ifMatchCondition(req: Request): VersionCondition {
   const header = req.get('If-Match');
   if (header === undefined || header.trim() === '') {
-    throw new ApiError(428, 'precondition_required', 'Send If-Match with the ETag of the version you edited (GET the grid to read it)');
+    throw new ApiError(428, 'precondition_required', text('precondition_required'));
   }
   if (header.trim() === '*') return 'any';
   const versions = header
@@ -137,14 +136,14 @@ export function actorOf(req: Request): string {
   try {
     actor = decodeURIComponent(raw).trim();
   } catch {
-    throw badRequest('invalid_header', 'X-Actor must be percent-encoded UTF-8');
+    throw badRequest('invalid_header', text('invalid_header.actor_encoding'));
   }
   const broken = unstorableText(actor);
-  if (broken) throw badRequest('invalid_header', `X-Actor ${broken}`);
+  if (broken) throw badRequest('invalid_header', text('invalid_header.actor_text', { problem: broken }));
   // An actor name is shown in the audit log and its exports: a line break would forge a line,
   // a bidi control would make one name read as another.
   if (CONTROL_OR_BIDI.test(actor)) throw badRequest('invalid_header', text('invalid_header.actor_control'));
-  if (actor.length > MAX_ACTOR_LENGTH) throw badRequest('invalid_header', `X-Actor must be at most ${MAX_ACTOR_LENGTH} characters`);
+  if (actor.length > MAX_ACTOR_LENGTH) throw badRequest('invalid_header', text('invalid_header.actor_length', { max: MAX_ACTOR_LENGTH }));
   return actor;
 }
 
@@ -153,19 +152,19 @@ export function reasonOf(req: Request): string | null {
   const fromBody = typeof req.body === 'object' && req.body !== null ? (req.body as { reason?: unknown }).reason : undefined;
   const raw = fromBody ?? single(req, 'reason');
   if (raw === undefined || raw === null) return null;
-  if (typeof raw !== 'string') throw badRequest('invalid_parameter', 'reason must be a string');
-  if (raw.length > MAX_REASON_LENGTH) throw badRequest('invalid_parameter', `reason must be at most ${MAX_REASON_LENGTH} characters`);
+  if (typeof raw !== 'string') throw badRequest('invalid_parameter', text('invalid_parameter.reason_type'));
+  if (raw.length > MAX_REASON_LENGTH) throw badRequest('invalid_parameter', text('invalid_parameter.reason_length', { max: MAX_REASON_LENGTH }));
   const broken = unstorableText(raw);
-  if (broken) throw badRequest('invalid_parameter', `reason ${broken}`);
+  if (broken) throw badRequest('invalid_parameter', text('invalid_parameter.reason_text', { problem: broken }));
   return raw.trim() || null;
 }
 
 /** The parsed JSON body, or 400/415 when there is none. */
 export function jsonBody(req: Request): unknown {
   if (!req.is(['application/json', 'application/geo+json', 'application/*+json'])) {
-    throw new ApiError(415, 'unsupported_media_type', 'Send the body as JSON (Content-Type: application/json or application/geo+json)');
+    throw new ApiError(415, 'unsupported_media_type', text('unsupported_media_type.json'));
   }
-  if (req.body === undefined) throw badRequest('invalid_json', 'A JSON body is required');
+  if (req.body === undefined) throw badRequest('invalid_json', text('invalid_json.required'));
   return req.body;
 }
 
@@ -198,9 +197,9 @@ export const MAX_BODY_DEPTH = 64;
  * is refused here, once for every route.
  */
 export const checkedBody: RequestHandler = (req, _res, next) => {
-  const checkText = (text: string) => {
-    const broken = unstorableText(text);
-    if (broken) throw badRequest('invalid_text', `A string in the body ${broken}`);
+  const checkText = (value: string) => {
+    const broken = unstorableText(value);
+    if (broken) throw badRequest('invalid_text', text('invalid_text', { problem: broken }));
   };
   // Iterative, and numbers are not stacked: a recursive walk would overflow on the very bodies it
   // is there to refuse, and a large import is mostly coordinates.
@@ -212,7 +211,7 @@ export const checkedBody: RequestHandler = (req, _res, next) => {
       continue;
     }
     if (value === null || typeof value !== 'object') continue;
-    if (depth >= MAX_BODY_DEPTH) throw badRequest('too_deep', `The body is nested more than ${MAX_BODY_DEPTH} levels deep`);
+    if (depth >= MAX_BODY_DEPTH) throw badRequest('too_deep', text('too_deep', { max: MAX_BODY_DEPTH }));
     const members = Array.isArray(value) ? value : Object.values(value);
     if (!Array.isArray(value)) for (const key of Object.keys(value)) checkText(key);
     for (const member of members) {

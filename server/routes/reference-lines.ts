@@ -12,6 +12,7 @@ import { assertCovers } from '../http/authorize.js';
 import { regionLines, replaceReferenceLines } from '../db/reference-lines.js';
 import { parseReferenceLines } from '../geo/reference-lines.js';
 import { bboxParam, codeParam, crsParam, jsonBody, stringParam } from './params.js';
+import { text } from '../i18n/catalogue.js';
 
 export function referenceLinesRouter(store: Store, limits: Limits): Router {
   const router = apiRouter();
@@ -20,7 +21,7 @@ export function referenceLinesRouter(store: Store, limits: Limits): Router {
   router.put('/:code/lines', async (req, res) => {
     const code = codeParam(req.params.code, 12);
     const crs = crsParam(stringParam(req, 'crs'));
-    assertCovers(req, code, 'The region');
+    assertCovers(req, code, text('subject.region'));
     await regionLevel(store.db, code); // 404 for an unknown region
     const { lines, problems } = parseReferenceLines(jsonBody(req), limits, crs);
     if (problems.length > 0) throw badRequest(problems[0].code, problems[0].message, { problems });

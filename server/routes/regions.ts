@@ -8,10 +8,11 @@ import type { Problem } from '../geo/validate.js';
 import { parseBuildings } from '../geo/divide/input.js';
 import { regionBuildings, replaceBuildings } from '../db/buildings.js';
 import { householdPoints } from '../db/households.js';
-import { text } from '../i18n/catalogue.js';
 import { parseRegionFeature } from '../geo/features.js';
 import { createRegion, getRegion, listRegions, regionCoverage, regionLevel } from '../db/regions.js';
 import { asOfParam, codeParam, jsonBody, stringParam } from './params.js';
+import { text } from '../i18n/catalogue.js';
+import { levelWord } from '../i18n/words.js';
 
 export function regionsRouter(store: Store, limits: Limits): Router {
   const router = apiRouter();
@@ -23,8 +24,8 @@ export function regionsRouter(store: Store, limits: Limits): Router {
       throw badRequest(first.code, first.message, { problems: parsed.problems });
     }
     // A key adds regions inside its own area only (a township planner: its villages).
-    assertCovers(req, parsed.value.code, 'The region');
-    if (req.principal?.regionCode === parsed.value.code) throw forbidden('out_of_scope', 'A key cannot create the region it is scoped to');
+    assertCovers(req, parsed.value.code, text('subject.region'));
+    if (req.principal?.regionCode === parsed.value.code) throw forbidden('out_of_scope', text('out_of_scope.own_region'));
     const region = await createRegion(store.db, parsed.value);
     res.status(201).location(`/api/regions/${region.properties.code}`).json(region);
   });
@@ -45,15 +46,15 @@ export function regionsRouter(store: Store, limits: Limits): Router {
    */
   router.put('/:code/buildings', async (req, res) => {
     const code = codeParam(req.params.code, 12);
-    assertCovers(req, code, 'The village');
+    assertCovers(req, code, text('subject.village'));
     const level = await regionLevel(store.db, code);
-    if (level !== 'village') throw unprocessable('not_a_village', `A buildings layer belongs to a village/community; ${code} is a ${level}`);
+    if (level !== 'village') throw unprocessable('not_a_village', text('not_a_village.buildings', { code, level: levelWord(level) }));
     const rule = stringParam(req, 'households');
-    if (rule !== undefined && rule !== 'footprint') throw badRequest('invalid_parameter', 'households must be "footprint" when given');
+    if (rule !== undefined && rule !== 'footprint') throw badRequest('invalid_parameter', text('invalid_parameter.households_rule'));
     const problems: Problem[] = [];
     const body = jsonBody(req);
     // parseBuildings reads a missing layer as none (divisions may leave it out); a PUT must send one.
-    if (body === null || typeof body !== 'object') throw badRequest('invalid_geojson', 'Expected a GeoJSON FeatureCollection of buildings');
+    if (body === null || typeof body !== 'object') throw badRequest('invalid_geojson', text('invalid_geojson.buildings'));
     const buildings = parseBuildings(body, problems, { householdsRule: rule });
     if (problems.length > 0) throw badRequest(problems[0].code, problems[0].message, { problems });
     const count = await replaceBuildings(
@@ -67,7 +68,7 @@ export function regionsRouter(store: Store, limits: Limits): Router {
   router.get('/:code/buildings', async (req, res) => {
     const code = codeParam(req.params.code, 12);
     // Buildings carry households (who lives where): a key reads its own area's only.
-    assertCovers(req, code, 'The village');
+    assertCovers(req, code, text('subject.village'));
     await regionLevel(store.db, code); // 404 for an unknown region
     res.json({ type: 'FeatureCollection', features: await regionBuildings(store.db, code) });
   });
@@ -86,7 +87,7 @@ export function regionsRouter(store: Store, limits: Limits): Router {
 
   router.get('/:code/coverage', async (req, res) => {
     const code = codeParam(req.params.code, 12);
-    assertCovers(req, code, 'The region');
+    assertCovers(req, code, text('subject.region'));
     res.json(await regionCoverage(store.db, code, asOfParam(req)));
   });
 

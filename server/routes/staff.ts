@@ -54,12 +54,12 @@ async function placesForScope(store: Store, member: StaffMember): Promise<string
 async function assertMayRead(store: Store, req: Request, member: StaffMember): Promise<void> {
   if (!req.principal || coversEverything(req) || req.principal.staffId === member.id) return;
   const places = await placesForScope(store, member);
-  if (!places.some((place) => covers(req.principal!, place))) assertCovers(req, places[0] ?? '', 'The staff member’s grid');
+  if (!places.some((place) => covers(req.principal!, place))) assertCovers(req, places[0] ?? '', text('subject.staff_grid'));
 }
 
 /** Changes: every place of the person, before and after, lies in the caller's area. */
 function assertMayHold(req: Request, places: string[]): void {
-  for (const place of places) assertCovers(req, place, 'The staff member’s grid or region');
+  for (const place of places) assertCovers(req, place, text('subject.staff_place'));
 }
 
 function fieldsOf(body: unknown, current?: StaffFields): StaffFields {
@@ -123,7 +123,7 @@ export function staffRouter(store: Store, keys?: KeyResolver): Router {
       throw new ApiError(415, 'unsupported_media_type', text('staff_import_csv', { max: MAX_ROSTER_ROWS }));
     }
     const dryRun = booleanParam(req, 'dryRun', false);
-    const result = await importRoster(store.db, req.body, meta(req), { dryRun, mayHold: (place) => assertCovers(req, place, 'The staff member’s grid or region') });
+    const result = await importRoster(store.db, req.body, meta(req), { dryRun, mayHold: (place) => assertCovers(req, place, text('subject.staff_place')) });
     res.status(dryRun ? 200 : 201).json({ ...result, staff: result.staff.map((member) => presentStaff(req, member)) });
   });
 
@@ -171,7 +171,7 @@ export function gridStaffRouter(store: Store): Router {
   const router = apiRouter();
   router.get('/:code/staff', async (req, res) => {
     const code = codeParam(req.params.code, 15);
-    assertCovers(req, code, 'The grid');
+    assertCovers(req, code, text('subject.grid'));
     const { staff } = await listStaff(store.db, { gridCode: code }, { limit: 1000, offset: 0 });
     const order = (duty: Duty) => DUTIES.indexOf(duty);
     staff.sort((a, b) => order(a.duty) - order(b.duty) || a.name.localeCompare(b.name, 'zh-CN') || a.id - b.id);
@@ -185,7 +185,7 @@ export function staffingRouter(store: Store): Router {
   const router = apiRouter();
   router.get('/:code/staffing', async (req, res) => {
     const code = codeParam(req.params.code, 12);
-    assertCovers(req, code, 'The region');
+    assertCovers(req, code, text('subject.region'));
     res.json(await regionStaffing(store.db, code));
   });
   return router;

@@ -61,6 +61,7 @@ import {
   type TileRow,
 } from '../db/tiles.js';
 import { MAX_LAT, MAX_ZOOM, TILE_BUFFER, TILE_EXTENT, TileCache, contentHash, encodeTile, tileProblem, type Bounds, type CachedTile, type TileAddress } from '../geo/tiles.js';
+import { text, type Text } from '../i18n/catalogue.js';
 
 export const MVT_TYPE = 'application/vnd.mapbox-vector-tile';
 /** Incident tiles are rebuilt at least this often, whatever their marker says. */
@@ -107,8 +108,13 @@ interface LayerQuery {
   incidents?: IncidentFilter;
 }
 
+/** The two tile URLs this router answers, as a refusal of any other. */
+function tilePaths(): Text {
+  return text('unknown_layer.path', { tilejson: '/tiles/{layer}.json', tile: '/tiles/{layer}/{z}/{x}/{y}.mvt', layers: LAYERS });
+}
+
 function layerOf(value: unknown): LayerName {
-  if (!isLayerName(value)) throw badRequest('unknown_layer', `No tile layer "${String(value)}"; layers: ${LAYERS.join(', ')}`);
+  if (!isLayerName(value)) throw badRequest('unknown_layer', text('unknown_layer', { layer: String(value), layers: LAYERS }));
   return value;
 }
 
@@ -118,7 +124,7 @@ function layerQuery(req: Request, layer: LayerName, categories: readonly string[
   if (unknown.length) {
     throw badRequest(
       'invalid_parameter',
-      `The ${layer} layer takes ${allowed.length ? allowed.join(', ') : 'no query parameters'}; unknown: ${unknown.join(', ')}`,
+      text('invalid_parameter.tile_params', { layer, allowed: allowed.length ? allowed : text('invalid_parameter.no_params'), unknown }),
     );
   }
   const query: LayerQuery = { layer, key: '', cacheKey: '' };
@@ -128,10 +134,10 @@ function layerQuery(req: Request, layer: LayerName, categories: readonly string[
     if (query.asOf) parts.push(`asOf=${query.asOf.toISOString()}`);
   } else if (layer === 'devices') {
     // The device layer is not cut by area: it is for keys of the whole tree.
-    if (!coversEverything(req)) throw forbidden('out_of_scope', 'The devices tile layer shows every device; a key of one area lists its devices through /api/devices');
+    if (!coversEverything(req)) throw forbidden('out_of_scope', text('out_of_scope.devices_tiles'));
     const kind = req.query.kind;
     if (kind !== undefined) {
-      if (kind !== 'camera' && kind !== 'sensor') throw badRequest('invalid_parameter', 'kind must be camera or sensor');
+      if (kind !== 'camera' && kind !== 'sensor') throw badRequest('invalid_parameter', text('invalid_parameter.device_kind'));
       query.kind = kind;
       parts.push(`kind=${kind}`);
     }
@@ -154,14 +160,14 @@ function layerQuery(req: Request, layer: LayerName, categories: readonly string[
 
 function tileAddress(req: Request): TileAddress {
   const match = /^(\d{1,8})\.(mvt|pbf)$/.exec(String(req.params.file));
-  if (!match) throw badRequest('invalid_tile', `A tile is addressed as {z}/{x}/{y}.mvt, got ".../${String(req.params.file)}"`);
+  if (!match) throw badRequest('invalid_tile', text('invalid_tile.address', { pattern: '{z}/{x}/{y}.mvt', got: String(req.params.file) }));
   const int = (raw: unknown, name: string) => {
-    if (typeof raw !== 'string' || !/^\d{1,8}$/.test(raw)) throw badRequest('invalid_tile', `${name} must be a non-negative integer, got "${String(raw)}"`);
+    if (typeof raw !== 'string' || !/^\d{1,8}$/.test(raw)) throw badRequest('invalid_tile', text('invalid_tile.integer', { name, got: String(raw) }));
     return Number(raw);
   };
   const tile = { z: int(req.params.z, 'z'), x: int(req.params.x, 'x'), y: Number(match[1]) };
   const problem = tileProblem(tile);
-  if (problem) throw badRequest('invalid_tile', `${problem} (tile ${tile.z}/${tile.x}/${tile.y})`, tile);
+  if (problem) throw badRequest('invalid_tile', problem, tile);
   return tile;
 }
 
@@ -265,7 +271,7 @@ export function tilesRouter(store: Store, incidents: IncidentService): Router {
 
   router.get('/:file', async (req, res) => {
     const match = /^([a-z]+)\.json$/.exec(String(req.params.file));
-    if (!match) throw badRequest('unknown_layer', `Expected /tiles/{layer}.json or /tiles/{layer}/{z}/{x}/{y}.mvt; layers: ${LAYERS.join(', ')}`);
+    if (!match) throw badRequest('unknown_layer', tilePaths());
     const layer = layerOf(match[1]);
     const query = layerQuery(req, layer, categories());
     const info = LAYER_INFO[layer];
@@ -311,9 +317,9 @@ export function tilesRouter(store: Store, incidents: IncidentService): Router {
   router.use((req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.set('Allow', 'GET, HEAD');
-      throw new ApiError(405, 'method_not_allowed', `Tiles are read-only: ${req.method} is not allowed`);
+      throw new ApiError(405, 'method_not_allowed', text('method_not_allowed.tiles', { method: req.method }));
     }
-    throw badRequest('invalid_tile', `Expected /tiles/{layer}.json or /tiles/{layer}/{z}/{x}/{y}.mvt; layers: ${LAYERS.join(', ')}`);
+    throw badRequest('invalid_tile', tilePaths());
   });
 
   return router;

@@ -18,7 +18,7 @@ import { readUpload, type Upload } from './multipart.js';
 import type { Store } from '../db/connect.js';
 import type { Limits } from '../config.js';
 import type { GridLocator } from '../services/grid-locator.js';
-import { ApiError, badRequest } from '../errors.js';
+import { ApiError, badRequest, langOf } from '../errors.js';
 import { covers } from '../access/principal.js';
 import { assertAddressImporter } from '../http/authorize.js';
 import { actorOf, asOfParam, codeParam, stringParam } from './params.js';
@@ -32,6 +32,7 @@ import { regionLevel } from '../db/regions.js';
 import { regionPrefix } from '../geo/codes.js';
 import { CrsError, projectionByName, WGS84, type Projection } from '../geo/projection.js';
 import { gridsToCsv, gridsToGeoJson, gridsToShapefile } from '../formats/grid-export.js';
+import { localize, shown, text } from '../i18n/catalogue.js';
 
 const FIELD_NAMES = ['kind', 'crs', 'encoding', 'region', 'dryRun', 'skipInvalid', 'households', 'reason'];
 
@@ -45,19 +46,14 @@ function flag(req: Request, upload: Upload, name: string): boolean {
   if (value === undefined) return false;
   if (['true', '1', 'yes'].includes(value.toLowerCase())) return true;
   if (['false', '0', 'no'].includes(value.toLowerCase())) return false;
-  throw badRequest('invalid_parameter', `${name} must be true or false, got "${value}"`);
+  throw badRequest('invalid_parameter', text('invalid_parameter.boolean', { name, raw: value }));
 }
 
 function rejection(report: ImportReport): ApiError {
   const [first] = report.refused;
-  const what = report.summary.refused === 1 ? '1 row' : `${report.summary.refused} rows`;
-  const hint = report.kind === 'addresses' ? ' Fix them, or send skipInvalid=true to import the good rows.' : '';
-  return new ApiError(
-    422,
-    'import_rejected',
-    `${what} of ${report.file.rows} refused (first: row ${first.row}, ${first.problems[0]?.message}); nothing was written.${hint}`,
-    report,
-  );
+  const hint = report.kind === 'addresses' ? text('import_rejected.hint') : '';
+  const params = { refused: report.summary.refused, rows: report.file.rows, row: first.row, message: first.problems[0]?.message, hint };
+  return new ApiError(422, 'import_rejected', text('import_rejected', params), report);
 }
 
 /**
@@ -75,26 +71,26 @@ export function importRouter(store: Store, limits: Limits, locator: GridLocator)
 
   router.post('/', async (req, res) => {
     if (!req.is('multipart/form-data')) {
-      throw new ApiError(415, 'unsupported_media_type', 'Send the file as multipart/form-data (a "file" part and a "kind" field)');
+      throw new ApiError(415, 'unsupported_media_type', text('unsupported_media_type.import'));
     }
-    const upload = await readUpload(req, { fileField: 'file', maxFileBytes: limits.bodyBytes, oneFile: 'Send one file per import' });
+    const upload = await readUpload(req, { fileField: 'file', maxFileBytes: limits.bodyBytes, oneFile: text('too_many_files') });
     const unknown = Object.keys(upload.fields).filter((name) => !FIELD_NAMES.includes(name));
-    if (unknown.length > 0) throw badRequest('unknown_field', `Unknown form field(s) ${unknown.join(', ')}; known: ${FIELD_NAMES.join(', ')}`);
+    if (unknown.length > 0) throw badRequest('unknown_field', text('unknown_field', { unknown, known: FIELD_NAMES }));
     const kind = option(req, upload, 'kind');
     if (!kind || !(IMPORT_KINDS as readonly string[]).includes(kind)) {
-      throw badRequest('invalid_kind', `kind must be one of ${IMPORT_KINDS.join(', ')}, got ${JSON.stringify(kind ?? null)}`);
+      throw badRequest('invalid_kind', text('invalid_kind', { allowed: IMPORT_KINDS, got: shown(kind ?? null) }));
     }
     if (kind === 'addresses') assertAddressImporter(req);
-    if (!upload.file) throw badRequest('missing_file', 'No file: send it in the multipart field "file"');
+    if (!upload.file) throw badRequest('missing_file', text('missing_file'));
     const households = option(req, upload, 'households');
-    if (households !== undefined && households !== 'footprint') throw badRequest('invalid_parameter', 'households must be "footprint" when given');
+    if (households !== undefined && households !== 'footprint') throw badRequest('invalid_parameter', text('invalid_parameter.households_rule'));
     const encoding = option(req, upload, 'encoding');
     // Checked here, not only where a DBF or CSV is decoded: a bad name must not pass silently with a GeoJSON file.
-    if (encoding !== undefined && !encodingOfName(encoding)) throw badRequest('invalid_parameter', `encoding "${encoding}" is not a known text encoding (utf-8, gbk, gb18030, big5…)`);
+    if (encoding !== undefined && !encodingOfName(encoding)) throw badRequest('invalid_parameter', text('invalid_encoding.unknown', { got: shown(encoding) }));
     const region = option(req, upload, 'region');
     if (region !== undefined) codeParam(region, 12);
     const reason = option(req, upload, 'reason') ?? null;
-    if (reason !== null && reason.length > 1000) throw badRequest('invalid_parameter', 'reason must be at most 1000 characters');
+    if (reason !== null && reason.length > 1000) throw badRequest('invalid_parameter', text('invalid_parameter.reason_length', { max: 1000 }));
 
     let data;
     try {
@@ -105,11 +101,11 @@ export function importRouter(store: Store, limits: Limits, locator: GridLocator)
         maxInflatedBytes: maxInflatedBytes(limits),
       });
     } catch (error) {
-      if (error instanceof FileError) throw new ApiError(error.status, error.code, error.message, error.details);
+      if (error instanceof FileError) throw new ApiError(error.status, error.code, error.text, error.details);
       throw error;
     }
     // As an empty file: nothing to import is a mistake, not a successful import of nothing.
-    if (data.features.length + data.problems.length === 0) throw badRequest('empty_file', 'The file has no features or rows');
+    if (data.features.length + data.problems.length === 0) throw badRequest('empty_file', text('empty_file.rows'));
     const report = await runImport(store.db, data, {
       kind: kind as ImportKind,
       dryRun: flag(req, upload, 'dryRun'),
@@ -127,16 +123,18 @@ export function importRouter(store: Store, limits: Limits, locator: GridLocator)
         return { inGrid, outsideGrids: points.length - inGrid };
       },
     });
+    // Problems, notes and how each column was read, in the reader's language.
+    const answer = () => localize(report, langOf(req));
     if (report.dryRun) {
-      res.json(report);
+      res.json(answer());
       return;
     }
     if (!report.ok) throw rejection(report);
     if (report.kind === 'addresses') {
-      res.json(report);
+      res.json(answer());
       return;
     }
-    res.status(report.summary.created > 0 ? 201 : 200).json(report);
+    res.status(report.summary.created > 0 ? 201 : 200).json(answer());
   });
 
   return router;
@@ -154,13 +152,13 @@ function exportProjection(raw: string | undefined, format: keyof typeof FORMATS)
   try {
     projection = projectionByName(raw);
   } catch (error) {
-    if (error instanceof CrsError) throw badRequest('invalid_crs', error.message);
+    if (error instanceof CrsError) throw badRequest('invalid_crs', error.text);
     throw error;
   }
   if (format === 'geojson' && projection !== WGS84 && projection.epsg !== 4490) {
-    throw badRequest('invalid_crs', 'GeoJSON is WGS84 lon/lat (RFC 7946); export as shapefile or csv for a projected CRS');
+    throw badRequest('invalid_crs', text('invalid_crs.geojson_export'));
   }
-  if (!projection.prj) throw badRequest('invalid_crs', `${projection.name} is not an export CRS; use wgs84, cgcs2000 or a CGCS2000 Gauss-Kruger zone (EPSG:4491–4554)`);
+  if (!projection.prj) throw badRequest('invalid_crs', text('invalid_crs.export', { name: projection.name }));
   return projection;
 }
 
@@ -171,7 +169,7 @@ export function exportRouter(store: Store): Router {
     const code = codeParam(req.params.code, 12);
     const formatName = (stringParam(req, 'format') ?? 'geojson').toLowerCase();
     const format = (formatName === 'shp' || formatName === 'zip' ? 'shapefile' : formatName) as keyof typeof FORMATS;
-    if (!(format in FORMATS)) throw badRequest('invalid_parameter', `format must be geojson, shapefile or csv, got "${formatName}"`);
+    if (!(format in FORMATS)) throw badRequest('invalid_parameter', text('invalid_parameter.export_format', { got: formatName }));
     const projection = exportProjection(stringParam(req, 'crs'), format);
     const asOf = asOfParam(req);
     const level = await regionLevel(store.db, code);

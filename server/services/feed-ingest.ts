@@ -12,7 +12,9 @@ import type { Polygon } from 'geojson';
 import type { Database } from '../db/schema.js';
 import type { Clock } from '../clock.js';
 import { eventKey, feedDevices, ingestEvents, storedEventKeys, type FeedDevice, type NewEvent } from '../db/feeds.js';
-import { categoryOf, type IncidentRules } from '../incidents/rules.js';
+import { categoryOf, deadlineHoursFor, type IncidentRules } from '../incidents/rules.js';
+import { DEFAULT_PRIORITY, parseAlarmPriority, type AlarmPriority } from '../incidents/priority.js';
+import { unstorableText } from '../formats/encoding.js';
 import { samplePolygon } from '../geo/coverage.js';
 import { mapLimited } from './concurrency.js';
 import { toWgs84, type CrsName } from '../geo/crs.js';
@@ -20,10 +22,10 @@ import { coordinateProblem, type Problem } from '../geo/validate.js';
 import { checkSnapshot, defaultSnapshotLimits, type SnapshotLimits } from '../media/snapshot.js';
 import { Thumbnailer } from '../media/thumbnailer.js';
 import { EventPartitions } from '../jobs/event-partitions.js';
-import { text, translate } from '../i18n/catalogue.js';
 import { beyondReach } from '../geo/reach.js';
 import { devicePlace } from '../access/places.js';
 import type { GridLocator, LocatorSnapshot } from './grid-locator.js';
+import { shown, text, type Text } from '../i18n/catalogue.js';
 
 export const MAX_FEED_BATCH = 1000;
 /** An event dated this far in the future is a device clock gone wrong. */
@@ -38,7 +40,7 @@ const SNAPSHOT_CONCURRENCY = 4;
 export type EventResult =
   | { index: number; status: 'accepted'; incidentId: number; gridCode: string | null; mediaStored: boolean }
   | { index: number; status: 'duplicate' }
-  | { index: number; status: 'rejected'; code: string; reason: string };
+  | { index: number; status: 'rejected'; code: string; reason: Text };
 
 export interface IngestReport {
   accepted: number;
@@ -53,24 +55,41 @@ interface ParsedEvent {
   deviceId: string;
   eventId: string;
   type: string;
-  severity: number;
+  priority: AlarmPriority;
   occurredAt: Date;
   point?: [number, number];
   snapshot?: unknown;
+  /** What the device says happened (a GB/T 28181 AlarmDescription): the incident's description. */
+  description?: string;
 }
 
+/** An event refused before it reached the ingest (unreadable in its own format): counted as refused with its problem. */
+export class RefusedEvent {
+  constructor(readonly problem: Problem) {}
+}
+
+const MAX_DESCRIPTION = 2000;
+
 function parseEvent(value: unknown, index: number, crs: CrsName, now: number): ParsedEvent | Problem {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { code: 'invalid_event', message: 'an event is an object { deviceId, eventId, type, occurredAt, severity, … }' };
+  const invalid = (message: Text): Problem => ({ code: 'invalid_event', message });
+  if (value instanceof RefusedEvent) return value.problem;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return invalid(text('invalid_event.object'));
   const e = value as Record<string, unknown>;
-  if (typeof e.deviceId !== 'string' || e.deviceId === '') return { code: 'invalid_event', message: 'deviceId must be a string' };
-  if (typeof e.eventId !== 'string' || !EVENT_ID.test(e.eventId)) return { code: 'invalid_event', message: 'eventId must be 1–128 letters, digits, _ . : or -' };
-  if (typeof e.type !== 'string' || !EVENT_TYPE.test(e.type)) return { code: 'invalid_event', message: 'type must be a lower-case code such as intrusion or smoke_alarm' };
-  const severity = e.severity ?? 3;
-  if (typeof severity !== 'number' || !Number.isInteger(severity) || severity < 1 || severity > 5) return { code: 'invalid_event', message: 'severity must be an integer from 1 (lowest) to 5' };
+  if (typeof e.deviceId !== 'string' || e.deviceId === '') return invalid(text('invalid_event.device_id'));
+  if (typeof e.eventId !== 'string' || !EVENT_ID.test(e.eventId)) return invalid(text('invalid_event.event_id'));
+  if (typeof e.type !== 'string' || !EVENT_TYPE.test(e.type)) return invalid(text('invalid_event.type'));
+  const priority = e.severity === undefined || e.severity === null ? DEFAULT_PRIORITY : parseAlarmPriority(e.severity);
+  if (priority === undefined) return invalid(text('invalid_event.severity', { got: shown(e.severity, 40) }));
   const occurredAt = typeof e.occurredAt === 'string' && DATE_TIME.test(e.occurredAt) ? new Date(e.occurredAt) : new Date(NaN);
-  if (Number.isNaN(occurredAt.getTime())) return { code: 'invalid_event', message: 'occurredAt must be an ISO 8601 date-time' };
-  if (occurredAt.getTime() > now + MAX_FUTURE_MS) return { code: 'invalid_event', message: `occurredAt ${e.occurredAt} is in the future; check the device clock` };
-  const parsed: ParsedEvent = { index, deviceId: e.deviceId, eventId: e.eventId, type: e.type, severity, occurredAt, snapshot: e.snapshot };
+  if (Number.isNaN(occurredAt.getTime())) return invalid(text('invalid_event.occurred_at'));
+  if (occurredAt.getTime() > now + MAX_FUTURE_MS) return invalid(text('invalid_event.future', { at: String(e.occurredAt) }));
+  const parsed: ParsedEvent = { index, deviceId: e.deviceId, eventId: e.eventId, type: e.type, priority, occurredAt, snapshot: e.snapshot };
+  if (e.description !== undefined && e.description !== null) {
+    if (typeof e.description !== 'string' || e.description.length > MAX_DESCRIPTION) return invalid(text('invalid_event.description', { max: MAX_DESCRIPTION }));
+    const broken = unstorableText(e.description);
+    if (broken) return invalid(text('invalid_event.description_text', { problem: broken }));
+    if (e.description.trim() !== '') parsed.description = e.description.trim();
+  }
   if (e.lon !== undefined || e.lat !== undefined) {
     const problem = coordinateProblem(e.lon, e.lat);
     if (problem) return problem;
@@ -125,7 +144,7 @@ export class FeedIngest {
     const { mayReport, covers } = access;
     const receivedAt = this.clock.now();
     const results: EventResult[] = new Array(values.length);
-    const reject = (index: number, code: string, reason: string) => (results[index] = { index, status: 'rejected', code, reason });
+    const reject = (index: number, code: string, reason: Text) => (results[index] = { index, status: 'rejected', code, reason });
 
     const candidates: ParsedEvent[] = [];
     const seen = new Set<string>();
@@ -134,9 +153,9 @@ export class FeedIngest {
       const parsed = parseEvent(value, index, crs, receivedAt.getTime());
       if ('code' in parsed) return reject(index, parsed.code, parsed.message);
       if (parsed.occurredAt < oldestKept) {
-        return reject(index, 'event_expired', translate(text('event_expired', { at: parsed.occurredAt.toISOString(), days: this.partitions.retentionDays }), 'en'));
+        return reject(index, 'event_expired', text('event_expired', { at: parsed.occurredAt.toISOString(), days: this.partitions.retentionDays }));
       }
-      if (!mayReport(parsed.deviceId)) return reject(index, 'forbidden_device', `This key may not send events of device ${parsed.deviceId}`);
+      if (!mayReport(parsed.deviceId)) return reject(index, 'forbidden_device', text('forbidden_device', { id: parsed.deviceId }));
       const key = `${parsed.deviceId}\u0000${parsed.eventId}`;
       if (seen.has(key)) return (results[index] = { index, status: 'duplicate' });
       seen.add(key);
@@ -152,7 +171,7 @@ export class FeedIngest {
     for (const c of candidates) {
       const device = devices.get(c.deviceId);
       if (!device) {
-        reject(c.index, 'unknown_device', `No device ${c.deviceId} (register it with POST /api/devices)`);
+        reject(c.index, 'unknown_device', text('unknown_device.feed', { id: c.deviceId }));
         continue;
       }
       if (stored.has(eventKey(c))) {
@@ -161,17 +180,17 @@ export class FeedIngest {
       }
       const at = snapshot.index.locate(device.lon, device.lat);
       if (!covers(devicePlace(at < 0 ? null : snapshot.grids[at]!.code, device.centerRegion))) {
-        reject(c.index, 'out_of_scope', `Device ${c.deviceId} lies outside the area of this key`);
+        reject(c.index, 'out_of_scope', text('out_of_scope.device', { id: c.deviceId }));
         continue;
       }
       const beyond = c.point ? beyondReach(c.point, { lon: device.lon, lat: device.lat, sector: device.sector ? (JSON.parse(device.sector) as Polygon) : null }) : 0;
       if (beyond > 0) {
-        reject(c.index, 'beyond_device_reach', `The event lies ${Math.round(beyond)} m beyond what device ${c.deviceId} can see or sense from where it is registered`);
+        reject(c.index, 'beyond_device_reach', text('beyond_device_reach', { metres: Math.round(beyond), id: c.deviceId }));
         continue;
       }
       const placed = this.placed(c, device, snapshot);
       if (!covers(placed.gridCode ?? placed.regionCode ?? '')) {
-        reject(c.index, 'out_of_scope', 'The event lies outside the area of this key');
+        reject(c.index, 'out_of_scope', text('out_of_scope.event'));
         continue;
       }
       fresh.push({ event: c, placed });
@@ -218,16 +237,16 @@ export class FeedIngest {
       deviceId: c.deviceId,
       eventId: c.eventId,
       type: c.type,
-      severity: c.severity,
+      priority: c.priority,
       occurredAt: c.occurredAt,
       lon,
       lat,
       gridCode: grid?.code ?? null,
       regionCode: grid?.regionCode ?? device.centerRegion,
       category: category.code,
-      deadlineHours: category.deadlineHours,
+      deadlineHours: deadlineHoursFor(category, c.priority),
       source: device.kind,
-      description: `${c.type} · ${device.name}`,
+      description: c.description ?? `${c.type} · ${device.name}`,
     };
   }
 

@@ -8,7 +8,6 @@ import type { Database } from '../db/schema.js';
 import { createIncident, escalateIncident, getIncident, transitionIncident, type ChangeMeta, type FilingHooks, type Incident, type IncidentSource } from '../db/incidents.js';
 import { getStaff } from '../db/staff.js';
 import { unprocessable } from '../errors.js';
-import { text } from '../i18n/catalogue.js';
 import type { Snapshot } from '../media/snapshot.js';
 import type { IncidentStatus } from '../incidents/states.js';
 import { incidentPlace } from '../access/places.js';
@@ -18,6 +17,7 @@ import { toWgs84, type CrsName } from '../geo/crs.js';
 import { categoryOf, deadlineFor, type IncidentRules } from '../incidents/rules.js';
 import type { AddressGeocoder } from './address-geocoder.js';
 import type { GridLocator } from './grid-locator.js';
+import { text } from '../i18n/catalogue.js';
 
 /** A geocoded address must match at least this well to place an incident. */
 const MIN_ADDRESS_SCORE = 0.6;
@@ -59,14 +59,14 @@ export class IncidentService {
   async report(input: ReportInput, actor: string, mayFileIn: (gridCode: string) => void = () => {}, hooks: FilingHooks = {}): Promise<Incident> {
     const category = categoryOf(this.rules, input.category);
     if (!category) {
-      throw unprocessable('unknown_category', `Unknown category "${input.category}"; known: ${this.rules.categories.map((c) => c.code).join(', ')}`);
+      throw unprocessable('unknown_category', text('unknown_category', { category: input.category, known: this.rules.categories.map((c) => c.code) }));
     }
     const [lon, lat] = input.point ? toWgs84(input.point.lon, input.point.lat, input.point.crs) : await this.placeOf(input.address!);
     const snapshot = await this.locator.live();
     const found = snapshot.index.locate(lon, lat);
     if (found < 0) {
       const nearest = snapshot.index.nearest(lon, lat);
-      throw unprocessable('not_in_any_grid', text('incident_outside_grids', { lon: lon.toFixed(6), lat: lat.toFixed(6) }), {
+      throw unprocessable('not_in_any_grid', text('not_in_any_grid.incident', { lon: lon.toFixed(6), lat: lat.toFixed(6) }), {
         nearest: nearest ? { code: nearest.code, distanceM: Math.round(nearest.distanceM * 10) / 10 } : null,
       });
     }
@@ -130,7 +130,7 @@ export class IncidentService {
   private async placeOf(address: string): Promise<[number, number]> {
     const [best] = (await this.geocoder.current()).search(address, { limit: 1 });
     if (!best || best.score < MIN_ADDRESS_SCORE) {
-      throw unprocessable('address_not_found', `The address "${address}" is not in the registry well enough to place an incident${best ? ` (best: ${best.address}, score ${best.score.toFixed(2)})` : ''}; give lon/lat`);
+      throw unprocessable('address_not_found', text('address_not_found', { address, best: best ? text('address_not_found.best', { address: best.address, score: best.score.toFixed(2) }) : '' }));
     }
     return [best.lon, best.lat];
   }

@@ -8,6 +8,7 @@
  * each; the patrol coverage of one's grids up to ten. 优秀 from 60 points, 良好 from 40, 称职
  * from 20, below that 不称职.
  */
+import { text, type Text } from '../i18n/catalogue.js';
 
 export interface AssessmentRules {
   points: {
@@ -62,20 +63,20 @@ export function assess(tally: Tally, rules: AssessmentRules = defaultAssessmentR
 }
 
 /** Why assessment rules from a file are unusable, or undefined. */
-export function assessmentRulesProblem(rules: unknown): string | undefined {
-  if (rules === null || typeof rules !== 'object') return 'assessment must be an object { points, grades }';
+export function assessmentRulesProblem(rules: unknown): Text | undefined {
+  if (rules === null || typeof rules !== 'object') return text('rules.assessment_object');
   const { points, grades } = rules as Partial<AssessmentRules>;
   for (const name of Object.keys(defaultAssessmentRules.points)) {
     const value = (points as Record<string, unknown> | undefined)?.[name];
-    if (typeof value !== 'number' || !Number.isFinite(value)) return `assessment.points.${name} must be a number`;
+    if (typeof value !== 'number' || !Number.isFinite(value)) return text('rules.assessment_points', { name });
   }
-  if (!Array.isArray(grades) || grades.length === 0) return 'assessment.grades must list at least one grade';
+  if (!Array.isArray(grades) || grades.length === 0) return text('rules.assessment_grades');
   for (let i = 0; i < grades.length; i++) {
     const g = grades[i] as { grade?: unknown; minPoints?: unknown };
-    if (typeof g?.grade !== 'string' || g.grade.trim() === '') return `assessment.grades[${i}].grade must be a name`;
+    if (typeof g?.grade !== 'string' || g.grade.trim() === '') return text('rules.assessment_grade_name', { index: i });
     // The last grade takes whatever is left; JSON cannot write -Infinity, so null stands for it there.
-    if (i < grades.length - 1 && (typeof g.minPoints !== 'number' || !Number.isFinite(g.minPoints))) return `assessment.grades[${i}].minPoints must be a number`;
-    if (i > 0 && typeof g.minPoints === 'number' && g.minPoints > (grades[i - 1] as { minPoints: number }).minPoints) return 'assessment.grades must go from the highest minPoints down';
+    if (i < grades.length - 1 && (typeof g.minPoints !== 'number' || !Number.isFinite(g.minPoints))) return text('rules.assessment_grade_min', { index: i });
+    if (i > 0 && typeof g.minPoints === 'number' && g.minPoints > (grades[i - 1] as { minPoints: number }).minPoints) return text('rules.assessment_grade_order');
   }
   return undefined;
 }

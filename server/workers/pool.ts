@@ -109,7 +109,7 @@ export class WorkerPool {
 
 /** The error a task threw, as the main thread knows it (a FileError stays one). */
 function revive(error: NonNullable<TaskReply['error']>): Error {
-  const revived = error.name === 'FileError' && error.status !== undefined && error.code !== undefined ? new FileError(error.status, error.code, error.message, error.details) : new Error(error.message);
+  const revived = error.name === 'FileError' && error.status !== undefined && error.code !== undefined && error.text ? new FileError(error.status, error.code, error.text, error.details) : new Error(error.message);
   if (error.stack) revived.stack = error.stack;
   return revived;
 }

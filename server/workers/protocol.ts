@@ -1,4 +1,6 @@
 /** Messages between the pool (main thread) and its worker threads. */
+import type { Text } from '../i18n/catalogue.js';
+
 export interface TaskRequest {
   id: number;
   task: 'divide' | 'checkDivision' | 'planAdjustment';
@@ -9,5 +11,5 @@ export interface TaskReply {
   id: number;
   progress?: { share: number; stage: string };
   result?: unknown;
-  error?: { name: string; message: string; status?: number; code?: string; details?: unknown; stack?: string };
+  error?: { name: string; message: string; text?: Text; status?: number; code?: string; details?: unknown; stack?: string };
 }

@@ -14,6 +14,7 @@ import { prepareDivision } from '../geo/divide/prepare.js';
 import { planAdjustment, type AdjustmentPlan, type LiveGrid } from '../geo/divide/adjust.js';
 import type { Problem } from '../geo/validate.js';
 import type { TaskReply, TaskRequest } from './protocol.js';
+import { TextError, translate } from '../i18n/catalogue.js';
 
 export interface Tasks {
   /** A division request as stored with its job (JSON text, with its boundary) → the proposal, with progress on the way. */
@@ -28,7 +29,7 @@ const tasks: Tasks = {
   async divide(text, progress) {
     const request = JSON.parse(text) as Record<string, unknown>;
     const parsed = parseDivisionInput(request, request.boundary);
-    if (parsed.problems) throw new Error(parsed.problems.map((p) => p.message).join('; '));
+    if (parsed.problems) throw new Error(parsed.problems.map((p) => translate(p.message, 'en')).join('; '));
     return runDivision(parsed.value, progress);
   },
   async planAdjustment(text) {
@@ -49,7 +50,7 @@ const tasks: Tasks = {
 function serialized(error: unknown): TaskReply['error'] {
   if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
   const { status, code, details } = error as Error & { status?: unknown; code?: unknown; details?: unknown };
-  return { name: error.name, message: error.message, status: typeof status === 'number' ? status : undefined, code: typeof code === 'string' ? code : undefined, details, stack: error.stack };
+  return { name: error.name, message: error.message, text: error instanceof TextError ? error.text : undefined, status: typeof status === 'number' ? status : undefined, code: typeof code === 'string' ? code : undefined, details, stack: error.stack };
 }
 
 parentPort?.on('message', async (message: TaskRequest) => {

@@ -11,6 +11,7 @@ import { parseWktGeometry, polygonalToWkt } from '../../server/formats/wkt.js';
 import { mapFields, mapProperties } from '../../server/formats/fields.js';
 import { toWgs84 } from '../../server/geo/crs.js';
 import type { Point, Polygon } from 'geojson';
+import { en } from '../support/i18n.js';
 
 const GK40 = '+proj=tmerc +lat_0=0 +lon_0=120 +k=1 +x_0=40500000 +y_0=0 +ellps=GRS80 +units=m +no_defs';
 const gk = (lon: number, lat: number) => proj4('EPSG:4326', GK40, [lon, lat]).map((v) => Math.round(v * 1000) / 1000);
@@ -53,7 +54,7 @@ describe('CSV', () => {
     expect(data.problems).toEqual([expect.objectContaining({ row: 3, code: 'invalid_coordinates' })]);
     const bad = readSourceFile(utf8('name,wkt\na,POLYGON ((1 2, 3))\nb,CIRCLE (1 2)\n'), { fileName: 'b.csv', crs: 'wgs84' });
     expect(bad.problems.map((p) => p.row)).toEqual([2, 3]);
-    expect(bad.problems[1].message).toMatch(/CIRCLE is not read/);
+    expect(en(bad.problems[1].message)).toMatch(/CIRCLE is not read/);
   });
 
   it('takes the CRS from an EWKT SRID and guesses GK zones from 8-digit eastings', () => {
@@ -64,7 +65,7 @@ describe('CSV', () => {
     expect(Math.abs(lon - 119.3) + Math.abs(lat - 26.08)).toBeLessThan(1e-8);
     const guessed = readSourceFile(utf8(`name,x,y\na,${x},${y}\n`), { fileName: 'p.csv' });
     expect(guessed.crs).toMatchObject({ epsg: 4528, source: 'guessed' });
-    expect(guessed.crs.note).toMatch(/zone prefix 40/);
+    expect(en(guessed.crs.note)).toMatch(/zone prefix 40/);
   });
 
   it('refuses a CSV without a geometry column', () => {
@@ -104,7 +105,7 @@ describe('GeoJSON', () => {
     expect((gcj.features[0].geometry as Point).coordinates).toEqual(toWgs84(119.3, 26.08, 'gcj02'));
     expect(gcj.crs.source).toBe('parameter');
     const overridden = readSourceFile(utf8(JSON.stringify({ ...body, crs: { type: 'name', properties: { name: 'EPSG:4528' } } })), { fileName: 'x.geojson', crs: 'wgs84' });
-    expect(overridden.crs.note).toMatch(/file says CGCS2000 \/ 3-degree Gauss-Kruger zone 40.*was used instead/);
+    expect(en(overridden.crs.note)).toMatch(/file says CGCS2000 \/ 3-degree Gauss-Kruger zone 40.*was used instead/);
   });
 });
 
@@ -157,7 +158,7 @@ describe('attribute fields', () => {
       name: 'name',
       版本: 'version',
     });
-    expect(mapping.notes).toEqual(['Columns "名称", "name" are all name: each row takes the first of them that has a value']);
+    expect(mapping.notes.map(en)).toEqual(['Columns "名称", "name" are all name: each row takes the first of them that has a value']);
     expect(mapProperties('grids', mapping, { 名称: null, name: 'second' }).name).toBe('second');
     expect(
       mapProperties('grids', mapping, { OBJECTID: 7, 网格编码: 420111002003001, 名称: '一', 网格类型: '专属网格', '户数(户)': '320', Population: 900.0, REGIONCOD: '420111002003 ', specialtyp: '学校', 版本: '2' }),

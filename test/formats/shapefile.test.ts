@@ -20,6 +20,7 @@ import { gridsToShapefile } from '../../server/formats/grid-export.js';
 import { projectionByName } from '../../server/geo/projection.js';
 import type { GridFeature } from '../../server/db/grid-rows.js';
 import { seededRandom } from '../../server/geo/random.js';
+import { en } from '../support/i18n.js';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'transfer');
 
@@ -179,7 +180,7 @@ describe('broken shapefiles are refused with the reason', () => {
     const dbfOfOne = writeShapefile(features().slice(0, 1), { name: 'grids', fields: FIELDS, prj: WGS84_PRJ }).files['grids.dbf'];
     const content = read({ ...good(), 'grids.shp': cut, 'grids.dbf': dbfOfOne });
     expect(content.features).toHaveLength(1);
-    expect(content.notes.join(' ')).toMatch(/ends inside record 2/);
+    expect(content.notes.map(en).join(' ')).toMatch(/ends inside record 2/);
   });
 
   it('a corrupt record is reported by its number; the others are read', () => {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { isGb28181Shaped, parseGb28181Id, type Gb28181Result } from '../../server/geo/gb28181.js';
+import { translate } from '../../server/i18n/catalogue.js';
 
 function reasonOf(result: Gb28181Result): string {
   if (result.ok) throw new Error(`expected a refusal, got ${JSON.stringify(result.value)}`);
-  return result.reason;
+  return translate(result.reason, 'en');
 }
 
 describe('parseGb28181Id', () => {

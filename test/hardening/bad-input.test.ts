@@ -398,6 +398,32 @@ function endpoints(): EndpointSpec[] {
     },
     {
       method: 'post',
+      route: '/api/feeds/gb28181',
+      path: '/api/feeds/gb28181',
+      shape: 'api',
+      body: 'xml',
+      validRaw: {
+        contentType: 'Application/MANSCDP+xml',
+        body: `<?xml version="1.0" encoding="UTF-8"?>\r\n<Notify>\r\n<CmdType>Alarm</CmdType>\r\n<SN>17</SN>\r\n<DeviceID>${CAMERA}</DeviceID>\r\n<AlarmPriority>1</AlarmPriority>\r\n<AlarmMethod>5</AlarmMethod>\r\n<AlarmTime>2025-01-01T08:00:00</AlarmTime>\r\n<AlarmDescription>东门入侵</AlarmDescription>\r\n<Longitude>114.302</Longitude>\r\n<Latitude>30.505</Latitude>\r\n<Info><AlarmType>6</AlarmType></Info>\r\n</Notify>\r\n`,
+      },
+      itemsRefused: 'Notify',
+      // A platform sends at most a backlog of notifications: 1 MB.
+      bodyBytes: 1024 * 1024,
+      xmlElements: [
+        { name: 'CmdType', bad: ['Keepalive', 'Catalog', '', "'; DROP TABLE incidents; --"] },
+        { name: 'SN', bad: ['', 'abc', '-1', '1.5', '9'.repeat(40)] },
+        { name: 'DeviceID', bad: ['', 'nobody', '42011100001320009999', '<script>', '长'.repeat(10_000)] },
+        { name: 'AlarmPriority', bad: ['', '0', '5', '五级', 'abc', '1e309'] },
+        { name: 'AlarmMethod', bad: ['', '0', '8', 'abc', '5a'] },
+        { name: 'AlarmTime', bad: ['', 'yesterday', '2025-13-01T08:00:00', '2025-01-01', '2099-01-01T00:00:00'] },
+        { name: 'AlarmDescription', optional: true, bad: ['长'.repeat(10_000)] },
+        { name: 'Longitude', optional: true, bad: ['abc', '181', '2.35', '30.505', 'NaN', '1e309'] },
+        { name: 'Latitude', optional: true, bad: ['abc', '91', '60', '114.302', 'Infinity'] },
+        { name: 'AlarmType', optional: true, bad: ['x', '-1', '1.5'] },
+      ],
+    },
+    {
+      method: 'post',
       route: '/open311/v2/requests.json',
       path: '/open311/v2/requests.json',
       shape: 'open311',

@@ -22,7 +22,9 @@ describe('incident rules', () => {
     fs.writeFileSync(file, JSON.stringify(custom));
     expect(loadConfig({ GRIDGOV_INCIDENT_RULES: file }).incidentRules).toEqual(custom);
     fs.writeFileSync(file, JSON.stringify({ ...custom, eventCategories: { loud_noise: 'music' } }));
-    expect(() => loadConfig({ GRIDGOV_INCIDENT_RULES: file })).toThrow(/unknown category music/);
+    expect(() => loadConfig({ GRIDGOV_INCIDENT_RULES: file, GRIDGOV_LANG: 'en' })).toThrow(/unknown category music/);
+    // Said in the operator's language: Chinese unless the locale or GRIDGOV_LANG says otherwise.
+    expect(() => loadConfig({ GRIDGOV_INCIDENT_RULES: file, LANG: 'zh_CN.UTF-8' })).toThrow(/事件类型 loud_noise 对应的类别 music 不存在/);
     fs.writeFileSync(file, '{');
     expect(() => loadConfig({ GRIDGOV_INCIDENT_RULES: file })).toThrow(/cannot read/);
     fs.rmSync(dir, { recursive: true });

@@ -7,6 +7,7 @@ import zlib from 'node:zlib';
 import sharp from 'sharp';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { checkSnapshot, defaultSnapshotLimits, prepareSnapshot, type Snapshot, type SnapshotResult } from '../../server/media/snapshot.js';
+import { translate } from '../../server/i18n/catalogue.js';
 
 /** Noise, so JPEG sizes and decode work are like a camera frame's rather than a flat colour's. */
 function noise(width: number, height: number) {
@@ -18,13 +19,13 @@ function solid(width: number, height: number) {
 }
 
 function valueOf(result: SnapshotResult): Snapshot {
-  if (!result.ok) throw new Error(`expected a snapshot, got ${result.code}: ${result.reason}`);
+  if (!result.ok) throw new Error(`expected a snapshot, got ${result.code}: ${translate(result.reason, 'en')}`);
   return result.value;
 }
 
 function refusalOf(result: SnapshotResult): { code: string; reason: string } {
   if (result.ok) throw new Error(`expected a refusal, got a ${result.value.width}×${result.value.height} snapshot`);
-  return { code: result.code, reason: result.reason };
+  return { code: result.code, reason: translate(result.reason, 'en') };
 }
 
 function isWebp(bytes: Buffer): boolean {

@@ -51,7 +51,7 @@ describe('cameras', () => {
       ['摄像头1', undefined, /letters, digits/],
       [42, undefined, /letters, digits/],
     ] as const) {
-      const response = await context.api.post('/api/devices').send({ ...base, id, idScheme });
+      const response = await context.api.post('/api/devices').set('Accept-Language', 'en').send({ ...base, id, idScheme });
       expect(response.status, String(id)).toBe(400);
       expect(response.body.error.code).toBe('invalid_device_id');
       expect(response.body.error.message, String(id)).toMatch(reason);

@@ -104,6 +104,27 @@ describe('divisions', () => {
     expect((await context.api.post(`${accepted.headers.location}/apply`)).status).toBe(409);
   });
 
+  it('gives its flags in the reader’s language: Chinese by default, English when asked', async () => {
+    const town = smallTown();
+    // Three buildings: the whole area has fewer households than a grid needs.
+    const few = { ...town.buildings, features: town.buildings.features.slice(0, 3) };
+    const households = few.features.reduce((sum, f) => sum + Number(f.properties!.households), 0);
+    const accepted = await context.api.post('/api/divisions').send({ boundary: town.boundary, buildings: few, barriers: { type: 'FeatureCollection', features: [] } });
+    expect(accepted.status, JSON.stringify(accepted.body).slice(0, 300)).toBe(202);
+    const job = await finishedJob(context, accepted.headers.location);
+    expect(job.status).toBe('done');
+    const [grid] = job.proposal.features;
+    const number = grid.properties.number;
+    expect(grid.properties.flags).toEqual([
+      { code: 'below_min', variant: 'whole_area', params: { number, households, min: 300, max: 500 }, message: `第${number}网格仅${households}户：整个区域不足300户` },
+    ]);
+    const english = await context.api.get(`${accepted.headers.location}?lang=en`);
+    expect(english.body.proposal.features[0].properties.flags[0].message).toBe(`Grid ${number}: ${households} households: the whole area has fewer than 300`);
+    // Stored as a code, a variant and parameters, put into words only when answered.
+    const stored = await context.store.db.selectFrom('divisions').select('proposal').where('id', '=', accepted.body.id).executeTakeFirstOrThrow();
+    expect(JSON.parse(stored.proposal!).features[0].properties.flags).toEqual([{ code: 'below_min', variant: 'whole_area', params: { number, households, min: 300, max: 500 } }]);
+  });
+
   it('refuses bad input with a 4xx and creates no job', async () => {
     const town = smallTown();
     const open: Polygon = { type: 'Polygon', coordinates: [town.boundary.coordinates[0].slice(0, 4)] };
@@ -127,6 +148,10 @@ describe('divisions', () => {
       expect(response.status, `${code}: ${JSON.stringify(response.body).slice(0, 300)}`).toBe(status);
       expect(response.body.error.code).toBe(code);
     }
+    // Each problem in the reader's language, the member it is about named as in the request.
+    const chinese = await context.api.post('/api/divisions').send(request({ buildings: negative }));
+    expect(chinese.body.error.message).toBe('buildings[0]：属性 properties.households 须为不小于 0 的整数，收到 -1');
+    expect(chinese.body.error.details.problems[0].message).toBe(chinese.body.error.message);
     expect((await context.api.get('/api/divisions/no-such-job')).status).toBe(404);
     expect(lonLat(0, 0)).toEqual([114.3, 30.5]);
   });

@@ -1,12 +1,14 @@
 /**
  * Camera and sensor feeds over HTTP: snapping (own point, sensor position, camera view),
  * idempotent re-sends (also concurrent ones), the merge rule, snapshots and thumbnails, and
- * bad events refused one by one while the rest of the batch counts.
+ * bad events refused one by one while the rest of the batch counts. Then GB/T 28181 alarm
+ * notifications (MANSCDP XML) as platforms send them, with their priority.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import sharp from 'sharp';
-import { signedAs, useTestService } from '../support/context.js';
+import iconv from 'iconv-lite';
+import { keyFor, signedAs, useTestService } from '../support/context.js';
 import { seedHalves, tree } from '../support/fixtures.js';
 import { createApp } from '../../server/app.js';
 import { defaultLimits } from '../../server/config.js';
@@ -90,7 +92,7 @@ describe('POST /api/feeds/events', () => {
   it('merges events of one grid and category within the window, and opens a new incident after it', async () => {
     now = new Date('2026-07-01T12:00:00Z');
     const send = (eventId: string, minutes: number) =>
-      api.post('/api/feeds/events').send({ events: [{ deviceId: 'smoke-7', eventId, type: 'gas_leak', occurredAt: at(minutes), severity: 5 }] });
+      api.post('/api/feeds/events').send({ events: [{ deviceId: 'smoke-7', eventId, type: 'gas_leak', occurredAt: at(minutes), severity: 1 }] });
     const first = (await send('g-1', 0)).body.results[0].incidentId;
     const joined = await send('g-2', 20);
     expect(joined.body.incidents).toEqual({ created: 0, updated: 1 });
@@ -154,5 +156,126 @@ describe('POST /api/feeds/events', () => {
     const cameras = (await api.get(`/api/incidents/${incident.id}/cameras`)).body.cameras;
     expect(cameras).toHaveLength(1);
     expect(cameras[0]).toMatchObject({ id: CAMERA, latestSnapshot: { thumbUrl: expect.stringMatching(/^\/api\/media\/\d+\?size=thumb$/) } });
+  });
+});
+
+describe('POST /api/feeds/gb28181: alarm notifications as GB/T 28181 platforms send them', () => {
+  /** A MANSCDP alarm notification; `fields` replace or add elements. */
+  const notify = (fields: Record<string, string>, device = CAMERA) => {
+    const all: Record<string, string> = { CmdType: 'Alarm', SN: '1', DeviceID: device, AlarmPriority: '1', AlarmMethod: '5', AlarmTime: '2026-07-02T17:59:00', ...fields };
+    const { AlarmType, ...top } = all;
+    const elements = Object.entries(top).map(([name, value]) => `<${name}>${value}</${name}>`).join('\r\n');
+    return `<?xml version="1.0" encoding="GB2312"?>\r\n<Notify>\r\n${elements}\r\n${AlarmType ? `<Info><AlarmType>${AlarmType}</AlarmType></Info>\r\n` : ''}</Notify>\r\n`;
+  };
+  const send = (body: string | Buffer, contentType = 'Application/MANSCDP+xml', path = '/api/feeds/gb28181') =>
+    api.post(path).set('Content-Type', contentType).send(typeof body === 'string' ? iconv.encode(body, 'gb18030') : body);
+  const urgent = (query: string) => api.get(`/api/incidents?sort=urgency&${query}`);
+
+  beforeAll(() => {
+    now = new Date('2026-07-02T10:00:00Z');
+  });
+
+  it('opens an incident from a 一级 alarm: its description, China time, the shortest deadline of its category, first in line', async () => {
+    // A 三级 intrusion in the east grid, sent as JSON events are, the minute before.
+    const ordinary = await api.post('/api/feeds/events').send({ events: [{ deviceId: CAMERA, eventId: 'gb-ordinary', type: 'intrusion', occurredAt: '2026-07-02T09:58:00Z', severity: '三级', lon: 114.3055, lat: 30.505 }] });
+    expect(ordinary.body).toMatchObject({ accepted: 1 });
+    const body = notify({ SN: '51', AlarmDescription: '东门区域入侵：两人翻越围墙', Longitude: '114.3042', Latitude: '30.5051', AlarmType: '6' });
+    const response = await send(body);
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    expect(response.body).toMatchObject({ accepted: 1, duplicates: 0, rejected: 0, incidents: { created: 1, updated: 0 } });
+    const [result] = response.body.results;
+    expect(result).toMatchObject({ status: 'accepted', gridCode: WEST });
+    const incident = (await api.get(`/api/incidents/${result.incidentId}`)).body;
+    expect(incident).toMatchObject({ category: 'public_order', priority: 1, description: '东门区域入侵：两人翻越围墙', gridCode: WEST, source: 'camera' });
+    // public_order: 24 h in general, 12 h for 三级, 1 h for 一级 (server/incidents/rules.ts).
+    expect(Date.parse(incident.deadlineAt) - Date.parse(incident.reportedAt)).toBe(1 * 3_600_000);
+    const event = await context.store.db.selectFrom('device_events').select(['type', 'priority', 'occurred_at']).where('event_id', 'like', 'sn51.%').executeTakeFirstOrThrow();
+    // AlarmTime without a zone is China time: 17:59 in Beijing is 09:59 UTC.
+    expect({ ...event, occurred_at: new Date(event.occurred_at).toISOString() }).toEqual({ type: 'intrusion', priority: 1, occurred_at: '2026-07-02T09:59:00.000Z' });
+    const ordinaryIncident = (await api.get(`/api/incidents/${ordinary.body.results[0].incidentId}`)).body;
+    expect(ordinaryIncident).toMatchObject({ priority: 3 });
+    expect(Date.parse(ordinaryIncident.deadlineAt) - Date.parse(ordinaryIncident.reportedAt)).toBe(12 * 3_600_000);
+    // The most urgent incident of its kind comes first, though it was reported last.
+    const list = (await urgent('category=public_order')).body.incidents.map((i: { id: number }) => i.id);
+    expect(list[0]).toBe(result.incidentId);
+    expect(list.indexOf(ordinaryIncident.id)).toBeGreaterThan(0);
+  });
+
+  it('acknowledges the same notification sent again as a duplicate (Content-Type in any case, UTF-8 too)', async () => {
+    const body = notify({ SN: '51', AlarmDescription: '东门区域入侵：两人翻越围墙', Longitude: '114.3042', Latitude: '30.5051', AlarmType: '6' });
+    const before = await counts();
+    const again = await send(body, 'application/manscdp+XML; charset=GB2312');
+    expect(again.body).toMatchObject({ accepted: 0, duplicates: 1, rejected: 0, incidents: { created: 0, updated: 0 } });
+    const utf8 = await send(Buffer.from(body.replace('GB2312', 'UTF-8'), 'utf8'));
+    expect(utf8.body).toMatchObject({ accepted: 0, duplicates: 1 });
+    expect(await counts()).toEqual(before);
+  });
+
+  it('refuses each bad notification of a body on its own, in the reader’s language; the good one counts', async () => {
+    const before = await counts();
+    const body = [
+      notify({ SN: '60' }).replace('</AlarmTime>', '</AlarmTim>'),
+      notify({ SN: '61' }, '42011100001320009999'),
+      notify({ SN: '62' }).replace('<CmdType>Alarm</CmdType>', '<CmdType>Keepalive</CmdType>'),
+      notify({ SN: '63', AlarmDescription: '&lol;' }).replace('<?xml version="1.0" encoding="GB2312"?>', '<?xml version="1.0" encoding="GB2312"?><!DOCTYPE l [<!ENTITY lol "lolololol">]>'),
+      notify({ SN: '64', AlarmPriority: '9' }),
+      notify({ SN: '65', AlarmPriority: '2', AlarmMethod: '2', AlarmType: '2', AlarmTime: '2026-07-02T18:00:00' }),
+    ].join('');
+    const response = await send(body);
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    expect(response.body).toMatchObject({ accepted: 1, duplicates: 0, rejected: 5 });
+    expect(response.body.results.map((r: { status: string; code?: string }) => r.code ?? r.status)).toEqual([
+      'invalid_xml',
+      'unknown_device',
+      'not_alarm',
+      'xml_not_allowed',
+      'invalid_event',
+      'accepted',
+    ]);
+    expect(response.body.results[1].reason).toBe('没有设备 42011100001320009999（请先用 POST /api/devices 登记）');
+    expect(response.body.results[4].reason).toMatch(/^severity 按 GB\/T 28181 警情级别给出/);
+    const english = await send(body.replace(/<SN>6(\d)<\/SN>/g, '<SN>7$1</SN>'), 'Application/MANSCDP+xml', '/api/feeds/gb28181?lang=en');
+    expect(english.body.results[2].reason).toBe('Only alarm notifications (CmdType Alarm) are taken, got CmdType "Keepalive"');
+    // The device alarm (tamper, 二级) opened a facility incident at the camera; nothing else was stored.
+    const tamper = (await api.get(`/api/incidents/${response.body.results[5].incidentId}`)).body;
+    expect(tamper).toMatchObject({ category: 'facility', priority: 2, description: '设备防拆报警' });
+    expect((await counts()).events).toBe(before.events + 2);
+  });
+
+  it('raises an open incident to the priority of a graver alarm that joins it, and brings its deadline forward', async () => {
+    // Device faults (a facility incident) in the west grid, which has none yet: a 四级 disk fault, then a 一级 fan fault.
+    const fault = (sn: string, priority: string, type: string, time: string) =>
+      send(notify({ SN: sn, AlarmPriority: priority, AlarmMethod: '6', AlarmType: type, AlarmTime: time, Longitude: '114.3042', Latitude: '30.5049' }));
+    const first = await fault('80', '4', '1', '2026-07-02T17:50:00');
+    const id = first.body.results[0].incidentId;
+    const opened = (await api.get(`/api/incidents/${id}`)).body;
+    expect(opened).toMatchObject({ category: 'facility', priority: 4 });
+    expect(Date.parse(opened.deadlineAt) - Date.parse(opened.reportedAt)).toBe(72 * 3_600_000);
+    const graver = await fault('81', '1', '2', '2026-07-02T17:55:00');
+    expect(graver.body).toMatchObject({ accepted: 1, incidents: { created: 0, updated: 1 } });
+    expect(graver.body.results[0].incidentId).toBe(id);
+    const raised = (await api.get(`/api/incidents/${id}`)).body;
+    expect(raised).toMatchObject({ priority: 1, eventCount: 2 });
+    expect(Date.parse(raised.deadlineAt) - Date.parse(raised.reportedAt)).toBe(8 * 3_600_000);
+  });
+
+  it('lets a device key send for its own devices only', async () => {
+    const key = await keyFor(context.store, 'device', null, ['smoke-7']);
+    const device = signedAs(createApp(context.store, defaultLimits, { clock }), key);
+    const response = await device.post('/api/feeds/gb28181').set('Content-Type', 'Application/MANSCDP+xml').send(Buffer.from(notify({ SN: '90' }), 'utf8'));
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ accepted: 0, rejected: 1, results: [{ code: 'forbidden_device' }] });
+  });
+
+  it('answers 4xx for what is no notification at all, or too much, and stores nothing', async () => {
+    const before = await counts();
+    expect((await api.post('/api/feeds/gb28181').send({ events: [] })).status).toBe(415);
+    expect((await send('<?xml version="1.0"?><Response><CmdType>Keepalive</CmdType></Response>')).status).toBe(400);
+    expect((await send('')).status).toBe(400);
+    expect((await send(notify({ SN: '99' }).repeat(1001))).status).toBe(413);
+    expect((await send(Buffer.alloc(1024 * 1024 + 1, 0x20))).status).toBe(413);
+    const refused = await send('不是报文');
+    expect(refused.body.error).toEqual({ code: 'invalid_xml', message: '请求体中没有 <Notify> 报警通知' });
+    expect(await counts()).toEqual(before);
   });
 });

@@ -287,7 +287,9 @@ describe('GET /api/heatmap', () => {
       expect([response.status, response.body.error?.code], JSON.stringify(query)).toEqual([400, code]);
     }
     const big = await api.get('/api/heatmap').query({ bbox: '114.0,30.0,114.5,30.5', zoom: 16 });
-    expect(big.body.error.message).toMatch(/cells/);
+    expect(big.body.error.message).toMatch(/个 .*° 的格子，最多 20000 个/);
+    const english = await api.get('/api/heatmap').query({ bbox: '114.0,30.0,114.5,30.5', zoom: 16, lang: 'en' });
+    expect(english.body.error.message).toMatch(/cells of .*° at zoom 16; at most 20000/);
     expect(big.body.error.details).toMatchObject({ maxCells: 20_000, cellDeg: cellDeg(16) });
     expect(big.body.error.details.cells).toBeGreaterThan(20_000);
     // The same area at a zoom that suits it is fine, and so is the whole world at zoom 0.

@@ -116,8 +116,9 @@ async function itemIds(query: string, collection = 'grids'): Promise<(string | n
   return response.body.features.map((feature: { id: string | number }) => feature.id);
 }
 
+/** The OGC exception of `path`, read in English (the Chinese default is checked on its own below). */
 async function expectError(path: string, status: number, description?: RegExp) {
-  const response = await api.get(path);
+  const response = await api.get(path).set('Accept-Language', 'en');
   expect(response.status, `${path}: ${JSON.stringify(response.body)}`).toBe(status);
   expect(response.headers['content-type']).toMatch(/^application\/json/);
   expect(Object.keys(response.body).sort()).toEqual(['code', 'description']);
@@ -424,6 +425,13 @@ describe('errors and formats', () => {
 
   it('answers unknown paths and other methods in JSON', async () => {
     await expectError('/ogc/nowhere', 404, /nowhere/);
+    // A Chinese client (the default) reads the exception in Chinese; the code stays the same.
+    const chinese = await api.get('/ogc/collections/grids/items?limit=ten');
+    expect(chinese.body).toEqual({ code: 'InvalidParameterValue', description: 'limit：须为 1 到 10000 的整数，收到“ten”' });
+    // ?lang= chooses too, and is a parameter every resource takes.
+    const english = await api.get('/ogc/collections/grids/items?limit=ten&lang=en');
+    expect(english.body.description).toMatch(/^limit: /);
+    expect((await api.get('/ogc/collections/grids/items?limit=1&lang=zh-CN')).status).toBe(200);
     const post = await api.post('/ogc/collections/grids/items').send({ type: 'Feature' });
     expect(post.status).toBe(405);
     expect(post.headers.allow).toBe('GET, HEAD');

@@ -110,17 +110,17 @@ describe('discovery and services', () => {
     expect(byHeader.body.map((s: { service_name: string }) => s.service_name)).toContain('Sanitation');
     const zhHeader = await context.api.get('/open311/v2/services.json').set('Accept-Language', 'zh-CN,zh;q=0.9,en;q=0.5');
     expect(zhHeader.body.map((s: { service_name: string }) => s.service_name)).toContain('环境卫生');
-    expectOpen311Error(await context.api.get('/open311/v2/services.json?locale=fr'), 400, /locale/);
+    expectOpen311Error(await context.api.get('/open311/v2/services.json?locale=fr').set('Accept-Language', 'en'), 400, /locale/);
   });
 
   it('gives a service definition, 404 for an unknown code and 400 for XML', async () => {
     const definition = await context.api.get('/open311/v2/services/sanitation.json');
     expect(definition.status).toBe(200);
     expect(definition.body).toEqual({ service_code: 'sanitation', attributes: [] });
-    expectOpen311Error(await context.api.get('/open311/v2/services/potholes.json'), 404, /potholes/);
-    expectOpen311Error(await context.api.get('/open311/v2/services.xml'), 400, /JSON/);
-    expectOpen311Error(await context.api.get('/open311/v2/services/sanitation.xml'), 400, /JSON/);
-    expectOpen311Error(await context.api.get('/open311/v2/nothing.json'), 404);
+    expectOpen311Error(await context.api.get('/open311/v2/services/potholes.json').set('Accept-Language', 'en'), 404, /potholes/);
+    expectOpen311Error(await context.api.get('/open311/v2/services.xml').set('Accept-Language', 'en'), 400, /JSON/);
+    expectOpen311Error(await context.api.get('/open311/v2/services/sanitation.xml').set('Accept-Language', 'en'), 400, /JSON/);
+    expectOpen311Error(await context.api.get('/open311/v2/nothing.json').set('Accept-Language', 'en'), 404);
   });
 });
 
@@ -258,20 +258,20 @@ describe('GET requests.json', () => {
     expect(since.map((r) => r.service_request_id)).toEqual([recent]);
     expect(await requests({ start_date: iso(now - 11 * DAY), end_date: iso(now - 9 * DAY) })).toHaveLength(1);
 
-    expectOpen311Error(await context.api.get('/open311/v2/requests.json').query({ start_date: iso(now - 200 * DAY), end_date: iso(now) }), 400, /90 days/);
-    expectOpen311Error(await context.api.get('/open311/v2/requests.json').query({ start_date: iso(now), end_date: iso(now - DAY) }), 400, /after/);
-    expectOpen311Error(await context.api.get('/open311/v2/requests.json').query({ start_date: 'yesterday' }), 400, /start_date/);
-    expectOpen311Error(await context.api.get('/open311/v2/requests.json').query({ status: 'pending' }), 400, /status/);
-    expectOpen311Error(await context.api.get('/open311/v2/requests.json').query({ service_code: 'potholes' }), 404, /potholes/);
+    expectOpen311Error(await context.api.get('/open311/v2/requests.json').set('Accept-Language', 'en').query({ start_date: iso(now - 200 * DAY), end_date: iso(now) }), 400, /90 days/);
+    expectOpen311Error(await context.api.get('/open311/v2/requests.json').set('Accept-Language', 'en').query({ start_date: iso(now), end_date: iso(now - DAY) }), 400, /after/);
+    expectOpen311Error(await context.api.get('/open311/v2/requests.json').set('Accept-Language', 'en').query({ start_date: 'yesterday' }), 400, /start_date/);
+    expectOpen311Error(await context.api.get('/open311/v2/requests.json').set('Accept-Language', 'en').query({ status: 'pending' }), 400, /status/);
+    expectOpen311Error(await context.api.get('/open311/v2/requests.json').set('Accept-Language', 'en').query({ service_code: 'potholes' }), 404, /potholes/);
   });
 
   it('looks requests up by service_request_id, which overrides the other arguments', async () => {
     const found = await requests({ service_request_id: `${old},${recent},999999`, status: 'closed' });
     expect(found.map((r) => r.service_request_id)).toEqual([recent, old]);
-    expectOpen311Error(await context.api.get('/open311/v2/requests.json').query({ service_request_id: '1,x' }), 400, /"x"/);
-    expectOpen311Error(await context.api.get('/open311/v2/requests/999999.json'), 404, /999999/);
-    expectOpen311Error(await context.api.get('/open311/v2/requests/abc.json'), 400, /abc/);
-    expectOpen311Error(await context.api.get(`/open311/v2/requests/${old}.xml`), 400, /JSON/);
+    expectOpen311Error(await context.api.get('/open311/v2/requests.json').set('Accept-Language', 'en').query({ service_request_id: '1,x' }), 400, /"x"/);
+    expectOpen311Error(await context.api.get('/open311/v2/requests/999999.json').set('Accept-Language', 'en'), 404, /999999/);
+    expectOpen311Error(await context.api.get('/open311/v2/requests/abc.json').set('Accept-Language', 'en'), 400, /abc/);
+    expectOpen311Error(await context.api.get(`/open311/v2/requests/${old}.xml`).set('Accept-Language', 'en'), 400, /JSON/);
   });
 });
 
@@ -300,15 +300,20 @@ describe('bad requests', () => {
       ['long first_name', { ...good, first_name: '张'.repeat(51) }, 400, /first_name/],
     ];
     for (const [what, fields, status, description] of cases) {
-      const response = await open311.post('/open311/v2/requests.json').type('form').send(fields);
+      const response = await open311.post('/open311/v2/requests.json').set('Accept-Language', 'en').type('form').send(fields);
       expect([what, response.status], JSON.stringify(response.body)).toEqual([what, status]);
       expectOpen311Error(response, status, description);
     }
-    expectOpen311Error(await open311.post('/open311/v2/requests.xml').type('form').send(good), 400, /JSON/);
-    expectOpen311Error(await open311.post('/open311/v2/requests.json').set('Authorization', `Bearer ${integratorKey}`).send([good]), 400, /object/);
-    expectOpen311Error(await open311.post('/open311/v2/requests.json').send({ ...good, lat: true }), 400, /lat must be/);
-    expectOpen311Error(await open311.post('/open311/v2/requests.json').set('Authorization', `Bearer ${integratorKey}`).field('service_code', 'sanitation'), 415, /form-urlencoded/);
-    expectOpen311Error(await open311.post('/open311/v2/requests.json').type('form').send(`api_key=${integratorKey}&service_code=sanitation&service_code=fire&lat=30.505&long=114.302`), 400, /service_code must be given once/);
+    expectOpen311Error(await open311.post('/open311/v2/requests.xml').set('Accept-Language', 'en').type('form').send(good), 400, /JSON/);
+    expectOpen311Error(await open311.post('/open311/v2/requests.json').set('Accept-Language', 'en').set('Authorization', `Bearer ${integratorKey}`).send([good]), 400, /object/);
+    expectOpen311Error(await open311.post('/open311/v2/requests.json').set('Accept-Language', 'en').send({ ...good, lat: true }), 400, /lat must be/);
+    expectOpen311Error(await open311.post('/open311/v2/requests.json').set('Accept-Language', 'en').set('Authorization', `Bearer ${integratorKey}`).field('service_code', 'sanitation'), 415, /form-urlencoded/);
+    expectOpen311Error(await open311.post('/open311/v2/requests.json').set('Accept-Language', 'en').type('form').send(`api_key=${integratorKey}&service_code=sanitation&service_code=fire&lat=30.505&long=114.302`), 400, /service_code must be given once/);
+    // In Chinese by default, or as GeoReport v2's own locale asks; the code is the HTTP status either way.
+    const chinese = await open311.post('/open311/v2/requests.json').type('form').send({ ...good, lat: 'abc' });
+    expect(chinese.body).toEqual([{ code: 400, description: 'lat 须为 WGS84 度数的十进制数，收到“abc”' }]);
+    const byLocale = await open311.post('/open311/v2/requests.json?locale=en').set('Accept-Language', 'zh-CN').type('form').send({ ...good, lat: 'abc' });
+    expect(byLocale.body[0].description).toMatch(/^lat must be a decimal number/);
     expect(await incidentCount()).toBe(before);
   });
 });

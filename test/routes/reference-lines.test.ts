@@ -100,7 +100,7 @@ describe('reference lines', () => {
     }
     // Every problem of a file is listed, by feature.
     const many = await put(collection(line('street', [[114.301, 30.501], [114.302, 30.502]]), line('road', [[30.501, 114.301], [30.502, 114.302]])));
-    expect(many.body.error.details.problems.map((p: { message: string }) => p.message.slice(0, 12))).toEqual(['features[0]:', 'features[1]:']);
+    expect(many.body.error.details.problems.map((p: { message: string }) => p.message.slice(0, 12))).toEqual(['features[0]：', 'features[1]：']);
     // Nothing was written: the six lines of the first test are still there.
     expect((await context.api.get(`/api/regions/${A}/lines`)).body.features).toHaveLength(6);
   });

@@ -65,7 +65,7 @@ describe('regions', () => {
     const invalid = await context.api.post('/api/regions').send(regionFeature('420111005000', '自交', 'township', tree.county.code, bowtie as never));
     expect(invalid.status).toBe(422);
     expect(invalid.body.error.code).toBe('invalid_geometry');
-    expect(invalid.body.error.message).toMatch(/Self-intersection/);
+    expect(invalid.body.error.message).toMatch(/^边界无效：自相交 \[/);
     expect(invalid.body.error.details.location.type).toBe('Point');
     expect(invalid.body.error.details.location.coordinates[0]).toBeCloseTo(114.305, 6);
 

@@ -41,7 +41,10 @@ describe('grid writes are checked', () => {
   it('refuses a self-intersecting polygon with the GEOS reason and point', async () => {
     const bowtie = { type: 'Polygon', coordinates: [[[114.306, 30.506], [114.308, 30.508], [114.308, 30.506], [114.306, 30.508], [114.306, 30.506]]] };
     const error = await refused(gridFeature(A, '蝴蝶', bowtie as never), 422, 'invalid_geometry');
-    expect(error.message).toMatch(/Self-intersection/);
+    // GEOS' reason in the reader's words (Chinese by default), with the point it gives.
+    expect(error.message).toMatch(/^多边形无效：自相交 \[114\.307\d* 30\.507\d*\]$/);
+    const english = await context.api.post('/api/grids?lang=en').send(gridFeature(A, '蝴蝶', bowtie as never));
+    expect(english.body.error.message).toMatch(/^Invalid polygon: Self-intersection \[114\.307/);
     expect(error.details.problems[0].details.location.coordinates[0]).toBeCloseTo(114.307, 6);
     expect(error.details.problems[0].details.location.coordinates[1]).toBeCloseTo(30.507, 6);
   });
@@ -62,7 +65,7 @@ describe('grid writes are checked', () => {
 
   it('refuses positions outside China, and says when lat/lon look swapped', async () => {
     const swapped = await refused(gridFeature(A, '颠倒', box(30.506, 114.306, 30.508, 114.308)), 400, 'swapped_coordinates');
-    expect(swapped.message).toMatch(/\[lon, lat\]/);
+    expect(swapped.message).toMatch(/看起来是 \[纬度, 经度\]——GeoJSON 的坐标是 \[经度, 纬度\]/);
     await refused(gridFeature(A, '巴黎', box(2.35, 48.85, 2.36, 48.86)), 400, 'outside_china');
     // The issue's example: a point at lat 116, lon 39 given as [39, 116]… as a ring.
     await refused(gridFeature(A, '例', box(39, 116, 39.001, 116.001)), 400, 'swapped_coordinates');

@@ -11,7 +11,8 @@ import { freshDatabases } from '../support/store.js';
 import { runScript } from '../support/cli.js';
 
 const freshDatabase = freshDatabases();
-const keys = (env: Record<string, string>, ...args: string[]) => runScript('scripts/keys.ts', args, env);
+/** The keys CLI, its messages in English (GRIDGOV_LANG; a Chinese terminal reads them in Chinese, checked below). */
+const keys = (env: Record<string, string>, ...args: string[]) => runScript('scripts/keys.ts', args, { GRIDGOV_LANG: 'en', ...env });
 
 // Every run opens the database in its own process (a cold embedded one takes ~10 s, more on a
 // loaded machine), and this test makes seven such runs.
@@ -61,6 +62,8 @@ describe('npm run keys', { timeout: TIMEOUT }, () => {
     const unknownRegion = await keys(env, 'create', '--name', 'x', '--role', 'viewer', '--region', '350102004001');
     expect(unknownRegion.code).toBe(2);
     expect(unknownRegion.stderr).toMatch(/No region with code 350102004001/);
+    const chinese = await keys({ ...env, GRIDGOV_LANG: '', LANG: 'zh_CN.UTF-8' }, 'create', '--name', 'x', '--role', 'viewer', '--region', '350102004001');
+    expect(chinese.stderr).toMatch(/没有代码为 350102004001 的区划/);
 
     const revoke = await keys(env, 'revoke', adminId!);
     expect(revoke.code, revoke.stderr).toBe(0);

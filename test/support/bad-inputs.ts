@@ -38,7 +38,7 @@ export interface EndpointSpec {
   query?: string;
   /** How errors look: the service's `{ error: { code, message } }` or Open311's `[{ code, description }]`. */
   shape: 'api' | 'open311';
-  body: 'json' | 'form' | 'csv' | 'multipart' | 'none';
+  body: 'json' | 'form' | 'csv' | 'multipart' | 'xml' | 'none';
   /** The valid body (json, form: its fields). */
   valid?: Json;
   /** The valid body of a csv or multipart endpoint, as sent. */
@@ -73,6 +73,12 @@ export interface EndpointSpec {
   badQueries?: string[];
   /** Whole bodies that must be refused, for what the generic changes cannot say (CSV rows, multipart parts). */
   badBodies?: { label: string; contentType?: string; body: string | Buffer }[];
+  /**
+   * xml: the elements of the valid body (validRaw) and values that are wrong for each; each is
+   * sent in place of the valid value, and each required element is also left out. The
+   * endpoint refuses them item by item (`itemsRefused`) or as a whole.
+   */
+  xmlElements?: { name: string; optional?: boolean; bad: string[] }[];
   /** Generated inputs that are valid for this endpoint (matched against "category: label"), each for a reason the spec says. */
   skip?: RegExp[];
 }
@@ -457,6 +463,8 @@ function endpointCorpus(spec: EndpointSpec, options: CorpusOptions, random: () =
   add('query', 'NUL in a parameter', { query: spec.query ? `${spec.query}&reason=%00` : 'reason=%00' });
   add('query', 'NUL in a parameter name', { query: spec.query ? `${spec.query}&a%00b=1` : 'a%00b=1' });
 
+  if (spec.body === 'xml') xmlCorpus(spec, validBody?.toString() ?? '', options, add);
+
   for (const query of spec.badQueries ?? []) add('query', query, { query: spec.query ? `${spec.query}&${query}` : query });
   for (const bad of spec.badBodies ?? []) add('body', bad.label, { body: bad.body, headers: bad.contentType ? { 'Content-Type': bad.contentType } : {} });
 
@@ -472,6 +480,47 @@ function endpointCorpus(spec: EndpointSpec, options: CorpusOptions, random: () =
     if (!parses(soup)) add('fuzz', `token soup #${i}`, { body: soup, headers: { 'Content-Type': 'application/json' } });
   }
   return out;
+}
+
+type Add = (category: string, label: string, change: { headers?: Record<string, string>; body?: string | Buffer; item?: boolean }) => void;
+
+/** XML of one element: `<name>value</name>` at its first place in `xml`, replaced or left out. */
+function xmlWith(xml: string, name: string, value: string | undefined): string {
+  const pattern = new RegExp(`<${name}>[\\s\\S]*?</${name}>`);
+  return xml.replace(pattern, value === undefined ? '' : `<${name}>${value}</${name}>`);
+}
+
+/**
+ * An XML endpoint (GB/T 28181 MANSCDP): bodies that are no XML or dangerous XML, other content
+ * types, the limit, and each element wrong. Broken notifications inside a body are refused one
+ * by one (a 200 that accepts none), or the body as a whole with a 4xx.
+ */
+function xmlCorpus(spec: EndpointSpec, valid: string, options: CorpusOptions, add: Add): void {
+  const item = spec.itemsRefused !== undefined;
+  for (const [label, headers] of WRONG_CONTENT_TYPES) add('content-type', label, { headers });
+  add('content-type', 'JSON content type', { headers: { 'Content-Type': 'application/json' } });
+  add('content-type', 'no Content-Type', { headers: { 'Content-Type': '' } });
+  const root = /<(\w+)[\s>]/.exec(valid.replace(/<\?xml[^>]*\?>/, ''))?.[1] ?? 'Notify';
+  const broken: [string, string | Buffer][] = [
+    ['empty', ''],
+    ['whitespace', ' \r\n '],
+    ['JSON', '{"events":[]}'],
+    ['truncated', valid.slice(0, Math.floor(valid.length / 2))],
+    ['unclosed root', valid.replace(new RegExp(`</${root}>\\s*$`), '')],
+    ['mismatched tags', valid.replace(/<\/(\w+)>/, '</Wrong>')],
+    ['another root', valid.replace(new RegExp(root, 'g'), 'Response')],
+    ['billion laughs', `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>${valid.replace(/<\?xml[^>]*\?>/, '').replace(/<\/(\w+)>/, '&lol3;</$1>')}`],
+    ['external entity', `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>${valid.replace(/<\?xml[^>]*\?>/, '').replace(/<\/(\w+)>/, '&xxe;</$1>')}`],
+    ['NUL byte', valid.replace(/<\/(\w+)>/, '\u0000</$1>')],
+    ['bare ampersand', valid.replace(/<\/(\w+)>/, ' & </$1>')],
+    ['tags in wrong case only at the end', valid.replace(new RegExp(`</${root}>`), `</${root.toUpperCase()}>`)],
+  ];
+  for (const [label, body] of broken) add('malformed-xml', label, { body, item });
+  add('oversized', 'body over the limit', { body: valid.padEnd((spec.bodyBytes ?? options.bodyBytes) + 1, ' ') });
+  for (const element of spec.xmlElements ?? []) {
+    if (!element.optional) add('missing', `<${element.name}> left out`, { body: xmlWith(valid, element.name, undefined), item });
+    for (const bad of element.bad) add('wrong-value', `<${element.name}>: ${JSON.stringify(bad).slice(0, 40)}`, { body: xmlWith(valid, element.name, bad), item });
+  }
 }
 
 function isArrayText(value: unknown): boolean {

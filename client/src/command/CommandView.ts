@@ -288,7 +288,7 @@ export class CommandView {
   // ── live feed ────────────────────────────────────────────────────────────
 
   private connect(): void {
-    const source = new EventSource(this.ctx.api.url('/api/events/stream'));
+    const source = new EventSource(this.ctx.api.url(`/api/events/stream?lang=${encodeURIComponent(lang())}`));
     this.source = source;
     source.addEventListener('open', () => {
       this.live = true;

@@ -98,7 +98,9 @@ export class IncidentList {
   private ordered(): Incident[] {
     const list = [...this.incidents];
     const deadline = (i: Incident) => Date.parse(i.deadlineAt);
-    if (this.sort === 'urgency') list.sort((a, b) => LIGHT_RANK[a.light] - LIGHT_RANK[b.light] || deadline(a) - deadline(b) || a.id - b.id);
+    // As the server's sort=urgency: 一级警情 before 四级 (a reported incident counts as 三级), then the light, then the deadline.
+    const priority = (i: Incident) => i.priority ?? 3;
+    if (this.sort === 'urgency') list.sort((a, b) => priority(a) - priority(b) || LIGHT_RANK[a.light] - LIGHT_RANK[b.light] || deadline(a) - deadline(b) || a.id - b.id);
     else if (this.sort === 'deadline') list.sort((a, b) => deadline(a) - deadline(b) || a.id - b.id);
     else list.sort((a, b) => Date.parse(b.reportedAt) - Date.parse(a.reportedAt) || b.id - a.id);
     return list;

@@ -22,6 +22,7 @@ import { planAdjustment, type LiveGrid } from '../../../server/geo/divide/adjust
 import { seededRandom } from '../../../server/geo/random.js';
 import { previousMethod as loadPrevious } from './previous.js';
 import { places, type Place } from './places.js';
+import { translate } from '../../../server/i18n/catalogue.js';
 
 const previous = await loadPrevious();
 /** The previous method on the same request, checked by its own parser. */
@@ -99,7 +100,7 @@ for (const p of all.filter((x) => x.real)) {
   const grown = grownBuildings(p, 12, 1.6);
   const body = { ...p.body, buildings: grown };
   const parsed = parseDivisionInput(body, p.boundary);
-  if (parsed.problems) throw new Error(parsed.problems[0].message);
+  if (parsed.problems) throw new Error(translate(parsed.problems[0].message, 'en'));
   const t = performance.now();
   const plan = planAdjustment(parsed.value, live.filter((g) => g.kind === 'basic'));
   const adjusted = await runDivision({ ...parsed.value, keep: plan.keep, freed: plan.freed });

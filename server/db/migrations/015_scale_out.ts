@@ -82,12 +82,19 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   for (const op of ['insert', 'update', 'delete']) await sql.raw(`DROP TRIGGER audit_${op} ON device_events_unpartitioned`).execute(db);
   await sql`ALTER TABLE device_events_unpartitioned RENAME CONSTRAINT device_events_pkey TO device_events_unpartitioned_pkey`.execute(db);
   await sql`DROP INDEX device_events_incident_idx, device_events_device_media_idx`.execute(db);
+  // 012 (GB/T 28181 alarm priority) renames severity to priority; migration numbers land in any
+  // order, so it may have run before this one or run after it: keep the column as it is now.
+  const { rows: level } = await sql<{ name: string }>`
+    SELECT column_name AS name FROM information_schema.columns
+    WHERE table_schema = current_schema() AND table_name = 'device_events_unpartitioned' AND column_name IN ('severity', 'priority')`.execute(db);
+  const alarm = sql.raw(level[0]?.name === 'priority' ? 'priority' : 'severity');
+  const alarmType = sql.raw(level[0]?.name === 'priority' ? 'integer NOT NULL CHECK (priority BETWEEN 1 AND 4)' : 'integer NOT NULL');
   await sql`
     CREATE TABLE device_events (
       device_id text NOT NULL,
       event_id text NOT NULL,
       type text NOT NULL,
-      severity integer NOT NULL,
+      ${alarm} ${alarmType},
       occurred_at timestamptz NOT NULL,
       received_at timestamptz NOT NULL,
       geom geometry(Point, 4326) NOT NULL,
@@ -104,8 +111,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     SELECT DISTINCT to_char(date_trunc('month', occurred_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS month FROM device_events_unpartitioned`.execute(db);
   for (const { month } of months) await sql.raw(partitionDdl(month)).execute(db);
   await sql`
-    INSERT INTO device_events (device_id, event_id, type, severity, occurred_at, received_at, geom, grid_code, incident_id, media_id)
-    SELECT device_id, event_id, type, severity, occurred_at, received_at, geom, grid_code, incident_id, media_id FROM device_events_unpartitioned`.execute(db);
+    INSERT INTO device_events (device_id, event_id, type, ${alarm}, occurred_at, received_at, geom, grid_code, incident_id, media_id)
+    SELECT device_id, event_id, type, ${alarm}, occurred_at, received_at, geom, grid_code, incident_id, media_id FROM device_events_unpartitioned`.execute(db);
   await sql`DROP TABLE device_events_unpartitioned`.execute(db);
   for (const [op, transition] of [
     ['insert', 'NEW TABLE AS changed'],

@@ -11,6 +11,7 @@ import * as addresses from './005_addresses.js';
 import * as devicesIncidents from './006_devices_incidents.js';
 import * as access from './007_access.js';
 import * as referenceLines from './008_reference_lines.js';
+import * as alarmPriority from './012_alarm_priority.js';
 import * as householdsAndPhotos from './013_households_and_photos.js';
 import * as staff from './014_staff.js';
 import * as scaleOut from './015_scale_out.js';
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '006_devices_incidents': devicesIncidents,
   '007_access': access,
   '008_reference_lines': referenceLines,
+  '012_alarm_priority': alarmPriority,
   '013_households_and_photos': householdsAndPhotos,
   '014_staff': staff,
   '015_scale_out': scaleOut,

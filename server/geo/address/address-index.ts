@@ -27,6 +27,11 @@
  * (numbers belong to their group as to their road). A group in an address without a village
  * is still taken for a road.
  *
+ * Lanes. A lane (弄) is one street number under which houses stand: 长乐路100弄5号 is house 5 of
+ * lane 100. A query for the lane alone (长乐路100弄) reaches every house in it: the lane as a
+ * whole comes first (the mean position of its houses, unless the registry holds the lane itself),
+ * then its houses (×0.97 each, as a record more precise than the query).
+ *
  * Search. The query is parsed the same way and looked up by its road key (then by its compound
  * key, then — when it has no road, or its road gave nothing good — by its community key): in
  * each matching place the records at the query's number are compared with it level by level.
@@ -116,6 +121,8 @@ interface Query {
   realRoad: boolean;
   /** The query's road level holds the group of its village. */
   group: boolean;
+  /** The query's number is a lane as a whole (100弄): the lane's houses (100-5) answer it. */
+  lane: boolean;
   /** The building/unit/room levels the query gives, in order, and each level's position in it (-1: not given). */
   chain: number[];
   chainPos: Int8Array;
@@ -362,6 +369,8 @@ export class AddressIndex {
   private groupNames = new Uint8Array(1024);
   private readonly places: Place[] = [];
   private readonly placeIds = new Map<string, number>();
+  /** A lane house's number name id (100-5) → its lane's (100弄). */
+  private readonly laneOfNumber = new Map<number, number>();
   private readonly slotOfId = new Map<number, number>();
   private readonly freeSlots: number[] = [];
   private slotCount = 0;
@@ -465,6 +474,8 @@ export class AddressIndex {
       const value = parsed[ADDRESS_LEVELS[l]];
       this.levelIds[row + l] = value === undefined ? 0 : this.names.intern(value);
     }
+    const lane = parsed.number === undefined ? null : /^(\d+)-\d+$/.exec(parsed.number);
+    if (lane) this.laneOfNumber.set(this.levelIds[row + NUMBER], this.names.intern(`${lane[1]}弄`));
     this.ids[slot] = record.id;
     this.lons[slot] = record.lon;
     this.lats[slot] = record.lat;
@@ -531,10 +542,10 @@ export class AddressIndex {
     place.sumLat += this.lats[slot];
     if (place.numbers) {
       const number = this.levelIds[row + NUMBER];
-      const at = place.numbers.get(number);
-      if (at === undefined) place.numbers.set(number, slot);
-      else if (typeof at === 'number') place.numbers.set(number, [at, slot]);
-      else at.push(slot);
+      fileNumber(place.numbers, number, slot);
+      // A house in a lane (100-5) is filed under its lane (100弄) too.
+      const lane = this.laneOfNumber.get(number);
+      if (lane !== undefined) fileNumber(place.numbers, lane, slot);
     }
     return placeId;
   }
@@ -549,12 +560,9 @@ export class AddressIndex {
       place.sumLat -= this.lats[slot];
       if (place.numbers) {
         const number = this.levelIds[slot * LEVELS + NUMBER];
-        const at = place.numbers.get(number);
-        if (typeof at === 'number') place.numbers.delete(number);
-        else if (at) {
-          removeFrom(at, slot);
-          if (at.length === 1) place.numbers.set(number, at[0]);
-        }
+        unfileNumber(place.numbers, number, slot);
+        const lane = this.laneOfNumber.get(number);
+        if (lane !== undefined) unfileNumber(place.numbers, lane, slot);
       }
     }
     this.slotOfId.delete(this.ids[slot]);
@@ -567,6 +575,7 @@ export class AddressIndex {
   /** The query as name ids, or null when it names no road, compound or community to look up. */
   private prepare(parsed: ParsedAddress, regionPrefix: string): Query | null {
     const group = parsed.road !== undefined && parsed.community !== undefined && GROUP.test(parsed.road);
+    const lane = parsed.number !== undefined && parsed.number.endsWith('弄');
     const realRoad = parsed.road !== undefined && !group;
     if (!realRoad && parsed.compound === undefined && parsed.community === undefined) return null;
     const ids = new Int32Array(LEVELS);
@@ -596,6 +605,7 @@ export class AddressIndex {
       communityWeight,
       realRoad,
       group,
+      lane,
       chain,
       chainPos,
       roadKeys,
@@ -667,6 +677,7 @@ export class AddressIndex {
     const number = q.ids[NUMBER];
     if (number !== 0) {
       const group = number > 0 ? numbers.get(number) : undefined;
+      if (group !== undefined && q.lane) this.offerLane(q, group, place, top);
       if (group !== undefined && this.offerGroup(q, group, place, top) && this.inQueryGroup(q, place, group)) return;
     } else if (q.chain.length > 0 || q.ids[COMPOUND] !== 0) {
       const group = numbers.get(0); // 中山路金域华府3栋: records on the road without a number
@@ -748,6 +759,30 @@ export class AddressIndex {
     for (let i = 0; i < depth; i++) levels[q.chain[i]] = q.ids[q.chain[i]];
     this.offerAggregate(q, levels, sumLon / n, sumLat / n, top);
     return true;
+  }
+
+  /**
+   * A lane as a whole (the query names 100弄, not one of its houses): the mean position of its
+   * houses in the queried region — unless the registry holds the lane itself as a record, which
+   * then answers as any record does.
+   */
+  private offerLane(q: Query, group: number | number[], place: Place, top: TopHits): void {
+    const slots = typeof group === 'number' ? [group] : group;
+    let [lon, lat, n] = [0, 0, 0];
+    for (const slot of slots) {
+      if (!this.inRegion(q, slot)) continue;
+      if (this.levelIds[slot * LEVELS + NUMBER] === q.ids[NUMBER]) return;
+      lon += this.lons[slot];
+      lat += this.lats[slot];
+      n++;
+    }
+    if (n === 0) return;
+    const levels = this.scratch;
+    levels.fill(0);
+    for (let l = PROVINCE; l <= ROAD; l++) levels[l] = place.levels[l];
+    levels[NUMBER] = q.ids[NUMBER];
+    for (const l of CHAIN) if (q.ids[l] !== 0) levels[l] = MISSING;
+    this.offerAggregate(q, levels, lon / n, lat / n, top);
   }
 
   /** The road as a whole: its place's mean position (over the queried region's records). */
@@ -902,10 +937,13 @@ export class AddressIndex {
     let numberOk = false;
     if (ids[NUMBER] !== 0) {
       const have = rows[off + NUMBER];
-      if (have === ids[NUMBER] && streetOk) {
+      // A house of the lane the query names is in it: more precise than asked (×EXTRA_LEVEL).
+      const inLane = q.lane && have > 0 && this.laneOfNumber.get(have) === ids[NUMBER];
+      if ((have === ids[NUMBER] || inLane) && streetOk) {
         numberOk = true;
         matched |= 1 << NUMBER;
         satisfied += WEIGHT[NUMBER];
+        if (inLane) factor *= EXTRA_LEVEL;
       } else if (have === 0) {
         satisfied += WEIGHT[NUMBER];
         factor *= UNRECORDED;
@@ -1018,6 +1056,25 @@ function otherVillageReading(parsed: ParsedAddress): ParsedAddress | null {
     return other;
   }
   return null;
+}
+
+/** Files a slot in a number map under `number`. */
+function fileNumber(numbers: Map<number, number | number[]>, number: number, slot: number): void {
+  const at = numbers.get(number);
+  if (at === undefined) numbers.set(number, slot);
+  else if (typeof at === 'number') numbers.set(number, [at, slot]);
+  else at.push(slot);
+}
+
+/** Takes a slot out of a number map's entry for `number`. */
+function unfileNumber(numbers: Map<number, number | number[]>, number: number, slot: number): void {
+  const at = numbers.get(number);
+  if (typeof at === 'number') {
+    if (at === slot) numbers.delete(number);
+  } else if (at) {
+    removeFrom(at, slot);
+    if (at.length === 1) numbers.set(number, at[0]);
+  }
 }
 
 /** Removes one occurrence of a value from an unordered list (swap with the last). */

@@ -10,8 +10,9 @@
  * Lookarounds keep suffix characters that are parts of names out: 社区/小区/园区 are not
  * districts, 红旗路 is not a banner, 曹杨新村 is not a village, 市场 is not a city.
  *
- * Below the road: the house number (88号, 88-1号, 88号之1, 100弄5号 → "100-5", a bare number
- * after the road); then everything up to the first building/unit/room marker is the compound
+ * Below the road: the house number (88号, 88-1号, 88号之1, 100弄5号 → "100-5", a lane alone
+ * 100弄 → "100弄" — the whole lane, not house 100 —, a bare number after the road); then
+ * everything up to the first building/unit/room marker is the compound
  * (SOHO现代城, 光谷天地); then building (3栋/3幢/3座/3号楼/A座/3#), unit, floor and room.
  * The parser never throws: text it cannot place is left out.
  */
@@ -63,7 +64,13 @@ const HOUSE_AHEAD = /(?:\d+弄)?\d+(?:-\d+)?号(?!楼)/g;
 const IDEOGRAPHS = /^[^\x00-\x7f]+$/;
 const LANE_HOUSE = /(\d+)弄(\d+)号(?!楼)/y; // 100弄5号 → 100-5
 const HOUSE = /(\d+(?:-\d+)?)号(?!楼)(?:之(\d+))?院?/y; // 88号, 88-1号, 88号之1, 88号院
-const LANE = /(\d+)弄/y; // 100弄 → 100
+const LANE = /(\d+)弄/y; // 100弄 → 100弄: the lane as a whole (its houses are 100-1, 100-2 …)
+/**
+ * Below a village: a natural village (自然村) and its 村民小组 (甸尾村委会下村3组45号): the group is
+ * the address's unit below the village, as in 余村村3组12号; the natural village's name, which
+ * the group makes redundant, is left out so that both forms meet in the index.
+ */
+const NATURAL_VILLAGE_GROUP = /[^\x00-\x7f号]{1,8}?(?=\d+组)/y;
 /** A bare number after the road (中山路88), unless a building/unit/room/floor marker makes it one of those. */
 const BARE_HOUSE = /(\d+(?:-\d+)?)(?![\d\-#A-Z]|号楼|栋|幢|座|单元|室|房|户|楼|层)/y;
 /** Where the compound name ends: the first building, unit, floor or room, or a 3-2-501 triple. */
@@ -120,6 +127,7 @@ function parseRoad(s: Scanner, out: ParsedAddress): void {
   }
   let road = '';
   for (let m = s.take(ROAD); m; m = s.take(ROAD)) road += m[0];
+  if (!road && village !== undefined && s.take(NATURAL_VILLAGE_GROUP)) road = s.take(VILLAGE_GROUP)?.[0] ?? '';
   if (!road) road = s.take(VILLAGE_GROUP)?.[0] ?? '';
   if (!road) {
     HOUSE_AHEAD.lastIndex = s.pos;
@@ -136,7 +144,7 @@ function parseNumber(s: Scanner, out: ParsedAddress): void {
   let m = s.take(LANE_HOUSE);
   if (m) out.number = `${m[1]}-${m[2]}`;
   else if ((m = s.take(HOUSE))) out.number = m[2] ? `${m[1]}-${m[2]}` : m[1];
-  else if ((m = s.take(LANE))) out.number = m[1];
+  else if ((m = s.take(LANE))) out.number = `${m[1]}弄`;
   else if (out.road && (m = s.take(BARE_HOUSE))) out.number = m[1];
 }
 
@@ -188,7 +196,7 @@ const WRITTEN: Record<AddressLevel, (value: string) => string> = {
   township: (v) => v,
   community: (v) => v,
   road: (v) => v,
-  number: (v) => `${v}号`,
+  number: (v) => (v.endsWith('弄') ? v : `${v}号`),
   compound: (v) => v,
   building: (v) => `${v}栋`,
   unit: (v) => `${v}单元`,

@@ -10,6 +10,7 @@ import * as turf from '@turf/turf';
 import { checkPolygonal, chinaExtentProblem, countVertices, geojsonTrace, type Polygonal, type Problem } from '../validate.js';
 import { householdsByFootprint } from '../households.js';
 import { BARRIER_KINDS, type BarrierKind } from './types.js';
+import { shown, text, type Text } from '../../i18n/catalogue.js';
 
 export interface BuildingInput {
   geometry: Polygon | MultiPolygon | { type: 'Point'; coordinates: Position };
@@ -68,17 +69,22 @@ export interface DivisionInput {
 
 export const DIVISION_LIMITS = { buildings: 100_000, barriers: 50_000, specials: 1_000, vertices: 5_000_000 } as const;
 
+/** A problem of one member of the request (`buildings[3]`, `boundary`). */
+function at(where: string, message: Text): Text {
+  return text('problem.at', { where, message });
+}
+
 function collection(value: unknown, name: string, problems: Problem[]): Feature[] {
   if (value === undefined || value === null) return [];
   const fc = value as FeatureCollection;
   if (typeof value !== 'object' || fc.type !== 'FeatureCollection' || !Array.isArray(fc.features)) {
-    problems.push({ code: 'invalid_geojson', message: `${name} must be a GeoJSON FeatureCollection` });
+    problems.push({ code: 'invalid_geojson', message: text('invalid_geojson.collection', { name }) });
     return [];
   }
   return fc.features;
 }
 
-function featureTrace(feature: unknown): string[] {
+function featureTrace(feature: unknown): Text[] {
   return geojsonTrace(() => gjv.isFeature(feature, true));
 }
 
@@ -95,7 +101,7 @@ function selfIntersection(geometry: Polygonal): Problem | undefined {
   if (!kink) return undefined;
   return {
     code: 'invalid_geometry',
-    message: `self-intersection at [${kink.geometry.coordinates.join(', ')}]`,
+    message: text('invalid_geometry.self_intersection', { at: `[${kink.geometry.coordinates.join(', ')}]` }),
     details: { location: kink.geometry },
   };
 }
@@ -104,7 +110,7 @@ function selfIntersection(geometry: Polygonal): Problem | undefined {
 function householdOption(value: unknown, name: string, fallback: number, problems: Problem[]): number {
   if (value === undefined || value === null) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 100_000) {
-    problems.push({ code: 'invalid_parameter', message: `${name} must be a whole number from 1 to 100000, got ${JSON.stringify(value)}` });
+    problems.push({ code: 'invalid_parameter', message: text('invalid_parameter.households_option', { name, got: shown(value) }) });
     return fallback;
   }
   return value;
@@ -123,25 +129,25 @@ export function parseBuildings(value: unknown, problems: Problem[], options: Bui
   const buildings: BuildingInput[] = [];
   const features = collection(value, 'buildings', problems);
   if (features.length > DIVISION_LIMITS.buildings) {
-    problems.push({ code: 'batch_too_large', message: `${features.length} buildings; at most ${DIVISION_LIMITS.buildings}` });
+    problems.push({ code: 'batch_too_large', message: text('batch_too_large.buildings', { count: features.length, limit: DIVISION_LIMITS.buildings }) });
     return buildings;
   }
   features.forEach((feature, index) => {
     const where = `buildings[${index}]`;
     const trace = featureTrace(feature);
-    if (trace.length > 0) return void problems.push({ code: 'invalid_geojson', message: `${where}: ${trace.join('; ')}` });
+    if (trace.length > 0) return void problems.push({ code: 'invalid_geojson', message: at(where, text('invalid_geojson.trace', { type: 'Feature', trace })) });
     const geometry = feature.geometry;
     if (!geometry || !['Point', 'Polygon', 'MultiPolygon'].includes(geometry.type)) {
-      return void problems.push({ code: 'wrong_geometry_type', message: `${where}: a building is a Polygon, MultiPolygon or Point` });
+      return void problems.push({ code: 'wrong_geometry_type', message: at(where, text('wrong_geometry_type.building')) });
     }
     if (geometry.type !== 'Point') {
       const checked = checkPolygonal(geometry, { maxVertices: 10_000 });
-      if (checked.problems) return void problems.push(...checked.problems.map((p) => ({ ...p, message: `${where}: ${p.message}` })));
+      if (checked.problems) return void problems.push(...checked.problems.map((p) => ({ ...p, message: at(where, p.message) })));
       const kink = selfIntersection(checked.geometry);
-      if (kink) return void problems.push({ ...kink, message: `${where}: ${kink.message}` });
+      if (kink) return void problems.push({ ...kink, message: at(where, kink.message) });
     } else {
-      const outside = geometry.coordinates.every(Number.isFinite) ? chinaExtentProblem(geometry) : { code: 'invalid_geojson', message: 'non-finite coordinates' };
-      if (outside) return void problems.push({ ...outside, message: `${where}: ${outside.message}` });
+      const outside = geometry.coordinates.every(Number.isFinite) ? chinaExtentProblem(geometry) : { code: 'invalid_geojson', message: text('invalid_geojson.not_finite') };
+      if (outside) return void problems.push({ ...outside, message: at(where, outside.message) });
     }
     const properties = (feature.properties ?? {}) as Record<string, unknown>;
     const households =
@@ -153,12 +159,13 @@ export function parseBuildings(value: unknown, problems: Problem[], options: Bui
     if (typeof households !== 'number' || !Number.isInteger(households) || households < 0 || households > 100_000) {
       return void problems.push({
         code: 'invalid_property',
-        message: `${where}: properties.households must be a whole number ≥ 0, got ${JSON.stringify(households)}`,
+        message: at(where, text('invalid_property.households', { field: text('field.property', { property: 'households' }), got: shown(households) })),
+        details: { property: 'households' },
       });
     }
     const compound = properties.compound;
     if (compound !== undefined && compound !== null && (typeof compound !== 'string' || compound.length > MAX_NAME_LENGTH)) {
-      return void problems.push({ code: 'invalid_property', message: `${where}: properties.compound must be a string of at most ${MAX_NAME_LENGTH} characters` });
+      return void problems.push({ code: 'invalid_property', message: at(where, text('invalid_property.compound', { max: MAX_NAME_LENGTH })), details: { property: 'compound' } });
     }
     buildings.push({ geometry: geometry as BuildingInput['geometry'], households, compound: compound || null, index, properties });
   });
@@ -175,14 +182,14 @@ export function parseDivisionInput(
 ): { value: DivisionInput; problems?: undefined } | { value?: undefined; problems: Problem[] } {
   const problems: Problem[] = [];
   const checkedArea = checkPolygonal(area, { maxVertices: 500_000 });
-  if (checkedArea.problems) problems.push(...checkedArea.problems.map((p) => ({ ...p, message: `boundary: ${p.message}` })));
+  if (checkedArea.problems) problems.push(...checkedArea.problems.map((p) => ({ ...p, message: at('boundary', p.message) })));
   const areaKink = checkedArea.geometry && selfIntersection(checkedArea.geometry);
-  if (areaKink) problems.push({ ...areaKink, message: `boundary: ${areaKink.message}` });
+  if (areaKink) problems.push({ ...areaKink, message: at('boundary', areaKink.message) });
 
   const minHouseholds = householdOption(body.minHouseholds, 'minHouseholds', 300, problems);
   const maxHouseholds = householdOption(body.maxHouseholds, 'maxHouseholds', 500, problems);
   if (minHouseholds > maxHouseholds) {
-    problems.push({ code: 'invalid_parameter', message: `minHouseholds (${minHouseholds}) is greater than maxHouseholds (${maxHouseholds})` });
+    problems.push({ code: 'invalid_parameter', message: text('invalid_parameter.min_above_max', { min: minHouseholds, max: maxHouseholds }) });
   }
 
   const buildings = parseBuildings(body.buildings, problems);
@@ -190,19 +197,19 @@ export function parseDivisionInput(
   const barriers: BarrierInput[] = [];
   const barrierFeatures = collection(body.barriers, 'barriers', problems);
   if (barrierFeatures.length > DIVISION_LIMITS.barriers) {
-    problems.push({ code: 'batch_too_large', message: `${barrierFeatures.length} barriers; at most ${DIVISION_LIMITS.barriers}` });
+    problems.push({ code: 'batch_too_large', message: text('batch_too_large.barriers', { count: barrierFeatures.length, limit: DIVISION_LIMITS.barriers }) });
   } else {
     barrierFeatures.forEach((feature, index) => {
       const where = `barriers[${index}]`;
       const trace = featureTrace(feature);
-      if (trace.length > 0) return void problems.push({ code: 'invalid_geojson', message: `${where}: ${trace.join('; ')}` });
+      if (trace.length > 0) return void problems.push({ code: 'invalid_geojson', message: at(where, text('invalid_geojson.trace', { type: 'Feature', trace })) });
       const kind = feature.properties?.kind;
       if (!(BARRIER_KINDS as readonly unknown[]).includes(kind)) {
-        return void problems.push({ code: 'invalid_property', message: `${where}: properties.kind must be one of ${BARRIER_KINDS.join(', ')}` });
+        return void problems.push({ code: 'invalid_property', message: at(where, text('invalid_property.barrier_kind', { allowed: BARRIER_KINDS })) });
       }
       const type = feature.geometry?.type;
       if (!type || !['LineString', 'MultiLineString', 'Polygon', 'MultiPolygon'].includes(type)) {
-        return void problems.push({ code: 'wrong_geometry_type', message: `${where}: a barrier is a line or a polygon` });
+        return void problems.push({ code: 'wrong_geometry_type', message: at(where, text('wrong_geometry_type.barrier')) });
       }
       if (underground(feature.properties)) return;
       const name = typeof feature.properties?.name === 'string' && feature.properties.name.trim() ? feature.properties.name.trim().slice(0, MAX_NAME_LENGTH) : undefined;
@@ -214,17 +221,17 @@ export function parseDivisionInput(
   collection(body.specials, 'specials', problems).forEach((feature, index) => {
     const where = `specials[${index}]`;
     const checked = checkPolygonal(feature?.geometry, { maxVertices: 50_000 });
-    if (checked.problems) return void problems.push(...checked.problems.map((p) => ({ ...p, message: `${where}: ${p.message}` })));
+    if (checked.problems) return void problems.push(...checked.problems.map((p) => ({ ...p, message: at(where, p.message) })));
     const kink = selfIntersection(checked.geometry);
-    if (kink) return void problems.push({ ...kink, message: `${where}: ${kink.message}` });
+    if (kink) return void problems.push({ ...kink, message: at(where, kink.message) });
     const specialType = feature.properties?.specialType;
     if (!(SPECIAL_TYPES as readonly unknown[]).includes(specialType)) {
-      return void problems.push({ code: 'invalid_property', message: `${where}: properties.specialType must be one of ${SPECIAL_TYPES.join(', ')}` });
+      return void problems.push({ code: 'invalid_property', message: at(where, text('invalid_property.special_type_division', { allowed: SPECIAL_TYPES })) });
     }
     const name = typeof feature.properties?.name === 'string' ? (feature.properties.name as string) : null;
     const code = feature.properties?.code ?? null;
     if (code !== null && (typeof code !== 'string' || !/^\d{15}$/.test(code))) {
-      return void problems.push({ code: 'invalid_property', message: `${where}: properties.code must be a 15-digit grid code when given` });
+      return void problems.push({ code: 'invalid_property', message: at(where, text('invalid_property.special_code')) });
     }
     specials.push({ geometry: checked.geometry, specialType: specialType as string, name, code });
   });
@@ -255,10 +262,10 @@ function parseGridList(value: unknown, name: string, problems: Problem[]): KeptG
   collection(value, name, problems).forEach((feature, index) => {
     const where = `${name}[${index}]`;
     const checked = checkPolygonal(feature?.geometry, { maxVertices: 50_000 });
-    if (checked.problems) return void problems.push(...checked.problems.map((p) => ({ ...p, message: `${where}: ${p.message}` })));
+    if (checked.problems) return void problems.push(...checked.problems.map((p) => ({ ...p, message: at(where, p.message) })));
     const code = feature.properties?.code;
     if (typeof code !== 'string' || !/^\d{15}$/.test(code)) {
-      return void problems.push({ code: 'invalid_property', message: `${where}: properties.code must be a 15-digit grid code` });
+      return void problems.push({ code: 'invalid_property', message: at(where, text('invalid_property.grid_code')) });
     }
     grids.push({ code, geometry: checked.geometry });
   });
@@ -299,7 +306,7 @@ export function specialOverlaps(specials: Pick<SpecialInput, 'geometry' | 'name'
       if (a[0] > b[2] || b[0] > a[2] || a[1] > b[3] || b[1] > a[3]) continue;
       const shared = turf.intersect(turf.featureCollection([turf.feature(specials[i].geometry), turf.feature(specials[j].geometry)]));
       const m2 = shared ? turf.area(shared) : 0;
-      if (m2 > SPECIAL_OVERLAP_M2) problems.push({ code: 'specials_overlap', message: `${label(i)} and ${label(j)} overlap by ${Math.round(m2)} m²; special grids may touch but not overlap` });
+      if (m2 > SPECIAL_OVERLAP_M2) problems.push({ code: 'specials_overlap', message: text('specials_overlap', { a: label(i), b: label(j), area: Math.round(m2) }) });
     }
   }
   return problems;

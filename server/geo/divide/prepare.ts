@@ -11,6 +11,7 @@ import { localProjection, type LocalProjection } from './project.js';
 import type { DivisionInput } from './input.js';
 import type { BarrierKind, EdgeKind, PlanarPolygon, TaggedLine, XY } from './types.js';
 import type { Problem } from '../validate.js';
+import { text } from '../../i18n/catalogue.js';
 
 export interface PreparedBuilding {
   /** Position in the request. */
@@ -220,7 +221,10 @@ export function prepareDivision(input: DivisionInput): { value: PreparedDivision
   if (outside.length > 0) {
     problems.push({
       code: 'building_outside_area',
-      message: `${outside.length} building${outside.length === 1 ? ' lies' : 's lie'} outside the area: buildings[${outside.slice(0, 10).join('], [')}]${outside.length > 10 ? ', …' : ''}`,
+      message: text('building_outside_area', {
+        count: outside.length,
+        list: [...outside.slice(0, 10).map((index) => `buildings[${index}]`), ...(outside.length > 10 ? ['…'] : [])],
+      }),
       details: { buildings: outside },
     });
   }

@@ -81,6 +81,9 @@ function villages(): AddressRecord[] {
   // A 村委会 and its natural villages: 甸尾村 (written again after the committee) and 下村.
   for (let n = 40; n <= 50; n++) add(`云南省昆明市盘龙区滇源街道甸尾村委会甸尾村${n}号`, 102.88 + n * 1e-4, 25.3, '530103110000');
   for (let n = 1; n <= 5; n++) add(`云南省昆明市盘龙区滇源街道甸尾村委会下村${n}号`, 102.9 + n * 1e-4, 25.31, '530103110000');
+  // The same committee's groups, written with the natural village in front (下村3组).
+  for (let n = 60; n <= 66; n++) add(`云南省昆明市盘龙区滇源街道甸尾村委会下村3组${n}号`, 102.91 + n * 1e-4, 25.32, '530103110000');
+  for (let n = 60; n <= 62; n++) add(`云南省昆明市盘龙区滇源街道甸尾村委会上村4组${n}号`, 102.93 + n * 1e-4, 25.33, '530103110000');
   // Urban houses hung on a community alone, beside 南后街12号 (REAL id 5) in it.
   for (const n of [8, 12, 20]) add(`福州市鼓楼区东街街道三坊七巷社区${n}号`, 119.295 + n * 1e-5, 26.085, '350102002000');
   return records;
@@ -324,6 +327,39 @@ describe('AddressIndex: results', () => {
   });
 });
 
+describe('AddressIndex: lanes (弄)', () => {
+  const lane = [
+    { id: 1, address: '上海市静安区长乐路100弄5号', lon: 121.4512, lat: 31.2206, regionCode: '310106012000' },
+    { id: 2, address: '上海市静安区长乐路100弄7号', lon: 121.4514, lat: 31.2208, regionCode: '310106012000' },
+    { id: 3, address: '上海市静安区长乐路100弄7号201室', lon: 121.4514, lat: 31.2208, regionCode: '310106012000' },
+    { id: 4, address: '上海市静安区长乐路100号', lon: 121.45, lat: 31.22, regionCode: '310106012000' },
+    { id: 5, address: '上海市静安区长乐路102弄3号', lon: 121.452, lat: 31.221, regionCode: '310106012000' },
+  ];
+
+  it('reaches the houses of a lane named alone: the lane first, then its houses', () => {
+    const index = built(lane);
+    const answers = index.search('长乐路100弄', { limit: 5 });
+    expect(answers[0]).toMatchObject({ id: null, address: '上海市静安区长乐路100弄', score: 1, matchedLevel: 'number' });
+    expect(answers[0].lon).toBeCloseTo((121.4512 + 121.4514 + 121.4514) / 3, 9);
+    expect(answers.slice(1).map((c) => c.id)).toEqual([1, 2]);
+    expect(answers[1].score).toBeCloseTo(0.97, 9);
+    // Not house 100 of the road, nor another lane.
+    expect(answers.map((c) => c.id)).not.toContain(4);
+    expect(answers.map((c) => c.id)).not.toContain(5);
+    expect(first('长乐路100号', index).id).toBe(4);
+    expect(first('长乐路100弄7号', index).id).toBe(2);
+  });
+
+  it('answers with the lane record itself when the registry holds one', () => {
+    const index = built([...lane, { id: 6, address: '上海市静安区长乐路100弄', lon: 121.4513, lat: 31.2207, regionCode: '310106012000' }]);
+    const answers = index.search('静安区长乐路一百弄');
+    expect(answers[0]).toMatchObject({ id: 6, score: 1 });
+    expect(answers.filter((c) => c.id === null)).toEqual([]);
+    index.remove([1, 2, 3]);
+    expect(index.search('长乐路100弄').map((c) => c.id)).toEqual([6]);
+  });
+});
+
 describe('AddressIndex: updates', () => {
   it('replaces a record on upsert: new coordinates are returned', () => {
     const index = built();
@@ -496,6 +532,16 @@ describe('AddressIndex: villages and communities without a road', () => {
     expect(first('甸尾村委会下村3号').id).toBe(xiacun3);
     expect(first('滇源街道下村3号').id).toBe(xiacun3);
     expect(first('天荒坪镇余村村')).toMatchObject({ id: null, address: '浙江省湖州市安吉县天荒坪镇余村村', matchedLevel: 'community' });
+  });
+
+  it('finds 下村3组45号-style addresses (a natural village and its group) whichever way they are written', () => {
+    const house = at('云南省昆明市盘龙区滇源街道甸尾村委会下村3组63号');
+    for (const query of ['甸尾村委会下村3组63号', '甸尾村下村3组63号', '甸尾村3组63号', '滇源街道甸尾村委会下村三组六十三号']) {
+      expect(first(query), query).toMatchObject({ id: house, score: 1, matchedLevel: 'number' });
+    }
+    // Group 4's house 60 is not group 3's house 60.
+    expect(first('甸尾村委会上村4组60号').id).toBe(at('云南省昆明市盘龙区滇源街道甸尾村委会上村4组60号'));
+    expect(first('甸尾村委会下村3组60号').id).toBe(at('云南省昆明市盘龙区滇源街道甸尾村委会下村3组60号'));
   });
 
   it('leaves urban road and compound results as they are without the villages', () => {

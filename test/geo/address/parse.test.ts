@@ -110,7 +110,9 @@ describe('parseAddress: roads and numbers', () => {
     expect(parseAddress('五四路88号之1').number).toBe('88-1');
     expect(parseAddress('五四路88号之一').number).toBe('88-1');
     expect(parseAddress('长乐路100弄5号').number).toBe('100-5');
-    expect(parseAddress('长乐路100弄')).toEqual({ road: '长乐路', number: '100' });
+    // A lane alone is the lane as a whole, not house 100: its houses are 100-1, 100-2 …
+    expect(parseAddress('长乐路100弄')).toEqual({ road: '长乐路', number: '100弄' });
+    expect(parseAddress('长乐路一百弄')).toEqual({ road: '长乐路', number: '100弄' });
     expect(parseAddress('中山路88')).toEqual({ road: '中山路', number: '88' });
     expect(parseAddress('中山路88-2')).toEqual({ road: '中山路', number: '88-2' });
     expect(parseAddress('南锣鼓巷88号院3号楼')).toEqual({ road: '南锣鼓巷', number: '88', building: '3' });
@@ -133,6 +135,16 @@ describe('parseAddress: roads and numbers', () => {
     expect(parseAddress('甸尾村委会甸尾村3组45号')).toEqual({ community: '甸尾村', road: '3组', number: '45' });
     expect(parseAddress('甸尾村委会甸尾村路5号')).toEqual({ community: '甸尾村', road: '甸尾村路', number: '5' });
     expect(parseAddress('甸尾村委会下村45号')).toEqual({ community: '甸尾村', road: '下村', number: '45' });
+  });
+
+  it('reads a natural village with its 村民小组 as the group: the group is the unit below the village', () => {
+    const expected = { province: '云南省', city: '昆明市', district: '盘龙区', township: '滇源街道', community: '甸尾村', road: '3组', number: '45' };
+    expect(parseAddress('云南省昆明市盘龙区滇源街道甸尾村委会下村3组45号')).toEqual(expected);
+    expect(parseAddress('甸尾村委会下村3组45号')).toEqual({ community: '甸尾村', road: '3组', number: '45' });
+    expect(parseAddress('甸尾村村民委员会下村三组四十五号')).toEqual({ community: '甸尾村村', road: '3组', number: '45' }); // the committee of 甸尾村, as 余村村
+    expect(parseAddress('甸尾村下村3组45号')).toEqual({ community: '甸尾村', road: '3组', number: '45' });
+    // A road keeps its name: only a natural village before a group gives way.
+    expect(parseAddress('甸尾村委会甸尾村路5号')).toEqual({ community: '甸尾村', road: '甸尾村路', number: '5' });
   });
 
   it('reads 新村 right after a 镇 or 乡 as the village, and …新村 elsewhere as before', () => {
@@ -238,6 +250,7 @@ describe('formatAddress', () => {
     expect(formatAddress({ province: '上海市', city: '上海市', district: '静安区', road: '长乐路', number: '100-5', room: '501' })).toBe(
       '上海市静安区长乐路100-5号501室',
     );
+    expect(formatAddress({ road: '长乐路', number: '100弄' })).toBe('长乐路100弄');
     expect(formatAddress({})).toBe('');
   });
 

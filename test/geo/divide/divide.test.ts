@@ -4,6 +4,7 @@ import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { parseDivisionInput } from '../../../server/geo/divide/input.js';
 import { runDivision } from '../../../server/geo/divide/run.js';
 import { smallTown } from '../../support/town.js';
+import { en } from '../../support/i18n.js';
 
 async function divideTown(options: Record<string, unknown> = {}) {
   const town = smallTown();
@@ -82,15 +83,15 @@ describe('divide', () => {
   it('refuses bad input with the reasons', () => {
     const town = smallTown();
     const bad = (body: Record<string, unknown>, area: unknown = town.boundary) => parseDivisionInput({ buildings: town.buildings, ...body }, area).problems ?? [];
-    expect(bad({ minHouseholds: 600, maxHouseholds: 500 })[0].message).toMatch(/greater than maxHouseholds/);
+    expect(en(bad({ minHouseholds: 600, maxHouseholds: 500 })[0].message)).toMatch(/greater than maxHouseholds/);
     const open = { type: 'Polygon', coordinates: [town.boundary.coordinates[0].slice(0, 4)] };
-    expect(bad({}, open)[0].message).toMatch(/first and last positions/);
+    expect(en(bad({}, open)[0].message)).toMatch(/first and last positions/);
     const negative = structuredClone(town.buildings);
     negative.features[0].properties!.households = -3;
-    expect(bad({ buildings: negative })[0].message).toMatch(/households must be a whole number/);
+    expect(en(bad({ buildings: negative })[0].message)).toMatch(/households must be a whole number/);
     const bowtie = { type: 'Polygon', coordinates: [[[114.3, 30.5], [114.301, 30.501], [114.301, 30.5], [114.3, 30.501], [114.3, 30.5]]] };
-    expect(bad({}, bowtie)[0].message).toMatch(/boundary: self-intersection at \[114\.3005\d*, 30\.5005\d*\]/);
-    expect(bad({ specials: { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { specialType: 'park' }, geometry: bowtie }] } })[0].message).toMatch(/specials\[0\]: self-intersection/);
-    expect(bad({ barriers: { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { kind: 'canal' }, geometry: { type: 'LineString', coordinates: [[114.3, 30.5], [114.301, 30.5]] } }] } })[0].message).toMatch(/kind must be one of/);
+    expect(en(bad({}, bowtie)[0].message)).toMatch(/boundary: self-intersection at \[114\.3005\d*, 30\.5005\d*\]/);
+    expect(en(bad({ specials: { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { specialType: 'park' }, geometry: bowtie }] } })[0].message)).toMatch(/specials\[0\]: self-intersection/);
+    expect(en(bad({ barriers: { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { kind: 'canal' }, geometry: { type: 'LineString', coordinates: [[114.3, 30.5], [114.301, 30.5]] } }] } })[0].message)).toMatch(/kind must be one of/);
   });
 });

@@ -2,9 +2,21 @@
  * Messages of issue 18 — people in the grid (staff, dispatch to a person, worker keys, patrols,
  * visits, assessment, residents' reports) — spread into the one catalogue (catalogue.ts).
  */
-import type { Message } from './catalogue.js';
+import type { Message } from '../catalogue.js';
 
 export const staffMessages = {
+  // The assessment rules of the rules file (GRIDGOV_INCIDENT_RULES: assessment)
+  'rules.assessment_object': { zh: 'assessment（考核规则）应为对象 { points, grades }', en: 'assessment must be an object { points, grades }' },
+  'rules.assessment_points': { zh: 'assessment.points.{name}（分值）应为数字', en: 'assessment.points.{name} must be a number' },
+  'rules.assessment_grades': { zh: 'assessment.grades（等次）至少列出一个等次', en: 'assessment.grades must list at least one grade' },
+  'rules.assessment_grade_name': { zh: 'assessment.grades[{index}].grade（等次名称）不能为空', en: 'assessment.grades[{index}].grade must be a name' },
+  'rules.assessment_grade_min': { zh: 'assessment.grades[{index}].minPoints（最低分）应为数字', en: 'assessment.grades[{index}].minPoints must be a number' },
+  'rules.assessment_grade_order': { zh: 'assessment.grades 应按 minPoints 从高到低排列', en: 'assessment.grades must go from the highest minPoints down' },
+  // A worker key's fields (server/access/new-key.ts)
+  'new_key.worker_region': { zh: '{label} 不适用于网格员密钥：其范围是该人员负责的网格', en: '{label} does not apply to a worker key: it is scoped to its staff member’s grids' },
+  'new_key.worker_staff': { zh: '网格员密钥需要 {label}：它所代表的网格人员编号（正整数）', en: 'a worker key needs {label}: the id of the staff member it stands for (a positive integer)' },
+  'new_key.worker_staff_got': { zh: '网格员密钥需要 {label}：它所代表的网格人员编号（正整数），收到“{got}”', en: 'a worker key needs {label}: the id of the staff member it stands for (a positive integer), got "{got}"' },
+  'new_key.staff_only_worker': { zh: '{label} 只用于网格员密钥（role worker）', en: '{label} belongs to worker keys only (role worker)' },
   // Staff (定员)
   unknown_staff: { zh: '没有编号为 {id} 的网格人员', en: 'No staff member with id {id}' },
   staff_removed: { zh: '网格人员 {id} 已被移除', en: 'Staff member {id} has been removed' },
