@@ -46,7 +46,6 @@ export const staffMessages = {
   staff_import_csv: { zh: '请以 CSV 上传花名册（Content-Type: text/csv；列：姓名、电话、职务、网格编码；至多 {max} 行）', en: 'Send the roster as CSV (Content-Type: text/csv; columns 姓名, 电话, 职务, 网格编码; at most {max} rows)' },
   from_after_to: { zh: 'from 不能晚于 to', en: 'from must not be after to' },
   note_too_long: { zh: '备注须为文字，最多 {max} 个字', en: 'note must be a text of at most {max} characters' },
-  region_required: { zh: '需要 region=<12 位区划代码>', en: 'region=<12-digit region code> is required' },
   not_a_region_code: { zh: '“{code}”不是区划代码', en: '"{code}" is not a region code' },
   one_of: { zh: '{name} 应为 {values} 之一', en: '{name} must be one of {values}' },
   incident_outside_grids: { zh: '[{lon}, {lat}] 不在任何网格内：事件必须位于网格中', en: 'No grid contains [{lon}, {lat}]; an incident must be in a grid' },
