@@ -369,7 +369,7 @@ async function main(): Promise<void> {
       'buildings.geojson',
       buildings.map((b) => ({
         type: 'Feature',
-        properties: { regionCode: b.regionCode, osmId: b.osmId, ...(b.name ? { name: b.name } : {}), households: b.households },
+        properties: { regionCode: b.regionCode, osmId: b.osmId, ...(b.name ? { name: b.name } : {}), ...(addresses.gateOf.has(b.osmId) ? { address: addresses.gateOf.get(b.osmId) } : {}), households: b.households },
         geometry: roundGeometry(b.feature.geometry),
       })),
     ),
