@@ -21,6 +21,9 @@ export default defineConfig({
     sourcemap: true,
     // OpenLayers + turf are large; one chunk per library keeps the app chunk small to read.
     chunkSizeWarningLimit: 2000,
+    // Rolldown's timing report ([PLUGIN_TIMINGS]) is for whoever tunes the build, not for a user
+    // watching `npm start`: it would land between gridgov's own start-up lines.
+    rolldownOptions: { checks: { bundlerTimings: false } },
   },
   server: {
     // `npx vite` for client work: the API comes from a running `npm start`.
