@@ -238,17 +238,20 @@ async function divideVillage(village: Region, buildings: Building[], lines: Line
     check(number !== null, `${village.name}: building ${mine[i].osmId} is in no proposed grid`);
     gridBuildings.set(number, [...(gridBuildings.get(number) ?? []), i]);
   });
-  let basic = 0;
-  let special = 0;
-  const order = readingOrder(proposal.features.map((g) => placed(g.geometry)));
+  // Names numbered as the store numbers codes: basic and special grids each in reading order.
+  const numbers = new Map<number, number>();
+  for (const special of [false, true]) {
+    const members = proposal.features.map((g, i) => ({ g, i })).filter(({ g }) => (g.properties.kind === 'special') === special);
+    readingOrder(members.map(({ g }) => placed(g.geometry))).forEach((position, n) => numbers.set(members[position].i, n + 1));
+  }
+  const order = [...proposal.features.keys()].sort((a, b) => Number(proposal.features[a].properties.kind === 'special') - Number(proposal.features[b].properties.kind === 'special') || numbers.get(a)! - numbers.get(b)!);
   const grids = order.map((index) => {
     const g = proposal.features[index];
     const members = gridBuildings.get(g.properties.number) ?? [];
     const households = members.reduce((sum, i) => sum + mine[i].households, 0);
     check(households === g.properties.households, `${village.name} grid ${g.properties.number}: ${g.properties.households} households proposed, its buildings hold ${households}`);
     const isSpecial = g.properties.kind === 'special';
-    const name = isSpecial ? `${village.name}${g.properties.name ?? '专属网格'}` : `${village.name}第${++basic}网格`;
-    if (isSpecial) special++;
+    const name = isSpecial ? `${village.name}${g.properties.name ?? '专属网格'}` : `${village.name}第${numbers.get(index)}网格`;
     return {
       regionCode: village.code,
       name,
@@ -260,14 +263,36 @@ async function divideVillage(village: Region, buildings: Building[], lines: Line
       buildings: members.map((i) => mine[i].osmId),
     };
   });
-  void special;
   return { grids, flagged: metrics.flagged };
 }
 
+/** Where a grid sits for numbering: its area centroid, as the store numbers grids (ST_Centroid in db/grids.ts assignCodes). */
 function placed(geometry: Polygonal) {
-  const [x, y] = turf.pointOnFeature(geometry).geometry.coordinates;
+  const [x, y] = areaCentroid(geometry);
   const [, minY, , maxY] = turf.bbox(geometry);
   return { x, y, height: maxY - minY };
+}
+
+/** The centroid of a polygonal area as PostGIS computes it (holes subtract), in lon/lat. */
+function areaCentroid(geometry: Polygonal): Position {
+  let [sa, sx, sy] = [0, 0, 0];
+  for (const rings of geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates) {
+    rings.forEach((ring, r) => {
+      let [a, cx, cy] = [0, 0, 0];
+      for (let i = 0; i + 1 < ring.length; i++) {
+        const cross = ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1];
+        a += cross;
+        cx += (ring[i][0] + ring[i + 1][0]) * cross;
+        cy += (ring[i][1] + ring[i + 1][1]) * cross;
+      }
+      // The outer ring adds its area, a hole takes its own away, whatever their winding.
+      const weight = (r === 0 ? 1 : -1) * Math.abs(a);
+      sa += weight;
+      sx += weight * (cx / (3 * a));
+      sy += weight * (cy / (3 * a));
+    });
+  }
+  return [sx / sa, sy / sa];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,8 +9,8 @@
  * - where: a point in a grid, grids weighted by their households (plus one, so a school or park
  *   gets some); camera and sensor reports at their device;
  * - how far along: older incidents are closed (most within their deadline, some late, a few
- *   rejected or escalated); the last days' ones are still open in every state, a few of them
- *   already past their deadline (red).
+ *   rejected or escalated); of the last week's many are still open in one of the open states,
+ *   some of them already past their deadline (red).
  */
 import * as turf from '@turf/turf';
 import type { MultiPolygon, Polygon } from 'geojson';
@@ -153,6 +153,12 @@ function walk(incident: Omit<PastIncident, 'status' | 'handlingLevel' | 'handlin
   const level: HandlingLevel = incident.gridCode ? 'grid' : 'county';
   const past: PastIncident = { ...incident, status: 'reported', handlingLevel: level, handlingRegion: incident.villageCode, resolvedAt: null, closedAt: null, steps: [] };
   const handler = WORKERS[Math.floor(random() * WORKERS.length)];
+  // Of the last two days' reports more than half are still open, of the week's before a third,
+  // each waiting at one of the open states (turning yellow and red as its deadline nears and passes).
+  const age = now.getTime() - incident.reportedAt.getTime();
+  const open = age < 48 * HOUR ? 0.6 : age < 7 * 24 * HOUR ? 0.3 : 0;
+  const stuck = random() < open ? (['reported', 'dispatched', 'in_progress'] as const)[Math.floor(random() * 3)] : null;
+  if (stuck === 'reported') return past;
   let t = incident.reportedAt.getTime();
   const step = (to: IncidentStatus, delayMs: number, actor: string, note: string | null): boolean => {
     const at = t + delayMs;
@@ -169,8 +175,12 @@ function walk(incident: Omit<PastIncident, 'status' | 'handlingLevel' | 'handlin
     step('rejected', (0.05 + random() * 0.2) * allowed, '指挥中心', '重复上报');
     return past;
   }
-  if (!step('dispatched', (0.02 + random() * 0.08) * allowed, '指挥中心', `派${handler}`)) return past;
-  if (!step('in_progress', (0.02 + random() * 0.15) * allowed, handler, '已到现场')) return past;
+  // Dispatched within 5–60 minutes (sooner for short deadlines); on site within 10 minutes to 3 hours.
+  const minutes = 60_000;
+  // One in ten waits in the queue for a good part of its time, a few of them past their deadline.
+  const queued = random() < 0.1 ? (0.3 + random() * 0.8) * allowed : Math.min(0.1 * allowed, (5 + random() * 55) * minutes);
+  if (!step('dispatched', queued, '指挥中心', `派${handler}`) || stuck === 'dispatched') return past;
+  if (!step('in_progress', Math.min(0.2 * allowed, (10 + random() * 170) * minutes), handler, '已到现场') || stuck === 'in_progress') return past;
   // One in fifteen is escalated to the community while in progress.
   if (level === 'grid' && random() < 0.07) {
     const at = t + 0.1 * allowed;
