@@ -39,7 +39,8 @@ export class LocalBaseLayer {
     private readonly api: Api,
     crs: MapCrs,
   ) {
-    this.source = new VectorTileSource<RenderFeature>({ format: new ShiftedMVT(crs, ['basemap']), maxZoom: MAX_TILE_ZOOM });
+    // The demo's (and most stored) roads and buildings are OpenStreetMap data: its credit goes with them.
+    this.source = new VectorTileSource<RenderFeature>({ format: new ShiftedMVT(crs, ['basemap']), maxZoom: MAX_TILE_ZOOM, attributions: '© OpenStreetMap contributors' });
     this.source.setTileUrlFunction(([z, x, y]) => this.api.url(`/tiles/basemap/${z}/${x}/${y}.pbf`), 'basemap');
     this.layer = new VectorTileLayer({
       source: this.source,
