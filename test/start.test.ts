@@ -41,7 +41,7 @@ async function start(env: Record<string, string>): Promise<Running> {
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "listening" within 90 s:\n${output}`)), 90_000);
+    const timer = setTimeout(() => reject(new Error(`no "listening" within 200 s:\n${output}`)), 200_000);
     const poll = setInterval(() => {
       if (output.includes('listening on')) {
         clearInterval(poll);
@@ -72,7 +72,7 @@ async function waitFor(condition: () => boolean, timeoutMs: number): Promise<voi
 }
 
 // Each test starts the real service (a cold PGlite start is ~10 s, more on a loaded CI machine).
-const START_TIMEOUT = 240_000;
+const START_TIMEOUT = 600_000;
 
 /** `npm run import:addresses -- …args` in a child process: its exit code and output. */
 function importAddresses(env: Record<string, string>, args: string[]): Promise<{ code: number | null; output: string }> {

@@ -120,8 +120,8 @@ describe.skipIf(!haveChromium)(title, () => {
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
     await expect(page.locator('.side.left h2').textContent()).resolves.toBe('行政区划');
     await expect(page.locator('[data-tool="edit"]').textContent()).resolves.toContain('修改边界');
-    await expect(page.locator('#status').textContent()).resolves.toMatch(/已加载 24 个网格/);
-    await page.waitForSelector('.tree-item[data-region="350102000000"]');
+    await expect(page.locator('#status').textContent()).resolves.toMatch(/已加载 25 个网格/);
+    await page.waitForSelector('.tree-item[data-region="420111000000"]');
 
     // Fitted: every grid is in view.
     const inView = await page.evaluate(() => {
@@ -134,11 +134,11 @@ describe.skipIf(!haveChromium)(title, () => {
     });
     expect(inView).toBe(true);
 
-    // Drawn: the map holds many pixels of the "over 500 households" fill (the demo grids are mostly over).
+    // Drawn: the map holds many pixels of the "300–500 households" fill (green) over the base map's ground.
     await shot('01-overview-zh');
     const map = await page.locator('#map').screenshot();
-    const over = await countPixels(map, blend([214, 64, 69], 0.32, [244, 241, 234]), 6);
-    expect(over.matching / over.total).toBeGreaterThan(0.1);
+    const inRange = await countPixels(map, blend([46, 160, 90], 0.32, [244, 241, 234]), 6);
+    expect(inRange.matching / inRange.total).toBeGreaterThan(0.03);
     const background = await countPixels(map, [244, 241, 234], 2);
     expect(background.matching / background.total).toBeGreaterThan(0.05); // the map is not one flat colour
     expect(consoleErrors).toEqual([]);
@@ -151,7 +151,7 @@ describe.skipIf(!haveChromium)(title, () => {
     await expect(page.locator('[data-tool="edit"]').textContent()).resolves.toContain('Edit boundary');
     await expect(page.locator('#check-panel').textContent()).resolves.toContain('No unsaved changes');
     await expect(page.locator('#legend').textContent()).resolves.toContain('Over 500 households');
-    await openGrid('350102004001001');
+    await openGrid('420111002101001');
     await page.click('[data-tab="history"]');
     await page.waitForSelector('.history-item');
     await expect(page.locator('.history-item').first().textContent()).resolves.toContain('created');
@@ -163,23 +163,23 @@ describe.skipIf(!haveChromium)(title, () => {
   });
 
   it('finds grids by code, address and coordinates, and regions in the tree', async () => {
-    await openGrid('350102001002003');
-    await expect(page.locator('[data-role="grid-title"]').textContent()).resolves.toBe('鼓东示范社区二第3网格');
-    await expect(page.locator('.tree-item.grid.selected').textContent()).resolves.toContain('鼓东示范社区二第3网格');
+    await openGrid('420111080101003');
+    await expect(page.locator('[data-role="grid-title"]').textContent()).resolves.toBe('民族大道西示范社区第3网格');
+    await expect(page.locator('.tree-item.grid.selected').textContent()).resolves.toContain('民族大道西示范社区第3网格');
     await shot('03-grid-selected');
 
-    await search('东街示范一路3号');
-    await page.waitForFunction(() => window.gridgov.selected === '350102004001003');
-    await expect(page.locator('#status').textContent()).resolves.toContain('350102004001003');
+    await search('自强路5号');
+    await page.waitForFunction(() => window.gridgov.selected === '420111080101003');
+    await expect(page.locator('#status').textContent()).resolves.toContain('420111080101003');
 
-    await search('119.2968,26.0935');
-    await page.waitForFunction(() => window.gridgov.selected === '350102001003002');
-    await search('26.0935, 119.2968'); // [lat, lon] typed by mistake
-    await page.waitForFunction(() => window.gridgov.selected === '350102001003002');
+    await search('114.4050,30.5020');
+    await page.waitForFunction(() => window.gridgov.selected === '420111080102004');
+    await search('30.5020, 114.4050'); // [lat, lon] typed by mistake
+    await page.waitForFunction(() => window.gridgov.selected === '420111080102004');
 
-    await page.click('.tree-item[data-region="350102004000"]');
-    await page.waitForSelector('.tree-item[data-region="350102004002"]');
-    await page.click('.tree-item[data-region="350102004002"]');
+    await page.click('.tree-item[data-region="420111080000"]');
+    await page.waitForSelector('.tree-item[data-region="420111080101"]');
+    await page.click('.tree-item[data-region="420111080101"]');
     await page.waitForFunction(() => window.gridgov.selected === null);
     await page.waitForTimeout(500);
     await shot('04-region-highlighted');
@@ -354,7 +354,7 @@ describe.skipIf(!haveChromium)(title, () => {
   });
   it('draws a new grid: the live check shows its overlaps and the server refuses it', async () => {
     const count = (await grids()).length;
-    const code = '350102004003001';
+    const code = '420111080102004';
     await openGrid(code);
     const feature = (await grids()).find((g) => g.properties.code === code)!;
     const centre = await pixelOf(centroidOf(ringsOf(feature.geometry)[0]));
@@ -372,7 +372,7 @@ describe.skipIf(!haveChromium)(title, () => {
     await page.mouse.dblclick(centre.x + corners[3][0], centre.y + corners[3][1]);
     await page.waitForFunction(() => window.gridgov.selected?.startsWith('new-') === true);
     await expect(page.locator('select[name="regionCode"]').inputValue()).resolves.toBe(feature.properties.regionCode);
-    await page.fill('input[name="name"]', '东街示范社区三测试网格');
+    await page.fill('input[name="name"]', '民族大道东示范社区测试网格');
     await page.fill('input[name="households"]', '320');
     await page.waitForSelector('[data-problem="overlap"]');
     await shot('11-new-grid-overlap');

@@ -39,8 +39,8 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Starts the service with the demo data on a database of its own; `stop` also removes the database. */
-export async function startService(): Promise<Service> {
+/** Starts the service with the demo data on a database of its own; `stop` also removes the database. `extraEnv` adds variables (e.g. GRIDGOV_DEMO_FEED=0 where a test counts incidents). */
+export async function startService(extraEnv: Record<string, string> = {}): Promise<Service> {
   const cleanups: (() => Promise<void>)[] = [];
   const env: Record<string, string> = {};
   if (serverUrl) {
@@ -55,7 +55,7 @@ export async function startService(): Promise<Service> {
   const port = await freePort();
   const key = process.env.GRIDGOV_ADMIN_KEY || `e2e-${randomBytes(24).toString('hex')}`;
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, DATABASE_URL: '', PORT: String(port), GRIDGOV_DEMO: '1', GRIDGOV_ADMIN_KEY: key, ...env },
+    env: { ...process.env, DATABASE_URL: '', PORT: String(port), GRIDGOV_DEMO: '1', GRIDGOV_ADMIN_KEY: key, ...extraEnv, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -71,7 +71,7 @@ export async function startService(): Promise<Service> {
   };
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no "listening" within 110 s:\n${output}`)), 110_000);
+      const timer = setTimeout(() => reject(new Error(`no "listening" within 200 s:\n${output}`)), 200_000);
       const poll = setInterval(() => {
         if (output.includes('listening on')) {
           clearInterval(poll);
