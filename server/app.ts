@@ -8,7 +8,7 @@ import express from 'express';
 import type { Store } from './db/connect.js';
 import type { Limits } from './config.js';
 import { errorHandler, notFound } from './errors.js';
-import { checkedBody } from './routes/params.js';
+import { checkedBody, checkedQuery } from './routes/params.js';
 import { healthRouter } from './routes/health.js';
 import { regionsRouter } from './routes/regions.js';
 import { referenceLinesRouter } from './routes/reference-lines.js';
@@ -37,14 +37,17 @@ import type { Logger } from 'pino';
 import helmet from 'helmet';
 import cors from 'cors';
 import { KeyResolver, authenticate } from './http/authenticate.js';
-import { authorize } from './http/authorize.js';
+import { authorize, matchEndpoint } from './http/authorize.js';
+import { canonicalUrl } from './http/canonical-path.js';
+import { readBody } from './http/body.js';
+import { setPublicUrl } from './http/links.js';
 import { auditScope } from './http/audit-scope.js';
-import { defaultRateLimits, rateLimits, type RateLimits } from './http/rate-limits.js';
+import { defaultRateLimits, failedKeyLimiter, rateLimits, type RateLimits } from './http/rate-limits.js';
 import { createLogger, requestLog } from './http/request-log.js';
 import { contentSecurityPolicy, withoutInsecureCoop } from './http/security-headers.js';
 import { keysRouter, meRouter } from './routes/keys.js';
 import { auditRouter } from './routes/audit.js';
-import { open311BodyParsers } from './routes/open311.js';
+import { open311Form } from './routes/open311.js';
 
 // The web client as Vite builds it from client/ (npm run build:client; npm start builds it when missing or stale).
 const clientDir = path.join(repoRoot, 'dist', 'client');
@@ -70,6 +73,8 @@ export interface AccessOptions {
   trustProxy?: string | number;
   /** Requests a second per key class (GRIDGOV_RATE_*). */
   rateLimits?: RateLimits;
+  /** Where the service is reached from outside (GRIDGOV_PUBLIC_URL): the base of links in answers. */
+  publicUrl?: string;
 }
 
 export function createApp(store: Store, limits: Limits, services: AppServices = {}): express.Express {
@@ -82,45 +87,49 @@ export function createApp(store: Store, limits: Limits, services: AppServices = 
   const ingest = new FeedIngest(store.db, rules, clock, locator);
   const access = services.access ?? {};
   const keys = new KeyResolver(store.db);
+  const failedKeys = failedKeyLimiter(access.rateLimits ?? defaultRateLimits);
   const app = express();
+  // Routing matches as the access policy does: case-sensitively and strictly, on the one
+  // canonical path (canonicalUrl). Set before the first app.use, which creates the router.
+  app.set('case sensitive routing', true);
+  app.set('strict routing', true);
   app.disable('x-powered-by');
   // The only ETags are grid versions (for If-Match); express' content hashes would be mistaken for them.
   app.set('etag', false);
   if (access.trustProxy !== undefined) app.set('trust proxy', access.trustProxy);
+  setPublicUrl(app, access.publicUrl);
   app.use(requestLog(services.logger ?? createLogger('error')));
   app.use(helmet({ contentSecurityPolicy: { directives: contentSecurityPolicy }, crossOriginResourcePolicy: { policy: 'cross-origin' }, crossOriginEmbedderPolicy: false }));
   app.use(withoutInsecureCoop);
+  app.use(canonicalUrl);
   if (access.corsOrigins && access.corsOrigins.length > 0) {
     app.use(
       cors({
         origin: access.corsOrigins === '*' ? '*' : access.corsOrigins,
-        allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'X-Actor', 'X-Request-Id'],
+        allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'X-Actor', 'X-Request-Id', 'Accept-Language'],
         exposedHeaders: ['ETag', 'Location', 'X-Request-Id', 'Retry-After'],
         maxAge: 600,
       }),
     );
   }
-  // Who is calling, and may they: before any body is read (Open311's form first: it carries the key).
-  app.use('/open311/v2', ...open311BodyParsers);
-  app.use(authenticate(keys));
+  // Which endpoint, who is calling, may they — and only then the body, as far as the endpoint
+  // takes one (readBody). Open311's form is the exception: it carries the key, so it is read
+  // (1 MB at most, and only for the endpoint that takes it) before the key check.
+  app.use(matchEndpoint);
+  app.use(open311Form);
+  app.use(authenticate(keys, failedKeys));
   app.use(rateLimits(access.rateLimits ?? defaultRateLimits));
   app.use(authorize({ publicGrids: access.publicGrids ?? false }));
-  app.use(
-    express.json({
-      limit: limits.bodyBytes,
-      type: ['application/json', 'application/geo+json', 'application/*+json'],
-      // Accept any JSON value at the top level so that the routes can say what they expected.
-      strict: false,
-    }),
-  );
-  // Every parsed body (JSON, and Open311's forms above): not too deep, and text the database can hold.
+  app.use(readBody(limits));
+  // Every parsed body and query: not too deep, and text the database can hold.
   app.use(checkedBody);
+  app.use(checkedQuery);
 
   app.use(auditScope);
 
   app.use('/api/health', healthRouter(store));
   app.use('/api/me', meRouter(access.publicGrids ?? false));
-  app.use('/api/keys', keysRouter(store, keys));
+  app.use('/api/keys', keysRouter(store, keys, locator));
   app.use('/api/audit', auditRouter(store));
   app.use('/api/regions', exportRouter(store));
   app.use('/api/regions', regionsRouter(store, limits));
@@ -137,7 +146,7 @@ export function createApp(store: Store, limits: Limits, services: AppServices = 
   app.use('/api/incidents', incidentsRouter(store, incidents));
   app.use('/api/feeds', feedsRouter(ingest));
   app.use('/api/media', mediaRouter(store));
-  app.use('/api', incidentViewsRouter(store, incidents));
+  app.use('/api', incidentViewsRouter(store, incidents, keys));
   app.use('/open311/v2', open311Router(store, incidents));
   // The app-wide JSON parser fails before the Open311 router runs: answer in Open311's shape too.
   app.use('/open311/v2', open311Errors);

@@ -9,8 +9,10 @@ import { defaultRateLimits, type RateLimits } from './http/rate-limits.js';
 import { defaultIncidentRules, rulesProblem, type IncidentRules } from './incidents/rules.js';
 
 export interface Limits {
-  /** Largest JSON body accepted, in bytes (express `limit`). */
+  /** Largest body of an import, layer or batch (GRIDGOV_MAX_BODY_BYTES), in bytes. */
   bodyBytes: number;
+  /** Largest body of any other request (GRIDGOV_MAX_SMALL_BODY_BYTES), in bytes. */
+  smallBodyBytes: number;
   /** Most features in one import batch. */
   batchFeatures: number;
   /** Most vertices in one feature's geometry. */
@@ -52,9 +54,15 @@ export interface Config {
    * proxy"); the audit log and keyless rate limits use that address. None by default.
    */
   trustProxy?: string | number;
+  /**
+   * Where the service is reached from outside, e.g. https://grid.example.gov.cn (GRIDGOV_PUBLIC_URL):
+   * links in answers (OGC, TileJSON, Open311 media) are built from it, never from the Host header;
+   * without it they are path-absolute.
+   */
+  publicUrl?: string;
   /** pino level for the JSON request logs (GRIDGOV_LOG_LEVEL). */
   logLevel: string;
-  /** Requests a second per integrator key, other key, and keyless client (GRIDGOV_RATE_INTEGRATOR, _KEY, _ANONYMOUS). */
+  /** Requests a second per integrator key, other key, keyless client, and client sending unknown keys (GRIDGOV_RATE_INTEGRATOR, _KEY, _ANONYMOUS, _FAILED_KEY). */
   rateLimits: RateLimits;
   /**
    * Server backend: PostgreSQL cancels any statement running longer than this (GRIDGOV_STATEMENT_TIMEOUT_MS),
@@ -78,6 +86,7 @@ function incidentRulesFrom(file: string | undefined): IncidentRules {
 
 export const defaultLimits: Limits = {
   bodyBytes: 64 * 1024 * 1024,
+  smallBodyBytes: 1024 * 1024,
   batchFeatures: 10_000,
   featureVertices: 50_000,
   batchVertices: 2_000_000,
@@ -99,6 +108,20 @@ function corsOriginsFrom(value: string | undefined): string[] | '*' {
     if (!/^https?:\/\/[^/\s]+$/.test(origin)) throw new Error(`GRIDGOV_CORS_ORIGINS: "${origin}" is not an origin such as https://example.org`);
   }
   return origins;
+}
+
+function publicUrlFrom(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`GRIDGOV_PUBLIC_URL must be an http(s) URL such as https://grid.example.gov.cn, got "${value}"`);
+  }
+  if (!/^https?:$/.test(url.protocol) || url.search || url.hash || url.username || url.password) {
+    throw new Error(`GRIDGOV_PUBLIC_URL must be an http(s) URL without query, fragment or credentials, got "${value}"`);
+  }
+  return url.toString().replace(/\/+$/, '');
 }
 
 function trustProxyFrom(value: string | undefined): string | number | undefined {
@@ -140,14 +163,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: corsOriginsFrom(env.GRIDGOV_CORS_ORIGINS),
     logLevel: logLevelFrom(env.GRIDGOV_LOG_LEVEL),
     trustProxy: trustProxyFrom(env.GRIDGOV_TRUST_PROXY),
+    publicUrl: publicUrlFrom(env.GRIDGOV_PUBLIC_URL),
     rateLimits: {
       integrator: intFromEnv(env, 'GRIDGOV_RATE_INTEGRATOR', defaultRateLimits.integrator),
       key: intFromEnv(env, 'GRIDGOV_RATE_KEY', defaultRateLimits.key),
       anonymous: intFromEnv(env, 'GRIDGOV_RATE_ANONYMOUS', defaultRateLimits.anonymous),
+      failedKey: intFromEnv(env, 'GRIDGOV_RATE_FAILED_KEY', defaultRateLimits.failedKey),
     },
     statementTimeoutMs: intFromEnv(env, 'GRIDGOV_STATEMENT_TIMEOUT_MS', 30_000),
     limits: {
       bodyBytes: intFromEnv(env, 'GRIDGOV_MAX_BODY_BYTES', defaultLimits.bodyBytes),
+      smallBodyBytes: intFromEnv(env, 'GRIDGOV_MAX_SMALL_BODY_BYTES', defaultLimits.smallBodyBytes),
       batchFeatures: intFromEnv(env, 'GRIDGOV_MAX_BATCH', defaultLimits.batchFeatures),
       featureVertices: intFromEnv(env, 'GRIDGOV_MAX_VERTICES', defaultLimits.featureVertices),
       batchVertices: intFromEnv(env, 'GRIDGOV_MAX_BATCH_VERTICES', defaultLimits.batchVertices),

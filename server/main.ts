@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     geocoder,
     rules: config.incidentRules,
     logger: createLogger(config.logLevel),
-    access: { publicGrids: config.publicGrids, corsOrigins: config.corsOrigins, rateLimits: config.rateLimits, trustProxy: config.trustProxy },
+    access: { publicGrids: config.publicGrids, corsOrigins: config.corsOrigins, rateLimits: config.rateLimits, trustProxy: config.trustProxy, publicUrl: config.publicUrl },
   });
   let feed: DemoFeed | undefined;
   const server = app.listen(config.port, () => {

@@ -153,7 +153,7 @@ const zh = {
   'checks.missingName': '新网格需要名称',
   'checks.reason': '修改原因',
   'checks.reasonPlaceholder': '例如：按小区边界调整',
-  'checks.households': '{code}：{before} → 约 {after} 户',
+  'checks.households': '{code}：{before} → 约 {after} 户（{source}）',
 
   'save.saving': '正在保存 {done}/{total}…',
   'save.done': '已保存 {count} 个网格',
@@ -508,7 +508,7 @@ const en: Record<Key, string> = {
   'checks.missingName': 'A new grid needs a name',
   'checks.reason': 'Reason',
   'checks.reasonPlaceholder': 'e.g. follow the compound boundary',
-  'checks.households': '{code}: {before} → about {after} households',
+  'checks.households': '{code}: {before} → about {after} households ({source})',
 
   'save.saving': 'Saving {done}/{total}…',
   'save.done': '{count} grids saved',

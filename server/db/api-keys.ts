@@ -100,6 +100,14 @@ export async function principalOfKey(db: Kysely<Database>, key: string): Promise
   return { keyId: row.id, name: row.name, role: row.role, regionCode: row.region_code, deviceIds: row.device_ids };
 }
 
+/** Which of these key ids have been revoked (or no longer exist). */
+export async function revokedKeyIds(db: Kysely<Database>, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const active = await db.selectFrom('api_keys').select('id').where('id', 'in', [...ids]).where('revoked_at', 'is', null).execute();
+  const alive = new Set(active.map((row) => row.id));
+  return new Set(ids.filter((id) => !alive.has(id)));
+}
+
 /** Whether any admin key is active (the first start makes one when none is). */
 export async function hasActiveAdmin(db: Kysely<Database>): Promise<boolean> {
   const row = await db.selectFrom('api_keys').select('id').where('role', '=', 'admin').where('revoked_at', 'is', null).limit(1).executeTakeFirst();

@@ -4,7 +4,7 @@
  * A batch of 10,000 grids thus costs a handful of statements, not 10,000 round trips, and the
  * checks see the batch's own members as well as the stored grids.
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
 import type { Problem, Polygonal } from '../geo/validate.js';
 
@@ -162,6 +162,18 @@ async function checkValidity(db: StagingDb, problems: ProblemList) {
   await dropFromStaging(db, rows.map((row) => row.idx));
 }
 
+/**
+ * Whether a part lying outside a boundary reaches further than OUTSIDE_TOLERANCE_M from it:
+ * the piece of the boundary near the part is buffered in metres (via geography) — buffering the
+ * whole boundary of a large region would cost far more.
+ */
+export function beyondTolerance(part: RawBuilder<unknown>, boundary: RawBuilder<unknown>): RawBuilder<boolean> {
+  return sql<boolean>`NOT ST_CoveredBy(
+    ${part},
+    ST_Buffer(ST_Intersection(${boundary}, ST_Expand(ST_Envelope(${part}), 0.001))::geography, ${OUTSIDE_TOLERANCE_M})::geometry
+  )`;
+}
+
 async function checkInsideRegion(db: StagingDb, problems: ProblemList) {
   // The part outside the village is allowed only where it lies within OUTSIDE_TOLERANCE_M of
   // the village: buffer (in metres, via geography) the piece of the village boundary near it.
@@ -174,10 +186,7 @@ async function checkInsideRegion(db: StagingDb, problems: ProblemList) {
     SELECT idx, region_code, ST_AsGeoJSON(part, 7) AS outside, ST_Area(part::geography) AS area
     FROM outside
     WHERE NOT ST_IsEmpty(part)
-      AND NOT ST_CoveredBy(
-        part,
-        ST_Buffer(ST_Intersection(boundary, ST_Expand(ST_Envelope(part), 0.001))::geography, ${OUTSIDE_TOLERANCE_M})::geometry
-      )`.execute(db);
+      AND ${beyondTolerance(sql.ref('part'), sql.ref('boundary'))}`.execute(db);
   for (const row of rows) {
     problems.add(row.idx, {
       code: 'outside_region',

@@ -5,6 +5,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { MultiPolygon, Polygon } from 'geojson';
 import type { Database } from './schema.js';
+import { OUTSIDE_TOLERANCE_M, beyondTolerance } from './grid-checks.js';
+import { text } from '../i18n/catalogue.js';
 import { inTransaction } from './transaction.js';
 import { conflict, notFound, unprocessable } from '../errors.js';
 import { regionCodeProblem, regionPrefix, type RegionLevel } from '../geo/codes.js';
@@ -77,6 +79,7 @@ export async function createRegion(db: Kysely<Database>, region: NewRegion): Pro
         location: rows[0].location ? JSON.parse(rows[0].location) : null,
       });
     }
+    if (parent) await assertInsideParent(trx, geometry, parent.code);
     await trx
       .insertInto('regions')
       .values({
@@ -89,6 +92,34 @@ export async function createRegion(db: Kysely<Database>, region: NewRegion): Pro
       .execute();
     return getRegion(trx, region.code);
   });
+}
+
+/**
+ * A region lies within its parent, as a grid lies within its village: a part further outside
+ * than OUTSIDE_TOLERANCE_M (digitising slack along the shared border) is refused, with the part
+ * and its area. Otherwise a key of one township could draw a village over another township and
+ * so take in that area's grids and incidents.
+ */
+async function assertInsideParent(db: Kysely<Database>, geometry: string, parentCode: string): Promise<void> {
+  const { rows } = await sql<{ outside: string; area: number }>`
+    WITH g AS (SELECT ST_Force2D(ST_SetSRID(ST_GeomFromGeoJSON(${geometry}), 4326)) AS geom),
+    outside AS (
+      SELECT r.boundary, ST_Difference(g.geom, r.boundary) AS part
+      FROM g JOIN regions r ON r.code = ${parentCode}
+      WHERE NOT ST_CoveredBy(g.geom, r.boundary)
+    )
+    SELECT ST_AsGeoJSON(part, 7) AS outside, ST_Area(part::geography) AS area
+    FROM outside
+    WHERE NOT ST_IsEmpty(part)
+      AND ${beyondTolerance(sql.ref('part'), sql.ref('boundary'))}`.execute(db);
+  const row = rows[0];
+  if (row) {
+    throw unprocessable('outside_parent', text('outside_parent', { parent: parentCode, area: Math.round(row.area), tolerance: OUTSIDE_TOLERANCE_M }), {
+      parentCode,
+      areaM2: row.area,
+      outside: JSON.parse(row.outside),
+    });
+  }
 }
 
 export async function getRegion(db: Kysely<Database>, code: string): Promise<RegionFeature> {

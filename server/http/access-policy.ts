@@ -12,14 +12,32 @@ import type { Permission } from '../access/roles.js';
 /** `public`: anyone, with or without a key. `grids:read` may also be opened to anyone by the operator. */
 export type Requirement = Permission | 'public';
 
+/**
+ * What body an endpoint reads, decided here so that no byte of a body is read before the caller
+ * is known and allowed (app.ts parses after authorization, with this row's limit):
+ * - `none`: no body (GET, DELETE); one sent is not read;
+ * - `json`: a small JSON body (GRIDGOV_MAX_SMALL_BODY_BYTES, 1 MB by default);
+ * - `bulk`: a large JSON body — imports, layers, batches (GRIDGOV_MAX_BODY_BYTES);
+ * - `form`: Open311's form or JSON (its own 1 MB parser, before the key check: the key is in it);
+ * - `stream`: the route reads the body itself (multipart files, CSV, XML), after authorization,
+ *   within GRIDGOV_MAX_BODY_BYTES.
+ */
+export type BodyKind = 'none' | 'json' | 'bulk' | 'form' | 'stream';
+
 export interface PolicyRow {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Path segments; `:name` matches one segment, a final `*` any rest. */
   path: string;
   needs: Requirement;
+  body: BodyKind;
 }
 
-const row = (method: PolicyRow['method'], path: string, needs: Requirement): PolicyRow => ({ method, path, needs });
+const row = (method: PolicyRow['method'], path: string, needs: Requirement, body?: BodyKind): PolicyRow => ({
+  method,
+  path,
+  needs,
+  body: body ?? (method === 'POST' || method === 'PUT' ? 'json' : 'none'),
+});
 
 export const POLICY: readonly PolicyRow[] = [
   row('GET', '/api/health', 'public'),
@@ -31,31 +49,31 @@ export const POLICY: readonly PolicyRow[] = [
   row('GET', '/api/regions/:code/lines', 'grids:read'),
   row('GET', '/api/regions/:code/coverage', 'devices:read'),
   row('GET', '/api/regions/:code/export', 'grids:read'),
-  row('POST', '/api/regions', 'grids:write'),
-  row('PUT', '/api/regions/:code/buildings', 'grids:write'),
-  row('PUT', '/api/regions/:code/lines', 'grids:write'),
-  row('POST', '/api/import', 'grids:write'),
+  row('POST', '/api/regions', 'grids:write', 'bulk'),
+  row('PUT', '/api/regions/:code/buildings', 'grids:write', 'bulk'),
+  row('PUT', '/api/regions/:code/lines', 'grids:write', 'bulk'),
+  row('POST', '/api/import', 'grids:write', 'stream'),
   row('GET', '/api/grids', 'grids:read'),
   row('GET', '/api/grids/:code', 'grids:read'),
   row('GET', '/api/grids/:code/history', 'grids:read'),
   row('GET', '/api/grids/:code/lineage', 'grids:read'),
   row('GET', '/api/grids/:code/addresses', 'addresses:read'),
   row('GET', '/api/grids/:code/cameras', 'devices:read'),
-  row('POST', '/api/grids', 'grids:write'),
-  row('POST', '/api/grids/import', 'grids:write'),
-  row('POST', '/api/grids/batch', 'grids:write'),
-  row('PUT', '/api/grids/:code', 'grids:write'),
+  row('POST', '/api/grids', 'grids:write', 'bulk'),
+  row('POST', '/api/grids/import', 'grids:write', 'bulk'),
+  row('POST', '/api/grids/batch', 'grids:write', 'bulk'),
+  row('PUT', '/api/grids/:code', 'grids:write', 'bulk'),
   row('DELETE', '/api/grids/:code', 'grids:write'),
-  row('POST', '/api/divisions', 'grids:write'),
+  row('POST', '/api/divisions', 'grids:write', 'bulk'),
   row('GET', '/api/divisions/:id', 'grids:read'),
   row('POST', '/api/divisions/:id/apply', 'grids:write'),
 
   // Places → grid codes.
   row('GET', '/api/locate', 'locate'),
-  row('POST', '/api/locate', 'locate'),
+  row('POST', '/api/locate', 'locate', 'bulk'),
   row('GET', '/api/geocode', 'locate'),
-  row('POST', '/api/geocode', 'locate'),
-  row('POST', '/api/addresses/import', 'addresses:write'),
+  row('POST', '/api/geocode', 'locate', 'bulk'),
+  row('POST', '/api/addresses/import', 'addresses:write', 'bulk'),
 
   // Cameras, sensors, their events and snapshots.
   row('GET', '/api/devices', 'devices:read'),
@@ -63,7 +81,7 @@ export const POLICY: readonly PolicyRow[] = [
   row('POST', '/api/devices', 'devices:write'),
   row('PUT', '/api/devices/:id', 'devices:write'),
   row('DELETE', '/api/devices/:id', 'devices:write'),
-  row('POST', '/api/feeds/events', 'feeds:write'),
+  row('POST', '/api/feeds/events', 'feeds:write', 'bulk'),
   row('GET', '/api/media/:id', 'devices:read'),
 
   // Incidents and the command center.
@@ -89,7 +107,7 @@ export const POLICY: readonly PolicyRow[] = [
   row('GET', '/open311/v2/discovery', 'public'),
   row('GET', '/open311/v2/services', 'public'),
   row('GET', '/open311/v2/services/:code', 'public'),
-  row('POST', '/open311/v2/requests', 'open311'),
+  row('POST', '/open311/v2/requests', 'open311', 'form'),
   row('GET', '/open311/v2/requests', 'open311'),
   row('GET', '/open311/v2/requests/:id', 'open311'),
 
@@ -117,20 +135,23 @@ export const POLICY: readonly PolicyRow[] = [
   row('GET', '/tiles/:layer/:z/:x/:y', 'public'),
 ];
 
-/** The prefixes the policy guards; anything else (the web client's files) is public. */
+/**
+ * The prefixes the policy guards, in any letter case (`/API/keys` is guarded, and being no row
+ * of the table, refused); anything else (the web client's files) is public.
+ */
 export const GUARDED_PREFIXES = ['/api', '/open311', '/ogc', '/tiles'];
 
 interface CompiledRow {
   method: string;
   segments: string[];
   rest: boolean;
-  needs: Requirement;
+  row: PolicyRow;
 }
 
 function compile(policy: readonly PolicyRow[]): CompiledRow[] {
-  return policy.map(({ method, path, needs }) => {
-    const rest = path.endsWith('*');
-    return { method, needs, rest, segments: (rest ? path.slice(0, -1) : path).split('/').filter(Boolean) };
+  return policy.map((row) => {
+    const rest = row.path.endsWith('*');
+    return { method: row.method, row, rest, segments: (rest ? row.path.slice(0, -1) : row.path).split('/').filter(Boolean) };
   });
 }
 
@@ -147,10 +168,11 @@ function rowMatches(row: CompiledRow, segments: string[]): boolean {
 }
 
 /**
- * What a request needs, or undefined when no endpoint matches. A literal segment beats a
+ * The row of the endpoint a request is for, or undefined when none matches. Segments match
+ * exactly, letter case included (the router matches the same way). A literal segment beats a
  * parameter (`/api/grids/batch` is not `/api/grids/:code`), so rows are tried most literal first.
  */
-export function requirementOf(method: string, path: string): Requirement | undefined {
+export function policyRowOf(method: string, path: string): PolicyRow | undefined {
   const asked = method === 'HEAD' ? 'GET' : method;
   const segments = segmentsOf(path);
   let best: CompiledRow | undefined;
@@ -163,7 +185,12 @@ export function requirementOf(method: string, path: string): Requirement | undef
       bestLiterals = literals;
     }
   }
-  return best?.needs;
+  return best?.row;
+}
+
+/** What a request needs, or undefined when no endpoint matches. */
+export function requirementOf(method: string, path: string): Requirement | undefined {
+  return policyRowOf(method, path)?.needs;
 }
 
 /** The methods the policy knows for a path (for 405 and its Allow header). */
@@ -173,5 +200,6 @@ export function methodsOf(path: string): string[] {
 }
 
 export function isGuarded(path: string): boolean {
-  return GUARDED_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+  const lower = path.toLowerCase();
+  return GUARDED_PREFIXES.some((prefix) => lower === prefix || lower.startsWith(`${prefix}/`));
 }

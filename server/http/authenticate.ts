@@ -10,10 +10,12 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { principalOfKey } from '../db/api-keys.js';
+import { principalOfKey, revokedKeyIds } from '../db/api-keys.js';
 import type { Principal } from '../access/principal.js';
 import { hashKey } from '../access/keys.js';
 import { badRequest, unauthorized } from '../errors.js';
+import { text } from '../i18n/catalogue.js';
+import { RateLimiter, tooManyRequests } from './rate-limit.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -25,10 +27,54 @@ declare module 'express-serve-static-core' {
 const CACHE_TTL_MS = 5_000;
 const CACHE_MAX = 10_000;
 
+/** How often the keys of open streams are checked for revocation (revoked elsewhere: another instance, the CLI). */
+export const STREAM_KEY_CHECK_MS = 2_000;
+
 export class KeyResolver {
   #cache = new Map<string, { principal: Principal | undefined; expires: number }>();
+  /** Open long-lived responses (event streams) by key id, each with what ends it. */
+  #watched = new Map<string, Set<() => void>>();
+  #timer: NodeJS.Timeout | undefined;
+  #checking: Promise<void> | undefined;
 
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly checkEveryMs = STREAM_KEY_CHECK_MS,
+  ) {}
+
+  /**
+   * Keeps an eye on the key of a long-lived response: `end` is called once the key is revoked,
+   * whether here (at once) or anywhere else (within `checkEveryMs`). Returns the unwatch.
+   */
+  watch(keyId: string, end: () => void): () => void {
+    let ends = this.#watched.get(keyId);
+    if (!ends) this.#watched.set(keyId, (ends = new Set()));
+    ends.add(end);
+    this.#timer ??= setInterval(() => void this.checkWatched(), this.checkEveryMs).unref();
+    return () => {
+      ends.delete(end);
+      if (ends.size === 0) this.#watched.delete(keyId);
+      if (this.#watched.size === 0 && this.#timer) {
+        clearInterval(this.#timer);
+        this.#timer = undefined;
+      }
+    };
+  }
+
+  /** Ends the watched responses of keys revoked since the last look. */
+  checkWatched(): Promise<void> {
+    this.#checking ??= (async () => {
+      try {
+        const revoked = await revokedKeyIds(this.db, [...this.#watched.keys()]);
+        for (const id of revoked) for (const end of [...(this.#watched.get(id) ?? [])]) end();
+      } catch (error) {
+        console.error(`[gridgov] could not check the keys of open streams: ${(error as Error).message}`);
+      } finally {
+        this.#checking = undefined;
+      }
+    })();
+    return this.#checking;
+  }
 
   /** The principal of a key, or undefined for an unknown or revoked one. */
   async resolve(key: string, now = Date.now()): Promise<Principal | undefined> {
@@ -41,9 +87,10 @@ export class KeyResolver {
     return principal;
   }
 
-  /** Forget every cached answer (after a key is revoked). */
+  /** Forget every cached answer and end the streams of revoked keys (after a key is revoked). */
   clear(): void {
     this.#cache.clear();
+    void this.checkWatched();
   }
 }
 
@@ -73,15 +120,23 @@ export function keyOf(req: Request): string | undefined {
   return undefined;
 }
 
-/** Sets `req.principal` from the request's key; an unknown or revoked key is a 401. */
-export function authenticate(keys: KeyResolver) {
+/**
+ * Sets `req.principal` from the request's key; an unknown or revoked key is a 401. Failed keys
+ * are counted per client address (`failed`): past its limit, a request bringing a key is
+ * refused with 429 before the key is even looked up.
+ */
+export function authenticate(keys: KeyResolver, failed: RateLimiter) {
   return async (req: Request, res: Response, next: NextFunction) => {
     const key = keyOf(req);
     if (key !== undefined) {
+      const address = req.ip ?? 'unknown';
+      const wait = failed.waitFor(address);
+      if (wait > 0) throw tooManyRequests(res, wait, text('too_many_failed_keys', { seconds: wait }));
       const principal = key.length <= 512 ? await keys.resolve(key) : undefined;
       if (!principal) {
+        failed.take(address);
         res.set('WWW-Authenticate', 'Bearer error="invalid_token"');
-        throw unauthorized('invalid_key', 'The API key is unknown or has been revoked');
+        throw unauthorized('invalid_key', text('invalid_key'));
       }
       req.principal = principal;
     }

@@ -6,7 +6,14 @@ import type { NextFunction, Request, Response } from 'express';
 import { can, covers, narrowPrefix, scopePrefix } from '../access/principal.js';
 import { rolesWith, type Permission } from '../access/roles.js';
 import { ApiError, forbidden, notFound, unauthorized } from '../errors.js';
-import { isGuarded, methodsOf, requirementOf } from './access-policy.js';
+import { isGuarded, methodsOf, policyRowOf, type PolicyRow } from './access-policy.js';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** The policy row of the endpoint this request is for (guarded paths only). */
+    endpoint?: PolicyRow;
+  }
+}
 
 export interface AuthorizeOptions {
   /** Let requests without a key read regions and grids (GRIDGOV_PUBLIC_GRIDS). */
@@ -33,12 +40,24 @@ function unknownEndpoint(req: Request, res: Response): never {
   throw notFound(ogc ? 'NotFound' : 'no_such_endpoint', `No endpoint ${req.method} ${req.path}`);
 }
 
-/** Refuses a request its caller's role may not make, before any router sees it. */
+/**
+ * Finds the endpoint a request on a guarded path is for (its policy row, kept on the request),
+ * and refuses one that matches none — whatever its spelling, before its key or body is read.
+ */
+export function matchEndpoint(req: Request, res: Response, next: NextFunction): void {
+  if (req.method === 'OPTIONS' || !isGuarded(req.path)) return next();
+  const row = policyRowOf(req.method, req.path);
+  if (row === undefined) unknownEndpoint(req, res);
+  req.endpoint = row;
+  next();
+}
+
+/** Refuses a request its caller's role may not make, before any router sees it (after matchEndpoint). */
 export function authorize(options: AuthorizeOptions) {
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.method === 'OPTIONS' || !isGuarded(req.path)) return next();
-    const needs = requirementOf(req.method, req.path);
-    if (needs === undefined) unknownEndpoint(req, res);
+    if (!req.endpoint) unknownEndpoint(req, res);
+    const needs = req.endpoint.needs;
     if (needs === 'public') return next();
     const principal = req.principal;
     if (!principal) {

@@ -19,7 +19,9 @@
  * at once. (Not a Map kept in LRU order by delete and re-set: V8 leaves the deleted entries at
  * its front until it rehashes, and finding the oldest then walks all of them.)
  */
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
+import { ApiError } from '../errors.js';
+import { text, type Text } from '../i18n/catalogue.js';
 
 export interface RateLimiterOptions {
   /** Tokens added to a bucket each second (the sustained rate). */
@@ -94,6 +96,14 @@ export class RateLimiter {
     };
   }
 
+  /** Whole seconds until `key`'s bucket holds a token again (0: it holds one now); takes nothing. */
+  waitFor(key: string, now = Date.now()): number {
+    const slot = this.slots.get(key);
+    if (slot === undefined) return 0;
+    const level = this.levelAt(slot, now);
+    return level >= 1 ? 0 : Math.max(1, Math.ceil((1 - level) / this.ratePerSecond));
+  }
+
   private levelAt(slot: number, now: number): number {
     const elapsed = Math.max(0, now - this.touched[slot]);
     return Math.min(this.burst, this.tokens[slot] + (elapsed / 1000) * this.ratePerSecond);
@@ -138,13 +148,12 @@ export function rateLimit(limiter: RateLimiter, keyOf: (req: Request) => string 
     res.setHeader('RateLimit-Limit', String(limiter.burst));
     res.setHeader('RateLimit-Remaining', String(result.remaining));
     if (result.ok) return next();
-    res.setHeader('Retry-After', String(result.retryAfterSeconds));
-    res.status(429).json({
-      error: {
-        code: 'rate_limited',
-        message: `Too many requests: at most ${limiter.ratePerSecond} a second (bursts of ${limiter.burst}); retry in ${result.retryAfterSeconds} s`,
-        details: { retryAfterSeconds: result.retryAfterSeconds },
-      },
-    });
+    throw tooManyRequests(res, result.retryAfterSeconds, text('rate_limited', { rate: limiter.ratePerSecond, burst: limiter.burst, seconds: result.retryAfterSeconds }));
   };
+}
+
+/** A 429 with Retry-After, in the API's error shape. */
+export function tooManyRequests(res: Response, retryAfterSeconds: number, message: Text): ApiError {
+  res.setHeader('Retry-After', String(retryAfterSeconds));
+  return new ApiError(429, 'rate_limited', message, { retryAfterSeconds });
 }

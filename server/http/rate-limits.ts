@@ -14,9 +14,20 @@ export interface RateLimits {
   key: number;
   /** Requests a second for each client address sending no key. */
   anonymous: number;
+  /** Requests a second with an unknown or revoked key, for each client address (key guessing). */
+  failedKey: number;
 }
 
-export const defaultRateLimits: RateLimits = { integrator: 20, key: 500, anonymous: 50 };
+export const defaultRateLimits: RateLimits = { integrator: 20, key: 500, anonymous: 50, failedKey: 1 };
+
+/**
+ * Requests that bring a key which turns out unknown are counted per client address before any
+ * other limit could see them (authentication refuses them first): key guessing meets 429.
+ * Bursts of ten, so a person who mistypes a key a few times is not locked out.
+ */
+export function failedKeyLimiter(limits: RateLimits): RateLimiter {
+  return new RateLimiter({ ratePerSecond: limits.failedKey, burst: Math.max(10, limits.failedKey * 10) });
+}
 
 export function rateLimits(limits: RateLimits): RequestHandler {
   const limiter = (perSecond: number) => new RateLimiter({ ratePerSecond: perSecond, burst: Math.max(1, perSecond * 2) });

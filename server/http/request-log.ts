@@ -10,15 +10,40 @@ import { pino, type Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-const SECRET_PARAMS = /([?&](?:access_token|api_key)=)[^&#]*/gi;
+const SECRET_NAMES = new Set(['access_token', 'api_key']);
 
 export function createLogger(level: string): Logger {
   return pino({ level, base: { service: 'gridgov' }, timestamp: pino.stdTimeFunctions.isoTime });
 }
 
-/** A URL as it may be logged: key parameters replaced. */
+/** A query parameter's name as the query parser reads it (percent-escapes and + decoded), in lower case. */
+function decodedName(raw: string): string {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' ')).trim().toLowerCase();
+  } catch {
+    return raw.toLowerCase();
+  }
+}
+
+/**
+ * A URL as it may be logged or audited: the value of every key parameter replaced, however its
+ * name is spelled (`access%5Ftoken`, `API_KEY`…) — decided on the name as the query parser will
+ * decode it, not on its raw text.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(SECRET_PARAMS, '$1[redacted]');
+  const queryStart = url.indexOf('?');
+  if (queryStart === -1) return url;
+  const hashStart = url.indexOf('#', queryStart);
+  const query = url.slice(queryStart + 1, hashStart === -1 ? undefined : hashStart);
+  const redacted = query
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const name = eq === -1 ? pair : pair.slice(0, eq);
+      return SECRET_NAMES.has(decodedName(name)) ? `${name}=[redacted]` : pair;
+    })
+    .join('&');
+  return `${url.slice(0, queryStart)}?${redacted}`;
 }
 
 export function requestLog(logger: Logger) {

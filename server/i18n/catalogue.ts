@@ -15,6 +15,15 @@ export interface Message {
 
 export const messages = {
   internal: { zh: '服务内部错误', en: 'Internal server error' },
+
+  // Access and hardening (issue 13)
+  invalid_path: { zh: '请求路径无效（百分号转义有误或含有控制字符）', en: 'The request path is malformed (a broken percent-escape or a control character)' },
+  invalid_key: { zh: 'API 密钥不存在或已被吊销', en: 'The API key is unknown or has been revoked' },
+  rate_limited: { zh: '请求过于频繁：每秒最多 {rate} 次（突发 {burst} 次），请 {seconds} 秒后重试', en: 'Too many requests: at most {rate} a second (bursts of {burst}); retry in {seconds} s' },
+  too_many_failed_keys: { zh: '来自此地址的无效密钥过多，请 {seconds} 秒后重试', en: 'Too many unknown keys from this address; retry in {seconds} s' },
+  invalid_query_text: { zh: '查询参数“{name}”含有无法存储的字符（NUL 或孤立的 UTF-16 代理项）', en: 'Query parameter "{name}" contains text that cannot be stored (a NUL or a lone UTF-16 surrogate)' },
+  outside_parent: { zh: '该区划有 {area} 平方米超出上级区划 {parent}（容差 {tolerance} 米）', en: 'The region reaches {area} m² outside its parent region {parent} (tolerance {tolerance} m)' },
+  'invalid_header.actor_control': { zh: 'X-Actor 不能含有换行、控制字符或双向文本控制符', en: 'X-Actor must not contain line breaks, control characters or bidirectional text controls' },
 } satisfies Record<string, Message>;
 
 export type MessageKey = keyof typeof messages;

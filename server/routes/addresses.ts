@@ -4,6 +4,7 @@
  * rows is refused with every bad row listed, unless `skipInvalid=true` asks for the good ones.
  */
 import express, { Router, type Request } from 'express';
+import { apiRouter } from './router.js';
 import { ApiError, badRequest, unprocessable } from '../errors.js';
 import type { Store } from '../db/connect.js';
 import type { Limits } from '../config.js';
@@ -30,7 +31,7 @@ function rowsOf(req: Request): AddressRows {
 }
 
 export function addressesRouter(store: Store, limits: Limits, locator: GridLocator): Router {
-  const router = Router();
+  const router = apiRouter();
   const csv = express.text({ type: ['text/csv', 'application/csv', 'text/plain'], limit: limits.bodyBytes });
 
   router.post('/import', csv, async (req, res) => {

@@ -3,6 +3,7 @@
  * time, paged with `before` (the last id of the previous page).
  */
 import { Router } from 'express';
+import { apiRouter } from './router.js';
 import type { Store } from '../db/connect.js';
 import { listAudit } from '../db/audit.js';
 import { badRequest, forbidden } from '../errors.js';
@@ -12,7 +13,7 @@ import { integerParam, stringParam, timeParam } from './params.js';
 const ENTITY = /^([a-z_]{1,40})(?::(.{1,64}))?$/;
 
 export function auditRouter(store: Store): Router {
-  const router = Router();
+  const router = apiRouter();
 
   router.get('/', async (req, res) => {
     // Audit entries are not placed in the region tree; only an admin of the whole tree reads them.

@@ -4,6 +4,7 @@
  * among grids. A 20-digit numeric id is a GB/T 28181 id and must parse; other ids are free-form.
  */
 import { Router, type Request } from 'express';
+import { apiRouter } from './router.js';
 import type { Polygon } from 'geojson';
 import { badRequest } from '../errors.js';
 import type { Store } from '../db/connect.js';
@@ -152,7 +153,7 @@ function versionCondition(req: Request): number | 'any' {
 }
 
 export function devicesRouter(store: Store, locator: GridLocator, clock: Clock): Router {
-  const router = Router();
+  const router = apiRouter();
   const presenter = new DevicePresenter(store, locator);
 
   router.post('/', async (req, res) => {
@@ -221,7 +222,7 @@ export function devicesRouter(store: Store, locator: GridLocator, clock: Clock):
 
 /** GET /api/grids/:code/cameras: the cameras that see into a grid, its covered share and blind spots. */
 export function gridCamerasRouter(store: Store, locator: GridLocator): Router {
-  const router = Router();
+  const router = apiRouter();
   const presenter = new DevicePresenter(store, locator);
   router.get('/:code/cameras', async (req, res) => {
     const code = codeParam(req.params.code, 15);

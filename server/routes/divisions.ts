@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
+import { apiRouter } from './router.js';
 import type { Store } from '../db/connect.js';
 import { ApiError, badRequest, conflict, notFound, unprocessable } from '../errors.js';
 import { exactBoundary, getRegion, regionLevel } from '../db/regions.js';
@@ -119,7 +120,7 @@ function present(row: DivisionRow) {
 }
 
 export function divisionsRouter(store: Store, runner: DivisionRunner): Router {
-  const router = Router();
+  const router = apiRouter();
 
   router.post('/', async (req, res) => {
     const body = jsonBody(req) as Record<string, unknown>;

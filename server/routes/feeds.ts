@@ -3,6 +3,7 @@
  * their snapshots (`?size=thumb` for the 320 px WebP).
  */
 import { Router } from 'express';
+import { apiRouter } from './router.js';
 import { ApiError, badRequest, forbidden } from '../errors.js';
 import { coversEverything } from '../http/authorize.js';
 import { covers } from '../access/principal.js';
@@ -12,22 +13,29 @@ import { MAX_FEED_BATCH, type FeedIngest } from '../services/feed-ingest.js';
 import { crsParam, jsonBody, stringParam } from './params.js';
 
 export function feedsRouter(ingest: FeedIngest): Router {
-  const router = Router();
+  const router = apiRouter();
   router.post('/events', async (req, res) => {
     const body = jsonBody(req) as { crs?: unknown; events?: unknown } | unknown[];
     const events = Array.isArray(body) ? body : body && typeof body === 'object' ? body.events : undefined;
     if (!Array.isArray(events)) throw badRequest('invalid_json', 'Expected { "crs"?, "events": [{ deviceId, eventId, type, occurredAt, severity, lon?, lat?, snapshot? }, …] }');
     if (events.length > MAX_FEED_BATCH) throw new ApiError(413, 'batch_too_large', `${events.length} events; one request takes at most ${MAX_FEED_BATCH}`);
     const crs = crsParam(Array.isArray(body) ? undefined : (body as { crs?: unknown }).crs);
-    // A device key sends for its own devices; any other key allowed here (an admin) for all.
-    const own = req.principal?.deviceIds ? new Set(req.principal.deviceIds) : undefined;
-    res.json(await ingest.ingest(events, crs, own ? (deviceId) => own.has(deviceId) : undefined));
+    // A device key sends for its own devices; any other key allowed here (an admin) for all —
+    // and either only within its area.
+    const principal = req.principal;
+    const own = principal?.deviceIds ? new Set(principal.deviceIds) : undefined;
+    res.json(
+      await ingest.ingest(events, crs, {
+        mayReport: own ? (deviceId) => own.has(deviceId) : () => true,
+        covers: principal ? (place) => covers(principal, place) : () => true,
+      }),
+    );
   });
   return router;
 }
 
 export function mediaRouter(store: Store): Router {
-  const router = Router();
+  const router = apiRouter();
   router.get('/:id', async (req, res) => {
     const raw = req.params.id;
     if (!/^\d{1,15}$/.test(raw)) throw badRequest('invalid_id', `A media id is a positive integer, got "${raw}"`);

@@ -4,6 +4,7 @@
  * the deepest level of the query it matches: a query matched only to its road says so.
  */
 import { Router, type Request } from 'express';
+import { apiRouter } from './router.js';
 import { ApiError, badRequest, notFound } from '../errors.js';
 import { fromWgs84, type CrsName } from '../geo/crs.js';
 import { levelOfRegionCode, regionPrefix } from '../geo/codes.js';
@@ -39,7 +40,7 @@ function queryText(value: unknown, where: string): string {
 }
 
 export function geocodeRouter(geocoder: AddressGeocoder, locator: GridLocator): Router {
-  const router = Router();
+  const router = apiRouter();
 
   const present = (candidate: GeocodeCandidate, snapshot: LocatorSnapshot, crs: CrsName) => {
     const grid = snapshot.index.locate(candidate.lon, candidate.lat);

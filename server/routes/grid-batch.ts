@@ -16,6 +16,7 @@
  * 422 validity/topology (every change's problems, by index).
  */
 import { Router } from 'express';
+import { apiRouter } from './router.js';
 import type { Store } from '../db/connect.js';
 import type { Limits } from '../config.js';
 import { ApiError, badRequest } from '../errors.js';
@@ -112,7 +113,7 @@ function parseBody(body: unknown, limits: Limits): BatchChange[] {
 }
 
 export function gridBatchRouter(store: Store, limits: Limits): Router {
-  const router = Router();
+  const router = apiRouter();
   router.post('/batch', async (req, res) => {
     const changes = parseBody(jsonBody(req), limits);
     // A key scoped to part of the tree may change only the grids there (403 otherwise).

@@ -1,4 +1,5 @@
 import { Router, type Request } from 'express';
+import { apiRouter } from './router.js';
 import type { Store } from '../db/connect.js';
 import type { Limits } from '../config.js';
 import { ApiError, badRequest } from '../errors.js';
@@ -23,7 +24,7 @@ function asNewGrid(input: GridInput): NewGrid {
 }
 
 export function gridsRouter(store: Store, limits: Limits, locator: GridLocator): Router {
-  const router = Router();
+  const router = apiRouter();
 
   router.post('/', async (req, res) => {
     const parsed = parseGridFeature(jsonBody(req), { maxVertices: limits.featureVertices, requireRegion: true });

@@ -7,6 +7,7 @@
  * - GET /api/events/stream — new and changed incidents as server-sent events.
  */
 import { Router, type Request } from 'express';
+import { apiRouter } from './router.js';
 import type { Store } from '../db/connect.js';
 import type { IncidentService } from '../services/incidents.js';
 import { badRequest } from '../errors.js';
@@ -16,6 +17,7 @@ import { codeParam, integerParam, stringParam } from './params.js';
 import { cellDegrees, cellSpan, incidentHeatmap, MAX_HEATMAP_CELLS, regionStats } from '../db/incident-stats.js';
 import { IncidentFeed, type FeedSink } from '../services/incident-feed.js';
 import { levelOfRegionCode } from '../geo/codes.js';
+import type { KeyResolver } from '../http/authenticate.js';
 
 const DEFAULT_ZOOM = 12;
 const MAX_ZOOM = 22;
@@ -35,8 +37,8 @@ function lastEventIdOf(req: Request): number | undefined {
   return value;
 }
 
-export function incidentViewsRouter(store: Store, incidents: IncidentService): Router {
-  const router = Router();
+export function incidentViewsRouter(store: Store, incidents: IncidentService, keys: KeyResolver): Router {
+  const router = apiRouter();
   const categoryCodes = () => incidents.rules.categories.map((c) => c.code);
   let feed: IncidentFeed | undefined;
   const liveFeed = () => (feed ??= new IncidentFeed(store.db, incidents.clock));
@@ -110,8 +112,17 @@ export function incidentViewsRouter(store: Store, incidents: IncidentService): R
     // The response (not the request: its 'close' comes when its body has been read) closes when
     // the client goes away.
     const subscribing = liveFeed().subscribe(sink, { regionPrefix, gridCode, categories, bbox }, lastEventId);
+    // A key revoked while its stream is open ends the stream (its reconnect then meets 401).
+    const unwatch = req.principal
+      ? keys.watch(req.principal.keyId, () => {
+          write(`event: revoked\ndata: ${JSON.stringify({ code: 'invalid_key' })}\n\n`);
+          closed = true;
+          res.end();
+        })
+      : () => {};
     res.on('close', () => {
       closed = true;
+      unwatch();
       subscribing.then((subscription) => subscription.close()).catch(() => {});
     });
     try {

@@ -3,6 +3,7 @@
  * move through the closed loop, escalate up the region tree, and the cameras that see one.
  */
 import { Router, type Request } from 'express';
+import { apiRouter } from './router.js';
 import { badRequest } from '../errors.js';
 import type { Store } from '../db/connect.js';
 import { escalateIncident, getIncident, incidentTransitions, listIncidents, transitionIncident, type Incident, type IncidentFilter, type IncidentSource } from '../db/incidents.js';
@@ -118,7 +119,7 @@ function noteOf(body: Record<string, unknown>): string | null {
 }
 
 export function incidentsRouter(store: Store, incidents: IncidentService): Router {
-  const router = Router();
+  const router = apiRouter();
   const categoryCodes = () => incidents.rules.categories.map((c) => c.code);
   /** The incident, when it lies in the caller's area (403 otherwise, 404 when there is none). */
   const incidentInScope = async (req: Request, id: number) => {

@@ -4,12 +4,15 @@
  * may only hand out keys inside it.
  */
 import { Router } from 'express';
+import { apiRouter } from './router.js';
 import type { Store } from '../db/connect.js';
 import { createApiKey, getApiKey, listApiKeys, revokeApiKey } from '../db/api-keys.js';
 import { PERMISSIONS } from '../access/roles.js';
 import { checkNewKey, type NewKey } from '../access/new-key.js';
 import { can } from '../access/principal.js';
-import { badRequest, forbidden } from '../errors.js';
+import { badRequest, forbidden, unprocessable } from '../errors.js';
+import { devicePlaces } from '../services/device-places.js';
+import type { GridLocator } from '../services/grid-locator.js';
 import type { KeyResolver } from '../http/authenticate.js';
 import { assertCovers, coversEverything, scopedPrefix } from '../http/authorize.js';
 import { actorOf, booleanParam, jsonBody } from './params.js';
@@ -23,8 +26,8 @@ function parseNewKey(body: unknown): NewKey {
   throw badRequest(checked.field === 'regionCode' ? 'invalid_code' : 'invalid_parameter', checked.message);
 }
 
-export function keysRouter(store: Store, resolver: KeyResolver): Router {
-  const router = Router();
+export function keysRouter(store: Store, resolver: KeyResolver, locator: GridLocator): Router {
+  const router = apiRouter();
 
   router.get('/', async (req, res) => {
     const all = await listApiKeys(store.db, booleanParam(req, 'revoked', false));
@@ -39,6 +42,15 @@ export function keysRouter(store: Store, resolver: KeyResolver): Router {
     // A key is never wider than the admin who makes it.
     const regionCode = input.regionCode ?? scope;
     if (regionCode !== null) assertCovers(req, regionCode, 'The new key’s region');
+    // An admin of one area hands out keys for its own area's devices only.
+    if (input.deviceIds && !coversEverything(req)) {
+      const places = await devicePlaces(store.db, locator, input.deviceIds);
+      for (const id of input.deviceIds) {
+        const place = places.get(id);
+        if (place === undefined) throw unprocessable('unknown_device', `No device ${id}: an admin of one area makes keys for registered devices of its area only`, { deviceId: id });
+        assertCovers(req, place, `Device ${id}`);
+      }
+    }
     const { key, info } = await createApiKey(store.db, { ...input, regionCode, createdBy: actorOf(req) });
     res.status(201).location(`/api/keys/${info.id}`).json({ ...info, key });
   });
@@ -61,7 +73,7 @@ export function keysRouter(store: Store, resolver: KeyResolver): Router {
 
 /** GET /api/me: who the request's key says the caller is (the web client's sign-in asks this). */
 export function meRouter(publicGrids: boolean): Router {
-  const router = Router();
+  const router = apiRouter();
   router.get('/', (req, res) => {
     const principal = req.principal;
     res.json(

@@ -4,6 +4,7 @@
  * forms (the rule of GridIndex, the same as PostGIS ST_Intersects + min(code)).
  */
 import { Router, type Request } from 'express';
+import { apiRouter } from './router.js';
 import { ApiError, badRequest, notFound } from '../errors.js';
 import { toWgs84 } from '../geo/crs.js';
 import { CHINA_EXTENT, coordinateProblem } from '../geo/validate.js';
@@ -54,7 +55,7 @@ function describe(snapshot: LocatorSnapshot, index: number, lon: number, lat: nu
 const round = (m: number) => Math.round(m * 100) / 100;
 
 export function locateRouter(locator: GridLocator): Router {
-  const router = Router();
+  const router = apiRouter();
   const snapshotFor = (req: Request) => {
     const asOf = asOfParam(req);
     return asOf ? locator.at(asOf) : locator.live();

@@ -20,8 +20,10 @@
  * - Errors are `{ "code", "description" }` (the OGC exception schema).
  */
 import { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
+import { apiRouter } from './router.js';
 import type { Store } from '../db/connect.js';
 import { ApiError, badRequest, notFound, recordInternalError } from '../errors.js';
+import { linkTo, queryWithout } from '../http/links.js';
 import { getGrid } from '../db/grids.js';
 import { listDevices, type StoredDevice } from '../db/devices.js';
 import {
@@ -321,7 +323,7 @@ interface Link {
 }
 
 function baseUrl(req: Request): string {
-  return `${req.protocol}://${req.get('host')}${req.baseUrl}`;
+  return linkTo(req, req.baseUrl);
 }
 
 function sendJson(res: Response, body: unknown, type = JSON_TYPE): void {
@@ -372,16 +374,14 @@ interface FeatureOut {
 /** A page of features with its counts and links; `next` only while features remain. */
 function sendItems(req: Request, res: Response, id: CollectionId, page: Page, total: number, features: FeatureOut[]): void {
   const base = baseUrl(req);
-  const url = (offset: number) => {
-    const query = new URLSearchParams();
-    for (const [name, value] of Object.entries(req.query)) if (typeof value === 'string') query.set(name, value);
-    query.set('limit', String(page.limit));
-    if (offset > 0) query.set('offset', String(offset));
-    else query.delete('offset');
-    return `${base}/collections/${id}/items?${query}`;
-  };
+  const url = (offset: number) =>
+    `${base}/collections/${id}/items${queryWithout(req, (query) => {
+      query.set('limit', String(page.limit));
+      if (offset > 0) query.set('offset', String(offset));
+      else query.delete('offset');
+    })}`;
   const links: Link[] = [
-    { href: `${req.protocol}://${req.get('host')}${req.originalUrl}`, rel: 'self', type: GEOJSON_TYPE, title: 'This page' },
+    { href: `${base}/collections/${id}/items${queryWithout(req)}`, rel: 'self', type: GEOJSON_TYPE, title: 'This page' },
     { href: `${base}/collections/${id}`, rel: 'collection', type: JSON_TYPE, title: 'The collection' },
   ];
   if (page.offset + features.length < total) links.push({ href: url(page.offset + page.limit), rel: 'next', type: GEOJSON_TYPE, title: 'Next page' });
@@ -582,7 +582,7 @@ export const ogcErrors: ErrorRequestHandler = (err, _req, res, _next) => {
 };
 
 export function ogcRouter(store: Store, locator: GridLocator, incidents: IncidentService): Router {
-  const router = Router();
+  const router = apiRouter();
 
   router.get('/', (req, res) => {
     checkParameters(req, ['f']);
@@ -735,7 +735,7 @@ export function ogcRouter(store: Store, locator: GridLocator, incidents: Inciden
       res.set('Allow', 'GET, HEAD');
       throw new ApiError(405, 'MethodNotAllowed', `${req.method} is not supported: this OGC API is read-only (GET)`);
     }
-    throw notFound('NotFound', `No resource ${req.originalUrl.split('?')[0]}; start at ${baseUrl(req)}`);
+    throw notFound('NotFound', `No resource ${req.path}; start at ${baseUrl(req)}`);
   });
   router.use(ogcErrors);
   return router;

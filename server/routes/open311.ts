@@ -13,8 +13,10 @@
  * status for anything wrong with the request: the service's 422s (outside every grid, address
  * not found) become 400, the status GeoReport v2 clients expect for a request they must change.
  */
-import express, { Router, type ErrorRequestHandler, type Request } from 'express';
+import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
+import { apiRouter } from './router.js';
 import { ApiError, badRequest, fromBodyParser, notFound, recordInternalError } from '../errors.js';
+import { linkTo } from '../http/links.js';
 import type { Store } from '../db/connect.js';
 import { getIncident, listIncidents, type Incident, type IncidentFilter } from '../db/incidents.js';
 import { latestTransitionNotes } from '../db/open311.js';
@@ -72,9 +74,9 @@ function checkFormat(req: Request): void {
   throw badRequest('unsupported_format', `Only JSON is served (GeoReport v2's XML is not): use .json instead of .${format}`);
 }
 
-/** scheme://host of the request, for absolute URLs (discovery, media links). */
+/** The service's public origin for absolute URLs (discovery, media links); '' (path-absolute) when not configured. */
 function origin(req: Request): string {
-  return `${req.protocol}://${req.get('host')}`;
+  return linkTo(req, '');
 }
 
 function serviceOf(category: IncidentCategory, locale: Locale) {
@@ -265,10 +267,20 @@ export const open311Errors: ErrorRequestHandler = (err, _req, res, _next) => {
  * GeoReport v2 clients POST forms (some send JSON) with their api_key inside: parsed before
  * authentication, which reads the key, and small (1 MB).
  */
-export const open311BodyParsers = [express.urlencoded({ extended: false, limit: '1mb' }), express.json({ limit: '1mb', strict: false })];
+const open311FormParsers = [express.urlencoded({ extended: false, limit: '1mb' }), express.json({ limit: '1mb', strict: false })];
+
+/**
+ * Open311 clients send their api_key inside the form, so the form of the one endpoint that takes
+ * it (the policy row's body `form`) is read before the key check — 1 MB at most; nothing else is.
+ */
+export const open311Form: RequestHandler = (req, res, next) => {
+  if (req.endpoint?.body !== 'form') return next();
+  const [urlencoded, json] = open311FormParsers;
+  urlencoded!(req, res, (error?: unknown) => (error ? next(error) : json!(req, res, next)));
+};
 
 export function open311Router(store: Store, incidents: IncidentService): Router {
-  const router = Router();
+  const router = apiRouter();
   const now = () => incidents.clock.now();
   // Forms (the way GeoReport v2 clients POST) are parsed by the app before the key check, since
   // Open311 clients send their api_key in the form (see open311FormParser).

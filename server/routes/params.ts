@@ -4,6 +4,7 @@
  */
 import type { Request, RequestHandler } from 'express';
 import { ApiError, badRequest } from '../errors.js';
+import { text } from '../i18n/catalogue.js';
 import type { VersionCondition } from '../db/grids.js';
 import { CHINA_EXTENT } from '../geo/validate.js';
 import { CRS_NAMES, isCrsName, type CrsName } from '../geo/crs.js';
@@ -127,6 +128,8 @@ const MAX_REASON_LENGTH = 1000;
  * Chinese names fit in a header) working under the request's key, or else the key's name. The
  * audit log records the key as well, which is what the service vouches for.
  */
+const CONTROL_OR_BIDI = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
 export function actorOf(req: Request): string {
   const raw = req.get('X-Actor');
   if (raw === undefined || raw.trim() === '') return req.principal?.name ?? 'anonymous';
@@ -138,6 +141,9 @@ export function actorOf(req: Request): string {
   }
   const broken = unstorableText(actor);
   if (broken) throw badRequest('invalid_header', `X-Actor ${broken}`);
+  // An actor name is shown in the audit log and its exports: a line break would forge a line,
+  // a bidi control would make one name read as another.
+  if (CONTROL_OR_BIDI.test(actor)) throw badRequest('invalid_header', text('invalid_header.actor_control'));
   if (actor.length > MAX_ACTOR_LENGTH) throw badRequest('invalid_header', `X-Actor must be at most ${MAX_ACTOR_LENGTH} characters`);
   return actor;
 }
@@ -161,6 +167,26 @@ export function jsonBody(req: Request): unknown {
   }
   if (req.body === undefined) throw badRequest('invalid_json', 'A JSON body is required');
   return req.body;
+}
+
+/**
+ * Middleware: every query parameter's text must be storable (no NUL, no lone surrogate), as a
+ * body's strings must — checked once here, so that no route hands such text to the database.
+ */
+export const checkedQuery: RequestHandler = (req, _res, next) => {
+  for (const [name, value] of Object.entries(req.query)) {
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (typeof item !== 'string') continue;
+      const broken = unstorableText(name) ?? unstorableText(item);
+      if (broken) throw badRequest('invalid_parameter', text('invalid_query_text', { name: printable(name) }));
+    }
+  }
+  next();
+};
+
+/** A name as it may be shown back: control characters and lone surrogates replaced. */
+function printable(name: string): string {
+  return name.replace(/[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd').slice(0, 64);
 }
 
 /** Deeper than this is no GeoJSON or request of this service, and would overflow the stack of whatever walks it. */

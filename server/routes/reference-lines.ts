@@ -3,6 +3,7 @@
  * /api/regions/:code/lines: PUT replaces them from a GeoJSON FeatureCollection, GET answers them.
  */
 import { Router } from 'express';
+import { apiRouter } from './router.js';
 import type { Store } from '../db/connect.js';
 import type { Limits } from '../config.js';
 import { badRequest } from '../errors.js';
@@ -13,7 +14,7 @@ import { parseReferenceLines } from '../geo/reference-lines.js';
 import { bboxParam, codeParam, crsParam, jsonBody, stringParam } from './params.js';
 
 export function referenceLinesRouter(store: Store, limits: Limits): Router {
-  const router = Router();
+  const router = apiRouter();
 
   /** `?crs=gcj02|bd09` for lines traced on a Chinese web map; stored in WGS84. */
   router.put('/:code/lines', async (req, res) => {

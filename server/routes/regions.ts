@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { apiRouter } from './router.js';
 import type { Store } from '../db/connect.js';
 import type { Limits } from '../config.js';
 import { badRequest, forbidden, unprocessable } from '../errors.js';
@@ -11,7 +12,7 @@ import { createRegion, getRegion, listRegions, regionCoverage, regionLevel } fro
 import { asOfParam, codeParam, jsonBody, stringParam } from './params.js';
 
 export function regionsRouter(store: Store, limits: Limits): Router {
-  const router = Router();
+  const router = apiRouter();
 
   router.post('/', async (req, res) => {
     const parsed = parseRegionFeature(jsonBody(req), { maxVertices: limits.regionVertices });

@@ -38,8 +38,10 @@
  */
 import { gzipSync } from 'node:zlib';
 import { Router, type Request, type Response } from 'express';
+import { apiRouter } from './router.js';
 import type { Store } from '../db/connect.js';
 import { ApiError, badRequest, forbidden } from '../errors.js';
+import { linkTo } from '../http/links.js';
 import { coversEverything } from '../http/authorize.js';
 import { CREDENTIAL_PARAMS } from '../http/authenticate.js';
 import { incidentFilter } from './incidents.js';
@@ -177,7 +179,7 @@ function noneMatchTags(req: Request): string[] {
 }
 
 export function tilesRouter(store: Store, incidents: IncidentService): Router {
-  const router = Router();
+  const router = apiRouter();
   const cache = new TileCache();
   const building = new Map<string, Promise<CachedTile>>();
   const boundsCache = new Map<string, { marker: string; bounds: Bounds | null }>();
@@ -263,7 +265,7 @@ export function tilesRouter(store: Store, incidents: IncidentService): Router {
   }
 
   router.get('/', (req, res) => {
-    const base = `${req.protocol}://${req.get('host')}${req.baseUrl}`;
+    const base = linkTo(req, req.baseUrl);
     res.json({
       layers: LAYERS.map((id) => ({ id, description: LAYER_INFO[id].description, tilejson: `${base}/${id}.json`, tiles: `${base}/${id}/{z}/{x}/{y}.mvt` })),
     });
@@ -285,7 +287,7 @@ export function tilesRouter(store: Store, incidents: IncidentService): Router {
       boundsCache.set(boundsKey, known);
     }
     const bounds = clampBounds(known.bounds ?? [-180, -MAX_LAT, 180, MAX_LAT]);
-    const base = `${req.protocol}://${req.get('host')}${req.baseUrl}`;
+    const base = linkTo(req, req.baseUrl);
     res.set('Cache-Control', 'no-cache');
     res.json({
       tilejson: '3.0.0',

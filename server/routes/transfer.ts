@@ -13,6 +13,7 @@
  * the region's subtree (or those at asOf) as a download.
  */
 import { Router, type Request } from 'express';
+import { apiRouter } from './router.js';
 import busboy from 'busboy';
 import type { Store } from '../db/connect.js';
 import type { Limits } from '../config.js';
@@ -115,7 +116,7 @@ function rejection(report: ImportReport): ApiError {
 }
 
 export function importRouter(store: Store, limits: Limits, locator: GridLocator): Router {
-  const router = Router();
+  const router = apiRouter();
 
   router.post('/', async (req, res) => {
     if (!req.is('multipart/form-data')) {
@@ -209,7 +210,7 @@ function exportProjection(raw: string | undefined, format: keyof typeof FORMATS)
 }
 
 export function exportRouter(store: Store): Router {
-  const router = Router();
+  const router = apiRouter();
 
   router.get('/:code/export', async (req, res) => {
     const code = codeParam(req.params.code, 12);

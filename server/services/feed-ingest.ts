@@ -16,7 +16,9 @@ import { categoryOf, type IncidentRules } from '../incidents/rules.js';
 import { samplePolygon } from '../geo/coverage.js';
 import { toWgs84, type CrsName } from '../geo/crs.js';
 import { coordinateProblem, type Problem } from '../geo/validate.js';
-import { prepareSnapshot, defaultSnapshotLimits, type Snapshot, type SnapshotLimits } from '../media/snapshot.js';
+import { prepareSnapshot, defaultSnapshotLimits, type SnapshotLimits } from '../media/snapshot.js';
+import { beyondReach } from '../geo/reach.js';
+import { devicePlace } from '../access/places.js';
 import type { GridLocator, LocatorSnapshot } from './grid-locator.js';
 
 export const MAX_FEED_BATCH = 1000;
@@ -97,6 +99,16 @@ function dominantGrid(sector: Polygon, snapshot: LocatorSnapshot): string | null
   return best < 0 ? null : snapshot.grids[best].code;
 }
 
+/** What the caller of an ingest may report (see FeedIngest.ingest). */
+export interface FeedAccess {
+  /** Whether it may send events of this device (a device key: its own devices only). */
+  mayReport: (deviceId: string) => boolean;
+  /** Whether a place (grid or region code; '' for nowhere) lies in its key's area. */
+  covers: (place: string) => boolean;
+}
+
+const everything: FeedAccess = { mayReport: () => true, covers: () => true };
+
 export class FeedIngest {
   /** A camera's main grid, per locator snapshot (grids changed → computed again). */
   private cameraGrids = new WeakMap<LocatorSnapshot, Map<string, string | null>>();
@@ -110,10 +122,12 @@ export class FeedIngest {
   ) {}
 
   /**
-   * `mayReport` says whether the caller may send events of a device (a device key: its own
-   * devices only); an event of another device is refused on its own, like any bad event.
+   * `access` says what the caller may report: the devices of a device key, and the area of its
+   * key. An event of another device, of a device outside the area, placed outside the area or
+   * beyond the device's reach (server/geo/reach.ts) is refused on its own, like any bad event.
    */
-  async ingest(values: unknown[], crs: CrsName, mayReport: (deviceId: string) => boolean = () => true): Promise<IngestReport> {
+  async ingest(values: unknown[], crs: CrsName, access: FeedAccess = everything): Promise<IngestReport> {
+    const { mayReport, covers } = access;
     const receivedAt = this.clock.now();
     const results: EventResult[] = new Array(values.length);
     const reject = (index: number, code: string, reason: string) => (results[index] = { index, status: 'rejected', code, reason });
@@ -132,24 +146,47 @@ export class FeedIngest {
 
     const devices = await feedDevices(this.db, [...new Set(candidates.map((c) => c.deviceId))]);
     const stored = await storedEventKeys(this.db, candidates.map((c) => ({ deviceId: c.deviceId, eventId: c.eventId })));
-    const fresh = candidates.filter((c) => {
-      if (!devices.has(c.deviceId)) return void reject(c.index, 'unknown_device', `No device ${c.deviceId} (register it with POST /api/devices)`);
-      if (stored.has(`${c.deviceId}\u0000${c.eventId}`)) return void (results[c.index] = { index: c.index, status: 'duplicate' });
-      return true;
-    });
+    const snapshot = await this.locator.live();
+    const fresh: { event: ParsedEvent; placed: Omit<NewEvent, 'snapshot'> }[] = [];
+    for (const c of candidates) {
+      const device = devices.get(c.deviceId);
+      if (!device) {
+        reject(c.index, 'unknown_device', `No device ${c.deviceId} (register it with POST /api/devices)`);
+        continue;
+      }
+      if (stored.has(`${c.deviceId}\u0000${c.eventId}`)) {
+        results[c.index] = { index: c.index, status: 'duplicate' };
+        continue;
+      }
+      const at = snapshot.index.locate(device.lon, device.lat);
+      if (!covers(devicePlace(at < 0 ? null : snapshot.grids[at]!.code, device.centerRegion))) {
+        reject(c.index, 'out_of_scope', `Device ${c.deviceId} lies outside the area of this key`);
+        continue;
+      }
+      const beyond = c.point ? beyondReach(c.point, { lon: device.lon, lat: device.lat, sector: device.sector ? (JSON.parse(device.sector) as Polygon) : null }) : 0;
+      if (beyond > 0) {
+        reject(c.index, 'beyond_device_reach', `The event lies ${Math.round(beyond)} m beyond what device ${c.deviceId} can see or sense from where it is registered`);
+        continue;
+      }
+      const placed = this.placed(c, device, snapshot);
+      if (!covers(placed.gridCode ?? placed.regionCode ?? '')) {
+        reject(c.index, 'out_of_scope', 'The event lies outside the area of this key');
+        continue;
+      }
+      fresh.push({ event: c, placed });
+    }
 
     // Images only for events not stored yet: a re-sent batch costs no decoding.
-    const snapshots = await mapLimited(fresh, SNAPSHOT_CONCURRENCY, (c) => (c.snapshot === undefined ? Promise.resolve(undefined) : prepareSnapshot(c.snapshot, this.snapshotLimits)));
-    const snapshot = await this.locator.live();
+    const snapshots = await mapLimited(fresh, SNAPSHOT_CONCURRENCY, ({ event: c }) => (c.snapshot === undefined ? Promise.resolve(undefined) : prepareSnapshot(c.snapshot, this.snapshotLimits)));
     const events: NewEvent[] = [];
     const indexes: number[] = [];
-    for (const [k, c] of fresh.entries()) {
+    for (const [k, { event: c, placed }] of fresh.entries()) {
       const image = snapshots[k];
       if (image && !image.ok) {
         reject(c.index, image.code, image.reason);
         continue;
       }
-      events.push(await this.placed(c, devices.get(c.deviceId)!, snapshot, image?.ok ? image.value : undefined));
+      events.push({ ...placed, snapshot: image?.ok ? image.value : undefined });
       indexes.push(c.index);
     }
 
@@ -164,7 +201,7 @@ export class FeedIngest {
     return { accepted: count('accepted'), duplicates: count('duplicate'), rejected: count('rejected'), incidents: { created: outcome.created, updated: outcome.updated }, results };
   }
 
-  private async placed(c: ParsedEvent, device: FeedDevice, snapshot: LocatorSnapshot, image: Snapshot | undefined): Promise<NewEvent> {
+  private placed(c: ParsedEvent, device: FeedDevice, snapshot: LocatorSnapshot): Omit<NewEvent, 'snapshot'> {
     const [lon, lat] = c.point ?? [device.lon, device.lat];
     let gridIndex = snapshot.index.locate(lon, lat);
     if (!c.point && device.kind === 'camera' && device.sector) {
@@ -187,7 +224,6 @@ export class FeedIngest {
       deadlineHours: category.deadlineHours,
       source: device.kind,
       description: `${c.type} · ${device.name}`,
-      snapshot: image,
     };
   }
 

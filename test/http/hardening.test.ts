@@ -91,6 +91,42 @@ describe('request logs', () => {
     expect(lines.some((l) => (l.res as { statusCode: number }).statusCode === 401 && l.level === 40)).toBe(true);
     expect(JSON.stringify(lines)).not.toContain(key);
   });
+
+  it('never hold a key, however its parameter is spelled, and neither does the audit log', async () => {
+    const { logger, lines } = capturedLogger();
+    const app = createApp(context.store, defaultLimits, { logger });
+    const key = await keyFor(context.store, 'admin');
+    // The query parser decodes names: each of these spellings is the key it names.
+    for (const spelling of ['access%5Ftoken', 'access%5ftoken', 'access_token']) {
+      expect((await request(app).get(`/api/grids?${spelling}=${key}`)).status, spelling).toBe(200);
+    }
+    await request(app).get(`/api/grids?ACCESS_TOKEN=${key}`);
+    await request(app).get(`/api/grids?access_token=${key}&access_token=${key}`);
+    // A write whose URL carries the key anyway: the audit log keeps the path, never the key.
+    const made = await request(app).post(`/api/keys?api%5Fkey=${key}&Access_Token=${key}`).set('Authorization', `Bearer ${key}`).send({ name: 'audited', role: 'viewer' });
+    expect(made.status).toBe(201);
+    expect(JSON.stringify(lines)).not.toContain(key);
+    const { sql } = await import('kysely');
+    const paths = (await sql<{ path: string }>`SELECT path FROM audit_log WHERE entity = 'api_keys' AND entity_id = ${made.body.id}`.execute(context.store.db)).rows.map((r) => r.path);
+    expect(paths).toEqual(['/api/keys?api%5Fkey=[redacted]&Access_Token=[redacted]']);
+  });
+});
+
+describe('links in answers', () => {
+  it('carry no key and never follow the Host header', async () => {
+    const key = await keyFor(context.store, 'admin');
+    const page = await request(context.app).get(`/ogc/collections/regions/items?limit=1&access_token=${key}`).set('Host', 'grid.local:3000');
+    expect(page.status).toBe(200);
+    expect(JSON.stringify(page.body.links)).not.toContain(key);
+    expect(page.body.links.find((l: { rel: string }) => l.rel === 'self').href).toBe('http://grid.local:3000/ogc/collections/regions/items?limit=1');
+    expect(page.headers.vary).toMatch(/Host/i);
+    // A Host that is no plain host name is not written into links.
+    const forged = await request(context.app).get(`/ogc/collections/regions/items?limit=1&access_token=${key}`).set('Host', 'evil.example/x?y=');
+    expect(JSON.stringify(forged.body.links)).not.toContain('evil.example');
+    const configured = createApp(context.store, defaultLimits, { access: { publicUrl: 'https://grid.example.gov.cn' } });
+    const landing = await request(configured).get('/ogc').set('Authorization', `Bearer ${key}`).set('Host', 'evil.example');
+    expect(landing.body.links.every((l: { href: string }) => l.href.startsWith('https://grid.example.gov.cn/ogc'))).toBe(true);
+  });
 });
 
 describe('our own failures', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import express from 'express';
 import request from 'supertest';
 import { RateLimiter, rateLimit } from '../../server/http/rate-limit.js';
+import { errorHandler } from '../../server/errors.js';
 
 describe('RateLimiter', () => {
   it('lets a rested key make a burst, then refuses until tokens refill', () => {
@@ -93,6 +94,7 @@ describe('rateLimit middleware', () => {
     server.get('/thing', (_req, res) => {
       res.json({ ok: true });
     });
+    server.use(errorHandler);
     return request(server);
   }
 
@@ -107,7 +109,9 @@ describe('rateLimit middleware', () => {
     expect(refused.status).toBe(429);
     expect(refused.headers['retry-after']).toBe('2'); // one token at 0.5 a second
     expect(refused.headers['ratelimit-remaining']).toBe('0');
-    expect(refused.body).toEqual({ error: { code: 'rate_limited', message: expect.any(String), details: { retryAfterSeconds: 2 } } });
+    expect(refused.body).toEqual({ error: { code: 'rate_limited', message: expect.stringContaining('2 秒后重试'), details: { retryAfterSeconds: 2 } } });
+    const english = await api.get('/thing?lang=en').set('x-key', 'k1');
+    expect(english.body.error.message).toContain('retry in 2 s');
     // Another key has its own bucket.
     expect((await api.get('/thing').set('x-key', 'k2')).status).toBe(200);
   });

@@ -213,6 +213,25 @@ describe('scope: a key of one area', () => {
     expect((await signedAs(context.app, viewer).get('/ogc/collections/devices/items/cam-other')).status).toBe(403);
   });
 
+  it('lets a township planner draw a village only within its township, in the API and through files', async () => {
+    const as = signedAs(context.app, planner);
+    const before = await tableCounts(context);
+    // A village code under its own township, drawn over the other township: it would take in that area.
+    const elsewhere = await as.post('/api/regions').send(regionFeature('420111002009', '飞地', 'village', tree.street.code, otherVillage.geometry));
+    expect(elsewhere.status).toBe(422);
+    expect(elsewhere.body.error.code).toBe('outside_parent');
+    expect(elsewhere.body.error.message).toContain('超出上级区划');
+    expect(elsewhere.body.error.details.areaM2).toBeGreaterThan(1_000_000 * 0.5);
+    const file = new Blob([JSON.stringify({ type: 'FeatureCollection', features: [regionFeature('420111002009', '飞地', 'village', tree.street.code, otherVillage.geometry)] })]);
+    const imported = await as.post('/api/import').field('kind', 'regions').attach('file', Buffer.from(await file.arrayBuffer()), 'regions.geojson');
+    expect(imported.status, JSON.stringify(imported.body)).toBe(422);
+    expect(JSON.stringify(imported.body)).toContain('outside_parent');
+    expect(await tableCounts(context)).toEqual(before);
+    // Along the shared border, digitising slack (here 0.4 m over the township's edge) is accepted.
+    const edge = await as.post('/api/regions').send(regionFeature('420111002010', '边界社区', 'village', tree.street.code, box(114.39, 30.45, 114.400004, 30.46)));
+    expect(edge.status, JSON.stringify(edge.body)).toBe(201);
+  });
+
   it('never lets a key hand out a wider key than its own', async () => {
     const regionalAdmin = await keyFor(context.store, 'admin', tree.street.code);
     const as = signedAs(context.app, regionalAdmin);
@@ -239,6 +258,54 @@ describe('device keys', () => {
     expect(statuses[1]).toBe('forbidden_device');
     expect(statuses[0]).not.toBe('forbidden_device');
     expect((await as.get('/api/devices')).status).toBe(403);
+  });
+});
+
+describe('events and devices stay in their area', () => {
+  const at = () => new Date(Date.now() - 60_000).toISOString();
+  const codes = (body: { results: { status: string; code?: string }[] }) => body.results.map((r) => r.code ?? r.status);
+
+  it('refuses an event placed beyond the reach of its device, or outside the key’s area, each on its own', async () => {
+    const incidentsBefore = await context.store.db.selectFrom('incidents').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    // A whole-tree device key: its camera sees 100 m east of it; the other township is 12 km away.
+    const response = await signedAs(context.app, keys.device).post('/api/feeds/events').send({
+      events: [
+        { deviceId: 'cam-a', eventId: 'reach-near', type: 'intrusion', occurredAt: at(), severity: 2, lon: 114.3055, lat: 30.505 },
+        { deviceId: 'cam-a', eventId: 'reach-far', type: 'intrusion', occurredAt: at(), severity: 2, lon: 114.415, lat: 30.505 },
+      ],
+    });
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    expect(codes(response.body)).toEqual(['accepted', 'beyond_device_reach']);
+    // A device key of the township: the same camera, its event placed in the township, and not elsewhere.
+    const townshipDevice = await keyFor(context.store, 'device', tree.street.code, ['cam-a', 'cam-other']);
+    const scoped = await signedAs(context.app, townshipDevice).post('/api/feeds/events').send({
+      events: [
+        { deviceId: 'cam-a', eventId: 'scope-own', type: 'intrusion', occurredAt: at(), severity: 2 },
+        { deviceId: 'cam-other', eventId: 'scope-other', type: 'intrusion', occurredAt: at(), severity: 2 },
+      ],
+    });
+    expect(codes(scoped.body)).toEqual(['accepted', 'out_of_scope']);
+    // An admin of the township sends events of its own area's devices only.
+    const townshipAdmin = await keyFor(context.store, 'admin', tree.street.code);
+    const admin = await signedAs(context.app, townshipAdmin).post('/api/feeds/events').send({
+      events: [{ deviceId: 'cam-other', eventId: 'admin-other', type: 'intrusion', occurredAt: at(), severity: 2 }],
+    });
+    expect(codes(admin.body)).toEqual(['out_of_scope']);
+    const incidentsAfter = await context.store.db.selectFrom('incidents').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(incidentsAfter.n) - Number(incidentsBefore.n)).toBeLessThanOrEqual(2); // only the two accepted events
+    const otherIncident = await context.api.get(`/api/incidents/${ids.incidentOther}`);
+    expect(JSON.stringify(otherIncident.body)).not.toMatch(/reach-far|scope-other|admin-other/);
+  });
+
+  it('lets an admin of one area make device keys for its own area’s devices only', async () => {
+    const townshipAdmin = signedAs(context.app, await keyFor(context.store, 'admin', tree.street.code));
+    const own = await townshipAdmin.post('/api/keys').send({ name: '本街道摄像机', role: 'device', deviceIds: ['cam-a'] });
+    expect(own.status, JSON.stringify(own.body)).toBe(201);
+    const other = await townshipAdmin.post('/api/keys').send({ name: '别处摄像机', role: 'device', deviceIds: ['cam-a', 'cam-other'] });
+    expect(other.status).toBe(403);
+    expect(other.body.error.code).toBe('out_of_scope');
+    const unknown = await townshipAdmin.post('/api/keys').send({ name: '未登记', role: 'device', deviceIds: ['cam-nowhere'] });
+    expect(unknown.status).toBe(422);
   });
 });
 
@@ -277,7 +344,7 @@ describe('keys', () => {
 
 describe('rate limits', () => {
   it('hold an integrator to its rate with 429 and Retry-After, without slowing other keys', async () => {
-    const limited = createApp(context.store, defaultLimits, { access: { rateLimits: { integrator: 2, key: 1000, anonymous: 1000 } } });
+    const limited = createApp(context.store, defaultLimits, { access: { rateLimits: { integrator: 2, key: 1000, anonymous: 1000, failedKey: 1000 } } });
     const integrator = signedAs(limited, keys.integrator);
     const statuses: number[] = [];
     for (let i = 0; i < 8; i++) statuses.push((await integrator.get('/api/locate?lon=114.305&lat=30.505')).status);
@@ -288,6 +355,21 @@ describe('rate limits', () => {
     expect(refused.body.error.code).toBe('rate_limited');
     expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect((await signedAs(limited, keys.viewer).get('/api/locate?lon=114.305&lat=30.505')).status).toBe(200);
+  });
+});
+
+describe('key guessing', () => {
+  it('meets 429 per client address after a few unknown keys, before any lookup, while good keys go on', async () => {
+    const limited = createApp(context.store, defaultLimits, { access: { rateLimits: { integrator: 1000, key: 1000, anonymous: 1000, failedKey: 0.01 } } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 14; i++) statuses.push((await request(limited).get('/api/grids').set('Authorization', `Bearer gg_guess${i}${'0'.repeat(40)}`)).status);
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401)); // a burst of ten mistakes
+    expect(statuses.slice(10)).toEqual([429, 429, 429, 429]);
+    const refused = await request(limited).get('/api/grids').set('Authorization', `Bearer gg_guess${'1'.repeat(40)}`);
+    expect(refused.body.error.code).toBe('rate_limited');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    // The limit is on failed keys: a request with no key, or another client's, is not held up by it.
+    expect((await request(limited).get('/api/health')).status).toBe(200);
   });
 });
 

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import request from 'supertest';
 import type { Express } from 'express';
-import { signedAs, useTestService } from '../support/context.js';
+import { keyFor, signedAs, useTestService } from '../support/context.js';
 import { box, gridFeature, seedTree, tree } from '../support/fixtures.js';
 import { createApp } from '../../server/app.js';
 import { defaultLimits } from '../../server/config.js';
@@ -310,9 +310,11 @@ interface SseEvent {
 class Stream {
   readonly events: SseEvent[] = [];
   status = 0;
+  /** Whether the server ended the response. */
+  ended = false;
   headers: http.IncomingHttpHeaders = {};
   private buffer = '';
-  private waiters: (() => void)[] = [];
+  waiters: (() => void)[] = [];
   private req: http.ClientRequest | undefined;
 
   static open(port: number, path: string, headers: Record<string, string> = {}): Promise<Stream> {
@@ -323,6 +325,10 @@ class Stream {
         stream.headers = res.headers;
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => stream.take(chunk));
+        res.on('end', () => {
+          stream.ended = true;
+          for (const wake of stream.waiters.splice(0)) wake();
+        });
         res.on('error', () => {});
         resolve(stream);
       });
@@ -406,6 +412,28 @@ describe('GET /api/events/stream', () => {
     await sleep(200);
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('ends the stream of a key once it is revoked, here at once and elsewhere within seconds', async () => {
+    const viewer = await keyFor(context.store, 'viewer');
+    const here = await Stream.open(port, `/api/events/stream?access_token=${viewer}`);
+    streams.push(here);
+    await here.waitFor((e) => e.retry !== undefined, 2000);
+    const id = (await signedAs(app, viewer).get('/api/me')).body.keyId as string;
+    expect((await api.delete(`/api/keys/${id}`)).status).toBe(200);
+    await here.waitFor((e) => e.event === 'revoked', 2000);
+    for (let k = 0; k < 50 && !here.ended; k++) await sleep(20);
+    expect(here.ended).toBe(true);
+
+    // Revoked by another instance or the CLI: straight in the database, seen by the periodic check.
+    const other = await keyFor(context.store, 'viewer');
+    const elsewhere = await Stream.open(port, `/api/events/stream?access_token=${other}`);
+    streams.push(elsewhere);
+    await elsewhere.waitFor((e) => e.retry !== undefined, 2000);
+    const otherId = (await signedAs(app, other).get('/api/me')).body.keyId as string;
+    await context.store.db.updateTable('api_keys').set({ revoked_at: new Date() }).where('id', '=', otherId).execute();
+    await elsewhere.waitFor((e) => e.event === 'revoked', 10_000);
+    expect(elsewhere.events.filter((e) => e.event === 'incident')).toEqual([]);
   });
 
   let created: Incident;

@@ -30,7 +30,7 @@ export async function keyFor(store: Store, role: Role, regionCode: string | null
   return key;
 }
 
-const UNLIMITED = { integrator: 1e6, key: 1e6, anonymous: 1e6 };
+const UNLIMITED = { integrator: 1e6, key: 1e6, anonymous: 1e6, failedKey: 1e6 };
 
 export function useTestService(limits: Partial<Limits> = {}, services: AppServices = {}): TestContext {
   const context = {} as TestContext;
