@@ -77,7 +77,7 @@ describe.skipIf(!haveChromium)(title, { timeout: 240_000 }, () => {
     });
     // No internet: nothing but the service answers.
     await page.route((url) => url.origin !== origin, (route) => route.abort());
-  });
+  }, 300_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -87,7 +87,7 @@ describe.skipIf(!haveChromium)(title, { timeout: 240_000 }, () => {
       await exited;
     }
     for (const cleanup of cleanups) await cleanup();
-  });
+  }, 60_000);
 
   it('prints its own start-up times and no tool noise between its lines', () => {
     expect(output).toMatch(/\[gridgov \d+\.\d s\] listening on http:\/\/localhost:\d+ \(started in \d+\.\d s, memory \d+ MiB\)/);
