@@ -381,7 +381,7 @@ async function main(): Promise<void> {
   const loneGiants = basic.filter((g) => g.households > MAX_HOUSEHOLDS && g.buildings.length === 1);
   const inRange = basic.filter((g) => g.households >= MIN_HOUSEHOLDS && g.households <= MAX_HOUSEHOLDS);
 
-  const addresses = demoAddresses({ buildings, lines, prefix: '湖北省武汉市洪山区', streets: regions.filter((r) => r.level === 'township'), grids });
+  const addresses = demoAddresses({ buildings, lines, prefix: '湖北省武汉市洪山区', streets: regions.filter((r) => r.level === 'township') });
   const devices = demoDevices({ lines, grids, frame, centerCode: '42011100' });
 
   fs.mkdirSync(OUT, { recursive: true });

@@ -45,7 +45,7 @@ export interface DemoAddresses {
 
 const ROOMS_PER_LANDING = 4;
 
-export function demoAddresses(input: { buildings: Building[]; lines: Line[]; prefix: string; streets: Region[]; grids?: unknown }): DemoAddresses {
+export function demoAddresses(input: { buildings: Building[]; lines: Line[]; prefix: string; streets: Region[] }): DemoAddresses {
   const roads = input.lines.filter((l): l is Line & { name: string; geometry: LineString } => l.kind === 'road' && !!l.name && l.geometry.type === 'LineString');
   const taken = new Map<string, Set<number>>();
   const buildingsOnRoad = new Map<string, number>();

@@ -7,14 +7,14 @@
  *   deep; a PTZ dome (球机) at the roundabout. None within 60 m of another (a dual carriageway
  *   is one road). GB/T 28181 ids: center 42011100 (洪山区), industry 00 (社会治安路面接入) for road
  *   cameras, type 131 (camera) for the dome and 132 (IPC) for the others, network 0, serial.
- * - sensors: smoke detectors in the largest residential buildings, water-level gauges at the
- *   lowest places the data shows (the pond, road tunnels), manhole-cover sensors along major
- *   roads; type 134 (alarm input device), industry 01 (社会治安社区接入).
+ * - sensors: smoke detectors in the eight basic grids with the most households, a water-level
+ *   gauge at the pond's edge, manhole-cover sensors midway along the longer major roads; type 134
+ *   (alarm input device), industry 01 (社会治安社区接入).
  *
  * Deterministic: everything follows from the input's order; no randomness.
  */
 import * as turf from '@turf/turf';
-import type { LineString, Polygon, Position } from 'geojson';
+import type { LineString, MultiPolygon, Polygon, Position } from 'geojson';
 
 interface Line {
   kind: string;
@@ -26,7 +26,7 @@ interface Line {
 interface Grid {
   kind: string;
   households: number;
-  geometry: Polygon | import('geojson').MultiPolygon;
+  geometry: Polygon | MultiPolygon;
 }
 
 export interface DemoDevice {
@@ -101,7 +101,7 @@ export function demoDevices(input: { lines: Line[]; grids: Grid[]; frame: { hub:
   // Smoke detectors: the basic grid with the most households gets one in its middle, then the next.
   const homes = input.grids.filter((g) => g.kind !== 'special').sort((a, b) => b.households - a.households);
   homes.slice(0, 8).forEach((g, i) => sensor(`烟感${i + 1}号`, 'smoke', turf.pointOnFeature(g.geometry).geometry.coordinates, 3));
-  // Water level: beside the pond, and in each road tunnel's lowest point (its middle).
+  // Water level: at the pond's edge.
   for (const water of input.lines.filter((l) => l.kind === 'water')) {
     const edge = (water.geometry as Polygon).coordinates[0][0];
     sensor(`${water.name ?? '水塘'}水位计`, 'water_level', edge, 0);
