@@ -46,10 +46,28 @@ function staleReason() {
   return undefined;
 }
 
+/**
+ * Bundles: the service (main.js) and the worker threads' task module (tasks.js), which
+ * server/workers/pool.ts finds beside itself with the workers' plain-JavaScript entry (bootstrap.mjs).
+ */
 export async function compileServer() {
   const started = performance.now();
   const { build } = await import('esbuild');
   fs.mkdirSync(outDir, { recursive: true });
+  const workers = await build({
+    absWorkingDir: root,
+    entryPoints: ['server/workers/tasks.ts'],
+    outfile: path.join(outDir, 'tasks.js'),
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: 'linked',
+    metafile: true,
+    logLevel: 'warning',
+  });
+  fs.copyFileSync(path.join(root, 'server', 'workers', 'bootstrap.mjs'), path.join(outDir, 'bootstrap.mjs'));
   const tmp = path.join(outDir, `.main-${process.pid}-${Date.now()}.js`);
   const result = await build({
     absWorkingDir: root,
@@ -64,7 +82,9 @@ export async function compileServer() {
     metafile: true,
     logLevel: 'warning',
   });
-  const inputs = Object.keys(result.metafile.inputs).filter((file) => !file.startsWith('node_modules/'));
+  const inputs = [...new Set([...Object.keys(result.metafile.inputs), ...Object.keys(workers.metafile.inputs), 'server/workers/bootstrap.mjs'])].filter(
+    (file) => !file.startsWith('node_modules/'),
+  );
   const text = fs.readFileSync(tmp, 'utf8').replace(path.basename(tmp) + '.map', 'main.js.map');
   fs.writeFileSync(tmp, text);
   fs.renameSync(`${tmp}.map`, `${bundle}.map`);

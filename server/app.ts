@@ -16,6 +16,7 @@ import { gridsRouter } from './routes/grids.js';
 import { gridBatchRouter } from './routes/grid-batch.js';
 import { divisionsRouter } from './routes/divisions.js';
 import { DivisionRunner } from './jobs/division-runner.js';
+import { WorkerPool } from './workers/pool.js';
 import { locateRouter } from './routes/locate.js';
 import { GridLocator } from './services/grid-locator.js';
 import { AddressGeocoder } from './services/address-geocoder.js';
@@ -54,6 +55,8 @@ const clientDir = path.join(repoRoot, 'dist', 'client');
 
 export interface AppServices {
   runner?: DivisionRunner;
+  /** Worker threads for CPU-heavy pure work (division checks; the default runner's divisions). */
+  workers?: WorkerPool;
   locator?: GridLocator;
   geocoder?: AddressGeocoder;
   /** Where "now" comes from (deadlines, lights); tests pass one they can move. */
@@ -78,7 +81,8 @@ export interface AccessOptions {
 }
 
 export function createApp(store: Store, limits: Limits, services: AppServices = {}): express.Express {
-  const runner = services.runner ?? new DivisionRunner(store.db);
+  const workers = services.workers ?? new WorkerPool();
+  const runner = services.runner ?? new DivisionRunner(store.db, undefined, workers);
   const locator = services.locator ?? new GridLocator(store.db);
   const geocoder = services.geocoder ?? new AddressGeocoder(store.db);
   const clock = services.clock ?? systemClock;
@@ -138,12 +142,12 @@ export function createApp(store: Store, limits: Limits, services: AppServices = 
   app.use('/api/grids', gridBatchRouter(store, limits));
   app.use('/api/grids', gridsRouter(store, limits, locator));
   app.use('/api/grids', gridCamerasRouter(store, locator));
-  app.use('/api/divisions', divisionsRouter(store, runner));
+  app.use('/api/divisions', divisionsRouter(store, runner, workers, limits));
   app.use('/api/locate', locateRouter(locator));
   app.use('/api/addresses', addressesRouter(store, limits, locator));
   app.use('/api/geocode', geocodeRouter(geocoder, locator));
   app.use('/api/devices', devicesRouter(store, locator, clock));
-  app.use('/api/incidents', incidentsRouter(store, incidents));
+  app.use('/api/incidents', incidentsRouter(store, incidents, locator));
   app.use('/api/feeds', feedsRouter(ingest));
   app.use('/api/media', mediaRouter(store));
   app.use('/api', incidentViewsRouter(store, incidents, keys));

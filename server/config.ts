@@ -23,6 +23,8 @@ export interface Limits {
   regionVertices: number;
   /** Most changes in one POST /api/grids/batch (one save of the web client). */
   editBatch: number;
+  /** Most buildings in one division request (GRIDGOV_MAX_DIVISION_BUILDINGS): a township's worth. */
+  divisionBuildings: number;
 }
 
 export interface Config {
@@ -90,8 +92,9 @@ export const defaultLimits: Limits = {
   batchFeatures: 10_000,
   featureVertices: 50_000,
   batchVertices: 2_000_000,
-  regionVertices: 500_000,
+  regionVertices: 100_000,
   editBatch: 1_000,
+  divisionBuildings: 50_000,
 };
 
 function adminKeyFrom(value: string | undefined): string | undefined {
@@ -179,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       batchVertices: intFromEnv(env, 'GRIDGOV_MAX_BATCH_VERTICES', defaultLimits.batchVertices),
       regionVertices: intFromEnv(env, 'GRIDGOV_MAX_REGION_VERTICES', defaultLimits.regionVertices),
       editBatch: intFromEnv(env, 'GRIDGOV_MAX_EDIT_BATCH', defaultLimits.editBatch),
+      divisionBuildings: intFromEnv(env, 'GRIDGOV_MAX_DIVISION_BUILDINGS', defaultLimits.divisionBuildings),
     },
   };
 }

@@ -12,6 +12,7 @@ import { loadDemo, demoDevices, DEMO_PLACE } from './demo/load.js';
 import { DemoFeed } from './demo/feed.js';
 import { createApp } from './app.js';
 import { DivisionRunner } from './jobs/division-runner.js';
+import { WorkerPool } from './workers/pool.js';
 import { GridLocator } from './services/grid-locator.js';
 import { AddressGeocoder } from './services/address-geocoder.js';
 import { FeedIngest } from './services/feed-ingest.js';
@@ -40,12 +41,14 @@ async function main(): Promise<void> {
 
   const admin = await bootstrapAdmin(store.db, config.adminKey);
   if (admin.made === 'configured') log('admin key from GRIDGOV_ADMIN_KEY stored');
-  const runner = new DivisionRunner(store.db, log);
+  const workers = new WorkerPool();
+  const runner = new DivisionRunner(store.db, log, workers);
   const locator = new GridLocator(store.db);
   const geocoder = new AddressGeocoder(store.db, log);
   await client;
   const app = createApp(store, config.limits, {
     runner,
+    workers,
     locator,
     geocoder,
     rules: config.incidentRules,

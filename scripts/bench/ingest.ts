@@ -38,10 +38,12 @@ const [minX, minY, maxX, maxY] = turf.bbox({ type: 'FeatureCollection', features
 const random = seededRandom(11);
 const somewhere = (): [number, number] => [minX + random() * (maxX - minX), minY + random() * (maxY - minY)];
 const now = new Date();
+const placed: { lon: number; lat: number; heading: number }[] = [];
 for (let d = 0; d < DEVICES; d++) {
   const [lon, lat] = somewhere();
   const camera = d % 2 === 0;
   const heading = Math.floor(random() * 360);
+  placed.push({ lon, lat, heading });
   await createDevice(
     store.db,
     `dev-${d}`,
@@ -52,6 +54,11 @@ for (let d = 0; d < DEVICES; d++) {
     },
     now,
   );
+}
+/** A point a camera sees: along its heading, within its 80 m range and 60° view. */
+function seenBy(camera: { lon: number; lat: number; heading: number }): [number, number] {
+  const target = turf.destination([camera.lon, camera.lat], 10 + random() * 60, camera.heading - 25 + random() * 50, { units: 'meters' });
+  return target.geometry.coordinates as [number, number];
 }
 const jpeg = (await sharp({ create: { width: 640, height: 360, channels: 3, background: { r: 80, g: 110, b: 150 } } }).jpeg().toBuffer()).toString('base64');
 
@@ -65,7 +72,7 @@ function makeEvent(i: number) {
     occurredAt: new Date(now.getTime() - (EVENTS - i) * 50).toISOString(),
     severity: 1 + Math.floor(random() * 5),
   };
-  if (device % 2 === 0 && random() < 0.6) [event.lon, event.lat] = somewhere(); // the target a camera saw
+  if (device % 2 === 0 && random() < 0.6) [event.lon, event.lat] = seenBy(placed[device]!); // the target a camera saw
   if (random() < SNAPSHOT_SHARE) event.snapshot = jpeg;
   return event;
 }

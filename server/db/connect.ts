@@ -65,8 +65,14 @@ class ServerDialect extends PostgresDialect {
   }
 }
 
+/** The embedded database's folder, made if missing: it holds key hashes, households and addresses, so its owner alone may enter it. */
+export function prepareDataDir(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(dir, 0o700);
+}
+
 export async function openPGlite(options: Pick<OpenOptions, 'dataDir' | 'loadDataDir'>): Promise<PGlite> {
-  if (options.dataDir) fs.mkdirSync(options.dataDir, { recursive: true });
+  if (options.dataDir) prepareDataDir(options.dataDir);
   return PGlite.create({
     dataDir: options.dataDir,
     loadDataDir: options.loadDataDir,

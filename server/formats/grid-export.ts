@@ -10,6 +10,7 @@ import { WGS84, type Projection } from '../geo/projection.js';
 import type { DbfFieldSpec } from './dbf.js';
 import { writeShapefile, zipFiles } from './shapefile.js';
 import { polygonalToWkt } from './wkt.js';
+import { csvLine } from './csv-write.js';
 
 /** The attribute columns of every export, in order: [column, property of the grid]. */
 export const EXPORT_COLUMNS = [
@@ -69,15 +70,9 @@ export function gridsToShapefile(grids: GridFeature[], name: string, projection:
   return { zip: zipFiles(written.files), truncated: written.truncated };
 }
 
-function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 /** CSV with a header row and a WKT column last; a UTF-8 BOM so that Excel shows the Chinese. */
 export function gridsToCsv(grids: GridFeature[], projection: Projection = WGS84): string {
   const header = [...EXPORT_COLUMNS.map(([column]) => column), 'wkt'];
-  const lines = grids.map((grid) => [...EXPORT_COLUMNS.map(([, property]) => csvCell(grid.properties[property])), csvCell(polygonalToWkt(projectGeometry(grid.geometry, projection)))].join(','));
+  const lines = grids.map((grid) => csvLine([...EXPORT_COLUMNS.map(([, property]) => grid.properties[property]), polygonalToWkt(projectGeometry(grid.geometry, projection))]));
   return `\uFEFF${[header.join(','), ...lines].join('\r\n')}\r\n`;
 }

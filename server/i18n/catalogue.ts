@@ -23,6 +23,9 @@ export const messages = {
   too_many_failed_keys: { zh: '来自此地址的无效密钥过多，请 {seconds} 秒后重试', en: 'Too many unknown keys from this address; retry in {seconds} s' },
   invalid_query_text: { zh: '查询参数“{name}”含有无法存储的字符（NUL 或孤立的 UTF-16 代理项）', en: 'Query parameter "{name}" contains text that cannot be stored (a NUL or a lone UTF-16 surrogate)' },
   outside_parent: { zh: '该区划有 {area} 平方米超出上级区划 {parent}（容差 {tolerance} 米）', en: 'The region reaches {area} m² outside its parent region {parent} (tolerance {tolerance} m)' },
+  too_many_buildings: { zh: '一次划分最多 {limit} 栋建筑，本次有 {buildings} 栋：请按村/社区分别划分', en: 'One division takes at most {limit} buildings, this one has {buildings}: divide one village/community at a time' },
+  invalid_number: { zh: '请求体中有一个数值超出范围（如 1e309，读出来是无穷大）', en: 'A number in the body is out of range (such as 1e309, which reads as infinity)' },
+  unexpected_body: { zh: '此接口不接受请求体', en: 'This endpoint takes no request body' },
   'invalid_header.actor_control': { zh: 'X-Actor 不能含有换行、控制字符或双向文本控制符', en: 'X-Actor must not contain line breaks, control characters or bidirectional text controls' },
 } satisfies Record<string, Message>;
 

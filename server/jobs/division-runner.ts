@@ -1,6 +1,6 @@
 /**
- * Runs division jobs one at a time in this process (the work is CPU-bound; the stages yield
- * to the event loop so the service keeps answering). Progress is written to the job row so
+ * Runs division jobs one at a time, each in a worker thread (the work is CPU-bound; the event
+ * loop stays free so the service keeps answering). Progress is written to the job row so
  * that any process can report it; a job is committed as queued before the request that asked
  * for it is answered, and jobs orphaned by a stopped process are taken over at start-up.
  */
@@ -8,8 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { claimOrphanedDivisions, getDivision, updateDivision } from '../db/divisions.js';
-import { parseDivisionInput } from '../geo/divide/input.js';
-import { runDivision } from '../geo/divide/run.js';
+import { WorkerPool } from '../workers/pool.js';
 
 /** Progress is written at most this often. */
 const PROGRESS_INTERVAL_MS = 250;
@@ -24,6 +23,7 @@ export class DivisionRunner {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly log: (message: string) => void = () => {},
+    private readonly workers: WorkerPool = new WorkerPool({ size: 1 }),
   ) {}
 
   /**
@@ -60,13 +60,11 @@ export class DivisionRunner {
 
   private async run(id: string): Promise<void> {
     const row = await getDivision(this.db, id);
-    const request = JSON.parse(row.request) as Record<string, unknown>;
-    const parsed = parseDivisionInput(request, request.boundary);
-    if (parsed.problems) throw new Error(parsed.problems.map((p) => p.message).join('; '));
     await updateDivision(this.db, id, { status: 'running', progress: 0, stage: 'prepare' });
     let lastWrite = 0;
     let writing: Promise<void> = Promise.resolve();
-    const result = await runDivision(parsed.value, (progress, stage) => {
+    // In a worker thread: a large village takes seconds of CPU that the event loop must not wait on.
+    const result = await this.workers.run('divide', row.request, (progress, stage) => {
       const now = performance.now();
       if (now - lastWrite < PROGRESS_INTERVAL_MS) return;
       lastWrite = now;

@@ -27,6 +27,7 @@ import { gridCameraCoverage, sectorCoverage } from '../geo/coverage.js';
 import { toWgs84 } from '../geo/crs.js';
 import { levelOfRegionCode, regionPrefix } from '../geo/codes.js';
 import { assertCovers, scopedPrefix } from '../http/authorize.js';
+import { devicesInScope } from '../services/device-places.js';
 import { devicePlace } from '../access/places.js';
 import { coordinateProblem } from '../geo/validate.js';
 import type { GridLocator, LocatorSnapshot } from '../services/grid-locator.js';
@@ -235,7 +236,8 @@ export function gridCamerasRouter(store: Store, locator: GridLocator): Router {
       code,
       coveredShare,
       blindSpots: stringParam(req, 'blindSpots') === 'false' ? undefined : blindSpots,
-      cameras: await Promise.all(cameras.map((c) => presenter.present(c, snapshot, false))),
+      // Coverage counts every camera that sees in; the list names the key's own area's cameras only.
+      cameras: await Promise.all((await devicesInScope(store.db, locator, req.principal, cameras)).map((c) => presenter.present(c, snapshot, false))),
     });
   });
   return router;

@@ -11,6 +11,9 @@ import type { NewGrid } from '../db/grids.js';
 import { parseDivisionInput, samePlace } from '../geo/divide/input.js';
 import { checkPolygonal, type Polygonal } from '../geo/validate.js';
 import { prepareDivision } from '../geo/divide/prepare.js';
+import type { WorkerPool } from '../workers/pool.js';
+import type { Limits } from '../config.js';
+import { text } from '../i18n/catalogue.js';
 import type { ProposalDocument } from '../geo/divide/run.js';
 import type { DivisionRunner } from '../jobs/division-runner.js';
 import { assertCovers } from '../http/authorize.js';
@@ -119,7 +122,7 @@ function present(row: DivisionRow) {
   };
 }
 
-export function divisionsRouter(store: Store, runner: DivisionRunner): Router {
+export function divisionsRouter(store: Store, runner: DivisionRunner, workers: WorkerPool, limits: Pick<Limits, 'divisionBuildings'>): Router {
   const router = apiRouter();
 
   router.post('/', async (req, res) => {
@@ -159,17 +162,22 @@ export function divisionsRouter(store: Store, runner: DivisionRunner): Router {
     if (boundary !== null && typeof boundary === 'object' && (boundary as { type?: string }).type === 'Feature') {
       boundary = (boundary as { geometry?: unknown }).geometry;
     }
-    const parsed = parseDivisionInput(body, boundary);
+    // Checked in a worker thread: reading and preparing tens of thousands of footprints takes seconds.
+    const request = JSON.stringify({ ...body, boundary });
+    const checked = await workers.run('checkDivision', request);
+    const problems = checked.problems;
     // Nothing to divide (buildings left out, null or empty): a proposal of it would be empty too.
-    if (parsed.value && parsed.value.buildings.length === 0) throw unprocessable('no_buildings', 'There are no buildings to divide: send buildings (a FeatureCollection with properties.households)');
-    const problems = parsed.problems ?? prepareDivision(parsed.value).problems;
+    if (problems.length === 0 && checked.buildings === 0) throw unprocessable('no_buildings', 'There are no buildings to divide: send buildings (a FeatureCollection with properties.households)');
+    if (checked.buildings > limits.divisionBuildings) {
+      throw new ApiError(413, 'too_many_buildings', text('too_many_buildings', { buildings: checked.buildings, limit: limits.divisionBuildings }), { buildings: checked.buildings, limit: limits.divisionBuildings });
+    }
     if (problems.length > 0) {
       // Well-formed input that does not fit the place (a building outside it, specials on top of each other) is a 422.
       const structural = problems.every((p) => p.code !== 'building_outside_area' && p.code !== 'specials_overlap');
       throw new ApiError(structural ? 400 : 422, problems[0].code, problems[0].message, { problems });
     }
     const id = randomUUID();
-    await insertDivision(store.db, { id, regionCode, request: JSON.stringify({ ...body, boundary }), owner: runner.owner, inputs: JSON.stringify(inputs) });
+    await insertDivision(store.db, { id, regionCode, request, owner: runner.owner, inputs: JSON.stringify(inputs) });
     runner.enqueue(id);
     res.status(202).location(`/api/divisions/${id}`).json({ id, status: 'queued', inputs });
   });

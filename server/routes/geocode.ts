@@ -6,6 +6,7 @@
 import { Router, type Request } from 'express';
 import { apiRouter } from './router.js';
 import { ApiError, badRequest, notFound } from '../errors.js';
+import { assertCovers, scopedPrefix } from '../http/authorize.js';
 import { fromWgs84, type CrsName } from '../geo/crs.js';
 import { levelOfRegionCode, regionPrefix } from '../geo/codes.js';
 import { addressProblem } from '../formats/address-rows.js';
@@ -24,13 +25,19 @@ interface Query {
   crs: CrsName;
 }
 
-function regionOf(value: unknown, snapshot: LocatorSnapshot): string | undefined {
-  if (value === undefined) return undefined;
+/**
+ * The part of the tree to search: the region asked for, narrowed to the key's area (a key of one
+ * area finds its own area's addresses only). The area is checked before the region is looked up,
+ * so that a refusal says nothing about which codes exist elsewhere.
+ */
+function searchPrefix(req: Request, value: unknown, snapshot: LocatorSnapshot): string | undefined {
+  if (value === undefined) return scopedPrefix(req, undefined);
   const code = codeParam(value, 12);
   const level = levelOfRegionCode(code);
   if (!level) throw badRequest('invalid_code', `"${code}" is not a region code`);
+  assertCovers(req, code, 'The region');
   if (!snapshot.regions.has(code)) throw notFound('unknown_region', `No region ${code}`);
-  return regionPrefix(code, level);
+  return scopedPrefix(req, regionPrefix(code, level));
 }
 
 function queryText(value: unknown, where: string): string {
@@ -66,7 +73,7 @@ export function geocodeRouter(geocoder: AddressGeocoder, locator: GridLocator): 
   };
 
   const options = async (req: Request, region: unknown, limit: number): Promise<Query> => ({
-    regionPrefix: regionOf(region, await locator.live()),
+    regionPrefix: searchPrefix(req, region, await locator.live()),
     limit,
     crs: crsParam(stringParam(req, 'crs')),
   });

@@ -15,6 +15,8 @@ import { coordinateProblem } from '../geo/validate.js';
 import { addressProblem } from '../formats/address-rows.js';
 import type { IncidentService, ReportInput } from '../services/incidents.js';
 import { assertCovers, scopedPrefix } from '../http/authorize.js';
+import { devicesInScope } from '../services/device-places.js';
+import type { GridLocator } from '../services/grid-locator.js';
 import { incidentPlace } from '../access/places.js';
 import { actorOf, timeParam, bboxParam, codeParam, crsParam, etag, integerParam, jsonBody, stringParam } from './params.js';
 
@@ -118,7 +120,7 @@ function noteOf(body: Record<string, unknown>): string | null {
   return optionalText(body.note, 'note', MAX_TEXT);
 }
 
-export function incidentsRouter(store: Store, incidents: IncidentService): Router {
+export function incidentsRouter(store: Store, incidents: IncidentService, locator: GridLocator): Router {
   const router = apiRouter();
   const categoryCodes = () => incidents.rules.categories.map((c) => c.code);
   /** The incident, when it lies in the caller's area (403 otherwise, 404 when there is none). */
@@ -177,7 +179,9 @@ export function incidentsRouter(store: Store, incidents: IncidentService): Route
 
   router.get('/:id/cameras', async (req, res) => {
     const incident = await incidentInScope(req, idParam(req.params.id));
-    res.json({ incident: incident.id, cameras: await camerasSeeing(store.db, incident.lon, incident.lat) });
+    // A camera across the area's border may see the spot; a key of the area sees its own cameras only.
+    const cameras = await devicesInScope(store.db, locator, req.principal, await camerasSeeing(store.db, incident.lon, incident.lat));
+    res.json({ incident: incident.id, cameras });
   });
 
   return router;

@@ -50,7 +50,9 @@ import type { IncidentFilter } from '../db/incidents.js';
 import type { GridLocator, LocatorSnapshot } from '../services/grid-locator.js';
 import type { IncidentService } from '../services/incidents.js';
 import { assertIncidentInScope } from './incidents.js';
-import { assertCovers, scopedPrefix } from '../http/authorize.js';
+import { assertCovers, coversEverything, scopedPrefix } from '../http/authorize.js';
+import { requirementOf } from '../http/access-policy.js';
+import { can } from '../access/principal.js';
 import { devicePlace } from '../access/places.js';
 import { CREDENTIAL_PARAMS } from '../http/authenticate.js';
 
@@ -347,7 +349,24 @@ const EXTENTS: Record<CollectionId, (store: Store) => Promise<Extent>> = {
   incidents: (store) => incidentsExtent(store.db),
 };
 
-async function collectionJson(store: Store, base: string, id: CollectionId) {
+/** Collections whose items a key of one area sees only in its area (grids and regions anyone who reads grids sees whole). */
+const AREA_NARROWED: readonly CollectionId[] = ['devices', 'incidents'];
+
+/**
+ * Whether the caller may see where and when a collection's data lies: the catalogue is public,
+ * but the extent of incidents or devices tells where things happen. A key that may read the
+ * collection's items — of the whole tree, for the collections narrowed to a key's area — gets the
+ * true extent; anyone else gets China's.
+ */
+function seesExtent(req: Request, id: CollectionId): boolean {
+  const needs = requirementOf('GET', `/ogc/collections/${id}/items`);
+  const principal = req.principal;
+  if (principal === undefined || needs === undefined) return false;
+  if (AREA_NARROWED.includes(id) && !coversEverything(req)) return false;
+  return needs === 'public' || can(principal, needs);
+}
+
+async function collectionJson(req: Request, store: Store, base: string, id: CollectionId) {
   const info = COLLECTIONS[id];
   return {
     id,
@@ -356,7 +375,7 @@ async function collectionJson(store: Store, base: string, id: CollectionId) {
     itemType: 'feature',
     crs: [CRS84],
     storageCrs: CRS84,
-    extent: extentJson(await EXTENTS[id](store)),
+    extent: extentJson(seesExtent(req, id) ? await EXTENTS[id](store) : { bbox: null }),
     links: [
       { href: `${base}/collections/${id}`, rel: 'self', type: JSON_TYPE, title: 'This collection' },
       { href: `${base}/collections/${id}/items`, rel: 'items', type: GEOJSON_TYPE, title: `${info.title} (GeoJSON)` },
@@ -616,7 +635,7 @@ export function ogcRouter(store: Store, locator: GridLocator, incidents: Inciden
     checkParameters(req, ['f']);
     checkFormat(req);
     const base = baseUrl(req);
-    const collections = await Promise.all(COLLECTION_IDS.map((id) => collectionJson(store, base, id)));
+    const collections = await Promise.all(COLLECTION_IDS.map((id) => collectionJson(req, store, base, id)));
     sendJson(res, {
       links: [{ href: `${base}/collections`, rel: 'self', type: JSON_TYPE, title: 'The feature collections' }],
       collections,
@@ -627,7 +646,7 @@ export function ogcRouter(store: Store, locator: GridLocator, incidents: Inciden
     const id = collectionOf(req);
     checkParameters(req, ['f']);
     checkFormat(req);
-    sendJson(res, await collectionJson(store, baseUrl(req), id));
+    sendJson(res, await collectionJson(req, store, baseUrl(req), id));
   });
 
   router.get('/collections/:collectionId/items', async (req, res) => {

@@ -193,8 +193,9 @@ function printable(name: string): string {
 export const MAX_BODY_DEPTH = 64;
 
 /**
- * Middleware after the body parsers: a parsed body nested deeper than MAX_BODY_DEPTH, or with a
- * string (value or key) that cannot be stored as text, is refused here, once for every route.
+ * Middleware after the body parsers: a parsed body nested deeper than MAX_BODY_DEPTH, with a
+ * string (value or key) that cannot be stored as text, or with a number too large to be finite,
+ * is refused here, once for every route.
  */
 export const checkedBody: RequestHandler = (req, _res, next) => {
   const checkText = (text: string) => {
@@ -214,7 +215,19 @@ export const checkedBody: RequestHandler = (req, _res, next) => {
     if (depth >= MAX_BODY_DEPTH) throw badRequest('too_deep', `The body is nested more than ${MAX_BODY_DEPTH} levels deep`);
     const members = Array.isArray(value) ? value : Object.values(value);
     if (!Array.isArray(value)) for (const key of Object.keys(value)) checkText(key);
-    for (const member of members) if (typeof member === 'string' || (member !== null && typeof member === 'object')) stack.push([member, depth + 1]);
+    for (const member of members) {
+      if (typeof member === 'number') checkNumber(member);
+      else if (typeof member === 'string' || (member !== null && typeof member === 'object')) stack.push([member, depth + 1]);
+    }
   }
+  if (typeof req.body === 'number') checkNumber(req.body);
   next();
 };
+
+/**
+ * JSON has no infinity, but a parser reads 1e309 as one; no value of this service is infinite,
+ * and a body passed on as JSON text (a division to its worker) would turn it silently into null.
+ */
+function checkNumber(value: number): void {
+  if (!Number.isFinite(value)) throw badRequest('invalid_number', text('invalid_number'));
+}

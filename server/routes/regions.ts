@@ -64,6 +64,8 @@ export function regionsRouter(store: Store, limits: Limits): Router {
 
   router.get('/:code/buildings', async (req, res) => {
     const code = codeParam(req.params.code, 12);
+    // Buildings carry households (who lives where): a key reads its own area's only.
+    assertCovers(req, code, 'The village');
     await regionLevel(store.db, code); // 404 for an unknown region
     res.json({ type: 'FeatureCollection', features: await regionBuildings(store.db, code) });
   });

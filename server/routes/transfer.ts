@@ -115,6 +115,16 @@ function rejection(report: ImportReport): ApiError {
   );
 }
 
+/**
+ * The most a file may unzip to. Reading is synchronous CPU work on the event loop (its features
+ * must come back to it anyway), so what one upload may ask is bounded by what one import may
+ * hold: a file larger than its vertices at 16 bytes each, twice over for attributes and
+ * structure, holds more than an import takes (GRIDGOV_MAX_BATCH_VERTICES).
+ */
+function maxInflatedBytes(limits: Limits): number {
+  return Math.max(8 * 1024 * 1024, limits.batchVertices * 16 * 2);
+}
+
 export function importRouter(store: Store, limits: Limits, locator: GridLocator): Router {
   const router = apiRouter();
 
@@ -147,7 +157,7 @@ export function importRouter(store: Store, limits: Limits, locator: GridLocator)
         fileName: upload.file.name,
         crs: option(req, upload, 'crs'),
         encoding,
-        maxInflatedBytes: Math.max(limits.bodyBytes * 4, 64 * 1024 * 1024),
+        maxInflatedBytes: maxInflatedBytes(limits),
       });
     } catch (error) {
       if (error instanceof FileError) throw new ApiError(error.status, error.code, error.message, error.details);

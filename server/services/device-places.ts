@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { feedDevices } from '../db/feeds.js';
 import { devicePlace } from '../access/places.js';
+import { covers, type Principal } from '../access/principal.js';
 import type { GridLocator } from './grid-locator.js';
 
 export async function devicePlaces(db: Kysely<Database>, locator: GridLocator, ids: readonly string[]): Promise<Map<string, string>> {
@@ -16,4 +17,11 @@ export async function devicePlaces(db: Kysely<Database>, locator: GridLocator, i
     places.set(id, devicePlace(at < 0 ? null : snapshot.grids[at]!.code, device.centerRegion));
   }
   return places;
+}
+
+/** The devices of a list that lie in a key's area (all of them for no key or a whole-tree key). */
+export async function devicesInScope<T extends { id: string }>(db: Kysely<Database>, locator: GridLocator, principal: Principal | undefined, devices: T[]): Promise<T[]> {
+  if (!principal || principal.regionCode === null || devices.length === 0) return devices;
+  const places = await devicePlaces(db, locator, devices.map((d) => d.id));
+  return devices.filter((d) => covers(principal, places.get(d.id) ?? ''));
 }

@@ -13,7 +13,7 @@ import { box, gridFeature, regionFeature, seedHalves, tree } from '../support/fi
 import { badInputs, toJson, type BadInput, type EndpointSpec } from '../support/bad-inputs.js';
 
 const BODY_BYTES = 64 * 1024;
-const context = useTestService({ bodyBytes: BODY_BYTES, batchFeatures: 20 });
+const context = useTestService({ bodyBytes: BODY_BYTES, smallBodyBytes: BODY_BYTES, batchFeatures: 20 });
 const A = tree.villageA.code;
 const B = tree.villageB.code;
 const WEST = `${A}001`;

@@ -147,3 +147,24 @@ describe('our own failures', () => {
     expect(JSON.stringify(logged?.err)).toMatch(/stack/);
   });
 });
+
+describe('the embedded database folder', () => {
+  it('is made (or tightened) so that only its owner may enter it', async () => {
+    const { prepareDataDir } = await import('../../server/db/connect.js');
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gridgov-perm-'));
+    try {
+      const fresh = path.join(root, 'a', 'db');
+      prepareDataDir(fresh);
+      expect(fs.statSync(fresh).mode & 0o777).toBe(0o700);
+      const loose = path.join(root, 'loose');
+      fs.mkdirSync(loose, { mode: 0o755 });
+      prepareDataDir(loose);
+      expect(fs.statSync(loose).mode & 0o777).toBe(0o700);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

@@ -232,6 +232,51 @@ describe('scope: a key of one area', () => {
     expect(edge.status, JSON.stringify(edge.body)).toBe(201);
   });
 
+  it('holds for addresses, buildings, the cameras of an incident and the catalogue’s extents', async () => {
+    // Addresses on both sides; buildings in the other village.
+    const imported = await context.api.post('/api/addresses/import').type('application/geo+json').send({
+      type: 'FeatureCollection',
+      features: [
+        { type: 'Feature', geometry: { type: 'Point', coordinates: [114.305, 30.505] }, properties: { address: '湖北省武汉市洪山区关山街道光谷社区鲁磨路1号' } },
+        { type: 'Feature', geometry: { type: 'Point', coordinates: [114.415, 30.505] }, properties: { address: '湖北省武汉市洪山区花山街道花山村鲁磨路2号' } },
+      ],
+    });
+    expect(imported.status, JSON.stringify(imported.body)).toBe(200);
+    const building = { type: 'Feature', geometry: box(114.4151, 30.5051, 114.4153, 30.5053), properties: { households: 30 } };
+    expect((await context.api.put(`/api/regions/${otherVillage.code}/buildings`).send({ type: 'FeatureCollection', features: [building] })).status).toBe(200);
+
+    const townshipViewer = signedAs(context.app, await keyFor(context.store, 'viewer', tree.street.code));
+    const found = await townshipViewer.get('/api/geocode').query({ q: '鲁磨路2号', limit: 5 });
+    expect(found.status).toBe(200);
+    expect(found.body.candidates.map((c: { address: string }) => c.address).join()).not.toContain('花山');
+    expect((await townshipViewer.get('/api/geocode').query({ q: '鲁磨路2号', region: otherVillage.code })).status).toBe(403);
+    // Out of the area is 403 whether the code exists or not: a refusal says nothing of what exists.
+    expect((await townshipViewer.get('/api/geocode').query({ q: '鲁磨路2号', region: '420111009999' })).status).toBe(403);
+    expect((await townshipViewer.get(`/api/regions/${otherVillage.code}/buildings`)).status).toBe(403);
+    expect((await townshipViewer.get('/api/regions/420111009999/buildings')).status).toBe(403);
+    expect((await townshipViewer.get(`/api/regions/${A}/buildings`)).status).toBe(200);
+
+    // A camera outside the township that sees across its border into one of its grids.
+    const border = { code: '420111002011', geometry: box(114.395, 30.52, 114.4, 30.53) };
+    expect((await context.api.post('/api/regions').send(regionFeature(border.code, '边界村', 'village', tree.street.code, border.geometry))).status).toBe(201);
+    expect((await context.api.post('/api/grids').send(gridFeature(border.code, '边界一', border.geometry, { households: 300 }))).status).toBe(201);
+    expect((await context.api.post('/api/devices').send({ id: 'cam-border', kind: 'camera', name: '界外', lon: 114.4025, lat: 30.525, heading: 270, fov: 60, rangeM: 400 })).status).toBe(201);
+    const incident = (await context.api.post('/api/incidents').send({ category: 'sanitation', source: 'worker', lon: 114.399, lat: 30.525 })).body.id as number;
+    const asAdmin = await context.api.get(`/api/incidents/${incident}/cameras`);
+    expect(asAdmin.body.cameras.map((c: { id: string }) => c.id)).toContain('cam-border');
+    const asTownship = await signedAs(context.app, dispatcher).get(`/api/incidents/${incident}/cameras`);
+    expect(asTownship.status).toBe(200);
+    expect(asTownship.body.cameras.map((c: { id: string }) => c.id)).not.toContain('cam-border');
+
+    // The public catalogue: no extent of incidents or devices without a key of the whole tree.
+    const keyless = await request(context.app).get('/ogc/collections/incidents');
+    const whole = await context.api.get('/ogc/collections/incidents');
+    expect(whole.body.extent.temporal).toBeDefined();
+    expect(keyless.body.extent.temporal).toBeUndefined();
+    expect(keyless.body.extent.spatial.bbox).not.toEqual(whole.body.extent.spatial.bbox);
+    expect((await signedAs(context.app, dispatcher).get('/ogc/collections/devices')).body.extent.spatial.bbox).toEqual(keyless.body.extent.spatial.bbox);
+  });
+
   it('never lets a key hand out a wider key than its own', async () => {
     const regionalAdmin = await keyFor(context.store, 'admin', tree.street.code);
     const as = signedAs(context.app, regionalAdmin);

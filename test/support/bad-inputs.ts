@@ -445,8 +445,17 @@ function endpointCorpus(spec: EndpointSpec, options: CorpusOptions, random: () =
       ['encoded lone surrogate', '%ED%A0%80'],
       ['encoded NUL', 'a%00b'],
       ['too long', 'a'.repeat(500)],
+      ['encoded line break (a forged audit line)', '%E7%8E%8B%0Aadmin'],
+      ['encoded bidi override', '%E7%8E%8B%E2%80%AEnimda'],
     ]) add('actor', label, { headers: { 'X-Actor': actor } });
   }
+
+  // The path's own spelling: a malformed escape or a NUL in it is no endpoint's path.
+  add('path', 'broken percent-escape in the path', { path: withQuery(`${spec.path}%zz`) });
+  add('path', 'NUL in the path', { path: withQuery(`${spec.path}%00`) });
+  // Any query parameter's text must be storable, whatever the parameter.
+  add('query', 'NUL in a parameter', { query: spec.query ? `${spec.query}&reason=%00` : 'reason=%00' });
+  add('query', 'NUL in a parameter name', { query: spec.query ? `${spec.query}&a%00b=1` : 'a%00b=1' });
 
   for (const query of spec.badQueries ?? []) add('query', query, { query: spec.query ? `${spec.query}&${query}` : query });
   for (const bad of spec.badBodies ?? []) add('body', bad.label, { body: bad.body, headers: bad.contentType ? { 'Content-Type': bad.contentType } : {} });
