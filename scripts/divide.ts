@@ -1,7 +1,7 @@
 /**
  * npm run divide -- (--boundary area.geojson | --region CODE) --buildings buildings.geojson
  *                   [--barriers roads.geojson …] [--specials specials.geojson] [--min 300] [--max 500]
- *                   [--out proposal.geojson]
+ *                   [--out proposal.geojson] [--lang zh|en]  (the language of the flags' messages)
  *
  * Proposes grids for an area, with a progress bar on stderr; writes the proposal GeoJSON and
  * prints the metrics table. `--region` reads a stored village's boundary from the configured
@@ -14,6 +14,8 @@ import { parseArgs } from 'node:util';
 import type { Feature, FeatureCollection } from 'geojson';
 import { parseDivisionInput } from '../server/geo/divide/input.js';
 import { runDivision } from '../server/geo/divide/run.js';
+import { describeProposal } from '../server/i18n/division.js';
+import { langOfTag } from '../server/i18n/lang.js';
 import { prepareDivision } from '../server/geo/divide/prepare.js';
 import { loadConfig } from '../server/config.js';
 import { openStore } from '../server/db/connect.js';
@@ -30,6 +32,7 @@ const { values } = parseArgs({
     min: { type: 'string', default: '300' },
     max: { type: 'string', default: '500' },
     out: { type: 'string', default: 'proposal.geojson' },
+    lang: { type: 'string', default: 'zh' },
   },
 });
 
@@ -85,7 +88,7 @@ if (outside.length > 0) fail(outside.map((p) => p.message).join('\n'));
 
 const result = await runDivision(parsed.value, progressBar());
 process.stderr.write('\n');
-fs.writeFileSync(values.out!, JSON.stringify(result.proposal));
+fs.writeFileSync(values.out!, JSON.stringify(describeProposal(result.proposal, langOfTag(values.lang!) ?? 'zh')));
 
 const m = result.metrics;
 const rows: [string, string][] = [

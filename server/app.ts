@@ -140,7 +140,7 @@ export function createApp(store: Store, limits: Limits, services: AppServices = 
   app.use('/api/regions', referenceLinesRouter(store, limits));
   app.use('/api/import', importRouter(store, limits, locator));
   app.use('/api/grids', gridBatchRouter(store, limits));
-  app.use('/api/grids', gridsRouter(store, limits, locator));
+  app.use('/api/grids', gridsRouter(store, limits));
   app.use('/api/grids', gridCamerasRouter(store, locator));
   app.use('/api/divisions', divisionsRouter(store, runner, workers, limits));
   app.use('/api/locate', locateRouter(locator));

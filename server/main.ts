@@ -8,6 +8,7 @@ import { loadConfig } from './config.js';
 import { openStore } from './db/connect.js';
 import { countRegions } from './db/regions.js';
 import { listDevices } from './db/devices.js';
+import { refreshHouseholds } from './db/households.js';
 import { loadDemo, demoDevices, DEMO_PLACE } from './demo/load.js';
 import { DemoFeed } from './demo/feed.js';
 import { createApp } from './app.js';
@@ -38,6 +39,9 @@ async function main(): Promise<void> {
     log(`empty database: loading the demo area (${DEMO_PLACE}); set GRIDGOV_DEMO=0 to start empty`);
     await loadDemo(store.db, config.limits, log, { rules: config.incidentRules });
   }
+
+  // Grids written before households were computed (db/households.ts) get their figure once.
+  await store.db.transaction().execute((trx) => refreshHouseholds(trx, { uncomputed: true }));
 
   const admin = await bootstrapAdmin(store.db, config.adminKey);
   if (admin.made === 'configured') log('admin key from GRIDGOV_ADMIN_KEY stored');

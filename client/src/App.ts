@@ -3,13 +3,12 @@
  * lives in its own file (layers/, panels/, editing/); later views (auto-division, command
  * centre) add their own layers and panels next to these and hook in here.
  */
-import { booleanPointInPolygon, point as turfPoint } from '@turf/turf';
 import { createEmpty, extend as extendExtent, isEmpty, type Extent } from 'ol/extent';
 import Point from 'ol/geom/Point';
 import MultiPolygon from 'ol/geom/MultiPolygon';
 import Polygon from 'ol/geom/Polygon';
 import type Geometry from 'ol/geom/Geometry';
-import { Api, ApiError, type Me, type AddressesAnswer, type CamerasAnswer, type GridFeature, type GridProperties, type Polygonal, type RegionFeature } from './api';
+import { Api, ApiError, type Me, type CamerasAnswer, type GridFeature, type GridProperties, type Polygonal, type RegionFeature } from './api';
 import { applyI18n, formatDate, lang, onLangChange, setLang, t, type Key } from './i18n';
 import { MapCrs } from './map/crs';
 import { MapView } from './map/MapView';
@@ -39,8 +38,13 @@ import { Dialog } from './panels/Dialog';
 import { SettingsPanel, loadSettings, type Settings } from './panels/SettingsPanel';
 import { el } from './panels/dom';
 import { SignIn } from './panels/SignIn';
+import { Layout } from './panels/Layout';
+import { ModeHint } from './panels/ModeHint';
+import { ExportDialog } from './panels/ExportDialog';
 import { forgetKey, storeKey, storedKey, takeKeyFromUrl } from './auth/session';
 import type { ColourMode } from './model';
+import { HouseholdEstimator } from './households/HouseholdEstimator';
+import { LiveHouseholds, type HouseholdEstimateRow } from './households/LiveHouseholds';
 import type { FeatureCollection } from 'geojson';
 
 const $ = (id: string) => document.getElementById(id)!;
@@ -84,6 +88,9 @@ export class App {
   readonly settingsPanel: SettingsPanel;
   readonly command: CommandView;
   readonly division: DivisionPanel;
+  readonly layout: Layout;
+  readonly modeHint: ModeHint;
+  readonly exporter: ExportDialog;
 
   /** The planner (规划) or the command centre (指挥). */
   view: AppView = 'plan';
@@ -93,11 +100,12 @@ export class App {
   selected: string | null = null;
   asOf: string | null = null;
   problems: Problem[] = [];
-  estimates: { code: string; before: number; after: number }[] = [];
+  estimates: HouseholdEstimateRow[] = [];
+  readonly households = new HouseholdEstimator(this.api);
   private saving: string | null = null;
   private shownData: FeatureCollection<Polygonal, GridProperties> | null = null;
   private checkTimer: number | undefined;
-  private readonly addressCache = new Map<string, Promise<AddressesAnswer>>();
+  private liveHouseholds!: LiveHouseholds;
 
   constructor() {
     this.base.apply(this.settings.baseMap);
@@ -105,7 +113,9 @@ export class App {
     for (const layer of [this.base.layer, this.base.labels, this.localBase.layer, this.regions.layer, this.tiles.layer, this.grids.layer, this.lines.layer, this.grids.selectionLayer, this.checks.layer, this.markers.layer]) this.map.addLayer(layer);
 
     this.grids.regionName = (code) => this.regions.data.get(code)?.properties.name;
+    this.layout = new Layout(this.map, $('map').parentElement!);
     this.editor = new GridEditor(this.map, this.grids, this.regions, this.crs, this.lines.source);
+    this.liveHouseholds = new LiveHouseholds(this.households, this.grids, this.crs, (code) => this.editor.originalProperties(code));
     this.editor.onDrawn = (code) => this.drawn(code);
     this.editor.onSplitLine = (line) => this.splitAlong(line);
     this.editor.onChange(() => this.editsChanged());
@@ -137,8 +147,27 @@ export class App {
         },
         fitAll: () => this.fitAll(300),
         setView: (view) => void this.setView(view),
+        exportGrids: () => void this.exporter.open(),
       },
     );
+    this.modeHint = new ModeHint($('map').parentElement!, () => ({
+      mode: this.editor.editMode,
+      selectedName: this.selected ? this.nameOf(this.selected) : null,
+      readOnly: this.asOf !== null || this.view !== 'plan',
+    }));
+    this.exporter = new ExportDialog({
+      api: this.api,
+      dialog: this.dialog,
+      regions: () =>
+        [...this.regions.data.values()]
+          .map((r) => ({ code: r.properties.code, name: r.properties.name, level: r.properties.level }))
+          .sort((a, b) => a.code.localeCompare(b.code)),
+      initial: () => this.region ?? (this.selected && !this.selected.startsWith('new') ? this.selected.slice(0, 12) : null) ?? this.me.regionCode ?? null,
+      longitude: (code) => {
+        const extent = this.regions.feature(code)?.getGeometry()?.getExtent();
+        return extent ? this.crs.toLonLat([(extent[0] + extent[2]) / 2, (extent[1] + extent[3]) / 2])[0] : null;
+      },
+    });
     const lines = this.lines;
     this.legend = new Legend($('legend'), () => this.grids.mode, {
       get visible() {
@@ -183,7 +212,7 @@ export class App {
     this.checkPanel = new CheckPanel(
       $('check-panel'),
       () => ({ changed: this.editor.pending().length, problems: this.problems, estimates: this.estimates, saving: this.saving, names: (code) => this.nameOf(code) }),
-      { save: () => void this.save(), discard: () => this.discard(), focusProblem: (problem) => this.focusProblem(problem) },
+      { save: () => void this.save(), discard: () => void this.discard(), focusProblem: (problem) => this.focusProblem(problem) },
     );
     this.history = new HistorySlider($('history'), (asOf) => void this.showAsOf(asOf));
     const commandRoot = el('aside', { className: 'side right command-side', 'data-role': 'command-side' });
@@ -199,6 +228,15 @@ export class App {
       toastRoot,
       selectedGrid: () => this.selected,
       selectedRegion: () => this.region,
+      homeRegion: () => this.me.regionCode ?? null,
+      canAct: () => this.can('incidents:write'),
+      outlineGrids: (on) => {
+        this.grids.setColourMode(on ? 'outline' : ((localStorage.getItem(COLOUR_KEY) as ColourMode | null) ?? 'fullness'));
+        this.tiles.restyle();
+        this.legend.render();
+      },
+      status: (message, kind) => this.status(message, kind),
+      revealDetails: () => this.layout.selected(),
     });
     const divisionRoot = el('aside', { className: 'side right division-side', 'data-role': 'division-side' });
     commandRoot.after(divisionRoot);
@@ -214,6 +252,8 @@ export class App {
       hasEdits: () => this.editor.hasChanges,
       reloadGrids: () => this.reloadGrids(),
       status: (message, kind) => this.status(message, kind),
+      fitVillage: (code) => void this.gotoRegion(code, false),
+      clearSelection: () => this.select(null),
     });
     this.settingsPanel = new SettingsPanel($('settings-root'), () => this.settings, (settings) => this.applySettings(settings));
 
@@ -268,6 +308,13 @@ export class App {
     if (this.can('grids:write')) views.push('divide');
     if (this.can('incidents:read')) views.push('command');
     return views;
+  }
+
+  /** The view a key opens on: a dispatcher's is the command centre, a planner's the planner. */
+  private firstView(): AppView {
+    const views = this.allowedViews();
+    if (this.me.role === 'dispatcher' && views.includes('command')) return 'command';
+    return views.includes(this.view) ? this.view : views[0];
   }
 
   /**
@@ -338,7 +385,8 @@ export class App {
     await this.signIn();
     onLangChange(() => this.renderUser());
     if (!this.can('grids:read')) throw new Error(t('auth.noMap', { role: t(`auth.role.${this.me.role ?? 'anonymous'}` as Key) }));
-    if (!this.allowedViews().includes(this.view)) await this.setView(this.allowedViews()[0]);
+    const first = this.firstView();
+    if (first !== this.view) await this.setView(first);
     // Tiles asked before signing in were refused: ask again with the key.
     this.localBase.refresh();
     this.toolbar.render();
@@ -377,7 +425,8 @@ export class App {
   }
 
   fatal(error: unknown): void {
-    this.status(t('app.failed', { message: error instanceof Error ? error.message : String(error) }), 'error');
+    const message = error instanceof Error ? error.message : String(error);
+    this.status(() => t('app.failed', { message }), 'error');
     document.body.dataset.ready = 'error';
   }
 
@@ -421,6 +470,8 @@ export class App {
     if (code && !code.startsWith('new')) void this.tree.reveal(code);
     else this.tree.select(null);
     if (code) this.regions.setHighlighted(null);
+    if (code) this.layout.selected();
+    this.modeHint?.render();
     this.command.gridChanged();
   }
 
@@ -435,6 +486,8 @@ export class App {
       brand.textContent = t(brand.dataset.i18n as Key);
     }
     if (view !== 'plan') this.setMode('select');
+    // A search result belongs to the view it was made in.
+    this.markers.setSearchMarker(null);
     if (view === 'divide' && this.asOf !== null) this.history.set(null);
     this.toolbar.render();
     this.map.updateSize();
@@ -453,7 +506,7 @@ export class App {
       this.editor.captureOriginals();
     }
     this.gridPanel.invalidate();
-    this.addressCache.clear();
+    this.households.forget();
     this.select(this.selected && this.grids.feature(this.selected) ? this.selected : null);
     this.tree.render();
     this.runChecks();
@@ -585,6 +638,7 @@ export class App {
     if (this.asOf !== null && mode !== 'select') return;
     this.editor.setMode(mode);
     $('map').dataset.mode = mode;
+    this.modeHint.render();
   }
 
   private drawn(code: string): void {
@@ -668,7 +722,15 @@ export class App {
     return villages;
   }
 
+  /** A save refusal is on the status bar (cleared by the next change of the edits). */
+  private refusalShown = false;
+
   private editsChanged(): void {
+    if (this.refusalShown) {
+      this.refusalShown = false;
+      this.status('');
+    }
+    this.modeHint?.render();
     this.toolbar.render();
     window.clearTimeout(this.checkTimer);
     this.checkTimer = window.setTimeout(() => this.runChecks(), 120);
@@ -708,42 +770,13 @@ export class App {
     this.gridPanel.render();
   }
 
-  /** Registered households (standard addresses) inside each edited grid's new boundary. */
+  /** Households of the edited grids by the server's rule, as drawn now (LiveHouseholds). */
   private async estimateHouseholds(pending: PendingChange[]): Promise<void> {
-    const updates = pending.filter((p) => !p.isNew);
-    if (updates.length === 0) {
-      this.estimates = [];
-      return;
-    }
-    const around = createEmpty();
-    for (const p of updates) extendExtent(around, this.grids.feature(p.code)!.getGeometry()!.getExtent());
-    const codes = this.grids.source
-      .getFeaturesInExtent(around)
-      .map((f) => String(f.getId()))
-      .filter((c) => !c.startsWith('new'));
-    try {
-      const answers = await Promise.all(codes.map((code) => this.addresses(code)));
-      const households = new Map<number, [number, number]>();
-      for (const answer of answers) for (const a of answer.addresses) if (a.household) households.set(a.id, [a.lon, a.lat]);
-      const own = new Map(codes.map((code, i) => [code, answers[i].households]));
-      const points = [...households.values()].map((p) => turfPoint(p));
-      const estimates = updates.map((p) => ({ code: p.code, before: own.get(p.code) ?? 0, after: points.filter((pt) => booleanPointInPolygon(pt, p.after)).length }));
-      if (estimates.every((e) => e.before === 0 && e.after === 0)) this.estimates = [];
-      else this.estimates = estimates;
-      this.checkPanel.render();
-    } catch {
-      this.estimates = [];
-    }
-  }
-
-  private addresses(code: string): Promise<AddressesAnswer> {
-    let promise = this.addressCache.get(code);
-    if (!promise) {
-      promise = this.api.addresses(code);
-      promise.catch(() => this.addressCache.delete(code));
-      this.addressCache.set(code, promise);
-    }
-    return promise;
+    const rows = await this.liveHouseholds.update(pending);
+    if (rows === null) return;
+    this.estimates = rows;
+    this.checkPanel.render();
+    this.gridPanel.render();
   }
 
   private focusProblem(problem: Problem): void {
@@ -757,10 +790,18 @@ export class App {
     if (feature) this.select(problem.code);
   }
 
-  discard(): void {
+  /** Drops the unsaved edits after asking; undo brings them back (one step). */
+  async discard(): Promise<void> {
+    const count = this.editor.pending().length;
+    if (count === 0) return;
+    const choice = await this.dialog.open(t('discard.title'), t('discard.body', { count }), [
+      { id: 'cancel', label: t('dialog.cancel') },
+      { id: 'discard', label: t('discard.confirm'), primary: true, danger: true },
+    ], 'warning');
+    if (choice !== 'discard') return;
     this.editor.discardAll();
     if (this.selected && !this.grids.feature(this.selected)) this.select(null);
-    this.status('');
+    this.status(() => t('discard.done', { count }));
   }
 
   private onKey(event: KeyboardEvent): void {
@@ -819,7 +860,6 @@ export class App {
         for (const { oldCode, grid } of outcome.saved) {
           this.editor.markSaved(oldCode, grid, oldCode);
           this.gridPanel.invalidate(grid.properties.code);
-          this.addressCache.clear();
           if (this.selected === oldCode) this.selected = grid.properties.code;
         }
         this.tiles.refresh();
@@ -841,7 +881,8 @@ export class App {
       await this.refused(outcome.error, outcome.change, outcome.rolledBack);
     } catch (error) {
       this.setSaving(null);
-      this.status(t('save.failed', { message: error instanceof Error ? error.message : String(error) }), 'error');
+      const message = error instanceof Error ? error.message : String(error);
+      this.status(() => t('save.failed', { message }), 'error');
     }
   }
 
@@ -868,11 +909,15 @@ export class App {
       'div',
       {},
       el('p', { text: t('save.refused.body', { code: change.isNew ? this.nameOf(change.code) : change.code }) }),
-      el('p', { className: 'server-message', 'data-role': 'server-message', text: `${error.code}: ${error.message}` }),
-      details?.problems && details.problems.length > 1 ? el('ul', {}, ...details.problems.map((p) => el('li', { text: `${p.code}: ${p.message}` }))) : null,
+      // The server's own words, in the interface's language (it answers Accept-Language); the code for whoever reports it.
+      el('p', { className: 'server-message', 'data-role': 'server-message', 'data-code': error.code, text: error.message }),
+      details?.problems && details.problems.length > 1 ? el('ul', {}, ...details.problems.map((p) => el('li', { text: p.message }))) : null,
+      el('p', { className: 'muted small', text: error.code }),
       rolledBack > 0 ? el('p', { className: 'muted', text: t('save.refused.rolledBack', { count: rolledBack }) }) : null,
     );
-    this.status(`${error.code}: ${error.message}`, 'error');
+    this.status(error.message, 'error');
+    // Undoing or changing the edit takes the refusal off the status bar (it was about that edit).
+    this.refusalShown = true;
     await this.dialog.alert(t('save.refused.title'), body, 'error');
   }
 

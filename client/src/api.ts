@@ -3,6 +3,10 @@
  * server's code, message and details ({ "error": { code, message, details } }).
  */
 import type { Feature, FeatureCollection, LineString, MultiLineString, MultiPolygon, Polygon } from 'geojson';
+import type { HouseholdPoint, HouseholdsSource } from '../../server/geo/households';
+import { lang } from './i18n';
+
+export type { HouseholdPoint, HouseholdsSource };
 
 export type Polygonal = Polygon | MultiPolygon;
 export type GridKind = 'urban' | 'rural' | 'special';
@@ -13,7 +17,11 @@ export interface GridProperties {
   name: string;
   kind: GridKind;
   specialType: string | null;
+  /** The grid's households by the one rule (server/geo/households.ts): from buildings, addresses, or stored. */
   households: number | null;
+  householdsSource: HouseholdsSource;
+  /** The figure written with the grid (what a write sends as `households`), shown beside a computed one that differs. */
+  storedHouseholds: number | null;
   population: number | null;
   version: number;
   validFrom: string;
@@ -44,6 +52,13 @@ export interface GeocodeCandidate {
   lat: number;
   gridCode: string | null;
   matchedLevel: string;
+}
+
+/** What a village's households are counted from (GET /api/regions/:code/households). */
+export interface HouseholdPointsAnswer {
+  regionCode: string;
+  source: HouseholdsSource;
+  points: HouseholdPoint[];
 }
 
 export interface AddressesAnswer {
@@ -103,6 +118,7 @@ export interface Incident {
   eventCount: number;
   version: number;
   changeSeq: number;
+  assignee?: StaffRef | null;
 }
 
 export interface IncidentTransition {
@@ -113,6 +129,26 @@ export interface IncidentTransition {
   actor: string;
   note: string | null;
   at: string;
+  /** A photo taken with the step. */
+  photo?: { mediaId: number; url: string; thumbUrl: string } | null;
+  /** Who the step assigned (dispatch to a person, issue 18), when staff exist. */
+  assignee?: StaffRef | null;
+}
+
+/** A grid worker (网格员) or leader, as incidents name them (GET /api/staff, when the service has it). */
+export interface StaffRef {
+  staffId: number | string;
+  name: string;
+  duty: string;
+}
+
+/** One step of an incident from the command centre: a move in the loop, or escalation. */
+export interface IncidentStep {
+  to?: IncidentStatus;
+  note?: string;
+  /** base64 JPEG/PNG (a data: URL is fine). */
+  photo?: string;
+  assignee?: number | string;
 }
 
 export interface IncidentDetail extends Incident {
@@ -140,6 +176,9 @@ export interface IncidentQuery {
   from?: string;
   to?: string;
   category?: string[];
+  status?: IncidentStatus[];
+  /** urgency: red first, by deadline; deadline; newest (the default). */
+  sort?: 'urgency' | 'deadline' | 'newest';
   limit?: number;
 }
 
@@ -170,6 +209,10 @@ export interface StatsAnswer {
   level: string;
   children: StatsRow[];
   total: StatsRow;
+  /** The service's clock when they were counted. */
+  asOf?: string;
+  /** The region asked for, when the key's area narrowed it to `code`. */
+  requested?: string;
 }
 
 export interface Device {
@@ -188,6 +231,8 @@ function incidentParams(query: IncidentQuery): URLSearchParams {
   if (query.from) params.set('from', query.from);
   if (query.to) params.set('to', query.to);
   if (query.category?.length) params.set('category', query.category.join(','));
+  if (query.status?.length) params.set('status', query.status.join(','));
+  if (query.sort) params.set('sort', query.sort);
   if (query.limit) params.set('limit', String(query.limit));
   return params;
 }
@@ -227,11 +272,14 @@ export interface DivisionJob {
         kind: 'basic' | 'special';
         specialType: string | null;
         name: string | null;
-        /** A live special grid kept as it is. */
+        /** A live grid kept as it is (a special grid, or a basic grid an adjustment keeps). */
         code?: string;
+        /** In an adjustment: kept as it is, changed, or new. */
+        status?: 'kept' | 'changed' | 'new';
         households: number;
         buildings: number;
-        flags: { code: string; message: string }[];
+        /** `code` is stable; `message` is in the language the client asked for. */
+        flags: { code: string; message: string; params?: Record<string, string | number> }[];
       };
     }[];
   };
@@ -251,6 +299,24 @@ export interface DivisionJob {
     flagged: number;
     perGrid: { index: number; households: number; withinRange: boolean; polsbyPopper: number; areaM2: number; parts: number }[];
   };
+}
+
+/** Grids, buildings, addresses or incidents that change grid: from a live grid code to a proposed grid (code or number). */
+export interface PlaceMove {
+  from: string | null;
+  to: string | null;
+  count: number;
+  households?: number;
+  ids?: number[];
+}
+
+export interface DivisionDryRun {
+  grids?: { retire: string[]; keep: string[]; create: number };
+  diff: { from: string | null; to: string | null; buildings: number; households: number }[];
+  addresses?: PlaceMove[];
+  incidents?: PlaceMove[];
+  /** Staff whose grid changes (issue 18), when the service keeps staff. */
+  staff?: { from: string | null; to: string | null; count: number; names?: string[] }[];
 }
 
 export interface DivisionApplied {
@@ -306,18 +372,24 @@ export class Api {
   actor = '';
   /** The API key every request carries (Authorization: Bearer); set by the sign-in. */
   key: string | null = null;
+  /** The service's clock minus this browser's (from each answer's Date header): lights are timed by the server's clock. */
+  serverOffsetMs = 0;
   /** Called when the service refuses the key (revoked, or none given where one is needed). */
   onUnauthorized: ((error: ApiError) => void) | null = null;
 
   private async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ data: T; etag: string | null }> {
-    const init: RequestInit = { method, headers: { Accept: 'application/json', ...headers } };
+    // The server answers refusals in the language the interface shows (its catalogue, server/i18n).
+    const init: RequestInit = { method, headers: { Accept: 'application/json', 'Accept-Language': lang() === 'en' ? 'en' : 'zh-CN', ...headers } };
     if (body !== undefined) {
       (init.headers as Record<string, string>)['Content-Type'] = 'application/json';
       init.body = JSON.stringify(body);
     }
     if (this.actor && method !== 'GET') (init.headers as Record<string, string>)['X-Actor'] = encodeURIComponent(this.actor);
     if (this.key) (init.headers as Record<string, string>).Authorization = `Bearer ${this.key}`;
+    const sent = Date.now();
     const response = await fetch(path, init);
+    const date = response.headers.get('Date');
+    if (date) this.serverOffsetMs = Date.parse(date) + 500 - (sent + Date.now()) / 2;
     const text = await response.text();
     let data: unknown = null;
     try {
@@ -416,6 +488,11 @@ export class Api {
     return this.get('/api/incidents/categories');
   }
 
+  /** Now by the service's clock. */
+  serverNow(): Date {
+    return new Date(Date.now() + this.serverOffsetMs);
+  }
+
   heatmap(query: IncidentQuery & { zoom: number }): Promise<HeatmapAnswer> {
     const params = incidentParams(query);
     params.set('zoom', String(query.zoom));
@@ -497,6 +574,45 @@ export class Api {
 
   division(id: string): Promise<DivisionJob> {
     return this.get(`/api/divisions/${id}`);
+  }
+
+  /** What applying would change: grids retired, kept and created; buildings, addresses and open incidents that change grid. */
+  async divisionDryRun(id: string): Promise<DivisionDryRun> {
+    return (await this.request<DivisionDryRun>('POST', `/api/divisions/${id}/apply?dryRun=true`)).data;
+  }
+
+  /** The points a village's households are counted from (building anchors or registered addresses). */
+  householdPoints(regionCode: string): Promise<HouseholdPointsAnswer> {
+    return this.get(`/api/regions/${regionCode}/households`);
+  }
+
+  /** Moves an incident through its loop, with a note and a photo; If-Match its version. */
+  async transition(id: number, version: number, step: IncidentStep): Promise<Incident> {
+    return (await this.request<Incident>('POST', `/api/incidents/${id}/transition`, step, { 'If-Match': `"${version}"` })).data;
+  }
+
+  /** Hands an incident up one level (grid → village → township → county). */
+  async escalate(id: number, version: number, step: IncidentStep): Promise<Incident> {
+    return (await this.request<Incident>('POST', `/api/incidents/${id}/escalate`, step, { 'If-Match': `"${version}"` })).data;
+  }
+
+  /** The staff of a grid, or null where the service keeps no staff (404 for the endpoint). */
+  async gridStaff(code: string): Promise<StaffRef[] | null> {
+    try {
+      const answer = await this.get<{ staff?: { id: number | string; name: string; duty: string }[] } | { id: number | string; name: string; duty: string }[]>(`/api/grids/${code}/staff`);
+      const list = Array.isArray(answer) ? answer : (answer.staff ?? []);
+      return list.map((s) => ({ staffId: s.id, name: s.name, duty: s.duty }));
+    } catch (error) {
+      if (error instanceof ApiError && (error.status === 404 || error.status === 403)) return null;
+      throw error;
+    }
+  }
+
+  /** A download of a region's grids: GeoJSON, a zipped shapefile (in `crs`) or CSV with WKT. */
+  exportUrl(regionCode: string, format: 'geojson' | 'shapefile' | 'csv', crs?: string): string {
+    const params = new URLSearchParams({ format });
+    if (crs && format !== 'geojson') params.set('crs', crs);
+    return this.url(`/api/regions/${regionCode}/export?${params}`);
   }
 
   /** Replaces the village's grids with the proposal (409 when they changed since it was made). */

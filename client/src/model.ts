@@ -1,12 +1,14 @@
 /** Shared rules and colours of the planner view. */
 import type { GridKind, GridProperties } from './api';
+import * as palette from './palette';
 
 /** The national practice: a basic grid holds about 300–500 households. */
 export const MIN_HOUSEHOLDS = 300;
 export const MAX_HOUSEHOLDS = 500;
 
 export type Fullness = 'under' | 'in' | 'over' | 'none';
-export type ColourMode = 'kind' | 'fullness';
+/** How grids are filled: by kind, by households (the planner), or not at all (the command centre: outlines under its own colours). */
+export type ColourMode = 'kind' | 'fullness' | 'outline';
 
 export function fullness(properties: Pick<GridProperties, 'kind' | 'households'>): Fullness {
   if (properties.kind === 'special' || properties.households === null || properties.households === undefined) return 'none';
@@ -15,25 +17,16 @@ export function fullness(properties: Pick<GridProperties, 'kind' | 'households'>
   return 'in';
 }
 
-/** [r, g, b] of each class; fills use them with alpha. */
-export const KIND_COLOURS: Record<GridKind, [number, number, number]> = {
-  urban: [46, 116, 181],
-  rural: [67, 160, 71],
-  special: [142, 84, 191],
-};
+/** [r, g, b] of each class (palette.ts: no two meanings share a colour); fills use them with alpha. */
+export const KIND_COLOURS: Record<GridKind, [number, number, number]> = palette.KIND_COLOURS;
 
-export const FULLNESS_COLOURS: Record<Fullness, [number, number, number]> = {
-  under: [240, 170, 30],
-  in: [46, 160, 90],
-  over: [214, 64, 69],
-  none: [130, 130, 150],
-};
+/** A grid with no household figure ('none') is outlined, not filled. */
+export const FULLNESS_COLOURS: Record<Fullness, [number, number, number]> = { ...palette.HOUSEHOLD_COLOURS, none: palette.NO_HOUSEHOLDS_OUTLINE };
 
-export const EDITED_COLOUR: [number, number, number] = [0, 150, 200];
-export const SELECTED_COLOUR: [number, number, number] = [255, 196, 0];
-export const PROBLEM_COLOUR: [number, number, number] = [230, 0, 40];
+export const { EDITED_COLOUR, SELECTED_COLOUR, PROBLEM_COLOUR } = palette;
 
 export function gridColour(properties: Pick<GridProperties, 'kind' | 'households'>, mode: ColourMode): [number, number, number] {
+  if (mode === 'outline') return palette.NO_HOUSEHOLDS_OUTLINE;
   return mode === 'kind' ? KIND_COLOURS[properties.kind] ?? KIND_COLOURS.urban : FULLNESS_COLOURS[fullness(properties)];
 }
 

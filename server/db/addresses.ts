@@ -8,6 +8,7 @@ import { inTransaction } from './transaction.js';
 import type { ParsedAddress } from '../geo/address/types.js';
 import type { RegistryEntry } from '../geo/address/prepare.js';
 import { inForce } from './grid-rows.js';
+import { refreshHouseholds } from './households.js';
 
 
 export interface ImportCounts {
@@ -44,6 +45,7 @@ export async function importAddresses(
     // (see migration 005): the geocoder's "rows after seq N" never skips a late commit.
     await trx.updateTable('address_epoch').set({ epoch: sql`epoch + 1` }).where('id', '=', 1).execute();
     const counts: ImportCounts = { created: 0, updated: 0 };
+    const villages = new Set<string>();
     for (let start = 0; start < addresses.length; start += CHUNK) {
       const chunk = addresses.slice(start, start + CHUNK).map((a) => ({
         address: a.address,
@@ -52,7 +54,7 @@ export async function importAddresses(
         lon: a.lon,
         lat: a.lat,
       }));
-      const { rows } = await sql<{ created: boolean }>`
+      const { rows } = await sql<{ created: boolean; region_code: string | null }>`
         INSERT INTO addresses (address, normalized, levels, region_code, geom, source)
         SELECT p.address, p.normalized, p.levels::jsonb,
                (SELECT r.code FROM regions r WHERE ST_Intersects(r.boundary, p.geom) ORDER BY ${LEVEL_DEPTH} DESC, r.code LIMIT 1),
@@ -64,10 +66,15 @@ export async function importAddresses(
         ON CONFLICT (normalized) DO UPDATE SET
           address = EXCLUDED.address, levels = EXCLUDED.levels, region_code = EXCLUDED.region_code,
           geom = EXCLUDED.geom, source = EXCLUDED.source, seq = nextval('address_seq'), imported_at = now()
-        RETURNING (xmax = 0) AS created`.execute(trx);
-      for (const row of rows) row.created ? counts.created++ : counts.updated++;
+        RETURNING (xmax = 0) AS created, region_code`.execute(trx);
+      for (const row of rows) {
+        row.created ? counts.created++ : counts.updated++;
+        if (row.region_code) villages.add(row.region_code);
+      }
       options.onProgress?.(Math.min(start + CHUNK, addresses.length));
     }
+    // The grids of the villages these addresses lie in may count their households from them.
+    await refreshHouseholds(trx, { regionCodes: [...villages] });
     return counts;
   });
 }
@@ -102,17 +109,13 @@ export async function addressesAfter(db: Kysely<Database>, seq: number, limit: n
   return rows.map(toRecord);
 }
 
-/**
- * Addresses whose point touches the grid's live geometry (or its geometry at `asOf`); the
- * caller applies the locate rule for points on a shared edge. Undefined when no such grid.
- */
-export async function addressesTouchingGrid(db: Kysely<Database>, code: string, asOf?: Date): Promise<StoredAddress[]> {
+/** The registry addresses whose point lies in a region (its stored boundary), with their parsed levels. */
+export async function addressesInRegion(db: Kysely<Database>, regionCode: string): Promise<StoredAddress[]> {
   const rows = await db
     .selectFrom('addresses as a')
-    .innerJoin('grid_versions as v', (join) => join.on(sql<boolean>`ST_Intersects(v.geom, a.geom)`))
+    .innerJoin('regions as r', (join) => join.on(sql<boolean>`ST_Intersects(r.boundary, a.geom)`))
     .select(['a.id', 'a.address', 'a.region_code', 'a.levels', 'a.seq', sql<number>`ST_X(a.geom)`.as('lon'), sql<number>`ST_Y(a.geom)`.as('lat')])
-    .where('v.code', '=', code)
-    .where(inForce(asOf))
+    .where('r.code', '=', regionCode)
     .orderBy('a.id')
     .execute();
   return rows.map(toStored);

@@ -6,6 +6,7 @@ import type { Feature, Geometry } from 'geojson';
 import type { Database } from './schema.js';
 import { inTransaction } from './transaction.js';
 import { unprocessable } from '../errors.js';
+import { refreshHouseholds } from './households.js';
 
 export interface StoredBuilding {
   geometry: Geometry;
@@ -61,6 +62,8 @@ export async function replaceBuildings(db: Kysely<Database>, regionCode: string,
         buildings: outside.map((row) => Number(row.n)),
       });
     }
+    // The village's grids count their households from these buildings now.
+    await refreshHouseholds(trx, { regionCodes: [regionCode] });
     return buildings.length;
   });
 }

@@ -2,12 +2,14 @@
  * Division jobs and their application: the job rows (status, progress, the proposal), the
  * before/after diff of buildings, and the apply step that replaces a village's grids.
  */
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { MultiPolygon } from 'geojson';
 import type { Database, DivisionStatus, DivisionsTable } from './schema.js';
 import { conflict, notFound } from '../errors.js';
 import { createGridsIn, liveVersions, retireRegionGrids, type ChangeMeta, type NewGrid } from './grids.js';
 import type { GridFeature } from './grid-rows.js';
+import { householdFlags } from '../geo/address/households.js';
+import type { ParsedAddress } from '../geo/address/types.js';
 
 export type DivisionRow = Omit<Selectable<DivisionsTable>, 'owner' | 'heartbeat_at'>;
 
@@ -101,6 +103,69 @@ export async function liveGridOfPoints(db: Kysely<Database>, regionCode: string,
   return rows.map((row) => row.code);
 }
 
+/** Registered addresses or open incidents that would change grid: from a live grid (or none) to a proposed grid number (or none). */
+export interface PlaceMove {
+  from: string | null;
+  to: string | null;
+  count: number;
+  /** Addresses: how many of them are households (geo/address/households.ts). */
+  households?: number;
+  /** Incidents: their ids (the first 50). */
+  ids?: number[];
+}
+
+/**
+ * Which of the village's registered addresses and open incidents a proposal moves to another
+ * grid: each one's live grid now (lowest code on a shared border, as locate answers) against the
+ * proposed grid it falls in. Places that stay in a kept grid are not moves.
+ */
+export async function placeMoves(
+  db: Kysely<Database>,
+  regionCode: string,
+  proposal: { number: string; code?: string; geometry: unknown }[],
+): Promise<{ addresses: PlaceMove[]; incidents: PlaceMove[] }> {
+  const grids = JSON.stringify(proposal.map((p) => ({ number: p.number, code: p.code ?? null, geometry: JSON.stringify(p.geometry) })));
+  const proposed = sql`(
+    SELECT p.number, p.code, ST_SetSRID(ST_GeomFromGeoJSON(p.geometry), 4326) AS geom
+    FROM json_to_recordset(${grids}::json) AS p(number text, code text, geometry text))`;
+  const liveGrid = (point: RawBuilder<unknown>) => sql<string | null>`(
+    SELECT min(v.code) FROM grid_versions v WHERE v.valid_to IS NULL AND v.op <> 'retire' AND ST_Intersects(v.geom, ${point}))`;
+  const proposedGrid = (point: RawBuilder<unknown>) => sql<string | null>`(
+    SELECT coalesce(min(q.code), min(q.number)) FROM ${proposed} q WHERE ST_Intersects(q.geom, ${point}))`;
+  const [addresses, incidents] = await Promise.all([
+    sql<{ levels: unknown; from_code: string | null; to_grid: string | null }>`
+      SELECT a.levels, ${liveGrid(sql`a.geom`)} AS from_code, ${proposedGrid(sql`a.geom`)} AS to_grid
+      FROM addresses a JOIN regions r ON r.code = ${regionCode}
+      WHERE ST_DWithin(r.boundary, a.geom, 0.00002)`.execute(db),
+    sql<{ id: number; from_code: string | null; to_grid: string | null }>`
+      SELECT i.id, i.grid_code AS from_code, ${proposedGrid(sql`i.geom`)} AS to_grid
+      FROM incidents i
+      WHERE i.grid_code LIKE ${`${regionCode}%`} AND i.status IN ('reported', 'dispatched', 'in_progress', 'reopened')
+      ORDER BY i.id`.execute(db),
+  ]);
+  const flags = householdFlags(addresses.rows.map((row) => (typeof row.levels === 'string' ? JSON.parse(row.levels) : row.levels) as ParsedAddress));
+  const group = <R extends { from_code: string | null; to_grid: string | null }>(rows: R[], add: (move: PlaceMove, row: R, i: number) => void) => {
+    const moves = new Map<string, PlaceMove>();
+    rows.forEach((row, i) => {
+      // A place in a kept grid stays where it is.
+      if (row.to_grid !== null && row.to_grid === row.from_code) return;
+      const key = `${row.from_code}→${row.to_grid}`;
+      const move = moves.get(key) ?? { from: row.from_code, to: row.to_grid, count: 0 };
+      move.count++;
+      add(move, row, i);
+      moves.set(key, move);
+    });
+    return [...moves.values()].sort((a, b) => b.count - a.count);
+  };
+  return {
+    addresses: group(addresses.rows, (move, _row, i) => (move.households = (move.households ?? 0) + (flags[i] ? 1 : 0))),
+    incidents: group(incidents.rows, (move, row) => {
+      move.ids ??= [];
+      if (move.ids.length < 50) move.ids.push(Number(row.id));
+    }),
+  };
+}
+
 export interface ApplyResult {
   retired: string[];
   created: GridFeature[];
@@ -188,4 +253,38 @@ export async function liveSpecialGrids(db: Kysely<Database>, regionCode: string)
     .orderBy('code')
     .execute();
   return rows.map((row) => ({ code: row.code, name: row.name, specialType: row.special_type ?? 'other', geometry: JSON.parse(row.geojson) as MultiPolygon }));
+}
+
+export interface LiveGridRow {
+  code: string;
+  kind: 'basic' | 'special';
+  /** Exact (15 digits, as stored), so that the grids an adjustment keeps come back unchanged. */
+  geometry: MultiPolygon;
+}
+
+/** A village's live grids, basic and special, by code. */
+export async function liveGridsOf(db: Kysely<Database>, regionCode: string): Promise<LiveGridRow[]> {
+  const rows = await db
+    .selectFrom('grid_versions')
+    .select(['code', 'kind', sql<string>`ST_AsGeoJSON(geom, 15)`.as('geojson')])
+    .where('region_code', '=', regionCode)
+    .where('valid_to', 'is', null)
+    .where('op', '<>', 'retire')
+    .orderBy('code')
+    .execute();
+  return rows.map((row) => ({ code: row.code, kind: row.kind === 'special' ? 'special' : 'basic', geometry: JSON.parse(row.geojson) as MultiPolygon }));
+}
+
+/** The first two live grids of a village that overlap by more than 1 m², and by how much; undefined if none do. */
+export async function overlappingLiveGrids(db: Kysely<Database>, regionCode: string): Promise<{ a: string; b: string; areaM2: number } | undefined> {
+  const { rows } = await sql<{ a: string; b: string; area: number }>`
+    WITH live AS (
+      SELECT code, geom FROM grid_versions
+      WHERE region_code = ${regionCode} AND valid_to IS NULL AND op <> 'retire'
+    )
+    SELECT x.code AS a, y.code AS b, ST_Area(ST_Intersection(x.geom, y.geom)::geography) AS area
+    FROM live x JOIN live y ON x.code < y.code AND ST_Intersects(x.geom, y.geom) AND NOT ST_Touches(x.geom, y.geom)
+    ORDER BY x.code, y.code`.execute(db);
+  const overlap = rows.find((row) => Number(row.area) > 1);
+  return overlap ? { a: overlap.a, b: overlap.b, areaM2: Number(overlap.area) } : undefined;
 }

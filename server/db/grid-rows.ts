@@ -4,6 +4,8 @@
  */
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { MultiPolygon } from 'geojson';
+import type { HouseholdsSource } from './schema.js';
+import { effectiveHouseholds } from './households.js';
 
 /** The columns of grid_versions (aliased `v`) that every read returns, geometry as GeoJSON text. */
 export const versionColumns = [
@@ -16,7 +18,9 @@ export const versionColumns = [
   'v.name',
   'v.kind',
   'v.special_type',
-  'v.households',
+  effectiveHouseholds.as('households'),
+  'v.households as stored_households',
+  'v.households_source',
   'v.population',
   'v.actor',
   'v.reason',
@@ -34,6 +38,8 @@ export interface VersionRow {
   kind: string;
   special_type: string | null;
   households: number | null;
+  stored_households: number | null;
+  households_source: HouseholdsSource | null;
   population: number | null;
   actor: string;
   reason: string | null;
@@ -46,7 +52,12 @@ export interface GridProperties {
   name: string;
   kind: string;
   specialType: string | null;
+  /** The grid's households by the one rule of server/db/households.ts. */
   households: number | null;
+  /** Where `households` comes from: the village's buildings, its registered addresses, or the figure stored with the grid. */
+  householdsSource: HouseholdsSource;
+  /** The figure written with the grid (sent, imported, proposed), shown beside a computed one that differs. */
+  storedHouseholds: number | null;
   population: number | null;
   version: number;
   validFrom: string;
@@ -75,7 +86,9 @@ export function toFeature(row: VersionRow): GridFeature {
       name: row.name,
       kind: row.kind,
       specialType: row.special_type,
-      households: row.households,
+      households: row.households === null ? null : Number(row.households),
+      householdsSource: row.households_source ?? 'stored',
+      storedHouseholds: row.stored_households,
       population: row.population,
       version: row.version,
       validFrom: row.valid_from.toISOString(),

@@ -11,6 +11,7 @@ import type { Polygonal } from '../geo/validate.js';
 import { checkStaged, ProblemList, stage, type StagingDb } from './grid-checks.js';
 export { ProblemList };
 import { inForce, toFeature, toVersionFeature, versionColumns, type GridFeature, type GridVersionFeature, type VersionRow } from './grid-rows.js';
+import { refreshHouseholds } from './households.js';
 
 export interface GridAttributes {
   name: string;
@@ -156,6 +157,8 @@ export async function createGridsIn(
     SELECT code, 1, 'create', ${at}, region_code, name, kind, special_type, households, population, geom,
            ${meta.actor}, ${meta.reason}
     FROM grid_staging`.execute(trx);
+  const { rows: staged } = await sql<{ code: string }>`SELECT code FROM grid_staging`.execute(trx);
+  await refreshHouseholds(trx, { codes: staged.map((row) => row.code) });
   // PGlite has no autovacuum: after a large import, refresh the planner's statistics so
   // that the next batch's overlap check looks up neighbours by index instead of scanning.
   if (grids.length >= ANALYZE_AFTER) await sql`ANALYZE grids, grid_versions`.execute(trx);
@@ -222,6 +225,7 @@ export async function writeStagedUpdates(trx: Transaction<Database>, codes: stri
     FROM grid_staging s JOIN grids g ON g.code = s.code
     WHERE s.code = ANY (${codes}::text[])`.execute(trx);
   await sql`UPDATE grids SET version = version + 1 WHERE code = ANY (${codes}::text[])`.execute(trx);
+  await refreshHouseholds(trx, { codes });
 }
 
 /** The live grids of a village and their versions: what a proposal was made against. */
@@ -325,6 +329,7 @@ export async function updateGrid(
              ${meta.actor}, ${meta.reason}
       FROM grid_staging`.execute(trx);
     await trx.updateTable('grids').set({ version }).where('code', '=', code).execute();
+    await refreshHouseholds(trx, { codes: [code] });
     return toFeature(await versionRow(trx, code, version));
   });
 }

@@ -3,6 +3,7 @@
  * that a map receives a few thousand weighted points instead of every incident) and the
  * statistics of a region by child region (or, for a village, by grid).
  */
+import { effectiveHouseholds } from './households.js';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import { incidentWhere, lightSql, type IncidentFilter } from './incidents.js';
@@ -223,7 +224,7 @@ export async function regionStats(db: Kysely<Database>, code: string, filter: In
   const where = incidentWhere({ ...filter, regionPrefix: undefined, gridCode: undefined, afterChange: undefined }, now);
   const [households, groups] = await Promise.all([
     sql<{ key: string | null; households: number | null }>`
-      SELECT ${unitKey(sql.ref('v.code'), units)} AS key, sum(v.households)::int8 AS households
+      SELECT ${unitKey(sql.ref('v.code'), units)} AS key, sum(${effectiveHouseholds})::int8 AS households
       FROM grid_versions v
       WHERE ${inForce()} AND v.code LIKE ${`${prefix}%`}
       GROUP BY 1`.execute(db),

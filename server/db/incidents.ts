@@ -8,6 +8,7 @@ import type { Database } from './schema.js';
 import { ApiError, conflict, notFound } from '../errors.js';
 import { canTransition, nextStatuses, OPEN_STATUSES, type IncidentStatus } from '../incidents/states.js';
 import { YELLOW_FROM, type Light } from '../incidents/light.js';
+import type { Snapshot } from '../media/snapshot.js';
 
 export type IncidentSource = Database['incidents']['source'];
 export type HandlingLevel = Database['incidents']['handling_level'];
@@ -61,12 +62,27 @@ export interface Transition {
   actor: string;
   note: string | null;
   at: string;
+  /** A photo taken with the step (the handling, the result…). */
+  photo: { mediaId: number; url: string; thumbUrl: string } | null;
 }
 
 export interface ChangeMeta {
   actor: string;
   note: string | null;
   at: Date;
+  /** A photo (checked and thumbnailed: media/snapshot.ts) kept with the step. */
+  photo?: Snapshot;
+}
+
+/** Stores a step's photo in the step's transaction; its media id, or null without one. */
+async function storePhoto(trx: Transaction<Database>, photo: Snapshot | undefined): Promise<number | null> {
+  if (!photo) return null;
+  const row = await trx
+    .insertInto('media')
+    .values({ content_type: photo.contentType, bytes: photo.bytes, thumb: photo.thumb, width: photo.width, height: photo.height, sha256: photo.sha256 })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
 }
 
 /**
@@ -268,7 +284,16 @@ export async function getIncident(db: Kysely<Database>, id: number, now: Date): 
 
 export async function incidentTransitions(db: Kysely<Database>, id: number): Promise<Transition[]> {
   const rows = await db.selectFrom('incident_transitions').selectAll().where('incident_id', '=', id).orderBy('id').execute();
-  return rows.map((r) => ({ from: r.from_status, to: r.to_status, fromLevel: r.from_level, toLevel: r.to_level, actor: r.actor, note: r.note, at: iso(r.at)! }));
+  return rows.map((r) => ({
+    from: r.from_status,
+    to: r.to_status,
+    fromLevel: r.from_level,
+    toLevel: r.to_level,
+    actor: r.actor,
+    note: r.note,
+    at: iso(r.at)!,
+    photo: r.media_id === null ? null : { mediaId: Number(r.media_id), url: `/api/media/${r.media_id}`, thumbUrl: `/api/media/${r.media_id}?size=thumb` },
+  }));
 }
 
 async function lockIncident(trx: Transaction<Database>, id: number) {
@@ -310,7 +335,7 @@ export async function transitionIncident(db: Kysely<Database>, id: number, to: I
       .execute();
     await trx
       .insertInto('incident_transitions')
-      .values({ incident_id: id, from_status: from, to_status: to, from_level: current.handling_level, to_level: current.handling_level, actor: meta.actor, note: meta.note, at: meta.at })
+      .values({ incident_id: id, from_status: from, to_status: to, from_level: current.handling_level, to_level: current.handling_level, actor: meta.actor, note: meta.note, at: meta.at, media_id: await storePhoto(trx, meta.photo) })
       .execute();
   });
 }
@@ -340,7 +365,7 @@ export async function escalateIncident(db: Kysely<Database>, id: number, meta: C
       .execute();
     await trx
       .insertInto('incident_transitions')
-      .values({ incident_id: id, from_status: current.status, to_status: current.status, from_level: current.handling_level, to_level: to, actor: meta.actor, note: meta.note, at: meta.at })
+      .values({ incident_id: id, from_status: current.status, to_status: current.status, from_level: current.handling_level, to_level: to, actor: meta.actor, note: meta.note, at: meta.at, media_id: await storePhoto(trx, meta.photo) })
       .execute();
   });
 }
@@ -378,21 +403,26 @@ export function incidentWhere(filter: IncidentFilter, now: Date): Expression<Sql
   return parts.length ? sql<SqlBool>`${sql.join(parts, sql` AND `)}` : sql<SqlBool>`true`;
 }
 
+/** How a list is ordered: newest report first (default), by id, in change order (the stream), red first by deadline, or by deadline. */
+export type IncidentOrder = 'newest' | 'oldest' | 'changes' | 'urgency' | 'deadline';
+export const LIST_ORDERS: readonly IncidentOrder[] = ['newest', 'urgency', 'deadline'];
+
 /** A page of incidents, newest first (or by id, or in change order for the stream), and the total. */
 export async function listIncidents(
   db: Kysely<Database>,
   filter: IncidentFilter,
-  page: { limit: number; offset: number; order?: 'newest' | 'oldest' | 'changes' },
+  page: { limit: number; offset: number; order?: IncidentOrder },
   now: Date,
 ): Promise<{ total: number; incidents: Incident[] }> {
   const where = incidentWhere(filter, now);
   let query = db.selectFrom('incidents as i').select(columns(now)).where(where);
-  query =
-    page.order === 'changes'
-      ? query.orderBy('i.change_seq')
-      : page.order === 'oldest'
-        ? query.orderBy('i.id')
-        : query.orderBy('i.reported_at', 'desc').orderBy('i.id', 'desc');
+  if (page.order === 'changes') query = query.orderBy('i.change_seq');
+  else if (page.order === 'oldest') query = query.orderBy('i.id');
+  else if (page.order === 'urgency') {
+    // Red first, then yellow, then green; within a light the nearest deadline first (a command centre's work list).
+    query = query.orderBy(sql`CASE ${lightSql(now)} WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 ELSE 2 END`).orderBy('i.deadline_at').orderBy('i.id');
+  } else if (page.order === 'deadline') query = query.orderBy('i.deadline_at').orderBy('i.id');
+  else query = query.orderBy('i.reported_at', 'desc').orderBy('i.id', 'desc');
   const [rows, count] = await Promise.all([
     query.limit(page.limit).offset(page.offset).execute(),
     page.order === 'changes'

@@ -21,6 +21,15 @@ export async function mediaPlaces(db: Kysely<Database>, id: number): Promise<str
     .where('media_id', '=', id)
     .where('grid_code', 'is not', null)
     .union(db.selectFrom('incidents').select('grid_code as code').where('media_id', '=', id).where('grid_code', 'is not', null))
+    // A photo taken with a step of an incident belongs where the incident is.
+    .union(
+      db
+        .selectFrom('incident_transitions as t')
+        .innerJoin('incidents as i', 'i.id', 't.incident_id')
+        .select('i.grid_code as code')
+        .where('t.media_id', '=', id)
+        .where('i.grid_code', 'is not', null),
+    )
     .execute();
   return rows.map((row) => row.code!).filter(Boolean);
 }

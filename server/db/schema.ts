@@ -3,6 +3,8 @@
  * expressions build them) and are always read back through ST_AsGeoJSON, never raw.
  */
 import type { ColumnType, Generated } from 'kysely';
+import type { HouseholdsSource } from '../geo/households.js';
+export type { HouseholdsSource };
 
 type Geometry = ColumnType<string, string, string>;
 
@@ -38,12 +40,18 @@ export interface GridVersionsTable {
   name: string;
   kind: string;
   special_type: string | null;
+  /** The households written with the grid (sent, imported, proposed). */
   households: number | null;
+  /** Computed from the village's buildings or addresses (server/db/households.ts); null when stored. */
+  households_computed: Generated<number | null>;
+  /** Which figure the grid answers with; null on versions not yet computed. */
+  households_source: Generated<HouseholdsSource | null>;
   population: number | null;
   geom: Geometry;
   actor: string;
   reason: string | null;
 }
+
 
 export type DivisionStatus = 'queued' | 'running' | 'done' | 'failed';
 
@@ -176,6 +184,8 @@ export interface IncidentTransitionsTable {
   actor: string;
   note: string | null;
   at: Date;
+  /** A photo taken with the step. */
+  media_id: Generated<number | null>;
 }
 
 export interface DeviceEventsTable {

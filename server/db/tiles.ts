@@ -12,6 +12,7 @@
  * ST_ForcePolygonCCW there). Geometry leaves as
  * integer GeoJSON (ST_AsGeoJSON(g, 0, 0)); Node encodes the protobuf (geo/tiles.ts).
  */
+import { effectiveHouseholds } from './households.js';
 import { sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { Database } from './schema.js';
 import { inForce } from './grid-rows.js';
@@ -84,16 +85,23 @@ export interface GridTileOptions {
 }
 
 export async function gridTileRows(db: Kysely<Database>, tile: TileAddress, options: GridTileOptions = {}): Promise<TileRow[]> {
-  const rows = await polygonRows<{ code: string; name: string; kind: string; households: number | null; region_code: string }>(
+  const rows = await polygonRows<{ code: string; name: string; kind: string; households: number | null; households_source: string | null; region_code: string }>(
     db,
-    sql`SELECT v.code, v.name, v.kind, v.households, v.region_code, ${polygonTileGeom(sql.ref('v.geom'), tile)} AS g
+    sql`SELECT v.code, v.name, v.kind, ${effectiveHouseholds} AS households, v.households_source, v.region_code, ${polygonTileGeom(sql.ref('v.geom'), tile)} AS g
         FROM grid_versions v
         WHERE ${inForce(options.asOf)} AND ${indexFilter(sql.ref('v.geom'), tile)}
         ORDER BY v.code`,
   );
   return rows.map((row) => ({
     id: Number(row.code),
-    properties: { code: row.code, name: row.name, kind: row.kind, households: row.households === null ? null : Number(row.households), regionCode: row.region_code },
+    properties: {
+      code: row.code,
+      name: row.name,
+      kind: row.kind,
+      households: row.households === null ? null : Number(row.households),
+      householdsSource: row.households_source ?? 'stored',
+      regionCode: row.region_code,
+    },
     geometry: JSON.parse(row.geojson) as TileGeometry,
   }));
 }
@@ -283,7 +291,7 @@ export async function gridTileByPostgis(db: Kysely<Database>, tile: TileAddress)
   const { rows } = await sql<{ mvt: Uint8Array | null }>`
     SELECT ST_AsMVT(t, 'grids', ${TILE_EXTENT}, 'geom') AS mvt
     FROM (
-      SELECT v.code, v.name, v.kind, v.households, v.region_code AS "regionCode",
+      SELECT v.code, v.name, v.kind, ${effectiveHouseholds} AS households, coalesce(v.households_source, 'stored') AS "householdsSource", v.region_code AS "regionCode",
              ST_AsMVTGeom(ST_Transform(v.geom, 3857), ST_TileEnvelope(${z}, ${x}, ${y}), ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom
       FROM grid_versions v
       WHERE ${inForce()} AND v.geom && ST_Transform(ST_TileEnvelope(${z}, ${x}, ${y}, margin => ${TILE_BUFFER / TILE_EXTENT}::float8), 4326)

@@ -11,6 +11,11 @@
  *   per urban household in China's 2020 census; 0.85 turns gross into usable floor area.
  */
 
+import { bbox as turfBbox, booleanPointInPolygon } from '@turf/turf';
+import type { MultiPolygon, Polygon } from 'geojson';
+import { householdFlags } from './address/households.js';
+import type { ParsedAddress } from './address/types.js';
+
 const RESIDENTIAL = new Set(['residential', 'apartments', 'house', 'dormitory', 'terrace', 'detached', 'semidetached_house']);
 const MEAN_HOUSEHOLD_FLOOR_M2 = 92;
 const USABLE_SHARE = 0.85;
@@ -43,4 +48,94 @@ export function floorsOf(properties: Record<string, unknown>, areaM2: number): n
 export function householdsByFootprint(properties: Record<string, unknown>, areaM2: number): number {
   if (areaM2 < 30 || !isResidential(properties, areaM2)) return 0;
   return Math.max(0, Math.round((areaM2 * floorsOf(properties, areaM2) * USABLE_SHARE) / MEAN_HOUSEHOLD_FLOOR_M2));
+}
+
+// ── A grid's households ─────────────────────────────────────────────────────────────────────
+//
+// One rule for the server (db/households.ts writes it on every grid) and for the web client's
+// live estimate while a border moves (client/src/households/), so the two never disagree:
+//
+// 1. a village with a buildings layer counts buildings: the households of each building whose
+//    anchor (a point inside its footprint, PostGIS' ST_PointOnSurface, or the point itself)
+//    lies in the grid;
+// 2. a village without buildings but with registered addresses counts the grid's household
+//    addresses (geo/address/households.ts: an address with nothing registered beneath it);
+// 3. a village with neither keeps the figure written with the grid ("stored").
+//
+// A point in two grids (on their shared border) counts in the one with the lowest code, as
+// locate answers; a drawn, unsaved grid ("new-1") comes after every stored code.
+
+
+export type HouseholdsSource = 'buildings' | 'addresses' | 'stored';
+
+/** What a village holds that households can be counted from: a building anchor, or a registered address. */
+export interface HouseholdPoint {
+  lon: number;
+  lat: number;
+  /** Buildings: the building's households. */
+  households?: number;
+  /** Addresses: the parsed levels (for the household rule). */
+  levels?: ParsedAddress;
+}
+
+export interface CountedGrid {
+  code: string;
+  geometry: Polygon | MultiPolygon;
+}
+
+export function householdsSource(village: { buildings: boolean; addresses: boolean }): HouseholdsSource {
+  return village.buildings ? 'buildings' : village.addresses ? 'addresses' : 'stored';
+}
+
+/** For each grid (by code), the indices of the points it holds: each point in the lowest-coded grid containing it. */
+export function pointsByGrid(points: readonly HouseholdPoint[], grids: readonly CountedGrid[]): Map<string, number[]> {
+  const ordered = [...grids].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  const boxes = ordered.map((grid) => turfBbox(grid.geometry));
+  const owned = new Map<string, number[]>(ordered.map((grid) => [grid.code, []]));
+  points.forEach((point, i) => {
+    for (let g = 0; g < ordered.length; g++) {
+      const [w, s, e, n] = boxes[g];
+      if (point.lon < w || point.lon > e || point.lat < s || point.lat > n) continue;
+      if (booleanPointInPolygon([point.lon, point.lat], ordered[g].geometry)) {
+        owned.get(ordered[g].code)!.push(i);
+        return;
+      }
+    }
+  });
+  return owned;
+}
+
+/** The households of each grid from its village's points, by the source's rule (nothing for "stored"). */
+export function gridHouseholds(source: HouseholdsSource, points: readonly HouseholdPoint[], grids: readonly CountedGrid[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  if (source === 'stored') return counts;
+  for (const [code, indices] of pointsByGrid(points, grids)) {
+    counts.set(
+      code,
+      source === 'buildings'
+        ? indices.reduce((sum, i) => sum + (points[i].households ?? 0), 0)
+        : householdFlags(indices.map((i) => points[i].levels ?? {})).filter(Boolean).length,
+    );
+  }
+  return counts;
+}
+
+/**
+ * A stored figure shared out by weights (the areas of a split grid's parts), in whole numbers
+ * that add up to it (largest remainder); null stays null.
+ */
+export function apportion(total: number | null, weights: readonly number[]): (number | null)[] {
+  if (total === null) return weights.map(() => null);
+  const sum = weights.reduce((s, w) => s + Math.max(0, w), 0);
+  if (sum <= 0) return weights.map((_, i) => (i === 0 ? total : 0));
+  const exact = weights.map((w) => (total * Math.max(0, w)) / sum);
+  const shares = exact.map(Math.floor);
+  let left = total - shares.reduce((s, n) => s + n, 0);
+  const byRemainder = exact.map((x, i) => ({ i, r: x - Math.floor(x) })).sort((a, b) => b.r - a.r || a.i - b.i);
+  for (const { i } of byRemainder) {
+    if (left <= 0) break;
+    shares[i]++;
+    left--;
+  }
+  return shares;
 }

@@ -7,6 +7,7 @@ import { can, covers, narrowPrefix, scopePrefix } from '../access/principal.js';
 import { rolesWith, type Permission } from '../access/roles.js';
 import { ApiError, forbidden, notFound, unauthorized } from '../errors.js';
 import { isGuarded, methodsOf, policyRowOf, type PolicyRow } from './access-policy.js';
+import { levelOfRegionCode, regionPrefix } from '../geo/codes.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -77,6 +78,21 @@ export function assertCovers(req: Request, code: string, what = 'this'): void {
   if (principal && !covers(principal, code)) {
     throw forbidden('out_of_scope', `${what} (${code}) lies outside the area of this key (${principal.regionCode})`, { code, scope: principal.regionCode });
   }
+}
+
+/**
+ * A region the caller asked about, narrowed to its own area when it asked for more — a
+ * township key asking for the county's statistics gets its township's, as lists are narrowed
+ * (scopedPrefix) — and refused when the two do not meet.
+ */
+export function scopedRegion(req: Request, code: string): string {
+  const principal = req.principal;
+  if (principal?.regionCode && !covers(principal, code)) {
+    const level = levelOfRegionCode(code);
+    if (level && principal.regionCode.startsWith(regionPrefix(code, level))) return principal.regionCode;
+  }
+  assertCovers(req, code, 'The region');
+  return code;
 }
 
 /**

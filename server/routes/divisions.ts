@@ -2,10 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { apiRouter } from './router.js';
 import type { Store } from '../db/connect.js';
-import { ApiError, badRequest, conflict, notFound, unprocessable } from '../errors.js';
+import { ApiError, badRequest, conflict, langOf, notFound, unprocessable } from '../errors.js';
+import { describeProposal } from '../i18n/division.js';
+import { addressBuildings, adjustmentOf } from '../services/division-request.js';
+import type { Lang } from '../i18n/lang.js';
 import { exactBoundary, getRegion, regionLevel } from '../db/regions.js';
 import { regionBuildings } from '../db/buildings.js';
-import { applyDivision, getDivision, insertDivision, liveGridOfPoints, liveSpecialGrids, type DivisionRow } from '../db/divisions.js';
+import { applyDivision, getDivision, insertDivision, liveGridOfPoints, liveSpecialGrids, placeMoves, type DivisionRow } from '../db/divisions.js';
+import { liveVersions } from '../db/grids.js';
 import { regionBarriers } from '../db/reference-lines.js';
 import type { NewGrid } from '../db/grids.js';
 import { parseDivisionInput, samePlace } from '../geo/divide/input.js';
@@ -36,6 +40,10 @@ const SPECIAL_NAMES: Record<string, string> = {
 export interface DivisionInputs {
   barriers: { source: 'request' | 'stored'; features: number };
   keptSpecials: { code: string; name: string }[];
+  /** Where the households came from: the request or the stored buildings layer, or the address registry. */
+  households?: 'buildings' | 'addresses';
+  /** An adjustment (`adjust: true`): the live basic grids it keeps as they are, and those it divides again. */
+  adjust?: { kept: string[]; freed: string[] };
 }
 
 /** A feature's geometry when it is a well-formed Polygon/MultiPolygon (the full check comes later, in parseDivisionInput). */
@@ -105,7 +113,7 @@ function divisionId(raw: string): string {
   return raw;
 }
 
-function present(row: DivisionRow) {
+function present(row: DivisionRow, lang: Lang) {
   return {
     id: row.id,
     status: row.status,
@@ -115,7 +123,7 @@ function present(row: DivisionRow) {
     createdAt: row.created_at.toISOString(),
     finishedAt: row.finished_at?.toISOString() ?? null,
     appliedAt: row.applied_at?.toISOString() ?? null,
-    ...(row.proposal ? { proposal: JSON.parse(row.proposal) as ProposalDocument } : {}),
+    ...(row.proposal ? { proposal: describeProposal(JSON.parse(row.proposal) as ProposalDocument, lang) } : {}),
     ...(row.metrics ? { metrics: JSON.parse(row.metrics) as unknown } : {}),
     ...(row.error ? { error: row.error } : {}),
     ...(row.inputs ? { inputs: JSON.parse(row.inputs) as DivisionInputs } : {}),
@@ -132,6 +140,21 @@ export function divisionsRouter(store: Store, runner: DivisionRunner, workers: W
     let regionCode: string | null = null;
     let inputs: DivisionInputs = { barriers: { source: 'request', features: featuresOf(body.barriers)?.length ?? 0 }, keptSpecials: [] };
     body.specials = withoutCodes(body.specials);
+    // Kept and freed grids come from the store (an adjustment), never from the request.
+    delete body.keep;
+    delete body.freed;
+    const adjust = body.adjust ?? false;
+    if (typeof adjust !== 'boolean') throw badRequest('invalid_parameter', `adjust must be true or false, got ${JSON.stringify(body.adjust)}`);
+    const householdsFrom = body.households ?? 'buildings';
+    if (householdsFrom !== 'buildings' && householdsFrom !== 'addresses') {
+      throw badRequest('invalid_parameter', `households must be "buildings" or "addresses", got ${JSON.stringify(body.households)}`);
+    }
+    if ((adjust || householdsFrom === 'addresses') && body.regionCode === undefined) {
+      throw badRequest('invalid_parameter', `${adjust ? 'adjust' : 'households: "addresses"'} needs a stored village: give regionCode`);
+    }
+    if (householdsFrom === 'addresses' && body.buildings !== undefined) {
+      throw badRequest('invalid_parameter', 'Give buildings or households: "addresses", not both');
+    }
     if (body.regionCode !== undefined) {
       if (typeof body.regionCode !== 'string' || !/^\d{12}$/.test(body.regionCode)) {
         throw badRequest('invalid_parameter', 'regionCode must be a 12-digit region code');
@@ -147,6 +170,11 @@ export function divisionsRouter(store: Store, runner: DivisionRunner, workers: W
       }
       regionCode = body.regionCode;
       boundary = await exactBoundary(store.db, body.regionCode);
+      if (householdsFrom === 'addresses') {
+        const points = await addressBuildings(store.db, body.regionCode);
+        if (points.length === 0) throw unprocessable('no_addresses', text('no_addresses', { region: body.regionCode }));
+        body.buildings = { type: 'FeatureCollection', features: points };
+      }
       // Without buildings in the request, the village's stored buildings layer is used.
       if (body.buildings === undefined) {
         const stored = await regionBuildings(store.db, body.regionCode);
@@ -155,7 +183,7 @@ export function divisionsRouter(store: Store, runner: DivisionRunner, workers: W
         }
         body.buildings = { type: 'FeatureCollection', features: stored };
       }
-      inputs = await storedInputs(store, body.regionCode, body);
+      inputs = { ...(await storedInputs(store, body.regionCode, body)), households: householdsFrom };
     } else if (boundary === undefined) {
       throw badRequest('invalid_parameter', 'Give the area: regionCode (a stored village/community) or boundary (a Polygon/MultiPolygon)');
     }
@@ -176,14 +204,34 @@ export function divisionsRouter(store: Store, runner: DivisionRunner, workers: W
       const structural = problems.every((p) => p.code !== 'building_outside_area' && p.code !== 'specials_overlap');
       throw new ApiError(structural ? 400 : 422, problems[0].code, problems[0].message, { problems });
     }
+    if (adjust) {
+      const outcome = await adjustmentOf(store.db, workers, regionCode!, request);
+      if (!outcome.ok) {
+        throw outcome.reason === 'no_grids'
+          ? unprocessable('no_grids', text('no_grids', { region: regionCode }))
+          : unprocessable('grids_overlap', text('grids_overlap', { region: regionCode, a: outcome.a, b: outcome.b, m2: Math.round(outcome.areaM2) }), {
+              grids: [outcome.a, outcome.b],
+              areaM2: outcome.areaM2,
+            });
+      }
+      const asCollection = (grids: typeof outcome.plan.keep) => ({
+        type: 'FeatureCollection',
+        features: grids.map((g) => ({ type: 'Feature', properties: { code: g.code }, geometry: g.geometry })),
+      });
+      body.keep = asCollection(outcome.plan.keep);
+      body.freed = asCollection(outcome.plan.freed);
+      inputs.adjust = { kept: outcome.plan.keep.map((g) => g.code), freed: outcome.plan.freed.map((g) => g.code) };
+    }
     const id = randomUUID();
-    await insertDivision(store.db, { id, regionCode, request, owner: runner.owner, inputs: JSON.stringify(inputs) });
+    // An adjustment's kept and freed grids go with the request the job will run.
+    const stored = adjust ? JSON.stringify({ ...body, boundary }) : request;
+    await insertDivision(store.db, { id, regionCode, request: stored, owner: runner.owner, inputs: JSON.stringify(inputs) });
     runner.enqueue(id);
     res.status(202).location(`/api/divisions/${id}`).json({ id, status: 'queued', inputs });
   });
 
   router.get('/:id', async (req, res) => {
-    res.json(present(await getDivision(store.db, divisionId(req.params.id))));
+    res.json(present(await getDivision(store.db, divisionId(req.params.id)), langOf(req)));
   });
 
   /**
@@ -221,13 +269,24 @@ export function divisionsRouter(store: Store, runner: DivisionRunner, workers: W
       moves.set(key, move);
     });
     const diff = [...moves.values()].sort((a, b) => b.households - a.households);
-
+    // Kept special grids, and the basic grids an adjustment keeps, stay live as they are: neither retired nor created again.
+    const stored = division.inputs ? (JSON.parse(division.inputs) as DivisionInputs) : undefined;
+    const keep = [...(stored?.keptSpecials.map((k) => k.code) ?? []), ...(stored?.adjust?.kept ?? [])];
     if (dryRun) {
-      res.json({ dryRun: true, diff });
+      // The decision a planner makes: which grids go, stay and come, and who and what changes grid.
+      const [live, places] = await Promise.all([
+        liveVersions(store.db, division.region_code),
+        placeMoves(store.db, division.region_code, proposal.features.map((f) => ({ number: f.properties.number, code: f.properties.code, geometry: f.geometry }))),
+      ]);
+      res.json({
+        dryRun: true,
+        grids: { retire: Object.keys(live).filter((code) => !keep.includes(code)), keep, create: proposal.features.filter((f) => !(f.properties.code && keep.includes(f.properties.code))).length },
+        diff,
+        addresses: places.addresses,
+        incidents: places.incidents,
+      });
       return;
     }
-    // Kept special grids stay live as they are: neither retired nor created again.
-    const keep = division.inputs ? (JSON.parse(division.inputs) as DivisionInputs).keptSpecials.map((k) => k.code) : [];
     const created = proposal.features.filter((feature) => !(feature.properties.code && keep.includes(feature.properties.code)));
     const grids: NewGrid[] = created.map((feature) => {
       const special = feature.properties.kind === 'special';

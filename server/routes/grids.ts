@@ -11,9 +11,7 @@ import { lineageOf } from '../db/divisions.js';
 import { regionPrefix } from '../geo/codes.js';
 import { assertCovers } from '../http/authorize.js';
 import { actorOf, asOfParam, bboxParam, codeParam, etag, ifMatchCondition, integerParam, jsonBody, reasonOf, stringParam } from './params.js';
-import { addressesTouchingGrid } from '../db/addresses.js';
-import { householdFlags } from '../geo/address/households.js';
-import type { GridLocator } from '../services/grid-locator.js';
+import { gridAddresses } from '../db/households.js';
 
 function meta(req: Request) {
   return { actor: actorOf(req), reason: reasonOf(req) };
@@ -23,7 +21,7 @@ function asNewGrid(input: GridInput): NewGrid {
   return { ...input, regionCode: input.regionCode! };
 }
 
-export function gridsRouter(store: Store, limits: Limits, locator: GridLocator): Router {
+export function gridsRouter(store: Store, limits: Limits): Router {
   const router = apiRouter();
 
   router.post('/', async (req, res) => {
@@ -124,7 +122,8 @@ export function gridsRouter(store: Store, limits: Limits, locator: GridLocator):
   });
 
   // The grid's registry addresses: those its live geometry (or the one at asOf) contains, by the
-  // locate rule (a point on a shared edge belongs to the lowest code), and which are households.
+  // locate rule (a point on a shared edge belongs to the lowest code), and which are households —
+  // the same count a grid of an address-registry village answers as its households (db/households.ts).
   router.get('/:code/addresses', async (req, res) => {
     const code = codeParam(req.params.code, 15);
     assertCovers(req, code, 'The grid');
@@ -132,22 +131,19 @@ export function gridsRouter(store: Store, limits: Limits, locator: GridLocator):
     const limit = integerParam(req, 'limit', 1000, 1, 10_000);
     const offset = integerParam(req, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
     await getGrid(store.db, code, asOf); // 404 unknown, 410 retired
-    const [touching, snapshot] = await Promise.all([addressesTouchingGrid(store.db, code, asOf), asOf ? locator.at(asOf) : locator.live()]);
-    const own = snapshot.grids.findIndex((grid) => grid.code === code);
-    const inside = touching.filter((a) => snapshot.index.locate(a.lon, a.lat) === own);
-    const households = householdFlags(inside.map((a) => a.levels));
+    const inside = await gridAddresses(store.db, code, asOf);
     res.json({
       code,
       ...(asOf ? { asOf: asOf.toISOString() } : {}),
       total: inside.length,
-      households: households.filter(Boolean).length,
-      addresses: inside.slice(offset, offset + limit).map((a, i) => ({
+      households: inside.filter((a) => a.household).length,
+      addresses: inside.slice(offset, offset + limit).map((a) => ({
         id: a.id,
         address: a.address,
         lon: a.lon,
         lat: a.lat,
         levels: a.levels,
-        household: households[offset + i],
+        household: a.household,
       })),
     });
   });

@@ -12,7 +12,7 @@ import type { Store } from '../db/connect.js';
 import type { IncidentService } from '../services/incidents.js';
 import { badRequest } from '../errors.js';
 import { incidentFilter } from './incidents.js';
-import { assertCovers } from '../http/authorize.js';
+import { scopedRegion } from '../http/authorize.js';
 import { codeParam, integerParam, stringParam } from './params.js';
 import { cellDegrees, cellSpan, incidentHeatmap, MAX_HEATMAP_CELLS, regionStats } from '../db/incident-stats.js';
 import { IncidentFeed, type FeedSink } from '../services/incident-feed.js';
@@ -63,13 +63,14 @@ export function incidentViewsRouter(store: Store, incidents: IncidentService, ke
   router.get('/stats', async (req, res) => {
     const raw = stringParam(req, 'region');
     if (raw === undefined) throw badRequest('region_required', 'region=<12-digit region code> is required');
-    const code = codeParam(raw, 12);
-    if (!levelOfRegionCode(code)) throw badRequest('invalid_code', `"${code}" is not a region code`);
-    assertCovers(req, code, 'The region');
+    const asked = codeParam(raw, 12);
+    if (!levelOfRegionCode(asked)) throw badRequest('invalid_code', `"${asked}" is not a region code`);
+    // A key of a smaller area gets the statistics of its own area (as every list is narrowed to it).
+    const code = scopedRegion(req, asked);
     const filter = incidentFilter(req, categoryCodes());
     const now = incidents.clock.now();
     const stats = await regionStats(store.db, code, filter, categoryCodes(), now);
-    res.json({ ...stats, from: filter.from?.toISOString() ?? null, to: filter.to?.toISOString() ?? null, asOf: now.toISOString() });
+    res.json({ ...stats, ...(code !== asked ? { requested: asked } : {}), from: filter.from?.toISOString() ?? null, to: filter.to?.toISOString() ?? null, asOf: now.toISOString() });
   });
 
   router.get('/events/stream', async (req, res) => {

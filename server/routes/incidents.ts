@@ -6,7 +6,7 @@ import { Router, type Request } from 'express';
 import { apiRouter } from './router.js';
 import { badRequest } from '../errors.js';
 import type { Store } from '../db/connect.js';
-import { escalateIncident, getIncident, incidentTransitions, listIncidents, transitionIncident, type Incident, type IncidentFilter, type IncidentSource } from '../db/incidents.js';
+import { escalateIncident, getIncident, incidentTransitions, listIncidents, LIST_ORDERS, transitionIncident, type Incident, type IncidentFilter, type IncidentOrder, type IncidentSource } from '../db/incidents.js';
 import { camerasSeeing } from '../db/devices.js';
 import { isIncidentStatus, INCIDENT_STATUSES, type IncidentStatus } from '../incidents/states.js';
 import { isLight, LIGHTS } from '../incidents/light.js';
@@ -18,6 +18,8 @@ import { assertCovers, scopedPrefix } from '../http/authorize.js';
 import { devicesInScope } from '../services/device-places.js';
 import type { GridLocator } from '../services/grid-locator.js';
 import { incidentPlace } from '../access/places.js';
+import { prepareSnapshot, type Snapshot } from '../media/snapshot.js';
+import { text } from '../i18n/catalogue.js';
 import { actorOf, timeParam, bboxParam, codeParam, crsParam, etag, integerParam, jsonBody, stringParam } from './params.js';
 
 export const INCIDENT_SOURCES: readonly IncidentSource[] = ['worker', 'resident', 'camera', 'sensor', 'hotline'];
@@ -120,6 +122,14 @@ function noteOf(body: Record<string, unknown>): string | null {
   return optionalText(body.note, 'note', MAX_TEXT);
 }
 
+/** A step's optional photo: base64 JPEG/PNG (or a data: URL), checked as a camera snapshot is; a 400 says why not. */
+async function photoOf(body: Record<string, unknown>): Promise<Snapshot | undefined> {
+  if (body.photo === undefined || body.photo === null) return undefined;
+  const prepared = await prepareSnapshot(body.photo);
+  if (!prepared.ok) throw badRequest('invalid_property', text('invalid_property.photo', { reason: prepared.code }), { property: 'photo', reason: prepared.code });
+  return prepared.value;
+}
+
 export function incidentsRouter(store: Store, incidents: IncidentService, locator: GridLocator): Router {
   const router = apiRouter();
   const categoryCodes = () => incidents.rules.categories.map((c) => c.code);
@@ -144,7 +154,9 @@ export function incidentsRouter(store: Store, incidents: IncidentService, locato
     const filter = incidentFilter(req, categoryCodes());
     const limit = integerParam(req, 'limit', 100, 1, 1000);
     const offset = integerParam(req, 'offset', 0, 0, 10_000_000);
-    const page = await listIncidents(store.db, filter, { limit, offset }, now());
+    const sort = stringParam(req, 'sort') ?? 'newest';
+    if (!(LIST_ORDERS as readonly string[]).includes(sort)) throw badRequest('invalid_parameter', `sort must be one of ${LIST_ORDERS.join(', ')}`);
+    const page = await listIncidents(store.db, filter, { limit, offset, order: sort as IncidentOrder }, now());
     res.json({ total: page.total, limit, offset, incidents: page.incidents });
   });
 
@@ -158,10 +170,12 @@ export function incidentsRouter(store: Store, incidents: IncidentService, locato
     const id = idParam(req.params.id);
     const body = jsonBody(req) as Record<string, unknown>;
     if (body === null || typeof body !== 'object' || !isIncidentStatus(body.to)) {
-      throw badRequest('invalid_property', `Expected { "to": one of ${INCIDENT_STATUSES.join(', ')}, "note"? }`);
+      throw badRequest('invalid_property', `Expected { "to": one of ${INCIDENT_STATUSES.join(', ')}, "note"?, "photo"? }`);
     }
+    const note = noteOf(body);
+    const photo = await photoOf(body);
     await incidentInScope(req, id);
-    await transitionIncident(store.db, id, body.to as IncidentStatus, { actor: actorOf(req), note: noteOf(body), at: now() }, expectedVersion(req));
+    await transitionIncident(store.db, id, body.to as IncidentStatus, { actor: actorOf(req), note, at: now(), photo }, expectedVersion(req));
     const incident = await getIncident(store.db, id, now());
     res.set('ETag', etag(incident.version)).json(incident);
   });
@@ -170,9 +184,11 @@ export function incidentsRouter(store: Store, incidents: IncidentService, locato
     const id = idParam(req.params.id);
     // A body is optional here: escalating needs nothing but, perhaps, a note.
     const body = (req.get('content-type') === undefined ? {} : jsonBody(req)) as Record<string, unknown>;
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('invalid_json', 'Expected { "note"? }');
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('invalid_json', 'Expected { "note"?, "photo"? }');
+    const note = noteOf(body);
+    const photo = await photoOf(body);
     await incidentInScope(req, id);
-    await escalateIncident(store.db, id, { actor: actorOf(req), note: noteOf(body), at: now() }, expectedVersion(req));
+    await escalateIncident(store.db, id, { actor: actorOf(req), note, at: now(), photo }, expectedVersion(req));
     const incident = await getIncident(store.db, id, now());
     res.set('ETag', etag(incident.version)).json(incident);
   });

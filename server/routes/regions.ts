@@ -7,6 +7,8 @@ import { assertCovers } from '../http/authorize.js';
 import type { Problem } from '../geo/validate.js';
 import { parseBuildings } from '../geo/divide/input.js';
 import { regionBuildings, replaceBuildings } from '../db/buildings.js';
+import { householdPoints } from '../db/households.js';
+import { text } from '../i18n/catalogue.js';
 import { parseRegionFeature } from '../geo/features.js';
 import { createRegion, getRegion, listRegions, regionCoverage, regionLevel } from '../db/regions.js';
 import { asOfParam, codeParam, jsonBody, stringParam } from './params.js';
@@ -68,6 +70,18 @@ export function regionsRouter(store: Store, limits: Limits): Router {
     assertCovers(req, code, 'The village');
     await regionLevel(store.db, code); // 404 for an unknown region
     res.json({ type: 'FeatureCollection', features: await regionBuildings(store.db, code) });
+  });
+
+  /**
+   * What the web client needs to estimate a village's grid households while their borders
+   * move, by the same rule as the server (db/households.ts): the source, and the building
+   * anchors with their households or the registered addresses with their parsed levels.
+   */
+  router.get('/:code/households', async (req, res) => {
+    const code = codeParam(req.params.code, 12);
+    const level = await regionLevel(store.db, code); // 404 for an unknown region
+    if (level !== 'village') throw unprocessable('not_a_village', text('not_a_village.households', { code, level }));
+    res.json(await householdPoints(store.db, code));
   });
 
   router.get('/:code/coverage', async (req, res) => {

@@ -6,7 +6,7 @@
  *   GET /tiles/{layer}/{z}/{x}/{y}.mvt  a tile (.pbf is accepted too)
  *
  * Layers (each tile holds one MVT layer of the same name):
- * - grids: live grids — code, name, kind, households, regionCode; `asOf` serves the grids in force
+ * - grids: live grids — code, name, kind, households (and householdsSource, db/households.ts), regionCode; `asOf` serves the grids in force
  *   at that moment. Feature id: the code as a number.
  * - regions: code, name, level. Feature id: the code as a number.
  * - devices: id, kind, name; cameras also heading, fov (degrees) and rangeM. `kind` filters.
@@ -77,7 +77,7 @@ interface LayerInfo {
 const LAYER_INFO: Record<LayerName, LayerInfo> = {
   grids: {
     description: 'Live grids (网格); ?asOf= for the grids in force at a moment',
-    fields: { code: 'String', name: 'String', kind: 'String', households: 'Number', regionCode: 'String' },
+    fields: { code: 'String', name: 'String', kind: 'String', households: 'Number', householdsSource: 'String', regionCode: 'String' },
     parameters: ['asOf'],
   },
   regions: {

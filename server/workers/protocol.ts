@@ -1,7 +1,7 @@
 /** Messages between the pool (main thread) and its worker threads. */
 export interface TaskRequest {
   id: number;
-  task: 'divide' | 'checkDivision';
+  task: 'divide' | 'checkDivision' | 'planAdjustment';
   input: unknown;
 }
 

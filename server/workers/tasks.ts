@@ -11,6 +11,7 @@ import { parentPort } from 'node:worker_threads';
 import { parseDivisionInput } from '../geo/divide/input.js';
 import { runDivision, type RunResult } from '../geo/divide/run.js';
 import { prepareDivision } from '../geo/divide/prepare.js';
+import { planAdjustment, type AdjustmentPlan, type LiveGrid } from '../geo/divide/adjust.js';
 import type { Problem } from '../geo/validate.js';
 import type { TaskReply, TaskRequest } from './protocol.js';
 
@@ -19,6 +20,8 @@ export interface Tasks {
   divide(request: string, progress: (share: number, stage: string) => void): Promise<RunResult>;
   /** A division request checked as the division would read it: how many buildings, and what is wrong. */
   checkDivision(request: string): Promise<{ buildings: number; problems: Problem[] }>;
+  /** An adjustment (`{ request, live }` as JSON text: the request and the village's live grids) → which grids it keeps and which it frees. */
+  planAdjustment(input: string): Promise<AdjustmentPlan>;
 }
 
 const tasks: Tasks = {
@@ -27,6 +30,12 @@ const tasks: Tasks = {
     const parsed = parseDivisionInput(request, request.boundary);
     if (parsed.problems) throw new Error(parsed.problems.map((p) => p.message).join('; '));
     return runDivision(parsed.value, progress);
+  },
+  async planAdjustment(text) {
+    const { request, live } = JSON.parse(text) as { request: Record<string, unknown>; live: LiveGrid[] };
+    const parsed = parseDivisionInput(request, request.boundary);
+    if (parsed.problems) throw new Error(parsed.problems.map((p) => p.message).join('; '));
+    return planAdjustment(parsed.value, live);
   },
   async checkDivision(text) {
     const request = JSON.parse(text) as Record<string, unknown>;

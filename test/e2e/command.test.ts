@@ -28,7 +28,8 @@ const OTHERS: { category: string; at: Position }[] = [
   { category: 'hazard', at: [114.4037, 30.5008] },
   { category: 'dispute', at: [114.4045, 30.5017] },
 ];
-const GREEN: [number, number, number] = [47, 158, 68];
+/** The green light (client/src/palette.ts). */
+const GREEN: [number, number, number] = [27, 158, 119];
 
 describe.skipIf(!haveChromium)(title, () => {
   let service: Service;

@@ -33,7 +33,7 @@ const cell = (i: number, col: number, row: number) => ({
 });
 
 /** Households in 300–500: drawn in the "in range" green. */
-const IN_RANGE = blend([46, 160, 90], 0.32, [244, 241, 234]);
+const IN_RANGE = blend([66, 146, 198], 0.55, [244, 241, 234]);
 
 describe.skipIf(!haveChromium)(title, () => {
   let service: Service;

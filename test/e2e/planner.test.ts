@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { CHROMIUM, SHOTS, mapAt, openPage, pixelAt, blend, countPixels, haveChromium, key, ringsOf, startService, type GridJson, type Position, type Service } from './support.js';
+import { HOUSEHOLD_COLOURS } from '../../client/src/palette.js';
 
 if (!haveChromium) {
   console.warn(`[e2e] SKIPPED: ${CHROMIUM} is absent — install Debian's chromium (apt-get install chromium) to run the browser tests`);
@@ -134,11 +135,14 @@ describe.skipIf(!haveChromium)(title, () => {
     });
     expect(inView).toBe(true);
 
-    // Drawn: the map holds many pixels of the "300–500 households" fill (green) over the base map's ground.
+    // Drawn: the map holds many pixels of the household fills (client/src/palette.ts: under / in range / over, blue light → dark),
+    // most of them the "300–500" fill: the demo is divided by gridgov's own rules.
     await shot('01-overview-zh');
     const map = await page.locator('#map').screenshot();
-    const inRange = await countPixels(map, blend([46, 160, 90], 0.32, [244, 241, 234]), 6);
-    expect(inRange.matching / inRange.total).toBeGreaterThan(0.03);
+    const fills = { under: 0, in: 0, over: 0 };
+    for (const [name, fill] of Object.entries(HOUSEHOLD_COLOURS) as [keyof typeof fills, [number, number, number]][]) fills[name] = (await countPixels(map, blend(fill, 0.55, [244, 241, 234]), 6)).matching;
+    expect((fills.under + fills.in + fills.over) / (await countPixels(map, [0, 0, 0], 255)).total).toBeGreaterThan(0.1);
+    expect(fills.in).toBeGreaterThan(fills.under + fills.over);
     const background = await countPixels(map, [244, 241, 234], 2);
     expect(background.matching / background.total).toBeGreaterThan(0.05); // the map is not one flat colour
     expect(consoleErrors).toEqual([]);
@@ -304,13 +308,16 @@ describe.skipIf(!haveChromium)(title, () => {
     await page.waitForSelector('.dialog-warning');
     await page.click('[data-dialog-button="send"]');
     await page.waitForSelector('[data-role="server-message"]');
-    await expect(page.locator('[data-role="server-message"]').textContent()).resolves.toMatch(/^overlap: The grid overlaps grid \d{15}/);
+    // The server's own sentence (in the language asked for), its code beside it.
+    await expect(page.locator('[data-role="server-message"]').getAttribute('data-code')).resolves.toBe('overlap');
+    await expect(page.locator('[data-role="server-message"]').textContent()).resolves.toMatch(/\d{15}/);
     await shot('09-overlap-refused');
     await page.click('[data-dialog-button="ok"]');
 
     expect(await grids()).toEqual(before);
     // The edit is still there to fix; discard it.
     await page.click('[data-action="discard"]');
+    await page.click('[data-dialog-button="discard"]');
     await page.waitForSelector('[data-role="check-status"].check-clean');
     await page.check('[data-toggle="shared"]');
     const refused = consoleErrors.filter((e) => !/status of 422/.test(e));
@@ -349,6 +356,7 @@ describe.skipIf(!haveChromium)(title, () => {
     const after = await versions();
     for (const [code, version] of Object.entries(before)) expect(after[code], code).toBe(code === chosen.code ? version + 1 : version);
     await page.click('[data-action="discard"]');
+    await page.click('[data-dialog-button="discard"]');
     await page.waitForSelector('[data-role="check-status"].check-clean');
     expect(consoleErrors.filter((e) => !/status of 422/.test(e))).toEqual([]);
   });
@@ -380,7 +388,7 @@ describe.skipIf(!haveChromium)(title, () => {
     await page.click('[data-action="save"]');
     await page.click('[data-dialog-button="send"]');
     await page.waitForSelector('[data-role="server-message"]');
-    await expect(page.locator('[data-role="server-message"]').textContent()).resolves.toMatch(/^overlap: /);
+    await expect(page.locator('[data-role="server-message"]').getAttribute('data-code')).resolves.toBe('overlap');
     await page.click('[data-dialog-button="ok"]');
     expect((await grids()).length).toBe(count);
 

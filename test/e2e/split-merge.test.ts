@@ -8,7 +8,7 @@ import path from 'node:path';
 import { area as turfArea, pointOnFeature } from '@turf/turf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, SHOTS, mapAt, openPage, pixelAt, haveChromium, key, ringsOf, startService, type GridJson, type Position, type Service } from './support.js';
+import { CHROMIUM, SHOTS, openGrid as openGridIn, mapAt, openPage, pixelAt, haveChromium, key, ringsOf, startService, type GridJson, type Position, type Service } from './support.js';
 
 const title = haveChromium ? 'split and merge in Chromium' : `split and merge in Chromium — SKIPPED: ${CHROMIUM} not found (apt-get install chromium)`;
 
@@ -41,13 +41,7 @@ describe.skipIf(!haveChromium)(title, () => {
 
   const onMap = (p: { x: number; y: number }) => mapAt(page, p);
 
-  async function openGrid(code: string): Promise<void> {
-    await page.click('[data-tool="select"]');
-    await page.fill('.search-input', code);
-    await page.press('.search-input', 'Enter');
-    await page.waitForFunction((c) => window.gridgov.selected === c, code);
-    await page.waitForTimeout(500);
-  }
+  const openGrid = (code: string) => openGridIn(page, code);
 
   async function setToggle(name: string, on: boolean): Promise<void> {
     const box = page.locator(`[data-toggle="${name}"]`);
@@ -225,6 +219,7 @@ describe.skipIf(!haveChromium)(title, () => {
     expect(await page.evaluate(() => (window.gridgov as unknown as { checks: { source: { getFeatures(): { get(k: string): string }[] } } }).checks.source.getFeatures().some((f) => f.get('kind') === 'gap'))).toBe(true);
     await shot('40-gap-warning');
     await page.click('[data-action="discard"]');
+    await page.click('[data-dialog-button="discard"]');
     await page.waitForSelector('[data-role="check-status"].check-clean');
     await setToggle('shared', true);
     expect(consoleErrors).toEqual([]);

@@ -222,7 +222,7 @@ describe.skipIf(!gdal)('GDAL reads what the export writes', () => {
       type: 'Feature',
       id: code,
       geometry: { type: 'MultiPolygon', coordinates: [[square(west, 26.08, 0.005)]] },
-      properties: { code, regionCode: code.slice(0, 12), name, kind: 'urban', specialType: null, households: 320, population: 900, version: 1, validFrom: '2024-05-01T00:00:00.000Z', updatedBy: 'test' },
+      properties: { code, regionCode: code.slice(0, 12), name, kind: 'urban', specialType: null, households: 320, householdsSource: 'stored', storedHouseholds: 320, population: 900, version: 1, validFrom: '2024-05-01T00:00:00.000Z', updatedBy: 'test' },
     });
     const grids = [grid('350102001001001', '鼓东网格一', 119.3), grid('350102001001002', '鼓东网格二', 119.305)];
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridgov-shp-'));

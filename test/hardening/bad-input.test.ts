@@ -258,8 +258,10 @@ function endpoints(): EndpointSpec[] {
         buildings: { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { households: 120 }, geometry: { type: 'Point', coordinates: [114.2605, 30.4605] } }] },
         minHouseholds: 300,
         maxHouseholds: 500,
+        adjust: false,
+        households: 'buildings',
       },
-      optional: ['minHouseholds', 'maxHouseholds'],
+      optional: ['minHouseholds', 'maxHouseholds', 'adjust', 'households'],
       polygons: ['boundary'],
     },
     {
@@ -353,7 +355,7 @@ function endpoints(): EndpointSpec[] {
       target: { valid: '', kind: 'incident', unknown: [UNKNOWN.incident] },
       ifMatch: 'optional',
       actor: true,
-      optional: ['note'],
+      optional: ['note', 'photo'],
       freeText: ['note'],
     },
     {
@@ -367,7 +369,7 @@ function endpoints(): EndpointSpec[] {
       ifMatch: 'optional',
       actor: true,
       bodyOptional: true,
-      optional: ['note'],
+      optional: ['note', 'photo'],
       freeText: ['note'],
     },
     {

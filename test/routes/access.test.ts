@@ -160,6 +160,11 @@ describe('scope: a key of one area', () => {
     expect((await as.post('/api/incidents').send({ category: 'sanitation', source: 'worker', lon: 114.415, lat: 30.505 })).status).toBe(403);
     expect((await as.post(`/api/incidents/${ids.incidentA}/transition`).send({ to: 'dispatched' })).status).toBe(200);
     expect((await as.get(`/api/stats?region=${otherTownship.code}`)).status).toBe(403);
+    // The county's statistics, asked by a township dispatcher (the command centre's first view), are its township's.
+    const stats = await as.get(`/api/stats?region=${tree.county.code}`);
+    expect(stats.status, JSON.stringify(stats.body)).toBe(200);
+    expect(stats.body).toMatchObject({ code: tree.street.code, requested: tree.county.code });
+    expect(stats.body.total.incidents).toBe(1);
   });
 
   it('shows a village viewer its own devices only', async () => {

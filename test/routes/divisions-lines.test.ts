@@ -65,7 +65,7 @@ describe('divisions with stored lines', () => {
 
     const stored = await divide({ regionCode: LINES, buildings: town.buildings });
     expect(stored.accepted.inputs.barriers).toEqual({ source: 'stored', features: 5 });
-    expect(stored.job.inputs).toEqual({ barriers: { source: 'stored', features: 5 }, keptSpecials: [] });
+    expect(stored.job.inputs).toEqual({ barriers: { source: 'stored', features: 5 }, keptSpecials: [], households: 'buildings' });
 
     // The same proposal as with the same lines sent as barriers.
     const sent = await divide({ regionCode: LINES, buildings: town.buildings, barriers: town.barriers });

@@ -5,6 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
+import sharp from 'sharp';
 import { signedAs, useTestService } from '../support/context.js';
 import { seedHalves, tree } from '../support/fixtures.js';
 import { createApp } from '../../server/app.js';
@@ -175,6 +176,38 @@ describe('the closed loop', () => {
   });
 });
 
+describe('a photo with a step', () => {
+  it('keeps a JPEG/PNG with the transition or escalation, serves it, and refuses a bad one changing nothing', async () => {
+    const png = (await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 200, g: 80, b: 40 } } }).png().toBuffer()).toString('base64');
+    const incident = await report({});
+    const dispatched = await api.post(`/api/incidents/${incident.id}/transition`).send({ to: 'dispatched', note: '派网格员', photo: `data:image/png;base64,${png}` });
+    expect(dispatched.status, JSON.stringify(dispatched.body)).toBe(200);
+    const escalated = await api.post(`/api/incidents/${incident.id}/escalate`).send({ note: '需社区协调', photo: png });
+    expect(escalated.status, JSON.stringify(escalated.body)).toBe(200);
+    const read = await api.get(`/api/incidents/${incident.id}`);
+    const [, dispatch, escalation] = read.body.transitions;
+    expect(dispatch).toMatchObject({ to: 'dispatched', note: '派网格员', photo: { url: expect.stringMatching(/^\/api\/media\/\d+$/) } });
+    expect(escalation.photo.thumbUrl).toMatch(/size=thumb$/);
+    const original = await api.get(dispatch.photo.url);
+    expect([original.status, original.headers['content-type']]).toEqual([200, 'image/png']);
+    expect((await api.get(escalation.photo.thumbUrl)).headers['content-type']).toBe('image/webp');
+
+    const media = async () => Number((await context.store.db.selectFrom('media').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const before = { media: await media(), transitions: (await api.get(`/api/incidents/${incident.id}`)).body.transitions.length };
+    for (const photo of ['not base64 at all!', Buffer.from('plain text, not an image').toString('base64'), 42, `data:image/jpeg;base64,${png}`]) {
+      const refused = await api.post(`/api/incidents/${incident.id}/transition`).set('Accept-Language', 'zh-CN').send({ to: 'in_progress', photo });
+      expect(refused.status, String(photo).slice(0, 40)).toBe(400);
+      expect(refused.body.error.code).toBe('invalid_property');
+      expect(refused.body.error.message).toMatch(/照片/);
+    }
+    const english = await api.post(`/api/incidents/${incident.id}/escalate`).set('Accept-Language', 'en').send({ photo: 'xx' });
+    expect([english.status, english.body.error.message]).toEqual([400, expect.stringMatching(/photo/)]);
+    expect(await media()).toBe(before.media);
+    const after = await api.get(`/api/incidents/${incident.id}`);
+    expect([after.body.status, after.body.transitions.length]).toEqual(['dispatched', before.transitions]);
+  });
+});
+
 describe('GET /api/incidents', () => {
   it('filters by grid, region, status, category, time and bbox, and pages', async () => {
     now = new Date('2026-06-01T00:00:00Z');
@@ -191,9 +224,29 @@ describe('GET /api/incidents', () => {
     const page = (await api.get('/api/incidents?limit=2&offset=1')).body;
     expect(page.incidents).toHaveLength(2);
     expect(page.incidents[0].id).toBe(all.incidents[1].id);
-    for (const query of ['status=lost', 'light=blue', 'category=alien', 'grid=1', 'region=12', 'from=yesterday', 'limit=0', 'bbox=1,2,3']) {
+    for (const query of ['status=lost', 'light=blue', 'category=alien', 'grid=1', 'region=12', 'from=yesterday', 'limit=0', 'bbox=1,2,3', 'sort=random']) {
       expect((await api.get(`/api/incidents?${query}`)).status, query).toBe(400);
     }
+  });
+});
+
+describe('the work list', () => {
+  it('sorts red first, then yellow, then green, each by the nearest deadline (sort=urgency), or by deadline', async () => {
+    const start = now;
+    // Fire: 2 h; sanitation: 48 h. Reported an hour apart, read 3 h after the first.
+    const fire = await report({ category: 'fire' }); // red at +3 h
+    now = new Date(start.getTime() + 1 * HOUR);
+    const sanitation = await report({ category: 'sanitation' }); // green
+    now = new Date(start.getTime() + 1.2 * HOUR);
+    const fire2 = await report({ category: 'fire' }); // 1.8 h of 2 h gone at +3 h: yellow
+    now = new Date(start.getTime() + 3 * HOUR);
+    const ids = [fire.id, sanitation.id, fire2.id];
+    const list = async (sort: string) =>
+      ((await api.get(`/api/incidents?sort=${sort}&limit=1000`)).body.incidents as { id: number; light: string }[]).filter((i) => ids.includes(i.id));
+    expect((await list('urgency')).map((i) => [i.id, i.light])).toEqual([[fire.id, 'red'], [fire2.id, 'yellow'], [sanitation.id, 'green']]);
+    expect((await list('deadline')).map((i) => i.id)).toEqual([fire.id, fire2.id, sanitation.id]);
+    expect((await list('newest')).map((i) => i.id)).toEqual([fire2.id, sanitation.id, fire.id]);
+    now = start;
   });
 });
 

@@ -99,7 +99,7 @@ describe('grid tiles', () => {
       const code = String(feature.properties.code);
       const position = Number(code.slice(-3)) - 1;
       const [col, row] = [position % 3, Math.floor(position / 3)];
-      expect(feature.properties).toEqual({ code, name: `网格 c${col} r${row}`, kind: 'urban', households: 300 + col * 10 + row, regionCode: A });
+      expect(feature.properties).toEqual({ code, name: `网格 c${col} r${row}`, kind: 'urban', households: 300 + col * 10 + row, householdsSource: 'stored', regionCode: A });
       expect(feature.id).toBe(Number(code));
       expect(feature.type).toBe(3);
 
@@ -416,7 +416,7 @@ describe('TileJSON', () => {
     expect(n).toBeCloseTo(30.51, 6);
     expect(json.center[0]).toBeCloseTo(114.303, 6);
     expect(json.vector_layers).toEqual([
-      expect.objectContaining({ id: 'grids', fields: { code: 'String', name: 'String', kind: 'String', households: 'Number', regionCode: 'String' } }),
+      expect.objectContaining({ id: 'grids', fields: { code: 'String', name: 'String', kind: 'String', households: 'Number', householdsSource: 'String', regionCode: 'String' } }),
     ]);
 
     // The template, filled in, serves the tile.

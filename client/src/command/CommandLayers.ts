@@ -14,33 +14,34 @@ import { Circle as CircleStyle, Fill, RegularShape, Stroke, Style } from 'ol/sty
 import type { FeatureLike } from 'ol/Feature';
 import type { Device, HeatmapAnswer, Incident, Light, Polygonal } from '../api';
 import type { MapCrs } from '../map/crs';
+import { coverageColour, HEAT_GRADIENT, LIGHT_HEX, LIGHT_SHAPES } from '../palette';
 
-export const LIGHT_COLOURS: Record<Light, string> = { green: '#2f9e44', yellow: '#f59f00', red: '#e03131' };
-
-/** Coverage 0 → red, 0.5 → amber, 1 → green. */
-export function coverageColour(share: number, alpha: number): string {
-  const stops: [number, [number, number, number]][] = [
-    [0, [224, 49, 49]],
-    [0.5, [245, 159, 0]],
-    [1, [47, 158, 68]],
-  ];
-  const s = Math.max(0, Math.min(1, share));
-  const i = s <= 0.5 ? 0 : 1;
-  const [a, ca] = stops[i];
-  const [b, cb] = stops[i + 1];
-  const f = (s - a) / (b - a);
-  const c = ca.map((v, k) => Math.round(v + (cb[k] - v) * f));
-  return `rgba(${c[0]},${c[1]},${c[2]},${alpha})`;
+/** A light as a symbol: colour and shape (circle · square · triangle) both say it. */
+export function lightSymbol(light: Light, radius: number, strokeColour = '#fff', strokeWidth = 2): CircleStyle | RegularShape {
+  const fill = new Fill({ color: LIGHT_COLOURS[light] ?? '#868e96' });
+  const stroke = new Stroke({ color: strokeColour, width: strokeWidth });
+  switch (LIGHT_SHAPES[light]) {
+    case 'square':
+      return new RegularShape({ points: 4, radius: radius * 1.15, angle: Math.PI / 4, fill, stroke });
+    case 'triangle':
+      return new RegularShape({ points: 3, radius: radius * 1.35, angle: 0, fill, stroke });
+    default:
+      return new CircleStyle({ radius, fill, stroke });
+  }
 }
+
+export const LIGHT_COLOURS: Record<Light, string> = LIGHT_HEX;
+export { coverageColour };
 
 function hatch(): CanvasPattern | string {
   const canvas = document.createElement('canvas');
   canvas.width = canvas.height = 10;
   const ctx = canvas.getContext('2d');
-  if (!ctx) return 'rgba(224,49,49,0.3)';
-  ctx.fillStyle = 'rgba(224,49,49,0.12)';
+  if (!ctx) return 'rgba(37,37,37,0.3)';
+  // Blind spots: hatched dark grey, the dark end of the coverage ramp (palette.ts).
+  ctx.fillStyle = 'rgba(37,37,37,0.10)';
   ctx.fillRect(0, 0, 10, 10);
-  ctx.strokeStyle = 'rgba(224,49,49,0.9)';
+  ctx.strokeStyle = 'rgba(37,37,37,0.85)';
   ctx.lineWidth = 1.5;
   ctx.beginPath();
   ctx.moveTo(0, 10);
@@ -50,7 +51,7 @@ function hatch(): CanvasPattern | string {
   ctx.moveTo(5, 15);
   ctx.lineTo(15, 5);
   ctx.stroke();
-  return ctx.createPattern(canvas, 'repeat') ?? 'rgba(224,49,49,0.3)';
+  return ctx.createPattern(canvas, 'repeat') ?? 'rgba(37,37,37,0.3)';
 }
 
 export class CommandLayers {
@@ -60,7 +61,8 @@ export class CommandLayers {
     weight: (feature) => Number(feature.get('weight')) || 0,
     radius: 18,
     blur: 24,
-    opacity: 0.85,
+    opacity: 0.8,
+    gradient: HEAT_GRADIENT,
     properties: { name: 'heatmap' },
     zIndex: 30,
   });
@@ -91,7 +93,7 @@ export class CommandLayers {
   });
 
   readonly blindSource = new VectorSource();
-  private readonly blindStyle = new Style({ fill: new Fill({ color: hatch() }), stroke: new Stroke({ color: '#e03131', width: 2 }) });
+  private readonly blindStyle = new Style({ fill: new Fill({ color: hatch() }), stroke: new Stroke({ color: '#252525', width: 2 }) });
   readonly blind = new VectorLayer({ source: this.blindSource, style: this.blindStyle, properties: { name: 'blindSpots' }, zIndex: 35 });
 
   selectedIncident: number | null = null;
@@ -148,7 +150,7 @@ export class CommandLayers {
     const key = `${incident.light}:${selected}`;
     let style = this.styles.get(key);
     if (!style) {
-      style = [new Style({ image: new CircleStyle({ radius: selected ? 9 : 7, fill: new Fill({ color: LIGHT_COLOURS[incident.light] ?? '#868e96' }), stroke: new Stroke({ color: selected ? '#1d4e89' : '#fff', width: selected ? 3 : 2 }) }) })];
+      style = [new Style({ image: lightSymbol(incident.light, selected ? 10 : 8, selected ? '#111' : '#fff', selected ? 3 : 2), zIndex: incident.light === 'red' ? 3 : incident.light === 'yellow' ? 2 : 1 })];
       this.styles.set(key, style);
     }
     return style;

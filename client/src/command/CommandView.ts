@@ -1,26 +1,36 @@
 /**
  * The command centre (指挥中心): heatmap, incidents in their lights, cameras and their sectors,
  * coverage and blind spots on demand, a live feed (server-sent events) while the view is open,
- * the selected incident's details with the cameras that see it, and statistics of a region.
+ * the work list (IncidentList), the selected incident with what can be done with it
+ * (IncidentDetail), and statistics of the key's area (CommandStats).
+ *
+ * Nothing goes stale while the view is open: lights are re-timed on the service's clock every
+ * few seconds (the server's rule), and the incidents, heat and statistics are loaded again on a
+ * timer and after every live change — not only when the map moves.
  */
 import type OlMap from 'ol/Map';
 import type Feature from 'ol/Feature';
 import MultiPolygon from 'ol/geom/MultiPolygon';
 import Polygon from 'ol/geom/Polygon';
 import type { MapBrowserEvent } from 'ol';
-import { ApiError, INCIDENT_STATUSES, type Api, type Incident, type IncidentCategory, type IncidentQuery, type StatsAnswer } from '../api';
-import { formatDate, formatNumber, hasKey, lang, onLangChange, t, type Key } from '../i18n';
+import { ApiError, type Api, type Incident, type IncidentCategory, type IncidentQuery, type StatsAnswer } from '../api';
+import { formatNumber, lang, onLangChange, t, type Key } from '../i18n';
 import type { MapCrs } from '../map/crs';
 import type { GridLayer } from '../layers/GridLayer';
 import { gridOf } from '../layers/GridLayer';
 import { el, clear } from '../panels/dom';
-import { CommandLayers, LIGHT_COLOURS, coverageColour } from './CommandLayers';
-import { barChart, ringGauge } from './charts';
+import { CommandLayers, coverageColour } from './CommandLayers';
+import { renderStats } from './CommandStats';
+import { IncidentDetailPanel } from './IncidentDetail';
+import { IncidentList, lightNow } from './IncidentList';
+import { lightSymbolHtml } from './lightBadge';
 
 export type TimeRange = '24h' | '7d' | '30d' | 'all';
 const RANGE_HOURS: Record<TimeRange, number | null> = { '24h': 24, '7d': 24 * 7, '30d': 24 * 30, all: null };
-const CATEGORY_COLOURS = ['#1c7ed6', '#e8590c', '#7048e8', '#d6336c', '#0ca678', '#f08c00', '#495057', '#1098ad', '#868e96', '#5c940d'];
-const STATUS_COLOUR = '#1d4e89';
+/** Lights re-timed this often (no request: the server's rule on its clock). */
+const RELIGHT_MS = 10_000;
+/** Incidents, heat and statistics loaded again this often while the view is open. */
+const RELOAD_MS = 60_000;
 
 export interface CommandContext {
   api: Api;
@@ -30,8 +40,17 @@ export interface CommandContext {
   root: HTMLElement;
   toastRoot: HTMLElement;
   selectedGrid(): string | null;
-  /** The region chosen in the tree, or null for the root. */
+  /** The region chosen in the tree, or null for the key's own area. */
   selectedRegion(): string | null;
+  /** The key's area (its region), or null for the whole tree. */
+  homeRegion(): string | null;
+  /** Whether the key may take incident steps. */
+  canAct(): boolean;
+  /** Grids drawn as outlines only while the command centre's own colours are on the map. */
+  outlineGrids(on: boolean): void;
+  status(message: () => string, kind?: 'info' | 'error'): void;
+  /** An incident was opened: on a phone its panel comes up. */
+  revealDetails(): void;
 }
 
 export class CommandView {
@@ -40,7 +59,8 @@ export class CommandView {
   range: TimeRange = (localStorage.getItem('gridgov.command.range') as TimeRange | null) ?? '7d';
   category = '';
   categories: IncidentCategory[] = [];
-  selectedIncident: number | null = null;
+  readonly list: IncidentList;
+  readonly detailPanel: IncidentDetailPanel;
   source: EventSource | null = null;
   live = false;
   /** Incidents received through the stream since the view opened (tests, console). */
@@ -49,26 +69,55 @@ export class CommandView {
   private rootRegion: string | null = null;
   private statsError: string | null = null;
   private blindMessage: (() => string) | null = null;
+  private blindOn = false;
   private coverageOn = false;
   private refreshTimer: number | undefined;
+  private relightTimer: number | undefined;
+  private reloadTimer: number | undefined;
   private generation = 0;
   private readonly onMoveEnd = () => this.scheduleRefresh(150);
 
   private readonly controls = el('section', { className: 'panel command-controls', 'data-role': 'command-controls' });
   private readonly detail = el('section', { className: 'panel command-detail', 'data-role': 'incident-detail', hidden: true });
-  private readonly statsPanel = el('section', { className: 'panel grow command-stats', 'data-role': 'stats' });
+  private readonly listPanel = el('section', { className: 'panel command-list', 'data-role': 'incident-list-panel' });
+  private readonly statsPanel = el('section', { className: 'panel command-stats', 'data-role': 'stats' });
 
   constructor(private readonly ctx: CommandContext) {
     this.layers = new CommandLayers(ctx.crs);
     for (const layer of this.layers.all) ctx.map.addLayer(layer);
-    ctx.root.append(this.controls, this.detail, this.statsPanel);
+    ctx.root.append(this.controls, this.detail, this.listPanel, this.statsPanel);
+    this.list = new IncidentList({
+      api: ctx.api,
+      root: this.listPanel,
+      query: () => this.query(),
+      categoryName: (code) => this.categoryName(code),
+      open: (id) => void this.openIncident(id, true),
+    });
+    this.detailPanel = new IncidentDetailPanel({
+      api: ctx.api,
+      root: this.detail,
+      categoryName: (code) => this.categoryName(code),
+      canAct: () => ctx.canAct(),
+      centre: (lon, lat) => ctx.map.getView().animate({ center: ctx.crs.toMap([lon, lat]), duration: 300 }),
+      changed: (incident, label) => {
+        this.incidentChanged(incident, false);
+        ctx.status(() => t('action.done', { id: incident.id, action: label }));
+      },
+      closed: () => this.closeIncident(),
+    });
     onLangChange(() => {
       for (const [label, text] of this.toastTexts) label.textContent = text();
       if (!this.active) return;
       this.renderControls();
       this.renderStats();
-      if (this.selectedIncident !== null) void this.openIncident(this.selectedIncident);
+      this.list.render();
+      this.detailPanel.refresh();
     });
+  }
+
+  /** The incident shown in the side panel. */
+  get selectedIncident(): number | null {
+    return this.detailPanel.selected;
   }
 
   // ── activation ───────────────────────────────────────────────────────────
@@ -77,11 +126,13 @@ export class CommandView {
     if (this.active) return;
     this.active = true;
     this.layers.setVisible(true);
-    // The planner's household colouring fades so that lights, heat and coverage stand out.
-    this.ctx.grids.layer.setOpacity(0.5);
+    // Grids as outlines: lights, heat and coverage have the map's colours to themselves (palette.ts).
+    this.ctx.outlineGrids(true);
     this.ctx.map.on('moveend', this.onMoveEnd);
     this.renderControls();
     this.connect();
+    this.relightTimer = window.setInterval(() => this.relight(), RELIGHT_MS);
+    this.reloadTimer = window.setInterval(() => void this.reloadAll(), RELOAD_MS);
     if (!this.categories.length) {
       try {
         this.categories = (await this.ctx.api.categories()).categories;
@@ -90,7 +141,32 @@ export class CommandView {
       }
       if (this.active) this.renderControls();
     }
-    await Promise.all([this.refresh(), this.loadStats()]);
+    await Promise.all([this.refresh(), this.loadStats(), this.list.load()]);
+  }
+
+  /** Everything the view shows, loaded again (the timer; the time range or category changed). */
+  private async reloadAll(): Promise<void> {
+    if (!this.active) return;
+    await Promise.all([this.refresh(), this.loadStats(), this.list.load()]);
+  }
+
+  /** Lights on the service's clock: the map's points and the list change colour when a deadline passes; statistics follow. */
+  relight(): void {
+    if (!this.active) return;
+    const now = this.ctx.api.serverNow();
+    let changed = this.list.relight(now);
+    for (const feature of this.layers.incidentSource.getFeatures()) {
+      const incident = feature.get('incident') as Incident;
+      const light = lightNow(incident, now);
+      if (light !== incident.light) {
+        feature.set('incident', { ...incident, light });
+        changed = true;
+      }
+    }
+    if (changed) {
+      this.layers.incidents.changed();
+      void this.loadStats();
+    }
   }
 
   deactivate(): void {
@@ -99,11 +175,13 @@ export class CommandView {
     this.generation++;
     this.ctx.map.un('moveend', this.onMoveEnd);
     window.clearTimeout(this.refreshTimer);
+    window.clearInterval(this.relightTimer);
+    window.clearInterval(this.reloadTimer);
     this.source?.close();
     this.source = null;
     this.live = false;
     this.layers.setVisible(false);
-    this.ctx.grids.layer.setOpacity(1);
+    this.ctx.outlineGrids(false);
     this.closeIncident();
   }
 
@@ -145,7 +223,7 @@ export class CommandView {
     ]);
     if (generation !== this.generation) return;
     if (heat) this.layers.showHeatmap(heat);
-    if (incidents) this.layers.showIncidents(incidents.incidents);
+    if (incidents) this.layers.showIncidents(incidents.incidents.map((i) => ({ ...i, light: lightNow(i, this.ctx.api.serverNow()) })));
     if (cameras) this.layers.showCameras(cameras.devices);
     this.counts = { incidents: incidents?.total ?? 0, cameras: cameras?.total ?? 0 };
     this.renderCounts();
@@ -168,7 +246,8 @@ export class CommandView {
   }
 
   private async loadStats(): Promise<void> {
-    let region = this.ctx.selectedRegion();
+    // The tree's region, else the key's own area, else the top of the tree.
+    let region = this.ctx.selectedRegion() ?? this.ctx.homeRegion();
     try {
       if (!region) {
         this.rootRegion ??= (await this.ctx.api.regions()).features[0]?.properties.code ?? null;
@@ -193,6 +272,7 @@ export class CommandView {
     if (!this.active) return;
     this.layers.showBlindSpots(null);
     this.blindMessage = null;
+    this.blindOn = false;
     this.renderControls();
   }
 
@@ -212,21 +292,24 @@ export class CommandView {
     source.addEventListener('incident', (event) => {
       const incident = JSON.parse((event as MessageEvent<string>).data) as Incident;
       this.received++;
-      this.incidentChanged(incident);
+      this.incidentChanged(incident, true);
     });
     source.addEventListener('reset', () => this.scheduleRefresh(0));
   }
 
-  private incidentChanged(incident: Incident): void {
+  /** A new or changed incident (the live stream, or a step taken here): map, list, panel, then heat and statistics. */
+  private incidentChanged(incident: Incident, fromStream: boolean): void {
     if (this.category && incident.category !== this.category) return;
-    const isNew = this.layers.upsertIncident(incident);
+    const timed = { ...incident, light: lightNow(incident, this.ctx.api.serverNow()) };
+    const isNew = this.layers.upsertIncident(timed);
     this.layers.incidents.changed();
-    if (isNew) {
+    this.list.upsert(timed);
+    if (isNew && fromStream) {
       this.counts.incidents++;
       this.renderCounts();
       this.toast(() => t('command.toast.new', { id: incident.id, category: this.categoryName(incident.category) }), incident);
     }
-    if (this.selectedIncident === incident.id) void this.openIncident(incident.id);
+    if (this.selectedIncident === incident.id) this.detailPanel.refresh();
     // The heatmap and the statistics follow, a little later (changes come in bursts).
     window.clearTimeout(this.liveTimer);
     this.liveTimer = window.setTimeout(() => {
@@ -252,7 +335,7 @@ export class CommandView {
     const item = el(
       'div',
       { className: `toast light-${incident.light}`, 'data-role': 'toast', 'data-incident': incident.id, onclick: () => void this.openIncident(incident.id, true) },
-      el('span', { className: 'toast-dot', style: `background:${LIGHT_COLOURS[incident.light]}` }),
+      lightSymbolHtml(incident.light, 14),
       label,
     );
     this.ctx.toastRoot.append(item);
@@ -279,93 +362,20 @@ export class CommandView {
   }
 
   async openIncident(id: number, centre = false): Promise<void> {
-    this.selectedIncident = id;
     this.layers.setSelectedIncident(id);
-    this.detail.hidden = false;
-    if (!this.detail.dataset.incident || this.detail.dataset.incident !== String(id)) {
-      clear(this.detail);
-      this.detail.append(el('p', { className: 'muted', text: t('incident.loading') }));
-    }
-    this.detail.dataset.incident = String(id);
-    try {
-      const [incident, cameras] = await Promise.all([this.ctx.api.incident(id), this.ctx.api.incidentCameras(id)]);
-      if (this.selectedIncident !== id) return;
-      if (centre) this.ctx.map.getView().animate({ center: this.ctx.crs.toMap([incident.lon, incident.lat]), duration: 300 });
-      const row = (key: Key, value: Node | string | null) => el('tr', {}, el('th', { text: t(key) }), el('td', {}, value ?? '—'));
-      const light = el('span', { className: `light-badge light-${incident.light}`, 'data-light': incident.light, text: t(`light.${incident.light}` as Key) });
-      clear(this.detail);
-      this.detail.append(
-        el(
-          'div',
-          { className: 'detail-head' },
-          el('h2', { text: t('incident.title', { id: incident.id }) }),
-          el('button', { type: 'button', className: 'link', 'data-action': 'close-incident', text: t('incident.close'), onclick: () => this.closeIncident() }),
-        ),
-        el(
-          'table',
-          { className: 'props' },
-          row('incident.category', this.categoryName(incident.category)),
-          row('incident.status', t(`status.${incident.status}` as Key)),
-          row('incident.light', light),
-          row('incident.source', known(`source.${incident.source}`, incident.source)),
-          row('incident.grid', incident.gridCode),
-          incident.address ? row('incident.address', incident.address) : null,
-          incident.description ? row('incident.description', incident.description) : null,
-          row('incident.reportedAt', formatDate(incident.reportedAt)),
-          row('incident.deadlineAt', formatDate(incident.deadlineAt)),
-          row('incident.level', known(`handling.${incident.handlingLevel}`, incident.handlingLevel)),
-        ),
-        el('h3', { text: t('incident.transitions') }),
-        el(
-          'ul',
-          { className: 'history-list', 'data-role': 'transitions' },
-          ...incident.transitions.map((tr) =>
-            el(
-              'li',
-              { className: 'history-item' },
-              el('div', { className: 'history-head' }, el('span', { className: 'history-op', text: `${tr.from ? `${t(`status.${tr.from}` as Key)} → ` : ''}${t(`status.${tr.to}` as Key)}` })),
-              el('div', { className: 'history-meta', text: `${formatDate(tr.at)} · ${tr.actor}${tr.note ? ` · ${tr.note}` : ''}` }),
-            ),
-          ),
-        ),
-        el('h3', { text: t('incident.cameras') }),
-        cameras.cameras.length === 0
-          ? el('p', { className: 'muted', text: t('incident.cameras.none') })
-          : el(
-              'ul',
-              { className: 'incident-cameras', 'data-role': 'incident-cameras' },
-              ...cameras.cameras.map((camera) =>
-                el(
-                  'li',
-                  { className: 'incident-camera', 'data-camera': camera.id },
-                  camera.latestSnapshot
-                    ? el('a', { href: this.ctx.api.url(camera.latestSnapshot.url), target: '_blank', rel: 'noopener' }, el('img', { className: 'snapshot', src: this.ctx.api.url(camera.latestSnapshot.thumbUrl), alt: camera.name ?? camera.id }))
-                    : el('div', { className: 'snapshot none', text: t('incident.snapshot.none') }),
-                  el(
-                    'div',
-                    { className: 'camera-meta' },
-                    el('b', { text: camera.name ?? camera.id }),
-                    el('span', { className: 'muted small', text: camera.id }),
-                    el('span', { className: 'muted small', text: t('incident.camera.distance', { distance: formatNumber(camera.distanceM, 1) }) }),
-                    camera.latestSnapshot ? el('span', { className: 'muted small', text: formatDate(camera.latestSnapshot.occurredAt) }) : null,
-                  ),
-                ),
-              ),
-            ),
-      );
-    } catch (error) {
-      if (this.selectedIncident !== id) return;
-      clear(this.detail);
-      this.detail.append(el('p', { className: 'error-text', text: error instanceof Error ? error.message : String(error) }));
-    }
+    this.list.selected = id;
+    this.list.render();
+    this.ctx.revealDetails();
+    await this.detailPanel.open(id, centre);
+    // The panel scrolls to the incident (on a phone the sheet would otherwise open on the filters).
+    if (this.detailPanel.selected === id) this.detail.scrollIntoView({ block: 'start' });
   }
 
   closeIncident(): void {
-    this.selectedIncident = null;
     this.layers.setSelectedIncident(null);
-    this.detail.hidden = true;
-    delete this.detail.dataset.incident;
-    clear(this.detail);
+    this.list.selected = null;
+    if (this.detailPanel.selected !== null) this.detailPanel.close();
+    if (this.active) this.list.render();
   }
 
   // ── coverage and blind spots ─────────────────────────────────────────────
@@ -400,6 +410,18 @@ export class CommandView {
 
   private coverageCount = 0;
 
+  /** Blind spots of the selected grid, on and off. */
+  private async toggleBlindSpots(): Promise<void> {
+    if (this.blindOn) {
+      this.blindOn = false;
+      this.layers.showBlindSpots(null);
+      this.blindMessage = null;
+      this.renderControls();
+      return;
+    }
+    await this.showBlindSpots();
+  }
+
   private async showBlindSpots(): Promise<void> {
     const code = this.ctx.selectedGrid();
     if (!code) {
@@ -410,6 +432,7 @@ export class CommandView {
     try {
       const answer = await this.ctx.api.coverage(code);
       this.layers.showBlindSpots(answer.blindSpots);
+      this.blindOn = true;
       const feature = this.ctx.grids.feature(code);
       const name = feature ? gridOf(feature).name : code;
       const share = `${formatNumber(answer.coveredShare * 100, 1)}%`;
@@ -438,7 +461,7 @@ export class CommandView {
         el('input', { type: 'checkbox', 'data-layer': name, checked: layer.getVisible(), onchange: (e) => layer.setVisible((e.target as HTMLInputElement).checked) }),
         el('span', { text: t(key) }),
       );
-    const legendRow = (colour: string, key: Key) => el('div', { className: 'legend-row' }, el('span', { className: 'dot', style: `background:${colour}` }), el('span', { text: t(key) }));
+    const legendRow = (light: Incident['light'], key: Key) => el('div', { className: 'legend-row' }, lightSymbolHtml(light, 14), el('span', { text: t(key) }));
     this.controls.append(
       ...present(
       el('h2', { text: t('command.title') }),
@@ -452,8 +475,7 @@ export class CommandView {
           select('range', this.range, (['24h', '7d', '30d', 'all'] as TimeRange[]).map((r) => [r, t(`command.range.${r}` as Key)]), (v) => {
             this.range = v as TimeRange;
             localStorage.setItem('gridgov.command.range', v);
-            void this.refresh();
-            void this.loadStats();
+            void this.reloadAll();
           }),
         ),
         el(
@@ -462,8 +484,7 @@ export class CommandView {
           el('span', { text: t('command.category') }),
           select('category', this.category, [['', t('command.category.all')], ...this.categories.map((c): [string, string] => [c.code, this.categoryName(c.code)])], (v) => {
             this.category = v;
-            void this.refresh();
-            void this.loadStats();
+            void this.reloadAll();
           }),
         ),
       ),
@@ -478,16 +499,16 @@ export class CommandView {
         'div',
         { className: 'command-buttons' },
         el('button', { type: 'button', className: `button${this.coverageOn ? ' active' : ''}`, 'data-action': 'coverage', title: t('command.coverage.title'), text: t('command.coverage'), onclick: () => void this.toggleCoverage() }),
-        el('button', { type: 'button', className: 'button', 'data-action': 'blind-spots', title: t('command.blind.title'), text: t('command.blind'), onclick: () => void this.showBlindSpots() }),
+        el('button', { type: 'button', className: `button${this.blindOn ? ' active' : ''}`, 'data-action': 'blind-spots', 'aria-pressed': String(this.blindOn), title: t('command.blind.title'), text: this.blindOn ? t('command.blind.hide') : t('command.blind'), onclick: () => void this.toggleBlindSpots() }),
       ),
       this.coverageOn ? el('p', { className: 'muted small', 'data-role': 'coverage-message', text: t('command.coverage.shown', { count: this.coverageCount }) }) : null,
       this.blindMessage ? el('p', { className: 'muted small', 'data-role': 'blind-message', text: this.blindMessage() }) : null,
       el(
         'div',
         { className: 'command-legend' },
-        legendRow(LIGHT_COLOURS.green, 'command.legend.green'),
-        legendRow(LIGHT_COLOURS.yellow, 'command.legend.yellow'),
-        legendRow(LIGHT_COLOURS.red, 'command.legend.red'),
+        legendRow('green', 'command.legend.green'),
+        legendRow('yellow', 'command.legend.yellow'),
+        legendRow('red', 'command.legend.red'),
         this.coverageOn
           ? el('div', { className: 'legend-row' }, el('span', { className: 'ramp', style: `background:linear-gradient(90deg,${coverageColour(0, 0.8)},${coverageColour(0.5, 0.8)},${coverageColour(1, 0.8)})` }), el('span', { text: t('command.legend.ramp') }))
           : null,
@@ -512,46 +533,11 @@ export class CommandView {
   }
 
   private renderStats(): void {
-    clear(this.statsPanel);
-    if (this.statsError) {
-      this.statsPanel.append(el('p', { className: 'error-text', text: t('stats.failed', { message: this.statsError }) }));
-      return;
-    }
-    const stats = this.stats;
-    if (!stats) return;
-    const total = stats.total;
-    const tile = (key: Key, value: string, extra?: Node) => el('div', { className: 'stat-tile' }, extra ?? null, el('div', { className: 'stat-value', text: value }), el('div', { className: 'stat-label', text: t(key) }));
-    const categoryCodes = this.categories.length ? this.categories.map((c) => c.code) : Object.keys(total.byCategory);
-    this.statsPanel.append(
-      ...present(
-      el('h2', { 'data-role': 'stats-title', text: t('stats.title', { name: stats.name }) }),
-      el(
-        'div',
-        { className: 'stat-tiles' },
-        tile('stats.total', formatNumber(total.incidents)),
-        el('div', { className: 'stat-tile' }, ringGauge(total.onTimeRate, '#2f9e44', 'on-time'), el('div', { className: 'stat-label', text: t('stats.onTime') })),
-        tile('stats.per100', total.per100Households === null ? t('stats.none') : formatNumber(total.per100Households, 2)),
-      ),
-      el('h3', { text: t('stats.byLight') }),
-      barChart((['green', 'yellow', 'red'] as const).map((l) => ({ label: t(`light.${l}` as Key), value: total.byLight[l] ?? 0, colour: LIGHT_COLOURS[l] })), 'by-light'),
-      el('h3', { text: t('stats.byStatus') }),
-      barChart(INCIDENT_STATUSES.map((s) => ({ label: t(`status.${s}` as Key), value: total.byStatus[s] ?? 0, colour: STATUS_COLOUR })), 'by-status'),
-      el('h3', { text: t('stats.byCategory') }),
-      barChart(categoryCodes.map((c, i) => ({ label: this.categoryName(c), value: total.byCategory[c] ?? 0, colour: CATEGORY_COLOURS[i % CATEGORY_COLOURS.length] })), 'by-category'),
-      stats.children.length
-        ? el('h3', { text: t('stats.byChild') })
-        : null,
-      stats.children.length ? barChart(stats.children.map((c) => ({ label: c.name, value: c.incidents, colour: '#0b6bcb' })), 'by-child') : null,
-      ),
-    );
+    const codes = this.categories.map((c) => c.code);
+    renderStats(this.statsPanel, this.stats, this.statsError, { codes, name: (code) => this.categoryName(code) });
   }
 }
 
 function present(...nodes: (Node | null)[]): Node[] {
   return nodes.filter((n): n is Node => n !== null);
-}
-
-/** The translation of a key built from server data, or the raw value when the dictionary lacks it. */
-function known(key: string, fallback: string): string {
-  return hasKey(key) ? t(key) : fallback;
 }

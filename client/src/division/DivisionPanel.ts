@@ -8,7 +8,7 @@
  * either way: the proposal shows them as fixed and the apply leaves them live.
  */
 import type OlMap from 'ol/Map';
-import { ApiError, type Api, type DivisionJob } from '../api';
+import { ApiError, type Api, type DivisionDryRun, type DivisionJob } from '../api';
 import { formatNumber, hasKey, onLangChange, t } from '../i18n';
 import type { MapCrs } from '../map/crs';
 import type { GridLayer } from '../layers/GridLayer';
@@ -33,7 +33,17 @@ export interface DivisionContext {
   hasEdits(): boolean;
   /** Reloads today's grids after an apply. */
   reloadGrids(): Promise<void>;
-  status(message: string, kind?: 'info' | 'error'): void;
+  status(message: string | (() => string), kind?: 'info' | 'error'): void;
+  /** Shows the chosen village on the map. */
+  fitVillage(code: string): void;
+  /** Takes the planner's selection off the map (its outline would sit over the proposal). */
+  clearSelection(): void;
+}
+
+/** A proposed grid's fate: kept as it is (same code, same border), changed, or new (issue 14's `status`; a kept special grid carries its code). */
+function fateOf(p: { code?: string; status?: string }): 'kept' | 'changed' | 'new' {
+  if (p.status === 'kept' || p.status === 'changed' || p.status === 'new') return p.status;
+  return p.code ? 'kept' : 'new';
 }
 
 export class DivisionPanel {
@@ -45,6 +55,9 @@ export class DivisionPanel {
   followLines = true;
   /** The current job (running, or done with its proposal shown). */
   job: DivisionJob | null = null;
+  /** What applying the shown proposal would change (POST …/apply?dryRun=true), once checked. */
+  dryRun: DivisionDryRun | null = null;
+  private dryRunError: string | null = null;
   private busy: 'run' | 'apply' | null = null;
   private pollTimer: number | undefined;
 
@@ -71,7 +84,7 @@ export class DivisionPanel {
 
   /** The region chosen in the tree: a village becomes the one to divide. */
   regionChanged(code: string | null): void {
-    if (code && this.ctx.villages().some((v) => v.code === code) && !this.busy) {
+    if (code && this.ctx.villages().some((v) => v.code === code) && !this.busy && code !== this.village) {
       this.village = code;
       this.render();
     }
@@ -115,7 +128,10 @@ export class DivisionPanel {
           this.busy = null;
           this.proposal.show(job.proposal?.features ?? []);
           this.syncFade();
-          this.ctx.status(t('division.doneStatus', { count: job.proposal?.features.length ?? 0 }));
+          this.ctx.clearSelection();
+          const count = job.proposal?.features.length ?? 0;
+          this.ctx.status(() => t('division.doneStatus', { count }));
+          void this.checkDryRun(job.id);
         } else if (job.status === 'failed') {
           this.busy = null;
           this.render();
@@ -133,6 +149,28 @@ export class DivisionPanel {
     }, POLL_MS);
   }
 
+  /** The decision before the apply: which grids go, stay and come, and who and what changes grid. */
+  private async checkDryRun(id: string): Promise<void> {
+    this.dryRun = null;
+    this.dryRunError = null;
+    try {
+      const dry = await this.ctx.api.divisionDryRun(id);
+      if (this.job?.id !== id) return;
+      this.dryRun = dry;
+    } catch (error) {
+      if (this.job?.id !== id) return;
+      this.dryRunError = error instanceof Error ? error.message : String(error);
+    }
+    this.render();
+  }
+
+  /** Grids retired, kept and created by the apply: the dry run's answer, else counted from the proposal. */
+  private gridCounts(job: DivisionJob): { retire: number; keep: number; create: number } {
+    if (this.dryRun?.grids) return { retire: this.dryRun.grids.retire.length, keep: this.dryRun.grids.keep.length, create: this.dryRun.grids.create };
+    const fates = (job.proposal?.features ?? []).map((f) => fateOf(f.properties));
+    return { retire: this.ctx.grids.all().filter((f) => String(f.getId()).startsWith(job.regionCode ?? '-')).length - fates.filter((f) => f === 'kept').length, keep: fates.filter((f) => f === 'kept').length, create: fates.filter((f) => f !== 'kept').length };
+  }
+
   private async apply(): Promise<void> {
     const job = this.job;
     if (!job?.proposal || this.busy) return;
@@ -141,9 +179,11 @@ export class DivisionPanel {
       return;
     }
     const name = this.ctx.villages().find((v) => v.code === job.regionCode)?.name ?? job.regionCode ?? '';
+    const counts = this.gridCounts(job);
+    const households = (this.dryRun?.diff ?? []).filter((m) => m.from !== m.to).reduce((sum, m) => sum + m.households, 0);
     const choice = await this.ctx.dialog.open(
       t('division.apply'),
-      t('division.applyConfirm', { name, count: job.proposal.features.length }),
+      t('division.applyConfirmFull', { name, ...counts, households: formatNumber(households) }),
       [
         { id: 'cancel', label: t('dialog.cancel') },
         { id: 'apply', label: t('division.apply'), primary: true },
@@ -158,7 +198,8 @@ export class DivisionPanel {
       this.busy = null;
       this.discard();
       await this.ctx.reloadGrids();
-      this.ctx.status(t('division.applied', { retired: result.retired.length, created: result.created.length }));
+      const applied = { retired: result.retired.length, created: result.created.length };
+      this.ctx.status(() => t('division.applied', applied));
     } catch (error) {
       this.busy = null;
       this.render();
@@ -170,6 +211,8 @@ export class DivisionPanel {
   discard(): void {
     window.clearTimeout(this.pollTimer);
     this.job = null;
+    this.dryRun = null;
+    this.dryRunError = null;
     if (this.busy === 'run') this.busy = null;
     this.proposal.clear();
     this.syncFade();
@@ -181,9 +224,10 @@ export class DivisionPanel {
       'div',
       {},
       error instanceof ApiError && hasKey(`division.error.${error.code}`) ? el('p', { text: t(`division.error.${error.code}` as never) }) : null,
-      el('p', { className: 'server-message', 'data-role': 'server-message', text: error instanceof ApiError ? `${error.code}: ${error.message}` : String(error) }),
+      el('p', { className: 'server-message', 'data-role': 'server-message', 'data-code': error instanceof ApiError ? error.code : '', text: error instanceof Error ? error.message : String(error) }),
     );
-    this.ctx.status(error instanceof Error ? error.message : String(error), 'error');
+    const message = error instanceof Error ? error.message : String(error);
+    this.ctx.status(message, 'error');
     await this.ctx.dialog.alert(title, body, 'error');
   }
 
@@ -225,6 +269,7 @@ export class DivisionPanel {
             disabled: running,
             onchange: (e) => {
               this.village = (e.target as HTMLSelectElement).value;
+              this.ctx.fitVillage(this.village);
               this.render();
             },
           },
@@ -269,6 +314,49 @@ export class DivisionPanel {
     );
     root.append(controls);
     if (this.job?.status === 'done' && this.job.proposal && this.job.metrics) root.append(this.result(this.job));
+  }
+
+  /** What applying changes: grids retired, kept and created; buildings, households, addresses, open incidents and staff that change grid. */
+  private decision(job: DivisionJob): HTMLElement {
+    const box = el('div', { className: 'division-decision', 'data-role': 'division-decision' }, el('h3', { text: t('division.decision') }));
+    if (this.dryRunError) {
+      box.append(el('p', { className: 'error-text', text: t('division.dry.failed', { message: this.dryRunError }) }));
+      return box;
+    }
+    const dry = this.dryRun;
+    if (!dry) {
+      box.append(el('p', { className: 'muted', text: t('division.dry.loading') }));
+      return box;
+    }
+    const counts = this.gridCounts(job);
+    const moves = dry.diff.filter((m) => m.from !== m.to);
+    const buildings = moves.reduce((s, m) => s + m.buildings, 0);
+    const households = moves.reduce((s, m) => s + m.households, 0);
+    const addresses = dry.addresses ?? [];
+    const incidents = dry.incidents ?? [];
+    const incidentIds = incidents.flatMap((m) => m.ids ?? []);
+    const where = (code: string | null) => code ?? t('division.dry.none');
+    const lines: (HTMLElement | null)[] = [
+      el('p', { 'data-role': 'dry-grids', 'data-retire': counts.retire, 'data-keep': counts.keep, 'data-create': counts.create, text: t('division.dry.grids', counts) }),
+      el('p', { 'data-role': 'dry-buildings', 'data-households': households, text: t('division.dry.buildings', { buildings: formatNumber(buildings), households: formatNumber(households) }) }),
+      addresses.length
+        ? el('p', { 'data-role': 'dry-addresses', text: t('division.dry.addresses', { count: formatNumber(addresses.reduce((s, m) => s + m.count, 0)), households: formatNumber(addresses.reduce((s, m) => s + (m.households ?? 0), 0)) }) })
+        : null,
+      el('p', { 'data-role': 'dry-incidents', text: incidentIds.length ? t('division.dry.incidents', { count: incidents.reduce((s, m) => s + m.count, 0), ids: incidentIds.slice(0, 12).map((id) => `#${id}`).join('、') }) : t('division.dry.noIncidents') }),
+      dry.staff?.length ? el('p', { 'data-role': 'dry-staff', text: t('division.dry.staff', { count: dry.staff.reduce((s, m) => s + m.count, 0) }) }) : null,
+    ];
+    box.append(...lines.filter((line): line is HTMLElement => line !== null));
+    if (moves.length) {
+      box.append(
+        el('h3', { text: t('division.dry.moves') }),
+        el(
+          'ul',
+          { className: 'division-moves', 'data-role': 'dry-moves' },
+          ...moves.slice(0, 6).map((m) => el('li', { text: t('division.dry.move', { from: where(m.from), to: m.to === null ? t('division.dry.none') : /^\d{15}$/.test(m.to) ? m.to : `#${Number(m.to)}`, households: formatNumber(m.households) }) })),
+        ),
+      );
+    }
+    return box;
   }
 
   /** Which lines the division followed, and which special grids it kept. */
@@ -324,7 +412,7 @@ export class DivisionPanel {
     ];
     const flags = grids.flatMap((g) => g.properties.flags.map((f) => ({ number: g.properties.number, ...f })));
     const gridLabel = (p: (typeof grids)[number]['properties']) =>
-      p.kind === 'special' ? `${p.name ?? p.specialType ?? p.number}${p.code ? `（${t('division.fixed')}）` : ''}` : `#${Number(p.number)}`;
+      `${p.kind === 'special' ? (p.name ?? p.specialType ?? p.number) : `#${Number(p.number)}`}${fateOf(p) === 'kept' ? `（${t('division.status.kept')}）` : fateOf(p) === 'changed' ? `（${t('division.status.changed')}）` : ''}`;
     const applying = this.busy === 'apply';
     return el(
       'section',
@@ -357,10 +445,17 @@ export class DivisionPanel {
         : el(
             'ul',
             { className: 'division-flags', 'data-role': 'division-flags' },
+            // The flag in the interface's words; the server's own sentence (in the language asked for) as its tooltip and when the client has none.
             ...flags.map((f) =>
-              el('li', {}, el('b', { text: `#${Number(f.number)} ` }), hasKey(`division.flag.${f.code}`) ? t(`division.flag.${f.code}` as never, { min: this.min, max: this.max }) : f.code, el('span', { className: 'muted', text: ` — ${f.message}` })),
+              el(
+                'li',
+                { title: f.message, 'data-flag': f.code },
+                el('b', { text: `#${Number(f.number)} ` }),
+                hasKey(`division.flag.${f.code}`) ? t(`division.flag.${f.code}` as never, { min: this.min, max: this.max }) : f.message,
+              ),
             ),
           ),
+      this.decision(job),
       el(
         'div',
         { className: 'command-buttons division-buttons' },

@@ -30,8 +30,9 @@ import type { RegionLayer } from '../layers/RegionLayer';
 import type VectorSource from 'ol/source/Vector';
 import type { MapCrs } from '../map/crs';
 import type { GridProperties, Polygonal } from '../api';
-import { mergePolygons, splitPolygon } from './checks';
-import { UndoStack, type Polygons } from './UndoStack';
+import { areaOf, mergePolygons, splitPolygon } from './checks';
+import { UndoStack, type EditChange, type Polygons } from './UndoStack';
+import { apportion } from '../../../server/geo/households';
 
 export type EditMode = 'select' | 'edit' | 'draw' | 'split' | 'merge';
 
@@ -152,6 +153,9 @@ export class GridEditor {
         kind: 'urban',
         specialType: null,
         households: null,
+        // Until its village is known (the live estimate says where its households come from).
+        householdsSource: 'stored',
+        storedHouseholds: null,
         population: null,
         version: 0,
         validFrom: new Date().toISOString(),
@@ -317,9 +321,10 @@ export class GridEditor {
     this.emit();
   }
 
-  private applyEntry(changes: { code: string; before: Polygons | null; after: Polygons | null }[], direction: 'undo' | 'redo'): void {
+  private applyEntry(changes: EditChange[], direction: 'undo' | 'redo'): void {
     for (const change of changes) {
       const target = direction === 'undo' ? change.before : change.after;
+      const props = direction === 'undo' ? change.propsBefore : change.propsAfter;
       let feature = this.grids.feature(change.code);
       if (target === null) {
         if (feature) {
@@ -339,6 +344,7 @@ export class GridEditor {
         this.grids.source.addFeature(feature);
       }
       setPolygons(feature, clone(target));
+      if (props) feature.set('grid', props);
     }
     this.updateModifyFeatures();
     this.refreshDirty(changes.map((c) => c.code));
@@ -376,7 +382,8 @@ export class GridEditor {
         changes.push({
           code,
           isNew: false,
-          properties: original.properties,
+          // The attributes as edited (a split shares the stored households out), at the version loaded.
+          properties: { ...gridOf(feature), version: original.properties.version },
           before: this.crs.polygonsToData(original.polygons),
           after: this.crs.polygonsToData(polygonsOf(feature)),
         });
@@ -409,27 +416,38 @@ export class GridEditor {
     const before = clone(polygonsOf(feature));
     const kept = this.crs.polygonalToMap(parts[0]);
     const properties = gridOf(feature);
+    // The figures stored with the grid are shared out by area; counted ones are recounted (HouseholdEstimator).
+    const areas = [areaOf(parts[0]), areaOf(parts[1])];
+    const [keptStored, pieceStored] = apportion(properties.storedHouseholds, areas);
+    const [keptPopulation, piecePopulation] = apportion(properties.population, areas);
+    const shared = (stored: number | null, population: number | null) => ({
+      storedHouseholds: stored,
+      households: properties.householdsSource === 'stored' ? stored : properties.households,
+      population,
+    });
+    const keptProperties: GridProperties = { ...properties, ...shared(keptStored, keptPopulation) };
     const newCode = `new-${++this.newCount}`;
     const piece: GridFeatureOL = new Feature(new Polygon(this.crs.polygonalToMap(parts[1])[0]));
     piece.setId(newCode);
-    piece.set('grid', {
+    const pieceProperties: GridProperties = {
       ...properties,
+      ...shared(pieceStored, piecePopulation),
       code: newCode,
       name: `${properties.name}（拆分）`,
-      households: null,
-      population: null,
       version: 0,
       validFrom: new Date().toISOString(),
       updatedBy: null,
-    } satisfies GridProperties);
+    };
+    piece.set('grid', pieceProperties);
     piece.set('isNew', true);
     setPolygons(feature, kept);
+    feature.set('grid', keptProperties);
     this.grids.source.addFeature(piece);
     this.undoStack.push({
       label: 'split',
       changes: [
-        { code, before, after: clone(kept) },
-        { code: newCode, before: null, after: clone(polygonsOf(piece)) },
+        { code, before, after: clone(kept), propsBefore: properties, propsAfter: keptProperties },
+        { code: newCode, before: null, after: clone(polygonsOf(piece)), propsBefore: pieceProperties, propsAfter: pieceProperties },
       ],
     });
     this.updateModifyFeatures();
@@ -451,14 +469,24 @@ export class GridEditor {
     const before = clone(polygonsOf(feature));
     const otherBefore = clone(polygonsOf(otherFeature));
     const merged = this.crs.polygonalToMap(union);
+    const properties = gridOf(feature);
+    const otherProperties = gridOf(otherFeature);
+    const sum = (a: number | null, b: number | null) => (a === null && b === null ? null : (a ?? 0) + (b ?? 0));
+    const mergedProperties: GridProperties = {
+      ...properties,
+      storedHouseholds: sum(properties.storedHouseholds, otherProperties.storedHouseholds),
+      households: sum(properties.households, otherProperties.households),
+      population: sum(properties.population, otherProperties.population),
+    };
     setPolygons(feature, merged);
+    feature.set('grid', mergedProperties);
     if (otherFeature.get('isNew')) this.removedNew.set(other, otherFeature);
     else this.retired.set(other, otherFeature);
     this.grids.source.removeFeature(otherFeature);
     this.undoStack.push({
       label: 'merge',
       changes: [
-        { code, before, after: clone(merged) },
+        { code, before, after: clone(merged), propsBefore: properties, propsAfter: mergedProperties },
         { code: other, before: otherBefore, after: null },
       ],
     });
@@ -473,6 +501,11 @@ export class GridEditor {
     this.originals.delete(code);
     this.undoStack.forget(new Set([code]));
     this.emit();
+  }
+
+  /** A grid's attributes as loaded (or last saved). */
+  originalProperties(code: string): GridProperties | null {
+    return this.originals.get(code)?.properties ?? null;
   }
 
   /** The data geometry of a grid as loaded (WGS84). */
@@ -496,8 +529,10 @@ export class GridEditor {
       this.originals.set(code, { polygons: clone(polygonsOf(fresh)), properties: fromServer.properties });
     } else if (feature) {
       const original = this.originals.get(code);
-      if (original) setPolygons(feature, clone(original.polygons));
-      else this.grids.source.removeFeature(feature);
+      if (original) {
+        setPolygons(feature, clone(original.polygons));
+        feature.set('grid', original.properties);
+      } else this.grids.source.removeFeature(feature);
     }
     this.undoStack.forget(new Set([code]));
     this.updateModifyFeatures();
@@ -524,19 +559,28 @@ export class GridEditor {
     this.emit();
   }
 
-  /** Drops every unsaved edit. */
+  /**
+   * Drops every unsaved edit, as one step that undo brings back: drawn grids go, edited ones
+   * return to their loaded shape and attributes, merged-away ones come back.
+   */
   discardAll(): void {
-    for (const feature of this.retired.values()) this.grids.source.addFeature(feature);
-    this.retired.clear();
+    const changes: EditChange[] = [];
     for (const feature of this.grids.all()) {
       const code = String(feature.getId());
-      if (feature.get('isNew')) this.grids.source.removeFeature(feature);
-      else if (feature.get('dirty')) setPolygons(feature, clone(this.originals.get(code)!.polygons));
-      feature.unset('dirty');
+      const now = clone(polygonsOf(feature));
+      if (feature.get('isNew')) changes.push({ code, before: now, after: null, propsBefore: gridOf(feature), propsAfter: gridOf(feature) });
+      else if (feature.get('dirty')) {
+        const original = this.originals.get(code)!;
+        changes.push({ code, before: now, after: clone(original.polygons), propsBefore: gridOf(feature), propsAfter: original.properties });
+      }
     }
-    this.undoStack.clear();
-    this.updateModifyFeatures();
-    this.emit();
+    for (const [code, feature] of this.retired) {
+      const original = this.originals.get(code);
+      if (original) changes.push({ code, before: null, after: clone(original.polygons), propsBefore: gridOf(feature), propsAfter: original.properties });
+    }
+    if (changes.length === 0) return;
+    this.undoStack.push({ label: 'discard', changes });
+    this.applyEntry(changes, 'redo');
   }
 
   /** Tells listeners that a drawn grid's properties changed (they are part of the pending save). */

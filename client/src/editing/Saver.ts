@@ -26,7 +26,9 @@ export function attributesOf(properties: PendingChange['properties'], isNew: boo
     name: properties.name,
     kind: properties.kind,
     specialType: properties.kind === 'special' ? properties.specialType : null,
-    households: properties.households,
+    // The figure stored with the grid: the server counts the grid's households itself where its
+    // village has buildings or addresses (server/geo/households.ts).
+    households: properties.storedHouseholds,
     population: properties.population,
   };
 }

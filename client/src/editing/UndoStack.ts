@@ -1,15 +1,26 @@
 /**
  * Undo/redo of boundary edits. An entry records, for each grid it touched, the geometry before
  * and after (map coordinates, polygons → rings → points); `null` means the grid did not exist
- * (a drawn grid before it was drawn).
+ * (a drawn grid before it was drawn, a merged grid after it). Splits and merges also record the
+ * attributes they changed (stored households and population shared out or added up).
  */
 import type { Coordinate } from 'ol/coordinate';
+import type { GridProperties } from '../api';
 
 export type Polygons = Coordinate[][][];
 
 export interface EditEntry {
   label: string;
-  changes: { code: string; before: Polygons | null; after: Polygons | null }[];
+  changes: EditChange[];
+}
+
+/** One grid's change: its geometry, and (split, merge, discard) its attributes before and after. */
+export interface EditChange {
+  code: string;
+  before: Polygons | null;
+  after: Polygons | null;
+  propsBefore?: GridProperties;
+  propsAfter?: GridProperties;
 }
 
 export class UndoStack {

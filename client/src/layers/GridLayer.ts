@@ -65,7 +65,8 @@ export class GridLayer {
   }
 
   private selectionStyle(): Style[] {
-    const styles = [new Style({ stroke: new Stroke({ color: rgba(SELECTED_COLOUR, 1), width: 3.5 }) })];
+    // Black on a white halo: the selection is a mark, not a data colour (palette.ts).
+    const styles = [new Style({ stroke: new Stroke({ color: 'rgba(255,255,255,0.95)', width: 6.5 }) }), new Style({ stroke: new Stroke({ color: rgba(SELECTED_COLOUR, 1), width: 3 }) })];
     if (this.showVertices) {
       styles.push(
         new Style({

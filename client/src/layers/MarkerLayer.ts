@@ -7,6 +7,7 @@ import VectorSource from 'ol/source/Vector';
 import { Circle as CircleStyle, Fill, Stroke, Style } from 'ol/style';
 import type { Coordinate } from 'ol/coordinate';
 import type { FeatureLike } from 'ol/Feature';
+import { SEARCH_MARKER } from '../palette';
 
 export class MarkerLayer {
   readonly source = new VectorSource();
@@ -16,6 +17,11 @@ export class MarkerLayer {
     properties: { name: 'markers' },
     zIndex: 50,
   });
+
+  private readonly searchStyle = [
+    new Style({ image: new CircleStyle({ radius: 11, fill: new Fill({ color: 'rgba(255,255,255,0.85)' }), stroke: new Stroke({ color: SEARCH_MARKER.ring, width: 2.5 }) }) }),
+    new Style({ image: new CircleStyle({ radius: 3.5, fill: new Fill({ color: SEARCH_MARKER.ring }) }) }),
+  ];
 
   setSearchMarker(xy: Coordinate | null): void {
     for (const f of this.source.getFeatures()) if (f.get('kind') === 'search') this.source.removeFeature(f);
@@ -30,10 +36,11 @@ export class MarkerLayer {
     }
   }
 
-  private style(feature: FeatureLike): Style {
+  private style(feature: FeatureLike): Style | Style[] {
     switch (feature.get('kind')) {
       case 'search':
-        return new Style({ image: new CircleStyle({ radius: 8, fill: new Fill({ color: '#e8590c' }), stroke: new Stroke({ color: '#fff', width: 3 }) }) });
+        // A black-and-white target: never mistaken for an incident's light (palette.ts).
+        return this.searchStyle;
       case 'sector':
         return new Style({ fill: new Fill({ color: 'rgba(0,140,255,0.18)' }), stroke: new Stroke({ color: 'rgba(0,110,220,0.7)', width: 1 }) });
       default:

@@ -5,7 +5,7 @@
  */
 import { Fill, Stroke, Style, Text } from 'ol/style';
 import type { GridProperties } from '../api';
-import { EDITED_COLOUR, gridColour, rgba, type ColourMode } from '../model';
+import { EDITED_COLOUR, fullness, gridColour, rgba, type ColourMode } from '../model';
 
 /** What drawing needs of a grid: what a grid tile carries (code, name, kind, households, regionCode). */
 export type GridLook = Pick<GridProperties, 'code' | 'name' | 'kind' | 'households' | 'regionCode'>;
@@ -25,14 +25,17 @@ const LABEL_FONT = '"Microsoft YaHei","PingFang SC","Noto Sans CJK SC","WenQuanY
 export function gridStyles(grid: GridLook, state: GridLookState): Style[] {
   const { selected, edited, resolution } = state;
   const colour = gridColour(grid, state.mode);
+  // Without a household figure there is nothing to colour by: an outline only (palette.ts).
+  const unfilled = state.mode === 'outline' || (state.mode === 'fullness' && fullness(grid) === 'none');
   const styles: Style[] = [
     new Style({
-      fill: new Fill({ color: rgba(colour, selected ? 0.5 : 0.32) }),
-      stroke: new Stroke({ color: rgba(colour, 0.95), width: 1.5 }),
+      fill: new Fill({ color: unfilled ? 'rgba(255,255,255,0.01)' : rgba(colour, selected ? 0.7 : 0.55) }),
+      stroke: new Stroke({ color: rgba(colour, 0.95), width: state.mode === 'outline' ? 1.2 : 1.5, lineDash: unfilled && state.mode !== 'outline' ? [6, 4] : undefined }),
       zIndex: selected ? 2 : edited ? 1 : 0,
     }),
   ];
   if (edited) {
+    styles.push(new Style({ stroke: new Stroke({ color: 'rgba(255,255,255,0.9)', width: 4.5 }), zIndex: 3 }));
     styles.push(new Style({ stroke: new Stroke({ color: rgba(EDITED_COLOUR, 1), width: 2.5, lineDash: [8, 5] }), zIndex: 3 }));
   }
   // Labels: name and code, decluttered (a label that collides with another is left out).

@@ -105,7 +105,10 @@ export class AttributeFields {
   private field(key: keyof Attributes, control: HTMLElement): HTMLElement {
     const message = el('div', { className: 'field-error', 'data-error': key, hidden: true });
     this.messages.set(key, message);
-    return el('label', { className: 'field' }, el('span', { text: t(`grid.${key}` as Key) }), control, message);
+    // Households typed here are the figure stored with the grid; where its village has buildings or
+    // addresses the server counts them itself (server/geo/households.ts) and shows this one beside.
+    const label = key === 'households' ? t('households.storedField') : t(`grid.${key}` as Key);
+    return el('label', { className: 'field' }, el('span', { text: label }), control, message);
   }
 
   private build(): void {

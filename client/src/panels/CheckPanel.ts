@@ -5,11 +5,12 @@
 import { el, clear } from './dom';
 import { formatArea, formatNumber, onLangChange, t } from '../i18n';
 import { isWarning, type Problem } from '../editing/checks';
+import type { HouseholdEstimateRow } from '../households/LiveHouseholds';
 
 export interface CheckState {
   changed: number;
   problems: Problem[];
-  estimates: { code: string; before: number; after: number }[];
+  estimates: HouseholdEstimateRow[];
   saving: string | null;
   names: (code: string) => string;
 }
@@ -79,7 +80,12 @@ export class CheckPanel {
               ),
             ),
           ),
-      ...s.estimates.map((e) => el('div', { className: 'estimate', text: t('checks.households', { code: s.names(e.code), before: formatNumber(e.before), after: formatNumber(e.after) }) })),
+      ...s.estimates
+        .filter((e) => e.after !== null || e.before !== null)
+        .map((e) => {
+          const params = { code: s.names(e.code), before: e.before === null ? '—' : formatNumber(e.before), after: e.after === null ? '—' : formatNumber(e.after), source: t(`households.source.${e.source}`) };
+          return el('div', { className: 'estimate', 'data-role': 'household-estimate', 'data-code': e.code, 'data-after': String(e.after ?? ''), text: t(e.before === null ? 'checks.householdsNew' : 'checks.households', params) });
+        }),
     );
     this.reasonInput.placeholder = t('checks.reasonPlaceholder');
     this.root.append(

@@ -17,6 +17,32 @@ import { attributesOf } from '../editing/Saver';
 
 export type GridTab = 'properties' | 'households' | 'history' | 'cameras';
 
+/** A registry address without the province/city/district the demo's all share (they say nothing in a list of one grid). */
+function shortAddress(address: string): string {
+  return address.replace(/^.{2,8}?省.{2,8}?市.{2,8}?[区县]/, '');
+}
+
+/**
+ * A grid's households: the figure, its fullness against 300–500, where it comes from, and the
+ * stored figure beside a computed one that differs; "约" (about) while the border is unsaved.
+ */
+export function householdsView(p: GridProperties, estimate: boolean): HTMLElement {
+  const level = fullness(p);
+  const stored = p.householdsSource !== 'stored' && p.storedHouseholds !== null && p.storedHouseholds !== p.households;
+  return el(
+    'span',
+    { className: 'households', 'data-role': 'households', 'data-households': String(p.households ?? ''), 'data-source': p.householdsSource },
+    p.households === null ? '—' : estimate ? t('households.estimated', { count: formatNumber(p.households) }) : formatNumber(p.households),
+    ' ',
+    level === 'none' || p.households === null
+      ? null
+      : el('span', { className: `badge fullness-${level}`, style: `background:${rgba(FULLNESS_COLOURS[level], 0.18)};color:${rgba(FULLNESS_COLOURS[level], 1)}`, text: t(`grid.fullness.${level}` as Key) }),
+    ' ',
+    el('span', { className: 'households-source muted small', text: t(`households.source.${p.householdsSource}` as Key) }),
+    stored ? el('span', { className: 'households-stored muted small', 'data-role': 'stored-households', text: ` · ${t('households.stored', { count: formatNumber(p.storedHouseholds!) })}` }) : null,
+  );
+}
+
 export interface GridPanelSubject {
   properties: GridProperties;
   isNew: boolean;
@@ -146,7 +172,7 @@ export class GridPanel {
         body.append(this.edit?.code === p.code ? this.attributeForm(this.edit) : this.propertiesView(subject));
         break;
       case 'households':
-        this.fill(body, () => this.households(p.code));
+        this.fill(body, () => this.households(subject));
         break;
       case 'history':
         this.fill(body, () => this.history(p.code));
@@ -172,19 +198,7 @@ export class GridPanel {
 
   private propertiesTable(subject: GridPanelSubject): HTMLElement {
     const p = subject.properties;
-    const level = fullness(p);
-    const households =
-      p.households === null
-        ? '—'
-        : el(
-            'span',
-            {},
-            formatNumber(p.households),
-            ' ',
-            level === 'none'
-              ? null
-              : el('span', { className: `badge fullness-${level}`, style: `background:${rgba(FULLNESS_COLOURS[level], 0.18)};color:${rgba(FULLNESS_COLOURS[level], 1)}`, text: t(`grid.fullness.${level}` as Key) }),
-          );
+    const households = householdsView(p, subject.isNew || subject.dirty);
     const rows: [Key, Node | string][] = [
       ['grid.code', p.code],
       ['grid.name', p.name],
@@ -200,14 +214,24 @@ export class GridPanel {
     return el('table', { className: 'props' }, el('tbody', {}, ...rows.map(([key, value]) => el('tr', {}, el('th', { text: t(key) }), el('td', {}, value)))));
   }
 
-  private async households(code: string): Promise<Node> {
-    const answer = await this.cached(`addresses:${code}`, () => this.api.addresses(code, 200));
-    if (answer.total === 0) return el('div', { className: 'muted', text: t('grid.noAddresses') });
+  /** The grid's households (the same figure as its properties and its tile), then its registered addresses. */
+  private async households(subject: GridPanelSubject): Promise<Node> {
+    const p = subject.properties;
+    const answer = await this.cached(`addresses:${p.code}`, () => this.api.addresses(p.code, 200));
+    const source = t(`households.source.${p.householdsSource}` as Key);
+    const headline = el(
+      'p',
+      { className: 'summary households-headline', 'data-role': 'households-headline', 'data-households': String(p.households ?? ''), 'data-source': p.householdsSource },
+      p.households === null ? t('households.headlineUnknown', { source }) : t('households.headline', { count: formatNumber(p.households), source }),
+    );
+    if (answer.total === 0) return el('div', {}, headline, el('div', { className: 'muted', text: t('grid.noAddresses') }));
     return el(
       'div',
       {},
-      el('p', { className: 'summary', text: t('grid.addresses', { total: formatNumber(answer.total), households: formatNumber(answer.households) }) }),
-      el('ul', { className: 'address-list' }, ...answer.addresses.filter((a) => a.household).slice(0, 200).map((a) => el('li', { text: a.address.replace(/^福建省福州市鼓楼区/, '') }))),
+      headline,
+      el('h3', { text: t('households.tabAddresses') }),
+      el('p', { className: 'muted', 'data-role': 'address-summary', text: t('grid.addresses', { total: formatNumber(answer.total), households: formatNumber(answer.households) }) }),
+      el('ul', { className: 'address-list' }, ...answer.addresses.filter((a) => a.household).slice(0, 200).map((a) => el('li', { text: shortAddress(a.address) }))),
     );
   }
 
@@ -272,7 +296,9 @@ export class GridPanel {
 
   private startEdit(properties: GridProperties): void {
     this.lastNote = null;
-    this.edit = { code: properties.code, base: properties, fields: new AttributeFields(properties, { storedKind: properties.kind }), state: null };
+    // The households field edits the figure stored with the grid (what a write sends).
+    const base = { ...properties, households: properties.storedHouseholds };
+    this.edit = { code: properties.code, base, fields: new AttributeFields(base, { storedKind: properties.kind }), state: null };
     this.render();
   }
 
@@ -312,7 +338,7 @@ export class GridPanel {
         'div',
         { className: 'attr-actions' },
         el('button', { type: 'button', className: 'button small', 'data-action': 'attr-reload', text: t('save.stale.reload'), onclick: () => this.replaced(state.current, null) }),
-        el('button', { type: 'button', className: 'button small primary', 'data-action': 'attr-retry', text: t('save.stale.retry'), onclick: () => ((edit.base = theirs), void this.saveAttributes()) }),
+        el('button', { type: 'button', className: 'button small primary', 'data-action': 'attr-retry', text: t('save.stale.retry'), onclick: () => ((edit.base = { ...theirs, households: theirs.storedHouseholds }), void this.saveAttributes()) }),
       ),
     );
   }
@@ -332,7 +358,7 @@ export class GridPanel {
     edit.state = { kind: 'saving' };
     this.render();
     try {
-      const grid = await this.api.updateGrid(edit.code, edit.base.version, { type: 'Feature', properties: attributesOf({ ...edit.base, ...values }, false), geometry });
+      const grid = await this.api.updateGrid(edit.code, edit.base.version, { type: 'Feature', properties: attributesOf({ ...edit.base, ...values, storedHouseholds: values.households }, false), geometry });
       this.replaced(grid, t('attr.saved', { version: grid.properties.version }));
     } catch (error) {
       if (this.edit !== edit) return;
@@ -356,7 +382,22 @@ export class GridPanel {
   private newGridForm(subject: GridPanelSubject): HTMLElement {
     const p = { ...subject.properties };
     if (this.drawn?.code !== p.code) {
-      this.drawn = { code: p.code, fields: new AttributeFields(p, { changed: (values) => this.hooks.newGridChanged(p.code, { ...this.hooks.subject(p.code)!.properties, ...values }) }) };
+      const stored = (values: { households: number | null }, now: GridProperties) => ({
+        storedHouseholds: values.households,
+        households: now.householdsSource === 'stored' ? values.households : now.households,
+      });
+      this.drawn = {
+        code: p.code,
+        fields: new AttributeFields(
+          { ...p, households: p.storedHouseholds },
+          {
+            changed: (values) => {
+              const now = this.hooks.subject(p.code)!.properties;
+              this.hooks.newGridChanged(p.code, { ...now, ...values, ...stored(values, now) });
+            },
+          },
+        ),
+      };
     }
     const villages = this.hooks.villages();
     return el(
@@ -375,6 +416,7 @@ export class GridPanel {
         ),
       ),
       this.drawn.fields.element,
+      el('div', { className: 'muted' }, `${t('grid.households')}：`, householdsView(p, true)),
       el('div', { className: 'muted', text: `${t('grid.area')}：${formatArea(subject.areaM2)}` }),
     );
   }

@@ -4,7 +4,8 @@ import { onLangChange, t } from '../i18n';
 import { EDITED_COLOUR, FULLNESS_COLOURS, KIND_COLOURS, MAX_HOUSEHOLDS, MIN_HOUSEHOLDS, PROBLEM_COLOUR, SELECTED_COLOUR, rgba, type ColourMode } from '../model';
 
 export class Legend {
-  private collapsed = localStorage.getItem('gridgov.legend') === 'collapsed';
+  // Folded unless opened before; on a phone folded at first (the map is small).
+  private collapsed = (localStorage.getItem('gridgov.legend') ?? (window.matchMedia('(max-width: 760px)').matches ? 'collapsed' : 'open')) === 'collapsed';
 
   constructor(
     private readonly root: HTMLElement,
@@ -22,14 +23,17 @@ export class Legend {
       el('div', { className: 'legend-row' }, el('span', { className: 'swatch', style: `background:${rgba(colour, 0.45)};border-color:${rgba(colour, 1)}` }), el('span', { text: label }));
     const line = (style: string, label: string) => el('div', { className: 'legend-row' }, el('span', { className: 'swatch line', style }), el('span', { text: label }));
     const range = { min: MIN_HOUSEHOLDS, max: MAX_HOUSEHOLDS };
+    const mode = this.mode();
     const rows =
-      this.mode() === 'kind'
+      mode === 'outline'
+        ? [] // the command centre: grids are outlines, its own colours have their own legend
+        : mode === 'kind'
         ? [swatch(KIND_COLOURS.urban, t('legend.kind.urban')), swatch(KIND_COLOURS.rural, t('legend.kind.rural')), swatch(KIND_COLOURS.special, t('legend.kind.special'))]
         : [
             swatch(FULLNESS_COLOURS.under, t('legend.fullness.under', range)),
             swatch(FULLNESS_COLOURS.in, t('legend.fullness.in', range)),
             swatch(FULLNESS_COLOURS.over, t('legend.fullness.over', range)),
-            swatch(FULLNESS_COLOURS.none, t('legend.fullness.none')),
+            el('div', { className: 'legend-row' }, el('span', { className: 'swatch', style: `background:transparent;border:1.5px dashed ${rgba(FULLNESS_COLOURS.none, 1)}` }), el('span', { text: t('legend.fullness.none') })),
           ];
     const toggle = () => {
       this.collapsed = !this.collapsed;

@@ -12,7 +12,7 @@ export interface SearchHooks {
   gotoGrid(code: string): Promise<boolean>;
   gotoRegion(code: string): Promise<boolean>;
   gotoPoint(lon: number, lat: number, label: string, gridCode?: string | null): Promise<void>;
-  status(message: string, kind?: 'info' | 'error'): void;
+  status(message: string | (() => string), kind?: 'info' | 'error'): void;
 }
 
 /** "lon,lat" in any common spelling; a [lat, lon] pair is recognised and turned round. */
@@ -62,11 +62,11 @@ export class SearchBox {
     if (!query) return;
     const compact = query.replace(/\s+/g, '');
     if (isGridCode(compact)) {
-      if (!(await this.hooks.gotoGrid(compact))) this.hooks.status(t('search.gridNotFound', { code: compact }), 'error');
+      if (!(await this.hooks.gotoGrid(compact))) this.hooks.status(() => t('search.gridNotFound', { code: compact }), 'error');
       return;
     }
     if (isRegionCode(compact)) {
-      if (!(await this.hooks.gotoRegion(compact))) this.hooks.status(t('search.noResult', { query }), 'error');
+      if (!(await this.hooks.gotoRegion(compact))) this.hooks.status(() => t('search.noResult', { query }), 'error');
       return;
     }
     const point = parseCoordinates(query);
@@ -77,7 +77,7 @@ export class SearchBox {
     try {
       const { candidates } = await this.api.geocode(query);
       if (candidates.length === 0) {
-        this.hooks.status(t('search.noResult', { query }), 'error');
+        this.hooks.status(() => t('search.noResult', { query }), 'error');
         return;
       }
       if (candidates.length === 1 || candidates[0].score >= 0.99) {
@@ -86,7 +86,8 @@ export class SearchBox {
       }
       this.showCandidates(candidates);
     } catch (error) {
-      this.hooks.status(t('search.noResult', { query }) + ` (${error instanceof Error ? error.message : String(error)})`, 'error');
+      const message = error instanceof Error ? error.message : String(error);
+      this.hooks.status(() => `${t('search.noResult', { query })} (${message})`, 'error');
     }
   }
 

@@ -29,6 +29,8 @@ export interface ToolbarActions {
   setColour(mode: ColourMode): void;
   fitAll(): void;
   setView(view: AppView): void;
+  /** Grids to a file (ExportDialog). */
+  exportGrids(): void;
 }
 
 export class Toolbar {
@@ -58,19 +60,22 @@ export class Toolbar {
         el('span', { className: 'tool-icon', text: icon }),
         el('span', { text: t(key) }),
       );
-    const toggle = (on: boolean, key: Key, name: string, change: (value: boolean) => void) =>
+    // Toggles show an icon, and their name where the bar has room (styles.css), like the tools.
+    const toggle = (on: boolean, key: Key, name: string, icon: string, change: (value: boolean) => void) =>
       el(
         'label',
-        { className: `toggle${on ? ' on' : ''}`, title: t(`${key}.title` as Key) },
+        { className: `toggle${on ? ' on' : ''}`, title: `${t(key)}：${t(`${key}.title` as Key)}` },
         el('input', { type: 'checkbox', 'data-toggle': name, checked: on, disabled: s.readOnly, onchange: (e) => change((e.target as HTMLInputElement).checked) }),
-        el('span', { text: t(key) }),
+        el('span', { className: 'tool-icon', text: icon }),
+        el('span', { className: 'toggle-label', text: t(key) }),
       );
     const colour = el(
       'select',
-      { className: 'select', 'data-control': 'colour', title: t('tool.colour'), onchange: (e) => this.actions.setColour((e.target as HTMLSelectElement).value as ColourMode) },
+      { className: 'select', 'data-control': 'colour', title: t('tool.colour'), 'aria-label': t('tool.colour'), onchange: (e) => this.actions.setColour((e.target as HTMLSelectElement).value as ColourMode) },
       el('option', { value: 'fullness', selected: s.colour === 'fullness', text: t('tool.colour.fullness') }),
       el('option', { value: 'kind', selected: s.colour === 'kind', text: t('tool.colour.kind') }),
     );
+    const exportButton = el('button', { type: 'button', className: 'tool', 'data-tool': 'export', title: t('export.title'), onclick: () => this.actions.exportGrids() }, el('span', { className: 'tool-icon', text: '⇩' }), el('span', { text: t('export.button') }));
     const viewButton = (view: AppView, key: Key) =>
       el('button', { type: 'button', className: `tool view-tool${s.view === view ? ' active' : ''}`, 'data-view': view, title: t('view.title'), onclick: () => this.actions.setView(view) }, el('span', { text: t(key) }));
     const views: [AppView, Key][] = [['plan', 'view.plan'], ['divide', 'view.divide'], ['command', 'view.command']];
@@ -81,14 +86,14 @@ export class Toolbar {
     }
     this.root.append(
       el('div', { className: 'tool-group' }, modeButton('select', 'tool.select', '➚'), modeButton('edit', 'tool.edit', '✎'), modeButton('draw', 'tool.draw', '⬠'), modeButton('split', 'tool.split', '✂'), modeButton('merge', 'tool.merge', '⊕')),
-      el('div', { className: 'tool-group' }, toggle(s.shared, 'tool.shared', 'shared', (v) => this.actions.setShared(v)), toggle(s.snap, 'tool.snap', 'snap', (v) => this.actions.setSnap(v))),
+      el('div', { className: 'tool-group' }, toggle(s.shared, 'tool.shared', 'shared', '⋈', (v) => this.actions.setShared(v)), toggle(s.snap, 'tool.snap', 'snap', '⊙', (v) => this.actions.setSnap(v))),
       el(
         'div',
         { className: 'tool-group' },
         el('button', { type: 'button', className: 'tool', 'data-tool': 'undo', title: `${t('tool.undo')} (Ctrl+Z)`, disabled: !s.canUndo, onclick: () => this.actions.undo() }, el('span', { className: 'tool-icon', text: '↶' }), el('span', { text: t('tool.undo') })),
         el('button', { type: 'button', className: 'tool', 'data-tool': 'redo', title: `${t('tool.redo')} (Ctrl+Y)`, disabled: !s.canRedo, onclick: () => this.actions.redo() }, el('span', { className: 'tool-icon', text: '↷' }), el('span', { text: t('tool.redo') })),
       ),
-      el('div', { className: 'tool-group' }, colour, el('button', { type: 'button', className: 'tool', 'data-tool': 'fit', title: t('tool.fit'), onclick: () => this.actions.fitAll() }, el('span', { className: 'tool-icon', text: '⤢' }))),
+      el('div', { className: 'tool-group' }, colour, exportButton, el('button', { type: 'button', className: 'tool', 'data-tool': 'fit', title: t('tool.fit'), onclick: () => this.actions.fitAll() }, el('span', { className: 'tool-icon', text: '⤢' }))),
     );
   }
 }

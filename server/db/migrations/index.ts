@@ -11,6 +11,7 @@ import * as addresses from './005_addresses.js';
 import * as devicesIncidents from './006_devices_incidents.js';
 import * as access from './007_access.js';
 import * as referenceLines from './008_reference_lines.js';
+import * as householdsAndPhotos from './013_households_and_photos.js';
 
 const migrations: Record<string, Migration> = {
   '001_initial': initial,
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '006_devices_incidents': devicesIncidents,
   '007_access': access,
   '008_reference_lines': referenceLines,
+  '013_households_and_photos': householdsAndPhotos,
 };
 
 export const migrationProvider: MigrationProvider = {

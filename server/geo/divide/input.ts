@@ -23,6 +23,17 @@ export interface BuildingInput {
 export interface BarrierInput {
   geometry: Geometry;
   kind: BarrierKind;
+  /** properties.name: a road's or river's name, to name it in flags. */
+  name?: string;
+}
+
+/**
+ * A road or railway in a tunnel (properties.is_tunnel, as Tilezen writes it, or tunnel=yes as
+ * OpenStreetMap does) divides nothing on the ground: it is left out of the barriers.
+ */
+export function underground(properties: Record<string, unknown> | null | undefined): boolean {
+  const tunnel = properties?.is_tunnel ?? properties?.tunnel;
+  return tunnel === true || tunnel === 'yes' || tunnel === 'true';
 }
 
 export interface SpecialInput {
@@ -36,6 +47,12 @@ export interface SpecialInput {
   code: string | null;
 }
 
+/** A live basic grid an adjustment keeps as it is: same code, same border (see adjust.ts). */
+export interface KeptGridInput {
+  code: string;
+  geometry: Polygonal;
+}
+
 export interface DivisionInput {
   area: Polygonal;
   buildings: BuildingInput[];
@@ -43,6 +60,10 @@ export interface DivisionInput {
   specials: SpecialInput[];
   minHouseholds: number;
   maxHouseholds: number;
+  /** Grids kept as they are; only the rest of the area is divided. */
+  keep?: KeptGridInput[];
+  /** In an adjustment, the live grids whose ground is divided again (to tell changed grids from new ones). */
+  freed?: KeptGridInput[];
 }
 
 export const DIVISION_LIMITS = { buildings: 100_000, barriers: 50_000, specials: 1_000, vertices: 5_000_000 } as const;
@@ -183,7 +204,9 @@ export function parseDivisionInput(
       if (!type || !['LineString', 'MultiLineString', 'Polygon', 'MultiPolygon'].includes(type)) {
         return void problems.push({ code: 'wrong_geometry_type', message: `${where}: a barrier is a line or a polygon` });
       }
-      barriers.push({ geometry: feature.geometry as Geometry, kind: kind as BarrierKind });
+      if (underground(feature.properties)) return;
+      const name = typeof feature.properties?.name === 'string' && feature.properties.name.trim() ? feature.properties.name.trim().slice(0, MAX_NAME_LENGTH) : undefined;
+      barriers.push({ geometry: feature.geometry as Geometry, kind: kind as BarrierKind, ...(name ? { name } : {}) });
     });
   }
 
@@ -208,8 +231,38 @@ export function parseDivisionInput(
 
   if (problems.length === 0) problems.push(...specialOverlaps(specials));
 
+  const keep = parseGridList(body.keep, 'keep', problems);
+  const freed = parseGridList(body.freed, 'freed', problems);
+
   if (problems.length > 0 || !checkedArea.geometry) return { problems };
-  return { value: { area: checkedArea.geometry, buildings, barriers, specials, minHouseholds, maxHouseholds } };
+  return {
+    value: {
+      area: checkedArea.geometry,
+      buildings,
+      barriers,
+      specials,
+      minHouseholds,
+      maxHouseholds,
+      ...(keep.length > 0 ? { keep } : {}),
+      ...(freed.length > 0 ? { freed } : {}),
+    },
+  };
+}
+
+/** Grids named by code (an adjustment's kept and freed grids): Features with properties.code. */
+function parseGridList(value: unknown, name: string, problems: Problem[]): KeptGridInput[] {
+  const grids: KeptGridInput[] = [];
+  collection(value, name, problems).forEach((feature, index) => {
+    const where = `${name}[${index}]`;
+    const checked = checkPolygonal(feature?.geometry, { maxVertices: 50_000 });
+    if (checked.problems) return void problems.push(...checked.problems.map((p) => ({ ...p, message: `${where}: ${p.message}` })));
+    const code = feature.properties?.code;
+    if (typeof code !== 'string' || !/^\d{15}$/.test(code)) {
+      return void problems.push({ code: 'invalid_property', message: `${where}: properties.code must be a 15-digit grid code` });
+    }
+    grids.push({ code, geometry: checked.geometry });
+  });
+  return grids;
 }
 
 /**

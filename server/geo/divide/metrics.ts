@@ -102,6 +102,13 @@ export interface DivisionMetrics {
   households: number;
   /** Share of basic grids (kind !== 'special') with households in [min, max]. */
   withinRangeShare: number;
+  /**
+   * The same, not counting a grid over the maximum whose households all live in one building or
+   * one compound (nothing to divide it along): the share planners judge a division by.
+   */
+  withinRangeShareDivisible: number;
+  /** Basic grids over the maximum that are one building or one compound (left out of the share above). */
+  indivisibleGrids: number;
   /** Coefficient of variation (population stdev / mean) of households over basic grids. */
   householdsCV: number;
   /** Share of internal grid boundary length lying within 10 m of a barrier. */
@@ -440,6 +447,17 @@ export function divisionMetrics(input: MetricsInput): DivisionMetrics {
   const basic = perGrid.filter((_, i) => input.grids[i].properties?.kind !== 'special');
   for (const g of perGrid) g.withinRange = g.households >= min && g.households <= max;
   const withinRangeShare = basic.length ? basic.filter((g) => g.withinRange).length / basic.length : 0;
+  // A grid over the maximum is indivisible when its homes are one building or one compound.
+  const homesOf = new Map<number, Set<string>>();
+  buildings.forEach((b, i) => {
+    if (gridOf[i] < 0 || b.households === 0) return;
+    const set = homesOf.get(gridOf[i]) ?? new Set<string>();
+    set.add(b.compound !== null ? `c:${b.compound}` : `b:${b.index}`);
+    homesOf.set(gridOf[i], set);
+  });
+  const indivisible = basic.filter((g) => g.households > max && (homesOf.get(g.index)?.size ?? 0) === 1);
+  const divisible = basic.length - indivisible.length;
+  const withinRangeShareDivisible = divisible > 0 ? basic.filter((g) => g.withinRange).length / divisible : 0;
   let householdsCV = 0;
   if (basic.length) {
     const mean = basic.reduce((s, g) => s + g.households, 0) / basic.length;
@@ -526,6 +544,8 @@ export function divisionMetrics(input: MetricsInput): DivisionMetrics {
     grids: perGrid.length,
     households,
     withinRangeShare,
+    withinRangeShareDivisible,
+    indivisibleGrids: indivisible.length,
     householdsCV,
     boundaryAlignment: internal > 0 ? aligned / internal : 1,
     barrierCrossingM,

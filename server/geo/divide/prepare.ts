@@ -3,6 +3,7 @@
  * to local metres, polygons as rings with a fixed orientation, barrier lines clipped to the
  * neighbourhood of the area, each building reduced to what the division needs of it.
  */
+import Flatbush from 'flatbush';
 import type { Geometry, Position } from 'geojson';
 import { anchorKey, pointInPolygon, polygonsBBox, projectPolygonal, representativePoint, ringArea, type BBox } from './polygon.js';
 export { anchorKey };
@@ -30,8 +31,15 @@ export interface PreparedSpecial {
   code: string | null;
 }
 
+export interface PreparedKept {
+  code: string;
+  polygons: PlanarPolygon[];
+}
+
 export interface PreparedDivision {
   projection: LocalProjection;
+  /** Grids kept as they are (an adjustment): their ground is not divided again. */
+  kept: PreparedKept[];
   area: PlanarPolygon[];
   /** Areas grids need not cover (water). */
   water: PlanarPolygon[];
@@ -52,6 +60,53 @@ export interface PreparedDivision {
 
 /** Barrier lines further than this from the area cannot bound any of its blocks. */
 const LINE_MARGIN_M = 50;
+
+/**
+ * A line that ends within this distance of another is joined to it. Roads taken from vector
+ * tiles stop a few metres short where a tile was cut, and carriageways short of the road they
+ * meet: left open, such a gap welds the blocks on the two sides of a road into one.
+ */
+export const GAP_M = 12;
+
+/** Connectors (of the line's kind) from each open end of a barrier line to the nearest other line within GAP_M. */
+export function closeGaps(lines: TaggedLine[]): TaggedLine[] {
+  const segments: [XY, XY, number][] = [];
+  lines.forEach((line, i) => {
+    for (let k = 1; k < line.coords.length; k++) segments.push([line.coords[k - 1], line.coords[k], i]);
+  });
+  if (segments.length === 0) return [];
+  const index = new Flatbush(segments.length);
+  for (const [a, b] of segments) index.add(Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[0], b[0]), Math.max(a[1], b[1]));
+  index.finish();
+  const nearest = (p: XY, own: number, within: number): { point: XY; distance: number } | undefined => {
+    let best: { point: XY; distance: number } | undefined;
+    for (const s of index.search(p[0] - within, p[1] - within, p[0] + within, p[1] + within)) {
+      const [a, b, line] = segments[s];
+      if (line === own) continue;
+      const dx = b[0] - a[0];
+      const dy = b[1] - a[1];
+      const l2 = dx * dx + dy * dy;
+      const t = l2 > 0 ? Math.max(0, Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / l2)) : 0;
+      const q: XY = [a[0] + t * dx, a[1] + t * dy];
+      const distance = Math.hypot(q[0] - p[0], q[1] - p[1]);
+      if (distance <= within && (!best || distance < best.distance)) best = { point: q, distance };
+    }
+    return best;
+  };
+  const connectors: TaggedLine[] = [];
+  lines.forEach((line, i) => {
+    if (line.kind === 'boundary' || line.kind === 'cut' || line.coords.length < 2) return;
+    const first = line.coords[0];
+    const last = line.coords[line.coords.length - 1];
+    if (first[0] === last[0] && first[1] === last[1]) return; // a ring has no open end
+    for (const end of [first, last]) {
+      const near = nearest(end, i, GAP_M);
+      if (!near || near.distance < 0.05) continue; // already meets a line (the noding joins it)
+      connectors.push({ coords: [end, near.point], kind: line.kind, ...(line.name ? { name: line.name } : {}) });
+    }
+  });
+  return connectors;
+}
 
 
 function polygonsOf(geometry: Geometry, projection: LocalProjection, anchors?: Map<string, Position>): PlanarPolygon[] {
@@ -118,9 +173,11 @@ export function prepareDivision(input: DivisionInput): { value: PreparedDivision
       water.push(...polygonsOf(barrier.geometry, projection, anchors));
     }
     for (const line of linesOf(barrier.geometry, projection)) {
-      for (const coords of clipToBox(line, near)) lines.push({ coords, kind: barrier.kind as BarrierKind });
+      for (const coords of clipToBox(line, near)) lines.push({ coords, kind: barrier.kind as BarrierKind, ...(barrier.name ? { name: barrier.name } : {}) });
     }
   }
+
+  lines.push(...closeGaps(lines));
 
   const specials = input.specials.map((special) => ({
     polygons: polygonsOf(special.geometry, projection, anchors),
@@ -128,7 +185,8 @@ export function prepareDivision(input: DivisionInput): { value: PreparedDivision
     name: special.name,
     code: special.code,
   }));
-  for (const special of specials) {
+  const kept = (input.keep ?? []).map((grid) => ({ code: grid.code, polygons: polygonsOf(grid.geometry, projection, anchors) }));
+  for (const special of [...specials, ...kept]) {
     for (const polygon of special.polygons) {
       for (const coords of [polygon.outer, ...polygon.holes]) lines.push({ coords, kind: 'boundary' });
     }
@@ -162,7 +220,7 @@ export function prepareDivision(input: DivisionInput): { value: PreparedDivision
     });
   }
   return {
-    value: { projection, area, water, specials, buildings, lines, minHouseholds: input.minHouseholds, maxHouseholds: input.maxHouseholds, anchors },
+    value: { projection, kept, area, water, specials, buildings, lines, minHouseholds: input.minHouseholds, maxHouseholds: input.maxHouseholds, anchors },
     problems,
   };
 }

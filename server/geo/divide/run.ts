@@ -7,6 +7,7 @@ import { divide, type Progress, type Proposal } from './index.js';
 import { prepareDivision } from './prepare.js';
 import { divisionMetrics, type DivisionMetrics, type MetricsInput } from './metrics.js';
 import type { DivisionInput } from './input.js';
+import { markAdjustment } from './adjust.js';
 
 export interface ProposalDocument {
   type: 'FeatureCollection';
@@ -23,6 +24,8 @@ export interface RunResult {
     cutBorderShare: number;
     cutsThroughBuildings: number;
     flagged: number;
+    /** In an adjustment: the share of households whose grid stays the same. */
+    stability?: number;
   };
 }
 
@@ -58,7 +61,7 @@ export async function runDivision(input: DivisionInput, onProgress: Progress = (
     buildingGrid[i] = grid !== undefined && grid >= 0 ? proposal.grids[grid].properties.number : null;
   });
   onProgress(1, 'done');
-  return {
+  const result: RunResult = {
     proposal: {
       type: 'FeatureCollection',
       features: proposal.grids,
@@ -73,4 +76,5 @@ export async function runDivision(input: DivisionInput, onProgress: Progress = (
       flagged: proposal.grids.filter((g) => g.properties.flags.length > 0).length,
     },
   };
+  return input.keep || input.freed ? markAdjustment(result, input) : result;
 }

@@ -25,4 +25,6 @@ export type EdgeKind = BarrierKind | 'boundary' | 'cut';
 export interface TaggedLine {
   coords: XY[];
   kind: EdgeKind;
+  /** The barrier's name (a road or river), to name it where a grid contains it. */
+  name?: string;
 }

@@ -34,19 +34,37 @@ describe('divide', () => {
     expect(metrics.compoundsSplit).toBe(0);
   });
 
-  it('pairs the 180-household blocks west of the road into grids within [300, 500] along roads', async () => {
+  it('pairs the 180-household blocks west of the road, and takes the island across the major road rather than leave it below the minimum', async () => {
     const { proposal, metrics } = await divideTown();
+    const basic = proposal.features.filter((g) => g.properties.kind === 'basic' && g.properties.households < 1800);
+    expect(basic.every((g) => g.properties.households >= 300 && g.properties.households <= 500), JSON.stringify(basic.map((g) => g.properties.households))).toBe(true);
     const west = proposal.features.filter((g) => turf.centroid(g).geometry.coordinates[0] < 114.3 + 300 / 96_000);
-    expect(west.map((g) => g.properties.households).sort()).toEqual([360, 360, 360]);
-    expect(metrics.barrierCrossingM).toBeLessThan(1);
+    expect(west.map((g) => g.properties.households).sort()).toEqual([360, 360]);
+    // The island (120) joined a pair of blocks across the major road — never across the river.
+    const island = proposal.features.find((g) => g.properties.households === 480)!;
+    expect(island.properties.flags).toEqual([{ code: 'crosses_barrier', params: { number: island.properties.number, kind: 'major_road', name: '', lengthM: 101 } }]);
+    const crossings = proposal.crossings.features.map((c) => c.properties as { kind: string; reason: string });
+    expect(crossings.every((c) => c.kind === 'major_road' && c.reason === 'joined')).toBe(true);
+    expect(metrics.withinRangeShareDivisible).toBe(1);
   });
 
-  it('flags the tower above the cap and the island below the floor instead of hiding them', async () => {
-    const { proposal } = await divideTown();
+  it('flags the tower above the cap, and an island cut off by hard barriers below the floor, instead of hiding them', async () => {
+    const town = smallTown();
+    for (const feature of town.barriers.features) if (feature.properties!.kind === 'major_road') feature.properties!.kind = 'rail';
+    const parsed = parseDivisionInput({ buildings: town.buildings, barriers: town.barriers, specials: town.specials }, town.boundary);
+    const { proposal } = await runDivision(parsed.value!);
     const tower = proposal.features.find((g) => g.properties.households >= 1800);
-    expect(tower?.properties.flags.map((f) => f.code)).toContain('above_max');
+    expect(tower?.properties.flags.map((f) => f.code)).toEqual(['above_max']);
     const island = proposal.features.find((g) => g.properties.households === 120);
-    expect(island?.properties.flags.map((f) => f.code)).toContain('below_min');
+    expect(island?.properties.flags).toEqual([{ code: 'below_min', variant: 'isolated', params: { number: island!.properties.number, households: 120, min: 300, max: 500 } }]);
+    expect(proposal.crossings.features).toHaveLength(0);
+  });
+
+  it('leaves roads in tunnels out of the barriers', () => {
+    const town = smallTown();
+    town.barriers.features[0].properties!.is_tunnel = true;
+    const parsed = parseDivisionInput({ buildings: town.buildings, barriers: town.barriers }, town.boundary);
+    expect(parsed.value!.barriers.map((b) => b.kind)).toEqual(['minor_road', 'minor_road', 'minor_road', 'river']);
   });
 
   it('makes the school its own special grid numbered from 900, basic grids 001… in reading order', async () => {
