@@ -216,6 +216,8 @@ interface Grid {
   geometry: Polygonal;
   /** OSM ids of the buildings the division put in this grid. */
   buildings: number[];
+  /** The division's flags on it (below_min:isolated, above_max, crosses_barrier …), for the build's report only. */
+  flags: string[];
 }
 
 async function divideVillage(village: Region, buildings: Building[], lines: Line[], specials: Feature[]): Promise<{ grids: Grid[]; flagged: number }> {
@@ -261,6 +263,7 @@ async function divideVillage(village: Region, buildings: Building[], lines: Line
       population: Math.round(households * PERSONS_PER_HOUSEHOLD),
       geometry: g.geometry,
       buildings: members.map((i) => mine[i].osmId),
+      flags: g.properties.flags.map((f) => (f.variant ? `${f.code}:${f.variant}` : f.code)),
     };
   });
   return { grids, flagged: metrics.flagged };
@@ -374,7 +377,7 @@ async function main(): Promise<void> {
     grids.push(...made);
     const basic = made.filter((g) => g.kind === 'urban');
     const inRange = basic.filter((g) => g.households >= MIN_HOUSEHOLDS && g.households <= MAX_HOUSEHOLDS).length;
-    report.push(`${village.name}: ${made.length} grids, ${inRange}/${basic.length} basic in range, ${flagged} flagged; households ${made.map((g) => `${g.households}${g.kind === 'special' ? ` (${g.specialType})` : ''}`).join(', ')}`);
+    report.push(`${village.name}: ${made.length} grids, ${inRange}/${basic.length} basic in range, ${flagged} flagged; households ${made.map((g) => `${g.households}${g.kind === 'special' ? ` (${g.specialType})` : g.flags.length ? ` (${g.flags.join(' ')})` : ''}`).join(', ')}`);
   }
   const basic = grids.filter((g) => g.kind === 'urban');
   // A grid that is one building over the maximum cannot be brought into range (issue 14's count leaves it out).

@@ -192,6 +192,7 @@ function walk(incident: Omit<PastIncident, 'status' | 'handlingLevel' | 'handlin
   // Most are resolved within the deadline; about one in seven is late.
   const share = random() < 0.86 ? 0.2 + random() * 0.7 : 1.05 + random() * 1.2;
   if (!step('resolved', Math.max(0, share * allowed - (t - incident.reportedAt.getTime())), handler, '已处置完毕')) return past;
-  step('closed', (2 + random() * 22) * HOUR, '指挥中心', '核查结案');
+  // The centre checks a resolved incident before closing it: within 2 hours to 3 days.
+  step('closed', (2 + random() * 70) * HOUR, '指挥中心', '核查结案');
   return past;
 }
