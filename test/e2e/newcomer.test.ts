@@ -1,7 +1,7 @@
 /**
  * The newcomer's path, as the README tells it: `npm start` on a fresh data folder (or a fresh
  * server database), the sign-in link it prints opened in Chromium with no internet (every request
- * leaving the service is refused): the planner's map over gridgov's own base map, mostly green;
+ * leaving the service is refused): the planner's map over gridgov's own base map, mostly in the "300–500 households" colour;
  * the command centre with incidents, cameras and a heat layer; the live stream delivering a change
  * the demo feed made (its interval shortened to 2 s here). Screenshots: test-output/e2e/00-newcomer-*.png.
  */
@@ -12,7 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, SHOTS, countPixels, haveChromium } from './support.js';
+import { CHROMIUM, CHROMIUM_ARGS, E2E_HOOK_MS, SHOTS, START_MS, blend, countPixels, haveChromium } from './support.js';
+import { HOUSEHOLD_COLOURS } from '../../client/src/palette.js';
 import { createServerDatabase, serverUrl } from '../support/store.js';
 
 const title = haveChromium ? 'a newcomer: npm start, the printed link, planner and command centre' : `newcomer path — SKIPPED: ${CHROMIUM} not found (apt-get install chromium)`;
@@ -55,10 +56,10 @@ describe.skipIf(!haveChromium)(title, { timeout: 240_000 }, () => {
     child = spawn('npm', ['start'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (chunk) => (output += chunk));
     child.stderr!.on('data', (chunk) => (output += chunk));
-    const until = Date.now() + 200_000;
+    const until = Date.now() + START_MS;
     while (!/listening on/.test(output)) {
       if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${output}`);
-      if (Date.now() > until) throw new Error(`no "listening" within 200 s:\n${output}`);
+      if (Date.now() > until) throw new Error(`no "listening" within ${START_MS / 1000} s:\n${output}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     link = /sign in: (http:\/\/\S+)/.exec(output)![1];
@@ -77,7 +78,7 @@ describe.skipIf(!haveChromium)(title, { timeout: 240_000 }, () => {
     });
     // No internet: nothing but the service answers.
     await page.route((url) => url.origin !== origin, (route) => route.abort());
-  }, 300_000);
+  }, E2E_HOOK_MS);
 
   afterAll(async () => {
     await browser?.close();
@@ -98,7 +99,7 @@ describe.skipIf(!haveChromium)(title, { timeout: 240_000 }, () => {
     expect(lines.filter((line) => !line.startsWith('[gridgov'))).toEqual([]);
   });
 
-  it('opens the printed link on the planner: the demo grids, mostly green, over gridgov’s own base map', async () => {
+  it('opens the printed link on the planner: the demo grids, mostly 300–500 households, over gridgov’s own base map', async () => {
     await page.goto(link);
     await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
     // The base map's tiles came from the service (no internet needed) and drew.
@@ -117,9 +118,11 @@ describe.skipIf(!haveChromium)(title, { timeout: 240_000 }, () => {
     const basic = grids.features.filter((g) => g.properties.kind !== 'special');
     const inRange = basic.filter((g) => g.properties.households !== null && g.properties.households >= 300 && g.properties.households <= 500);
     expect(inRange.length / basic.length).toBeGreaterThan(0.5);
-    // Green (300–500 households) is on the map.
-    const green = await countPixels(planner, [46, 160, 90], 8);
-    expect(green.matching).toBeGreaterThan(100);
+    // The map says so: the "300–500 households" fill (client/src/palette.ts) covers more than the under and over fills together.
+    const fills = { under: 0, in: 0, over: 0 };
+    for (const [name, fill] of Object.entries(HOUSEHOLD_COLOURS) as [keyof typeof fills, [number, number, number]][]) fills[name] = (await countPixels(planner, blend(fill, 0.55, [244, 241, 234]), 8)).matching;
+    expect(fills.in).toBeGreaterThan(100);
+    expect(fills.in).toBeGreaterThan(fills.under + fills.over);
     expect(consoleErrors).toEqual([]);
   });
 

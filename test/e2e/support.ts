@@ -44,7 +44,7 @@ function freePort(): Promise<number> {
  * 90 days of incidents): 200 s, or GRIDGOV_E2E_START_MS on a machine shared with other heavy work.
  * A test file that waits longer gives its beforeAll the same time (E2E_HOOK_MS).
  */
-const START_MS = Number(process.env.GRIDGOV_E2E_START_MS) || 200_000;
+export const START_MS = Number(process.env.GRIDGOV_E2E_START_MS) || 200_000;
 export const E2E_HOOK_MS = START_MS + 60_000;
 
 /** Starts the service with the demo data on a database of its own; `stop` also removes the database. `extraEnv` adds settings (e.g. GRIDGOV_DEMO_FEED=0 where a test counts incidents, GRIDGOV_INCIDENT_RULES). */
