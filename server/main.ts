@@ -60,6 +60,9 @@ async function main(): Promise<void> {
     access: { publicGrids: config.publicGrids, corsOrigins: config.corsOrigins, rateLimits: config.rateLimits, trustProxy: config.trustProxy, publicUrl: config.publicUrl },
   });
   let feed: DemoFeed | undefined;
+  let stopping = false;
+  /** The work after listening; a stop waits for it, so that none of it meets a closed database. */
+  let warming: Promise<void> = Promise.resolve();
   const server = app.listen(config.port, () => {
     if (admin.made === 'generated') {
       // Shown once: only its hash is stored. The #key= link signs the web client in (and leaves the URL).
@@ -68,7 +71,7 @@ async function main(): Promise<void> {
       log(`sign in: http://localhost:${config.port}/#key=${admin.key}`);
     }
     log(`listening on http://localhost:${config.port} (started in ${seconds()}, memory ${memory()})`);
-    void afterListening();
+    warming = afterListening().catch((error: unknown) => log(`after start-up: ${error instanceof Error ? error.message : String(error)}`));
   });
   server.on('error', (error) => {
     console.error(`[gridgov] cannot listen on port ${config.port}: ${error.message}`);
@@ -83,23 +86,24 @@ async function main(): Promise<void> {
       geocoder.current().catch((error: unknown) => log(`geocoder not loaded yet: ${error instanceof Error ? error.message : String(error)}`)),
     ]);
     if (snapshot && index) log(`ready: locate index ${snapshot.index.size} grids, geocoder ${index.size} addresses (memory ${memory()})`);
-    if (!config.demoFeed) return;
+    if (!config.demoFeed || stopping) return;
     // Only the demo's own devices, and only when they are there: never a feed without the demo data.
     const devices = await listDevices(store.db, { ids: demoDevices().map((d) => d.id) });
-    if (devices.length === 0) return;
+    if (devices.length === 0 || stopping) return;
     const ingest = new FeedIngest(store.db, config.incidentRules, systemClock, locator);
     feed = new DemoFeed(ingest, devices, config.demoFeedIntervalMs, log);
     feed.start();
     log(`demo feed: ${devices.length} demo cameras and sensors send an event every ${config.demoFeedIntervalMs / 1000} s (GRIDGOV_DEMO_FEED=0 stops it)`);
   }
 
-  let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log(`${signal}: closing`);
-    feed?.stop();
     server.close();
+    // Start-up work still running and a demo event being ingested finish before the database closes.
+    await warming;
+    await feed?.stop();
     await store.close();
     process.exit(0);
   };

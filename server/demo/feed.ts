@@ -23,7 +23,8 @@ const SENSOR_TYPES: Record<string, string> = { smoke: 'smoke_alarm', water_level
 export class DemoFeed {
   private timer: NodeJS.Timeout | undefined;
   private sent = 0;
-  private running = false;
+  /** The event being ingested, if any (a stop waits for it). */
+  private inFlight: Promise<IngestReport | undefined> | undefined;
 
   constructor(
     private readonly ingest: Pick<FeedIngest, 'ingest'>,
@@ -39,15 +40,21 @@ export class DemoFeed {
     this.timer.unref();
   }
 
-  stop(): void {
+  /** Stops sending; resolves once the event being ingested, if any, is done. */
+  async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
+    await this.inFlight;
   }
 
   /** Sends one event (skipped while the previous one is still being ingested). */
-  async tick(): Promise<IngestReport | undefined> {
-    if (this.running) return undefined;
-    this.running = true;
+  tick(): Promise<IngestReport | undefined> {
+    if (this.inFlight) return Promise.resolve(undefined);
+    this.inFlight = this.send().finally(() => (this.inFlight = undefined));
+    return this.inFlight;
+  }
+
+  private async send(): Promise<IngestReport | undefined> {
     try {
       const device = this.devices[Math.floor(this.random() * this.devices.length)];
       const type = device.kind === 'camera' ? CAMERA_TYPES[Math.floor(this.random() * CAMERA_TYPES.length)] : SENSOR_TYPES[device.sensorType ?? ''] ?? 'door_open';
@@ -64,8 +71,6 @@ export class DemoFeed {
     } catch (error) {
       this.log(`demo feed: ${error instanceof Error ? error.message : String(error)}`);
       return undefined;
-    } finally {
-      this.running = false;
     }
   }
 }
