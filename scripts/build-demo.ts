@@ -351,6 +351,44 @@ function writeCollection(file: string, features: Feature[]): number {
   return text.length;
 }
 
+/** How close (degrees, ≈ 2 cm) a grid's vertex must lie to a neighbour's edge to count as on it. */
+const ON_EDGE_DEG = 2e-7;
+
+/**
+ * Shared borders made identical: where a vertex of one grid lies on the inside of another's edge
+ * (a T-junction the division leaves where three grids meet), that vertex is added to the edge, so
+ * that neighbours share every vertex of their common border — moving one in the editor moves it
+ * for all of them, and the border has no sliver of overlap or gap between two versions of it.
+ */
+function nodeGrids(geometries: Polygonal[]): Polygonal[] {
+  const ringsOf = (g: Polygonal) => (g.type === 'Polygon' ? [g.coordinates] : g.coordinates).flat();
+  const vertices = geometries.map((g) => ringsOf(g).flatMap((ring) => ring));
+  const node = (ring: Position[], own: number): Position[] => {
+    const out: Position[] = [ring[0]];
+    for (let i = 0; i + 1 < ring.length; i++) {
+      const [a, b] = [ring[i], ring[i + 1]];
+      const [dx, dy] = [b[0] - a[0], b[1] - a[1]];
+      const length2 = dx * dx + dy * dy;
+      const inside: { t: number; p: Position }[] = [];
+      if (length2 > 0) {
+        vertices.forEach((points, other) => {
+          if (other === own) return;
+          for (const p of points) {
+            const t = ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / length2;
+            if (t <= 0 || t >= 1 || Math.abs((p[0] - a[0]) * dy - (p[1] - a[1]) * dx) / Math.sqrt(length2) >= ON_EDGE_DEG) continue;
+            if (!inside.some((q) => q.p[0] === p[0] && q.p[1] === p[1])) inside.push({ t, p });
+          }
+        });
+      }
+      out.push(...inside.sort((x, y) => x.t - y.t).map((q) => q.p), b);
+    }
+    return out;
+  };
+  return geometries.map((g, own) =>
+    g.type === 'Polygon' ? { ...g, coordinates: g.coordinates.map((ring) => node(ring, own)) } : { ...g, coordinates: g.coordinates.map((polygon) => polygon.map((ring) => node(ring, own))) },
+  );
+}
+
 function roundGeometry<G extends Polygonal>(geometry: G): G {
   const walk = (value: unknown): unknown => (Array.isArray(value) && typeof value[0] === 'number' ? roundPosition(value as Position) : Array.isArray(value) ? value.map(walk) : value);
   return { ...geometry, coordinates: walk(geometry.coordinates) } as G;
@@ -387,6 +425,7 @@ async function main(): Promise<void> {
   const addresses = demoAddresses({ buildings, lines, prefix: '湖北省武汉市洪山区', streets: regions.filter((r) => r.level === 'township') });
   const devices = demoDevices({ lines, grids, frame, centerCode: '42011100' });
 
+  const noded = nodeGrids(grids.map((g) => roundGeometry(g.geometry)));
   fs.mkdirSync(OUT, { recursive: true });
   const sizes = {
     regions: writeCollection(
@@ -407,7 +446,7 @@ async function main(): Promise<void> {
       grids.map((g) => ({
         type: 'Feature',
         properties: { regionCode: g.regionCode, name: g.name, kind: g.kind, ...(g.specialType ? { specialType: g.specialType } : {}), households: g.households, population: g.population, buildings: g.buildings },
-        geometry: roundGeometry(g.geometry),
+        geometry: noded[grids.indexOf(g)],
       })),
     ),
   };
