@@ -265,10 +265,13 @@ describe.skipIf(!haveChromium)(title, () => {
         const others = a.filter((code) => code !== g.properties.code && b.has(code));
         if (others.length === 1 && !touched.has(others[0])) {
           const mid: Position = [(outer[i][0] + outer[i + 1][0]) / 2, (outer[i][1] + outer[i + 1][1]) / 2];
-          edges.push({ code: g.properties.code, other: others[0], vertex: mid, centroid: centroidOf(outer) });
+          const lengthM = Math.hypot((outer[i + 1][0] - outer[i][0]) * Math.cos((mid[1] * Math.PI) / 180), outer[i + 1][1] - outer[i][1]) * 111_320;
+          edges.push({ code: g.properties.code, other: others[0], vertex: mid, centroid: centroidOf(outer), lengthM });
         }
       }
     }
+    // Long edges first: on a short one the pointer at its middle is within reach of its ends, where a third grid may meet them.
+    edges.sort((x, y) => y.lengthM - x.lengthM);
     const before = await versions();
     const { chosen, from, to } = await reachable(edges, 12);
     await page.click('[data-tool="edit"]');
