@@ -60,10 +60,24 @@ describe.skipIf(!haveChromium)(title, () => {
       const centre = await pixelOf(chosen.centroid);
       const length = Math.hypot(centre.x - from.x, centre.y - from.y);
       const to = { x: from.x + ((centre.x - from.x) / length) * distance, y: from.y + ((centre.y - from.y) / length) * distance };
-      if ((await onMap(from)) && (await onMap(to))) return { chosen, from, to };
+      if (!(await onMap(from)) || !(await onMap(to))) continue;
+      // Dragged inwards, the point must lie in the grid (a thin or bent grid's centroid may lie outside it).
+      if (distance > 0 && !(await insideGrid(chosen.code, to))) continue;
+      return { chosen, from, to };
     }
     throw new Error('no candidate vertex can be reached on the map');
   }
+
+  /** Whether a page pixel lies inside a grid as the map draws it. */
+  const insideGrid = (code: string, p: { x: number; y: number }) =>
+    page.evaluate(
+      ([c, x, y]) => {
+        const app = window.gridgov as unknown as { map: { getCoordinateFromPixel(p: number[]): number[] }; grids: { feature(c: string): { getGeometry(): { intersectsCoordinate(p: number[]): boolean } } | null } };
+        const box = document.getElementById('map')!.getBoundingClientRect();
+        return app.grids.feature(c)?.getGeometry().intersectsCoordinate(app.map.getCoordinateFromPixel([x - box.left, y - box.top])) ?? false;
+      },
+      [code, p.x, p.y] as const,
+    );
 
   async function drag(from: { x: number; y: number }, to: { x: number; y: number }): Promise<void> {
     await page.mouse.move(from.x - 3, from.y - 3);
