@@ -30,6 +30,9 @@ export default defineConfig({
         report: path.join(root, 'client', 'report', 'index.html'),
       },
     },
+    // Rolldown's timing report ([PLUGIN_TIMINGS]) is for whoever tunes the build, not for a user
+    // watching `npm start`: it would land between gridgov's own start-up lines.
+    rolldownOptions: { checks: { bundlerTimings: false } },
   },
   server: {
     // `npx vite` for client work: the API comes from a running `npm start`.

@@ -8,6 +8,7 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 60_000,
-    hookTimeout: 120_000,
+    // A service started in a hook loads the demo area on its first start (tens of seconds on a busy machine).
+    hookTimeout: 240_000,
   },
 });

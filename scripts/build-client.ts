@@ -11,9 +11,10 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { repoRoot } from '../server/paths.js';
 
-export const repoRoot = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+export { repoRoot };
 export const clientSourceDir = path.join(repoRoot, 'client');
 export const clientBuildDir = path.join(repoRoot, 'dist', 'client');
 const stampFile = path.join(clientBuildDir, 'build.json');

@@ -3,7 +3,7 @@
  * through supertest, over real HTTP handling and the real database.
  */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from './paths.js';
 import express from 'express';
 import type { Store } from './db/connect.js';
 import type { Limits } from './config.js';
@@ -60,7 +60,7 @@ import { defaultPublicReportOptions, type PublicReportOptions } from './services
 import { text } from './i18n/catalogue.js';
 
 // The web client as Vite builds it from client/ (npm run build:client; npm start builds it when missing or stale).
-const clientDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'client');
+const clientDir = path.join(repoRoot, 'dist', 'client');
 
 export interface AppServices {
   runner?: DivisionRunner;

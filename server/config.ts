@@ -37,6 +37,12 @@ export interface Config {
   dataDir: string;
   /** Load the demo area when the database holds no regions yet. */
   demo: boolean;
+  /**
+   * The demo's cameras and sensors keep sending events while the demo area is loaded
+   * (GRIDGOV_DEMO_FEED=0 stops them), one every `demoFeedIntervalMs` (GRIDGOV_DEMO_FEED_INTERVAL_MS).
+   */
+  demoFeed: boolean;
+  demoFeedIntervalMs: number;
   limits: Limits;
   /** Incident categories, deadlines and event rules (GRIDGOV_INCIDENT_RULES: a JSON file replacing the defaults). */
   incidentRules: IncidentRules;
@@ -161,6 +167,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: path.resolve(env.GRIDGOV_DATA || path.join('data', 'db')),
     demo: env.GRIDGOV_DEMO !== '0',
+    demoFeed: env.GRIDGOV_DEMO_FEED !== '0',
+    demoFeedIntervalMs: intFromEnv(env, 'GRIDGOV_DEMO_FEED_INTERVAL_MS', 20_000),
     incidentRules: incidentRulesFrom(env.GRIDGOV_INCIDENT_RULES || undefined, langOfEnvironment(env)),
     adminKey: adminKeyFrom(env.GRIDGOV_ADMIN_KEY || undefined),
     publicGrids: env.GRIDGOV_PUBLIC_GRIDS === '1' || env.GRIDGOV_PUBLIC_GRIDS === 'true',

@@ -1,6 +1,8 @@
 /**
  * Start-up: configuration → database (+ migrations) → demo data on a first start → HTTP.
- * Prints each step, since a cold embedded start takes a while.
+ * Prints each step with the time since the process started, since a cold embedded start takes a
+ * while; what can wait (the locate index, the geocoder, orphaned division jobs, the demo feed)
+ * starts after the service listens.
  */
 import { loadConfig } from './config.js';
 import { exclusively, openStore } from './db/connect.js';
@@ -10,24 +12,29 @@ import { Thumbnailer } from './media/thumbnailer.js';
 import { compactCountsPeriodically } from './jobs/count-compaction.js';
 import { systemClock } from './clock.js';
 import { countRegions } from './db/regions.js';
-import { loadDemo } from './demo.js';
+import { listDevices } from './db/devices.js';
 import { refreshHouseholds } from './db/households.js';
+import { loadDemo, demoDevices, DEMO_PLACE } from './demo/load.js';
+import { DemoFeed } from './demo/feed.js';
 import { createApp } from './app.js';
 import { DivisionRunner } from './jobs/division-runner.js';
 import { WorkerPool } from './workers/pool.js';
 import { GridLocator } from './services/grid-locator.js';
 import { AddressGeocoder } from './services/address-geocoder.js';
+import { FeedIngest } from './services/feed-ingest.js';
 import { ensureClientBuilt } from '../scripts/build-client.js';
 import { bootstrapAdmin } from './services/bootstrap-admin.js';
 import { createLogger } from './http/request-log.js';
 
-const started = performance.now();
-const seconds = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
+// Since the process started (node's own clock), so the compile step and module loading count too.
+const seconds = () => `${(performance.now() / 1000).toFixed(1)} s`;
 const log = (message: string) => console.log(`[gridgov ${seconds()}] ${message}`);
+const memory = () => `${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`;
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  // The web client is built (if missing or stale) while the database opens; served once both are ready.
+  log(`modules loaded (memory ${memory()})`);
+  // The web client is built (only if missing or stale) while the database opens.
   const client = ensureClientBuilt(log);
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, statementTimeoutMs: config.statementTimeoutMs, log });
   log(`database ready (${store.backend})`);
@@ -36,8 +43,8 @@ async function main(): Promise<void> {
   // and the first key once.
   const admin = await exclusively(store, async () => {
     if (config.demo && (await countRegions(store.db)) === 0) {
-      log('empty database: loading the demo area (Fuzhou, 鼓楼区); set GRIDGOV_DEMO=0 to start empty');
-      await loadDemo(store.db, config.limits, log);
+      log(`empty database: loading the demo area (${DEMO_PLACE}); set GRIDGOV_DEMO=0 to start empty`);
+      await loadDemo(store.db, config.limits, log, { rules: config.incidentRules });
     }
     // Grids written before households were computed (db/households.ts) get their figure once.
     await store.db.transaction().execute((trx) => refreshHouseholds(trx, { uncomputed: true }));
@@ -46,28 +53,17 @@ async function main(): Promise<void> {
   if (admin.made === 'configured') log('admin key from GRIDGOV_ADMIN_KEY stored');
   const workers = new WorkerPool();
   const runner = new DivisionRunner(store.db, log, workers, config.divisionLeaseS);
-  // Embedded: this process owns every job. Server: jobs whose owner stopped renewing its lease
-  // are taken over, now and whenever one lapses (by exactly one instance).
-  if (store.backend === 'embedded') await runner.resumeOrphans(0);
-  else runner.start();
+  // Server: jobs whose owner stopped renewing its lease are taken over, now and whenever one
+  // lapses (by exactly one instance). Embedded: this process owns every job (after listening).
+  if (store.backend === 'postgres') runner.start();
   const partitions = new EventPartitions(store.db, systemClock, config.eventRetentionDays, log);
   partitions.start();
   const thumbnailer = new Thumbnailer(store.db);
   thumbnailer.start();
   const stopCompaction = compactCountsPeriodically(store.db, log);
   const signals = store.backend === 'postgres' && config.databaseUrl ? await Signals.listen(config.databaseUrl) : undefined;
-  // The locate index is built in the background now, not by the first caller.
   const locator = new GridLocator(store.db);
-  void locator
-    .live()
-    .then((snapshot) => log(`locate index ready: ${snapshot.index.size} grids`))
-    .catch((error: unknown) => log(`locate index not built yet: ${error instanceof Error ? error.message : String(error)}`));
-  // The geocoder loads the address registry in the background too.
   const geocoder = new AddressGeocoder(store.db, log);
-  void geocoder
-    .current()
-    .then((index) => log(`geocoder ready: ${index.size} addresses`))
-    .catch((error: unknown) => log(`geocoder not loaded yet: ${error instanceof Error ? error.message : String(error)}`));
   await client;
   const app = createApp(store, config.limits, {
     runner,
@@ -82,6 +78,10 @@ async function main(): Promise<void> {
     publicReports: { perHour: config.publicReportsPerHour },
     access: { publicGrids: config.publicGrids, corsOrigins: config.corsOrigins, rateLimits: config.rateLimits, trustProxy: config.trustProxy, publicUrl: config.publicUrl },
   });
+  let feed: DemoFeed | undefined;
+  let stopping = false;
+  /** The work after listening; a stop waits for it, so that none of it meets a closed database. */
+  let warming: Promise<void> = Promise.resolve();
   const server = app.listen(config.port, () => {
     if (admin.made === 'generated') {
       // Shown once: only its hash is stored. The #key= link signs the web client in (and leaves the URL).
@@ -89,14 +89,32 @@ async function main(): Promise<void> {
       log(`admin key (shown once, keep it): ${admin.key}`);
       log(`sign in: http://localhost:${config.port}/#key=${admin.key}`);
     }
-    log(`listening on http://localhost:${config.port} (memory ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB)`);
+    log(`listening on http://localhost:${config.port} (started in ${seconds()}, memory ${memory()})`);
+    warming = afterListening().catch((error: unknown) => log(`after start-up: ${error instanceof Error ? error.message : String(error)}`));
   });
   server.on('error', (error) => {
     console.error(`[gridgov] cannot listen on port ${config.port}: ${error.message}`);
     process.exit(1);
   });
 
-  let stopping = false;
+  /** What need not hold up the first request: indexes warm up, jobs resume, the demo feed starts. */
+  async function afterListening(): Promise<void> {
+    if (store.backend === 'embedded') await runner.resumeOrphans(0).catch((error: unknown) => log(`division jobs not resumed: ${String(error)}`));
+    const [snapshot, index] = await Promise.all([
+      locator.live().catch((error: unknown) => log(`locate index not built yet: ${error instanceof Error ? error.message : String(error)}`)),
+      geocoder.current().catch((error: unknown) => log(`geocoder not loaded yet: ${error instanceof Error ? error.message : String(error)}`)),
+    ]);
+    if (snapshot && index) log(`ready: locate index ${snapshot.index.size} grids, geocoder ${index.size} addresses (memory ${memory()})`);
+    if (!config.demoFeed || stopping) return;
+    // Only the demo's own devices, and only when they are there: never a feed without the demo data.
+    const devices = await listDevices(store.db, { ids: demoDevices().map((d) => d.id) });
+    if (devices.length === 0 || stopping) return;
+    const ingest = new FeedIngest(store.db, config.incidentRules, systemClock, locator, undefined, thumbnailer, partitions);
+    feed = new DemoFeed(ingest, devices, config.demoFeedIntervalMs, log);
+    feed.start();
+    log(`demo feed: ${devices.length} demo cameras and sensors send an event every ${config.demoFeedIntervalMs / 1000} s (GRIDGOV_DEMO_FEED=0 stops it)`);
+  }
+
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -104,6 +122,9 @@ async function main(): Promise<void> {
     server.close();
     runner.stop();
     stopCompaction();
+    // Start-up work still running and a demo event being ingested finish before the database closes.
+    await warming;
+    await feed?.stop();
     await signals?.close();
     await store.close();
     process.exit(0);

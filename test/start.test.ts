@@ -12,6 +12,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { freshDatabases } from './support/store.js';
 
 const freshDatabase = freshDatabases();
+/** The demo's grids as `npm run build:demo` made them (their number follows the divider). */
+const demoGridCount = (JSON.parse(fs.readFileSync(path.join('data', 'demo', 'grids.geojson'), 'utf8')) as { features: unknown[] }).features.length;
 const tempDirs: string[] = [];
 afterAll(() => tempDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
@@ -30,9 +32,10 @@ interface Running {
   url: string;
 }
 
+/** `npm start`'s command (scripts/start.mjs: compiles the server when needed, then runs it). */
 async function start(env: Record<string, string>): Promise<Running> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, ['scripts/start.mjs'], {
     env: { ...process.env, DATABASE_URL: '', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -40,7 +43,7 @@ async function start(env: Record<string, string>): Promise<Running> {
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "listening" within 90 s:\n${output}`)), 90_000);
+    const timer = setTimeout(() => reject(new Error(`no "listening" within 200 s:\n${output}`)), 200_000);
     const poll = setInterval(() => {
       if (output.includes('listening on')) {
         clearInterval(poll);
@@ -62,8 +65,16 @@ async function stop(running: Running): Promise<number | null> {
   return new Promise((resolve) => running.child.once('exit', (code) => resolve(code)));
 }
 
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 // Each test starts the real service (a cold PGlite start is ~10 s, more on a loaded CI machine).
-const START_TIMEOUT = 240_000;
+const START_TIMEOUT = 600_000;
 
 /** `npm run import:addresses -- …args` in a child process: its exit code and output. */
 function importAddresses(env: Record<string, string>, args: string[]): Promise<{ code: number | null; output: string }> {
@@ -128,27 +139,40 @@ describe('npm start', { timeout: START_TIMEOUT }, () => {
     expect(first.output()).toContain(`/#key=${key}`);
     expect((await fetch(`${first.url}/api/grids`)).status).toBe(401);
     const grids = await (await signedFetch(first, '/api/grids')).json();
-    expect(grids.features).toHaveLength(24);
+    expect(grids.features).toHaveLength(demoGridCount);
+    // It says how long it took.
+    expect(first.output()).toMatch(/listening on http:\/\/localhost:\d+ \(started in \d+\.\d s, memory \d+ MiB\)/);
     const page = await fetch(`${first.url}/`);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
     expect(await page.text()).toMatch(/gridgov/);
     // The demo address registry is loaded and geocodes to the demo grids.
-    const geocoded = await (await signedFetch(first, `/api/geocode?q=${encodeURIComponent('东街示范一路3号')}`)).json();
-    expect(geocoded.candidates[0]).toMatchObject({ matchedLevel: 'number', gridCode: expect.stringMatching(/^350102004001\d{3}$/) });
+    const geocoded = await (await signedFetch(first, `/api/geocode?q=${encodeURIComponent('珞喻路38号')}`)).json();
+    expect(geocoded.candidates[0]).toMatchObject({ matchedLevel: 'number', gridCode: expect.stringMatching(/^420111002101\d{3}$/) });
+    // The demo's cameras and sensors report on their own (the demo feed), once listening.
+    await waitFor(() => first.output().includes('demo feed:'), 30_000);
     expect(await stop(first)).toBe(0);
 
     const second = await start(env);
     expect(second.output()).not.toMatch(/loading the demo area/);
     // The key made on the first start still opens the service; no second key is made.
     expect(second.output()).not.toMatch(/admin key \(shown once/);
-    expect((await (await fetch(`${second.url}/api/grids`, { headers: { Authorization: `Bearer ${key}` } })).json()).features).toHaveLength(24);
+    expect((await (await fetch(`${second.url}/api/grids`, { headers: { Authorization: `Bearer ${key}` } })).json()).features).toHaveLength(demoGridCount);
     expect(await stop(second)).toBe(0);
+
+    // GRIDGOV_DEMO_FEED=0: the demo data, but no feed.
+    const quiet = await start({ ...env, GRIDGOV_DEMO_FEED: '0' });
+    await waitFor(() => quiet.output().includes('ready:'), 30_000);
+    expect(quiet.output()).not.toMatch(/demo feed/);
+    expect(await stop(quiet)).toBe(0);
   });
 
   it('starts empty with GRIDGOV_DEMO=0 and refuses a bad PORT', async () => {
     const env = await freshDatabase();
     const empty = await start({ ...env, GRIDGOV_DEMO: '0' });
     expect((await (await signedFetch(empty, '/api/regions')).json()).features).toHaveLength(0);
+    // Never a demo feed without the demo data.
+    await waitFor(() => empty.output().includes('ready:'), 30_000);
+    expect(empty.output()).not.toMatch(/demo feed/);
     expect(await stop(empty)).toBe(0);
 
     await expect(start({ ...env, PORT: 'abc' })).rejects.toThrow(/PORT must be a positive integer/);

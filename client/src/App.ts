@@ -13,6 +13,7 @@ import { applyI18n, formatDate, lang, onLangChange, setLang, t, type Key } from 
 import { MapCrs } from './map/crs';
 import { MapView } from './map/MapView';
 import { BaseMapLayer, crsOf } from './layers/BaseMapLayer';
+import { LocalBaseLayer } from './layers/LocalBaseLayer';
 import { GridLayer, gridOf } from './layers/GridLayer';
 import { GridTiles } from './layers/GridTiles';
 import { GridLoader } from './layers/GridLoader';
@@ -55,7 +56,9 @@ export class App {
   readonly crs = new MapCrs(crsOf(this.settings.baseMap));
   readonly mapView = new MapView($('map'), $('mouse-position'), this.crs);
   readonly map = this.mapView.map;
-  readonly base = new BaseMapLayer();
+  /** gridgov's own base map from its vector tiles (roads, water, buildings): shown offline. */
+  readonly localBase = new LocalBaseLayer(this.api, this.crs);
+  readonly base = new BaseMapLayer(this.localBase);
   readonly regions = new RegionLayer(this.crs);
   readonly grids = new GridLayer(this.crs, (localStorage.getItem(COLOUR_KEY) as ColourMode | null) ?? 'fullness');
   /** Many grids: drawn from vector tiles; the loader says which are held as GeoJSON (see GridLoader). */
@@ -107,7 +110,7 @@ export class App {
   constructor() {
     this.base.apply(this.settings.baseMap);
     this.api.actor = this.settings.actor;
-    for (const layer of [this.base.layer, this.base.labels, this.regions.layer, this.tiles.layer, this.grids.layer, this.lines.layer, this.grids.selectionLayer, this.checks.layer, this.markers.layer]) this.map.addLayer(layer);
+    for (const layer of [this.base.layer, this.base.labels, this.localBase.layer, this.regions.layer, this.tiles.layer, this.grids.layer, this.lines.layer, this.grids.selectionLayer, this.checks.layer, this.markers.layer]) this.map.addLayer(layer);
 
     this.grids.regionName = (code) => this.regions.data.get(code)?.properties.name;
     this.layout = new Layout(this.map, $('map').parentElement!);
@@ -384,6 +387,8 @@ export class App {
     if (!this.can('grids:read')) throw new Error(t('auth.noMap', { role: t(`auth.role.${this.me.role ?? 'anonymous'}` as Key) }));
     const first = this.firstView();
     if (first !== this.view) await this.setView(first);
+    // Tiles asked before signing in were refused: ask again with the key.
+    this.localBase.refresh();
     this.toolbar.render();
     this.status(() => t('app.loading'));
     this.api
@@ -1007,6 +1012,7 @@ export class App {
       void this.lines.reload();
       if (this.shownData) this.grids.load(this.shownData);
       this.tiles.refresh();
+      this.localBase.refresh();
       if (this.asOf === null) this.editor.captureOriginals();
       view.setCenter(this.crs.toMap(center));
       this.select(this.selected);

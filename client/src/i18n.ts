@@ -179,7 +179,8 @@ const zh = {
 
   'settings.title': '设置',
   'settings.basemap': '底图',
-  'settings.basemap.none': '无底图（离线）',
+  'settings.basemap.local': 'gridgov 本地底图（离线可用：道路、水系、建筑）',
+  'settings.basemap.none': '无底图',
   'settings.basemap.osm': 'OpenStreetMap（WGS84）',
   'settings.basemap.tianditu': '天地图矢量（WGS84，需密钥）',
   'settings.basemap.tiandituImg': '天地图影像（WGS84，需密钥）',
@@ -680,7 +681,8 @@ const en: Record<Key, string> = {
 
   'settings.title': 'Settings',
   'settings.basemap': 'Base map',
-  'settings.basemap.none': 'None (offline)',
+  'settings.basemap.local': 'gridgov local map (works offline: roads, water, buildings)',
+  'settings.basemap.none': 'None',
   'settings.basemap.osm': 'OpenStreetMap (WGS84)',
   'settings.basemap.tianditu': 'Tianditu vector (WGS84, key)',
   'settings.basemap.tiandituImg': 'Tianditu imagery (WGS84, key)',

@@ -35,7 +35,7 @@ import { sql } from 'kysely';
 import { createApp } from '../../server/app.js';
 import { defaultLimits } from '../../server/config.js';
 import { openPGlite, openStore } from '../../server/db/connect.js';
-import { loadDemo } from '../../server/demo.js';
+import { loadDemo } from '../../server/demo/load.js';
 import { createApiKey } from '../../server/db/api-keys.js';
 import { Thumbnailer } from '../../server/media/thumbnailer.js';
 import { seededRandom } from '../../server/geo/random.js';

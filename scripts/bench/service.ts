@@ -45,16 +45,25 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
+/** How the service is started: the TypeScript entry through tsx (default), or `npm start`'s own command; demo data off unless asked. */
+export interface StartOptions {
+  command?: 'tsx' | 'npm-start';
+  demo?: boolean;
+  extraEnv?: Record<string, string>;
+}
+
 /**
- * Starts the embedded service on `dataDir` (demo data off), waits until it is healthy, records
- * the time and peak RSS, then stops it with SIGTERM and waits for it to exit.
+ * Starts the embedded service on `dataDir`, waits until it is healthy, records the time and
+ * peak RSS, then stops it with SIGTERM and waits for it to exit.
  */
-export async function timeServiceStart(dataDir: string, timeoutMs = 300_000): Promise<StartResult> {
+export async function timeServiceStart(dataDir: string, timeoutMs = 300_000, options: StartOptions = {}): Promise<StartResult & { output: string }> {
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, GRIDGOV_DATA: dataDir, GRIDGOV_DEMO: '0', PORT: String(port) };
+  const env: NodeJS.ProcessEnv = { ...process.env, GRIDGOV_DATA: dataDir, GRIDGOV_DEMO: options.demo ? '1' : '0', PORT: String(port), ...options.extraEnv };
   delete env.DATABASE_URL; // always the embedded backend
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  // scripts/start.mjs imports the bundle in its own process: the pid is still the server's.
+  const args = options.command === 'npm-start' ? ['scripts/start.mjs'] : ['--import', 'tsx', 'server/main.ts'];
+  const child = spawn(process.execPath, args, {
     cwd: repoRoot,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -70,7 +79,7 @@ export async function timeServiceStart(dataDir: string, timeoutMs = 300_000): Pr
         const response = await fetch(`http://127.0.0.1:${port}/api/health`, { signal: AbortSignal.timeout(2000) });
         if (response.status === 200) {
           const seconds = (performance.now() - started) / 1000;
-          return { seconds, peakRssMiB: peakRssMiB(child.pid!) };
+          return { seconds, peakRssMiB: peakRssMiB(child.pid!), output };
         }
       } catch {
         // not listening yet

@@ -257,6 +257,69 @@ export async function insertIncidents(trx: Transaction<Database> | Kysely<Databa
   return ids;
 }
 
+/** An incident as it happened, with its whole way through the loop: what a history import writes. */
+export interface PastIncident extends NewIncident {
+  status: IncidentStatus;
+  handlingLevel: HandlingLevel;
+  handlingRegion: string | null;
+  resolvedAt: Date | null;
+  closedAt: Date | null;
+  /** Every step after the report (which is written from reportedAt), in time order. */
+  steps: { from: IncidentStatus; to: IncidentStatus; fromLevel: HandlingLevel; toLevel: HandlingLevel; actor: string; note: string | null; at: Date }[];
+}
+
+/**
+ * Writes incidents that already went (part of) their way — the demo's 90 days of history — in
+ * two statements, instead of one transaction per step: the rows end as transitionIncident and
+ * escalateIncident would have left them, and every step is in incident_transitions.
+ */
+export async function insertPastIncidents(db: Kysely<Database>, incidents: PastIncident[], actor: string): Promise<number> {
+  if (incidents.length === 0) return 0;
+  return db.transaction().execute(async (trx) => {
+    let written = 0;
+    for (let start = 0; start < incidents.length; start += 500) {
+      const chunk = incidents.slice(start, start + 500);
+      const inserted = await trx
+        .insertInto('incidents')
+        .values(
+          chunk.map((n) => ({
+            category: n.category,
+            description: n.description,
+            source: n.source,
+            reporter: n.reporter,
+            address: n.address,
+            status: n.status,
+            handling_level: n.handlingLevel,
+            handling_region: n.handlingRegion,
+            grid_code: n.gridCode,
+            geom: sql<string>`ST_SetSRID(ST_MakePoint(${n.lon}, ${n.lat}), 4326)`,
+            reported_at: n.reportedAt,
+            deadline_at: n.deadlineAt,
+            resolved_at: n.resolvedAt,
+            closed_at: n.closedAt,
+            updated_at: n.steps.length > 0 ? n.steps[n.steps.length - 1].at : n.reportedAt,
+            last_event_at: null,
+            event_count: 0,
+            media_id: null,
+            version: 1 + n.steps.length,
+          })),
+        )
+        .returning('id')
+        .execute();
+      const transitions = chunk.flatMap((n, k) => {
+        const id = Number(inserted[k].id);
+        const first = n.steps[0]?.fromLevel ?? n.handlingLevel;
+        return [
+          { incident_id: id, from_status: null, to_status: 'reported', from_level: null, to_level: first, actor, note: null, at: n.reportedAt },
+          ...n.steps.map((s) => ({ incident_id: id, from_status: s.from, to_status: s.to, from_level: s.fromLevel, to_level: s.toLevel, actor: s.actor, note: s.note, at: s.at })),
+        ];
+      });
+      await trx.insertInto('incident_transitions').values(transitions).execute();
+      written += chunk.length;
+    }
+    return written;
+  });
+}
 /** What else must hold, or be written, in the transaction that files an incident. */
 export interface FilingHooks {
   /** Runs first (a check that may refuse, under a lock). */

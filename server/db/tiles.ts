@@ -21,7 +21,7 @@ import { incidentWhere, lightSql, type IncidentFilter } from './incidents.js';
 import { YELLOW_FROM, type Light } from '../incidents/light.js';
 import { TILE_BUFFER, TILE_EXTENT, tileBounds, tileLonLatBounds, tileTransform, type Bounds, type TileAddress, type TileGeometry } from '../geo/tiles.js';
 
-export const LAYERS = ['grids', 'regions', 'devices', 'incidents'] as const;
+export const LAYERS = ['grids', 'regions', 'devices', 'incidents', 'basemap'] as const;
 export type LayerName = (typeof LAYERS)[number];
 
 export function isLayerName(value: unknown): value is LayerName {
@@ -121,6 +121,40 @@ export async function regionTileRows(db: Kysely<Database>, tile: TileAddress): P
   }));
 }
 
+/**
+ * The stored map context as a base map that needs no internet: every village's roads, railways,
+ * rivers, ridges and water areas (reference_lines) and building footprints (buildings), one MVT
+ * layer, `kind` road | railway | river | ridge | water | building, roads with `class` and `name`.
+ * Lines are clipped and simplified like polygons; a building under a pixel or two is left out
+ * below zoom 15 (it would only be noise).
+ */
+export async function basemapTileRows(db: Kysely<Database>, tile: TileAddress): Promise<TileRow[]> {
+  const { toleranceDeg } = tileTransform(tile);
+  const { rows } = await sql<{ kind: string; class: string | null; name: string | null; geojson: string }>`
+    SELECT s.kind, s.class, s.name,
+           ST_AsGeoJSON(CASE WHEN ST_Dimension(s.g) = 2
+             THEN ST_ForcePolygonCCW(CASE WHEN ST_IsValid(s.g) THEN s.g ELSE ST_CollectionExtract(ST_MakeValid(s.g), 3) END)
+             ELSE s.g END, 0, 0) AS geojson
+    FROM (
+      SELECT l.kind, l.class, l.name, ${polygonTileGeom(sql.ref('l.geom'), tile)} AS g, 0 AS layer_order
+      FROM reference_lines l
+      WHERE ${indexFilter(sql.ref('l.geom'), tile)}
+      UNION ALL
+      SELECT 'building', NULL, NULL, ${polygonTileGeom(sql.ref('b.geom'), tile)} AS g, 1
+      FROM buildings b
+      WHERE ${indexFilter(sql.ref('b.geom'), tile)} AND ST_Dimension(b.geom) = 2
+        AND (${tile.z}::int >= 15 OR ST_Area(b.geom) > ${(4 * toleranceDeg) ** 2}::float8)
+    ) s
+    WHERE s.g IS NOT NULL AND NOT ST_IsEmpty(s.g)
+    ORDER BY s.layer_order`.execute(db);
+  return rows
+    .filter((row) => !row.geojson.includes('"coordinates":[]'))
+    .map((row) => ({
+      properties: { kind: row.kind, class: row.class, name: row.name },
+      geometry: JSON.parse(row.geojson) as TileGeometry,
+    }));
+}
+
 export interface DeviceTileOptions {
   kind?: 'camera' | 'sensor';
 }
@@ -211,6 +245,13 @@ export async function layerMarker(db: Kysely<Database>, layer: LayerName): Promi
       const { rows } = await sql<{ seq: number | null }>`SELECT max(change_seq) AS seq FROM incidents`.execute(db);
       return String(Number(rows[0].seq ?? 0));
     }
+    case 'basemap': {
+      // Both tables are replaced a village at a time (new ids, new import times).
+      const { rows } = await sql<{ m: string }>`
+        SELECT (SELECT count(*) || '/' || coalesce(max(id), 0) FROM reference_lines) || '/' ||
+               (SELECT count(*) || '/' || coalesce(max(id), 0) FROM buildings) AS m`.execute(db);
+      return rows[0].m;
+    }
   }
 }
 
@@ -229,6 +270,9 @@ export async function layerBounds(db: Kysely<Database>, layer: LayerName, filter
       break;
     case 'incidents':
       extent = sql`SELECT ST_Extent(i.geom)::geometry AS e FROM incidents i WHERE ${incidentWhere(filter, now)}`;
+      break;
+    case 'basemap':
+      extent = sql`SELECT ST_Extent(g)::geometry AS e FROM (SELECT geom AS g FROM reference_lines UNION ALL SELECT geom FROM buildings) x`;
       break;
   }
   const { rows } = await sql<{ x0: number | null; y0: number | null; x1: number | null; y1: number | null }>`

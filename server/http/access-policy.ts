@@ -157,6 +157,8 @@ export const POLICY: readonly PolicyRow[] = [
   row('GET', '/tiles/grids*', 'grids:read'),
   row('GET', '/tiles/devices*', 'devices:read'),
   row('GET', '/tiles/incidents*', 'incidents:read'),
+  // The base map (stored roads, water, buildings): context for anyone who may see the grids on it.
+  row('GET', '/tiles/basemap*', 'grids:read'),
   // Any other layer name: the tiles router answers which layers there are.
   row('GET', '/tiles/:file', 'public'),
   row('GET', '/tiles/:layer/:z/:x/:y', 'public'),

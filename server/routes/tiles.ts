@@ -50,6 +50,7 @@ import type { IncidentService } from '../services/incidents.js';
 import type { IncidentFilter } from '../db/incidents.js';
 import {
   LAYERS,
+  basemapTileRows,
   deviceTileRows,
   gridTileRows,
   incidentTileRows,
@@ -94,6 +95,11 @@ const LAYER_INFO: Record<LayerName, LayerInfo> = {
     description: 'Incidents (事件) with their deadline light; filter by from, to, category, status, region, grid',
     fields: { id: 'Number', category: 'String', status: 'String', light: 'String', reportedAt: 'String' },
     parameters: ['from', 'to', 'category', 'status', 'region', 'grid'],
+  },
+  basemap: {
+    description: 'A base map that needs no internet: the stored roads, railways, rivers, water areas and building footprints of every village',
+    fields: { kind: 'String', class: 'String', name: 'String' },
+    parameters: [],
   },
 };
 
@@ -193,6 +199,8 @@ export function tilesRouter(store: Store, incidents: IncidentService): Router {
         return { rows: await regionTileRows(store.db, tile) };
       case 'devices':
         return { rows: await deviceTileRows(store.db, tile, { kind: query.kind }) };
+      case 'basemap':
+        return { rows: await basemapTileRows(store.db, tile) };
       case 'incidents': {
         const { rows, nextLightChange } = await incidentTileRows(store.db, tile, query.incidents ?? {}, now);
         return { rows, lightChange: nextLightChange?.getTime() ?? Infinity };

@@ -17,7 +17,7 @@ import { CHROMIUM, E2E_HOOK_MS, SHOTS, centreMap, countPixels, haveChromium, ope
 import { defaultIncidentRules } from '../../server/incidents/rules.js';
 
 const title = haveChromium ? 'a command centre that acts, in Chromium' : `a command centre that acts — SKIPPED: ${CHROMIUM} not found (apt-get install chromium)`;
-const TOWNSHIP = '350102004000'; // 东街街道 of the demo
+const TOWNSHIP = '420111002000'; // 关山街道 of the demo
 const DRILL_SECONDS = 43;
 const VERMILION: [number, number, number] = [213, 94, 0];
 const SWIFTSHADER = ['--enable-unsafe-swiftshader', '--use-angle=swiftshader'];
@@ -56,11 +56,12 @@ describe.skipIf(!haveChromium)(title, () => {
     const rules = { ...defaultIncidentRules, categories: [...defaultIncidentRules.categories, { code: 'drill', name: '演练', nameEn: 'Drill', deadlineHours: DRILL_SECONDS / 3600 }] };
     const rulesFile = path.join(rulesDir, 'rules.json');
     fs.writeFileSync(rulesFile, JSON.stringify(rules));
-    service = await startService({ GRIDGOV_INCIDENT_RULES: rulesFile });
-    dispatcherKey = (await post<{ key: string }>('/api/keys', { name: '东街街道指挥中心', role: 'dispatcher', regionCode: TOWNSHIP })).key;
-    ids.fire = (await post<IncidentJson>('/api/incidents', { category: 'fire', source: 'resident', address: '东街示范一路3号', description: '楼道堆放杂物冒烟' })).id;
-    ids.sanitation = (await post<IncidentJson>('/api/incidents', { category: 'sanitation', source: 'worker', address: '东街示范一路5号' })).id;
-    ids.school = (await post<IncidentJson>('/api/incidents', { category: 'public_order', source: 'camera', address: '东街示范一路7号', description: 'intrusion · 学校门口' })).id;
+    // The demo feed off: its events would add incidents to the list this test reads in order.
+    service = await startService({ GRIDGOV_INCIDENT_RULES: rulesFile, GRIDGOV_DEMO_FEED: '0' });
+    dispatcherKey = (await post<{ key: string }>('/api/keys', { name: '关山街道指挥中心', role: 'dispatcher', regionCode: TOWNSHIP })).key;
+    ids.fire = (await post<IncidentJson>('/api/incidents', { category: 'fire', source: 'resident', address: '鲁磨路6号', description: '楼道堆放杂物冒烟' })).id;
+    ids.sanitation = (await post<IncidentJson>('/api/incidents', { category: 'sanitation', source: 'worker', address: '鲁磨路12号' })).id;
+    ids.school = (await post<IncidentJson>('/api/incidents', { category: 'public_order', source: 'camera', address: '鲁磨路18号', description: 'intrusion · 学校门口' })).id;
     ({ browser, page } = await openPage(service, consoleErrors, { key: dispatcherKey, extraArgs: SWIFTSHADER }));
   }, E2E_HOOK_MS);
 
@@ -74,12 +75,18 @@ describe.skipIf(!haveChromium)(title, () => {
     await page.goto(service.url);
     await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
     await page.waitForSelector('body[data-app-view="command"]');
-    await page.waitForFunction(() => document.querySelector('[data-role="stats-title"]')?.textContent === '统计：东街街道', null, { timeout: 20_000 });
+    await page.waitForFunction(() => document.querySelector('[data-role="stats-title"]')?.textContent === '统计：关山街道', null, { timeout: 20_000 });
     await expect(page.locator('[data-role="stats"] .error-text').count()).resolves.toBe(0);
     await page.waitForFunction(() => document.querySelectorAll('[data-role="incident-list"] li').length >= 3, null, { timeout: 15_000 });
-    // Red first, then by deadline: all are green, so the nearest deadline (fire, 2 h) leads.
-    const order = await page.locator('[data-role="incident-list"] li').evaluateAll((items) => items.map((li) => Number(li.getAttribute('data-incident'))));
-    expect(order[0]).toBe(ids.fire);
+    // Red first, then yellow, then green (the demo's history has open incidents of every light);
+    // among this test's three, all green, the nearest deadline (fire, 2 h) leads.
+    const listed = await page.locator('[data-role="incident-list"] li').evaluateAll((items) => items.map((li) => ({ id: Number(li.getAttribute('data-incident')), light: li.getAttribute('data-light')! })));
+    const rank = { red: 0, yellow: 1, green: 2 } as Record<string, number>;
+    expect(listed.map((i) => rank[i.light])).toEqual(listed.map((i) => rank[i.light]).sort((a, b) => a - b));
+    const order = listed.map((i) => i.id);
+    expect(order.indexOf(ids.fire)).toBeGreaterThanOrEqual(0);
+    expect(order.indexOf(ids.fire)).toBeLessThan(order.indexOf(ids.sanitation));
+    expect(order.indexOf(ids.fire)).toBeLessThan(order.indexOf(ids.school));
     await expect(page.locator('[data-role="incident-list"]').textContent()).resolves.toContain('入侵 · 学校门口');
     await page.waitForFunction(() => window.gridgov.command?.live === true, null, { timeout: 10_000 });
     await shot('60-dispatcher-command-zh');
@@ -88,7 +95,8 @@ describe.skipIf(!haveChromium)(title, () => {
 
   it('dispatches with a note and a photo, escalates, handles, resolves and closes an incident from the map', async () => {
     const fire = await incident(ids.fire);
-    await centreMap(page, [fire.lon, fire.lat], 17);
+    // Close in: the demo's history has incidents nearby.
+    await centreMap(page, [fire.lon, fire.lat], 19);
     await page.waitForTimeout(1200);
     const at = await pixelAt(page, [fire.lon, fire.lat] as Position);
     await page.mouse.click(at.x, at.y);
@@ -148,7 +156,7 @@ describe.skipIf(!haveChromium)(title, () => {
   });
 
   it('turns a light red when its deadline passes, on the map, the list and the statistics, without moving the map', { timeout: 150_000 }, async () => {
-    const drill = await post<IncidentJson>('/api/incidents', { category: 'drill', source: 'worker', address: '东街示范一路9号', description: '演练' });
+    const drill = await post<IncidentJson>('/api/incidents', { category: 'drill', source: 'worker', address: '鲁磨路24号', description: '演练' });
     await centreMap(page, [drill.lon, drill.lat], 17);
     await page.waitForFunction((id) => document.querySelector(`[data-role="incident-list"] li[data-incident="${id}"]`)?.getAttribute('data-light') === 'green', drill.id, { timeout: 15_000 });
     const view = () =>
@@ -163,8 +171,11 @@ describe.skipIf(!haveChromium)(title, () => {
     expect(await page.evaluate((id) => (window.gridgov.command!.layers.incidentSource.getFeatureById(id) as unknown as { get(k: string): { light: string } }).get('incident').light, drill.id)).toBe('red');
     await page.waitForFunction((n) => Number(document.querySelectorAll('svg[data-chart="by-light"] rect[data-value]')[2]?.getAttribute('data-value')) > n, redBefore, { timeout: 15_000 });
     expect(await view()).toEqual(before);
-    // Red first: the drill leads the list now.
-    await expect(page.locator('[data-role="incident-list"] li').first().getAttribute('data-incident')).resolves.toBe(String(drill.id));
+    // Red first: the drill has moved up among the red ones (all before it are red).
+    const lights = await page.locator('[data-role="incident-list"] li').evaluateAll((items) => items.map((li) => [li.getAttribute('data-incident'), li.getAttribute('data-light')]));
+    const at = lights.findIndex(([id]) => id === String(drill.id));
+    expect(at).toBeGreaterThanOrEqual(0);
+    expect(lights.slice(0, at + 1).every(([, light]) => light === 'red')).toBe(true);
     await page.waitForTimeout(400);
     const p = await pixelAt(page, [drill.lon, drill.lat] as Position);
     const around = await page.screenshot({ clip: { x: p.x - 14, y: p.y - 14, width: 28, height: 28 } });
@@ -200,7 +211,7 @@ describe.skipIf(!haveChromium)(title, () => {
       expect(sheet.y).toBeGreaterThan(map.y + 200);
       await shot('66-phone-incident-en', p);
       await p.locator('[data-role="stats-title"]').scrollIntoViewIfNeeded();
-      await expect(p.locator('[data-role="stats-title"]').textContent()).resolves.toBe('Statistics: 东街街道');
+      await expect(p.locator('[data-role="stats-title"]').textContent()).resolves.toBe('Statistics: 关山街道');
       await shot('67-phone-stats-en', p);
       expect(phoneErrors).toEqual([]);
     } finally {

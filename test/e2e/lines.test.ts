@@ -170,7 +170,7 @@ describe.skipIf(!haveChromium)(title, () => {
   });
 
   it('divides along the roads and river, keeping the school grid, with the checkbox on by default', async () => {
-    const VILLAGE = '350102004001'; // has the demo's school grid
+    const VILLAGE = '420111080101'; // 民族大道西示范社区: has the demo's school grid (武汉工程大学) and the pond
     const before = (await api<{ features: GridJson[] }>(`/api/grids?region=${VILLAGE}`)).features;
     const school = before.find((g) => g.properties.kind === 'special')!;
     expect(school).toBeDefined();

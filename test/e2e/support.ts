@@ -40,14 +40,14 @@ function freePort(): Promise<number> {
 }
 
 /**
- * How long a start may take (building the client, a fresh database, the demo): 110 s, or
- * GRIDGOV_E2E_START_MS on a machine shared with other heavy work. A test file that waits longer
- * gives its beforeAll the same time (E2E_HOOK_MS).
+ * How long a start may take (building the client, a fresh database, loading the demo area with its
+ * 90 days of incidents): 200 s, or GRIDGOV_E2E_START_MS on a machine shared with other heavy work.
+ * A test file that waits longer gives its beforeAll the same time (E2E_HOOK_MS).
  */
-const START_MS = Number(process.env.GRIDGOV_E2E_START_MS) || 110_000;
+export const START_MS = Number(process.env.GRIDGOV_E2E_START_MS) || 200_000;
 export const E2E_HOOK_MS = START_MS + 60_000;
 
-/** Starts the service with the demo data on a database of its own; `stop` also removes the database. `extraEnv` adds settings (e.g. GRIDGOV_INCIDENT_RULES). */
+/** Starts the service with the demo data on a database of its own; `stop` also removes the database. `extraEnv` adds settings (e.g. GRIDGOV_DEMO_FEED=0 where a test counts incidents, GRIDGOV_INCIDENT_RULES). */
 export async function startService(extraEnv: Record<string, string> = {}): Promise<Service> {
   const cleanups: (() => Promise<void>)[] = [];
   const env: Record<string, string> = { ...extraEnv };
@@ -63,7 +63,7 @@ export async function startService(extraEnv: Record<string, string> = {}): Promi
   const port = await freePort();
   const key = process.env.GRIDGOV_ADMIN_KEY || `e2e-${randomBytes(24).toString('hex')}`;
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, DATABASE_URL: '', PORT: String(port), GRIDGOV_DEMO: '1', GRIDGOV_ADMIN_KEY: key, ...env },
+    env: { ...process.env, DATABASE_URL: '', PORT: String(port), GRIDGOV_DEMO: '1', GRIDGOV_ADMIN_KEY: key, ...extraEnv, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

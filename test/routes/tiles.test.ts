@@ -274,6 +274,31 @@ describe('region and device tiles', () => {
   });
 });
 
+describe('base map tiles', () => {
+  it('carry the stored roads, water and building footprints, and follow a replaced layer', async () => {
+    const road = { type: 'Feature', properties: { kind: 'road', class: 'major', name: '示范大道' }, geometry: { type: 'LineString', coordinates: [[114.3005, 30.505], [114.3055, 30.506]] } };
+    const pond = { type: 'Feature', properties: { kind: 'water', name: '示范塘' }, geometry: box(114.3012, 30.5062, 114.3018, 30.5068) };
+    expect((await context.api.put(`/api/regions/${A}/lines`).send({ type: 'FeatureCollection', features: [road, pond] })).status).toBe(200);
+    const house = { type: 'Feature', properties: { households: 12 }, geometry: box(114.3031, 30.5041, 114.3033, 30.5043) };
+    expect((await context.api.put(`/api/regions/${A}/buildings`).send({ type: 'FeatureCollection', features: [house] })).status).toBe(200);
+
+    const response = await getTile(context.api, path_('basemap', Z12));
+    expect(response.status).toBe(200);
+    const all = features(layerOf(response.body, 'basemap'));
+    expect(all.map((f) => `${f.properties.kind}/${f.properties.class ?? ''}/${f.properties.name ?? ''}/${f.type}`).sort()).toEqual(['building///3', 'road/major/示范大道/2', 'water//示范塘/3']);
+    // In the right place: the road's first vertex to within a tile unit or two (z12).
+    const line = all.find((f) => f.properties.kind === 'road')!.loadGeometry()[0];
+    const [x, y] = lonLatToTilePoint(Z12, 114.3005, 30.505);
+    expect(Math.hypot(line[0].x - x, line[0].y - y)).toBeLessThan(2);
+
+    // A village's lines replaced: the next tile shows it (the cache follows the layer's marker).
+    expect((await context.api.put(`/api/regions/${A}/lines`).send({ type: 'FeatureCollection', features: [road] })).status).toBe(200);
+    const after = features(layerOf((await getTile(context.api, path_('basemap', Z12))).body, 'basemap'));
+    expect(after.map((f) => f.properties.kind).sort()).toEqual(['building', 'road']);
+    expect((await context.api.get('/tiles/basemap.json')).body.bounds).toHaveLength(4);
+  });
+});
+
 describe('incident tiles', () => {
   const ids: Record<string, number> = {};
 
@@ -407,7 +432,7 @@ describe('TileJSON', () => {
     const regions = (await context.api.get('/tiles/regions.json')).body;
     expect(regions.bounds).toEqual([114.2, 30.4, 114.5, 30.6].map((v) => expect.closeTo(v, 6)));
     const list = (await context.api.get('/tiles')).body;
-    expect(list.layers.map((l: { id: string }) => l.id)).toEqual(['grids', 'regions', 'devices', 'incidents']);
+    expect(list.layers.map((l: { id: string }) => l.id)).toEqual(['grids', 'regions', 'devices', 'incidents', 'basemap']);
   });
 });
 

@@ -8,11 +8,8 @@
  * Tiles come in WGS84 Web Mercator; with a GCJ-02 base map their vertices are shifted as MapCrs
  * shifts the GeoJSON grids, so both line up with the base map.
  */
-import gcoord from 'gcoord';
-import MVT from 'ol/format/MVT';
 import VectorTileLayer from 'ol/layer/VectorTile';
 import VectorTileSource from 'ol/source/VectorTile';
-import { fromLonLat, toLonLat } from 'ol/proj';
 import type Map from 'ol/Map';
 import type { Pixel } from 'ol/pixel';
 import type { FeatureLike } from 'ol/Feature';
@@ -21,6 +18,7 @@ import type { Api, GridKind } from '../api';
 import type { MapCrs } from '../map/crs';
 import type { GridLayer } from './GridLayer';
 import { gridStyles, type GridLook } from './gridStyle';
+import { ShiftedMVT } from './ShiftedMVT';
 
 /** Tiles are asked up to this zoom and drawn larger beyond it (grids stay sharp: tiles carry 4096 units). */
 const MAX_TILE_ZOOM = 16;
@@ -34,31 +32,6 @@ export function tileGrid(feature: FeatureLike): GridLook {
     households: (feature.get('households') as number | null | undefined) ?? null,
     regionCode: String(feature.get('regionCode')),
   };
-}
-
-/** WGS84 Web Mercator → GCJ-02 Web Mercator, in place (an ol TransformFunction). */
-function shiftToGcj02(input: number[], output?: number[], stride = 2): number[] {
-  const out = output ?? input;
-  for (let i = 0; i + 1 < input.length; i += stride) {
-    const [lon, lat] = toLonLat([input[i], input[i + 1]]);
-    const [x, y] = fromLonLat(gcoord.transform([lon, lat], gcoord.WGS84, gcoord.GCJ02) as [number, number]);
-    out[i] = x;
-    out[i + 1] = y;
-  }
-  return out;
-}
-
-/** MVT, with the GCJ-02 shift applied to each tile's features as they are read. */
-class ShiftedMVT extends MVT {
-  constructor(private readonly crs: MapCrs) {
-    super({ layers: ['grids'] });
-  }
-
-  override readFeatures(source: ArrayBuffer, options?: Parameters<MVT['readFeatures']>[1]): RenderFeature[] {
-    const features = super.readFeatures(source, options);
-    if (this.crs.crs === 'gcj02') for (const feature of features) feature.applyTransform(shiftToGcj02);
-    return features;
-  }
 }
 
 export class GridTiles {
@@ -91,7 +64,7 @@ export class GridTiles {
 
   /** Starts drawing from tiles. */
   enable(): void {
-    this.source = new VectorTileSource<RenderFeature>({ format: new ShiftedMVT(this.crs), maxZoom: MAX_TILE_ZOOM });
+    this.source = new VectorTileSource<RenderFeature>({ format: new ShiftedMVT(this.crs, ['grids']), maxZoom: MAX_TILE_ZOOM });
     this.setUrls();
     this.layer.setSource(this.source);
     this.layer.setVisible(true);

@@ -1,4 +1,4 @@
-/** Settings: the base map (none, OpenStreetMap, Tianditu with a key, Amap/Tencent in GCJ-02, a custom XYZ URL) and who edits. */
+/** Settings: the base map (gridgov's own offline map, none, OpenStreetMap, Tianditu with a key, Amap/Tencent in GCJ-02, a custom XYZ URL) and who edits. */
 import { el } from './dom';
 import { t, type Key } from '../i18n';
 import { DEFAULT_BASE_MAP, crsOf, type BaseMapId, type BaseMapSettings } from '../layers/BaseMapLayer';
@@ -23,7 +23,7 @@ export function saveSettings(settings: Settings): void {
   localStorage.setItem(STORAGE_KEY, JSON.stringify(settings));
 }
 
-const IDS: BaseMapId[] = ['none', 'osm', 'tianditu', 'tiandituImg', 'amap', 'tencent', 'custom'];
+const IDS: BaseMapId[] = ['local', 'none', 'osm', 'tianditu', 'tiandituImg', 'amap', 'tencent', 'custom'];
 
 export class SettingsPanel {
   constructor(
