@@ -17,6 +17,7 @@
  * It checks its own output and stops, writing nothing, when a check fails; it prints the share
  * of basic grids within 300–500 households as the divider made it (no grid is tuned by hand).
  */
+import { translate } from '../server/i18n/catalogue.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -232,7 +233,7 @@ async function divideVillage(village: Region, buildings: Building[], lines: Line
     },
     { type: 'Polygon', coordinates: [village.ring] },
   );
-  check(!parsed.problems, `${village.name}: ${parsed.problems?.map((p) => p.message).join('; ')}`);
+  check(!parsed.problems, `${village.name}: ${parsed.problems?.map((p) => translate(p.message, 'en')).join('; ')}`);
   const { proposal, metrics } = await runDivision(parsed.value);
   if (metrics.buildingsSplit > 0) console.warn(`${village.name}: the division split ${metrics.buildingsSplit} buildings`);
   const gridBuildings = new Map<string, number[]>();

@@ -15,7 +15,8 @@ import type { Feature, FeatureCollection } from 'geojson';
 import { parseDivisionInput } from '../server/geo/divide/input.js';
 import { runDivision } from '../server/geo/divide/run.js';
 import { describeProposal } from '../server/i18n/division.js';
-import { langOfTag } from '../server/i18n/lang.js';
+import { langOfEnvironment, langOfTag } from '../server/i18n/lang.js';
+import { translate } from '../server/i18n/catalogue.js';
 import { prepareDivision } from '../server/geo/divide/prepare.js';
 import { loadConfig } from '../server/config.js';
 import { openStore } from '../server/db/connect.js';
@@ -82,9 +83,9 @@ const parsed = parseDivisionInput(
   },
   boundary,
 );
-if (parsed.problems) fail(parsed.problems.map((p) => p.message).join('\n'));
+if (parsed.problems) fail(parsed.problems.map((p) => translate(p.message, langOfEnvironment(process.env))).join('\n'));
 const outside = prepareDivision(parsed.value).problems;
-if (outside.length > 0) fail(outside.map((p) => p.message).join('\n'));
+if (outside.length > 0) fail(outside.map((p) => translate(p.message, langOfEnvironment(process.env))).join('\n'));
 
 const result = await runDivision(parsed.value, progressBar());
 process.stderr.write('\n');

@@ -24,6 +24,10 @@ import { isCrsName, CRS_NAMES } from '../server/geo/crs.js';
 import { registryEntries, type RegistryEntry } from '../server/geo/address/prepare.js';
 import { AddressFileError, addressRowsFromCsv, addressRowsFromGeoJSON } from '../server/formats/address-rows.js';
 import { progressBar } from './progress-bar.js';
+import { translate } from '../server/i18n/catalogue.js';
+import { langOfEnvironment } from '../server/i18n/lang.js';
+
+const lang = langOfEnvironment(process.env);
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -59,7 +63,7 @@ try {
 }
 const { rows, problems } = parsed;
 console.error(`${path.basename(file)}: ${rows.length + problems.length} rows, ${problems.length} bad`);
-for (const problem of problems.slice(0, 20)) console.error(`  row ${problem.row}: ${problem.message}`);
+for (const problem of problems.slice(0, 20)) console.error(`  row ${problem.row}: ${translate(problem.message, lang)}`);
 if (problems.length > 20) console.error(`  … and ${problems.length - 20} more`);
 if (problems.length > 0 && !values['skip-invalid']) fail('nothing imported; fix the rows above, or pass --skip-invalid to import the good ones');
 

@@ -35,7 +35,7 @@ const tasks: Tasks = {
   async planAdjustment(text) {
     const { request, live } = JSON.parse(text) as { request: Record<string, unknown>; live: LiveGrid[] };
     const parsed = parseDivisionInput(request, request.boundary);
-    if (parsed.problems) throw new Error(parsed.problems.map((p) => p.message).join('; '));
+    if (parsed.problems) throw new Error(parsed.problems.map((p) => translate(p.message, 'en')).join('; '));
     return planAdjustment(parsed.value, live);
   },
   async checkDivision(text) {

@@ -11,6 +11,7 @@
  *
  * A real place's area is its buildings' bounding box grown by 40 m.
  */
+import { translate } from '../../../server/i18n/catalogue.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FeatureCollection, Polygon } from 'geojson';
@@ -65,7 +66,7 @@ export interface Place {
 function place(key: string, name: string, boundary: Polygon, buildings: FeatureCollection, barriers: FeatureCollection, real: boolean): Place {
   const body = { buildings, barriers };
   const parsed = parseDivisionInput(body, boundary);
-  if (parsed.problems) throw new Error(`${name}: ${parsed.problems.map((p) => p.message).join('; ')}`);
+  if (parsed.problems) throw new Error(`${name}: ${parsed.problems.map((p) => translate(p.message, 'en')).join('; ')}`);
   return { key, name, input: parsed.value, body, boundary, real };
 }
 

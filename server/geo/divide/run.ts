@@ -2,6 +2,7 @@
  * One call from a checked request to a finished proposal with its metrics: what the job
  * runner, the CLI and the benchmark all run.
  */
+import { translate } from '../../i18n/catalogue.js';
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import { divide, type Progress, type Proposal } from './index.js';
 import { prepareDivision } from './prepare.js';
@@ -50,7 +51,7 @@ export function metricsInputOf(input: DivisionInput, grids: MetricsInput['grids'
 export async function runDivision(input: DivisionInput, onProgress: Progress = () => {}): Promise<RunResult> {
   const started = performance.now();
   const prepared = prepareDivision(input);
-  if (prepared.problems.length > 0) throw new Error(prepared.problems.map((p) => p.message).join('; '));
+  if (prepared.problems.length > 0) throw new Error(prepared.problems.map((p) => translate(p.message, 'en')).join('; '));
   const proposal = await divide(prepared.value, (fraction, stage) => onProgress(fraction * 0.9, stage));
   const runtimeMs = performance.now() - started;
   onProgress(0.92, 'metrics');
