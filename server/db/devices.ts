@@ -8,6 +8,11 @@ import type { Database } from './schema.js';
 import { ApiError, conflict, notFound } from '../errors.js';
 import { text } from '../i18n/catalogue.js';
 
+
+/** The answer for an id that names nothing — or nothing the caller may see (routes answer the same for both). */
+export function unknownDevice(id: string) {
+  return notFound('unknown_device', text('unknown_device', { id }));
+}
 export interface DeviceFields {
   kind: 'camera' | 'sensor';
   name: string;
@@ -152,7 +157,7 @@ export async function deleteDevice(db: Kysely<Database>, id: string, expected: n
 /** Why an update matched no row: unknown, deleted, or a stale version. Always throws. */
 async function explainMiss(db: Kysely<Database>, id: string): Promise<never> {
   const row = await db.selectFrom('devices').select(['version', 'deleted_at']).where('id', '=', id).executeTakeFirst();
-  if (!row) throw notFound('unknown_device', text('unknown_device', { id }));
+  if (!row) throw unknownDevice(id);
   if (row.deleted_at) throw new ApiError(410, 'device_deleted', text('device_deleted', { id }));
   throw new ApiError(412, 'stale_version', text('stale_version.device', { id, version: row.version }), { currentVersion: Number(row.version) });
 }
@@ -162,7 +167,7 @@ export async function getDevice(db: Kysely<Database>, id: string): Promise<Store
   if (!row) {
     const gone = await db.selectFrom('devices').select('id').where('id', '=', id).executeTakeFirst();
     if (gone) throw new ApiError(410, 'device_deleted', text('device_deleted', { id }));
-    throw notFound('unknown_device', text('unknown_device', { id }));
+    throw unknownDevice(id);
   }
   return toDevice(row as Row);
 }

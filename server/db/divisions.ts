@@ -14,6 +14,11 @@ import { text } from '../i18n/catalogue.js';
 import { householdFlags } from '../geo/address/households.js';
 import type { ParsedAddress } from '../geo/address/types.js';
 
+
+/** The answer for an id that names nothing — or nothing the caller may see (routes answer the same for both). */
+export function unknownDivision(id: string) {
+  return notFound('unknown_division', text('unknown_division', { id }));
+}
 export type DivisionRow = Omit<Selectable<DivisionsTable>, 'owner' | 'heartbeat_at'>;
 
 export async function insertDivision(
@@ -42,7 +47,7 @@ export async function getDivision(db: Kysely<Database>, id: string): Promise<Div
     .select(['id', 'status', 'progress', 'stage', 'region_code', 'request', 'base_versions', 'proposal', 'metrics', 'error', 'created_at', 'finished_at', 'applied_at', 'inputs'])
     .where('id', '=', id)
     .executeTakeFirst();
-  if (!row) throw notFound('unknown_division', text('unknown_division', { id }));
+  if (!row) throw unknownDivision(id);
   return row;
 }
 

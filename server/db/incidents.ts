@@ -15,6 +15,11 @@ import { statusWord } from '../i18n/words.js';
 import { DEFAULT_PRIORITY } from '../incidents/priority.js';
 import type { Snapshot } from '../media/snapshot.js';
 
+
+/** The answer for an id that names nothing — or nothing the caller may see (routes answer the same for both). */
+export function unknownIncident(id: number) {
+  return notFound('unknown_incident', text('unknown_incident', { id }));
+}
 export type IncidentSource = Database['incidents']['source'];
 export type HandlingLevel = Database['incidents']['handling_level'];
 
@@ -342,7 +347,7 @@ export async function createIncident(db: Kysely<Database>, incident: NewIncident
 
 export async function getIncident(db: Kysely<Database>, id: number, now: Date): Promise<Incident> {
   const row = await db.selectFrom('incidents as i').select(columns(now)).where('i.id', '=', id).executeTakeFirst();
-  if (!row) throw notFound('unknown_incident', text('unknown_incident', { id }));
+  if (!row) throw unknownIncident(id);
   return toIncident(row as Row);
 }
 
@@ -377,7 +382,7 @@ async function lockIncident(trx: Transaction<Database>, id: number) {
     .where('id', '=', id)
     .forUpdate()
     .executeTakeFirst();
-  if (!row) throw notFound('unknown_incident', text('unknown_incident', { id }));
+  if (!row) throw unknownIncident(id);
   return row;
 }
 

@@ -82,6 +82,17 @@ export function assertCovers(req: Request, code: string, what: Text = text('subj
 }
 
 /**
+ * For a thing asked for by its id (an incident, a device, a division): one outside the caller's
+ * area answers exactly as an unknown id does — 404, not 403 — so that ids do not reveal what
+ * exists in other areas. Codes (regions, grids) are refused by their prefix alone (assertCovers)
+ * before anything is looked up, so they reveal nothing either.
+ */
+export function assertVisible(req: Request, place: string, unknown: () => ApiError): void {
+  const principal = req.principal;
+  if (principal && !covers(principal, place)) throw unknown();
+}
+
+/**
  * A region the caller asked about, narrowed to its own area when it asked for more — a
  * township key asking for the county's statistics gets its township's, as lists are narrowed
  * (scopedPrefix) — and refused when the two do not meet.

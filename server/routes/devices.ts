@@ -16,6 +16,7 @@ import {
   getDevice,
   listDevices,
   liveGridsTouching,
+  unknownDevice,
   updateDevice,
   type DeviceFields,
   type StoredDevice,
@@ -26,7 +27,7 @@ import { cameraSector } from '../geo/sector.js';
 import { areaCoverage, sectorCoverage } from '../geo/coverage.js';
 import { toWgs84 } from '../geo/crs.js';
 import { levelOfRegionCode, regionPrefix } from '../geo/codes.js';
-import { assertCovers, scopedPrefix } from '../http/authorize.js';
+import { assertCovers, assertVisible, scopedPrefix } from '../http/authorize.js';
 import { devicesInScope } from '../services/device-places.js';
 import { devicePlace } from '../access/places.js';
 import { coordinateProblem } from '../geo/validate.js';
@@ -140,6 +141,11 @@ export class DevicePresenter {
   async assertInScope(req: Request, device: Pick<DeviceFields, 'lon' | 'lat' | 'centerRegion'>): Promise<void> {
     if (req.principal) assertCovers(req, await this.placeCode(device), text('subject.device'));
   }
+
+  /** A stored device outside the caller's area is unknown to it (404, as an unknown id). */
+  async assertVisible(req: Request, device: StoredDevice): Promise<void> {
+    if (req.principal) assertVisible(req, await this.placeCode(device), () => unknownDevice(device.id));
+  }
 }
 
 function deviceIdParam(value: unknown): string {
@@ -197,7 +203,7 @@ export function devicesRouter(store: Store, locator: GridLocator, clock: Clock):
 
   router.get('/:id', async (req, res) => {
     const device = await getDevice(store.db, deviceIdParam(req.params.id));
-    await presenter.assertInScope(req, device);
+    await presenter.assertVisible(req, device);
     res.set('ETag', etag(device.version)).json(await presenter.one(device));
   });
 
@@ -206,7 +212,7 @@ export function devicesRouter(store: Store, locator: GridLocator, clock: Clock):
     const body = jsonBody(req) as Record<string, unknown>;
     if (body && typeof body === 'object' && body.id !== undefined && body.id !== id) throw badRequest('invalid_device_id', text('invalid_device_id.changed', { got: shown(body.id), id }));
     const fields = deviceFields(body, id);
-    await presenter.assertInScope(req, await getDevice(store.db, id));
+    await presenter.assertVisible(req, await getDevice(store.db, id));
     await presenter.assertInScope(req, fields);
     const device = await updateDevice(store.db, id, fields, versionCondition(req), clock.now());
     res.set('ETag', etag(device.version)).json(await presenter.one(device));
@@ -214,7 +220,7 @@ export function devicesRouter(store: Store, locator: GridLocator, clock: Clock):
 
   router.delete('/:id', async (req, res) => {
     const id = deviceIdParam(req.params.id);
-    await presenter.assertInScope(req, await getDevice(store.db, id));
+    await presenter.assertVisible(req, await getDevice(store.db, id));
     await deleteDevice(store.db, id, versionCondition(req), clock.now());
     res.status(204).end();
   });

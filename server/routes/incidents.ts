@@ -9,7 +9,7 @@ import { checkedPhoto } from '../services/photos.js';
 import type { Snapshot } from '../media/snapshot.js';
 import { getStaff } from '../db/staff.js';
 import type { Store } from '../db/connect.js';
-import { getIncident, incidentTransitions, listIncidents, LIST_ORDERS, type ChangeMeta, type Incident, type IncidentFilter, type IncidentOrder, type IncidentSource } from '../db/incidents.js';
+import { getIncident, incidentTransitions, listIncidents, LIST_ORDERS, type ChangeMeta, type Incident, type IncidentFilter, type IncidentOrder, type IncidentSource, unknownIncident } from '../db/incidents.js';
 import { camerasSeeing } from '../db/devices.js';
 import { isIncidentStatus, INCIDENT_STATUSES, type IncidentStatus } from '../incidents/states.js';
 import { isLight, LIGHTS } from '../incidents/light.js';
@@ -17,7 +17,7 @@ import { levelOfRegionCode, regionPrefix } from '../geo/codes.js';
 import { coordinateProblem } from '../geo/validate.js';
 import { addressProblem } from '../formats/address-rows.js';
 import type { IncidentService, ReportInput } from '../services/incidents.js';
-import { assertCovers, scopedPlaces, scopedPrefix } from '../http/authorize.js';
+import { assertCovers, assertVisible, scopedPlaces, scopedPrefix } from '../http/authorize.js';
 import { devicesInScope } from '../services/device-places.js';
 import type { GridLocator } from '../services/grid-locator.js';
 import { incidentPlace } from '../access/places.js';
@@ -86,9 +86,9 @@ export function regionPrefixParam(req: Request): string | undefined {
   return regionPrefix(code, level);
 }
 
-/** Refuses an incident outside the caller's area: where it lies (its grid), or its handling region when it has no grid. */
-export function assertIncidentInScope(req: Request, incident: Pick<Incident, 'gridCode' | 'handlingRegion'>): void {
-  assertCovers(req, incidentPlace(incident), text('subject.incident'));
+/** An incident outside the caller's area (where it lies, or its handling region when it has no grid) is unknown to it. */
+export function assertIncidentInScope(req: Request, incident: Pick<Incident, 'id' | 'gridCode' | 'handlingRegion'>): void {
+  assertVisible(req, incidentPlace(incident), () => unknownIncident(incident.id));
 }
 
 /** `assignee=<staff id>` (or `me` for a worker key). */

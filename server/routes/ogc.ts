@@ -49,11 +49,10 @@ import { LIGHTS } from '../incidents/light.js';
 import type { IncidentFilter } from '../db/incidents.js';
 import type { GridLocator, LocatorSnapshot } from '../services/grid-locator.js';
 import type { IncidentService } from '../services/incidents.js';
-import { assertIncidentInScope } from './incidents.js';
-import { assertCovers, coversEverything, scopedPlaces, scopedPrefix } from '../http/authorize.js';
+import { assertVisible, coversEverything, scopedPlaces, scopedPrefix } from '../http/authorize.js';
 import { requirementOf } from '../http/access-policy.js';
 import { can } from '../access/principal.js';
-import { devicePlace } from '../access/places.js';
+import { devicePlace, incidentPlace } from '../access/places.js';
 import { CREDENTIAL_PARAMS } from '../http/authenticate.js';
 import { text, translate, type Text } from '../i18n/catalogue.js';
 
@@ -742,14 +741,14 @@ export function ogcRouter(store: Store, locator: GridLocator, incidents: Inciden
       if (!device) throw missing();
       const snapshot = await locator.live();
       const gridCode = gridCodeAt(snapshot, device.lon, device.lat);
-      assertCovers(req, devicePlace(gridCode, device.centerRegion), text('subject.device'));
+      assertVisible(req, devicePlace(gridCode, device.centerRegion), missing);
       sendFeature(req, res, id, deviceFeature(device, gridCode));
       return;
     }
     if (!/^\d{1,15}$/.test(featureId)) throw missing();
     const incident = await ogcIncident(store.db, Number(featureId), incidents.clock.now());
     if (!incident) throw missing();
-    assertIncidentInScope(req, incident);
+    assertVisible(req, incidentPlace(incident), missing);
     const names = new Map(incidents.rules.categories.map((category) => [category.code, category.name]));
     sendFeature(req, res, id, incidentFeature(incident, names));
   });

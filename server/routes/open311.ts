@@ -404,11 +404,12 @@ export function open311Router(store: Store, incidents: IncidentService): Router 
     let incident: Incident;
     try {
       incident = await getIncident(store.db, id, now());
+      // One outside the key's area is unknown to it, as an id never issued.
+      assertIncidentInScope(req, incident);
     } catch (err) {
       if (err instanceof ApiError && err.status === 404) throw notFound('unknown_request', text('open311.unknown_request', { id }));
       throw err;
     }
-    assertIncidentInScope(req, incident);
     res.json(await requestObjects(req, [incident]));
   });
 
