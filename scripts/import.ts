@@ -23,7 +23,7 @@ import { readSourceFile } from '../server/formats/read.js';
 import { FileError } from '../server/formats/source.js';
 import { IMPORT_KINDS, type ImportKind } from '../server/formats/fields.js';
 import { runImport, type ImportReport } from '../server/db/transfer.js';
-import { ApiError } from '../server/errors.js';
+import { asApiError } from '../server/errors.js';
 import { progressBar } from './progress-bar.js';
 import { localize, translate } from '../server/i18n/catalogue.js';
 import { langOfEnvironment } from '../server/i18n/lang.js';
@@ -93,7 +93,8 @@ try {
     onProgress: (fraction, stage) => bar(fraction, stage),
   });
 } catch (error) {
-  if (error instanceof ApiError) fail(error.messageIn(lang));
+  const answer = asApiError(error);
+  if (answer) fail(answer.messageIn(lang));
   throw error;
 } finally {
   await store.close();

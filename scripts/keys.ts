@@ -14,7 +14,7 @@ import { createApiKey, listApiKeys, revokeApiKey, type ApiKeyInfo } from '../ser
 import { withAuditContext } from '../server/db/audit-context.js';
 import { ROLES } from '../server/access/roles.js';
 import { checkNewKey, type NewKey } from '../server/access/new-key.js';
-import { ApiError } from '../server/errors.js';
+import { asApiError } from '../server/errors.js';
 import { textTable } from './text-table.js';
 import { translate } from '../server/i18n/catalogue.js';
 import { langOfEnvironment } from '../server/i18n/lang.js';
@@ -164,7 +164,8 @@ try {
 } catch (error) {
   // What only the database knows — an unknown region, no active key with that id — is the
   // caller's mistake too; the store is closed before exiting, so an embedded one shuts down cleanly.
-  if (error instanceof ApiError && error.status < 500) refused = error.messageIn(lang);
+  const answer = asApiError(error);
+  if (answer && answer.status < 500) refused = answer.messageIn(lang);
   else throw error;
 } finally {
   await store.close();

@@ -5,7 +5,13 @@
  */
 import type { Text } from './i18n/catalogue.js';
 
-export type DomainErrorKind = 'not_found' | 'gone' | 'conflict' | 'stale' | 'invalid' | 'forbidden' | 'too_many';
+/**
+ * not_found: no such thing; gone: it was retired or deleted; conflict: it clashes with what is
+ * stored; stale: a write based on an old version; invalid: the input breaks a rule of the domain;
+ * bad_input: the input is malformed; too_large: more than one operation may take; forbidden:
+ * outside what the caller may touch; too_many: a quota is used up.
+ */
+export type DomainErrorKind = 'not_found' | 'gone' | 'conflict' | 'stale' | 'invalid' | 'bad_input' | 'too_large' | 'forbidden' | 'too_many';
 
 export class DomainError extends Error {
   constructor(
@@ -24,3 +30,6 @@ export const goneError = (code: string, text: Text, details?: unknown) => new Do
 export const conflictError = (code: string, text: Text, details?: unknown) => new DomainError('conflict', code, text, details);
 export const staleError = (code: string, text: Text, details?: unknown) => new DomainError('stale', code, text, details);
 export const invalidError = (code: string, text: Text, details?: unknown) => new DomainError('invalid', code, text, details);
+export const badInputError = (code: string, text: Text, details?: unknown) => new DomainError('bad_input', code, text, details);
+export const tooLargeError = (code: string, text: Text, details?: unknown) => new DomainError('too_large', code, text, details);
+export const forbiddenError = (code: string, text: Text, details?: unknown) => new DomainError('forbidden', code, text, details);

@@ -99,15 +99,39 @@ export function recordInternalError(res: Response, err: unknown): void {
 }
 
 /** The one mapping from a domain error's kind to its HTTP status. */
-const DOMAIN_STATUS: Record<DomainErrorKind, number> = { not_found: 404, gone: 410, conflict: 409, stale: 412, invalid: 422, forbidden: 403, too_many: 429 };
+const DOMAIN_STATUS: Record<DomainErrorKind, number> = {
+  not_found: 404,
+  gone: 410,
+  conflict: 409,
+  stale: 412,
+  invalid: 422,
+  bad_input: 400,
+  too_large: 413,
+  forbidden: 403,
+  too_many: 429,
+};
 
 export function fromDomainError(err: unknown): ApiError | undefined {
   if (!(err instanceof DomainError)) return undefined;
   return new ApiError(DOMAIN_STATUS[err.kind], err.code, err.text, err.details);
 }
 
+/**
+ * Every error a caller is to read, as HTTP answers it: ours (ApiError), the domain's (mapped once,
+ * above), express' body parser's, a cancelled statement, a geometry PostGIS refused. Undefined
+ * for the rest — our own faults, a 500. The API's, Open311's and OGC's error handlers all use it.
+ */
+export function answerableError(err: unknown): ApiError | undefined {
+  return asApiError(err) ?? fromBodyParser(err) ?? fromQueryTimeout(err) ?? fromGeometryEngine(err);
+}
+
+/** An error the caller is to read, as HTTP says it (an ApiError, or a domain error mapped), or undefined for our own faults. */
+export function asApiError(err: unknown): ApiError | undefined {
+  return err instanceof ApiError ? err : fromDomainError(err);
+}
+
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
-  const apiError = err instanceof ApiError ? err : (fromDomainError(err) ?? fromBodyParser(err) ?? fromQueryTimeout(err) ?? fromGeometryEngine(err));
+  const apiError = answerableError(err);
   if (apiError) {
     const lang = langOf(req);
     const body: { code: string; message: string; details?: unknown } = {

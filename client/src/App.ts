@@ -925,7 +925,7 @@ export class App {
   private async stale(change: PendingChange, current: GridFeature): Promise<void> {
     const mine = change.properties;
     const theirs = current.properties;
-    let last: { updatedBy: string | null; validFrom: string; reason: string | null } = { updatedBy: theirs.updatedBy, validFrom: theirs.validFrom, reason: null };
+    let last: { updatedBy: string; validFrom: string; reason: string | null } = { updatedBy: theirs.updatedBy, validFrom: theirs.validFrom, reason: null };
     try {
       const history = await this.api.history(change.code);
       const latest = history.features[0]?.properties;
@@ -939,7 +939,7 @@ export class App {
       'div',
       { 'data-role': 'stale' },
       el('p', { text: t('save.stale.body', { code: change.code, mine: mine.version, theirs: theirs.version }) }),
-      el('p', { className: 'muted', text: t('save.stale.by', { actor: last.updatedBy ?? '—', at: formatDate(last.validFrom), reason: last.reason ? `：${last.reason}` : '' }) }),
+      el('p', { className: 'muted', text: t('save.stale.by', { actor: last.updatedBy || '—', at: formatDate(last.validFrom), reason: last.reason ? `：${last.reason}` : '' }) }),
       diffs.length ? el('div', {}, el('b', { text: t('save.stale.changes') }), el('ul', {}, ...diffs.map((d) => el('li', { text: d })))) : null,
     );
     const choice = await this.dialog.open(

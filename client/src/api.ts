@@ -4,37 +4,19 @@
  */
 import type { Feature, FeatureCollection, LineString, MultiLineString, MultiPolygon, Polygon } from 'geojson';
 import type { HouseholdPoint, HouseholdsSource } from '../../server/geo/households';
+import type { GridProperties, GridVersionProperties } from '../../server/api-types/grids';
+import type { GridKind } from '../../server/geo/codes';
 import { lang } from './i18n';
 import { ApiError } from './api-error';
 
 export type { HouseholdPoint, HouseholdsSource };
 
 export type Polygonal = Polygon | MultiPolygon;
-export type GridKind = 'urban' | 'rural' | 'special';
+export type { GridKind, GridProperties, GridVersionProperties };
 
-export interface GridProperties {
-  code: string;
-  regionCode: string;
-  name: string;
-  kind: GridKind;
-  specialType: string | null;
-  /** The grid's households by the one rule (server/geo/households.ts): from buildings, addresses, or stored. */
-  households: number | null;
-  householdsSource: HouseholdsSource;
-  /** The figure written with the grid (what a write sends as `households`), shown beside a computed one that differs. */
-  storedHouseholds: number | null;
-  population: number | null;
-  version: number;
-  validFrom: string;
-  updatedBy: string | null;
-}
+// The grid shapes are the server's own (server/api-types/grids.ts). The client also holds grids
+// it is drawing, before the server has made them MultiPolygons: hence Polygonal here.
 export type GridFeature = Feature<Polygonal, GridProperties>;
-
-export interface GridVersionProperties extends GridProperties {
-  op: 'create' | 'update' | 'retire';
-  validTo: string | null;
-  reason: string | null;
-}
 export type GridVersionFeature = Feature<Polygonal, GridVersionProperties>;
 
 export interface RegionProperties {

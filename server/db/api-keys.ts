@@ -6,7 +6,7 @@ import type { ApiKeysTable, Database } from './schema.js';
 import { hashKey, newKeySecret } from '../access/keys.js';
 import { isRole, type Role } from '../access/roles.js';
 import type { Principal } from '../access/principal.js';
-import { notFound, unprocessable } from '../errors.js';
+import { notFoundError, invalidError } from '../domain-errors.js';
 import { staffPlaces } from './staff.js';
 import { text } from '../i18n/catalogue.js';
 
@@ -55,7 +55,7 @@ function present(row: Selectable<ApiKeysTable>): ApiKeyInfo {
 export async function createApiKey(db: Kysely<Database>, input: NewApiKey): Promise<{ key: string; info: ApiKeyInfo }> {
   if (input.regionCode !== null) {
     const region = await db.selectFrom('regions').select('code').where('code', '=', input.regionCode).executeTakeFirst();
-    if (!region) throw unprocessable('unknown_region', text('unknown_region.key', { code: input.regionCode }), { regionCode: input.regionCode });
+    if (!region) throw invalidError('unknown_region', text('unknown_region.key', { code: input.regionCode }), { regionCode: input.regionCode });
   }
   if (input.staffId) await staffPlaces(db, input.staffId);
   const secret = newKeySecret();
@@ -93,7 +93,7 @@ export async function getApiKey(db: Kysely<Database>, id: string): Promise<ApiKe
 /** Revokes a key (kept, for the audit log's sake). Revoking twice is a 404 the second time. */
 export async function revokeApiKey(db: Kysely<Database>, id: string, at: Date): Promise<ApiKeyInfo> {
   const row = await db.updateTable('api_keys').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).returningAll().executeTakeFirst();
-  if (!row) throw notFound('unknown_key', text('unknown_key', { id }));
+  if (!row) throw notFoundError('unknown_key', text('unknown_key', { id }));
   return present(row);
 }
 

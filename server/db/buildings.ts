@@ -5,7 +5,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Feature, Geometry } from 'geojson';
 import type { Database } from './schema.js';
 import { inTransaction } from './transaction.js';
-import { unprocessable } from '../errors.js';
+import { invalidError } from '../domain-errors.js';
 import { text } from '../i18n/catalogue.js';
 import { validityReason } from '../geo/validate.js';
 import { refreshHouseholds } from './households.js';
@@ -48,7 +48,7 @@ export async function replaceBuildings(db: Kysely<Database>, regionCode: string,
       ) x
       WHERE NOT ST_IsValid(x.geom)`.execute(trx);
     if (invalid.length > 0) {
-      throw unprocessable('invalid_geometry', text('invalid_geometry.buildings', { count: invalid.length, index: invalid[0].n, reason: validityReason(invalid[0].reason) }), {
+      throw invalidError('invalid_geometry', text('invalid_geometry.buildings', { count: invalid.length, index: invalid[0].n, reason: validityReason(invalid[0].reason) }), {
         buildings: invalid.map((row) => ({ index: Number(row.n), reason: row.reason })),
       });
     }
@@ -60,7 +60,7 @@ export async function replaceBuildings(db: Kysely<Database>, regionCode: string,
       ) x
       WHERE NOT ST_DWithin(ST_PointOnSurface(x.geom)::geography, x.boundary::geography, 1)`.execute(trx);
     if (outside.length > 0) {
-      throw unprocessable('building_outside_area', text('building_outside_area.region', { count: outside.length, regionCode }), {
+      throw invalidError('building_outside_area', text('building_outside_area.region', { count: outside.length, regionCode }), {
         buildings: outside.map((row) => Number(row.n)),
       });
     }

@@ -5,13 +5,13 @@
 import { sql, type Kysely } from 'kysely';
 import type { MultiPolygon, Point, Polygon } from 'geojson';
 import type { Database } from './schema.js';
-import { ApiError, conflict, notFound } from '../errors.js';
+import { notFoundError, goneError, conflictError, staleError } from '../domain-errors.js';
 import { text } from '../i18n/catalogue.js';
 
 
 /** The answer for an id that names nothing — or nothing the caller may see (routes answer the same for both). */
 export function unknownDevice(id: string) {
-  return notFound('unknown_device', text('unknown_device', { id }));
+  return notFoundError('unknown_device', text('unknown_device', { id }));
 }
 export interface DeviceFields {
   kind: 'camera' | 'sensor';
@@ -124,7 +124,7 @@ export async function createDevice(db: Kysely<Database>, id: string, fields: Dev
     .onConflict((oc) => oc.column('id').doNothing())
     .returning('id')
     .executeTakeFirst();
-  if (!inserted) throw conflict('device_exists', text('device_exists', { id }));
+  if (!inserted) throw conflictError('device_exists', text('device_exists', { id }));
   return getDevice(db, id);
 }
 
@@ -158,15 +158,15 @@ export async function deleteDevice(db: Kysely<Database>, id: string, expected: n
 async function explainMiss(db: Kysely<Database>, id: string): Promise<never> {
   const row = await db.selectFrom('devices').select(['version', 'deleted_at']).where('id', '=', id).executeTakeFirst();
   if (!row) throw unknownDevice(id);
-  if (row.deleted_at) throw new ApiError(410, 'device_deleted', text('device_deleted', { id }));
-  throw new ApiError(412, 'stale_version', text('stale_version.device', { id, version: row.version }), { currentVersion: Number(row.version) });
+  if (row.deleted_at) throw goneError('device_deleted', text('device_deleted', { id }));
+  throw staleError('stale_version', text('stale_version.device', { id, version: row.version }), { currentVersion: Number(row.version) });
 }
 
 export async function getDevice(db: Kysely<Database>, id: string): Promise<StoredDevice> {
   const row = await db.selectFrom('devices as d').select(columns).where('d.id', '=', id).where('d.deleted_at', 'is', null).executeTakeFirst();
   if (!row) {
     const gone = await db.selectFrom('devices').select('id').where('id', '=', id).executeTakeFirst();
-    if (gone) throw new ApiError(410, 'device_deleted', text('device_deleted', { id }));
+    if (gone) throw goneError('device_deleted', text('device_deleted', { id }));
     throw unknownDevice(id);
   }
   return toDevice(row as Row);

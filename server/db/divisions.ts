@@ -7,7 +7,7 @@ import type { MultiPolygon } from 'geojson';
 import { carryStaff } from './staff-lineage.js';
 import type { StaffMove } from '../staff/carry.js';
 import type { Database, DivisionStatus, DivisionsTable } from './schema.js';
-import { conflict, notFound } from '../errors.js';
+import { notFoundError, conflictError } from '../domain-errors.js';
 import { createGridsIn, liveVersions, retireRegionGrids, type ChangeMeta, type NewGrid } from './grids.js';
 import type { GridFeature } from './grid-rows.js';
 import { text } from '../i18n/catalogue.js';
@@ -17,7 +17,7 @@ import type { ParsedAddress } from '../geo/address/types.js';
 
 /** The answer for an id that names nothing — or nothing the caller may see (routes answer the same for both). */
 export function unknownDivision(id: string) {
-  return notFound('unknown_division', text('unknown_division', { id }));
+  return notFoundError('unknown_division', text('unknown_division', { id }));
 }
 export type DivisionRow = Omit<Selectable<DivisionsTable>, 'owner' | 'heartbeat_at'>;
 
@@ -220,10 +220,10 @@ export async function applyDivision(
   return db.transaction().execute(async (trx) => {
     await trx.selectFrom('regions').select('code').where('code', '=', regionCode).forUpdate().execute();
     const applied = await trx.selectFrom('divisions').select('applied_at').where('id', '=', division.id).forUpdate().executeTakeFirstOrThrow();
-    if (applied.applied_at) throw conflict('already_applied', text('already_applied', { id: division.id, at: applied.applied_at.toISOString() }));
+    if (applied.applied_at) throw conflictError('already_applied', text('already_applied', { id: division.id, at: applied.applied_at.toISOString() }));
     const current = JSON.stringify(await liveVersions(trx, regionCode));
     if (current !== division.base_versions) {
-      throw conflict('stale_proposal', text('stale_proposal', { regionCode }), {
+      throw conflictError('stale_proposal', text('stale_proposal', { regionCode }), {
         proposedAgainst: JSON.parse(division.base_versions ?? '{}'),
         current: JSON.parse(current),
       });
@@ -262,7 +262,7 @@ export async function applyDivision(
 /** Which retired grids a grid replaced, and which grids replaced it; 404 for a code never issued. */
 export async function lineageOf(db: Kysely<Database>, code: string) {
   const known = await db.selectFrom('grids').select('code').where('code', '=', code).executeTakeFirst();
-  if (!known) throw notFound('unknown_grid', text('unknown_grid', { code }));
+  if (!known) throw notFoundError('unknown_grid', text('unknown_grid', { code }));
   const [replaced, replacedBy] = await Promise.all([
     db.selectFrom('grid_lineage').select(['old_code', 'area_m2', 'division_id']).where('new_code', '=', code).orderBy('old_code').execute(),
     db.selectFrom('grid_lineage').select(['new_code', 'area_m2', 'division_id']).where('old_code', '=', code).orderBy('new_code').execute(),

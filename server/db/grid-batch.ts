@@ -10,7 +10,7 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
-import { ApiError, badRequest, conflict, notFound } from '../errors.js';
+import { notFoundError, conflictError, badInputError, staleError } from '../domain-errors.js';
 import { numberClassOfKind, type GridKind } from '../geo/codes.js';
 import { parseGridFeature } from '../geo/features.js';
 import type { Polygonal } from '../geo/validate.js';
@@ -118,7 +118,7 @@ async function lockCurrent(trx: Transaction<Database>, changes: Indexed<Update |
   const known = new Map(identities.map((row) => [row.code, row]));
   const unknown = changes.filter((c) => !known.has(c.change.code));
   if (unknown.length > 0) {
-    throw notFound('unknown_grid', text('unknown_grid.batch', { codes: unknown.map((c) => c.change.code) }), {
+    throw notFoundError('unknown_grid', text('unknown_grid.batch', { codes: unknown.map((c) => c.change.code) }), {
       unknown: unknown.map((c) => ({ index: c.index, code: c.change.code })),
     });
   }
@@ -126,8 +126,7 @@ async function lockCurrent(trx: Transaction<Database>, changes: Indexed<Update |
     .map((c) => ({ c, identity: known.get(c.change.code)! }))
     .filter(({ c, identity }) => identity.retired_at !== null || identity.version !== c.change.version);
   if (stale.length > 0) {
-    throw new ApiError(
-      412,
+    throw staleError(
       'stale_version',
       text('stale_version.batch', { codes: stale.map(({ identity }) => identity.code) }),
       {
@@ -185,17 +184,17 @@ function resolveUpdates(updates: Indexed<Update>[], current: Map<string, Version
       continue;
     }
     if (parsed.value.regionCode !== undefined && parsed.value.regionCode !== row.region_code) {
-      throw conflict('region_change', text('change.at', { index, message: text('region_change', { code: change.code, from: row.region_code, to: parsed.value.regionCode }) }), { index });
+      throw conflictError('region_change', text('change.at', { index, message: text('region_change', { code: change.code, from: row.region_code, to: parsed.value.regionCode }) }), { index });
     }
     if (numberClassOfKind(parsed.value.kind) !== numberClassOfKind(row.kind as GridKind)) {
-      throw conflict('kind_class_change', text('change.at', { index, message: kindClassChange(change.code, row.kind as GridKind, parsed.value.kind) }), { index });
+      throw conflictError('kind_class_change', text('change.at', { index, message: kindClassChange(change.code, row.kind as GridKind, parsed.value.kind) }), { index });
     }
     const { regionCode: _ignored, ...grid } = parsed.value;
     resolved.push({ index, code: change.code, regionCode: row.region_code, grid });
   }
   if (problems.size > 0) {
     const [first] = problems.toJSON();
-    throw badRequest('invalid_batch', text('change.at', { index: first.index, message: first.problems[0].message }), { errors: problems.toJSON() });
+    throw badInputError('invalid_batch', text('change.at', { index: first.index, message: first.problems[0].message }), { errors: problems.toJSON() });
   }
   return resolved;
 }

@@ -6,6 +6,10 @@ import { sql, type Expression, type SqlBool } from 'kysely';
 import type { MultiPolygon } from 'geojson';
 import type { HouseholdsSource } from './schema.js';
 import { effectiveHouseholds } from './households.js';
+import type { GridFeature, GridOp, GridVersionFeature } from '../api-types/grids.js';
+import type { GridKind } from '../geo/codes.js';
+
+export type { GridFeature, GridProperties, GridVersionFeature } from '../api-types/grids.js';
 
 /** The columns of grid_versions (aliased `v`) that every read returns, geometry as GeoJSON text. */
 export const versionColumns = [
@@ -30,12 +34,12 @@ export const versionColumns = [
 export interface VersionRow {
   code: string;
   version: number;
-  op: string;
+  op: GridOp;
   valid_from: Date;
   valid_to: Date | null;
   region_code: string;
   name: string;
-  kind: string;
+  kind: GridKind;
   special_type: string | null;
   households: number | null;
   stored_households: number | null;
@@ -44,35 +48,6 @@ export interface VersionRow {
   actor: string;
   reason: string | null;
   geojson: string;
-}
-
-export interface GridProperties {
-  code: string;
-  regionCode: string;
-  name: string;
-  kind: string;
-  specialType: string | null;
-  /** The grid's households by the one rule of server/db/households.ts. */
-  households: number | null;
-  /** Where `households` comes from: the village's buildings, its registered addresses, or the figure stored with the grid. */
-  householdsSource: HouseholdsSource;
-  /** The figure written with the grid (sent, imported, proposed), shown beside a computed one that differs. */
-  storedHouseholds: number | null;
-  population: number | null;
-  version: number;
-  validFrom: string;
-  updatedBy: string;
-}
-
-export interface GridFeature {
-  type: 'Feature';
-  id: string;
-  geometry: MultiPolygon;
-  properties: GridProperties;
-}
-
-export interface GridVersionFeature extends GridFeature {
-  properties: GridProperties & { op: string; validTo: string | null; reason: string | null };
 }
 
 export function toFeature(row: VersionRow): GridFeature {

@@ -4,7 +4,7 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
-import { ApiError, conflict, notFound } from '../errors.js';
+import { DomainError, notFoundError, goneError, conflictError, invalidError, staleError } from '../domain-errors.js';
 import { GRID_NUMBER_RANGES, formatGridCode, numberClassOfKind, type GridKind, type GridNumberClass } from '../geo/codes.js';
 import { readingOrder } from '../geo/order.js';
 import type { Polygonal } from '../geo/validate.js';
@@ -35,14 +35,14 @@ export interface ChangeMeta {
 }
 
 /** A write refused by its checks: 422 with the problems of each feature. */
-export function rejectWrite(problems: ProblemList, single: boolean): ApiError {
+export function rejectWrite(problems: ProblemList, single: boolean): DomainError {
   const list = problems.toJSON();
   if (single && list.length === 1) {
     const [first] = list[0].problems;
-    return new ApiError(422, first.code, first.message, { problems: list[0].problems });
+    return invalidError(first.code, first.message, { problems: list[0].problems });
   }
   const count = list.length;
-  return new ApiError(422, 'batch_rejected', text('batch_rejected', { count }), {
+  return invalidError('batch_rejected', text('batch_rejected', { count }), {
     errors: list,
   });
 }
@@ -262,7 +262,7 @@ async function lockGrid(trx: Transaction<Database>, code: string): Promise<Locke
     .where('code', '=', code)
     .forUpdate()
     .executeTakeFirst();
-  if (!identity) throw notFound('unknown_grid', text('unknown_grid', { code }));
+  if (!identity) throw notFoundError('unknown_grid', text('unknown_grid', { code }));
   const current = await trx
     .selectFrom('grid_versions')
     .select(['region_code', 'kind'])
@@ -277,14 +277,13 @@ export type VersionCondition = { versions: number[] } | 'any';
 
 function checkCondition(grid: LockedGrid, condition: VersionCondition): void {
   if (grid.retired_at) {
-    throw new ApiError(410, 'grid_retired', text('grid_retired', { code: grid.code, at: grid.retired_at.toISOString() }), {
+    throw goneError('grid_retired', text('grid_retired', { code: grid.code, at: grid.retired_at.toISOString() }), {
       retiredAt: grid.retired_at.toISOString(),
       version: grid.version,
     });
   }
   if (condition !== 'any' && !condition.versions.includes(grid.version)) {
-    throw new ApiError(
-      412,
+    throw staleError(
       'stale_version',
       text('stale_version', { code: grid.code, version: grid.version, expected: condition.versions.length > 0 ? condition.versions : text('stale_version.none_given') }),
       { currentVersion: grid.version, expectedVersions: condition.versions },
@@ -310,10 +309,10 @@ export async function updateGrid(
     const current = await lockGrid(trx, code);
     checkCondition(current, condition);
     if (update.regionCode !== undefined && update.regionCode !== current.region_code) {
-      throw conflict('region_change', text('region_change', { code, from: current.region_code, to: update.regionCode }));
+      throw conflictError('region_change', text('region_change', { code, from: current.region_code, to: update.regionCode }));
     }
     if (numberClassOfKind(update.kind) !== numberClassOfKind(current.kind as GridKind)) {
-      throw conflict('kind_class_change', kindClassChange(code, current.kind as GridKind, update.kind));
+      throw conflictError('kind_class_change', kindClassChange(code, current.kind as GridKind, update.kind));
     }
     const regions = await lockRegions(trx, [current.region_code]);
     const staging = await stage(trx, [{ ...update, index: 0, code, regionCode: current.region_code }]);
@@ -384,14 +383,14 @@ export async function getGrid(db: Kysely<Database>, code: string, asOf?: Date): 
     .executeTakeFirst()) as VersionRow | undefined;
   if (row) return toFeature(row);
   const identity = await db.selectFrom('grids').select(['created_at', 'retired_at']).where('code', '=', code).executeTakeFirst();
-  if (!identity) throw notFound('unknown_grid', text('unknown_grid', { code }));
+  if (!identity) throw notFoundError('unknown_grid', text('unknown_grid', { code }));
   const at = asOf ?? new Date();
   if (identity.retired_at && identity.retired_at <= at) {
-    throw new ApiError(410, 'grid_retired', text('grid_retired', { code, at: identity.retired_at.toISOString() }), {
+    throw goneError('grid_retired', text('grid_retired', { code, at: identity.retired_at.toISOString() }), {
       retiredAt: identity.retired_at.toISOString(),
     });
   }
-  throw notFound('grid_not_yet_created', text('grid_not_yet_created', { code, createdAt: identity.created_at.toISOString(), at: at.toISOString() }), {
+  throw notFoundError('grid_not_yet_created', text('grid_not_yet_created', { code, createdAt: identity.created_at.toISOString(), at: at.toISOString() }), {
     createdAt: identity.created_at.toISOString(),
   });
 }
@@ -422,7 +421,7 @@ export async function gridHistory(db: Kysely<Database>, code: string): Promise<G
     .where('v.code', '=', code)
     .orderBy('v.version', 'desc')
     .execute()) as VersionRow[];
-  if (rows.length === 0) throw notFound('unknown_grid', text('unknown_grid', { code }));
+  if (rows.length === 0) throw notFoundError('unknown_grid', text('unknown_grid', { code }));
   return rows.map(toVersionFeature);
 }
 

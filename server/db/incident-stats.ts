@@ -8,7 +8,7 @@ import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { Database } from './schema.js';
 import { incidentWhere, lightSql, type IncidentFilter } from './incidents.js';
 import { inForce } from './grid-rows.js';
-import { notFound } from '../errors.js';
+import { notFoundError } from '../domain-errors.js';
 import { heatmapCellsFromCounts, statsGroupsFromCounts } from './incident-counts.js';
 import { regionPrefix, type RegionLevel } from '../geo/codes.js';
 import { INCIDENT_STATUSES, type IncidentStatus } from '../incidents/states.js';
@@ -215,7 +215,7 @@ function unitKey(column: ReturnType<typeof sql.ref>, units: Unit[]) {
  */
 export async function regionStats(db: Kysely<Database>, code: string, filter: IncidentFilter, categories: readonly string[], now: Date, options: CountOptions = {}): Promise<RegionStats> {
   const region = await db.selectFrom('regions').select(['code', 'name', 'level']).where('code', '=', code).executeTakeFirst();
-  if (!region) throw notFound('unknown_region', text('unknown_region', { code }));
+  if (!region) throw notFoundError('unknown_region', text('unknown_region', { code }));
   const level = region.level as RegionLevel;
   const prefix = regionPrefix(code, level);
 

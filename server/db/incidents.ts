@@ -5,7 +5,7 @@
  */
 import { sql, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
-import { ApiError, conflict, notFound } from '../errors.js';
+import { notFoundError, conflictError, staleError } from '../domain-errors.js';
 import { canTransition, nextStatuses, OPEN_STATUSES, type IncidentStatus } from '../incidents/states.js';
 import { YELLOW_FROM, type Light } from '../incidents/light.js';
 import { gridAssigneeSql, regionAssigneeSql } from './assignment.js';
@@ -18,7 +18,7 @@ import type { Snapshot } from '../media/snapshot.js';
 
 /** The answer for an id that names nothing — or nothing the caller may see (routes answer the same for both). */
 export function unknownIncident(id: number) {
-  return notFound('unknown_incident', text('unknown_incident', { id }));
+  return notFoundError('unknown_incident', text('unknown_incident', { id }));
 }
 export type IncidentSource = Database['incidents']['source'];
 export type HandlingLevel = Database['incidents']['handling_level'];
@@ -388,7 +388,7 @@ async function lockIncident(trx: Transaction<Database>, id: number) {
 
 function checkVersion(id: number, current: number, expected: number | undefined) {
   if (expected !== undefined && expected !== current) {
-    throw new ApiError(412, 'stale_version', text('stale_version.incident', { id, current, expected }), { currentVersion: current });
+    throw staleError('stale_version', text('stale_version.incident', { id, current, expected }), { currentVersion: current });
   }
 }
 
@@ -422,7 +422,7 @@ export async function transitionIncident(db: Kysely<Database>, id: number, to: I
     const from = current.status as IncidentStatus;
     if (!canTransition(from, to)) {
       const allowed = nextStatuses(from);
-      throw conflict('illegal_transition', text('illegal_transition', { from: statusWord(from), to: statusWord(to), allowed: allowed.length > 0 ? allowed.map(statusWord) : text('status.none') }), {
+      throw conflictError('illegal_transition', text('illegal_transition', { from: statusWord(from), to: statusWord(to), allowed: allowed.length > 0 ? allowed.map(statusWord) : text('status.none') }), {
         status: from,
         allowed: nextStatuses(from),
       });
@@ -455,10 +455,10 @@ export async function escalateIncident(db: Kysely<Database>, id: number, meta: C
     const current = await lockIncident(trx, id);
     checkVersion(id, current.version, expectedVersion);
     if (!(OPEN_STATUSES as readonly string[]).includes(current.status)) {
-      throw conflict('not_open', text('not_open', { id, status: statusWord(current.status as IncidentStatus) }));
+      throw conflictError('not_open', text('not_open', { id, status: statusWord(current.status as IncidentStatus) }));
     }
     const to = UP[current.handling_level];
-    if (!to) throw conflict('top_level', text('top_level', { id }));
+    if (!to) throw conflictError('top_level', text('top_level', { id }));
     // The grid level is handled in the grid's village; above it, the parent region.
     let region = current.handling_region;
     if (current.handling_level !== 'grid' && region) {

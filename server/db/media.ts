@@ -1,7 +1,7 @@
 /** Stored snapshots: the original bytes or the WebP thumbnail (made after the answer; see media/thumbnailer.ts). */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
-import { notFound } from '../errors.js';
+import { notFoundError } from '../domain-errors.js';
 import type { Snapshot } from '../media/snapshot.js';
 import { text } from '../i18n/catalogue.js';
 
@@ -32,7 +32,7 @@ export async function mediaBytes(db: Kysely<Database>, id: number, size: 'origin
     .select(['content_type', 'sha256', 'thumb_error', size === 'thumb' ? 'thumb as bytes' : 'bytes as bytes'])
     .where('id', '=', id)
     .executeTakeFirst();
-  if (!row) throw notFound('unknown_media', text('unknown_media', { id }));
+  if (!row) throw notFoundError('unknown_media', text('unknown_media', { id }));
   return {
     contentType: size === 'thumb' ? 'image/webp' : row.content_type,
     bytes: row.bytes === null ? (null as unknown as Buffer) : Buffer.from(row.bytes),

@@ -7,7 +7,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Feature, Geometry } from 'geojson';
 import type { Database } from './schema.js';
 import { inTransaction } from './transaction.js';
-import { unprocessable } from '../errors.js';
+import { invalidError } from '../domain-errors.js';
 import { barrierKindOf, type LineKind, type ReferenceLine, type RoadClass } from '../geo/reference-lines.js';
 import { text } from '../i18n/catalogue.js';
 import { validityReason } from '../geo/validate.js';
@@ -55,12 +55,12 @@ export async function replaceReferenceLines(db: Kysely<Database>, regionCode: st
       WHERE NOT valid OR NOT near`.execute(trx);
     const invalid = rows.filter((row) => !row.valid);
     if (invalid.length > 0) {
-      throw unprocessable('invalid_geometry', text('problem.at', { where: `features[${invalid[0].n}]`, message: validityReason(invalid[0].reason ?? '') }), {
+      throw invalidError('invalid_geometry', text('problem.at', { where: `features[${invalid[0].n}]`, message: validityReason(invalid[0].reason ?? '') }), {
         features: invalid.map((row) => ({ index: Number(row.n), reason: row.reason })),
       });
     }
     if (rows.length > 0) {
-      throw unprocessable('line_outside_area', text('line_outside_area', { count: rows.length, margin: LINE_MARGIN_M, regionCode }), {
+      throw invalidError('line_outside_area', text('line_outside_area', { count: rows.length, margin: LINE_MARGIN_M, regionCode }), {
         features: rows.map((row) => Number(row.n)),
       });
     }

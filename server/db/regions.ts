@@ -8,7 +8,7 @@ import type { Database } from './schema.js';
 import { OUTSIDE_TOLERANCE_M, beyondTolerance } from './grid-checks.js';
 import { text } from '../i18n/catalogue.js';
 import { inTransaction } from './transaction.js';
-import { conflict, notFound, unprocessable } from '../errors.js';
+import { notFoundError, conflictError, invalidError } from '../domain-errors.js';
 import { regionCodeProblem, regionPrefix, type RegionLevel } from '../geo/codes.js';
 import type { Polygonal } from '../geo/validate.js';
 import { inForce } from './grid-rows.js';
@@ -59,14 +59,14 @@ export async function createRegion(db: Kysely<Database>, region: NewRegion): Pro
     let parent: { code: string; level: RegionLevel } | undefined;
     if (region.parentCode !== null) {
       const row = await trx.selectFrom('regions').select(['code', 'level']).where('code', '=', region.parentCode).executeTakeFirst();
-      if (!row) throw unprocessable('unknown_region', text('unknown_region.parent', { parentCode: region.parentCode }), { parentCode: region.parentCode });
+      if (!row) throw invalidError('unknown_region', text('unknown_region.parent', { parentCode: region.parentCode }), { parentCode: region.parentCode });
       parent = { code: row.code, level: row.level as RegionLevel };
     }
     const problem = regionCodeProblem(region.code, region.level, parent);
-    if (problem) throw unprocessable('invalid_code', problem, { code: region.code, level: region.level });
+    if (problem) throw invalidError('invalid_code', problem, { code: region.code, level: region.level });
 
     const existing = await trx.selectFrom('regions').select('code').where('code', '=', region.code).executeTakeFirst();
-    if (existing) throw conflict('region_exists', text('region_exists', { code: region.code }), { code: region.code });
+    if (existing) throw conflictError('region_exists', text('region_exists', { code: region.code }), { code: region.code });
 
     const geometry = JSON.stringify(region.boundary);
     const { rows } = await sql<{ valid: boolean; reason: string; location: string | null }>`
@@ -75,7 +75,7 @@ export async function createRegion(db: Kysely<Database>, region: NewRegion): Pro
              ST_AsGeoJSON((ST_IsValidDetail(geom)).location, 7) AS location
       FROM g`.execute(trx);
     if (!rows[0].valid) {
-      throw unprocessable('invalid_geometry', text('invalid_geometry.boundary', { reason: validityReason(rows[0].reason) }), {
+      throw invalidError('invalid_geometry', text('invalid_geometry.boundary', { reason: validityReason(rows[0].reason) }), {
         reason: rows[0].reason,
         location: rows[0].location ? JSON.parse(rows[0].location) : null,
       });
@@ -115,7 +115,7 @@ async function assertInsideParent(db: Kysely<Database>, geometry: string, parent
       AND ${beyondTolerance(sql.ref('part'), sql.ref('boundary'))}`.execute(db);
   const row = rows[0];
   if (row) {
-    throw unprocessable('outside_parent', text('outside_parent', { parent: parentCode, area: Math.round(row.area), tolerance: OUTSIDE_TOLERANCE_M }), {
+    throw invalidError('outside_parent', text('outside_parent', { parent: parentCode, area: Math.round(row.area), tolerance: OUTSIDE_TOLERANCE_M }), {
       parentCode,
       areaM2: row.area,
       outside: JSON.parse(row.outside),
@@ -125,7 +125,7 @@ async function assertInsideParent(db: Kysely<Database>, geometry: string, parent
 
 export async function getRegion(db: Kysely<Database>, code: string): Promise<RegionFeature> {
   const row = await db.selectFrom('regions').select(regionColumns).where('code', '=', code).executeTakeFirst();
-  if (!row) throw notFound('unknown_region', text('unknown_region', { code }));
+  if (!row) throw notFoundError('unknown_region', text('unknown_region', { code }));
   const children = await db
     .selectFrom('regions')
     .select(['code', 'name', 'level', 'parent_code'])
@@ -144,7 +144,7 @@ export async function listRegions(db: Kysely<Database>, parentCode: string | nul
   const rows = await query.execute();
   if (rows.length === 0 && parentCode !== null) {
     const parent = await db.selectFrom('regions').select('code').where('code', '=', parentCode).executeTakeFirst();
-    if (!parent) throw notFound('unknown_region', text('unknown_region', { code: parentCode }));
+    if (!parent) throw notFoundError('unknown_region', text('unknown_region', { code: parentCode }));
   }
   return rows.map(toFeature);
 }
@@ -155,13 +155,13 @@ export async function listRegions(db: Kysely<Database>, parentCode: string | nul
  */
 export async function exactBoundary(db: Kysely<Database>, code: string): Promise<MultiPolygon> {
   const row = await db.selectFrom('regions').select(sql<string>`ST_AsGeoJSON(boundary, 15)`.as('geojson')).where('code', '=', code).executeTakeFirst();
-  if (!row) throw notFound('unknown_region', text('unknown_region', { code }));
+  if (!row) throw notFoundError('unknown_region', text('unknown_region', { code }));
   return JSON.parse(row.geojson) as MultiPolygon;
 }
 
 export async function regionLevel(db: Kysely<Database>, code: string): Promise<RegionLevel> {
   const row = await db.selectFrom('regions').select('level').where('code', '=', code).executeTakeFirst();
-  if (!row) throw notFound('unknown_region', text('unknown_region', { code }));
+  if (!row) throw notFoundError('unknown_region', text('unknown_region', { code }));
   return row.level as RegionLevel;
 }
 

@@ -4,6 +4,8 @@
  */
 import type { ColumnType, Generated } from 'kysely';
 import type { HouseholdsSource } from '../geo/households.js';
+import type { GridKind } from '../geo/codes.js';
+import type { GridOp } from '../api-types/grids.js';
 export type { HouseholdsSource };
 
 type Geometry = ColumnType<string, string, string>;
@@ -27,7 +29,7 @@ export interface GridsTable {
   retired_at: Date | null;
 }
 
-export type GridOp = 'create' | 'update' | 'retire';
+export type { GridOp } from '../api-types/grids.js';
 
 /** Every version of every grid; the latest has valid_to = null. */
 export interface GridVersionsTable {
@@ -38,7 +40,7 @@ export interface GridVersionsTable {
   valid_to: Date | null;
   region_code: string;
   name: string;
-  kind: string;
+  kind: GridKind;
   special_type: string | null;
   /** The households written with the grid (sent, imported, proposed). */
   households: number | null;

@@ -21,7 +21,7 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
-import { ApiError, badRequest, unprocessable, forbidden } from '../errors.js';
+import { DomainError, invalidError, badInputError, tooLargeError, forbiddenError } from '../domain-errors.js';
 import type { Limits } from '../config.js';
 import type { Problem } from '../geo/validate.js';
 import { coordinateProblem, countVertices } from '../geo/validate.js';
@@ -231,10 +231,10 @@ export async function runImport(db: Kysely<Database>, data: SourceData, options:
 
 function batchLimit(count: number, vertices: number, limits: Limits): void {
   if (count > limits.batchFeatures) {
-    throw new ApiError(413, 'batch_too_large', text('batch_too_large.import_features', { count, limit: limits.batchFeatures }), { features: count, limit: limits.batchFeatures });
+    throw tooLargeError('batch_too_large', text('batch_too_large.import_features', { count, limit: limits.batchFeatures }), { features: count, limit: limits.batchFeatures });
   }
   if (vertices > limits.batchVertices) {
-    throw new ApiError(413, 'batch_too_large', text('batch_too_large.import_vertices', { count: vertices, limit: limits.batchVertices }), { vertices, limit: limits.batchVertices });
+    throw tooLargeError('batch_too_large', text('batch_too_large.import_vertices', { count: vertices, limit: limits.batchVertices }), { vertices, limit: limits.batchVertices });
   }
 }
 
@@ -434,8 +434,8 @@ async function importGrids(db: Kysely<Database>, data: SourceData, mapping: Fiel
           report.created.push({ row: row.row, code: grid.properties.code, name: grid.properties.name, ...(row.code ? { fileCode: row.code } : {}) });
         });
       } catch (error) {
-        const errors = (error as ApiError).details as { errors?: { index: number; problems: Problem[] }[] } | undefined;
-        if (!(error instanceof ApiError) || !errors?.errors) throw error;
+        const errors = (error as DomainError).details as { errors?: { index: number; problems: Problem[] }[] } | undefined;
+        if (!(error instanceof DomainError) || !errors?.errors) throw error;
         for (const { index, problems: list } of errors.errors) refusals.add(index, ...list);
       }
     }
@@ -511,7 +511,7 @@ async function importRegions(db: Kysely<Database>, data: SourceData, mapping: Fi
         if (inferParent && region.parentCode) inferred++;
       } catch (error) {
         await sql`ROLLBACK TO SAVEPOINT import_region`.execute(trx);
-        if (!(error instanceof ApiError)) throw error;
+        if (!(error instanceof DomainError)) throw error;
         const message = region.parentCode && refusedCodes.has(region.parentCode) ? text('region_refused.parent', { message: error.text, parent: region.parentCode }) : error.text;
         refusals.add(row, { code: error.code, message, ...(error.details !== undefined ? { details: error.details } : {}) });
         refusedCodes.add(region.code);
@@ -528,13 +528,13 @@ async function importRegions(db: Kysely<Database>, data: SourceData, mapping: Fi
 
 async function importBuildings(db: Kysely<Database>, data: SourceData, mapping: FieldMapping, tally: ColumnTally, options: ImportOptions, report: ImportReport, refusals: Refusals): Promise<void> {
   const region = options.region;
-  if (region === undefined) throw badRequest('missing_region', text('missing_region.buildings'));
-  if (!/^\d{12}$/.test(region)) throw badRequest('invalid_code', text('invalid_code.region', { got: region }));
-  if (options.mayWrite && !options.mayWrite(region)) throw forbidden('out_of_scope', text('out_of_scope.village', { code: region }));
+  if (region === undefined) throw badInputError('missing_region', text('missing_region.buildings'));
+  if (!/^\d{12}$/.test(region)) throw badInputError('invalid_code', text('invalid_code.region', { got: region }));
+  if (options.mayWrite && !options.mayWrite(region)) throw forbiddenError('out_of_scope', text('out_of_scope.village', { code: region }));
   const level = await regionLevel(db, region);
-  if (level !== 'village') throw unprocessable('not_a_village', text('not_a_village.buildings', { code: region, level: levelWord(level) }));
+  if (level !== 'village') throw invalidError('not_a_village', text('not_a_village.buildings', { code: region, level: levelWord(level) }));
   if (data.features.length > DIVISION_LIMITS.buildings) {
-    throw new ApiError(413, 'batch_too_large', text('batch_too_large.buildings', { count: data.features.length, limit: DIVISION_LIMITS.buildings }), { features: data.features.length, limit: DIVISION_LIMITS.buildings });
+    throw tooLargeError('batch_too_large', text('batch_too_large.buildings', { count: data.features.length, limit: DIVISION_LIMITS.buildings }), { features: data.features.length, limit: DIVISION_LIMITS.buildings });
   }
   const buildings: { row: number; building: ReturnType<typeof parseBuildings>[number] }[] = [];
   for (const feature of data.features) {
@@ -563,7 +563,7 @@ async function importBuildings(db: Kysely<Database>, data: SourceData, mapping: 
         buildings.map(({ building: b }) => ({ geometry: b.geometry, households: b.households, compound: b.compound, properties: b.properties })),
       );
     } catch (error) {
-      const outside = error instanceof ApiError && (error.details as { buildings?: number[] } | undefined)?.buildings;
+      const outside = error instanceof DomainError && (error.details as { buildings?: number[] } | undefined)?.buildings;
       if (!outside) throw error;
       for (const index of outside) {
         refusals.add(buildings[index].row, { code: 'building_outside_area', message: text('building_outside_area.row', { regionCode: region }) });

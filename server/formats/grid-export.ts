@@ -5,7 +5,7 @@
  * Pure: features in, bytes out.
  */
 import type { MultiPolygon, Position } from 'geojson';
-import type { GridFeature } from '../db/grid-rows.js';
+import type { GridFeature } from '../api-types/grids.js';
 import { WGS84, type Projection } from '../geo/projection.js';
 import type { DbfFieldSpec } from './dbf.js';
 import { writeShapefile, zipFiles } from './shapefile.js';

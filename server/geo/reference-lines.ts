@@ -5,12 +5,18 @@
  */
 import type { Feature, Geometry, LineString, MultiLineString, Position } from 'geojson';
 import gjv from 'geojson-validation';
-import type { Limits } from '../config.js';
 import { toWgs84, type CrsName } from './crs.js';
 import { chinaExtentProblem, checkPolygonal, countVertices, geojsonTrace, type Polygonal, type Problem } from './validate.js';
 import { shown, text, type Text } from '../i18n/catalogue.js';
 import type { BarrierKind } from './divide/types.js';
 
+
+/** How many lines and vertices one write may hold (the service passes its GRIDGOV_MAX_* limits). */
+export interface LineLimits {
+  batchFeatures: number;
+  featureVertices: number;
+  batchVertices: number;
+}
 export const LINE_KINDS = ['road', 'river', 'railway', 'ridge', 'water'] as const;
 export type LineKind = (typeof LINE_KINDS)[number];
 /** A road's class: how strongly a grid border should keep to it (default major). */
@@ -67,7 +73,7 @@ function mapPositions<G extends Geometry>(geometry: G, f: (p: Position) => Posit
  */
 export function parseReferenceLines(
   value: unknown,
-  limits: Pick<Limits, 'batchFeatures' | 'featureVertices' | 'batchVertices'>,
+  limits: LineLimits,
   crs: CrsName = 'wgs84',
 ): { lines: ReferenceLine[]; problems: Problem[] } {
   const problems: Problem[] = [];

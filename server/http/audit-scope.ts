@@ -4,7 +4,7 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import { withAuditContext } from '../db/audit-context.js';
-import { actorOf } from '../routes/params.js';
+import { actorOf } from './actor.js';
 import { redactUrl } from './request-log.js';
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);

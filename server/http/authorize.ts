@@ -87,7 +87,7 @@ export function assertCovers(req: Request, code: string, what: Text = text('subj
  * exists in other areas. Codes (regions, grids) are refused by their prefix alone (assertCovers)
  * before anything is looked up, so they reveal nothing either.
  */
-export function assertVisible(req: Request, place: string, unknown: () => ApiError): void {
+export function assertVisible(req: Request, place: string, unknown: () => Error): void {
   const principal = req.principal;
   if (principal && !covers(principal, place)) throw unknown();
 }

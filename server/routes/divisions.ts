@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { apiRouter } from './router.js';
 import type { Store } from '../db/connect.js';
-import { ApiError, badRequest, conflict, langOf, notFound, unprocessable } from '../errors.js';
+import { ApiError, asApiError, badRequest, conflict, langOf, notFound, unprocessable } from '../errors.js';
 import { describeProposal } from '../i18n/division.js';
 import { addressBuildings, adjustmentOf } from '../services/division-request.js';
 import type { Lang } from '../i18n/lang.js';
@@ -165,7 +165,8 @@ export function divisionsRouter(store: Store, runner: DivisionRunner, workers: W
       assertCovers(req, body.regionCode, text('subject.village'));
       // A region named in the body that does not exist is a 422, not a 404 of this URL.
       const level = await regionLevel(store.db, body.regionCode).catch((error: unknown) => {
-        throw error instanceof ApiError && error.status === 404 ? unprocessable('unknown_region', error.text) : error;
+        const answer = asApiError(error);
+        throw answer?.status === 404 ? unprocessable('unknown_region', answer.text) : error;
       });
       if (level !== 'village') {
         throw unprocessable('not_a_village', text('not_a_village.division', { code: body.regionCode, level: levelWord(level) }));

@@ -22,7 +22,7 @@
 import { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import { apiRouter } from './router.js';
 import type { Store } from '../db/connect.js';
-import { ApiError, badRequest, langOf, notFound, recordInternalError } from '../errors.js';
+import { answerableError, ApiError, badRequest, langOf, notFound, recordInternalError } from '../errors.js';
 import { linkTo, queryWithout } from '../http/links.js';
 import { getGrid } from '../db/grids.js';
 import { listDevices, type StoredDevice } from '../db/devices.js';
@@ -596,8 +596,9 @@ function collectionOf(req: Request): CollectionId {
 /** OGC exception JSON for everything that goes wrong under /ogc. */
 export const ogcErrors: ErrorRequestHandler = (err, req, res, _next) => {
   const lang = langOf(req);
-  if (err instanceof ApiError) {
-    res.status(err.status).type(JSON_TYPE).send(JSON.stringify({ code: err.code, description: err.messageIn(lang) }));
+  const answerable = answerableError(err);
+  if (answerable) {
+    res.status(answerable.status).type(JSON_TYPE).send(JSON.stringify({ code: answerable.code, description: answerable.messageIn(lang) }));
     return;
   }
   recordInternalError(res, err);

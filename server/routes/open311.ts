@@ -15,7 +15,7 @@
  */
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import { apiRouter } from './router.js';
-import { ApiError, badRequest, fromBodyParser, langOf, notFound, recordInternalError } from '../errors.js';
+import { answerableError, ApiError, asApiError, badRequest, langOf, notFound, recordInternalError } from '../errors.js';
 import { linkTo } from '../http/links.js';
 import type { Store } from '../db/connect.js';
 import { getIncident, listIncidents, type Incident, type IncidentFilter } from '../db/incidents.js';
@@ -245,14 +245,11 @@ export const open311Errors: ErrorRequestHandler = (err, req, res, _next) => {
   let status: number;
   let description: string;
   // Errors of express' body parser (too large, bad JSON, unsupported charset…) and router: their 4xx.
-  const parsed = err instanceof ApiError ? undefined : fromBodyParser(err);
-  if (err instanceof ApiError && err.status < 500) {
+  const answerable = answerableError(err);
+  if (answerable && answerable.status < 500) {
     // The service's 422 (not in any grid, address not found) is a request the client must change: 400.
-    status = err.status === 422 ? 400 : err.status;
-    description = describe(err, lang);
-  } else if (parsed) {
-    status = parsed.status;
-    description = parsed.messageIn(lang);
+    status = answerable.status === 422 ? 400 : answerable.status;
+    description = describe(answerable, lang);
   } else {
     recordInternalError(res, err);
     status = 500;
@@ -380,7 +377,7 @@ export function open311Router(store: Store, incidents: IncidentService): Router 
         try {
           list.push(await getIncident(store.db, id, at));
         } catch (err) {
-          if (!(err instanceof ApiError && err.status === 404)) throw err;
+          if (asApiError(err)?.status !== 404) throw err;
         }
       }
       // Outside the key's area: left out, like ids not found.
@@ -407,7 +404,7 @@ export function open311Router(store: Store, incidents: IncidentService): Router 
       // One outside the key's area is unknown to it, as an id never issued.
       assertIncidentInScope(req, incident);
     } catch (err) {
-      if (err instanceof ApiError && err.status === 404) throw notFound('unknown_request', text('open311.unknown_request', { id }));
+      if (asApiError(err)?.status === 404) throw notFound('unknown_request', text('open311.unknown_request', { id }));
       throw err;
     }
     res.json(await requestObjects(req, [incident]));

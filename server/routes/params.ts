@@ -119,33 +119,9 @@ export function ifMatchCondition(req: Request): VersionCondition {
   return { versions };
 }
 
-const MAX_ACTOR_LENGTH = 100;
 const MAX_REASON_LENGTH = 1000;
 
-/**
- * Who makes a change: the person named in the `X-Actor` header (percent-encoded UTF-8, so
- * Chinese names fit in a header) working under the request's key, or else the key's name. The
- * audit log records the key as well, which is what the service vouches for.
- */
-const CONTROL_OR_BIDI = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
-
-export function actorOf(req: Request): string {
-  const raw = req.get('X-Actor');
-  if (raw === undefined || raw.trim() === '') return req.principal?.name ?? 'anonymous';
-  let actor: string;
-  try {
-    actor = decodeURIComponent(raw).trim();
-  } catch {
-    throw badRequest('invalid_header', text('invalid_header.actor_encoding'));
-  }
-  const broken = unstorableText(actor);
-  if (broken) throw badRequest('invalid_header', text('invalid_header.actor_text', { problem: broken }));
-  // An actor name is shown in the audit log and its exports: a line break would forge a line,
-  // a bidi control would make one name read as another.
-  if (CONTROL_OR_BIDI.test(actor)) throw badRequest('invalid_header', text('invalid_header.actor_control'));
-  if (actor.length > MAX_ACTOR_LENGTH) throw badRequest('invalid_header', text('invalid_header.actor_length', { max: MAX_ACTOR_LENGTH }));
-  return actor;
-}
+export { actorOf } from '../http/actor.js';
 
 /** Why a change is made: a `reason` member of the JSON body, or `?reason=`. */
 export function reasonOf(req: Request): string | null {

@@ -9,7 +9,7 @@
  */
 import type { Router } from 'express';
 import type { Store } from '../db/connect.js';
-import { ApiError, badRequest } from '../errors.js';
+import { ApiError, asApiError, badRequest } from '../errors.js';
 import { text } from '../i18n/catalogue.js';
 import { apiRouter } from './router.js';
 import { readUpload } from './multipart.js';
@@ -84,7 +84,7 @@ export function publicRouter(store: Store, incidents: IncidentService, options: 
       options,
     ).catch((error: unknown) => {
       // Outside every grid: say so, without naming grids to someone without a key.
-      if (error instanceof ApiError && error.code === 'not_in_any_grid') throw new ApiError(422, 'not_in_service_area', text('public_not_in_area'));
+      if (asApiError(error)?.code === 'not_in_any_grid') throw new ApiError(422, 'not_in_service_area', text('public_not_in_area'));
       throw error;
     });
     res.status(201).location(`/api/public/reports/${filed.trackingNumber}`).json({ trackingNumber: filed.trackingNumber, status: filed.incident.status, category: filed.incident.category, reportedAt: filed.incident.reportedAt });

@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { createIncident, escalateIncident, getIncident, transitionIncident, type ChangeMeta, type FilingHooks, type Incident, type IncidentSource } from '../db/incidents.js';
 import { getStaff } from '../db/staff.js';
-import { unprocessable } from '../errors.js';
+import { invalidError } from '../domain-errors.js';
 import type { Snapshot } from '../media/snapshot.js';
 import type { IncidentStatus } from '../incidents/states.js';
 import { incidentPlace } from '../access/places.js';
@@ -59,14 +59,14 @@ export class IncidentService {
   async report(input: ReportInput, actor: string, mayFileIn: (gridCode: string) => void = () => {}, hooks: FilingHooks = {}): Promise<Incident> {
     const category = categoryOf(this.rules, input.category);
     if (!category) {
-      throw unprocessable('unknown_category', text('unknown_category', { category: input.category, known: this.rules.categories.map((c) => c.code) }));
+      throw invalidError('unknown_category', text('unknown_category', { category: input.category, known: this.rules.categories.map((c) => c.code) }));
     }
     const [lon, lat] = input.point ? toWgs84(input.point.lon, input.point.lat, input.point.crs) : await this.placeOf(input.address!);
     const snapshot = await this.locator.live();
     const found = snapshot.index.locate(lon, lat);
     if (found < 0) {
       const nearest = snapshot.index.nearest(lon, lat);
-      throw unprocessable('not_in_any_grid', text('not_in_any_grid.incident', { lon: lon.toFixed(6), lat: lat.toFixed(6) }), {
+      throw invalidError('not_in_any_grid', text('not_in_any_grid.incident', { lon: lon.toFixed(6), lat: lat.toFixed(6) }), {
         nearest: nearest ? { code: nearest.code, distanceM: Math.round(nearest.distanceM * 10) / 10 } : null,
       });
     }
@@ -102,10 +102,10 @@ export class IncidentService {
    */
   async transition(id: number, input: TransitionInput, meta: ChangeMeta): Promise<Incident> {
     if (input.assignee !== undefined) {
-      if (input.to !== 'dispatched') throw unprocessable('assignee_only_on_dispatch', text('assignee_only_on_dispatch'));
+      if (input.to !== 'dispatched') throw invalidError('assignee_only_on_dispatch', text('assignee_only_on_dispatch'));
       const incident = await getIncident(this.db, id, this.clock.now());
       if (!(await this.serves(input.assignee, incident))) {
-        throw unprocessable('assignee_not_here', text('assignee_not_here', { id: input.assignee }), { staffId: input.assignee, gridCode: incident.gridCode });
+        throw invalidError('assignee_not_here', text('assignee_not_here', { id: input.assignee }), { staffId: input.assignee, gridCode: incident.gridCode });
       }
     }
     await transitionIncident(this.db, id, input.to, meta, input.expectedVersion, input.assignee);
@@ -130,7 +130,7 @@ export class IncidentService {
   private async placeOf(address: string): Promise<[number, number]> {
     const [best] = (await this.geocoder.current()).search(address, { limit: 1 });
     if (!best || best.score < MIN_ADDRESS_SCORE) {
-      throw unprocessable('address_not_found', text('address_not_found', { address, best: best ? text('address_not_found.best', { address: best.address, score: best.score.toFixed(2) }) : '' }));
+      throw invalidError('address_not_found', text('address_not_found', { address, best: best ? text('address_not_found.best', { address: best.address, score: best.score.toFixed(2) }) : '' }));
     }
     return [best.lon, best.lat];
   }

@@ -8,22 +8,22 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { insertMedia } from '../db/media.js';
 import { MAX_PHOTO_BYTES, prepareImage, prepareSnapshot, type Snapshot, type SnapshotLimits, type SnapshotResult } from '../media/snapshot.js';
-import { ApiError } from '../errors.js';
+import { badInputError, tooLargeError, type DomainError } from '../domain-errors.js';
 import { text } from '../i18n/catalogue.js';
 
 /** A phone photo: the page shrinks it before sending, but a camera original must fit too. */
 export const PHOTO_LIMITS: SnapshotLimits = { maxBytes: MAX_PHOTO_BYTES, maxPixels: 50_000_000 };
 
-function refusal(result: Extract<SnapshotResult, { ok: false }>, limits: SnapshotLimits): ApiError {
+function refusal(result: Extract<SnapshotResult, { ok: false }>, limits: SnapshotLimits): DomainError {
   const mib = Math.round(limits.maxBytes / (1024 * 1024));
   switch (result.code) {
     case 'snapshot_too_large':
-      return new ApiError(413, 'photo_too_large', text('photo_too_large', { mib }), { reason: result.reason });
+      return tooLargeError('photo_too_large', text('photo_too_large', { mib }), { reason: result.reason });
     case 'image_too_large':
-      return new ApiError(413, 'photo_too_many_pixels', text('photo_too_many_pixels', { megapixels: Math.round(limits.maxPixels / 1e6) }), { reason: result.reason });
+      return tooLargeError('photo_too_many_pixels', text('photo_too_many_pixels', { megapixels: Math.round(limits.maxPixels / 1e6) }), { reason: result.reason });
     default:
       // Not a JPEG or PNG, or a broken one: the photo property is wrong (as for every body property).
-      return new ApiError(400, 'invalid_property', text('invalid_property.photo', { reason: result.code }), { property: 'photo', reason: result.code, detail: result.reason });
+      return badInputError('invalid_property', text('invalid_property.photo', { reason: result.code }), { property: 'photo', reason: result.code, detail: result.reason });
   }
 }
 

@@ -159,7 +159,7 @@ export class GridEditor {
         population: null,
         version: 0,
         validFrom: new Date().toISOString(),
-        updatedBy: null,
+        updatedBy: '', // not saved yet: nobody has written it
       };
       const feature: GridFeatureOL = new Feature(new Polygon(geometry.getCoordinates()));
       feature.setId(code);
@@ -436,7 +436,7 @@ export class GridEditor {
       name: `${properties.name}（拆分）`,
       version: 0,
       validFrom: new Date().toISOString(),
-      updatedBy: null,
+      updatedBy: '', // not saved yet
     };
     piece.set('grid', pieceProperties);
     piece.set('isNew', true);

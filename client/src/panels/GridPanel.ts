@@ -209,7 +209,7 @@ export class GridPanel {
       ['grid.area', formatArea(subject.areaM2)],
       ['grid.version', String(p.version)],
       ['grid.validFrom', formatDate(p.validFrom)],
-      ['grid.updatedBy', p.updatedBy ?? '—'],
+      ['grid.updatedBy', p.updatedBy || '—'],
     ];
     return el('table', { className: 'props' }, el('tbody', {}, ...rows.map(([key, value]) => el('tr', {}, el('th', { text: t(key) }), el('td', {}, value)))));
   }
@@ -332,7 +332,7 @@ export class GridPanel {
       { className: 'attr-stale', 'data-role': 'stale' },
       el('b', { text: t('save.stale.title') }),
       el('p', { text: t('save.stale.body', { code: edit.code, mine: edit.base.version, theirs: theirs.version }) }),
-      el('p', { className: 'muted', text: t('save.stale.by', { actor: theirs.updatedBy ?? '—', at: formatDate(theirs.validFrom), reason: '' }) }),
+      el('p', { className: 'muted', text: t('save.stale.by', { actor: theirs.updatedBy || '—', at: formatDate(theirs.validFrom), reason: '' }) }),
       diffs.length ? el('div', {}, el('span', { text: t('save.stale.changes') }), el('ul', {}, ...diffs.map((d) => el('li', { text: d })))) : null,
       el(
         'div',

@@ -1,0 +1,48 @@
+/**
+ * The grid shapes the API answers with (GET /api/grids…, history, exports, the division's apply),
+ * declared once: the server builds them (db/grid-rows.ts) and the web client reads them
+ * (client/src/api.ts imports these types). Types only — nothing here runs.
+ */
+import type { MultiPolygon } from 'geojson';
+import type { HouseholdsSource } from '../geo/households.js';
+import type { GridKind } from '../geo/codes.js';
+
+export interface GridProperties {
+  code: string;
+  regionCode: string;
+  name: string;
+  kind: GridKind;
+  specialType: string | null;
+  /** The grid's households by the one rule (server/geo/households.ts): from buildings, addresses, or stored. */
+  households: number | null;
+  /** Where `households` comes from: the village's buildings, its registered addresses, or the figure stored with the grid. */
+  householdsSource: HouseholdsSource;
+  /** The figure written with the grid (sent, imported, proposed), shown beside a computed one that differs. */
+  storedHouseholds: number | null;
+  population: number | null;
+  version: number;
+  validFrom: string;
+  /** Who wrote this version (the X-Actor of the change, else its key's name). */
+  updatedBy: string;
+}
+
+/** A live grid as the API answers it: always a MultiPolygon. */
+export interface GridFeature {
+  type: 'Feature';
+  id: string;
+  geometry: MultiPolygon;
+  properties: GridProperties;
+}
+
+export type GridOp = 'create' | 'update' | 'retire';
+
+export interface GridVersionProperties extends GridProperties {
+  op: GridOp;
+  validTo: string | null;
+  reason: string | null;
+}
+
+/** One version of a grid's history. */
+export interface GridVersionFeature extends GridFeature {
+  properties: GridVersionProperties;
+}
