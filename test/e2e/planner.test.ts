@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { CHROMIUM, SHOTS, mapAt, openPage, pixelAt, blend, countPixels, haveChromium, key, ringsOf, startService, type GridJson, type Position, type Service } from './support.js';
+import { CHROMIUM, SHOTS, mapAt, openPage, pixelAt, blend, countPixels, haveChromium, key, ringsOf, startService, type GridJson, type Position, type Service, insideGrid } from './support.js';
 import { HOUSEHOLD_COLOURS } from '../../client/src/palette.js';
 
 if (!haveChromium) {
@@ -62,22 +62,11 @@ describe.skipIf(!haveChromium)(title, () => {
       const to = { x: from.x + ((centre.x - from.x) / length) * distance, y: from.y + ((centre.y - from.y) / length) * distance };
       if (!(await onMap(from)) || !(await onMap(to))) continue;
       // Dragged inwards, the point must lie in the grid (a thin or bent grid's centroid may lie outside it).
-      if (distance > 0 && !(await insideGrid(chosen.code, to))) continue;
+      if (distance > 0 && !(await insideGrid(page, chosen.code, to))) continue;
       return { chosen, from, to };
     }
     throw new Error('no candidate vertex can be reached on the map');
   }
-
-  /** Whether a page pixel lies inside a grid as the map draws it. */
-  const insideGrid = (code: string, p: { x: number; y: number }) =>
-    page.evaluate(
-      ([c, x, y]) => {
-        const app = window.gridgov as unknown as { map: { getCoordinateFromPixel(p: number[]): number[] }; grids: { feature(c: string): { getGeometry(): { intersectsCoordinate(p: number[]): boolean } } | null } };
-        const box = document.getElementById('map')!.getBoundingClientRect();
-        return app.grids.feature(c)?.getGeometry().intersectsCoordinate(app.map.getCoordinateFromPixel([x - box.left, y - box.top])) ?? false;
-      },
-      [code, p.x, p.y] as const,
-    );
 
   async function drag(from: { x: number; y: number }, to: { x: number; y: number }): Promise<void> {
     await page.mouse.move(from.x - 3, from.y - 3);

@@ -272,3 +272,15 @@ export async function centreMap(page: Page, lonLat: Position, zoom: number): Pro
     { lonLat, zoom },
   );
 }
+
+/** Whether a page pixel lies inside a grid as the client's map draws it. */
+export function insideGrid(page: Page, code: string, p: { x: number; y: number }): Promise<boolean> {
+  return page.evaluate(
+    ([c, x, y]) => {
+      const app = window.gridgov as unknown as { map: { getCoordinateFromPixel(p: number[]): number[] }; grids: { feature(c: string): { getGeometry(): { intersectsCoordinate(p: number[]): boolean } } | null } };
+      const box = document.getElementById('map')!.getBoundingClientRect();
+      return app.grids.feature(c)?.getGeometry().intersectsCoordinate(app.map.getCoordinateFromPixel([x - box.left, y - box.top])) ?? false;
+    },
+    [code, p.x, p.y] as const,
+  );
+}
