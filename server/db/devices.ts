@@ -9,7 +9,7 @@ import { notFoundError, goneError, conflictError, staleError } from '../domain-e
 import { text } from '../i18n/catalogue.js';
 
 
-/** The answer for an id that names nothing — or nothing the caller may see (routes answer the same for both). */
+/** The answer for an id that names nothing. */
 export function unknownDevice(id: string) {
   return notFoundError('unknown_device', text('unknown_device', { id }));
 }

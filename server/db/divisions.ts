@@ -15,7 +15,7 @@ import { householdFlags } from '../geo/address/households.js';
 import type { ParsedAddress } from '../geo/address/types.js';
 
 
-/** The answer for an id that names nothing — or nothing the caller may see (routes answer the same for both). */
+/** The answer for an id that names nothing. */
 export function unknownDivision(id: string) {
   return notFoundError('unknown_division', text('unknown_division', { id }));
 }

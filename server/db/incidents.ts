@@ -16,7 +16,7 @@ import { DEFAULT_PRIORITY } from '../incidents/priority.js';
 import type { Snapshot } from '../media/snapshot.js';
 
 
-/** The answer for an id that names nothing — or nothing the caller may see (routes answer the same for both). */
+/** The answer for an id that names nothing. */
 export function unknownIncident(id: number) {
   return notFoundError('unknown_incident', text('unknown_incident', { id }));
 }

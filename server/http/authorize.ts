@@ -5,7 +5,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { can, covers, narrowPrefix, placePrefixes, scopePrefix } from '../access/principal.js';
 import { rolesWith, type Permission } from '../access/roles.js';
-import { ApiError, forbidden, notFound, unauthorized } from '../errors.js';
+import { ApiError, asApiError, forbidden, notFound, unauthorized } from '../errors.js';
 import { isGuarded, methodsOf, policyRowOf, type PolicyRow } from './access-policy.js';
 import { text, type Text } from '../i18n/catalogue.js';
 import { levelOfRegionCode, regionPrefix } from '../geo/codes.js';
@@ -82,14 +82,30 @@ export function assertCovers(req: Request, code: string, what: Text = text('subj
 }
 
 /**
- * For a thing asked for by its id (an incident, a device, a division): one outside the caller's
- * area answers exactly as an unknown id does — 404, not 403 — so that ids do not reveal what
- * exists in other areas. Codes (regions, grids) are refused by their prefix alone (assertCovers)
- * before anything is looked up, so they reveal nothing either.
+ * Things asked for by id (an incident, a device, a division) by a key of one area: one outside
+ * the area and an id that names nothing get the same answer, 403 out_of_scope with the same
+ * words, so that ids reveal nothing of what exists in other areas (codes of regions and grids are
+ * refused by their prefix before any lookup, assertCovers, to the same end). A key of the whole
+ * tree sees everything, and a 404 for an id that names nothing.
  */
-export function assertVisible(req: Request, place: string, unknown: () => Error): void {
+export function outOfScopeId(req: Request, what: Text, id: string | number): ApiError {
+  return forbidden('out_of_scope', text('out_of_scope.id', { what, id }), { scope: req.principal?.regionCode ?? null });
+}
+
+/** Refuses a thing (found by its id) that lies outside the caller's area — see outOfScopeId. */
+export function assertVisible(req: Request, place: string, what: Text, id: string | number): void {
   const principal = req.principal;
-  if (principal && !covers(principal, place)) throw unknown();
+  if (principal && !covers(principal, place)) throw outOfScopeId(req, what, id);
+}
+
+/** Looks a thing up by its id; for a key of one area, an id that names nothing answers as one outside it. */
+export async function lookupById<T>(req: Request, what: Text, id: string | number, lookup: Promise<T>): Promise<T> {
+  try {
+    return await lookup;
+  } catch (error) {
+    if (!coversEverything(req) && asApiError(error)?.status === 404) throw outOfScopeId(req, what, id);
+    throw error;
+  }
 }
 
 /**

@@ -16,7 +16,6 @@ import {
   getDevice,
   listDevices,
   liveGridsTouching,
-  unknownDevice,
   updateDevice,
   type DeviceFields,
   type StoredDevice,
@@ -27,7 +26,7 @@ import { cameraSector } from '../geo/sector.js';
 import { areaCoverage, sectorCoverage } from '../geo/coverage.js';
 import { toWgs84 } from '../geo/crs.js';
 import { levelOfRegionCode, regionPrefix } from '../geo/codes.js';
-import { assertCovers, assertVisible, scopedPrefix } from '../http/authorize.js';
+import { assertCovers, assertVisible, lookupById, scopedPrefix } from '../http/authorize.js';
 import { devicesInScope } from '../services/device-places.js';
 import { devicePlace } from '../access/places.js';
 import { coordinateProblem } from '../geo/validate.js';
@@ -142,9 +141,11 @@ export class DevicePresenter {
     if (req.principal) assertCovers(req, await this.placeCode(device), text('subject.device'));
   }
 
-  /** A stored device outside the caller's area is unknown to it (404, as an unknown id). */
-  async assertVisible(req: Request, device: StoredDevice): Promise<void> {
-    if (req.principal) assertVisible(req, await this.placeCode(device), () => unknownDevice(device.id));
+  /** A stored device, looked up by id, refused outside the caller's area as an unknown id is (outOfScopeId). */
+  async visible(req: Request, id: string): Promise<StoredDevice> {
+    const device = await lookupById(req, text('subject.device'), id, getDevice(this.store.db, id));
+    if (req.principal) assertVisible(req, await this.placeCode(device), text('subject.device'), id);
+    return device;
   }
 }
 
@@ -202,8 +203,7 @@ export function devicesRouter(store: Store, locator: GridLocator, clock: Clock):
   });
 
   router.get('/:id', async (req, res) => {
-    const device = await getDevice(store.db, deviceIdParam(req.params.id));
-    await presenter.assertVisible(req, device);
+    const device = await presenter.visible(req, deviceIdParam(req.params.id));
     res.set('ETag', etag(device.version)).json(await presenter.one(device));
   });
 
@@ -212,7 +212,7 @@ export function devicesRouter(store: Store, locator: GridLocator, clock: Clock):
     const body = jsonBody(req) as Record<string, unknown>;
     if (body && typeof body === 'object' && body.id !== undefined && body.id !== id) throw badRequest('invalid_device_id', text('invalid_device_id.changed', { got: shown(body.id), id }));
     const fields = deviceFields(body, id);
-    await presenter.assertVisible(req, await getDevice(store.db, id));
+    await presenter.visible(req, id);
     await presenter.assertInScope(req, fields);
     const device = await updateDevice(store.db, id, fields, versionCondition(req), clock.now());
     res.set('ETag', etag(device.version)).json(await presenter.one(device));
@@ -220,7 +220,7 @@ export function devicesRouter(store: Store, locator: GridLocator, clock: Clock):
 
   router.delete('/:id', async (req, res) => {
     const id = deviceIdParam(req.params.id);
-    await presenter.assertVisible(req, await getDevice(store.db, id));
+    await presenter.visible(req, id);
     await deleteDevice(store.db, id, versionCondition(req), clock.now());
     res.status(204).end();
   });

@@ -8,7 +8,7 @@ import { addressBuildings, adjustmentOf } from '../services/division-request.js'
 import type { Lang } from '../i18n/lang.js';
 import { exactBoundary, getRegion, regionLevel } from '../db/regions.js';
 import { regionBuildings } from '../db/buildings.js';
-import { applyDivision, getDivision, insertDivision, unknownDivision, liveGridOfPoints, liveSpecialGrids, placeMoves, type DivisionRow } from '../db/divisions.js';
+import { applyDivision, getDivision, insertDivision, liveGridOfPoints, liveSpecialGrids, placeMoves, type DivisionRow } from '../db/divisions.js';
 import { liveVersions } from '../db/grids.js';
 import { regionBarriers } from '../db/reference-lines.js';
 import type { NewGrid } from '../db/grids.js';
@@ -19,7 +19,7 @@ import type { WorkerPool } from '../workers/pool.js';
 import type { Limits } from '../config.js';
 import type { ProposalDocument } from '../geo/divide/run.js';
 import type { DivisionRunner } from '../jobs/division-runner.js';
-import { assertCovers, assertVisible } from '../http/authorize.js';
+import { assertCovers, assertVisible, lookupById } from '../http/authorize.js';
 import { plannedStaffCarry } from '../db/staff-lineage.js';
 import { actorOf, booleanParam, jsonBody, reasonOf, stringParam } from './params.js';
 import { shown, text } from '../i18n/catalogue.js';
@@ -234,9 +234,10 @@ export function divisionsRouter(store: Store, runner: DivisionRunner, workers: W
   });
 
   router.get('/:id', async (req, res) => {
-    const division = await getDivision(store.db, divisionId(req.params.id));
-    // A stored village's division is unknown outside its area (an inline boundary's is anyone's who may divide).
-    if (division.region_code) assertVisible(req, division.region_code, () => unknownDivision(division.id));
+    const id = divisionId(req.params.id);
+    const division = await lookupById(req, text('subject.division'), id, getDivision(store.db, id));
+    // A stored village's division stays in its area (an inline boundary's is anyone's who may divide).
+    if (division.region_code) assertVisible(req, division.region_code, text('subject.division'), id);
     res.json(present(division, langOf(req)));
   });
 
@@ -254,7 +255,7 @@ export function divisionsRouter(store: Store, runner: DivisionRunner, workers: W
       throw conflict('not_done', text('not_done', { id: division.id, status: division.status }));
     }
     if (!division.region_code) throw conflict('no_region', text('no_region'));
-    assertVisible(req, division.region_code, () => unknownDivision(division.id));
+    assertVisible(req, division.region_code, text('subject.division'), division.id);
     const region = await getRegion(store.db, division.region_code);
     const proposal = JSON.parse(division.proposal) as ProposalDocument;
     const request = JSON.parse(division.request) as Record<string, unknown>;

@@ -9,7 +9,7 @@ import { checkedPhoto } from '../services/photos.js';
 import type { Snapshot } from '../media/snapshot.js';
 import { getStaff } from '../db/staff.js';
 import type { Store } from '../db/connect.js';
-import { getIncident, incidentTransitions, listIncidents, LIST_ORDERS, type ChangeMeta, type Incident, type IncidentFilter, type IncidentOrder, type IncidentSource, unknownIncident } from '../db/incidents.js';
+import { getIncident, incidentTransitions, listIncidents, LIST_ORDERS, type ChangeMeta, type Incident, type IncidentFilter, type IncidentOrder, type IncidentSource } from '../db/incidents.js';
 import { camerasSeeing } from '../db/devices.js';
 import { isIncidentStatus, INCIDENT_STATUSES, type IncidentStatus } from '../incidents/states.js';
 import { isLight, LIGHTS } from '../incidents/light.js';
@@ -17,7 +17,7 @@ import { levelOfRegionCode, regionPrefix } from '../geo/codes.js';
 import { coordinateProblem } from '../geo/validate.js';
 import { addressProblem } from '../formats/address-rows.js';
 import type { IncidentService, ReportInput } from '../services/incidents.js';
-import { assertCovers, assertVisible, scopedPlaces, scopedPrefix } from '../http/authorize.js';
+import { assertCovers, assertVisible, lookupById, scopedPlaces, scopedPrefix } from '../http/authorize.js';
 import { devicesInScope } from '../services/device-places.js';
 import type { GridLocator } from '../services/grid-locator.js';
 import { incidentPlace } from '../access/places.js';
@@ -88,7 +88,7 @@ export function regionPrefixParam(req: Request): string | undefined {
 
 /** An incident outside the caller's area (where it lies, or its handling region when it has no grid) is unknown to it. */
 export function assertIncidentInScope(req: Request, incident: Pick<Incident, 'id' | 'gridCode' | 'handlingRegion'>): void {
-  assertVisible(req, incidentPlace(incident), () => unknownIncident(incident.id));
+  assertVisible(req, incidentPlace(incident), text('subject.incident'), incident.id);
 }
 
 /** `assignee=<staff id>` (or `me` for a worker key). */
@@ -152,7 +152,7 @@ export function incidentsRouter(store: Store, incidents: IncidentService, locato
   const categoryCodes = () => incidents.rules.categories.map((c) => c.code);
   /** The incident, when it lies in the caller's area (403 otherwise, 404 when there is none). */
   const incidentInScope = async (req: Request, id: number) => {
-    const incident = await getIncident(store.db, id, now());
+    const incident = await lookupById(req, text('subject.incident'), id, getIncident(store.db, id, now()));
     assertIncidentInScope(req, incident);
     return incident;
   };

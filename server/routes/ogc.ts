@@ -49,7 +49,7 @@ import { LIGHTS } from '../incidents/light.js';
 import type { IncidentFilter } from '../db/incidents.js';
 import type { GridLocator, LocatorSnapshot } from '../services/grid-locator.js';
 import type { IncidentService } from '../services/incidents.js';
-import { assertVisible, coversEverything, scopedPlaces, scopedPrefix } from '../http/authorize.js';
+import { assertVisible, coversEverything, outOfScopeId, scopedPlaces, scopedPrefix } from '../http/authorize.js';
 import { requirementOf } from '../http/access-policy.js';
 import { can } from '../access/principal.js';
 import { devicePlace, incidentPlace } from '../access/places.js';
@@ -739,17 +739,18 @@ export function ogcRouter(store: Store, locator: GridLocator, incidents: Inciden
     }
     if (id === 'devices') {
       const [device] = await listDevices(store.db, { ids: [featureId] });
-      if (!device) throw missing();
+      // For a key of one area, an unknown id answers as one outside the area (outOfScopeId).
+      if (!device) throw coversEverything(req) ? missing() : outOfScopeId(req, text('subject.device'), featureId);
       const snapshot = await locator.live();
       const gridCode = gridCodeAt(snapshot, device.lon, device.lat);
-      assertVisible(req, devicePlace(gridCode, device.centerRegion), missing);
+      assertVisible(req, devicePlace(gridCode, device.centerRegion), text('subject.device'), featureId);
       sendFeature(req, res, id, deviceFeature(device, gridCode));
       return;
     }
     if (!/^\d{1,15}$/.test(featureId)) throw missing();
     const incident = await ogcIncident(store.db, Number(featureId), incidents.clock.now());
-    if (!incident) throw missing();
-    assertVisible(req, incidentPlace(incident), missing);
+    if (!incident) throw coversEverything(req) ? missing() : outOfScopeId(req, text('subject.incident'), featureId);
+    assertVisible(req, incidentPlace(incident), text('subject.incident'), featureId);
     const names = new Map(incidents.rules.categories.map((category) => [category.code, category.name]));
     sendFeature(req, res, id, incidentFeature(incident, names));
   });

@@ -27,7 +27,7 @@ import { addressProblem } from '../formats/address-rows.js';
 import type { IncidentService, ReportInput } from '../services/incidents.js';
 import { stringParam, timeParam } from './params.js';
 import { assertIncidentInScope } from './incidents.js';
-import { assertCovers, scopedPrefix } from '../http/authorize.js';
+import { assertCovers, scopedPrefix, lookupById } from '../http/authorize.js';
 import { incidentPlace } from '../access/places.js';
 import { shown, text, translate } from '../i18n/catalogue.js';
 import type { Lang } from '../i18n/lang.js';
@@ -400,8 +400,8 @@ export function open311Router(store: Store, incidents: IncidentService): Router 
     const id = idOf(req.params.id);
     let incident: Incident;
     try {
-      incident = await getIncident(store.db, id, now());
-      // One outside the key's area is unknown to it, as an id never issued.
+      // For a key of one area, an unknown id and one outside the area answer alike (403).
+      incident = await lookupById(req, text('subject.incident'), id, getIncident(store.db, id, now()));
       assertIncidentInScope(req, incident);
     } catch (err) {
       if (asApiError(err)?.status === 404) throw notFound('unknown_request', text('open311.unknown_request', { id }));

@@ -85,8 +85,9 @@ describe('every endpoint against every role', () => {
       for (const role of ROLES) {
         const response = await call(row, keys[role]);
         const allowed = row.needs === 'public' || roleAllows(role, row.needs);
-        const refused = response.status === 401 || response.status === 403;
-        // A scope refusal (out_of_scope) is not a role refusal: whole-tree keys here have no scope.
+        // A scope refusal (out_of_scope) is not a role refusal: the role let the request through,
+        // and the worker key's area (its grids) then refused an id outside it, as ids are refused.
+        const refused = response.status === 401 || (response.status === 403 && response.body?.error?.code !== 'out_of_scope');
         if (allowed === refused) mismatches.push(`${role} ${row.method} ${row.path} → ${response.status} ${JSON.stringify(response.body).slice(0, 120)}`);
       }
       const anonymous = await call(row, undefined);
@@ -157,14 +158,18 @@ describe('scope: a key of one area', () => {
     // Asking for the whole county is narrowed to the key's township.
     expect((await as.get(`/api/incidents?region=${tree.county.code}`)).body.total).toBe(1);
     expect((await as.get(`/api/incidents?region=${otherTownship.code}`)).status).toBe(403);
-    // By id, another area's incident answers exactly as an id never issued: ids reveal nothing.
+    // By id, another area's incident and an id never issued get the same answer: ids reveal nothing.
     const hidden = await as.get(`/api/incidents/${ids.incidentOther}`);
     const neverIssued = await as.get('/api/incidents/999999');
-    expect(hidden.status).toBe(404);
+    expect(hidden.status).toBe(403);
+    expect(neverIssued.status).toBe(403);
+    expect(hidden.body.error.code).toBe('out_of_scope');
     expect(hidden.body.error.code).toBe(neverIssued.body.error.code);
     expect(hidden.body.error.message.replace(String(ids.incidentOther), 'N')).toBe(neverIssued.body.error.message.replace('999999', 'N'));
+    // A key of the whole tree still learns that an id names nothing.
+    expect((await context.api.get('/api/incidents/999999')).status).toBe(404);
     const transition = await as.post(`/api/incidents/${ids.incidentOther}/transition`).send({ to: 'dispatched' });
-    expect(transition.status).toBe(404);
+    expect(transition.status).toBe(403);
     expect((await context.api.get(`/api/incidents/${ids.incidentOther}`)).body.status).toBe('reported');
     expect((await as.post('/api/incidents').send({ category: 'sanitation', source: 'worker', lon: 114.415, lat: 30.505 })).status).toBe(403);
     expect((await as.post(`/api/incidents/${ids.incidentA}/transition`).send({ to: 'dispatched' })).status).toBe(200);
@@ -180,12 +185,12 @@ describe('scope: a key of one area', () => {
     const as = signedAs(context.app, viewer);
     const list = await as.get('/api/devices');
     expect(list.body.devices.map((d: { id: string }) => d.id)).toEqual(['cam-a']);
-    expect((await as.get('/api/devices/cam-other')).status).toBe(404);
-    expect((await as.get('/api/devices/cam-other')).body.error.code).toBe((await as.get('/api/devices/cam-never')).body.error.code);
+    expect((await as.get('/api/devices/cam-other')).status).toBe(403);
+    expect((await as.get('/api/devices/cam-never')).status).toBe(403);
     expect((await as.get('/tiles/devices/10/837/415.mvt')).status).toBe(403);
   });
 
-  it('refuses every write outside its area — 403 by code, 404 by id (as an unknown id) — and changes nothing', async () => {
+  it('refuses every write outside its area with 403, by code or by id, and changes nothing', async () => {
     const before = await tableCounts(context);
     const other = otherVillage.code;
     const line = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { kind: 'road', name: '越权路' }, geometry: { type: 'LineString', coordinates: [[114.411, 30.505], [114.419, 30.505]] } }] };
@@ -200,15 +205,13 @@ describe('scope: a key of one area', () => {
       ['POST /api/addresses/import by a scoped key', () => signedAs(context.app, planner).post('/api/addresses/import').set('Content-Type', 'text/csv').send('address,lon,lat\n湖北省武汉市洪山区花山街道花山村1号,114.415,30.505\n')],
       ['POST /api/devices in another township', () => signedAs(context.app, dispatcher).post('/api/devices').send({ id: 'cam-intruder', kind: 'camera', name: 'x', lon: 114.415, lat: 30.505, heading: 0, fov: 60, rangeM: 50 })],
       ['PUT a device into another township', () => signedAs(context.app, dispatcher).put('/api/devices/cam-a').set('If-Match', '"1"').send({ kind: 'camera', name: 'moved', lon: 114.415, lat: 30.505, heading: 0, fov: 60, rangeM: 50 })],
-    ];
-    const byId: [string, () => request.Test][] = [
       ['DELETE another township’s device', () => signedAs(context.app, dispatcher).delete('/api/devices/cam-other').set('If-Match', '"1"')],
       ['POST escalate another township’s incident', () => signedAs(context.app, dispatcher).post(`/api/incidents/${ids.incidentOther}/escalate`).send({})],
     ];
     const wrong: string[] = [];
-    for (const [what, send] of [...cases, ...byId]) {
+    for (const [what, send] of cases) {
       const response = await send();
-      if (response.status !== (byId.some(([name]) => name === what) ? 404 : 403)) wrong.push(`${what} → ${response.status} ${JSON.stringify(response.body).slice(0, 160)}`);
+      if (response.status !== 403) wrong.push(`${what} → ${response.status} ${JSON.stringify(response.body).slice(0, 160)}`);
     }
     expect(wrong).toEqual([]);
     expect(await tableCounts(context)).toEqual(before);
@@ -224,10 +227,10 @@ describe('scope: a key of one area', () => {
     expect(ogc.body.features.map((f: { id: string | number }) => String(f.id))).toEqual([mine]);
     const open311 = await as.get('/open311/v2/requests.json');
     expect(open311.body.map((r: { service_request_id: string }) => r.service_request_id)).toEqual([mine]);
-    expect((await as.get(`/open311/v2/requests/${ids.incidentOther}.json`)).status).toBe(404);
+    expect((await as.get(`/open311/v2/requests/${ids.incidentOther}.json`)).status).toBe(403);
     const ogcDevices = await signedAs(context.app, viewer).get('/ogc/collections/devices/items');
     expect(ogcDevices.body.features.map((f: { id: string }) => f.id)).toEqual(['cam-a']);
-    expect((await signedAs(context.app, viewer).get('/ogc/collections/devices/items/cam-other')).status).toBe(404);
+    expect((await signedAs(context.app, viewer).get('/ogc/collections/devices/items/cam-other')).status).toBe(403);
   });
 
   it('lets a township planner draw a village only within its township, in the API and through files', async () => {
@@ -311,7 +314,7 @@ describe('worker keys', () => {
     expect(staff.status).toBe(201);
     const as = signedAs(context.app, await keyFor(context.store, 'worker', null, undefined, staff.body.id));
     expect((await as.get(`/api/incidents/${ids.incidentA}`)).status).toBe(200);
-    expect((await as.get(`/api/incidents/${ids.incidentOther}`)).status).toBe(404);
+    expect((await as.get(`/api/incidents/${ids.incidentOther}`)).status).toBe(403);
     expect((await as.get('/api/incidents')).body.incidents.map((i: { id: number }) => i.id)).not.toContain(ids.incidentOther);
     expect((await as.get('/ogc/collections/incidents/items')).body.features.map((f: { id: number }) => Number(f.id))).not.toContain(ids.incidentOther);
     expect((await as.get(`/api/grids/${ids.gridOther}/patrol-coverage`)).status).toBe(403);
@@ -319,7 +322,7 @@ describe('worker keys', () => {
     expect((await as.get(`/api/grids/${ids.gridOther}/addresses`)).status).toBe(403);
     expect((await as.get(`/api/regions/${otherVillage.code}/staffing`)).status).toBe(403);
     const before = await tableCounts(context);
-    expect((await as.post(`/api/incidents/${ids.incidentOther}/escalate`).send({})).status).toBe(404);
+    expect((await as.post(`/api/incidents/${ids.incidentOther}/escalate`).send({})).status).toBe(403);
     expect((await as.post('/api/incidents').send({ category: 'sanitation', lon: 114.415, lat: 30.505 })).status).toBe(403);
     expect(await tableCounts(context)).toEqual(before);
   });

@@ -148,7 +148,7 @@ describe('worker keys', () => {
     expect((await townshipAdmin.delete(`/api/keys/${own.body.id}`)).status).toBe(200);
   });
 
-  it('see their own grid’s incidents, and another grid’s are unknown to them (404)', async () => {
+  it('see their own grid’s incidents, and get 403 on another grid’s', async () => {
     const as = signedAs(context.app, workerKey);
     const east = (await report(eastPoint)).body;
     const west = (await report(westPoint)).body;
@@ -159,9 +159,9 @@ describe('worker keys', () => {
     expect((await as.get(`/api/incidents?grid=${EAST}`)).body.total).toBe(0);
     expect((await as.get(`/api/incidents/${west.id}`)).status).toBe(200);
     const refused = await as.get(`/api/incidents/${east.id}`);
-    expect(refused.status).toBe(404);
-    expect(refused.body.error.code).toBe('unknown_incident');
-    expect((await as.post(`/api/incidents/${east.id}/transition`).send({ to: 'dispatched' })).status).toBe(404);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('out_of_scope');
+    expect((await as.post(`/api/incidents/${east.id}/transition`).send({ to: 'dispatched' })).status).toBe(403);
     expect((await as.get(`/api/incidents?assignee=me`)).body.incidents.every((i: { assignee: { staffId: number } }) => i.assignee.staffId === staff.westWorker)).toBe(true);
     // Lists narrowed to its grid wherever incidents are read.
     const heat = await as.get('/api/heatmap?bbox=114.29,30.49,114.46,30.52&zoom=14');
