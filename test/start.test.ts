@@ -108,7 +108,10 @@ describe('npm run import:addresses', { timeout: START_TIMEOUT }, () => {
     const file = path.join(dir, 'addresses.csv');
     fs.writeFileSync(file, '地址,经度,纬度\n福建省福州市鼓楼区五四路88号,119.3051,26.0922\n福建省福州市鼓楼区五四路90号,26.0925,119.3053\n');
 
-    const refused = await importAddresses({ ...env, GRIDGOV_DEMO: '0' }, [file]);
+    // The rows' problems in the terminal's language: Chinese by default, English when asked.
+    const refusedZh = await importAddresses({ ...env, GRIDGOV_DEMO: '0', GRIDGOV_LANG: 'zh' }, [file]);
+    expect(refusedZh.output).toMatch(/row 3: .*看起来是 \[纬度, 经度\]/);
+    const refused = await importAddresses({ ...env, GRIDGOV_DEMO: '0', GRIDGOV_LANG: 'en' }, [file]);
     expect(refused.code).toBe(2);
     expect(refused.output).toMatch(/row 3: .*looks like \[lat, lon\]/);
     expect(refused.output).toMatch(/nothing imported/);

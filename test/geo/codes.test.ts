@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { formatGridCode, isGridCode, levelOfRegionCode, regionCodeProblem, regionPrefix } from '../../server/geo/codes.js';
+import { translate, type Text } from '../../server/i18n/catalogue.js';
+
+/** A problem in English (undefined stays undefined). */
+const en = (problem: Text | undefined) => (problem === undefined ? undefined : translate(problem, 'en'));
 
 describe('region codes', () => {
   it('reads the level from the zero padding', () => {
@@ -21,9 +25,9 @@ describe('region codes', () => {
 
   it('checks the level against the padding and the parent prefix', () => {
     expect(regionCodeProblem('420111002003', 'village', { code: '420111002000', level: 'township' })).toBeUndefined();
-    expect(regionCodeProblem('420111002003', 'township')).toMatch(/padded as a village/);
-    expect(regionCodeProblem('420111002003', 'village', { code: '420111001000', level: 'township' })).toMatch(/prefix "420111001"/);
-    expect(regionCodeProblem('420111002000', 'township', { code: '420111002003', level: 'village' })).toMatch(/higher level/);
+    expect(en(regionCodeProblem('420111002003', 'township'))).toMatch(/padded as a village/);
+    expect(en(regionCodeProblem('420111002003', 'village', { code: '420111001000', level: 'township' }))).toMatch(/prefix "420111001"/);
+    expect(en(regionCodeProblem('420111002000', 'township', { code: '420111002003', level: 'village' }))).toMatch(/higher level/);
     // A county may hang directly under a province (no city in the tree).
     expect(regionCodeProblem('429004000000', 'county', { code: '420000000000', level: 'province' })).toBeUndefined();
   });

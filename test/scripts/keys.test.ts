@@ -23,7 +23,7 @@ describe('npm run keys', { timeout: TIMEOUT }, () => {
     const env = await freshDatabase();
     const badRole = await keys(env, 'create', '--name', 'x', '--role', 'superuser');
     expect(badRole.code).toBe(2);
-    expect(badRole.stderr).toMatch(/--role must be one of admin, planner, dispatcher, viewer, integrator, device, got "superuser"/);
+    expect(badRole.stderr).toMatch(/--role must be one of admin, planner, dispatcher, viewer, integrator, device, worker, got "superuser"/);
     expect(badRole.stderr).toMatch(/usage:/);
 
     for (const [args, message] of [

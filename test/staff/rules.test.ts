@@ -4,6 +4,7 @@ import { dutyOf } from '../../server/staff/duties.js';
 import { maskPhone, normalizePhone } from '../../server/staff/phone.js';
 import { planStaffCarry } from '../../server/staff/carry.js';
 import { defaultIncidentRules, rulesProblem } from '../../server/incidents/rules.js';
+import { translate } from '../../server/i18n/catalogue.js';
 
 describe('assessment rules', () => {
   const tally = { reports: 10, handled: 8, onTime: 6, patrolKm: 20, coverage: 0.5, visits: 12 };
@@ -19,8 +20,8 @@ describe('assessment rules', () => {
     expect(assessmentRulesProblem(file)).toBeUndefined();
     expect(rulesProblem({ ...defaultIncidentRules, assessment: file })).toBeUndefined();
     expect(assess(tally, normalizeAssessmentRules(file))).toMatchObject({ points: 91, grade: '合格' });
-    expect(assessmentRulesProblem({ points: { report: 'x' }, grades: [] })).toMatch(/points\.report/);
-    expect(rulesProblem({ ...defaultIncidentRules, assessment: { ...file, grades: [{ grade: 'A', minPoints: 1 }, { grade: 'B', minPoints: 5 }, { grade: 'C' }] } })).toMatch(/highest/);
+    expect(translate(assessmentRulesProblem({ points: { report: 'x' }, grades: [] })!, 'en')).toMatch(/points\.report/);
+    expect(translate(rulesProblem({ ...defaultIncidentRules, assessment: { ...file, grades: [{ grade: 'A', minPoints: 1 }, { grade: 'B', minPoints: 5 }, { grade: 'C' }] } })!, 'en')).toMatch(/highest/);
   });
 });
 
