@@ -5,6 +5,7 @@
 import type { Feature, FeatureCollection, LineString, MultiLineString, MultiPolygon, Polygon } from 'geojson';
 import type { HouseholdPoint, HouseholdsSource } from '../../server/geo/households';
 import type { GridProperties, GridVersionProperties } from '../../server/api-types/grids';
+import type { PatrolCoverage } from '../../server/api-types/patrols';
 import type { GridKind } from '../../server/geo/codes';
 import { lang } from './i18n';
 import { ApiError } from './api-error';
@@ -342,19 +343,8 @@ export interface Me {
   permissions: string[];
 }
 
-/** GET /api/grids/:code/patrol-coverage. */
-export interface PatrolCoverageAnswer {
-  code: string;
-  basis: 'streets' | 'area';
-  coveredShare: number;
-  streetsM?: number;
-  walkedStreetsM?: number;
-  patrols: number;
-  staffIds: number[];
-  walkedM: number;
-  unwalked: MultiLineString | MultiPolygon | null;
-  tracks: MultiLineString | null;
-}
+/** GET /api/grids/:code/patrol-coverage (the server's own type). */
+export type PatrolCoverageAnswer = PatrolCoverage;
 
 /** One worker's or grid's row of the month's assessment (考核). */
 export interface AssessedRow {

@@ -16,23 +16,9 @@ import type { Track } from '../geo/patrol.js';
 /** How far a patrolling person sees and reaches on either side of their path. */
 export const PATROL_REACH_M = 30;
 
-export interface PatrolCoverage {
-  code: string;
-  /** streets: the share is of the grid's stored road lines; area: of its area (no lines stored). */
-  basis: 'streets' | 'area';
-  coveredShare: number;
-  /** Metres of streets and paths in the grid, and of those walked (basis streets). */
-  streetsM?: number;
-  walkedStreetsM?: number;
-  /** Tracks that came within reach, the people who walked them, and their length inside the grid. */
-  patrols: number;
-  staffIds: number[];
-  walkedM: number;
-  /** The streets (MultiLineString) or the area (MultiPolygon) nobody walked; null when none. */
-  unwalked: MultiLineString | MultiPolygon | null;
-  /** The tracks near the grid, for the map. */
-  tracks: MultiLineString | null;
-}
+import type { PatrolCoverage } from '../api-types/patrols.js';
+
+export type { PatrolCoverage };
 
 export async function recordPatrol(db: Kysely<Database>, staffId: number, clientId: string, track: Track, now: Date): Promise<{ patrol: StoredPatrol; duplicate: boolean; grids: string[] }> {
   const stored = await insertPatrol(db, staffId, clientId, track, now);
