@@ -54,34 +54,12 @@ export async function compileServer() {
   const started = performance.now();
   const { build } = await import('esbuild');
   fs.mkdirSync(outDir, { recursive: true });
-  const workers = await build({
-    absWorkingDir: root,
-    entryPoints: ['server/workers/tasks.ts'],
-    outfile: path.join(outDir, 'tasks.js'),
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    sourcemap: 'linked',
-    metafile: true,
-    logLevel: 'warning',
-  });
+  // Our modules bundled for Node 20; the packages stay in node_modules.
+  const common = { absWorkingDir: root, bundle: true, packages: 'external', platform: 'node', format: 'esm', target: 'node20', sourcemap: 'linked', metafile: true, logLevel: 'warning' };
+  const workers = await build({ ...common, entryPoints: ['server/workers/tasks.ts'], outfile: path.join(outDir, 'tasks.js') });
   fs.copyFileSync(path.join(root, 'server', 'workers', 'bootstrap.mjs'), path.join(outDir, 'bootstrap.mjs'));
   const tmp = path.join(outDir, `.main-${process.pid}-${Date.now()}.js`);
-  const result = await build({
-    absWorkingDir: root,
-    entryPoints: ['server/main.ts'],
-    outfile: tmp,
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    sourcemap: 'linked',
-    metafile: true,
-    logLevel: 'warning',
-  });
+  const result = await build({ ...common, entryPoints: ['server/main.ts'], outfile: tmp });
   const inputs = [...new Set([...Object.keys(result.metafile.inputs), ...Object.keys(workers.metafile.inputs), 'server/workers/bootstrap.mjs'])].filter(
     (file) => !file.startsWith('node_modules/'),
   );
