@@ -3,7 +3,7 @@ import * as turf from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { parseDivisionInput } from '../../../server/geo/divide/input.js';
 import { runDivision } from '../../../server/geo/divide/run.js';
-import { lonLat, smallTown } from '../../support/town.js';
+import { lonLat, rect, smallTown } from '../../support/town.js';
 import { en } from '../../support/i18n.js';
 
 async function divideTown(options: Record<string, unknown> = {}) {
@@ -75,6 +75,24 @@ describe('divide', () => {
     expect(grid.properties.flags).toEqual([]);
     // The island still carries its flag: that major road does separate homes of its grid.
     expect(proposal.features.filter((g) => g.properties.flags.some((f) => f.code === 'crosses_barrier')).map((g) => g.properties.households)).toEqual([480]);
+  });
+
+  it('places a building below ground (layer < 0, location=underground) by a point in the grid above it: no border has to go around it', async () => {
+    // A metro station under the major road, reaching into the blocks on both sides.
+    const station = (properties: Record<string, unknown>) => ({ type: 'Feature' as const, properties: { households: 0, ...properties }, geometry: rect(270, 240, 330, 280) });
+    const run = async (properties: Record<string, unknown>) => {
+      const town = smallTown();
+      town.buildings.features.push(station(properties));
+      const parsed = parseDivisionInput({ buildings: town.buildings, barriers: town.barriers, specials: town.specials }, town.boundary);
+      return { index: town.buildings.features.length - 1, ...(await runDivision(parsed.value!)) };
+    };
+    const onTheSurface = await run({});
+    expect(onTheSurface.metrics.buildingsSplit).toBe(1);
+    for (const properties of [{ layer: -1 }, { layer: '-2' }, { location: 'underground' }]) {
+      const below = await run(properties);
+      expect(below.metrics.buildingsSplit, JSON.stringify(properties)).toBe(0);
+      expect(below.proposal.buildingGrid[below.index]).toMatch(/^\d{3}$/);
+    }
   });
 
   it('leaves roads in tunnels out of the barriers', () => {
