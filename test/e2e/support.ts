@@ -10,6 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
+import { booleanPointInPolygon, lineString, pointToLineDistance, polygon } from '@turf/turf';
 import { expect } from 'vitest';
 import type { Browser, Page, Route } from 'playwright-core';
 import { createServerDatabase, serverUrl } from '../support/store.js';
@@ -128,6 +129,32 @@ export function ringsOf(geometry: GridJson['geometry']): Position[][] {
 }
 
 export const key = (p: Position) => `${p[0]},${p[1]}`;
+
+/**
+ * A point well inside a grid, where a click lands on it and not on its border: of a 24 × 24
+ * lattice over the largest part's extent, the point inside farthest from the part's rings (a
+ * coarse pole of inaccessibility). turf's pointOnFeature may answer a vertex of a multipolygon.
+ */
+export function interiorPoint(geometry: GridJson['geometry']): Position {
+  const parts = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+  const sizeOf = (rings: Position[][]) => { const xs = rings[0].map((p) => p[0]); const ys = rings[0].map((p) => p[1]); return (Math.max(...xs) - Math.min(...xs)) * (Math.max(...ys) - Math.min(...ys)); };
+  const rings = parts.reduce((best, part) => (sizeOf(part) > sizeOf(best) ? part : best));
+  const xs = rings[0].map((p) => p[0]);
+  const ys = rings[0].map((p) => p[1]);
+  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const shape = polygon(rings);
+  let best: { point: Position; clearance: number } | null = null;
+  for (let i = 0.5; i < 24; i++) {
+    for (let j = 0.5; j < 24; j++) {
+      const point: Position = [x0 + ((x1 - x0) * i) / 24, y0 + ((y1 - y0) * j) / 24];
+      if (!booleanPointInPolygon(point, shape)) continue;
+      const clearance = Math.min(...rings.map((ring) => pointToLineDistance(point, lineString(ring))));
+      if (!best || clearance > best.clearance) best = { point, clearance };
+    }
+  }
+  if (!best) throw new Error('a grid too thin to find a point inside it');
+  return best.point;
+}
 
 /** What the tests use of the page's `window.gridgov` (the client's App; typed loosely here, the client has its own tsconfig). */
 export interface PageApp {
