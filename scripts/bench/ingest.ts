@@ -68,7 +68,7 @@ async function startServerInstances(): Promise<Running> {
   const adminKey = crypto.randomBytes(32).toString('hex');
   log('starting two instances at once on a fresh database…');
   const t = performance.now();
-  const instances = await Promise.all([startInstance({ ...database.env, GRIDGOV_DEMO: '1', GRIDGOV_RATE_KEY: '100000', GRIDGOV_LOG_LEVEL: 'warn' }, adminKey), startInstance({ ...database.env, GRIDGOV_DEMO: '1', GRIDGOV_RATE_KEY: '100000', GRIDGOV_LOG_LEVEL: 'warn' }, adminKey)]);
+  const instances = await Promise.all([startInstance({ ...database.env, GRIDGOV_DEMO: '1', GRIDGOV_DEMO_FEED: '0', GRIDGOV_RATE_KEY: '100000', GRIDGOV_LOG_LEVEL: 'warn' }, adminKey), startInstance({ ...database.env, GRIDGOV_DEMO: '1', GRIDGOV_DEMO_FEED: '0', GRIDGOV_RATE_KEY: '100000', GRIDGOV_LOG_LEVEL: 'warn' }, adminKey)]);
   log(`both healthy after ${((performance.now() - t) / 1000).toFixed(1)} s`);
   return {
     urls: instances.map((i) => i.url),

@@ -106,6 +106,32 @@ describe('POST /api/feeds/events', () => {
     expect((await send('g-5', 95)).body.results[0].incidentId).not.toBe(later);
   });
 
+  it('opens one incident for a grid and category when batches of it arrive at once, and counts every event in it', async () => {
+    // Each batch plans against the incidents it sees before the merge locks; the batches that
+    // find another's incident once they hold the locks move their events into it.
+    now = new Date('2026-07-03T12:00:00Z');
+    const time = (minutes: number) => new Date(Date.parse('2026-07-03T11:00:00Z') + minutes * 60_000).toISOString();
+    const batches = Array.from({ length: 6 }, (_, b) => ({
+      events: Array.from({ length: 5 }, (_, k) => ({ deviceId: 'smoke-7', eventId: `w-${b}-${k}`, type: 'water_level', occurredAt: time(b + k), severity: 4 - (b % 4) })),
+    }));
+    const answers = await Promise.all(batches.map((batch) => api.post('/api/feeds/events').send(batch)));
+    for (const answer of answers) expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    const ids = new Set(answers.flatMap((a) => a.body.results.map((r: { incidentId: number }) => r.incidentId)));
+    expect(ids.size).toBe(1);
+    expect(answers.reduce((sum, a) => sum + a.body.incidents.created, 0)).toBe(1);
+    const [id] = ids;
+    const incident = (await api.get(`/api/incidents/${id}`)).body;
+    expect(incident).toMatchObject({ eventCount: 30, priority: 1 });
+    const linked = await context.store.db.selectFrom('device_events').select((eb) => eb.fn.countAll<number>().as('n')).where('incident_id', '=', id).executeTakeFirstOrThrow();
+    expect(Number(linked.n)).toBe(30);
+    // Audited row by row as before (one entry per batch that opened or joined it, with its versions and author).
+    const audit = (await api.get(`/api/audit?entity=incidents:${id}&limit=50`)).body.entries as { op: string; method: string; path: string; versionBefore: number | null; versionAfter: number }[];
+    expect(audit.map((e) => e.op).sort()).toEqual(['insert', 'update', 'update', 'update', 'update', 'update']);
+    expect(audit.every((e) => e.method === 'POST' && e.path === '/api/feeds/events')).toBe(true);
+    expect(audit.map((e) => e.versionAfter).sort()).toEqual(audit.map((e) => (e.versionBefore ?? 0) + 1).sort());
+    expect(Math.max(...audit.map((e) => e.versionAfter))).toBe(incident.version);
+  });
+
   it('refuses bad events one by one; the rest of the batch counts', async () => {
     const before = await counts();
     const bad = [

@@ -15,6 +15,7 @@ import * as alarmPriority from './012_alarm_priority.js';
 import * as householdsAndPhotos from './013_households_and_photos.js';
 import * as staff from './014_staff.js';
 import * as scaleOut from './015_scale_out.js';
+import * as bulkIncidentAudit from './016_bulk_incident_audit.js';
 
 const migrations: Record<string, Migration> = {
   '001_initial': initial,
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '013_households_and_photos': householdsAndPhotos,
   '014_staff': staff,
   '015_scale_out': scaleOut,
+  '016_bulk_incident_audit': bulkIncidentAudit,
 };
 
 export const migrationProvider: MigrationProvider = {
