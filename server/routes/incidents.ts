@@ -4,6 +4,7 @@
  */
 import { Router, type Request } from 'express';
 import { apiRouter } from './router.js';
+import type { IncidentDetail } from '../api-types/incidents.js';
 import { badRequest, forbidden } from '../errors.js';
 import { checkedPhoto } from '../services/photos.js';
 import type { Snapshot } from '../media/snapshot.js';
@@ -191,7 +192,8 @@ export function incidentsRouter(store: Store, incidents: IncidentService, locato
   router.get('/:id', async (req, res) => {
     const id = idParam(req.params.id);
     const incident = await incidentInScope(req, id);
-    res.set('ETag', etag(incident.version)).json({ ...incident, transitions: await incidentTransitions(store.db, id) });
+    const detail: IncidentDetail = { ...incident, transitions: await incidentTransitions(store.db, id) };
+    res.set('ETag', etag(incident.version)).json(detail);
   });
 
   router.post('/:id/transition', async (req, res) => {
