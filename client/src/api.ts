@@ -6,7 +6,7 @@ import type { Feature, FeatureCollection, LineString, MultiLineString, MultiPoly
 import type { HouseholdPoint, HouseholdsSource } from '../../server/geo/households';
 import type { GridProperties, GridVersionProperties } from '../../server/api-types/grids';
 import type { PatrolCoverage } from '../../server/api-types/patrols';
-import type { Incident, IncidentDetail, IncidentStatus, Light, Transition } from '../../server/api-types/incidents';
+import type { CategoriesAnswer, Incident, IncidentCamera, IncidentCamerasAnswer, IncidentCategory, IncidentDetail, IncidentStatus, Light, Transition } from '../../server/api-types/incidents';
 import type { HeatmapAnswer, StatsAnswer, StatsRow } from '../../server/api-types/stats';
 import type { Assessed, Assessment } from '../../server/api-types/assessment';
 import type { Health, Me } from '../../server/api-types/session';
@@ -77,7 +77,7 @@ export interface CamerasAnswer {
 }
 
 export const INCIDENT_STATUSES = ['reported', 'dispatched', 'in_progress', 'resolved', 'closed', 'rejected', 'reopened'] as const satisfies readonly IncidentStatus[];
-export type { Incident, IncidentDetail, IncidentStatus, Light };
+export type { Incident, IncidentCamera, IncidentCategory, IncidentDetail, IncidentStatus, Light };
 export type IncidentTransition = Transition;
 
 /** A grid worker (网格员) or leader, as incidents name them (GET /api/staff, when the service has it). */
@@ -94,22 +94,6 @@ export interface IncidentStep {
   /** base64 JPEG/PNG (a data: URL is fine). */
   photo?: string;
   assignee?: number | string;
-}
-
-export interface IncidentCamera {
-  id: string;
-  name: string | null;
-  distanceM: number;
-  lon: number;
-  lat: number;
-  latestSnapshot: { mediaId: number; url: string; thumbUrl: string; occurredAt: string } | null;
-}
-
-export interface IncidentCategory {
-  code: string;
-  name: string;
-  nameEn: string;
-  deadlineHours: number;
 }
 
 export interface IncidentQuery {
@@ -359,11 +343,11 @@ export class Api {
     return this.get(`/api/incidents/${id}`);
   }
 
-  incidentCameras(id: number): Promise<{ incident: number; cameras: IncidentCamera[] }> {
+  incidentCameras(id: number): Promise<IncidentCamerasAnswer> {
     return this.get(`/api/incidents/${id}/cameras`);
   }
 
-  categories(): Promise<{ categories: IncidentCategory[] }> {
+  categories(): Promise<CategoriesAnswer> {
     return this.get('/api/incidents/categories');
   }
 

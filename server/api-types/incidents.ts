@@ -5,8 +5,9 @@
  */
 import type { IncidentStatus } from '../incidents/states.js';
 import type { Light } from '../incidents/light.js';
+import type { IncidentCategory } from '../incidents/rules.js';
 
-export type { IncidentStatus, Light };
+export type { IncidentCategory, IncidentStatus, Light };
 
 /** Who reported it: the table's own values (db/schema.ts: incidents.source). */
 export type IncidentSource = 'worker' | 'resident' | 'camera' | 'sensor' | 'hotline';
@@ -71,4 +72,26 @@ export interface Transition {
 /** GET /api/incidents/:id: the incident and its steps, oldest first. */
 export interface IncidentDetail extends Incident {
   transitions: Transition[];
+}
+
+/** GET /api/incidents/categories: the categories in force and how long a report merges with an open incident. */
+export interface CategoriesAnswer {
+  categories: IncidentCategory[];
+  mergeWindowMinutes: number;
+}
+
+/** A camera that sees an incident's point (GET /api/incidents/:id/cameras), nearest first, with its latest snapshot. */
+export interface IncidentCamera {
+  id: string;
+  name: string;
+  distanceM: number;
+  lon: number;
+  lat: number;
+  latestSnapshot: { mediaId: number; url: string; thumbUrl: string; occurredAt: string } | null;
+}
+
+/** GET /api/incidents/:id/cameras. */
+export interface IncidentCamerasAnswer {
+  incident: number;
+  cameras: IncidentCamera[];
 }
