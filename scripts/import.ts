@@ -7,7 +7,7 @@
  * WGS84, CGCS2000, a CGCS2000 Gauss–Krüger zone, Web Mercator, GCJ-02 or BD-09 — into the
  * configured database (DATABASE_URL, or the embedded one in GRIDGOV_DATA / ./data/db: stop the
  * service first when it uses the embedded database), with a progress bar. The same checks and
- * field mapping as POST /api/import (server/db/transfer.ts, server/formats/fields.ts): grids
+ * field mapping as POST /api/import (server/services/file-import.ts, server/formats/fields.ts): grids
  * and regions all or nothing, buildings replace the --region village's layer, addresses follow
  * the registry rules. --dry-run reports what would happen and writes nothing.
  *
@@ -22,7 +22,7 @@ import { openStore } from '../server/db/connect.js';
 import { readSourceFile } from '../server/formats/read.js';
 import { FileError } from '../server/formats/source.js';
 import { IMPORT_KINDS, type ImportKind } from '../server/formats/fields.js';
-import { runImport, type ImportReport } from '../server/db/transfer.js';
+import { runImport, type ImportReport } from '../server/services/file-import.js';
 import { asApiError } from '../server/errors.js';
 import { progressBar } from './progress-bar.js';
 import { localize, translate } from '../server/i18n/catalogue.js';

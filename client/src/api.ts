@@ -6,6 +6,11 @@ import type { Feature, FeatureCollection, LineString, MultiLineString, MultiPoly
 import type { HouseholdPoint, HouseholdsSource } from '../../server/geo/households';
 import type { GridProperties, GridVersionProperties } from '../../server/api-types/grids';
 import type { PatrolCoverage } from '../../server/api-types/patrols';
+import type { CategoriesAnswer, Incident, IncidentCamera, IncidentCamerasAnswer, IncidentCategory, IncidentDetail, IncidentStatus, Light, Transition } from '../../server/api-types/incidents';
+import type { HeatmapAnswer, StatsAnswer, StatsRow } from '../../server/api-types/stats';
+import type { Assessed, Assessment } from '../../server/api-types/assessment';
+import type { Health, Me } from '../../server/api-types/session';
+import type { DivisionApplied, DivisionDryRun, DivisionInputs, PlaceMove } from '../../server/api-types/divisions';
 import type { GridKind } from '../../server/geo/codes';
 import { lang } from './i18n';
 import { ApiError } from './api-error';
@@ -14,6 +19,7 @@ export type { HouseholdPoint, HouseholdsSource };
 
 export type Polygonal = Polygon | MultiPolygon;
 export type { GridKind, GridProperties, GridVersionProperties };
+export type { DivisionApplied, DivisionDryRun, DivisionInputs, PlaceMove };
 
 // The grid shapes are the server's own (server/api-types/grids.ts). The client also holds grids
 // it is drawing, before the server has made them MultiPolygons: hence Polygonal here.
@@ -70,56 +76,9 @@ export interface CamerasAnswer {
   cameras: CameraView[];
 }
 
-export interface Health {
-  status: string;
-  backend: string;
-  postgis: string;
-}
-
-export type Light = 'green' | 'yellow' | 'red';
-export const INCIDENT_STATUSES = ['reported', 'dispatched', 'in_progress', 'resolved', 'closed', 'rejected', 'reopened'] as const;
-export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
-
-export interface Incident {
-  id: number;
-  category: string;
-  description: string | null;
-  source: string;
-  reporter: string | null;
-  address: string | null;
-  status: IncidentStatus;
-  light: Light;
-  handlingLevel: string;
-  handlingRegion: string | null;
-  gridCode: string | null;
-  lon: number;
-  lat: number;
-  /** GB/T 28181 AlarmPriority of the alarm that opened it: 1 (一级, most serious) … 4; null when people reported it (counts as 3). */
-  priority: number | null;
-  reportedAt: string;
-  deadlineAt: string;
-  resolvedAt: string | null;
-  closedAt: string | null;
-  updatedAt: string;
-  eventCount: number;
-  version: number;
-  changeSeq: number;
-  assignee?: StaffRef | null;
-}
-
-export interface IncidentTransition {
-  from: string | null;
-  to: string;
-  fromLevel: string | null;
-  toLevel: string | null;
-  actor: string;
-  note: string | null;
-  at: string;
-  /** A photo taken with the step. */
-  photo?: { mediaId: number; url: string; thumbUrl: string } | null;
-  /** Who the step assigned (dispatch to a person, issue 18), when staff exist. */
-  assignee?: StaffRef | null;
-}
+export const INCIDENT_STATUSES = ['reported', 'dispatched', 'in_progress', 'resolved', 'closed', 'rejected', 'reopened'] as const satisfies readonly IncidentStatus[];
+export type { Incident, IncidentCamera, IncidentCategory, IncidentDetail, IncidentStatus, Light };
+export type IncidentTransition = Transition;
 
 /** A grid worker (网格员) or leader, as incidents name them (GET /api/staff, when the service has it). */
 export interface StaffRef {
@@ -137,26 +96,6 @@ export interface IncidentStep {
   assignee?: number | string;
 }
 
-export interface IncidentDetail extends Incident {
-  transitions: IncidentTransition[];
-}
-
-export interface IncidentCamera {
-  id: string;
-  name: string | null;
-  distanceM: number;
-  lon: number;
-  lat: number;
-  latestSnapshot: { mediaId: number; url: string; thumbUrl: string; occurredAt: string } | null;
-}
-
-export interface IncidentCategory {
-  code: string;
-  name: string;
-  nameEn: string;
-  deadlineHours: number;
-}
-
 export interface IncidentQuery {
   bbox?: number[];
   from?: string;
@@ -168,38 +107,8 @@ export interface IncidentQuery {
   limit?: number;
 }
 
-export interface HeatmapAnswer {
-  zoom: number;
-  cellDeg: number;
-  points: { lon: number; lat: number; count: number; weight: number }[];
-  total: number;
-  max: number;
-}
-
-export interface StatsRow {
-  code: string;
-  name: string;
-  level: string;
-  households: number | null;
-  incidents: number;
-  byStatus: Record<IncidentStatus, number>;
-  byCategory: Record<string, number>;
-  byLight: Record<Light, number>;
-  onTimeRate: number | null;
-  per100Households: number | null;
-}
-
-export interface StatsAnswer {
-  code: string;
-  name: string;
-  level: string;
-  children: StatsRow[];
-  total: StatsRow;
-  /** The service's clock when they were counted. */
-  asOf?: string;
-  /** The region asked for, when the key's area narrowed it to `code`. */
-  requested?: string;
-}
+export type { HeatmapAnswer, StatsAnswer, StatsRow };
+export type { Health, Me };
 
 export interface Device {
   id: string;
@@ -231,12 +140,6 @@ export interface ReferenceLineProperties {
   name: string | null;
 }
 export type ReferenceLineFeature = Feature<LineString | MultiLineString | Polygonal, ReferenceLineProperties> & { id: number };
-
-/** What a division took from the store: the village's lines as barriers, its special grids kept as they are. */
-export interface DivisionInputs {
-  barriers: { source: 'request' | 'stored'; features: number };
-  keptSpecials: { code: string; name: string }[];
-}
 
 /** An auto-division job (GET /api/divisions/:id); proposal and metrics once it is done. */
 export interface DivisionJob {
@@ -287,30 +190,6 @@ export interface DivisionJob {
   };
 }
 
-/** Grids, buildings, addresses or incidents that change grid: from a live grid code to a proposed grid (code or number). */
-export interface PlaceMove {
-  from: string | null;
-  to: string | null;
-  count: number;
-  households?: number;
-  ids?: number[];
-}
-
-export interface DivisionDryRun {
-  grids?: { retire: string[]; keep: string[]; create: number };
-  diff: { from: string | null; to: string | null; buildings: number; households: number }[];
-  addresses?: PlaceMove[];
-  incidents?: PlaceMove[];
-  /** Staff whose grid changes (issue 18), when the service keeps staff. */
-  staff?: { from: string | null; to: string | null; count: number; names?: string[] }[];
-}
-
-export interface DivisionApplied {
-  retired: string[];
-  kept?: string[];
-  created: { code: string; name: string; households: number | null }[];
-}
-
 export { ApiError };
 
 export interface GridWrite {
@@ -333,39 +212,13 @@ export type GridChange =
   | { op: 'create'; feature: GridWrite }
   | { op: 'retire'; code: string; version: number };
 
-/** Who the service says the caller is (GET /api/me). */
-export interface Me {
-  signedIn: boolean;
-  keyId?: string;
-  name?: string;
-  role?: string;
-  regionCode?: string | null;
-  permissions: string[];
-}
-
 /** GET /api/grids/:code/patrol-coverage (the server's own type). */
 export type PatrolCoverageAnswer = PatrolCoverage;
 
 /** One worker's or grid's row of the month's assessment (考核). */
-export interface AssessedRow {
-  name: string;
-  reports: number;
-  handled: number;
-  onTime: number;
-  patrolKm: number;
-  coverage: number | null;
-  visits: number;
-  points: number;
-  grade: string;
-}
-
+export type AssessedRow = Assessed & { name: string };
 /** GET /api/assessment. */
-export interface AssessmentAnswer {
-  region: string;
-  month: string;
-  workers: (AssessedRow & { staffId: number; duty: string; gridCodes: string[] })[];
-  grids: (AssessedRow & { code: string; kind: string })[];
-}
+export type AssessmentAnswer = Assessment;
 
 export class Api {
   /** Who makes the changes (X-Actor); set in the settings panel. */
@@ -490,11 +343,11 @@ export class Api {
     return this.get(`/api/incidents/${id}`);
   }
 
-  incidentCameras(id: number): Promise<{ incident: number; cameras: IncidentCamera[] }> {
+  incidentCameras(id: number): Promise<IncidentCamerasAnswer> {
     return this.get(`/api/incidents/${id}/cameras`);
   }
 
-  categories(): Promise<{ categories: IncidentCategory[] }> {
+  categories(): Promise<CategoriesAnswer> {
     return this.get('/api/incidents/categories');
   }
 

@@ -7,6 +7,7 @@ import type { MultiPolygon, Point, Polygon } from 'geojson';
 import type { Database } from './schema.js';
 import { notFoundError, goneError, conflictError, staleError } from '../domain-errors.js';
 import { text } from '../i18n/catalogue.js';
+import type { IncidentCamera } from '../api-types/incidents.js';
 
 
 /** The answer for an id that names nothing. */
@@ -213,14 +214,7 @@ export async function camerasTouchingGrid(db: Kysely<Database>, code: string): P
   return (rows as Row[]).map(toDevice);
 }
 
-export interface CameraView {
-  id: string;
-  name: string;
-  distanceM: number;
-  lon: number;
-  lat: number;
-  latestSnapshot: { mediaId: number; url: string; thumbUrl: string; occurredAt: string } | null;
-}
+export type CameraView = IncidentCamera;
 
 /** Cameras whose sector contains the point, nearest first, each with its latest snapshot. */
 export async function camerasSeeing(db: Kysely<Database>, lon: number, lat: number): Promise<CameraView[]> {

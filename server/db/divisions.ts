@@ -13,6 +13,7 @@ import type { GridFeature } from './grid-rows.js';
 import { text } from '../i18n/catalogue.js';
 import { householdFlags } from '../geo/address/households.js';
 import type { ParsedAddress } from '../geo/address/types.js';
+import type { PlaceMove } from '../api-types/divisions.js';
 
 
 /** The answer for an id that names nothing. */
@@ -129,17 +130,6 @@ export async function liveGridOfPoints(db: Kysely<Database>, regionCode: string,
     ) AS code
     FROM p ORDER BY p.i`.execute(db);
   return rows.map((row) => row.code);
-}
-
-/** Registered addresses or open incidents that would change grid: from a live grid (or none) to a proposed grid number (or none). */
-export interface PlaceMove {
-  from: string | null;
-  to: string | null;
-  count: number;
-  /** Addresses: how many of them are households (geo/address/households.ts). */
-  households?: number;
-  /** Incidents: their ids (the first 50). */
-  ids?: number[];
 }
 
 /**

@@ -8,13 +8,13 @@
  * updated ones (whose old shapes are being replaced) and against each other. So the order of the
  * changes does not matter: two grids may trade area both ways in one batch.
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './schema.js';
 import { notFoundError, conflictError, badInputError, staleError } from '../domain-errors.js';
 import { numberClassOfKind, type GridKind } from '../geo/codes.js';
 import { parseGridFeature } from '../geo/features.js';
 import type { Polygonal } from '../geo/validate.js';
-import { checkStaged, ProblemList, stage } from './grid-checks.js';
+import { checkStaged, ProblemList, stage, unstage } from './grid-checks.js';
 import { createGridsIn, kindClassChange, lockRegions, now, rejectWrite, retireCodes, writeStagedUpdates, type ChangeMeta, type NewGrid } from './grids.js';
 import { carryStaff } from './staff-lineage.js';
 import { toFeature, toVersionFeature, versionColumns, type GridFeature, type GridVersionFeature, type VersionRow } from './grid-rows.js';
@@ -101,7 +101,7 @@ async function checkAndUpdate(trx: Transaction<Database>, staged: StagedUpdate[]
   if (problems.size > 0) throw rejectWrite(problems, false);
   const updated = await writeUpdates(trx, staged.map((s) => s.code), meta);
   // createGridsIn stages (and checks, now against the updated grids) in a table of its own.
-  await sql`DROP TABLE grid_staging`.execute(trx);
+  await unstage(trx);
   return updated;
 }
 

@@ -104,6 +104,11 @@ export async function stage(trx: Transaction<Database>, grids: StagedGrid[]): Pr
   return trx.withTables<StagingTable>();
 }
 
+/** Drops the staging table before the transaction ends, so a later stage() in it can make its own. */
+export async function unstage(trx: Transaction<Database>): Promise<void> {
+  await sql`DROP TABLE grid_staging`.execute(trx);
+}
+
 async function dropFromStaging(db: StagingDb, indices: number[]): Promise<void> {
   if (indices.length === 0) return;
   await db.deleteFrom('grid_staging').where('idx', 'in', indices).execute();

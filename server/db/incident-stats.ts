@@ -14,6 +14,7 @@ import { regionPrefix, type RegionLevel } from '../geo/codes.js';
 import { INCIDENT_STATUSES, type IncidentStatus } from '../incidents/states.js';
 import { LIGHTS, type Light } from '../incidents/light.js';
 import { text } from '../i18n/catalogue.js';
+import type { Heatmap, RegionStats, StatsRow } from '../api-types/stats.js';
 
 // ---------------------------------------------------------------------------------------------
 // Heatmap
@@ -41,21 +42,6 @@ export function cellSpan(bbox: [number, number, number, number], cell: number): 
 /** counts: false answers from the incidents one by one (benchmarks compare the two). */
 export interface CountOptions {
   counts?: boolean;
-}
-
-export interface HeatmapPoint {
-  /** Mean position of the cell's incidents. */
-  lon: number;
-  lat: number;
-  count: number;
-  /** count / max: 0–1, what an OpenLayers Heatmap layer takes as `weight`. */
-  weight: number;
-}
-
-export interface Heatmap {
-  points: HeatmapPoint[];
-  total: number;
-  max: number;
 }
 
 const round = (value: number, decimals: number) => {
@@ -102,31 +88,6 @@ export async function incidentHeatmap(db: Kysely<Database>, filter: IncidentFilt
 // ---------------------------------------------------------------------------------------------
 // Statistics by region
 
-export interface StatsRow {
-  code: string;
-  name: string;
-  level: RegionLevel | 'grid';
-  /** Households of the live grids under it; null when none of them says. */
-  households: number | null;
-  incidents: number;
-  byStatus: Record<IncidentStatus, number>;
-  byCategory: Record<string, number>;
-  byLight: Record<Light, number>;
-  /** Finished (resolved or closed) by their deadline, of all finished; null when none finished. */
-  onTimeRate: number | null;
-  /** Incidents per 100 households; null when households are unknown or 0. */
-  per100Households: number | null;
-}
-
-export interface RegionStats {
-  code: string;
-  name: string;
-  level: RegionLevel;
-  /** Child regions, or the live grids of a village. */
-  children: StatsRow[];
-  /** The whole region: every incident in a grid under it (also grids no child row lists). */
-  total: StatsRow;
-}
 
 interface Unit {
   code: string;

@@ -20,8 +20,9 @@ import type { Snapshot } from '../media/snapshot.js';
 export function unknownIncident(id: number) {
   return notFoundError('unknown_incident', text('unknown_incident', { id }));
 }
-export type IncidentSource = Database['incidents']['source'];
-export type HandlingLevel = Database['incidents']['handling_level'];
+import type { Assignee, HandlingLevel, Incident, IncidentSource, Transition } from '../api-types/incidents.js';
+
+export type { Assignee, HandlingLevel, Incident, IncidentSource, Transition };
 
 export interface NewIncident {
   category: string;
@@ -41,60 +42,6 @@ export interface NewIncident {
   priority?: number | null;
   /** The staff member who reported it (a worker's phone). */
   reporterStaffId?: number | null;
-}
-
-/** Who an incident is assigned to (分流交办). */
-export interface Assignee {
-  staffId: number;
-  name: string;
-  duty: string;
-}
-
-export interface Incident {
-  id: number;
-  category: string;
-  description: string | null;
-  source: IncidentSource;
-  reporter: string | null;
-  address: string | null;
-  status: IncidentStatus;
-  light: Light;
-  handlingLevel: HandlingLevel;
-  handlingRegion: string | null;
-  gridCode: string | null;
-  lon: number;
-  lat: number;
-  reportedAt: string;
-  deadlineAt: string;
-  resolvedAt: string | null;
-  closedAt: string | null;
-  updatedAt: string;
-  eventCount: number;
-  mediaId: number | null;
-  /** The most serious alarm priority of its device events: 1 (一级警情) … 4; null when people reported it. */
-  priority: number | null;
-  version: number;
-  changeSeq: number;
-  assignee: Assignee | null;
-  reporterStaffId: number | null;
-}
-
-export interface Transition {
-  from: string | null;
-  to: string;
-  fromLevel: string | null;
-  toLevel: string | null;
-  actor: string;
-  /** The staff member who acted (a worker key), when one did. */
-  actorStaffId: number | null;
-  note: string | null;
-  /** What residents may read of this step (GET /api/public/reports/:number). */
-  publicNote: string | null;
-  /** Who the incident is assigned to after this step. */
-  assignee: Assignee | null;
-  at: string;
-  /** A photo taken with the step (the handling, the result…). */
-  photo: { mediaId: number; url: string; thumbUrl: string } | null;
 }
 
 export interface ChangeMeta {

@@ -165,6 +165,11 @@ export async function regionLevel(db: Kysely<Database>, code: string): Promise<R
   return row.level as RegionLevel;
 }
 
+/** Whether a region of this code is stored. */
+export async function regionExists(db: Kysely<Database>, code: string): Promise<boolean> {
+  return (await db.selectFrom('regions').select('code').where('code', '=', code).executeTakeFirst()) !== undefined;
+}
+
 export async function countRegions(db: Kysely<Database>): Promise<number> {
   const { n } = await db.selectFrom('regions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(n);

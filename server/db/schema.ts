@@ -6,6 +6,7 @@ import type { ColumnType, Generated } from 'kysely';
 import type { HouseholdsSource } from '../geo/households.js';
 import type { GridKind } from '../geo/codes.js';
 import type { GridOp } from '../api-types/grids.js';
+import type { HandlingLevel, IncidentSource } from '../api-types/incidents.js';
 export type { HouseholdsSource };
 
 type Geometry = ColumnType<string, string, string>;
@@ -159,11 +160,11 @@ export interface IncidentsTable {
   id: Generated<number>;
   category: string;
   description: string | null;
-  source: 'worker' | 'resident' | 'camera' | 'sensor' | 'hotline';
+  source: IncidentSource;
   reporter: string | null;
   address: string | null;
   status: string;
-  handling_level: 'grid' | 'village' | 'township' | 'county';
+  handling_level: HandlingLevel;
   handling_region: string | null;
   grid_code: string | null;
   geom: Geometry;

@@ -315,7 +315,7 @@ function ranked(values: Map<string, ColumnValue>): ColumnValue[] {
 /**
  * The properties of a source row under their gridgov names, converted. For buildings the
  * unmapped columns are kept (as the building's own properties). A grid's kind may come back as
- * `basic` or be absent: the importer decides it by the village (server/db/transfer.ts). A
+ * `basic` or be absent: the importer decides it by the village (server/services/file-import.ts). A
  * region's level comes from the code when no level word says it.
  */
 export function mapProperties(kind: ImportKind, mapping: FieldMapping, source: Record<string, unknown>, tally?: ColumnTally): Record<string, unknown> {

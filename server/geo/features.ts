@@ -14,7 +14,7 @@ type Parsed<T> = { value: T; problems?: undefined } | { value?: undefined; probl
 
 /**
  * A property refused. Its message names it through `{field}` (properties.name here; an import
- * names the file's column instead: server/db/transfer.ts), and `details.property` says which.
+ * names the file's column instead: server/services/file-import.ts), and `details.property` says which.
  */
 export function propertyProblem(name: string, key: MessageKey, params: Params = {}): Problem {
   return { code: 'invalid_property', message: text(key, { ...params, field: text('field.property', { property: name }) }), details: { property: name } };

@@ -6,12 +6,14 @@
  */
 import type { Router } from 'express';
 import type { Store } from '../db/connect.js';
+import { regionExists } from '../db/regions.js';
 import { badRequest, notFound } from '../errors.js';
 import { text } from '../i18n/catalogue.js';
 import { assertCovers } from '../http/authorize.js';
 import { apiRouter } from './router.js';
 import { codeParam, stringParam } from './params.js';
-import { assessRegion, type Assessment } from '../services/assessment.js';
+import { assessRegion } from '../services/assessment.js';
+import type { Assessment } from '../api-types/assessment.js';
 import { assessmentRulesOf, type IncidentRules } from '../incidents/rules.js';
 import { levelOfRegionCode, regionPrefix } from '../geo/codes.js';
 import { DUTY_NAMES, isDuty } from '../staff/duties.js';
@@ -59,8 +61,7 @@ export function assessmentRouter(store: Store, rules: IncidentRules, clock: Cloc
     if (format !== 'json' && format !== 'csv') throw badRequest('invalid_parameter', text('one_of', { name: 'format', values: 'json, csv' }));
     if (of !== 'staff' && of !== 'grids') throw badRequest('invalid_parameter', text('one_of', { name: 'of', values: 'staff, grids' }));
     assertCovers(req, code, text('subject.region'));
-    const region = await store.db.selectFrom('regions').select('code').where('code', '=', code).executeTakeFirst();
-    if (!region) throw notFound('unknown_region', text('staff_unknown_region', { code }));
+    if (!(await regionExists(store.db, code))) throw notFound('unknown_region', text('staff_unknown_region', { code }));
     const assessment = await assessRegion(store.db, { code, prefix: regionPrefix(code, level) }, window.month, window, assessmentRulesOf(rules));
     if (format === 'csv') {
       const name = `assessment-${code}-${window.month}-${of}.csv`;

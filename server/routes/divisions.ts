@@ -4,110 +4,23 @@ import { apiRouter } from './router.js';
 import type { Store } from '../db/connect.js';
 import { ApiError, asApiError, badRequest, conflict, langOf, notFound, unprocessable } from '../errors.js';
 import { describeProposal } from '../i18n/division.js';
-import { addressBuildings, adjustmentOf } from '../services/division-request.js';
+import { addressBuildings, adjustmentOf, featuresOf, storedInputs, withoutCodes } from '../services/division-request.js';
 import type { Lang } from '../i18n/lang.js';
-import { exactBoundary, getRegion, regionLevel } from '../db/regions.js';
+import { exactBoundary, regionLevel } from '../db/regions.js';
 import { regionBuildings } from '../db/buildings.js';
-import { applyDivision, getDivision, insertDivision, liveGridOfPoints, liveSpecialGrids, placeMoves, type DivisionRow } from '../db/divisions.js';
-import { liveVersions } from '../db/grids.js';
-import { regionBarriers } from '../db/reference-lines.js';
-import type { NewGrid } from '../db/grids.js';
-import { parseDivisionInput, samePlace } from '../geo/divide/input.js';
-import { checkPolygonal, type Polygonal } from '../geo/validate.js';
-import { prepareDivision } from '../geo/divide/prepare.js';
+import { getDivision, insertDivision, type DivisionRow } from '../db/divisions.js';
+import { applyProposal } from '../services/division-apply.js';
+import type { DivisionInputs } from '../api-types/divisions.js';
 import type { WorkerPool } from '../workers/pool.js';
 import type { Limits } from '../config.js';
 import type { ProposalDocument } from '../geo/divide/run.js';
 import type { DivisionRunner } from '../jobs/division-runner.js';
 import { assertCovers, assertVisible, lookupById } from '../http/authorize.js';
-import { plannedStaffCarry } from '../db/staff-lineage.js';
 import { actorOf, booleanParam, jsonBody, reasonOf, stringParam } from './params.js';
 import { shown, text } from '../i18n/catalogue.js';
 import { levelWord } from '../i18n/words.js';
 
-const SPECIAL_NAMES: Record<string, string> = {
-  school: '学校',
-  hospital: '医院',
-  market: '市场',
-  park: '公园',
-  scenic: '景区',
-  industrial: '园区',
-  other: '专属',
-};
 
-/**
- * What a division took from the store rather than from its request: the village's stored lines
- * as barriers (when the request brought none) and its live special grids, kept as they are.
- */
-export interface DivisionInputs {
-  barriers: { source: 'request' | 'stored'; features: number };
-  keptSpecials: { code: string; name: string }[];
-  /** Where the households came from: the request or the stored buildings layer, or the address registry. */
-  households?: 'buildings' | 'addresses';
-  /** An adjustment (`adjust: true`): the live basic grids it keeps as they are, and those it divides again. */
-  adjust?: { kept: string[]; freed: string[] };
-}
-
-/** A feature's geometry when it is a well-formed Polygon/MultiPolygon (the full check comes later, in parseDivisionInput). */
-function polygonalOf(feature: unknown): Polygonal | undefined {
-  const checked = checkPolygonal((feature as { geometry?: unknown } | null)?.geometry, { maxVertices: 50_000 });
-  return checked.problems ? undefined : checked.geometry;
-}
-
-function featuresOf(value: unknown): unknown[] | undefined {
-  const features = (value as { type?: unknown; features?: unknown } | null)?.features;
-  return value !== null && typeof value === 'object' && (value as { type?: unknown }).type === 'FeatureCollection' && Array.isArray(features)
-    ? features
-    : undefined;
-}
-
-/**
- * A request's specials with any `properties.code` dropped: only the village's live special
- * grids are kept (storedInputs adds them), never a code the request names.
- */
-function withoutCodes(specials: unknown): unknown {
-  const features = featuresOf(specials);
-  if (!features) return specials;
-  return {
-    type: 'FeatureCollection',
-    features: features.map((f) => {
-      const feature = f as { properties?: unknown };
-      if (feature === null || typeof feature !== 'object' || feature.properties === null || typeof feature.properties !== 'object') return f;
-      const { code: _dropped, ...properties } = feature.properties as Record<string, unknown>;
-      return { ...feature, properties };
-    }),
-  };
-}
-
-/**
- * Fills a village's request from the store: its lines (clipped to it) when `barriers` is
- * absent — `barriers: { features: [] }` divides without them — and its live special grids,
- * first among the specials, to be kept as they are.
- */
-async function storedInputs(store: Store, regionCode: string, body: Record<string, unknown>): Promise<DivisionInputs> {
-  let source: DivisionInputs['barriers']['source'] = 'request';
-  if (body.barriers === undefined) {
-    body.barriers = { type: 'FeatureCollection', features: await regionBarriers(store.db, regionCode) };
-    source = 'stored';
-  }
-  const kept = await liveSpecialGrids(store.db, regionCode);
-  const sent = body.specials === undefined || body.specials === null ? [] : featuresOf(body.specials);
-  // A special the village keeps anyway, sent again, is not a second special on top of it.
-  const requested = sent?.filter((feature) => {
-    const shape = polygonalOf(feature);
-    return !shape || !kept.some((k) => samePlace(k.geometry, shape));
-  });
-  if (kept.length > 0 && requested) {
-    body.specials = {
-      type: 'FeatureCollection',
-      features: [...kept.map((k) => ({ type: 'Feature', geometry: k.geometry, properties: { specialType: k.specialType, name: k.name, code: k.code } })), ...requested],
-    };
-  }
-  return {
-    barriers: { source, features: featuresOf(body.barriers)?.length ?? 0 },
-    keptSpecials: kept.map((k) => ({ code: k.code, name: k.name })),
-  };
-}
 
 /** A division id is a UUID (randomUUID); anything else names no division (and is not sent to the database). */
 function divisionId(raw: string): string {
@@ -186,7 +99,7 @@ export function divisionsRouter(store: Store, runner: DivisionRunner, workers: W
         }
         body.buildings = { type: 'FeatureCollection', features: stored };
       }
-      inputs = { ...(await storedInputs(store, body.regionCode, body)), households: householdsFrom };
+      inputs = { ...(await storedInputs(store.db, body.regionCode, body)), households: householdsFrom };
     } else if (boundary === undefined) {
       throw badRequest('invalid_parameter', text('invalid_parameter.area_missing'));
     }
@@ -256,78 +169,12 @@ export function divisionsRouter(store: Store, runner: DivisionRunner, workers: W
     }
     if (!division.region_code) throw conflict('no_region', text('no_region'));
     assertVisible(req, division.region_code, text('subject.division'), division.id);
-    const region = await getRegion(store.db, division.region_code);
-    const proposal = JSON.parse(division.proposal) as ProposalDocument;
-    const request = JSON.parse(division.request) as Record<string, unknown>;
-
-    // The diff: each building's live grid now, and its proposed grid number.
-    const parsed = parseDivisionInput(request, request.boundary);
-    if (parsed.problems) throw new Error('stored division request no longer parses');
-    const prepared = prepareDivision(parsed.value).value;
-    const points = prepared.buildings.map((b) => prepared.projection.inverse(b.point) as [number, number]);
-    const before = await liveGridOfPoints(store.db, division.region_code, points);
-    const moves = new Map<string, { from: string | null; to: string | null; buildings: number; households: number }>();
-    prepared.buildings.forEach((building, i) => {
-      const to = proposal.buildingGrid[building.index];
-      const key = `${before[i]}→${to}`;
-      const move = moves.get(key) ?? { from: before[i], to, buildings: 0, households: 0 };
-      move.buildings++;
-      move.households += building.households;
-      moves.set(key, move);
+    const answer = await applyProposal(store.db, { ...division, region_code: division.region_code, proposal: division.proposal }, {
+      dryRun,
+      gridKind: kind,
+      meta: { actor: actorOf(req), reason: reasonOf(req) ?? `自动划分 auto-division ${division.id}` },
     });
-    const diff = [...moves.values()].sort((a, b) => b.households - a.households);
-    // Kept special grids, and the basic grids an adjustment keeps, stay live as they are: neither retired nor created again.
-    const stored = division.inputs ? (JSON.parse(division.inputs) as DivisionInputs) : undefined;
-    const keep = [...(stored?.keptSpecials.map((k) => k.code) ?? []), ...(stored?.adjust?.kept ?? [])];
-    const created = proposal.features.filter((feature) => !(feature.properties.code && keep.includes(feature.properties.code)));
-    if (dryRun) {
-      // The decision a planner makes: which grids go, stay and come, and who and what changes grid —
-      // staff follow lineage (keyed new:<number> for the grids the proposal would create).
-      const [live, places, staff] = await Promise.all([
-        liveVersions(store.db, division.region_code),
-        placeMoves(store.db, division.region_code, proposal.features.map((f) => ({ number: f.properties.number, code: f.properties.code, geometry: f.geometry }))),
-        plannedStaffCarry(store.db, division.region_code, created.map((feature) => ({ key: `new:${feature.properties.number}`, geometry: feature.geometry })), keep),
-      ]);
-      res.json({
-        dryRun: true,
-        grids: { retire: Object.keys(live).filter((code) => !keep.includes(code)), keep, create: created.length },
-        diff,
-        addresses: places.addresses,
-        incidents: places.incidents,
-        staff: staff.moves.map((move) => ({ ...move, ...staff.names.get(move.staffId) })),
-      });
-      return;
-    }
-    const grids: NewGrid[] = created.map((feature) => {
-      const special = feature.properties.kind === 'special';
-      const type = feature.properties.specialType ?? 'other';
-      return {
-        regionCode: division.region_code!,
-        name: special
-          ? (feature.properties.name ?? `${region.properties.name}${SPECIAL_NAMES[type] ?? '专属'}网格`)
-          : `${region.properties.name}第${Number(feature.properties.number)}网格`,
-        kind: special ? 'special' : kind,
-        specialType: special ? type : null,
-        households: feature.properties.households,
-        population: null,
-        geometry: feature.geometry,
-      };
-    });
-    const result = await applyDivision(
-      store.db,
-      division,
-      grids,
-      { actor: actorOf(req), reason: reasonOf(req) ?? `自动划分 auto-division ${division.id}` },
-      keep,
-    );
-    res.json({
-      retired: result.retired,
-      kept: keep,
-      created: result.created.map((g) => ({ code: g.properties.code, name: g.properties.name, households: g.properties.households })),
-      lineage: result.lineage,
-      diff,
-      staff: result.staffMoves,
-    });
+    res.json(answer);
   });
 
   return router;

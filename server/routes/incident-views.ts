@@ -8,6 +8,7 @@
  */
 import { Router, type Request } from 'express';
 import { apiRouter } from './router.js';
+import type { HeatmapAnswer, StatsAnswer } from '../api-types/stats.js';
 import type { Store } from '../db/connect.js';
 import type { IncidentService } from '../services/incidents.js';
 import { badRequest, langOf } from '../errors.js';
@@ -58,7 +59,8 @@ export function incidentViewsRouter(store: Store, incidents: IncidentService, ke
       );
     }
     const heatmap = await incidentHeatmap(store.db, filter, zoom, incidents.clock.now());
-    res.json({ zoom, cellDeg, ...heatmap });
+    const answer: HeatmapAnswer = { zoom, cellDeg, ...heatmap };
+    res.json(answer);
   });
 
   router.get('/stats', async (req, res) => {
@@ -71,7 +73,8 @@ export function incidentViewsRouter(store: Store, incidents: IncidentService, ke
     const filter = incidentFilter(req, categoryCodes());
     const now = incidents.clock.now();
     const stats = await regionStats(store.db, code, filter, categoryCodes(), now);
-    res.json({ ...stats, ...(code !== asked ? { requested: asked } : {}), from: filter.from?.toISOString() ?? null, to: filter.to?.toISOString() ?? null, asOf: now.toISOString() });
+    const answer: StatsAnswer = { ...stats, ...(code !== asked ? { requested: asked } : {}), from: filter.from?.toISOString() ?? null, to: filter.to?.toISOString() ?? null, asOf: now.toISOString() };
+    res.json(answer);
   });
 
   router.get('/events/stream', async (req, res) => {

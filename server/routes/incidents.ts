@@ -4,6 +4,7 @@
  */
 import { Router, type Request } from 'express';
 import { apiRouter } from './router.js';
+import type { CategoriesAnswer, IncidentCamerasAnswer, IncidentDetail } from '../api-types/incidents.js';
 import { badRequest, forbidden } from '../errors.js';
 import { checkedPhoto } from '../services/photos.js';
 import type { Snapshot } from '../media/snapshot.js';
@@ -159,7 +160,8 @@ export function incidentsRouter(store: Store, incidents: IncidentService, locato
   const now = () => incidents.clock.now();
 
   router.get('/categories', (_req, res) => {
-    res.json({ categories: incidents.rules.categories, mergeWindowMinutes: incidents.rules.mergeWindowMinutes });
+    const answer: CategoriesAnswer = { categories: incidents.rules.categories, mergeWindowMinutes: incidents.rules.mergeWindowMinutes };
+    res.json(answer);
   });
 
   router.post('/', async (req, res) => {
@@ -191,7 +193,8 @@ export function incidentsRouter(store: Store, incidents: IncidentService, locato
   router.get('/:id', async (req, res) => {
     const id = idParam(req.params.id);
     const incident = await incidentInScope(req, id);
-    res.set('ETag', etag(incident.version)).json({ ...incident, transitions: await incidentTransitions(store.db, id) });
+    const detail: IncidentDetail = { ...incident, transitions: await incidentTransitions(store.db, id) };
+    res.set('ETag', etag(incident.version)).json(detail);
   });
 
   router.post('/:id/transition', async (req, res) => {
@@ -227,7 +230,8 @@ export function incidentsRouter(store: Store, incidents: IncidentService, locato
     const incident = await incidentInScope(req, idParam(req.params.id));
     // A camera across the area's border may see the spot; a key of the area sees its own cameras only.
     const cameras = await devicesInScope(store.db, locator, req.principal, await camerasSeeing(store.db, incident.lon, incident.lat));
-    res.json({ incident: incident.id, cameras });
+    const answer: IncidentCamerasAnswer = { incident: incident.id, cameras };
+    res.json(answer);
   });
 
   return router;

@@ -5,6 +5,7 @@
  */
 import { Router, type Request } from 'express';
 import { apiRouter } from './router.js';
+import type { Me } from '../api-types/session.js';
 import type { Store } from '../db/connect.js';
 import { createApiKey, getApiKey, listApiKeys, revokeApiKey, type ApiKeyInfo } from '../db/api-keys.js';
 import { PERMISSIONS } from '../access/roles.js';
@@ -90,20 +91,19 @@ export function meRouter(publicGrids: boolean): Router {
   const router = apiRouter();
   router.get('/', (req, res) => {
     const principal = req.principal;
-    res.json(
-      principal
-        ? {
-            signedIn: true,
-            keyId: principal.keyId,
-            name: principal.name,
-            role: principal.role,
-            regionCode: principal.regionCode,
-            permissions: PERMISSIONS.filter((p) => can(principal, p)),
-            // A worker key: its staff member and the places it covers (the phone page opens on them).
-            ...(principal.staffId ? { staffId: principal.staffId, places: principal.places ?? [] } : {}),
-          }
-        : { signedIn: false, permissions: publicGrids ? ['grids:read'] : [] },
-    );
+    const me: Me = principal
+      ? {
+          signedIn: true,
+          keyId: principal.keyId,
+          name: principal.name,
+          role: principal.role,
+          regionCode: principal.regionCode,
+          permissions: PERMISSIONS.filter((p) => can(principal, p)),
+          // A worker key: its staff member and the places it covers (the phone page opens on them).
+          ...(principal.staffId ? { staffId: principal.staffId, places: principal.places ?? [] } : {}),
+        }
+      : { signedIn: false, permissions: publicGrids ? ['grids:read'] : [] };
+    res.json(me);
   });
   return router;
 }

@@ -29,14 +29,9 @@
  * - An empty tile (no feature) is 204 No Content, with the ETag; MapLibre, OpenLayers and
  *   Leaflet.VectorGrid draw nothing for it.
  *
- * Cache: an in-memory LRU (64 MB) of encoded tiles keyed by layer/z/x/y/parameters, each stored
- * with its layer's change marker (db/tiles.ts layerMarker: the grid epoch, region count,
- * device versions, incident change_seq), read before the data on every request: a write shows in
- * the next tile. Incident tiles also expire when one of their lights would change (on the
- * service's clock) and after 30 s in any case (change_seq values can commit out of order).
- * Concurrent requests for the same stale tile share one build.
+ * Cache: services/vector-tiles.ts (an in-memory LRU of encoded tiles under each layer's change
+ * marker; incident tiles also expire with their lights and after 30 s).
  */
-import { gzipSync } from 'node:zlib';
 import { Router, type Request, type Response } from 'express';
 import { apiRouter } from './router.js';
 import type { Store } from '../db/connect.js';
@@ -47,26 +42,12 @@ import { CREDENTIAL_PARAMS } from '../http/authenticate.js';
 import { incidentFilter } from './incidents.js';
 import { timeParam } from './params.js';
 import type { IncidentService } from '../services/incidents.js';
-import type { IncidentFilter } from '../db/incidents.js';
-import {
-  LAYERS,
-  basemapTileRows,
-  deviceTileRows,
-  gridTileRows,
-  incidentTileRows,
-  isLayerName,
-  layerBounds,
-  layerMarker,
-  regionTileRows,
-  type LayerName,
-  type TileRow,
-} from '../db/tiles.js';
-import { MAX_LAT, MAX_ZOOM, TILE_BUFFER, TILE_EXTENT, TileCache, contentHash, encodeTile, tileProblem, type Bounds, type CachedTile, type TileAddress } from '../geo/tiles.js';
+import { LAYERS, isLayerName, type LayerName } from '../db/tiles.js';
+import { VectorTiles, type TileQuery } from '../services/vector-tiles.js';
+import { MAX_LAT, MAX_ZOOM, TILE_BUFFER, TILE_EXTENT, tileProblem, type Bounds, type CachedTile, type TileAddress } from '../geo/tiles.js';
 import { text, type Text } from '../i18n/catalogue.js';
 
 export const MVT_TYPE = 'application/vnd.mapbox-vector-tile';
-/** Incident tiles are rebuilt at least this often, whatever their marker says. */
-const INCIDENT_TTL_MS = 30_000;
 
 interface LayerInfo {
   description: string;
@@ -103,15 +84,9 @@ const LAYER_INFO: Record<LayerName, LayerInfo> = {
   },
 };
 
-/** A layer's parsed parameters: how to read the tile, and their canonical form (cache key, URLs). */
-interface LayerQuery {
-  layer: LayerName;
+/** A layer's parsed parameters: how to read the tile (services/vector-tiles.ts), and their canonical form for URLs. */
+interface LayerQuery extends TileQuery {
   key: string;
-  /** `key` and the caller's narrowed area: two keys of different areas asking alike get different tiles. */
-  cacheKey: string;
-  asOf?: Date;
-  kind?: 'camera' | 'sensor';
-  incidents?: IncidentFilter;
 }
 
 /** The two tile URLs this router answers, as a refusal of any other. */
@@ -186,67 +161,8 @@ function noneMatchTags(req: Request): string[] {
 
 export function tilesRouter(store: Store, incidents: IncidentService): Router {
   const router = apiRouter();
-  const cache = new TileCache();
-  const building = new Map<string, Promise<CachedTile>>();
-  const boundsCache = new Map<string, { marker: string; bounds: Bounds | null }>();
+  const tiles = new VectorTiles(store.db, incidents.clock);
   const categories = () => incidents.rules.categories.map((c) => c.code);
-
-  async function rowsOf(query: LayerQuery, tile: TileAddress, now: Date): Promise<{ rows: TileRow[]; lightChange?: number }> {
-    switch (query.layer) {
-      case 'grids':
-        return { rows: await gridTileRows(store.db, tile, { asOf: query.asOf }) };
-      case 'regions':
-        return { rows: await regionTileRows(store.db, tile) };
-      case 'devices':
-        return { rows: await deviceTileRows(store.db, tile, { kind: query.kind }) };
-      case 'basemap':
-        return { rows: await basemapTileRows(store.db, tile) };
-      case 'incidents': {
-        const { rows, nextLightChange } = await incidentTileRows(store.db, tile, query.incidents ?? {}, now);
-        return { rows, lightChange: nextLightChange?.getTime() ?? Infinity };
-      }
-    }
-  }
-
-  async function build(query: LayerQuery, tile: TileAddress, marker: string, now: Date): Promise<CachedTile> {
-    const { rows, lightChange } = await rowsOf(query, tile, now);
-    const raw = encodeTile(query.layer, rows, TILE_EXTENT);
-    const entry: CachedTile = { marker, raw, gzip: raw.byteLength ? gzipSync(raw) : raw, hash: contentHash(raw) };
-    if (lightChange !== undefined) {
-      entry.expiresAt = Date.now() + INCIDENT_TTL_MS;
-      entry.validFrom = now.getTime();
-      entry.validUntil = lightChange;
-    }
-    return entry;
-  }
-
-  function fresh(entry: CachedTile, marker: string, now: Date): boolean {
-    if (entry.marker !== marker) return false;
-    if (entry.expiresAt !== undefined && Date.now() >= entry.expiresAt) return false;
-    const t = now.getTime();
-    if (entry.validFrom !== undefined && t < entry.validFrom) return false;
-    if (entry.validUntil !== undefined && t >= entry.validUntil) return false;
-    return true;
-  }
-
-  /** The tile from the cache when current, else built (once, however many ask at the same time). */
-  async function tileOf(query: LayerQuery, tile: TileAddress): Promise<{ entry: CachedTile; hit: boolean }> {
-    const key = `${query.layer}/${tile.z}/${tile.x}/${tile.y}${query.cacheKey}`;
-    // The marker first, then the data: a tile is never filed under a newer marker than it shows.
-    const marker = await layerMarker(store.db, query.layer);
-    const now = incidents.clock.now();
-    const cached = cache.get(key);
-    if (cached && fresh(cached, marker, now)) return { entry: cached, hit: true };
-    const buildKey = `${key}#${marker}#${query.layer === 'incidents' ? now.getTime() : ''}`;
-    let pending = building.get(buildKey);
-    if (!pending) {
-      pending = build(query, tile, marker, now).finally(() => building.delete(buildKey));
-      building.set(buildKey, pending);
-    }
-    const entry = await pending;
-    cache.set(key, entry);
-    return { entry, hit: false };
-  }
 
   function send(req: Request, res: Response, entry: CachedTile, hit: boolean): void {
     const gzip = entry.raw.byteLength > 0 && req.acceptsEncodings('gzip', 'identity') === 'gzip';
@@ -284,15 +200,7 @@ export function tilesRouter(store: Store, incidents: IncidentService): Router {
     const query = layerQuery(req, layer, categories());
     const info = LAYER_INFO[layer];
 
-    const marker = await layerMarker(store.db, layer);
-    const boundsKey = `${layer}${query.cacheKey}`;
-    let known = boundsCache.get(boundsKey);
-    if (!known || known.marker !== marker) {
-      known = { marker, bounds: await layerBounds(store.db, layer, query.incidents ?? {}, incidents.clock.now()) };
-      if (boundsCache.size > 1000) boundsCache.clear();
-      boundsCache.set(boundsKey, known);
-    }
-    const bounds = clampBounds(known.bounds ?? [-180, -MAX_LAT, 180, MAX_LAT]);
+    const bounds = clampBounds((await tiles.bounds(query)) ?? [-180, -MAX_LAT, 180, MAX_LAT]);
     const base = linkTo(req, req.baseUrl);
     res.set('Cache-Control', 'no-cache');
     res.json({
@@ -317,7 +225,7 @@ export function tilesRouter(store: Store, incidents: IncidentService): Router {
     const layer = layerOf(req.params.layer);
     const tile = tileAddress(req);
     const query = layerQuery(req, layer, categories());
-    const { entry, hit } = await tileOf(query, tile);
+    const { entry, hit } = await tiles.tile(query, tile);
     send(req, res, entry, hit);
   });
 

@@ -6,7 +6,7 @@
  * the file's own), `encoding` (over the .cpg), `region` (buildings: the village; grids: the
  * village of rows without a region column), `dryRun=true`, `skipInvalid=true` (addresses),
  * `households=footprint` (buildings), `reason`. Each may also be a query parameter. Answers
- * the import report (server/db/transfer.ts): 200 for a dry run, 201/200 for a written import,
+ * the import report (server/services/file-import.ts): 200 for a dry run, 201/200 for a written import,
  * 422 `import_rejected` with the report in details when rows are refused (nothing written).
  *
  * GET /api/regions/:code/export?format=geojson|shapefile|csv&asOf=…&crs=… — the live grids of
@@ -26,7 +26,7 @@ import { readSourceFile } from '../formats/read.js';
 import { FileError } from '../formats/source.js';
 import { encodingOfName } from '../formats/encoding.js';
 import { IMPORT_KINDS, type ImportKind } from '../formats/fields.js';
-import { runImport, type ImportReport } from '../db/transfer.js';
+import { runImport, type ImportReport } from '../services/file-import.js';
 import { listGrids } from '../db/grids.js';
 import { regionLevel } from '../db/regions.js';
 import { regionPrefix } from '../geo/codes.js';

@@ -6,32 +6,10 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { gridCounts, workerCounts, type Window } from '../db/assessment.js';
-import { assess, type Assessed, type AssessmentRules } from '../staff/assessment.js';
+import { assess, type AssessmentRules } from '../staff/assessment.js';
+import type { Assessment } from '../api-types/assessment.js';
 import { patrolCoverage } from './patrols.js';
 import { mapLimited } from './concurrency.js';
-
-export interface WorkerAssessment extends Assessed {
-  staffId: number;
-  name: string;
-  duty: string;
-  gridCodes: string[];
-}
-
-export interface GridAssessment extends Assessed {
-  code: string;
-  name: string;
-  kind: string;
-}
-
-export interface Assessment {
-  region: string;
-  month: string;
-  from: string;
-  to: string;
-  rules: AssessmentRules;
-  workers: WorkerAssessment[];
-  grids: GridAssessment[];
-}
 
 export async function assessRegion(db: Kysely<Database>, region: { code: string; prefix: string }, month: string, window: Window, rules: AssessmentRules): Promise<Assessment> {
   const [workers, grids] = await Promise.all([workerCounts(db, region.prefix, window), gridCounts(db, region.prefix, window)]);

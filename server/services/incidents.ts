@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { createIncident, escalateIncident, getIncident, transitionIncident, type ChangeMeta, type FilingHooks, type Incident, type IncidentSource } from '../db/incidents.js';
 import { getStaff } from '../db/staff.js';
-import { invalidError } from '../domain-errors.js';
+import { DomainError, invalidError } from '../domain-errors.js';
 import type { Snapshot } from '../media/snapshot.js';
 import type { IncidentStatus } from '../incidents/states.js';
 import { incidentPlace } from '../access/places.js';
@@ -134,4 +134,17 @@ export class IncidentService {
     }
     return [best.lon, best.lat];
   }
+}
+
+/** The incidents of a list of ids, in no particular order; ids that name none are left out (Open311's service_request_id list). */
+export async function incidentsByIds(db: Kysely<Database>, ids: readonly number[], at: Date): Promise<Incident[]> {
+  const found: Incident[] = [];
+  for (const id of ids) {
+    try {
+      found.push(await getIncident(db, id, at));
+    } catch (error) {
+      if (!(error instanceof DomainError && error.kind === 'not_found')) throw error;
+    }
+  }
+  return found;
 }

@@ -25,6 +25,9 @@ const FORBIDDEN: Record<string, string[]> = {
   services: ['routes', 'http', 'app', 'main'],
 };
 
+/** Kysely's query builders and raw SQL: what only server/db writes. */
+const QUERY = /\bsql`|\.(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto)\(/;
+
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
@@ -56,9 +59,51 @@ describe('the layers of server/', () => {
     });
   }
 
+  it('db/ reads no files: parsing and reporting an import is a service (formats are not imported)', () => {
+    const wrong = sourceFiles(path.join(server, 'db')).flatMap((file) =>
+      importsOf(file)
+        .filter((target) => target === 'formats' || target.startsWith('formats/'))
+        .map((target) => `${path.relative(server, file)} → ${target}`),
+    );
+    expect(wrong).toEqual([]);
+  });
+
+  it('routes/ write no SQL: they call services and db functions', () => {
+    const wrong = sourceFiles(path.join(server, 'routes')).filter((file) => QUERY.test(fs.readFileSync(file, 'utf8')));
+    expect(wrong.map((file) => path.relative(server, file))).toEqual([]);
+  });
+
   it('reads imports the way the rules mean them (a known upward import would be caught)', () => {
     // The checker itself: a module of db importing the HTTP errors is named; packages are not.
     const probe = path.join(server, 'db', 'probe.ts');
     expect(importsOf(probe, "import { notFound } from '../errors.js';\nimport type { X } from './schema.js';\nexport type { Kysely } from 'kysely';\n")).toEqual(['errors', 'db/schema']);
+  });
+});
+
+describe('one source of truth for the API shapes', () => {
+  /** The names server/api-types exports (interfaces and types). */
+  function apiTypeNames(): Set<string> {
+    const names = new Set<string>();
+    for (const file of sourceFiles(path.join(server, 'api-types'))) {
+      for (const match of fs.readFileSync(file, 'utf8').matchAll(/^export (?:interface|type) (\w+)/gm)) names.add(match[1]);
+    }
+    return names;
+  }
+
+  it('client/src/api.ts declares none of the types server/api-types declares (it imports them)', () => {
+    const client = fs.readFileSync(path.resolve('client/src/api.ts'), 'utf8');
+    const declared = [...client.matchAll(/^export (?:interface|type) (\w+)/gm)].map((match) => match[1]);
+    const names = apiTypeNames();
+    expect(names.size).toBeGreaterThan(10);
+    // The client's grid features built from the server's properties: it also holds grids being drawn, still Polygons.
+    const widened = ['GridFeature', 'GridVersionFeature'];
+    expect(declared.filter((name) => names.has(name) && !widened.includes(name))).toEqual([]);
+  });
+
+  it('the client imports the API types with type-only imports (nothing of the server is bundled)', () => {
+    const client = fs.readFileSync(path.resolve('client/src/api.ts'), 'utf8');
+    const imports = [...client.matchAll(/^import (type )?[^;]*from '([^']*server\/[^']*)'/gm)];
+    expect(imports.length).toBeGreaterThan(0);
+    expect(imports.filter((match) => !match[1]).map((match) => match[2])).toEqual([]);
   });
 });

@@ -693,7 +693,8 @@ function declaredWriteEndpoints(): string[] {
     mounts.set(fn, [...(mounts.get(fn) ?? []), mount]);
   }
   const endpoints: string[] = [];
-  for (const file of fs.readdirSync(path.join(server, 'routes'))) {
+  // Routers and the folders that hold a long router's parts (routes/ogc/, routes/open311/).
+  for (const file of fs.readdirSync(path.join(server, 'routes'), { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.ts'))) {
     const source = fs.readFileSync(path.join(server, 'routes', file), 'utf8');
     // Each exported router function runs to the next one.
     const functions = [...source.matchAll(/export function (\w+)\(/g)];

@@ -343,7 +343,7 @@ export class DivisionPanel {
         ? el('p', { 'data-role': 'dry-addresses', text: t('division.dry.addresses', { count: formatNumber(addresses.reduce((s, m) => s + m.count, 0)), households: formatNumber(addresses.reduce((s, m) => s + (m.households ?? 0), 0)) }) })
         : null,
       el('p', { 'data-role': 'dry-incidents', text: incidentIds.length ? t('division.dry.incidents', { count: incidents.reduce((s, m) => s + m.count, 0), ids: incidentIds.slice(0, 12).map((id) => `#${id}`).join('、') }) : t('division.dry.noIncidents') }),
-      dry.staff?.length ? el('p', { 'data-role': 'dry-staff', text: t('division.dry.staff', { count: dry.staff.reduce((s, m) => s + m.count, 0) }) }) : null,
+      dry.staff?.length ? el('p', { 'data-role': 'dry-staff', text: t('division.dry.staff', { count: dry.staff.length }) }) : null,
     ];
     box.append(...lines.filter((line): line is HTMLElement => line !== null));
     if (moves.length) {

@@ -1,6 +1,6 @@
 /**
  * Files in: formats, encodings, coordinate systems, row problems, column mapping and the import
- * report (server/formats/*, server/geo/projection.ts, server/db/transfer.ts, routes/transfer.ts,
+ * report (server/formats/*, server/geo/projection.ts, server/services/file-import.ts, routes/transfer.ts,
  * routes/addresses.ts).
  */
 export const importMessages = {
@@ -118,7 +118,7 @@ export const importMessages = {
   },
   'invalid_parameter.export_format': { zh: 'format 须为 geojson、shapefile 或 csv，收到“{got}”', en: 'format must be geojson, shapefile or csv, got "{got}"' },
 
-  // The import report and its refusals (server/db/transfer.ts).
+  // The import report and its refusals (server/services/file-import.ts).
   missing_geometry: { zh: '第 {row} 行没有几何', en: 'row {row} has no geometry' },
   'note.listed': { zh: '{list} 共 {count} 行：只列出前 {listed} 行', en: '{count} {list} rows: the first {listed} are listed' },
   'invalid_property.grid_code_import': {

@@ -1,5 +1,5 @@
 /**
- * Imports of GIS files (server/formats/read.ts has turned them into WGS84 features) onto the
+ * The file-import use-case: GIS files (server/formats/read.ts has turned them into WGS84 features) onto the
  * existing create paths, with a report of what was (or, in a dry run, would be) created,
  * updated, left unchanged and refused, and why. A dry run does the real work in a transaction
  * and rolls it back, so its report is exactly what the real run would do, codes included.
@@ -19,8 +19,8 @@
  * - addresses: the registry rules: bad rows refuse the file unless skipInvalid; upserts by
  *   the normalised address.
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database } from './schema.js';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../db/schema.js';
 import { DomainError, invalidError, badInputError, tooLargeError, forbiddenError } from '../domain-errors.js';
 import type { Limits } from '../config.js';
 import type { Problem } from '../geo/validate.js';
@@ -32,11 +32,13 @@ import { registryEntries } from '../geo/address/prepare.js';
 import { addressProblem } from '../formats/address-rows.js';
 import { ColumnTally, mapFields, mapProperties, specialTypeOf, type ColumnReport, type FieldMapping, type ImportKind } from '../formats/fields.js';
 import type { SourceData } from '../formats/read.js';
-import { createGridsIn, kindClassChange, writeStagedUpdates, type NewGrid } from './grids.js';
-import { checkStaged, ProblemList, stage } from './grid-checks.js';
-import { createRegion, regionLevel } from './regions.js';
-import { replaceBuildings } from './buildings.js';
-import { importAddresses } from './addresses.js';
+import { createGridsIn, kindClassChange, lockRegions, writeStagedUpdates, type NewGrid } from '../db/grids.js';
+import { checkStaged, ProblemList, stage, unstage } from '../db/grid-checks.js';
+import { createRegion, regionLevel } from '../db/regions.js';
+import { replaceBuildings } from '../db/buildings.js';
+import { importAddresses } from '../db/addresses.js';
+import { buildingCount, lockCurrentGrids, stagedUnchanged, storedRegionCodes, villageNames } from '../db/imports.js';
+import { inSavepoint } from '../db/transaction.js';
 import { isText, shown, text, type Text } from '../i18n/catalogue.js';
 import { levelWord } from '../i18n/words.js';
 
@@ -249,14 +251,6 @@ interface GridRow {
   version?: number;
 }
 
-/** The names of villages, by code (those not stored are left out). */
-async function villageNames(db: Kysely<Database>, codes: string[]): Promise<Map<string, string>> {
-  const wanted = [...new Set(codes.filter((code) => /^\d{12}$/.test(code)))];
-  if (wanted.length === 0) return new Map();
-  const rows = await db.selectFrom('regions').select(['code', 'name']).where('code', 'in', wanted).execute();
-  return new Map(rows.map((row) => [row.code, row.name]));
-}
-
 /**
  * A grid row's kind where the file leaves it to the village (a 基础网格, or no kind at all):
  * urban in a community, rural in a village (server/geo/codes.ts: villageGridKind); and a special
@@ -329,30 +323,6 @@ async function gridRows(db: Kysely<Database>, data: SourceData, mapping: FieldMa
   return rows;
 }
 
-interface CurrentGrid {
-  code: string;
-  version: number;
-  retired_at: Date | null;
-  region_code: string;
-  kind: string;
-}
-
-async function currentGrids(trx: Transaction<Database>, codes: string[]): Promise<Map<string, CurrentGrid>> {
-  if (codes.length === 0) return new Map();
-  // Identity rows locked first, current versions read after (see lockGrid in grids.ts: a
-  // joined FOR UPDATE can silently drop a row a concurrent writer just changed).
-  const identities = await trx.selectFrom('grids').select(['code', 'version', 'retired_at']).where('code', 'in', codes).orderBy('code').forUpdate().execute();
-  if (identities.length === 0) return new Map();
-  const versions = await trx
-    .selectFrom('grid_versions as v')
-    .innerJoin('grids as g', (join) => join.onRef('g.code', '=', 'v.code').onRef('g.version', '=', 'v.version'))
-    .select(['v.code', 'v.region_code', 'v.kind'])
-    .where('v.code', 'in', identities.map((identity) => identity.code))
-    .execute();
-  const byCode = new Map(versions.map((version) => [version.code, version]));
-  return new Map(identities.map((identity) => [identity.code, { ...identity, region_code: byCode.get(identity.code)!.region_code, kind: byCode.get(identity.code)!.kind }]));
-}
-
 async function importGrids(db: Kysely<Database>, data: SourceData, mapping: FieldMapping, tally: ColumnTally, options: ImportOptions, report: ImportReport, refusals: Refusals): Promise<void> {
   const rows = await gridRows(db, data, mapping, tally, options, refusals);
   batchLimit(data.features.length, rows.reduce((sum, row) => sum + countVertices(row.grid.geometry), 0), options.limits);
@@ -361,7 +331,7 @@ async function importGrids(db: Kysely<Database>, data: SourceData, mapping: Fiel
 
   await transaction(db, report, refusals, async (trx) => {
     const named = [...new Set(rows.flatMap((row) => (row.code ? [row.code] : [])))];
-    const current = await currentGrids(trx, named);
+    const current = await lockCurrentGrids(trx, named);
     const creates: GridRow[] = [];
     const updates: GridRow[] = [];
     const seen = new Map<string, number>();
@@ -395,9 +365,7 @@ async function importGrids(db: Kysely<Database>, data: SourceData, mapping: Fiel
     }
     if (creates.length + updates.length === 0) return;
 
-    const regionCodes = [...new Set([...creates, ...updates].map((row) => row.grid.regionCode))];
-    const regionRows = await trx.selectFrom('regions').select(['code', 'level']).where('code', 'in', regionCodes).orderBy('code').forUpdate().execute();
-    const regions = new Map(regionRows.map((row) => [row.code, { level: row.level }]));
+    const regions = await lockRegions(trx, [...creates, ...updates].map((row) => row.grid.regionCode));
     const updateCodes = updates.map((row) => row.code!);
     const staging = await stage(trx, [
       ...creates.map((row) => ({ ...row.grid, index: row.row, code: null })),
@@ -409,14 +377,7 @@ async function importGrids(db: Kysely<Database>, data: SourceData, mapping: Fiel
     for (const { index, problems: list } of problems.toJSON()) refusals.add(index, ...list);
     if (refusals.size > 0) return;
 
-    const { rows: same } = await sql<{ idx: number }>`
-      SELECT s.idx FROM grid_staging s
-      JOIN grid_versions v ON v.code = s.code AND v.valid_to IS NULL AND v.op <> 'retire'
-      WHERE s.code IS NOT NULL AND s.name = v.name AND s.kind = v.kind
-        AND s.special_type IS NOT DISTINCT FROM v.special_type
-        AND s.households IS NOT DISTINCT FROM v.households AND s.population IS NOT DISTINCT FROM v.population
-        AND ST_HausdorffDistance(s.geom, v.geom) < 1e-7`.execute(trx);
-    const unchanged = new Set(same.map((row) => row.idx));
+    const unchanged = await stagedUnchanged(trx);
     const changed = updates.filter((row) => !unchanged.has(row.row));
     options.onProgress?.(0.5, 'writing');
     await writeStagedUpdates(trx, changed.map((row) => row.code!), meta);
@@ -424,7 +385,7 @@ async function importGrids(db: Kysely<Database>, data: SourceData, mapping: Fiel
       if (unchanged.has(row.row)) report.unchanged.push({ row: row.row, code: row.code! });
       else report.updated.push({ row: row.row, code: row.code!, version: row.version! + 1 });
     }
-    await sql`DROP TABLE grid_staging`.execute(trx);
+    await unstage(trx);
 
     if (creates.length > 0) {
       try {
@@ -460,9 +421,7 @@ async function inferParents(db: Kysely<Database>, regions: { row: number; region
       .filter((code, i) => levelOfRegionCode(code) === REGION_LEVELS[i])
       .reverse();
   const wanted = [...new Set(regions.filter((r) => r.inferParent).flatMap(({ region }) => ancestors(region)))];
-  const stored = new Set(
-    wanted.length ? (await db.selectFrom('regions').select('code').where('code', 'in', wanted).execute()).map((row) => row.code) : [],
-  );
+  const stored = await storedRegionCodes(db, wanted);
   for (const entry of regions) {
     if (!entry.inferParent) continue;
     entry.region.parentCode = ancestors(entry.region).find((code) => inFile.has(code) || stored.has(code)) ?? null;
@@ -503,14 +462,11 @@ async function importRegions(db: Kysely<Database>, data: SourceData, mapping: Fi
   let inferred = 0;
   await transaction(db, report, refusals, async (trx) => {
     for (const [i, { row, region, inferParent }] of regions.entries()) {
-      await sql`SAVEPOINT import_region`.execute(trx);
       try {
-        const created = await createRegion(trx, region);
-        await sql`RELEASE SAVEPOINT import_region`.execute(trx);
+        const created = await inSavepoint(trx, 'import_region', () => createRegion(trx, region));
         report.created.push({ row, code: created.properties.code, name: created.properties.name });
         if (inferParent && region.parentCode) inferred++;
       } catch (error) {
-        await sql`ROLLBACK TO SAVEPOINT import_region`.execute(trx);
         if (!(error instanceof DomainError)) throw error;
         const message = region.parentCode && refusedCodes.has(region.parentCode) ? text('region_refused.parent', { message: error.text, parent: region.parentCode }) : error.text;
         refusals.add(row, { code: error.code, message, ...(error.details !== undefined ? { details: error.details } : {}) });
@@ -553,8 +509,7 @@ async function importBuildings(db: Kysely<Database>, data: SourceData, mapping: 
   }
   if (refusals.size > 0) return;
   await transaction(db, report, refusals, async (trx) => {
-    const before = await trx.selectFrom('buildings').select((eb) => eb.fn.countAll<number>().as('n')).where('region_code', '=', region).executeTakeFirstOrThrow();
-    report.replaced = Number(before.n);
+    report.replaced = await buildingCount(trx, region);
     options.onProgress?.(0.5, 'writing buildings');
     try {
       await replaceBuildings(

@@ -1,0 +1,63 @@
+/**
+ * The auto-division's answers (POST /api/divisions, POST /api/divisions/:id/apply), declared
+ * once: the server builds them (routes/divisions.ts, services/division-apply.ts) and the web
+ * client reads them (client/src/api.ts imports these types). Types only.
+ */
+import type { StaffMove } from '../staff/carry.js';
+
+/**
+ * What a division took from the store rather than from its request: the village's stored lines
+ * as barriers (when the request brought none) and its live special grids, kept as they are.
+ */
+export interface DivisionInputs {
+  barriers: { source: 'request' | 'stored'; features: number };
+  keptSpecials: { code: string; name: string }[];
+  /** Where the households came from: the request or the stored buildings layer, or the address registry. */
+  households?: 'buildings' | 'addresses';
+  /** An adjustment (`adjust: true`): the live basic grids it keeps as they are, and those it divides again. */
+  adjust?: { kept: string[]; freed: string[] };
+}
+
+/** Registered addresses or open incidents that would change grid: from a live grid (or none) to a proposed grid number (or none). */
+export interface PlaceMove {
+  from: string | null;
+  to: string | null;
+  count: number;
+  /** Addresses: how many of them are households (geo/address/households.ts). */
+  households?: number;
+  /** Incidents: their ids (the first 50). */
+  ids?: number[];
+}
+
+/** Buildings and their households that change grid: from a live grid (or none) to a proposed grid number. */
+export interface BuildingMove {
+  from: string | null;
+  to: string | null;
+  buildings: number;
+  households: number;
+}
+
+/** A staff member who follows their grids into the new ones, with their name and duty when the service keeps staff. */
+export type DivisionStaffMove = StaffMove & { name?: string; duty?: string };
+
+/** POST /api/divisions/:id/apply?dryRun=true: what applying would change. */
+export interface DivisionDryRun {
+  dryRun: true;
+  grids: { retire: string[]; keep: string[]; create: number };
+  diff: BuildingMove[];
+  addresses: PlaceMove[];
+  incidents: PlaceMove[];
+  /** Staff whose grids change (issue 18). */
+  staff: DivisionStaffMove[];
+}
+
+/** POST /api/divisions/:id/apply: what applying changed. */
+export interface DivisionApplied {
+  retired: string[];
+  kept: string[];
+  created: { code: string; name: string; households: number | null }[];
+  /** Each new grid's area taken from a retired one. */
+  lineage: { newCode: string; oldCode: string; areaM2: number }[];
+  diff: BuildingMove[];
+  staff: StaffMove[];
+}
