@@ -90,8 +90,8 @@ export const messages = {
     en: 'Grid {number} contains {lengthM} m of {place}: a building or compound spans it',
   },
   'division.crossing.dead_end': {
-    zh: '第{number}网格内有{place} {lengthM} m：该线在网格内中断',
-    en: 'Grid {number} contains {lengthM} m of {place}: the line ends inside the grid',
+    zh: '第{number}网格内有{place} {lengthM} m：该线在网格内中断，未将网格分开',
+    en: 'Grid {number} contains {lengthM} m of {place}: the line ends inside the grid and does not divide it',
   },
   'division.kind.major_road': { zh: '主干道', en: 'a major road' },
   'division.kind.river': { zh: '河流', en: 'a river' },

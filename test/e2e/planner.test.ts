@@ -9,7 +9,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { CHROMIUM, SHOTS, mapAt, openPage, pixelAt, blend, countPixels, haveChromium, key, ringsOf, startService, type GridJson, type Position, type Service, insideGrid } from './support.js';
+import * as turf from '@turf/turf';
+import { CHROMIUM, SHOTS, mapAt, openPage, pixelAt, blend, countPixels, haveChromium, key, ringsOf, startService, type GridJson, type Position, type Service, insideGrid, lonLatAt } from './support.js';
 import { HOUSEHOLD_COLOURS } from '../../client/src/palette.js';
 
 if (!haveChromium) {
@@ -53,6 +54,7 @@ describe.skipIf(!haveChromium)(title, () => {
   async function reachable<T extends { code: string; vertex: Position; centroid: Position }>(
     candidates: T[],
     distance: number,
+    acceptable: (chosen: T, to: Position, metresPerPixel: number) => boolean = () => true,
   ): Promise<{ chosen: T; from: { x: number; y: number }; to: { x: number; y: number } }> {
     for (const chosen of candidates) {
       await openGrid(chosen.code);
@@ -63,6 +65,9 @@ describe.skipIf(!haveChromium)(title, () => {
       if (!(await onMap(from)) || !(await onMap(to))) continue;
       // Dragged inwards, the point must lie in the grid (a thin or bent grid's centroid may lie outside it).
       if (distance > 0 && !(await insideGrid(page, chosen.code, to))) continue;
+      const target = await lonLatAt(page, to);
+      const metresPerPixel = turf.distance(await lonLatAt(page, from), target, { units: 'meters' }) / Math.abs(distance);
+      if (!acceptable(chosen, target, metresPerPixel)) continue;
       return { chosen, from, to };
     }
     throw new Error('no candidate vertex can be reached on the map');
@@ -92,6 +97,35 @@ describe.skipIf(!haveChromium)(title, () => {
     const points = ring.slice(0, -1);
     return [points.reduce((s, p) => s + p[0], 0) / points.length, points.reduce((s, p) => s + p[1], 0) / points.length];
   };
+
+  /** The editor snaps a dragged vertex to grid edges within this many pixels (client/src/editing/GridEditor.ts). */
+  const SNAP_REACH_PX = 8;
+
+  /** Whether a point lies inside a grid and farther than `margin` metres from its boundary. */
+  function deepInside(point: Position, grid: GridJson, margin: number): boolean {
+    if (!turf.booleanPointInPolygon(point, grid.geometry)) return false;
+    return ringsOf(grid.geometry).every((ring) => turf.pointToLineDistance(point, turf.lineString(ring), { units: 'meters' }) > margin);
+  }
+
+  /**
+   * Whether moving `vertex` to `target` in every grid that shares it keeps the grids a tiling: each
+   * moved grid stays simple and overlaps no grid that does not share the vertex (a grid whose edge
+   * merely passes near the vertex, such as a special grid beside a basic grid's corner, would be
+   * crossed by a move the planner would never make).
+   */
+  function movedKeepsTiling(all: GridJson[], vertex: Position, target: Position, sharers: string[]): boolean {
+    const shift = (ring: Position[]) => ring.map((p) => (key(p) === key(vertex) ? target : p));
+    const moved = all
+      .filter((g) => sharers.includes(g.properties.code))
+      .map((g) => turf.multiPolygon(g.geometry.type === 'Polygon' ? [g.geometry.coordinates.map(shift)] : g.geometry.coordinates.map((polygon) => polygon.map(shift))));
+    if (moved.some((grid) => turf.kinks(grid).features.length > 0)) return false;
+    const others = all.filter((g) => !sharers.includes(g.properties.code));
+    return moved.every((grid) => others.every((other) => {
+      const otherPolygons = turf.multiPolygon(other.geometry.type === 'Polygon' ? [other.geometry.coordinates] : other.geometry.coordinates);
+      const overlap = turf.intersect(turf.featureCollection([grid, otherPolygons]));
+      return overlap === null || turf.area(overlap) < 0.01;
+    }));
+  }
 
   /**
    * Vertices of the outer ring of each grid that other grids share exactly and that are not on a
@@ -202,7 +236,9 @@ describe.skipIf(!haveChromium)(title, () => {
     // Interior points where three grids meet first.
     candidates.sort((a, b) => b.sharers.length - a.sharers.length);
     const before = await versions();
-    const { chosen, from, to } = await reachable(candidates, 18);
+    // A planner moves a shared corner to where the grids still tile: not into a grid that does not share it.
+    const all = await grids();
+    const { chosen, from, to } = await reachable(candidates, 18, (candidate, target) => movedKeepsTiling(all, candidate.vertex, target, candidate.sharers));
     await page.click('[data-tool="edit"]');
     await drag(from, to);
 
@@ -302,9 +338,12 @@ describe.skipIf(!haveChromium)(title, () => {
     const candidates = await sharedInteriorVertices();
     const before = await grids();
     // Away from the grid's centre (a negative distance), deep into its neighbours; the shared vertex comes apart.
+    // The point it goes to lies inside a neighbour that shares the vertex, beyond the editor's snap reach
+    // of that neighbour's edges, so that the move is an overlap (not a gap, a snap, or a step outside the village).
     const { chosen, from, to } = await reachable(
       candidates.filter((c) => c.sharers.every((code) => !touched.has(code))),
       -60,
+      (candidate, target, metresPerPixel) => before.some((g) => g.properties.code !== candidate.code && candidate.sharers.includes(g.properties.code) && deepInside(target, g, SNAP_REACH_PX * 2 * metresPerPixel)),
     );
     await page.click('[data-tool="edit"]');
     await page.uncheck('[data-toggle="shared"]');

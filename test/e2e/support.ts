@@ -133,10 +133,11 @@ export const key = (p: Position) => `${p[0]},${p[1]}`;
 export interface PageApp {
   map: {
     getPixelFromCoordinate(coordinate: number[]): number[];
+    getCoordinateFromPixel(pixel: number[]): number[];
     getView(): { calculateExtent(size?: number[]): number[] };
     getSize(): number[] | undefined;
   };
-  crs: { crs: string; toMap(lonLat: number[]): number[] };
+  crs: { crs: string; toMap(lonLat: number[]): number[]; toLonLat(xy: number[]): number[] };
   grids: { all(): { getGeometry(): { getExtent(): number[] } | undefined }[]; feature(code: string): { get(key: string): { version: number } } | null };
   editor: { pending(): { code: string }[] };
   history: { set(iso: string | null): void };
@@ -200,6 +201,13 @@ export async function pixelAt(page: Page, p: Position): Promise<{ x: number; y: 
   const box = (await page.locator('#map').boundingBox())!;
   const [x, y] = await page.evaluate((lonLat) => window.gridgov.map.getPixelFromCoordinate(window.gridgov.crs.toMap(lonLat)), p);
   return { x: box.x + x, y: box.y + y };
+}
+
+/** The WGS84 point under a page pixel of the app's map (the inverse of pixelAt). */
+export async function lonLatAt(page: Page, p: { x: number; y: number }): Promise<Position> {
+  const box = (await page.locator('#map').boundingBox())!;
+  const [lon, lat] = await page.evaluate(([x, y]) => window.gridgov.crs.toLonLat(window.gridgov.map.getCoordinateFromPixel([x, y])), [p.x - box.x, p.y - box.y] as const);
+  return [lon, lat];
 }
 
 /** Whether the map itself (not a panel over it) is at a page pixel. */

@@ -71,7 +71,6 @@ export interface Proposal {
 
 /** A crossing shorter than this (a stub of road ending in a block) is listed but not flagged. */
 const FLAG_CROSSING_M = 20;
-const DEAD_END_FLAG_M = 50;
 
 /** Finds the name of the input line of a kind that runs along a segment. */
 function lineNamer(prepared: PreparedDivision): (a: XY, b: XY, kind: EdgeKind) => string | null {
@@ -228,8 +227,11 @@ export function assemble(
       flags.push({ code: 'below_min', variant: basicCount === 1 ? 'whole_area' : 'isolated', params: { number, households: h, min, max } });
     }
     for (const { kind, name, length, deadEnd } of crossingByGroup.get(g)?.values() ?? []) {
-      // A road that ends inside a grid is reported from DEAD_END_FLAG_M on (shorter: a stub, or a line cut at the data's edge).
-      if (length - deadEnd < FLAG_CROSSING_M && deadEnd < DEAD_END_FLAG_M) continue;
+      // Only a barrier that separates homes of the grid is a crossing a planner must redraw. A
+      // stretch that divides nothing (a tunnel ramp, a road ending in the grid, a spur the grid's
+      // ground goes around: its two sides are one patch) is listed in `crossings` as a dead end,
+      // however long, but does not flag the grid.
+      if (length - deadEnd < FLAG_CROSSING_M) continue;
       flags.push({ code: 'crosses_barrier', params: { number, kind, name: name ?? '', lengthM: Math.round(length) } });
     }
     // Parts apart matter where they hold homes: an island or a sliver of land without any that

@@ -14,7 +14,9 @@
  * - merge two neighbouring grids;
  * - recombine two neighbouring grids and split their units again along a random spanning tree
  *   (as ReCom does), keeping the best split of a few trees;
- * - recombine three neighbouring grids into two (three grids of 288 make two of 432).
+ * - recombine three neighbouring grids into two (three grids of 288 make two of 432);
+ * - recombine three neighbouring grids into three (one cut off the size of a grid, the rest
+ *   split in two): coarse units that no single move or pair can trade.
  * Runs until a pass changes nothing, or until it has looked at `budget` units (a count of work,
  * not of time, so that the same input gives the same grids on a busy machine as on an idle one).
  * Deterministic (seeded).
@@ -51,6 +53,8 @@ const better = (a: Score, b: Score): boolean => {
 
 /** Units looked at, at most: a town of 10,000 buildings or a dense centre of 1,300 settles within 0.3–0.7 million. */
 export const IMPROVE_BUDGET = 3_000_000;
+/** First cuts (one grid off three) whose remaining two grids are split, at most, per three-way recombination. */
+const THREE_WAY_CUTS = 8;
 /** Up to this many units, a recombination tries every split (2^(n-1)) instead of random trees. */
 const EXACT_UNITS = 10;
 
@@ -199,66 +203,116 @@ export function improve(units: Unit[], links: UnitLink[], clusterOf: Int32Array,
   };
 
   const random = seededRandom(14);
+  /**
+   * A random spanning tree of `set` (Kruskal on random weights, strong links heavier: borders
+   * rather fall on strong lines), rooted at set[0]: DFS order, parent, households under each
+   * unit, children. Undefined when `set` is not connected.
+   */
+  const spanningTree = (set: number[], inSet: Set<number>) => {
+    const edges: [number, number, number][] = [];
+    for (const u of set) {
+      for (const n of neighbours[u]) if (u < n.unit && inSet.has(n.unit)) edges.push([u, n.unit, random() * (1 + n.strong / 10)]);
+    }
+    edges.sort((p, q) => p[2] - q[2]);
+    const parent = new Map(set.map((u) => [u, u]));
+    const find = (u: number): number => {
+      while (parent.get(u) !== u) u = parent.get(u)!;
+      return u;
+    };
+    const tree = new Map<number, number[]>(set.map((u) => [u, []]));
+    for (const [u, v] of edges) {
+      const [ru, rv] = [find(u), find(v)];
+      if (ru === rv) continue;
+      parent.set(ru, rv);
+      tree.get(u)!.push(v);
+      tree.get(v)!.push(u);
+    }
+    const root = set[0];
+    const order: number[] = [];
+    const up = new Map<number, number>([[root, -1]]);
+    const stack = [root];
+    while (stack.length > 0) {
+      const u = stack.pop()!;
+      order.push(u);
+      for (const v of tree.get(u)!) if (!up.has(v)) (up.set(v, u), stack.push(v));
+    }
+    if (order.length !== set.length) return undefined;
+    const below = new Map<number, number>();
+    for (let i = order.length - 1; i >= 0; i--) {
+      const u = order[i];
+      below.set(u, (below.get(u) ?? 0) + units[u].households);
+      const p = up.get(u)!;
+      if (p >= 0) below.set(p, (below.get(p) ?? 0) + below.get(u)!);
+    }
+    const children = new Map<number, number[]>(set.map((u) => [u, tree.get(u)!.filter((v) => up.get(v) === u)]));
+    return { order, up, below, children };
+  };
+  /** The units of the subtree under u. */
+  const subtree = (u: number, children: Map<number, number[]>): Set<number> => {
+    const side = new Set<number>();
+    const walk = [u];
+    while (walk.length > 0) {
+      const x = walk.pop()!;
+      side.add(x);
+      walk.push(...children.get(x)!);
+    }
+    return side;
+  };
   /** Best two-way split of `set` along random spanning trees; undefined when none is connected both sides. */
   const recombine = (set: number[], trees: number): [number[], number[], Score] | undefined => {
     if (set.length <= EXACT_UNITS) return exactSplit(set);
     const inSet = new Set(set);
     let best: [number[], number[], Score] | undefined;
     for (let t = 0; t < trees; t++) {
-      // Kruskal on random weights, strong links heavier: borders rather fall on strong lines.
-      const edges: [number, number, number][] = [];
-      for (const u of set) {
-        for (const n of neighbours[u]) if (u < n.unit && inSet.has(n.unit)) edges.push([u, n.unit, random() * (1 + n.strong / 10)]);
-      }
-      edges.sort((p, q) => p[2] - q[2]);
-      const parent = new Map(set.map((u) => [u, u]));
-      const find = (u: number): number => {
-        while (parent.get(u) !== u) u = parent.get(u)!;
-        return u;
-      };
-      const tree = new Map<number, number[]>(set.map((u) => [u, []]));
-      for (const [u, v] of edges) {
-        const [ru, rv] = [find(u), find(v)];
-        if (ru === rv) continue;
-        parent.set(ru, rv);
-        tree.get(u)!.push(v);
-        tree.get(v)!.push(u);
-      }
-      // Subtree households from a root, in DFS order.
-      const root = set[0];
-      const order: number[] = [];
-      const up = new Map<number, number>([[root, -1]]);
-      const stack = [root];
-      while (stack.length > 0) {
-        const u = stack.pop()!;
-        order.push(u);
-        for (const v of tree.get(u)!) if (!up.has(v)) (up.set(v, u), stack.push(v));
-      }
-      if (order.length !== set.length) return undefined; // not connected
-      const below = new Map<number, number>();
-      for (let i = order.length - 1; i >= 0; i--) {
-        const u = order[i];
-        below.set(u, (below.get(u) ?? 0) + units[u].households);
-        const p = up.get(u)!;
-        if (p >= 0) below.set(p, (below.get(p) ?? 0) + below.get(u)!);
-      }
-      const total = below.get(root)!;
+      const tree = spanningTree(set, inSet);
+      if (!tree) return undefined; // not connected
+      const { order, up, below, children } = tree;
+      const total = below.get(set[0])!;
       for (const u of order) {
-        if (u === root) continue;
+        if (up.get(u)! < 0) continue;
         const h = below.get(u)!;
         // Only splits as near to the range as the best so far are scored (households first).
         if (best && deviation(h) + deviation(total - h) > best[2].deviation + 0.5) continue;
         // The subtree under u against the rest.
-        const side = new Set<number>();
-        const walk = [u];
-        while (walk.length > 0) {
-          const x = walk.pop()!;
-          side.add(x);
-          for (const y of tree.get(x)!) if (y !== up.get(x) && !side.has(y)) walk.push(y);
-        }
+        const side = subtree(u, children);
         const rest = set.filter((x) => !side.has(x));
         const score = add(scoreOf(side, (x) => side.has(x)), scoreOf(rest, (x) => inSet.has(x) && !side.has(x)));
         if (!best || better(score, best[2])) best = [[...side], rest, score];
+      }
+    }
+    return best;
+  };
+
+  /**
+   * Best three-way split of `set` (three neighbouring grids recombined into three): a first cut
+   * along a random spanning tree leaves one side the size of a grid and the rest the size of two,
+   * which is then split as two grids are. Three grids of 555, 469 and 460 whose units are too
+   * coarse to trade one at a time (a 195 moved anywhere puts its new grid over the cap) can come
+   * out as 492 + 500 + 492, where no pair of them can.
+   */
+  const recombineThree = (set: number[], trees: number): [number[], number[], number[], Score] | undefined => {
+    const inSet = new Set(set);
+    const total = set.reduce((sum, u) => sum + units[u].households, 0);
+    const seen = new Set<string>();
+    let best: [number[], number[], number[], Score] | undefined;
+    for (let t = 0; t < trees; t++) {
+      const tree = spanningTree(set, inSet);
+      if (!tree) return undefined;
+      const { order, up, below, children } = tree;
+      for (const u of order) {
+        if (up.get(u)! < 0) continue;
+        const h = below.get(u)!;
+        if (h < min || h > max || total - h < 2 * min || total - h > 2 * max) continue;
+        const side = subtree(u, children);
+        const key = [...side].sort((x, y) => x - y).join(',');
+        if (seen.has(key)) continue;
+        seen.add(key);
+        if (seen.size > THREE_WAY_CUTS) return best;
+        const rest = set.filter((x) => !side.has(x));
+        const split = recombine(rest, 3);
+        if (!split) continue;
+        const score = add(scoreOf(side, (x) => side.has(x)), split[2]);
+        if (!best || better(score, best[3])) best = [[...side], split[0], split[1], score];
       }
     }
     return best;
@@ -335,6 +389,23 @@ export function improve(units: Unit[], links: UnitLink[], clusterOf: Int32Array,
             members[a] = new Set(split[0]);
             members[b] = new Set(split[1]);
             members[c] = new Set();
+            done = true;
+          }
+          if (done) break;
+        }
+      }
+      // Three grids into three: a with two of its neighbours (or a neighbour's), recut.
+      if (!done && score.deviation > 0) {
+        for (const b of adjacentGrids(a)) {
+          for (const c of new Set([...adjacentGrids(a), ...adjacentGrids(b)])) {
+            if (c === a || c === b || done || spent()) continue;
+            const before = add(pairScore(a, b), gridScore(c));
+            const split = recombineThree([...members[a], ...members[b], ...members[c]], 3);
+            if (!split || !better(split[3], before)) continue;
+            [a, b, c].forEach((grid, i) => {
+              for (const u of split[i] as number[]) assignment[u] = grid;
+              members[grid] = new Set(split[i] as number[]);
+            });
             done = true;
           }
           if (done) break;

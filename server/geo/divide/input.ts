@@ -37,6 +37,22 @@ export function underground(properties: Record<string, unknown> | null | undefin
   return tunnel === true || tunnel === 'yes' || tunnel === 'true';
 }
 
+/**
+ * A building below ground (OpenStreetMap's layer < 0, as Tilezen passes it on, or
+ * location=underground: a metro station under a square, an underground mall) stands on no
+ * ground that a grid border could go around: the division places it by a point inside its
+ * footprint (in the grid above it) instead of keeping its outline whole.
+ */
+export function belowGround(properties: Record<string, unknown> | null | undefined): boolean {
+  const layer = Number(properties?.layer);
+  return (Number.isFinite(layer) && layer < 0) || properties?.location === 'underground';
+}
+
+function onTheGround(building: BuildingInput): BuildingInput {
+  if (building.geometry.type === 'Point' || !belowGround(building.properties)) return building;
+  return { ...building, geometry: turf.pointOnFeature(building.geometry).geometry };
+}
+
 export interface SpecialInput {
   geometry: Polygonal;
   specialType: string;
@@ -192,7 +208,7 @@ export function parseDivisionInput(
     problems.push({ code: 'invalid_parameter', message: text('invalid_parameter.min_above_max', { min: minHouseholds, max: maxHouseholds }) });
   }
 
-  const buildings = parseBuildings(body.buildings, problems);
+  const buildings = parseBuildings(body.buildings, problems).map(onTheGround);
 
   const barriers: BarrierInput[] = [];
   const barrierFeatures = collection(body.barriers, 'barriers', problems);

@@ -3,7 +3,7 @@ import * as turf from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { parseDivisionInput } from '../../../server/geo/divide/input.js';
 import { runDivision } from '../../../server/geo/divide/run.js';
-import { smallTown } from '../../support/town.js';
+import { lonLat, rect, smallTown } from '../../support/town.js';
 import { en } from '../../support/i18n.js';
 
 async function divideTown(options: Record<string, unknown> = {}) {
@@ -59,6 +59,40 @@ describe('divide', () => {
     const island = proposal.features.find((g) => g.properties.households === 120);
     expect(island?.properties.flags).toEqual([{ code: 'below_min', variant: 'isolated', params: { number: island!.properties.number, households: 120, min: 300, max: 500 } }]);
     expect(proposal.crossings.features).toHaveLength(0);
+  });
+
+  it('lists a major road that ends inside a grid as a dead end, without flagging the grid: it separates none of its homes', async () => {
+    // A spur (a tunnel ramp, a road stopping short) 80 m into the south-west block, between its two rows of houses.
+    const town = smallTown();
+    town.barriers.features.push({ type: 'Feature', properties: { kind: 'major_road', name: '隧道匝道' }, geometry: { type: 'LineString', coordinates: [lonLat(-10, 95), lonLat(80, 95)] } });
+    const parsed = parseDivisionInput({ buildings: town.buildings, barriers: town.barriers, specials: town.specials }, town.boundary);
+    const { proposal } = await runDivision(parsed.value!);
+    const spur = proposal.crossings.features.filter((c) => (c.properties as { name: string | null }).name === '隧道匝道');
+    expect(spur.length).toBeGreaterThan(0);
+    expect(spur.every((c) => (c.properties as { reason: string }).reason === 'dead_end')).toBe(true);
+    expect(spur.reduce((sum, c) => sum + (c.properties as { lengthM: number }).lengthM, 0)).toBeCloseTo(80, 0);
+    const grid = proposal.features.find((g) => g.properties.number === (spur[0].properties as { gridNumber: string }).gridNumber)!;
+    expect(grid.properties.flags).toEqual([]);
+    // The island still carries its flag: that major road does separate homes of its grid.
+    expect(proposal.features.filter((g) => g.properties.flags.some((f) => f.code === 'crosses_barrier')).map((g) => g.properties.households)).toEqual([480]);
+  });
+
+  it('places a building below ground (layer < 0, location=underground) by a point in the grid above it: no border has to go around it', async () => {
+    // A metro station under the major road, reaching into the blocks on both sides.
+    const station = (properties: Record<string, unknown>) => ({ type: 'Feature' as const, properties: { households: 0, ...properties }, geometry: rect(270, 240, 330, 280) });
+    const run = async (properties: Record<string, unknown>) => {
+      const town = smallTown();
+      town.buildings.features.push(station(properties));
+      const parsed = parseDivisionInput({ buildings: town.buildings, barriers: town.barriers, specials: town.specials }, town.boundary);
+      return { index: town.buildings.features.length - 1, ...(await runDivision(parsed.value!)) };
+    };
+    const onTheSurface = await run({});
+    expect(onTheSurface.metrics.buildingsSplit).toBe(1);
+    for (const properties of [{ layer: -1 }, { layer: '-2' }, { location: 'underground' }]) {
+      const below = await run(properties);
+      expect(below.metrics.buildingsSplit, JSON.stringify(properties)).toBe(0);
+      expect(below.proposal.buildingGrid[below.index]).toMatch(/^\d{3}$/);
+    }
   });
 
   it('leaves roads in tunnels out of the barriers', () => {
