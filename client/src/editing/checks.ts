@@ -5,7 +5,9 @@
  */
 import { area, bbox as turfBbox, booleanPointInPolygon, difference, feature, featureCollection, intersect, kinks, lineIntersect, lineString, point, union } from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
-import type { Polygonal } from '../api';
+
+/** The client's `Polygonal` (api.ts), restated from geojson so that these checks run in node too (test/client). */
+type Polygonal = Polygon | MultiPolygon;
 
 export const OVERLAP_TOLERANCE_M2 = 1;
 export const OUTSIDE_TOLERANCE_M2 = 1;

@@ -5,7 +5,8 @@ import type { EditMode } from '../editing/GridEditor';
 import type { ColourMode } from '../model';
 
 /** The views the toolbar switches between: grid planning (规划), auto-division (自动划分) and the command centre (指挥). */
-export type AppView = 'plan' | 'divide' | 'command';
+import type { AppView } from '../auth/permissions';
+export type { AppView };
 
 export interface ToolbarState {
   mode: EditMode;
