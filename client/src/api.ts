@@ -12,6 +12,10 @@ import type { Assessed, Assessment } from '../../server/api-types/assessment';
 import type { Health, Me } from '../../server/api-types/session';
 import type { DivisionApplied, DivisionDryRun, DivisionInputs, PlaceMove } from '../../server/api-types/divisions';
 import type { GridKind } from '../../server/geo/codes';
+import type { HouseholdPointsAnswer, ReferenceLineProperties, RegionProperties } from '../../server/api-types/regions';
+import type { GeocodeCandidate } from '../../server/api-types/geocode';
+import type { AddressesAnswer } from '../../server/api-types/grids';
+import type { CameraView, CamerasAnswer, Device, DevicesAnswer } from '../../server/api-types/devices';
 import { lang } from './i18n';
 import { ApiError } from './api-error';
 
@@ -20,61 +24,14 @@ export type { HouseholdPoint, HouseholdsSource };
 export type Polygonal = Polygon | MultiPolygon;
 export type { GridKind, GridProperties, GridVersionProperties };
 export type { DivisionApplied, DivisionDryRun, DivisionInputs, PlaceMove };
+export type { AddressesAnswer, CameraView, CamerasAnswer, Device, GeocodeCandidate, HouseholdPointsAnswer, ReferenceLineProperties, RegionProperties };
 
 // The grid shapes are the server's own (server/api-types/grids.ts). The client also holds grids
 // it is drawing, before the server has made them MultiPolygons: hence Polygonal here.
 export type GridFeature = Feature<Polygonal, GridProperties>;
 export type GridVersionFeature = Feature<Polygonal, GridVersionProperties>;
 
-export interface RegionProperties {
-  code: string;
-  name: string;
-  level: 'county' | 'township' | 'village';
-  parentCode: string | null;
-  children?: Omit<RegionProperties, 'children'>[];
-}
 export type RegionFeature = Feature<Polygonal, RegionProperties>;
-
-export interface GeocodeCandidate {
-  address: string;
-  score: number;
-  lon: number;
-  lat: number;
-  gridCode: string | null;
-  matchedLevel: string;
-}
-
-/** What a village's households are counted from (GET /api/regions/:code/households). */
-export interface HouseholdPointsAnswer {
-  regionCode: string;
-  source: HouseholdsSource;
-  points: HouseholdPoint[];
-}
-
-export interface AddressesAnswer {
-  code: string;
-  total: number;
-  households: number;
-  addresses: { id: number; address: string; lon: number; lat: number; household: boolean }[];
-}
-
-export interface CameraView {
-  id: string;
-  name?: string | null;
-  kind: string;
-  lon: number;
-  lat: number;
-  status?: string;
-  gridCode: string | null;
-  sector?: Polygon;
-}
-
-export interface CamerasAnswer {
-  code: string;
-  coveredShare: number;
-  blindSpots?: Polygonal;
-  cameras: CameraView[];
-}
 
 export const INCIDENT_STATUSES = ['reported', 'dispatched', 'in_progress', 'resolved', 'closed', 'rejected', 'reopened'] as const satisfies readonly IncidentStatus[];
 export type { Incident, IncidentCamera, IncidentCategory, IncidentDetail, IncidentStatus, Light };
@@ -110,16 +67,6 @@ export interface IncidentQuery {
 export type { HeatmapAnswer, StatsAnswer, StatsRow };
 export type { Health, Me };
 
-export interface Device {
-  id: string;
-  kind: string;
-  name: string | null;
-  lon: number;
-  lat: number;
-  gridCode: string | null;
-  sector?: Polygon | null;
-}
-
 function incidentParams(query: IncidentQuery): URLSearchParams {
   const params = new URLSearchParams();
   if (query.bbox) params.set('bbox', query.bbox.map((v) => v.toFixed(6)).join(','));
@@ -132,13 +79,6 @@ function incidentParams(query: IncidentQuery): URLSearchParams {
   return params;
 }
 
-/** A village's stored road, river, railway, ridge or water area (GET /api/regions/:code/lines). */
-export interface ReferenceLineProperties {
-  kind: 'road' | 'river' | 'railway' | 'ridge' | 'water';
-  /** Roads only: major (default), minor or path. */
-  class?: 'major' | 'minor' | 'path';
-  name: string | null;
-}
 export type ReferenceLineFeature = Feature<LineString | MultiLineString | Polygonal, ReferenceLineProperties> & { id: number };
 
 /** An auto-division job (GET /api/divisions/:id); proposal and metrics once it is done. */
@@ -368,7 +308,7 @@ export class Api {
     return this.get(`/api/stats?${params}`);
   }
 
-  devices(query: { kind?: string; bbox?: number[] } = {}): Promise<{ total: number; devices: Device[] }> {
+  devices(query: { kind?: string; bbox?: number[] } = {}): Promise<DevicesAnswer> {
     const params = new URLSearchParams();
     if (query.kind) params.set('kind', query.kind);
     if (query.bbox) params.set('bbox', query.bbox.map((v) => v.toFixed(6)).join(','));

@@ -6,6 +6,7 @@
 import type { MultiPolygon } from 'geojson';
 import type { HouseholdsSource } from '../geo/households.js';
 import type { GridKind } from '../geo/codes.js';
+import type { ParsedAddress } from '../geo/address/types.js';
 
 export interface GridProperties {
   code: string;
@@ -45,4 +46,14 @@ export interface GridVersionProperties extends GridProperties {
 /** One version of a grid's history. */
 export interface GridVersionFeature extends GridFeature {
   properties: GridVersionProperties;
+}
+
+/** GET /api/grids/:code/addresses: the grid's registered addresses, and which are households. */
+export interface AddressesAnswer {
+  code: string;
+  /** Present when the grid was read as it stood at `asOf`. */
+  asOf?: string;
+  total: number;
+  households: number;
+  addresses: { id: number; address: string; lon: number; lat: number; levels: ParsedAddress; household: boolean }[];
 }

@@ -8,25 +8,15 @@ import type { Database } from './schema.js';
 import { notFoundError, goneError, conflictError, staleError } from '../domain-errors.js';
 import { text } from '../i18n/catalogue.js';
 import type { IncidentCamera } from '../api-types/incidents.js';
+import type { DeviceAttributes } from '../api-types/devices.js';
 
 
 /** The answer for an id that names nothing. */
 export function unknownDevice(id: string) {
   return notFoundError('unknown_device', text('unknown_device', { id }));
 }
-export interface DeviceFields {
-  kind: 'camera' | 'sensor';
-  name: string;
-  idScheme: 'gb28181' | null;
+export interface DeviceFields extends DeviceAttributes {
   centerRegion: string | null;
-  lon: number;
-  lat: number;
-  heightM: number | null;
-  heading: number | null;
-  fov: number | null;
-  rangeM: number | null;
-  ptz: boolean;
-  sensorType: string | null;
   sector: Polygon | null;
 }
 

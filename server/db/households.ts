@@ -12,6 +12,7 @@ import type { Database } from './schema.js';
 import { gridHouseholds, householdsSource, pointsByGrid, type CountedGrid, type HouseholdPoint, type HouseholdsSource } from '../geo/households.js';
 import { householdFlags } from '../geo/address/households.js';
 import type { ParsedAddress } from '../geo/address/types.js';
+import type { HouseholdPointsAnswer } from '../api-types/regions.js';
 
 /** The figure a grid answers with (alias `v`): computed when its village has buildings or addresses, else stored. */
 export const effectiveHouseholds = sql<number | null>`CASE WHEN v.households_source IN ('buildings', 'addresses') THEN v.households_computed ELSE v.households END`;
@@ -57,12 +58,8 @@ async function villageBuildings(db: Kysely<Database>, regionCode: string): Promi
   return rows.map((r) => ({ lon: Number(r.lon), lat: Number(r.lat), households: Number(r.households) }));
 }
 
-/** What households are counted from in a village: its source and its points. */
-export interface HouseholdPoints {
-  regionCode: string;
-  source: HouseholdsSource;
-  points: HouseholdPoint[];
-}
+/** What households are counted from in a village: its source and its points (the API's answer). */
+export type HouseholdPoints = HouseholdPointsAnswer;
 
 export async function householdPoints(db: Kysely<Database>, regionCode: string): Promise<HouseholdPoints> {
   const source = (await villageSources(db, [regionCode])).get(regionCode) ?? 'stored';

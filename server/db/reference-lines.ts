@@ -11,6 +11,7 @@ import { invalidError } from '../domain-errors.js';
 import { barrierKindOf, type LineKind, type ReferenceLine, type RoadClass } from '../geo/reference-lines.js';
 import { text } from '../i18n/catalogue.js';
 import { validityReason } from '../geo/validate.js';
+import type { ReferenceLineProperties } from '../api-types/regions.js';
 
 const CHUNK = 1000;
 /**
@@ -69,7 +70,7 @@ export async function replaceReferenceLines(db: Kysely<Database>, regionCode: st
 }
 
 /** The region's lines as stored, those meeting `bbox` (WGS84) when given. */
-export async function regionLines(db: Kysely<Database>, regionCode: string, bbox?: [number, number, number, number]): Promise<Feature[]> {
+export async function regionLines(db: Kysely<Database>, regionCode: string, bbox?: [number, number, number, number]): Promise<Feature<Geometry, ReferenceLineProperties>[]> {
   let query = db
     .selectFrom('reference_lines')
     .select(['id', 'kind', 'class', 'name', 'properties', sql<string>`ST_AsGeoJSON(geom, 9)`.as('geojson')])
@@ -82,8 +83,9 @@ export async function regionLines(db: Kysely<Database>, regionCode: string, bbox
     geometry: JSON.parse(row.geojson) as Geometry,
     properties: {
       ...(row.properties ? JSON.parse(row.properties) : {}),
-      kind: row.kind,
-      ...(row.class ? { class: row.class } : {}),
+      // The table holds only the kinds and classes the import checked (geo/reference-lines.ts).
+      kind: row.kind as LineKind,
+      ...(row.class ? { class: row.class as RoadClass } : {}),
       name: row.name,
     },
   }));

@@ -13,6 +13,7 @@ import { regionCodeProblem, regionPrefix, type RegionLevel } from '../geo/codes.
 import type { Polygonal } from '../geo/validate.js';
 import { inForce } from './grid-rows.js';
 import { validityReason } from '../geo/validate.js';
+import type { RegionProperties } from '../api-types/regions.js';
 
 export interface NewRegion {
   code: string;
@@ -22,18 +23,14 @@ export interface NewRegion {
   boundary: Polygonal;
 }
 
-export interface RegionSummary {
-  code: string;
-  name: string;
-  level: RegionLevel;
-  parentCode: string | null;
-}
+/** A region's own properties (the API's, server/api-types/regions.ts), without its children. */
+export type RegionSummary = Omit<RegionProperties, 'children'>;
 
 export interface RegionFeature {
   type: 'Feature';
   id: string;
   geometry: MultiPolygon;
-  properties: RegionSummary & { children?: RegionSummary[] };
+  properties: RegionProperties;
 }
 
 interface RegionRow {

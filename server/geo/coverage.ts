@@ -9,17 +9,15 @@ import Flatbush from 'flatbush';
 import { area, bbox, booleanPointInPolygon, buffer, difference, feature, featureCollection, intersect, lineString, simplify } from '@turf/turf';
 import type { BBox, LineString, MultiLineString, MultiPolygon, Polygon, Position } from 'geojson';
 import { metresBetween } from './patrol.js';
+import type { SectorShare } from './sector-share.js';
+
+export type { SectorShare };
 
 export interface GridShape {
   code: string;
   geometry: Polygon | MultiPolygon;
 }
 
-export interface SectorShare {
-  gridCode: string;
-  /** Share of the sector's area inside the grid, 0–1, rounded to 4 decimals. */
-  share: number;
-}
 
 export interface GridCoverage {
   /** Share of the grid's area seen by at least one sector, 0–1, rounded to 4 decimals. */

@@ -9,6 +9,8 @@ import { toWgs84, type CrsName } from './crs.js';
 import { chinaExtentProblem, checkPolygonal, countVertices, geojsonTrace, type Polygonal, type Problem } from './validate.js';
 import { shown, text, type Text } from '../i18n/catalogue.js';
 import type { BarrierKind } from './divide/types.js';
+import { LINE_KINDS, ROAD_CLASSES, type LineKind, type RoadClass } from './line-kinds.js';
+export { LINE_KINDS, ROAD_CLASSES, type LineKind, type RoadClass };
 
 
 /** How many lines and vertices one write may hold (the service passes its GRIDGOV_MAX_* limits). */
@@ -17,11 +19,6 @@ export interface LineLimits {
   featureVertices: number;
   batchVertices: number;
 }
-export const LINE_KINDS = ['road', 'river', 'railway', 'ridge', 'water'] as const;
-export type LineKind = (typeof LINE_KINDS)[number];
-/** A road's class: how strongly a grid border should keep to it (default major). */
-export const ROAD_CLASSES = ['major', 'minor', 'path'] as const;
-export type RoadClass = (typeof ROAD_CLASSES)[number];
 
 export interface ReferenceLine {
   kind: LineKind;

@@ -33,6 +33,7 @@ import { coordinateProblem } from '../geo/validate.js';
 import type { GridLocator, LocatorSnapshot } from '../services/grid-locator.js';
 import { bboxParam, codeParam, crsParam, etag, ifMatchCondition, jsonBody, stringParam } from './params.js';
 import { shown, text, type Text } from '../i18n/catalogue.js';
+import type { CamerasAnswer, Device, DevicesAnswer } from '../api-types/devices.js';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
 export const SENSOR_TYPES = ['smoke', 'water_level', 'manhole_cover', 'gas', 'air', 'door', 'temperature', 'other'] as const;
@@ -112,7 +113,7 @@ export class DevicePresenter {
   ) {}
 
   /** The device as the API shows it; `coverage` (a query per camera) only when asked. */
-  async present(device: StoredDevice, snapshot: LocatorSnapshot, withCoverage: boolean) {
+  async present(device: StoredDevice, snapshot: LocatorSnapshot, withCoverage: boolean): Promise<Device> {
     const at = snapshot.index.locate(device.lon, device.lat);
     const gb = device.idScheme === 'gb28181' ? parseGb28181Id(device.id) : undefined;
     const { sector, centerRegion, ...rest } = device;
@@ -125,7 +126,7 @@ export class DevicePresenter {
     };
   }
 
-  async one(device: StoredDevice) {
+  async one(device: StoredDevice): Promise<Device> {
     return this.present(device, await this.locator.live(), true);
   }
 
@@ -192,14 +193,15 @@ export function devicesRouter(store: Store, locator: GridLocator, clock: Clock):
     prefix = scopedPrefix(req, prefix);
     const coverage = stringParam(req, 'coverage') === 'true';
     const [devices, snapshot] = await Promise.all([listDevices(store.db, { kind, bbox: bboxParam(req) }), locator.live()]);
-    const shown = [];
+    const shown: Device[] = [];
     for (const device of devices) {
       const view = await presenter.present(device, snapshot, coverage);
       if (gridCode && view.gridCode !== gridCode) continue;
       if (prefix && !devicePlace(view.gridCode, device.centerRegion).startsWith(prefix)) continue;
       shown.push(view);
     }
-    res.json({ total: shown.length, devices: shown });
+    const answer: DevicesAnswer = { total: shown.length, devices: shown };
+    res.json(answer);
   });
 
   router.get('/:id', async (req, res) => {
@@ -239,13 +241,14 @@ export function gridCamerasRouter(store: Store, locator: GridLocator): Router {
     const cameras = await camerasTouchingGrid(store.db, code);
     const snapshot = await locator.live();
     const { coveredShare, blindSpots } = areaCoverage(grid.geometry, cameras.map((c) => c.sector as Polygon));
-    res.json({
+    const answer: CamerasAnswer = {
       code,
       coveredShare,
       blindSpots: stringParam(req, 'blindSpots') === 'false' ? undefined : blindSpots,
       // Coverage counts every camera that sees in; the list names the key's own area's cameras only.
       cameras: await Promise.all((await devicesInScope(store.db, locator, req.principal, cameras)).map((c) => presenter.present(c, snapshot, false))),
-    });
+    };
+    res.json(answer);
   });
   return router;
 }

@@ -11,7 +11,8 @@ import { fromWgs84, type CrsName } from '../geo/crs.js';
 import { levelOfRegionCode, regionPrefix } from '../geo/codes.js';
 import { addressProblem } from '../formats/address-rows.js';
 import { parseAddress } from '../geo/address/parse.js';
-import type { GeocodeCandidate } from '../geo/address/types.js';
+import type { GeocodeCandidate as AddressCandidate } from '../geo/address/types.js';
+import type { GeocodeCandidate } from '../api-types/geocode.js';
 import type { AddressGeocoder } from '../services/address-geocoder.js';
 import type { GridLocator, LocatorSnapshot } from '../services/grid-locator.js';
 import { codeParam, crsParam, integerParam, jsonBody, stringParam } from './params.js';
@@ -50,7 +51,7 @@ function queryText(value: unknown, where: string): string {
 export function geocodeRouter(geocoder: AddressGeocoder, locator: GridLocator): Router {
   const router = apiRouter();
 
-  const present = (candidate: GeocodeCandidate, snapshot: LocatorSnapshot, crs: CrsName) => {
+  const present = (candidate: AddressCandidate, snapshot: LocatorSnapshot, crs: CrsName): GeocodeCandidate => {
     const grid = snapshot.index.locate(candidate.lon, candidate.lat);
     const [lon, lat] = crs === 'wgs84' ? [candidate.lon, candidate.lat] : fromWgs84(candidate.lon, candidate.lat, crs);
     return {

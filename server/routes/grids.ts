@@ -13,6 +13,7 @@ import { assertCovers } from '../http/authorize.js';
 import { actorOf, asOfParam, bboxParam, codeParam, etag, ifMatchCondition, integerParam, jsonBody, reasonOf, stringParam } from './params.js';
 import { gridAddresses } from '../db/households.js';
 import { shown, text } from '../i18n/catalogue.js';
+import type { AddressesAnswer } from '../api-types/grids.js';
 
 function meta(req: Request) {
   return { actor: actorOf(req), reason: reasonOf(req) };
@@ -133,7 +134,7 @@ export function gridsRouter(store: Store, limits: Limits): Router {
     const offset = integerParam(req, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
     await getGrid(store.db, code, asOf); // 404 unknown, 410 retired
     const inside = await gridAddresses(store.db, code, asOf);
-    res.json({
+    const answer: AddressesAnswer = {
       code,
       ...(asOf ? { asOf: asOf.toISOString() } : {}),
       total: inside.length,
@@ -146,7 +147,8 @@ export function gridsRouter(store: Store, limits: Limits): Router {
         levels: a.levels,
         household: a.household,
       })),
-    });
+    };
+    res.json(answer);
   });
 
   router.get('/:code/history', async (req, res) => {

@@ -270,7 +270,7 @@ export class GridPanel {
       el('div', { className: 'meter' }, el('div', { className: 'meter-fill', style: `width:${Math.min(100, answer.coveredShare * 100)}%` })),
       answer.cameras.length === 0
         ? el('div', { className: 'muted', text: t('grid.cameras.none') })
-        : el('ul', { className: 'camera-list' }, ...answer.cameras.map((c) => el('li', {}, el('b', { text: c.name ?? c.id }), el('span', { className: 'muted', text: ` ${c.id}${c.status ? ` · ${c.status}` : ''}` })))),
+        : el('ul', { className: 'camera-list' }, ...answer.cameras.map((c) => el('li', {}, el('b', { text: c.name ?? c.id }), el('span', { className: 'muted', text: ` ${c.id}` })))),
     );
   }
 

@@ -1,0 +1,39 @@
+/**
+ * Regions and what the API answers about a village (GET /api/regions…, its households' points,
+ * its stored lines), declared once: the server builds them (db/regions.ts, db/households.ts,
+ * db/reference-lines.ts) and the web client reads them (client/src/api.ts imports these types).
+ * Types only — nothing here runs.
+ */
+import type { RegionLevel } from '../geo/codes.js';
+import type { HouseholdPoint, HouseholdsSource } from '../geo/households.js';
+import type { LineKind, RoadClass } from '../geo/line-kinds.js';
+
+export type { RegionLevel };
+
+/** A region's properties; one region read alone also names its children. */
+export interface RegionProperties {
+  code: string;
+  name: string;
+  level: RegionLevel;
+  parentCode: string | null;
+  children?: Omit<RegionProperties, 'children'>[];
+}
+
+/** What a village's households are counted from (GET /api/regions/:code/households). */
+export interface HouseholdPointsAnswer {
+  regionCode: string;
+  source: HouseholdsSource;
+  points: HouseholdPoint[];
+}
+
+/**
+ * A village's stored road, river, railway, ridge or water area (GET /api/regions/:code/lines):
+ * the imported feature's other properties come along as they were.
+ */
+export interface ReferenceLineProperties {
+  kind: LineKind;
+  /** Roads only: major (default), minor or path. */
+  class?: RoadClass;
+  name: string | null;
+  [other: string]: unknown;
+}
