@@ -10,7 +10,7 @@ import type { CategoriesAnswer, Incident, IncidentCamera, IncidentCamerasAnswer,
 import type { HeatmapAnswer, StatsAnswer, StatsRow } from '../../server/api-types/stats';
 import type { Assessed, Assessment } from '../../server/api-types/assessment';
 import type { Health, Me } from '../../server/api-types/session';
-import type { DivisionApplied, DivisionDryRun, DivisionInputs, PlaceMove } from '../../server/api-types/divisions';
+import type { DivisionApplied, DivisionDryRun, DivisionInputs, DivisionJob, DivisionQueued, PlaceMove } from '../../server/api-types/divisions';
 import type { GridKind } from '../../server/geo/codes';
 import type { HouseholdPointsAnswer, ReferenceLineProperties, RegionProperties } from '../../server/api-types/regions';
 import type { GeocodeCandidate } from '../../server/api-types/geocode';
@@ -23,7 +23,7 @@ export type { HouseholdPoint, HouseholdsSource };
 
 export type Polygonal = Polygon | MultiPolygon;
 export type { GridKind, GridProperties, GridVersionProperties };
-export type { DivisionApplied, DivisionDryRun, DivisionInputs, PlaceMove };
+export type { DivisionApplied, DivisionDryRun, DivisionInputs, DivisionJob, PlaceMove };
 export type { AddressesAnswer, CameraView, CamerasAnswer, Device, GeocodeCandidate, HouseholdPointsAnswer, ReferenceLineProperties, RegionProperties };
 
 // The grid shapes are the server's own (server/api-types/grids.ts). The client also holds grids
@@ -80,55 +80,6 @@ function incidentParams(query: IncidentQuery): URLSearchParams {
 }
 
 export type ReferenceLineFeature = Feature<LineString | MultiLineString | Polygonal, ReferenceLineProperties> & { id: number };
-
-/** An auto-division job (GET /api/divisions/:id); proposal and metrics once it is done. */
-export interface DivisionJob {
-  id: string;
-  status: 'queued' | 'running' | 'done' | 'failed';
-  progress: number;
-  stage: string | null;
-  regionCode: string | null;
-  appliedAt: string | null;
-  error?: string;
-  inputs?: DivisionInputs;
-  proposal?: {
-    type: 'FeatureCollection';
-    features: {
-      type: 'Feature';
-      geometry: Polygonal;
-      properties: {
-        number: string;
-        kind: 'basic' | 'special';
-        specialType: string | null;
-        name: string | null;
-        /** A live grid kept as it is (a special grid, or a basic grid an adjustment keeps). */
-        code?: string;
-        /** In an adjustment: kept as it is, changed, or new. */
-        status?: 'kept' | 'changed' | 'new';
-        households: number;
-        buildings: number;
-        /** `code` is stable; `message` is in the language the client asked for. */
-        flags: { code: string; message: string; params?: Record<string, string | number> }[];
-      };
-    }[];
-  };
-  metrics?: {
-    grids: number;
-    households: number;
-    withinRangeShare: number;
-    householdsCV: number;
-    boundaryAlignment: number;
-    barrierCrossingM: number;
-    polsbyPopperMedian: number;
-    polsbyPopperMin: number;
-    compoundsSplit: number;
-    buildingsSplit: number;
-    unassignedHouseholds: number;
-    runtimeMs: number;
-    flagged: number;
-    perGrid: { index: number; households: number; withinRange: boolean; polsbyPopper: number; areaM2: number; parts: number }[];
-  };
-}
 
 export { ApiError };
 
@@ -371,8 +322,8 @@ export class Api {
     minHouseholds: number;
     maxHouseholds: number;
     barriers?: FeatureCollection;
-  }): Promise<{ id: string; status: string; inputs?: DivisionInputs }> {
-    return (await this.request<{ id: string; status: string; inputs?: DivisionInputs }>('POST', '/api/divisions', body)).data;
+  }): Promise<DivisionQueued> {
+    return (await this.request<DivisionQueued>('POST', '/api/divisions', body)).data;
   }
 
   division(id: string): Promise<DivisionJob> {

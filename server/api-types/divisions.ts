@@ -4,6 +4,10 @@
  * client reads them (client/src/api.ts imports these types). Types only.
  */
 import type { StaffMove } from '../staff/carry.js';
+import type { ProposalDocument } from '../geo/divide/proposal-types.js';
+import type { RunMetrics } from '../geo/divide/metrics-types.js';
+
+export type { ProposalDocument, RunMetrics };
 
 /**
  * What a division took from the store rather than from its request: the village's stored lines
@@ -60,4 +64,30 @@ export interface DivisionApplied {
   lineage: { newCode: string; oldCode: string; areaM2: number }[];
   diff: BuildingMove[];
   staff: StaffMove[];
+}
+
+/** Where a division job stands (db/schema.ts's divisions.status). */
+export type DivisionStatus = 'queued' | 'running' | 'done' | 'failed';
+
+/** GET /api/divisions/:id: an auto-division job; its proposal (flags in words) and metrics once it is done. */
+export interface DivisionJob {
+  id: string;
+  status: DivisionStatus;
+  progress: number;
+  stage: string | null;
+  regionCode: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+  appliedAt: string | null;
+  error?: string;
+  inputs?: DivisionInputs;
+  proposal?: ProposalDocument;
+  metrics?: RunMetrics;
+}
+
+/** POST /api/divisions: the job queued, and what it took from the store. */
+export interface DivisionQueued {
+  id: string;
+  status: 'queued';
+  inputs: DivisionInputs;
 }

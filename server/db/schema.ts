@@ -7,6 +7,7 @@ import type { HouseholdsSource } from '../geo/households.js';
 import type { GridKind } from '../geo/codes.js';
 import type { GridOp } from '../api-types/grids.js';
 import type { HandlingLevel, IncidentSource } from '../api-types/incidents.js';
+import type { DivisionStatus } from '../api-types/divisions.js';
 export type { HouseholdsSource };
 
 type Geometry = ColumnType<string, string, string>;
@@ -56,7 +57,7 @@ export interface GridVersionsTable {
 }
 
 
-export type DivisionStatus = 'queued' | 'running' | 'done' | 'failed';
+export type { DivisionStatus };
 
 /** An auto-division job; JSON columns are text (the same on both backends). */
 export interface DivisionsTable {

@@ -10,7 +10,7 @@ import { exactBoundary, regionLevel } from '../db/regions.js';
 import { regionBuildings } from '../db/buildings.js';
 import { getDivision, insertDivision, type DivisionRow } from '../db/divisions.js';
 import { applyProposal } from '../services/division-apply.js';
-import type { DivisionInputs } from '../api-types/divisions.js';
+import type { DivisionInputs, DivisionJob, DivisionQueued, RunMetrics } from '../api-types/divisions.js';
 import type { WorkerPool } from '../workers/pool.js';
 import type { Limits } from '../config.js';
 import type { ProposalDocument } from '../geo/divide/run.js';
@@ -28,7 +28,7 @@ function divisionId(raw: string): string {
   return raw;
 }
 
-function present(row: DivisionRow, lang: Lang) {
+function present(row: DivisionRow, lang: Lang): DivisionJob {
   return {
     id: row.id,
     status: row.status,
@@ -39,7 +39,7 @@ function present(row: DivisionRow, lang: Lang) {
     finishedAt: row.finished_at?.toISOString() ?? null,
     appliedAt: row.applied_at?.toISOString() ?? null,
     ...(row.proposal ? { proposal: describeProposal(JSON.parse(row.proposal) as ProposalDocument, lang) } : {}),
-    ...(row.metrics ? { metrics: JSON.parse(row.metrics) as unknown } : {}),
+    ...(row.metrics ? { metrics: JSON.parse(row.metrics) as RunMetrics } : {}),
     ...(row.error ? { error: row.error } : {}),
     ...(row.inputs ? { inputs: JSON.parse(row.inputs) as DivisionInputs } : {}),
   };
@@ -143,7 +143,8 @@ export function divisionsRouter(store: Store, runner: DivisionRunner, workers: W
     const stored = adjust ? JSON.stringify({ ...body, boundary }) : request;
     await insertDivision(store.db, { id, regionCode, request: stored, owner: runner.owner, inputs: JSON.stringify(inputs) });
     runner.enqueue(id);
-    res.status(202).location(`/api/divisions/${id}`).json({ id, status: 'queued', inputs });
+    const queued: DivisionQueued = { id, status: 'queued', inputs };
+    res.status(202).location(`/api/divisions/${id}`).json(queued);
   });
 
   router.get('/:id', async (req, res) => {

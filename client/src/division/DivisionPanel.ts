@@ -106,7 +106,7 @@ export class DivisionPanel {
         maxHouseholds: this.max,
         ...(this.followLines ? {} : { barriers: { type: 'FeatureCollection', features: [] } }),
       });
-      this.job = { id, status: 'queued', progress: 0, stage: null, regionCode: this.village, appliedAt: null, inputs };
+      this.job = { id, status: 'queued', progress: 0, stage: null, regionCode: this.village, createdAt: new Date().toISOString(), finishedAt: null, appliedAt: null, inputs };
       this.render();
       this.poll();
     } catch (error) {

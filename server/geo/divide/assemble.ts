@@ -16,45 +16,9 @@ import type { Blocks } from './stages/blocks.js';
 import type { Units } from './stages/units.js';
 import type { EdgeKind, PlanarPolygon, XY } from './types.js';
 
-export type FlagCode = 'above_max' | 'below_min' | 'crosses_barrier' | 'not_contiguous';
-
-/** A flag on a grid: a stable code, the message variant, and the message's parameters. */
-export interface Flag {
-  code: FlagCode;
-  variant?: string;
-  params: Record<string, string | number>;
-  /** The flag in words, added when the proposal is answered (see server/i18n/division.ts). */
-  message?: string;
-}
-
-export interface ProposalGridProperties {
-  number: string;
-  kind: 'basic' | 'special';
-  specialType: string | null;
-  name: string | null;
-  /** A live grid that is kept as it is (a special grid, or a basic grid an adjustment keeps): its code. */
-  code?: string;
-  /** In an adjustment: kept as it is, changed (drawn anew where grids were), or new. */
-  status?: 'kept' | 'changed' | 'new';
-  households: number;
-  buildings: number;
-  flags: Flag[];
-}
-
-export type ProposalGrid = Feature<Polygon | MultiPolygon, ProposalGridProperties>;
-
-/** Why a strong barrier lies inside a grid. */
-export type CrossingReason = 'dead_end' | 'spanned' | 'joined';
-
-export interface CrossingProperties {
-  gridNumber: string;
-  kind: EdgeKind;
-  /** The barrier's name, when the input gave one. */
-  name: string | null;
-  lengthM: number;
-  reason: CrossingReason;
-  message?: string;
-}
+// The proposal's shapes live in an import-free leaf, so that the API's types can name them.
+import type { CrossingProperties, CrossingReason, Flag, ProposalGrid } from './proposal-types.js';
+export type { CrossingProperties, CrossingReason, Flag, FlagCode, ProposalGrid, ProposalGridProperties } from './proposal-types.js';
 
 export interface Proposal {
   grids: ProposalGrid[];

@@ -71,6 +71,8 @@ import {
 export { areaProjection, polygonsArea, polygonsContain, projectPolygonal, representativePoint };
 export { unprojectPolygonal } from './polygon.js';
 import type { PlanarPolygon, Ring, XY } from './types.js';
+import type { DivisionMetrics, GridMetrics } from './metrics-types.js';
+export type { DivisionMetrics, GridMetrics };
 
 export interface MetricsInput {
   /** GeoJSON lon/lat: the area divided. */
@@ -81,49 +83,6 @@ export interface MetricsInput {
   barriers: FeatureCollection<LineString | MultiLineString | Polygon | MultiPolygon, { kind: string }>;
   minHouseholds: number;
   maxHouseholds: number;
-}
-
-export interface GridMetrics {
-  /** Position of the grid in `input.grids`. */
-  index: number;
-  households: number;
-  withinRange: boolean;
-  polsbyPopper: number;
-  areaM2: number;
-  perimeterM: number;
-  /** Polygons making up the grid (1 for a Polygon). */
-  parts: number;
-  barrierCrossingM: number;
-}
-
-export interface DivisionMetrics {
-  grids: number;
-  /** Total households assigned to grids. */
-  households: number;
-  /** Share of basic grids (kind !== 'special') with households in [min, max]. */
-  withinRangeShare: number;
-  /**
-   * The same, not counting a grid over the maximum whose households all live in one building or
-   * one compound (nothing to divide it along): the share planners judge a division by.
-   */
-  withinRangeShareDivisible: number;
-  /** Basic grids over the maximum that are one building or one compound (left out of the share above). */
-  indivisibleGrids: number;
-  /** Coefficient of variation (population stdev / mean) of households over basic grids. */
-  householdsCV: number;
-  /** Share of internal grid boundary length lying within 10 m of a barrier. */
-  boundaryAlignment: number;
-  /** Length of major_road and river lines running through grid interiors (> 10 m from every grid boundary). */
-  barrierCrossingM: number;
-  polsbyPopperMedian: number;
-  polsbyPopperMin: number;
-  /** Compounds with total households ≤ maxHouseholds whose buildings fall in more than one grid. */
-  compoundsSplit: number;
-  /** Footprints divided between two or more grids (parts > 1 m² and > 1% of the footprint). */
-  buildingsSplit: number;
-  /** Households of buildings whose representative point is in no grid. */
-  unassignedHouseholds: number;
-  perGrid: GridMetrics[];
 }
 
 /** Spacing of the samples taken along boundaries and barrier lines. */

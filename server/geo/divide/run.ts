@@ -3,31 +3,20 @@
  * runner, the CLI and the benchmark all run.
  */
 import { translate } from '../../i18n/catalogue.js';
-import type { Feature, FeatureCollection, Geometry } from 'geojson';
-import { divide, type Progress, type Proposal } from './index.js';
+import type { Feature, Geometry } from 'geojson';
+import { divide, type Progress } from './index.js';
 import { prepareDivision } from './prepare.js';
-import { divisionMetrics, type DivisionMetrics, type MetricsInput } from './metrics.js';
+import { divisionMetrics, type MetricsInput } from './metrics.js';
 import type { DivisionInput } from './input.js';
 import { markAdjustment } from './adjust.js';
+import type { ProposalDocument } from './proposal-types.js';
+import type { RunMetrics } from './metrics-types.js';
 
-export interface ProposalDocument {
-  type: 'FeatureCollection';
-  features: Proposal['grids'];
-  crossings: FeatureCollection;
-  /** The proposed grid number of each input building (by request index), or null. */
-  buildingGrid: (string | null)[];
-}
+export type { ProposalDocument };
 
 export interface RunResult {
   proposal: ProposalDocument;
-  metrics: DivisionMetrics & {
-    runtimeMs: number;
-    cutBorderShare: number;
-    cutsThroughBuildings: number;
-    flagged: number;
-    /** In an adjustment: the share of households whose grid stays the same. */
-    stability?: number;
-  };
+  metrics: RunMetrics;
 }
 
 /** The checked input as the metrics and baselines read it (GeoJSON collections). */

@@ -1,0 +1,56 @@
+/**
+ * A division's proposal as it is stored and answered: each grid with its households and flags,
+ * the strong barriers left inside grids. A leaf that imports only types, so that the API's types
+ * (server/api-types/divisions.ts) and the web client can name it without the division's code.
+ */
+import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import type { EdgeKind } from './types.js';
+
+export type FlagCode = 'above_max' | 'below_min' | 'crosses_barrier' | 'not_contiguous';
+
+/** A flag on a grid: a stable code, the message variant, and the message's parameters. */
+export interface Flag {
+  code: FlagCode;
+  variant?: string;
+  params: Record<string, string | number>;
+  /** The flag in words, added when the proposal is answered (see server/i18n/division.ts). */
+  message?: string;
+}
+
+export interface ProposalGridProperties {
+  number: string;
+  kind: 'basic' | 'special';
+  specialType: string | null;
+  name: string | null;
+  /** A live grid that is kept as it is (a special grid, or a basic grid an adjustment keeps): its code. */
+  code?: string;
+  /** In an adjustment: kept as it is, changed (drawn anew where grids were), or new. */
+  status?: 'kept' | 'changed' | 'new';
+  households: number;
+  buildings: number;
+  flags: Flag[];
+}
+
+export type ProposalGrid = Feature<Polygon | MultiPolygon, ProposalGridProperties>;
+
+/** Why a strong barrier lies inside a grid. */
+export type CrossingReason = 'dead_end' | 'spanned' | 'joined';
+
+export interface CrossingProperties {
+  gridNumber: string;
+  kind: EdgeKind;
+  /** The barrier's name, when the input gave one. */
+  name: string | null;
+  lengthM: number;
+  reason: CrossingReason;
+  message?: string;
+}
+
+/** The proposal as stored with its division (and answered, with flags and crossings in words). */
+export interface ProposalDocument {
+  type: 'FeatureCollection';
+  features: ProposalGrid[];
+  crossings: FeatureCollection;
+  /** The proposed grid number of each input building (by request index), or null. */
+  buildingGrid: (string | null)[];
+}
