@@ -6,7 +6,7 @@ import type { Feature, FeatureCollection, LineString, MultiLineString, MultiPoly
 import type { HouseholdPoint, HouseholdsSource } from '../../server/geo/households';
 import type { GridProperties, GridVersionProperties } from '../../server/api-types/grids';
 import type { PatrolCoverage } from '../../server/api-types/patrols';
-import type { CategoriesAnswer, Incident, IncidentCamera, IncidentCamerasAnswer, IncidentCategory, IncidentDetail, IncidentStatus, Light, Transition } from '../../server/api-types/incidents';
+import type { Assignee, CategoriesAnswer, Incident, IncidentStep, IncidentCamera, IncidentCamerasAnswer, IncidentCategory, IncidentDetail, IncidentStatus, Light, Transition } from '../../server/api-types/incidents';
 import type { HeatmapAnswer, StatsAnswer, StatsRow } from '../../server/api-types/stats';
 import type { Assessed, Assessment } from '../../server/api-types/assessment';
 import type { Health, Me } from '../../server/api-types/session';
@@ -14,7 +14,8 @@ import type { DivisionApplied, DivisionDryRun, DivisionInputs, DivisionJob, Divi
 import type { GridKind } from '../../server/geo/codes';
 import type { HouseholdPointsAnswer, ReferenceLineProperties, RegionProperties } from '../../server/api-types/regions';
 import type { GeocodeCandidate } from '../../server/api-types/geocode';
-import type { AddressesAnswer } from '../../server/api-types/grids';
+import type { GridStaffAnswer } from '../../server/api-types/staff';
+import type { AddressesAnswer, GridChange, GridWrite } from '../../server/api-types/grids';
 import type { CameraView, CamerasAnswer, Device, DevicesAnswer } from '../../server/api-types/devices';
 import { lang } from './i18n';
 import { ApiError } from './api-error';
@@ -24,7 +25,7 @@ export type { HouseholdPoint, HouseholdsSource };
 export type Polygonal = Polygon | MultiPolygon;
 export type { GridKind, GridProperties, GridVersionProperties };
 export type { DivisionApplied, DivisionDryRun, DivisionInputs, DivisionJob, PlaceMove };
-export type { AddressesAnswer, CameraView, CamerasAnswer, Device, GeocodeCandidate, HouseholdPointsAnswer, ReferenceLineProperties, RegionProperties };
+export type { AddressesAnswer, GridChange, GridWrite, IncidentStep, CameraView, CamerasAnswer, Device, GeocodeCandidate, HouseholdPointsAnswer, ReferenceLineProperties, RegionProperties };
 
 // The grid shapes are the server's own (server/api-types/grids.ts). The client also holds grids
 // it is drawing, before the server has made them MultiPolygons: hence Polygonal here.
@@ -38,20 +39,7 @@ export type { Incident, IncidentCamera, IncidentCategory, IncidentDetail, Incide
 export type IncidentTransition = Transition;
 
 /** A grid worker (网格员) or leader, as incidents name them (GET /api/staff, when the service has it). */
-export interface StaffRef {
-  staffId: number | string;
-  name: string;
-  duty: string;
-}
-
-/** One step of an incident from the command centre: a move in the loop, or escalation. */
-export interface IncidentStep {
-  to?: IncidentStatus;
-  note?: string;
-  /** base64 JPEG/PNG (a data: URL is fine). */
-  photo?: string;
-  assignee?: number | string;
-}
+export type StaffRef = Assignee;
 
 export interface IncidentQuery {
   bbox?: number[];
@@ -82,26 +70,6 @@ function incidentParams(query: IncidentQuery): URLSearchParams {
 export type ReferenceLineFeature = Feature<LineString | MultiLineString | Polygonal, ReferenceLineProperties> & { id: number };
 
 export { ApiError };
-
-export interface GridWrite {
-  type: 'Feature';
-  reason?: string;
-  properties: {
-    regionCode?: string;
-    name: string;
-    kind: GridKind;
-    specialType?: string | null;
-    households?: number | null;
-    population?: number | null;
-  };
-  geometry: Polygonal;
-}
-
-/** One change of POST /api/grids/batch (the server applies all of a batch or none). */
-export type GridChange =
-  | { op: 'update'; code: string; version: number; geometry?: Polygonal; properties?: GridWrite['properties'] }
-  | { op: 'create'; feature: GridWrite }
-  | { op: 'retire'; code: string; version: number };
 
 /** GET /api/grids/:code/patrol-coverage (the server's own type). */
 export type PatrolCoverageAnswer = PatrolCoverage;
@@ -353,9 +321,8 @@ export class Api {
   /** The staff of a grid, or null where the service keeps no staff (404 for the endpoint). */
   async gridStaff(code: string): Promise<StaffRef[] | null> {
     try {
-      const answer = await this.get<{ staff?: { id: number | string; name: string; duty: string }[] } | { id: number | string; name: string; duty: string }[]>(`/api/grids/${code}/staff`);
-      const list = Array.isArray(answer) ? answer : (answer.staff ?? []);
-      return list.map((s) => ({ staffId: s.id, name: s.name, duty: s.duty }));
+      const answer = await this.get<GridStaffAnswer>(`/api/grids/${code}/staff`);
+      return answer.staff.map((s) => ({ staffId: s.id, name: s.name, duty: s.duty }));
     } catch (error) {
       if (error instanceof ApiError && (error.status === 404 || error.status === 403)) return null;
       throw error;

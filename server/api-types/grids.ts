@@ -3,7 +3,7 @@
  * declared once: the server builds them (db/grid-rows.ts) and the web client reads them
  * (client/src/api.ts imports these types). Types only — nothing here runs.
  */
-import type { MultiPolygon } from 'geojson';
+import type { MultiPolygon, Polygon } from 'geojson';
 import type { HouseholdsSource } from '../geo/households.js';
 import type { GridKind } from '../geo/codes.js';
 import type { ParsedAddress } from '../geo/address/types.js';
@@ -57,3 +57,28 @@ export interface AddressesAnswer {
   households: number;
   addresses: { id: number; address: string; lon: number; lat: number; levels: ParsedAddress; household: boolean }[];
 }
+
+/**
+ * The body of POST /api/grids and PUT /api/grids/:code (geo/features.ts parseGridFeature reads
+ * it): a grid Feature, Polygon or MultiPolygon. Server-assigned members echoed back are ignored.
+ */
+export interface GridWrite {
+  type: 'Feature';
+  reason?: string;
+  properties: {
+    /** Required when creating. */
+    regionCode?: string;
+    name: string;
+    kind: GridKind;
+    specialType?: string | null;
+    households?: number | null;
+    population?: number | null;
+  };
+  geometry: Polygon | MultiPolygon;
+}
+
+/** One change of POST /api/grids/batch (routes/grid-batch.ts; the server applies all of a batch or none). */
+export type GridChange =
+  | { op: 'update'; code: string; version: number; geometry?: Polygon | MultiPolygon; properties?: GridWrite['properties'] }
+  | { op: 'create'; feature: GridWrite }
+  | { op: 'retire'; code: string; version: number };

@@ -95,3 +95,18 @@ export interface IncidentCamerasAnswer {
   incident: number;
   cameras: IncidentCamera[];
 }
+
+/**
+ * The body of POST /api/incidents/:id/transition (with `to`) and /escalate (without): one step
+ * of an incident's loop, as routes/incidents.ts reads it.
+ */
+export interface IncidentStep {
+  to?: IncidentStatus;
+  note?: string;
+  /** A reply the public reporter may read. */
+  publicNote?: string;
+  /** base64 JPEG/PNG (a data: URL is fine). */
+  photo?: string;
+  /** The staff member it is assigned to (分流交办): their id. */
+  assignee?: number;
+}

@@ -8,6 +8,7 @@ import type { GridKind } from '../geo/codes.js';
 import type { GridOp } from '../api-types/grids.js';
 import type { HandlingLevel, IncidentSource } from '../api-types/incidents.js';
 import type { DivisionStatus } from '../api-types/divisions.js';
+import type { StaffDuty } from '../api-types/staff.js';
 export type { HouseholdsSource };
 
 type Geometry = ColumnType<string, string, string>;
@@ -280,7 +281,7 @@ export interface AuditLogTable {
   rows: number;
 }
 
-export type StaffDuty = 'leader' | 'fulltime' | 'parttime' | 'assistant';
+export type { StaffDuty };
 
 export interface StaffTable {
   id: Generated<number>;

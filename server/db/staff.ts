@@ -12,23 +12,11 @@ import { conflictError, goneError, invalidError, notFoundError, staleError } fro
 import { text } from '../i18n/catalogue.js';
 import { levelOfRegionCode, regionPrefix } from '../geo/codes.js';
 import { reassignOrphans } from './assignment.js';
+import type { StaffFields, StaffRecord } from '../api-types/staff.js';
 
-export interface StaffInput {
-  name: string;
-  phone: string | null;
-  duty: StaffDuty;
-  /** The region served by staff of a higher level; null for grid staff. */
-  regionCode: string | null;
-  gridCodes: string[];
-}
-
-export interface StaffMember extends StaffInput {
-  id: number;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-  deletedAt: string | null;
-}
+/** The API's own shapes (server/api-types/staff.ts): what is written, and the member as stored. */
+export type StaffInput = StaffFields;
+export type StaffMember = StaffRecord;
 
 export interface StaffVersion extends StaffInput {
   version: number;

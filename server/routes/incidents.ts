@@ -4,7 +4,7 @@
  */
 import { Router, type Request } from 'express';
 import { apiRouter } from './router.js';
-import type { CategoriesAnswer, IncidentCamerasAnswer, IncidentDetail } from '../api-types/incidents.js';
+import type { CategoriesAnswer, IncidentCamerasAnswer, IncidentDetail, IncidentStep } from '../api-types/incidents.js';
 import { badRequest, forbidden } from '../errors.js';
 import { checkedPhoto } from '../services/photos.js';
 import type { Snapshot } from '../media/snapshot.js';
@@ -22,7 +22,7 @@ import { assertCovers, assertVisible, lookupById, scopedPlaces, scopedPrefix } f
 import { devicesInScope } from '../services/device-places.js';
 import type { GridLocator } from '../services/grid-locator.js';
 import { incidentPlace } from '../access/places.js';
-import { actorOf, timeParam, bboxParam, codeParam, crsParam, etag, integerParam, jsonBody, stringParam } from './params.js';
+import { actorOf, timeParam, bboxParam, codeParam, crsParam, etag, integerParam, jsonBody, stringParam, type Unchecked } from './params.js';
 import { shown, text } from '../i18n/catalogue.js';
 
 export const INCIDENT_SOURCES: readonly IncidentSource[] = ['worker', 'resident', 'camera', 'sensor', 'hotline'];
@@ -199,7 +199,7 @@ export function incidentsRouter(store: Store, incidents: IncidentService, locato
 
   router.post('/:id/transition', async (req, res) => {
     const id = idParam(req.params.id);
-    const body = jsonBody(req) as Record<string, unknown>;
+    const body = jsonBody(req) as Unchecked<IncidentStep>;
     if (body === null || typeof body !== 'object' || !isIncidentStatus(body.to)) {
       throw badRequest('invalid_property', text('invalid_property.transition', { allowed: INCIDENT_STATUSES }));
     }
@@ -217,7 +217,7 @@ export function incidentsRouter(store: Store, incidents: IncidentService, locato
   router.post('/:id/escalate', async (req, res) => {
     const id = idParam(req.params.id);
     // A body is optional here: escalating needs nothing but, perhaps, a note.
-    const body = (req.get('content-type') === undefined ? {} : jsonBody(req)) as Record<string, unknown>;
+    const body = (req.get('content-type') === undefined ? {} : jsonBody(req)) as Unchecked<IncidentStep>;
     if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('invalid_json', text('invalid_json.note'));
     const meta = changeMeta(req, body, now(), undefined);
     meta.photo = await photoOf(body);

@@ -135,6 +135,9 @@ export function reasonOf(req: Request): string | null {
   return raw.trim() || null;
 }
 
+/** A request body named by its API type (server/api-types) but not yet checked: every member may be anything. */
+export type Unchecked<T> = { [K in keyof T]?: unknown };
+
 /** The parsed JSON body, or 400/415 when there is none. */
 export function jsonBody(req: Request): unknown {
   if (!req.is(['application/json', 'application/geo+json', 'application/*+json'])) {

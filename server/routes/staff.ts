@@ -26,6 +26,7 @@ import { maskPhone } from '../staff/phone.js';
 import { importRoster, MAX_ROSTER_ROWS } from '../services/staff-roster.js';
 import { regionPrefixParam } from './incidents.js';
 import { actorOf, booleanParam, codeParam, etag, ifMatchCondition, integerParam, jsonBody, reasonOf, stringParam } from './params.js';
+import type { GridStaffAnswer, Staff } from '../api-types/staff.js';
 
 /** A roster of 5,000 rows is well under a megabyte. */
 const ROSTER_BYTES = 2 * 1024 * 1024;
@@ -37,7 +38,7 @@ export function staffIdParam(value: unknown): number {
 }
 
 /** A staff member as this caller may see them: the phone in full only for who may contact staff, or for themself. */
-export function presentStaff(req: Request, member: StaffMember): StaffMember & { phoneMasked: boolean } {
+export function presentStaff(req: Request, member: StaffMember): Staff {
   const principal = req.principal;
   const full = !principal || can(principal, 'staff:contact') || principal.staffId === member.id;
   return { ...member, phone: member.phone && !full ? maskPhone(member.phone) : member.phone, phoneMasked: Boolean(member.phone) && !full };
@@ -175,7 +176,8 @@ export function gridStaffRouter(store: Store): Router {
     const { staff } = await listStaff(store.db, { gridCode: code }, { limit: 1000, offset: 0 });
     const order = (duty: Duty) => DUTIES.indexOf(duty);
     staff.sort((a, b) => order(a.duty) - order(b.duty) || a.name.localeCompare(b.name, 'zh-CN') || a.id - b.id);
-    res.json({ code, staff: staff.map((member) => presentStaff(req, member)) });
+    const answer: GridStaffAnswer = { code, staff: staff.map((member) => presentStaff(req, member)) };
+    res.json(answer);
   });
   return router;
 }

@@ -172,7 +172,7 @@ export class IncidentActions {
     const step: IncidentStep = {
       ...(form.note.trim() ? { note: form.note.trim() } : {}),
       ...(form.photo ? { photo: form.photo } : {}),
-      ...(form.action === 'dispatched' && form.assignee ? { assignee: /^\d+$/.test(form.assignee) ? Number(form.assignee) : form.assignee } : {}),
+      ...(form.action === 'dispatched' && form.assignee ? { assignee: Number(form.assignee) } : {}),
     };
     const label = this.label(form.action);
     try {

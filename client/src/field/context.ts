@@ -4,39 +4,14 @@
  * once on start and refreshed when something changes.
  */
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
+import type { Me } from '../../../server/api-types/session';
+import type { Staff } from '../../../server/api-types/staff';
+import type { Incident } from '../../../server/api-types/incidents';
 import { LiteApi } from '../lite/http.js';
 import { Outbox } from '../lite/outbox.js';
 
-export interface Me {
-  signedIn: boolean;
-  name: string;
-  role: string;
-  staffId?: number;
-  places?: string[];
-}
-
-export interface Staff {
-  id: number;
-  name: string;
-  duty: string;
-  gridCodes: string[];
-  regionCode: string | null;
-}
-
-export interface Incident {
-  id: number;
-  category: string;
-  description: string | null;
-  status: string;
-  light: 'green' | 'yellow' | 'red';
-  gridCode: string | null;
-  lon: number;
-  lat: number;
-  reportedAt: string;
-  deadlineAt: string;
-  version: number;
-  assignee: { staffId: number; name: string; duty: string } | null;
-}
+// Who is signed in, their staff record and their incidents: the server's own shapes (server/api-types).
+export type { Incident, Me, Staff };
 
 export interface Category {
   code: string;
