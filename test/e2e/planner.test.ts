@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import * as turf from '@turf/turf';
-import { CHROMIUM, SHOTS, mapAt, openPage, pixelAt, blend, countPixels, haveChromium, key, ringsOf, startService, type GridJson, type Position, type Service, insideGrid, lonLatAt } from './support.js';
+import { CHROMIUM, SHOTS, mapAt, openPage, pixelAt, blend, countPixels, haveChromium, key, ringsOf, startService, type GridJson, type Position, type Service, insideGrid, lonLatAt, clearanceOf } from './support.js';
 import { HOUSEHOLD_COLOURS } from '../../client/src/palette.js';
 
 if (!haveChromium) {
@@ -104,7 +104,7 @@ describe.skipIf(!haveChromium)(title, () => {
   /** Whether a point lies inside a grid and farther than `margin` metres from its boundary. */
   function deepInside(point: Position, grid: GridJson, margin: number): boolean {
     if (!turf.booleanPointInPolygon(point, grid.geometry)) return false;
-    return ringsOf(grid.geometry).every((ring) => turf.pointToLineDistance(point, turf.lineString(ring), { units: 'meters' }) > margin);
+    return clearanceOf(point, ringsOf(grid.geometry)) > margin;
   }
 
   /**

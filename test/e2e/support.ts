@@ -130,6 +130,11 @@ export function ringsOf(geometry: GridJson['geometry']): Position[][] {
 
 export const key = (p: Position) => `${p[0]},${p[1]}`;
 
+/** Metres from a point to the nearest of a polygon's rings. */
+export function clearanceOf(point: Position, rings: Position[][]): number {
+  return Math.min(...rings.map((ring) => pointToLineDistance(point, lineString(ring), { units: 'meters' })));
+}
+
 /**
  * A point well inside a grid, where a click lands on it and not on its border: of a 24 × 24
  * lattice over the largest part's extent, the point inside farthest from the part's rings (a
@@ -148,7 +153,7 @@ export function interiorPoint(geometry: GridJson['geometry']): Position {
     for (let j = 0.5; j < 24; j++) {
       const point: Position = [x0 + ((x1 - x0) * i) / 24, y0 + ((y1 - y0) * j) / 24];
       if (!booleanPointInPolygon(point, shape)) continue;
-      const clearance = Math.min(...rings.map((ring) => pointToLineDistance(point, lineString(ring))));
+      const clearance = clearanceOf(point, rings);
       if (!best || clearance > best.clearance) best = { point, clearance };
     }
   }
