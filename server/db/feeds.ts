@@ -31,7 +31,8 @@ export async function feedDevices(db: Kysely<Database>, ids: string[]): Promise<
   const rows = await db
     .selectFrom('devices as d')
     .select(['d.id', 'd.kind', 'd.name', 'd.version', 'd.center_region', sql<number>`ST_X(d.geom)`.as('lon'), sql<number>`ST_Y(d.geom)`.as('lat'), sql<string | null>`ST_AsGeoJSON(d.sector, 9)`.as('sector')])
-    .where('d.id', 'in', ids)
+    // One array parameter, not one parameter per device (a batch names hundreds).
+    .where('d.id', '=', sql<string>`ANY(${ids}::text[])`)
     .where('d.deleted_at', 'is', null)
     .execute();
   return new Map(
@@ -106,7 +107,9 @@ export interface IngestOutcome {
  *    incident (one INSERT … SELECT FROM unnest, in key order so that two overlapping batches
  *    never wait for each other crosswise; ON CONFLICT DO NOTHING: a concurrent re-send stores an
  *    event once), new incidents' ids drawn from their sequence in the same statement.
- * 2. The advisory locks on the pairs, in one statement and a fixed order; then, as a statement
+ * 2. Only the events the INSERT stored count from here on (one stored already — a re-send — is
+ *    a duplicate: the caller looks up beforehand only the events that carry an image). The
+ *    advisory locks on their pairs, in one statement and a fixed order; then, as a statement
  *    of its own (it sees what was committed when it began, and a batch that held a lock may have
  *    committed meanwhile), the open incidents again, and the plan again from them. Almost always
  *    it is the plan of step 1; where another batch changed a pair meanwhile, the events whose
@@ -130,8 +133,13 @@ export async function ingestEvents(db: Kysely<Database>, events: NewEvent[], opt
     outcome.mediaIds = [...mediaOf.values()];
     const inserted = await insertEvents(trx, events, guess, mediaOf, options.receivedAt);
 
-    await lockPairs(trx, pairs);
-    const plan = planMerge(merging, await readOpen(trx, pairs, since), options.mergeWindowMs);
+    // Only what this batch inserted is merged: an event stored already (a re-send, found by the
+    // INSERT's ON CONFLICT) neither counts, nor opens, nor links incidents.
+    const mine = merging.filter((m) => inserted.incidentOf.has(m.index));
+    if (mine.length === 0) return outcome;
+    const minePairs = [...new Set(mine.filter((m) => m.gridCode).map((m) => `${m.gridCode}|${m.category}`))].sort();
+    await lockPairs(trx, minePairs);
+    const plan = planMerge(mine, await readOpen(trx, minePairs, since), options.mergeWindowMs);
     const settled = await settle(trx, events, plan, inserted);
     const written = await writeIncidents(trx, events, settled, mediaOf, options.receivedAt);
     for (const [i, id] of settled.incidentOf) {
