@@ -165,7 +165,9 @@ async function insertEvents(trx: Transaction<Database>, events: NewEvent[], plan
   const order = events.map((_, i) => i).sort((a, b) => compareKeys(events[a], events[b]));
   // One array per column: the events go to the database as twelve parameters, not 12,000.
   const col = <T,>(pick: (e: NewEvent, i: number) => T) => order.map((i) => pick(events[i], i));
-  const { rows } = await sql<{ i: number; n: number; fresh: boolean }>`
+  // One row back, not one per event: how many were inserted, the ids drawn for new incidents,
+  // and — only when some were not inserted (a re-send) — which ones those were.
+  const { rows } = await sql<{ inserted: number; drawn: [number, number | string][] | null; skipped: number[] | null }>`
     WITH ev_in AS (
       SELECT * FROM unnest(
         ${col((_, i) => i)}::int[], ${col((e) => e.deviceId)}::text[], ${col((e) => e.eventId)}::text[], ${col((e) => e.type)}::text[],
@@ -181,14 +183,24 @@ async function insertEvents(trx: Transaction<Database>, events: NewEvent[], plan
       FROM ev_in r LEFT JOIN ids ON ids.k = r.k
       ORDER BY r.ord
       ON CONFLICT DO NOTHING
-      RETURNING device_id, event_id, occurred_at, incident_id
-    )
-    SELECT r.i, ev.incident_id AS n, r.k IS NOT NULL AS fresh
-    FROM ev JOIN ev_in r ON r.d = ev.device_id AND r.e = ev.event_id AND r.o = ev.occurred_at`.execute(trx);
+      RETURNING device_id, event_id, occurred_at
+    ), counted AS (SELECT count(*)::int AS n FROM ev)
+    SELECT counted.n AS inserted,
+           (SELECT json_agg(json_build_array(k, id)) FROM ids) AS drawn,
+           CASE WHEN counted.n < ${order.length} THEN
+             (SELECT array_agg(r.i) FROM ev_in r
+              WHERE NOT EXISTS (SELECT 1 FROM ev WHERE ev.device_id = r.d AND ev.event_id = r.e AND ev.occurred_at = r.o))
+           END AS skipped
+    FROM counted`.execute(trx);
+  const idOfNew = new Map((rows[0].drawn ?? []).map(([k, id]) => [Number(k), Number(id)]));
+  const skipped = new Set((rows[0].skipped ?? []).map(Number));
   const inserted: Inserted = { incidentOf: new Map(), drawn: new Set() };
-  for (const row of rows) {
-    inserted.incidentOf.set(Number(row.i), Number(row.n));
-    if (row.fresh) inserted.drawn.add(Number(row.n));
+  for (let i = 0; i < events.length; i++) {
+    if (skipped.has(i)) continue;
+    const a = assigned(i);
+    const id = 'incidentId' in a ? a.incidentId : idOfNew.get(a.newIncident)!;
+    inserted.incidentOf.set(i, id);
+    if ('newIncident' in a) inserted.drawn.add(id);
   }
   return inserted;
 }
