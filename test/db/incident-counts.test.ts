@@ -196,4 +196,35 @@ describe('incident counts kept on write', () => {
     expect(Number(deltas.rows[0].n)).toBe(0);
     await compareAll(3);
   });
+
+  it('are kept in the writing transaction through the API: report, dispatch, resolve, close, escalate', async () => {
+    const ids: number[] = [];
+    for (let k = 0; k < 6; k++) {
+      const response = await context.api.post('/api/incidents').send({ lon: 114.3012 + k * 0.0013, lat: 30.5017, category: CATEGORIES[k % 3] });
+      expect(response.status, JSON.stringify(response.body)).toBe(201);
+      ids.push((response.body as { id: number }).id);
+    }
+    const step = async (id: number, ...statuses: string[]) => {
+      for (const to of statuses) {
+        const response = await context.api.post(`/api/incidents/${id}/transition`).send({ to });
+        expect(response.status, JSON.stringify(response.body)).toBe(200);
+      }
+    };
+    await step(ids[0], 'dispatched', 'in_progress', 'resolved', 'closed');
+    await step(ids[1], 'dispatched');
+    await step(ids[2], 'dispatched', 'in_progress', 'resolved');
+    expect((await context.api.post(`/api/incidents/${ids[3]}/escalate`).send({})).status).toBe(200);
+    await expectCountsEqualRecount();
+    // The statistics route (from the counts) answers as the same statistics one by one.
+    const now = new Date();
+    const from = new Date(now.getTime() - 40 * 86_400_000);
+    const rawGroups = rawGroupsOf(A, { from, to: now });
+    const raw = (await rawGroups(sql<SqlBool>`true`).execute(context.store.db)).rows;
+    const response = await context.api.get('/api/stats').query({ region: tree.street.code, from: from.toISOString(), to: now.toISOString() });
+    expect(response.status).toBe(200);
+    const village = (response.body as { children: { code: string; incidents: number; byStatus: Record<string, number> }[] }).children.find((c) => c.code === A)!;
+    expect(village.incidents).toBe(raw.reduce((sum, g) => sum + Number(g.n), 0));
+    expect(village.byStatus.closed).toBe(raw.reduce((sum, g) => sum + Number(g.s_closed), 0));
+    expect(village.byStatus.closed).toBeGreaterThan(0);
+  });
 });
