@@ -164,6 +164,9 @@ try {
   let created = 0;
   let next = 0;
   const loadBefore = os.loadavg()[0];
+  // CPU time is steadier than wall time on a shared machine; embedded it is the whole service's
+  // (HTTP, JavaScript, PGlite; sharp's threads too), on the server only the clients'.
+  const cpuBefore = process.cpuUsage();
   let t = performance.now();
   await Promise.all(
     Array.from({ length: CLIENTS }, async (_, client) => {
@@ -178,6 +181,8 @@ try {
     }),
   );
   const ingestMs = performance.now() - t;
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   const loadDuring = os.loadavg()[0];
 
   t = performance.now();
@@ -202,6 +207,7 @@ try {
   console.log(`| POST /api/feeds/events, end to end | ${(ingestMs / 1000).toFixed(2)} s | ${ingestRate.toLocaleString('en')} | **${(ingestRate / copyRate).toFixed(3)}** | ${pct(50)} / ${pct(95)} ms |`);
   console.log(`| re-sent batches (all duplicates) | ${(resendMs / 1000).toFixed(2)} s | ${rate(5 * BATCH, resendMs).toLocaleString('en')} | | |`);
   console.log(`| COPY of the same ${copy.rows.toLocaleString('en')} rows into a plain table with the same key (baseline) | ${(copy.ms / 1000).toFixed(2)} s | ${copyRate.toLocaleString('en')} | 1.000 | |`);
+  console.log(`\nCPU of this process during the ingest: ${(cpuMs / 1000).toFixed(2)} s (${((cpuMs / EVENTS) * 1000).toFixed(0)} µs an event${server ? '; the clients only — the instances and PostgreSQL are other processes' : '; the whole service: HTTP, JavaScript, PGlite, thumbnails'}).`);
   console.log(`\n${accepted.toLocaleString('en')} accepted, ${created.toLocaleString('en')} incidents opened, ${duplicates.toLocaleString('en')} duplicates on re-send.`);
 } finally {
   await running.stop();

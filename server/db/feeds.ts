@@ -31,7 +31,8 @@ export async function feedDevices(db: Kysely<Database>, ids: string[]): Promise<
   const rows = await db
     .selectFrom('devices as d')
     .select(['d.id', 'd.kind', 'd.name', 'd.version', 'd.center_region', sql<number>`ST_X(d.geom)`.as('lon'), sql<number>`ST_Y(d.geom)`.as('lat'), sql<string | null>`ST_AsGeoJSON(d.sector, 9)`.as('sector')])
-    .where('d.id', 'in', ids)
+    // One array parameter, not one parameter per device (a batch names hundreds).
+    .where('d.id', '=', sql<string>`ANY(${ids}::text[])`)
     .where('d.deleted_at', 'is', null)
     .execute();
   return new Map(
@@ -106,7 +107,9 @@ export interface IngestOutcome {
  *    incident (one INSERT … SELECT FROM unnest, in key order so that two overlapping batches
  *    never wait for each other crosswise; ON CONFLICT DO NOTHING: a concurrent re-send stores an
  *    event once), new incidents' ids drawn from their sequence in the same statement.
- * 2. The advisory locks on the pairs, in one statement and a fixed order; then, as a statement
+ * 2. Only the events the INSERT stored count from here on (one stored already — a re-send — is
+ *    a duplicate: the caller looks up beforehand only the events that carry an image). The
+ *    advisory locks on their pairs, in one statement and a fixed order; then, as a statement
  *    of its own (it sees what was committed when it began, and a batch that held a lock may have
  *    committed meanwhile), the open incidents again, and the plan again from them. Almost always
  *    it is the plan of step 1; where another batch changed a pair meanwhile, the events whose
@@ -130,8 +133,13 @@ export async function ingestEvents(db: Kysely<Database>, events: NewEvent[], opt
     outcome.mediaIds = [...mediaOf.values()];
     const inserted = await insertEvents(trx, events, guess, mediaOf, options.receivedAt);
 
-    await lockPairs(trx, pairs);
-    const plan = planMerge(merging, await readOpen(trx, pairs, since), options.mergeWindowMs);
+    // Only what this batch inserted is merged: an event stored already (a re-send, found by the
+    // INSERT's ON CONFLICT) neither counts, nor opens, nor links incidents.
+    const mine = merging.filter((m) => inserted.incidentOf.has(m.index));
+    if (mine.length === 0) return outcome;
+    const minePairs = [...new Set(mine.filter((m) => m.gridCode).map((m) => `${m.gridCode}|${m.category}`))].sort();
+    await lockPairs(trx, minePairs);
+    const plan = planMerge(mine, await readOpen(trx, minePairs, since), options.mergeWindowMs);
     const settled = await settle(trx, events, plan, inserted);
     const written = await writeIncidents(trx, events, settled, mediaOf, options.receivedAt);
     for (const [i, id] of settled.incidentOf) {
@@ -157,7 +165,9 @@ async function insertEvents(trx: Transaction<Database>, events: NewEvent[], plan
   const order = events.map((_, i) => i).sort((a, b) => compareKeys(events[a], events[b]));
   // One array per column: the events go to the database as twelve parameters, not 12,000.
   const col = <T,>(pick: (e: NewEvent, i: number) => T) => order.map((i) => pick(events[i], i));
-  const { rows } = await sql<{ i: number; n: number; fresh: boolean }>`
+  // One row back, not one per event: how many were inserted, the ids drawn for new incidents,
+  // and — only when some were not inserted (a re-send) — which ones those were.
+  const { rows } = await sql<{ inserted: number; drawn: [number, number | string][] | null; skipped: number[] | null }>`
     WITH ev_in AS (
       SELECT * FROM unnest(
         ${col((_, i) => i)}::int[], ${col((e) => e.deviceId)}::text[], ${col((e) => e.eventId)}::text[], ${col((e) => e.type)}::text[],
@@ -173,14 +183,24 @@ async function insertEvents(trx: Transaction<Database>, events: NewEvent[], plan
       FROM ev_in r LEFT JOIN ids ON ids.k = r.k
       ORDER BY r.ord
       ON CONFLICT DO NOTHING
-      RETURNING device_id, event_id, occurred_at, incident_id
-    )
-    SELECT r.i, ev.incident_id AS n, r.k IS NOT NULL AS fresh
-    FROM ev JOIN ev_in r ON r.d = ev.device_id AND r.e = ev.event_id AND r.o = ev.occurred_at`.execute(trx);
+      RETURNING device_id, event_id, occurred_at
+    ), counted AS (SELECT count(*)::int AS n FROM ev)
+    SELECT counted.n AS inserted,
+           (SELECT json_agg(json_build_array(k, id)) FROM ids) AS drawn,
+           CASE WHEN counted.n < ${order.length} THEN
+             (SELECT array_agg(r.i) FROM ev_in r
+              WHERE NOT EXISTS (SELECT 1 FROM ev WHERE ev.device_id = r.d AND ev.event_id = r.e AND ev.occurred_at = r.o))
+           END AS skipped
+    FROM counted`.execute(trx);
+  const idOfNew = new Map((rows[0].drawn ?? []).map(([k, id]) => [Number(k), Number(id)]));
+  const skipped = new Set((rows[0].skipped ?? []).map(Number));
   const inserted: Inserted = { incidentOf: new Map(), drawn: new Set() };
-  for (const row of rows) {
-    inserted.incidentOf.set(Number(row.i), Number(row.n));
-    if (row.fresh) inserted.drawn.add(Number(row.n));
+  for (let i = 0; i < events.length; i++) {
+    if (skipped.has(i)) continue;
+    const a = assigned(i);
+    const id = 'incidentId' in a ? a.incidentId : idOfNew.get(a.newIncident)!;
+    inserted.incidentOf.set(i, id);
+    if ('newIncident' in a) inserted.drawn.add(id);
   }
   return inserted;
 }

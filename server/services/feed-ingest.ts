@@ -141,6 +141,16 @@ export class FeedIngest {
    * beyond the device's reach (server/geo/reach.ts) is refused on its own, like any bad event.
    */
   async ingest(values: unknown[], crs: CrsName, access: FeedAccess = everything): Promise<IngestReport> {
+    // Thumbnails wait while batches are in flight: in a storm the CPU goes to the ingest.
+    const release = this.thumbnailer.busy();
+    try {
+      return await this.ingestBatch(values, crs, access);
+    } finally {
+      release();
+    }
+  }
+
+  private async ingestBatch(values: unknown[], crs: CrsName, access: FeedAccess): Promise<IngestReport> {
     const { mayReport, covers } = access;
     const receivedAt = this.clock.now();
     const results: EventResult[] = new Array(values.length);
@@ -162,11 +172,21 @@ export class FeedIngest {
       candidates.push(parsed);
     });
 
+    // Only events carrying an image are looked up as already stored before the transaction (a
+    // re-sent image costs no decoding and stores no second original); every other duplicate is
+    // found by the events' INSERT itself (ON CONFLICT DO NOTHING), which saves a query a batch.
     const [devices, stored, snapshot] = await Promise.all([
       feedDevices(this.db, [...new Set(candidates.map((c) => c.deviceId))]),
-      storedEventKeys(this.db, candidates),
+      storedEventKeys(this.db, candidates.filter((c) => c.snapshot !== undefined)),
       this.locator.live(),
     ]);
+    // Events refused below for their place or reach, which a stored event is acknowledged as a
+    // duplicate before (checked once, after the loop, as before the transaction).
+    const refusedUnlessStored: { event: ParsedEvent; code: string; reason: Text }[] = [];
+    const refuse = (c: ParsedEvent, code: string, reason: Text) => {
+      if (c.snapshot === undefined) refusedUnlessStored.push({ event: c, code, reason });
+      else reject(c.index, code, reason);
+    };
     const fresh: { event: ParsedEvent; placed: Omit<NewEvent, 'snapshot'> }[] = [];
     for (const c of candidates) {
       const device = devices.get(c.deviceId);
@@ -180,20 +200,27 @@ export class FeedIngest {
       }
       const at = snapshot.index.locate(device.lon, device.lat);
       if (!covers(devicePlace(at < 0 ? null : snapshot.grids[at]!.code, device.centerRegion))) {
-        reject(c.index, 'out_of_scope', text('out_of_scope.device', { id: c.deviceId }));
+        refuse(c, 'out_of_scope', text('out_of_scope.device', { id: c.deviceId }));
         continue;
       }
       const beyond = c.point ? beyondReach(c.point, { lon: device.lon, lat: device.lat, sector: device.sector ? (JSON.parse(device.sector) as Polygon) : null }) : 0;
       if (beyond > 0) {
-        reject(c.index, 'beyond_device_reach', text('beyond_device_reach', { metres: Math.round(beyond), id: c.deviceId }));
+        refuse(c, 'beyond_device_reach', text('beyond_device_reach', { metres: Math.round(beyond), id: c.deviceId }));
         continue;
       }
       const placed = this.placed(c, device, snapshot);
       if (!covers(placed.gridCode ?? placed.regionCode ?? '')) {
-        reject(c.index, 'out_of_scope', text('out_of_scope.event'));
+        refuse(c, 'out_of_scope', text('out_of_scope.event'));
         continue;
       }
       fresh.push({ event: c, placed });
+    }
+    if (refusedUnlessStored.length > 0) {
+      const storedRefused = await storedEventKeys(this.db, refusedUnlessStored.map((r) => r.event));
+      for (const { event: c, code, reason } of refusedUnlessStored) {
+        if (storedRefused.has(eventKey(c))) results[c.index] = { index: c.index, status: 'duplicate' };
+        else reject(c.index, code, reason);
+      }
     }
 
     // Images only for events not stored yet: a re-sent batch costs no decoding. Only what needs
@@ -218,7 +245,7 @@ export class FeedIngest {
       const index = indexes[k];
       results[index] = outcome.stored[k]
         ? { index, status: 'accepted', incidentId: outcome.incidentOf[k]!, gridCode: event.gridCode, mediaStored: event.snapshot !== undefined }
-        : { index, status: 'duplicate' }; // stored by a concurrent re-send meanwhile
+        : { index, status: 'duplicate' }; // stored already (a re-send), or by a concurrent one meanwhile
     });
     const count = (status: EventResult['status']) => results.filter((r) => r.status === status).length;
     return { accepted: count('accepted'), duplicates: count('duplicate'), rejected: count('rejected'), incidents: { created: outcome.created, updated: outcome.updated }, results };

@@ -4,6 +4,7 @@
  * bad events refused one by one while the rest of the batch counts. Then GB/T 28181 alarm
  * notifications (MANSCDP XML) as platforms send them, with their priority.
  */
+import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import sharp from 'sharp';
@@ -12,6 +13,7 @@ import { keyFor, signedAs, useTestService } from '../support/context.js';
 import { seedHalves, tree } from '../support/fixtures.js';
 import { createApp } from '../../server/app.js';
 import { defaultLimits } from '../../server/config.js';
+import { Thumbnailer } from '../../server/media/thumbnailer.js';
 
 const context = useTestService();
 const A = tree.villageA.code;
@@ -303,5 +305,45 @@ describe('POST /api/feeds/gb28181: alarm notifications as GB/T 28181 platforms s
     const refused = await send('不是报文');
     expect(refused.body.error).toEqual({ code: 'invalid_xml', message: '请求体中没有 <Notify> 报警通知' });
     expect(await counts()).toEqual(before);
+  });
+});
+
+describe('thumbnails while feed batches are in flight', () => {
+  /** A stored original without its thumbnail, as a batch leaves it. */
+  async function original(): Promise<number> {
+    const bytes = Buffer.from(jpeg, 'base64');
+    const row = await context.store.db
+      .insertInto('media')
+      .values({ content_type: 'image/jpeg', bytes, thumb: null, width: 1280, height: 720, sha256: createHash('sha256').update(bytes).digest('hex') })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return Number(row.id);
+  }
+  const thumbOf = async (id: number) => (await context.store.db.selectFrom('media').select('thumb').where('id', '=', id).executeTakeFirstOrThrow()).thumb;
+
+  it('waits until the batches end, unless a reader asks for one', async () => {
+    const thumbnailer = new Thumbnailer(context.store.db);
+    const [queued, asked] = [await original(), await original()];
+    const release = thumbnailer.busy();
+    thumbnailer.schedule([queued]);
+    await thumbnailer.ensure(asked); // a reader waiting (GET /api/media/:id?size=thumb): made now
+    expect(await thumbOf(asked)).not.toBeNull();
+    expect(thumbnailer.queued).toBe(1);
+    expect(await thumbOf(queued)).toBeNull();
+    release();
+    await thumbnailer.idle();
+    expect(thumbnailer.queued).toBe(0);
+    expect(await thumbOf(queued)).not.toBeNull();
+  });
+
+  it('makes them anyway once the oldest has waited its longest, under a storm that does not stop', async () => {
+    const thumbnailer = new Thumbnailer(context.store.db, undefined, { maxDeferMs: 50 });
+    const id = await original();
+    const release = thumbnailer.busy();
+    thumbnailer.schedule([id]);
+    expect(thumbnailer.queued).toBe(1);
+    await thumbnailer.idle(); // still busy: made after 50 ms
+    expect(await thumbOf(id)).not.toBeNull();
+    release();
   });
 });
