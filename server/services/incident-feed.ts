@@ -110,6 +110,12 @@ export class IncidentFeed {
   private timer: NodeJS.Timeout | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
+  /**
+   * Which run of the poller this is (bumped by stop). A poll still awaiting the database when
+   * the last client leaves must not fan out into the next run: that run's baseline cleared
+   * `seen`, so the old poll would take every change in the window for new.
+   */
+  private run = 0;
   /** Polls done (tests and the idle check read it). */
   polls = 0;
 
@@ -204,6 +210,7 @@ export class IncidentFeed {
   private stop() {
     if (!this.running) return;
     this.running = false;
+    this.run++;
     clearTimeout(this.timer);
     clearInterval(this.heartbeat);
     this.timer = undefined;
@@ -231,12 +238,14 @@ export class IncidentFeed {
     if (!this.running || this.timer || this.clients.size === 0) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.polling = this.poll()
+      const polling: Promise<void> = this.poll()
         .catch((error: unknown) => console.error('[gridgov] incident feed poll failed:', error))
         .finally(() => {
-          this.polling = undefined;
+          // A later run may have started its own poll meanwhile: leave that one tracked.
+          if (this.polling === polling) this.polling = undefined;
           this.schedule();
         });
+      this.polling = polling;
     }, this.intervalMs);
     this.timer.unref();
   }
@@ -253,7 +262,9 @@ export class IncidentFeed {
    */
   async poll(): Promise<void> {
     this.polls++;
+    const run = this.run;
     const probe = await this.windowRows();
+    if (run !== this.run) return;
     let first: number | undefined;
     for (const row of probe) {
       const before = this.seen.get(Number(row.id));
@@ -267,6 +278,7 @@ export class IncidentFeed {
     for (;;) {
       const now = this.clock.now();
       const page = await listIncidents(this.db, { afterChange: from }, { limit: PAGE, offset: 0, order: 'changes' }, now);
+      if (run !== this.run) return;
       for (const incident of page.incidents) {
         const before = this.seen.get(incident.id);
         if (before && before.version >= incident.version) continue;

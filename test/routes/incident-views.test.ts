@@ -606,4 +606,21 @@ describe('IncidentFeed', () => {
     await feed.idle();
     expect(events).toEqual(['open', `reset ${top}`]);
   });
+
+  it('a poll still reading when the last client leaves sends nothing into the next run', async () => {
+    // The next run's baseline forgets what was sent; the old poll must not take the whole
+    // window for new changes and hand it to the next client.
+    const feed = new IncidentFeed(context.store.db, clock, { intervalMs: 60_000 });
+    const quiet: FeedSink = { open: () => {}, incident: () => {}, reset: () => {}, ping: () => {} };
+    const first = await feed.subscribe(quiet, {});
+    const inFlight = feed.poll();
+    first.close();
+    const events: string[] = [];
+    const next = await feed.subscribe({ ...quiet, open: () => events.push('open'), incident: (i) => events.push(`${i.id}@${i.version}`) }, {});
+    await inFlight;
+    await new Promise((r) => setTimeout(r, 50));
+    next.close();
+    await feed.idle();
+    expect(events).toEqual(['open']);
+  });
 });
