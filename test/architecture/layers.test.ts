@@ -73,6 +73,17 @@ describe('the layers of server/', () => {
     expect(wrong.map((file) => path.relative(server, file))).toEqual([]);
   });
 
+  it('services/ write no SQL: they call db functions (Kysely query builders and raw sql are db/\'s)', () => {
+    const wrong = sourceFiles(path.join(server, 'services')).filter((file) => QUERY.test(fs.readFileSync(file, 'utf8')));
+    expect(wrong.map((file) => path.relative(server, file))).toEqual([]);
+  });
+
+  it('reads queries the way the rule means them (a builder call or raw sql would be caught)', () => {
+    expect(QUERY.test("await this.db\n  .selectFrom('incidents as i')")).toBe(true);
+    expect(QUERY.test('await sql`SELECT 1`.execute(db)')).toBe(true);
+    expect(QUERY.test('await listIncidents(db, filter)')).toBe(false);
+  });
+
   it('reads imports the way the rules mean them (a known upward import would be caught)', () => {
     // The checker itself: a module of db importing the HTTP errors is named; packages are not.
     const probe = path.join(server, 'db', 'probe.ts');
