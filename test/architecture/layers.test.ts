@@ -28,6 +28,9 @@ const FORBIDDEN: Record<string, string[]> = {
 /** Kysely's query builders and raw SQL: what only server/db writes. */
 const QUERY = /\bsql`|\.(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto)\(/;
 
+/** A cast of query rows to a declared row type: `as Row[]`, `as VersionRow | undefined`. */
+const ROW_CAST = /\bas \w*Row\b(\[\])?/g;
+
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
@@ -82,6 +85,24 @@ describe('the layers of server/', () => {
     expect(QUERY.test("await this.db\n  .selectFrom('incidents as i')")).toBe(true);
     expect(QUERY.test('await sql`SELECT 1`.execute(db)')).toBe(true);
     expect(QUERY.test('await listIncidents(db, filter)')).toBe(false);
+  });
+
+  it('db/ casts no rows: their types are inferred from the schema (a cast would hide a column the schema lacks)', () => {
+    const casts = sourceFiles(path.join(server, 'db')).flatMap((file) =>
+      [...fs.readFileSync(file, 'utf8').matchAll(ROW_CAST)].map((match) => `${path.relative(server, file)}: ${match[0].trim()}`),
+    );
+    expect(casts).toEqual([]);
+  });
+
+  it('every table db/ makes outside its migrations (a temporary staging table) is a table of the schema (Database)', () => {
+    const schema = fs.readFileSync(path.join(server, 'db', 'schema.ts'), 'utf8');
+    const database = schema.slice(schema.indexOf('export interface Database {'));
+    const tables = new Set([...database.matchAll(/^\s+(\w+): /gm)].map((match) => match[1]));
+    const made = sourceFiles(path.join(server, 'db'))
+      .filter((file) => !file.includes(`${path.sep}migrations${path.sep}`))
+      .flatMap((file) => [...fs.readFileSync(file, 'utf8').matchAll(/CREATE (?:TEMP(?:ORARY)? |UNLOGGED )?TABLE (?:IF NOT EXISTS )?(\w+)/g)].map((match) => match[1]));
+    expect(made).toContain('grid_staging');
+    expect(made.filter((table) => !tables.has(table))).toEqual([]);
   });
 
   it('reads imports the way the rules mean them (a known upward import would be caught)', () => {
