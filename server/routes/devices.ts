@@ -8,11 +8,10 @@ import { badRequest } from '../errors.js';
 import type { Store } from '../db/connect.js';
 import type { StoredDevice, DeviceFields } from '../db/devices.js';
 import type { Clock } from '../clock.js';
-import { levelOfRegionCode, regionPrefix } from '../geo/codes.js';
 import { assertCovers, assertVisible, lookupById, scopedPrefix } from '../http/authorize.js';
 import { DEVICE_ID, DeviceRegistry, deviceFields, deviceIdProblem } from '../services/devices.js';
 import type { GridLocator } from '../services/grid-locator.js';
-import { bboxParam, codeParam, etag, ifMatchCondition, jsonBody, stringParam } from './params.js';
+import { bboxParam, codeParam, etag, ifMatchCondition, jsonBody, regionPrefixParam, stringParam } from './params.js';
 import { shown, text } from '../i18n/catalogue.js';
 import type { CamerasAnswer, DevicesAnswer } from '../api-types/devices.js';
 
@@ -26,16 +25,6 @@ function versionCondition(req: Request): number | 'any' {
   if (condition === 'any') return 'any';
   if (condition.versions.length !== 1) throw badRequest('invalid_header', text('invalid_header.one_version'));
   return condition.versions[0];
-}
-
-/** `?region=`: a region code → the prefix of the devices placed under it. */
-function regionParam(req: Request): string | undefined {
-  const region = stringParam(req, 'region');
-  if (region === undefined) return undefined;
-  const code = codeParam(region, 12);
-  const level = levelOfRegionCode(code);
-  if (!level) throw badRequest('invalid_code', text('invalid_code.not_region', { code }));
-  return regionPrefix(code, level);
 }
 
 /** The caller's area, checked against where a device is (or where an edit would put it). */
@@ -70,7 +59,7 @@ export function devicesRouter(store: Store, locator: GridLocator, clock: Clock):
     if (kind !== undefined && kind !== 'camera' && kind !== 'sensor') throw badRequest('invalid_parameter', text('invalid_parameter.device_kind'));
     const grid = stringParam(req, 'grid');
     const gridCode = grid === undefined ? undefined : codeParam(grid, 15);
-    const placePrefix = scopedPrefix(req, regionParam(req));
+    const placePrefix = scopedPrefix(req, regionPrefixParam(req));
     const devices = await registry.list({ kind, bbox: bboxParam(req), gridCode, placePrefix, coverage: stringParam(req, 'coverage') === 'true' });
     const answer: DevicesAnswer = { total: devices.length, devices };
     res.json(answer);

@@ -14,7 +14,6 @@ import { getIncident, incidentTransitions, listIncidents, LIST_ORDERS, type Chan
 import { camerasSeeing } from '../db/devices.js';
 import { isIncidentStatus, INCIDENT_STATUSES, type IncidentStatus } from '../incidents/states.js';
 import { isLight, LIGHTS } from '../incidents/light.js';
-import { levelOfRegionCode, regionPrefix } from '../geo/codes.js';
 import { coordinateProblem } from '../geo/validate.js';
 import { addressProblem } from '../formats/address-rows.js';
 import type { IncidentService, ReportInput } from '../services/incidents.js';
@@ -22,7 +21,7 @@ import { assertCovers, assertVisible, lookupById, scopedPlaces, scopedPrefix } f
 import { devicesInScope } from '../services/device-places.js';
 import type { GridLocator } from '../services/grid-locator.js';
 import { incidentPlace } from '../access/places.js';
-import { actorOf, timeParam, bboxParam, codeParam, crsParam, etag, integerParam, jsonBody, stringParam, type Unchecked } from './params.js';
+import { actorOf, timeParam, bboxParam, codeParam, crsParam, etag, integerParam, jsonBody, regionPrefixParam, stringParam, type Unchecked } from './params.js';
 import { shown, text } from '../i18n/catalogue.js';
 
 export const INCIDENT_SOURCES: readonly IncidentSource[] = ['worker', 'resident', 'camera', 'sensor', 'hotline'];
@@ -75,16 +74,6 @@ function listParam<T extends string>(req: Request, name: string, valid: (value: 
   const bad = values.find((v) => !valid(v));
   if (bad !== undefined) throw badRequest('invalid_parameter', text('invalid_parameter.one_of', { name, got: bad, allowed }));
   return values as T[];
-}
-
-/** `region=<12-digit code>` → its significant prefix. */
-export function regionPrefixParam(req: Request): string | undefined {
-  const raw = stringParam(req, 'region');
-  if (raw === undefined) return undefined;
-  const code = codeParam(raw, 12);
-  const level = levelOfRegionCode(code);
-  if (!level) throw badRequest('invalid_code', text('invalid_code.not_region', { code }));
-  return regionPrefix(code, level);
 }
 
 /** An incident outside the caller's area (where it lies, or its handling region when it has no grid) is unknown to it. */

@@ -24,8 +24,7 @@ import { checkStaffFields, STAFF_FIELDS, type StaffFields } from '../staff/input
 import { DUTIES, dutyOf, type Duty } from '../staff/duties.js';
 import { maskPhone } from '../staff/phone.js';
 import { importRoster, MAX_ROSTER_ROWS } from '../services/staff-roster.js';
-import { regionPrefixParam } from './incidents.js';
-import { actorOf, booleanParam, codeParam, etag, ifMatchCondition, integerParam, jsonBody, reasonOf, stringParam } from './params.js';
+import { actorOf, booleanParam, codeParam, etag, ifMatchCondition, integerParam, jsonBody, reasonOf, regionPrefixParam, stringParam } from './params.js';
 import type { GridStaffAnswer, Staff } from '../api-types/staff.js';
 
 /** A roster of 5,000 rows is well under a megabyte. */
