@@ -13,7 +13,7 @@ import type { Health, Me } from '../../server/api-types/session';
 import type { DivisionApplied, DivisionDryRun, DivisionInputs, DivisionJob, DivisionQueued, PlaceMove } from '../../server/api-types/divisions';
 import type { GridKind } from '../../server/geo/codes';
 import type { HouseholdPointsAnswer, ReferenceLineProperties, RegionProperties } from '../../server/api-types/regions';
-import type { GeocodeCandidate } from '../../server/api-types/geocode';
+import type { GeocodeAnswer, GeocodeCandidate } from '../../server/api-types/geocode';
 import type { GridStaffAnswer } from '../../server/api-types/staff';
 import type { AddressesAnswer, GridChange, GridWrite } from '../../server/api-types/grids';
 import type { CameraView, CamerasAnswer, Device, DevicesAnswer } from '../../server/api-types/devices';
@@ -246,7 +246,7 @@ export class Api {
     return this.get(`/api/regions/${code}`);
   }
 
-  geocode(q: string, limit = 5): Promise<{ candidates: GeocodeCandidate[] }> {
+  geocode(q: string, limit = 5): Promise<GeocodeAnswer> {
     return this.get(`/api/geocode?q=${encodeURIComponent(q)}&limit=${limit}`);
   }
 

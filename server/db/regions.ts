@@ -5,6 +5,7 @@
 import { sql, type InferResult, type Kysely } from 'kysely';
 import type { MultiPolygon, Polygon } from 'geojson';
 import type { Database } from './schema.js';
+import type { CoveragePieces, RegionCoverage } from '../api-types/regions.js';
 import { OUTSIDE_TOLERANCE_M, beyondTolerance } from './grid-checks.js';
 import { text } from '../i18n/catalogue.js';
 import { inTransaction } from './transaction.js';
@@ -168,18 +169,6 @@ export async function countRegions(db: Kysely<Database>): Promise<number> {
   return Number(n);
 }
 
-export interface Coverage {
-  regionCode: string;
-  grids: number;
-  coveredRatio: number;
-  gaps: PieceCollection;
-  overlaps: PieceCollection;
-}
-
-interface PieceCollection {
-  type: 'FeatureCollection';
-  features: { type: 'Feature'; geometry: Polygon | MultiPolygon; properties: Record<string, unknown> }[];
-}
 
 /** Pieces smaller than this are digitising noise, not gaps or overlaps worth showing. */
 const PIECE_MIN_M2 = 1;
@@ -188,7 +177,7 @@ const PIECE_MIN_M2 = 1;
  * How well the live grids (or those at `asOf`) of a region's subtree cover it: the covered
  * share of its area, the uncovered pieces, and every pairwise overlap.
  */
-export async function regionCoverage(db: Kysely<Database>, code: string, asOf?: Date): Promise<Coverage> {
+export async function regionCoverage(db: Kysely<Database>, code: string, asOf?: Date): Promise<RegionCoverage> {
   const level = await regionLevel(db, code);
   const prefix = regionPrefix(code, level);
   const grids = sql`SELECT v.code, v.geom FROM grid_versions v WHERE ${inForce(asOf)} AND v.code LIKE ${`${prefix}%`}`;
