@@ -71,6 +71,15 @@ describe('the layers of server/', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('db/, services/, formats/ and geo/ import no express (HTTP is the routes\' and http/\'s)', () => {
+    const wrong = ['db', 'services', 'formats', 'geo'].flatMap((layer) =>
+      sourceFiles(path.join(server, layer))
+        .filter((file) => /\bfrom\s+'express(?:-serve-static-core)?'/.test(fs.readFileSync(file, 'utf8')))
+        .map((file) => path.relative(server, file)),
+    );
+    expect(wrong).toEqual([]);
+  });
+
   it('routes/ write no SQL: they call services and db functions', () => {
     const wrong = sourceFiles(path.join(server, 'routes')).filter((file) => QUERY.test(fs.readFileSync(file, 'utf8')));
     expect(wrong.map((file) => path.relative(server, file))).toEqual([]);
