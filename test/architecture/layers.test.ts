@@ -12,7 +12,7 @@ const server = path.resolve('server');
 /** What each folder must not import (folders or single modules of server/, without extension). */
 const FORBIDDEN: Record<string, string[]> = {
   // A pure data layer: rows in, rows or domain errors out — no HTTP, no use-cases, no jobs.
-  db: ['errors', 'http', 'routes', 'services', 'jobs', 'app', 'main'],
+  db: ['errors', 'http', 'routes', 'services', 'jobs', 'config', 'app', 'main'],
   // Pure geometry: plain options in, plain values out (its messages come from the i18n leaf).
   geo: ['db', 'http', 'routes', 'services', 'jobs', 'config', 'errors', 'formats', 'media', 'access', 'incidents', 'staff', 'workers', 'demo', 'app', 'main'],
   // File formats: bytes in, features out.
@@ -21,8 +21,8 @@ const FORBIDDEN: Record<string, string[]> = {
   'api-types': ['db', 'http', 'routes', 'services', 'jobs', 'config', 'errors', 'formats', 'app', 'main'],
   // Request handling below the routes never reaches back into them.
   http: ['routes', 'app', 'main'],
-  // Use-cases know neither HTTP nor routes.
-  services: ['routes', 'http', 'app', 'main'],
+  // Use-cases know neither HTTP (its errors included: they throw domain errors) nor routes.
+  services: ['routes', 'http', 'errors', 'app', 'main'],
 };
 
 /** Kysely's query builders and raw SQL: what only server/db writes. */
