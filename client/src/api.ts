@@ -6,7 +6,7 @@ import type { Feature, FeatureCollection, LineString, MultiLineString, MultiPoly
 import type { HouseholdPoint, HouseholdsSource } from '../../server/geo/households';
 import type { GridProperties, GridVersionProperties } from '../../server/api-types/grids';
 import type { PatrolCoverage } from '../../server/api-types/patrols';
-import type { Assignee, CategoriesAnswer, Incident, IncidentStep, IncidentCamera, IncidentCamerasAnswer, IncidentCategory, IncidentDetail, IncidentStatus, Light, Transition } from '../../server/api-types/incidents';
+import type { Assignee, CategoriesAnswer, Incident, IncidentStep, IncidentCamera, IncidentCamerasAnswer, IncidentCategory, IncidentDetail, IncidentPage, IncidentStatus, Light, Transition } from '../../server/api-types/incidents';
 import type { HeatmapAnswer, StatsAnswer, StatsRow } from '../../server/api-types/stats';
 import type { Assessed, Assessment } from '../../server/api-types/assessment';
 import type { Health, Me } from '../../server/api-types/session';
@@ -194,7 +194,7 @@ export class Api {
     return this.get(`/api/grids/${code}/cameras`);
   }
 
-  incidents(query: IncidentQuery = {}): Promise<{ total: number; incidents: Incident[] }> {
+  incidents(query: IncidentQuery = {}): Promise<IncidentPage> {
     return this.get(`/api/incidents?${incidentParams(query)}`);
   }
 

@@ -4,7 +4,7 @@
  */
 import { Router, type Request } from 'express';
 import { apiRouter } from './router.js';
-import type { CategoriesAnswer, IncidentCamerasAnswer, IncidentDetail, IncidentStep } from '../api-types/incidents.js';
+import type { CategoriesAnswer, IncidentCamerasAnswer, IncidentDetail, IncidentPage, IncidentStep } from '../api-types/incidents.js';
 import { badRequest, forbidden } from '../errors.js';
 import { checkedPhoto } from '../services/photos.js';
 import type { Snapshot } from '../media/snapshot.js';
@@ -176,7 +176,8 @@ export function incidentsRouter(store: Store, incidents: IncidentService, locato
     const sort = stringParam(req, 'sort') ?? 'newest';
     if (!(LIST_ORDERS as readonly string[]).includes(sort)) throw badRequest('invalid_parameter', text('invalid_parameter.sort', { allowed: LIST_ORDERS, got: shown(sort) }));
     const page = await listIncidents(store.db, filter, { limit, offset, order: sort as IncidentOrder }, now());
-    res.json({ total: page.total, limit, offset, incidents: page.incidents });
+    const answer: IncidentPage = { total: page.total, limit, offset, incidents: page.incidents };
+    res.json(answer);
   });
 
   router.get('/:id', async (req, res) => {
