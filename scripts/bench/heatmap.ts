@@ -4,15 +4,17 @@
  * A county of 3 streets × 4 villages × 4 grids (48 grids with households) over a ≈30 × 30 km
  * square near Wuhan; 1,000,000 synthetic incidents in it, inserted by one INSERT … SELECT
  * generate_series (uniform points, the grid under each, random categories, statuses and times
- * over the past year), then ANALYZE. Then, through the real app on a listening HTTP server:
- * - 50 heatmaps of random map views (1280 × 800 px) at zooms 10–15, unfiltered, and 50 more
- *   with a 90-day window and two categories; interleaved request by request with the baseline,
- *   in the same process: the raw points of the same view and filter (SELECT ST_X, ST_Y … with
- *   the same WHERE, serialized as [[lon, lat], …]: what a client would download without
- *   server-side aggregation);
- * - 20 stats of the county, a street or a village, half of them with a time window.
+ * over the past year; the counts kept on write filled by their triggers), then VACUUM ANALYZE (what autovacuum does after a bulk load on a server). Then,
+ * through the real app on a listening HTTP server, each request followed in this process by the
+ * same question answered from the counts and from the incidents one by one (counts: false: the
+ * query before counts), interleaved, and the two answers compared:
+ * - heatmaps of random map views (1280 × 800 px): at z8 (the county and far around), z11 (the
+ *   county), z14 (≈ 11 × 6 km) unfiltered; at z8–z14 with a 90-day window ending at a random
+ *   time in the past 270 days and two categories; at z8–z14 for the last 7 days;
+ * - statistics of the county (by township) and of a township (by village), without a window
+ *   and with a 90-day one.
  * Embedded backend unless DATABASE_URL is set (then a throwaway database on that server).
- * Knobs: BENCH_INCIDENTS (1000000), BENCH_HEATMAPS (50), BENCH_STATS (20).
+ * Knobs: BENCH_INCIDENTS (1000000), BENCH_HEATMAPS (20 a row), BENCH_STATS (10 a row).
  */
 import http from 'node:http';
 import os from 'node:os';
@@ -22,7 +24,7 @@ import { createApp } from '../../server/app.js';
 import { defaultLimits } from '../../server/config.js';
 import { createRegion } from '../../server/db/regions.js';
 import { createGrids, type NewGrid } from '../../server/db/grids.js';
-import { incidentWhere, type IncidentFilter } from '../../server/db/incidents.js';
+import type { IncidentFilter } from '../../server/db/incidents.js';
 import { incidentHeatmap, regionStats } from '../../server/db/incident-stats.js';
 import { defaultIncidentRules } from '../../server/incidents/rules.js';
 import { seededRandom } from '../../server/geo/random.js';
@@ -30,8 +32,8 @@ import { throwawayStore } from './throwaway-store.js';
 import { adminAuthorization } from './admin-key.js';
 
 const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 1_000_000);
-const HEATMAPS = Number(process.env.BENCH_HEATMAPS ?? 50);
-const STATS = Number(process.env.BENCH_STATS ?? 20);
+const HEATMAPS = Number(process.env.BENCH_HEATMAPS ?? 20);
+const STATS = Number(process.env.BENCH_STATS ?? 10);
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
 // The area: 3 street columns × 4 village rows; each village 2 × 2 grids → 6 × 8 grids.
@@ -113,8 +115,8 @@ await sql`
   ) c`.execute(db);
 const insertMs = performance.now() - t;
 t = performance.now();
-await sql`ANALYZE`.execute(db);
-log(`${INCIDENTS.toLocaleString('en')} incidents inserted in ${(insertMs / 1000).toFixed(1)} s, ANALYZE ${((performance.now() - t) / 1000).toFixed(1)} s`);
+await sql`VACUUM ANALYZE`.execute(db);
+log(`${INCIDENTS.toLocaleString('en')} incidents inserted in ${(insertMs / 1000).toFixed(1)} s, VACUUM ANALYZE ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
 // The service, listening.
 const auth = await adminAuthorization(store);
@@ -124,22 +126,13 @@ server.keepAliveTimeout = 60_000;
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-async function get(path: string): Promise<{ ms: number; bytes: number; body: unknown }> {
+async function get(path: string): Promise<{ ms: number; body: unknown }> {
   const start = performance.now();
   const response = await fetch(base + path, { headers: auth });
   const text = await response.text();
   const ms = performance.now() - start;
   if (!response.ok) throw new Error(`GET ${path}: HTTP ${response.status} ${text.slice(0, 300)}`);
-  return { ms, bytes: Buffer.byteLength(text), body: JSON.parse(text) };
-}
-
-/** The baseline: every matching point, as a client would download them. */
-async function rawPoints(filter: IncidentFilter): Promise<{ ms: number; bytes: number; n: number }> {
-  const start = performance.now();
-  const { rows } = await sql<{ lon: number; lat: number }>`
-    SELECT ST_X(i.geom) AS lon, ST_Y(i.geom) AS lat FROM incidents i WHERE ${incidentWhere(filter, new Date())}`.execute(db);
-  const text = JSON.stringify({ points: rows.map((r) => [r.lon, r.lat]) });
-  return { ms: performance.now() - start, bytes: Buffer.byteLength(text), n: rows.length };
+  return { ms, body: JSON.parse(text) };
 }
 
 const percentile = (values: number[], p: number) => {
@@ -148,130 +141,132 @@ const percentile = (values: number[], p: number) => {
 };
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
+/** One kind of request: over HTTP (from the counts), and in this process from the counts and from the incidents one by one, interleaved. */
 interface Series {
   label: string;
-  /** In this process: the counts kept on write, and the query over incidents one by one ("today's"). */
+  httpMs: number[];
   countsMs: number[];
   directMs: number[];
-  ms: number[];
-  bytes: number[];
-  baseMs: number[];
-  baseBytes: number[];
-  points: number[];
   incidents: number[];
 }
 
+/** Times `fromCounts` and `direct` (the one-by-one query) in turn, after the HTTP request, and checks they agree. */
+async function measure(series: Series, warmUp: boolean, path: string, fromCounts: () => Promise<string>, direct: () => Promise<string>, total: (body: unknown) => number) {
+  const http = await get(path);
+  let t0 = performance.now();
+  const counted = await fromCounts();
+  const countsMs = performance.now() - t0;
+  t0 = performance.now();
+  const recounted = await direct();
+  const directMs = performance.now() - t0;
+  if (counted !== recounted) throw new Error(`counts and incidents disagree for ${path}`);
+  if (warmUp) return;
+  series.httpMs.push(http.ms);
+  series.countsMs.push(countsMs);
+  series.directMs.push(directMs);
+  series.incidents.push(total(http.body));
+}
+
 const day = 86_400_000;
-async function heatmapSeries(label: string, filtered: boolean): Promise<Series> {
-  const series: Series = { label, countsMs: [], directMs: [], ms: [], bytes: [], baseMs: [], baseBytes: [], points: [], incidents: [] };
-  const r = seededRandom(filtered ? 2 : 1);
+/** Views of 1280 × 800 px at the zooms given, centred in the county; `window` picks a time window and categories, or none. */
+async function heatmapSeries(label: string, zooms: number[], seed: number, window?: (r: () => number) => { from: Date; to: Date; categories?: string[] }): Promise<Series> {
+  const series: Series = { label, httpMs: [], countsMs: [], directMs: [], incidents: [] };
+  const r = seededRandom(seed);
   for (let i = -2; i < HEATMAPS; i++) {
-    const zoom = 10 + Math.floor(r() * 6);
+    const zoom = zooms[Math.floor(r() * zooms.length)];
     const degPerPx = 360 / 256 / 2 ** zoom;
     const cx = LON0 + r() * WIDTH;
     const cy = LAT0 + r() * HEIGHT;
     const halfW = (1280 / 2) * degPerPx;
     const halfH = (800 / 2) * degPerPx * Math.cos((cy * Math.PI) / 180);
-    const bbox: [number, number, number, number] = [cx - halfW, cy - halfH, cx + halfW, cy + halfH];
-    const filter: IncidentFilter = { bbox };
-    const params = new URLSearchParams({ bbox: bbox.map((v) => v.toFixed(6)).join(','), zoom: String(zoom) });
-    if (filtered) {
-      const to = new Date(Date.now() - Math.floor(r() * 270) * day);
-      const from = new Date(to.getTime() - 90 * day);
-      const picked = [categories[Math.floor(r() * categories.length)].code, categories[Math.floor(r() * categories.length)].code];
-      Object.assign(filter, { from, to, categories: picked });
-      params.set('from', from.toISOString());
-      params.set('to', to.toISOString());
-      params.set('category', picked.join(','));
+    const params = new URLSearchParams({ bbox: [cx - halfW, cy - halfH, cx + halfW, cy + halfH].map((v) => v.toFixed(6)).join(','), zoom: String(zoom) });
+    const filter: IncidentFilter = {};
+    if (window) {
+      const w = window(r);
+      Object.assign(filter, w);
+      params.set('from', w.from.toISOString());
+      params.set('to', w.to.toISOString());
+      if (w.categories) params.set('category', w.categories.join(','));
     }
     // Parsed back as the route parses it, so that both sides filter alike.
     filter.bbox = params.get('bbox')!.split(',').map(Number) as [number, number, number, number];
-    const heat = await get(`/api/heatmap?${params}`);
-    const raw = await rawPoints(filter);
-    let t0 = performance.now();
-    const fromCounts = await incidentHeatmap(db, filter, zoom, new Date());
-    const countsMs = performance.now() - t0;
-    t0 = performance.now();
-    const direct = await incidentHeatmap(db, filter, zoom, new Date(), { counts: false });
-    const directMs = performance.now() - t0;
-    if (fromCounts.total !== direct.total || JSON.stringify(fromCounts.points.map((p) => p.count)) !== JSON.stringify(direct.points.map((p) => p.count))) {
-      throw new Error(`counts and incidents disagree for ${params}`);
-    }
-    const body = heat.body as { points: unknown[]; total: number };
-    if (body.total !== raw.n) throw new Error(`heatmap total ${body.total} ≠ raw points ${raw.n}`);
-    if (i < 0) continue; // warm-up
-    series.countsMs.push(countsMs);
-    series.directMs.push(directMs);
-    series.ms.push(heat.ms);
-    series.bytes.push(heat.bytes);
-    series.baseMs.push(raw.ms);
-    series.baseBytes.push(raw.bytes);
-    series.points.push(body.points.length);
-    series.incidents.push(raw.n);
+    const cells = async (counts: boolean) => {
+      const h = await incidentHeatmap(db, filter, zoom, new Date(), { counts });
+      return JSON.stringify([h.total, h.points.map((p) => p.count)]);
+    };
+    await measure(series, i < 0, `/api/heatmap?${params}`, () => cells(true), () => cells(false), (body) => (body as { total: number }).total);
   }
   log(`${label}: done`);
   return series;
 }
 
-const unfiltered = await heatmapSeries('heatmap, no filter', false);
-const filtered = await heatmapSeries('heatmap, 90 days + 2 categories', true);
+const pick = (r: () => number) => categories[Math.floor(r() * categories.length)].code;
+/** A 90-day window ending at a random time in the past 270 days, two categories. */
+const ninetyDays = (r: () => number) => {
+  const to = new Date(Date.now() - Math.floor(r() * 270 * day) - Math.floor(r() * day));
+  return { from: new Date(to.getTime() - 90 * day), to, categories: [pick(r), pick(r)] };
+};
+/** The last 7 days, up to now. */
+const lastDays = (days: number) => () => {
+  const to = new Date();
+  return { from: new Date(to.getTime() - days * day), to };
+};
 
-// Stats.
-const statsRegions = [COUNTY, ...[0, 1, 2].map(streetCode), ...[0, 1, 2].flatMap((s) => [0, 1, 2, 3].map((v) => villageCode(s, v)))];
-const statsMs: number[] = [];
-const statsCountsMs: number[] = [];
-const statsDirectMs: number[] = [];
-const statsKinds: string[] = [];
-const rs = seededRandom(3);
-for (let i = -2; i < STATS; i++) {
-  const k = i % 4 === 0 ? 0 : Math.floor(rs() * statsRegions.length);
-  const code = statsRegions[k];
-  const params = new URLSearchParams({ region: code });
-  if (i % 2 === 1) {
-    const to = new Date(Date.now() - Math.floor(rs() * 270) * day);
-    params.set('from', new Date(to.getTime() - 90 * day).toISOString());
-    params.set('to', to.toISOString());
+const heatmaps = [
+  await heatmapSeries('heatmap z8 (the county and around it), no filter', [8], 1),
+  await heatmapSeries('heatmap z11 (the county), no filter', [11], 2),
+  await heatmapSeries('heatmap z14 (≈ 11 × 6 km), no filter', [14], 3),
+  await heatmapSeries('heatmap z8–z14, a 90-day window + 2 categories', [8, 9, 10, 11, 12, 13, 14], 4, ninetyDays),
+  await heatmapSeries('heatmap z8–z14, the last 7 days', [8, 9, 10, 11, 12, 13, 14], 5, lastDays(7)),
+];
+
+// Stats of the county or a township, without a window and with a 90-day one.
+const codes = categories.map((c) => c.code);
+async function statsSeries(label: string, regions: string[], seed: number, window?: (r: () => number) => { from: Date; to: Date }): Promise<Series> {
+  const series: Series = { label, httpMs: [], countsMs: [], directMs: [], incidents: [] };
+  const r = seededRandom(seed);
+  for (let i = -2; i < STATS; i++) {
+    const code = regions[Math.floor(r() * regions.length)];
+    const params = new URLSearchParams({ region: code });
+    const filter: IncidentFilter = {};
+    if (window) {
+      const w = window(r);
+      Object.assign(filter, { from: w.from, to: w.to });
+      params.set('from', w.from.toISOString());
+      params.set('to', w.to.toISOString());
+    }
+    const stats = async (counts: boolean) => JSON.stringify((await regionStats(db, code, filter, codes, new Date(), { counts })).children);
+    await measure(series, i < 0, `/api/stats?${params}`, () => stats(true), () => stats(false), (body) => (body as { total: { incidents: number } }).total.incidents);
   }
-  const result = await get(`/api/stats?${params}`);
-  const body = result.body as { level: string; total: { incidents: number } };
-  const filter: IncidentFilter = { from: params.get('from') ? new Date(params.get('from')!) : undefined, to: params.get('to') ? new Date(params.get('to')!) : undefined };
-  const codes = categories.map((c) => c.code);
-  let t0 = performance.now();
-  const fromCounts = await regionStats(db, code, filter, codes, new Date());
-  const countsMs = performance.now() - t0;
-  t0 = performance.now();
-  const direct = await regionStats(db, code, filter, codes, new Date(), { counts: false });
-  const directMs = performance.now() - t0;
-  if (JSON.stringify(fromCounts.total) !== JSON.stringify(direct.total)) throw new Error(`stats of ${code} disagree: ${JSON.stringify(fromCounts.total)} ≠ ${JSON.stringify(direct.total)}`);
-  if (i < 0) continue;
-  statsCountsMs.push(countsMs);
-  statsDirectMs.push(directMs);
-  statsMs.push(result.ms);
-  statsKinds.push(body.level);
+  log(`${label}: done`);
+  return series;
 }
+const streets = [0, 1, 2].map(streetCode);
+const stats = [
+  await statsSeries('stats of the county (by township)', [COUNTY], 6),
+  await statsSeries('stats of the county, a 90-day window', [COUNTY], 7, ninetyDays),
+  await statsSeries('stats of a township (by village)', streets, 8),
+  await statsSeries('stats of a township, a 90-day window', streets, 9, ninetyDays),
+];
 server.close();
 
 const fmt = (n: number) => n.toLocaleString('en', { maximumFractionDigits: n < 10 ? 1 : 0 });
-const kb = (bytes: number) => `${fmt(bytes / 1024)} KB`;
 console.log(`## Heatmap and stats benchmark (${store.backend}; ${INCIDENTS.toLocaleString('en')} incidents, 48 grids)\n`);
-console.log(`Insert ${fmt(insertMs / 1000)} s (one INSERT … SELECT generate_series). Views 1280 × 800 px at zooms 10–15; ${HEATMAPS} requests each, after 2 warm-ups.\n`);
-console.log('| request | incidents in view (mean) | cells returned (mean) | p50 ms | p95 ms | baseline: raw points p50 ms | p95 ms | baseline ÷ heatmap (p50) | answer size (mean) | raw points size (mean) |');
-console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-for (const s of [unfiltered, filtered]) {
+console.log(`Insert ${fmt(insertMs / 1000)} s (one INSERT … SELECT generate_series, counts kept by their triggers). Views 1280 × 800 px; ${HEATMAPS} heatmaps and ${STATS} stats a row, after 2 warm-ups.`);
+console.log(`Each request over HTTP (from the counts), then in this process from the counts and from the incidents one by one (counts: false, the query before counts), interleaved.\n`);
+console.log('| request | incidents counted (mean) | HTTP p50 ms | p95 ms | counts p50 ms | p95 ms | one by one p50 ms | p95 ms | one by one ÷ counts (p50) |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const s of [...heatmaps, ...stats]) {
   console.log(
-    `| GET /api/heatmap, ${s.label.replace('heatmap, ', '')} | ${fmt(mean(s.incidents))} | ${fmt(mean(s.points))} | ${fmt(percentile(s.ms, 50))} | ${fmt(percentile(s.ms, 95))} | ${fmt(percentile(s.baseMs, 50))} | ${fmt(percentile(s.baseMs, 95))} | ${(percentile(s.baseMs, 50) / percentile(s.ms, 50)).toFixed(1)}× | ${kb(mean(s.bytes))} | ${kb(mean(s.baseBytes))} |`,
+    `| ${s.label} | ${fmt(mean(s.incidents))} | ${fmt(percentile(s.httpMs, 50))} | ${fmt(percentile(s.httpMs, 95))} | ${fmt(percentile(s.countsMs, 50))} | ${fmt(percentile(s.countsMs, 95))} | ${fmt(percentile(s.directMs, 50))} | ${fmt(percentile(s.directMs, 95))} | ${(percentile(s.directMs, 50) / percentile(s.countsMs, 50)).toFixed(1)}× |`,
   );
 }
-console.log(`\nThe same requests in this process, interleaved: from the counts kept on write vs. from the incidents one by one (today's query):\n`);
-console.log('| request | counts p50 ms | p95 ms | incidents one by one p50 ms | p95 ms | speed-up (p50) |');
-console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
-for (const s of [unfiltered, filtered]) {
-  console.log(`| heatmap, ${s.label.replace('heatmap, ', '')} | ${fmt(percentile(s.countsMs, 50))} | ${fmt(percentile(s.countsMs, 95))} | ${fmt(percentile(s.directMs, 50))} | ${fmt(percentile(s.directMs, 95))} | ${(percentile(s.directMs, 50) / percentile(s.countsMs, 50)).toFixed(1)}× |`);
+const sizes: string[] = [];
+for (const table of ['incidents', 'incident_cells', 'incident_tally']) {
+  const { rows } = await sql<{ n: number; mib: number }>`
+    SELECT (SELECT count(*) FROM ${sql.table(table)})::int AS n, round(pg_total_relation_size(${table}::regclass) / 1048576.0, 1)::float8 AS mib`.execute(db);
+  sizes.push(`${table}: ${rows[0].n.toLocaleString('en')} rows, ${rows[0].mib} MiB`);
 }
-console.log(`| stats | ${fmt(percentile(statsCountsMs, 50))} | ${fmt(percentile(statsCountsMs, 95))} | ${fmt(percentile(statsDirectMs, 50))} | ${fmt(percentile(statsDirectMs, 95))} | ${(percentile(statsDirectMs, 50) / percentile(statsCountsMs, 50)).toFixed(1)}× |`);
+console.log(`\n${sizes.join('; ')}.`);
 console.log(`\nLoad average during the run: ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} on ${os.cpus().length} cores.`);
-const levels = [...new Set(statsKinds)].map((l) => `${statsKinds.filter((k) => k === l).length} ${l}`).join(', ');
-console.log(`\n| request | n | p50 ms | p95 ms |`);
-console.log('| --- | ---: | ---: | ---: |');
-console.log(`| GET /api/stats (${levels}; half with a 90-day window) | ${statsMs.length} | ${fmt(percentile(statsMs, 50))} | ${fmt(percentile(statsMs, 95))} |`);
 await drop();

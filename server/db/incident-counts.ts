@@ -1,55 +1,130 @@
 /**
- * The heatmap and statistics from the incident counts kept on write (migration 015), exact:
+ * The heatmap and statistics from the incident counts kept on write (migration 017), exact:
  * whatever the counts cannot answer on their own is counted from the incidents themselves, in
  * the same statement, and the two parts never overlap.
  *
- * Heatmap at zoom z over a bbox: the cells lying wholly inside the bbox ("interior") come from
- * incident_cells — all-time rows, or the months lying wholly inside the time window; the cells
- * on the bbox's edge, and the interior cells' incidents of the window's partial months, are
- * counted from incidents. Statistics of a region: the villages' counts of the months wholly
- * inside the window; the partial months, and open incidents whose light may still change this
- * month (deadline this month or later), from incidents.
+ * A time window [from, to) is cut into (timeParts): the whole months inside it (month rows), the
+ * whole days at either end outside those months (day rows), and at most two cut days — from or
+ * to not at midnight — whose incidents are counted one by one (the incidents of a day or two,
+ * found by the reported_at index). No window: the all-time rows.
  *
- * What the counts do not cover (a light or status filter, one grid, zooms finer than the
- * counts) is left to the caller's query over incidents (undefined is returned).
+ * Heatmap at zoom z over a bbox: the cells lying wholly inside the bbox ("interior") come from
+ * incident_cells at the first kept level ≥ z whose area is fine enough for the scope; the cells
+ * on the bbox's edge, and the interior's incidents of the cut days, are counted from incidents.
+ * Statistics of a region: the villages' rows of the window's buckets; open incidents whose
+ * deadline falls in this month or later (their light may still change), and the cut days, from
+ * incidents.
+ *
+ * What the counts do not cover (a light or status filter, one grid, a staff member's or a
+ * place list's scope, windowed zooms finer than the counts) is left to the caller's query over
+ * incidents (undefined is returned).
  */
-import { sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { Database } from './schema.js';
 import { incidentWhere, type IncidentFilter } from './incidents.js';
-import { ALL_TIME_ZOOMS, cellSide, MONTHLY_ZOOMS } from './aggregate-keys.js';
+import { ALL_TIME_ZOOMS, areaLength, cellSide, SPAN, WINDOW_ZOOMS } from './aggregate-keys.js';
 import { monthOf } from './event-partitions.js';
+import { INCIDENT_STATUSES } from '../incidents/states.js';
 
 /** A margin (in cells) that keeps an interior cell's float rounding inside the bbox. */
 const EDGE = 1e-9;
+const DAY_MS = 86_400_000;
 
-/** The first stored zoom at or above `zoom` (counts of finer cells add up to coarser ones). */
-function storedZoom(zoom: number, zooms: readonly number[]): number | undefined {
-  return zooms.find((z) => z >= zoom);
+/** A range of buckets of one span, first ≤ bucket < end ('YYYY-MM-DD'). */
+export interface BucketRange {
+  span: number;
+  first: string;
+  end: string;
 }
 
-export interface MonthSpan {
-  /** First and last whole month inside the window ('YYYY-MM-01'), or none. */
-  first?: string;
-  last?: string;
-  /** Where the whole months start and end (the partial months lie outside [start, end)). */
-  start?: Date;
-  end?: Date;
+export interface TimeParts {
+  /** The buckets to read; together they are the whole days [dayStart, dayEnd). */
+  buckets: BucketRange[];
+  /** The incidents outside [dayStart, dayEnd) — on the cut days — are counted one by one. */
+  dayStart: Date;
+  dayEnd: Date;
 }
 
-/** The whole UTC months inside [from, to). */
-export function wholeMonths(from: Date | undefined, to: Date | undefined): MonthSpan {
-  if (!from && !to) return {};
-  const fromD = from ?? new Date(Date.UTC(1900, 0, 1));
-  const toD = to ?? new Date(Date.UTC(9999, 0, 1));
-  let start = new Date(Date.UTC(fromD.getUTCFullYear(), fromD.getUTCMonth(), 1));
-  if (start < fromD) start = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1));
-  const end = new Date(Date.UTC(toD.getUTCFullYear(), toD.getUTCMonth(), 1));
-  if (end <= start) return {};
-  const last = new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth() - 1, 1));
-  return { first: monthOf(start), last: monthOf(last), start, end };
+const EARLIEST = new Date(Date.UTC(1900, 0, 1));
+const LATEST = new Date(Date.UTC(9999, 0, 1));
+const isoDay = (d: Date) => d.toISOString().slice(0, 10);
+const floorDay = (d: Date) => new Date(Math.floor(d.getTime() / DAY_MS) * DAY_MS);
+const ceilDay = (d: Date) => new Date(Math.ceil(d.getTime() / DAY_MS) * DAY_MS);
+const ceilMonth = (d: Date) => {
+  const start = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
+  return start < d ? new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)) : start;
+};
+const floorMonth = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
+
+/**
+ * The buckets of the window [from, to) (UTC): all time when there is none; else its whole
+ * months, the whole days around them, and where the cut days lie. An open end reaches the year
+ * 1900 or 9999.
+ */
+export function timeParts(from: Date | undefined, to: Date | undefined): TimeParts | undefined {
+  if (!from && !to) return { buckets: [{ span: SPAN.all, first: 'infinity', end: 'infinity' }], dayStart: EARLIEST, dayEnd: LATEST };
+  const dayStart = ceilDay(from ?? EARLIEST);
+  const dayEnd = floorDay(to ?? LATEST);
+  if (dayEnd <= dayStart) return undefined;
+  const buckets: BucketRange[] = [];
+  const monthStart = ceilMonth(dayStart);
+  const monthEnd = floorMonth(dayEnd);
+  if (monthStart < monthEnd) {
+    if (dayStart < monthStart) buckets.push({ span: SPAN.day, first: isoDay(dayStart), end: isoDay(monthStart) });
+    buckets.push({ span: SPAN.month, first: isoDay(monthStart), end: isoDay(monthEnd) });
+    if (monthEnd < dayEnd) buckets.push({ span: SPAN.day, first: isoDay(monthEnd), end: isoDay(dayEnd) });
+  } else {
+    buckets.push({ span: SPAN.day, first: isoDay(dayStart), end: isoDay(dayEnd) });
+  }
+  return { buckets, dayStart, dayEnd };
 }
 
-const scopeOk = (filter: IncidentFilter) => !filter.regionPrefix || filter.regionPrefix.length <= 12;
+/** The filters the counts are keyed by; anything else is answered from the incidents. */
+function countable(filter: IncidentFilter): boolean {
+  return (
+    !filter.light &&
+    !filter.statuses?.length &&
+    !filter.gridCode &&
+    filter.afterChange === undefined &&
+    filter.placePrefixes === undefined &&
+    filter.assigneeStaffId === undefined &&
+    (!filter.regionPrefix || filter.regionPrefix.length <= 12)
+  );
+}
+
+/** SQL: a bucket range of the row alias `k`. */
+const inBuckets = (range: BucketRange) =>
+  range.span === SPAN.all ? sql<SqlBool>`k.span = ${range.span} AND k.bucket = 'infinity'::date` : sql<SqlBool>`k.span = ${range.span} AND k.bucket >= ${range.first}::date AND k.bucket < ${range.end}::date`;
+
+/**
+ * SQL: the incidents `i` on the cut days of the window [from, to), one condition a range (the
+ * planner finds each by the reported_at index); none when both ends are at midnight.
+ */
+function cutDays(parts: TimeParts, from: Date | undefined, to: Date | undefined): RawBuilder<SqlBool>[] {
+  const ranges: RawBuilder<SqlBool>[] = [];
+  if (!from || from < parts.dayStart) ranges.push(sql<SqlBool>`i.reported_at < ${parts.dayStart}`);
+  if (!to || to > parts.dayEnd) ranges.push(sql<SqlBool>`i.reported_at >= ${parts.dayEnd}`);
+  return ranges;
+}
+
+/**
+ * Runs a read of the counts without parallel workers. Each of its parts reads a few thousand
+ * rows in milliseconds, but their sum of estimates makes the planner start two workers, and
+ * starting them took 100–370 ms of a 5–40 ms query (EXPLAIN ANALYZE, PostgreSQL 15 on the
+ * loaded 2-core machine). SET LOCAL ends with the transaction.
+ */
+async function withoutWorkers<T>(db: Kysely<Database>, query: RawBuilder<T>): Promise<T[]> {
+  if (db.isTransaction) return (await query.execute(db)).rows;
+  return db.transaction().execute(async (trx) => {
+    await sql`SET LOCAL max_parallel_workers_per_gather = 0`.execute(trx);
+    return (await query.execute(trx)).rows;
+  });
+}
+
+/** The first kept level ≥ zoom whose cells' area is fine enough for the scope. */
+function cellLevel(zoom: number, levels: readonly number[], prefix: string | undefined): number | undefined {
+  return levels.find((level) => level >= zoom && (!prefix || prefix.length <= areaLength(level)));
+}
 
 export interface CellCount {
   gx: number;
@@ -64,12 +139,11 @@ export interface CellCount {
  * counts cannot answer this filter and zoom.
  */
 export async function heatmapCellsFromCounts(db: Kysely<Database>, filter: IncidentFilter, zoom: number, now: Date): Promise<CellCount[] | undefined> {
-  if (!filter.bbox || filter.light || filter.statuses?.length || filter.gridCode || filter.afterChange !== undefined || !scopeOk(filter)) return undefined;
+  if (!filter.bbox || !countable(filter)) return undefined;
   const timed = filter.from !== undefined || filter.to !== undefined;
-  const level = storedZoom(zoom, timed ? MONTHLY_ZOOMS : ALL_TIME_ZOOMS);
-  if (level === undefined) return undefined;
-  const months = wholeMonths(filter.from, filter.to);
-  if (timed && !months.first) return undefined;
+  const parts = timeParts(filter.from, filter.to);
+  const level = cellLevel(zoom, timed ? WINDOW_ZOOMS : ALL_TIME_ZOOMS, filter.regionPrefix);
+  if (!parts || level === undefined) return undefined;
   const c = cellSide(zoom);
   const [minX, minY, maxX, maxY] = filter.bbox;
   const lo = (v: number) => Math.floor(v / c + EDGE) + 1;
@@ -87,48 +161,59 @@ export async function heatmapCellsFromCounts(db: Kysely<Database>, filter: Incid
     [envelope(minX, minY, cxLo * c, maxY), envelope((cxHi + 1) * c, minY, maxX, maxY), envelope(minX, minY, maxX, cyLo * c), envelope(minX, (cyHi + 1) * c, maxX, maxY)],
     sql` OR `,
   )})`;
-  const rawCells = (extra: Expression<SqlBool> | RawBuilder<SqlBool>) => sql`
+  const rawCells = (extra: RawBuilder<SqlBool>) => sql`
     SELECT ${cell('X')} AS gx, ${cell('Y')} AS gy, count(*)::int AS n, sum(ST_X(i.geom)) AS sx, sum(ST_Y(i.geom)) AS sy
     FROM incidents i WHERE ${where} AND ${extra} GROUP BY 1, 2`;
 
-  const counted = sql`
+  const counted = parts.buckets.map(
+    (range) => sql`
     SELECT (k.cx >> ${shift}) AS gx, (k.cy >> ${shift}) AS gy, sum(k.n)::int AS n, sum(k.sx) AS sx, sum(k.sy) AS sy
     FROM incident_cells k
-    WHERE k.level = ${level}
-      AND ${timed ? sql`k.month BETWEEN ${months.first}::date AND ${months.last}::date` : sql`k.month = 'infinity'::date`}
+    WHERE k.level = ${level} AND ${inBuckets(range)}
       AND k.cx BETWEEN ${cxLo * 2 ** shift} AND ${(cxHi + 1) * 2 ** shift - 1}
       AND k.cy BETWEEN ${cyLo * 2 ** shift} AND ${(cyHi + 1) * 2 ** shift - 1}
       ${filter.categories?.length ? sql`AND k.category IN (${sql.join(filter.categories)})` : sql``}
       ${filter.regionPrefix ? sql`AND k.area LIKE ${`${filter.regionPrefix}%`}` : sql``}
-    GROUP BY 1, 2`;
-  const parts = [counted, rawCells(sql<SqlBool>`${strips} AND NOT ${interiorCell}`)];
+    GROUP BY 1, 2`,
+  );
+  const all = [...counted, rawCells(sql<SqlBool>`${strips} AND NOT ${interiorCell}`)];
+  // Interior cells' incidents of the cut days at either end of the window.
   if (timed) {
-    // Interior cells' incidents of the partial months at either end of the window.
-    parts.push(rawCells(sql<SqlBool>`${envelope(cxLo * c, cyLo * c, (cxHi + 1) * c, (cyHi + 1) * c)} AND ${interiorCell} AND (i.reported_at < ${months.start!} OR i.reported_at >= ${months.end!})`));
+    for (const cut of cutDays(parts, filter.from, filter.to)) all.push(rawCells(sql<SqlBool>`${envelope(cxLo * c, cyLo * c, (cxHi + 1) * c, (cyHi + 1) * c)} AND ${interiorCell} AND ${cut}`));
   }
-  const { rows } = await sql<CellCount>`
+  return withoutWorkers(
+    db,
+    sql<CellCount>`
     SELECT p.gx, p.gy, sum(p.n)::int AS n, sum(p.sx) AS sx, sum(p.sy) AS sy
-    FROM (${sql.join(parts, sql` UNION ALL `)}) p
+    FROM (${sql.join(all, sql` UNION ALL `)}) p
     GROUP BY 1, 2
-    HAVING sum(p.n) > 0`.execute(db);
-  return rows;
-}
-
-export interface StatsGroup {
-  key: string | null;
-  status: string;
-  category: string;
-  n: number;
-  yellow: number;
-  red: number;
-  on_time: number;
+    HAVING sum(p.n) > 0`,
+  );
 }
 
 /**
- * Statistics groups (unit key, status, category → counts, yellow, red, on time) of the grids
- * under `prefix`, from the counts where they can answer; undefined when they cannot (a light,
- * status, grid or bbox filter). `unitKey` maps a code column to its unit; `rawGroups` is the
- * caller's query over incidents, narrowed by an extra condition.
+ * Statistics of one unit and category: the count, the count of each status (s_<status>), the
+ * yellow and red lights, and the resolved or closed incidents finished by their deadline.
+ */
+export type StatsGroup = { key: string | null; category: string; n: number; yellow: number; red: number; on_time: number } & Record<`s_${string}`, number>;
+
+/** SQL: a status's column name in StatsGroup. */
+export const statusColumn = (status: string) => sql.raw(`s_${status}`);
+
+/** SQL: a StatsGroup's counted columns over incidents `i`, given the light of `i`. */
+export function statsColumnsSql(light: RawBuilder<string>) {
+  return sql`count(*)::int AS n,
+    ${sql.join(INCIDENT_STATUSES.map((s) => sql`(count(*) FILTER (WHERE i.status = ${s}))::int AS ${statusColumn(s)}`))},
+    (count(*) FILTER (WHERE ${light} = 'yellow'))::int AS yellow,
+    (count(*) FILTER (WHERE ${light} = 'red'))::int AS red,
+    (count(*) FILTER (WHERE i.status IN ('resolved', 'closed') AND i.resolved_at <= i.deadline_at))::int AS on_time`;
+}
+
+/**
+ * Statistics groups (unit key, category → counts) of the grids under `prefix`, from the counts
+ * where they can answer; undefined when they cannot (a light, status, grid or bbox filter).
+ * `unitKey` maps a code column to its unit; `rawGroups` is the caller's query over incidents
+ * (grouped by unit key and category, with statsColumnsSql), narrowed by an extra condition.
  */
 export async function statsGroupsFromCounts(
   db: Kysely<Database>,
@@ -138,37 +223,56 @@ export async function statsGroupsFromCounts(
   unitKey: (column: ReturnType<typeof sql.ref>) => RawBuilder<string | null>,
   rawGroups: (extra: RawBuilder<SqlBool>) => RawBuilder<StatsGroup>,
 ): Promise<StatsGroup[] | undefined> {
-  if (filter.light || filter.statuses?.length || filter.gridCode || filter.bbox || prefix.length > 12) return undefined;
+  if (!countable(filter) || filter.bbox || prefix.length > 12) return undefined;
   const timed = filter.from !== undefined || filter.to !== undefined;
-  const months = wholeMonths(filter.from, filter.to);
-  if (timed && !months.first) return undefined;
+  const parts = timeParts(filter.from, filter.to);
+  if (!parts) return undefined;
   // Open incidents whose deadline fell before this month are red, whatever the day; the rest of
   // the open ones are counted one by one.
   const thisMonth = monthOf(now);
   const thisMonthStart = new Date(`${thisMonth}T00:00:00Z`);
-  const inWholeMonths = timed ? sql<SqlBool>`i.reported_at >= ${months.start!} AND i.reported_at < ${months.end!}` : sql<SqlBool>`true`;
-  const counted = sql<StatsGroup>`
-    SELECT ${unitKey(sql.ref('k.area'))} AS key, k.status, k.category, sum(k.n)::int AS n,
-           coalesce(sum(k.n) FILTER (WHERE k.light = 'yellow'), 0)::int AS yellow,
-           coalesce(sum(k.n) FILTER (WHERE k.light = 'red' OR k.light = ''), 0)::int AS red,
-           coalesce(sum(k.n) FILTER (WHERE k.on_time), 0)::int AS on_time
+  const settledOrOverdue = sql<SqlBool>`k.deadline_month = 'infinity'::date OR k.deadline_month < ${thisMonth}::date`;
+  const open = sql<SqlBool>`k.deadline_month <> 'infinity'::date`;
+  const counted = parts.buckets.map(
+    (range) => sql<StatsGroup>`
+    SELECT ${unitKey(sql.ref('k.area'))} AS key, k.category, sum(k.n)::int AS n,
+           ${sql.join(INCIDENT_STATUSES.map((s) => sql`sum(k.${statusColumn(s)})::int AS ${statusColumn(s)}`))},
+           sum(k.yellow)::int AS yellow,
+           sum(CASE WHEN ${open} THEN k.n ELSE k.red END)::int AS red,
+           sum(k.on_time)::int AS on_time
     FROM incident_tally k
-    WHERE k.area LIKE ${`${prefix}%`}
-      AND (k.light <> '' OR k.deadline_month < ${thisMonth}::date)
-      ${timed ? sql`AND k.month BETWEEN ${months.first}::date AND ${months.last}::date` : sql``}
+    WHERE k.span = ${range.span} AND k.area LIKE ${`${prefix}%`} AND ${inBuckets(range)} AND (${settledOrOverdue})
       ${filter.categories?.length ? sql`AND k.category IN (${sql.join(filter.categories)})` : sql``}
-    GROUP BY 1, 2, 3`;
-  const parts = [counted, rawGroups(sql<SqlBool>`i.resolved_at IS NULL AND i.deadline_at >= ${thisMonthStart} AND ${inWholeMonths}`)];
-  if (timed) parts.push(rawGroups(sql<SqlBool>`(i.reported_at < ${months.start!} OR i.reported_at >= ${months.end!})`));
-  const { rows } = await sql<StatsGroup>`
-    SELECT p.key, p.status, p.category, sum(p.n)::int AS n, sum(p.yellow)::int AS yellow, sum(p.red)::int AS red, sum(p.on_time)::int AS on_time
-    FROM (${sql.join(parts, sql` UNION ALL `)}) p
-    GROUP BY 1, 2, 3`.execute(db);
-  return rows;
+    GROUP BY 1, 2`,
+  );
+  const inWholeDays = timed ? sql<SqlBool>`i.reported_at >= ${parts.dayStart} AND i.reported_at < ${parts.dayEnd}` : sql<SqlBool>`true`;
+  const all = [...counted, rawGroups(sql<SqlBool>`i.resolved_at IS NULL AND i.deadline_at >= ${thisMonthStart} AND ${inWholeDays}`)];
+  if (timed) all.push(...cutDays(parts, filter.from, filter.to).map(rawGroups));
+  return withoutWorkers(
+    db,
+    sql<StatsGroup>`
+    SELECT p.key, p.category, sum(p.n)::int AS n,
+           ${sql.join(INCIDENT_STATUSES.map((s) => sql`sum(p.${statusColumn(s)})::int AS ${statusColumn(s)}`))},
+           sum(p.yellow)::int AS yellow, sum(p.red)::int AS red, sum(p.on_time)::int AS on_time
+    FROM (${sql.join(all, sql` UNION ALL `)}) p
+    GROUP BY 1, 2`,
+  );
 }
 
 /** One process at a time folds the deltas. */
 const COMPACTION_LOCK = 0x67726964_02;
+
+/** Folds one table's delta rows per key; `key` and `sums` name its columns. */
+const fold = (table: string, key: string[], summed: string[]) => {
+  const keys = key.join(', ');
+  const match = key.map((c) => `k.${c} = keys.${c}`).join(' AND ');
+  return sql.raw(`
+    WITH keys AS (SELECT DISTINCT ${keys} FROM ${table} WHERE delta),
+    gone AS (DELETE FROM ${table} k USING keys WHERE ${match} RETURNING k.*)
+    INSERT INTO ${table} (${keys}, ${summed.join(', ')}, delta)
+    SELECT ${keys}, ${summed.map((c) => `sum(${c})`).join(', ')}, false FROM gone
+    GROUP BY ${keys} HAVING ${summed.map((c) => `sum(${c}) <> 0`).join(' OR ')}`);
+};
 
 /**
  * Folds each key's delta rows (one per writing statement) into one row; keys that sum to
@@ -179,27 +283,8 @@ export async function compactIncidentCounts(db: Kysely<Database>): Promise<numbe
   return db.transaction().execute(async (trx) => {
     const { rows } = await sql<{ ok: boolean }>`SELECT pg_try_advisory_xact_lock(${COMPACTION_LOCK}) AS ok`.execute(trx);
     if (!rows[0].ok) return 0;
-    const cells = await sql`
-      WITH keys AS (SELECT DISTINCT level, cx, cy, month, area, category FROM incident_cells WHERE delta),
-      gone AS (
-        DELETE FROM incident_cells k USING keys
-        WHERE k.level = keys.level AND k.cx = keys.cx AND k.cy = keys.cy AND k.month = keys.month AND k.area = keys.area AND k.category = keys.category
-        RETURNING k.*
-      )
-      INSERT INTO incident_cells (level, cx, cy, month, area, category, n, sx, sy, delta)
-      SELECT level, cx, cy, month, area, category, sum(n), sum(sx), sum(sy), false FROM gone
-      GROUP BY level, cx, cy, month, area, category HAVING sum(n) <> 0`.execute(trx);
-    const tally = await sql`
-      WITH keys AS (SELECT DISTINCT area, month, category, status, light, deadline_month, on_time FROM incident_tally WHERE delta),
-      gone AS (
-        DELETE FROM incident_tally k USING keys
-        WHERE k.area = keys.area AND k.month = keys.month AND k.category = keys.category AND k.status = keys.status
-          AND k.light = keys.light AND k.deadline_month = keys.deadline_month AND k.on_time = keys.on_time
-        RETURNING k.*
-      )
-      INSERT INTO incident_tally (area, month, category, status, light, deadline_month, on_time, n, delta)
-      SELECT area, month, category, status, light, deadline_month, on_time, sum(n), false FROM gone
-      GROUP BY area, month, category, status, light, deadline_month, on_time HAVING sum(n) <> 0`.execute(trx);
+    const cells = await fold('incident_cells', ['level', 'span', 'bucket', 'cx', 'cy', 'area', 'category'], ['n', 'sx', 'sy']).execute(trx);
+    const tally = await fold('incident_tally', ['area', 'span', 'bucket', 'category', 'deadline_month'], ['n', ...INCIDENT_STATUSES.map((s) => `s_${s}`), 'yellow', 'red', 'on_time']).execute(trx);
     return Number(cells.numAffectedRows ?? 0) + Number(tally.numAffectedRows ?? 0);
   });
 }

@@ -9,7 +9,7 @@ import type { Database } from './schema.js';
 import { incidentWhere, lightSql, type IncidentFilter } from './incidents.js';
 import { inForce } from './grid-rows.js';
 import { notFoundError } from '../domain-errors.js';
-import { heatmapCellsFromCounts, statsGroupsFromCounts } from './incident-counts.js';
+import { heatmapCellsFromCounts, statsColumnsSql, statsGroupsFromCounts, type StatsGroup } from './incident-counts.js';
 import { regionPrefix, type RegionLevel } from '../geo/codes.js';
 import { INCIDENT_STATUSES, type IncidentStatus } from '../incidents/states.js';
 import { LIGHTS, type Light } from '../incidents/light.js';
@@ -114,20 +114,18 @@ class Tally {
     if (n !== null) this.households = (this.households ?? 0) + n;
   }
 
-  add(row: GroupRow) {
+  add(row: StatsGroup) {
     const n = Number(row.n);
     this.incidents += n;
-    this.byStatus[row.status as IncidentStatus] = (this.byStatus[row.status as IncidentStatus] ?? 0) + n;
+    for (const status of INCIDENT_STATUSES) this.byStatus[status] += Number(row[`s_${status}`]);
     this.byCategory[row.category] = (this.byCategory[row.category] ?? 0) + n;
     const red = Number(row.red);
     const yellow = Number(row.yellow);
     this.byLight.red += red;
     this.byLight.yellow += yellow;
     this.byLight.green += n - red - yellow;
-    if (row.status === 'resolved' || row.status === 'closed') {
-      this.finished += n;
-      this.onTime += Number(row.on_time);
-    }
+    this.finished += Number(row.s_resolved) + Number(row.s_closed);
+    this.onTime += Number(row.on_time);
   }
 
   row(unit: Unit): StatsRow {
@@ -144,16 +142,6 @@ class Tally {
       per100Households: this.households ? round((this.incidents / this.households) * 100, 2) : null,
     };
   }
-}
-
-interface GroupRow {
-  key: string | null;
-  status: string;
-  category: string;
-  n: number;
-  yellow: number;
-  red: number;
-  on_time: number;
 }
 
 /**
@@ -196,17 +184,13 @@ export async function regionStats(db: Kysely<Database>, code: string, filter: In
   }
 
   const where = incidentWhere({ ...filter, regionPrefix: undefined, gridCode: undefined, afterChange: undefined }, now);
-  // Lights are counted, not grouped by: the planner cannot estimate groups of a time
-  // expression, and would sort 1,000,000 rows on disk instead of hashing a few hundred groups.
-  const rawGroups = (extra: RawBuilder<SqlBool>) => sql<GroupRow>`
-      SELECT ${unitKey(sql.ref('i.grid_code'), units)} AS key, i.status, i.category,
-             count(*)::int AS n,
-             (count(*) FILTER (WHERE ${lightSql(now)} = 'yellow'))::int AS yellow,
-             (count(*) FILTER (WHERE ${lightSql(now)} = 'red'))::int AS red,
-             (count(*) FILTER (WHERE i.resolved_at <= i.deadline_at))::int AS on_time
+  // Statuses and lights are counted, not grouped by: the planner cannot estimate groups of a
+  // time expression, and would sort 1,000,000 rows on disk instead of hashing a few hundred groups.
+  const rawGroups = (extra: RawBuilder<SqlBool>) => sql<StatsGroup>`
+      SELECT ${unitKey(sql.ref('i.grid_code'), units)} AS key, i.category, ${statsColumnsSql(lightSql(now))}
       FROM incidents i
       WHERE i.grid_code LIKE ${`${prefix}%`} AND ${where} AND ${extra}
-      GROUP BY 1, 2, 3`;
+      GROUP BY 1, 2`;
   const [households, groups] = await Promise.all([
     sql<{ key: string | null; households: number | null }>`
       SELECT ${unitKey(sql.ref('v.code'), units)} AS key, sum(${effectiveHouseholds})::int8 AS households

@@ -237,12 +237,13 @@ export interface DeviceEventsTable {
   county_code: Generated<string | null>;
 }
 
-/** Heatmap counts kept on write (migration 015; server/db/aggregate-keys.ts). */
+/** Heatmap counts kept on write (migration 017; keys in aggregate-keys.ts). */
 export interface IncidentCellsTable {
   level: number;
+  span: number;
+  bucket: Date;
   cx: number;
   cy: number;
-  month: Date;
   area: string;
   category: string;
   n: number;
@@ -251,16 +252,24 @@ export interface IncidentCellsTable {
   delta: boolean;
 }
 
-/** Statistics counts kept on write (migration 015). */
+/** Statistics counts kept on write (migration 017): one row per village, time bucket, category and open deadline month. */
 export interface IncidentTallyTable {
   area: string;
-  month: Date;
+  span: number;
+  bucket: Date;
   category: string;
-  status: string;
-  light: string;
   deadline_month: Date;
-  on_time: boolean;
   n: number;
+  s_reported: number;
+  s_dispatched: number;
+  s_in_progress: number;
+  s_resolved: number;
+  s_closed: number;
+  s_rejected: number;
+  s_reopened: number;
+  yellow: number;
+  red: number;
+  on_time: number;
   delta: boolean;
 }
 

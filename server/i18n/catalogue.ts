@@ -68,6 +68,15 @@ export const messages = {
     zh: '第{number}网格{households}户，超过{max}户：所在楼栋或小区内没有可沿之划分而不拆开楼栋的线',
     en: 'Grid {number}: {households} households, more than {max}, in a block, building or compound that has no line to divide it along without splitting a building',
   },
+  // Notes (issue 14): what a planner should know about a grid but cannot mend by redrawing it.
+  'division.note.above_max.one_building': {
+    zh: '第{number}网格为一栋楼，{households}户，超过{max}户：网格边界不拆分楼栋，无需重新划分',
+    en: 'Grid {number} is one building of {households} households, more than {max}: a grid border never splits a building, so there is nothing to redraw',
+  },
+  'division.note.above_max.one_compound': {
+    zh: '第{number}网格为一个小区，{households}户，超过{max}户：网格边界不拆分小区，无需重新划分',
+    en: 'Grid {number} is one compound of {households} households, more than {max}: a grid border never splits a compound, so there is nothing to redraw',
+  },
   'division.flag.below_min.isolated': {
     zh: '第{number}网格仅{households}户，少于{min}户：相邻网格并入后会跨越河流、水域或铁路，或超过{max}户',
     en: 'Grid {number}: {households} households, fewer than {min}, and no neighbour could take it without crossing a river, water or rail or exceeding {max}',

@@ -1,5 +1,5 @@
 /**
- * A division proposal in the reader's language: each flag and crossing gets its `message`
+ * A division proposal in the reader's language: each flag, note and crossing gets its `message`
  * from the catalogue (the codes and parameters stay as they are, for machines). Proposals
  * stored before flags carried parameters keep the message they have.
  */
@@ -14,7 +14,7 @@ interface Coded {
 }
 
 interface ProposalLike {
-  features?: { properties?: { number?: string; flags?: Coded[] } }[];
+  features?: { properties?: { number?: string; flags?: Coded[]; notes?: Coded[] } }[];
   crossings?: { features?: { properties?: ({ [key: string]: unknown; message?: string }) | null }[] };
 }
 
@@ -29,9 +29,10 @@ function place(params: Record<string, string | number | null | undefined>, lang:
   return known(kind) ? translate({ key: kind }, lang) : String(params.kind ?? '');
 }
 
-export function describeFlag(flag: Coded, lang: Lang): string | undefined {
+/** A flag (`family` 'flag') or a note ('note') in words. */
+export function describeFlag(flag: Coded, lang: Lang, family: 'flag' | 'note' = 'flag'): string | undefined {
   if (!flag.params) return flag.message;
-  const key = `division.flag.${flag.code}${flag.variant ? `.${flag.variant}` : ''}`;
+  const key = `division.${family}.${flag.code}${flag.variant ? `.${flag.variant}` : ''}`;
   if (!known(key)) return flag.message;
   return translate({ key, params: { ...flag.params, place: place(flag.params, lang) } }, lang);
 }
@@ -39,9 +40,11 @@ export function describeFlag(flag: Coded, lang: Lang): string | undefined {
 /** Adds `message` to every flag and crossing of a stored proposal, in `lang`. */
 export function describeProposal<T extends ProposalLike>(proposal: T, lang: Lang): T {
   for (const grid of proposal.features ?? []) {
-    for (const flag of grid.properties?.flags ?? []) {
-      const message = describeFlag(flag, lang);
-      if (message !== undefined) flag.message = message;
+    for (const family of ['flag', 'note'] as const) {
+      for (const flag of (family === 'flag' ? grid.properties?.flags : grid.properties?.notes) ?? []) {
+        const message = describeFlag(flag, lang, family);
+        if (message !== undefined) flag.message = message;
+      }
     }
   }
   for (const crossing of proposal.crossings?.features ?? []) {

@@ -117,18 +117,22 @@ describe('adjust: true', () => {
     expect(coverage.coveredRatio).toBeGreaterThan(0.9999);
   });
 
-  it('says what is flagged in the reader’s language, naming the grid', async () => {
+  it('says what is flagged or noted in the reader’s language, naming the grid', async () => {
     const division = (await context.store.db.selectFrom('divisions').select('id').where('region_code', '=', TOWN).orderBy('created_at', 'desc').executeTakeFirstOrThrow()).id;
     const zh = await context.api.get(`/api/divisions/${division}`).set('Accept-Language', 'zh-CN,zh;q=0.9');
     const en = await context.api.get(`/api/divisions/${division}`).set('Accept-Language', 'en-US');
-    const messages = (body: { proposal: { features: { properties: { flags: { code: string; message: string }[] } }[] } }) =>
-      body.proposal.features.flatMap((g) => g.properties.flags);
-    const flagsZh = messages(zh.body);
-    const flagsEn = messages(en.body);
-    expect(flagsZh.length).toBeGreaterThan(0);
+    type Said = { code: string; variant?: string; message: string };
+    const said = (body: { proposal: { features: { properties: { flags: Said[]; notes?: Said[] } }[] } }, family: 'flags' | 'notes') =>
+      body.proposal.features.flatMap((g) => g.properties[family] ?? []);
+    const flagsZh = said(zh.body, 'flags');
+    const flagsEn = said(en.body, 'flags');
     expect(flagsZh.map((f) => f.code)).toEqual(flagsEn.map((f) => f.code));
-    expect(flagsZh.find((f) => f.code === 'above_max')!.message).toMatch(/^第\d{3}网格1800户，超过500户/);
-    expect(flagsEn.find((f) => f.code === 'above_max')!.message).toMatch(/^Grid \d{3}: 1800 households, more than 500/);
+    for (const f of [...flagsZh, ...flagsEn]) expect(f.message).toMatch(/^(第|Grid )\d{3}/);
+    // The tower of 1800 households is one building: a note (nothing to redraw), not a flag.
+    expect(flagsZh.some((f) => f.code === 'above_max' && /1800/.test(f.message))).toBe(false);
+    const tower = (notes: Said[]) => notes.find((n) => n.code === 'above_max' && n.variant === 'one_building')!.message;
+    expect(tower(said(zh.body, 'notes'))).toMatch(/^第\d{3}网格为一栋楼，1800户，超过500户/);
+    expect(tower(said(en.body, 'notes'))).toMatch(/^Grid \d{3} is one building of 1800 households, more than 500/);
   });
 
   it('is refused where the village’s live grids overlap, naming them, and nothing is written', async () => {

@@ -411,6 +411,8 @@ export class DivisionPanel {
       [t('division.m.runtime'), `${formatNumber(metrics.runtimeMs)} ms`],
     ];
     const flags = grids.flatMap((g) => g.properties.flags.map((f) => ({ number: g.properties.number, ...f })));
+    // Notes: what is true of a grid but needs no redrawing (one tower over the cap); proposals stored before notes have none.
+    const notes = grids.flatMap((g) => (g.properties.notes ?? []).map((f) => ({ number: g.properties.number, ...f })));
     const gridLabel = (p: (typeof grids)[number]['properties']) =>
       `${p.kind === 'special' ? (p.name ?? p.specialType ?? p.number) : `#${Number(p.number)}`}${fateOf(p) === 'kept' ? `（${t('division.status.kept')}）` : fateOf(p) === 'changed' ? `（${t('division.status.changed')}）` : ''}`;
     const applying = this.busy === 'apply';
@@ -455,6 +457,24 @@ export class DivisionPanel {
               ),
             ),
           ),
+      ...(notes.length === 0
+        ? []
+        : [
+            el('h3', { text: t('division.notes', { count: notes.length }) }),
+            el(
+              'ul',
+              { className: 'division-flags division-notes', 'data-role': 'division-notes' },
+              ...notes.map((f) => {
+                const key = `division.note.${f.code}${f.variant ? `.${f.variant}` : ''}`;
+                return el(
+                  'li',
+                  { title: f.message, 'data-note': f.code },
+                  el('b', { text: `#${Number(f.number)} ` }),
+                  hasKey(key) ? t(key, { ...f.params, min: this.min, max: this.max }) : (f.message ?? ''),
+                );
+              }),
+            ),
+          ]),
       this.decision(job),
       el(
         'div',

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { ALL_TIME_ZOOMS, AREA_SQL, MONTH_SQL, MONTHLY_ZOOMS } from '../aggregate-keys.js';
+import { AREA_SQL, MONTH_SQL } from '../aggregate-keys.js';
 import { YELLOW_FROM } from '../../incidents/light.js';
 
 /**
@@ -27,6 +27,9 @@ import { YELLOW_FROM } from '../../incidents/light.js';
  */
 
 const AREA = AREA_SQL('r');
+// The levels as this migration made them (017 replaced the counts; the keys live on in aggregate-keys.ts).
+const ALL_TIME_ZOOMS = [6, 7, 8, 9, 10, 11, 12, 13, 14];
+const MONTHLY_ZOOMS = [6, 8, 10, 12];
 const MONTH = MONTH_SQL('r');
 
 /** Heatmap contributions of incident rows `src` with sign `sign`. */

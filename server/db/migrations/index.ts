@@ -16,6 +16,7 @@ import * as householdsAndPhotos from './013_households_and_photos.js';
 import * as staff from './014_staff.js';
 import * as scaleOut from './015_scale_out.js';
 import * as bulkIncidentAudit from './016_bulk_incident_audit.js';
+import * as countBuckets from './017_count_buckets.js';
 
 const migrations: Record<string, Migration> = {
   '001_initial': initial,
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '014_staff': staff,
   '015_scale_out': scaleOut,
   '016_bulk_incident_audit': bulkIncidentAudit,
+  '017_count_buckets': countBuckets,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -13,6 +13,7 @@ import { anchorKey, pointInPolygon, polygonsArea, representativePoint } from './
 import type { PreparedDivision } from './prepare.js';
 import { STRONG_KINDS } from './aggregate.js';
 import type { Blocks } from './stages/blocks.js';
+import { indivisibleHomes } from './indivisible.js';
 import type { Units } from './stages/units.js';
 import type { EdgeKind, PlanarPolygon, XY } from './types.js';
 
@@ -84,6 +85,7 @@ export function assemble(
 
   const households = new Array<number>(groupCount).fill(0);
   const homePoints = new Map<number, XY[]>();
+  const buildingsOf = new Map<number, PreparedDivision['buildings']>();
   const buildingCounts = new Array<number>(groupCount).fill(0);
   const groupOfBuilding = new Map<number, number>();
   prepared.buildings.forEach((building, i) => {
@@ -94,6 +96,9 @@ export function assemble(
       if (building.households > 0) homePoints.set(group, [...(homePoints.get(group) ?? []), building.point]);
       households[group] += building.households;
       buildingCounts[group]++;
+      const list = buildingsOf.get(group) ?? [];
+      list.push(building);
+      buildingsOf.set(group, list);
     }
   });
 
@@ -185,8 +190,15 @@ export function assemble(
     const special = !kept && g >= basicCount ? prepared.specials[g - basicCount] : undefined;
     const number = numberOf.get(g)!;
     const flags: Flag[] = [];
+    const notes: Flag[] = [];
     const h = households[g];
-    if (!special && h > max) flags.push({ code: 'above_max', params: { number, households: h, max } });
+    if (!special && h > max) {
+      // One tower or one compound over the cap: no border may split it, so there is nothing to
+      // redraw — a note, not a flag (a flag asks a planner to act).
+      const indivisible = indivisibleHomes(buildingsOf.get(g) ?? []);
+      if (indivisible) notes.push({ code: 'above_max', variant: indivisible, params: { number, households: h, max } });
+      else flags.push({ code: 'above_max', params: { number, households: h, max } });
+    }
     if (!special && h < min) {
       flags.push({ code: 'below_min', variant: basicCount === 1 ? 'whole_area' : 'isolated', params: { number, households: h, min, max } });
     }
@@ -216,6 +228,7 @@ export function assemble(
         households: h,
         buildings: buildingCounts[g],
         flags,
+        notes,
       },
     });
   }

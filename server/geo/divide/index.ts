@@ -9,7 +9,9 @@
  *                                       road space between carriageways and in junctions recognised.
  * 5. corridors  (stages/corridors.ts) — units facing each other across road space (a dual carriageway) linked.
  * 6. group      (aggregate.ts)        — units grouped into grids, smallest first, weak borders first, major roads at a cost.
- * 7. improve    (improve.ts)          — local search: out of range first, then barriers crossed, then border cost.
+ * 7. improve    (improve.ts)          — local search: out of range first, then barriers crossed, then border cost;
+ *                                       its objective (improve/score.ts), spanning trees (improve/trees.ts) and
+ *                                       recombinations (improve/splits.ts) in their own modules.
  * 8. attach     (attach.ts)           — land without households and road space join a grid.
  * 9. assemble   (assemble.ts)         — grid outlines dissolved from their blocks, numbered, flagged.
  *

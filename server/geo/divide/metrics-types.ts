@@ -51,7 +51,13 @@ export type RunMetrics = DivisionMetrics & {
   runtimeMs: number;
   cutBorderShare: number;
   cutsThroughBuildings: number;
+  /** Grids carrying a flag: something a planner must act on. */
   flagged: number;
+  /**
+   * Grids carrying only a note (one tower or compound over the maximum: nothing to redraw).
+   * Absent in metrics stored before notes existed, when those grids were counted as flagged.
+   */
+  noted?: number;
   /** In an adjustment: the share of households whose grid stays the same. */
   stability?: number;
 };

@@ -72,6 +72,7 @@ export { areaProjection, polygonsArea, polygonsContain, projectPolygonal, repres
 export { unprojectPolygonal } from './polygon.js';
 import type { PlanarPolygon, Ring, XY } from './types.js';
 import type { DivisionMetrics, GridMetrics } from './metrics-types.js';
+import { indivisibleHomes } from './indivisible.js';
 export type { DivisionMetrics, GridMetrics };
 
 export interface MetricsInput {
@@ -407,14 +408,14 @@ export function divisionMetrics(input: MetricsInput): DivisionMetrics {
   for (const g of perGrid) g.withinRange = g.households >= min && g.households <= max;
   const withinRangeShare = basic.length ? basic.filter((g) => g.withinRange).length / basic.length : 0;
   // A grid over the maximum is indivisible when its homes are one building or one compound.
-  const homesOf = new Map<number, Set<string>>();
+  const homesOf = new Map<number, typeof buildings>();
   buildings.forEach((b, i) => {
-    if (gridOf[i] < 0 || b.households === 0) return;
-    const set = homesOf.get(gridOf[i]) ?? new Set<string>();
-    set.add(b.compound !== null ? `c:${b.compound}` : `b:${b.index}`);
-    homesOf.set(gridOf[i], set);
+    if (gridOf[i] < 0) return;
+    const homes = homesOf.get(gridOf[i]) ?? [];
+    homes.push(b);
+    homesOf.set(gridOf[i], homes);
   });
-  const indivisible = basic.filter((g) => g.households > max && (homesOf.get(g.index)?.size ?? 0) === 1);
+  const indivisible = basic.filter((g) => g.households > max && indivisibleHomes(homesOf.get(g.index) ?? []) !== null);
   const divisible = basic.length - indivisible.length;
   const withinRangeShareDivisible = divisible > 0 ? basic.filter((g) => g.withinRange).length / divisible : 0;
   let householdsCV = 0;

@@ -8,7 +8,12 @@ import type { EdgeKind } from './types.js';
 
 export type FlagCode = 'above_max' | 'below_min' | 'crosses_barrier' | 'not_contiguous';
 
-/** A flag on a grid: a stable code, the message variant, and the message's parameters. */
+/**
+ * A flag on a grid: a stable code, the message variant, and the message's parameters. A flag
+ * asks a planner to act (redraw, merge, accept knowingly); a note (the same shape, in `notes`)
+ * only informs: the grid breaks a rule that no drawing can mend — one tower or one compound of
+ * more than `max` households, which a grid border may not split.
+ */
 export interface Flag {
   code: FlagCode;
   variant?: string;
@@ -29,6 +34,11 @@ export interface ProposalGridProperties {
   households: number;
   buildings: number;
   flags: Flag[];
+  /**
+   * What a planner should know but cannot change by redrawing (see Flag): `above_max` with
+   * variant `one_building` or `one_compound`. Absent in proposals stored before notes existed.
+   */
+  notes?: Flag[];
 }
 
 export type ProposalGrid = Feature<Polygon | MultiPolygon, ProposalGridProperties>;

@@ -64,6 +64,7 @@ export async function runDivision(input: DivisionInput, onProgress: Progress = (
       cutBorderShare: proposal.internalBorderM > 0 ? proposal.cutBorderM / proposal.internalBorderM : 0,
       cutsThroughBuildings: proposal.cutsThroughBuildings,
       flagged: proposal.grids.filter((g) => g.properties.flags.length > 0).length,
+      noted: proposal.grids.filter((g) => g.properties.flags.length === 0 && (g.properties.notes?.length ?? 0) > 0).length,
     },
   };
   return input.keep || input.freed ? markAdjustment(result, input) : result;

@@ -49,13 +49,18 @@ describe('divide', () => {
     expect(metrics.withinRangeShareDivisible).toBe(1);
   });
 
-  it('flags the tower above the cap, and an island cut off by hard barriers below the floor, instead of hiding them', async () => {
+  it('notes the tower above the cap (nothing to redraw) and flags an island cut off by hard barriers below the floor, instead of hiding either', async () => {
     const town = smallTown();
     for (const feature of town.barriers.features) if (feature.properties!.kind === 'major_road') feature.properties!.kind = 'rail';
     const parsed = parseDivisionInput({ buildings: town.buildings, barriers: town.barriers, specials: town.specials }, town.boundary);
-    const { proposal } = await runDivision(parsed.value!);
-    const tower = proposal.features.find((g) => g.properties.households >= 1800);
-    expect(tower?.properties.flags.map((f) => f.code)).toEqual(['above_max']);
+    const { proposal, metrics } = await runDivision(parsed.value!);
+    const tower = proposal.features.find((g) => g.properties.households >= 1800)!;
+    // One building over the cap: a border never splits a building, so it is a note, not a flag asking to redraw.
+    expect(tower.properties.buildings).toBe(1);
+    expect(tower.properties.flags).toEqual([]);
+    expect(tower.properties.notes).toEqual([{ code: 'above_max', variant: 'one_building', params: { number: tower.properties.number, households: tower.properties.households, max: 500 } }]);
+    expect(metrics.noted).toBe(1);
+    expect(metrics.flagged).toBe(proposal.features.filter((g) => g.properties.flags.length > 0).length);
     const island = proposal.features.find((g) => g.properties.households === 120);
     expect(island?.properties.flags).toEqual([{ code: 'below_min', variant: 'isolated', params: { number: island!.properties.number, households: 120, min: 300, max: 500 } }]);
     expect(proposal.crossings.features).toHaveLength(0);
