@@ -6,14 +6,14 @@ import type { Feature, FeatureCollection, LineString, MultiLineString, MultiPoly
 import type { HouseholdPoint, HouseholdsSource } from '../../server/geo/households';
 import type { GridProperties, GridVersionProperties } from '../../server/api-types/grids';
 import type { PatrolCoverage } from '../../server/api-types/patrols';
-import type { Assignee, CategoriesAnswer, Incident, IncidentStep, IncidentCamera, IncidentCamerasAnswer, IncidentCategory, IncidentDetail, IncidentStatus, Light, Transition } from '../../server/api-types/incidents';
+import type { Assignee, CategoriesAnswer, Incident, IncidentStep, IncidentCamera, IncidentCamerasAnswer, IncidentCategory, IncidentDetail, IncidentPage, IncidentStatus, Light, Transition } from '../../server/api-types/incidents';
 import type { HeatmapAnswer, StatsAnswer, StatsRow } from '../../server/api-types/stats';
 import type { Assessed, Assessment } from '../../server/api-types/assessment';
 import type { Health, Me } from '../../server/api-types/session';
 import type { DivisionApplied, DivisionDryRun, DivisionInputs, DivisionJob, DivisionQueued, PlaceMove } from '../../server/api-types/divisions';
 import type { GridKind } from '../../server/geo/codes';
 import type { HouseholdPointsAnswer, ReferenceLineProperties, RegionProperties } from '../../server/api-types/regions';
-import type { GeocodeCandidate } from '../../server/api-types/geocode';
+import type { GeocodeAnswer, GeocodeCandidate } from '../../server/api-types/geocode';
 import type { GridStaffAnswer } from '../../server/api-types/staff';
 import type { AddressesAnswer, GridChange, GridWrite } from '../../server/api-types/grids';
 import type { CameraView, CamerasAnswer, Device, DevicesAnswer } from '../../server/api-types/devices';
@@ -194,7 +194,7 @@ export class Api {
     return this.get(`/api/grids/${code}/cameras`);
   }
 
-  incidents(query: IncidentQuery = {}): Promise<{ total: number; incidents: Incident[] }> {
+  incidents(query: IncidentQuery = {}): Promise<IncidentPage> {
     return this.get(`/api/incidents?${incidentParams(query)}`);
   }
 
@@ -246,7 +246,7 @@ export class Api {
     return this.get(`/api/regions/${code}`);
   }
 
-  geocode(q: string, limit = 5): Promise<{ candidates: GeocodeCandidate[] }> {
+  geocode(q: string, limit = 5): Promise<GeocodeAnswer> {
     return this.get(`/api/geocode?q=${encodeURIComponent(q)}&limit=${limit}`);
   }
 

@@ -1,6 +1,6 @@
 /**
  * Cameras and sensors as the API answers them (GET /api/devices…, a grid's cameras), declared
- * once: the server builds them (routes/devices.ts) and the web client reads them. Types only.
+ * once: the server builds them (services/devices.ts) and the web client reads them. Types only.
  */
 import type { MultiPolygon, Polygon } from 'geojson';
 import type { Gb28181Id } from '../geo/gb28181.js';

@@ -70,6 +70,14 @@ export interface Transition {
 }
 
 /** GET /api/incidents/:id: the incident and its steps, oldest first. */
+/** GET /api/incidents: a page of incidents in the order asked for, and how many match. */
+export interface IncidentPage {
+  total: number;
+  limit: number;
+  offset: number;
+  incidents: Incident[];
+}
+
 export interface IncidentDetail extends Incident {
   transitions: Transition[];
 }

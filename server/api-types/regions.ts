@@ -4,6 +4,7 @@
  * db/reference-lines.ts) and the web client reads them (client/src/api.ts imports these types).
  * Types only — nothing here runs.
  */
+import type { MultiPolygon, Polygon } from 'geojson';
 import type { RegionLevel } from '../geo/codes.js';
 import type { HouseholdPoint, HouseholdsSource } from '../geo/households.js';
 import type { LineKind, RoadClass } from '../geo/line-kinds.js';
@@ -36,4 +37,33 @@ export interface ReferenceLineProperties {
   class?: RoadClass;
   name: string | null;
   [other: string]: unknown;
+}
+
+/** PUT /api/regions/:code/buildings: how many buildings the village's layer now holds, and their households. */
+export interface BuildingsReplaced {
+  regionCode: string;
+  buildings: number;
+  households: number;
+}
+
+/** PUT /api/regions/:code/lines: how many lines the village now has, by kind. */
+export interface ReferenceLinesReplaced {
+  regionCode: string;
+  lines: number;
+  byKind: Record<string, number>;
+}
+
+/** The gaps or overlaps of a region's grids, as polygons. */
+export interface CoveragePieces {
+  type: 'FeatureCollection';
+  features: { type: 'Feature'; geometry: Polygon | MultiPolygon; properties: Record<string, unknown> }[];
+}
+
+/** GET /api/regions/:code/coverage: how much of the region its grids cover, where they leave gaps and where they overlap. */
+export interface RegionCoverage {
+  regionCode: string;
+  grids: number;
+  coveredRatio: number;
+  gaps: CoveragePieces;
+  overlaps: CoveragePieces;
 }

@@ -36,3 +36,58 @@ export interface GridStaffAnswer {
   code: string;
   staff: Staff[];
 }
+
+/** One version of a staff member's history (the phone masked as the member is). */
+export interface StaffVersion extends StaffFields {
+  version: number;
+  op: 'create' | 'update' | 'delete' | 'regrid';
+  validFrom: string;
+  validTo: string | null;
+  actor: string;
+  reason: string | null;
+}
+
+/** GET /api/staff/:id/history: newest first. */
+export interface StaffHistoryAnswer {
+  id: number;
+  versions: StaffVersion[];
+}
+
+/** GET /api/staff: a page of staff. */
+export interface StaffPage {
+  total: number;
+  limit: number;
+  offset: number;
+  staff: Staff[];
+}
+
+/** POST /api/staff/import: the roster's rows, the staff created (none on a dry run). */
+export interface StaffImportAnswer {
+  rows: number;
+  created: number;
+  staff: Staff[];
+  dryRun: boolean;
+}
+
+/** A basic grid short of staff in a region's 定员 check. */
+export interface GridStaffing {
+  code: string;
+  name: string;
+  regionCode: string;
+  kind: string;
+  /** What the grid lacks: 'fulltime', 'leader', or both. */
+  missing: ('fulltime' | 'leader')[];
+  staff: { id: number; name: string; duty: string }[];
+}
+
+/** GET /api/regions/:code/staffing: the 定员 check of a region's basic grids. */
+export interface RegionStaffing {
+  code: string;
+  name: string;
+  level: string;
+  basicGrids: number;
+  /** Basic grids with both a full-time worker and a leader. */
+  staffed: number;
+  /** The others, with what each lacks. */
+  understaffed: GridStaffing[];
+}

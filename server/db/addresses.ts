@@ -2,8 +2,8 @@
  * The standard-address registry: imports (upserts keyed by the normalised text), the catch-up
  * read of the in-memory geocoder, and a grid's addresses.
  */
-import { sql, type Kysely } from 'kysely';
-import type { Database } from './schema.js';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { AddressesTable, Database } from './schema.js';
 import { inTransaction } from './transaction.js';
 import type { ParsedAddress } from '../geo/address/types.js';
 import type { RegistryEntry } from '../geo/address/prepare.js';
@@ -84,13 +84,14 @@ export async function addressEpoch(db: Kysely<Database>): Promise<number> {
   return Number(row.epoch);
 }
 
-type AddressRow = { id: number; address: string; region_code: string | null; seq: number; lon: number; lat: number };
+/** An address as its reads select it: the table's own columns, and the point as lon/lat. */
+type AddressRow = Pick<Selectable<AddressesTable>, 'id' | 'address' | 'region_code' | 'seq'> & { lon: number; lat: number };
 
 function toRecord(row: AddressRow): Omit<StoredAddress, 'levels'> {
   return { id: Number(row.id), address: row.address, lon: Number(row.lon), lat: Number(row.lat), regionCode: row.region_code, seq: Number(row.seq) };
 }
 
-function toStored(row: AddressRow & { levels: unknown }): StoredAddress {
+function toStored(row: AddressRow & Pick<Selectable<AddressesTable>, 'levels'>): StoredAddress {
   return { ...toRecord(row), levels: (typeof row.levels === 'string' ? JSON.parse(row.levels) : row.levels) as ParsedAddress };
 }
 

@@ -2,7 +2,7 @@
  * Cameras and sensors: create, read, update (with a version), delete (kept for the events that
  * name them), and the spatial questions: which cameras see a point, which touch a grid.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type InferResult, type Kysely } from 'kysely';
 import type { MultiPolygon, Point, Polygon } from 'geojson';
 import type { Database } from './schema.js';
 import { notFoundError, goneError, conflictError, staleError } from '../domain-errors.js';
@@ -47,25 +47,9 @@ const columns = [
   sql<string | null>`ST_AsGeoJSON(d.sector, 7)`.as('sector_json'),
 ] as const;
 
-type Row = {
-  id: string;
-  kind: 'camera' | 'sensor';
-  name: string;
-  id_scheme: 'gb28181' | null;
-  center_region: string | null;
-  height_m: number | null;
-  heading: number | null;
-  fov: number | null;
-  range_m: number | null;
-  ptz: boolean;
-  sensor_type: string | null;
-  version: number;
-  created_at: Date;
-  updated_at: Date;
-  lon: number;
-  lat: number;
-  sector_json: string | null;
-};
+/** Live and deleted devices with `columns`: its rows' type is what Kysely infers from the schema. */
+const selectDevices = (db: Kysely<Database>) => db.selectFrom('devices as d').select(columns);
+type Row = InferResult<ReturnType<typeof selectDevices>>[number];
 
 const num = (v: number | null) => (v === null ? null : Number(v));
 
@@ -154,25 +138,25 @@ async function explainMiss(db: Kysely<Database>, id: string): Promise<never> {
 }
 
 export async function getDevice(db: Kysely<Database>, id: string): Promise<StoredDevice> {
-  const row = await db.selectFrom('devices as d').select(columns).where('d.id', '=', id).where('d.deleted_at', 'is', null).executeTakeFirst();
+  const row = await selectDevices(db).where('d.id', '=', id).where('d.deleted_at', 'is', null).executeTakeFirst();
   if (!row) {
     const gone = await db.selectFrom('devices').select('id').where('id', '=', id).executeTakeFirst();
     if (gone) throw goneError('device_deleted', text('device_deleted', { id }));
     throw unknownDevice(id);
   }
-  return toDevice(row as Row);
+  return toDevice(row);
 }
 
 /** Live devices, optionally of one kind and in a bbox, by id. */
 export async function listDevices(db: Kysely<Database>, filter: { kind?: 'camera' | 'sensor'; bbox?: [number, number, number, number]; ids?: string[] }): Promise<StoredDevice[]> {
-  let query = db.selectFrom('devices as d').select(columns).where('d.deleted_at', 'is', null);
+  let query = selectDevices(db).where('d.deleted_at', 'is', null);
   if (filter.kind) query = query.where('d.kind', '=', filter.kind);
   if (filter.ids) query = query.where('d.id', 'in', filter.ids.length ? filter.ids : ['']);
   if (filter.bbox) {
     const [a, b, c, d] = filter.bbox;
     query = query.where(sql<boolean>`coalesce(d.sector, d.geom) && ST_MakeEnvelope(${a}, ${b}, ${c}, ${d}, 4326)`);
   }
-  return ((await query.orderBy('d.id').execute()) as Row[]).map(toDevice);
+  return (await query.orderBy('d.id').execute()).map(toDevice);
 }
 
 /** Live grids (code and geometry) that a geometry touches: what a camera's coverage is split among. */
@@ -201,7 +185,7 @@ export async function camerasTouchingGrid(db: Kysely<Database>, code: string): P
     .where('d.kind', '=', 'camera')
     .orderBy('d.id')
     .execute();
-  return (rows as Row[]).map(toDevice);
+  return rows.map(toDevice);
 }
 
 export type CameraView = IncidentCamera;

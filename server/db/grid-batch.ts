@@ -17,7 +17,7 @@ import type { Polygonal } from '../geo/validate.js';
 import { checkStaged, ProblemList, stage, unstage } from './grid-checks.js';
 import { createGridsIn, kindClassChange, lockRegions, now, rejectWrite, retireCodes, writeStagedUpdates, type ChangeMeta, type NewGrid } from './grids.js';
 import { carryStaff } from './staff-lineage.js';
-import { toFeature, toVersionFeature, versionColumns, type GridFeature, type GridVersionFeature, type VersionRow } from './grid-rows.js';
+import { selectVersions, toFeature, toVersionFeature, type GridFeature, type GridVersionFeature, type VersionRow } from './grid-rows.js';
 import { inTransaction } from './transaction.js';
 import { text } from '../i18n/catalogue.js';
 
@@ -140,12 +140,10 @@ async function lockCurrent(trx: Transaction<Database>, changes: Indexed<Update |
       },
     );
   }
-  const rows = (await trx
-    .selectFrom('grid_versions as v')
-    .select(versionColumns)
+  const rows = await selectVersions(trx)
     .where('v.code', 'in', codes)
     .where('v.valid_to', 'is', null)
-    .execute()) as VersionRow[];
+    .execute();
   return new Map(rows.map((row) => [row.code, row]));
 }
 
@@ -215,5 +213,5 @@ async function writeUpdates(trx: Transaction<Database>, codes: string[], meta: C
 
 /** The latest version of each grid (for a retired grid, its retire version). */
 async function openVersions(trx: Transaction<Database>, codes: string[]): Promise<VersionRow[]> {
-  return (await trx.selectFrom('grid_versions as v').select(versionColumns).where('v.code', 'in', codes).where('v.valid_to', 'is', null).execute()) as VersionRow[];
+  return selectVersions(trx).where('v.code', 'in', codes).where('v.valid_to', 'is', null).execute();
 }

@@ -29,22 +29,8 @@ export interface StagedGrid {
   geometry: Polygonal;
 }
 
-export type StagingTable = {
-  grid_staging: {
-    idx: number;
-    code: string | null;
-    number: number | null;
-    region_code: string;
-    name: string;
-    kind: string;
-    special_type: string | null;
-    households: number | null;
-    population: number | null;
-    geom: string;
-  };
-};
-
-export type StagingDb = Kysely<Database & StagingTable>;
+/** A transaction in which stage() has made grid_staging (schema.ts: GridStagingTable). */
+export type StagingDb = Kysely<Database>;
 
 /** Problems found, by request index. */
 export class ProblemList {
@@ -101,7 +87,7 @@ export async function stage(trx: Transaction<Database>, grids: StagedGrid[]): Pr
   }
   await sql`CREATE INDEX ON grid_staging USING gist (geom)`.execute(trx);
   await sql`ANALYZE grid_staging`.execute(trx);
-  return trx.withTables<StagingTable>();
+  return trx;
 }
 
 /** Drops the staging table before the transaction ends, so a later stage() in it can make its own. */

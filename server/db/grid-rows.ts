@@ -2,12 +2,11 @@
  * Reading grid versions back: the columns every read selects and the row → GeoJSON Feature
  * mapping, shared by the current, asOf and history reads.
  */
-import { sql, type Expression, type SqlBool } from 'kysely';
+import { sql, type Expression, type InferResult, type Kysely, type SqlBool } from 'kysely';
 import type { MultiPolygon } from 'geojson';
-import type { HouseholdsSource } from './schema.js';
+import type { Database } from './schema.js';
 import { effectiveHouseholds } from './households.js';
-import type { GridFeature, GridOp, GridVersionFeature } from '../api-types/grids.js';
-import type { GridKind } from '../geo/codes.js';
+import type { GridFeature, GridVersionFeature } from '../api-types/grids.js';
 
 export type { GridFeature, GridProperties, GridVersionFeature } from '../api-types/grids.js';
 
@@ -31,24 +30,11 @@ export const versionColumns = [
   sql<string>`ST_AsGeoJSON(v.geom, 7)`.as('geojson'),
 ] as const;
 
-export interface VersionRow {
-  code: string;
-  version: number;
-  op: GridOp;
-  valid_from: Date;
-  valid_to: Date | null;
-  region_code: string;
-  name: string;
-  kind: GridKind;
-  special_type: string | null;
-  households: number | null;
-  stored_households: number | null;
-  households_source: HouseholdsSource | null;
-  population: number | null;
-  actor: string;
-  reason: string | null;
-  geojson: string;
-}
+/** Grid versions (aliased `v`) with versionColumns selected: where every read of grids starts. */
+export const selectVersions = (db: Kysely<Database>) => db.selectFrom('grid_versions as v').select(versionColumns);
+
+/** A grid version as versionColumns reads it: the type Kysely infers from the schema. */
+export type VersionRow = InferResult<ReturnType<typeof selectVersions>>[number];
 
 export function toFeature(row: VersionRow): GridFeature {
   return {

@@ -10,7 +10,7 @@ import { readingOrder } from '../geo/order.js';
 import type { Polygonal } from '../geo/validate.js';
 import { checkStaged, ProblemList, stage, type StagingDb } from './grid-checks.js';
 export { ProblemList };
-import { inForce, toFeature, toVersionFeature, versionColumns, type GridFeature, type GridVersionFeature, type VersionRow } from './grid-rows.js';
+import { inForce, selectVersions, toFeature, toVersionFeature, type GridFeature, type GridVersionFeature, type VersionRow } from './grid-rows.js';
 import { carryStaff } from './staff-lineage.js';
 import { text, type Text } from '../i18n/catalogue.js';
 import { kindWord } from '../i18n/words.js';
@@ -170,13 +170,7 @@ export async function createGridsIn(
   // PGlite has no autovacuum: after a large import, refresh the planner's statistics so
   // that the next batch's overlap check looks up neighbours by index instead of scanning.
   if (grids.length >= ANALYZE_AFTER) await sql`ANALYZE grids, grid_versions`.execute(trx);
-  const rows = (await trx
-    .selectFrom('grid_versions as v')
-    .innerJoin(sql<{ idx: number; code: string }>`grid_staging`.as('s'), 's.code', 'v.code')
-    .select(versionColumns)
-    .where('v.version', '=', 1)
-    .orderBy('s.idx')
-    .execute()) as VersionRow[];
+  const rows = await selectVersions(trx).innerJoin('grid_staging as s', 's.code', 'v.code').where('v.version', '=', 1).orderBy('s.idx').execute();
   return rows.map(toFeature);
 }
 
@@ -362,12 +356,10 @@ export async function retireGrid(
 }
 
 async function versionRow(db: Kysely<Database>, code: string, version: number): Promise<VersionRow> {
-  return (await db
-    .selectFrom('grid_versions as v')
-    .select(versionColumns)
+  return selectVersions(db)
     .where('v.code', '=', code)
     .where('v.version', '=', version)
-    .executeTakeFirstOrThrow()) as VersionRow;
+    .executeTakeFirstOrThrow();
 }
 
 /**
@@ -375,12 +367,10 @@ async function versionRow(db: Kysely<Database>, code: string, version: number): 
  * (or not yet created) at that moment is 410 / 404 with the reason.
  */
 export async function getGrid(db: Kysely<Database>, code: string, asOf?: Date): Promise<GridFeature> {
-  const row = (await db
-    .selectFrom('grid_versions as v')
-    .select(versionColumns)
+  const row = await selectVersions(db)
     .where('v.code', '=', code)
     .where(inForce(asOf))
-    .executeTakeFirst()) as VersionRow | undefined;
+    .executeTakeFirst();
   if (row) return toFeature(row);
   const identity = await db.selectFrom('grids').select(['created_at', 'retired_at']).where('code', '=', code).executeTakeFirst();
   if (!identity) throw notFoundError('unknown_grid', text('unknown_grid', { code }));
@@ -403,24 +393,22 @@ export interface GridQuery {
 }
 
 export async function listGrids(db: Kysely<Database>, query: GridQuery): Promise<GridFeature[]> {
-  let select = db.selectFrom('grid_versions as v').select(versionColumns).where(inForce(query.asOf));
+  let select = selectVersions(db).where(inForce(query.asOf));
   if (query.regionPrefix) select = select.where('v.code', 'like', `${query.regionPrefix}%`);
   if (query.bbox) {
     const [minLon, minLat, maxLon, maxLat] = query.bbox;
     select = select.where(sql<boolean>`v.geom && ST_MakeEnvelope(${minLon}, ${minLat}, ${maxLon}, ${maxLat}, 4326)`);
   }
-  const rows = (await select.orderBy('v.code').execute()) as VersionRow[];
+  const rows = await select.orderBy('v.code').execute();
   return rows.map(toFeature);
 }
 
 /** Every version of a grid, newest first. */
 export async function gridHistory(db: Kysely<Database>, code: string): Promise<GridVersionFeature[]> {
-  const rows = (await db
-    .selectFrom('grid_versions as v')
-    .select(versionColumns)
+  const rows = await selectVersions(db)
     .where('v.code', '=', code)
     .orderBy('v.version', 'desc')
-    .execute()) as VersionRow[];
+    .execute();
   if (rows.length === 0) throw notFoundError('unknown_grid', text('unknown_grid', { code }));
   return rows.map(toVersionFeature);
 }

@@ -3,7 +3,7 @@
  * Times come from the caller's clock (deadlines and lights must be testable); the light is
  * computed in SQL with the same rule as incidents/light.ts.
  */
-import { sql, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely';
+import { sql, type Expression, type InferResult, type Kysely, type SqlBool, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
 import { notFoundError, conflictError, staleError } from '../domain-errors.js';
 import { canTransition, nextStatuses, OPEN_STATUSES, type IncidentStatus } from '../incidents/states.js';
@@ -97,35 +97,9 @@ const columns = (now: Date) =>
     lightSql(now).as('light'),
   ] as const;
 
-type Row = {
-  id: number;
-  category: string;
-  description: string | null;
-  source: IncidentSource;
-  reporter: string | null;
-  address: string | null;
-  status: string;
-  handling_level: HandlingLevel;
-  handling_region: string | null;
-  grid_code: string | null;
-  reported_at: Date;
-  deadline_at: Date;
-  resolved_at: Date | null;
-  closed_at: Date | null;
-  updated_at: Date;
-  event_count: number;
-  media_id: number | null;
-  priority: number | null;
-  version: number;
-  change_seq: number;
-  assignee_staff_id: number | null;
-  reporter_staff_id: number | null;
-  assignee_name: string | null;
-  assignee_duty: string | null;
-  lon: number;
-  lat: number;
-  light: Light;
-};
+/** The columns above as a query: its rows are what toIncident reads (their type inferred from the schema). */
+const selectIncidents = (db: Kysely<Database>, now: Date) => db.selectFrom('incidents as i').select(columns(now));
+type Row = InferResult<ReturnType<typeof selectIncidents>>[number];
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
@@ -293,9 +267,9 @@ export async function createIncident(db: Kysely<Database>, incident: NewIncident
 }
 
 export async function getIncident(db: Kysely<Database>, id: number, now: Date): Promise<Incident> {
-  const row = await db.selectFrom('incidents as i').select(columns(now)).where('i.id', '=', id).executeTakeFirst();
+  const row = await selectIncidents(db, now).where('i.id', '=', id).executeTakeFirst();
   if (!row) throw unknownIncident(id);
-  return toIncident(row as Row);
+  return toIncident(row);
 }
 
 export async function incidentTransitions(db: Kysely<Database>, id: number): Promise<Transition[]> {
@@ -493,7 +467,7 @@ export async function listIncidents(
   now: Date,
 ): Promise<{ total: number; incidents: Incident[] }> {
   const where = incidentWhere(filter, now);
-  let query = db.selectFrom('incidents as i').select(columns(now)).where(where);
+  let query = selectIncidents(db, now).where(where);
   if (page.order === 'changes') query = query.orderBy('i.change_seq');
   else if (page.order === 'oldest') query = query.orderBy('i.id');
   else if (page.order === 'urgency') {
@@ -512,10 +486,28 @@ export async function listIncidents(
       ? Promise.resolve(undefined)
       : db.selectFrom('incidents as i').select((eb) => eb.fn.countAll<number>().as('n')).where(where).executeTakeFirstOrThrow(),
   ]);
-  return { total: count ? Number(count.n) : rows.length, incidents: (rows as Row[]).map(toIncident) };
+  return { total: count ? Number(count.n) : rows.length, incidents: rows.map(toIncident) };
 }
 
 export async function lastIncidentChange(db: Kysely<Database>): Promise<number> {
   const row = await db.selectFrom('incidents').select((eb) => eb.fn.max('change_seq').as('seq')).executeTakeFirst();
   return Number(row?.seq ?? 0);
+}
+
+/** The (id, version, change_seq) of the incidents changed after `afterSeq`, in change order: the live feed's window. */
+export function changesAfter(db: Kysely<Database>, afterSeq: number): Promise<{ id: number; version: number; changeSeq: number }[]> {
+  return db
+    .selectFrom('incidents as i')
+    .select(['i.id', 'i.version', 'i.change_seq'])
+    .where('i.change_seq', '>', afterSeq)
+    .orderBy('i.change_seq')
+    .execute()
+    .then((rows) => rows.map((row) => ({ id: Number(row.id), version: Number(row.version), changeSeq: Number(row.change_seq) })));
+}
+
+/** How many incidents match, counted up to `cap` only (cap + 1 means "more than cap"): enough to decide on a replay. */
+export async function countIncidentsUpTo(db: Kysely<Database>, filter: IncidentFilter, now: Date, cap: number): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    SELECT count(*)::int AS n FROM (SELECT 1 FROM incidents i WHERE ${incidentWhere(filter, now)} LIMIT ${cap + 1}) c`.execute(db);
+  return Number(rows[0].n);
 }

@@ -7,7 +7,7 @@
 import { sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { MultiPolygon, Point } from 'geojson';
 import type { Database } from './schema.js';
-import { inForce, toFeature, versionColumns, type GridFeature, type VersionRow } from './grid-rows.js';
+import { inForce, selectVersions, toFeature, type GridFeature } from './grid-rows.js';
 import { getIncident, listIncidents, type Incident, type IncidentFilter } from './incidents.js';
 
 export type Bbox = [number, number, number, number];
@@ -149,10 +149,10 @@ export async function gridPage(db: Kysely<Database>, filter: OgcGridFilter, page
   if (filter.bbox) parts.push(sql<SqlBool>`ST_Intersects(v.geom, ${envelope(filter.bbox)})`);
   const where = sql<SqlBool>`${sql.join(parts, sql` AND `)}`;
   const [rows, total] = await Promise.all([
-    db.selectFrom('grid_versions as v').select(versionColumns).where(where).orderBy('v.code').limit(page.limit).offset(page.offset).execute(),
+    selectVersions(db).where(where).orderBy('v.code').limit(page.limit).offset(page.offset).execute(),
     db.selectFrom('grid_versions as v').select((eb) => eb.fn.countAll().as('n')).where(where).executeTakeFirst(),
   ]);
-  return { total: count(total), items: (rows as VersionRow[]).map(toFeature) };
+  return { total: count(total), items: rows.map(toFeature) };
 }
 
 // ── devices ─────────────────────────────────────────────────────────────────────────────

@@ -2,9 +2,10 @@
  * Regions: the administrative tree (province → city → county → township → village/community),
  * and the coverage of a region by its live grids.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type InferResult, type Kysely } from 'kysely';
 import type { MultiPolygon, Polygon } from 'geojson';
 import type { Database } from './schema.js';
+import type { CoveragePieces, RegionCoverage } from '../api-types/regions.js';
 import { OUTSIDE_TOLERANCE_M, beyondTolerance } from './grid-checks.js';
 import { text } from '../i18n/catalogue.js';
 import { inTransaction } from './transaction.js';
@@ -33,18 +34,14 @@ export interface RegionFeature {
   properties: RegionProperties;
 }
 
-interface RegionRow {
-  code: string;
-  name: string;
-  level: string;
-  parent_code: string | null;
-  geojson: string;
-}
 
 const regionColumns = ['code', 'name', 'level', 'parent_code', sql<string>`ST_AsGeoJSON(boundary, 7)`.as('geojson')] as const;
+/** Regions with regionColumns: its rows' type is what Kysely infers from the schema. */
+const selectRegions = (db: Kysely<Database>) => db.selectFrom('regions').select(regionColumns);
+type RegionRow = InferResult<ReturnType<typeof selectRegions>>[number];
 
 function summary(row: Omit<RegionRow, 'geojson'>): RegionSummary {
-  return { code: row.code, name: row.name, level: row.level as RegionLevel, parentCode: row.parent_code };
+  return { code: row.code, name: row.name, level: row.level, parentCode: row.parent_code };
 }
 
 function toFeature(row: RegionRow): RegionFeature {
@@ -57,7 +54,7 @@ export async function createRegion(db: Kysely<Database>, region: NewRegion): Pro
     if (region.parentCode !== null) {
       const row = await trx.selectFrom('regions').select(['code', 'level']).where('code', '=', region.parentCode).executeTakeFirst();
       if (!row) throw invalidError('unknown_region', text('unknown_region.parent', { parentCode: region.parentCode }), { parentCode: region.parentCode });
-      parent = { code: row.code, level: row.level as RegionLevel };
+      parent = { code: row.code, level: row.level };
     }
     const problem = regionCodeProblem(region.code, region.level, parent);
     if (problem) throw invalidError('invalid_code', problem, { code: region.code, level: region.level });
@@ -121,7 +118,7 @@ async function assertInsideParent(db: Kysely<Database>, geometry: string, parent
 }
 
 export async function getRegion(db: Kysely<Database>, code: string): Promise<RegionFeature> {
-  const row = await db.selectFrom('regions').select(regionColumns).where('code', '=', code).executeTakeFirst();
+  const row = await selectRegions(db).where('code', '=', code).executeTakeFirst();
   if (!row) throw notFoundError('unknown_region', text('unknown_region', { code }));
   const children = await db
     .selectFrom('regions')
@@ -136,7 +133,7 @@ export async function getRegion(db: Kysely<Database>, code: string): Promise<Reg
 
 /** The children of `parentCode`, or the roots of the tree when it is null. */
 export async function listRegions(db: Kysely<Database>, parentCode: string | null): Promise<RegionFeature[]> {
-  let query = db.selectFrom('regions').select(regionColumns).orderBy('code');
+  let query = selectRegions(db).orderBy('code');
   query = parentCode === null ? query.where('parent_code', 'is', null) : query.where('parent_code', '=', parentCode);
   const rows = await query.execute();
   if (rows.length === 0 && parentCode !== null) {
@@ -159,7 +156,7 @@ export async function exactBoundary(db: Kysely<Database>, code: string): Promise
 export async function regionLevel(db: Kysely<Database>, code: string): Promise<RegionLevel> {
   const row = await db.selectFrom('regions').select('level').where('code', '=', code).executeTakeFirst();
   if (!row) throw notFoundError('unknown_region', text('unknown_region', { code }));
-  return row.level as RegionLevel;
+  return row.level;
 }
 
 /** Whether a region of this code is stored. */
@@ -172,18 +169,6 @@ export async function countRegions(db: Kysely<Database>): Promise<number> {
   return Number(n);
 }
 
-export interface Coverage {
-  regionCode: string;
-  grids: number;
-  coveredRatio: number;
-  gaps: PieceCollection;
-  overlaps: PieceCollection;
-}
-
-interface PieceCollection {
-  type: 'FeatureCollection';
-  features: { type: 'Feature'; geometry: Polygon | MultiPolygon; properties: Record<string, unknown> }[];
-}
 
 /** Pieces smaller than this are digitising noise, not gaps or overlaps worth showing. */
 const PIECE_MIN_M2 = 1;
@@ -192,7 +177,7 @@ const PIECE_MIN_M2 = 1;
  * How well the live grids (or those at `asOf`) of a region's subtree cover it: the covered
  * share of its area, the uncovered pieces, and every pairwise overlap.
  */
-export async function regionCoverage(db: Kysely<Database>, code: string, asOf?: Date): Promise<Coverage> {
+export async function regionCoverage(db: Kysely<Database>, code: string, asOf?: Date): Promise<RegionCoverage> {
   const level = await regionLevel(db, code);
   const prefix = regionPrefix(code, level);
   const grids = sql`SELECT v.code, v.geom FROM grid_versions v WHERE ${inForce(asOf)} AND v.code LIKE ${`${prefix}%`}`;

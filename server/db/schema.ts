@@ -4,7 +4,7 @@
  */
 import type { ColumnType, Generated } from 'kysely';
 import type { HouseholdsSource } from '../geo/households.js';
-import type { GridKind } from '../geo/codes.js';
+import type { GridKind, RegionLevel } from '../geo/codes.js';
 import type { GridOp } from '../api-types/grids.js';
 import type { HandlingLevel, IncidentSource } from '../api-types/incidents.js';
 import type { DivisionStatus } from '../api-types/divisions.js';
@@ -16,7 +16,7 @@ type Geometry = ColumnType<string, string, string>;
 export interface RegionsTable {
   code: string;
   name: string;
-  level: string;
+  level: RegionLevel;
   parent_code: string | null;
   boundary: Geometry;
   created_at: Generated<Date>;
@@ -57,6 +57,24 @@ export interface GridVersionsTable {
   reason: string | null;
 }
 
+/**
+ * The grids of one write, staged for its topology checks (server/db/grid-checks.ts): a
+ * temporary table that stage() creates in the write's transaction and that is dropped at commit.
+ */
+export interface GridStagingTable {
+  /** Position in the request. */
+  idx: number;
+  /** The grid's code: an update's own, or the one assigned to a create (null until then). */
+  code: string | null;
+  number: number | null;
+  region_code: string;
+  name: string;
+  kind: string;
+  special_type: string | null;
+  households: number | null;
+  population: number | null;
+  geom: Geometry;
+}
 
 export type { DivisionStatus };
 
@@ -365,6 +383,8 @@ export interface Database {
   regions: RegionsTable;
   grids: GridsTable;
   grid_versions: GridVersionsTable;
+  /** Temporary: exists only inside a grid write's transaction, after stage(). */
+  grid_staging: GridStagingTable;
   divisions: DivisionsTable;
   grid_lineage: GridLineageTable;
   buildings: BuildingsTable;

@@ -12,20 +12,13 @@ import { conflictError, goneError, invalidError, notFoundError, staleError } fro
 import { text } from '../i18n/catalogue.js';
 import { levelOfRegionCode, regionPrefix } from '../geo/codes.js';
 import { reassignOrphans } from './assignment.js';
-import type { StaffFields, StaffRecord } from '../api-types/staff.js';
+import type { StaffFields, StaffRecord, StaffVersion } from '../api-types/staff.js';
 
 /** The API's own shapes (server/api-types/staff.ts): what is written, and the member as stored. */
 export type StaffInput = StaffFields;
 export type StaffMember = StaffRecord;
 
-export interface StaffVersion extends StaffInput {
-  version: number;
-  op: 'create' | 'update' | 'delete' | 'regrid';
-  validFrom: string;
-  validTo: string | null;
-  actor: string;
-  reason: string | null;
-}
+export type { StaffVersion } from '../api-types/staff.js';
 
 export interface StaffMeta {
   actor: string;

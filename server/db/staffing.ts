@@ -9,26 +9,8 @@ import { notFoundError } from '../domain-errors.js';
 import { text } from '../i18n/catalogue.js';
 import { levelOfRegionCode, regionPrefix } from '../geo/codes.js';
 
-export interface GridStaffing {
-  code: string;
-  name: string;
-  regionCode: string;
-  kind: string;
-  /** What the grid lacks: 'fulltime', 'leader', or both. */
-  missing: ('fulltime' | 'leader')[];
-  staff: { id: number; name: string; duty: string }[];
-}
-
-export interface RegionStaffing {
-  code: string;
-  name: string;
-  level: string;
-  basicGrids: number;
-  /** Basic grids with both a full-time worker and a leader. */
-  staffed: number;
-  /** The others, with what each lacks. */
-  understaffed: GridStaffing[];
-}
+export type { GridStaffing, RegionStaffing } from '../api-types/staff.js';
+import type { GridStaffing, RegionStaffing } from '../api-types/staff.js';
 
 export async function regionStaffing(db: Kysely<Database>, code: string): Promise<RegionStaffing> {
   const region = await db.selectFrom('regions').select(['code', 'name', 'level']).where('code', '=', code).executeTakeFirst();

@@ -2,7 +2,7 @@
  * Visits (走访) to registered addresses: who visited which address, when, with a note and a
  * photo; idempotent on the phone's id for the visit (a visit saved offline is sent again).
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type InferResult, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import { notFoundError } from '../domain-errors.js';
 import { text } from '../i18n/catalogue.js';
@@ -38,7 +38,12 @@ export async function registeredAddress(db: Kysely<Database>, by: { id?: number;
   return { id: Number(row.id), address: row.address, lon: Number(row.lon), lat: Number(row.lat) };
 }
 
-type VisitRow = { id: number; staff_id: number; address_id: number; address: string; grid_code: string; lon: number; lat: number; visited_at: Date; note: string | null; media_id: number | null };
+
+const columns = ['id', 'staff_id', 'address_id', 'address', 'grid_code', sql<number>`ST_X(geom)`.as('lon'), sql<number>`ST_Y(geom)`.as('lat'), 'visited_at', 'note', 'media_id'] as const;
+
+/** Visits with `columns`: where every read starts; its rows' type is what Kysely infers from the schema. */
+const selectVisits = (db: Kysely<Database>) => db.selectFrom('visits').select(columns);
+type VisitRow = InferResult<ReturnType<typeof selectVisits>>[number];
 
 function present(row: VisitRow): Visit {
   return {
@@ -55,7 +60,6 @@ function present(row: VisitRow): Visit {
   };
 }
 
-const columns = ['id', 'staff_id', 'address_id', 'address', 'grid_code', sql<number>`ST_X(geom)`.as('lon'), sql<number>`ST_Y(geom)`.as('lat'), 'visited_at', 'note', 'media_id'] as const;
 
 /** Records a visit (its photo in the same transaction); the same client id again returns the first. */
 export async function insertVisit(
@@ -64,8 +68,8 @@ export async function insertVisit(
   receivedAt: Date,
 ): Promise<{ visit: Visit; duplicate: boolean }> {
   return db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom('visits').select(columns).where('staff_id', '=', visit.staffId).where('client_id', '=', visit.clientId).executeTakeFirst();
-    if (existing) return { visit: present(existing as VisitRow), duplicate: true };
+    const existing = await selectVisits(trx).where('staff_id', '=', visit.staffId).where('client_id', '=', visit.clientId).executeTakeFirst();
+    if (existing) return { visit: present(existing), duplicate: true };
     const mediaId = visit.photo ? await insertMedia(trx, visit.photo) : null;
     const row = await trx
       .insertInto('visits')
@@ -83,15 +87,15 @@ export async function insertVisit(
       })
       .returning(columns)
       .executeTakeFirstOrThrow();
-    return { visit: present(row as VisitRow), duplicate: false };
+    return { visit: present(row), duplicate: false };
   });
 }
 
 export async function listVisits(db: Kysely<Database>, filter: { staffIds?: number[]; gridCodes?: string[]; from?: Date; to?: Date }, limit: number): Promise<Visit[]> {
-  let query = db.selectFrom('visits').select(columns);
+  let query = selectVisits(db);
   if (filter.staffIds) query = filter.staffIds.length ? query.where('staff_id', 'in', filter.staffIds) : query.where(sql<boolean>`false`);
   if (filter.gridCodes) query = filter.gridCodes.length ? query.where('grid_code', 'in', filter.gridCodes) : query.where(sql<boolean>`false`);
   if (filter.from) query = query.where('visited_at', '>=', filter.from);
   if (filter.to) query = query.where('visited_at', '<', filter.to);
-  return ((await query.orderBy('visited_at').orderBy('id').limit(limit).execute()) as VisitRow[]).map(present);
+  return (await query.orderBy('visited_at').orderBy('id').limit(limit).execute()).map(present);
 }

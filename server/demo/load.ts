@@ -24,7 +24,7 @@ import { parseReferenceLines } from '../geo/reference-lines.js';
 import { replaceReferenceLines } from '../db/reference-lines.js';
 import { createDevice } from '../db/devices.js';
 import { insertPastIncidents } from '../db/incidents.js';
-import { deviceFields } from '../routes/devices.js';
+import { deviceFields } from '../services/devices.js';
 import { defaultIncidentRules, type IncidentRules } from '../incidents/rules.js';
 import type { Problem } from '../geo/validate.js';
 import { demoHistory, type HistoryDevice, type HistoryGrid } from './history.js';

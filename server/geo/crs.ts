@@ -9,12 +9,9 @@ import gcoordModule from 'gcoord';
 // default import is that object itself; under the types it sits one `.default` further.
 const gcoord = ((gcoordModule as unknown as { default?: typeof gcoordModule.default }).default ?? gcoordModule) as unknown as typeof gcoordModule.default;
 
-export const CRS_NAMES = ['wgs84', 'cgcs2000', 'gcj02', 'bd09'] as const;
-export type CrsName = (typeof CRS_NAMES)[number];
+import { type CrsName } from './crs-names.js';
 
-export function isCrsName(value: unknown): value is CrsName {
-  return typeof value === 'string' && (CRS_NAMES as readonly string[]).includes(value);
-}
+export { CRS_NAMES, isCrsName, type CrsName } from './crs-names.js';
 
 /** The gcoord system of each name; WGS84 and CGCS2000 need no conversion. */
 const GCOORD_SYSTEM = { gcj02: gcoord.GCJ02, bd09: gcoord.BD09 } as const;

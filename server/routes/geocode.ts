@@ -12,7 +12,7 @@ import { levelOfRegionCode, regionPrefix } from '../geo/codes.js';
 import { addressProblem } from '../formats/address-rows.js';
 import { parseAddress } from '../geo/address/parse.js';
 import type { GeocodeCandidate as AddressCandidate } from '../geo/address/types.js';
-import type { GeocodeCandidate } from '../api-types/geocode.js';
+import type { GeocodeAnswer, GeocodeBatchAnswer, GeocodeCandidate } from '../api-types/geocode.js';
 import type { AddressGeocoder } from '../services/address-geocoder.js';
 import type { GridLocator, LocatorSnapshot } from '../services/grid-locator.js';
 import { codeParam, crsParam, integerParam, jsonBody, stringParam } from './params.js';
@@ -84,7 +84,8 @@ export function geocodeRouter(geocoder: AddressGeocoder, locator: GridLocator): 
     const q = queryText(stringParam(req, 'q'), 'q');
     const query = await options(req, stringParam(req, 'region'), integerParam(req, 'limit', 5, 1, MAX_CANDIDATES));
     const [candidates] = await search([q], query);
-    res.json({ query: q, parsed: parseAddress(q), crs: query.crs, candidates });
+    const answer: GeocodeAnswer = { query: q, parsed: parseAddress(q), crs: query.crs, candidates };
+    res.json(answer);
   });
 
   router.post('/', async (req, res) => {
@@ -109,7 +110,8 @@ export function geocodeRouter(geocoder: AddressGeocoder, locator: GridLocator): 
     if (errors.length > 0) throw badRequest(errors[0].code, text('problem.at', { where: `addresses[${errors[0].index}]`, message: errors[0].message }), { errors });
     const query = await options(req, body.region, limit);
     const results = await search(texts, query);
-    res.json({ crs: query.crs, results: results.map((candidates) => ({ candidates })) });
+    const answer: GeocodeBatchAnswer = { crs: query.crs, results: results.map((candidates) => ({ candidates })) };
+    res.json(answer);
   });
 
   return router;

@@ -20,7 +20,8 @@ import { apiRouter } from './router.js';
 import type { Store } from '../db/connect.js';
 import type { Limits } from '../config.js';
 import { ApiError, badRequest } from '../errors.js';
-import { parseGridFeature } from '../geo/features.js';
+import { parseGridFeature, type GridInput } from '../geo/features.js';
+import type { GridChange, GridWrite } from '../api-types/grids.js';
 import { checkPolygonal, countVertices, type Problem } from '../geo/validate.js';
 import { applyGridBatch, type BatchChange } from '../db/grid-batch.js';
 import { ProblemList } from '../db/grids.js';
@@ -29,6 +30,29 @@ import { assertCovers } from '../http/authorize.js';
 import { shown, text, type Text } from '../i18n/catalogue.js';
 
 const CODE = /^\d{15}$/;
+
+/** Whether two types are the same (not merely assignable either way). */
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Holds<T extends true> = T;
+type WriteMembers = keyof GridWrite['properties'] | 'geometry';
+
+/**
+ * The request bodies the API declares (api-types/grids.ts: GridWrite for POST/PUT /api/grids,
+ * GridChange for this batch) and what the parsers make of them, held together at compile time:
+ * a member added to, renamed in or dropped from either side fails `tsc` here, so the client's
+ * bodies and the server's parsers cannot drift apart.
+ */
+export type GridBodyChecks = [
+  // parseGridFeature reads every member of a GridWrite (its properties and geometry), and nothing else…
+  Holds<Same<keyof GridInput, WriteMembers>>,
+  // …and each value it makes is one the body may carry.
+  Holds<GridInput extends GridWrite['properties'] & Pick<GridWrite, 'geometry'> ? true : false>,
+  // A batch knows the ops the body declares, each with the same members (a create's feature becomes its grid).
+  Holds<Same<BatchChange['op'], GridChange['op']>>,
+  Holds<Same<keyof Extract<BatchChange, { op: 'update' }>, keyof Extract<GridChange, { op: 'update' }>>>,
+  Holds<Same<keyof Extract<BatchChange, { op: 'retire' }>, keyof Extract<GridChange, { op: 'retire' }>>>,
+  Holds<Same<keyof Extract<BatchChange, { op: 'create' }>['grid'], WriteMembers>>,
+];
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);

@@ -23,6 +23,48 @@ function asNewGrid(input: GridInput): NewGrid {
   return { ...input, regionCode: input.regionCode! };
 }
 
+/**
+ * POST /api/grids/import's FeatureCollection → the grids to create (with their indices in the
+ * request) and the problems of those that cannot be: 400 for a body that is no collection, 413
+ * past the feature or vertex limits, 403 for a grid outside the caller's area.
+ */
+function importedGrids(req: Request, limits: Limits): { grids: NewGrid[]; indices: number[]; problems: ProblemList } {
+  const body = jsonBody(req) as { type?: unknown; features?: unknown };
+  if (body === null || typeof body !== 'object' || body.type !== 'FeatureCollection' || !Array.isArray(body.features)) {
+    throw badRequest('invalid_geojson', text('invalid_geojson.features'));
+  }
+  const features = body.features as unknown[];
+  if (features.length === 0) throw badRequest('empty_batch', text('empty_batch.features'));
+  if (features.length > limits.batchFeatures) {
+    throw new ApiError(413, 'batch_too_large', text('batch_too_large.import_features', { count: features.length, limit: limits.batchFeatures }), {
+      features: features.length,
+      limit: limits.batchFeatures,
+    });
+  }
+  const problems = new ProblemList();
+  const grids: NewGrid[] = [];
+  const indices: number[] = [];
+  let vertices = 0;
+  features.forEach((feature, index) => {
+    const parsed = parseGridFeature(feature, { maxVertices: limits.featureVertices, requireRegion: true });
+    if (parsed.problems) {
+      for (const problem of parsed.problems) problems.add(index, problem);
+      return;
+    }
+    vertices += countVertices(parsed.value.geometry);
+    assertCovers(req, parsed.value.regionCode!, text('problem.at', { where: `features[${index}]`, message: text('subject.grid_village') }));
+    grids.push(asNewGrid(parsed.value));
+    indices.push(index);
+  });
+  if (vertices > limits.batchVertices) {
+    throw new ApiError(413, 'batch_too_large', text('batch_too_large.import_vertices', { count: vertices, limit: limits.batchVertices }), {
+      vertices,
+      limit: limits.batchVertices,
+    });
+  }
+  return { grids, indices, problems };
+}
+
 export function gridsRouter(store: Store, limits: Limits): Router {
   const router = apiRouter();
 
@@ -38,39 +80,7 @@ export function gridsRouter(store: Store, limits: Limits): Router {
   });
 
   router.post('/import', async (req, res) => {
-    const body = jsonBody(req) as { type?: unknown; features?: unknown };
-    if (body === null || typeof body !== 'object' || body.type !== 'FeatureCollection' || !Array.isArray(body.features)) {
-      throw badRequest('invalid_geojson', text('invalid_geojson.features'));
-    }
-    const features = body.features as unknown[];
-    if (features.length === 0) throw badRequest('empty_batch', text('empty_batch.features'));
-    if (features.length > limits.batchFeatures) {
-      throw new ApiError(413, 'batch_too_large', text('batch_too_large.import_features', { count: features.length, limit: limits.batchFeatures }), {
-        features: features.length,
-        limit: limits.batchFeatures,
-      });
-    }
-    const problems = new ProblemList();
-    const grids: NewGrid[] = [];
-    const indices: number[] = [];
-    let vertices = 0;
-    features.forEach((feature, index) => {
-      const parsed = parseGridFeature(feature, { maxVertices: limits.featureVertices, requireRegion: true });
-      if (parsed.problems) {
-        for (const problem of parsed.problems) problems.add(index, problem);
-        return;
-      }
-      vertices += countVertices(parsed.value.geometry);
-      assertCovers(req, parsed.value.regionCode!, text('problem.at', { where: `features[${index}]`, message: text('subject.grid_village') }));
-      grids.push(asNewGrid(parsed.value));
-      indices.push(index);
-    });
-    if (vertices > limits.batchVertices) {
-      throw new ApiError(413, 'batch_too_large', text('batch_too_large.import_vertices', { count: vertices, limit: limits.batchVertices }), {
-        vertices,
-        limit: limits.batchVertices,
-      });
-    }
+    const { grids, indices, problems } = importedGrids(req, limits);
     const created = await createGrids(store.db, grids, meta(req), { indices, problems, single: false });
     res.status(201).json({ type: 'FeatureCollection', features: created });
   });

@@ -4,7 +4,7 @@
  */
 import { Router, type Request } from 'express';
 import { apiRouter } from './router.js';
-import type { CategoriesAnswer, IncidentCamerasAnswer, IncidentDetail, IncidentStep } from '../api-types/incidents.js';
+import type { CategoriesAnswer, IncidentCamerasAnswer, IncidentDetail, IncidentPage, IncidentStep } from '../api-types/incidents.js';
 import { badRequest, forbidden } from '../errors.js';
 import { checkedPhoto } from '../services/photos.js';
 import type { Snapshot } from '../media/snapshot.js';
@@ -14,7 +14,6 @@ import { getIncident, incidentTransitions, listIncidents, LIST_ORDERS, type Chan
 import { camerasSeeing } from '../db/devices.js';
 import { isIncidentStatus, INCIDENT_STATUSES, type IncidentStatus } from '../incidents/states.js';
 import { isLight, LIGHTS } from '../incidents/light.js';
-import { levelOfRegionCode, regionPrefix } from '../geo/codes.js';
 import { coordinateProblem } from '../geo/validate.js';
 import { addressProblem } from '../formats/address-rows.js';
 import type { IncidentService, ReportInput } from '../services/incidents.js';
@@ -22,7 +21,7 @@ import { assertCovers, assertVisible, lookupById, scopedPlaces, scopedPrefix } f
 import { devicesInScope } from '../services/device-places.js';
 import type { GridLocator } from '../services/grid-locator.js';
 import { incidentPlace } from '../access/places.js';
-import { actorOf, timeParam, bboxParam, codeParam, crsParam, etag, integerParam, jsonBody, stringParam, type Unchecked } from './params.js';
+import { actorOf, timeParam, bboxParam, codeParam, crsParam, etag, integerParam, jsonBody, regionPrefixParam, stringParam, type Unchecked } from './params.js';
 import { shown, text } from '../i18n/catalogue.js';
 
 export const INCIDENT_SOURCES: readonly IncidentSource[] = ['worker', 'resident', 'camera', 'sensor', 'hotline'];
@@ -75,16 +74,6 @@ function listParam<T extends string>(req: Request, name: string, valid: (value: 
   const bad = values.find((v) => !valid(v));
   if (bad !== undefined) throw badRequest('invalid_parameter', text('invalid_parameter.one_of', { name, got: bad, allowed }));
   return values as T[];
-}
-
-/** `region=<12-digit code>` → its significant prefix. */
-export function regionPrefixParam(req: Request): string | undefined {
-  const raw = stringParam(req, 'region');
-  if (raw === undefined) return undefined;
-  const code = codeParam(raw, 12);
-  const level = levelOfRegionCode(code);
-  if (!level) throw badRequest('invalid_code', text('invalid_code.not_region', { code }));
-  return regionPrefix(code, level);
 }
 
 /** An incident outside the caller's area (where it lies, or its handling region when it has no grid) is unknown to it. */
@@ -187,7 +176,8 @@ export function incidentsRouter(store: Store, incidents: IncidentService, locato
     const sort = stringParam(req, 'sort') ?? 'newest';
     if (!(LIST_ORDERS as readonly string[]).includes(sort)) throw badRequest('invalid_parameter', text('invalid_parameter.sort', { allowed: LIST_ORDERS, got: shown(sort) }));
     const page = await listIncidents(store.db, filter, { limit, offset, order: sort as IncidentOrder }, now());
-    res.json({ total: page.total, limit, offset, incidents: page.incidents });
+    const answer: IncidentPage = { total: page.total, limit, offset, incidents: page.incidents };
+    res.json(answer);
   });
 
   router.get('/:id', async (req, res) => {

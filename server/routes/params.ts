@@ -9,6 +9,7 @@ import type { VersionCondition } from '../db/grids.js';
 import { CHINA_EXTENT } from '../geo/validate.js';
 import { CRS_NAMES, isCrsName, type CrsName } from '../geo/crs.js';
 import { unstorableText } from '../formats/encoding.js';
+import { levelOfRegionCode, regionPrefix } from '../geo/codes.js';
 
 function single(req: Request, name: string): string | undefined {
   const value = req.query[name];
@@ -208,4 +209,14 @@ export const checkedBody: RequestHandler = (req, _res, next) => {
  */
 function checkNumber(value: number): void {
   if (!Number.isFinite(value)) throw badRequest('invalid_number', text('invalid_number'));
+}
+
+/** `region=<12-digit code>` → its significant prefix. */
+export function regionPrefixParam(req: Request): string | undefined {
+  const raw = stringParam(req, 'region');
+  if (raw === undefined) return undefined;
+  const code = codeParam(raw, 12);
+  const level = levelOfRegionCode(code);
+  if (!level) throw badRequest('invalid_code', text('invalid_code.not_region', { code }));
+  return regionPrefix(code, level);
 }

@@ -13,6 +13,7 @@ import { regionLines, replaceReferenceLines } from '../db/reference-lines.js';
 import { parseReferenceLines } from '../geo/reference-lines.js';
 import { bboxParam, codeParam, crsParam, jsonBody, stringParam } from './params.js';
 import { text } from '../i18n/catalogue.js';
+import type { ReferenceLinesReplaced } from '../api-types/regions.js';
 
 export function referenceLinesRouter(store: Store, limits: Limits): Router {
   const router = apiRouter();
@@ -28,7 +29,8 @@ export function referenceLinesRouter(store: Store, limits: Limits): Router {
     const count = await replaceReferenceLines(store.db, code, lines);
     const byKind: Record<string, number> = {};
     for (const line of lines) byKind[line.kind] = (byKind[line.kind] ?? 0) + 1;
-    res.json({ regionCode: code, lines: count, byKind });
+    const answer: ReferenceLinesReplaced = { regionCode: code, lines: count, byKind };
+    res.json(answer);
   });
 
   router.get('/:code/lines', async (req, res) => {

@@ -13,6 +13,7 @@ import { createRegion, getRegion, listRegions, regionCoverage, regionLevel } fro
 import { asOfParam, codeParam, jsonBody, stringParam } from './params.js';
 import { text } from '../i18n/catalogue.js';
 import { levelWord } from '../i18n/words.js';
+import type { BuildingsReplaced, RegionCoverage } from '../api-types/regions.js';
 
 export function regionsRouter(store: Store, limits: Limits): Router {
   const router = apiRouter();
@@ -62,7 +63,8 @@ export function regionsRouter(store: Store, limits: Limits): Router {
       code,
       buildings.map((b) => ({ geometry: b.geometry, households: b.households, compound: b.compound, properties: b.properties })),
     );
-    res.json({ regionCode: code, buildings: count, households: buildings.reduce((sum, b) => sum + b.households, 0) });
+    const answer: BuildingsReplaced = { regionCode: code, buildings: count, households: buildings.reduce((sum, b) => sum + b.households, 0) };
+    res.json(answer);
   });
 
   router.get('/:code/buildings', async (req, res) => {
@@ -88,7 +90,8 @@ export function regionsRouter(store: Store, limits: Limits): Router {
   router.get('/:code/coverage', async (req, res) => {
     const code = codeParam(req.params.code, 12);
     assertCovers(req, code, text('subject.region'));
-    res.json(await regionCoverage(store.db, code, asOfParam(req)));
+    const answer: RegionCoverage = await regionCoverage(store.db, code, asOfParam(req));
+    res.json(answer);
   });
 
   return router;

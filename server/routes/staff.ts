@@ -24,9 +24,8 @@ import { checkStaffFields, STAFF_FIELDS, type StaffFields } from '../staff/input
 import { DUTIES, dutyOf, type Duty } from '../staff/duties.js';
 import { maskPhone } from '../staff/phone.js';
 import { importRoster, MAX_ROSTER_ROWS } from '../services/staff-roster.js';
-import { regionPrefixParam } from './incidents.js';
-import { actorOf, booleanParam, codeParam, etag, ifMatchCondition, integerParam, jsonBody, reasonOf, stringParam } from './params.js';
-import type { GridStaffAnswer, Staff } from '../api-types/staff.js';
+import { actorOf, booleanParam, codeParam, etag, ifMatchCondition, integerParam, jsonBody, reasonOf, regionPrefixParam, stringParam } from './params.js';
+import type { GridStaffAnswer, RegionStaffing, Staff, StaffHistoryAnswer, StaffImportAnswer, StaffPage } from '../api-types/staff.js';
 
 /** A roster of 5,000 rows is well under a megabyte. */
 const ROSTER_BYTES = 2 * 1024 * 1024;
@@ -115,7 +114,8 @@ export function staffRouter(store: Store, keys?: KeyResolver): Router {
       },
       page,
     );
-    res.json({ total: result.total, ...page, staff: result.staff.map((member) => presentStaff(req, member)) });
+    const answer: StaffPage = { total: result.total, ...page, staff: result.staff.map((member) => presentStaff(req, member)) };
+    res.json(answer);
   });
 
   const roster = express.raw({ type: ['text/csv', 'application/csv', 'text/plain'], limit: ROSTER_BYTES });
@@ -125,7 +125,8 @@ export function staffRouter(store: Store, keys?: KeyResolver): Router {
     }
     const dryRun = booleanParam(req, 'dryRun', false);
     const result = await importRoster(store.db, req.body, meta(req), { dryRun, mayHold: (place) => assertCovers(req, place, text('subject.staff_place')) });
-    res.status(dryRun ? 200 : 201).json({ ...result, staff: result.staff.map((member) => presentStaff(req, member)) });
+    const answer: StaffImportAnswer = { ...result, staff: result.staff.map((member) => presentStaff(req, member)) };
+    res.status(dryRun ? 200 : 201).json(answer);
   });
 
   router.get('/:id', async (req, res) => {
@@ -139,7 +140,8 @@ export function staffRouter(store: Store, keys?: KeyResolver): Router {
     await assertMayRead(store, req, await getStaff(store.db, id));
     const full = !req.principal || can(req.principal, 'staff:contact') || req.principal.staffId === id;
     const versions = await staffHistory(store.db, id);
-    res.json({ id, versions: versions.map((v) => ({ ...v, phone: v.phone && !full ? maskPhone(v.phone) : v.phone })) });
+    const answer: StaffHistoryAnswer = { id, versions: versions.map((v) => ({ ...v, phone: v.phone && !full ? maskPhone(v.phone) : v.phone })) };
+    res.json(answer);
   });
 
   router.put('/:id', async (req, res) => {
@@ -188,7 +190,8 @@ export function staffingRouter(store: Store): Router {
   router.get('/:code/staffing', async (req, res) => {
     const code = codeParam(req.params.code, 12);
     assertCovers(req, code, text('subject.region'));
-    res.json(await regionStaffing(store.db, code));
+    const answer: RegionStaffing = await regionStaffing(store.db, code);
+    res.json(answer);
   });
   return router;
 }

@@ -11,9 +11,9 @@
  * A client that reconnects with Last-Event-ID first receives the changes after it (read with
  * its own filter); live changes arriving meanwhile wait and are sent after, without repeats.
  */
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { incidentWhere, lastIncidentChange, listIncidents, type Incident, type IncidentFilter } from '../db/incidents.js';
+import { changesAfter, countIncidentsUpTo, lastIncidentChange, listIncidents, type Incident, type IncidentFilter } from '../db/incidents.js';
 import type { Clock } from '../clock.js';
 
 /** What a stream may be narrowed to: these fields of IncidentFilter, nothing time-dependent. */
@@ -175,9 +175,7 @@ export class IncidentFeed {
    */
   private async replay(client: Client, after: number) {
     const filter = { ...client.filter, afterChange: after };
-    const { rows } = await sql<{ n: number }>`
-      SELECT count(*)::int AS n FROM (SELECT 1 FROM incidents i WHERE ${incidentWhere(filter, this.clock.now())} LIMIT ${this.maxCatchUp + 1}) c`.execute(this.db);
-    if (Number(rows[0].n) > this.maxCatchUp) {
+    if ((await countIncidentsUpTo(this.db, filter, this.clock.now(), this.maxCatchUp)) > this.maxCatchUp) {
       client.sink.reset(this.cursor);
       return;
     }
@@ -222,16 +220,11 @@ export class IncidentFeed {
   private async baseline() {
     this.seen.clear();
     this.cursor = await lastIncidentChange(this.db);
-    for (const row of await this.windowRows()) this.seen.set(Number(row.id), { version: Number(row.version), seq: Number(row.change_seq) });
+    for (const row of await this.windowRows()) this.seen.set(row.id, { version: row.version, seq: row.changeSeq });
   }
 
   private windowRows() {
-    return this.db
-      .selectFrom('incidents as i')
-      .select(['i.id', 'i.version', 'i.change_seq'])
-      .where('i.change_seq', '>', Math.max(0, this.cursor - this.window))
-      .orderBy('i.change_seq')
-      .execute();
+    return changesAfter(this.db, Math.max(0, this.cursor - this.window));
   }
 
   private schedule() {
@@ -267,13 +260,13 @@ export class IncidentFeed {
     if (run !== this.run) return;
     let first: number | undefined;
     for (const row of probe) {
-      const before = this.seen.get(Number(row.id));
-      if (!before || before.version < Number(row.version)) {
-        first = Number(row.change_seq);
+      const before = this.seen.get(row.id);
+      if (!before || before.version < row.version) {
+        first = row.changeSeq;
         break;
       }
     }
-    if (first === undefined) return this.advance(probe.length ? Number(probe[probe.length - 1].change_seq) : this.cursor);
+    if (first === undefined) return this.advance(probe.length ? probe[probe.length - 1].changeSeq : this.cursor);
     let from = first - 1;
     for (;;) {
       const now = this.clock.now();

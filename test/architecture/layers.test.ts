@@ -12,7 +12,7 @@ const server = path.resolve('server');
 /** What each folder must not import (folders or single modules of server/, without extension). */
 const FORBIDDEN: Record<string, string[]> = {
   // A pure data layer: rows in, rows or domain errors out — no HTTP, no use-cases, no jobs.
-  db: ['errors', 'http', 'routes', 'services', 'jobs', 'app', 'main'],
+  db: ['errors', 'http', 'routes', 'services', 'jobs', 'config', 'app', 'main'],
   // Pure geometry: plain options in, plain values out (its messages come from the i18n leaf).
   geo: ['db', 'http', 'routes', 'services', 'jobs', 'config', 'errors', 'formats', 'media', 'access', 'incidents', 'staff', 'workers', 'demo', 'app', 'main'],
   // File formats: bytes in, features out.
@@ -21,12 +21,15 @@ const FORBIDDEN: Record<string, string[]> = {
   'api-types': ['db', 'http', 'routes', 'services', 'jobs', 'config', 'errors', 'formats', 'app', 'main'],
   // Request handling below the routes never reaches back into them.
   http: ['routes', 'app', 'main'],
-  // Use-cases know neither HTTP nor routes.
-  services: ['routes', 'http', 'app', 'main'],
+  // Use-cases know neither HTTP (its errors included: they throw domain errors) nor routes.
+  services: ['routes', 'http', 'errors', 'app', 'main'],
 };
 
 /** Kysely's query builders and raw SQL: what only server/db writes. */
 const QUERY = /\bsql`|\.(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto)\(/;
+
+/** A cast of query rows to a declared row type: `as Row[]`, `as VersionRow | undefined`. */
+const ROW_CAST = /\bas \w*Row\b(\[\])?/g;
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -68,9 +71,47 @@ describe('the layers of server/', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('db/, services/, formats/ and geo/ import no express (HTTP is the routes\' and http/\'s)', () => {
+    const wrong = ['db', 'services', 'formats', 'geo'].flatMap((layer) =>
+      sourceFiles(path.join(server, layer))
+        .filter((file) => /\bfrom\s+'express(?:-serve-static-core)?'/.test(fs.readFileSync(file, 'utf8')))
+        .map((file) => path.relative(server, file)),
+    );
+    expect(wrong).toEqual([]);
+  });
+
   it('routes/ write no SQL: they call services and db functions', () => {
     const wrong = sourceFiles(path.join(server, 'routes')).filter((file) => QUERY.test(fs.readFileSync(file, 'utf8')));
     expect(wrong.map((file) => path.relative(server, file))).toEqual([]);
+  });
+
+  it('services/ write no SQL: they call db functions (Kysely query builders and raw sql are db/\'s)', () => {
+    const wrong = sourceFiles(path.join(server, 'services')).filter((file) => QUERY.test(fs.readFileSync(file, 'utf8')));
+    expect(wrong.map((file) => path.relative(server, file))).toEqual([]);
+  });
+
+  it('reads queries the way the rule means them (a builder call or raw sql would be caught)', () => {
+    expect(QUERY.test("await this.db\n  .selectFrom('incidents as i')")).toBe(true);
+    expect(QUERY.test('await sql`SELECT 1`.execute(db)')).toBe(true);
+    expect(QUERY.test('await listIncidents(db, filter)')).toBe(false);
+  });
+
+  it('db/ casts no rows: their types are inferred from the schema (a cast would hide a column the schema lacks)', () => {
+    const casts = sourceFiles(path.join(server, 'db')).flatMap((file) =>
+      [...fs.readFileSync(file, 'utf8').matchAll(ROW_CAST)].map((match) => `${path.relative(server, file)}: ${match[0].trim()}`),
+    );
+    expect(casts).toEqual([]);
+  });
+
+  it('every table db/ makes outside its migrations (a temporary staging table) is a table of the schema (Database)', () => {
+    const schema = fs.readFileSync(path.join(server, 'db', 'schema.ts'), 'utf8');
+    const database = schema.slice(schema.indexOf('export interface Database {'));
+    const tables = new Set([...database.matchAll(/^\s+(\w+): /gm)].map((match) => match[1]));
+    const made = sourceFiles(path.join(server, 'db'))
+      .filter((file) => !file.includes(`${path.sep}migrations${path.sep}`))
+      .flatMap((file) => [...fs.readFileSync(file, 'utf8').matchAll(/CREATE (?:TEMP(?:ORARY)? |UNLOGGED )?TABLE (?:IF NOT EXISTS )?(\w+)/g)].map((match) => match[1]));
+    expect(made).toContain('grid_staging');
+    expect(made.filter((table) => !tables.has(table))).toEqual([]);
   });
 
   it('reads imports the way the rules mean them (a known upward import would be caught)', () => {

@@ -8,7 +8,7 @@ import { currentPosition } from '../lite/geolocation.js';
 import { el } from '../lite/dom.js';
 import { icon } from '../lite/icons.js';
 import type { ApiError } from '../api-error';
-import type { FieldContext } from './context.js';
+import type { FieldContext, Incident } from './context.js';
 
 export class ReportTab {
   readonly element = el('section', { class: 'tab-report' });
@@ -83,7 +83,7 @@ export class ReportTab {
     if (!this.position && !(await this.locate())) return this.show('需要定位才能上报', true);
     if (!this.photo && this.description.value.trim().length < 2) return this.show('请拍照或写几句描述', true);
     try {
-      const incident = await this.context.api.call<{ id: number; gridCode: string }>('/api/incidents', {
+      const incident = await this.context.api.call<Incident>('/api/incidents', {
         json: { category: this.category.value, description: this.description.value.trim() || null, lon: this.position!.lon, lat: this.position!.lat, crs: 'wgs84', photo: this.photo?.dataUrl },
         timeoutMs: 60_000,
       });

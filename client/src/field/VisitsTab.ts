@@ -7,12 +7,10 @@ import { cameraInput, type ShrunkPhoto } from '../lite/photo.js';
 import { el } from '../lite/dom.js';
 import { clientId } from '../lite/http.js';
 import type { FieldContext } from './context.js';
+import type { AddressesAnswer } from '../../../server/api-types/grids';
 
-interface Address {
-  id: number;
-  address: string;
-  household: boolean;
-}
+/** A registered address of one of the worker's grids, as the server answers it. */
+type Address = AddressesAnswer['addresses'][number];
 
 export class VisitsTab {
   readonly element = el('section', { class: 'tab-visits' });
@@ -33,7 +31,7 @@ export class VisitsTab {
     this.loaded = true;
     this.list.replaceChildren(el('li', { class: 'lite-note' }, '加载地址…'));
     const answers = await Promise.all(
-      this.context.staff.gridCodes.map((code) => this.context.api.call<{ addresses: Address[] }>(`/api/grids/${code}/addresses?limit=2000`).catch(() => ({ addresses: [] as Address[] }))),
+      this.context.staff.gridCodes.map((code) => this.context.api.call<AddressesAnswer>(`/api/grids/${code}/addresses?limit=2000`).catch(() => ({ addresses: [] as Address[] }))),
     );
     this.addresses = answers.flatMap((a) => a.addresses);
     this.renderList();

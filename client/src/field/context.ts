@@ -6,17 +6,15 @@
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import type { Me } from '../../../server/api-types/session';
 import type { Staff } from '../../../server/api-types/staff';
-import type { Incident } from '../../../server/api-types/incidents';
+import type { CategoriesAnswer, Incident, IncidentCategory, IncidentPage } from '../../../server/api-types/incidents';
 import { LiteApi } from '../lite/http.js';
 import { Outbox } from '../lite/outbox.js';
 
 // Who is signed in, their staff record and their incidents: the server's own shapes (server/api-types).
 export type { Incident, Me, Staff };
 
-export interface Category {
-  code: string;
-  name: string;
-}
+/** What the field client shows of an incident category. */
+export type Category = Pick<IncidentCategory, 'code' | 'name'>;
 
 export type GridFeature = Feature<Geometry, { code: string; name: string; regionCode: string }>;
 
@@ -51,7 +49,7 @@ export class FieldContext {
     if (!this.me.staffId) throw new Error('这把密钥不是网格员密钥：请用网格员本人的密钥登录');
     const [staff, categories] = await Promise.all([
       this.api.call<Staff>(`/api/staff/${this.me.staffId}`),
-      this.api.call<{ categories: Category[] }>('/api/incidents/categories'),
+      this.api.call<CategoriesAnswer>('/api/incidents/categories'),
     ]);
     this.staff = staff;
     this.categories = categories.categories;
@@ -63,7 +61,7 @@ export class FieldContext {
   }
 
   async refreshIncidents(): Promise<void> {
-    const answer = await this.api.call<{ incidents: Incident[] }>('/api/incidents?limit=200&status=reported,dispatched,in_progress,reopened,resolved');
+    const answer = await this.api.call<IncidentPage>('/api/incidents?limit=200&status=reported,dispatched,in_progress,reopened,resolved');
     const rank = { red: 0, yellow: 1, green: 2 } as const;
     this.incidents = answer.incidents.sort((a, b) => rank[a.light] - rank[b.light] || a.deadlineAt.localeCompare(b.deadlineAt));
     this.changed();

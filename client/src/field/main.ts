@@ -7,7 +7,7 @@ import '../lite/lite.css';
 import { el } from '../lite/dom.js';
 import { LiteApi } from '../lite/http.js';
 import { icon, type IconName } from '../lite/icons.js';
-import { FieldContext, DUTY_NAMES } from './context.js';
+import { FieldContext, DUTY_NAMES, type Me } from './context.js';
 import { MapTab } from './MapTab.js';
 import { IncidentsTab } from './IncidentsTab.js';
 import { ReportTab } from './ReportTab.js';
@@ -33,7 +33,7 @@ function signIn(root: HTMLElement, problem?: string): void {
     if (!key) return;
     button.disabled = true;
     try {
-      const me = await new LiteApi(key).call<{ staffId?: number }>('/api/me');
+      const me = await new LiteApi(key).call<Me>('/api/me');
       if (!me.staffId) throw new Error('这把密钥不是网格员密钥');
       localStorage.setItem(KEY, key);
       void start(root);

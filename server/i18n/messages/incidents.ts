@@ -1,6 +1,6 @@
 /**
  * Cameras and sensors, their events and snapshots, incidents and the command centre's views
- * (server/routes/devices.ts, server/db/devices.ts, server/services/feed-ingest.ts,
+ * (server/services/devices.ts, server/db/devices.ts, server/services/feed-ingest.ts,
  * server/media/snapshot.ts, server/routes/incidents.ts, server/db/incidents.ts,
  * server/services/incidents.ts, server/routes/incident-views.ts, server/routes/tiles.ts).
  */
