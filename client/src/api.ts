@@ -5,7 +5,7 @@
 import type { Feature, FeatureCollection, LineString, MultiLineString, MultiPolygon, Polygon } from 'geojson';
 import type { HouseholdPoint, HouseholdsSource } from '../../server/geo/households';
 import type { GridProperties, GridVersionProperties } from '../../server/api-types/grids';
-import type { PatrolCoverage } from '../../server/api-types/patrols';
+import type { PatrolCoverageAnswer } from '../../server/api-types/patrols';
 import type { Assignee, CategoriesAnswer, Incident, IncidentStep, IncidentCamera, IncidentCamerasAnswer, IncidentCategory, IncidentDetail, IncidentPage, IncidentStatus, Light, Transition } from '../../server/api-types/incidents';
 import type { HeatmapAnswer, StatsAnswer, StatsRow } from '../../server/api-types/stats';
 import type { Assessed, Assessment } from '../../server/api-types/assessment';
@@ -72,7 +72,7 @@ export type ReferenceLineFeature = Feature<LineString | MultiLineString | Polygo
 export { ApiError };
 
 /** GET /api/grids/:code/patrol-coverage (the server's own type). */
-export type PatrolCoverageAnswer = PatrolCoverage;
+export type { PatrolCoverageAnswer };
 
 /** One worker's or grid's row of the month's assessment (考核). */
 export type AssessedRow = Assessed & { name: string };

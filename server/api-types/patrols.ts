@@ -1,8 +1,10 @@
 /**
- * GET /api/grids/:code/patrol-coverage as the API answers it, declared once: the server builds it
- * (services/patrols.ts) and the web client reads it. Types only.
+ * Fieldwork as the API answers it, declared once: GET /api/grids/:code/patrol-coverage (the
+ * server builds it in services/patrols.ts, the web client reads it) and GET /api/staff/:id/log
+ * (staff/worklog.ts builds it, the field client reads it). Types only.
  */
 import type { MultiLineString, MultiPolygon } from 'geojson';
+import type { StaffDuty } from './staff.js';
 
 export interface PatrolCoverage {
   code: string;
@@ -20,4 +22,32 @@ export interface PatrolCoverage {
   unwalked: MultiLineString | MultiPolygon | null;
   /** The tracks near the grid, for the map. */
   tracks: MultiLineString | null;
+}
+
+/** GET /api/grids/:code/patrol-coverage: the coverage over the window it was asked for. */
+export interface PatrolCoverageAnswer extends PatrolCoverage {
+  from: string;
+  to: string;
+}
+
+/** One line of a day's 网格日志, in time order (patrol pieces of one walk joined). */
+export type WorkLogEntry =
+  | { kind: 'report'; at: string; incidentId: number; category: string; gridCode: string | null; description: string | null }
+  | { kind: 'step'; at: string; incidentId: number; from: string | null; to: string; escalated: boolean; note: string | null }
+  | { kind: 'patrol'; at: string; until: string; km: number; pieces: number }
+  | { kind: 'visit'; at: string; visitId: number; address: string; gridCode: string; note: string | null };
+
+/** A day's 网格日志 with its totals (staff/worklog.ts buildWorkLog). */
+export interface WorkLog {
+  date: string;
+  entries: WorkLogEntry[];
+  totals: { reports: number; steps: number; patrols: number; patrolKm: number; patrolMinutes: number; visits: number };
+}
+
+/** GET /api/staff/:id/log: whose log it is, and the day's. */
+export interface WorkLogAnswer extends WorkLog {
+  staffId: number;
+  name: string;
+  duty: StaffDuty;
+  gridCodes: string[];
 }

@@ -26,6 +26,7 @@ import { insertVisit, listVisits, registeredAddress } from '../db/visits.js';
 import { workRecords } from '../db/worklog.js';
 import { checkTrack } from '../geo/patrol.js';
 import { buildWorkLog } from '../staff/worklog.js';
+import type { PatrolCoverageAnswer, WorkLogAnswer } from '../api-types/patrols.js';
 import { patrolCoverage, recordPatrol } from '../services/patrols.js';
 import { photoOf } from './incidents.js';
 import { staffIdParam } from './staff.js';
@@ -175,7 +176,7 @@ export function fieldworkRouter(store: Store, locator: GridLocator, clock: Clock
     }
     const day = dayParam(req, 'date', clock.now());
     const log = buildWorkLog(day.date, await workRecords(store.db, id, day.from, day.to));
-    res.json({ staffId: id, name: member.name, duty: member.duty, gridCodes: member.gridCodes, ...log });
+    res.json({ staffId: id, name: member.name, duty: member.duty, gridCodes: member.gridCodes, ...log } satisfies WorkLogAnswer);
   });
 
   return router;
@@ -190,7 +191,7 @@ export function patrolCoverageRouter(store: Store, clock: Clock): Router {
     const now = clock.now();
     const { from = new Date(now.getTime() - 7 * 86_400_000), to = now } = windowParams(req);
     const coverage = await patrolCoverage(store.db, code, { from, to });
-    res.json({ ...coverage, from: from.toISOString(), to: to.toISOString() });
+    res.json({ ...coverage, from: from.toISOString(), to: to.toISOString() } satisfies PatrolCoverageAnswer);
   });
   return router;
 }
