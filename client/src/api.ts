@@ -14,6 +14,7 @@ import type { DivisionApplied, DivisionDryRun, DivisionInputs, DivisionJob, Divi
 import type { GridKind } from '../../server/geo/codes';
 import type { HouseholdPointsAnswer, ReferenceLineProperties, RegionProperties } from '../../server/api-types/regions';
 import type { GeocodeAnswer, GeocodeCandidate } from '../../server/api-types/geocode';
+import type { LocateCodesAnswer } from '../../server/api-types/locate';
 import type { GridStaffAnswer } from '../../server/api-types/staff';
 import type { AddressesAnswer, GridChange, GridWrite } from '../../server/api-types/grids';
 import type { CameraView, CamerasAnswer, Device, DevicesAnswer } from '../../server/api-types/devices';
@@ -252,7 +253,7 @@ export class Api {
 
   /** The grid code at a point, or null (the batch form answers null where the single form answers 404). */
   async locateCode(lon: number, lat: number): Promise<string | null> {
-    const answer = (await this.request<{ results: (string | null)[] }>('POST', '/api/locate', { crs: 'wgs84', points: [[lon, lat]], fields: 'code' })).data;
+    const answer = (await this.request<LocateCodesAnswer>('POST', '/api/locate', { crs: 'wgs84', points: [[lon, lat]], fields: 'code' })).data;
     return answer.results[0] ?? null;
   }
 
