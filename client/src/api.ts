@@ -4,7 +4,7 @@
  */
 import type { Feature, FeatureCollection, LineString, MultiLineString, MultiPolygon, Polygon } from 'geojson';
 import type { HouseholdPoint, HouseholdsSource } from '../../server/geo/households';
-import type { GridProperties, GridVersionProperties } from '../../server/api-types/grids';
+import type { GridCollection, GridHistory, GridProperties, GridVersionProperties } from '../../server/api-types/grids';
 import type { PatrolCoverageAnswer } from '../../server/api-types/patrols';
 import type { Assignee, CategoriesAnswer, Incident, IncidentStep, IncidentCamera, IncidentCamerasAnswer, IncidentCategory, IncidentDetail, IncidentPage, IncidentStatus, Light, Transition } from '../../server/api-types/incidents';
 import type { HeatmapAnswer, StatsAnswer, StatsRow } from '../../server/api-types/stats';
@@ -149,7 +149,7 @@ export class Api {
     return this.get('/api/health');
   }
 
-  grids(query: { region?: string; bbox?: number[]; asOf?: string } = {}): Promise<FeatureCollection<Polygonal, GridProperties>> {
+  grids(query: { region?: string; bbox?: number[]; asOf?: string } = {}): Promise<GridCollection> {
     const params = new URLSearchParams();
     if (query.region) params.set('region', query.region);
     if (query.bbox) params.set('bbox', query.bbox.join(','));
@@ -172,7 +172,7 @@ export class Api {
     return this.get(`/api/grids/${code}`);
   }
 
-  history(code: string): Promise<FeatureCollection<Polygonal, GridVersionProperties>> {
+  history(code: string): Promise<GridHistory> {
     return this.get(`/api/grids/${code}/history`);
   }
 
@@ -274,7 +274,7 @@ export class Api {
   /** Several grid writes in one transaction; one feature per change (a retired grid's is its retire version). */
   async saveGrids(changes: GridChange[], reason?: string): Promise<GridFeature[]> {
     const body = { ...(reason ? { reason } : {}), changes };
-    return (await this.request<FeatureCollection<Polygonal, GridProperties>>('POST', '/api/grids/batch', body)).data.features;
+    return (await this.request<GridCollection>('POST', '/api/grids/batch', body)).data.features;
   }
 
   /** A village's roads, rivers and water areas, those meeting `bbox` (WGS84) when given. */
