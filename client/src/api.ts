@@ -2,7 +2,7 @@
  * The gridgov HTTP API as the client uses it: typed answers, errors as ApiError with the
  * server's code, message and details ({ "error": { code, message, details } }).
  */
-import type { Feature, FeatureCollection, LineString, MultiLineString, MultiPolygon, Polygon } from 'geojson';
+import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import type { HouseholdPoint, HouseholdsSource } from '../../server/geo/households';
 import type { GridCollection, GridHistory, GridProperties, GridVersionProperties } from '../../server/api-types/grids';
 import type { PatrolCoverageAnswer } from '../../server/api-types/patrols';
@@ -12,7 +12,7 @@ import type { Assessed, Assessment } from '../../server/api-types/assessment';
 import type { Health, Me } from '../../server/api-types/session';
 import type { DivisionApplied, DivisionDryRun, DivisionInputs, DivisionJob, DivisionQueued, PlaceMove } from '../../server/api-types/divisions';
 import type { GridKind } from '../../server/geo/codes';
-import type { HouseholdPointsAnswer, ReferenceLineProperties, RegionProperties } from '../../server/api-types/regions';
+import type { HouseholdPointsAnswer, ReferenceLineFeature, ReferenceLineProperties, ReferenceLinesAnswer, RegionCollection, RegionFeature, RegionProperties } from '../../server/api-types/regions';
 import type { GeocodeAnswer, GeocodeCandidate } from '../../server/api-types/geocode';
 import type { LocateCodesAnswer } from '../../server/api-types/locate';
 import type { GridStaffAnswer } from '../../server/api-types/staff';
@@ -33,7 +33,7 @@ export type { AddressesAnswer, GridChange, GridWrite, IncidentStep, CameraView, 
 export type GridFeature = Feature<Polygonal, GridProperties>;
 export type GridVersionFeature = Feature<Polygonal, GridVersionProperties>;
 
-export type RegionFeature = Feature<Polygonal, RegionProperties>;
+export type { RegionFeature };
 
 export const INCIDENT_STATUSES = ['reported', 'dispatched', 'in_progress', 'resolved', 'closed', 'rejected', 'reopened'] as const satisfies readonly IncidentStatus[];
 export type { Incident, IncidentCamera, IncidentCategory, IncidentDetail, IncidentStatus, Light };
@@ -68,7 +68,7 @@ function incidentParams(query: IncidentQuery): URLSearchParams {
   return params;
 }
 
-export type ReferenceLineFeature = Feature<LineString | MultiLineString | Polygonal, ReferenceLineProperties> & { id: number };
+export type { ReferenceLineFeature };
 
 export { ApiError };
 
@@ -239,7 +239,7 @@ export class Api {
     return this.get(`/api/grids/${code}/addresses?limit=${limit}`);
   }
 
-  regions(parent?: string): Promise<FeatureCollection<Polygonal, RegionProperties>> {
+  regions(parent?: string): Promise<RegionCollection> {
     return this.get(parent ? `/api/regions?parent=${parent}` : '/api/regions');
   }
 
@@ -278,7 +278,7 @@ export class Api {
   }
 
   /** A village's roads, rivers and water areas, those meeting `bbox` (WGS84) when given. */
-  referenceLines(code: string, bbox?: number[]): Promise<FeatureCollection<ReferenceLineFeature['geometry'], ReferenceLineProperties> & { features: ReferenceLineFeature[] }> {
+  referenceLines(code: string, bbox?: number[]): Promise<ReferenceLinesAnswer> {
     return this.get(`/api/regions/${code}/lines${bbox ? `?bbox=${bbox.map((v) => v.toFixed(6)).join(',')}` : ''}`);
   }
 
