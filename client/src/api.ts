@@ -15,6 +15,7 @@ import type { GridKind } from '../../server/geo/codes';
 import type { HouseholdPointsAnswer, ReferenceLineFeature, ReferenceLineProperties, ReferenceLinesAnswer, RegionCollection, RegionFeature, RegionProperties } from '../../server/api-types/regions';
 import type { GeocodeAnswer, GeocodeCandidate } from '../../server/api-types/geocode';
 import type { LocateCodesAnswer } from '../../server/api-types/locate';
+import type { OgcCollection, OgcFeaturePage, TileJson } from '../../server/api-types/ogc';
 import type { GridStaffAnswer } from '../../server/api-types/staff';
 import type { AddressesAnswer, GridChange, GridWrite } from '../../server/api-types/grids';
 import type { CameraView, CamerasAnswer, Device, DevicesAnswer } from '../../server/api-types/devices';
@@ -137,8 +138,8 @@ export class Api {
    * collection's temporal extent: known without loading every grid, and it counts retired ones.
    */
   async gridHistoryStart(): Promise<string | null> {
-    const collection = await this.get<{ extent?: { temporal?: { interval?: (string | null)[][] } } }>('/ogc/collections/grids');
-    return collection.extent?.temporal?.interval?.[0]?.[0] ?? null;
+    const collection = await this.get<OgcCollection>('/ogc/collections/grids');
+    return collection.extent.temporal?.interval[0]?.[0] ?? null;
   }
 
   me(): Promise<Me> {
@@ -160,12 +161,12 @@ export class Api {
 
   /** How many live grids the service holds (OGC API – Features' numberMatched). */
   async gridCount(): Promise<number> {
-    return (await this.get<{ numberMatched: number }>('/ogc/collections/grids/items?limit=1')).numberMatched;
+    return (await this.get<OgcFeaturePage>('/ogc/collections/grids/items?limit=1')).numberMatched;
   }
 
   /** The live grids' extent [west, south, east, north] (TileJSON of the grids tile layer). */
   async gridBounds(): Promise<[number, number, number, number]> {
-    return (await this.get<{ bounds: [number, number, number, number] }>('/tiles/grids.json')).bounds;
+    return (await this.get<TileJson>('/tiles/grids.json')).bounds;
   }
 
   grid(code: string): Promise<GridFeature> {
