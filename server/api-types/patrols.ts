@@ -1,9 +1,10 @@
 /**
  * Fieldwork as the API answers it, declared once: GET /api/grids/:code/patrol-coverage (the
- * server builds it in services/patrols.ts, the web client reads it) and GET /api/staff/:id/log
- * (staff/worklog.ts builds it, the field client reads it). Types only.
+ * server builds it in services/patrols.ts, the web client reads it), GET /api/staff/:id/log
+ * (staff/worklog.ts builds it, the field client reads it), patrols and visits (db/patrols.ts,
+ * db/visits.ts, routes/fieldwork.ts). Types only.
  */
-import type { MultiLineString, MultiPolygon } from 'geojson';
+import type { LineString, MultiLineString, MultiPolygon } from 'geojson';
 import type { StaffDuty } from './staff.js';
 
 export interface PatrolCoverage {
@@ -50,4 +51,59 @@ export interface WorkLogAnswer extends WorkLog {
   name: string;
   duty: StaffDuty;
   gridCodes: string[];
+}
+
+/** A piece of a patrol track as stored. */
+export interface StoredPatrol {
+  id: number;
+  staffId: number;
+  clientId: string;
+  startedAt: string;
+  endedAt: string;
+  lengthM: number;
+  points: number;
+}
+
+/** POST /api/patrols: the piece stored (200 when its client id was sent before), and the grids it passed. */
+export interface PatrolRecorded extends StoredPatrol {
+  duplicate: boolean;
+  grids: string[];
+}
+
+/** A patrol piece on the map: its track and who walked it. */
+export interface PatrolTrack {
+  type: 'Feature';
+  id: number;
+  geometry: LineString;
+  properties: { staffId: number; name: string; startedAt: string; endedAt: string; lengthM: number };
+}
+
+/** GET /api/patrols?staff=&from=&to=&bbox=. */
+export interface PatrolTracks {
+  type: 'FeatureCollection';
+  features: PatrolTrack[];
+}
+
+/** A visit (走访) to a registered address. */
+export interface Visit {
+  id: number;
+  staffId: number;
+  addressId: number;
+  address: string;
+  gridCode: string;
+  lon: number;
+  lat: number;
+  visitedAt: string;
+  note: string | null;
+  mediaId: number | null;
+}
+
+/** POST /api/visits: the visit stored (200 when its client id was sent before). */
+export interface VisitRecorded extends Visit {
+  duplicate: boolean;
+}
+
+/** GET /api/visits?staff=&grid=&from=&to=. */
+export interface VisitsAnswer {
+  visits: Visit[];
 }
