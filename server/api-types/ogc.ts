@@ -73,6 +73,12 @@ export interface OgcFeatureAnswer extends OgcFeature {
   links: OgcLink[];
 }
 
+/** OGC API – Common exception: what goes wrong under /ogc (a 4xx for the request, 500 InternalError). */
+export interface OgcException {
+  code: string;
+  description: string;
+}
+
 /** GET /tiles: the vector tile layers, each with its TileJSON and tile URL template. */
 export interface TileLayers {
   layers: { id: string; description: string; tilejson: string; tiles: string }[];

@@ -26,7 +26,7 @@ import { Router, type ErrorRequestHandler, type Request } from 'express';
 import { apiRouter } from './router.js';
 import type { Store } from '../db/connect.js';
 import type { Page } from '../db/ogc.js';
-import type { OgcCollections, OgcConformance, OgcLanding } from '../api-types/ogc.js';
+import type { OgcCollections, OgcConformance, OgcException, OgcLanding } from '../api-types/ogc.js';
 import { answerableError, ApiError, langOf, notFound, recordInternalError } from '../errors.js';
 import type { GridLocator } from '../services/grid-locator.js';
 import type { IncidentService } from '../services/incidents.js';
@@ -54,11 +54,11 @@ export const ogcErrors: ErrorRequestHandler = (err, req, res, _next) => {
   const lang = langOf(req);
   const answerable = answerableError(err);
   if (answerable) {
-    res.status(answerable.status).type(JSON_TYPE).send(JSON.stringify({ code: answerable.code, description: answerable.messageIn(lang) }));
+    res.status(answerable.status).type(JSON_TYPE).send(JSON.stringify({ code: answerable.code, description: answerable.messageIn(lang) } satisfies OgcException));
     return;
   }
   recordInternalError(res, err);
-  res.status(500).type(JSON_TYPE).send(JSON.stringify({ code: 'InternalError', description: translate(text('internal'), lang) }));
+  res.status(500).type(JSON_TYPE).send(JSON.stringify({ code: 'InternalError', description: translate(text('internal'), lang) } satisfies OgcException));
 };
 
 export function ogcRouter(store: Store, locator: GridLocator, incidents: IncidentService): Router {
