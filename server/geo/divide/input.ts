@@ -240,7 +240,7 @@ export function parseDivisionInput(
       if ('unknown' in reading) {
         return void problems.push({
           code: 'invalid_property',
-          message: at(where, text('invalid_property.barrier_value', { got: reading.label === 'kind' ? shown(reading.value) : reading.label, allowed: BARRIER_KINDS, keys: BARRIER_KEYS.slice(1) })),
+          message: at(where, text('invalid_property.barrier_value', { got: shown(reading.label === 'kind' ? reading.value : reading.label), allowed: BARRIER_KINDS, keys: BARRIER_KEYS.slice(1) })),
         });
       }
       if ('skip' in reading) return skip(reading.label);
