@@ -54,3 +54,17 @@ describe('readBarrierKind', () => {
     expect(otherTags(undefined)).toEqual({});
   });
 });
+
+describe('parseDivisionInput with barriers from an OSM-derived file', () => {
+  it('counts what it skips by value; a label point naming a barrier kind is told apart', async () => {
+    const { parseDivisionInput } = await import('../../server/geo/divide/input.js');
+    const area = { type: 'Polygon', coordinates: [[[114.38, 30.49], [114.4, 30.49], [114.4, 30.51], [114.38, 30.51], [114.38, 30.49]]] };
+    const parsed = parseDivisionInput({ barriers: fixture('tilezen') }, area);
+    expect(parsed.problems).toBeUndefined();
+    // 15 features: 4 skipped (construction, ferry, swimming_pool, fountain); the subway is in a tunnel.
+    expect(parsed.value!.barriers.map((b) => b.kind)).toEqual(['major_road', 'major_road', 'minor_road', 'path', 'major_road', 'river', 'river', 'water', 'water', 'water']);
+    expect(parsed.value!.skippedBarriers).toEqual({ count: 4, byValue: { construction: 1, ferry: 1, swimming_pool: 1, fountain: 1 } });
+    const label = { type: 'Feature', properties: { kind: 'water', label_placement: true }, geometry: { type: 'Point', coordinates: [114.39, 30.5] } };
+    expect(parseDivisionInput({ barriers: { type: 'FeatureCollection', features: [label] } }, area).value!.skippedBarriers).toEqual({ count: 1, byValue: { 'water (Point)': 1 } });
+  });
+});

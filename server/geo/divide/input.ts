@@ -236,7 +236,8 @@ export function parseDivisionInput(
       const reading = readBarrierKind(feature.properties);
       const type = feature.geometry?.type;
       // A point (a fountain, a label, a bus stop) bounds nothing: left out, whatever it says.
-      if (type === 'Point' || type === 'MultiPoint') return skip('kind' in reading || 'skip' in reading ? reading.label : 'Point');
+      // Counted as `water (Point)` when it names a barrier kind (Tilezen's label points), so that no one reads it as water left out.
+      if (type === 'Point' || type === 'MultiPoint') return skip('skip' in reading ? reading.label : 'kind' in reading ? `${reading.label} (Point)` : 'Point');
       if ('unknown' in reading) {
         return void problems.push({
           code: 'invalid_property',
