@@ -42,15 +42,10 @@ function bboxArea(buildings: FeatureCollection, marginM: number): Polygon {
   return { type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] };
 }
 
-/** Several barrier files as one collection, as a user would send them (the API reads their OSM/Tilezen kinds and skips ferries, construction, points). */
-function allBarriers(...collections: FeatureCollection[]): FeatureCollection {
-  return { type: 'FeatureCollection', features: collections.flatMap((c) => c.features) };
-}
-
 /**
- * Keeps barriers of gridgov's own kinds only, as the bench read the held-out places before the
- * API read OSM/Tilezen values (server/geo/barrier-kinds.ts): their numbers stay comparable with
- * earlier runs (the API would now also read e.g. canals and streams, if such a place has them).
+ * Keeps barriers of gridgov's own kinds (OSM-derived files carry others, e.g. construction, ferry).
+ * The API now skips those itself (server/geo/barrier-kinds.ts), but the previous method this bench
+ * runs beside it (previous.ts, an older input.ts) refuses them: every method gets the same body.
  */
 function knownBarriers(...collections: FeatureCollection[]): FeatureCollection {
   return {
@@ -86,7 +81,7 @@ export function places(only?: string[]): Place[] {
   if (fs.existsSync(shared)) {
     if (wanted('wuhan')) {
       const wuhan = read('wuhan_optics_buildings.geojson');
-      list.push(place('wuhan', 'Wuhan Optics Valley', bboxArea(wuhan, 40), wuhan, allBarriers(read('wuhan_optics_roads.geojson'), read('wuhan_optics_water.geojson')), true));
+      list.push(place('wuhan', 'Wuhan Optics Valley', bboxArea(wuhan, 40), wuhan, knownBarriers(read('wuhan_optics_roads.geojson'), read('wuhan_optics_water.geojson')), true));
     }
     if (wanted('kunming')) {
       const kunming = read('kunming_jinjianglu_buildings.geojson');
