@@ -106,6 +106,9 @@ const rows: [string, string][] = [
   ['grids flagged', String(m.flagged)],
   ['runtime', `${m.runtimeMs.toFixed(0)} ms`],
 ];
+// Barrier features read but left out (a ferry, construction, points): server/geo/barrier-kinds.ts.
+const skipped = parsed.value.skippedBarriers;
+if (skipped) rows.push(['barriers skipped', `${skipped.count} (${Object.entries(skipped.byValue).map(([value, n]) => `${value} ${n}`).join(', ')})`]);
 const width = Math.max(...rows.map(([k]) => k.length));
 for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
 console.log(`proposal written to ${values.out}`);
