@@ -23,7 +23,10 @@ import { openStore } from '../server/db/connect.js';
 import { exactBoundary } from '../server/db/regions.js';
 import { progressBar } from './progress-bar.js';
 
-const { values } = parseArgs({
+// `--barriers roads/*.geojson` (a shell glob) reads as one option and several files: the files
+// after the first come as positionals and are taken as further barrier files.
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
   options: {
     boundary: { type: 'string' },
     region: { type: 'string' },
@@ -69,9 +72,11 @@ if (values.region) {
   const boundaryFile = read(values.boundary!);
   boundary = boundaryFile.type === 'FeatureCollection' ? boundaryFile.features[0]?.geometry : boundaryFile.type === 'Feature' ? boundaryFile.geometry : boundaryFile;
 }
+if (positionals.length && !values.barriers) fail(`files without an option: ${positionals.join(' ')} (barrier files follow --barriers)`);
+const barrierFiles = [...(values.barriers ?? []), ...positionals];
 const barriers: FeatureCollection = {
   type: 'FeatureCollection',
-  features: (values.barriers ?? []).flatMap((file) => (read(file) as FeatureCollection).features),
+  features: barrierFiles.flatMap((file) => (read(file) as FeatureCollection).features),
 };
 const parsed = parseDivisionInput(
   {
@@ -106,6 +111,9 @@ const rows: [string, string][] = [
   ['grids flagged', String(m.flagged)],
   ['runtime', `${m.runtimeMs.toFixed(0)} ms`],
 ];
+// Barrier features read but left out (a ferry, construction, points): server/geo/barrier-kinds.ts.
+const skipped = parsed.value.skippedBarriers;
+if (skipped) rows.push(['barriers skipped', `${skipped.count} (${Object.entries(skipped.byValue).map(([value, n]) => `${value} ${n}`).join(', ')})`]);
 const width = Math.max(...rows.map(([k]) => k.length));
 for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
 console.log(`proposal written to ${values.out}`);

@@ -6,6 +6,7 @@
 import type { StaffMove } from '../staff/carry.js';
 import type { ProposalDocument } from '../geo/divide/proposal-types.js';
 import type { RunMetrics } from '../geo/divide/metrics-types.js';
+import type { SkippedBarriers } from '../geo/divide/input.js';
 
 export type { ProposalDocument, RunMetrics };
 
@@ -14,7 +15,8 @@ export type { ProposalDocument, RunMetrics };
  * as barriers (when the request brought none) and its live special grids, kept as they are.
  */
 export interface DivisionInputs {
-  barriers: { source: 'request' | 'stored'; features: number };
+  /** `skipped`: features read but left out, by value (a ferry, a fountain, a point; geo/barrier-kinds.ts). */
+  barriers: { source: 'request' | 'stored'; features: number; skipped?: SkippedBarriers };
   keptSpecials: { code: string; name: string }[];
   /** Where the households came from: the request or the stored buildings layer, or the address registry. */
   households?: 'buildings' | 'addresses';

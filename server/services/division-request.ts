@@ -20,7 +20,7 @@ import { levelWord } from '../i18n/words.js';
 import type { DivisionRunner } from '../jobs/division-runner.js';
 import type { Limits } from '../config.js';
 import { regionBarriers } from '../db/reference-lines.js';
-import { samePlace } from '../geo/divide/input.js';
+import { samePlace, type SkippedBarriers } from '../geo/divide/input.js';
 import { checkPolygonal, type Polygonal } from '../geo/validate.js';
 import type { DivisionInputs, DivisionQueued } from '../api-types/divisions.js';
 import { householdPoints } from '../geo/address/household-points.js';
@@ -172,7 +172,7 @@ async function villageInputs(
 }
 
 /** The request (as JSON text) checked in a worker thread: reading and preparing tens of thousands of footprints takes seconds. */
-async function checkInput(workers: WorkerPool, limits: Pick<Limits, 'divisionBuildings'>, request: string): Promise<void> {
+async function checkInput(workers: WorkerPool, limits: Pick<Limits, 'divisionBuildings'>, request: string): Promise<SkippedBarriers | undefined> {
   const checked = await workers.run('checkDivision', request);
   const problems = checked.problems;
   // Nothing to divide (buildings left out, null or empty): a proposal of it would be empty too.
@@ -186,6 +186,7 @@ async function checkInput(workers: WorkerPool, limits: Pick<Limits, 'divisionBui
     const structural = problems.every((p) => p.code !== 'building_outside_area' && p.code !== 'specials_overlap');
     throw (structural ? badInputError : invalidError)(problems[0].code, problems[0].message, { problems });
   }
+  return checked.skippedBarriers;
 }
 
 /** An adjustment's kept and freed grids, added to the request (as the job will run it) and to its inputs. */
@@ -232,7 +233,8 @@ export async function requestDivision(deps: DivisionRequestDeps, body: Record<st
     boundary = (boundary as { geometry?: unknown }).geometry;
   }
   const request = JSON.stringify({ ...body, boundary });
-  await checkInput(workers, limits, request);
+  const skipped = await checkInput(workers, limits, request);
+  if (skipped) inputs.barriers.skipped = skipped;
   if (adjust) await addAdjustment(db, workers, regionCode!, request, body, inputs);
   const id = randomUUID();
   // An adjustment's kept and freed grids go with the request the job will run.

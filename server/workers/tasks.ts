@@ -8,7 +8,7 @@
  * the event loop for a second), and only work whose answer is small belongs here.
  */
 import { parentPort } from 'node:worker_threads';
-import { parseDivisionInput } from '../geo/divide/input.js';
+import { parseDivisionInput, type SkippedBarriers } from '../geo/divide/input.js';
 import { runDivision, type RunResult } from '../geo/divide/run.js';
 import { prepareDivision } from '../geo/divide/prepare.js';
 import { planAdjustment, type AdjustmentPlan, type LiveGrid } from '../geo/divide/adjust.js';
@@ -20,7 +20,7 @@ export interface Tasks {
   /** A division request as stored with its job (JSON text, with its boundary) → the proposal, with progress on the way. */
   divide(request: string, progress: (share: number, stage: string) => void): Promise<RunResult>;
   /** A division request checked as the division would read it: how many buildings, and what is wrong. */
-  checkDivision(request: string): Promise<{ buildings: number; problems: Problem[] }>;
+  checkDivision(request: string): Promise<{ buildings: number; problems: Problem[]; skippedBarriers?: SkippedBarriers }>;
   /** An adjustment (`{ request, live }` as JSON text: the request and the village's live grids) → which grids it keeps and which it frees. */
   planAdjustment(input: string): Promise<AdjustmentPlan>;
 }
@@ -42,7 +42,8 @@ const tasks: Tasks = {
     const request = JSON.parse(text) as Record<string, unknown>;
     const parsed = parseDivisionInput(request, request.boundary);
     if (parsed.problems) return { buildings: 0, problems: parsed.problems };
-    return { buildings: parsed.value.buildings.length, problems: parsed.value.buildings.length === 0 ? [] : prepareDivision(parsed.value).problems };
+    const { buildings, skippedBarriers } = parsed.value;
+    return { buildings: buildings.length, problems: buildings.length === 0 ? [] : prepareDivision(parsed.value).problems, ...(skippedBarriers ? { skippedBarriers } : {}) };
   },
 };
 

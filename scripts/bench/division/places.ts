@@ -42,7 +42,11 @@ function bboxArea(buildings: FeatureCollection, marginM: number): Polygon {
   return { type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] };
 }
 
-/** Keeps barriers of the kinds gridgov knows (OSM-derived files carry others, e.g. construction, ferry). */
+/**
+ * Keeps barriers of gridgov's own kinds (OSM-derived files carry others, e.g. construction, ferry).
+ * The API now skips those itself (server/geo/barrier-kinds.ts), but the previous method this bench
+ * runs beside it (previous.ts, an older input.ts) refuses them: every method gets the same body.
+ */
 function knownBarriers(...collections: FeatureCollection[]): FeatureCollection {
   return {
     type: 'FeatureCollection',

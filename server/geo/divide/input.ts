@@ -10,6 +10,7 @@ import * as turf from '@turf/turf';
 import { checkPolygonal, chinaExtentProblem, countVertices, geojsonTrace, type Polygonal, type Problem } from '../validate.js';
 import { householdsByFootprint } from '../households.js';
 import { BARRIER_KINDS, type BarrierKind } from './types.js';
+import { BARRIER_KEYS, readBarrierKind } from '../barrier-kinds.js';
 import { shown, text, type Text } from '../../i18n/catalogue.js';
 
 export interface BuildingInput {
@@ -81,6 +82,14 @@ export interface DivisionInput {
   keep?: KeptGridInput[];
   /** In an adjustment, the live grids whose ground is divided again (to tell changed grids from new ones). */
   freed?: KeptGridInput[];
+  /** Barrier features read but left out: known values that divide nothing (a ferry, a fountain) and points. */
+  skippedBarriers?: SkippedBarriers;
+}
+
+/** Barrier features left out, counted by what was read (`ferry`, `highway=construction`, `Point`). */
+export interface SkippedBarriers {
+  count: number;
+  byValue: Record<string, number>;
 }
 
 export const DIVISION_LIMITS = { buildings: 100_000, barriers: 50_000, specials: 1_000, vertices: 5_000_000 } as const;
@@ -211,6 +220,11 @@ export function parseDivisionInput(
   const buildings = parseBuildings(body.buildings, problems).map(onTheGround);
 
   const barriers: BarrierInput[] = [];
+  const skippedBarriers: SkippedBarriers = { count: 0, byValue: {} };
+  const skip = (label: string) => {
+    skippedBarriers.count += 1;
+    skippedBarriers.byValue[label] = (skippedBarriers.byValue[label] ?? 0) + 1;
+  };
   const barrierFeatures = collection(body.barriers, 'barriers', problems);
   if (barrierFeatures.length > DIVISION_LIMITS.barriers) {
     problems.push({ code: 'batch_too_large', message: text('batch_too_large.barriers', { count: barrierFeatures.length, limit: DIVISION_LIMITS.barriers }) });
@@ -219,17 +233,24 @@ export function parseDivisionInput(
       const where = `barriers[${index}]`;
       const trace = featureTrace(feature);
       if (trace.length > 0) return void problems.push({ code: 'invalid_geojson', message: at(where, text('invalid_geojson.trace', { type: 'Feature', trace })) });
-      const kind = feature.properties?.kind;
-      if (!(BARRIER_KINDS as readonly unknown[]).includes(kind)) {
-        return void problems.push({ code: 'invalid_property', message: at(where, text('invalid_property.barrier_kind', { allowed: BARRIER_KINDS })) });
-      }
+      const reading = readBarrierKind(feature.properties);
       const type = feature.geometry?.type;
+      // A point (a fountain, a label, a bus stop) bounds nothing: left out, whatever it says.
+      // Counted as `water (Point)` when it names a barrier kind (Tilezen's label points), so that no one reads it as water left out.
+      if (type === 'Point' || type === 'MultiPoint') return skip('skip' in reading ? reading.label : 'kind' in reading ? `${reading.label} (Point)` : 'Point');
+      if ('unknown' in reading) {
+        return void problems.push({
+          code: 'invalid_property',
+          message: at(where, text('invalid_property.barrier_value', { got: shown(reading.label === 'kind' ? reading.value : reading.label), allowed: BARRIER_KINDS, keys: BARRIER_KEYS.slice(1) })),
+        });
+      }
+      if ('skip' in reading) return skip(reading.label);
       if (!type || !['LineString', 'MultiLineString', 'Polygon', 'MultiPolygon'].includes(type)) {
         return void problems.push({ code: 'wrong_geometry_type', message: at(where, text('wrong_geometry_type.barrier')) });
       }
       if (underground(feature.properties)) return;
       const name = typeof feature.properties?.name === 'string' && feature.properties.name.trim() ? feature.properties.name.trim().slice(0, MAX_NAME_LENGTH) : undefined;
-      barriers.push({ geometry: feature.geometry as Geometry, kind: kind as BarrierKind, ...(name ? { name } : {}) });
+      barriers.push({ geometry: feature.geometry as Geometry, kind: reading.kind, ...(name ? { name } : {}) });
     });
   }
 
@@ -268,6 +289,7 @@ export function parseDivisionInput(
       maxHouseholds,
       ...(keep.length > 0 ? { keep } : {}),
       ...(freed.length > 0 ? { freed } : {}),
+      ...(skippedBarriers.count > 0 ? { skippedBarriers } : {}),
     },
   };
 }

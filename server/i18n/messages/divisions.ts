@@ -19,7 +19,11 @@ export const divisionMessages = {
   'wrong_geometry_type.barrier': { zh: '分隔要素须为线或面', en: 'a barrier is a line or a polygon' },
   'invalid_property.households': { zh: '{field} 须为不小于 0 的整数，收到 {got}', en: '{field} must be a whole number ≥ 0, got {got}' },
   'invalid_property.compound': { zh: 'properties.compound 须为不超过 {max} 个字符的文字', en: 'properties.compound must be a string of at most {max} characters' },
-  'invalid_property.barrier_kind': { zh: 'properties.kind 须为 {allowed} 之一', en: 'properties.kind must be one of {allowed}' },
+  // Barrier values read from OSM, Tilezen and Chinese survey files (server/geo/barrier-kinds.ts).
+  'invalid_property.barrier_value': {
+    zh: '不认识的分隔线类型 {got}：properties.kind 须为 {allowed} 之一（或 Tilezen 类型、已存储参考线的类型、主干道/次干道/支路/小路/铁路/河流/水系/水域/山脊/围墙），或给出 OpenStreetMap 标签 {keys}',
+    en: 'unknown barrier value {got}: properties.kind must be one of {allowed} (or a Tilezen kind, a stored reference line kind, or 主干道/次干道/支路/小路/铁路/河流/水系/水域/山脊/围墙), or give an OpenStreetMap tag {keys}',
+  },
   'invalid_property.special_type_division': { zh: 'properties.specialType 须为 {allowed} 之一', en: 'properties.specialType must be one of {allowed}' },
   'invalid_property.special_code': { zh: '给出 properties.code 时须为 15 位网格编码', en: 'properties.code must be a 15-digit grid code when given' },
   // Adjusting a division and households from addresses (issue 14).

@@ -131,6 +131,6 @@ describe('divide', () => {
     const bowtie = { type: 'Polygon', coordinates: [[[114.3, 30.5], [114.301, 30.501], [114.301, 30.5], [114.3, 30.501], [114.3, 30.5]]] };
     expect(en(bad({}, bowtie)[0].message)).toMatch(/boundary: self-intersection at \[114\.3005\d*, 30\.5005\d*\]/);
     expect(en(bad({ specials: { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { specialType: 'park' }, geometry: bowtie }] } })[0].message)).toMatch(/specials\[0\]: self-intersection/);
-    expect(en(bad({ barriers: { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { kind: 'canal' }, geometry: { type: 'LineString', coordinates: [[114.3, 30.5], [114.301, 30.5]] } }] } })[0].message)).toMatch(/kind must be one of/);
+    expect(en(bad({ barriers: { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { kind: 'canall' }, geometry: { type: 'LineString', coordinates: [[114.3, 30.5], [114.301, 30.5]] } }] } })[0].message)).toMatch(/unknown barrier value "canall": properties.kind must be one of/);
   });
 });
