@@ -2,18 +2,20 @@
  * The gridgov HTTP API as the client uses it: typed answers, errors as ApiError with the
  * server's code, message and details ({ "error": { code, message, details } }).
  */
-import type { Feature, FeatureCollection, LineString, MultiLineString, MultiPolygon, Polygon } from 'geojson';
+import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import type { HouseholdPoint, HouseholdsSource } from '../../server/geo/households';
-import type { GridProperties, GridVersionProperties } from '../../server/api-types/grids';
-import type { PatrolCoverage } from '../../server/api-types/patrols';
+import type { GridCollection, GridHistory, GridProperties, GridVersionProperties } from '../../server/api-types/grids';
+import type { PatrolCoverageAnswer } from '../../server/api-types/patrols';
 import type { Assignee, CategoriesAnswer, Incident, IncidentStep, IncidentCamera, IncidentCamerasAnswer, IncidentCategory, IncidentDetail, IncidentPage, IncidentStatus, Light, Transition } from '../../server/api-types/incidents';
 import type { HeatmapAnswer, StatsAnswer, StatsRow } from '../../server/api-types/stats';
 import type { Assessed, Assessment } from '../../server/api-types/assessment';
 import type { Health, Me } from '../../server/api-types/session';
 import type { DivisionApplied, DivisionDryRun, DivisionInputs, DivisionJob, DivisionQueued, PlaceMove } from '../../server/api-types/divisions';
 import type { GridKind } from '../../server/geo/codes';
-import type { HouseholdPointsAnswer, ReferenceLineProperties, RegionProperties } from '../../server/api-types/regions';
+import type { HouseholdPointsAnswer, ReferenceLineFeature, ReferenceLineProperties, ReferenceLinesAnswer, RegionCollection, RegionFeature, RegionProperties } from '../../server/api-types/regions';
 import type { GeocodeAnswer, GeocodeCandidate } from '../../server/api-types/geocode';
+import type { LocateCodesAnswer } from '../../server/api-types/locate';
+import type { OgcCollection, OgcFeaturePage, TileJson } from '../../server/api-types/ogc';
 import type { GridStaffAnswer } from '../../server/api-types/staff';
 import type { AddressesAnswer, GridChange, GridWrite } from '../../server/api-types/grids';
 import type { CameraView, CamerasAnswer, Device, DevicesAnswer } from '../../server/api-types/devices';
@@ -32,7 +34,7 @@ export type { AddressesAnswer, GridChange, GridWrite, IncidentStep, CameraView, 
 export type GridFeature = Feature<Polygonal, GridProperties>;
 export type GridVersionFeature = Feature<Polygonal, GridVersionProperties>;
 
-export type RegionFeature = Feature<Polygonal, RegionProperties>;
+export type { RegionFeature };
 
 export const INCIDENT_STATUSES = ['reported', 'dispatched', 'in_progress', 'resolved', 'closed', 'rejected', 'reopened'] as const satisfies readonly IncidentStatus[];
 export type { Incident, IncidentCamera, IncidentCategory, IncidentDetail, IncidentStatus, Light };
@@ -67,12 +69,12 @@ function incidentParams(query: IncidentQuery): URLSearchParams {
   return params;
 }
 
-export type ReferenceLineFeature = Feature<LineString | MultiLineString | Polygonal, ReferenceLineProperties> & { id: number };
+export type { ReferenceLineFeature };
 
 export { ApiError };
 
 /** GET /api/grids/:code/patrol-coverage (the server's own type). */
-export type PatrolCoverageAnswer = PatrolCoverage;
+export type { PatrolCoverageAnswer };
 
 /** One worker's or grid's row of the month's assessment (考核). */
 export type AssessedRow = Assessed & { name: string };
@@ -136,8 +138,8 @@ export class Api {
    * collection's temporal extent: known without loading every grid, and it counts retired ones.
    */
   async gridHistoryStart(): Promise<string | null> {
-    const collection = await this.get<{ extent?: { temporal?: { interval?: (string | null)[][] } } }>('/ogc/collections/grids');
-    return collection.extent?.temporal?.interval?.[0]?.[0] ?? null;
+    const collection = await this.get<OgcCollection>('/ogc/collections/grids');
+    return collection.extent.temporal?.interval[0]?.[0] ?? null;
   }
 
   me(): Promise<Me> {
@@ -148,7 +150,7 @@ export class Api {
     return this.get('/api/health');
   }
 
-  grids(query: { region?: string; bbox?: number[]; asOf?: string } = {}): Promise<FeatureCollection<Polygonal, GridProperties>> {
+  grids(query: { region?: string; bbox?: number[]; asOf?: string } = {}): Promise<GridCollection> {
     const params = new URLSearchParams();
     if (query.region) params.set('region', query.region);
     if (query.bbox) params.set('bbox', query.bbox.join(','));
@@ -159,19 +161,19 @@ export class Api {
 
   /** How many live grids the service holds (OGC API – Features' numberMatched). */
   async gridCount(): Promise<number> {
-    return (await this.get<{ numberMatched: number }>('/ogc/collections/grids/items?limit=1')).numberMatched;
+    return (await this.get<OgcFeaturePage>('/ogc/collections/grids/items?limit=1')).numberMatched;
   }
 
   /** The live grids' extent [west, south, east, north] (TileJSON of the grids tile layer). */
   async gridBounds(): Promise<[number, number, number, number]> {
-    return (await this.get<{ bounds: [number, number, number, number] }>('/tiles/grids.json')).bounds;
+    return (await this.get<TileJson>('/tiles/grids.json')).bounds;
   }
 
   grid(code: string): Promise<GridFeature> {
     return this.get(`/api/grids/${code}`);
   }
 
-  history(code: string): Promise<FeatureCollection<Polygonal, GridVersionProperties>> {
+  history(code: string): Promise<GridHistory> {
     return this.get(`/api/grids/${code}/history`);
   }
 
@@ -238,7 +240,7 @@ export class Api {
     return this.get(`/api/grids/${code}/addresses?limit=${limit}`);
   }
 
-  regions(parent?: string): Promise<FeatureCollection<Polygonal, RegionProperties>> {
+  regions(parent?: string): Promise<RegionCollection> {
     return this.get(parent ? `/api/regions?parent=${parent}` : '/api/regions');
   }
 
@@ -252,7 +254,7 @@ export class Api {
 
   /** The grid code at a point, or null (the batch form answers null where the single form answers 404). */
   async locateCode(lon: number, lat: number): Promise<string | null> {
-    const answer = (await this.request<{ results: (string | null)[] }>('POST', '/api/locate', { crs: 'wgs84', points: [[lon, lat]], fields: 'code' })).data;
+    const answer = (await this.request<LocateCodesAnswer>('POST', '/api/locate', { crs: 'wgs84', points: [[lon, lat]], fields: 'code' })).data;
     return answer.results[0] ?? null;
   }
 
@@ -273,11 +275,11 @@ export class Api {
   /** Several grid writes in one transaction; one feature per change (a retired grid's is its retire version). */
   async saveGrids(changes: GridChange[], reason?: string): Promise<GridFeature[]> {
     const body = { ...(reason ? { reason } : {}), changes };
-    return (await this.request<FeatureCollection<Polygonal, GridProperties>>('POST', '/api/grids/batch', body)).data.features;
+    return (await this.request<GridCollection>('POST', '/api/grids/batch', body)).data.features;
   }
 
   /** A village's roads, rivers and water areas, those meeting `bbox` (WGS84) when given. */
-  referenceLines(code: string, bbox?: number[]): Promise<FeatureCollection<ReferenceLineFeature['geometry'], ReferenceLineProperties> & { features: ReferenceLineFeature[] }> {
+  referenceLines(code: string, bbox?: number[]): Promise<ReferenceLinesAnswer> {
     return this.get(`/api/regions/${code}/lines${bbox ? `?bbox=${bbox.map((v) => v.toFixed(6)).join(',')}` : ''}`);
   }
 

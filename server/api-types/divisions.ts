@@ -6,7 +6,7 @@
 import type { StaffMove } from '../staff/carry.js';
 import type { ProposalDocument } from '../geo/divide/proposal-types.js';
 import type { RunMetrics } from '../geo/divide/metrics-types.js';
-import type { SkippedBarriers } from '../geo/divide/input.js';
+import type { SkippedBarriers } from '../geo/divide/proposal-types.js';
 
 export type { ProposalDocument, RunMetrics };
 

@@ -48,6 +48,32 @@ export interface GridVersionFeature extends GridFeature {
   properties: GridVersionProperties;
 }
 
+/** GET /api/grids, POST /api/grids/import (201) and POST /api/grids/batch: live grids (a retired one's last version in a batch). */
+export interface GridCollection {
+  type: 'FeatureCollection';
+  features: GridFeature[];
+}
+
+/** GET /api/grids/:code/history: every version of a grid, oldest first. */
+export interface GridHistory {
+  type: 'FeatureCollection';
+  features: GridVersionFeature[];
+}
+
+/** A grid of a division's lineage, with the area (m²) it shares with the grid asked about. */
+export interface LineageLink {
+  code: string;
+  areaM2: number;
+  divisionId: string | null;
+}
+
+/** GET /api/grids/:code/lineage: the retired grids it replaced and the grids that replaced it. */
+export interface GridLineage {
+  code: string;
+  replaced: LineageLink[];
+  replacedBy: LineageLink[];
+}
+
 /** GET /api/grids/:code/addresses: the grid's registered addresses, and which are households. */
 export interface AddressesAnswer {
   code: string;

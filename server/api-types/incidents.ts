@@ -118,3 +118,14 @@ export interface IncidentStep {
   /** The staff member it is assigned to (分流交办): their id. */
   assignee?: number;
 }
+
+/** GET /api/events/stream, event `reset`: too many changes were missed to replay; reload, then continue. */
+export interface FeedReset {
+  reason: 'too_many_changes';
+  message: string;
+}
+
+/** GET /api/events/stream, event `revoked`: the stream's key was revoked, and the stream ends. */
+export interface FeedRevoked {
+  code: 'invalid_key';
+}

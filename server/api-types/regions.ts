@@ -4,7 +4,7 @@
  * db/reference-lines.ts) and the web client reads them (client/src/api.ts imports these types).
  * Types only — nothing here runs.
  */
-import type { MultiPolygon, Polygon } from 'geojson';
+import type { Feature, Geometry, LineString, MultiLineString, MultiPolygon, Polygon } from 'geojson';
 import type { RegionLevel } from '../geo/codes.js';
 import type { HouseholdPoint, HouseholdsSource } from '../geo/households.js';
 import type { LineKind, RoadClass } from '../geo/line-kinds.js';
@@ -18,6 +18,26 @@ export interface RegionProperties {
   level: RegionLevel;
   parentCode: string | null;
   children?: Omit<RegionProperties, 'children'>[];
+}
+
+/** A region as the API answers it (GET /api/regions/:code, POST /api/regions): its boundary a MultiPolygon. */
+export interface RegionFeature {
+  type: 'Feature';
+  id: string;
+  geometry: MultiPolygon;
+  properties: RegionProperties;
+}
+
+/** GET /api/regions?parent=: the regions under a parent (the top level without one). */
+export interface RegionCollection {
+  type: 'FeatureCollection';
+  features: RegionFeature[];
+}
+
+/** GET /api/regions/:code/buildings: the village's building footprints, their other properties as imported. */
+export interface BuildingsAnswer {
+  type: 'FeatureCollection';
+  features: Feature<Geometry, { households: number; compound?: string; [other: string]: unknown }>[];
 }
 
 /** What a village's households are counted from (GET /api/regions/:code/households). */
@@ -37,6 +57,22 @@ export interface ReferenceLineProperties {
   class?: RoadClass;
   name: string | null;
   [other: string]: unknown;
+}
+
+/** A stored line: roads, rivers, railways and ridges are lines, water areas polygons (geo/reference-lines.ts checks them so). */
+export type ReferenceLineGeometry = LineString | MultiLineString | Polygon | MultiPolygon;
+
+export interface ReferenceLineFeature {
+  type: 'Feature';
+  id: number;
+  geometry: ReferenceLineGeometry;
+  properties: ReferenceLineProperties;
+}
+
+/** GET /api/regions/:code/lines?bbox=: the village's lines, those meeting the box when given. */
+export interface ReferenceLinesAnswer {
+  type: 'FeatureCollection';
+  features: ReferenceLineFeature[];
 }
 
 /** PUT /api/regions/:code/buildings: how many buildings the village's layer now holds, and their households. */

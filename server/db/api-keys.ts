@@ -9,20 +9,9 @@ import type { Principal } from '../access/principal.js';
 import { notFoundError, invalidError } from '../domain-errors.js';
 import { staffPlaces } from './staff.js';
 import { text } from '../i18n/catalogue.js';
+import type { ApiKeyInfo } from '../api-types/session.js';
 
-export interface ApiKeyInfo {
-  id: string;
-  name: string;
-  role: Role;
-  regionCode: string | null;
-  deviceIds: string[] | null;
-  createdAt: string;
-  createdBy: string | null;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-  /** A worker key's staff member. */
-  staffId: number | null;
-}
+export type { ApiKeyInfo };
 
 export interface NewApiKey {
   name: string;

@@ -3,6 +3,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
+import type { AuditEntry } from '../api-types/audit.js';
 
 export interface AuditQuery {
   actor?: string;
@@ -17,23 +18,7 @@ export interface AuditQuery {
   limit: number;
 }
 
-export interface AuditEntry {
-  id: number;
-  at: string;
-  actor: string;
-  keyId: string | null;
-  role: string | null;
-  ip: string | null;
-  requestId: string | null;
-  method: string | null;
-  path: string | null;
-  entity: string;
-  entityId: string | null;
-  op: string;
-  versionBefore: number | null;
-  versionAfter: number | null;
-  rows: number;
-}
+export type { AuditEntry };
 
 export async function listAudit(db: Kysely<Database>, query: AuditQuery): Promise<AuditEntry[]> {
   let select = db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(query.limit);

@@ -2,13 +2,14 @@
  * A village's buildings layer: replaced as a whole by an import, read by divisions.
  */
 import { sql, type Kysely } from 'kysely';
-import type { Feature, Geometry } from 'geojson';
+import type { Geometry } from 'geojson';
 import type { Database } from './schema.js';
 import { inTransaction } from './transaction.js';
 import { invalidError } from '../domain-errors.js';
 import { text } from '../i18n/catalogue.js';
 import { validityReason } from '../geo/validate.js';
 import { refreshHouseholds } from './households.js';
+import type { BuildingsAnswer } from '../api-types/regions.js';
 
 export interface StoredBuilding {
   geometry: Geometry;
@@ -70,7 +71,7 @@ export async function replaceBuildings(db: Kysely<Database>, regionCode: string,
   });
 }
 
-export async function regionBuildings(db: Kysely<Database>, regionCode: string): Promise<Feature[]> {
+export async function regionBuildings(db: Kysely<Database>, regionCode: string): Promise<BuildingsAnswer['features']> {
   const rows = await db
     .selectFrom('buildings')
     .select(['id', 'households', 'compound', 'properties', sql<string>`ST_AsGeoJSON(geom, 9)`.as('geojson')])

@@ -14,6 +14,7 @@ import { text } from '../i18n/catalogue.js';
 import { householdFlags } from '../geo/address/households.js';
 import type { ParsedAddress } from '../geo/address/types.js';
 import type { PlaceMove } from '../api-types/divisions.js';
+import type { GridLineage } from '../api-types/grids.js';
 
 
 /** The answer for an id that names nothing. */
@@ -250,7 +251,7 @@ export async function applyDivision(
 }
 
 /** Which retired grids a grid replaced, and which grids replaced it; 404 for a code never issued. */
-export async function lineageOf(db: Kysely<Database>, code: string) {
+export async function lineageOf(db: Kysely<Database>, code: string): Promise<Omit<GridLineage, 'code'>> {
   const known = await db.selectFrom('grids').select('code').where('code', '=', code).executeTakeFirst();
   if (!known) throw notFoundError('unknown_grid', text('unknown_grid', { code }));
   const [replaced, replacedBy] = await Promise.all([

@@ -184,8 +184,8 @@ function resolveUpdates(updates: Indexed<Update>[], current: Map<string, Version
     if (parsed.value.regionCode !== undefined && parsed.value.regionCode !== row.region_code) {
       throw conflictError('region_change', text('change.at', { index, message: text('region_change', { code: change.code, from: row.region_code, to: parsed.value.regionCode }) }), { index });
     }
-    if (numberClassOfKind(parsed.value.kind) !== numberClassOfKind(row.kind as GridKind)) {
-      throw conflictError('kind_class_change', text('change.at', { index, message: kindClassChange(change.code, row.kind as GridKind, parsed.value.kind) }), { index });
+    if (numberClassOfKind(parsed.value.kind) !== numberClassOfKind(row.kind)) {
+      throw conflictError('kind_class_change', text('change.at', { index, message: kindClassChange(change.code, row.kind, parsed.value.kind) }), { index });
     }
     const { regionCode: _ignored, ...grid } = parsed.value;
     resolved.push({ index, code: change.code, regionCode: row.region_code, grid });

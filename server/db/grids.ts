@@ -2,8 +2,8 @@
  * Grids: create (one or a batch, all or nothing), update and retire under optimistic
  * concurrency, and reads of the live map, of any past moment (asOf) and of the history.
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database } from './schema.js';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { Database, GridsTable, GridVersionsTable } from './schema.js';
 import { DomainError, notFoundError, goneError, conflictError, invalidError, staleError } from '../domain-errors.js';
 import { GRID_NUMBER_RANGES, formatGridCode, numberClassOfKind, type GridKind, type GridNumberClass } from '../geo/codes.js';
 import { readingOrder } from '../geo/order.js';
@@ -236,13 +236,8 @@ export async function liveVersions(db: Kysely<Database>, regionCode: string): Pr
   return Object.fromEntries(rows.map((row) => [row.code, row.version]));
 }
 
-interface LockedGrid {
-  code: string;
-  version: number;
-  retired_at: Date | null;
-  region_code: string;
-  kind: string;
-}
+/** A grid's identity row and its current version's region and kind, as the schema types them. */
+type LockedGrid = Pick<Selectable<GridsTable>, 'code' | 'version' | 'retired_at'> & Pick<Selectable<GridVersionsTable>, 'region_code' | 'kind'>;
 
 /**
  * Locks a grid's identity row, then reads its current version. The two are separate statements
@@ -305,8 +300,8 @@ export async function updateGrid(
     if (update.regionCode !== undefined && update.regionCode !== current.region_code) {
       throw conflictError('region_change', text('region_change', { code, from: current.region_code, to: update.regionCode }));
     }
-    if (numberClassOfKind(update.kind) !== numberClassOfKind(current.kind as GridKind)) {
-      throw conflictError('kind_class_change', kindClassChange(code, current.kind as GridKind, update.kind));
+    if (numberClassOfKind(update.kind) !== numberClassOfKind(current.kind)) {
+      throw conflictError('kind_class_change', kindClassChange(code, current.kind, update.kind));
     }
     const regions = await lockRegions(trx, [current.region_code]);
     const staging = await stage(trx, [{ ...update, index: 0, code, regionCode: current.region_code }]);

@@ -20,11 +20,11 @@
  * incidents (undefined is returned).
  */
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
-import type { Database } from './schema.js';
+import type { Database, IncidentCellsTable, IncidentTallyTable } from './schema.js';
 import { incidentWhere, type IncidentFilter } from './incidents.js';
 import { ALL_TIME_ZOOMS, areaLength, cellSide, SPAN, WINDOW_ZOOMS } from './aggregate-keys.js';
 import { monthOf } from './event-partitions.js';
-import { INCIDENT_STATUSES } from '../incidents/states.js';
+import { INCIDENT_STATUSES, type IncidentStatus } from '../incidents/states.js';
 
 /** A margin (in cells) that keeps an interior cell's float rounding inside the bbox. */
 const EDGE = 1e-9;
@@ -126,13 +126,11 @@ function cellLevel(zoom: number, levels: readonly number[], prefix: string | und
   return levels.find((level) => level >= zoom && (!prefix || prefix.length <= areaLength(level)));
 }
 
-export interface CellCount {
-  gx: number;
-  gy: number;
-  n: number;
-  sx: number;
-  sy: number;
-}
+/** A heatmap cell's count and coordinate sums, as incident_cells keeps them (the cell's column and row shifted to the zoom asked for). */
+export type CellCount = { gx: IncidentCellsTable['cx']; gy: IncidentCellsTable['cy'] } & CellSums;
+
+/** The counted columns of a heatmap cell: incidents and the sums of their longitudes and latitudes. */
+export type CellSums = Pick<IncidentCellsTable, 'n' | 'sx' | 'sy'>;
 
 /**
  * Heatmap cells (count and coordinate sums per cell of zoom `zoom`), or undefined when the
@@ -195,7 +193,10 @@ export async function heatmapCellsFromCounts(db: Kysely<Database>, filter: Incid
  * Statistics of one unit and category: the count, the count of each status (s_<status>), the
  * yellow and red lights, and the resolved or closed incidents finished by their deadline.
  */
-export type StatsGroup = { key: string | null; category: string; n: number; yellow: number; red: number; on_time: number } & Record<`s_${string}`, number>;
+export type StatsGroup = { key: string | null } & Pick<IncidentTallyTable, 'category' | 'n' | 'yellow' | 'red' | 'on_time' | StatusColumn>;
+
+/** A status's count column of incident_tally: the schema's own (a status it lacks fails to compile). */
+type StatusColumn = `s_${IncidentStatus}`;
 
 /** SQL: a status's column name in StatsGroup. */
 export const statusColumn = (status: string) => sql.raw(`s_${status}`);

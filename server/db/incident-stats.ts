@@ -9,7 +9,7 @@ import type { Database } from './schema.js';
 import { incidentWhere, lightSql, type IncidentFilter } from './incidents.js';
 import { inForce } from './grid-rows.js';
 import { notFoundError } from '../domain-errors.js';
-import { heatmapCellsFromCounts, statsColumnsSql, statsGroupsFromCounts, type StatsGroup } from './incident-counts.js';
+import { heatmapCellsFromCounts, statsColumnsSql, statsGroupsFromCounts, type CellSums, type StatsGroup } from './incident-counts.js';
 import { regionPrefix, type RegionLevel } from '../geo/codes.js';
 import { INCIDENT_STATUSES, type IncidentStatus } from '../incidents/states.js';
 import { LIGHTS, type Light } from '../incidents/light.js';
@@ -62,7 +62,7 @@ export async function incidentHeatmap(db: Kysely<Database>, filter: IncidentFilt
   const rows =
     (options.counts === false ? undefined : await heatmapCellsFromCounts(db, filter, zoom, now)) ??
     (
-      await sql<{ n: number; sx: number; sy: number }>`
+      await sql<CellSums>`
         SELECT count(*)::int AS n, sum(p.x) AS sx, sum(p.y) AS sy
         FROM (SELECT ST_X(i.geom) AS x, ST_Y(i.geom) AS y FROM incidents i WHERE ${incidentWhere(filter, now)}) p
         GROUP BY floor(p.x / ${cell}::float8) * 67108864 + floor(p.y / ${cell}::float8)`.execute(db)
@@ -165,7 +165,7 @@ function unitKey(column: ReturnType<typeof sql.ref>, units: Unit[]) {
 export async function regionStats(db: Kysely<Database>, code: string, filter: IncidentFilter, categories: readonly string[], now: Date, options: CountOptions = {}): Promise<RegionStats> {
   const region = await db.selectFrom('regions').select(['code', 'name', 'level']).where('code', '=', code).executeTakeFirst();
   if (!region) throw notFoundError('unknown_region', text('unknown_region', { code }));
-  const level = region.level as RegionLevel;
+  const level = region.level;
   const prefix = regionPrefix(code, level);
 
   let units: Unit[];
@@ -180,7 +180,7 @@ export async function regionStats(db: Kysely<Database>, code: string, filter: In
     units = grids.map((g) => ({ code: g.code, name: g.name, level: 'grid', prefix: g.code }));
   } else {
     const children = await db.selectFrom('regions').select(['code', 'name', 'level']).where('parent_code', '=', code).orderBy('code').execute();
-    units = children.map((c) => ({ code: c.code, name: c.name, level: c.level as RegionLevel, prefix: regionPrefix(c.code, c.level as RegionLevel) }));
+    units = children.map((c) => ({ code: c.code, name: c.name, level: c.level, prefix: regionPrefix(c.code, c.level) }));
   }
 
   const where = incidentWhere({ ...filter, regionPrefix: undefined, gridCode: undefined, afterChange: undefined }, now);

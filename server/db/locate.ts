@@ -6,11 +6,12 @@ import { sql, type Kysely } from 'kysely';
 import type { MultiPolygon } from 'geojson';
 import type { Database } from './schema.js';
 import { inForce } from './grid-rows.js';
+import type { GridKind, RegionLevel } from '../geo/codes.js';
 
 export interface LocatableGrid {
   code: string;
   name: string;
-  kind: string;
+  kind: GridKind;
   regionCode: string;
   geometry: MultiPolygon;
 }
@@ -37,7 +38,7 @@ export async function locatableGrids(db: Kysely<Database>, asOf?: Date): Promise
   }));
 }
 
-export async function regionNames(db: Kysely<Database>): Promise<Map<string, { name: string; level: string; parentCode: string | null }>> {
+export async function regionNames(db: Kysely<Database>): Promise<Map<string, { name: string; level: RegionLevel; parentCode: string | null }>> {
   const rows = await db.selectFrom('regions').select(['code', 'name', 'level', 'parent_code']).execute();
   return new Map(rows.map((row) => [row.code, { name: row.name, level: row.level, parentCode: row.parent_code }]));
 }

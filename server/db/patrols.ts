@@ -6,19 +6,12 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import type { LineString, MultiLineString } from 'geojson';
 import type { Track } from '../geo/patrol.js';
+import type { PatrolTrack, StoredPatrol } from '../api-types/patrols.js';
 
 /** About a metre, in degrees of latitude. */
 const SIMPLIFY_DEG = 0.00001;
 
-export interface StoredPatrol {
-  id: number;
-  staffId: number;
-  clientId: string;
-  startedAt: string;
-  endedAt: string;
-  lengthM: number;
-  points: number;
-}
+export type { StoredPatrol };
 
 export interface PatrolFilter {
   staffIds?: number[];
@@ -124,7 +117,7 @@ export async function gridStreets(db: Kysely<Database>, gridCode: string): Promi
 }
 
 /** Tracks as GeoJSON features (the command centre's layer, a worker's day). */
-export async function listPatrols(db: Kysely<Database>, filter: PatrolFilter & { bbox?: [number, number, number, number] }, limit: number) {
+export async function listPatrols(db: Kysely<Database>, filter: PatrolFilter & { bbox?: [number, number, number, number] }, limit: number): Promise<PatrolTrack[]> {
   const bbox = filter.bbox ? sql<boolean>`p.geom && ST_MakeEnvelope(${filter.bbox[0]}, ${filter.bbox[1]}, ${filter.bbox[2]}, ${filter.bbox[3]}, 4326)` : sql<boolean>`true`;
   const { rows } = await sql<{ id: number; staff_id: number; name: string; started_at: Date; ended_at: Date; length_m: number; geojson: string }>`
     SELECT p.id, p.staff_id, s.name, p.started_at, p.ended_at, p.length_m, ST_AsGeoJSON(p.geom, 7) AS geojson

@@ -7,18 +7,10 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
 import { notFoundError } from '../domain-errors.js';
 import { text } from '../i18n/catalogue.js';
+import type { PublicStatus } from '../api-types/public.js';
+import type { Geometry } from 'geojson';
 
-export interface PublicStatus {
-  trackingNumber: string;
-  status: string;
-  category: string;
-  reportedAt: string;
-  updatedAt: string;
-  resolvedAt: string | null;
-  closedAt: string | null;
-  /** Each change of status, and the notes written for the public, oldest first. */
-  timeline: { at: string; status: string; note: string | null }[];
-}
+export type { PublicStatus };
 
 const salts = new WeakMap<Kysely<Database>, Promise<string>>();
 
@@ -95,11 +87,11 @@ export async function serviceArea(db: Kysely<Database>): Promise<[number, number
 }
 
 /** Named streets in a small box, for the residents' map (road lines: map data, not records). */
-export async function streetsIn(db: Kysely<Database>, bbox: [number, number, number, number], limit: number): Promise<{ name: string | null; geometry: unknown }[]> {
+export async function streetsIn(db: Kysely<Database>, bbox: [number, number, number, number], limit: number): Promise<{ name: string | null; geometry: Geometry }[]> {
   const { rows } = await sql<{ name: string | null; geojson: string }>`
     SELECT name, ST_AsGeoJSON(ST_Intersection(geom, ST_MakeEnvelope(${bbox[0]}, ${bbox[1]}, ${bbox[2]}, ${bbox[3]}, 4326)), 6) AS geojson
     FROM reference_lines
     WHERE kind = 'road' AND geom && ST_MakeEnvelope(${bbox[0]}, ${bbox[1]}, ${bbox[2]}, ${bbox[3]}, 4326)
     LIMIT ${limit}`.execute(db);
-  return rows.map((row) => ({ name: row.name, geometry: JSON.parse(row.geojson) as unknown }));
+  return rows.map((row) => ({ name: row.name, geometry: JSON.parse(row.geojson) as Geometry }));
 }

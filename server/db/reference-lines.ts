@@ -11,7 +11,7 @@ import { invalidError } from '../domain-errors.js';
 import { barrierKindOf, type LineKind, type ReferenceLine, type RoadClass } from '../geo/reference-lines.js';
 import { text } from '../i18n/catalogue.js';
 import { validityReason } from '../geo/validate.js';
-import type { ReferenceLineProperties } from '../api-types/regions.js';
+import type { ReferenceLineFeature, ReferenceLineGeometry } from '../api-types/regions.js';
 
 const CHUNK = 1000;
 /**
@@ -70,7 +70,7 @@ export async function replaceReferenceLines(db: Kysely<Database>, regionCode: st
 }
 
 /** The region's lines as stored, those meeting `bbox` (WGS84) when given. */
-export async function regionLines(db: Kysely<Database>, regionCode: string, bbox?: [number, number, number, number]): Promise<Feature<Geometry, ReferenceLineProperties>[]> {
+export async function regionLines(db: Kysely<Database>, regionCode: string, bbox?: [number, number, number, number]): Promise<ReferenceLineFeature[]> {
   let query = db
     .selectFrom('reference_lines')
     .select(['id', 'kind', 'class', 'name', 'properties', sql<string>`ST_AsGeoJSON(geom, 9)`.as('geojson')])
@@ -80,7 +80,7 @@ export async function regionLines(db: Kysely<Database>, regionCode: string, bbox
   return rows.map((row) => ({
     type: 'Feature',
     id: Number(row.id),
-    geometry: JSON.parse(row.geojson) as Geometry,
+    geometry: JSON.parse(row.geojson) as ReferenceLineGeometry,
     properties: {
       ...(row.properties ? JSON.parse(row.properties) : {}),
       // The table holds only the kinds and classes the import checked (geo/reference-lines.ts).

@@ -14,7 +14,7 @@ import { regionCodeProblem, regionPrefix, type RegionLevel } from '../geo/codes.
 import type { Polygonal } from '../geo/validate.js';
 import { inForce } from './grid-rows.js';
 import { validityReason } from '../geo/validate.js';
-import type { RegionProperties } from '../api-types/regions.js';
+import type { RegionFeature, RegionProperties } from '../api-types/regions.js';
 
 export interface NewRegion {
   code: string;
@@ -27,12 +27,7 @@ export interface NewRegion {
 /** A region's own properties (the API's, server/api-types/regions.ts), without its children. */
 export type RegionSummary = Omit<RegionProperties, 'children'>;
 
-export interface RegionFeature {
-  type: 'Feature';
-  id: string;
-  geometry: MultiPolygon;
-  properties: RegionProperties;
-}
+export type { RegionFeature };
 
 
 const regionColumns = ['code', 'name', 'level', 'parent_code', sql<string>`ST_AsGeoJSON(boundary, 7)`.as('geojson')] as const;

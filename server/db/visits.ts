@@ -8,19 +8,9 @@ import { notFoundError } from '../domain-errors.js';
 import { text } from '../i18n/catalogue.js';
 import { insertMedia } from './media.js';
 import type { Snapshot } from '../media/snapshot.js';
+import type { Visit } from '../api-types/patrols.js';
 
-export interface Visit {
-  id: number;
-  staffId: number;
-  addressId: number;
-  address: string;
-  gridCode: string;
-  lon: number;
-  lat: number;
-  visitedAt: string;
-  note: string | null;
-  mediaId: number | null;
-}
+export type { Visit };
 
 export interface RegisteredAddress {
   id: number;

@@ -10,6 +10,7 @@ import { badRequest, forbidden } from '../errors.js';
 import { coversEverything } from '../http/authorize.js';
 import { integerParam, stringParam, timeParam } from './params.js';
 import { text } from '../i18n/catalogue.js';
+import type { AuditPage } from '../api-types/audit.js';
 
 const ENTITY = /^([a-z_]{1,40})(?::(.{1,64}))?$/;
 
@@ -38,7 +39,7 @@ export function auditRouter(store: Store): Router {
       limit,
     });
     const next = entries.length === limit ? entries[entries.length - 1].id : null;
-    res.json({ entries, next });
+    res.json({ entries, next } satisfies AuditPage);
   });
 
   return router;

@@ -26,6 +26,7 @@ import { insertVisit, listVisits, registeredAddress } from '../db/visits.js';
 import { workRecords } from '../db/worklog.js';
 import { checkTrack } from '../geo/patrol.js';
 import { buildWorkLog } from '../staff/worklog.js';
+import type { PatrolCoverageAnswer, PatrolRecorded, PatrolTracks, VisitRecorded, VisitsAnswer, WorkLogAnswer } from '../api-types/patrols.js';
 import { patrolCoverage, recordPatrol } from '../services/patrols.js';
 import { photoOf } from './incidents.js';
 import { staffIdParam } from './staff.js';
@@ -116,7 +117,7 @@ export function fieldworkRouter(store: Store, locator: GridLocator, clock: Clock
     const clientId = clientIdOf(body.clientId);
     const staffId = await fieldworker(store, req, body.staffId);
     const recorded = await recordPatrol(store.db, staffId, clientId, checked.value, clock.now());
-    res.status(recorded.duplicate ? 200 : 201).json({ ...recorded.patrol, duplicate: recorded.duplicate, grids: recorded.grids });
+    res.status(recorded.duplicate ? 200 : 201).json({ ...recorded.patrol, duplicate: recorded.duplicate, grids: recorded.grids } satisfies PatrolRecorded);
   });
 
   router.get('/patrols', async (req, res) => {
@@ -124,7 +125,7 @@ export function fieldworkRouter(store: Store, locator: GridLocator, clock: Clock
     const { from, to } = windowParams(req);
     const limit = integerParam(req, 'limit', 500, 1, 5000);
     const features = await listPatrols(store.db, { staffIds, from, to, bbox: bboxParam(req) }, limit);
-    res.json({ type: 'FeatureCollection', features });
+    res.json({ type: 'FeatureCollection', features } satisfies PatrolTracks);
   });
 
   router.post('/visits', async (req, res) => {
@@ -151,7 +152,7 @@ export function fieldworkRouter(store: Store, locator: GridLocator, clock: Clock
     assertCovers(req, gridCode, text('subject.address_grid'));
     const photo = await photoOf(body);
     const recorded = await insertVisit(store.db, { staffId, clientId, address: registered, gridCode, visitedAt, note, photo }, now);
-    res.status(recorded.duplicate ? 200 : 201).json({ ...recorded.visit, duplicate: recorded.duplicate });
+    res.status(recorded.duplicate ? 200 : 201).json({ ...recorded.visit, duplicate: recorded.duplicate } satisfies VisitRecorded);
   });
 
   router.get('/visits', async (req, res) => {
@@ -161,7 +162,7 @@ export function fieldworkRouter(store: Store, locator: GridLocator, clock: Clock
     const places = scopedPlaces(req);
     const { from, to } = windowParams(req);
     const visits = await listVisits(store.db, { staffIds, gridCodes: grid ? [grid] : undefined, from, to }, integerParam(req, 'limit', 500, 1, 5000));
-    res.json({ visits: places ? visits.filter((v) => places.some((p) => v.gridCode.startsWith(p)) || v.staffId === req.principal?.staffId) : visits });
+    res.json({ visits: places ? visits.filter((v) => places.some((p) => v.gridCode.startsWith(p)) || v.staffId === req.principal?.staffId) : visits } satisfies VisitsAnswer);
   });
 
   router.get('/staff/:id/log', async (req, res) => {
@@ -175,7 +176,7 @@ export function fieldworkRouter(store: Store, locator: GridLocator, clock: Clock
     }
     const day = dayParam(req, 'date', clock.now());
     const log = buildWorkLog(day.date, await workRecords(store.db, id, day.from, day.to));
-    res.json({ staffId: id, name: member.name, duty: member.duty, gridCodes: member.gridCodes, ...log });
+    res.json({ staffId: id, name: member.name, duty: member.duty, gridCodes: member.gridCodes, ...log } satisfies WorkLogAnswer);
   });
 
   return router;
@@ -190,7 +191,7 @@ export function patrolCoverageRouter(store: Store, clock: Clock): Router {
     const now = clock.now();
     const { from = new Date(now.getTime() - 7 * 86_400_000), to = now } = windowParams(req);
     const coverage = await patrolCoverage(store.db, code, { from, to });
-    res.json({ ...coverage, from: from.toISOString(), to: to.toISOString() });
+    res.json({ ...coverage, from: from.toISOString(), to: to.toISOString() } satisfies PatrolCoverageAnswer);
   });
   return router;
 }

@@ -21,7 +21,7 @@ import type { Store } from '../db/connect.js';
 import type { Limits } from '../config.js';
 import { ApiError, badRequest } from '../errors.js';
 import { parseGridFeature, type GridInput } from '../geo/features.js';
-import type { GridChange, GridWrite } from '../api-types/grids.js';
+import type { GridChange, GridCollection, GridWrite } from '../api-types/grids.js';
 import { checkPolygonal, countVertices, type Problem } from '../geo/validate.js';
 import { applyGridBatch, type BatchChange } from '../db/grid-batch.js';
 import { ProblemList } from '../db/grids.js';
@@ -147,7 +147,7 @@ export function gridBatchRouter(store: Store, limits: Limits): Router {
       else assertCovers(req, change.code, text('change.at', { index, message: text('subject.grid') }));
     });
     const features = await applyGridBatch(store.db, changes, { actor: actorOf(req), reason: reasonOf(req) }, limits.featureVertices);
-    res.json({ type: 'FeatureCollection', features });
+    res.json({ type: 'FeatureCollection', features } satisfies GridCollection);
   });
   return router;
 }

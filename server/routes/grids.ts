@@ -13,7 +13,7 @@ import { assertCovers } from '../http/authorize.js';
 import { actorOf, asOfParam, bboxParam, codeParam, etag, ifMatchCondition, integerParam, jsonBody, reasonOf, stringParam } from './params.js';
 import { gridAddresses } from '../db/households.js';
 import { shown, text } from '../i18n/catalogue.js';
-import type { AddressesAnswer } from '../api-types/grids.js';
+import type { AddressesAnswer, GridCollection, GridHistory, GridLineage } from '../api-types/grids.js';
 
 function meta(req: Request) {
   return { actor: actorOf(req), reason: reasonOf(req) };
@@ -82,7 +82,7 @@ export function gridsRouter(store: Store, limits: Limits): Router {
   router.post('/import', async (req, res) => {
     const { grids, indices, problems } = importedGrids(req, limits);
     const created = await createGrids(store.db, grids, meta(req), { indices, problems, single: false });
-    res.status(201).json({ type: 'FeatureCollection', features: created });
+    res.status(201).json({ type: 'FeatureCollection', features: created } satisfies GridCollection);
   });
 
   router.get('/', async (req, res) => {
@@ -93,7 +93,7 @@ export function gridsRouter(store: Store, limits: Limits): Router {
       prefix = regionPrefix(code, await regionLevel(store.db, code));
     }
     const features = await listGrids(store.db, { regionPrefix: prefix, bbox: bboxParam(req), asOf: asOfParam(req) });
-    res.json({ type: 'FeatureCollection', features });
+    res.json({ type: 'FeatureCollection', features } satisfies GridCollection);
   });
 
   router.get('/:code', async (req, res) => {
@@ -130,7 +130,7 @@ export function gridsRouter(store: Store, limits: Limits): Router {
 
   router.get('/:code/lineage', async (req, res) => {
     const code = codeParam(req.params.code, 15);
-    res.json({ code, ...(await lineageOf(store.db, code)) });
+    res.json({ code, ...(await lineageOf(store.db, code)) } satisfies GridLineage);
   });
 
   // The grid's registry addresses: those its live geometry (or the one at asOf) contains, by the
@@ -163,7 +163,7 @@ export function gridsRouter(store: Store, limits: Limits): Router {
 
   router.get('/:code/history', async (req, res) => {
     const versions = await gridHistory(store.db, codeParam(req.params.code, 15));
-    res.json({ type: 'FeatureCollection', features: versions });
+    res.json({ type: 'FeatureCollection', features: versions } satisfies GridHistory);
   });
 
   return router;

@@ -9,6 +9,7 @@
 import { Router, type Request } from 'express';
 import { apiRouter } from './router.js';
 import type { HeatmapAnswer, StatsAnswer } from '../api-types/stats.js';
+import type { FeedReset, FeedRevoked } from '../api-types/incidents.js';
 import type { Store } from '../db/connect.js';
 import type { IncidentService } from '../services/incidents.js';
 import { badRequest, langOf } from '../errors.js';
@@ -111,7 +112,7 @@ export function incidentViewsRouter(store: Store, incidents: IncidentService, ke
       },
       incident: (incident) => write(`id: ${incident.changeSeq}\nevent: incident\ndata: ${JSON.stringify(incident)}\n\n`),
       reset: (id) =>
-        write(`id: ${id}\nevent: reset\ndata: ${JSON.stringify({ reason: 'too_many_changes', message: translate(text('too_many_changes'), langOf(req)) })}\n\n`),
+        write(`id: ${id}\nevent: reset\ndata: ${JSON.stringify({ reason: 'too_many_changes', message: translate(text('too_many_changes'), langOf(req)) } satisfies FeedReset)}\n\n`),
       ping: () => write(': ping\n\n'),
     };
     // The response (not the request: its 'close' comes when its body has been read) closes when
@@ -120,7 +121,7 @@ export function incidentViewsRouter(store: Store, incidents: IncidentService, ke
     // A key revoked while its stream is open ends the stream (its reconnect then meets 401).
     const unwatch = req.principal
       ? keys.watch(req.principal.keyId, () => {
-          write(`event: revoked\ndata: ${JSON.stringify({ code: 'invalid_key' })}\n\n`);
+          write(`event: revoked\ndata: ${JSON.stringify({ code: 'invalid_key' } satisfies FeedRevoked)}\n\n`);
           closed = true;
           res.end();
         })

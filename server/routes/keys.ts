@@ -5,7 +5,7 @@
  */
 import { Router, type Request } from 'express';
 import { apiRouter } from './router.js';
-import type { Me } from '../api-types/session.js';
+import type { KeysAnswer, Me, NewKeyAnswer } from '../api-types/session.js';
 import type { Store } from '../db/connect.js';
 import { createApiKey, getApiKey, listApiKeys, revokeApiKey, type ApiKeyInfo } from '../db/api-keys.js';
 import { PERMISSIONS } from '../access/roles.js';
@@ -42,10 +42,10 @@ export function keysRouter(store: Store, resolver: KeyResolver, locator: GridLoc
     const all = await listApiKeys(store.db, booleanParam(req, 'revoked', false));
     // A regional admin sees the keys of its own area.
     const prefix = scopedPrefix(req, undefined);
-    if (prefix === undefined) return void res.json({ keys: all });
+    if (prefix === undefined) return void res.json({ keys: all } satisfies KeysAnswer);
     const shown: ApiKeyInfo[] = [];
     for (const key of all) if (key.staffId ? await coversStaff(store, req, key.staffId) : key.regionCode?.startsWith(prefix)) shown.push(key);
-    res.json({ keys: shown });
+    res.json({ keys: shown } satisfies KeysAnswer);
   });
 
   router.post('/', async (req, res) => {
@@ -65,7 +65,7 @@ export function keysRouter(store: Store, resolver: KeyResolver, locator: GridLoc
       }
     }
     const { key, info } = await createApiKey(store.db, { ...input, regionCode, createdBy: actorOf(req) });
-    res.status(201).location(`/api/keys/${info.id}`).json({ ...info, key });
+    res.status(201).location(`/api/keys/${info.id}`).json({ ...info, key } satisfies NewKeyAnswer);
   });
 
   router.delete('/:id', async (req, res) => {

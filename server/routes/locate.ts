@@ -11,6 +11,7 @@ import { CHINA_EXTENT, coordinateProblem } from '../geo/validate.js';
 import type { GridLocator, LocatorSnapshot } from '../services/grid-locator.js';
 import { asOfParam, crsParam, jsonBody, stringParam } from './params.js';
 import { shown, text, type Text } from '../i18n/catalogue.js';
+import type { LocateAnswer, LocateBatchAnswer, LocateCodesAnswer, LocatedGrid } from '../api-types/locate.js';
 
 /** Another grid this close makes the answer "ambiguous" (a GPS fix is rarely better). */
 export const AMBIGUOUS_WITHIN_M = 5;
@@ -24,8 +25,8 @@ function numberParam(req: Request, name: string): number {
   return value;
 }
 
-function regionsOf(snapshot: LocatorSnapshot, villageCode: string) {
-  const chain: { level: string; code: string; name: string }[] = [];
+function regionsOf(snapshot: LocatorSnapshot, villageCode: string): LocatedGrid['regions'] {
+  const chain: LocatedGrid['regions'] = [];
   for (let code: string | null = villageCode; code; ) {
     const region = snapshot.regions.get(code);
     if (!region) break;
@@ -35,7 +36,7 @@ function regionsOf(snapshot: LocatorSnapshot, villageCode: string) {
   return chain;
 }
 
-function describe(snapshot: LocatorSnapshot, index: number, lon: number, lat: number) {
+function describe(snapshot: LocatorSnapshot, index: number, lon: number, lat: number): LocatedGrid {
   const grid = snapshot.grids[index];
   const neighbours = snapshot.index.near(lon, lat, AMBIGUOUS_WITHIN_M, index).map((n) => ({
     code: n.code,
@@ -77,7 +78,7 @@ export function locateRouter(locator: GridLocator): Router {
         nearest: nearest ? { code: nearest.code, name: snapshot.grids[nearest.index].name, distanceM: round(nearest.distanceM) } : null,
       });
     }
-    res.json({ ...describe(snapshot, index, x, y), wgs84: [x, y] });
+    res.json({ ...describe(snapshot, index, x, y), wgs84: [x, y] } satisfies LocateAnswer);
   });
 
   router.post('/', async (req, res) => {
@@ -123,10 +124,10 @@ export function locateRouter(locator: GridLocator): Router {
     const snapshot = await snapshotFor(req);
     const found = snapshot.index.locateMany(coords);
     if (compact) {
-      res.json({ results: Array.from(found, (index) => (index < 0 ? null : snapshot.grids[index].code)) });
+      res.json({ results: Array.from(found, (index) => (index < 0 ? null : snapshot.grids[index].code)) } satisfies LocateCodesAnswer);
       return;
     }
-    res.json({ results: Array.from(found, (index, i) => (index < 0 ? null : describe(snapshot, index, coords[2 * i], coords[2 * i + 1]))) });
+    res.json({ results: Array.from(found, (index, i) => (index < 0 ? null : describe(snapshot, index, coords[2 * i], coords[2 * i + 1]))) } satisfies LocateBatchAnswer);
   });
 
   return router;

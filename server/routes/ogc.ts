@@ -26,6 +26,7 @@ import { Router, type ErrorRequestHandler, type Request } from 'express';
 import { apiRouter } from './router.js';
 import type { Store } from '../db/connect.js';
 import type { Page } from '../db/ogc.js';
+import type { OgcCollections, OgcConformance, OgcException, OgcLanding } from '../api-types/ogc.js';
 import { answerableError, ApiError, langOf, notFound, recordInternalError } from '../errors.js';
 import type { GridLocator } from '../services/grid-locator.js';
 import type { IncidentService } from '../services/incidents.js';
@@ -53,11 +54,11 @@ export const ogcErrors: ErrorRequestHandler = (err, req, res, _next) => {
   const lang = langOf(req);
   const answerable = answerableError(err);
   if (answerable) {
-    res.status(answerable.status).type(JSON_TYPE).send(JSON.stringify({ code: answerable.code, description: answerable.messageIn(lang) }));
+    res.status(answerable.status).type(JSON_TYPE).send(JSON.stringify({ code: answerable.code, description: answerable.messageIn(lang) } satisfies OgcException));
     return;
   }
   recordInternalError(res, err);
-  res.status(500).type(JSON_TYPE).send(JSON.stringify({ code: 'InternalError', description: translate(text('internal'), lang) }));
+  res.status(500).type(JSON_TYPE).send(JSON.stringify({ code: 'InternalError', description: translate(text('internal'), lang) } satisfies OgcException));
 };
 
 export function ogcRouter(store: Store, locator: GridLocator, incidents: IncidentService): Router {
@@ -82,13 +83,13 @@ export function ogcRouter(store: Store, locator: GridLocator, incidents: Inciden
         { href: `${base}/conformance`, rel: 'conformance', type: JSON_TYPE, title: 'Conformance classes' },
         { href: `${base}/collections`, rel: 'data', type: JSON_TYPE, title: 'The feature collections' },
       ],
-    });
+    } satisfies OgcLanding);
   });
 
   router.get('/conformance', (req, res) => {
     checkParameters(req, ['f']);
     checkFormat(req);
-    sendJson(res, { conformsTo: CONFORMANCE });
+    sendJson(res, { conformsTo: CONFORMANCE } satisfies OgcConformance);
   });
 
   router.get('/api', (req, res) => {
@@ -105,7 +106,7 @@ export function ogcRouter(store: Store, locator: GridLocator, incidents: Inciden
     sendJson(res, {
       links: [{ href: `${base}/collections`, rel: 'self', type: JSON_TYPE, title: 'The feature collections' }],
       collections,
-    });
+    } satisfies OgcCollections);
   });
 
   router.get('/collections/:collectionId', async (req, res) => {

@@ -28,6 +28,7 @@ import { assertIncidentInScope } from './incidents.js';
 import { assertCovers, scopedPrefix, lookupById } from '../http/authorize.js';
 import { incidentPlace } from '../access/places.js';
 import { text } from '../i18n/catalogue.js';
+import type { Open311Discovery, Open311RequestFiled, Open311ServiceDefinition } from '../api-types/open311.js';
 import { CHANGESET, SPECIFICATION, open311Errors, origin, requestObject, serviceOf, unknownService } from './open311/answers.js';
 import { field, fieldsOf, locationOf, reporterOf, MAX_DESCRIPTION, MAX_KEY, MAX_URL } from './open311/fields.js';
 import { MAX_RESULTS, checkFormat, dateWindow, idOf, listOf, localeOf, statusesParam } from './open311/params.js';
@@ -59,7 +60,7 @@ export function open311Router(store: Store, incidents: IncidentService): Router 
       endpoints: [
         { specification: SPECIFICATION, url: `${origin(req)}${req.baseUrl}`, changeset: CHANGESET, type: 'production', formats: ['application/json'] },
       ],
-    });
+    } satisfies Open311Discovery);
   });
 
   router.get('/services{.:format}', (req, res) => {
@@ -73,7 +74,7 @@ export function open311Router(store: Store, incidents: IncidentService): Router 
     const category = categoryOf(incidents.rules, req.params.code);
     if (!category) throw unknownService(req.params.code);
     // Categories ask nothing beyond the standard fields.
-    res.json({ service_code: category.code, attributes: [] });
+    res.json({ service_code: category.code, attributes: [] } satisfies Open311ServiceDefinition);
   });
 
   router.post('/requests{.:format}', async (req, res) => {
@@ -96,7 +97,7 @@ export function open311Router(store: Store, incidents: IncidentService): Router 
     res
       .status(201)
       .location(`${req.baseUrl}/requests/${incident.id}.json`)
-      .json([{ service_request_id: String(incident.id), service_notice: '', account_id: null }]);
+      .json([{ service_request_id: String(incident.id), service_notice: '', account_id: null }] satisfies Open311RequestFiled[]);
   });
 
   router.get('/requests{.:format}', async (req, res) => {

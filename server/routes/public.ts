@@ -21,6 +21,7 @@ import { filePublicReport, TRACKING_NUMBER, type PublicReportOptions } from '../
 import type { IncidentService } from '../services/incidents.js';
 import { MAX_PHOTO_BYTES } from '../media/snapshot.js';
 import { unstorableText } from '../formats/encoding.js';
+import type { PublicCategoriesAnswer, PublicReportFiled, PublicStreetsAnswer } from '../api-types/public.js';
 
 const FIELDS = ['lon', 'lat', 'crs', 'category', 'description'];
 const MAX_DESCRIPTION = 500;
@@ -40,7 +41,7 @@ export function publicRouter(store: Store, incidents: IncidentService, options: 
       open: options.perHour > 0,
       // Where reports are taken: the map opens there.
       area: await serviceArea(store.db),
-    });
+    } satisfies PublicCategoriesAnswer);
   });
 
   router.get('/streets', async (req, res) => {
@@ -48,7 +49,7 @@ export function publicRouter(store: Store, incidents: IncidentService, options: 
     if (!bbox) throw badRequest('bbox_required', text('public_bbox'));
     if (bbox[2] - bbox[0] > MAX_STREETS_SPAN || bbox[3] - bbox[1] > MAX_STREETS_SPAN) throw badRequest('bbox_too_large', text('public_bbox'));
     const streets = await streetsIn(store.db, bbox, MAX_STREETS);
-    res.set('Cache-Control', 'public, max-age=600').json({ type: 'FeatureCollection', features: streets.map((s) => ({ type: 'Feature', properties: { name: s.name }, geometry: s.geometry })) });
+    res.set('Cache-Control', 'public, max-age=600').json({ type: 'FeatureCollection', features: streets.map((s) => ({ type: 'Feature', properties: { name: s.name }, geometry: s.geometry })) } satisfies PublicStreetsAnswer);
   });
 
   router.post('/reports', async (req, res) => {
@@ -87,7 +88,7 @@ export function publicRouter(store: Store, incidents: IncidentService, options: 
       if (asApiError(error)?.code === 'not_in_any_grid') throw new ApiError(422, 'not_in_service_area', text('public_not_in_area'));
       throw error;
     });
-    res.status(201).location(`/api/public/reports/${filed.trackingNumber}`).json({ trackingNumber: filed.trackingNumber, status: filed.incident.status, category: filed.incident.category, reportedAt: filed.incident.reportedAt });
+    res.status(201).location(`/api/public/reports/${filed.trackingNumber}`).json({ trackingNumber: filed.trackingNumber, status: filed.incident.status, category: filed.incident.category, reportedAt: filed.incident.reportedAt } satisfies PublicReportFiled);
   });
 
   router.get('/reports/:number', async (req, res) => {

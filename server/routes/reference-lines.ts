@@ -13,7 +13,7 @@ import { regionLines, replaceReferenceLines } from '../db/reference-lines.js';
 import { parseReferenceLines } from '../geo/reference-lines.js';
 import { bboxParam, codeParam, crsParam, jsonBody, stringParam } from './params.js';
 import { text } from '../i18n/catalogue.js';
-import type { ReferenceLinesReplaced } from '../api-types/regions.js';
+import type { ReferenceLinesAnswer, ReferenceLinesReplaced } from '../api-types/regions.js';
 
 export function referenceLinesRouter(store: Store, limits: Limits): Router {
   const router = apiRouter();
@@ -38,7 +38,7 @@ export function referenceLinesRouter(store: Store, limits: Limits): Router {
     const bbox = bboxParam(req);
     // Roads and rivers are map data like grid geometry: any key that reads grids reads them.
     await regionLevel(store.db, code);
-    res.json({ type: 'FeatureCollection', features: await regionLines(store.db, code, bbox) });
+    res.json({ type: 'FeatureCollection', features: await regionLines(store.db, code, bbox) } satisfies ReferenceLinesAnswer);
   });
 
   return router;

@@ -13,7 +13,7 @@ import { createRegion, getRegion, listRegions, regionCoverage, regionLevel } fro
 import { asOfParam, codeParam, jsonBody, stringParam } from './params.js';
 import { text } from '../i18n/catalogue.js';
 import { levelWord } from '../i18n/words.js';
-import type { BuildingsReplaced, RegionCoverage } from '../api-types/regions.js';
+import type { BuildingsAnswer, BuildingsReplaced, RegionCollection, RegionCoverage } from '../api-types/regions.js';
 
 export function regionsRouter(store: Store, limits: Limits): Router {
   const router = apiRouter();
@@ -34,7 +34,7 @@ export function regionsRouter(store: Store, limits: Limits): Router {
   router.get('/', async (req, res) => {
     const parent = stringParam(req, 'parent');
     const regions = await listRegions(store.db, parent === undefined ? null : codeParam(parent, 12));
-    res.json({ type: 'FeatureCollection', features: regions });
+    res.json({ type: 'FeatureCollection', features: regions } satisfies RegionCollection);
   });
 
   router.get('/:code', async (req, res) => {
@@ -72,7 +72,7 @@ export function regionsRouter(store: Store, limits: Limits): Router {
     // Buildings carry households (who lives where): a key reads its own area's only.
     assertCovers(req, code, text('subject.village'));
     await regionLevel(store.db, code); // 404 for an unknown region
-    res.json({ type: 'FeatureCollection', features: await regionBuildings(store.db, code) });
+    res.json({ type: 'FeatureCollection', features: await regionBuildings(store.db, code) } satisfies BuildingsAnswer);
   });
 
   /**

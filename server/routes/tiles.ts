@@ -46,6 +46,7 @@ import { LAYERS, isLayerName, type LayerName } from '../db/tiles.js';
 import { VectorTiles, type TileQuery } from '../services/vector-tiles.js';
 import { MAX_LAT, MAX_ZOOM, TILE_BUFFER, TILE_EXTENT, tileProblem, type Bounds, type CachedTile, type TileAddress } from '../geo/tiles.js';
 import { text, type Text } from '../i18n/catalogue.js';
+import type { TileJson, TileLayers } from '../api-types/ogc.js';
 
 export const MVT_TYPE = 'application/vnd.mapbox-vector-tile';
 
@@ -190,7 +191,7 @@ export function tilesRouter(store: Store, incidents: IncidentService): Router {
     const base = linkTo(req, req.baseUrl);
     res.json({
       layers: LAYERS.map((id) => ({ id, description: LAYER_INFO[id].description, tilejson: `${base}/${id}.json`, tiles: `${base}/${id}/{z}/{x}/{y}.mvt` })),
-    });
+    } satisfies TileLayers);
   });
 
   router.get('/:file', async (req, res) => {
@@ -218,7 +219,7 @@ export function tilesRouter(store: Store, incidents: IncidentService): Router {
       // Not TileJSON fields, but what a client needs to know about these tiles.
       extent: TILE_EXTENT,
       buffer: TILE_BUFFER,
-    });
+    } satisfies TileJson);
   });
 
   router.get('/:layer/:z/:x/:file', async (req, res) => {

@@ -6,13 +6,14 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import type { RegionLevel } from '../geo/codes.js';
 import { gridEpoch, locatableGrids, regionNames, type LocatableGrid } from '../db/locate.js';
 import { GridIndex } from '../geo/locate/grid-index.js';
 
 export interface LocatorSnapshot {
   index: GridIndex;
   grids: LocatableGrid[];
-  regions: Map<string, { name: string; level: string; parentCode: string | null }>;
+  regions: Map<string, { name: string; level: RegionLevel; parentCode: string | null }>;
 }
 
 /** How many past moments (asOf) keep their index. */

@@ -4,18 +4,9 @@
  * (the phone names them `<walk id>:<piece>`) are joined into one entry. Pure.
  */
 import type { WorkRecords } from '../db/worklog.js';
+import type { WorkLog, WorkLogEntry } from '../api-types/patrols.js';
 
-export type WorkLogEntry =
-  | { kind: 'report'; at: string; incidentId: number; category: string; gridCode: string | null; description: string | null }
-  | { kind: 'step'; at: string; incidentId: number; from: string | null; to: string; escalated: boolean; note: string | null }
-  | { kind: 'patrol'; at: string; until: string; km: number; pieces: number }
-  | { kind: 'visit'; at: string; visitId: number; address: string; gridCode: string; note: string | null };
-
-export interface WorkLog {
-  date: string;
-  entries: WorkLogEntry[];
-  totals: { reports: number; steps: number; patrols: number; patrolKm: number; patrolMinutes: number; visits: number };
-}
+export type { WorkLog, WorkLogEntry };
 
 const round2 = (value: number) => Math.round(value * 100) / 100;
 

@@ -121,6 +121,44 @@ describe('the layers of server/', () => {
   });
 });
 
+/**
+ * Route answers written as literals may carry no declared shape only when they are listed here
+ * (an error or acknowledgement the HTTP layer spells the same everywhere). Empty: every one is declared.
+ */
+const UNDECLARED_ALLOWED: string[] = [];
+
+/** From `open` (a `{` or `[`), the index just past its matching bracket; strings and template literals are skipped. */
+function pastBracket(source: string, open: number): number {
+  const closers: Record<string, string> = { '{': '}', '[': ']', '(': ')' };
+  const stack: string[] = [];
+  for (let i = open; i < source.length; i++) {
+    const c = source[i];
+    if (c === "'" || c === '"' || c === '`') {
+      for (i++; i < source.length && source[i] !== c; i++) if (source[i] === '\\') i++;
+      continue;
+    }
+    if (closers[c]) stack.push(closers[c]);
+    else if (c === stack[stack.length - 1]) {
+      stack.pop();
+      if (stack.length === 0) return i + 1;
+    }
+  }
+  return source.length;
+}
+
+/**
+ * The bodies a route answers as object or array literals — `.json({…})`, `sendJson(res, […])`,
+ * `JSON.stringify({…})` (not express.json's options) — with the type each `satisfies`, or null.
+ */
+function answerLiterals(source: string): { line: number; text: string; declared: string | null }[] {
+  return [...source.matchAll(/(?<!express)(?:\.json|\bsendJson|\bJSON\.stringify)\(\s*(?:res,\s*)?([{[])/g)].map((match) => {
+    const open = match.index + match[0].length - 1;
+    const end = pastBracket(source, open);
+    const declared = /^\s*satisfies\s+(\w+)/.exec(source.slice(end))?.[1] ?? null;
+    return { line: source.slice(0, open).split('\n').length, text: source.slice(open, Math.min(end, open + 60)).replace(/\s+/g, ' '), declared };
+  });
+}
+
 describe('one source of truth for the API shapes', () => {
   /** The names server/api-types exports (interfaces and types). */
   function apiTypeNames(): Set<string> {
@@ -156,6 +194,38 @@ describe('one source of truth for the API shapes', () => {
 
   it('reads type declarations the way the rule means them (a restated type would be caught)', () => {
     expect(declaredTypes("export interface Me {\n}\ninterface Staff { id: number }\ntype Incident = { id: number };\nexport type { Device };\n  type Inner = 1;\n")).toEqual(['Me', 'Staff', 'Incident']);
+  });
+
+  it('routes answer no object or array literal without its declared shape (`satisfies` a server/api-types type)', () => {
+    const literals = sourceFiles(path.join(server, 'routes')).flatMap((file) => answerLiterals(fs.readFileSync(file, 'utf8')).map((literal) => ({ file, ...literal })));
+    expect(literals.length).toBeGreaterThan(20);
+    const undeclared = literals
+      .filter((literal) => literal.declared === null && !UNDECLARED_ALLOWED.includes(literal.text))
+      .map((literal) => `${path.relative(server, literal.file)}:${literal.line} ${literal.text}`);
+    expect(undeclared).toEqual([]);
+    // Each declared shape is one of server/api-types (not a type made up beside the route).
+    const names = apiTypeNames();
+    const foreign = literals.filter((literal) => literal.declared !== null && !names.has(literal.declared)).map((literal) => `${path.relative(server, literal.file)}:${literal.line} satisfies ${literal.declared}`);
+    expect(foreign).toEqual([]);
+  });
+
+  it('reads answer literals the way the rule means them (a bare literal is caught, one across lines and with braces in strings too)', () => {
+    const source = [
+      "res.json({ keys: all } satisfies KeysAnswer);",
+      "res.status(201).location(`/a/${id}`).json({ ...info, key });",
+      "res.json({\n  text: '}{',\n  list: [1, { a: `${x}` }],\n} satisfies Landing);",
+      "sendJson(res, { conformsTo: CONFORMANCE });",
+      "res.send(JSON.stringify([{ code: 1 }] satisfies Open311Error[]));",
+      "res.json(answer);",
+      "const parsers = [express.json({ limit: '1mb' })];",
+    ].join('\n');
+    expect(answerLiterals(source).map(({ line, declared }) => [line, declared])).toEqual([
+      [1, 'KeysAnswer'],
+      [2, null],
+      [3, 'Landing'],
+      [7, null],
+      [8, 'Open311Error'],
+    ]);
   });
 
   // (Pure rules the client runs too — geo/households, incidents/light… — are imported as code on purpose.)

@@ -1,26 +1,9 @@
 /** 日志: the day's 网格日志, built by the server from what the worker recorded (GET /api/staff/:id/log). */
 import { el, shortTime, STATUS_NAMES } from '../lite/dom.js';
 import type { FieldContext } from './context.js';
+import type { WorkLogAnswer } from '../../../server/api-types/patrols';
 
-interface Entry {
-  kind: 'report' | 'step' | 'patrol' | 'visit';
-  at: string;
-  until?: string;
-  km?: number;
-  incidentId?: number;
-  category?: string;
-  description?: string | null;
-  to?: string;
-  escalated?: boolean;
-  note?: string | null;
-  address?: string;
-}
-
-interface WorkLog {
-  date: string;
-  entries: Entry[];
-  totals: { reports: number; steps: number; patrols: number; patrolKm: number; patrolMinutes: number; visits: number };
-}
+type Entry = WorkLogAnswer['entries'][number];
 
 export class LogTab {
   readonly element = el('section', { class: 'tab-log' });
@@ -33,7 +16,7 @@ export class LogTab {
   async show(): Promise<void> {
     this.body.replaceChildren(el('div', { class: 'lite-note' }, '加载中…'));
     try {
-      const log = await this.context.api.call<WorkLog>(`/api/staff/${this.context.staff.id}/log`);
+      const log = await this.context.api.call<WorkLogAnswer>(`/api/staff/${this.context.staff.id}/log`);
       const t = log.totals;
       const line = (e: Entry): string => {
         switch (e.kind) {

@@ -3,20 +3,19 @@
  * record and grids, the streets of their villages, their incidents, the categories — loaded
  * once on start and refreshed when something changes.
  */
-import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import type { Me } from '../../../server/api-types/session';
 import type { Staff } from '../../../server/api-types/staff';
+import type { GridFeature } from '../../../server/api-types/grids';
+import type { ReferenceLineFeature, ReferenceLinesAnswer } from '../../../server/api-types/regions';
 import type { CategoriesAnswer, Incident, IncidentCategory, IncidentPage } from '../../../server/api-types/incidents';
 import { LiteApi } from '../lite/http.js';
 import { Outbox } from '../lite/outbox.js';
 
 // Who is signed in, their staff record and their incidents: the server's own shapes (server/api-types).
-export type { Incident, Me, Staff };
+export type { GridFeature, Incident, Me, Staff };
 
 /** What the field client shows of an incident category. */
 export type Category = Pick<IncidentCategory, 'code' | 'name'>;
-
-export type GridFeature = Feature<Geometry, { code: string; name: string; regionCode: string }>;
 
 export const DUTY_NAMES: Record<string, string> = { leader: '网格长', fulltime: '专职网格员', parttime: '兼职网格员', assistant: '协管员' };
 
@@ -26,7 +25,7 @@ export class FieldContext {
   me!: Me;
   staff!: Staff;
   grids: GridFeature[] = [];
-  streets: Feature[] = [];
+  streets: ReferenceLineFeature[] = [];
   incidents: Incident[] = [];
   categories: Category[] = [];
   private readonly listeners = new Set<() => void>();
@@ -55,8 +54,8 @@ export class FieldContext {
     this.categories = categories.categories;
     this.grids = (await Promise.all(staff.gridCodes.map((code) => this.api.call<GridFeature>(`/api/grids/${code}`).catch(() => undefined)))).filter((g): g is GridFeature => g !== undefined);
     const villages = [...new Set(this.grids.map((g) => g.properties.regionCode))];
-    const lines = await Promise.all(villages.map((code) => this.api.call<FeatureCollection>(`/api/regions/${code}/lines`).catch(() => ({ features: [] }) as unknown as FeatureCollection)));
-    this.streets = lines.flatMap((collection) => collection.features.filter((f) => f.properties?.kind === 'road'));
+    const lines = await Promise.all(villages.map((code) => this.api.call<ReferenceLinesAnswer>(`/api/regions/${code}/lines`).catch((): ReferenceLinesAnswer => ({ type: 'FeatureCollection', features: [] }))));
+    this.streets = lines.flatMap((collection) => collection.features.filter((f) => f.properties.kind === 'road'));
     await this.refreshIncidents();
   }
 

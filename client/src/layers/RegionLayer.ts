@@ -37,7 +37,8 @@ export class RegionLayer {
     const existing = this.source.getFeatureById(code) as RegionFeatureOL | null;
     if (existing) return existing;
     const coordinates = this.crs.polygonalToMap(region.geometry);
-    const feature: RegionFeatureOL = new Feature(region.geometry.type === 'Polygon' ? new Polygon(coordinates[0]) : new MultiPolygon(coordinates));
+    // A region's boundary is always a MultiPolygon (the column's type, server/api-types/regions.ts).
+    const feature: RegionFeatureOL = new Feature(new MultiPolygon(coordinates));
     feature.setId(code);
     feature.set('region', region.properties);
     this.source.addFeature(feature);

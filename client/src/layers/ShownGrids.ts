@@ -7,22 +7,22 @@ import type { FeatureCollection } from 'geojson';
 import type { GridProperties, Polygonal } from '../api';
 import type { GridFeatureOL, GridLayer } from './GridLayer';
 
-export type GridCollection = FeatureCollection<Polygonal, GridProperties>;
+export type ShownCollection = FeatureCollection<Polygonal, GridProperties>;
 
 export class ShownGrids {
-  private data: GridCollection | null = null;
+  private data: ShownCollection | null = null;
 
   /** @param grids The layer the grids are drawn on. */
   constructor(private readonly grids: GridLayer) {}
 
   /** Draws `collection` in place of every grid held. */
-  show(collection: GridCollection): void {
+  show(collection: ShownCollection): void {
     this.data = collection;
     this.grids.load(collection);
   }
 
   /** Adds a village's grids beside those held; returns the features added (those not held already). */
-  add(collection: GridCollection): GridFeatureOL[] {
+  add(collection: ShownCollection): GridFeatureOL[] {
     const added = this.grids.add(collection);
     const held = new Set(added.map((feature) => String(feature.getId())));
     this.data = { type: 'FeatureCollection', features: [...(this.data?.features ?? []), ...collection.features.filter((f) => held.has(f.properties.code))] };

@@ -5,27 +5,13 @@
  * status (with the notes written for the public) can be looked up at any time.
  */
 import '../lite/lite.css';
-import type { FeatureCollection } from 'geojson';
+import type { PublicCategoriesAnswer, PublicReportFiled, PublicStatus, PublicStreetsAnswer } from '../../../server/api-types/public';
 import { el, shortTime, STATUS_NAMES } from '../lite/dom.js';
 import { LiteApi } from '../lite/http.js';
 import { LiteMap } from '../lite/LiteMap.js';
 import { cameraInput, type ShrunkPhoto } from '../lite/photo.js';
 import { currentPosition } from '../lite/geolocation.js';
 import { icon } from '../lite/icons.js';
-
-interface Categories {
-  categories: { code: string; name: string }[];
-  open: boolean;
-  area: [number, number, number, number] | null;
-}
-
-interface PublicStatus {
-  trackingNumber: string;
-  status: string;
-  category: string;
-  reportedAt: string;
-  timeline: { at: string; status: string; note: string | null }[];
-}
 
 const MINE = 'gridgov.report.mine';
 const api = new LiteApi();
@@ -44,7 +30,7 @@ function remember(number: string): void {
 }
 
 async function main(root: HTMLElement): Promise<void> {
-  const info = await api.call<Categories>('/api/public/categories').catch((error: Error) => {
+  const info = await api.call<PublicCategoriesAnswer>('/api/public/categories').catch((error: Error) => {
     root.replaceChildren(el('main', { class: 'lite-main' }, el('div', { class: 'lite-card lite-error' }, error.message)));
     throw error;
   });
@@ -75,14 +61,14 @@ async function main(root: HTMLElement): Promise<void> {
     const key = [a, b, c, d].map((v) => v.toFixed(3)).join(',');
     if (key === loadedBox) return;
     loadedBox = key;
-    const streets = await api.call<FeatureCollection>(`/api/public/streets?bbox=${key}`).catch(() => undefined);
+    const streets = await api.call<PublicStreetsAnswer>(`/api/public/streets?bbox=${key}`).catch(() => undefined);
     if (!streets) return;
     // Each street named once, so that a resident can tell where a tap lands.
     const named = new Set<string>();
     map.setLayer(
       'streets',
       streets.features.map((f) => {
-        const name = f.properties?.name as string | null | undefined;
+        const name = f.properties.name;
         const label = name && !named.has(name) ? (named.add(name), name) : undefined;
         return { geometry: f.geometry, style: { stroke: '#8c96a0', width: 2, label } };
       }),
@@ -127,7 +113,7 @@ async function main(root: HTMLElement): Promise<void> {
     message.className = 'lite-note';
     message.textContent = '提交中…';
     try {
-      const answer = await api.call<{ trackingNumber: string }>('/api/public/reports', { form, timeoutMs: 90_000 });
+      const answer = await api.call<PublicReportFiled>('/api/public/reports', { form, timeoutMs: 90_000 });
       remember(answer.trackingNumber);
       message.className = 'lite-ok';
       message.replaceChildren('已受理。受理编号：', el('div', { class: 'lite-tracking', 'data-testid': 'tracking-number' }, answer.trackingNumber), el('div', { class: 'lite-note' }, '请保存此编号，用它查询办理进度。'));

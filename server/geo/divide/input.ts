@@ -2,6 +2,7 @@
  * A division request's GeoJSON → checked, typed input. Every problem is reported (the route
  * turns them into one 4xx); nothing is guessed.
  */
+import type { SkippedBarriers } from './proposal-types.js';
 import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon, Position } from 'geojson';
 import gjv from 'geojson-validation';
 import { SPECIAL_TYPES } from '../codes.js';
@@ -86,11 +87,7 @@ export interface DivisionInput {
   skippedBarriers?: SkippedBarriers;
 }
 
-/** Barrier features left out, counted by what was read (`ferry`, `highway=construction`, `Point`). */
-export interface SkippedBarriers {
-  count: number;
-  byValue: Record<string, number>;
-}
+export type { SkippedBarriers };
 
 export const DIVISION_LIMITS = { buildings: 100_000, barriers: 50_000, specials: 1_000, vertices: 5_000_000 } as const;
 

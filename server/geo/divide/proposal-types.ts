@@ -64,3 +64,9 @@ export interface ProposalDocument {
   /** The proposed grid number of each input building (by request index), or null. */
   buildingGrid: (string | null)[];
 }
+
+/** Barrier features left out, counted by what was read (`ferry`, `highway=construction`, `Point`). */
+export interface SkippedBarriers {
+  count: number;
+  byValue: Record<string, number>;
+}

@@ -12,14 +12,10 @@ import { coversEverything } from '../../http/authorize.js';
 import { requirementOf } from '../../http/access-policy.js';
 import { can } from '../../access/principal.js';
 import { CHINA_EXTENT } from '../../geo/validate.js';
+import type { OgcCollection, OgcExtent, OgcFeature as FeatureOut, OgcFeatureAnswer, OgcFeaturePage, OgcLink as Link } from '../../api-types/ogc.js';
 import { COLLECTIONS, CRS84, GEOJSON_TYPE, GREGORIAN, JSON_TYPE, type CollectionId } from './collections.js';
 
-export interface Link {
-  href: string;
-  rel: string;
-  type: string;
-  title?: string;
-}
+export type { Link, FeatureOut };
 
 export function baseUrl(req: Request): string {
   return linkTo(req, req.baseUrl);
@@ -29,7 +25,7 @@ export function sendJson(res: Response, body: unknown, type = JSON_TYPE): void {
   res.type(type).send(JSON.stringify(body));
 }
 
-function extentJson(extent: Extent) {
+function extentJson(extent: Extent): OgcExtent {
   const bbox = extent.bbox ?? [CHINA_EXTENT.minLon, CHINA_EXTENT.minLat, CHINA_EXTENT.maxLon, CHINA_EXTENT.maxLat];
   return {
     spatial: { bbox: [bbox], crs: CRS84 },
@@ -63,7 +59,7 @@ function seesExtent(req: Request, id: CollectionId): boolean {
   return needs === 'public' || can(principal, needs);
 }
 
-export async function collectionJson(req: Request, store: Store, base: string, id: CollectionId) {
+export async function collectionJson(req: Request, store: Store, base: string, id: CollectionId): Promise<OgcCollection> {
   const info = COLLECTIONS[id];
   return {
     id,
@@ -80,12 +76,6 @@ export async function collectionJson(req: Request, store: Store, base: string, i
   };
 }
 
-export interface FeatureOut {
-  type: 'Feature';
-  id: string | number;
-  geometry: unknown;
-  properties: object;
-}
 
 /** A page of features with its counts and links; `next` only while features remain. */
 export function sendItems(req: Request, res: Response, id: CollectionId, page: Page, total: number, features: FeatureOut[]): void {
@@ -105,7 +95,7 @@ export function sendItems(req: Request, res: Response, id: CollectionId, page: P
   res.set('Content-Crs', `<${CRS84}>`);
   sendJson(
     res,
-    { type: 'FeatureCollection', numberMatched: total, numberReturned: features.length, timeStamp: new Date().toISOString(), links, features },
+    { type: 'FeatureCollection', numberMatched: total, numberReturned: features.length, timeStamp: new Date().toISOString(), links, features } satisfies OgcFeaturePage,
     GEOJSON_TYPE,
   );
 }
@@ -121,7 +111,7 @@ export function sendFeature(req: Request, res: Response, id: CollectionId, featu
         { href: `${base}/collections/${id}/items/${encodeURIComponent(String(feature.id))}`, rel: 'self', type: GEOJSON_TYPE, title: 'This feature' },
         { href: `${base}/collections/${id}`, rel: 'collection', type: JSON_TYPE, title: 'The collection' },
       ],
-    },
+    } satisfies OgcFeatureAnswer,
     GEOJSON_TYPE,
   );
 }

@@ -10,6 +10,7 @@ import { categoryOf, type IncidentCategory, type IncidentRules } from '../../inc
 import { text, translate } from '../../i18n/catalogue.js';
 import type { Lang } from '../../i18n/lang.js';
 import { open311Status, requestedLocale, type Locale } from './params.js';
+import type { Open311Error, Open311Request, Open311Service } from '../../api-types/open311.js';
 
 export const SPECIFICATION = 'http://wiki.open311.org/GeoReport_v2';
 /** When this endpoint's documents last changed (GeoReport's sortable changeset); bump with them. */
@@ -19,7 +20,7 @@ export const CHANGESET = '2026-11-23T00:00:00Z';
 export function origin(req: Request): string {
   return linkTo(req, '');
 }
-export function serviceOf(category: IncidentCategory, locale: Locale) {
+export function serviceOf(category: IncidentCategory, locale: Locale): Open311Service {
   return {
     service_code: category.code,
     service_name: locale === 'en' ? category.nameEn : category.name,
@@ -36,7 +37,7 @@ export function unknownService(code: string): ApiError {
 }
 
 /** A GeoReport v2 service request from an incident; `note` is its latest transition's note (why it is in its current state). */
-export function requestObject(rules: IncidentRules, req: Request, locale: Locale, incident: Incident, note: string | null) {
+export function requestObject(rules: IncidentRules, req: Request, locale: Locale, incident: Incident, note: string | null): Open311Request {
   const category = categoryOf(rules, incident.category);
   return {
     service_request_id: String(incident.id),
@@ -85,7 +86,7 @@ export const open311Errors: ErrorRequestHandler = (err, req, res, _next) => {
     status = 500;
     description = translate(text('internal'), lang);
   }
-  res.status(status).json([{ code: status, description }]);
+  res.status(status).json([{ code: status, description }] satisfies Open311Error[]);
 };
 
 /**
