@@ -2,7 +2,7 @@
  * The gridgov HTTP API as the client uses it: typed answers, errors as ApiError with the
  * server's code, message and details ({ "error": { code, message, details } }).
  */
-import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import type { HouseholdPoint, HouseholdsSource } from '../../server/geo/households';
 import type { GridCollection, GridHistory, GridProperties, GridVersionProperties } from '../../server/api-types/grids';
 import type { PatrolCoverageAnswer } from '../../server/api-types/patrols';
@@ -10,7 +10,7 @@ import type { Assignee, CategoriesAnswer, Incident, IncidentStep, IncidentCamera
 import type { HeatmapAnswer, StatsAnswer, StatsRow } from '../../server/api-types/stats';
 import type { Assessed, Assessment } from '../../server/api-types/assessment';
 import type { Health, Me } from '../../server/api-types/session';
-import type { DivisionApplied, DivisionDryRun, DivisionInputs, DivisionJob, DivisionQueued, PlaceMove } from '../../server/api-types/divisions';
+import type { DivisionApplied, DivisionDryRun, DivisionInputs, DivisionJob, DivisionQueued, DivisionRequest, PlaceMove } from '../../server/api-types/divisions';
 import type { GridKind } from '../../server/geo/codes';
 import type { HouseholdPointsAnswer, ReferenceLineFeature, ReferenceLineProperties, ReferenceLinesAnswer, RegionCollection, RegionFeature, RegionProperties } from '../../server/api-types/regions';
 import type { GeocodeAnswer, GeocodeCandidate } from '../../server/api-types/geocode';
@@ -287,12 +287,7 @@ export class Api {
    * Starts an auto-division of a stored village (202: the job id). Without `barriers` the
    * village's stored roads and rivers are followed; an empty collection divides without them.
    */
-  async startDivision(body: {
-    regionCode: string;
-    minHouseholds: number;
-    maxHouseholds: number;
-    barriers?: FeatureCollection;
-  }): Promise<DivisionQueued> {
+  async startDivision(body: DivisionRequest): Promise<DivisionQueued> {
     return (await this.request<DivisionQueued>('POST', '/api/divisions', body)).data;
   }
 

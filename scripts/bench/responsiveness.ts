@@ -46,10 +46,10 @@ async function measured(work: () => Promise<unknown>): Promise<Measure> {
 const idle = () => new Promise((resolve) => setTimeout(resolve, 1000));
 
 const town = syntheticTown({ seed: 1, buildings: 10_000, households: 40_000 });
-const request = { ...(town as unknown as Record<string, unknown>), boundary: town.area };
+const request: Record<string, unknown> = { ...(town as unknown as Record<string, unknown>), boundary: town.area };
 // A township-sized division request: the largest one request may ask (GRIDGOV_MAX_DIVISION_BUILDINGS).
 const large = syntheticTown({ seed: 2, buildings: 50_000, households: 200_000 });
-const largeRequest = { ...(large as unknown as Record<string, unknown>), boundary: large.area };
+const largeRequest: Record<string, unknown> = { ...(large as unknown as Record<string, unknown>), boundary: large.area };
 
 const pool = new WorkerPool({ size: 1 });
 // Start the thread (and its TypeScript loader) before measuring: a running service has it warm.

@@ -7,8 +7,31 @@ import type { StaffMove } from '../staff/carry.js';
 import type { ProposalDocument } from '../geo/divide/proposal-types.js';
 import type { RunMetrics } from '../geo/divide/metrics-types.js';
 import type { SkippedBarriers } from '../geo/divide/proposal-types.js';
+import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 
 export type { ProposalDocument, RunMetrics };
+
+/**
+ * POST /api/divisions: a stored village (`regionCode`) or an area (`boundary`) to divide, with
+ * what the request brings itself — buildings (footprints or address points with
+ * properties.households), barriers (roads, rivers… by `kind` or OSM tags), specials (polygons
+ * with properties.specialType) — or, for a village, taken from the store when left out.
+ * Held against what the server reads (services/division-request.ts, geo/divide/input.ts) at compile time.
+ */
+export interface DivisionRequest {
+  regionCode?: string;
+  boundary?: Polygon | MultiPolygon | Feature<Polygon | MultiPolygon>;
+  buildings?: FeatureCollection;
+  barriers?: FeatureCollection;
+  specials?: FeatureCollection;
+  /** The household range of a basic grid (default 300–500). */
+  minHouseholds?: number;
+  maxHouseholds?: number;
+  /** Re-division that keeps the village's grids still in range (网格调整). */
+  adjust?: boolean;
+  /** Count households from the buildings (default) or from the village's address registry. */
+  households?: 'buildings' | 'addresses';
+}
 
 /**
  * What a division took from the store rather than from its request: the village's stored lines

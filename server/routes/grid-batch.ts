@@ -28,12 +28,10 @@ import { ProblemList } from '../db/grids.js';
 import { actorOf, jsonBody, reasonOf } from './params.js';
 import { assertCovers } from '../http/authorize.js';
 import { shown, text, type Text } from '../i18n/catalogue.js';
+import type { Holds, Same } from '../api-types/type-checks.js';
 
 const CODE = /^\d{15}$/;
 
-/** Whether two types are the same (not merely assignable either way). */
-type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
-type Holds<T extends true> = T;
 type WriteMembers = keyof GridWrite['properties'] | 'geometry';
 
 /**

@@ -22,10 +22,24 @@ import type { Limits } from '../config.js';
 import { regionBarriers } from '../db/reference-lines.js';
 import { samePlace, type SkippedBarriers } from '../geo/divide/input.js';
 import { checkPolygonal, type Polygonal } from '../geo/validate.js';
-import type { DivisionInputs, DivisionQueued } from '../api-types/divisions.js';
+import type { DivisionInputs, DivisionQueued, DivisionRequest } from '../api-types/divisions.js';
+import type { Holds, Same } from '../api-types/type-checks.js';
+import type { DivisionBody } from '../geo/divide/input.js';
 import { householdPoints } from '../geo/address/household-points.js';
 import type { AdjustmentPlan } from '../geo/divide/adjust.js';
 import type { WorkerPool } from '../workers/pool.js';
+
+/**
+ * A request body as this service reads it: the members the API declares (DivisionRequest), not
+ * yet checked, and the adjustment's kept and freed grids, which only this service sets. Reading
+ * a member the API does not declare fails `tsc`.
+ */
+type RequestBody = { [K in keyof DivisionRequest]?: unknown } & Pick<DivisionBody, 'keep' | 'freed'>;
+
+/** The parser reads the declared members and the service's own, nothing else (see DivisionBody). */
+export type DivisionBodyChecks = [
+  Holds<Same<keyof DivisionBody, Exclude<keyof RequestBody, 'regionCode' | 'boundary' | 'adjust' | 'households'>>>,
+];
 
 /** The village's registered households as point buildings, or none. */
 export async function addressBuildings(db: Kysely<Database>, regionCode: string) {
@@ -86,7 +100,7 @@ export function withoutCodes(specials: unknown): unknown {
  * absent — `barriers: { features: [] }` divides without them — and its live special grids,
  * first among the specials, to be kept as they are.
  */
-export async function storedInputs(db: Kysely<Database>, regionCode: string, body: Record<string, unknown>): Promise<DivisionInputs> {
+export async function storedInputs(db: Kysely<Database>, regionCode: string, body: RequestBody): Promise<DivisionInputs> {
   let source: DivisionInputs['barriers']['source'] = 'request';
   if (body.barriers === undefined) {
     body.barriers = { type: 'FeatureCollection', features: await regionBarriers(db, regionCode) };
@@ -120,7 +134,7 @@ export interface DivisionRequestDeps {
 }
 
 /** The request's options, checked: whether it adjusts the village's grids, and where its households come from. */
-function optionsOf(body: Record<string, unknown>): { adjust: boolean; householdsFrom: 'buildings' | 'addresses' } {
+function optionsOf(body: RequestBody): { adjust: boolean; householdsFrom: 'buildings' | 'addresses' } {
   const adjust = body.adjust ?? false;
   if (typeof adjust !== 'boolean') throw badInputError('invalid_parameter', text('invalid_parameter.adjust', { got: shown(body.adjust) }));
   const householdsFrom = body.households ?? 'buildings';
@@ -143,7 +157,7 @@ function optionsOf(body: Record<string, unknown>): { adjust: boolean; households
  */
 async function villageInputs(
   db: Kysely<Database>,
-  body: Record<string, unknown>,
+  body: RequestBody,
   householdsFrom: 'buildings' | 'addresses',
   authorize: (regionCode: string) => void,
 ): Promise<{ regionCode: string; boundary: unknown; inputs: DivisionInputs }> {
@@ -190,7 +204,7 @@ async function checkInput(workers: WorkerPool, limits: Pick<Limits, 'divisionBui
 }
 
 /** An adjustment's kept and freed grids, added to the request (as the job will run it) and to its inputs. */
-async function addAdjustment(db: Kysely<Database>, workers: WorkerPool, regionCode: string, request: string, body: Record<string, unknown>, inputs: DivisionInputs): Promise<void> {
+async function addAdjustment(db: Kysely<Database>, workers: WorkerPool, regionCode: string, request: string, body: RequestBody, inputs: DivisionInputs): Promise<void> {
   const outcome = await adjustmentOf(db, workers, regionCode, request);
   if (!outcome.ok) {
     throw outcome.reason === 'no_grids'
@@ -214,7 +228,7 @@ async function addAdjustment(db: Kysely<Database>, workers: WorkerPool, regionCo
  * (a geometry or a Feature) is anyone's who may divide; a `regionCode` names a stored village,
  * which `authorize` checks against the caller's area before anything of it is read.
  */
-export async function requestDivision(deps: DivisionRequestDeps, body: Record<string, unknown>, authorize: (regionCode: string) => void): Promise<DivisionQueued> {
+export async function requestDivision(deps: DivisionRequestDeps, body: RequestBody, authorize: (regionCode: string) => void): Promise<DivisionQueued> {
   const { db, workers, runner, limits } = deps;
   let boundary = body.boundary;
   let regionCode: string | null = null;

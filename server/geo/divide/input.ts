@@ -195,11 +195,26 @@ export function parseBuildings(value: unknown, problems: Problem[], options: Bui
 }
 
 /**
+ * The members of a division request that parseDivisionInput reads, unchecked: the API's
+ * options and layers (api-types/divisions.ts DivisionRequest declares them for clients), and
+ * an adjustment's kept and freed grids, which only the service sets.
+ */
+export interface DivisionBody {
+  minHouseholds?: unknown;
+  maxHouseholds?: unknown;
+  buildings?: unknown;
+  barriers?: unknown;
+  specials?: unknown;
+  keep?: unknown;
+  freed?: unknown;
+}
+
+/**
  * Checks a division request. `area` is the boundary to divide (a stored region's boundary is
  * passed in by the caller when the request names a regionCode).
  */
 export function parseDivisionInput(
-  body: Record<string, unknown>,
+  body: DivisionBody,
   area: unknown,
 ): { value: DivisionInput; problems?: undefined } | { value?: undefined; problems: Problem[] } {
   const problems: Problem[] = [];
