@@ -15,6 +15,8 @@
  *   and with a 90-day one.
  * Embedded backend unless DATABASE_URL is set (then a throwaway database on that server).
  * Knobs: BENCH_INCIDENTS (1000000), BENCH_HEATMAPS (20 a row), BENCH_STATS (10 a row).
+ * Server only: BENCH_KEEP=1 keeps the throwaway database and prints its URL; BENCH_REUSE=<that
+ * URL> measures it again without loading (to compare two versions of the code on the same rows).
  */
 import http from 'node:http';
 import os from 'node:os';
@@ -28,7 +30,8 @@ import type { IncidentFilter } from '../../server/db/incidents.js';
 import { incidentHeatmap, regionStats } from '../../server/db/incident-stats.js';
 import { defaultIncidentRules } from '../../server/incidents/rules.js';
 import { seededRandom } from '../../server/geo/random.js';
-import { throwawayStore } from './throwaway-store.js';
+import { throwawayDatabase, throwawayStore } from './throwaway-store.js';
+import { openStore } from '../../server/db/connect.js';
 import { adminAuthorization } from './admin-key.js';
 
 const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 1_000_000);
@@ -54,69 +57,82 @@ const box = (minLon: number, minLat: number, maxLon: number, maxLat: number) => 
   coordinates: [[[minLon, minLat], [maxLon, minLat], [maxLon, maxLat], [minLon, maxLat], [minLon, minLat]]],
 });
 
-const { store, drop } = await throwawayStore();
+const REUSE = process.env.BENCH_REUSE;
+const KEEP = process.env.BENCH_KEEP === '1';
+const kept = KEEP && !REUSE && process.env.DATABASE_URL ? await throwawayDatabase('bench', process.env.DATABASE_URL) : undefined;
+const { store, drop } = REUSE
+  ? { store: await openStore({ databaseUrl: REUSE }), drop: async () => {} }
+  : kept
+    ? { store: await openStore(kept.options), drop: async () => log(`kept: BENCH_REUSE=${kept.env.DATABASE_URL} (drop it when done)`) }
+    : await throwawayStore();
 const db = store.db;
-log(`backend: ${store.backend}`);
+log(`backend: ${store.backend}${REUSE ? ' (reused, not loaded)' : ''}`);
 
-// Regions and grids.
-await createRegion(db, { code: COUNTY, name: '洪山区', level: 'county', parentCode: null, boundary: box(LON0, LAT0, LON0 + WIDTH, LAT0 + HEIGHT) });
-const cellOfGrid: number[] = [];
-const random = seededRandom(11);
-const grids: NewGrid[] = [];
-for (let s = 0; s < COLS / 2; s++) {
-  const sx = LON0 + s * 2 * GW;
-  await createRegion(db, { code: streetCode(s), name: `街道${s + 1}`, level: 'township', parentCode: COUNTY, boundary: box(sx, LAT0, sx + 2 * GW, LAT0 + HEIGHT) });
-  for (let v = 0; v < ROWS / 2; v++) {
-    const vy = LAT0 + v * 2 * GH;
-    const code = villageCode(s, v);
-    await createRegion(db, { code, name: `社区${s + 1}-${v + 1}`, level: 'village', parentCode: streetCode(s), boundary: box(sx, vy, sx + 2 * GW, vy + 2 * GH) });
-    for (let k = 0; k < 4; k++) {
-      const col = s * 2 + (k % 2);
-      const row = v * 2 + Math.floor(k / 2);
-      const x = LON0 + col * GW;
-      const y = LAT0 + row * GH;
-      grids.push({ regionCode: code, name: `网格${k + 1}`, kind: 'urban', specialType: null, households: 500 + Math.floor(random() * 2500), population: null, geometry: box(x, y, x + GW, y + GH) });
-      cellOfGrid.push(row * COLS + col);
-    }
-  }
-}
-const created = await createGrids(db, grids, { actor: 'bench', reason: null });
-const gridCodes: string[] = new Array(COLS * ROWS);
-created.forEach((feature, k) => (gridCodes[cellOfGrid[k]] = feature.properties.code));
-log(`${grids.length} grids in ${(COLS / 2) * (ROWS / 2)} villages`);
-
-// Incidents, in one statement.
 const categories = defaultIncidentRules.categories;
 let t = performance.now();
-await sql`SELECT setseed(0.42)`.execute(db);
-await sql`
-  INSERT INTO incidents (category, source, status, handling_level, handling_region, grid_code, geom,
-                         reported_at, deadline_at, resolved_at, closed_at, updated_at)
-  SELECT c.category, 'resident', c.status, 'grid', left(c.grid_code, 12), c.grid_code, ST_SetSRID(ST_MakePoint(c.x, c.y), 4326),
-         c.reported_at, c.deadline_at, c.resolved_at, c.closed_at, coalesce(c.closed_at, c.resolved_at, c.reported_at)
-  FROM (
-    SELECT b.*, b.reported_at + b.hours * interval '1 hour' AS deadline_at,
-           CASE WHEN b.status IN ('resolved', 'closed', 'rejected') THEN b.reported_at + b.r4 * 1.25 * b.hours * interval '1 hour' END AS resolved_at,
-           CASE WHEN b.status = 'closed' THEN b.reported_at + (b.r4 * 1.25 * b.hours + 1) * interval '1 hour' END AS closed_at
+/** Loads the county, its grids and the incidents; returns the INSERT's milliseconds. */
+async function load(): Promise<number> {
+  // Regions and grids.
+  await createRegion(db, { code: COUNTY, name: '洪山区', level: 'county', parentCode: null, boundary: box(LON0, LAT0, LON0 + WIDTH, LAT0 + HEIGHT) });
+  const cellOfGrid: number[] = [];
+  const random = seededRandom(11);
+  const grids: NewGrid[] = [];
+  for (let s = 0; s < COLS / 2; s++) {
+    const sx = LON0 + s * 2 * GW;
+    await createRegion(db, { code: streetCode(s), name: `街道${s + 1}`, level: 'township', parentCode: COUNTY, boundary: box(sx, LAT0, sx + 2 * GW, LAT0 + HEIGHT) });
+    for (let v = 0; v < ROWS / 2; v++) {
+      const vy = LAT0 + v * 2 * GH;
+      const code = villageCode(s, v);
+      await createRegion(db, { code, name: `社区${s + 1}-${v + 1}`, level: 'village', parentCode: streetCode(s), boundary: box(sx, vy, sx + 2 * GW, vy + 2 * GH) });
+      for (let k = 0; k < 4; k++) {
+        const col = s * 2 + (k % 2);
+        const row = v * 2 + Math.floor(k / 2);
+        const x = LON0 + col * GW;
+        const y = LAT0 + row * GH;
+        grids.push({ regionCode: code, name: `网格${k + 1}`, kind: 'urban', specialType: null, households: 500 + Math.floor(random() * 2500), population: null, geometry: box(x, y, x + GW, y + GH) });
+        cellOfGrid.push(row * COLS + col);
+      }
+    }
+  }
+  const created = await createGrids(db, grids, { actor: 'bench', reason: null });
+  const gridCodes: string[] = new Array(COLS * ROWS);
+  created.forEach((feature, k) => (gridCodes[cellOfGrid[k]] = feature.properties.code));
+  log(`${grids.length} grids in ${(COLS / 2) * (ROWS / 2)} villages`);
+
+  // Incidents, in one statement.
+  t = performance.now();
+  await sql`SELECT setseed(0.42)`.execute(db);
+  await sql`
+    INSERT INTO incidents (category, source, status, handling_level, handling_region, grid_code, geom,
+                           reported_at, deadline_at, resolved_at, closed_at, updated_at)
+    SELECT c.category, 'resident', c.status, 'grid', left(c.grid_code, 12), c.grid_code, ST_SetSRID(ST_MakePoint(c.x, c.y), 4326),
+           c.reported_at, c.deadline_at, c.resolved_at, c.closed_at, coalesce(c.closed_at, c.resolved_at, c.reported_at)
     FROM (
-      SELECT a.x, a.y, a.r4,
-             (${sql.val(gridCodes)}::text[])[1 + least(${ROWS - 1}, floor((a.y - ${LAT0}) / ${GH})::int) * ${COLS} + least(${COLS - 1}, floor((a.x - ${LON0}) / ${GW})::int)] AS grid_code,
-             (${sql.val(categories.map((c) => c.code))}::text[])[a.k] AS category,
-             (${sql.val(categories.map((c) => c.deadlineHours))}::float8[])[a.k] AS hours,
-             CASE WHEN a.r3 < 0.10 THEN 'reported' WHEN a.r3 < 0.15 THEN 'dispatched' WHEN a.r3 < 0.25 THEN 'in_progress'
-                  WHEN a.r3 < 0.35 THEN 'resolved' WHEN a.r3 < 0.90 THEN 'closed' WHEN a.r3 < 0.95 THEN 'rejected' ELSE 'reopened' END AS status,
-             now() - a.r1 * interval '365 days' AS reported_at
+      SELECT b.*, b.reported_at + b.hours * interval '1 hour' AS deadline_at,
+             CASE WHEN b.status IN ('resolved', 'closed', 'rejected') THEN b.reported_at + b.r4 * 1.25 * b.hours * interval '1 hour' END AS resolved_at,
+             CASE WHEN b.status = 'closed' THEN b.reported_at + (b.r4 * 1.25 * b.hours + 1) * interval '1 hour' END AS closed_at
       FROM (
-        SELECT ${LON0}::float8 + random() * ${WIDTH} AS x, ${LAT0}::float8 + random() * ${HEIGHT} AS y,
-               1 + floor(random() * ${categories.length})::int AS k, random() AS r1, random() AS r3, random() AS r4
-        FROM generate_series(1, ${INCIDENTS})
-      ) a
-    ) b
-  ) c`.execute(db);
-const insertMs = performance.now() - t;
-t = performance.now();
-await sql`VACUUM ANALYZE`.execute(db);
-log(`${INCIDENTS.toLocaleString('en')} incidents inserted in ${(insertMs / 1000).toFixed(1)} s, VACUUM ANALYZE ${((performance.now() - t) / 1000).toFixed(1)} s`);
+        SELECT a.x, a.y, a.r4,
+               (${sql.val(gridCodes)}::text[])[1 + least(${ROWS - 1}, floor((a.y - ${LAT0}) / ${GH})::int) * ${COLS} + least(${COLS - 1}, floor((a.x - ${LON0}) / ${GW})::int)] AS grid_code,
+               (${sql.val(categories.map((c) => c.code))}::text[])[a.k] AS category,
+               (${sql.val(categories.map((c) => c.deadlineHours))}::float8[])[a.k] AS hours,
+               CASE WHEN a.r3 < 0.10 THEN 'reported' WHEN a.r3 < 0.15 THEN 'dispatched' WHEN a.r3 < 0.25 THEN 'in_progress'
+                    WHEN a.r3 < 0.35 THEN 'resolved' WHEN a.r3 < 0.90 THEN 'closed' WHEN a.r3 < 0.95 THEN 'rejected' ELSE 'reopened' END AS status,
+               now() - a.r1 * interval '365 days' AS reported_at
+        FROM (
+          SELECT ${LON0}::float8 + random() * ${WIDTH} AS x, ${LAT0}::float8 + random() * ${HEIGHT} AS y,
+                 1 + floor(random() * ${categories.length})::int AS k, random() AS r1, random() AS r3, random() AS r4
+          FROM generate_series(1, ${INCIDENTS})
+        ) a
+      ) b
+    ) c`.execute(db);
+  const insertMs = performance.now() - t;
+  t = performance.now();
+  await sql`VACUUM ANALYZE`.execute(db);
+  log(`${INCIDENTS.toLocaleString('en')} incidents inserted in ${(insertMs / 1000).toFixed(1)} s, VACUUM ANALYZE ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  return insertMs;
+}
+const insertMs = REUSE ? NaN : await load();
 
 // The service, listening.
 const auth = await adminAuthorization(store);

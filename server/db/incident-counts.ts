@@ -8,9 +8,9 @@
  * to not at midnight — whose incidents are counted one by one (the incidents of a day or two,
  * found by the reported_at index). No window: the all-time rows.
  *
- * Heatmap at zoom z over a bbox: the cells lying wholly inside the bbox ("interior") come from
- * incident_cells at the first kept level ≥ z whose area is fine enough for the scope; the cells
- * on the bbox's edge, and the interior's incidents of the cut days, are counted from incidents.
+ * Heatmap at zoom z over a bbox: every cell the bbox touches, whole (touchedCells), from
+ * incident_cells at the first kept level ≥ z whose area is fine enough for the scope; the
+ * incidents of the cut days in those cells are counted one by one.
  * Statistics of a region: the villages' rows of the window's buckets; open incidents whose
  * deadline falls in this month or later (their light may still change), and the cut days, from
  * incidents.
@@ -26,8 +26,6 @@ import { ALL_TIME_ZOOMS, areaLength, cellSide, SPAN, WINDOW_ZOOMS } from './aggr
 import { monthOf } from './event-partitions.js';
 import { INCIDENT_STATUSES, type IncidentStatus } from '../incidents/states.js';
 
-/** A margin (in cells) that keeps an interior cell's float rounding inside the bbox. */
-const EDGE = 1e-9;
 const DAY_MS = 86_400_000;
 
 /** A range of buckets of one span, first ≤ bucket < end ('YYYY-MM-DD'). */
@@ -132,9 +130,58 @@ export type CellCount = { gx: IncidentCellsTable['cx']; gy: IncidentCellsTable['
 /** The counted columns of a heatmap cell: incidents and the sums of their longitudes and latitudes. */
 export type CellSums = Pick<IncidentCellsTable, 'n' | 'sx' | 'sy'>;
 
+/** The cells of zoom `zoom` that a bbox touches, by column and row (cells aligned on 0°, side cellSide(zoom)). */
+export interface TouchedCells {
+  zoom: number;
+  xLo: number;
+  xHi: number;
+  yLo: number;
+  yHi: number;
+}
+
 /**
- * Heatmap cells (count and coordinate sums per cell of zoom `zoom`), or undefined when the
- * counts cannot answer this filter and zoom.
+ * The cells a bbox touches: a heatmap answers each of them whole — every incident in it, also
+ * those beyond the bbox's edge — so that a cell's weight does not change as the map pans, and
+ * so that every cell can come from the counts (a cell cut by the edge would have to be counted
+ * one by one: at z11 a strip one cell wide across a county held 28,000 incidents).
+ */
+export function touchedCells(bbox: [number, number, number, number], zoom: number): TouchedCells {
+  const c = cellSide(zoom);
+  const [minX, minY, maxX, maxY] = bbox;
+  return { zoom, xLo: Math.floor(minX / c), xHi: Math.floor(maxX / c), yLo: Math.floor(minY / c), yHi: Math.floor(maxY / c) };
+}
+
+/** SQL: the column (X) or row (Y) of incident `i`'s cell at `zoom` — the same float division as the counts' triggers. */
+const cellOf = (axis: 'X' | 'Y', zoom: number) => sql<number>`floor(ST_${sql.raw(axis)}(i.geom) / ${cellSide(zoom)}::float8)::int`;
+
+/** SQL: incident `i` lies in one of `cells` (the envelope lets the spatial index find them; the cell numbers decide). */
+export function inTouchedCells(cells: TouchedCells): RawBuilder<SqlBool> {
+  const c = cellSide(cells.zoom);
+  return sql<SqlBool>`i.geom && ST_MakeEnvelope(${cells.xLo * c}, ${cells.yLo * c}, ${(cells.xHi + 1) * c}, ${(cells.yHi + 1) * c}, 4326)
+    AND ${cellOf('X', cells.zoom)} BETWEEN ${cells.xLo} AND ${cells.xHi} AND ${cellOf('Y', cells.zoom)} BETWEEN ${cells.yLo} AND ${cells.yHi}`;
+}
+
+/** At most this many columns are looked up one by one in the cells' index (below, one range). */
+const MAX_COLUMN_LOOKUPS = 2048;
+
+/**
+ * SQL: the kept cells of `level` inside `cells` (of a zoom ≤ level). One bucket: each column is
+ * looked up on its own (cx = ANY), so that the index reads only the rows of the view and not
+ * every row of its columns (for a view of 80 × 50 cells in a county 200 cells tall, a quarter
+ * of them); a range of buckets comes first in the index, so there it is one range of columns.
+ */
+function keptCellsIn(cells: TouchedCells, level: number, oneBucket: boolean): RawBuilder<SqlBool> {
+  const shift = level - cells.zoom;
+  const [x0, x1] = [cells.xLo * 2 ** shift, (cells.xHi + 1) * 2 ** shift - 1];
+  const rows = sql<SqlBool>`k.cy BETWEEN ${cells.yLo * 2 ** shift} AND ${(cells.yHi + 1) * 2 ** shift - 1}`;
+  if (!oneBucket || x1 - x0 + 1 > MAX_COLUMN_LOOKUPS) return sql<SqlBool>`k.cx BETWEEN ${x0} AND ${x1} AND ${rows}`;
+  const columns = Array.from({ length: x1 - x0 + 1 }, (_, i) => x0 + i);
+  return sql<SqlBool>`k.cx = ANY(${sql.val(columns)}::int[]) AND ${rows}`;
+}
+
+/**
+ * Heatmap cells (count and coordinate sums per cell of zoom `zoom`) over every cell the bbox
+ * touches (touchedCells), or undefined when the counts cannot answer this filter and zoom.
  */
 export async function heatmapCellsFromCounts(db: Kysely<Database>, filter: IncidentFilter, zoom: number, now: Date): Promise<CellCount[] | undefined> {
   if (!filter.bbox || !countable(filter)) return undefined;
@@ -142,48 +189,32 @@ export async function heatmapCellsFromCounts(db: Kysely<Database>, filter: Incid
   const parts = timeParts(filter.from, filter.to);
   const level = cellLevel(zoom, timed ? WINDOW_ZOOMS : ALL_TIME_ZOOMS, filter.regionPrefix);
   if (!parts || level === undefined) return undefined;
-  const c = cellSide(zoom);
-  const [minX, minY, maxX, maxY] = filter.bbox;
-  const lo = (v: number) => Math.floor(v / c + EDGE) + 1;
-  const hi = (v: number) => Math.floor(v / c - EDGE) - 1;
-  const [cxLo, cxHi, cyLo, cyHi] = [lo(minX), hi(maxX), lo(minY), hi(maxY)];
-  if (cxLo > cxHi || cyLo > cyHi) return undefined;
+  const cells = touchedCells(filter.bbox, zoom);
   const shift = level - zoom;
-
-  const cell = (axis: 'X' | 'Y') => sql`floor(ST_${sql.raw(axis)}(i.geom) / ${c}::float8)::int`;
-  const interiorCell = sql<SqlBool>`(${cell('X')} BETWEEN ${cxLo} AND ${cxHi} AND ${cell('Y')} BETWEEN ${cyLo} AND ${cyHi})`;
-  const where = incidentWhere(filter, now);
-  const envelope = (a: number, b: number, x: number, y: number) => sql`i.geom && ST_MakeEnvelope(${a}, ${b}, ${x}, ${y}, 4326)`;
-  // The ring of edge cells as four strips, so that the index finds them without the interior.
-  const strips = sql<SqlBool>`(${sql.join(
-    [envelope(minX, minY, cxLo * c, maxY), envelope((cxHi + 1) * c, minY, maxX, maxY), envelope(minX, minY, maxX, cyLo * c), envelope(minX, (cyHi + 1) * c, maxX, maxY)],
-    sql` OR `,
-  )})`;
-  const rawCells = (extra: RawBuilder<SqlBool>) => sql`
-    SELECT ${cell('X')} AS gx, ${cell('Y')} AS gy, count(*)::int AS n, sum(ST_X(i.geom)) AS sx, sum(ST_Y(i.geom)) AS sy
-    FROM incidents i WHERE ${where} AND ${extra} GROUP BY 1, 2`;
 
   const counted = parts.buckets.map(
     (range) => sql`
     SELECT (k.cx >> ${shift}) AS gx, (k.cy >> ${shift}) AS gy, sum(k.n)::int AS n, sum(k.sx) AS sx, sum(k.sy) AS sy
     FROM incident_cells k
-    WHERE k.level = ${level} AND ${inBuckets(range)}
-      AND k.cx BETWEEN ${cxLo * 2 ** shift} AND ${(cxHi + 1) * 2 ** shift - 1}
-      AND k.cy BETWEEN ${cyLo * 2 ** shift} AND ${(cyHi + 1) * 2 ** shift - 1}
+    WHERE k.level = ${level} AND ${inBuckets(range)} AND ${keptCellsIn(cells, level, range.span === SPAN.all)}
       ${filter.categories?.length ? sql`AND k.category IN (${sql.join(filter.categories)})` : sql``}
       ${filter.regionPrefix ? sql`AND k.area LIKE ${`${filter.regionPrefix}%`}` : sql``}
     GROUP BY 1, 2`,
   );
-  const all = [...counted, rawCells(sql<SqlBool>`${strips} AND NOT ${interiorCell}`)];
-  // Interior cells' incidents of the cut days at either end of the window.
-  if (timed) {
-    for (const cut of cutDays(parts, filter.from, filter.to)) all.push(rawCells(sql<SqlBool>`${envelope(cxLo * c, cyLo * c, (cxHi + 1) * c, (cyHi + 1) * c)} AND ${interiorCell} AND ${cut}`));
-  }
+  // The incidents of the cut days at either end of the window, one by one.
+  const where = incidentWhere({ ...filter, bbox: undefined }, now);
+  const cut = timed
+    ? cutDays(parts, filter.from, filter.to).map(
+        (day) => sql`
+    SELECT ${cellOf('X', zoom)} AS gx, ${cellOf('Y', zoom)} AS gy, count(*)::int AS n, sum(ST_X(i.geom)) AS sx, sum(ST_Y(i.geom)) AS sy
+    FROM incidents i WHERE ${where} AND ${inTouchedCells(cells)} AND ${day} GROUP BY 1, 2`,
+      )
+    : [];
   return withoutWorkers(
     db,
     sql<CellCount>`
     SELECT p.gx, p.gy, sum(p.n)::int AS n, sum(p.sx) AS sx, sum(p.sy) AS sy
-    FROM (${sql.join(all, sql` UNION ALL `)}) p
+    FROM (${sql.join([...counted, ...cut], sql` UNION ALL `)}) p
     GROUP BY 1, 2
     HAVING sum(p.n) > 0`,
   );

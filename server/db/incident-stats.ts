@@ -9,7 +9,7 @@ import type { Database } from './schema.js';
 import { incidentWhere, lightSql, type IncidentFilter } from './incidents.js';
 import { inForce } from './grid-rows.js';
 import { notFoundError } from '../domain-errors.js';
-import { heatmapCellsFromCounts, statsColumnsSql, statsGroupsFromCounts, type CellSums, type StatsGroup } from './incident-counts.js';
+import { heatmapCellsFromCounts, inTouchedCells, statsColumnsSql, statsGroupsFromCounts, touchedCells, type CellSums, type StatsGroup } from './incident-counts.js';
 import { regionPrefix, type RegionLevel } from '../geo/codes.js';
 import { INCIDENT_STATUSES, type IncidentStatus } from '../incidents/states.js';
 import { LIGHTS, type Light } from '../incidents/light.js';
@@ -52,19 +52,24 @@ const round = (value: number, decimals: number) => {
 /**
  * Incidents matching `filter` counted in the cells of `zoom` (side cellDegrees(zoom)): from the
  * counts kept on write where they can answer (db/incident-counts.ts), else one GROUP BY over
- * floor(x / cell), floor(y / cell). The filter should carry a bbox (the route requires one).
+ * floor(x / cell), floor(y / cell). The filter should carry a bbox (the route requires one);
+ * each cell it touches is counted whole, also beyond its edge.
  */
 export async function incidentHeatmap(db: Kysely<Database>, filter: IncidentFilter, zoom: number, now: Date, options: CountOptions = {}): Promise<Heatmap> {
   const cell = cellDegrees(zoom);
   // One float8 key per cell, column × 2^26 + row: exact (below 2^53) and unique, since even at
   // zoom 22 a row number stays within ±2^25. One key hashes faster than two, and sum() is
   // cheaper than avg() (which also keeps the sum of squares).
+  // Every cell the bbox touches, whole (touchedCells): the counts answer whole cells.
+  const where = filter.bbox
+    ? sql<SqlBool>`${incidentWhere({ ...filter, bbox: undefined }, now)} AND ${inTouchedCells(touchedCells(filter.bbox, zoom))}`
+    : incidentWhere(filter, now);
   const rows =
     (options.counts === false ? undefined : await heatmapCellsFromCounts(db, filter, zoom, now)) ??
     (
       await sql<CellSums>`
         SELECT count(*)::int AS n, sum(p.x) AS sx, sum(p.y) AS sy
-        FROM (SELECT ST_X(i.geom) AS x, ST_Y(i.geom) AS y FROM incidents i WHERE ${incidentWhere(filter, now)}) p
+        FROM (SELECT ST_X(i.geom) AS x, ST_Y(i.geom) AS y FROM incidents i WHERE ${where}) p
         GROUP BY floor(p.x / ${cell}::float8) * 67108864 + floor(p.y / ${cell}::float8)`.execute(db)
     ).rows;
   let total = 0;

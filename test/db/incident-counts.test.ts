@@ -25,12 +25,19 @@ const CATEGORIES = ['fire', 'sanitation', 'traffic'];
 /** A county elsewhere: incidents outside the grids handled there must stay out of this county's views. */
 const OTHER_COUNTY = '420102001000';
 
-/** The heatmap cells from the incidents themselves (what the route did before counts). */
+/**
+ * The heatmap cells from the incidents themselves: every cell the bbox touches, whole (all the
+ * cells' incidents, also beyond the bbox's edge).
+ */
 async function rawCells(filter: IncidentFilter, zoom: number) {
   const c = cellDegrees(zoom);
+  const [minX, minY, maxX, maxY] = filter.bbox!;
   const { rows } = await sql<{ gx: number; gy: number; n: number; sx: number; sy: number }>`
-    SELECT floor(ST_X(i.geom) / ${c}::float8)::int AS gx, floor(ST_Y(i.geom) / ${c}::float8)::int AS gy, count(*)::int AS n, sum(ST_X(i.geom)) AS sx, sum(ST_Y(i.geom)) AS sy
-    FROM incidents i WHERE ${incidentWhere(filter, NOW)} GROUP BY 1, 2`.execute(context.store.db);
+    SELECT * FROM (
+      SELECT floor(ST_X(i.geom) / ${c}::float8)::int AS gx, floor(ST_Y(i.geom) / ${c}::float8)::int AS gy, count(*)::int AS n, sum(ST_X(i.geom)) AS sx, sum(ST_Y(i.geom)) AS sy
+      FROM incidents i WHERE ${incidentWhere({ ...filter, bbox: undefined }, NOW)} GROUP BY 1, 2
+    ) cells
+    WHERE gx BETWEEN ${Math.floor(minX / c)} AND ${Math.floor(maxX / c)} AND gy BETWEEN ${Math.floor(minY / c)} AND ${Math.floor(maxY / c)}`.execute(context.store.db);
   return rows;
 }
 

@@ -254,6 +254,13 @@ describe('GET /api/heatmap', () => {
   it('filters by bbox, category, status and time', async () => {
     const west = await api.get('/api/heatmap').query({ bbox: '114.30,30.50,114.305,30.51', zoom: 16 });
     check(west.body, expected(all.filter(([lon]) => lon < 114.305).map(([lon, lat]) => [lon, lat]), 16));
+    // A cell the bbox's edge cuts is counted whole (its weight does not change as the map pans):
+    // this edge passes between the two fire incidents of one cell, and both are counted.
+    const edge = 114.304015;
+    const inEdgeCell = all.filter(([lon]) => Math.floor(lon / cellDeg(16)) <= Math.floor(edge / cellDeg(16)));
+    expect(inEdgeCell.some(([lon]) => lon > edge)).toBe(true);
+    const cut = await api.get('/api/heatmap').query({ bbox: `114.30,30.50,${edge},30.51`, zoom: 16 });
+    check(cut.body, expected(inEdgeCell.map(([lon, lat]) => [lon, lat]), 16));
 
     const fire = await api.get('/api/heatmap').query({ bbox: BBOX, zoom: 16, category: 'fire' });
     check(fire.body, expected(all.filter(([, , c]) => c === 'fire').map(([lon, lat]) => [lon, lat]), 16));
