@@ -17,6 +17,7 @@ import * as staff from './014_staff.js';
 import * as scaleOut from './015_scale_out.js';
 import * as bulkIncidentAudit from './016_bulk_incident_audit.js';
 import * as countBuckets from './017_count_buckets.js';
+import * as countReadIndexes from './019_count_read_indexes.js';
 import * as referenceLineWalls from './021_reference_line_walls.js';
 
 const migrations: Record<string, Migration> = {
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '015_scale_out': scaleOut,
   '016_bulk_incident_audit': bulkIncidentAudit,
   '017_count_buckets': countBuckets,
+  '019_count_read_indexes': countReadIndexes,
   '021_reference_line_walls': referenceLineWalls,
 };
 
