@@ -157,10 +157,19 @@ export function touchedCells(bbox: [number, number, number, number], zoom: numbe
 /** SQL: the column (X) or row (Y) of incident `i`'s cell at `zoom` — the same float division as the counts' triggers. */
 const cellOf = (axis: 'X' | 'Y', zoom: number) => sql<number>`floor(ST_${sql.raw(axis)}(i.geom) / ${cellSide(zoom)}::float8)::int`;
 
-/** SQL: incident `i` lies in one of `cells` (the envelope lets the spatial index find them; the cell numbers decide). */
-export function inTouchedCells(cells: TouchedCells): RawBuilder<SqlBool> {
+/** The bbox of `cells`' outer edges: it holds every incident of the cells, and those on its far edges that belong to the next ones. */
+export function touchedBbox(cells: TouchedCells): [number, number, number, number] {
   const c = cellSide(cells.zoom);
-  return sql<SqlBool>`i.geom && ST_MakeEnvelope(${cells.xLo * c}, ${cells.yLo * c}, ${(cells.xHi + 1) * c}, ${(cells.yHi + 1) * c}, 4326)
+  return [cells.xLo * c, cells.yLo * c, (cells.xHi + 1) * c, (cells.yHi + 1) * c];
+}
+
+/** Whether the cell (x, y) of `cells.zoom` is one of `cells`. */
+export const isTouched = (cells: TouchedCells, x: number, y: number) => x >= cells.xLo && x <= cells.xHi && y >= cells.yLo && y <= cells.yHi;
+
+/** SQL: incident `i` lies in one of `cells` (the envelope lets the spatial index find them; the cell numbers decide). */
+function inTouchedCells(cells: TouchedCells): RawBuilder<SqlBool> {
+  const [a, b, c, d] = touchedBbox(cells);
+  return sql<SqlBool>`i.geom && ST_MakeEnvelope(${a}, ${b}, ${c}, ${d}, 4326)
     AND ${cellOf('X', cells.zoom)} BETWEEN ${cells.xLo} AND ${cells.xHi} AND ${cellOf('Y', cells.zoom)} BETWEEN ${cells.yLo} AND ${cells.yHi}`;
 }
 
