@@ -169,14 +169,7 @@ function unitKey(column: ReturnType<typeof sql.ref>, units: Unit[]) {
  * versions; `filter` narrows the incidents (time, category…), its region and grid are ignored.
  */
 export async function regionStats(db: Kysely<Database>, code: string, filter: IncidentFilter, categories: readonly string[], now: Date, options: CountOptions = {}): Promise<RegionStats> {
-  // The region and its child regions in one round trip.
-  const regions = await db
-    .selectFrom('regions')
-    .select(['code', 'name', 'level', 'parent_code'])
-    .where((eb) => eb.or([eb('code', '=', code), eb('parent_code', '=', code)]))
-    .orderBy('code')
-    .execute();
-  const region = regions.find((r) => r.code === code);
+  const region = await db.selectFrom('regions').select(['code', 'name', 'level']).where('code', '=', code).executeTakeFirst();
   if (!region) throw notFoundError('unknown_region', text('unknown_region', { code }));
   const level = region.level;
   const prefix = regionPrefix(code, level);
@@ -192,7 +185,7 @@ export async function regionStats(db: Kysely<Database>, code: string, filter: In
       .execute();
     units = grids.map((g) => ({ code: g.code, name: g.name, level: 'grid', prefix: g.code }));
   } else {
-    const children = regions.filter((r) => r.parent_code === code);
+    const children = await db.selectFrom('regions').select(['code', 'name', 'level']).where('parent_code', '=', code).orderBy('code').execute();
     units = children.map((c) => ({ code: c.code, name: c.name, level: c.level, prefix: regionPrefix(c.code, c.level) }));
   }
 
