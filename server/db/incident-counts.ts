@@ -106,18 +106,18 @@ function cutDays(parts: TimeParts, from: Date | undefined, to: Date | undefined)
 }
 
 /**
- * Runs a read of the counts without parallel workers and without sorting for its groups. Each
- * of its parts reads a few thousand rows in milliseconds, but their sum of estimates makes the
- * planner start two workers, and starting them took 100–370 ms of a 5–40 ms query (EXPLAIN
- * ANALYZE, PostgreSQL 15 on the loaded 2-core machine). And the planner estimates a view's
- * cells (cx = ANY × a range of rows) at a few rows where there are tens of thousands, then
- * sorts them to group (100 ms of a z14 view's 200) where hashing takes a few: the groups here
- * are always cells or units, never an order. set_config(…, true) ends with the transaction.
+ * Runs a read of the counts without parallel workers. Each of its parts reads a few thousand
+ * rows in milliseconds, but their sum of estimates makes the planner start two workers, and
+ * starting them took 100–370 ms of a 5–40 ms query (EXPLAIN ANALYZE, PostgreSQL 15 on the
+ * loaded 2-core machine). `hash`: group without sorting — the planner estimates a view's cells
+ * (cx = ANY × a range of rows) at a few rows where there are tens of thousands, then sorts them
+ * to group (100 ms of a z14 view's 200) where hashing takes a few; heatmap groups are cells,
+ * never an order. set_config(…, true) ends with the transaction.
  */
-async function withoutWorkers<T>(db: Kysely<Database>, query: RawBuilder<T>): Promise<T[]> {
+async function withoutWorkers<T>(db: Kysely<Database>, query: RawBuilder<T>, hash = false): Promise<T[]> {
   if (db.isTransaction) return (await query.execute(db)).rows;
   return db.transaction().execute(async (trx) => {
-    await sql`SELECT set_config('max_parallel_workers_per_gather', '0', true), set_config('enable_sort', 'off', true)`.execute(trx);
+    await sql`SELECT set_config('max_parallel_workers_per_gather', '0', true), set_config('enable_sort', ${hash ? 'off' : 'on'}, true)`.execute(trx);
     return (await query.execute(trx)).rows;
   });
 }
@@ -229,6 +229,7 @@ export async function heatmapCellsFromCounts(db: Kysely<Database>, filter: Incid
     FROM (${sql.join([...counted, ...cut], sql` UNION ALL `)}) p
     GROUP BY 1, 2
     HAVING sum(p.n) > 0`,
+    true,
   );
 }
 
