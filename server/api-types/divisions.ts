@@ -31,6 +31,13 @@ export interface DivisionRequest {
   adjust?: boolean;
   /** Count households from the buildings (default) or from the village's address registry. */
   households?: 'buildings' | 'addresses';
+  /**
+   * Large land without homes (a campus, a park, an industrial yard) proposed as a special grid
+   * candidate when it covers at least `minAreaHa` hectares (default 2) and at least `minShare`
+   * (default 0.3) of the basic grid it would otherwise join; `false` proposes none, `true` or
+   * absent takes the defaults (geo/divide/stages/specials.ts).
+   */
+  specialCandidates?: boolean | { minAreaHa?: number; minShare?: number };
 }
 
 /**
