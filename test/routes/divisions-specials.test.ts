@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { FeatureCollection, Polygon } from 'geojson';
 import { useTestService } from '../support/context.js';
 import { finishedJob } from '../support/jobs.js';
-import { regionFeature, seedTree, tableCounts, tree } from '../support/fixtures.js';
+import { divisionCount, regionFeature, seedTree, tableCounts, tree } from '../support/fixtures.js';
 
 const context = useTestService();
 const VILLAGE = '420111002007';
@@ -30,14 +30,10 @@ beforeAll(async () => {
 
 const request = (extra: Record<string, unknown> = {}) => ({ regionCode: VILLAGE, buildings: layer('building'), barriers: layer('barrier'), ...extra });
 
-async function divisionCount(): Promise<number> {
-  const row = await context.store.db.selectFrom('divisions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
-}
 
 describe('special grid candidates', () => {
   it('refuses a wrong specialCandidates with a 400 in the reader’s language, and writes nothing', async () => {
-    const before = { ...(await tableCounts(context)), divisions: await divisionCount() };
+    const before = { ...(await tableCounts(context)), divisions: await divisionCount(context) };
     for (const bad of ['yes', { minAreaHa: -2 }, { minAreaHa: '2' }, { minShare: 2 }, { area: 2 }]) {
       const zh = await context.api.post('/api/divisions').send(request({ specialCandidates: bad }));
       expect(zh.status, JSON.stringify(zh.body)).toBe(400);
@@ -47,7 +43,7 @@ describe('special grid candidates', () => {
       expect(en.status).toBe(400);
       expect(en.body.error.message).toContain('specialCandidates must be true, false or');
     }
-    expect({ ...(await tableCounts(context)), divisions: await divisionCount() }).toEqual(before);
+    expect({ ...(await tableCounts(context)), divisions: await divisionCount(context) }).toEqual(before);
   });
 
   it('are proposed with notes, applied as special grids, and kept by a later adjustment', async () => {
