@@ -9,11 +9,11 @@
  *                                       road space between carriageways and in junctions recognised.
  * 5. corridors  (stages/corridors.ts) — units facing each other across road space (a dual carriageway) linked.
  * 6. group      (aggregate.ts)        — units grouped into grids, smallest first, weak borders first, major roads at a cost.
- * 7a. specials (stages/specials.ts)  — large land without homes set apart as special grid candidates (专属网格).
  * 7. improve    (improve.ts)          — local search: out of range first, then barriers crossed, then border cost;
  *                                       its objective (improve/score.ts), spanning trees (improve/trees.ts) and
  *                                       recombinations (improve/splits.ts) in their own modules.
  * 8. attach     (attach.ts)           — land without households and road space join a grid.
+ * 8a. specials (stages/specials.ts)  — large land without homes set apart as special grid candidates (专属网格).
  * 9. assemble   (assemble.ts)         — grid outlines dissolved from their blocks, numbered, flagged.
  *
  * See docs/division.md for the method and its trade-offs.
@@ -26,7 +26,7 @@ import { corridorLinks } from './stages/corridors.js';
 import { group } from './aggregate.js';
 import { improve } from './improve.js';
 import { attach } from './attach.js';
-import { specialCandidates, type SpecialCandidate } from './stages/specials.js';
+import { setApart, specialCandidates, type SpecialCandidate } from './stages/specials.js';
 import { assemble, type Proposal } from './assemble.js';
 import type { TaggedLine } from './types.js';
 
@@ -80,17 +80,14 @@ export async function divideInStages(prepared: PreparedDivision, onProgress: Pro
   onProgress(0.7, 'improve');
   // Land without households joins a grid before the improvement, so that grids on either
   // side of a park or an office block are neighbours there and can trade units across it.
-  let landed = attach(units.units, units.links, grouped, { roadSpace: false });
-  // Large land without homes that would make its grid sprawl is set apart before the
-  // improvement, which then shapes the basic grids without it; the rest of the land joins
-  // grids again without it, and nothing joins it afterwards.
-  const candidates = prepared.specialCandidates ? specialCandidates(prepared, blocks, units, landed, prepared.specialCandidates) : [];
-  const leaveOut = new Set(candidates.flatMap((candidate) => candidate.units));
-  if (leaveOut.size > 0) landed = attach(units.units, units.links, grouped, { roadSpace: false, leaveOut });
+  const landed = attach(units.units, units.links, grouped, { roadSpace: false });
   const improved = improve(units.units, units.links, landed, limits);
-  const clusterOf = attach(units.units, units.links, improved, { leaveOut });
-  const basicCount = Math.max(-1, ...clusterOf) + 1;
-  candidates.forEach((candidate, i) => candidate.units.forEach((u) => (clusterOf[u] = basicCount + i)));
+  let clusterOf = attach(units.units, units.links, improved);
+  // Large land without homes that makes its grid sprawl is set apart last: the grids' homes
+  // (and so their households in range, their flags) stay as the improvement left them, and
+  // the land no longer stretches a grid around it.
+  const candidates = prepared.specialCandidates ? specialCandidates(prepared, blocks, units, clusterOf, prepared.specialCandidates) : [];
+  if (candidates.length > 0) clusterOf = setApart(units, clusterOf, candidates);
   await yieldToEventLoop();
   onProgress(0.8, 'assemble');
   const proposal = assemble(prepared, blocks, units, clusterOf, cuts.throughBuildings, candidates);

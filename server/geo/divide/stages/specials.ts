@@ -1,25 +1,28 @@
 /**
- * Stage 7a — special grid candidates: large land without homes proposed as a special grid
+ * Stage 8a — special grid candidates: large land without homes proposed as a special grid
  * (专属网格) of its own, rather than joined whole to a basic grid that it would make sprawl.
  *
  * Chinese practice puts schools, hospitals, parks, scenic areas, markets and industrial parks in
  * special grids; where nobody drew their outlines (`specials` in the request), a campus, a park
  * or an industrial yard is land without households that attach.ts would hand whole to one
- * neighbouring grid. Here, after the land has joined its grids once (so that we know which grid
- * each patch would make), a patch — units without homes joined across weak lines, as attach.ts
- * forms them — becomes a candidate when
+ * neighbouring grid. Here, once every unit has its grid (after attach), a patch — units without
+ * homes joined across weak lines, as attach.ts forms them — becomes a candidate when
  *   - its area is at least `minAreaM2`, and
- *   - it is at least `minShare` of the grid it would join (land plus that grid), and
+ *   - it is at least `minShare` of the grid it lies in (land included; of the grids, where the
+ *     improvement shared it out between two), and
  *   - the grid's homes stay joined without it (they are not joined only through the land).
  * Patches are taken largest first, each checked against what earlier ones left of the grid.
- * The caller then lets the rest of the land join grids again without the candidates.
+ * Set apart last, the candidates change no grid's homes: households in range and flags stay as
+ * the grouping and the improvement left them (set apart before the improvement, they took away
+ * the land across which neighbouring grids trade units: fewer grids in range on a dense centre).
+ * Land that reached its grid only through a candidate joins a grid again (setApart).
  * The candidate's type is what the land says it is: the land-use outline covering most of it,
  * else the use most of its buildings name (land-use-kinds.ts), else `other`.
  *
  * Candidates are whole units, so every building stays whole and the grids still tile the area.
  */
 import type { SpecialType } from '../../codes.js';
-import { landPatches } from '../attach.js';
+import { attach, landPatches } from '../attach.js';
 import { insideAny, type PreparedDivision } from '../prepare.js';
 import type { Blocks } from './blocks.js';
 import type { Units } from './units.js';
@@ -48,10 +51,7 @@ export interface SpecialCandidate {
   specialType: SpecialType;
 }
 
-/**
- * The candidates, given `landed` (the grid of each unit once land without homes has joined one,
- * road space left out). The caller takes their units out of their grids.
- */
+/** The candidates, given the grid of each unit (`landed`, after attach). setApart takes them out of their grids. */
 export function specialCandidates(prepared: PreparedDivision, blocks: Blocks, { units, links, unitOfFace }: Units, landed: Int32Array, rule: SpecialCandidateRule): SpecialCandidate[] {
   // Patches of land without homes, as attach.ts moves them: from the grouping's view, every
   // unit without homes is unassigned.
@@ -65,11 +65,7 @@ export function specialCandidates(prepared: PreparedDivision, blocks: Blocks, { 
     patches.set(patch, members);
   });
 
-  const neighbours: number[][] = units.map(() => []);
-  for (const link of links) {
-    neighbours[link.a].push(link.b);
-    neighbours[link.b].push(link.a);
-  }
+  const neighbours = sharedBorders(units.length, links);
   const gridUnits = new Map<number, Set<number>>();
   landed.forEach((c, u) => {
     if (c >= 0) gridUnits.set(c, (gridUnits.get(c) ?? new Set<number>()).add(u));
@@ -102,15 +98,16 @@ export function specialCandidates(prepared: PreparedDivision, blocks: Blocks, { 
   ranked.sort((a, b) => b.area - a.area || a.members[0] - b.members[0]);
   const chosen: { members: number[]; area: number }[] = [];
   for (const patch of ranked) {
-    const grid = landed[patch.members[0]];
-    const members = grid >= 0 ? gridUnits.get(grid) : undefined;
-    if (members) {
-      const share = patch.area / areaOf(members);
-      const rest = new Set(members);
+    // The grids the land lies in (the improvement may have shared a patch out between two).
+    const grids = [...new Set(patch.members.map((u) => landed[u]).filter((c) => c >= 0))];
+    const rests = grids.map((grid) => {
+      const rest = new Set(gridUnits.get(grid));
       for (const u of patch.members) rest.delete(u);
-      if (share < rule.minShare || !homesJoined(rest)) continue;
-      gridUnits.set(grid, rest);
-    }
+      return rest;
+    });
+    const share = patch.area / grids.reduce((sum, grid) => sum + areaOf(gridUnits.get(grid)!), 0);
+    if (grids.length > 0 && (share < rule.minShare || !rests.every(homesJoined))) continue;
+    grids.forEach((grid, i) => gridUnits.set(grid, rests[i]));
     chosen.push(patch);
   }
   return chosen.map((patch) => ({ units: patch.members, areaM2: patch.area, specialType: landTypeOf(prepared, blocks, unitOfFace, new Set(patch.members)) }));
@@ -132,3 +129,52 @@ function landTypeOf(prepared: PreparedDivision, { sub, faceOf }: Blocks, unitOfF
   const most = (votes: Map<SpecialType, number>) => [...votes].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
   return most(byOutline) ?? most(byBuildings) ?? 'other';
 }
+
+/**
+ * The grid of each unit with the candidates as grids of their own, numbered after the basic
+ * grids (basic count + i). Land without homes that reached its grid's homes only through a
+ * candidate (a strip beyond a campus) joins a grid again, as attach.ts hands out land.
+ */
+export function setApart({ units, links }: Units, clusterOf: Int32Array, candidates: SpecialCandidate[]): Int32Array {
+  const leaveOut = new Set(candidates.flatMap((candidate) => candidate.units));
+  const next = Int32Array.from(clusterOf, (c, u) => (leaveOut.has(u) ? -1 : c));
+  const neighbours = sharedBorders(units.length, links, leaveOut);
+  // From each grid's homes through the grid: what is not reached is cut off by a candidate.
+  const reached = new Uint8Array(units.length);
+  const stack = units.flatMap((unit, u) => (unit.households > 0 && next[u] >= 0 ? [u] : []));
+  for (const u of stack) reached[u] = 1;
+  while (stack.length > 0) {
+    const u = stack.pop()!;
+    for (const v of neighbours[u]) {
+      if (!reached[v] && next[v] === next[u]) {
+        reached[v] = 1;
+        stack.push(v);
+      }
+    }
+  }
+  const affected = new Set(candidates.map((candidate) => clusterOf[candidate.units[0]]));
+  next.forEach((c, u) => {
+    if (c >= 0 && !reached[u] && affected.has(c)) next[u] = -1;
+  });
+  const out = attach(units, links, next, { leaveOut });
+  const basicCount = Math.max(-1, ...out) + 1;
+  candidates.forEach((candidate, i) => candidate.units.forEach((u) => (out[u] = basicCount + i)));
+  return out;
+}
+
+/**
+ * Units that share a stretch of border (not a corner, not facing each other across road
+ * space): what keeps a grid's outline one piece once assembled.
+ */
+function sharedBorders(count: number, links: Units['links'], leaveOut: Set<number> = new Set()): number[][] {
+  const neighbours: number[][] = Array.from({ length: count }, () => []);
+  for (const link of links) {
+    if (link.acrossRoadSpace || link.length < MIN_SHARED_BORDER_M || leaveOut.has(link.a) || leaveOut.has(link.b)) continue;
+    neighbours[link.a].push(link.b);
+    neighbours[link.b].push(link.a);
+  }
+  return neighbours;
+}
+
+/** A shared border shorter than this is a corner: the outlines on either side are apart. */
+const MIN_SHARED_BORDER_M = 1;
