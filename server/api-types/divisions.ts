@@ -34,10 +34,10 @@ export interface DivisionRequest {
   /**
    * Large land without homes (a campus, a park, an industrial yard) proposed as a special grid
    * candidate when it covers at least `minAreaHa` hectares (default 2) and at least `minShare`
-   * (default 0.3) of the basic grid it would otherwise join; `false` proposes none, `true` or
-   * absent takes the defaults (geo/divide/stages/specials.ts).
+   * (default 0.3) of the grid it lies in; `false` proposes none, absent (or `{}`) takes the
+   * defaults (geo/divide/stages/specials.ts).
    */
-  specialCandidates?: boolean | { minAreaHa?: number; minShare?: number };
+  specialCandidates?: false | { minAreaHa?: number; minShare?: number };
 }
 
 /**

@@ -133,8 +133,8 @@ export const messages = {
   'division.special_type.industrial': { zh: '工业园区', en: 'industrial area' },
   'division.special_type.other': { zh: '用途不明', en: 'use unknown' },
   'invalid_parameter.special_candidates': {
-    zh: 'specialCandidates 须为 true、false 或 {minAreaHa, minShare}（minAreaHa 为大于 0 的公顷数，默认 {minAreaHa}；minShare 为 0 到 1 的比例，默认 {minShare}），收到 {got}',
-    en: 'specialCandidates must be true, false or {minAreaHa, minShare} (minAreaHa: hectares above 0, default {minAreaHa}; minShare: a share from 0 to 1, default {minShare}), got {got}',
+    zh: 'specialCandidates 须为 false 或 {minAreaHa, minShare}（minAreaHa 为大于 0 的公顷数，默认 {minAreaHa}；minShare 为 0 到 1 的比例，默认 {minShare}），收到 {got}',
+    en: 'specialCandidates must be false or {minAreaHa, minShare} (minAreaHa: hectares above 0, default {minAreaHa}; minShare: a share from 0 to 1, default {minShare}), got {got}',
   },
 
   // Access and hardening (issue 13)

@@ -332,14 +332,14 @@ export function parseDivisionInput(
 }
 
 /**
- * `specialCandidates`: `false` proposes none; `true` or absent, the defaults; an object sets
+ * `specialCandidates`: `false` proposes none; absent, the defaults; an object sets
  * `minAreaHa` (hectares, > 0) and `minShare` (of the grid the land would join, 0–1), each
  * defaulting. Anything else is refused, naming what is allowed.
  */
 export function specialCandidateRule(value: unknown, problems: Problem[]): SpecialCandidateRule | null {
   const defaults = DEFAULT_SPECIAL_CANDIDATE_RULE;
   if (value === false) return null;
-  if (value === undefined || value === null || value === true) return defaults;
+  if (value === undefined || value === null) return defaults;
   const refuse = () => {
     problems.push({
       code: 'invalid_parameter',

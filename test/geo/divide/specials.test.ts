@@ -46,15 +46,15 @@ describe('specialCandidateRule (the request member specialCandidates)', () => {
     const problems: Problem[] = [];
     return { rule: specialCandidateRule(value, problems), problems };
   };
-  it('takes the defaults when absent or true, none when false, and the thresholds given', () => {
+  it('takes the defaults when absent or {}, none when false, and the thresholds given', () => {
     expect(read(undefined)).toEqual({ rule: { minAreaM2: 20_000, minShare: 0.3 }, problems: [] });
-    expect(read(true).rule).toEqual({ minAreaM2: 20_000, minShare: 0.3 });
+    expect(read({})).toEqual({ rule: { minAreaM2: 20_000, minShare: 0.3 }, problems: [] });
     expect(read(false).rule).toBeNull();
     expect(read({ minAreaHa: 5 }).rule).toEqual({ minAreaM2: 50_000, minShare: 0.3 });
     expect(read({ minAreaHa: 0.5, minShare: 0 }).rule).toEqual({ minAreaM2: 5_000, minShare: 0 });
   });
   it('refuses wrong types, negative or out-of-range thresholds and unknown members, in both languages', () => {
-    for (const bad of ['yes', 3, [], { minAreaHa: -1 }, { minAreaHa: '2' }, { minAreaHa: 0 }, { minShare: 1.5 }, { minShare: -0.1 }, { minArea: 2 }]) {
+    for (const bad of ['yes', 3, true, [], { minAreaHa: -1 }, { minAreaHa: '2' }, { minAreaHa: 0 }, { minShare: 1.5 }, { minShare: -0.1 }, { minArea: 2 }]) {
       const { problems } = read(bad);
       expect(problems, JSON.stringify(bad)).toHaveLength(1);
       expect(problems[0].code).toBe('invalid_parameter');
