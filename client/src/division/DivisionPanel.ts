@@ -128,6 +128,7 @@ export class DivisionPanel {
     if (job.status === 'done') {
       this.proposal.show(job.proposal?.features ?? []);
       this.syncFade();
+      if (job.regionCode) void this.checkDryRun(job.id);
     } else if (job.status !== 'failed') this.poll();
   }
 
@@ -146,7 +147,8 @@ export class DivisionPanel {
           this.ctx.clearSelection();
           const count = job.proposal?.features.length ?? 0;
           this.ctx.status(() => t('division.doneStatus', { count }));
-          void this.checkDryRun(job.id);
+          // An area divided by its boundary (no village) cannot be applied: nothing to dry-run.
+          if (job.regionCode) void this.checkDryRun(job.id);
         } else if (job.status === 'failed') {
           this.busy = null;
           this.render();
@@ -533,11 +535,11 @@ export class DivisionPanel {
               }),
             ),
           ]),
-      this.decision(job),
+      job.regionCode ? this.decision(job) : null,
       el(
         'div',
         { className: 'command-buttons division-buttons' },
-        el('button', { type: 'button', className: 'button primary', 'data-action': 'division-apply', disabled: applying || Boolean(job.appliedAt), text: applying ? t('division.applying') : t('division.apply'), onclick: () => void this.apply() }),
+        el('button', { type: 'button', className: 'button primary', 'data-action': 'division-apply', disabled: applying || Boolean(job.appliedAt) || !job.regionCode, text: applying ? t('division.applying') : t('division.apply'), onclick: () => void this.apply() }),
         el('button', { type: 'button', className: 'button', 'data-action': 'division-discard', disabled: applying, text: t('division.discard'), onclick: () => this.discard() }),
       ),
     );
