@@ -177,7 +177,8 @@ try {
   const batches: Record<string, unknown>[][] = [];
   for (let i = 0; i < EVENTS; i += BATCH) batches.push(events.slice(i, i + BATCH));
   const send = async (url: string, batch: Record<string, unknown>[]) => {
-    const response = await fetch(`${url}/api/feeds/events`, { method: 'POST', headers, body: JSON.stringify({ events: batch }) });
+    // The compact answer (counts and refused events), as a sender of large batches would ask.
+    const response = await fetch(`${url}/api/feeds/events?answer=compact`, { method: 'POST', headers, body: JSON.stringify({ events: batch }) });
     if (!response.ok) throw new Error(`${response.status} ${await response.text()}`);
     return (await response.json()) as { accepted: number; duplicates: number; rejected: number; incidents: { created: number; updated: number } };
   };
