@@ -8,6 +8,7 @@ import type { Feature, Geometry, LineString, MultiLineString, MultiPolygon, Poly
 import type { RegionLevel } from '../geo/codes.js';
 import type { HouseholdPoint, HouseholdsSource } from '../geo/households.js';
 import type { LineKind, RoadClass } from '../geo/line-kinds.js';
+import type { SkippedBarriers } from '../geo/divide/proposal-types.js';
 
 export type { RegionLevel };
 
@@ -87,6 +88,8 @@ export interface ReferenceLinesReplaced {
   regionCode: string;
   lines: number;
   byKind: Record<string, number>;
+  /** Features left out: points, values that divide nothing (a ferry, a fountain), tunnels — by what was read. */
+  skipped: SkippedBarriers;
 }
 
 /** The gaps or overlaps of a region's grids, as polygons. */

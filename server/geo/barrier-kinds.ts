@@ -12,6 +12,7 @@
  * The rules are the one table below, read in order: `kind` first, then the OSM keys.
  */
 import type { BarrierKind } from './divide/types.js';
+import type { SkippedBarriers } from './divide/proposal-types.js';
 
 /** What a value reads as: a barrier kind, or SKIP (known, not a barrier). */
 const SKIP = 'skip' as const;
@@ -148,4 +149,25 @@ export function readBarrierKind(properties: Record<string, unknown> | null | und
     return found === SKIP ? { skip: true, label } : { kind: found, label };
   }
   return { unknown: true, label: 'kind', value: properties?.kind };
+}
+
+/**
+ * What a point feature is counted under when left out: a point (a fountain, a label, a bus stop)
+ * bounds nothing, whatever it says. `water (Point)` when it names a barrier kind (Tilezen's label
+ * points), so that no one reads it as water left out.
+ */
+export function pointSkipLabel(reading: BarrierReading): string {
+  return 'skip' in reading ? reading.label : 'kind' in reading ? `${reading.label} (Point)` : 'Point';
+}
+
+/** A tally of the features left out, by what was read, and the function that adds one. */
+export function skipTally(): { skipped: SkippedBarriers; skip: (label: string) => void } {
+  const skipped: SkippedBarriers = { count: 0, byValue: {} };
+  return {
+    skipped,
+    skip: (label) => {
+      skipped.count += 1;
+      skipped.byValue[label] = (skipped.byValue[label] ?? 0) + 1;
+    },
+  };
 }

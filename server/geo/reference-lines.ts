@@ -9,6 +9,9 @@ import { toWgs84, type CrsName } from './crs.js';
 import { chinaExtentProblem, checkPolygonal, countVertices, geojsonTrace, type Polygonal, type Problem } from './validate.js';
 import { shown, text, type Text } from '../i18n/catalogue.js';
 import type { BarrierKind } from './divide/types.js';
+import type { SkippedBarriers } from './divide/proposal-types.js';
+import { BARRIER_KEYS, pointSkipLabel, readBarrierKind, skipTally } from './barrier-kinds.js';
+import { underground } from './divide/input.js';
 import { LINE_KINDS, ROAD_CLASSES, type LineKind, type RoadClass } from './line-kinds.js';
 export { LINE_KINDS, ROAD_CLASSES, type LineKind, type RoadClass };
 
@@ -41,6 +44,31 @@ export function barrierKindOf(kind: LineKind, roadClass: RoadClass | null): Barr
   }
 }
 
+/** A division barrier kind → the stored line's kind and class (water by its shape: an area or a line). */
+function storedKindOf(kind: BarrierKind, polygonal: boolean): { kind: LineKind; roadClass: RoadClass | null } {
+  switch (kind) {
+    case 'major_road':
+      return { kind: 'road', roadClass: 'major' };
+    case 'minor_road':
+      return { kind: 'road', roadClass: 'minor' };
+    case 'path':
+      return { kind: 'road', roadClass: 'path' };
+    case 'rail':
+      return { kind: 'railway', roadClass: null };
+    case 'river':
+    case 'water':
+      return { kind: polygonal ? 'water' : 'river', roadClass: null };
+    default:
+      return { kind, roadClass: null };
+  }
+}
+
+/** A polygon's rings as lines: the edge of a walled compound or a pedestrian square is the line on the ground. */
+function outlineOf(geometry: Polygonal): MultiLineString {
+  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+  return { type: 'MultiLineString', coordinates: polygons.flat() };
+}
+
 function checkLinear(geometry: Geometry, maxVertices: number): Problem | undefined {
   const trace = geojsonTrace(() => (geometry.type === 'LineString' ? gjv.isLineString(geometry, true) : gjv.isMultiLineString(geometry, true)));
   if (trace.length > 0) return { code: 'invalid_geojson', message: text('invalid_geojson.trace', { type: geometry.type, trace }) };
@@ -64,24 +92,29 @@ function mapPositions<G extends Geometry>(geometry: G, f: (p: Position) => Posit
 }
 
 /**
- * A FeatureCollection of reference lines → the lines, in WGS84, or every problem found. Each
- * feature: `properties.kind` (road, river, railway, ridge: a LineString or MultiLineString;
- * water: a Polygon or MultiPolygon), optional `name`, and for roads an optional `class`.
+ * A FeatureCollection of reference lines → the lines, in WGS84, and the features left out (points,
+ * values that divide nothing, tunnels), or every problem found. Each feature either speaks
+ * gridgov's vocabulary — `properties.kind` (road, river, railway, ridge: a LineString or MultiLineString;
+ * water: a Polygon or MultiPolygon), optional `name`, and for roads an optional `class` — or any
+ * vocabulary the division's barriers take (server/geo/barrier-kinds.ts: OSM tags, Tilezen kinds,
+ * Chinese words), stored as the nearest kind: highway=primary → road/major, waterway=canal → river,
+ * barrier=wall → wall, natural=water → water.
  */
 export function parseReferenceLines(
   value: unknown,
   limits: LineLimits,
   crs: CrsName = 'wgs84',
-): { lines: ReferenceLine[]; problems: Problem[] } {
+): { lines: ReferenceLine[]; skipped: SkippedBarriers; problems: Problem[] } {
   const problems: Problem[] = [];
   const lines: ReferenceLine[] = [];
+  const { skipped, skip } = skipTally();
   const fc = value as { type?: unknown; features?: unknown };
   if (value === null || typeof value !== 'object' || fc.type !== 'FeatureCollection' || !Array.isArray(fc.features)) {
-    return { lines, problems: [{ code: 'invalid_geojson', message: text('invalid_geojson.lines_collection') }] };
+    return { lines, skipped, problems: [{ code: 'invalid_geojson', message: text('invalid_geojson.lines_collection') }] };
   }
   const features = fc.features as Feature[];
   if (features.length > limits.batchFeatures) {
-    return { lines, problems: [{ code: 'batch_too_large', message: text('batch_too_large.features', { count: features.length, limit: limits.batchFeatures }) }] };
+    return { lines, skipped, problems: [{ code: 'batch_too_large', message: text('batch_too_large.features', { count: features.length, limit: limits.batchFeatures }) }] };
   }
   let total = 0;
   features.forEach((feature, index) => {
@@ -90,19 +123,39 @@ export function parseReferenceLines(
     const trace = geojsonTrace(() => gjv.isFeature(feature, true));
     if (trace.length > 0) return void problems.push({ code: 'invalid_geojson', message: at(text('invalid_geojson.trace', { type: 'Feature', trace })) });
     const properties = { ...((feature.properties ?? {}) as Record<string, unknown>) };
-    const kind = properties.kind;
-    if (!(LINE_KINDS as readonly unknown[]).includes(kind)) {
-      return void problems.push({ code: 'invalid_property', message: at(text('invalid_property.line_kind', { allowed: LINE_KINDS, got: shown(kind) })) });
-    }
-    const roadClass = properties.class ?? null;
-    if (roadClass !== null && (kind !== 'road' || !(ROAD_CLASSES as readonly unknown[]).includes(roadClass))) {
-      return void problems.push({ code: 'invalid_property', message: at(text('invalid_property.road_class', { allowed: ROAD_CLASSES })) });
+    let geometry = feature.geometry;
+    let kind: unknown = properties.kind;
+    let roadClass: unknown = properties.class ?? null;
+    if ((LINE_KINDS as readonly unknown[]).includes(kind)) {
+      // gridgov's own vocabulary: kind + class, checked strictly (a file written for gridgov).
+      if (roadClass !== null && (kind !== 'road' || !(ROAD_CLASSES as readonly unknown[]).includes(roadClass))) {
+        return void problems.push({ code: 'invalid_property', message: at(text('invalid_property.road_class', { allowed: ROAD_CLASSES })) });
+      }
+      delete properties.kind;
+      delete properties.class;
+    } else {
+      // Any other vocabulary the division reads (OSM tags, ogr2ogr's other_tags, Tilezen kinds,
+      // 主干道/河流/围墙 …): the same table, so that a file the division takes can be stored too.
+      const reading = readBarrierKind(properties);
+      const type = geometry?.type;
+      if (type === 'Point' || type === 'MultiPoint') return skip(pointSkipLabel(reading));
+      if ('unknown' in reading) {
+        return void problems.push({
+          code: 'invalid_property',
+          message: at(text('invalid_property.line_value', { allowed: LINE_KINDS, got: shown(reading.label === 'kind' ? reading.value : reading.label), keys: BARRIER_KEYS.slice(1) })),
+        });
+      }
+      if ('skip' in reading) return skip(reading.label);
+      if (underground(properties)) return skip('tunnel');
+      const polygonal = type === 'Polygon' || type === 'MultiPolygon';
+      ({ kind, roadClass } = storedKindOf(reading.kind, polygonal));
+      // OSM puts closed ways with area tags among the polygons; a road or wall drawn so is its outline.
+      if (polygonal && kind !== 'water') geometry = outlineOf(geometry as Polygonal);
     }
     const name = properties.name ?? null;
     if (name !== null && (typeof name !== 'string' || name.length > 200)) {
       return void problems.push({ code: 'invalid_property', message: at(text('invalid_property.line_name')) });
     }
-    const geometry = feature.geometry;
     const polygonal = kind === 'water';
     const allowed = polygonal ? ['Polygon', 'MultiPolygon'] : ['LineString', 'MultiLineString'];
     if (!geometry || !allowed.includes(geometry.type)) {
@@ -114,8 +167,6 @@ export function parseReferenceLines(
     const problem = polygonal ? checkPolygonal(geometry, { maxVertices: limits.featureVertices }).problems?.[0] : checkLinear(geometry, limits.featureVertices);
     if (problem) return void problems.push({ ...problem, message: at(problem.message) });
     total += countVertices(geometry);
-    delete properties.kind;
-    delete properties.class;
     delete properties.name;
     lines.push({
       kind: kind as LineKind,
@@ -128,5 +179,5 @@ export function parseReferenceLines(
   if (total > limits.batchVertices) {
     problems.push({ code: 'too_many_vertices', message: text('too_many_vertices.total', { vertices: total, limit: limits.batchVertices }) });
   }
-  return { lines, problems };
+  return { lines, skipped, problems };
 }

@@ -24,12 +24,12 @@ export function referenceLinesRouter(store: Store, limits: Limits): Router {
     const crs = crsParam(stringParam(req, 'crs'));
     assertCovers(req, code, text('subject.region'));
     await regionLevel(store.db, code); // 404 for an unknown region
-    const { lines, problems } = parseReferenceLines(jsonBody(req), limits, crs);
+    const { lines, skipped, problems } = parseReferenceLines(jsonBody(req), limits, crs);
     if (problems.length > 0) throw badRequest(problems[0].code, problems[0].message, { problems });
     const count = await replaceReferenceLines(store.db, code, lines);
     const byKind: Record<string, number> = {};
     for (const line of lines) byKind[line.kind] = (byKind[line.kind] ?? 0) + 1;
-    const answer: ReferenceLinesReplaced = { regionCode: code, lines: count, byKind };
+    const answer: ReferenceLinesReplaced = { regionCode: code, lines: count, byKind, skipped };
     res.json(answer);
   });
 

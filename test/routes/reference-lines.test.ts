@@ -10,6 +10,7 @@ import type { Feature, FeatureCollection } from 'geojson';
 import { useTestService } from '../support/context.js';
 import { box, regionFeature, seedTree, tree } from '../support/fixtures.js';
 import { fromWgs84 } from '../../server/geo/crs.js';
+import { regionBarriers } from '../../server/db/reference-lines.js';
 
 // Small limits, so that "too many" can be shown with small files.
 const context = useTestService({ batchFeatures: 100, featureVertices: 100 });
@@ -47,7 +48,7 @@ describe('reference lines', () => {
   it('replaces a village’s lines and answers them as GeoJSON, by bbox too', async () => {
     const response = await put(good);
     expect(response.status, JSON.stringify(response.body)).toBe(200);
-    expect(response.body).toEqual({ regionCode: A, lines: 6, byKind: { road: 2, river: 1, railway: 1, ridge: 1, water: 1 } });
+    expect(response.body).toEqual({ regionCode: A, lines: 6, byKind: { road: 2, river: 1, railway: 1, ridge: 1, water: 1 }, skipped: { count: 0, byValue: {} } });
 
     const all = await context.api.get(`/api/regions/${A}/lines`);
     expect(all.status).toBe(200);
@@ -123,6 +124,60 @@ describe('reference lines', () => {
     });
     expect((await put(collection(line('road', gcj)), A, '?crs=mars')).status).toBe(400);
     expect((await put(good)).status).toBe(200);
+  });
+
+  it('stores lines in the vocabularies the division reads: OSM tags, ogr2ogr other_tags, Tilezen kinds, Chinese words', async () => {
+    const B = tree.villageB.code;
+    const [x0, y0] = [114.31, 30.5]; // village B's south-west corner
+    const at = (dx: number, dy: number) => [x0 + dx, y0 + dy];
+    const feature = (properties: Record<string, unknown>, geometry: Feature['geometry']): Feature => ({ type: 'Feature', properties, geometry });
+    const lineAt = (...points: number[][]): Feature['geometry'] => ({ type: 'LineString', coordinates: points });
+    const square = (dx: number, dy: number, size: number): Feature['geometry'] => ({
+      type: 'Polygon',
+      coordinates: [[at(dx, dy), at(dx + size, dy), at(dx + size, dy + size), at(dx, dy + size), at(dx, dy)]],
+    });
+    const mixed = collection(
+      feature({ highway: 'primary', name: '解放路' }, lineAt(at(0.001, 0.005), at(0.009, 0.005))),
+      feature({ other_tags: '"highway"=>"footway","surface"=>"paved"' }, lineAt(at(0.002, 0.001), at(0.002, 0.004))),
+      feature({ kind: 'minor_road', kind_detail: 'residential' }, lineAt(at(0.005, 0.001), at(0.005, 0.004))), // Tilezen
+      feature({ waterway: 'canal', name: '东渠' }, lineAt(at(0.001, 0.008), at(0.009, 0.008))),
+      feature({ natural: 'water' }, square(0.006, 0.001, 0.001)),
+      feature({ kind: '围墙' }, lineAt(at(0.007, 0.006), at(0.008, 0.006))),
+      feature({ barrier: 'wall' }, square(0.0065, 0.0025, 0.0005)), // a walled yard drawn closed: its outline
+      feature({ railway: 'subway', tunnel: 'yes' }, lineAt(at(0.001, 0.002), at(0.009, 0.002))), // underground: bounds nothing
+      feature({ route: 'ferry' }, lineAt(at(0.001, 0.009), at(0.009, 0.009))),
+      feature({ amenity: 'fountain' }, { type: 'Point', coordinates: at(0.003, 0.003) }),
+    );
+    const response = await context.api.put(`/api/regions/${B}/lines`).send(mixed);
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    expect(response.body.byKind).toEqual({ road: 3, river: 1, water: 1, wall: 2 });
+    expect(response.body.skipped).toEqual({ count: 3, byValue: { tunnel: 1, 'route=ferry': 1, 'amenity=fountain': 1 } });
+    const stored = (await context.api.get(`/api/regions/${B}/lines`)).body.features as Feature[];
+    const summary = stored.map((f) => [f.properties!.kind, f.properties!.class ?? null, f.geometry.type]);
+    expect(summary).toEqual([
+      ['road', 'major', 'LineString'],
+      ['road', 'path', 'LineString'],
+      ['road', 'minor', 'LineString'],
+      ['river', null, 'LineString'],
+      ['water', null, 'Polygon'],
+      ['wall', null, 'LineString'],
+      ['wall', null, 'MultiLineString'],
+    ]);
+    // The properties are kept as given (the source's own kind among them), the name in its column.
+    expect(stored[0].properties).toEqual({ kind: 'road', class: 'major', name: '解放路', highway: 'primary' });
+    expect(stored[2].properties).toMatchObject({ kind: 'road', class: 'minor', kind_detail: 'residential' });
+
+    // A division of the village reads them as its barriers: walls as walls, the canal as a river.
+    const barriers = await regionBarriers(context.store.db, B);
+    expect(barriers.map((f) => f.properties!.kind)).toEqual(['major_road', 'path', 'minor_road', 'river', 'water', 'wall', 'wall']);
+
+    // A value nobody knows is refused in the reader's language, naming it, and nothing changes.
+    const typo = await context.api.put(`/api/regions/${B}/lines`).set('Accept-Language', 'zh-CN').send(collection(feature({ highway: 'primay' }, lineAt(at(0.001, 0.005), at(0.009, 0.005)))));
+    expect(typo.status).toBe(400);
+    expect(typo.body.error.code).toBe('invalid_property');
+    expect(typo.body.error.message).toContain('highway=primay');
+    expect(typo.body.error.message).toContain('不认识的参考线类型');
+    expect((await context.api.get(`/api/regions/${B}/lines`)).body.features).toHaveLength(7);
   });
 
   it('stores real OpenStreetMap roads (test/fixtures/lines)', async () => {

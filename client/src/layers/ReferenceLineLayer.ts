@@ -1,6 +1,6 @@
 /**
  * Roads & rivers (道路河流): the villages' stored reference lines — roads grey, rivers and water
- * blue, railways and ridges dashed — labelled by name when zoomed in. They are what grid borders
+ * blue, railways and ridges dashed, walls (围墙) purple dash-dot — labelled by name when zoomed in. They are what grid borders
  * should follow: the grid editor snaps to them and auto-division follows them.
  *
  * Loaded per village and visible extent: after every move, each village in view whose lines
@@ -27,9 +27,12 @@ const MIN_ZOOM = 13;
 /** Names are drawn from this resolution (metres per pixel) down: about zoom 16. */
 const LABEL_RESOLUTION = 2.5;
 
-export const LINE_COLOURS = { road: '#868e96', water: '#1c7ed6', rail: '#495057', ridge: '#a9743b' } as const;
+export const LINE_COLOURS = { road: '#868e96', water: '#1c7ed6', rail: '#495057', ridge: '#a9743b', wall: '#862e9c' } as const;
 
-const STROKES: Record<string, Stroke> = {
+type StrokeKey = `road/${NonNullable<ReferenceLineProperties['class']>}` | Exclude<ReferenceLineProperties['kind'], 'road'>;
+
+/** One stroke per kind and road class: a kind the server adds fails the type-check here rather than drawing nothing. */
+const STROKES: Record<StrokeKey, Stroke> = {
   'road/major': new Stroke({ color: LINE_COLOURS.road, width: 5 }),
   'road/minor': new Stroke({ color: LINE_COLOURS.road, width: 3 }),
   'road/path': new Stroke({ color: LINE_COLOURS.road, width: 1.5, lineDash: [4, 3] }),
@@ -37,6 +40,7 @@ const STROKES: Record<string, Stroke> = {
   water: new Stroke({ color: LINE_COLOURS.water, width: 1.5 }),
   railway: new Stroke({ color: LINE_COLOURS.rail, width: 2.5, lineDash: [10, 6] }),
   ridge: new Stroke({ color: LINE_COLOURS.ridge, width: 2, lineDash: [2, 4] }),
+  wall: new Stroke({ color: LINE_COLOURS.wall, width: 2, lineDash: [6, 2, 1, 2] }),
 };
 const WATER_FILL = new Fill({ color: 'rgba(28, 126, 214, 0.35)' });
 
@@ -143,7 +147,7 @@ export class ReferenceLineLayer {
 
   private style(feature: FeatureLike, resolution: number): Style {
     const p = feature.get('line') as ReferenceLineProperties;
-    const key = p.kind === 'road' ? `road/${p.class ?? 'major'}` : p.kind;
+    const key: StrokeKey = p.kind === 'road' ? `road/${p.class ?? 'major'}` : p.kind;
     const water = p.kind === 'river' || p.kind === 'water';
     return new Style({
       stroke: STROKES[key],

@@ -17,6 +17,7 @@ import * as staff from './014_staff.js';
 import * as scaleOut from './015_scale_out.js';
 import * as bulkIncidentAudit from './016_bulk_incident_audit.js';
 import * as countBuckets from './017_count_buckets.js';
+import * as referenceLineWalls from './021_reference_line_walls.js';
 
 const migrations: Record<string, Migration> = {
   '001_initial': initial,
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '015_scale_out': scaleOut,
   '016_bulk_incident_audit': bulkIncidentAudit,
   '017_count_buckets': countBuckets,
+  '021_reference_line_walls': referenceLineWalls,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -11,7 +11,7 @@ import * as turf from '@turf/turf';
 import { checkPolygonal, chinaExtentProblem, countVertices, geojsonTrace, type Polygonal, type Problem } from '../validate.js';
 import { householdsByFootprint } from '../households.js';
 import { BARRIER_KINDS, type BarrierKind } from './types.js';
-import { BARRIER_KEYS, readBarrierKind } from '../barrier-kinds.js';
+import { BARRIER_KEYS, pointSkipLabel, readBarrierKind, skipTally } from '../barrier-kinds.js';
 import { shown, text, type Text } from '../../i18n/catalogue.js';
 
 export interface BuildingInput {
@@ -232,11 +232,7 @@ export function parseDivisionInput(
   const buildings = parseBuildings(body.buildings, problems).map(onTheGround);
 
   const barriers: BarrierInput[] = [];
-  const skippedBarriers: SkippedBarriers = { count: 0, byValue: {} };
-  const skip = (label: string) => {
-    skippedBarriers.count += 1;
-    skippedBarriers.byValue[label] = (skippedBarriers.byValue[label] ?? 0) + 1;
-  };
+  const { skipped: skippedBarriers, skip } = skipTally();
   const barrierFeatures = collection(body.barriers, 'barriers', problems);
   if (barrierFeatures.length > DIVISION_LIMITS.barriers) {
     problems.push({ code: 'batch_too_large', message: text('batch_too_large.barriers', { count: barrierFeatures.length, limit: DIVISION_LIMITS.barriers }) });
@@ -247,9 +243,7 @@ export function parseDivisionInput(
       if (trace.length > 0) return void problems.push({ code: 'invalid_geojson', message: at(where, text('invalid_geojson.trace', { type: 'Feature', trace })) });
       const reading = readBarrierKind(feature.properties);
       const type = feature.geometry?.type;
-      // A point (a fountain, a label, a bus stop) bounds nothing: left out, whatever it says.
-      // Counted as `water (Point)` when it names a barrier kind (Tilezen's label points), so that no one reads it as water left out.
-      if (type === 'Point' || type === 'MultiPoint') return skip('skip' in reading ? reading.label : 'kind' in reading ? `${reading.label} (Point)` : 'Point');
+      if (type === 'Point' || type === 'MultiPoint') return skip(pointSkipLabel(reading));
       if ('unknown' in reading) {
         return void problems.push({
           code: 'invalid_property',
