@@ -90,6 +90,8 @@ export interface ReferenceLinesReplaced {
   byKind: Record<string, number>;
   /** Features left out: points, values that divide nothing (a ferry, a fountain), tunnels — by what was read. */
   skipped: SkippedBarriers;
+  /** Lines left out for lying more than 50 m outside the region: their positions in the request's features. */
+  outside: number[];
 }
 
 /** The gaps or overlaps of a region's grids, as polygons. */

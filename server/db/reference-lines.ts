@@ -22,11 +22,13 @@ const CHUNK = 1000;
 export const LINE_MARGIN_M = 50;
 
 /**
- * Replaces the region's lines in one transaction. Every line must come within LINE_MARGIN_M of
- * the region and every water polygon must be valid (PostGIS' judgement), or nothing is written
- * and the offenders are listed by their position in the request.
+ * Replaces the region's lines in one transaction. Every water polygon must be valid (PostGIS'
+ * judgement), or nothing is written and the offenders are listed by their position in the
+ * request. Lines farther than LINE_MARGIN_M from the region are left out (a roads file is often
+ * cut for a whole district) and their positions answered; when none comes near, nothing is
+ * written: the file is for another place.
  */
-export async function replaceReferenceLines(db: Kysely<Database>, regionCode: string, lines: ReferenceLine[]): Promise<number> {
+export async function replaceReferenceLines(db: Kysely<Database>, regionCode: string, lines: ReferenceLine[]): Promise<{ stored: number; outside: number[] }> {
   return inTransaction(db, async (trx) => {
     await trx.deleteFrom('reference_lines').where('region_code', '=', regionCode).execute();
     for (let start = 0; start < lines.length; start += CHUNK) {
@@ -44,9 +46,9 @@ export async function replaceReferenceLines(db: Kysely<Database>, regionCode: st
         FROM json_to_recordset(${JSON.stringify(rows)}::json) AS r(i integer, kind text, class text, name text, properties text, geometry text)
         ORDER BY r.i`.execute(trx);
     }
-    const { rows } = await sql<{ n: number; valid: boolean; near: boolean; reason: string | null }>`
-      SELECT n, valid, near, reason FROM (
-        SELECT row_number() OVER (ORDER BY l.id) - 1 AS n,
+    const { rows } = await sql<{ id: number; n: number; valid: boolean; near: boolean; reason: string | null }>`
+      SELECT id, n, valid, near, reason FROM (
+        SELECT l.id, row_number() OVER (ORDER BY l.id) - 1 AS n,
                ST_IsValid(l.geom) AS valid,
                ST_IsValidReason(l.geom) AS reason,
                ST_DWithin(l.geom::geography, r.boundary::geography, ${LINE_MARGIN_M}) AS near
@@ -54,18 +56,21 @@ export async function replaceReferenceLines(db: Kysely<Database>, regionCode: st
         WHERE l.region_code = ${regionCode}
       ) x
       WHERE NOT valid OR NOT near`.execute(trx);
+    // Rows come back in insertion order: row n is lines[n], named by its place in the request.
+    const featureOf = (row: { n: number }) => lines[Number(row.n)].feature;
     const invalid = rows.filter((row) => !row.valid);
     if (invalid.length > 0) {
-      throw invalidError('invalid_geometry', text('problem.at', { where: `features[${invalid[0].n}]`, message: validityReason(invalid[0].reason ?? '') }), {
-        features: invalid.map((row) => ({ index: Number(row.n), reason: row.reason })),
+      throw invalidError('invalid_geometry', text('problem.at', { where: `features[${featureOf(invalid[0])}]`, message: validityReason(invalid[0].reason ?? '') }), {
+        features: invalid.map((row) => ({ index: featureOf(row), reason: row.reason })),
       });
     }
-    if (rows.length > 0) {
+    if (rows.length > 0 && rows.length === lines.length) {
       throw invalidError('line_outside_area', text('line_outside_area', { count: rows.length, margin: LINE_MARGIN_M, regionCode }), {
-        features: rows.map((row) => Number(row.n)),
+        features: rows.map(featureOf),
       });
     }
-    return lines.length;
+    if (rows.length > 0) await trx.deleteFrom('reference_lines').where('id', 'in', rows.map((row) => Number(row.id))).execute();
+    return { stored: lines.length - rows.length, outside: rows.map(featureOf) };
   });
 }
 

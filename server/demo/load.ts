@@ -104,7 +104,7 @@ export async function loadDemo(
   for (const [regionCode, features] of linesByVillage) {
     const { lines, problems } = parseReferenceLines({ type: 'FeatureCollection', features }, limits);
     if (problems.length > 0) throw new Error(`demo lines of ${regionCode}: ${translate(problems[0].message, 'en')}`);
-    lineCount += await replaceReferenceLines(db, regionCode, lines);
+    lineCount += (await replaceReferenceLines(db, regionCode, lines)).stored;
   }
   log(`demo: ${buildingCount} buildings and ${lineCount} roads, railways and water areas loaded`);
 

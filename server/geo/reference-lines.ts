@@ -24,6 +24,8 @@ export interface LineLimits {
 }
 
 export interface ReferenceLine {
+  /** Its position in the request's features (some may be left out), to name it in a refusal. */
+  feature: number;
   kind: LineKind;
   roadClass: RoadClass | null;
   name: string | null;
@@ -123,54 +125,52 @@ export function parseReferenceLines(
     const trace = geojsonTrace(() => gjv.isFeature(feature, true));
     if (trace.length > 0) return void problems.push({ code: 'invalid_geojson', message: at(text('invalid_geojson.trace', { type: 'Feature', trace })) });
     const properties = { ...((feature.properties ?? {}) as Record<string, unknown>) };
+    const native = (LINE_KINDS as readonly unknown[]).includes(properties.kind);
+    // gridgov's own kinds, checked strictly: a class belongs to roads only and is one of ROAD_CLASSES
+    // (a river with a class, or class 5, is a mistake worth naming rather than a major road).
+    const badClass = properties.kind !== 'road' || !(ROAD_CLASSES as readonly unknown[]).includes(properties.class);
+    if (native && properties.class != null && badClass) {
+      return void problems.push({ code: 'invalid_property', message: at(text('invalid_property.road_class', { allowed: ROAD_CLASSES })) });
+    }
+    // Every vocabulary through the division's one table (gridgov's kinds, OSM tags and ogr2ogr's
+    // other_tags, Tilezen kinds, 主干道/河流/围墙 …), so that a file the division takes is stored too.
+    const reading = readBarrierKind(properties);
     let geometry = feature.geometry;
-    let kind: unknown = properties.kind;
-    let roadClass: unknown = properties.class ?? null;
-    if ((LINE_KINDS as readonly unknown[]).includes(kind)) {
-      // gridgov's own vocabulary: kind + class, checked strictly (a file written for gridgov).
-      if (roadClass !== null && (kind !== 'road' || !(ROAD_CLASSES as readonly unknown[]).includes(roadClass))) {
-        return void problems.push({ code: 'invalid_property', message: at(text('invalid_property.road_class', { allowed: ROAD_CLASSES })) });
-      }
-      delete properties.kind;
-      delete properties.class;
-    } else {
-      // Any other vocabulary the division reads (OSM tags, ogr2ogr's other_tags, Tilezen kinds,
-      // 主干道/河流/围墙 …): the same table, so that a file the division takes can be stored too.
-      const reading = readBarrierKind(properties);
-      const type = geometry?.type;
-      if (type === 'Point' || type === 'MultiPoint') return skip(pointSkipLabel(reading));
-      if ('unknown' in reading) {
-        return void problems.push({
-          code: 'invalid_property',
-          message: at(text('invalid_property.line_value', { allowed: LINE_KINDS, got: shown(reading.label === 'kind' ? reading.value : reading.label), keys: BARRIER_KEYS.slice(1) })),
-        });
-      }
-      if ('skip' in reading) return skip(reading.label);
-      if (underground(properties)) return skip('tunnel');
-      const polygonal = type === 'Polygon' || type === 'MultiPolygon';
-      ({ kind, roadClass } = storedKindOf(reading.kind, polygonal));
-      // OSM puts closed ways with area tags among the polygons; a road or wall drawn so is its outline.
-      if (polygonal && kind !== 'water') geometry = outlineOf(geometry as Polygonal);
+    const type = geometry?.type;
+    if (type === 'Point' || type === 'MultiPoint') return skip(pointSkipLabel(reading));
+    if ('unknown' in reading) {
+      return void problems.push({
+        code: 'invalid_property',
+        message: at(text('invalid_property.line_value', { allowed: LINE_KINDS, got: shown(reading.label === 'kind' ? reading.value : reading.label), keys: BARRIER_KEYS.slice(1) })),
+      });
+    }
+    if ('skip' in reading) return skip(reading.label);
+    if (underground(properties)) return skip('tunnel');
+    if (!type || !['LineString', 'MultiLineString', 'Polygon', 'MultiPolygon'].includes(type)) {
+      return void problems.push({ code: 'wrong_geometry_type', message: at(text('wrong_geometry_type.barrier')) });
     }
     const name = properties.name ?? null;
     if (name !== null && (typeof name !== 'string' || name.length > 200)) {
       return void problems.push({ code: 'invalid_property', message: at(text('invalid_property.line_name')) });
     }
-    const polygonal = kind === 'water';
-    const allowed = polygonal ? ['Polygon', 'MultiPolygon'] : ['LineString', 'MultiLineString'];
-    if (!geometry || !allowed.includes(geometry.type)) {
-      return void problems.push({
-        code: 'wrong_geometry_type',
-        message: at(text('wrong_geometry_type.line', { kind: text(`line.${kind as LineKind}`), allowed: text('word.or', { a: allowed[0], b: allowed[1] }), got: shown(geometry ? geometry.type : null) })),
-      });
-    }
-    const problem = polygonal ? checkPolygonal(geometry, { maxVertices: limits.featureVertices }).problems?.[0] : checkLinear(geometry, limits.featureVertices);
+    const polygonal = type === 'Polygon' || type === 'MultiPolygon';
+    const { kind, roadClass } = storedKindOf(reading.kind, polygonal);
+    // Closed ways with area tags come as polygons (an OSM export's multipolygons layer); a road
+    // area or a walled yard drawn so bounds by its outline. Only water is kept as an area.
+    if (polygonal && kind !== 'water') geometry = outlineOf(geometry as Polygonal);
+    const problem = kind === 'water' ? checkPolygonal(geometry, { maxVertices: limits.featureVertices }).problems?.[0] : checkLinear(geometry, limits.featureVertices);
     if (problem) return void problems.push({ ...problem, message: at(problem.message) });
     total += countVertices(geometry);
+    // The kind and class are columns; a foreign vocabulary's own tags stay among the properties.
+    if (native) {
+      delete properties.kind;
+      delete properties.class;
+    }
     delete properties.name;
     lines.push({
-      kind: kind as LineKind,
-      roadClass: roadClass as RoadClass | null,
+      feature: index,
+      kind,
+      roadClass,
       name: name as string | null,
       properties,
       geometry: (crs === 'wgs84' || crs === 'cgcs2000' ? geometry : mapPositions(geometry, ([lon, lat]) => toWgs84(lon, lat, crs))) as ReferenceLine['geometry'],

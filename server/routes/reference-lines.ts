@@ -26,10 +26,11 @@ export function referenceLinesRouter(store: Store, limits: Limits): Router {
     await regionLevel(store.db, code); // 404 for an unknown region
     const { lines, skipped, problems } = parseReferenceLines(jsonBody(req), limits, crs);
     if (problems.length > 0) throw badRequest(problems[0].code, problems[0].message, { problems });
-    const count = await replaceReferenceLines(store.db, code, lines);
+    const { stored, outside } = await replaceReferenceLines(store.db, code, lines);
+    const left = new Set(outside);
     const byKind: Record<string, number> = {};
-    for (const line of lines) byKind[line.kind] = (byKind[line.kind] ?? 0) + 1;
-    const answer: ReferenceLinesReplaced = { regionCode: code, lines: count, byKind, skipped };
+    for (const line of lines) if (!left.has(line.feature)) byKind[line.kind] = (byKind[line.kind] ?? 0) + 1;
+    const answer: ReferenceLinesReplaced = { regionCode: code, lines: stored, byKind, skipped, outside };
     res.json(answer);
   });
 

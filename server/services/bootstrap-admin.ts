@@ -12,10 +12,11 @@ export type BootstrapResult = { made: 'configured' | 'generated'; key: string } 
 export async function bootstrapAdmin(db: Kysely<Database>, configuredKey: string | undefined): Promise<BootstrapResult> {
   if (configuredKey !== undefined) {
     if (await keyExists(db, configuredKey)) return { made: 'none', reason: 'GRIDGOV_ADMIN_KEY is stored already (a revoked one stays revoked)' };
-    await createApiKey(db, { name: 'admin (GRIDGOV_ADMIN_KEY)', role: 'admin', regionCode: null, secret: configuredKey, createdBy: 'start-up' });
+    await createApiKey(db, { name: '管理员（GRIDGOV_ADMIN_KEY）', role: 'admin', regionCode: null, secret: configuredKey, createdBy: 'start-up' });
     return { made: 'configured', key: configuredKey };
   }
   if (await hasActiveAdmin(db)) return { made: 'none', reason: 'an admin key exists' };
-  const { key } = await createApiKey(db, { name: 'admin (first start)', role: 'admin', regionCode: null, createdBy: 'start-up' });
+  // The key's name is stored once and shown to every reader: in Chinese, the product's first language.
+  const { key } = await createApiKey(db, { name: '管理员（首次启动）', role: 'admin', regionCode: null, createdBy: 'start-up' });
   return { made: 'generated', key };
 }

@@ -48,7 +48,7 @@ describe('reference lines', () => {
   it('replaces a village’s lines and answers them as GeoJSON, by bbox too', async () => {
     const response = await put(good);
     expect(response.status, JSON.stringify(response.body)).toBe(200);
-    expect(response.body).toEqual({ regionCode: A, lines: 6, byKind: { road: 2, river: 1, railway: 1, ridge: 1, water: 1 }, skipped: { count: 0, byValue: {} } });
+    expect(response.body).toEqual({ regionCode: A, lines: 6, byKind: { road: 2, river: 1, railway: 1, ridge: 1, water: 1 }, skipped: { count: 0, byValue: {} }, outside: [] });
 
     const all = await context.api.get(`/api/regions/${A}/lines`);
     expect(all.status).toBe(200);
@@ -74,16 +74,16 @@ describe('reference lines', () => {
       [collection(line('street', [[114.301, 30.501], [114.302, 30.502]])), 400, 'invalid_property'],
       [collection(line('river', [[114.301, 30.501], [114.302, 30.502]], { class: 'major' })), 400, 'invalid_property'],
       [collection(line('road', [[114.301, 30.501], [114.302, 30.502]], { name: 42 })), 400, 'invalid_property'],
-      [collection({ type: 'Feature', properties: { kind: 'road' }, geometry: box(114.301, 30.501, 114.302, 30.502) }), 400, 'wrong_geometry_type'],
-      [collection(line('water', [[114.301, 30.501], [114.302, 30.502]])), 400, 'wrong_geometry_type'],
+      [collection({ type: 'Feature', properties: { kind: 'road' }, geometry: { type: 'GeometryCollection', geometries: [] } }), 400, 'wrong_geometry_type'],
+      [collection(line('road', [[114.301, 30.501], [114.302, 30.502]], { class: 'arterial' })), 400, 'invalid_property'],
       [collection(line('road', [[114.301, 30.501]])), 400, 'invalid_geojson'],
       [collection(line('road', [[114.301, 30.501], [114.301, 30.501]])), 400, 'invalid_geometry'],
       [collection(line('road', [[30.501, 114.301], [30.502, 114.302]])), 400, 'swapped_coordinates'],
       [collection(line('road', [[2.35, 48.85], [2.36, 48.86]])), 400, 'outside_china'],
       [collection(line('road', Array.from({ length: 101 }, (_, i) => [114.301 + i * 1e-5, 30.501]))), 400, 'too_many_vertices'],
       [collection(...Array.from({ length: 101 }, () => line('road', [[114.301, 30.501], [114.302, 30.502]]))), 400, 'batch_too_large'],
-      // A road 2 km east of the village, and a bow-tie lake: PostGIS' judgement, 422.
-      [collection(line('road', [[114.301, 30.501], [114.302, 30.502]]), line('road', [[114.33, 30.505], [114.34, 30.505]])), 422, 'line_outside_area'],
+      // Only roads 2 km east of the village (a file for another place), and a bow-tie lake: PostGIS' judgement, 422.
+      [collection(line('road', [[114.33, 30.505], [114.34, 30.505]]), line('road', [[114.335, 30.5], [114.335, 30.51]])), 422, 'line_outside_area'],
       [
         collection({
           type: 'Feature',
@@ -147,11 +147,18 @@ describe('reference lines', () => {
       feature({ railway: 'subway', tunnel: 'yes' }, lineAt(at(0.001, 0.002), at(0.009, 0.002))), // underground: bounds nothing
       feature({ route: 'ferry' }, lineAt(at(0.001, 0.009), at(0.009, 0.009))),
       feature({ amenity: 'fountain' }, { type: 'Point', coordinates: at(0.003, 0.003) }),
+      feature({ kind: 'water', name: '镜湖' }, { type: 'Point', coordinates: at(0.004, 0.004) }), // Tilezen's label point
+      feature({ kind: 'water' }, lineAt(at(0.001, 0.0085), at(0.009, 0.0085))), // a water line bounds as a river
+      feature({ kind: 'road', class: 'minor' }, square(0.003, 0.006, 0.001)), // a road area: its outline
+      feature({ highway: 'trunk', name: '外环' }, lineAt([114.35, 30.5], [114.36, 30.51])), // 3 km east: another village's road
     );
     const response = await context.api.put(`/api/regions/${B}/lines`).send(mixed);
     expect(response.status, JSON.stringify(response.body)).toBe(200);
-    expect(response.body.byKind).toEqual({ road: 3, river: 1, water: 1, wall: 2 });
-    expect(response.body.skipped).toEqual({ count: 3, byValue: { tunnel: 1, 'route=ferry': 1, 'amenity=fountain': 1 } });
+    expect(response.body.lines).toBe(9);
+    expect(response.body.byKind).toEqual({ road: 4, river: 2, water: 1, wall: 2 });
+    expect(response.body.skipped).toEqual({ count: 4, byValue: { tunnel: 1, 'route=ferry': 1, 'amenity=fountain': 1, 'water (Point)': 1 } });
+    // A roads file cut for a whole district: the lines far outside are left out, named by position.
+    expect(response.body.outside).toEqual([13]);
     const stored = (await context.api.get(`/api/regions/${B}/lines`)).body.features as Feature[];
     const summary = stored.map((f) => [f.properties!.kind, f.properties!.class ?? null, f.geometry.type]);
     expect(summary).toEqual([
@@ -162,6 +169,8 @@ describe('reference lines', () => {
       ['water', null, 'Polygon'],
       ['wall', null, 'LineString'],
       ['wall', null, 'MultiLineString'],
+      ['river', null, 'LineString'],
+      ['road', 'minor', 'MultiLineString'],
     ]);
     // The properties are kept as given (the source's own kind among them), the name in its column.
     expect(stored[0].properties).toEqual({ kind: 'road', class: 'major', name: '解放路', highway: 'primary' });
@@ -169,7 +178,7 @@ describe('reference lines', () => {
 
     // A division of the village reads them as its barriers: walls as walls, the canal as a river.
     const barriers = await regionBarriers(context.store.db, B);
-    expect(barriers.map((f) => f.properties!.kind)).toEqual(['major_road', 'path', 'minor_road', 'river', 'water', 'wall', 'wall']);
+    expect(barriers.map((f) => f.properties!.kind)).toEqual(['major_road', 'path', 'minor_road', 'river', 'water', 'wall', 'wall', 'river', 'minor_road']);
 
     // A value nobody knows is refused in the reader's language, naming it, and nothing changes.
     const typo = await context.api.put(`/api/regions/${B}/lines`).set('Accept-Language', 'zh-CN').send(collection(feature({ highway: 'primay' }, lineAt(at(0.001, 0.005), at(0.009, 0.005)))));
@@ -177,7 +186,16 @@ describe('reference lines', () => {
     expect(typo.body.error.code).toBe('invalid_property');
     expect(typo.body.error.message).toContain('highway=primay');
     expect(typo.body.error.message).toContain('不认识的参考线类型');
-    expect((await context.api.get(`/api/regions/${B}/lines`)).body.features).toHaveLength(7);
+    // A refusal names the request's feature even when features before it were left out.
+    const lake = await context.api.put(`/api/regions/${B}/lines`).send(
+      collection(
+        feature({ amenity: 'fountain' }, { type: 'Point', coordinates: at(0.003, 0.003) }),
+        feature({ natural: 'water' }, { type: 'Polygon', coordinates: [[at(0.001, 0.001), at(0.003, 0.003), at(0.003, 0.001), at(0.001, 0.003), at(0.001, 0.001)]] }),
+      ),
+    );
+    expect(lake.status).toBe(422);
+    expect(lake.body.error.details.features[0].index).toBe(1);
+    expect((await context.api.get(`/api/regions/${B}/lines`)).body.features).toHaveLength(9);
   });
 
   it('stores real OpenStreetMap roads (test/fixtures/lines)', async () => {

@@ -25,7 +25,7 @@ interface HalfPlane {
 }
 
 const DIRECTIONS = 12;
-/** How far (share of the households) a clean cut may stray from the balance sought and still win. */
+/** How far (share of the households) a clean cut may stray from the balance within reach and still win. */
 const BALANCE_TOLERANCE = 0.1;
 const MIN_SEGMENT_M = 0.5;
 
@@ -89,6 +89,14 @@ interface Candidate {
 
 function bestCut(polygon: PlanarPolygon, halfPlanes: HalfPlane[], items: SplitItem[], leftShare: number): Candidate | undefined {
   const total = items.reduce((sum, item) => sum + item.households, 0);
+  // The balance within reach: a building (or compound) heavier than the larger side sought
+  // puts at least its own households on one side, so the tolerance counts from there. Else a
+  // tower of 862 among 300 others leaves no clean cut within tolerance, the better balance
+  // wins regardless, and the cut runs through a building — the block then falls back to
+  // borders through the gaps (gap-borders.ts), which wind around the tower, longer and off
+  // every mapped line.
+  const heaviest = items.reduce((m, item) => Math.max(m, item.households), 0);
+  const tolerance = Math.max(0, heaviest - Math.max(leftShare, 1 - leftShare) * total) / Math.max(total, 1) + BALANCE_TOLERANCE;
   let best: Candidate | undefined;
   for (let k = 0; k < DIRECTIONS; k++) {
     const angle = (Math.PI * k) / DIRECTIONS;
@@ -114,11 +122,11 @@ function bestCut(polygon: PlanarPolygon, halfPlanes: HalfPlane[], items: SplitIt
       const gap = minRight[i + 1] - maxLeft[i];
       const clean = gap > 0;
       const c = clean ? (maxLeft[i] + minRight[i + 1]) / 2 : (dot(u, sorted[i].point) + dot(u, sorted[i + 1].point)) / 2;
-      // A clean cut within BALANCE_TOLERANCE first, then balance (within 2 % counts as equal),
+      // A clean cut within the tolerance first, then balance (within 2 % counts as equal),
       // then the shorter cut. A clean cut far off balance is no better than an unclean one: the
       // pieces would be of any size (a row of 20 buildings against one).
-      const tier = clean && imbalance <= BALANCE_TOLERANCE ? 0 : 1;
-      const bestTier = best ? (best.clean && best.imbalance <= BALANCE_TOLERANCE ? 0 : 1) : 2;
+      const tier = clean && imbalance <= tolerance ? 0 : 1;
+      const bestTier = best ? (best.clean && best.imbalance <= tolerance ? 0 : 1) : 2;
       const better = tier < bestTier || (tier === bestTier && imbalance < best!.imbalance - 0.02);
       const tie = best && tier === bestTier && Math.abs(imbalance - best.imbalance) <= 0.02;
       if (!better && !tie) continue;

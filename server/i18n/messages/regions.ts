@@ -51,17 +51,9 @@ export const regionMessages = {
   'invalid_property.line_kind': { zh: 'properties.kind 须为 {allowed} 之一，收到 {got}', en: 'properties.kind must be one of {allowed}, got {got}' },
   'invalid_property.road_class': { zh: 'properties.class 只用于道路，须为 {allowed} 之一', en: 'properties.class is for roads only, one of {allowed}' },
   'invalid_property.line_name': { zh: 'properties.name 须为不超过 200 个字符的文字', en: 'properties.name must be a string of at most 200 characters' },
-  'wrong_geometry_type.line': { zh: '{kind} 须为 {allowed}，收到 {got}', en: 'a {kind} is a {allowed}, got {got}' },
-  'line.road': { zh: '道路', en: 'road' },
-  'line.river': { zh: '河流', en: 'river' },
-  'line.railway': { zh: '铁路', en: 'railway' },
-  'line.ridge': { zh: '山脊线', en: 'ridge' },
-  'line.water': { zh: '水域', en: 'water' },
-  'line.wall': { zh: '围墙', en: 'wall' },
   // Stored lines in any vocabulary the division reads (server/geo/barrier-kinds.ts).
   'invalid_property.line_value': {
     zh: '不认识的参考线类型 {got}：properties.kind 须为 {allowed} 之一（或 Tilezen 类型、主干道/支路/小路/铁路/河流/水域/山脊/围墙等），或给出 OpenStreetMap 标签 {keys}',
     en: 'unknown line value {got}: properties.kind must be one of {allowed} (or a Tilezen kind, or 主干道/支路/小路/铁路/河流/水域/山脊/围墙…), or give an OpenStreetMap tag {keys}',
   },
-  'word.or': { zh: '{a}或{b}', en: '{a} or {b}' },
 } as const;
