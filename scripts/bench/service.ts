@@ -97,11 +97,12 @@ export async function timeServiceStart(dataDir: string, timeoutMs = 300_000, opt
 /**
  * One instance of the real service (`node --import tsx server/main.ts`) on a free port with
  * `env` added to this process's environment and `adminKey` as its bootstrap key; resolves once
- * GET /api/health answers. `output()` is what it printed so far.
+ * GET /api/health answers. `output()` is what it printed so far. `nodeArgs` go to node before
+ * the entry (e.g. `--cpu-prof`, which NODE_OPTIONS does not take).
  */
-export async function startInstance(env: Record<string, string>, adminKey: string, timeoutMs = 300_000): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+export async function startInstance(env: Record<string, string>, adminKey: string, timeoutMs = 300_000, nodeArgs: string[] = []): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/main.ts'], {
     cwd: repoRoot,
     env: { ...process.env, ...env, PORT: String(port), GRIDGOV_ADMIN_KEY: adminKey },
     stdio: ['ignore', 'pipe', 'pipe'],

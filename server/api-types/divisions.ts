@@ -31,6 +31,13 @@ export interface DivisionRequest {
   adjust?: boolean;
   /** Count households from the buildings (default) or from the village's address registry. */
   households?: 'buildings' | 'addresses';
+  /**
+   * Large land without homes (a campus, a park, an industrial yard) proposed as a special grid
+   * candidate when it covers at least `minAreaHa` hectares (default 2) and at least `minShare`
+   * (default 0.3) of the grid it lies in; `false` proposes none, absent (or `{}`) takes the
+   * defaults (geo/divide/stages/specials.ts).
+   */
+  specialCandidates?: false | { minAreaHa?: number; minShare?: number };
 }
 
 /**

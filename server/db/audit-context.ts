@@ -27,6 +27,15 @@ export function withAuditContext<T>(context: AuditContext, work: () => T): T {
   return storage.run(context, work);
 }
 
+/**
+ * Runs `work` as a reader: a connection it takes is not tagged with the request's author (the
+ * setting written on acquire and cleared on release — two round trips each), which a look-up
+ * that writes nothing does not need, even inside a writing request.
+ */
+export function asReader<T>(work: () => T): T {
+  return storage.exit(work);
+}
+
 export function currentAuditContext(): AuditContext | undefined {
   return storage.getStore();
 }

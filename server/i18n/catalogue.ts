@@ -119,6 +119,24 @@ export const messages = {
     en: '{region} has no registered standard addresses: import them first, or divide by buildings',
   },
 
+  // Special grid candidates (issue 14g): large land without homes proposed as a special grid
+  // (server/geo/divide/stages/specials.ts); {typeWord} is division.special_type.<specialType>.
+  'division.note.special_candidate': {
+    zh: '第{number}网格无住户（{areaHa} 公顷，{typeWord}），建议设为专属网格；如不设，可并入相邻基础网格',
+    en: 'Grid {number} has no households ({areaHa} ha, {typeWord}): proposed as a special grid; if it is not one, merge it into a neighbouring basic grid',
+  },
+  'division.special_type.school': { zh: '学校', en: 'school' },
+  'division.special_type.hospital': { zh: '医院', en: 'hospital' },
+  'division.special_type.market': { zh: '市场', en: 'market' },
+  'division.special_type.park': { zh: '公园', en: 'park' },
+  'division.special_type.scenic': { zh: '景区', en: 'scenic area' },
+  'division.special_type.industrial': { zh: '工业园区', en: 'industrial area' },
+  'division.special_type.other': { zh: '用途不明', en: 'use unknown' },
+  'invalid_parameter.special_candidates': {
+    zh: 'specialCandidates 须为 false 或 {minAreaHa, minShare}（minAreaHa 为大于 0 的公顷数，默认 {minAreaHa}；minShare 为 0 到 1 的比例，默认 {minShare}），收到 {got}',
+    en: 'specialCandidates must be false or {minAreaHa, minShare} (minAreaHa: hectares above 0, default {minAreaHa}; minShare: a share from 0 to 1, default {minShare}), got {got}',
+  },
+
   // Access and hardening (issue 13)
   invalid_path: { zh: '请求路径无效（百分号转义有误或含有控制字符）', en: 'The request path is malformed (a broken percent-escape or a control character)' },
   invalid_key: { zh: 'API 密钥不存在或已被吊销', en: 'The API key is unknown or has been revoked' },

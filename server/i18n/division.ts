@@ -34,7 +34,13 @@ export function describeFlag(flag: Coded, lang: Lang, family: 'flag' | 'note' = 
   if (!flag.params) return flag.message;
   const key = `division.${family}.${flag.code}${flag.variant ? `.${flag.variant}` : ''}`;
   if (!known(key)) return flag.message;
-  return translate({ key, params: { ...flag.params, place: place(flag.params, lang) } }, lang);
+  return translate({ key, params: { ...flag.params, place: place(flag.params, lang), typeWord: typeWord(flag.params, lang) } }, lang);
+}
+
+/** A special grid type in words (a special grid candidate's note), else the type as it is. */
+function typeWord(params: Record<string, string | number>, lang: Lang): string {
+  const key = `division.special_type.${params.specialType}`;
+  return known(key) ? translate({ key }, lang) : String(params.specialType ?? '');
 }
 
 /** Adds `message` to every flag and crossing of a stored proposal, in `lang`. */

@@ -11,7 +11,8 @@ import { covers } from '../access/principal.js';
 import type { Store } from '../db/connect.js';
 import { mediaBytes, mediaPlaces } from '../db/media.js';
 import type { Thumbnailer } from '../media/thumbnailer.js';
-import { MAX_FEED_BATCH, RefusedEvent, type FeedAccess, type FeedIngest } from '../services/feed-ingest.js';
+import { MAX_FEED_BATCH, RefusedEvent, type FeedAccess, type FeedIngest, type IngestReport } from '../services/feed-ingest.js';
+import type { FeedIngestAnswer, FeedIngestCompactAnswer } from '../api-types/feeds.js';
 import { countNotifies, decodeManscdp, MAX_NOTIFIES, readNotifies } from '../formats/manscdp.js';
 import { alarmEvent } from '../incidents/gb28181-alarm.js';
 import { crsParam, jsonBody, stringParam } from './params.js';
@@ -39,6 +40,22 @@ function gb28181Events(req: Request): unknown[] {
   });
 }
 
+/** Which answer the caller asked for (`?answer=compact`: counts and refused events only), checked before the batch is read. */
+function answerForm(req: Request): 'full' | 'compact' {
+  const form = stringParam(req, 'answer') ?? 'full';
+  if (form !== 'full' && form !== 'compact') throw badRequest('invalid_parameter', text('invalid_parameter.feed_answer', { got: form }));
+  return form;
+}
+
+/** A batch's report as asked for, each refused event's reason in the reader's language. */
+function answer(req: Request, form: 'full' | 'compact', report: IngestReport): FeedIngestAnswer | FeedIngestCompactAnswer {
+  const lang = langOf(req);
+  if (form === 'full') return localize(report, lang) satisfies FeedIngestAnswer;
+  const { results, ...counts } = report;
+  const refused = results.filter((r) => r.status === 'rejected');
+  return { ...counts, refused: localize(refused, lang) } satisfies FeedIngestCompactAnswer;
+}
+
 export function feedsRouter(ingest: FeedIngest): Router {
   const router = apiRouter();
   /**
@@ -54,13 +71,13 @@ export function feedsRouter(ingest: FeedIngest): Router {
     };
   };
   router.post('/events', async (req, res) => {
+    const form = answerForm(req);
     const body = jsonBody(req) as { crs?: unknown; events?: unknown } | unknown[];
     const events = Array.isArray(body) ? body : body && typeof body === 'object' ? body.events : undefined;
     if (!Array.isArray(events)) throw badRequest('invalid_json', text('invalid_json.events'));
     if (events.length > MAX_FEED_BATCH) throw new ApiError(413, 'batch_too_large', text('batch_too_large.events', { count: events.length, limit: MAX_FEED_BATCH }));
     const crs = crsParam(Array.isArray(body) ? undefined : (body as { crs?: unknown }).crs);
-    // Each refused event's reason, in the reader's language.
-    res.json(localize(await ingest.ingest(events, crs, access(req)), langOf(req)));
+    res.json(answer(req, form, await ingest.ingest(events, crs, access(req))));
   });
 
   router.post(
@@ -71,9 +88,10 @@ export function feedsRouter(ingest: FeedIngest): Router {
     },
     express.raw({ type: () => true, limit: MAX_MANSCDP_BYTES }),
     async (req, res) => {
+      const form = answerForm(req);
       const events = gb28181Events(req);
       // Longitude/Latitude are WGS84 unless the platform says otherwise (?crs=gcj02…).
-      res.json(localize(await ingest.ingest(events, crsParam(stringParam(req, 'crs')), access(req)), langOf(req)));
+      res.json(answer(req, form, await ingest.ingest(events, crsParam(stringParam(req, 'crs')), access(req))));
     },
   );
   return router;

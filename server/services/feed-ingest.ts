@@ -26,6 +26,7 @@ import { beyondReach } from '../geo/reach.js';
 import { devicePlace } from '../access/places.js';
 import type { GridLocator, LocatorSnapshot } from './grid-locator.js';
 import { shown, text, type Text } from '../i18n/catalogue.js';
+import { asReader } from '../db/audit-context.js';
 
 export const MAX_FEED_BATCH = 1000;
 /** An event dated this far in the future is a device clock gone wrong. */
@@ -175,11 +176,15 @@ export class FeedIngest {
     // Only events carrying an image are looked up as already stored before the transaction (a
     // re-sent image costs no decoding and stores no second original); every other duplicate is
     // found by the events' INSERT itself (ON CONFLICT DO NOTHING), which saves a query a batch.
-    const [devices, stored, snapshot] = await Promise.all([
-      feedDevices(this.db, [...new Set(candidates.map((c) => c.deviceId))]),
-      storedEventKeys(this.db, candidates.filter((c) => c.snapshot !== undefined)),
-      this.locator.live(),
-    ]);
+    // Look-ups as a reader: they write nothing, so their connections need no author (two round
+    // trips each saved); only the transaction below carries the request's.
+    const [devices, stored, snapshot] = await asReader(() =>
+      Promise.all([
+        feedDevices(this.db, [...new Set(candidates.map((c) => c.deviceId))]),
+        storedEventKeys(this.db, candidates.filter((c) => c.snapshot !== undefined)),
+        this.locator.live(),
+      ]),
+    );
     // Events refused below for their place or reach, which a stored event is acknowledged as a
     // duplicate before (checked once, after the loop, as before the transaction).
     const refusedUnlessStored: { event: ParsedEvent; code: string; reason: Text }[] = [];
@@ -216,7 +221,7 @@ export class FeedIngest {
       fresh.push({ event: c, placed });
     }
     if (refusedUnlessStored.length > 0) {
-      const storedRefused = await storedEventKeys(this.db, refusedUnlessStored.map((r) => r.event));
+      const storedRefused = await asReader(() => storedEventKeys(this.db, refusedUnlessStored.map((r) => r.event)));
       for (const { event: c, code, reason } of refusedUnlessStored) {
         if (storedRefused.has(eventKey(c))) results[c.index] = { index: c.index, status: 'duplicate' };
         else reject(c.index, code, reason);

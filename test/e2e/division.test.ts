@@ -5,7 +5,9 @@
  * metrics and flags, apply it, and find the village's grids replaced on the server. Skipped,
  * saying so, where /usr/bin/chromium (or $GRIDGOV_CHROMIUM) is absent.
  */
+import fs from 'node:fs';
 import path from 'node:path';
+import type { FeatureCollection } from 'geojson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { CHROMIUM, SHOTS, applyDivision, chooseDivision, countPixels, haveChromium, startWithPage, stopWithPage, type GridJson, type Service } from './support.js';
@@ -68,7 +70,8 @@ describe.skipIf(!haveChromium)(title, () => {
     expect(metrics).toContain('紧凑度');
     await expect(page.locator('[data-role="division-flags"]').count()).resolves.toBe(1);
     // Notes (a grid that is one building or compound over the cap: nothing to redraw) are listed apart from flags, one line each.
-    const noteCount = drawn.reduce((sum, p) => sum + ((p as { notes?: unknown[] }).notes?.length ?? 0), 0);
+    // (A proposed special grid's note is listed with the candidates, not here.)
+    const noteCount = drawn.reduce((sum, p) => sum + ((p as { notes?: { code: string }[] }).notes?.filter((n) => n.code !== 'special_candidate').length ?? 0), 0);
     await expect(page.locator('[data-role="division-notes"] li').count()).resolves.toBe(noteCount);
     if (noteCount > 0) await expect(page.locator('[data-role="division-notes"]').textContent()).resolves.toContain('无需重划');
 
@@ -103,6 +106,50 @@ describe.skipIf(!haveChromium)(title, () => {
     expect(shown.every(Boolean)).toBe(true);
     await expect(page.locator('#status').textContent()).resolves.toContain('已应用');
     await shot('30-division-applied-zh');
+  });
+
+  it('marks the special grids it proposes for land without homes on the map and lists them, with the barriers it skipped', async () => {
+    // The stage fixture (a campus and a park beside 364 households; the park an OSM leisure=park
+    // outline among the barriers), divided as an inline area through the API, opened in the panel.
+    const fixture = JSON.parse(fs.readFileSync(new URL('../fixtures/divide/specials-campus-and-park/in.geojson', import.meta.url), 'utf8')) as FeatureCollection;
+    const layer = (role: string) => ({ type: 'FeatureCollection', features: fixture.features.filter((f) => f.properties?.role === role) });
+    const boundary = fixture.features.find((f) => f.properties?.role === 'area')!.geometry;
+    const started = await api<{ id: string }>('/api/divisions', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ boundary, buildings: layer('building'), barriers: layer('barrier') }),
+    });
+    expect(started.status).toBe(202);
+    await page.evaluate((id) => window.gridgov.division!.open(id), started.body.id);
+    await page.waitForSelector('[data-role="division-candidates"]', { timeout: 60_000 });
+    const items = page.locator('[data-role="division-candidates"] li');
+    await expect(items.count()).resolves.toBe(2);
+    await expect(items.nth(0).textContent()).resolves.toBe('#900 学校，6 公顷，无住户');
+    await expect(items.nth(1).getAttribute('data-special-type')).resolves.toBe('park');
+    // The server's note, in Chinese, as the tooltip.
+    await expect(items.nth(0).getAttribute('title')).resolves.toContain('建议设为专属网格');
+    await expect(page.locator('[data-role="division-skipped"]').textContent()).resolves.toBe('未作为分隔线的要素 1 个：leisure=park ×1');
+    await expect(page.locator('[data-role="division-metrics"]').textContent()).resolves.toContain('建议的专属网格');
+    await expect(page.locator('[data-role="division-grids"] tr.candidate').count()).resolves.toBe(2);
+
+    // On the map: the candidates' green wash and dots, beside the basic grid's purple.
+    await page.evaluate(() => {
+      const extent = window.gridgov.division!.proposal.source.getExtent();
+      window.gridgov.map.getView().fit(extent, { padding: [40, 40, 40, 40] });
+    });
+    await page.waitForTimeout(600);
+    const png = await page.locator('#map').screenshot();
+    const green = await countPixels(png, [43, 138, 62], 30);
+    const wash = await countPixels(png, [200, 224, 205], 18);
+    expect(green.matching + wash.matching).toBeGreaterThan(500);
+    await shot('30-division-candidates-zh');
+
+    // In English, and back.
+    await page.click('#lang-switch');
+    await expect(items.nth(0).textContent()).resolves.toBe('#900 School, 6 ha, no households');
+    await expect(page.locator('[data-role="division-skipped"]').textContent()).resolves.toBe('1 features not used as barriers: leisure=park ×1');
+    await page.click('#lang-switch');
+    await expect(items.nth(0).textContent()).resolves.toBe('#900 学校，6 公顷，无住户');
   });
 
   it('shows a server refusal in a dialog (a village without buildings)', async () => {

@@ -166,7 +166,7 @@ export interface PageApp {
   map: {
     getPixelFromCoordinate(coordinate: number[]): number[];
     getCoordinateFromPixel(pixel: number[]): number[];
-    getView(): { calculateExtent(size?: number[]): number[] };
+    getView(): { calculateExtent(size?: number[]): number[]; fit(extent: number[], options?: { padding?: number[] }): void };
     getSize(): number[] | undefined;
   };
   crs: { crs: string; toMap(lonLat: number[]): number[]; toLonLat(xy: number[]): number[] };
@@ -178,7 +178,9 @@ export interface PageApp {
   /** Auto-division (division.test.ts). */
   division?: {
     job: { id: string; status: string } | null;
-    proposal: { source: { getFeatures(): { get(key: string): { number: string; households: number } }[] } };
+    proposal: { source: { getFeatures(): { get(key: string): { number: string; households: number } }[]; getExtent(): number[] } };
+    /** Shows a job started through the API. */
+    open(id: string): Promise<void>;
   };
   /** The command centre (command.test.ts). */
   view?: string;

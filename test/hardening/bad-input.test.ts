@@ -272,8 +272,9 @@ function endpoints(): EndpointSpec[] {
         maxHouseholds: 500,
         adjust: false,
         households: 'buildings',
+        specialCandidates: { minAreaHa: 2, minShare: 0.3 },
       },
-      optional: ['minHouseholds', 'maxHouseholds', 'adjust', 'households'],
+      optional: ['minHouseholds', 'maxHouseholds', 'adjust', 'households', 'specialCandidates', 'specialCandidates.minAreaHa', 'specialCandidates.minShare'],
       polygons: ['boundary'],
     },
     {

@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import type { FeatureCollection } from 'geojson';
 import { useTestService } from '../support/context.js';
 import { finishedJob } from '../support/jobs.js';
-import { box, regionFeature, seedTree, tableCounts, tree } from '../support/fixtures.js';
+import { box, divisionCount, regionFeature, seedTree, tableCounts, tree } from '../support/fixtures.js';
 import { smallTown } from '../support/town.js';
 
 const context = useTestService();
@@ -32,19 +32,15 @@ function request(buildings: FeatureCollection, extra: Record<string, unknown> = 
   return { regionCode: TOWN, buildings, barriers: town.barriers, specials: town.specials, ...extra };
 }
 
-async function divisionCount(): Promise<number> {
-  const row = await context.store.db.selectFrom('divisions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
-}
 
 describe('adjust: true', () => {
   it('is refused for a village without grids, and nothing is written', async () => {
-    const before = { ...(await tableCounts(context)), divisions: await divisionCount() };
+    const before = { ...(await tableCounts(context)), divisions: await divisionCount(context) };
     const response = await context.api.post('/api/divisions').send(request(smallTown().buildings, { adjust: true }));
     expect(response.status).toBe(422);
     expect(response.body.error.code).toBe('no_grids');
     expect(response.body.error.message).toContain('没有现行的基础网格');
-    expect({ ...(await tableCounts(context)), divisions: await divisionCount() }).toEqual(before);
+    expect({ ...(await tableCounts(context)), divisions: await divisionCount(context) }).toEqual(before);
     const english = await context.api.post('/api/divisions?lang=en').send(request(smallTown().buildings, { adjust: true }));
     expect(english.body.error.message).toMatch(/has no live basic grids/);
   });
@@ -140,13 +136,13 @@ describe('adjust: true', () => {
     // Grids written before checks existed (an old import): one drawn over its neighbour.
     await sql`UPDATE grid_versions SET geom = (SELECT ST_Multi(ST_Union(geom)) FROM grid_versions WHERE code IN (${a.id}, ${b.id}) AND valid_to IS NULL)
               WHERE code = ${a.id} AND valid_to IS NULL`.execute(context.store.db);
-    const before = { ...(await tableCounts(context)), divisions: await divisionCount() };
+    const before = { ...(await tableCounts(context)), divisions: await divisionCount(context) };
     const response = await context.api.post('/api/divisions').send(request(smallTown().buildings, { adjust: true }));
     expect(response.status).toBe(422);
     expect(response.body.error.code).toBe('grids_overlap');
     expect(response.body.error.details.grids.sort()).toEqual([a.id, b.id].sort());
     expect(response.body.error.message).toContain('重叠');
-    expect({ ...(await tableCounts(context)), divisions: await divisionCount() }).toEqual(before);
+    expect({ ...(await tableCounts(context)), divisions: await divisionCount(context) }).toEqual(before);
   });
 });
 

@@ -168,6 +168,42 @@ describe('POST /api/feeds/events', () => {
     expect(after.media).toBe(before.media);
   });
 
+  it('answers with the counts and only the refused events when asked for the compact answer', async () => {
+    const before = await counts();
+    const events = [
+      { deviceId: 'smoke-7', eventId: 'c-1', type: 'smoke_alarm', occurredAt: at(1), severity: 2 },
+      { deviceId: 'nobody', eventId: 'c-2', type: 'smoke_alarm', occurredAt: at(1), severity: 2 },
+      { deviceId: 'smoke-7', eventId: 'c-1', type: 'smoke_alarm', occurredAt: at(1), severity: 2 },
+      { deviceId: 'smoke-7', eventId: 'c-3', type: 'smoke_alarm', occurredAt: 'soon', severity: 2 },
+    ];
+    const response = await api.post('/api/feeds/events?answer=compact&lang=en').send({ events });
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      accepted: 1,
+      duplicates: 1,
+      rejected: 2,
+      incidents: { created: expect.any(Number), updated: expect.any(Number) },
+      refused: [
+        { index: 1, status: 'rejected', code: 'unknown_device', reason: expect.stringContaining('nobody') },
+        { index: 3, status: 'rejected', code: 'invalid_event', reason: expect.any(String) },
+      ],
+    });
+    expect(response.body.incidents.created + response.body.incidents.updated).toBe(1);
+    const stored = await counts();
+    expect(stored.events).toBe(before.events + 1);
+    // The same batch again: all stored or refused, and the reasons in Chinese by default.
+    const again = await api.post('/api/feeds/events?answer=compact').send({ events });
+    expect(again.body).toMatchObject({ accepted: 0, duplicates: 2, rejected: 2, incidents: { created: 0, updated: 0 } });
+    expect(again.body.refused[0].reason).toMatch(/没有设备/);
+    expect(again.body.results).toBeUndefined();
+    // The full answer stays the default; an unknown form is refused before anything is stored.
+    expect((await api.post('/api/feeds/events?answer=full').send({ events })).body.results).toHaveLength(4);
+    const bogus = await api.post('/api/feeds/events?answer=short').send({ events: [{ ...events[0], eventId: 'c-4' }] });
+    expect(bogus.status).toBe(400);
+    expect(bogus.body.error.code).toBe('invalid_parameter');
+    expect(await counts()).toEqual(stored);
+  });
+
   it('answers 4xx for what is not a batch', async () => {
     const before = await counts();
     expect((await api.post('/api/feeds/events').send({ events: 'x' })).status).toBe(400);

@@ -51,6 +51,12 @@ export async function seedTree(context: TestContext): Promise<void> {
 }
 
 /** Counts rows of every table that a write touches, to show that a refused write changed nothing. */
+/** Division jobs stored: a refused request must leave none behind. */
+export async function divisionCount(context: TestContext): Promise<number> {
+  const row = await context.store.db.selectFrom('divisions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 export async function tableCounts(context: TestContext): Promise<Record<string, number>> {
   const db = context.store.db;
   const count = async (table: 'regions' | 'grids' | 'grid_versions' | 'addresses') =>

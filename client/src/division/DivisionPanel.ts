@@ -14,9 +14,11 @@ import type { MapCrs } from '../map/crs';
 import type { GridLayer } from '../layers/GridLayer';
 import type { Dialog } from '../panels/Dialog';
 import { el, clear } from '../panels/dom';
-import { ProposalLayer } from './ProposalLayer';
+import { ProposalLayer, specialTypeWord } from './ProposalLayer';
 
 const POLL_MS = 300;
+/** Hectares as the server rounds them (one decimal), without a trailing .0. */
+const hectares = (value: number) => formatNumber(value, Number.isInteger(value) ? 0 : 1);
 /** Today's grids while a proposal is shown. */
 const FADED_OPACITY = 0.35;
 
@@ -116,6 +118,20 @@ export class DivisionPanel {
     }
   }
 
+  /** Shows a division job started elsewhere (the API, another tab): its progress, then its proposal. */
+  async open(id: string): Promise<void> {
+    this.discard();
+    const job = await this.ctx.api.division(id);
+    this.job = job;
+    if (job.status !== 'done' && job.status !== 'failed') this.busy = 'run';
+    this.render();
+    if (job.status === 'done') {
+      this.proposal.show(job.proposal?.features ?? []);
+      this.syncFade();
+      if (job.regionCode) void this.checkDryRun(job.id);
+    } else if (job.status !== 'failed') this.poll();
+  }
+
   private poll(): void {
     const id = this.job?.id;
     if (!id) return;
@@ -131,7 +147,8 @@ export class DivisionPanel {
           this.ctx.clearSelection();
           const count = job.proposal?.features.length ?? 0;
           this.ctx.status(() => t('division.doneStatus', { count }));
-          void this.checkDryRun(job.id);
+          // An area divided by its boundary (no village) cannot be applied: nothing to dry-run.
+          if (job.regionCode) void this.checkDryRun(job.id);
         } else if (job.status === 'failed') {
           this.busy = null;
           this.render();
@@ -379,7 +396,44 @@ export class DivisionPanel {
       inputs.keptSpecials.length > 0
         ? el('p', { 'data-role': 'division-kept', text: t('division.kept', { names: inputs.keptSpecials.map((k) => `${k.name}（${k.code}）`).join('、') }) })
         : null,
+      this.skippedNote(inputs.barriers.skipped),
     );
+  }
+
+  /** Barrier features the division read but left out (a ferry, a fountain, a park outline), by what they were, most first. */
+  private skippedNote(skipped: NonNullable<DivisionJob['inputs']>['barriers']['skipped']): HTMLElement | null {
+    if (!skipped || skipped.count === 0) return null;
+    const entries = Object.entries(skipped.byValue).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    return el(
+      'p',
+      { className: 'muted division-skipped', 'data-role': 'division-skipped', 'data-count': skipped.count },
+      t('division.skipped', { count: formatNumber(skipped.count), list: entries.map(([value, n]) => `${value} ×${formatNumber(n)}`).join('、') }),
+    );
+  }
+
+  /** The special grids the division proposes for land without homes, each with its type, area and the swatch it has on the map. */
+  private candidates(grids: NonNullable<DivisionJob['proposal']>['features']): HTMLElement[] {
+    const candidates = grids.filter((g) => g.properties.candidate);
+    if (candidates.length === 0) return [];
+    return [
+      el('h3', { text: t('division.candidates', { count: candidates.length }) }),
+      el('p', { className: 'muted', text: t('division.candidatesHint') }),
+      el(
+        'ul',
+        { className: 'division-flags division-candidates', 'data-role': 'division-candidates' },
+        ...candidates.map((g) => {
+          const p = g.properties;
+          const note = (p.notes ?? []).find((n) => n.code === 'special_candidate');
+          return el(
+            'li',
+            { title: note?.message ?? '', 'data-candidate': p.number, 'data-special-type': p.specialType ?? 'other' },
+            el('span', { className: 'division-swatch candidate' }),
+            el('b', { text: `#${p.number} ` }),
+            t('division.candidate', { type: specialTypeWord(p.specialType), areaHa: hectares(Number(note?.params.areaHa ?? 0)) }),
+          );
+        }),
+      ),
+    ];
   }
 
   private progress(job: DivisionJob): HTMLElement {
@@ -404,6 +458,8 @@ export class DivisionPanel {
       [t('division.m.withinRange', { min: this.min, max: this.max }), pct(metrics.withinRangeShare)],
       [t('division.m.cv'), formatNumber(metrics.householdsCV, 2)],
       [t('division.m.compactness'), `${formatNumber(metrics.polsbyPopperMedian, 2)} / ${formatNumber(metrics.polsbyPopperMin, 2)}`],
+      ...(metrics.polsbyPopperMedianBasic !== undefined ? [[t('division.m.compactnessBasic'), formatNumber(metrics.polsbyPopperMedianBasic, 2)] as [string, string]] : []),
+      ...(metrics.specialCandidates !== undefined ? [[t('division.m.candidates'), formatNumber(metrics.specialCandidates)] as [string, string]] : []),
       [t('division.m.alignment'), pct(metrics.boundaryAlignment)],
       [t('division.m.crossing'), `${formatNumber(metrics.barrierCrossingM)} m`],
       [t('division.m.compoundsSplit'), formatNumber(metrics.compoundsSplit)],
@@ -412,9 +468,12 @@ export class DivisionPanel {
     ];
     const flags = grids.flatMap((g) => g.properties.flags.map((f) => ({ number: g.properties.number, ...f })));
     // Notes: what is true of a grid but needs no redrawing (one tower over the cap); proposals stored before notes have none.
-    const notes = grids.flatMap((g) => (g.properties.notes ?? []).map((f) => ({ number: g.properties.number, ...f })));
+    // (A proposed special grid's note is listed with the candidates.)
+    const notes = grids.flatMap((g) => (g.properties.notes ?? []).filter((f) => f.code !== 'special_candidate').map((f) => ({ number: g.properties.number, ...f })));
     const gridLabel = (p: (typeof grids)[number]['properties']) =>
-      `${p.kind === 'special' ? (p.name ?? p.specialType ?? p.number) : `#${Number(p.number)}`}${fateOf(p) === 'kept' ? `（${t('division.status.kept')}）` : fateOf(p) === 'changed' ? `（${t('division.status.changed')}）` : ''}`;
+      p.candidate
+        ? `#${p.number} ${specialTypeWord(p.specialType)}（${t('division.candidateRow')}）`
+        : `${p.kind === 'special' ? (p.name ?? p.specialType ?? p.number) : `#${Number(p.number)}`}${fateOf(p) === 'kept' ? `（${t('division.status.kept')}）` : fateOf(p) === 'changed' ? `（${t('division.status.changed')}）` : ''}`;
     const applying = this.busy === 'apply';
     return el(
       'section',
@@ -432,7 +491,7 @@ export class DivisionPanel {
           const p = g.properties;
           return el(
             'tr',
-            { className: p.flags.length > 0 ? 'flagged' : '' },
+            { className: p.flags.length > 0 ? 'flagged' : p.candidate ? 'candidate' : '' },
             el('td', { text: gridLabel(p) }),
             el('td', { text: formatNumber(p.households) }),
             el('td', { text: formatNumber(p.buildings) }),
@@ -457,6 +516,7 @@ export class DivisionPanel {
               ),
             ),
           ),
+      ...this.candidates(grids),
       ...(notes.length === 0
         ? []
         : [
@@ -475,11 +535,11 @@ export class DivisionPanel {
               }),
             ),
           ]),
-      this.decision(job),
+      job.regionCode ? this.decision(job) : null,
       el(
         'div',
         { className: 'command-buttons division-buttons' },
-        el('button', { type: 'button', className: 'button primary', 'data-action': 'division-apply', disabled: applying || Boolean(job.appliedAt), text: applying ? t('division.applying') : t('division.apply'), onclick: () => void this.apply() }),
+        el('button', { type: 'button', className: 'button primary', 'data-action': 'division-apply', disabled: applying || Boolean(job.appliedAt) || !job.regionCode, text: applying ? t('division.applying') : t('division.apply'), onclick: () => void this.apply() }),
         el('button', { type: 'button', className: 'button', 'data-action': 'division-discard', disabled: applying, text: t('division.discard'), onclick: () => this.discard() }),
       ),
     );

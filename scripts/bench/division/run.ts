@@ -44,8 +44,8 @@ for (const p of all) {
   const { name, input } = p;
   const households = input.buildings.reduce((s, b) => s + b.households, 0);
   console.log(`### ${name}: ${input.buildings.length} buildings, ${households} households, ${input.barriers.length} barriers\n`);
-  console.log('| method | grids | in range | in range (not counting one building/compound over max) | flagged (a planner must act) | flagged or noted | CV | alignment | PP median | compounds split | buildings split | major road/river inside | runtime |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| method | grids | in range | in range (not counting one building/compound over max) | flagged (a planner must act) | flagged or noted | CV | alignment | PP median (basic grids) | PP median (all grids) | special candidates | compounds split | buildings split | major road/river inside | runtime |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   const t0 = performance.now();
   const ours = await runDivision(input);
   const oursMs = performance.now() - t0;
@@ -63,11 +63,14 @@ for (const p of all) {
   // only a note (one tower or compound over the cap: true, but nothing to redraw); before notes
   // existed those carried a flag, so that column compares with earlier rounds and the previous method.
   const share = (n: number | undefined, m: DivisionMetrics) => (n === undefined ? '–' : `${n} (${pct(n / Math.max(m.grids, 1))})`);
-  const line = (method: string, m: DivisionMetrics, ms: number, flagged?: number, noted?: number) =>
+  // PP: the basic grids' median (what earlier rounds reported: no place here has special grids
+  // of its own), and all grids' (the special grid candidates included). Candidates: large land
+  // without homes proposed as special grids (stages/specials.ts), counted apart from the notes.
+  const line = (method: string, m: DivisionMetrics, ms: number, flagged?: number, noted?: number, candidates?: number) =>
     console.log(
-      `| ${method} | ${m.grids} | ${pct(m.withinRangeShare)} | ${pct(m.withinRangeShareDivisible)} | ${share(flagged, m)} | ${share(flagged === undefined ? undefined : flagged + (noted ?? 0), m)} | ${m.householdsCV.toFixed(2)} | ${pct(m.boundaryAlignment)} | ${m.polsbyPopperMedian.toFixed(2)} | ${m.compoundsSplit} | ${m.buildingsSplit} | ${m.barrierCrossingM.toFixed(0)} m | ${ms.toFixed(0)} ms (×${(ms / oursMs).toFixed(2)}) |`,
+      `| ${method} | ${m.grids} | ${pct(m.withinRangeShare)} | ${pct(m.withinRangeShareDivisible)} | ${share(flagged, m)} | ${share(flagged === undefined ? undefined : flagged + (noted ?? 0), m)} | ${m.householdsCV.toFixed(2)} | ${pct(m.boundaryAlignment)} | ${(m.polsbyPopperMedianBasic ?? m.polsbyPopperMedian).toFixed(2)} | ${m.polsbyPopperMedian.toFixed(2)} | ${candidates ?? '–'} | ${m.compoundsSplit} | ${m.buildingsSplit} | ${m.barrierCrossingM.toFixed(0)} m | ${ms.toFixed(0)} ms (×${(ms / oursMs).toFixed(2)}) |`,
     );
-  line('**gridgov**', ours.metrics, oursMs, ours.metrics.flagged, ours.metrics.noted);
+  line('**gridgov**', ours.metrics, oursMs, ours.metrics.flagged, ours.metrics.noted, ours.metrics.specialCandidates);
   line('previous gridgov', divisionMetrics(metricsInputOf(input, previousGrids)), previousMs, flaggedOf(previousGrids));
   line('k-means + Voronoi', divisionMetrics(metricsInputOf(input, kmeans)), kmeansMs);
   line('H3 hexagons', divisionMetrics(metricsInputOf(input, hex)), hexMs);
@@ -102,7 +105,12 @@ for (const p of all.filter((x) => x.real)) {
     geometry: g.geometry,
   }));
   const grown = grownBuildings(p, 12, 1.6);
-  const body = { ...p.body, buildings: grown };
+  // The applied proposal's special grids (candidates for land without homes) are live special
+  // grids now: the service sends them as specials to keep (services/division-request.ts storedInputs).
+  const specials = before.proposal.features.flatMap((g, i) =>
+    g.properties.kind === 'special' ? [{ type: 'Feature', geometry: g.geometry, properties: { specialType: g.properties.specialType ?? 'other', code: live[i].code } }] : [],
+  );
+  const body = { ...p.body, buildings: grown, ...(specials.length > 0 ? { specials: { type: 'FeatureCollection', features: specials } } : {}) };
   const parsed = parseDivisionInput(body, p.boundary);
   if (parsed.problems) throw new Error(translate(parsed.problems[0].message, 'en'));
   const t = performance.now();

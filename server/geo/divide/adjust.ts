@@ -135,7 +135,8 @@ export function markAdjustment<R extends RunResult>(result: R, input: DivisionIn
     wasGridded.add(number!);
   });
   for (const grid of result.proposal.features) {
-    if (grid.properties.kind !== 'basic' || grid.properties.status === 'kept') continue;
+    // A special grid candidate is new ground of the proposal like a basic grid: changed where it holds buildings of a freed grid.
+    if ((grid.properties.kind !== 'basic' && !grid.properties.candidate) || grid.properties.status === 'kept') continue;
     grid.properties.status = wasGridded.has(grid.properties.number) ? 'changed' : 'new';
   }
   result.metrics.stability = total > 0 ? stayed / total : 1;

@@ -15,6 +15,7 @@ import { STRONG_KINDS } from './aggregate.js';
 import type { Blocks } from './stages/blocks.js';
 import { indivisibleHomes } from './indivisible.js';
 import type { Units } from './stages/units.js';
+import type { SpecialCandidate } from './stages/specials.js';
 import type { EdgeKind, PlanarPolygon, XY } from './types.js';
 
 // The proposal's shapes live in an import-free leaf, so that the API's types can name them.
@@ -65,19 +66,23 @@ export function assemble(
   { unitOfFace }: Units,
   clusterOfUnit: Int32Array,
   cutsThroughBuildings: number,
+  candidates: SpecialCandidate[] = [],
 ): Proposal {
   const { minHouseholds: min, maxHouseholds: max } = prepared;
   const { sub, roles, faceOf } = blocks;
   const faces = sub.faces;
-  const basicCount = clusterOfUnit.length > 0 ? Math.max(-1, ...clusterOfUnit) + 1 : 0;
-  // Groups: new basic grids, then specials, then the grids an adjustment keeps.
-  const keptBase = basicCount + prepared.specials.length;
+  // Groups: new basic grids, then the special grid candidates (the last clusters), then the
+  // requested specials, then the grids an adjustment keeps.
+  const basicCount = (clusterOfUnit.length > 0 ? Math.max(-1, ...clusterOfUnit) + 1 : 0) - candidates.length;
+  const specialBase = basicCount + candidates.length;
+  const candidateOf = (g: number) => (g >= basicCount && g < specialBase ? candidates[g - basicCount] : undefined);
+  const keptBase = specialBase + prepared.specials.length;
   const isKept = (g: number) => g >= keptBase;
   const groupOf = new Int32Array(faces.length).fill(-1);
   faces.forEach((_, f) => {
     const role = roles[f];
     if (role.kind === 'block' && unitOfFace[f] >= 0) groupOf[f] = clusterOfUnit[unitOfFace[f]];
-    else if (role.kind === 'special') groupOf[f] = basicCount + role.special;
+    else if (role.kind === 'special') groupOf[f] = specialBase + role.special;
     else if (role.kind === 'kept') groupOf[f] = keptBase + role.kept;
   });
   const outlines = dissolve(sub, groupOf);
@@ -187,19 +192,23 @@ export function assemble(
   const sorted = [...present].sort((a, b) => numberOf.get(a)!.localeCompare(numberOf.get(b)!));
   for (const g of sorted) {
     const kept = isKept(g) ? prepared.kept[g - keptBase] : undefined;
-    const special = !kept && g >= basicCount ? prepared.specials[g - basicCount] : undefined;
+    const candidate = candidateOf(g);
+    const special = !kept && g >= specialBase ? prepared.specials[g - specialBase] : undefined;
     const number = numberOf.get(g)!;
     const flags: Flag[] = [];
     const notes: Flag[] = [];
     const h = households[g];
-    if (!special && h > max) {
+    if (candidate) {
+      notes.push({ code: 'special_candidate', params: { number, areaHa: Math.round(candidate.areaM2 / 1e3) / 10, specialType: candidate.specialType } });
+    }
+    if (!special && !candidate && h > max) {
       // One tower or one compound over the cap: no border may split it, so there is nothing to
       // redraw — a note, not a flag (a flag asks a planner to act).
       const indivisible = indivisibleHomes(buildingsOf.get(g) ?? []);
       if (indivisible) notes.push({ code: 'above_max', variant: indivisible, params: { number, households: h, max } });
       else flags.push({ code: 'above_max', params: { number, households: h, max } });
     }
-    if (!special && h < min) {
+    if (!special && !candidate && h < min) {
       flags.push({ code: 'below_min', variant: basicCount === 1 ? 'whole_area' : 'isolated', params: { number, households: h, min, max } });
     }
     for (const { kind, name, length, deadEnd } of crossingByGroup.get(g)?.values() ?? []) {
@@ -220,13 +229,14 @@ export function assemble(
       geometry: geometryOf(outlines[g]),
       properties: {
         number,
-        kind: special ? 'special' : 'basic',
-        specialType: special?.specialType ?? null,
+        kind: special || candidate ? 'special' : 'basic',
+        specialType: special?.specialType ?? candidate?.specialType ?? null,
         name: special?.name ?? null,
         ...(special?.code ? { code: special.code } : {}),
         ...(kept ? { code: kept.code, status: 'kept' as const } : {}),
         households: h,
         buildings: buildingCounts[g],
+        ...(candidate ? { candidate: true } : {}),
         flags,
         notes,
       },

@@ -9,9 +9,8 @@
 import { borderCost, borderLength, kindsLength, STRONG_KINDS, addBorder, type Border } from './aggregate.js';
 import type { Unit, UnitLink } from './stages/units.js';
 
-export function attach(units: Unit[], links: UnitLink[], grouped: Int32Array, { roadSpace = true }: { roadSpace?: boolean } = {}): Int32Array {
-  const clusterOf = Int32Array.from(grouped);
-  let next = Math.max(-1, ...clusterOf) + 1;
+/** The borders each unit shares with the others (links across road space apart: `facing`, as "a/b"). */
+function directBorders(units: Unit[], links: UnitLink[]): { direct: Map<number, { kinds: Border; shared: number }>[]; facing: Set<string> } {
   const direct: Map<number, { kinds: Border; shared: number }>[] = units.map(() => new Map());
   const facing = new Set<string>();
   for (const link of links) {
@@ -26,9 +25,21 @@ export function attach(units: Unit[], links: UnitLink[], grouped: Int32Array, { 
       direct[x].set(y, border);
     }
   }
+  return { direct, facing };
+}
 
-  // Land without households: whole patches of it (joined across weak lines) move together.
+/**
+ * Land without households in whole patches (units joined across weak lines) that move
+ * together: the patch (0, 1, …) of each unit that `grouped` leaves out and is not road space,
+ * else -1. Also what stages/specials.ts weighs as a special grid candidate.
+ */
+export function landPatches(units: Unit[], links: UnitLink[], grouped: Int32Array): Int32Array {
+  return patchesOf(units, directBorders(units, links).direct, grouped);
+}
+
+function patchesOf(units: Unit[], direct: Map<number, { kinds: Border }>[], clusterOf: Int32Array): Int32Array {
   const patchOf = new Int32Array(units.length).fill(-1);
+  let next = 0;
   units.forEach((unit, u) => {
     if (clusterOf[u] >= 0 || unit.roadSpace || patchOf[u] >= 0) return;
     const patch = next++;
@@ -43,8 +54,30 @@ export function attach(units: Unit[], links: UnitLink[], grouped: Int32Array, { 
       }
     }
   });
+  return patchOf;
+}
 
-  const pending = () => units.map((_, u) => u).filter((u) => clusterOf[u] < 0 && (roadSpace || !units[u].roadSpace));
+/**
+ * `leaveOut`: units that stay without a grid (the special grid candidates, stages/specials.ts):
+ * nothing joins them, and they join nothing.
+ */
+export function attach(
+  units: Unit[],
+  links: UnitLink[],
+  grouped: Int32Array,
+  { roadSpace = true, leaveOut }: { roadSpace?: boolean; leaveOut?: Set<number> } = {},
+): Int32Array {
+  const clusterOf = Int32Array.from(grouped);
+  let next = Math.max(-1, ...clusterOf) + 1;
+  const { direct, facing } = directBorders(units, links);
+  for (const u of leaveOut ?? []) {
+    for (const y of direct[u].keys()) direct[y].delete(u);
+    direct[u].clear();
+  }
+  // Land without households: whole patches of it (joined across weak lines) move together.
+  const patchOf = patchesOf(units, direct, clusterOf);
+
+  const pending = () => units.map((_, u) => u).filter((u) => clusterOf[u] < 0 && !leaveOut?.has(u) && (roadSpace || !units[u].roadSpace));
   for (let round = 0; round < units.length; round++) {
     const waiting = pending();
     if (waiting.length === 0) break;

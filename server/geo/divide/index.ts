@@ -13,6 +13,7 @@
  *                                       its objective (improve/score.ts), spanning trees (improve/trees.ts) and
  *                                       recombinations (improve/splits.ts) in their own modules.
  * 8. attach     (attach.ts)           — land without households and road space join a grid.
+ * 8a. specials (stages/specials.ts)  — large land without homes set apart as special grid candidates (专属网格).
  * 9. assemble   (assemble.ts)         — grid outlines dissolved from their blocks, numbered, flagged.
  *
  * See docs/division.md for the method and its trade-offs.
@@ -25,6 +26,7 @@ import { corridorLinks } from './stages/corridors.js';
 import { group } from './aggregate.js';
 import { improve } from './improve.js';
 import { attach } from './attach.js';
+import { setApart, specialCandidates, type SpecialCandidate } from './stages/specials.js';
 import { assemble, type Proposal } from './assemble.js';
 import type { TaggedLine } from './types.js';
 
@@ -46,6 +48,8 @@ export interface StageResults {
   improved: Int32Array;
   /** The grid (cluster) of each unit after attach. */
   clusterOf: Int32Array;
+  /** Large land without homes proposed as special grids: clusters after the basic grids in clusterOf. */
+  candidates: SpecialCandidate[];
   proposal: Proposal;
 }
 
@@ -78,12 +82,17 @@ export async function divideInStages(prepared: PreparedDivision, onProgress: Pro
   // side of a park or an office block are neighbours there and can trade units across it.
   const landed = attach(units.units, units.links, grouped, { roadSpace: false });
   const improved = improve(units.units, units.links, landed, limits);
-  const clusterOf = attach(units.units, units.links, improved);
+  let clusterOf = attach(units.units, units.links, improved);
+  // Large land without homes that makes its grid sprawl is set apart last: the grids' homes
+  // (and so their households in range, their flags) stay as the improvement left them, and
+  // the land no longer stretches a grid around it.
+  const candidates = prepared.specialCandidates ? specialCandidates(prepared, blocks, units, clusterOf, prepared.specialCandidates) : [];
+  if (candidates.length > 0) clusterOf = setApart(units, clusterOf, candidates);
   await yieldToEventLoop();
   onProgress(0.8, 'assemble');
-  const proposal = assemble(prepared, blocks, units, clusterOf, cuts.throughBuildings);
+  const proposal = assemble(prepared, blocks, units, clusterOf, cuts.throughBuildings, candidates);
   onProgress(1, 'done');
-  return { blocks, cuts, units, grouped, improved, clusterOf, proposal };
+  return { blocks, cuts, units, grouped, improved, clusterOf, candidates, proposal };
 }
 
 export async function divide(prepared: PreparedDivision, onProgress: Progress = () => {}): Promise<Proposal> {

@@ -5,7 +5,9 @@
 import type { SkippedBarriers } from './proposal-types.js';
 import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon, Position } from 'geojson';
 import gjv from 'geojson-validation';
-import { SPECIAL_TYPES } from '../codes.js';
+import { SPECIAL_TYPES, type SpecialType } from '../codes.js';
+import { readLandUse } from '../land-use-kinds.js';
+import { DEFAULT_SPECIAL_CANDIDATE_RULE, SPECIAL_CANDIDATE_DEFAULTS, type SpecialCandidateRule } from './stages/specials.js';
 import { MAX_NAME_LENGTH } from '../features.js';
 import * as turf from '@turf/turf';
 import { checkPolygonal, chinaExtentProblem, countVertices, geojsonTrace, type Polygonal, type Problem } from '../validate.js';
@@ -85,6 +87,18 @@ export interface DivisionInput {
   freed?: KeptGridInput[];
   /** Barrier features read but left out: known values that divide nothing (a ferry, a fountain) and points. */
   skippedBarriers?: SkippedBarriers;
+  /**
+   * When large land without homes is proposed as a special grid (stages/specials.ts): null
+   * never; absent, the defaults (SPECIAL_CANDIDATE_DEFAULTS).
+   */
+  specialCandidates?: SpecialCandidateRule | null;
+  /** Outlines that say what their land is (park, campus…): land-use polygons among the barriers, which bound nothing. */
+  landUse?: LandUseInput[];
+}
+
+export interface LandUseInput {
+  geometry: Polygonal;
+  specialType: SpecialType;
 }
 
 export type { SkippedBarriers };
@@ -207,6 +221,7 @@ export interface DivisionBody {
   specials?: unknown;
   keep?: unknown;
   freed?: unknown;
+  specialCandidates?: unknown;
 }
 
 /**
@@ -233,6 +248,7 @@ export function parseDivisionInput(
 
   const barriers: BarrierInput[] = [];
   const { skipped: skippedBarriers, skip } = skipTally();
+  const landUse: LandUseInput[] = [];
   const barrierFeatures = collection(body.barriers, 'barriers', problems);
   if (barrierFeatures.length > DIVISION_LIMITS.barriers) {
     problems.push({ code: 'batch_too_large', message: text('batch_too_large.barriers', { count: barrierFeatures.length, limit: DIVISION_LIMITS.barriers }) });
@@ -250,7 +266,13 @@ export function parseDivisionInput(
           message: at(where, text('invalid_property.barrier_value', { got: shown(reading.label === 'kind' ? reading.value : reading.label), allowed: BARRIER_KINDS, keys: BARRIER_KEYS.slice(1) })),
         });
       }
-      if ('skip' in reading) return skip(reading.label);
+      if ('skip' in reading) {
+        // A land-use polygon (leisure=park, amenity=school) bounds nothing, but says what its land is.
+        const use = (type === 'Polygon' || type === 'MultiPolygon') && readLandUse(feature.properties);
+        const shape = use ? checkPolygonal(feature.geometry, { maxVertices: 50_000 }) : undefined;
+        if (use && shape?.geometry) landUse.push({ geometry: shape.geometry, specialType: use });
+        return skip(reading.label);
+      }
       if (!type || !['LineString', 'MultiLineString', 'Polygon', 'MultiPolygon'].includes(type)) {
         return void problems.push({ code: 'wrong_geometry_type', message: at(where, text('wrong_geometry_type.barrier')) });
       }
@@ -281,6 +303,7 @@ export function parseDivisionInput(
 
   if (problems.length === 0) problems.push(...specialOverlaps(specials));
 
+  const specialCandidates = specialCandidateRule(body.specialCandidates, problems);
   const keep = parseGridList(body.keep, 'keep', problems);
   const freed = parseGridList(body.freed, 'freed', problems);
 
@@ -296,8 +319,36 @@ export function parseDivisionInput(
       ...(keep.length > 0 ? { keep } : {}),
       ...(freed.length > 0 ? { freed } : {}),
       ...(skippedBarriers.count > 0 ? { skippedBarriers } : {}),
+      specialCandidates,
+      ...(landUse.length > 0 ? { landUse } : {}),
     },
   };
+}
+
+/**
+ * `specialCandidates`: `false` proposes none; absent, the defaults; an object sets
+ * `minAreaHa` (hectares, > 0) and `minShare` (of the grid the land would join, 0–1), each
+ * defaulting. Anything else is refused, naming what is allowed.
+ */
+export function specialCandidateRule(value: unknown, problems: Problem[]): SpecialCandidateRule | null {
+  const defaults = DEFAULT_SPECIAL_CANDIDATE_RULE;
+  if (value === false) return null;
+  if (value === undefined || value === null) return defaults;
+  const refuse = () => {
+    problems.push({
+      code: 'invalid_parameter',
+      message: text('invalid_parameter.special_candidates', { got: shown(value), minAreaHa: SPECIAL_CANDIDATE_DEFAULTS.minAreaHa, minShare: SPECIAL_CANDIDATE_DEFAULTS.minShare }),
+    });
+    return defaults;
+  };
+  if (typeof value !== 'object' || Array.isArray(value)) return refuse();
+  const { minAreaHa, minShare, ...rest } = value as Record<string, unknown>;
+  if (Object.keys(rest).length > 0) return refuse();
+  const number = (v: unknown, fallback: number, ok: (n: number) => boolean) => (v === undefined ? fallback : typeof v === 'number' && Number.isFinite(v) && ok(v) ? v : undefined);
+  const area = number(minAreaHa, SPECIAL_CANDIDATE_DEFAULTS.minAreaHa, (n) => n > 0 && n <= 100_000);
+  const share = number(minShare, SPECIAL_CANDIDATE_DEFAULTS.minShare, (n) => n >= 0 && n <= 1);
+  if (area === undefined || share === undefined) return refuse();
+  return { minAreaM2: area * 1e4, minShare: share };
 }
 
 /** Grids named by code (an adjustment's kept and freed grids): Features with properties.code. */

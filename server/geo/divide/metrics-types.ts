@@ -35,7 +35,10 @@ export interface DivisionMetrics {
   boundaryAlignment: number;
   /** Length of major_road and river lines running through grid interiors (> 10 m from every grid boundary). */
   barrierCrossingM: number;
+  /** Median Polsby–Popper over all grids, special grids (and special grid candidates) included. */
   polsbyPopperMedian: number;
+  /** The same over basic grids only. Absent in metrics stored before it existed. */
+  polsbyPopperMedianBasic?: number;
   polsbyPopperMin: number;
   /** Compounds with total households ≤ maxHouseholds whose buildings fall in more than one grid. */
   compoundsSplit: number;
@@ -58,6 +61,8 @@ export type RunMetrics = DivisionMetrics & {
    * Absent in metrics stored before notes existed, when those grids were counted as flagged.
    */
   noted?: number;
+  /** Special grids the division proposes for large land without homes (stages/specials.ts). Absent in metrics stored before. */
+  specialCandidates?: number;
   /** In an adjustment: the share of households whose grid stays the same. */
   stability?: number;
 };

@@ -34,7 +34,8 @@
  * - Polsby–Popper = 4πA / P², A the grid's area and P its perimeter, all rings (holes
  *   included) of all parts: 1 for a disc, π/4 for a square, → 0 for long or ragged shapes.
  *   `polsbyPopperMedian` (mean of the two middle values for an even count) and
- *   `polsbyPopperMin` are over all grids (0 when there is none).
+ *   `polsbyPopperMin` are over all grids (0 when there is none), special grids included;
+ *   `polsbyPopperMedianBasic` over the basic grids only.
  * - `compoundsSplit`: compounds (same `compound` property, a non-empty string or a number)
  *   whose total households ≤ maxHouseholds — those a grid could hold whole — and whose
  *   assigned buildings fall in more than one grid (unassigned buildings are ignored here).
@@ -500,6 +501,7 @@ export function divisionMetrics(input: MetricsInput): DivisionMetrics {
   }
 
   const pps = perGrid.map((g) => g.polsbyPopper);
+  const basicPps = basic.map((g) => g.polsbyPopper);
   return {
     grids: perGrid.length,
     households,
@@ -510,6 +512,7 @@ export function divisionMetrics(input: MetricsInput): DivisionMetrics {
     boundaryAlignment: internal > 0 ? aligned / internal : 1,
     barrierCrossingM,
     polsbyPopperMedian: median(pps),
+    polsbyPopperMedianBasic: median(basicPps),
     polsbyPopperMin: pps.length ? Math.min(...pps) : 0,
     compoundsSplit,
     buildingsSplit,

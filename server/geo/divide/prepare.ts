@@ -11,6 +11,9 @@ import { localProjection, type LocalProjection } from './project.js';
 import type { DivisionInput } from './input.js';
 import type { BarrierKind, EdgeKind, PlanarPolygon, TaggedLine, XY } from './types.js';
 import type { Problem } from '../validate.js';
+import type { SpecialType } from '../codes.js';
+import { readLandUse } from '../land-use-kinds.js';
+import { DEFAULT_SPECIAL_CANDIDATE_RULE, type SpecialCandidateRule } from './stages/specials.js';
 import { text } from '../../i18n/catalogue.js';
 
 export interface PreparedBuilding {
@@ -24,6 +27,14 @@ export interface PreparedBuilding {
   vertices: XY[];
   /** The outer ring of each part of the footprint, open (no repeated first point); [[point]] for a point. */
   outlines: XY[][];
+  /** What the building (or the land it stands in) is used for, when its properties say (land-use-kinds.ts). */
+  use?: SpecialType;
+}
+
+/** An outline that says what its land is used for (a park, a campus: land-use polygons among the barriers). */
+export interface PreparedLandUse {
+  polygons: PlanarPolygon[];
+  specialType: SpecialType;
 }
 
 export interface PreparedSpecial {
@@ -52,6 +63,9 @@ export interface PreparedDivision {
   lines: TaggedLine[];
   minHouseholds: number;
   maxHouseholds: number;
+  /** When large land without homes is proposed as a special grid (stages/specials.ts); null: never. */
+  specialCandidates: SpecialCandidateRule | null;
+  landUse: PreparedLandUse[];
   /**
    * The exact lon/lat of every vertex of the area, water and special outlines, by anchorKey of
    * its projected point: output vertices that fall on one get it back unchanged, so a proposal
@@ -216,7 +230,8 @@ export function prepareDivision(input: DivisionInput): { value: PreparedDivision
       outside.push(building.index);
       continue;
     }
-    buildings.push({ index: building.index, households: building.households, compound: building.compound, point, vertices, outlines });
+    const use = building.households === 0 ? readLandUse(building.properties) : undefined;
+    buildings.push({ index: building.index, households: building.households, compound: building.compound, point, vertices, outlines, ...(use ? { use } : {}) });
   }
   if (outside.length > 0) {
     problems.push({
@@ -228,8 +243,24 @@ export function prepareDivision(input: DivisionInput): { value: PreparedDivision
       details: { buildings: outside },
     });
   }
+  // Absent (a caller that builds its input itself): the request's defaults; null: off.
+  const rule = input.specialCandidates === undefined ? DEFAULT_SPECIAL_CANDIDATE_RULE : input.specialCandidates;
+  const landUse = (input.landUse ?? []).map((use) => ({ polygons: polygonsOf(use.geometry, projection), specialType: use.specialType }));
   return {
-    value: { projection, kept, area, water, specials, buildings, lines, minHouseholds: input.minHouseholds, maxHouseholds: input.maxHouseholds, anchors },
+    value: {
+      projection,
+      kept,
+      area,
+      water,
+      specials,
+      buildings,
+      lines,
+      minHouseholds: input.minHouseholds,
+      maxHouseholds: input.maxHouseholds,
+      specialCandidates: rule,
+      landUse,
+      anchors,
+    },
     problems,
   };
 }

@@ -6,7 +6,8 @@
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import type { EdgeKind } from './types.js';
 
-export type FlagCode = 'above_max' | 'below_min' | 'crosses_barrier' | 'not_contiguous';
+/** Flags and notes share one shape; `special_candidate` is a note only (stages/specials.ts). */
+export type FlagCode = 'above_max' | 'below_min' | 'crosses_barrier' | 'not_contiguous' | 'special_candidate';
 
 /**
  * A flag on a grid: a stable code, the message variant, and the message's parameters. A flag
@@ -33,10 +34,17 @@ export interface ProposalGridProperties {
   status?: 'kept' | 'changed' | 'new';
   households: number;
   buildings: number;
+  /**
+   * A special grid the division proposes for large land without homes (a campus, a park, an
+   * industrial yard nobody drew): the planner confirms it or merges it into a basic grid. Its
+   * note (`special_candidate`) gives its area and the type its land suggests (`specialType`).
+   */
+  candidate?: boolean;
   flags: Flag[];
   /**
    * What a planner should know but cannot change by redrawing (see Flag): `above_max` with
-   * variant `one_building` or `one_compound`. Absent in proposals stored before notes existed.
+   * variant `one_building` or `one_compound`; `special_candidate` on a proposed special grid
+   * (params number, areaHa, specialType). Absent in proposals stored before notes existed.
    */
   notes?: Flag[];
 }

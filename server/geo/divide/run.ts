@@ -64,7 +64,9 @@ export async function runDivision(input: DivisionInput, onProgress: Progress = (
       cutBorderShare: proposal.internalBorderM > 0 ? proposal.cutBorderM / proposal.internalBorderM : 0,
       cutsThroughBuildings: proposal.cutsThroughBuildings,
       flagged: proposal.grids.filter((g) => g.properties.flags.length > 0).length,
-      noted: proposal.grids.filter((g) => g.properties.flags.length === 0 && (g.properties.notes?.length ?? 0) > 0).length,
+      // Notes of indivisible grids; a special grid candidate's note is counted apart.
+      noted: proposal.grids.filter((g) => !g.properties.candidate && g.properties.flags.length === 0 && (g.properties.notes?.length ?? 0) > 0).length,
+      specialCandidates: proposal.grids.filter((g) => g.properties.candidate).length,
     },
   };
   return input.keep || input.freed ? markAdjustment(result, input) : result;

@@ -136,6 +136,8 @@ export const incidentMessages = {
   'unknown_device.feed': { zh: '没有设备 {id}（请先用 POST /api/devices 登记）', en: 'No device {id} (register it with POST /api/devices)' },
   'invalid_id.media': { zh: '媒体编号须为正整数，收到“{got}”', en: 'A media id is a positive integer, got "{got}"' },
   'invalid_parameter.media_size': { zh: 'size 须为 original 或 thumb', en: 'size must be original or thumb' },
+  // Feed ingest's compact answer (issue 19).
+  'invalid_parameter.feed_answer': { zh: 'answer 须为 full 或 compact，收到“{got}”', en: 'answer must be full or compact, got "{got}"' },
   'out_of_scope.media': { zh: '此快照不在本密钥的范围内', en: 'This snapshot lies outside the area of this key' },
   unknown_media: { zh: '没有媒体 {id}', en: 'No media {id}' },
 

@@ -10,7 +10,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Feature, FeatureCollection, Position } from 'geojson';
-import { parseDivisionInput } from '../../../server/geo/divide/input.js';
+import { parseDivisionInput, type DivisionInput } from '../../../server/geo/divide/input.js';
+import { divideInStages } from '../../../server/geo/divide/index.js';
 import { prepareDivision, type PreparedDivision } from '../../../server/geo/divide/prepare.js';
 import { buildBlocks, type Blocks } from '../../../server/geo/divide/stages/blocks.js';
 import { cutOverfullBlocks } from '../../../server/geo/divide/stages/cuts.js';
@@ -19,7 +20,7 @@ import { corridorLinks } from '../../../server/geo/divide/stages/corridors.js';
 import { group } from '../../../server/geo/divide/aggregate.js';
 import { improve } from '../../../server/geo/divide/improve.js';
 import { attach } from '../../../server/geo/divide/attach.js';
-import { assemble } from '../../../server/geo/divide/assemble.js';
+import { assemble, type Proposal } from '../../../server/geo/divide/assemble.js';
 import { markAdjustment } from '../../../server/geo/divide/adjust.js';
 import { dissolve } from '../../../server/geo/divide/planar.js';
 import { representativePoint } from '../../../server/geo/divide/polygon.js';
@@ -57,7 +58,23 @@ async function stages(file: string) {
   const improved = improve(units.units, units.links, grouped, limits);
   const attached = attach(units.units, units.links, improved);
   const proposal = assemble(prepared, blocks, units, attached, 0);
-  return { input, prepared, first, cutLines, blocks, units, corridors, grouped, improved, attached, proposal };
+  const whole = await divideInStages(prepared);
+  return { input, prepared, first, cutLines, blocks, units, corridors, grouped, improved, attached, proposal, whole };
+}
+
+/** The assembled proposal (adjustment marks added) in lon/lat rounded to 7 decimals, grids then crossings. */
+function proposalOut(input: DivisionInput, proposal: Proposal): Feature[] {
+  const result = markAdjustment(
+    { proposal: { type: 'FeatureCollection', features: proposal.grids, crossings: { type: 'FeatureCollection', features: [] }, buildingGrid: input.buildings.map((b) => { const g = proposal.gridOfBuilding.get(b.index); return g !== undefined && g >= 0 ? proposal.grids[g].properties.number : null; }) }, metrics: {} as never },
+    input,
+  );
+  const rounded = (position: Position) => position.map((v) => round(v, 7));
+  const grids = result.proposal.features.map((g) => ({
+    ...g,
+    geometry: g.geometry.type === 'Polygon' ? { ...g.geometry, coordinates: g.geometry.coordinates.map((r) => r.map(rounded)) } : { ...g.geometry, coordinates: g.geometry.coordinates.map((p) => p.map((r) => r.map(rounded))) },
+  }));
+  const crossings = proposal.crossings.map((c) => ({ ...c, properties: { ...c.properties, lengthM: round(c.properties.lengthM, 1) }, geometry: { ...c.geometry, coordinates: c.geometry.coordinates.map(rounded) } }));
+  return [...grids, ...crossings] as Feature[];
 }
 
 const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
@@ -112,19 +129,10 @@ const serialize: Record<string, (s: Awaited<ReturnType<typeof stages>>) => Featu
   group: ({ prepared, blocks, units, grouped }) => byUnits(prepared, blocks, units, grouped, 'cluster'),
   improve: ({ prepared, blocks, units, improved }) => byUnits(prepared, blocks, units, improved, 'cluster'),
   attach: ({ prepared, blocks, units, attached }) => byUnits(prepared, blocks, units, attached, 'grid'),
-  assemble: ({ input, proposal }) => {
-    const result = markAdjustment(
-      { proposal: { type: 'FeatureCollection', features: proposal.grids, crossings: { type: 'FeatureCollection', features: [] }, buildingGrid: input.buildings.map((b) => { const g = proposal.gridOfBuilding.get(b.index); return g !== undefined && g >= 0 ? proposal.grids[g].properties.number : null; }) }, metrics: {} as never },
-      input,
-    );
-    const rounded = (position: Position) => position.map((v) => round(v, 7));
-    const grids = result.proposal.features.map((g) => ({
-      ...g,
-      geometry: g.geometry.type === 'Polygon' ? { ...g.geometry, coordinates: g.geometry.coordinates.map((r) => r.map(rounded)) } : { ...g.geometry, coordinates: g.geometry.coordinates.map((p) => p.map((r) => r.map(rounded))) },
-    }));
-    const crossings = proposal.crossings.map((c) => ({ ...c, properties: { ...c.properties, lengthM: round(c.properties.lengthM, 1) }, geometry: { ...c.geometry, coordinates: c.geometry.coordinates.map(rounded) } }));
-    return [...grids, ...crossings] as Feature[];
-  },
+  assemble: ({ input, proposal }) => proposalOut(input, proposal),
+  // The whole division (index.ts) with its special grid candidates: land without homes set
+  // apart before the improvement, assembled as special grids with a note.
+  specials: ({ input, whole }) => proposalOut(input, whole.proposal),
 };
 
 describe('division stages, fixture by fixture', () => {
