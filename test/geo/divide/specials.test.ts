@@ -14,6 +14,8 @@ import { describeProposal } from '../../../server/i18n/division.js';
 import type { Problem } from '../../../server/geo/validate.js';
 import { translate } from '../../../server/i18n/catalogue.js';
 import { lonLat, rect } from '../../support/town.js';
+import { setApart } from '../../../server/geo/divide/stages/specials.js';
+import type { Unit, UnitLink, Units } from '../../../server/geo/divide/stages/units.js';
 
 const fixture = JSON.parse(fs.readFileSync(new URL('../../fixtures/divide/specials-campus-and-park/in.geojson', import.meta.url), 'utf8')) as FeatureCollection;
 const of = (role: string) => ({ type: 'FeatureCollection', features: fixture.features.filter((f) => f.properties?.role === role) });
@@ -124,5 +126,19 @@ describe('special grid candidates in a division', () => {
     const { proposal, metrics } = await divide({}, { buildings: { type: 'FeatureCollection', features: homes }, barriers: { type: 'FeatureCollection', features: barriers } }, rect(0, 0, 600, 300));
     expect(metrics.specialCandidates).toBe(0);
     expect(proposal.features.map((g) => g.properties.households)).toEqual([400]);
+  });
+});
+
+describe('setApart', () => {
+  it('gives land cut off by a candidate a grid again, in every grid the candidate took land from', () => {
+    // A chain of units: homes 0 | land 1 (grid 0) | candidate 2 (grid 0) · 3 (grid 1) | land 4, homes 5 (grid 1).
+    // Land 4 reached grid 1's homes only through unit 3; it also borders land 1 of grid 0.
+    const unit = (households: number, x: number): Unit => ({ households, buildings: households > 0 ? 1 : 0, area: 10_000, perimeter: 400, roadSpace: false, anchor: [x, 0] });
+    const units = [unit(400, 0), unit(0, 100), unit(0, 200), unit(0, 300), unit(0, 400), unit(400, 500)];
+    const link = (a: number, b: number): UnitLink => ({ a, b, length: 100, lengthByKind: {} });
+    const links = [link(0, 1), link(0, 2), link(2, 3), link(3, 5), link(3, 4), link(4, 1)];
+    const clusterOf = Int32Array.from([0, 0, 0, 1, 1, 1]);
+    const out = setApart({ units, links, unitOfFace: new Int32Array(0) } as unknown as Units, clusterOf, [{ units: [2, 3], areaM2: 20_000, specialType: 'other' }]);
+    expect([...out]).toEqual([0, 0, 2, 2, 0, 1]);
   });
 });

@@ -152,7 +152,8 @@ export function setApart({ units, links }: Units, clusterOf: Int32Array, candida
       }
     }
   }
-  const affected = new Set(candidates.map((candidate) => clusterOf[candidate.units[0]]));
+  // Every grid a candidate took land from (the improvement may have shared a patch out between two).
+  const affected = new Set(candidates.flatMap((candidate) => candidate.units.map((u) => clusterOf[u])));
   next.forEach((c, u) => {
     if (c >= 0 && !reached[u] && affected.has(c)) next[u] = -1;
   });
