@@ -23,6 +23,11 @@ export interface CheckActions {
 
 export class CheckPanel {
   private readonly reasonInput: HTMLInputElement;
+  // The buttons outlive a render: the panel re-renders whenever a check or an estimate arrives, and a button
+  // replaced between a press and its release loses the click (seen as a Discard that did nothing).
+  private readonly discardButton: HTMLButtonElement;
+  private readonly saveButton: HTMLButtonElement;
+  private readonly buttons: HTMLElement;
 
   constructor(
     private readonly root: HTMLElement,
@@ -30,6 +35,9 @@ export class CheckPanel {
     private readonly actions: CheckActions,
   ) {
     this.reasonInput = el('input', { type: 'text', name: 'reason', maxlength: '500' });
+    this.discardButton = el('button', { type: 'button', className: 'button', 'data-action': 'discard', onclick: () => this.actions.discard() });
+    this.saveButton = el('button', { type: 'button', className: 'button primary', 'data-action': 'save', onclick: () => this.actions.save() });
+    this.buttons = el('div', { className: 'check-buttons' }, this.discardButton, this.saveButton);
     onLangChange(() => this.render());
     this.render();
   }
@@ -88,14 +96,11 @@ export class CheckPanel {
         }),
     );
     this.reasonInput.placeholder = t('checks.reasonPlaceholder');
-    this.root.append(
-      el('label', { className: 'field' }, el('span', { text: t('checks.reason') }), this.reasonInput),
-      el(
-        'div',
-        { className: 'check-buttons' },
-        el('button', { type: 'button', className: 'button', 'data-action': 'discard', disabled: s.saving !== null, text: t('tool.discard'), onclick: () => this.actions.discard() }),
-        el('button', { type: 'button', className: `button primary${s.problems.some((p) => !isWarning(p)) ? ' warn' : ''}`, 'data-action': 'save', disabled: s.saving !== null, text: s.saving ?? t('tool.save'), onclick: () => this.actions.save() }),
-      ),
-    );
+    this.discardButton.disabled = s.saving !== null;
+    this.discardButton.textContent = t('tool.discard');
+    this.saveButton.disabled = s.saving !== null;
+    this.saveButton.textContent = s.saving ?? t('tool.save');
+    this.saveButton.classList.toggle('warn', s.problems.some((p) => !isWarning(p)));
+    this.root.append(el('label', { className: 'field' }, el('span', { text: t('checks.reason') }), this.reasonInput), this.buttons);
   }
 }
