@@ -137,4 +137,41 @@ describe('demo area', () => {
     const heat = (await context.api.get('/api/heatmap?bbox=114.38,30.50,114.41,30.52&zoom=15')).body;
     expect(heat.points.length).toBeGreaterThan(10);
   });
+  it('staffs every grid (定员) and gives each incident to whoever serves its grid or community', async () => {
+    for (const code of COMMUNITIES) {
+      const staffing = (await context.api.get(`/api/regions/${code}/staffing`)).body;
+      expect(staffing.basicGrids, code).toBeGreaterThan(0);
+      expect(staffing.understaffed, code).toEqual([]);
+    }
+    const servers = new Map<string, Set<number>>();
+    for (const grid of grids) {
+      const { staff } = (await context.api.get(`/api/grids/${grid.id}/staff`)).body as { staff: { id: number; duty: string }[] };
+      // A special grid is led by its unit's 网格长; a basic grid has its full-time worker.
+      expect(staff.some((s) => s.duty === (grid.properties.kind === 'special' ? 'leader' : 'fulltime')), String(grid.id)).toBe(true);
+      servers.set(String(grid.id), new Set(staff.map((s) => s.id)));
+    }
+    type Row = { id: number; status: string; source: string; handlingLevel: string; handlingRegion: string | null; gridCode: string | null; assignee: { staffId: number } | null; reporterStaffId: number | null };
+    const page = (await context.api.get('/api/incidents?limit=1000&from=1970-01-01T00:00:00Z')).body as { total: number; incidents: Row[] };
+    expect(page.incidents).toHaveLength(page.total);
+    const all = page.incidents;
+    const open = all.filter((i) => i.status === 'dispatched' || i.status === 'in_progress');
+    const atGrid = open.filter((i) => i.handlingLevel === 'grid' && i.gridCode);
+    expect(atGrid.length).toBeGreaterThan(0);
+    for (const incident of atGrid) expect(servers.get(incident.gridCode!)?.has(incident.assignee?.staffId ?? -1), String(incident.id)).toBe(true);
+    const escalated = all.filter((i) => i.handlingLevel === 'village');
+    expect(escalated.length).toBeGreaterThan(0);
+    for (const incident of escalated) {
+      const leader = (await context.api.get(`/api/staff/${incident.assignee!.staffId}`)).body;
+      expect(leader.regionCode, String(incident.id)).toBe(incident.handlingRegion);
+    }
+    // Workers' reports name a worker of the grid; a report filed now goes to the grid's worker too.
+    const byStaff = all.filter((i) => i.reporterStaffId !== null && i.gridCode);
+    expect(byStaff.length).toBeGreaterThan(0);
+    for (const incident of byStaff) expect(servers.get(incident.gridCode!)?.has(incident.reporterStaffId!), String(incident.id)).toBe(true);
+    const basic = grids.find((g) => g.properties.kind !== 'special')!;
+    const [lon, lat] = turf.pointOnFeature(basic).geometry.coordinates;
+    const filed = await context.api.post('/api/incidents').send({ category: 'sanitation', description: '垃圾桶满溢', lon, lat });
+    expect(filed.status).toBe(201);
+    expect(servers.get(String(basic.id))?.has(filed.body.assignee?.staffId ?? -1)).toBe(true);
+  });
 });

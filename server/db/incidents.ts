@@ -190,8 +190,20 @@ export interface PastIncident extends NewIncident {
   handlingRegion: string | null;
   resolvedAt: Date | null;
   closedAt: Date | null;
-  /** Every step after the report (which is written from reportedAt), in time order. */
-  steps: { from: IncidentStatus; to: IncidentStatus; fromLevel: HandlingLevel; toLevel: HandlingLevel; actor: string; note: string | null; at: Date }[];
+  /** Who has it now (the staff member it was dispatched or escalated to), if anyone. */
+  assigneeStaffId?: number | null;
+  /** Every step after the report (which is written from reportedAt), in time order; a staff member's own steps name them. */
+  steps: {
+    from: IncidentStatus;
+    to: IncidentStatus;
+    fromLevel: HandlingLevel;
+    toLevel: HandlingLevel;
+    actor: string;
+    note: string | null;
+    at: Date;
+    actorStaffId?: number | null;
+    assigneeStaffId?: number | null;
+  }[];
 }
 
 /**
@@ -228,6 +240,8 @@ export async function insertPastIncidents(db: Kysely<Database>, incidents: PastI
             event_count: 0,
             media_id: null,
             version: 1 + n.steps.length,
+            assignee_staff_id: n.assigneeStaffId ?? null,
+            reporter_staff_id: n.reporterStaffId ?? null,
           })),
         )
         .returning('id')
@@ -236,8 +250,19 @@ export async function insertPastIncidents(db: Kysely<Database>, incidents: PastI
         const id = Number(inserted[k].id);
         const first = n.steps[0]?.fromLevel ?? n.handlingLevel;
         return [
-          { incident_id: id, from_status: null, to_status: 'reported', from_level: null, to_level: first, actor, note: null, at: n.reportedAt },
-          ...n.steps.map((s) => ({ incident_id: id, from_status: s.from, to_status: s.to, from_level: s.fromLevel, to_level: s.toLevel, actor: s.actor, note: s.note, at: s.at })),
+          { incident_id: id, from_status: null, to_status: 'reported', from_level: null, to_level: first, actor, note: null, at: n.reportedAt, actor_staff_id: n.reporterStaffId ?? null, assignee_staff_id: null },
+          ...n.steps.map((s) => ({
+            incident_id: id,
+            from_status: s.from,
+            to_status: s.to,
+            from_level: s.fromLevel,
+            to_level: s.toLevel,
+            actor: s.actor,
+            note: s.note,
+            at: s.at,
+            actor_staff_id: s.actorStaffId ?? null,
+            assignee_staff_id: s.assigneeStaffId ?? null,
+          })),
         ];
       });
       await trx.insertInto('incident_transitions').values(transitions).execute();

@@ -62,6 +62,21 @@ const CAMERA_EVENTS: Record<string, string> = { sanitation: 'garbage', traffic: 
 const SENSOR_CATEGORY: Record<string, string> = { smoke: 'fire', water_level: 'flood', manhole_cover: 'facility', gas: 'hazard' };
 const WORKERS = ['网格员 张敏', '网格员 李强', '网格员 王芳', '网格员 刘洋', '网格员 陈静', '网格员 杨帆'];
 
+/** A staff member as the history names them. */
+export interface HistoryPerson {
+  id: number;
+  name: string;
+}
+
+/**
+ * The demo's people, when it has a roster (server/demo/staff.ts): who takes a grid's or a region's
+ * incidents, and who reports in a grid. Without one, the history names workers but assigns nobody.
+ */
+export interface HistoryPeople {
+  takerOf(code: string): HistoryPerson | null;
+  workersOf(gridCode: string): HistoryPerson[];
+}
+
 function pick<T>(random: () => number, weighted: [T, number][]): T {
   const total = weighted.reduce((s, [, w]) => s + w, 0);
   let r = random() * total;
@@ -80,7 +95,7 @@ function pointIn(grid: HistoryGrid, random: () => number): [number, number] {
 
 const round7 = (v: number) => Math.round(v * 1e7) / 1e7;
 
-export function demoHistory(grids: HistoryGrid[], devices: HistoryDevice[], rules: IncidentRules, now: Date, seed = 20_260_101): PastIncident[] {
+export function demoHistory(grids: HistoryGrid[], devices: HistoryDevice[], rules: IncidentRules, now: Date, people: HistoryPeople | null = null, seed = 20_260_101): PastIncident[] {
   const random = seededRandom(seed);
   const weightedGrids: [HistoryGrid, number][] = grids.map((g) => [g, g.households + 40]);
   const cameras = devices.filter((d) => d.kind === 'camera');
@@ -101,6 +116,7 @@ export function demoHistory(grids: HistoryGrid[], devices: HistoryDevice[], rule
       let gridCode: string | null;
       let villageCode: string | null;
       let reporter: string | null;
+      let reporterStaffId: number | null = null;
       if (source === 'camera' && cameras.length > 0 && CAMERA_EVENTS[category]) {
         const camera = cameras[Math.floor(random() * cameras.length)];
         at = [camera.lon, camera.lat];
@@ -118,6 +134,12 @@ export function demoHistory(grids: HistoryGrid[], devices: HistoryDevice[], rule
         at = pointIn(grid, random);
         gridCode = grid.code;
         reporter = source === 'worker' ? WORKERS[Math.floor(random() * WORKERS.length)] : source === 'hotline' ? '12345热线' : '居民';
+        const workers = source === 'worker' ? (people?.workersOf(grid.code) ?? []) : [];
+        if (workers.length > 0) {
+          const worker = workers[Math.floor(random() * workers.length)]!;
+          reporter = `网格员 ${worker.name}`;
+          reporterStaffId = worker.id;
+        }
       }
       villageCode = gridCode ? grids.find((g) => g.code === gridCode)?.regionCode ?? null : null;
       const rule = categoryOf(rules, category) ?? categoryOf(rules, rules.fallbackCategory)!;
@@ -137,9 +159,11 @@ export function demoHistory(grids: HistoryGrid[], devices: HistoryDevice[], rule
             villageCode,
             reportedAt,
             deadlineAt,
+            reporterStaffId,
           },
           now,
           random,
+          people,
         ),
       );
     }
@@ -148,11 +172,20 @@ export function demoHistory(grids: HistoryGrid[], devices: HistoryDevice[], rule
 }
 
 /** How far an incident got by `now`, and when it took each step. */
-function walk(incident: Omit<PastIncident, 'status' | 'handlingLevel' | 'handlingRegion' | 'resolvedAt' | 'closedAt' | 'steps'>, now: Date, random: () => number): PastIncident {
+function walk(
+  incident: Omit<PastIncident, 'status' | 'handlingLevel' | 'handlingRegion' | 'resolvedAt' | 'closedAt' | 'steps' | 'assigneeStaffId'>,
+  now: Date,
+  random: () => number,
+  people: HistoryPeople | null,
+): PastIncident {
   const allowed = incident.deadlineAt.getTime() - incident.reportedAt.getTime();
   const level: HandlingLevel = incident.gridCode ? 'grid' : 'county';
-  const past: PastIncident = { ...incident, status: 'reported', handlingLevel: level, handlingRegion: incident.villageCode, resolvedAt: null, closedAt: null, steps: [] };
-  const handler = WORKERS[Math.floor(random() * WORKERS.length)];
+  const past: PastIncident = { ...incident, status: 'reported', handlingLevel: level, handlingRegion: incident.villageCode, resolvedAt: null, closedAt: null, steps: [], assigneeStaffId: null };
+  // Whoever serves the grid takes it (as the service assigns a new incident); without a roster a named worker.
+  let taker = incident.gridCode ? (people?.takerOf(incident.gridCode) ?? null) : null;
+  const fallback = WORKERS[Math.floor(random() * WORKERS.length)]!;
+  let handler = taker ? `网格员 ${taker.name}` : fallback;
+  past.assigneeStaffId = taker?.id ?? null;
   // Of the last two days' reports more than half are still open, of the week's before a third,
   // each waiting at one of the open states (turning yellow and red as its deadline nears and passes).
   const age = now.getTime() - incident.reportedAt.getTime();
@@ -163,7 +196,8 @@ function walk(incident: Omit<PastIncident, 'status' | 'handlingLevel' | 'handlin
   const step = (to: IncidentStatus, delayMs: number, actor: string, note: string | null): boolean => {
     const at = t + delayMs;
     if (at > now.getTime()) return false;
-    past.steps.push({ from: past.status, to, fromLevel: past.handlingLevel, toLevel: past.handlingLevel, actor, note, at: new Date(at) });
+    const byHandler = actor === handler && taker !== null;
+    past.steps.push({ from: past.status, to, fromLevel: past.handlingLevel, toLevel: past.handlingLevel, actor, note, at: new Date(at), actorStaffId: byHandler ? taker!.id : null, assigneeStaffId: to === 'dispatched' ? (taker?.id ?? null) : null });
     past.status = to;
     t = at;
     if (to === 'resolved' || to === 'rejected') past.resolvedAt = new Date(at);
@@ -185,8 +219,15 @@ function walk(incident: Omit<PastIncident, 'status' | 'handlingLevel' | 'handlin
   if (level === 'grid' && random() < 0.07) {
     const at = t + 0.1 * allowed;
     if (at > now.getTime()) return past;
-    past.steps.push({ from: past.status, to: past.status, fromLevel: 'grid', toLevel: 'village', actor: handler, note: '网格内无法处置，上报社区', at: new Date(at) });
+    // The community's 网格长 takes it over from here.
+    const leader = incident.villageCode ? (people?.takerOf(incident.villageCode) ?? null) : null;
+    past.steps.push({ from: past.status, to: past.status, fromLevel: 'grid', toLevel: 'village', actor: handler, note: '网格内无法处置，上报社区', at: new Date(at), actorStaffId: taker?.id ?? null, assigneeStaffId: leader?.id ?? null });
     past.handlingLevel = 'village';
+    past.assigneeStaffId = leader?.id ?? null;
+    if (leader) {
+      taker = leader;
+      handler = `网格长 ${leader.name}`;
+    }
     t = at;
   }
   // Most are resolved within the deadline; about one in seven is late.

@@ -27,7 +27,9 @@ import { insertPastIncidents } from '../db/incidents.js';
 import { deviceFields } from '../services/devices.js';
 import { defaultIncidentRules, type IncidentRules } from '../incidents/rules.js';
 import type { Problem } from '../geo/validate.js';
-import { demoHistory, type HistoryDevice, type HistoryGrid } from './history.js';
+import { createStaffBatch } from '../db/staff.js';
+import { demoHistory, type HistoryDevice, type HistoryGrid, type HistoryPeople, type HistoryPerson } from './history.js';
+import { demoRoster } from './staff.js';
 
 export const demoDir = path.join(repoRoot, 'data', 'demo');
 /** The demo's name in start-up messages. */
@@ -112,10 +114,26 @@ export async function loadDemo(
   for (const body of devices) await createDevice(db, body.id, deviceFields(body, body.id), now);
   log(`demo: ${devices.filter((d) => d.kind === 'camera').length} cameras and ${devices.filter((d) => d.kind === 'sensor').length} sensors loaded`);
 
+  // The people of the grids (定员): each grid's worker takes its incidents, each community's 网格长 what is escalated.
+  const roster = demoRoster(
+    created.map((g) => ({ code: g.id, regionCode: g.properties.regionCode, kind: g.properties.kind ?? null })),
+    regions.map((feature) => (feature as { properties: { code: string; level: string } }).properties),
+  );
+  const members = await createStaffBatch(db, roster.map(({ takes: _takes, ...fields }) => fields), { ...meta, at: now });
+  const takers = new Map<string, HistoryPerson>();
+  const workers = new Map<string, HistoryPerson[]>();
+  for (const [index, entry] of roster.entries()) {
+    const person = { id: members[index]!.id, name: entry.name };
+    if (entry.takes) takers.set(entry.takes, person);
+    if (entry.duty === 'fulltime' || entry.duty === 'parttime') for (const code of entry.gridCodes) workers.set(code, [...(workers.get(code) ?? []), person]);
+  }
+  const people: HistoryPeople = { takerOf: (code) => takers.get(code) ?? null, workersOf: (code) => workers.get(code) ?? [] };
+  log(`demo: ${members.length} grid staff loaded (网格长 ${roster.filter((r) => r.duty === 'leader').length}, 网格员 ${roster.filter((r) => r.duty !== 'leader').length})`);
+
   const historyGrids: HistoryGrid[] = created.map((g) => ({ code: g.id, regionCode: g.properties.regionCode, households: g.properties.households ?? 0, geometry: g.geometry }));
   const gridAt = (lon: number, lat: number) => historyGrids.find((g) => turf.booleanPointInPolygon([lon, lat], g.geometry))?.code ?? null;
   const historyDevices: HistoryDevice[] = devices.map((d) => ({ id: d.id, kind: d.kind, name: d.name, lon: d.lon, lat: d.lat, sensorType: d.sensorType ?? null, gridCode: gridAt(d.lon, d.lat) }));
-  const history = demoHistory(historyGrids, historyDevices, options.rules ?? defaultIncidentRules, now);
+  const history = demoHistory(historyGrids, historyDevices, options.rules ?? defaultIncidentRules, now, people);
   await insertPastIncidents(db, history, ACTOR);
   log(`demo: ${history.length} incidents of the last 90 days loaded`);
 }

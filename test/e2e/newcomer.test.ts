@@ -144,6 +144,19 @@ describe.skipIf(!haveChromium)(title, { timeout: 240_000 }, () => {
     const before = await page.evaluate(() => window.gridgov.command!.received);
     await page.waitForFunction((b) => window.gridgov.command!.received > b, before, { timeout: 60_000 });
     await shot('command-live');
+
+    // The first incident waiting for dispatch goes to someone: the grid's staff are offered, its worker first by default.
+    const waiting = page.locator('[data-role="incident-list"] [data-incident]').filter({ hasText: /已上报|Reported/ }).first();
+    await waiting.click();
+    await page.click('[data-step="dispatched"]');
+    await page.waitForSelector('select[name="assignee"] option:nth-child(2)', { state: 'attached' });
+    const offered = await page.locator('select[name="assignee"] option').allTextContents();
+    expect(offered.some((o) => /专职网格员|网格长/.test(o)), offered.join(' | ')).toBe(true);
+    await page.click('[data-action="step-submit"]');
+    await page.waitForSelector('[data-role="incident-status"][data-status="dispatched"]');
+    const assignee = await page.locator('.props').textContent();
+    expect(assignee).toMatch(/专职网格员|网格长/);
+    await shot('command-dispatched');
     expect(consoleErrors).toEqual([]);
   });
 });
