@@ -36,6 +36,8 @@ import { recombine, recombineThree, type SplitSearch } from './improve/splits.js
 export const IMPROVE_BUDGET = 3_000_000;
 /** Cut on a grid's edge (metres) from which a grid in range is recombined with its neighbours too. */
 const CUT_ON_EDGE_M = 10;
+/** Recombinations (each of its own random trees) of a pair in range that neither changed since. */
+const PAIR_TRIES = 3;
 
 export function improve(units: Unit[], links: UnitLink[], clusterOf: Int32Array, limits: Limits, budget = IMPROVE_BUDGET): Int32Array {
   const meter: Meter = { work: 0 };
@@ -75,6 +77,17 @@ export function improve(units: Unit[], links: UnitLink[], clusterOf: Int32Array,
     return length;
   };
 
+  // When each grid last changed, and when a pair in range was last recombined to no avail: a
+  // pair neither of whose grids changed since is not recombined again (the town of 10,000
+  // buildings has hundreds of pairs in range with a cut between them).
+  const changedAt = new Int32Array(count);
+  let clock = 0;
+  const touch = (...grids: number[]) => {
+    clock++;
+    for (const c of grids) changedAt[c] = clock;
+  };
+  const tried = new Map<number, { at: number; times: number }>();
+
   const adjacentGrids = (c: number): Set<number> => {
     const out = new Set<number>();
     for (const u of members[c]) for (const n of neighbours[u]) if (assignment[n.unit] >= 0 && assignment[n.unit] !== c) out.add(assignment[n.unit]);
@@ -98,6 +111,7 @@ export function improve(units: Unit[], links: UnitLink[], clusterOf: Int32Array,
         const after = pairScore(from, to);
         if (better(after, before) && connected(members[from])) {
           changed = true;
+          touch(from, to);
           break;
         }
         assignment[u] = from;
@@ -114,6 +128,10 @@ export function improve(units: Unit[], links: UnitLink[], clusterOf: Int32Array,
       if (score.out === 0 && cutOnEdge(a) < CUT_ON_EDGE_M) continue;
       let done = false;
       for (const b of adjacentGrids(a)) {
+        const pair = a * count + b;
+        const last = tried.get(pair);
+        const unchanged = last !== undefined && last.at >= Math.max(changedAt[a], changedAt[b]);
+        if (score.out === 0 && unchanged && last.times >= PAIR_TRIES) continue;
         const before = pairScore(a, b);
         const union = [...members[a], ...members[b]];
         const merged = scoreOf(union, (u) => assignment[u] === a || assignment[u] === b);
@@ -131,7 +149,11 @@ export function improve(units: Unit[], links: UnitLink[], clusterOf: Int32Array,
           members[b] = new Set();
           done = true;
         }
-        if (done) break;
+        if (done) {
+          touch(a, b);
+          break;
+        }
+        tried.set(pair, { at: clock, times: unchanged ? last.times + 1 : 1 });
       }
       // Three grids into two: a with a neighbour b and a neighbour c of either.
       if (!done && score.deviation > 0) {
@@ -147,6 +169,7 @@ export function improve(units: Unit[], links: UnitLink[], clusterOf: Int32Array,
             members[a] = new Set(split[0]);
             members[b] = new Set(split[1]);
             members[c] = new Set();
+            touch(a, b, c);
             done = true;
           }
           if (done) break;
@@ -164,6 +187,7 @@ export function improve(units: Unit[], links: UnitLink[], clusterOf: Int32Array,
               for (const u of split[i] as number[]) assignment[u] = grid;
               members[grid] = new Set(split[i] as number[]);
             });
+            touch(a, b, c);
             done = true;
           }
           if (done) break;
