@@ -7,7 +7,7 @@
  * `changed(incident, label)` after a step was taken; `closed()` when the panel is closed.
  */
 import { type Api, type Incident, type IncidentDetail as Detail } from '../api';
-import { formatDate, formatNumber, hasKey, t, type Key } from '../i18n';
+import { formatDate, formatNumber, hasKey, lang, t, type Key } from '../i18n';
 import { el, clear } from '../panels/dom';
 import { IncidentActions, dutyName } from './IncidentActions';
 import { lightSymbolHtml } from './lightBadge';
@@ -39,6 +39,8 @@ export class IncidentDetailPanel {
   selected: number | null = null;
   private readonly actions: IncidentActions;
   private shown: Detail | null = null;
+  /** What the panel last drew (language, incident and cameras), to skip a render that would change nothing. */
+  private drawn = '';
 
   constructor(private readonly options: IncidentDetailOptions) {
     this.actions = new IncidentActions({
@@ -64,6 +66,11 @@ export class IncidentDetailPanel {
       const [incident, cameras] = await Promise.all([this.options.api.incident(id), this.options.api.incidentCameras(id)]);
       if (this.selected !== id) return;
       if (centre) this.options.centre(incident.lon, incident.lat);
+      // A refresh that brings nothing new leaves the panel alone: the live stream echoes each step taken here, and a
+      // panel rebuilt under the pointer would swallow the click on the next action.
+      const drawn = `${lang()}\n${JSON.stringify([incident, cameras.cameras])}`;
+      if (drawn === this.drawn && root.dataset.incident === String(id)) return;
+      this.drawn = drawn;
       this.shown = incident;
       this.render(incident, cameras.cameras);
     } catch (error) {
@@ -82,6 +89,7 @@ export class IncidentDetailPanel {
     const root = this.options.root;
     this.selected = null;
     this.shown = null;
+    this.drawn = '';
     root.hidden = true;
     delete root.dataset.incident;
     clear(root);

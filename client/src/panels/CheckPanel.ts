@@ -23,21 +23,29 @@ export interface CheckActions {
 
 export class CheckPanel {
   private readonly reasonInput: HTMLInputElement;
-  // The buttons outlive a render: the panel re-renders whenever a check or an estimate arrives, and a button
-  // replaced between a press and its release loses the click (seen as a Discard that did nothing).
+  // The reason and the buttons stay in the document across renders: the panel re-renders whenever a check or an
+  // estimate arrives, and a button replaced or detached between a press and its release loses the click (seen as
+  // a Discard that did nothing). Only `body` is rebuilt.
   private readonly discardButton: HTMLButtonElement;
   private readonly saveButton: HTMLButtonElement;
-  private readonly buttons: HTMLElement;
+  private readonly reasonLabel: HTMLElement;
+  private readonly title: HTMLElement;
+  private readonly body: HTMLElement;
+  private readonly footer: HTMLElement;
 
   constructor(
-    private readonly root: HTMLElement,
+    root: HTMLElement,
     private readonly state: () => CheckState,
     private readonly actions: CheckActions,
   ) {
     this.reasonInput = el('input', { type: 'text', name: 'reason', maxlength: '500' });
     this.discardButton = el('button', { type: 'button', className: 'button', 'data-action': 'discard', onclick: () => this.actions.discard() });
     this.saveButton = el('button', { type: 'button', className: 'button primary', 'data-action': 'save', onclick: () => this.actions.save() });
-    this.buttons = el('div', { className: 'check-buttons' }, this.discardButton, this.saveButton);
+    this.title = el('h2');
+    this.body = el('div');
+    this.reasonLabel = el('span');
+    this.footer = el('div', {}, el('label', { className: 'field' }, this.reasonLabel, this.reasonInput), el('div', { className: 'check-buttons' }, this.discardButton, this.saveButton));
+    root.append(this.title, this.body, this.footer);
     onLangChange(() => this.render());
     this.render();
   }
@@ -52,10 +60,11 @@ export class CheckPanel {
 
   render(): void {
     const s = this.state();
-    clear(this.root);
-    this.root.append(el('h2', { text: t('checks.title') }));
+    clear(this.body);
+    this.title.textContent = t('checks.title');
+    this.footer.hidden = s.changed === 0;
     if (s.changed === 0) {
-      this.root.append(el('div', { className: 'check-clean', 'data-role': 'check-status', text: t('checks.clean') }));
+      this.body.append(el('div', { className: 'check-clean', 'data-role': 'check-status', text: t('checks.clean') }));
       return;
     }
     const describe = (p: Problem): string => {
@@ -72,7 +81,7 @@ export class CheckPanel {
           return t('checks.gap', { code: s.names(p.code), area: formatArea(p.areaM2), region: p.region });
       }
     };
-    this.root.append(
+    this.body.append(
       el('div', { className: 'check-summary', text: t('checks.changed', { count: s.changed }) }),
       s.problems.length === 0
         ? el('div', { className: 'check-ok', 'data-role': 'check-status', text: `✔ ${t('checks.ok')}` })
@@ -101,6 +110,6 @@ export class CheckPanel {
     this.saveButton.disabled = s.saving !== null;
     this.saveButton.textContent = s.saving ?? t('tool.save');
     this.saveButton.classList.toggle('warn', s.problems.some((p) => !isWarning(p)));
-    this.root.append(el('label', { className: 'field' }, el('span', { text: t('checks.reason') }), this.reasonInput), this.buttons);
+    this.reasonLabel.textContent = t('checks.reason');
   }
 }
