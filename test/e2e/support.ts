@@ -172,6 +172,8 @@ export interface PageApp {
   crs: { crs: string; toMap(lonLat: number[]): number[]; toLonLat(xy: number[]): number[] };
   grids: { all(): { getGeometry(): { getExtent(): number[] } | undefined }[]; feature(code: string): { get(key: string): { version: number } } | null };
   editor: { pending(): { code: string }[] };
+  /** The check panel (planner.test.ts renders it between a press and a release). */
+  checkPanel: { render(): void };
   history: { set(iso: string | null): void };
   selected: string | null;
   asOf: string | null;
