@@ -77,9 +77,10 @@ export function improve(units: Unit[], links: UnitLink[], clusterOf: Int32Array,
     return length;
   };
 
-  // When each grid last changed, and when a pair in range was last recombined to no avail: a
-  // pair neither of whose grids changed since is not recombined again (the town of 10,000
-  // buildings has hundreds of pairs in range with a cut between them).
+  // When each grid last changed, and when (and how often since) a pair in range was recombined
+  // to no avail: a pair neither of whose grids changed since is tried again PAIR_TRIES times at
+  // most, each with new random trees (the town of 10,000 buildings has hundreds of pairs in
+  // range with a cut between them, which would otherwise be recombined on every pass).
   const changedAt = new Int32Array(count);
   let clock = 0;
   const touch = (...grids: number[]) => {
