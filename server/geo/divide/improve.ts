@@ -7,13 +7,17 @@
  *      counts as in range: no border can divide it, and joining it to others would only hide
  *      it (four grids of 288 are better than one of 1,152, though fewer grids are out);
  *   2. strong barriers crossed inside grids (metres; river, water and rail count ten times);
- *   3. border cost (the weight of the lines erased inside grids), then compactness.
+ *   3. the division's own cuts inside grids (metres, more is better): a cut left between two
+ *      grids is a border on no mapped line, so among grids equally in range the ones whose
+ *      borders run along roads and paths win, even where they are a little less round;
+ *   4. border cost (the weight of the lines erased inside grids), then compactness.
  *
  * Three kinds of move, each taken only when it makes the objective better in that order:
  * - move a unit on a grid's edge to the neighbouring grid (the grid it leaves stays connected);
  * - merge two neighbouring grids;
  * - recombine two neighbouring grids and split their units again along a random spanning tree
- *   (as ReCom does), keeping the best split of a few trees;
+ *   (as ReCom does), keeping the best split of a few trees — for a grid out of range, and for a
+ *   grid in range with a cut on its edge (the pair may be redrawn with the cut inside);
  * - recombine three neighbouring grids into two (three grids of 288 make two of 432);
  * - recombine three neighbouring grids into three (one cut off the size of a grid, the rest
  *   split in two): coarse units that no single move or pair can trade.
@@ -30,6 +34,10 @@ import { recombine, recombineThree, type SplitSearch } from './improve/splits.js
 
 /** Units looked at, at most: a town of 10,000 buildings or a dense centre of 1,300 settles within 0.3–0.7 million. */
 export const IMPROVE_BUDGET = 3_000_000;
+/** Cut on a grid's edge (metres) from which a grid in range is recombined with its neighbours too. */
+const CUT_ON_EDGE_M = 10;
+/** Recombinations (each of its own random trees) of a pair in range that neither changed since. */
+const PAIR_TRIES = 3;
 
 export function improve(units: Unit[], links: UnitLink[], clusterOf: Int32Array, limits: Limits, budget = IMPROVE_BUDGET): Int32Array {
   const meter: Meter = { work: 0 };
@@ -62,6 +70,25 @@ export function improve(units: Unit[], links: UnitLink[], clusterOf: Int32Array,
     return seen.size === set.size;
   };
 
+  /** Length of the division's cuts on a grid's edge: border on no mapped line. */
+  const cutOnEdge = (c: number): number => {
+    let length = 0;
+    for (const u of members[c]) for (const n of neighbours[u]) if (assignment[n.unit] !== c) length += n.cut;
+    return length;
+  };
+
+  // When each grid last changed, and when (and how often since) a pair in range was recombined
+  // to no avail: a pair neither of whose grids changed since is tried again PAIR_TRIES times at
+  // most, each with new random trees (the town of 10,000 buildings has hundreds of pairs in
+  // range with a cut between them, which would otherwise be recombined on every pass).
+  const changedAt = new Int32Array(count);
+  let clock = 0;
+  const touch = (...grids: number[]) => {
+    clock++;
+    for (const c of grids) changedAt[c] = clock;
+  };
+  const tried = new Map<number, { at: number; times: number }>();
+
   const adjacentGrids = (c: number): Set<number> => {
     const out = new Set<number>();
     for (const u of members[c]) for (const n of neighbours[u]) if (assignment[n.unit] >= 0 && assignment[n.unit] !== c) out.add(assignment[n.unit]);
@@ -85,6 +112,7 @@ export function improve(units: Unit[], links: UnitLink[], clusterOf: Int32Array,
         const after = pairScore(from, to);
         if (better(after, before) && connected(members[from])) {
           changed = true;
+          touch(from, to);
           break;
         }
         assignment[u] = from;
@@ -92,14 +120,19 @@ export function improve(units: Unit[], links: UnitLink[], clusterOf: Int32Array,
         members[from].add(u);
       }
     }
-    // Merges and recombinations of neighbouring grids, where one of them is out of range.
+    // Merges and recombinations of neighbouring grids, where one of them is out of range or
+    // has a cut on its edge (a recombination may take the cut inside a grid).
     for (let a = 0; a < count; a++) {
       if (spent()) break;
       if (members[a].size === 0) continue;
       const score = gridScore(a);
-      if (score.out === 0) continue;
+      if (score.out === 0 && cutOnEdge(a) < CUT_ON_EDGE_M) continue;
       let done = false;
       for (const b of adjacentGrids(a)) {
+        const pair = a * count + b;
+        const last = tried.get(pair);
+        const unchanged = last !== undefined && last.at >= Math.max(changedAt[a], changedAt[b]);
+        if (score.out === 0 && unchanged && last.times >= PAIR_TRIES) continue;
         const before = pairScore(a, b);
         const union = [...members[a], ...members[b]];
         const merged = scoreOf(union, (u) => assignment[u] === a || assignment[u] === b);
@@ -117,7 +150,11 @@ export function improve(units: Unit[], links: UnitLink[], clusterOf: Int32Array,
           members[b] = new Set();
           done = true;
         }
-        if (done) break;
+        if (done) {
+          touch(a, b);
+          break;
+        }
+        tried.set(pair, { at: clock, times: unchanged ? last.times + 1 : 1 });
       }
       // Three grids into two: a with a neighbour b and a neighbour c of either.
       if (!done && score.deviation > 0) {
@@ -133,6 +170,7 @@ export function improve(units: Unit[], links: UnitLink[], clusterOf: Int32Array,
             members[a] = new Set(split[0]);
             members[b] = new Set(split[1]);
             members[c] = new Set();
+            touch(a, b, c);
             done = true;
           }
           if (done) break;
@@ -150,6 +188,7 @@ export function improve(units: Unit[], links: UnitLink[], clusterOf: Int32Array,
               for (const u of split[i] as number[]) assignment[u] = grid;
               members[grid] = new Set(split[i] as number[]);
             });
+            touch(a, b, c);
             done = true;
           }
           if (done) break;

@@ -24,13 +24,16 @@ function searchOf(households: number[]): SplitSearch {
   return { units, neighbours, limits, meter, scorer: scorer(units, neighbours, limits, meter), random: seededRandom(14) };
 }
 
-const score = (s: Partial<Score>): Score => ({ hard: 0, out: 0, deviation: 0, strong: 0, cost: 0, roundness: 0, ...s });
+const score = (s: Partial<Score>): Score => ({ hard: 0, out: 0, deviation: 0, strong: 0, cutInside: 0, cost: 0, roundness: 0, ...s });
 
 describe('the improvement objective', () => {
-  it('orders hard barriers, then households out of range, then strong barriers, then cost with compactness', () => {
+  it('orders hard barriers, then households out of range, then strong barriers, then cuts inside grids, then cost with compactness', () => {
     expect(better(score({ hard: 0, deviation: 500 }), score({ hard: 50 }))).toBe(true);
     expect(better(score({ deviation: 0, strong: 900 }), score({ deviation: 20 }))).toBe(true);
     expect(better(score({ strong: 0, cost: 999 }), score({ strong: 40 }))).toBe(true);
+    // More of the division's cuts inside grids (fewer left as borders) before cost and compactness.
+    expect(better(score({ cutInside: 100, cost: 50, roundness: 3 }), score({ cutInside: 0, cost: 10, roundness: 2 }))).toBe(true);
+    expect(better(score({ strong: 40, cutInside: 100 }), score({ strong: 0 }))).toBe(false);
     // Lower roundness is better only where the cost is no higher.
     expect(better(score({ cost: 10, roundness: 2 }), score({ cost: 10, roundness: 3 }))).toBe(true);
     expect(better(score({ cost: 11, roundness: 2 }), score({ cost: 10, roundness: 3 }))).toBe(false);

@@ -34,4 +34,21 @@ describe('improve', () => {
     // Each grid is a run of neighbouring blocks.
     for (let u = 1; u < after.length; u++) expect(after[u] === after[u - 1] || !after.slice(0, u - 1).includes(after[u])).toBe(true);
   });
+
+  it('takes a cut between buildings inside a grid where grids in range can be drawn along mapped lines instead', () => {
+    // Four 100 m blocks of 200 households, two by two. The top two were cut apart by the
+    // division (a cut follows no mapped line); every other border is a path. Grids by column
+    // (both in range, as round as by row) leave the cut as their border; grids by row hold
+    // the same households and leave paths only.
+    //   0 | 1      0–1: cut
+    //   2 | 3      2–3, 0–2, 1–3: path
+    const units: Unit[] = [0, 1, 2, 3].map((i) => ({ households: 200, buildings: 1, area: 10_000, perimeter: 400, roadSpace: false, anchor: [(i % 2) * 100, -Math.floor(i / 2) * 100] as [number, number] }));
+    const link = (a: number, b: number, kind: 'cut' | 'path'): UnitLink => ({ a, b, length: 100, lengthByKind: { [kind]: 100 } });
+    const links = [link(0, 1, 'cut'), link(2, 3, 'path'), link(0, 2, 'path'), link(1, 3, 'path')];
+    const byColumn = Int32Array.from([0, 1, 0, 1]);
+    const after = improve(units, links, byColumn, { min: 300, max: 500 });
+    expect(after[0]).toBe(after[1]);
+    expect(after[2]).toBe(after[3]);
+    expect(after[0]).not.toBe(after[2]);
+  });
 });

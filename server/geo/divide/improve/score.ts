@@ -17,6 +17,8 @@ export interface Neighbour {
   cost: number;
   /** Length of border they share. */
   shared: number;
+  /** Of it, the division's own cuts (no mapped line). */
+  cut: number;
 }
 
 /** Objective of a set of grids, compared lexicographically (see improve.ts). */
@@ -25,15 +27,21 @@ export interface Score {
   out: number;
   deviation: number;
   strong: number;
+  /** Cut length inside grids (metres), more is better: a metre of cut not inside a grid is a metre of border on no mapped line. */
+  cutInside: number;
   cost: number;
   roundness: number;
 }
+
+/** Cut length inside grids that counts as a difference (metres). */
+const CUT_TOLERANCE_M = 5;
 
 export const better = (a: Score, b: Score): boolean => {
   if (Math.abs(a.hard - b.hard) > 1) return a.hard < b.hard;
   if (Math.abs(a.deviation - b.deviation) > 0.5) return a.deviation < b.deviation;
   if (a.out !== b.out) return a.out < b.out;
   if (Math.abs(a.strong - b.strong) > 1) return a.strong < b.strong;
+  if (Math.abs(a.cutInside - b.cutInside) > CUT_TOLERANCE_M) return a.cutInside > b.cutInside;
   return a.cost <= b.cost + 1e-6 && a.roundness < b.roundness - 1e-3;
 };
 
@@ -43,6 +51,7 @@ export const addScores = (a: Score, b: Score): Score => ({
   out: a.out + b.out,
   deviation: a.deviation + b.deviation,
   strong: a.strong + b.strong,
+  cutInside: a.cutInside + b.cutInside,
   cost: a.cost + b.cost,
   roundness: a.roundness + b.roundness,
 });
@@ -59,8 +68,9 @@ export function neighbourLists(units: Unit[], links: UnitLink[], assignment: Int
     const hard = homesBothSides ? kindsLength(kinds, HARD_KINDS) : 0;
     const strong = homesBothSides ? kindsLength(kinds, STRONG_KINDS) + 9 * hard : 0;
     const cost = borderCost(kinds);
-    neighbours[link.a].push({ unit: link.b, hard, strong, cost, shared: link.length });
-    neighbours[link.b].push({ unit: link.a, hard, strong, cost, shared: link.length });
+    const cut = kinds.cut ?? 0;
+    neighbours[link.a].push({ unit: link.b, hard, strong, cost, shared: link.length, cut });
+    neighbours[link.b].push({ unit: link.a, hard, strong, cost, shared: link.length, cut });
   }
   return neighbours;
 }
@@ -86,6 +96,7 @@ export function scorer(units: Unit[], neighbours: Neighbour[][], { min, max }: L
     let hard = 0;
     let strong = 0;
     let cost = 0;
+    let cutInside = 0;
     let size = 0;
     for (const u of set) {
       size++;
@@ -99,10 +110,11 @@ export function scorer(units: Unit[], neighbours: Neighbour[][], { min, max }: L
         hard += n.hard / 2;
         strong += n.strong / 2;
         cost += n.cost / 2;
+        cutInside += n.cut / 2;
         perimeter -= n.shared;
       }
     }
-    if (size === 0) return { hard: 0, out: 0, deviation: 0, strong: 0, cost: 0, roundness: 0 };
+    if (size === 0) return { hard: 0, out: 0, deviation: 0, strong: 0, cutInside: 0, cost: 0, roundness: 0 };
     // A grid that is one unit over the maximum (a tower, a compound) counts as in range.
     const indivisible = size === 1 && h > max;
     return {
@@ -110,6 +122,7 @@ export function scorer(units: Unit[], neighbours: Neighbour[][], { min, max }: L
       out: !indivisible && (h < min || h > max) ? 1 : 0,
       deviation: indivisible ? 0 : deviation(h),
       strong,
+      cutInside,
       cost,
       roundness: (perimeter * perimeter) / Math.max(4 * Math.PI * area, 1e-9),
     };
