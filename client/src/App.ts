@@ -46,7 +46,7 @@ import { HistorySlider } from './panels/HistorySlider';
 import { Dialog } from './panels/Dialog';
 import { loadSettings } from './panels/SettingsPanel';
 import { StatusBar, type StatusKind } from './panels/StatusBar';
-import { el } from './panels/dom';
+import { el, renderGate } from './panels/dom';
 import { Layout } from './panels/Layout';
 import { ModeHint } from './panels/ModeHint';
 import { ExportDialog } from './panels/ExportDialog';
@@ -274,9 +274,13 @@ export class App {
       this.modeHint.render();
     });
     store.subscribe(() => this.toolbar.render(), ['me', 'asOf']);
-    store.subscribe(() => this.tree.render(), ['asOf', 'problems']);
-    store.subscribe(() => this.checkPanel.render(), ['problems', 'estimates', 'saving']);
-    store.subscribe(() => this.gridPanel.render(), ['problems', 'estimates']);
+    // Checks and estimates arrive on their own: a panel held under a pressed pointer re-renders after its click.
+    const treeGate = renderGate($('region-tree'));
+    const checkGate = renderGate($('check-panel'));
+    const gridGate = renderGate($('grid-panel'));
+    store.subscribe(() => treeGate(() => this.tree.render()), ['asOf', 'problems']);
+    store.subscribe(() => checkGate(() => this.checkPanel.render()), ['problems', 'estimates', 'saving']);
+    store.subscribe(() => gridGate(() => this.gridPanel.render()), ['problems', 'estimates']);
   }
 
   get view(): AppView {

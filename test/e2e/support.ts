@@ -174,6 +174,7 @@ export interface PageApp {
   editor: { pending(): { code: string }[] };
   /** The check panel (planner.test.ts renders it between a press and a release). */
   checkPanel: { render(): void };
+  store: { state: { problems: unknown[] }; set(patch: { problems: unknown[] }): void };
   history: { set(iso: string | null): void };
   selected: string | null;
   asOf: string | null;

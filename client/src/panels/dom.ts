@@ -20,3 +20,31 @@ export function el<K extends keyof HTMLElementTagNameMap>(
 export function clear(element: Element): void {
   element.replaceChildren();
 }
+
+/**
+ * A gate for re-renders that arrive on their own (a live check, an estimate): while a mouse button or a finger is
+ * held down inside `root`, the render waits until it is released and its click has run. A button rebuilt or
+ * detached between a press and its release loses the click — the user pressed Discard and nothing happened.
+ */
+export function renderGate(root: HTMLElement): (render: () => void) => void {
+  let pressed = false;
+  let waiting: (() => void) | null = null;
+  root.addEventListener('pointerdown', () => (pressed = true), true);
+  const release = () => {
+    if (!pressed) return;
+    pressed = false;
+    // After the click that follows the release.
+    setTimeout(() => {
+      const render = waiting;
+      waiting = null;
+      if (!pressed) render?.();
+      else waiting = render;
+    }, 0);
+  };
+  window.addEventListener('pointerup', release, true);
+  window.addEventListener('pointercancel', release, true);
+  return (render) => {
+    if (pressed) waiting = render;
+    else render();
+  };
+}
