@@ -144,13 +144,15 @@ describe('demo area', () => {
       expect(staffing.understaffed, code).toEqual([]);
     }
     const servers = new Map<string, Set<number>>();
+    const names = new Map<number, { name: string; duty: string }>();
     for (const grid of grids) {
-      const { staff } = (await context.api.get(`/api/grids/${grid.id}/staff`)).body as { staff: { id: number; duty: string }[] };
+      const { staff } = (await context.api.get(`/api/grids/${grid.id}/staff`)).body as { staff: { id: number; name: string; duty: string }[] };
+      for (const s of staff) names.set(s.id, s);
       // A special grid is led by its unit's 网格长; a basic grid has its full-time worker.
       expect(staff.some((s) => s.duty === (grid.properties.kind === 'special' ? 'leader' : 'fulltime')), String(grid.id)).toBe(true);
       servers.set(String(grid.id), new Set(staff.map((s) => s.id)));
     }
-    type Row = { id: number; status: string; source: string; handlingLevel: string; handlingRegion: string | null; gridCode: string | null; assignee: { staffId: number } | null; reporterStaffId: number | null };
+    type Row = { id: number; status: string; source: string; reporter: string | null; handlingLevel: string; handlingRegion: string | null; gridCode: string | null; assignee: { staffId: number } | null; reporterStaffId: number | null };
     const page = (await context.api.get('/api/incidents?limit=1000&from=1970-01-01T00:00:00Z')).body as { total: number; incidents: Row[] };
     expect(page.incidents).toHaveLength(page.total);
     const all = page.incidents;
@@ -167,7 +169,12 @@ describe('demo area', () => {
     // Workers' reports name a worker of the grid; a report filed now goes to the grid's worker too.
     const byStaff = all.filter((i) => i.reporterStaffId !== null && i.gridCode);
     expect(byStaff.length).toBeGreaterThan(0);
-    for (const incident of byStaff) expect(servers.get(incident.gridCode!)?.has(incident.reporterStaffId!), String(incident.id)).toBe(true);
+    for (const incident of byStaff) {
+      expect(servers.get(incident.gridCode!)?.has(incident.reporterStaffId!), String(incident.id)).toBe(true);
+      // Named as their duty says: 网格长 for a leader, 网格员 for a worker.
+      const person = names.get(incident.reporterStaffId!)!;
+      expect(incident.reporter, String(incident.id)).toBe(`${person.duty === 'leader' ? '网格长' : '网格员'} ${person.name}`);
+    }
     const basic = grids.find((g) => g.properties.kind !== 'special')!;
     const [lon, lat] = turf.pointOnFeature(basic).geometry.coordinates;
     const filed = await context.api.post('/api/incidents').send({ category: 'sanitation', description: '垃圾桶满溢', lon, lat });

@@ -62,10 +62,12 @@ const CAMERA_EVENTS: Record<string, string> = { sanitation: 'garbage', traffic: 
 const SENSOR_CATEGORY: Record<string, string> = { smoke: 'fire', water_level: 'flood', manhole_cover: 'facility', gas: 'hazard' };
 const WORKERS = ['网格员 张敏', '网格员 李强', '网格员 王芳', '网格员 刘洋', '网格员 陈静', '网格员 杨帆'];
 
-/** A staff member as the history names them. */
+/** A staff member as the history names them: 网格员 张敏, 网格长 李强. */
 export interface HistoryPerson {
   id: number;
   name: string;
+  /** 网格员 or 网格长, as the steps' actor names them. */
+  title: string;
 }
 
 /**
@@ -137,7 +139,7 @@ export function demoHistory(grids: HistoryGrid[], devices: HistoryDevice[], rule
         const workers = source === 'worker' ? (people?.workersOf(grid.code) ?? []) : [];
         if (workers.length > 0) {
           const worker = workers[Math.floor(random() * workers.length)]!;
-          reporter = `网格员 ${worker.name}`;
+          reporter = `${worker.title} ${worker.name}`;
           reporterStaffId = worker.id;
         }
       }
@@ -184,7 +186,7 @@ function walk(
   // Whoever serves the grid takes it (as the service assigns a new incident); without a roster a named worker.
   let taker = incident.gridCode ? (people?.takerOf(incident.gridCode) ?? null) : null;
   const fallback = WORKERS[Math.floor(random() * WORKERS.length)]!;
-  let handler = taker ? `网格员 ${taker.name}` : fallback;
+  let handler = taker ? `${taker.title} ${taker.name}` : fallback;
   past.assigneeStaffId = taker?.id ?? null;
   // Of the last two days' reports more than half are still open, of the week's before a third,
   // each waiting at one of the open states (turning yellow and red as its deadline nears and passes).
@@ -226,7 +228,7 @@ function walk(
     past.assigneeStaffId = leader?.id ?? null;
     if (leader) {
       taker = leader;
-      handler = `网格长 ${leader.name}`;
+      handler = `${leader.title} ${leader.name}`;
     }
     t = at;
   }

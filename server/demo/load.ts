@@ -123,7 +123,7 @@ export async function loadDemo(
   const takers = new Map<string, HistoryPerson>();
   const workers = new Map<string, HistoryPerson[]>();
   for (const [index, entry] of roster.entries()) {
-    const person = { id: members[index]!.id, name: entry.name };
+    const person = { id: members[index]!.id, name: entry.name, title: entry.duty === 'leader' ? '网格长' : '网格员' };
     if (entry.takes) takers.set(entry.takes, person);
     if (entry.duty === 'fulltime' || entry.duty === 'parttime') for (const code of entry.gridCodes) workers.set(code, [...(workers.get(code) ?? []), person]);
   }
